@@ -26,5 +26,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   resume: () => import('./act.js').then((m) => m.actionCommand('resume')),
   lifecycle: () => import('./lifecycle.js').then((m) => m.command),
   rollout: () => import('./rollout.js').then((m) => m.command),
+  'rotate-signing-key': () => import('./rotate-signing-key.js').then((m) => m.command),
   serve: () => import('./serve.js').then((m) => m.command),
 };

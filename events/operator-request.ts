@@ -33,6 +33,7 @@ export const OPERATOR_ACTIONS = [
   'rollout-resume',
   'rollout-abort',
   'rollout-retry',
+  'rotate-signing-key',
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
@@ -166,6 +167,12 @@ const rolloutRetryRequest = rolloutPauseRequest.extend({
   reason: reason.optional(),
 });
 
+/**
+ * `rotate-signing-key [--reason R]`: a new value for each of the stage's signing keys (the approval links' key and
+ * the decision-proof key); the value each had stays accepted as the previous version until what it signed expires.
+ */
+const rotateSigningKeyRequest = z.strictObject({ action: z.literal('rotate-signing-key'), reason: reason.optional() });
+
 export const operatorRequestSchema = z.discriminatedUnion('action', [
   buildRequest,
   approveRequest,
@@ -183,6 +190,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   rolloutResumeRequest,
   rolloutAbortRequest,
   rolloutRetryRequest,
+  rotateSigningKeyRequest,
 ]);
 
 export type OperatorRequest = z.infer<typeof operatorRequestSchema>;

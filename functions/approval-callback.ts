@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { approvalKeys } from '../aws/promotion/approval-secret.js';
 import { getApproval } from '../aws/promotion/promotion-approvals.js';
-import { linkNonceMatches, verifyApprovalLink } from '../core/promotion/approval-link.js';
+import { matchLinkNonce, verifyApprovalLink } from '../core/promotion/approval-link.js';
 import { confirmationPage, messagePage, PAGE_HEADERS } from '../core/promotion/approval-page.js';
 import { notAnApproverText } from '../core/trust/refusal-text.js';
 import { isSlackRequest, slackApprovalCallback } from './approval-slack.js';
@@ -53,19 +53,24 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return refuse(`method ${method} not allowed`, 405);
 
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const verdict = verifyApprovalLink(params, await approvalKeys(now), nowSeconds);
+  const keys = await approvalKeys(now);
+  const verdict = verifyApprovalLink(params, keys, nowSeconds);
   if (!verdict.ok) return refuse(verdict.reason, STATUS_FOR_REFUSAL[verdict.reason] ?? 400);
   const claims = verdict.claims;
   const { id, image, version, channel, decision, by } = claims;
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== id) return refuse('no such approval request', 404);
-  // The signature proves the key, not the request: the link must also carry the nonce the ledger holds for this
-  // request, which only its approvers' links were given (a decision through a link spends it).
-  const spent = linkNonceMatches(claims.nonce, approval.spentLinkNonce);
-  if (!spent && !linkNonceMatches(claims.nonce, approval.linkNonce)) {
-    return refuse('link not issued for this request', 403);
-  }
+  // The signature proves the key, not the request: the link must also carry a nonce this request's approvers' links
+  // were given. The ledger holds only its digest under the link key (a 0.2.0 request: the nonce itself), recomputed
+  // here from the link's; a decision through a link spends them.
+  const secrets = keys.map((k) => k.secret);
+  const spentDigests = approval.spentLinkNonceDigest ? [approval.spentLinkNonceDigest] : [];
+  const spent = matchLinkNonce(claims.nonce, { digests: spentDigests, plain: approval.spentLinkNonce }, secrets);
+  const unspent = spent
+    ? undefined
+    : matchLinkNonce(claims.nonce, { digests: approval.linkNonceDigests, plain: approval.linkNonce }, secrets);
+  if (!spent && !unspent) return refuse('link not issued for this request', 403);
   if (!approval.approvers.includes(by)) {
     return refuse(notAnApproverText(by, image, channel, approval.approvers), 403);
   }
@@ -86,7 +91,7 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
 
   const at = now.toISOString();
   const reason = decision === 'reject' ? formReason(event) : undefined;
-  const answer = await answerApproval(approval, decision, by, at, 'email', { reason, linkNonce: claims.nonce });
+  const answer = await answerApproval(approval, decision, by, at, 'email', { reason, link: unspent ?? spent });
   if (!answer.ok && answer.status === 403) return refuse(answer.reason, 403);
   if (!answer.ok) {
     // One decision per approval: a second POST (or a replayed one) is refused, counted, and changes nothing.

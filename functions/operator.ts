@@ -25,6 +25,7 @@ import { resume } from './operator/resume.js';
 import { resumeBuilds } from './operator/resume-builds.js';
 import { rolloutAction } from './operator/rollout.js';
 import { rolloutRetry } from './operator/rollout-retry.js';
+import { rotateSigningKey } from './operator/rotate-signing-key.js';
 import { cancelScheduledRevocation } from './operator/scheduled-revoke.js';
 import { taskHandler } from './promotion/lambda.js';
 import { startBuildsForChange } from './start-builds.js';
@@ -167,6 +168,8 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
       return rolloutAction(request, caller, at);
     case 'rollout-retry':
       return rolloutRetry(request, caller, at);
+    case 'rotate-signing-key':
+      return rotateSigningKey(request, caller, requestId, at);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   withdrawUnprovenDecision,
 } from '../aws/promotion/promotion-approvals.js';
 import { isTaskGone } from '../aws/promotion/stepfunctions.js';
+import { approvalTaskToken } from '../aws/promotion/task-tokens.js';
 import { isTransient } from '../core/errors/classify.js';
 import { announcement } from '../core/notifications/announce.js';
 import { provesDecision } from '../core/promotion/decision-proof.js';
@@ -53,13 +54,19 @@ export function catalogApprovers(
  * Why a recorded decision must not be delivered, or undefined when a door of Goldsmith made it: its proof verifies
  * over exactly this request (image, version, channel, the token it was given on) and decision, and its approver is one
  * of the catalog's for the channel. A decision given before a retried RequestApproval took the request over was
- * signed on the token it was given on (`decidedOnToken`): proven there, it is carried to the current one.
+ * signed on the token it was given on (`decidedOnToken`, opened as `decidedOn`): proven there, it is carried to the
+ * current one.
  */
-async function whyRefused(a: ApprovalRecord, approvers: CatalogApprovers, now: Date): Promise<string | undefined> {
+async function whyRefused(
+  a: ApprovalRecord,
+  decidedOn: string,
+  approvers: CatalogApprovers,
+  now: Date,
+): Promise<string | undefined> {
   const { approvalId, image, version, channel, decision, by, via, decidedAt: at, proof } = a;
   const unsigned = 'no door of Goldsmith signed it for this request: left undecided for an approver';
   if (!decision || !by || !at || (via !== 'email' && via !== 'slack' && via !== 'operator')) return unsigned;
-  const taskToken = a.decidedOnToken ?? a.taskToken;
+  const taskToken = decidedOn;
   const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
   if (!provesDecision(claims, proof, await decisionKeys(now))) return unsigned;
   if (!approvers[image]?.[channel]?.includes(by)) {
@@ -111,14 +118,24 @@ export async function deliverRecordedDecisions(approvers: CatalogApprovers, now:
     if (!approvers[image]) continue;
     const { version, channel, decision, by, decidedAt } = approval;
     const what = `${image} ${version} ${channel}`;
-    const refusal = await whyRefused(approval, approvers, now);
+    // The tokens as Step Functions gave them: the ledger holds them sealed (0.2.0: in the clear).
+    let taskToken: string;
+    let decidedOn: string;
+    try {
+      taskToken = await approvalTaskToken(approval, now);
+      decidedOn = approval.decidedOnToken ? await approvalTaskToken(approval, now, approval.decidedOnToken) : taskToken;
+    } catch (error) {
+      report.failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const refusal = await whyRefused(approval, decidedOn, approvers, now);
     if (refusal) {
       if (await refuseUnproven(approval, refusal, now)) report.refused = [...(report.refused ?? []), what];
       continue;
     }
     if (!decision || !by || !decidedAt) continue;
     try {
-      const sent = await deliverDecision({ ...approval, decision, by, decidedAt }, now.toISOString());
+      const sent = await deliverDecision({ ...approval, taskToken, decision, by, decidedAt }, now.toISOString());
       if (sent.sent === 'delivered') report.delivered.push(what);
       else report.pending++;
     } catch (error) {

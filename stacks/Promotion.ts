@@ -22,7 +22,7 @@ import { createOutsideChangeRules } from './promotion/outside-change-rules.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { allowRolloutTakeBack, createRollout } from './promotion/rollout.js';
 import { createPromotionRules } from './promotion/rules.js';
-import { createSigningKey } from './promotion/signing-keys.js';
+import { createSigningKey, grantTaskTokenKey } from './promotion/signing-keys.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
 
 /** Goldsmith's event bus (Image Promoted, Package Update), e.g. `goldsmith-prod`. */
@@ -40,12 +40,26 @@ export function approvalLinksTopicName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-approval-links`;
 }
 
+/** The secret whose key signs approval links (core/promotion/approval-link.ts): read by request-approval and the callback. */
+export function approvalLinkSecretName(stage: string): string {
+  return `${NAME_PREFIX}/${stage}/approval-links`;
+}
+
 /**
  * The secret whose key proves a recorded approval decision was made by a door (core/promotion/decision-proof.ts):
  * read by the approval callback, the operator endpoint and the reconciler, and nothing else.
  */
 export function decisionSecretName(stage: string): string {
   return `${NAME_PREFIX}/${stage}/approval-decisions`;
+}
+
+/**
+ * The secret whose key seals the task tokens the ledger keeps (core/promotion/task-token-seal.ts): read by the two
+ * tasks that receive tokens (RequestApproval, Soak) and the functions that answer tasks (the approval callback, the
+ * operator endpoint, the reconciler, on-finding and on-lifecycle-request, which revoke), and nothing else.
+ */
+export function taskTokenSecretName(stage: string): string {
+  return `${NAME_PREFIX}/${stage}/task-tokens`;
 }
 
 /** What other stacks (and tests) get from `use(Promotion)`. */
@@ -70,7 +84,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const catalog = useCatalog();
   const plans = planAll(catalog);
 
-  const secretName = `${NAME_PREFIX}/${app.stage}/approval-links`;
+  const secretName = approvalLinkSecretName(app.stage);
   const env = {
     ledger: dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage)),
     topic: sns.Topic.fromTopicArn(
@@ -99,6 +113,12 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     }),
     decisionSecretName: decisionSecretName(app.stage),
   };
+  const taskTokens = createSigningKey(stack, 'TaskTokenSecret', {
+    door: 'task-tokens',
+    secretName: taskTokenSecretName(app.stage),
+    description: 'Goldsmith: AES key with which the ledger keeps Step Functions task tokens sealed',
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  });
 
   const callback = createApprovalCallback(stack, env, catalog);
   // Links signed with the approval key before a rotation expire at most the longest approval timeout after it: the
@@ -150,12 +170,24 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   allowRolloutTakeBack(onFinding, rollout?.stateMachine);
   allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding }, env.ledger);
-  // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
-  const forwarding = createFindingForwarding(stack, catalog, app.stage);
   const lifecycle = createLifecycle(stack, env, catalog);
-  allowRolloutTakeBack(lifecycle.requests, rollout?.stateMachine);
   const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
   const reconciler = createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
+  // The task tokens the ledger keeps: sealed by the tasks that receive them, opened only by those that answer them
+  // (every function here with states:SendTask*; the operator endpoint reads it in the Trust stack).
+  for (const fn of [
+    tasks.requestApproval,
+    tasks.soakStart,
+    callback,
+    reconciler.reconcile,
+    onFinding,
+    lifecycle.requests,
+  ]) {
+    grantTaskTokenKey(fn, taskTokens, taskTokenSecretName(app.stage));
+  }
+  // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
+  const forwarding = createFindingForwarding(stack, catalog, app.stage);
+  allowRolloutTakeBack(lifecycle.requests, rollout?.stateMachine);
   if (forwarding) allowForwardingAudit(reconciler.reconcile, forwarding);
   createOutsideChangeRules(stack, reconciler.reconcile, reconciler.dlq);
   createOrganizationSync(stack, env, catalog);

@@ -68,6 +68,11 @@ export function admitRole(scope: IConstruct, door: string, role: iam.IRole | und
   entry(scope, door).roles.add(namedRoleArn(role));
 }
 
+/** The roles registered through `door` so far, sorted (read it lazily: later stacks register theirs). */
+export function admittedRoles(scope: IConstruct, door: string): string[] {
+  return [...entry(scope, door).roles].sort();
+}
+
 /** Registers a principal the stacks do not create (a service-linked role) as a writer through `door`, by ARN. */
 export function admitPrincipalArn(scope: IConstruct, door: string, principalArn: string): void {
   entry(scope, door).roles.add(principalArn);

@@ -1,6 +1,14 @@
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { holdsMigration, type ItemMigration, migrationMarkerKey, migrationOf } from '../../core/ledger/migrations.js';
+import {
+  holdsMigration,
+  type ItemMigration,
+  MIGRATION_STEPS,
+  type MigrationContext,
+  migrationMarkerKey,
+  migrationOf,
+} from '../../core/ledger/migrations.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+import { currentTaskTokenKey } from '../promotion/task-tokens.js';
 import { conditionalWrite } from './ledger-writes.js';
 
 /**
@@ -69,6 +77,15 @@ async function migrateItem(Key: Record<string, unknown>, migration: ItemMigratio
 }
 
 /**
+ * The keys the steps use, as the walk's function reads them: the task-token key where its environment names it (the
+ * reconciler's does: it seals the tokens 0.2.0 kept in the clear). Without it, nothing is sealed by this walk.
+ */
+async function migrationContext(at: Date): Promise<MigrationContext> {
+  if (!process.env.TASK_TOKEN_SECRET_NAME) return {};
+  return { taskTokenKey: await currentTaskTokenKey(at) };
+}
+
+/**
  * Runs every registered ledger migration over at most `pages` pages of the table (or `budgetMs`), from where the
  * last run stopped. Idempotent: an item in the current format is read and left alone, and a finished walk is not
  * walked again. The marker moves on only after the page's items are read back, and only from where this run found
@@ -81,6 +98,7 @@ export async function runLedgerMigrations(
   const run: MigrationRun = { done: false, scanned: 0, migrated: 0, movedOn: 0 };
   let last = (await get(markerKey)) as Marker | undefined;
   if (last?.done) return { ...run, done: true };
+  const context = await migrationContext(options.at ?? new Date());
   const pages = paginateScan(
     {
       client: documentClient(),
@@ -94,7 +112,7 @@ export async function runLedgerMigrations(
     const items = (page.Items ?? []).filter((item) => item.pk !== markerKey.pk);
     let migrated = 0;
     for (const item of items) {
-      const migration = migrationOf(item);
+      const migration = migrationOf(item, MIGRATION_STEPS, context);
       if (!migration) continue;
       if (await migrateItem({ pk: item.pk, sk: item.sk }, migration)) migrated += 1;
       else run.movedOn += 1;

@@ -21,6 +21,8 @@ export type ApprovalRequest = Omit<
   | 'undeliverable'
   | 'decidedOnToken'
   | 'spentLinkNonce'
+  | 'spentLinkNonceDigest'
+  | 'linkNonce'
 > & { execution?: string | undefined };
 
 /** How often a request is read again when it changed between the read and the write (a race with a click). */
@@ -59,8 +61,6 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
   // A decision the earlier token could not deliver goes back on the open-work index for the reconciler, with the
   // token it was given on (its proof covers that one; the first such token stays through later take-overs).
   const redeliver = held.decision !== undefined;
-  // A request written before links carried a nonce gets this attempt's, so the links it still sends can decide.
-  const nonce = held.linkNonce === undefined && held.spentLinkNonce === undefined ? mine.linkNonce : undefined;
   let taken: ApprovalRecord | undefined;
   const written = await conditionalWrite(async () => {
     const out = await documentClient().send(
@@ -68,8 +68,6 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
         TableName: ledgerTable(),
         Key: approvalKey(mine.image, mine.version, mine.channel),
         UpdateExpression: `SET taskToken = :token, execution = :execution, expiresAt = :expires${
-          nonce ? ', linkNonce = if_not_exists(linkNonce, :nonce)' : ''
-        }${
           redeliver
             ? `, ${openWorkIndex.partitionKey} = :open, decidedOnToken = if_not_exists(decidedOnToken, :held) REMOVE undeliverable`
             : ''
@@ -82,7 +80,6 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
           ':id': held.approvalId,
           ':held': held.taskToken,
           ...(redeliver ? { ':open': openWork.decision } : {}),
-          ...(nonce ? { ':nonce': nonce } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),
@@ -90,6 +87,35 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
     taken = out.Attributes as ApprovalRecord | undefined;
   });
   return written ? taken : undefined;
+}
+
+/**
+ * Adds the digest of this attempt's link nonce to the request (a retried attempt's token, or a rotated key, gives a
+ * nonce of its own; the links already sent keep theirs), unless a decision through a link spent the request's
+ * nonces. Conditional on the request still being `approvalId`'s.
+ * @returns the request as the ledger now has it, or undefined when the digest was not added (spent, or taken over).
+ */
+export async function holdLinkNonceDigest(
+  ref: Pick<ApprovalRecord, 'image' | 'version' | 'channel' | 'approvalId'>,
+  digest: string,
+): Promise<ApprovalRecord | undefined> {
+  let held: ApprovalRecord | undefined;
+  const written = await conditionalWrite(async () => {
+    const out = await documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: approvalKey(ref.image, ref.version, ref.channel),
+        // ADD to a string set: adding a digest it holds changes nothing.
+        UpdateExpression: 'ADD linkNonceDigests :digest',
+        ConditionExpression:
+          'approvalId = :id AND attribute_not_exists(spentLinkNonceDigest) AND attribute_not_exists(spentLinkNonce)',
+        ExpressionAttributeValues: { ':digest': new Set([digest]), ':id': ref.approvalId },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    held = out.Attributes as ApprovalRecord | undefined;
+  });
+  return written ? held : undefined;
 }
 
 /**

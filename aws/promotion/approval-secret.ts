@@ -113,13 +113,29 @@ export async function decisionKeys(now: Date = new Date()): Promise<string[]> {
   return previous ? [current.value, previous.value] : [current.value];
 }
 
+/**
+ * The task-token key (Secrets Manager, env `TASK_TOKEN_SECRET_NAME`): what task tokens are sealed with in the ledger
+ * and link nonces derived with (core/promotion/task-token-seal.ts). The current version first, then, after a
+ * rotation, the previous one (a token sealed before it). Only the functions that receive task tokens from Step
+ * Functions (RequestApproval, Soak) and those that answer them read it.
+ */
+export async function taskTokenKeys(now: Date = new Date()): Promise<string[]> {
+  const { current, previous } = await versions('TASK_TOKEN_SECRET_NAME', now);
+  return previous ? [current.value, previous.value] : [current.value];
+}
+
+/** The approval-link key's versions a link may be signed with (the digests of its nonces are made with them). */
+export async function approvalKeySecrets(now: Date = new Date()): Promise<string[]> {
+  return (await approvalKeys(now)).map((k) => k.secret);
+}
+
 /** A key version as data (a saved local cloud keeps what a warm container read). */
 export interface HeldKeyVersion {
   value: string;
   created: string;
 }
 
-/** What this container holds of the approval and decision keys, by secret name: when read, and the versions. */
+/** What this container holds of the approval, decision and task-token keys, by secret name: when read, and the versions. */
 export type HeldSecrets = Record<string, { at: number; current: HeldKeyVersion; previous?: HeldKeyVersion }>;
 
 const heldVersion = (v: KeyVersion): HeldKeyVersion => ({ value: v.value, created: v.created.toISOString() });

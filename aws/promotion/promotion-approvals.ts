@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, imageViewKeys, openWork, openWorkIndex } from '../../core/ledger/keys.js';
+import type { NonceMatch } from '../../core/promotion/approval-link.js';
 import { byImageThenVersion } from '../../core/promotion/naming.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, isConditionFailure } from '../ledger/ledger-writes.js';
@@ -24,16 +25,26 @@ export interface ApprovalRecord {
   version: string;
   channel: string;
   approvalId: string;
+  /**
+   * The task token, sealed with the task-token key and bound to this item (aws/promotion/task-tokens.ts): only the
+   * functions that answer tasks open it. A request written by 0.2.0 holds it in the clear until the ledger's migration
+   * seals it; either form is read.
+   */
   taskToken: string;
   /** The execution ARN of the attempt whose token `taskToken` is: a retried attempt recognizes its promotion's own. */
   execution?: string | undefined;
   approvers: string[];
   /**
-   * The nonce every link of this request carries, signed (core/promotion/approval-link.ts): written with the request,
-   * never announced, moved to `spentLinkNonce` by the link's decision, so a signature alone never decides.
+   * Digests of the nonces the links of this request carry (core/promotion/approval-link.ts `linkNonceDigest`): one
+   * per attempt that sent links, never the nonce itself, so a reader of the ledger cannot make a link the callback
+   * takes, whatever key they hold. A decision through a link spends them (`spentLinkNonceDigest`).
    */
+  linkNonceDigests?: Set<string> | undefined;
+  /** The digest of the nonce a decision through a link used up: its links then show the decision and decide nothing. */
+  spentLinkNonceDigest?: string | undefined;
+  /** A 0.2.0 request's link nonce, in the clear (its links work until they expire): never written by this release. */
   linkNonce?: string | undefined;
-  /** The link nonce a decision through a link used up: its links then show the decision and decide nothing. */
+  /** A 0.2.0 request's nonce spent by a decision through a link, in the clear. */
   spentLinkNonce?: string | undefined;
   /** Approvers whose links went out (one Publish each): a retried request sends only to the others. */
   linksSentTo?: string[] | undefined;
@@ -120,14 +131,26 @@ export async function claimApprovalDecision(input: {
   reason?: string | undefined;
   /** The door's proof over approval id, decision, approver, door and time. */
   proof: string;
-  /** For a decision through a link: the link's nonce, which must be the request's unspent one, and is spent by it. */
-  linkNonce?: string | undefined;
+  /**
+   * For a decision through a link: how the request holds the link's nonce (its digest, or a 0.2.0 nonce in the
+   * clear), which must still be unspent, and is spent by it.
+   */
+  link?: NonceMatch | undefined;
 }): Promise<boolean> {
+  const { link } = input;
+  const spend = link === undefined ? undefined : 'digest' in link ? link.digest : link.plain;
+  const [unspent, spent] =
+    link === undefined || 'digest' in link
+      ? ['linkNonceDigests', 'spentLinkNonceDigest']
+      : ['linkNonce', 'spentLinkNonce'];
   const extra = [
     ...(input.slackUser ? [['slackUser', ':user', input.slackUser] as const] : []),
     ...(input.reason ? [['reason', ':reason', input.reason] as const] : []),
-    ...(input.linkNonce ? [['spentLinkNonce', ':nonce', input.linkNonce] as const] : []),
+    ...(spend ? [[spent, ':nonce', spend] as const] : []),
   ];
+  // The link's nonce must be the request's and unspent: among its digests, or (0.2.0) its nonce in the clear.
+  const nonceHeld =
+    link === undefined ? '' : 'digest' in link ? ' AND contains(linkNonceDigests, :nonce)' : ' AND linkNonce = :nonce';
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
@@ -136,10 +159,8 @@ export async function claimApprovalDecision(input: {
         // Open work until delivered (markApprovalSent) or refused for good (markApprovalUndeliverable).
         UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, proof = :proof, ${OPEN} = :open${extra
           .map(([name, value]) => `, ${name} = ${value}`)
-          .join('')}${input.linkNonce ? ' REMOVE linkNonce' : ''}`,
-        ConditionExpression: `approvalId = :id AND attribute_not_exists(withdrawn) AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))${
-          input.linkNonce ? ' AND linkNonce = :nonce' : ''
-        }`,
+          .join('')}${spend ? ` REMOVE ${unspent}` : ''}`,
+        ConditionExpression: `approvalId = :id AND attribute_not_exists(withdrawn) AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))${nonceHeld}`,
         ExpressionAttributeNames: { '#by': 'by' },
         ExpressionAttributeValues: {
           ':id': input.approvalId,

@@ -4,8 +4,8 @@ import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, isConditionFailure } from '../ledger/ledger-writes.js';
 
 /**
- * A channel's soak as the ledger keeps it (`SOAK#<version>#<channel>`): the Soak state's task token, so the soak can
- * be ended early (an operator's `promote`) through the same SendTaskSuccess an elapsed soak's timeout stands for.
+ * A channel's soak as the ledger keeps it (`SOAK#<version>#<channel>`): the Soak state's task token (sealed,
+ * aws/promotion/task-tokens.ts; a 0.2.0 record's in the clear), so the soak can be ended early (an operator's `promote`) through the same SendTaskSuccess an elapsed soak's timeout stands for.
  */
 export interface SoakRecord {
   image: string;
@@ -35,7 +35,8 @@ const runOf = (s: SoakRecord): SoakRun => ({
   ...(s.reason ? { reason: s.reason } : {}),
 });
 
-const soakKey = (image: string, version: string, channel: string) => ({
+/** The ledger key of a build's soak in a channel. */
+export const soakKey = (image: string, version: string, channel: string) => ({
   pk: imagePk(image),
   sk: `${skPrefix.soak}${version}#${channel}`,
 });

@@ -1,3 +1,4 @@
+import { isSealed, sealTaskToken } from '../promotion/task-token-seal.js';
 import { ACTIONABLE_STATUSES } from '../reconcile/decide.js';
 import { openRolloutStates } from '../rollout/record.js';
 import { imagePk, imageViewKeys, inImageView, openWork, openWorkIndex, skPrefix } from './keys.js';
@@ -26,11 +27,17 @@ export interface StepPlan {
   requires: Requirements;
 }
 
+/** What a step may need besides the item: keys the walk's function reads (aws/ledger/migrations.ts). */
+export interface MigrationContext {
+  /** The current task-token key (core/promotion/task-token-seal.ts), when the walk's function reads it. */
+  taskTokenKey?: string | undefined;
+}
+
 export interface MigrationStep {
   /** A stable name (docs/upgrading.md lists them). */
   id: string;
   /** The attributes `item` lacks, or undefined when it lacks none. */
-  plan(item: Item): StepPlan | undefined;
+  plan(item: Item, context: MigrationContext): StepPlan | undefined;
 }
 
 const has = (item: Item, attribute: string): boolean => item[attribute] !== undefined;
@@ -87,8 +94,33 @@ const openWorkStep: MigrationStep = {
   plan: (item) => (has(item, OPEN) ? undefined : openWorkOf(item)),
 };
 
+/**
+ * The task tokens 0.2.0 kept in the clear (an approval's `taskToken` and `decidedOnToken`, a soak's `taskToken`),
+ * sealed with the task-token key and bound to their item, as this release writes them: a reader of the ledger holding
+ * `states:SendTaskFailure` finds none to answer with. Conditional on each still being the token read.
+ */
+const sealedTokensStep: MigrationStep = {
+  id: 'task-tokens-sealed',
+  plan({ pk, sk, taskToken, decidedOnToken }, { taskTokenKey }) {
+    if (!taskTokenKey || typeof pk !== 'string' || typeof sk !== 'string') return;
+    if (!sk.startsWith(skPrefix.approval) && !sk.startsWith(skPrefix.soak)) return;
+    const bound = `${pk}\n${sk}`;
+    const set: Record<string, string> = {};
+    const requires: Requirements = {};
+    for (const [attribute, stored] of [
+      ['taskToken', taskToken],
+      ['decidedOnToken', decidedOnToken],
+    ] as const) {
+      if (typeof stored !== 'string' || isSealed(stored)) continue;
+      set[attribute] = sealTaskToken(stored, taskTokenKey, bound);
+      requires[attribute] = [stored];
+    }
+    return Object.keys(set).length > 0 ? { set, requires } : undefined;
+  },
+};
+
 /** Every registered step, in the order they run. A new release appends its own; none is ever removed. */
-export const MIGRATION_STEPS: readonly MigrationStep[] = [imageViewStep, openWorkStep];
+export const MIGRATION_STEPS: readonly MigrationStep[] = [imageViewStep, openWorkStep, sealedTokensStep];
 
 /** One item's migration: an UpdateItem's expression, or undefined when the item is in this release's format. */
 export interface ItemMigration {
@@ -104,10 +136,14 @@ export interface ItemMigration {
  * the item still existing (a TTL deletion meanwhile is not undone), being of a format no newer, and still holding
  * what each step required. Undefined when the item needs nothing, or is of a newer format (left as it is).
  */
-export function migrationOf(item: Item, steps: readonly MigrationStep[] = MIGRATION_STEPS): ItemMigration | undefined {
+export function migrationOf(
+  item: Item,
+  steps: readonly MigrationStep[] = MIGRATION_STEPS,
+  context: MigrationContext = {},
+): ItemMigration | undefined {
   if (refusalOf(item)) return undefined;
   const plans = steps.flatMap((step) => {
-    const plan = step.plan(item);
+    const plan = step.plan(item, context);
     return plan ? [{ id: step.id, plan }] : [];
   });
   if (plans.length === 0 && item[RECORD_FORMAT_ATTRIBUTE] === RECORD_FORMAT) return undefined;

@@ -42,23 +42,52 @@ export function approvalLink(base: string, claims: ApprovalLinkClaims, secret: s
 }
 
 /**
- * The link nonce of a request waiting on `taskToken`: a one-way hash of the token under its own label, so it is as
- * unguessable as the token, which never leaves the ledger (the announced approval id hashes it under none: neither
- * tells anything of the other), and the same for the same token, so a replayed run signs the same links.
+ * The link nonce of a request waiting on `taskToken`: an HMAC of the token under the task-token key (`key`, which
+ * the ledger's readers do not hold), so it is as unguessable as the token and tells nothing of it, and the same for
+ * the same token and key, so a replayed run signs the same links. The ledger never holds it: only its digest
+ * ({@link linkNonceDigest}); the links sent to the request's approvers carry it.
  */
-export function linkNonceFor(taskToken: string): string {
-  return createHash('sha256').update(`goldsmith link nonce\n${taskToken}`).digest('base64url').slice(0, 22);
+export function linkNonceFor(taskToken: string, key: string): string {
+  return createHmac('sha256', key).update(`goldsmith link nonce\n${taskToken}`).digest('base64url').slice(0, 22);
 }
 
 /**
- * Whether a link's nonce is the one the ledger holds for its request (constant-time compare). A request recorded
- * without one (none is ever written without one) matches nothing.
+ * What the ledger holds of a link nonce: its HMAC under the approval-link key (`key`). The callback recomputes it from
+ * the nonce a link carries; a reader of the ledger, even one holding that key, cannot turn it back into the nonce
+ * (132 random-looking bits, derived from a token they cannot read) and so cannot sign a link the callback takes.
  */
-export function linkNonceMatches(given: string, held: string | undefined): boolean {
-  if (held === undefined) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(held).digest();
-  return timingSafeEqual(a, b);
+export function linkNonceDigest(nonce: string, key: string): string {
+  return createHmac('sha256', key).update(`goldsmith link nonce digest\n${nonce}`).digest('base64url');
+}
+
+/** How a request holds its link nonces: digests (this release), or one nonce in the clear (written by 0.2.0). */
+export interface HeldNonces {
+  /** Digests of the unspent nonces of links sent for the request (one per attempt that sent links). */
+  digests?: ReadonlySet<string> | readonly string[] | undefined;
+  /** A 0.2.0 request's nonce, in the clear: its links keep working until they expire. */
+  plain?: string | undefined;
+}
+
+/** How a link's nonce is held by its request, if it is: the digest it matched, or the 0.2.0 nonce in the clear. */
+export type NonceMatch = { digest: string } | { plain: string };
+
+/**
+ * Whether a link's nonce is one its request holds: its digest under one of `keys` (the approval-link key versions
+ * the link may be signed with) among `held.digests`, or (0.2.0) equal to `held.plain` (constant-time compare).
+ */
+export function matchLinkNonce(given: string, held: HeldNonces, keys: readonly string[]): NonceMatch | undefined {
+  const digests = [...(held.digests ?? [])];
+  for (const key of keys) {
+    const digest = linkNonceDigest(given, key);
+    if (digests.some((d) => sameText(d, digest))) return { digest };
+  }
+  return held.plain !== undefined && sameText(given, held.plain) ? { plain: held.plain } : undefined;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
 }
 
 /**

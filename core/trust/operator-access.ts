@@ -20,7 +20,9 @@ export function authorizeOperatorRequest(
   callerArn: string,
   operatorsRoleArn: string,
 ): OperatorDecision {
-  if (!catalog.images[request.image]) return { ok: false, status: 404, error: `unknown image "${request.image}"` };
+  if ('image' in request && !catalog.images[request.image]) {
+    return { ok: false, status: 404, error: `unknown image "${request.image}"` };
+  }
   if ('channel' in request) {
     if (!channelsOf(catalog, request.image).includes(request.channel)) {
       return { ok: false, status: 404, error: `image ${request.image} has no channel "${request.channel}"` };

@@ -8,9 +8,11 @@ import {
   markApprovalSent,
 } from '../../aws/promotion/promotion-approvals.js';
 import { sendTaskFailure, sendTaskSuccess } from '../../aws/promotion/stepfunctions.js';
+import { approvalTaskToken } from '../../aws/promotion/task-tokens.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { announcement } from '../../core/notifications/announce.js';
+import type { NonceMatch } from '../../core/promotion/approval-link.js';
 import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
 import { notAnApproverText } from '../../core/trust/refusal-text.js';
@@ -34,7 +36,7 @@ export type ApprovalAnswer =
     }
   | { ok: false; status: 403 | 409; reason: string };
 
-/** A recorded decision, with the task token it answers. */
+/** A recorded decision, with the task token it answers (opened: as Step Functions gave it). */
 export type RecordedDecision = Pick<ApprovalRecord, 'image' | 'version' | 'channel' | 'taskToken' | 'reason'> & {
   decision: 'approve' | 'reject';
   by: string;
@@ -100,19 +102,19 @@ export async function answerApproval(
   by: string,
   at: string,
   via: DecisionVia,
-  options: { slackUser?: string | undefined; reason?: string | undefined; linkNonce?: string | undefined } = {},
+  options: { slackUser?: string | undefined; reason?: string | undefined; link?: NonceMatch | undefined } = {},
 ): Promise<ApprovalAnswer> {
   const { image, version, channel, approvalId } = approval;
-  const { slackUser, reason, linkNonce } = options;
+  const { slackUser, reason, link } = options;
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: notAnApproverText(by, image, channel, approval.approvers) };
   if (approval.withdrawn) return { ok: false, status: 409, reason: withdrawnText(approval.withdrawn) };
   // The door's proof: a decision the reconciler delivers later must carry it (functions/reconcile-approvals.ts).
-  const { taskToken } = approval;
+  const taskToken = await approvalTaskToken(approval, new Date(at));
   const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
   const proof = decisionProof(claims, await decisionKey(new Date(at)));
-  // A link's decision spends the request's link nonce: the claim holds only while it is the ledger's, unspent.
-  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof, linkNonce };
+  // A link's decision spends the request's link nonces: the claim holds only while the link's is the ledger's, unspent.
+  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof, link };
   if (!(await claimApprovalDecision(claim))) {
     // Withdrawn since it was read (its version revoked meanwhile): the claim's condition refused it.
     const now = await getApproval(image, version, channel);
@@ -123,10 +125,7 @@ export async function answerApproval(
       reason: `already decided: ${decidedText(approval.decision)} by ${approval.by ?? 'someone'}`,
     };
   }
-  const sent = await deliverDecision(
-    { image, version, channel, taskToken: approval.taskToken, decision, by, decidedAt: at, reason },
-    at,
-  );
+  const sent = await deliverDecision({ image, version, channel, taskToken, decision, by, decidedAt: at, reason }, at);
   if (decision === 'approve') {
     await announce(announcement('approved', { image, version, channel }, { approvalId, by, via }, { at }));
   }

@@ -2,6 +2,7 @@ import { approvalsOfVersion, withdrawApproval } from '../../aws/lifecycle/approv
 import { markApprovalSent } from '../../aws/promotion/promotion-approvals.js';
 import { listSoaks, markSoakEndedEarly } from '../../aws/promotion/promotion-soaks.js';
 import { isTaskGone, sendTaskFailure } from '../../aws/promotion/stepfunctions.js';
+import { approvalTaskToken, soakTaskToken } from '../../aws/promotion/task-tokens.js';
 import { DECISION_ERRORS } from '../../core/promotion/outcome.js';
 
 async function failTask(taskToken: string, error: string, cause: string): Promise<void> {
@@ -54,14 +55,14 @@ async function endWaits(stop: Stop): Promise<string[]> {
     if (approval.sentAt || approval.undeliverable || Date.parse(approval.expiresAt) <= Date.parse(at)) continue;
     if (approval.decision) continue;
     if (!approval.withdrawn && !(await withdrawApproval(approval, cause, at))) continue;
-    await failTask(approval.taskToken, error, cause);
+    await failTask(await approvalTaskToken(approval, new Date(at)), error, cause);
     await markApprovalSent(image, version, approval.channel, at);
     ended.push(`${approval.channel} approval withdrawn`);
   }
   for (const soak of await listSoaks(image)) {
     if (soak.version !== version || soak.state !== 'soaking' || Date.parse(soak.until) <= Date.parse(at)) continue;
     if (stop.channel !== undefined && soak.channel !== stop.channel) continue;
-    await failTask(soak.taskToken, error, cause);
+    await failTask(await soakTaskToken(soak, new Date(at)), error, cause);
     await markSoakEndedEarly(soak, by, at, stop.soakReason);
     ended.push(`${soak.channel} soak ended`);
   }

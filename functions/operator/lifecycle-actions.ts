@@ -9,6 +9,7 @@ import {
   unmarkSoakEndedEarly,
 } from '../../aws/promotion/promotion-soaks.js';
 import { isTaskGone, sendTaskSuccess } from '../../aws/promotion/stepfunctions.js';
+import { soakTaskToken } from '../../aws/promotion/task-tokens.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { howLongAgo, revocationTiming } from '../../core/lifecycle/scheduled-revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -82,7 +83,7 @@ export async function promote(request: OperatorRequestOf<'promote'>, caller: str
     throw new Refusal(409, `the soak of ${soak.version} in ${soak.channel} ended meanwhile`);
   }
   try {
-    await sendTaskSuccess(soak.taskToken, { endedEarly: true, by: caller, at: when });
+    await sendTaskSuccess(await soakTaskToken(soak, at), { endedEarly: true, by: caller, at: when });
   } catch (error) {
     await unmarkSoakEndedEarly(soak, when);
     if (isTransient(error)) throw new Refusal(503, 'Step Functions is unavailable: try again, nothing changed');

@@ -2,11 +2,13 @@ import * as z from 'zod';
 import { parentStanding } from '../../aws/lifecycle/lineage-holds.js';
 import { sendApproverLinks } from '../../aws/notifications/approver-links.js';
 import { announce } from '../../aws/notifications/notifications.js';
-import { holdApprovalRequest, markLinksSent } from '../../aws/promotion/approval-requests.js';
+import { holdApprovalRequest, holdLinkNonceDigest, markLinksSent } from '../../aws/promotion/approval-requests.js';
 import { approvalSecret } from '../../aws/promotion/approval-secret.js';
+import { approvalKey } from '../../aws/promotion/promotion-approvals.js';
 import { readChannelFacts } from '../../aws/promotion/promotion-facts.js';
+import { currentTaskTokenKey, sealedToken } from '../../aws/promotion/task-tokens.js';
 import { announcement } from '../../core/notifications/announce.js';
-import { approvalIdFor, approvalLink, linkNonceFor } from '../../core/promotion/approval-link.js';
+import { approvalIdFor, approvalLink, linkNonceDigest, linkNonceFor } from '../../core/promotion/approval-link.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
@@ -26,7 +28,7 @@ const requestSchema = z.object({
 });
 
 /**
- * RequestApproval (a `waitForTaskToken` task): stores the task token in the `APPROVAL#` item, announces to the team
+ * RequestApproval (a `waitForTaskToken` task): stores the task token, sealed, in the `APPROVAL#` item, announces to the team
  * who must decide and how (no link), then sends each approver their own signed approve/reject links, to them alone
  * (aws/notifications/approver-links.ts). A link carries only the short id and names its approver under the signature, so it
  * decides only as that approver; it expires with the task's timeout. The state machine then waits until a decision
@@ -56,35 +58,40 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
   if (!base) throw new Error('APPROVAL_URL is not set');
   const now = new Date();
   const expires = Math.floor(now.getTime() / 1000) + req.timeoutSeconds;
-  const held = await holdApprovalRequest({
+  // The ledger gets the token sealed and the links' nonce as a digest: neither is of use to a reader of the ledger.
+  const secret = await approvalSecret(now);
+  const nonce = linkNonceFor(req.taskToken, await currentTaskTokenKey(now));
+  const digest = linkNonceDigest(nonce, secret);
+  const found = await holdApprovalRequest({
     image: req.image,
     version: req.version,
     channel: req.channel,
     approvalId: approvalIdFor(req.taskToken),
-    taskToken: req.taskToken,
+    taskToken: await sealedToken(req.taskToken, approvalKey(req.image, req.version, req.channel), now),
     ...(req.execution ? { execution: req.execution } : {}),
     approvers: req.approvers,
-    // The links' nonce: a retried attempt keeps the one its request holds (links already sent carry it).
-    linkNonce: linkNonceFor(req.taskToken),
+    linkNonceDigests: new Set([digest]),
     requestedAt: now.toISOString(),
     expiresAt: new Date(expires * 1000).toISOString(),
     findings: req.findings,
   });
-  const { approvalId, expiresAt, linkNonce, findings = req.findings } = held;
+  const { approvalId, expiresAt, findings = req.findings } = found;
   // Announced once per request (claimed by its id): a retry's announcement is suppressed.
   await announce(
     announcement(
       'approval-requested',
       { image: req.image, version: req.version, channel: req.channel },
       { approvalId, approvers: req.approvers, expiresAt, findings, ...(parent ? { parent } : {}) },
-      { at: held.requestedAt, key: approvalId },
+      { at: found.requestedAt, key: approvalId },
     ),
   );
-  const unsent = req.approvers.filter((a) => !held.linksSentTo?.includes(a));
-  // A request recorded before links carried a nonce, by this very attempt, sends no link the callback would refuse:
-  // its approvers decide through Slack or `goldsmith approve`.
-  if (unsent.length === 0 || !linkNonce) return { approvalId, expiresAt };
-  const secret = await approvalSecret(now);
+  const unsent = req.approvers.filter((a) => !found.linksSentTo?.includes(a));
+  if (unsent.length === 0) return { approvalId, expiresAt };
+  // A request an earlier attempt wrote holds that attempt's digest (its links carry that nonce): this attempt's is
+  // added for the links it sends, unless a decision through a link spent the request's nonces (then no link it sent
+  // could decide anything: none is sent).
+  const held = found.linkNonceDigests?.has(digest) ? found : await holdLinkNonceDigest(found, digest);
+  if (!held?.linkNonceDigests?.has(digest)) return { approvalId, expiresAt };
   // Links expire with the request this attempt holds (a taken-over request expires with this attempt's timeout).
   const claims = {
     id: approvalId,
@@ -92,7 +99,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     version: req.version,
     channel: req.channel,
     expires: Math.floor(Date.parse(expiresAt) / 1000),
-    nonce: linkNonce,
+    nonce,
   };
   for (const approver of unsent) {
     await sendApproverLinks([

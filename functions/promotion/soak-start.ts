@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { readChannelFacts } from '../../aws/promotion/promotion-facts.js';
-import { recordSoak } from '../../aws/promotion/promotion-soaks.js';
+import { recordSoak, soakKey } from '../../aws/promotion/promotion-soaks.js';
+import { sealedToken } from '../../aws/promotion/task-tokens.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
@@ -33,7 +34,9 @@ export async function startSoak(input: unknown): Promise<{ soakingUntil: string 
   }
   const now = new Date();
   const until = new Date(now.getTime() + channel.soakSeconds * 1000).toISOString();
-  await recordSoak({ image, version, channel: name, taskToken, startedAt: now.toISOString(), until });
+  // Sealed: a reader of the ledger holding states:SendTaskSuccess cannot end the soak with it.
+  const sealed = await sealedToken(taskToken, soakKey(image, version, name), now);
+  await recordSoak({ image, version, channel: name, taskToken: sealed, startedAt: now.toISOString(), until });
   return { soakingUntil: until };
 }
 

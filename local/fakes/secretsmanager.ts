@@ -1,4 +1,8 @@
-import { InvalidRequestException, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
+import {
+  InvalidRequestException,
+  ResourceExistsException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-secrets-manager';
 import { type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
 
 interface SecretVersion {
@@ -17,8 +21,9 @@ const notFound = (message: string) => new ResourceNotFoundException({ message, $
 
 /**
  * Secrets Manager: secrets created from the stacks' secret resources; GetSecretValue by name or ARN, by staging label
- * (`VersionStage`, default AWSCURRENT) or `VersionId`; PutSecretValue adds a version and, as AWS documents, moves
- * AWSCURRENT to it and AWSPREVIOUS to the version AWSCURRENT left
+ * (`VersionStage`, default AWSCURRENT) or `VersionId`; PutSecretValue adds a version (its id the request's
+ * `ClientRequestToken` when given) and, as AWS documents, moves AWSCURRENT to it and AWSPREVIOUS to the version
+ * AWSCURRENT left
  * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html,
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecretVersionStage.html).
  */
@@ -48,20 +53,20 @@ export class SecretsManagerFake implements FakeService {
     this.put(secret, value);
   }
 
-  private version(value: string, stages: string[]): SecretVersion {
+  private version(value: string, stages: string[], requested?: string): SecretVersion {
     this.versionCount++;
-    const id = `00000000-0000-4000-8000-${String(this.versionCount).padStart(12, '0')}`;
+    const id = requested ?? `00000000-0000-4000-8000-${String(this.versionCount).padStart(12, '0')}`;
     return { id, value, created: new Date(this.now()), stages: new Set(stages) };
   }
 
-  private put(secret: StoredSecret, value: string): SecretVersion {
+  private put(secret: StoredSecret, value: string, requested?: string): SecretVersion {
     for (const v of secret.versions) v.stages.delete('AWSPREVIOUS');
     const current = secret.versions.find((v) => v.stages.has('AWSCURRENT'));
     if (current) {
       current.stages.delete('AWSCURRENT');
       current.stages.add('AWSPREVIOUS');
     }
-    const made = this.version(value, ['AWSCURRENT']);
+    const made = this.version(value, ['AWSCURRENT'], requested);
     secret.versions.push(made);
     return made;
   }
@@ -88,7 +93,17 @@ export class SecretsManagerFake implements FakeService {
           $metadata: { httpStatusCode: 400 },
         });
       }
-      const made = this.put(secret, value);
+      // ClientRequestToken is the new version's id: the same token and value again changes nothing; the same token
+      // with another value is refused (ResourceExistsException), as the API reference says.
+      const token = typeof call.input.ClientRequestToken === 'string' ? call.input.ClientRequestToken : undefined;
+      const existing = token === undefined ? undefined : secret.versions.find((v) => v.id === token);
+      if (existing && existing.value !== value) {
+        throw new ResourceExistsException({
+          message: `A resource with the ID you requested already exists: version ${token} holds another value.`,
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      const made = existing ?? this.put(secret, value, token);
       return { ARN: secret.arn, Name: secret.name, VersionId: made.id, VersionStages: [...made.stages] };
     }
     const byId = typeof call.input.VersionId === 'string' ? call.input.VersionId : undefined;

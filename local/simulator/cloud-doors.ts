@@ -59,8 +59,10 @@ function asks(service: string, action: string, input: Input, tableArn: (name: st
   if (service === 'sns' && (action === 'Publish' || action === 'PublishBatch')) {
     return [['sns:Publish', String(input.TopicArn ?? input.TargetArn)]];
   }
-  if (service === 'secretsmanager' && action === 'GetSecretValue') {
-    return [['secretsmanager:GetSecretValue', String(input.SecretId)]];
+  // Every call on one secret: its value read or written, its labels, rotation and policy, each its own IAM action
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awssecretsmanager.html).
+  if (service === 'secretsmanager' && typeof input.SecretId === 'string') {
+    return [[`secretsmanager:${action}`, input.SecretId]];
   }
   if (service !== 'dynamodb') return [];
   if (action === 'PutItem' || action === 'UpdateItem' || action === 'DeleteItem') {
@@ -80,7 +82,7 @@ function asks(service: string, action: string, input: Input, tableArn: (name: st
   return [];
 }
 
-/** A secret's name from what GetSecretValue was given: its name, or its ARN (`…:secret:<name>-<6 characters>`). */
+/** A secret's name from what a call was given: its name, or its ARN (`…:secret:<name>-<6 characters>`). */
 function secretNameOf(id: string): string {
   const m = /^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:(.+)-[A-Za-z0-9]{6}$/.exec(id);
   return m?.[1] ?? id;
@@ -95,9 +97,10 @@ async function refusalOf(
 ) {
   if (action === 'sqs:SendMessage') return doors.sqsSend(principal, resource);
   if (action === 'sns:Publish') return doors.snsPublish(principal, resource);
-  if (action === 'secretsmanager:GetSecretValue') {
+  if (action.startsWith('secretsmanager:')) {
     const name = secretNameOf(resource);
-    return doors.secretRead(principal, name, `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-AbCdEf`);
+    const arn = `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-AbCdEf`;
+    return doors.secretCall(principal, action, name, arn);
   }
   return doors.dynamoWrite(principal, action, resource);
 }

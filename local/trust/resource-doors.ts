@@ -152,24 +152,30 @@ export class ResourceDoors {
   }
 
   /**
-   * secretsmanager:GetSecretValue on a secret named `name` (with `arn`, what the caller named). Secrets Manager
-   * answers AccessDeniedException, HTTP 400
+   * A Secrets Manager call on a secret named `name` (with `arn`, what the caller named): `action` is
+   * secretsmanager:GetSecretValue, PutSecretValue, UpdateSecretVersionStage… Secrets Manager answers
+   * AccessDeniedException, HTTP 400
    * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html, Errors; the secret's own
    * policy's explicit deny overrides the caller's allow:
    * https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html).
    */
-  async secretRead(principal: string, name: string, arn: string): Promise<DoorRefusal | undefined> {
-    const decision = await this.decide(principal, 'secretsmanager:GetSecretValue', arn, this.secrets.get(name));
+  async secretCall(principal: string, action: string, name: string, arn: string): Promise<DoorRefusal | undefined> {
+    const decision = await this.decide(principal, action, arn, this.secrets.get(name));
     if (decision === 'Allowed') return undefined;
     return {
       code: 'AccessDeniedException',
       status: 400,
-      message: `User: ${principal} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${name} ${
+      message: `User: ${principal} is not authorized to perform: ${action} on resource: ${name} ${
         decision === 'ExplicitlyDenied'
           ? 'with an explicit deny in a resource-based policy'
-          : 'because no identity-based policy allows the secretsmanager:GetSecretValue action'
+          : `because no identity-based policy allows the ${action} action`
       }`,
     };
+  }
+
+  /** secretsmanager:GetSecretValue on a secret named `name` ({@link secretCall}). */
+  secretRead(principal: string, name: string, arn: string): Promise<DoorRefusal | undefined> {
+    return this.secretCall(principal, 'secretsmanager:GetSecretValue', name, arn);
   }
 
   /** Whether the caller's identity policies let it pass `roleArn` to Scheduler (iam:PassRole). */

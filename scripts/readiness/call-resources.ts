@@ -44,7 +44,12 @@ function required(site: CallSite, action: string, variable: string): string {
 }
 
 /** The environment variables that name a secret a function reads (aws/promotion/approval-secret.ts; the Slack secret, aws/notifications/slack.ts). */
-const SECRET_VARIABLES = ['APPROVAL_SECRET_NAME', 'DECISION_SECRET_NAME', 'SLACK_SECRET_NAME'] as const;
+const SECRET_VARIABLES = [
+  'APPROVAL_SECRET_NAME',
+  'DECISION_SECRET_NAME',
+  'TASK_TOKEN_SECRET_NAME',
+  'SLACK_SECRET_NAME',
+] as const;
 
 /** A comma-separated list the function's environment holds. */
 function listed(site: CallSite, action: string, variable: string): string[] {
@@ -343,6 +348,12 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one(site.env.REDRIVE_SCHEDULER_ROLE_ARN ?? required(site, action, 'REVOCATION_SCHEDULER_ROLE_ARN'), {
         'iam:PassedToService': 'scheduler.amazonaws.com',
       });
+    case 'secretsmanager:PutSecretValue':
+      // aws/promotion/rotate-secret.ts: the operator endpoint's rotation puts a value into each signing key it names.
+      return listed(site, action, 'SIGNING_SECRET_NAMES').map((name) => ({
+        action,
+        resource: `arn:aws:secretsmanager:${region}:${account}:secret:${name}${SECRET_ARN_SUFFIX}`,
+      }));
     case 'secretsmanager:GetSecretValue': {
       // aws/promotion/approval-secret.ts reads the approval links' key and the decision-proof key through one call site, the
       // Slack secret another: each secret the function's environment names is one it may read.

@@ -396,6 +396,16 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'approval timeout. Rotate by hand between approvals (put-secret-value); links are also single-use and expire.',
   },
   {
+    rule: 'AwsSolutions-SMG4',
+    stacks: ['Promotion'],
+    types: ['AWS::SecretsManager::Secret'],
+    logicalIds: /^TaskTokenSecret/,
+    reason:
+      'AES key that seals the task tokens the ledger keeps: automatic rotation would leave tokens sealed two versions ' +
+      'back unopenable, so a waiting approval or soak could no longer be answered. Rotate by hand ' +
+      '(put-secret-value) when no approval or soak has waited since the previous rotation.',
+  },
+  {
     rule: 'AwsSolutions-SQS3',
     types: ['AWS::SQS::Queue'],
     logicalIds: /Dlq/,

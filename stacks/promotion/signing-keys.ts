@@ -1,11 +1,11 @@
-import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { grantSecretValue } from '../grants.js';
-import { admitRole, subscriptionManagers, writersOnly } from '../resource-doors.js';
+import { admitRole, admittedRoles, subscriptionManagers, writersOnly } from '../resource-doors.js';
 
 /**
  * The secrets Goldsmith signs with, each readable only by the roles that use it. A principal of the factory account
@@ -20,19 +20,38 @@ import { admitRole, subscriptionManagers, writersOnly } from '../resource-doors.
  * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
  */
 
-/** A signing key: the approval links' HMAC key, or the decision-proof key. */
-export type SigningKeyDoor = 'approval-links' | 'approval-decisions';
+/** A signing key: the approval links' HMAC key, the decision-proof key, or the key that seals task tokens. */
+export type SigningKeyDoor = 'approval-links' | 'approval-decisions' | 'task-tokens';
 
 const doorOf = (door: SigningKeyDoor) => `secret:${door}`;
 
-/** What changes a secret's value, key or policy: the deployment's alone (and the SCP's rotator, docs/security/scp.md). */
+/**
+ * What changes a secret's value, its versions' labels, its rotation, key or policy: the deployment's and the
+ * rotation's alone. Without `PutSecretValue` and `UpdateSecretVersionStage` here, anyone whose own IAM allows them
+ * (an administrator of an account no SCP governs) makes a key of their own current and signs with it: a key they know
+ * is as good as the key they read
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html: "If you don't include
+ * VersionStages, then Secrets Manager automatically moves the staging label AWSCURRENT to this version").
+ */
 export const SECRET_ADMIN_ACTIONS = [
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:CancelRotateSecret',
   'secretsmanager:PutResourcePolicy',
   'secretsmanager:DeleteResourcePolicy',
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
   'secretsmanager:ReplicateSecretToRegions',
+  'secretsmanager:RemoveRegionsFromReplication',
+  'secretsmanager:StopReplicationToReplica',
 ] as const;
+
+/** The actions of {@link SECRET_ADMIN_ACTIONS} a rotation makes: a new value, and nothing else. */
+export const ROTATION_ACTIONS = ['secretsmanager:PutSecretValue'] as const;
+
+const rotatorsOf = (door: SigningKeyDoor) => `secret-rotation:${door}`;
 
 /** What changes the key's policy or takes the key away: the deployment's alone. */
 export const KEY_ADMIN_ACTIONS = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey'] as const;
@@ -44,13 +63,23 @@ export const KEY_ADMIN_ACTIONS = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion',
 export function createSigningKey(
   stack: Stack,
   id: string,
-  props: { door: SigningKeyDoor; secretName: string; description: string },
+  props: {
+    door: SigningKeyDoor;
+    secretName: string;
+    description: string;
+    /**
+     * Default RETAIN. A secret new in this release is RETAIN_ON_UPDATE_OR_DELETE: a failed first deploy's rollback
+     * deletes it, so the retry can create the fixed name again (scripts/release/compare.ts).
+     */
+    removalPolicy?: RemovalPolicy;
+  },
 ): secretsmanager.Secret {
+  const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
   const key = new kms.Key(stack, `${id}Key`, {
     description: `Goldsmith: encrypts the secret ${props.secretName} alone`,
     enableKeyRotation: true,
     // A deploy never replaces or deletes a stateful resource; a key scheduled for deletion waits the longest window.
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
     pendingWindow: Duration.days(30),
   });
   const via = `secretsmanager.${Aws.REGION}.amazonaws.com`;
@@ -106,8 +135,8 @@ export function createSigningKey(
     secretName: props.secretName,
     description: props.description,
     encryptionKey: key,
-    // Links and recorded decisions signed with it outlive a deploy.
-    removalPolicy: RemovalPolicy.RETAIN,
+    // Links, recorded decisions and sealed tokens made with it outlive a deploy.
+    removalPolicy,
     generateSecretString: { passwordLength: 64, excludePunctuation: true },
   });
   secret.addToResourcePolicy(
@@ -117,6 +146,8 @@ export function createSigningKey(
       resource: '*',
     }),
   );
+  // The deployment, and the role that rotates the key (registered with `grantSigningKeyRotation`, read when the
+  // template is written): nobody else puts a value, moves a label or changes the policy.
   secret.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'SecretOnlyByTheDeployment',
@@ -124,7 +155,13 @@ export function createSigningKey(
       principals: [new iam.AnyPrincipal()],
       actions: [...SECRET_ADMIN_ACTIONS],
       resources: ['*'],
-      conditions: { ArnNotLike: { 'aws:PrincipalArn': subscriptionManagers() } },
+      conditions: {
+        ArnNotLike: {
+          'aws:PrincipalArn': Lazy.list({
+            produce: () => [...subscriptionManagers(), ...admittedRoles(secret, rotatorsOf(props.door))],
+          }),
+        },
+      },
     }),
   );
   return secret;
@@ -138,4 +175,31 @@ export function grantSigningKey(
 ): void {
   grantSecretValue(fn, secret);
   admitRole(fn, doorOf(door), fn.role);
+}
+
+/** Lets `fn` seal and open the ledger's task tokens: the task-token key's name in its environment, and its value. */
+export function grantTaskTokenKey(fn: lambda.IFunction, secret: secretsmanager.ISecret, secretName: string): void {
+  if (!(fn instanceof lambda.Function))
+    throw new Error(`${fn.node.path}: only a function the stacks create reads the task-token key`);
+  fn.addEnvironment('TASK_TOKEN_SECRET_NAME', secretName);
+  grantSigningKey(fn, 'task-tokens', secret);
+}
+
+/**
+ * Lets `fn` rotate the signing secret of `door`: `secretsmanager:PutSecretValue` on it alone (no read: a new value
+ * needs none), and its role among those the secret's policy admits to put one (`SecretOnlyByTheDeployment`). Secrets
+ * Manager asks the secret's KMS key for a data key on its behalf (`NewValuesThroughSecretsManager`).
+ */
+export function grantSigningKeyRotation(
+  fn: lambda.IFunction & IConstruct,
+  door: SigningKeyDoor,
+  secret: secretsmanager.ISecret,
+): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [...ROTATION_ACTIONS],
+      resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+    }),
+  );
+  admitRole(fn, rotatorsOf(door), fn.role);
 }

@@ -10,9 +10,14 @@ import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedger } from '../ledger-access.js';
 import { operatorsRoleName } from '../names.js';
-import { decisionSecretName, notificationsTopicName } from '../Promotion.js';
+import {
+  approvalLinkSecretName,
+  decisionSecretName,
+  notificationsTopicName,
+  taskTokenSecretName,
+} from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
-import { grantSigningKey } from '../promotion/signing-keys.js';
+import { grantSigningKey, grantSigningKeyRotation, grantTaskTokenKey } from '../promotion/signing-keys.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
 
@@ -78,6 +83,22 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     fn,
     'approval-decisions',
     secretsmanager.Secret.fromSecretNameV2(stack, 'ApprovalDecisionKey', decisionSecretName(inputs.stage)),
+  );
+  // `rotate-signing-key`: a new value for each signing key, the previous one kept for what it signed
+  // (functions/operator/rotate-signing-key.ts). Put only: the function never reads the approval-link key.
+  const signing = [
+    ['approval-links', approvalLinkSecretName(inputs.stage), 'ApprovalLinkKeyRotation'],
+    ['approval-decisions', decisionSecretName(inputs.stage), 'ApprovalDecisionKeyRotation'],
+  ] as const;
+  for (const [door, name, id] of signing) {
+    grantSigningKeyRotation(fn, door, secretsmanager.Secret.fromSecretNameV2(stack, id, name));
+  }
+  fn.addEnvironment('SIGNING_SECRET_NAMES', signing.map(([, name]) => name).join(','));
+  // It answers tasks (approve, reject, promote, revoke): it opens the task tokens the ledger keeps sealed.
+  grantTaskTokenKey(
+    fn,
+    secretsmanager.Secret.fromSecretNameV2(stack, 'TaskTokenKey', taskTokenSecretName(inputs.stage)),
+    taskTokenSecretName(inputs.stage),
   );
   const topic = sns.Topic.fromTopicArn(
     stack,

@@ -8,7 +8,15 @@ import { type ApprovalLinkClaims, approvalLink } from '../../core/promotion/appr
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, pressLinkButton, TOKEN } from './approval-fixtures.js';
+import {
+  approvalEnv,
+  approvalItem,
+  LINK_SECRET,
+  linkClaims,
+  pressLinkButton,
+  serveTaskTokenKey,
+  TOKEN,
+} from './approval-fixtures.js';
 
 const claims = (over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims => linkClaims(TOKEN, over);
 
@@ -27,6 +35,7 @@ describe('approvalCallback', () => {
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
+    serveTaskTokenKey(secrets);
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
     // A rejection looks for the versions built on the rejected one: none here.
@@ -131,6 +140,7 @@ describe('approvalCallback: only POST decides', () => {
     approvalEnv();
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
+    serveTaskTokenKey(secrets);
     ddb.on(GetCommand).resolves({ Item: { ...approvalItem, findings: { critical: 0, high: 1, medium: 4 } } });
     ddb.on(UpdateCommand).resolves({});
     // A rejection looks for the versions built on the rejected one: none here.
@@ -224,6 +234,7 @@ describe('approvalCallback across a rotation of the approval key', () => {
       .on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' })
       .resolves({ SecretString: NEW_SECRET, CreatedDate: rotatedAt });
     secrets.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: LINK_SECRET });
+    serveTaskTokenKey(secrets);
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
     // A rejection looks for the versions built on the rejected one: none here.

@@ -5,8 +5,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
-import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
-import { type ApprovalLinkClaims, approvalIdFor } from '../../core/promotion/approval-link.js';
+import { approvalKey, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
+import { type ApprovalLinkClaims, approvalIdFor, linkNonceDigest } from '../../core/promotion/approval-link.js';
+import { sealTaskToken } from '../../core/promotion/task-token-seal.js';
 import { resetRefusalSampler } from '../../functions/lib/refusals.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
@@ -16,11 +17,32 @@ import { mockClient } from '../helpers/mock-client.js';
 /** Shared fixtures of the approval handler tests: the link-signing secret and a prod approval of base 1.0.0/3. */
 export const LINK_SECRET = 's'.repeat(64);
 export const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
-/** The link nonce the ledger holds for the test approval requests (RequestApproval derives one from the token). */
+/** The link nonce of the test approval requests' links (RequestApproval derives one from the token). */
 export const LINK_NONCE = 'Zm9yLXRoZS10ZXN0cy1vbmx5';
+/** The key the test ledger's task tokens are sealed with. */
+export const TASK_TOKEN_KEY = 't'.repeat(64);
 
-/** The ledger's approval request for prod, waiting on TOKEN. */
+/** `token` as the prod approval of base 1.0.0/3 holds it: sealed with TASK_TOKEN_KEY, bound to the item. */
+export function sealedApprovalToken(token: string, channel = 'prod'): string {
+  const { pk, sk } = approvalKey('base', '1.0.0/3', channel);
+  return sealTaskToken(token, TASK_TOKEN_KEY, `${pk}\n${sk}`);
+}
+
+/** The ledger's approval request for prod, waiting on TOKEN: the token sealed, the links' nonce as its digest. */
 export const approvalItem = {
+  image: 'base',
+  version: '1.0.0/3',
+  channel: 'prod',
+  approvalId: approvalIdFor(TOKEN),
+  taskToken: sealedApprovalToken(TOKEN),
+  approvers: ['ops-lead', 'security-reviewer'],
+  linkNonceDigests: new Set([linkNonceDigest(LINK_NONCE, LINK_SECRET)]),
+  requestedAt: '2027-01-14T10:00:00.000Z',
+  expiresAt: '2027-01-17T10:00:00.000Z',
+};
+
+/** The same request as 0.2.0 wrote it: the token and the links' nonce in the clear. */
+export const legacyApprovalItem = {
   image: 'base',
   version: '1.0.0/3',
   channel: 'prod',
@@ -58,6 +80,7 @@ export function approvalEnv(): void {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
   process.env.DECISION_SECRET_NAME = 'goldsmith/test/approval-decisions';
+  process.env.TASK_TOKEN_SECRET_NAME = 'goldsmith/test/task-tokens';
   // The doors read the catalog's lineage: a rejection ends the waits of the versions built on the rejected one.
   process.env.GOLDSMITH_CATALOG ??= JSON.stringify(exampleCatalog);
   resetApprovalSecret();
@@ -67,7 +90,7 @@ export function approvalEnv(): void {
 /** The decision-proof key the approval doors sign recorded decisions with, in the tests. */
 export const DECISION_KEY = 'k'.repeat(64);
 
-/** Answers the two secrets `approvalEnv` names: the approval links' key and the decision-proof key. */
+/** Answers the secrets `approvalEnv` names: the approval links' key, the decision-proof key, the task-token key. */
 export function serveApprovalSecrets(secrets: AwsClientStub<SecretsManagerClient>): void {
   secrets
     .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-links' })
@@ -75,6 +98,14 @@ export function serveApprovalSecrets(secrets: AwsClientStub<SecretsManagerClient
   secrets
     .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
     .resolves({ SecretString: DECISION_KEY });
+  serveTaskTokenKey(secrets);
+}
+
+/** Answers the task-token key `approvalEnv` names (after a file's own answers for every secret). */
+export function serveTaskTokenKey(secrets: AwsClientStub<SecretsManagerClient>): void {
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/task-tokens' })
+    .resolves({ SecretString: TASK_TOKEN_KEY });
 }
 
 /** The POST a link's confirmation page sends when its button is pressed (the form's `reason`, if any). */

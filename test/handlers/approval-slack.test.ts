@@ -10,7 +10,15 @@ import { slackSignature } from '../../core/promotion/slack-request.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, pressLinkButton, TOKEN } from './approval-fixtures.js';
+import {
+  approvalEnv,
+  approvalItem,
+  LINK_SECRET,
+  linkClaims,
+  pressLinkButton,
+  serveTaskTokenKey,
+  TOKEN,
+} from './approval-fixtures.js';
 
 const SIGNING_SECRET = 'slack-signing-secret-0123456789abcdef';
 const APPROVAL_ID = approvalIdFor(TOKEN);
@@ -72,6 +80,7 @@ describe('approvalCallback from Slack', () => {
     secrets
       .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
       .resolves({ SecretString: `decision-${LINK_SECRET}` });
+    serveTaskTokenKey(secrets);
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
     // A rejection looks for the versions built on the rejected one: none here.
@@ -180,6 +189,7 @@ describe('approvalCallback from an email link, single use', () => {
     approvalEnv();
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
+    serveTaskTokenKey(secrets);
     ddb.on(PutCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

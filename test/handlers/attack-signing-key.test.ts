@@ -5,18 +5,26 @@ import {
   type ApprovalLinkClaims,
   approvalIdFor,
   approvalLink,
+  linkNonceDigest,
   linkNonceFor,
 } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
 import { useLocalDynamo } from '../helpers/ledger-table.js';
-import { LINK_SECRET, pressLinkButton, useApprovalDoors } from './approval-fixtures.js';
+import {
+  LINK_SECRET,
+  pressLinkButton,
+  sealedApprovalToken,
+  TASK_TOKEN_KEY,
+  useApprovalDoors,
+} from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'k'.repeat(600)}`;
 /** What the team's "approval-requested" announcement says of the request: its id, build, channel and approvers. */
 const ANNOUNCED = { id: approvalIdFor(TOKEN), image: 'base', version: '1.0.0/3', channel: 'prod' };
-/** The nonce RequestApproval gave this request: in the ledger and in the approvers' own links only. */
-const NONCE = linkNonceFor(TOKEN);
+/** The nonce RequestApproval gave this request: in the approvers' own links only (the ledger holds its digest). */
+const NONCE = linkNonceFor(TOKEN, TASK_TOKEN_KEY);
+const DIGEST = linkNonceDigest(NONCE, LINK_SECRET);
 const dynamo = useLocalDynamo();
 
 /**
@@ -39,9 +47,9 @@ describe('an approval link signed with the approval key alone', () => {
   const { sfn } = useApprovalDoors(dynamo, {
     ...ANNOUNCED,
     approvalId: ANNOUNCED.id,
-    taskToken: TOKEN,
+    taskToken: sealedApprovalToken(TOKEN),
     approvers: ['ops-lead', 'security-reviewer'],
-    linkNonce: NONCE,
+    linkNonceDigests: new Set([DIGEST]),
     requestedAt: '2027-01-14T10:00:00.000Z',
     expiresAt: '2027-01-17T10:00:00.000Z',
   });
@@ -58,7 +66,7 @@ describe('an approval link signed with the approval key alone', () => {
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
     const after = await getApproval('base', '1.0.0/3', 'prod');
     expect(after?.decision).toBeUndefined();
-    expect(after?.linkNonce).toBe(NONCE);
+    expect(after?.linkNonceDigests).toEqual(new Set([DIGEST]));
   });
 
   it('without any nonce is refused before the ledger is read', async () => {
@@ -82,8 +90,8 @@ describe('an approval link signed with the approval key alone', () => {
     expect((await approvalCallback(pressLinkButton(own))).statusCode).toBe(200);
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TOKEN });
     const after = await getApproval('base', '1.0.0/3', 'prod');
-    expect(after).toMatchObject({ decision: 'approve', by: 'ops-lead', via: 'email', spentLinkNonce: NONCE });
-    expect(after?.linkNonce).toBeUndefined();
+    expect(after).toMatchObject({ decision: 'approve', by: 'ops-lead', via: 'email', spentLinkNonceDigest: DIGEST });
+    expect(after?.linkNonceDigests).toBeUndefined();
 
     // Opened again: the page says what was decided; pressed again: already decided, nothing more sent.
     const page = await approvalCallback(functionUrlGet(own));

@@ -143,6 +143,7 @@ describe('approval request of a version built on a parent version', () => {
   beforeEach(() => {
     process.env.APPROVAL_URL = 'https://approve.example/';
     process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+    process.env.TASK_TOKEN_SECRET_NAME = 'goldsmith/test/task-tokens';
     process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
     resetApprovalSecret();
     secrets.on(GetSecretValueCommand).resolves({ SecretString: 'q'.repeat(64) });

@@ -13,7 +13,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
-import { approvalIdFor, verifyApprovalLink } from '../../core/promotion/approval-link.js';
+import {
+  approvalIdFor,
+  linkNonceDigest,
+  linkNonceFor,
+  verifyApprovalLink,
+} from '../../core/promotion/approval-link.js';
+import { openTaskToken } from '../../core/promotion/task-token-seal.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { loadImage } from '../../functions/promotion/load-image.js';
 import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
@@ -393,18 +399,20 @@ describe('requestApproval', () => {
     facts();
     process.env.APPROVAL_URL = 'https://approve.example/';
     process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+    process.env.TASK_TOKEN_SECRET_NAME = 'goldsmith/test/task-tokens';
     resetApprovalSecret();
     secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
   });
 
-  it('stores the long token in the ledger; the team gets no link, each approver only their own', async () => {
+  it('stores the long token in the ledger sealed; the team gets no link, each approver only their own', async () => {
     process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
     const { approvalId } = await requestApproval(payload);
 
     expect(approvalId).toBe(approvalIdFor(payload.taskToken));
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ sk: 'APPROVAL#1.0.0/3#prod', taskToken: payload.taskToken }),
-    });
+    const item = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item)[0];
+    expect(item?.sk).toBe('APPROVAL#1.0.0/3#prod');
+    expect(JSON.stringify(item)).not.toContain(payload.taskToken);
+    expect(openTaskToken(String(item?.taskToken), [SECRET], `${item?.pk}\n${item?.sk}`)).toBe(payload.taskToken);
     const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
     for (const p of published) expect(p.Message).not.toContain(payload.taskToken);
     // The team's announcement (the notifications topic): who decides and how, no link (before: 4 links, 2 each).
@@ -427,14 +435,21 @@ describe('requestApproval', () => {
     }
   });
 
-  it("binds every link to the request's nonce, held in the ledger and never in the team's announcement", async () => {
+  it("binds every link to the request's nonce, held in the ledger as a digest and never in the team's announcement", async () => {
     process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
     await requestApproval(payload);
     await requestApproval({ ...payload, taskToken: `OTHER-${'u'.repeat(900)}` });
 
-    const [first, second] = ddb.commandCalls(PutCommand).map((c) => String(c.args[0].input.Item?.linkNonce));
+    const first = linkNonceFor(payload.taskToken, SECRET);
+    const second = linkNonceFor(`OTHER-${'u'.repeat(900)}`, SECRET);
     expect(first).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(second).not.toBe(first);
+    const items = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(items.map((i) => i?.linkNonceDigests)).toEqual([
+      new Set([linkNonceDigest(first, SECRET)]),
+      new Set([linkNonceDigest(second, SECRET)]),
+    ]);
+    for (const item of items) expect(JSON.stringify(item)).not.toContain(first);
     const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
     const team = published.filter((p) => p.TopicArn !== process.env.APPROVAL_TOPIC_ARN);
     for (const p of team) expect(p.Message).not.toContain(first);

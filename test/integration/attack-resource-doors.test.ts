@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,20 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 
+  it('refuses a key of their own to a role with secretsmanager:*: PutSecretValue on either signing key', async () => {
+    for (const name of ['goldsmith/local/approval-links', 'goldsmith/local/approval-decisions']) {
+      const before = cloud.secrets.value(name);
+      const own = 'k'.repeat(64);
+      const put = runAs(ATTACKER, () =>
+        secretsmanagerClient().send(new PutSecretValueCommand({ SecretId: name, SecretString: own })),
+      );
+      await expect(put, name).rejects.toThrow(
+        /PutSecretValue on resource: .* with an explicit deny in a resource-based policy/,
+      );
+      expect(cloud.secrets.value(name), name).toBe(before);
+    }
+  });
+
   it('refuses a ledger write by a role that tagged itself goldsmith:ledger-writer=true, and records nothing', async () => {
     const item = { pk: { S: 'BUILD#base' }, sk: { S: 'forged' }, by: { S: TAGGER } };
     const put = runAs(TAGGER, () =>
@@ -236,6 +250,8 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
         'secretsmanager:GetSecretValue',
         'AccessDeniedException',
       ],
+      [ATTACKER, 'secretsmanager:PutSecretValue', 'AccessDeniedException'],
+      [ATTACKER, 'secretsmanager:PutSecretValue', 'AccessDeniedException'],
       [TAGGER, 'dynamodb:PutItem', 'AccessDeniedException'],
     ]);
   });

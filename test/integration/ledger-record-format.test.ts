@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBuilds } from '../../aws/builds/build-handling.js';
@@ -6,12 +7,15 @@ import { pendingIntents } from '../../aws/builds/intents.js';
 import { readImageViews } from '../../aws/ledger/image-view-index.js';
 import { ledgerFormatHooks } from '../../aws/ledger/ledger-format.js';
 import { runLedgerMigrations } from '../../aws/ledger/migrations.js';
+import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
 import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
-import { undeliveredDecisions } from '../../aws/promotion/promotion-approvals.js';
+import { type ApprovalRecord, undeliveredDecisions } from '../../aws/promotion/promotion-approvals.js';
 import { pausedPromotions } from '../../aws/promotion/promotion-pauses.js';
+import { approvalTaskToken } from '../../aws/promotion/task-tokens.js';
 import { claimMarker, readMarkers, recordBuildRequested } from '../../aws/triggers/ledger.js';
 import { RecordFormatError } from '../../core/ledger/record-format.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 
 /**
  * Release 0.2.0's ledger items (test/fixtures/releases/0.2.0/ledger-items.json): written by that release's own
@@ -175,6 +179,33 @@ describe('the ledger migration', () => {
     expect((await pendingIntents()).length).toBe(1);
     expect((await openBuilds()).length).toBe(1);
     expect((await readImageViews()).get('base')?.length).toBe(4);
+  });
+
+  it("seals the task tokens 0.2.0 kept in the clear, where the walk's function reads the task-token key", async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 't'.repeat(64) });
+    process.env.TASK_TOKEN_SECRET_NAME = 'goldsmith/test/task-tokens';
+    resetApprovalSecret();
+    try {
+      await store(beforeIndexes);
+      expect((await runLedgerMigrations()).done).toBe(true);
+      const approvals = (await held()).filter((i) => String(i.sk).startsWith('APPROVAL#'));
+      expect(approvals).toHaveLength(2);
+      for (const approval of approvals) {
+        const before = bySk(String(approval.sk));
+        expect(approval.taskToken).toMatch(/^sealed:v1:/);
+        expect(JSON.stringify(approval)).not.toContain(String(before.taskToken));
+        expect(await approvalTaskToken(approval as unknown as ApprovalRecord)).toBe(before.taskToken);
+      }
+      // Everything else as the walk without the key leaves it.
+      const others = (await held()).filter((i) => i.pk !== 'MIGRATIONS' && !String(i.sk).startsWith('APPROVAL#'));
+      expect(others).toEqual(
+        released.filter((i) => !String(i.sk).startsWith('APPROVAL#')).map((i) => ({ ...i, recordFormat: 2 })),
+      );
+    } finally {
+      delete process.env.TASK_TOKEN_SECRET_NAME;
+      secrets.restore();
+    }
   });
 
   it('changes nothing the second time', async () => {

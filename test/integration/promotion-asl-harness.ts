@@ -192,6 +192,8 @@ export async function defaultWorld(): Promise<void> {
   process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
   // Recorded decisions are signed with the decision-proof key (answered below, as every secret is).
   process.env.DECISION_SECRET_NAME = 'goldsmith/test/approval-decisions';
+  // The ledger's task tokens are sealed with the task-token key (answered below, as every secret is).
+  process.env.TASK_TOKEN_SECRET_NAME = 'goldsmith/test/task-tokens';
   process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:approval-links';
   mocks.imagebuilder.on(GetImageCommand).resolves(getImageOutput());
   mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });

@@ -5,7 +5,7 @@ import { readImagePartition } from '../../aws/ledger/image-partition.js';
 import { getApproval } from '../../aws/promotion/promotion-approvals.js';
 import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { getPause } from '../../aws/promotion/promotion-pauses.js';
-import { markSoakEndedEarly } from '../../aws/promotion/promotion-soaks.js';
+import { listSoaks, markSoakEndedEarly } from '../../aws/promotion/promotion-soaks.js';
 import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
@@ -99,7 +99,12 @@ function engine(replace: Record<string, Handler> = {}) {
         const request = payload as { taskToken: string; image: string; version: string; channel: string };
         soaks.push(request.channel);
         await startSoak(payload);
-        await markSoakEndedEarly(request, 'ops-lead', new Date().toISOString(), 'the test clock ends it');
+        // As the ledger holds it (its token sealed).
+        const soak = (await listSoaks(request.image)).find(
+          (s) => s.version === request.version && s.channel === request.channel,
+        );
+        if (!soak) throw new Error(`no soak recorded for ${request.channel}`);
+        await markSoakEndedEarly(soak, 'ops-lead', new Date().toISOString(), 'the test clock ends it');
         setTimeout(() => sfn.sendTaskSuccess(request.taskToken, '{}'), 1);
         return {};
       }

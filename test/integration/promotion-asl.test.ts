@@ -7,6 +7,7 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getApproval } from '../../aws/promotion/promotion-approvals.js';
 import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
+import { approvalTaskToken } from '../../aws/promotion/task-tokens.js';
 import { rejectionCause } from '../../core/promotion/outcome.js';
 import { onFinding } from '../../functions/on-finding.js';
 import { gate } from '../../functions/promotion/gate.js';
@@ -68,11 +69,11 @@ describe('promotion state machine (synthesized ASL)', () => {
       by: 'ops-lead',
       reason: 'passed every gate; approved by ops-lead',
     });
+    // The ledger keeps the task token sealed; the functions that answer tasks open it.
     const approval = await getApproval('base', '1.0.0/3', 'prod');
-    expect(approval).toMatchObject({
-      approvers: ['ops-lead', 'security-reviewer'],
-      taskToken: 'local-task-token-0123456789',
-    });
+    expect(approval).toMatchObject({ approvers: ['ops-lead', 'security-reviewer'] });
+    expect(approval?.taskToken).toMatch(/^sealed:v1:/);
+    expect(approval && (await approvalTaskToken(approval))).toBe('local-task-token-0123456789');
   });
 
   it('gates each channel with its own policy: 3 high findings pass dev, then stop at staging', async () => {

@@ -123,6 +123,26 @@ describe('an acting command opens the saved cloud and does what a replay of it d
   );
 
   it(
+    'rotate-signing-key: both signing keys rotated through the operator endpoint, for an operator only',
+    async () => {
+      const dir = copy('rotate');
+      const refused = await goldsmith(['rotate-signing-key', '--as', 'ops-lead', '--local', dir]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^goldsmith rotate-signing-key: /);
+      const { code, stdout } = await goldsmith([
+        'rotate-signing-key',
+        '--reason',
+        'first deployed with 0.1.0',
+        '--local',
+        dir,
+      ]);
+      expect(code).toBe(0);
+      expect(stdout).toContain('rotated goldsmith/local/approval-links, goldsmith/local/approval-decisions');
+    },
+    LONG,
+  );
+
+  it(
     'opening replays nothing: no clock item runs and no function is invoked before the request',
     async () => {
       const state = await readState(saved);

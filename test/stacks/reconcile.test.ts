@@ -122,7 +122,8 @@ describe('Promotion stack: reconciler function', () => {
     // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role), with
     // organizations:DescribeOrganization for the OU principals the catalog's channels target now; ec2, ssm's
     // parameter reads and writes, scheduler and lambda the audit of what AWS holds (functions/audit/); secretsmanager
-    // the decision-proof key, to deliver only decisions a door proved; events and iam:PassRole the Regions'
+    // the decision-proof key, to deliver only decisions a door proved, and the task-token key, to open the token it
+    // delivers them to; events and iam:PassRole the Regions'
     // forwarding rules the audit reads back and puts right.
     expect([...services].sort()).toEqual([
       'dynamodb',
@@ -142,7 +143,7 @@ describe('Promotion stack: reconciler function', () => {
       'states',
       'xray',
     ]);
-    expect(byAction('secretsmanager:GetSecretValue').flatMap(resourcesOfStatement)).toHaveLength(1);
+    expect(byAction('secretsmanager:GetSecretValue').flatMap(resourcesOfStatement)).toHaveLength(2);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([
       'ssm:PutResourcePolicy',
       'ssm:GetResourcePolicies',

@@ -127,6 +127,20 @@ describe('the signing secrets, simulated as synthesized (iam-simulate)', () => {
       readers: [role('Promotion-ApprovalCallback'), role('Promotion-Reconcile'), role('Trust-Operator')],
       others: [role('Promotion-PromotionRequestApproval'), role('Notifications-SlackNotify')],
     },
+    {
+      // The tasks that receive task tokens seal them; only the functions that answer tasks open them.
+      name: 'goldsmith/local/task-tokens',
+      readers: [
+        role('Promotion-PromotionRequestApproval'),
+        role('Promotion-PromotionSoakStart'),
+        role('Promotion-ApprovalCallback'),
+        role('Promotion-Reconcile'),
+        role('Promotion-OnFinding'),
+        role('Promotion-OnLifecycleRequest'),
+        role('Trust-Operator'),
+      ],
+      others: [role('Promotion-PromotionPublish'), role('Promotion-PromotionGate'), role('Notifications-SlackNotify')],
+    },
   ];
 
   it.each(cases)('lets only the roles that use $name read it', async ({ name, readers, others }) => {
@@ -163,9 +177,13 @@ describe('the signing secrets, simulated as synthesized (iam-simulate)', () => {
     },
   );
 
-  it.each(cases)("leaves $name's policy, key and value settings to the deployment", async ({ name }) => {
+  it.each(cases)("leaves $name's value, labels, rotation, policy and key to the deployment", async ({ name }) => {
     const s = signingSecret(name);
     for (const action of [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+      'secretsmanager:RotateSecret',
+      'secretsmanager:CancelRotateSecret',
       'secretsmanager:PutResourcePolicy',
       'secretsmanager:DeleteResourcePolicy',
       'secretsmanager:UpdateSecret',
@@ -176,9 +194,9 @@ describe('the signing secrets, simulated as synthesized (iam-simulate)', () => {
     }
   });
 
-  it('encrypts the two signing secrets with two keys, neither shared with anything else', () => {
+  it('encrypts the three signing secrets with three keys, none shared with anything else', () => {
     const keys = resources('AWS::SecretsManager::Secret').map(([, r]) => JSON.stringify(r.Properties?.KmsKeyId));
-    expect(new Set(keys).size).toBe(2);
+    expect(new Set(keys).size).toBe(3);
     const users = app.templates.flatMap((t) =>
       Object.values(t.Resources ?? {}).filter((r) => r.Type !== 'AWS::SecretsManager::Secret'),
     );

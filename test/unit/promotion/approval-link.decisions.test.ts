@@ -4,8 +4,9 @@ import {
   type ApprovalLinkClaims,
   approvalIdFor,
   approvalLink,
+  linkNonceDigest,
   linkNonceFor,
-  linkNonceMatches,
+  matchLinkNonce,
   signClaims,
   verifyApprovalLink,
 } from '../../../core/promotion/approval-link.js';
@@ -151,18 +152,32 @@ describe('verifyApprovalLink: keys', () => {
   });
 });
 
-describe('linkNonceFor and linkNonceMatches', () => {
-  it("is the token's own hash under a label: stable, one per token, and not the announced approval id", () => {
+describe('linkNonceFor, linkNonceDigest and matchLinkNonce', () => {
+  const KEY = 't'.repeat(64);
+
+  it("is the token's HMAC under the task-token key: stable, one per token and key, not the announced approval id", () => {
     const token = 'AAAA-task-token';
-    expect(linkNonceFor(token)).toBe(linkNonceFor(token));
-    expect(linkNonceFor(token)).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(linkNonceFor(`${token}x`)).not.toBe(linkNonceFor(token));
-    expect(linkNonceFor(token)).not.toBe(approvalIdFor(token));
+    expect(linkNonceFor(token, KEY)).toBe(linkNonceFor(token, KEY));
+    expect(linkNonceFor(token, KEY)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(linkNonceFor(`${token}x`, KEY)).not.toBe(linkNonceFor(token, KEY));
+    expect(linkNonceFor(token, 'u'.repeat(64))).not.toBe(linkNonceFor(token, KEY));
+    expect(linkNonceFor(token, KEY)).not.toBe(approvalIdFor(token));
+    // Not what 0.2.0 derived from the token alone: the token without the key tells nothing of the nonce.
+    const unkeyed = createHash('sha256').update(`goldsmith link nonce\n${token}`).digest('base64url').slice(0, 22);
+    expect(linkNonceFor(token, KEY)).not.toBe(unkeyed);
   });
 
-  it('matches only the nonce the ledger holds, and nothing when it holds none', () => {
-    expect(linkNonceMatches('abc', 'abc')).toBe(true);
-    expect(linkNonceMatches('abd', 'abc')).toBe(false);
-    expect(linkNonceMatches('abc', undefined)).toBe(false);
+  it('matches a nonce by its digest under any of the link keys, or a 0.2.0 nonce held in the clear', () => {
+    const digest = linkNonceDigest('abc', SECRET);
+    expect(digest).not.toContain('abc');
+    expect(matchLinkNonce('abc', { digests: new Set([digest]) }, [SECRET])).toEqual({ digest });
+    // Made before a rotation: the previous key still matches it.
+    expect(matchLinkNonce('abc', { digests: [digest] }, ['n'.repeat(64), SECRET])).toEqual({ digest });
+    expect(matchLinkNonce('abd', { digests: [digest] }, [SECRET])).toBeUndefined();
+    // The digest itself is no nonce.
+    expect(matchLinkNonce(digest, { digests: [digest] }, [SECRET])).toBeUndefined();
+    expect(matchLinkNonce('abc', { plain: 'abc' }, [SECRET])).toEqual({ plain: 'abc' });
+    expect(matchLinkNonce('abd', { plain: 'abc' }, [SECRET])).toBeUndefined();
+    expect(matchLinkNonce('abc', {}, [SECRET])).toBeUndefined();
   });
 });
