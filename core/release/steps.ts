@@ -59,9 +59,10 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
           { sid: 'TaskTokensOnlyByGoldsmith' },
           { sid: 'SubscriptionsOnlyByTheDeployment' },
           { sid: 'PointerSharesOnlyByGoldsmith' },
+          { sid: 'SigningKeysOnlyByTheDeployment' },
         ],
         reason:
-          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses",
+          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses; goldsmith rotate-signing-key puts the keys as the operator endpoint's role, which the older SigningKeysOnlyByTheDeployment refuses",
       },
       {
         kind: 'expect-alerts',
@@ -76,6 +77,13 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
         when: 'a rollout retried under 0.2.0 whose Rollout execution was still running at the deploy fails with RolloutRefused',
         command: 'goldsmith rollout retry IMAGE CHANNEL',
         reason: 'a Rollout execution started before the deploy keeps its definition, whose tasks name no retry',
+      },
+      {
+        kind: 'after-deploy',
+        when: 'a stage first deployed with 0.1.0 exposed its approval-link and decision-proof keys (their secrets had no policy)',
+        command: 'goldsmith rotate-signing-key',
+        reason:
+          'a key read under 0.1.0 signs valid links until it is rotated; links sent before stay valid until they expire',
       },
     ],
   },

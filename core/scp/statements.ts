@@ -52,6 +52,8 @@ export const TASK_TOKEN_SENDERS: readonly FunctionRole[] = [
 export const DOORS_AUDITOR: FunctionRole = { stack: 'Notifications', construct: 'AuditDoors' };
 export const POLICIES_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditPolicies' };
 export const RECONCILER: FunctionRole = { stack: 'Promotion', construct: 'Reconcile' };
+/** `goldsmith rotate-signing-key` puts the signing keys' new values as the operator endpoint's role. */
+export const OPERATOR: FunctionRole = { stack: 'Trust', construct: 'Operator' };
 
 /** Sample resources, as the stacks name them in `region` of `account` (concrete where the policy has `*`). */
 export function sampleResources(stage: string, account: string, region: string) {
@@ -116,6 +118,7 @@ export function scpStatementSpecs(
   const keys = [
     `arn:aws:secretsmanager:*:*:secret:goldsmith/${stage}/approval-links-*`,
     `arn:aws:secretsmanager:*:*:secret:goldsmith/${stage}/approval-decisions-*`,
+    `arn:aws:secretsmanager:*:*:secret:goldsmith/${stage}/task-tokens-*`,
   ];
   const stateMachines = [
     'arn:aws:states:*:*:stateMachine:PromotionStateMachine*',
@@ -425,7 +428,7 @@ export function scpStatementSpecs(
         'secretsmanager:StopReplicationToReplica',
       ],
       resources: keys,
-      exempt: [cdk, role(options.keyRotator)],
+      exempt: [cdk, fn(OPERATOR), role(options.keyRotator)],
       samples: [{ resource: r.linkKey }, { resource: r.decisionKey }],
     },
     {

@@ -10,7 +10,13 @@ const kinds = (deployed: string | undefined, checkout: string) =>
   stepsBetween(deployed, checkout).map((d) => `${d.release} ${d.step.kind}`);
 
 describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
-  const ALL_030 = ['0.3.0 pause-rollouts', '0.3.0 scp', '0.3.0 expect-alerts', '0.3.0 after-deploy'];
+  const ALL_030 = [
+    '0.3.0 pause-rollouts',
+    '0.3.0 scp',
+    '0.3.0 expect-alerts',
+    '0.3.0 after-deploy',
+    '0.3.0 after-deploy',
+  ];
 
   it("counts 0.3.0's steps from 0.2.0 to 0.3.0, and to the pre-release heading there", () => {
     expect(kinds('0.2.0', '0.3.0')).toEqual(ALL_030);
@@ -62,6 +68,7 @@ describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
           { sid: 'TaskTokensOnlyByGoldsmith' },
           { sid: 'SubscriptionsOnlyByTheDeployment' },
           { sid: 'PointerSharesOnlyByGoldsmith' },
+          { sid: 'SigningKeysOnlyByTheDeployment' },
         ],
       }),
     );

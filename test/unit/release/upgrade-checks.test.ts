@@ -126,7 +126,7 @@ describe('the SCP statements the upgrade needs', () => {
       name: 'service control policy for the upgrade',
       status: 'ok',
       detail: expect.stringMatching(
-        /^the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, SubscriptionsOnlyByTheDeployment, PointerSharesOnlyByGoldsmith, as 0\.3\.0 needs$/,
+        /^the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, SubscriptionsOnlyByTheDeployment, PointerSharesOnlyByGoldsmith, SigningKeysOnlyByTheDeployment, as 0\.3\.0 needs$/,
       ),
     });
   });
@@ -153,6 +153,13 @@ describe('what the deploy raises and what to redo after it', () => {
         name: 'after the deploy',
         status: 'ok',
         detail: expect.stringMatching(/: goldsmith rollout retry IMAGE CHANNEL --stage prod$/),
+      },
+      {
+        name: 'after the deploy',
+        status: 'ok',
+        detail: expect.stringMatching(
+          /^0\.3\.0: a stage first deployed with 0\.1\.0 .*: goldsmith rotate-signing-key --stage prod$/,
+        ),
       },
     ]);
   });
