@@ -1,7 +1,7 @@
 import type { PreflightCheck } from '../aws/preflight/preflight-check.js';
 import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
-import { checkoutHistory } from './checkout.js';
+import { checkoutHistory, checkoutIdentity } from './checkout.js';
 import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions, UsageError } from './usage.js';
@@ -81,7 +81,9 @@ export const command: Command = {
       catalog,
       region,
       { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY },
-      values.stage === undefined ? {} : { stage: values.stage, history: checkoutHistory(), preRelease },
+      values.stage === undefined
+        ? {}
+        : { stage: values.stage, history: checkoutHistory(), identity: checkoutIdentity(), preRelease },
     );
     return report(checks, values.json === true, { region }, values.stage);
   },
