@@ -75,6 +75,8 @@ export async function releaseCheck(
       status: 'missing',
       detail: `stage ${stage}'s stacks record a release but ${releaseParameterName(stage)} is missing: refused (a deleted parameter may hide a newer release)`,
     };
+  // GetParameterHistory lists each version with its LastModifiedUser: who wrote the value
+  // (https://docs.aws.amazon.com/cli/latest/reference/ssm/get-parameter-history.html).
   const ahead = parameterAhead({ parameter: deployed, stacks: stacks.stacks });
   if (ahead !== undefined)
     return {

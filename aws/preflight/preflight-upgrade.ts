@@ -1,4 +1,4 @@
-import { openWork } from '../../core/ledger/keys.js';
+import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { ledgerTableName } from '../../core/names.js';
 import { scpGapList } from '../../core/preflight/scp-requirements.js';
 import type { CheckoutIdentity } from '../../core/release/changelog.js';
@@ -48,7 +48,12 @@ export async function stageRollouts(stage: string, region: string): Promise<Read
   } catch (error) {
     // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html (Errors: ResourceNotFoundException)
     if (nameOf(error) === 'ResourceNotFoundException') return { value: [] };
-    return { unknown: `Query of ${table}'s open-work index: ${said(error)}` };
+    // The operators' role may Query the index from 0.3.0 on (stacks/trust/operator.ts); a 0.2.0 stage's may not.
+    const who =
+      nameOf(error) === 'AccessDeniedException'
+        ? `; run it with credentials allowed dynamodb:Query on the table's index/${openWorkIndex.name} (the deploying ones: npm run deploy runs it so)`
+        : '';
+    return { unknown: `Query of ${table}'s ${openWorkIndex.name} index: ${said(error)}${who}` };
   }
 }
 
