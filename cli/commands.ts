@@ -9,6 +9,7 @@ export type { Command } from './command.js';
 export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   validate: () => import('./validate.js').then((m) => m.command),
   preflight: () => import('./preflight.js').then((m) => m.command),
+  scp: () => import('./scp.js').then((m) => m.command),
   simulate: () => import('./simulate.js').then((m) => m.command),
   explain: () => import('./explain.js').then((m) => m.command),
   status: () => import('./status.js').then((m) => m.command),

@@ -197,9 +197,19 @@ export const command: Command = {
     }
     if (keep) {
       const next = stateOf(configPath, savedIdentity(catalog), raw, result, saved?.operator);
-      // Resumed into its own folder: saved only if no command saved there meanwhile.
+      // Resumed into its own folder: saved only if no command saved there meanwhile. An upgrade first keeps the save
+      // as it was beside it (saved-backup.ts), so that it can be undone.
+      const from = result.upgraded?.from;
+      const before =
+        from === undefined
+          ? undefined
+          : async () => {
+              const { keepSaveBefore, keptLine } = await import('./operator/saved-backup.js');
+              const copy = await keepSaveBefore(keep, from);
+              process.stderr.write(`${keptLine(keep, copy, from)}\n`);
+            };
       if (savedDigest !== undefined && keep === values.resume)
-        await writeStateIfUnchanged(keep, next, savedDigest, result.saved);
+        await writeStateIfUnchanged(keep, next, savedDigest, result.saved, before);
       else await writeState(keep, next, result.saved);
       process.stderr.write(`saved the local cloud at ${result.snapshot?.at} in ${keep}\n`);
     }

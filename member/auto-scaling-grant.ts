@@ -22,6 +22,8 @@ export interface CustomResourceEvent {
   LogicalResourceId: string;
   PhysicalResourceId?: string;
   ResourceProperties: Record<string, unknown>;
+  /** On Update: the properties before it. */
+  OldResourceProperties?: Record<string, unknown>;
 }
 
 /** What the function PUTs to the event's ResponseURL. */

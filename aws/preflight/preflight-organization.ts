@@ -5,7 +5,10 @@ import {
   paginateListPoliciesForTarget,
 } from '@aws-sdk/client-organizations';
 import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps } from '../../core/preflight/policies.js';
-import { scpGaps } from '../../core/preflight/scp-requirements.js';
+import { type ScpGap, scpGapList, scpRequirements } from '../../core/preflight/scp-requirements.js';
+import { type DeployedRole, deployedRoleNames, generatedPrefix, type RoleNames } from '../../core/scp/names.js';
+import { goldsmithScp } from '../../core/scp/split.js';
+import { DEFAULT_DEPLOYER, DEFAULT_KEY_ROTATOR } from '../../core/scp/statements.js';
 import { organizationsClient } from '../clients/organizations.js';
 import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
@@ -79,21 +82,42 @@ const NAMED = 3;
 const andMore = (items: readonly string[]) =>
   items.length > NAMED ? `${items.slice(0, NAMED).join('; ')}; and ${items.length - NAMED} more` : items.join('; ');
 
+/** The stage's deployed roles as preflight read them, or why they could not be read. */
+export type RolesRead = { roles: DeployedRole[]; execRoleStacks?: string[] } | { unknown: string };
+
+/** The names the check evaluates Goldsmith's own calls with, and what it says about them. */
+function roleNamesOf(stage: string, read: RolesRead | undefined): { names?: RoleNames; says: string } {
+  if (read === undefined) return { says: 'roles named as the stacks synthesize them (pass --stage to read them)' };
+  if ('unknown' in read) return { says: `roles named as the stacks synthesize them (${read.unknown})` };
+  if (read.roles.length === 0)
+    return { says: `roles named as the stacks synthesize them (stage ${stage} has none yet)` };
+  return { names: deployedRoleNames(stage, read.roles), says: `the ${read.roles.length} roles as deployed` };
+}
+
+/** The parts of `goldsmith scp` whose statements are not all in force: what to create and attach. */
+function partsMissing(stage: string, gaps: readonly ScpGap[]): string[] {
+  const open = new Set(gaps.filter((g) => g.kind === 'open').map((g) => g.statement));
+  return goldsmithScp({ stage, account: '*', deployer: DEFAULT_DEPLOYER, keyRotator: DEFAULT_KEY_ROTATOR })
+    .filter((part) => part.sids.some((sid) => open.has(sid)))
+    .map((part) => `${part.name} (${part.sids.filter((sid) => open.has(sid)).join(', ')})`);
+}
+
 /**
  * The service control policy of docs/security/scp.md. SCPs do not apply to the management account
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html), so there it cannot
  * be met. Otherwise the policies attached to the account and every OU above it, and the root, are read with
  * ListPoliciesForTarget and DescribePolicy (management account or delegated administrator:
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html), and their Deny
- * statements evaluated together for each action the page denies on Goldsmith's resources of `stage`, as a principal
- * that is not Goldsmith's would send it (core/preflight/scp-requirements.ts): every one must be refused, and none of
- * the calls Goldsmith's own roles make.
+ * statements evaluated together for every action of every statement the policy has, on Goldsmith's resources of
+ * `stage`, as a principal that is not Goldsmith's would send it (core/preflight/scp-requirements.ts): every one must
+ * be refused, and none of the calls Goldsmith's own roles make, under their deployed names where `roles` read them.
  */
 export async function serviceControlPolicyCheck(
   s: Standing,
   region: string,
   stage = 'prod',
   read?: Promise<AttachedScp[]>,
+  roles?: Promise<RolesRead>,
 ): Promise<PreflightCheck> {
   const name = 'service control policy';
   if (s.account === s.management)
@@ -104,28 +128,43 @@ export async function serviceControlPolicyCheck(
     };
   try {
     const found = await (read ?? attachedScps(s, region));
-    const gaps = scpGaps(
+    const rolesRead = await roles;
+    const { names, says } = roleNamesOf(stage, rolesRead);
+    const list = scpGapList(
       found.map((p) => p.content),
       stage,
       s.account,
       region,
+      names,
     );
-    if (gaps.refusesGoldsmith.length > 0)
+    const refused = list.filter((g) => g.kind === 'refuses-goldsmith').map((g) => g.line);
+    const open = list.filter((g) => g.kind === 'open');
+    const write = `\`goldsmith scp --stage ${stage} --out scp/\`, then from the management account \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name <part> --content file://scp/<part>.json\` and \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\` for each part`;
+    if (refused.length > 0)
       return {
         name,
         status: 'missing',
-        detail: `the SCPs on ${s.account} or above it refuse Goldsmith's own calls: ${andMore(gaps.refusesGoldsmith)}; exempt its roles (arn:aws:iam::*:role/${stage}-goldsmith-*, and arn:aws:iam::*:role/goldsmith-${stage}-on-finding where it writes) as docs/security/scp.md does`,
+        detail: `the SCPs on ${s.account} or above it refuse Goldsmith's own calls (${says}): ${andMore(refused)}; exempt its roles as \`goldsmith scp --stage ${stage}\` writes them (arn:aws:iam::*:role/${generatedPrefix(stage)}*, and arn:aws:iam::*:role/goldsmith-${stage}-on-finding where it writes)`,
       };
-    if (gaps.open.length > 0)
+    if (open.length > 0) {
+      const statements = [...new Set(open.map((g) => g.statement))];
       return {
         name,
         status: 'missing',
-        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${gaps.open.length} of the changes docs/security/scp.md denies on stage ${stage}'s resources to principals that are not Goldsmith's: ${andMore(gaps.open)}. From the management account, \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name goldsmith --content file://scp.json\` with the statements docs/security/scp.md gives, then \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\``,
+        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${open.length} of the ${scpRequirements(stage, s.account, region).length} changes docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, in ${statements.length} statements (${statements.join(', ')}): ${andMore(open.map((g) => g.line))}. Not in force: ${partsMissing(stage, list).join('; ')}. Run ${write}`,
+      };
+    }
+    const stray = rolesRead && 'roles' in rolesRead ? (rolesRead.execRoleStacks ?? []) : [];
+    if (stray.length > 0)
+      return {
+        name,
+        status: 'missing',
+        detail: `${andMore(stray)} ${stray.length === 1 ? 'was' : 'were'} deployed with the CDK execution role but ${stray.length === 1 ? 'is' : 'are'} not stage ${stage}'s: an update that names no role runs as that role, which the SCP exempts (ExecRoleOnlyForGoldsmithStacks sees only requests that name it); delete ${stray.length === 1 ? 'it' : 'them'} (\`aws cloudformation delete-stack --stack-name <name> --region ${region}\`) or deploy ${stray.length === 1 ? 'it' : 'them'} with a role of ${stray.length === 1 ? 'its' : 'their'} own`,
       };
     return {
       name,
       status: 'ok',
-      detail: `${found.map((p) => p.name).join(', ')} deny every change docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, and none of Goldsmith's own calls`,
+      detail: `${found.map((p) => p.name).join(', ')} deny every change docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, and none of Goldsmith's own calls (${says})`,
     };
   } catch (error) {
     return { name, status: 'not checked', detail: unreadScps(s, error) };

@@ -24,12 +24,14 @@ import {
   attachedScps,
   delegationPolicyCheck,
   organizationEventsCheck,
+  type RolesRead,
   type Standing,
   serviceControlPolicyCheck,
 } from './preflight-organization.js';
 import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
 import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { releaseCheck } from './preflight-release.js';
+import { deployedRoles, stacksWithExecRole } from './preflight-roles.js';
 import { type StageStacks, stageStacks } from './preflight-stacks.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 import { upgradeChecks } from './preflight-upgrade.js';
@@ -257,11 +259,22 @@ export async function preflight(
   // Read once, for the SCP check and the upgrade's (a member account only: SCPs do not bind the management account).
   const scps = standing && standing.account !== standing.management ? attachedScps(standing, region) : undefined;
   scps?.catch(() => undefined);
+  // The stage's roles as deployed (a generated name may be trimmed), for the SCP check's own calls.
+  const roles =
+    standing && options.stage !== undefined
+      ? Promise.all([
+          deployedRoles(options.stage, catalog.organization.homeRegion),
+          stacksWithExecRole(options.stage, catalog.organization.homeRegion),
+        ]).then(
+          ([found, execRoleStacks]): RolesRead => ({ roles: found, execRoleStacks }),
+          (error: unknown): RolesRead => ({ unknown: `their names could not be read: ${said(error)}` }),
+        )
+      : undefined;
   if (standing)
     checks.push(
       await inspectorAdministratorCheck(catalog, who.account),
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
-      await serviceControlPolicyCheck(standing, region, options.stage, scps),
+      await serviceControlPolicyCheck(standing, region, options.stage, scps, roles),
     );
   // The stage's stacks, read once for the release check and the upgrade's.
   let stacks: Promise<StageStacks> | undefined;

@@ -43,6 +43,19 @@ function restoredReach(r: Result): string {
     : 'shared with nobody (no channel retention still holds it in)';
 }
 
+/**
+ * How a restored version gets a channel back: `rollback --to` where it passed that channel's gates before (a channel
+ * whose retention still holds it), else `promote --through-gates`.
+ */
+function restoredWayBack(r: Result, what: string): string {
+  const channels = Array.isArray(r.channels) ? r.channels.map(String) : [];
+  const [image, version] = [str(r.image), str(r.version)];
+  const gates = `goldsmith promote ${what} --through-gates --reason R takes it through every channel's gates again`;
+  return channels.length > 0
+    ? `goldsmith rollback ${image} CHANNEL --to ${version} --reason R puts a channel whose gates it passed (${channels.join(', ')}) back on it; ${gates}`
+    : gates;
+}
+
 function decisionText(action: 'approve' | 'reject', r: Result): string[] {
   const what = `${str(r.image)} ${str(r.version)} for ${str(r.channel)}`;
   const done = `${action}: ${action === 'approve' ? 'approved' : 'rejected'} ${what} as ${str(r.by)}`;
@@ -116,7 +129,8 @@ export function answerText(action: string, r: Result): string {
           ? [`restore: ${what} ${str(r.note)}`]
           : [
               `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked, its AMIs no longer deprecated by the revocation`,
-              `  ${restoredReach(r)}; no channel moved back to it (goldsmith promote ${what} --through-gates --reason R takes it through the gates again)`,
+              `  ${restoredReach(r)}; no channel moved back to it`,
+              `  ${restoredWayBack(r, what)}`,
               ...(Array.isArray(r.flagsCleared) && r.flagsCleared.length > 0
                 ? [`  flag "built on revoked ${what}" cleared on ${r.flagsCleared.map(String).join(', ')}`]
                 : []),

@@ -15,7 +15,12 @@ export function rolloutActedText(result: Record<string, unknown>): string {
   const reason = str(result.reason) ? `: ${str(result.reason)}` : '';
   const what = { paused: 'paused', running: 'resumed', aborted: 'aborted' }[str(result.state)] ?? str(result.state);
   if (result.retried === true) {
-    return `${str(result.image)} ${str(result.version)} to ${str(result.channel)}: retried from wave ${String(result.wave)}/${String(result.waves)} by ${str(result.by)}${reason} (a new execution runs it)`;
+    const head = `${str(result.image)} ${str(result.version)} to ${str(result.channel)}`;
+    const wave = `wave ${String(result.wave)}/${String(result.waves)}`;
+    // A repeat of the caller's own retry started nothing new: say so, with when the retry was made.
+    if (result.alreadyRetried === true)
+      return `${head}: already retried from ${wave} by ${str(result.by)} at ${str(result.at)}${reason} (the same retry: no new execution)`;
+    return `${head}: retried from ${wave} by ${str(result.by)}${reason} (a new execution runs it)`;
   }
   return `${str(result.image)} ${str(result.version)} to ${str(result.channel)}: ${what} at wave ${String(result.wave)}/${String(result.waves)} by ${str(result.by)}${reason}`;
 }

@@ -103,6 +103,7 @@ export async function writeStateIfUnchanged(
   state: SavedState,
   expected: string,
   cloud?: SavedCloud | Unsavable,
+  beforeWrite?: () => Promise<void>,
 ): Promise<SavedState> {
   const lock = join(dir, LOCK);
   let held: Awaited<ReturnType<typeof open>> | undefined;
@@ -123,6 +124,7 @@ export async function writeStateIfUnchanged(
     if ((await stateDigest(dir)) !== expected) {
       throw changedWhileRunning(dir);
     }
+    await beforeWrite?.();
     return await writeState(dir, state, cloud);
   } finally {
     await held.close();

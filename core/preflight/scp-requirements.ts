@@ -1,166 +1,169 @@
 /**
- * What `goldsmith preflight` holds the factory account's service control policies to (pure): every action
- * docs/security/scp.md's SCP denies on Goldsmith's resources, on a resource named as the stacks name it, must be refused to
- * principals that are not Goldsmith's (an administrator, and a role whose name merely contains "goldsmith"), and the
- * calls Goldsmith's own roles make must not be. Each request is evaluated against the attached policies' Deny
- * statements (scp-evaluate.ts), so a Deny that names Goldsmith but misses an action, a resource pattern, or exempts
- * everyone through its condition is found.
+ * What `goldsmith preflight` holds the factory account's service control policies to (pure): every action of every
+ * statement the policy has (core/scp/statements.ts, which docs/security/scp.md shows), on resources named as the
+ * stacks name them, must be refused to principals that are not Goldsmith's (an administrator, and a role whose name
+ * merely contains "goldsmith"), and the calls Goldsmith's own roles make, under the names they were deployed with,
+ * must not be. Each request is evaluated against the attached policies' Deny statements (scp-evaluate.ts), so a Deny
+ * that names Goldsmith but misses an action, a resource pattern, or exempts everyone through its condition is found.
  */
+import { type RoleNames, synthesizedRoleNames } from '../scp/names.js';
+import {
+  DEFAULT_DEPLOYER,
+  DEFAULT_KEY_ROTATOR,
+  DOORS_AUDITOR,
+  POLICIES_AUDITOR,
+  RECONCILER,
+  type ScpContext,
+  type ScpOptions,
+  sampleResources,
+  scpStatementSpecs,
+  TASK_TOKEN_SENDERS,
+} from '../scp/statements.js';
 import { denyingStatement, type ScpRequest, scpStatements } from './scp-evaluate.js';
 
-/** One documented denial: an action on a resource of Goldsmith's, and the statement of docs/security/scp.md that denies it. */
+/** One denial the policy makes: an action on a resource of Goldsmith's, and the statement that denies it. */
 export interface ScpRequirement {
-  /** The `Sid` of docs/security/scp.md's statement that holds it. */
+  /** The statement's `Sid`. */
   statement: string;
   action: string;
   resource: string;
-  /** Context keys of the request besides the principal (tags). */
-  context?: Readonly<Record<string, string | readonly string[]>>;
+  /** Context keys of the request besides the principal (tags, the role a stack is given). */
+  context?: ScpContext;
 }
 
-/** Goldsmith's resources as the stacks name them for `stage` in `account` and `region` (core/names.ts, stacks/). */
-function resources(stage: string, account: string, region: string) {
-  const at = (service: string, rest: string) => `arn:aws:${service}:${region}:${account}:${rest}`;
-  return {
-    function: at('lambda', `function:${stage}-goldsmith-Promotion-Operator`),
-    pointer: at('ssm', 'parameter/goldsmith/base/prod'),
-    revocationSchedule: at('scheduler', `schedule/goldsmith-${stage}-revocations/revoke-base-1-0-0-1`),
-    fixedSchedule: at('scheduler', `schedule/${stage}-goldsmith-Promotion/reconcile`),
-    forwardingRule: at('events', `rule/${stage}-goldsmith-findings-to-home`),
-    homeRule: at('events', `rule/${stage}-goldsmith-Promotion-ImageStateRule`),
-    notifications: at('sns', `goldsmith-${stage}-notifications`),
-    approvalLinks: at('sns', `goldsmith-${stage}-approval-links`),
-    deadLetters: at('sqs', `${stage}-goldsmith-Promotion-ReconcileDlq`),
-    ledger: at('dynamodb', `table/goldsmith-${stage}-ledger`),
-    linkKey: at('secretsmanager', `secret:goldsmith/${stage}/approval-links-AbCdEf`),
-    decisionKey: at('secretsmanager', `secret:goldsmith/${stage}/approval-decisions-AbCdEf`),
-    ami: `arn:aws:ec2:${region}::image/ami-0123456789abcdef0`,
-    promotion: at('states', 'stateMachine:PromotionStateMachine1A2B3C4D-AbCdEf123456'),
-  };
+/** The stage and account the check is made for, and the names of the stage's deployed roles. */
+export interface ScpCheckTarget {
+  stage: string;
+  account: string;
+  region: string;
+  /** The deployed roles' names (absent: as synthesized). */
+  roles?: RoleNames;
 }
 
-/** Every denial the documented SCPs make, as requests an outsider would send. */
+const optionsOf = (t: ScpCheckTarget): ScpOptions => ({
+  stage: t.stage,
+  account: '*',
+  deployer: DEFAULT_DEPLOYER,
+  keyRotator: DEFAULT_KEY_ROTATOR,
+});
+
+/** Every denial the policy makes, as requests an outsider would send: each statement's every action on its samples. */
 export function scpRequirements(stage: string, account: string, region: string): ScpRequirement[] {
-  const r = resources(stage, account, region);
-  const each = (statement: string, actions: readonly string[], resource: string, context?: ScpRequirement['context']) =>
-    actions.map((action) => ({ statement, action, resource, ...(context ? { context } : {}) }));
-  const managed = { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' };
-  return [
-    ...each('FunctionsOnlyByGoldsmith', ['lambda:InvokeFunction'], r.function),
-    // DeleteParameters (up to ten names a call) is an IAM action of its own, authorized on each parameter, beside
-    // DeleteParameter: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
-    ...each(
-      'PointersOnlyByGoldsmith',
-      ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:DeleteParameters', 'ssm:LabelParameterVersion'],
-      r.pointer,
+  return scpStatementSpecs(optionsOf({ stage, account, region }), region, account).flatMap((s) =>
+    s.actions.flatMap((action) =>
+      s.samples.map((sample) => ({
+        statement: s.sid,
+        action,
+        resource: sample.resource,
+        ...(sample.context ? { context: sample.context } : {}),
+      })),
     ),
-    ...each('SchedulesOnlyByGoldsmith', ['scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'], r.revocationSchedule),
-    ...each('SchedulesOnlyByGoldsmith', ['scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'], r.fixedSchedule),
-    ...[r.forwardingRule, r.homeRule].flatMap((rule) =>
-      each(
-        'RulesOnlyByTheDeployment',
-        ['events:DisableRule', 'events:DeleteRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
-        rule,
-      ),
-    ),
-    // PutPermission and RemovePermission name no resource type: IAM and SCPs see `*`, whichever bus they change.
-    ...each('BusPoliciesOnlyByTheDeployment', ['events:PutPermission', 'events:RemovePermission'], '*'),
-    ...[r.notifications, r.approvalLinks].flatMap((topic) => [
-      ...each(
-        'SubscriptionsOnlyByTheDeployment',
-        ['sns:Subscribe', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes'],
-        topic,
-      ),
-      ...each('DoorPoliciesOnlyByTheDeployment', ['sns:SetTopicAttributes'], topic),
-      ...each('DoorsOnlyByTheDeployment', ['sns:AddPermission', 'sns:RemovePermission'], topic),
-      ...each('TopicsAndQueuesOnlyByTheDeployment', ['sns:DeleteTopic', 'sns:PutDataProtectionPolicy'], topic),
-    ]),
-    ...each('DoorPoliciesOnlyByTheDeployment', ['sqs:SetQueueAttributes'], r.deadLetters),
-    ...each('DoorsOnlyByTheDeployment', ['sqs:AddPermission', 'sqs:RemovePermission'], r.deadLetters),
-    ...each('TopicsAndQueuesOnlyByTheDeployment', ['sqs:DeleteQueue'], r.deadLetters),
-    ...each('DeadLettersOnlyByGoldsmith', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue'], r.deadLetters),
-    ...each('DoorsOnlyByTheDeployment', ['dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy'], r.ledger),
-    ...each(
-      'LedgerOnlyByTheDeployment',
-      ['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateTimeToLive'],
-      r.ledger,
-    ),
-    ...[r.linkKey, r.decisionKey].flatMap((key) => [
-      ...each('SigningKeysOnlyByGoldsmith', ['secretsmanager:GetSecretValue'], key),
-      ...each(
-        'SigningKeysOnlyByTheDeployment',
-        ['secretsmanager:PutSecretValue', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteSecret'],
-        key,
-      ),
-    ]),
-    ...each('AmisOnlyByGoldsmith', ['ec2:ModifyImageAttribute', 'ec2:DeleteTags'], r.ami, managed),
-    ...each('GoldsmithTagsOnlyByGoldsmith', ['ec2:CreateTags'], r.ami, { 'aws:TagKeys': ['goldsmith:managed-by'] }),
-  ];
+  );
 }
 
-/** The calls Goldsmith's own roles make that no SCP may refuse them (else Goldsmith itself stops). */
-export function goldsmithOwnCalls(
-  stage: string,
-  account: string,
-  region: string,
-): (ScpRequirement & { role: string })[] {
-  const r = resources(stage, account, region);
-  const role = (name: string) => `arn:aws:iam::${account}:role/${stage}-goldsmith-Promotion-${name}`;
+/** The calls Goldsmith's own roles (and its deployment) make that no SCP may refuse them (else Goldsmith stops). */
+export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { role: string })[] {
+  const { stage, account, region } = target;
+  const names = target.roles ?? synthesizedRoleNames(stage);
+  const r = sampleResources(stage, account, region);
+  const arn = (name: string) => `arn:aws:iam::${r.account}:role/${name}`;
+  const fn = (stack: string, construct: string) => arn(names({ stack, construct }));
+  const onFinding = arn(`goldsmith-${stage}-on-finding`);
+  const cfnExec = r.cfnExecRole;
+  const managed = { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' };
   return [
     {
       statement: 'PointersOnlyByGoldsmith',
       action: 'ssm:PutParameter',
       resource: r.pointer,
-      role: role('PromotionPublish'),
+      role: fn('Promotion', 'PromotionPublish'),
     },
     {
       statement: 'SigningKeysOnlyByGoldsmith',
       action: 'secretsmanager:GetSecretValue',
       resource: r.linkKey,
-      role: role('ApprovalCallback'),
+      role: fn('Promotion', 'ApprovalCallback'),
     },
     {
       statement: 'SubscriptionsOnlyByTheDeployment',
       action: 'sns:Unsubscribe',
       resource: `${r.approvalLinks}:0123abcd-4567-89ef-0123-456789abcdef`,
-      role: `arn:aws:iam::${account}:role/${stage}-goldsmith-Notifications-AuditDoors`,
+      role: fn(DOORS_AUDITOR.stack, DOORS_AUDITOR.construct),
     },
     {
       statement: 'RulesOnlyByTheDeployment',
       action: 'events:PutRule',
       resource: r.forwardingRule,
-      role: role('Reconcile'),
+      role: fn(RECONCILER.stack, RECONCILER.construct),
     },
     // The policies auditor puts a door's policy back (functions/audit-policies.ts).
     ...[
       { statement: 'DoorPoliciesOnlyByTheDeployment', action: 'sns:SetTopicAttributes', resource: r.notifications },
       { statement: 'DoorPoliciesOnlyByTheDeployment', action: 'sqs:SetQueueAttributes', resource: r.deadLetters },
       { statement: 'BusPoliciesOnlyByTheDeployment', action: 'events:PutPermission', resource: '*' },
-    ].map((call) => ({ ...call, role: `arn:aws:iam::${account}:role/${stage}-goldsmith-Monitoring-AuditPolicies` })),
+    ].map((call) => ({ ...call, role: fn(POLICIES_AUDITOR.stack, POLICIES_AUDITOR.construct) })),
     {
       statement: 'SchedulesOnlyByGoldsmith',
       action: 'scheduler:DeleteSchedule',
       resource: r.revocationSchedule,
-      role: role('Operator'),
+      role: fn('Trust', 'Operator'),
+    },
+    // The operator and the reconciler pass the scheduler's role to the schedules they create.
+    {
+      statement: 'RolesPassedOnlyByGoldsmith',
+      action: 'iam:PassRole',
+      resource: r.role,
+      role: fn('Trust', 'Operator'),
     },
     {
       statement: 'AmisOnlyByGoldsmith',
       action: 'ec2:ModifyImageAttribute',
       resource: r.ami,
-      role: role('PromotionShare'),
-      context: { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' },
+      role: fn('Promotion', 'PromotionShare'),
+      context: managed,
     },
-    // The on-finding function's role is named by its stack, not after it (docs/security/scp.md exempts it by name).
+    {
+      statement: 'PointerSharesOnlyByGoldsmith',
+      action: 'ram:AssociateResourceShare',
+      resource: `arn:aws:ram:${region}:${r.account}:resource-share/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`,
+      role: fn('Promotion', 'PromotionPublish'),
+      context: { 'ram:ResourceShareName': 'goldsmith-pointers-prod' },
+    },
+    // Every function that answers a task token.
+    ...TASK_TOKEN_SENDERS.map((f) => ({
+      statement: 'TaskTokensOnlyByGoldsmith',
+      action: 'states:SendTaskFailure',
+      resource: '*',
+      role: fn(f.stack, f.construct),
+    })),
+    // The on-finding function's role is named by its stack, not after it (the policy exempts it by name).
     ...[
       { statement: 'PointersOnlyByGoldsmith', action: 'ssm:PutParameter', resource: r.pointer },
-      {
-        statement: 'AmisOnlyByGoldsmith',
-        action: 'ec2:ModifyImageAttribute',
-        resource: r.ami,
-        context: { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' },
-      },
+      { statement: 'AmisOnlyByGoldsmith', action: 'ec2:ModifyImageAttribute', resource: r.ami, context: managed },
       { statement: 'StateMachinesOnlyByGoldsmith', action: 'states:StartExecution', resource: r.promotion },
-    ].map((call) => ({ ...call, role: `arn:aws:iam::${account}:role/goldsmith-${stage}-on-finding` })),
+      { statement: 'TaskTokensOnlyByGoldsmith', action: 'states:SendTaskFailure', resource: '*' },
+    ].map((call) => ({ ...call, role: onFinding })),
+    // The deployment: the deployer changes Goldsmith's stacks with the CDK execution role, which changes the rest.
+    {
+      statement: 'ExecRoleOnlyForGoldsmithStacks',
+      action: 'cloudformation:CreateChangeSet',
+      resource: r.stack,
+      role: arn(DEFAULT_DEPLOYER),
+      context: { 'cloudformation:RoleArn': cfnExec },
+    },
+    {
+      statement: 'FunctionsOnlyByTheDeployment',
+      action: 'lambda:UpdateFunctionCode',
+      resource: r.function,
+      role: cfnExec,
+    },
+    { statement: 'RolesOnlyByTheDeployment', action: 'iam:PutRolePolicy', resource: r.role, role: cfnExec },
+    {
+      statement: 'StateMachineDefinitionsOnlyByTheDeployment',
+      action: 'states:UpdateStateMachine',
+      resource: r.promotion,
+      role: cfnExec,
+    },
   ];
 }
 
@@ -179,7 +182,7 @@ const request = (req: ScpRequirement, principal: string): ScpRequest => ({
 /** One request the attached policies answer wrongly: left open to an outsider, or refused to Goldsmith's own role. */
 export interface ScpGap {
   kind: 'open' | 'refuses-goldsmith';
-  /** The `Sid` of docs/security/scp.md's statement that should deny it (open) or exempt Goldsmith (refused). */
+  /** The `Sid` of the statement that should deny it (open) or exempt Goldsmith (refused). */
   statement: string;
   action: string;
   /** In people's words. */
@@ -187,7 +190,13 @@ export interface ScpGap {
 }
 
 /** Every request the attached policies `contents` leave open, and every call of Goldsmith's they refuse. */
-export function scpGapList(contents: readonly string[], stage: string, account: string, region: string): ScpGap[] {
+export function scpGapList(
+  contents: readonly string[],
+  stage: string,
+  account: string,
+  region: string,
+  roles?: RoleNames,
+): ScpGap[] {
   const statements = contents.flatMap(scpStatements);
   const open = scpRequirements(stage, account, region).flatMap((req): ScpGap[] => {
     const allowed = outsiders(account).filter((p) => denyingStatement(statements, request(req, p)) === undefined);
@@ -202,19 +211,21 @@ export function scpGapList(contents: readonly string[], stage: string, account: 
           },
         ];
   });
-  const refused = goldsmithOwnCalls(stage, account, region).flatMap((req): ScpGap[] => {
-    const by = denyingStatement(statements, request(req, req.role));
-    return by === undefined
-      ? []
-      : [
-          {
-            kind: 'refuses-goldsmith',
-            statement: req.statement,
-            action: req.action,
-            line: `${req.action} on ${req.resource} to ${req.role} (refused by ${by})`,
-          },
-        ];
-  });
+  const refused = goldsmithOwnCalls({ stage, account, region, ...(roles ? { roles } : {}) }).flatMap(
+    (req): ScpGap[] => {
+      const by = denyingStatement(statements, request(req, req.role));
+      return by === undefined
+        ? []
+        : [
+            {
+              kind: 'refuses-goldsmith',
+              statement: req.statement,
+              action: req.action,
+              line: `${req.action} on ${req.resource} to ${req.role} (refused by ${by})`,
+            },
+          ];
+    },
+  );
   return [...open, ...refused];
 }
 
@@ -224,8 +235,9 @@ export function scpGaps(
   stage: string,
   account: string,
   region: string,
+  roles?: RoleNames,
 ): { open: string[]; refusesGoldsmith: string[] } {
-  const gaps = scpGapList(contents, stage, account, region);
+  const gaps = scpGapList(contents, stage, account, region, roles);
   const lines = (kind: ScpGap['kind']) => gaps.filter((g) => g.kind === kind).map((g) => g.line);
   return { open: lines('open'), refusesGoldsmith: lines('refuses-goldsmith') };
 }

@@ -203,7 +203,7 @@ export function scpNeedsCheck(
     ? {
         name,
         status: 'missing',
-        detail: `${releasesOf(scp)} needs ${absent.map(needName).join(', ')} in ${where}, absent (${scp.map((s) => s.step.reason).join('; ')}): from the management account, \`aws organizations update-policy --policy-id <id> --content file://scp.json\` with the statements docs/security/scp.md gives, before deploying`,
+        detail: `${releasesOf(scp)} needs ${absent.map(needName).join(', ')} in ${where}, absent (${scp.map((s) => s.step.reason).join('; ')}): write the policy with \`goldsmith scp --stage <stage> --out scp/\` and, from the management account, \`aws organizations update-policy --policy-id <id> --content file://scp/<part>.json\` for each part attached (create-policy and attach-policy for a new one), before deploying`,
       }
     : { name, status: 'ok', detail: `${where} holds ${listed}, as ${releasesOf(scp)} needs` };
 }

@@ -49,7 +49,8 @@ async function tell(record: RolloutRecord, entry: RolloutOperatorAction): Promis
   );
 }
 
-const answer = (record: RolloutRecord, entry: RolloutOperatorAction) => ({
+/** The retry's answer; `alreadyRetried` when a repeat found this caller's own retry and started nothing new. */
+const answer = (record: RolloutRecord, entry: RolloutOperatorAction, alreadyRetried = false) => ({
   image: record.image,
   channel: record.channel,
   version: record.version,
@@ -57,6 +58,7 @@ const answer = (record: RolloutRecord, entry: RolloutOperatorAction) => ({
   wave: record.currentWave + 1,
   waves: record.waves.length,
   retried: true,
+  alreadyRetried,
   by: entry.by,
   ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
   at: entry.at,
@@ -72,7 +74,7 @@ async function repeated(record: RolloutRecord | undefined, caller: string, reaso
   if (!record || !last || !sameRetry(last, caller, reason)) return undefined;
   await startRetried(record, last);
   await tell(record, last);
-  return answer(record, last);
+  return answer(record, last, true);
 }
 
 /**

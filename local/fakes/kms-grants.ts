@@ -61,7 +61,11 @@ export function grantDecision(
 }
 
 /**
- * CreateGrant's effect once authorized: a grant with the same name and parameters is returned again, not duplicated;
+ * CreateGrant's effect once authorized: a grant with the same name and parameters (grantee, operations, retiring
+ * principal) is returned again, not duplicated ("When this value is present, you can retry a CreateGrant request with
+ * identical parameters; if the grant already exists, the original GrantId is returned without creating a new grant":
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html, `Name`); one that differs in any of them is a
+ * new grant, the name being no key ("A grant name does not have to be unique");
  * more than {@link MAX_GRANTS_PER_KEY} grants on a key, the attached volumes' grants included, is refused;
  * `dryRun` takes an id and creates nothing.
  */
@@ -76,6 +80,7 @@ export function addGrant(
         (g) =>
           g.name === grant.name &&
           g.granteePrincipal === grant.granteePrincipal &&
+          g.retiringPrincipal === grant.retiringPrincipal &&
           g.operations.join() === [...grant.operations].sort().join(),
       )
     : undefined;

@@ -1,42 +1,22 @@
 /**
- * The service control policy docs/security/scp.md gives, for any stage (`*` where the page writes `prod`), as the
- * prepared organization attaches it to its root: `FunctionsOnlyByGoldsmith` as one policy and the page's other
- * statements as a second, as the page advises for the size quota. test/unit/preflight/scp.test.ts checks that these
- * are the page's statements and that both pass preflight's check.
+ * The service control policy the prepared organization attaches to its root: the parts `goldsmith scp` writes for
+ * stage `prod` in any account (core/scp/), as docs/security/scp.md shows them. test/unit/preflight/scp.test.ts checks
+ * that they pass preflight's check.
  */
+import { goldsmithScp } from '../../core/scp/split.js';
+import { DEFAULT_DEPLOYER, DEFAULT_KEY_ROTATOR } from '../../core/scp/statements.js';
 
-/** No direct invocation of Goldsmith's functions (`FunctionsOnlyByGoldsmith`). */
-// biome-ignore format: the documented statements, one a line
-export const GOLDSMITH_FUNCTIONS_SCP = {
-  Version: '2012-10-17',
-  Statement: [
-    {"Sid": "FunctionsOnlyByGoldsmith", "Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:*:*:function:*-goldsmith-*", "Condition": {"BoolIfExists": {"aws:PrincipalIsAWSService": "false", "lambda:InvokedViaFunctionUrl": "false"}, "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*-goldsmith-*"}}},
-  ],
-};
+/** The parts, in order, each with the policy id the prepared organization gives it (`p-goldsmith01`, …). */
+export const GOLDSMITH_SCP_PARTS = goldsmithScp({
+  stage: 'prod',
+  account: '*',
+  deployer: DEFAULT_DEPLOYER,
+  keyRotator: DEFAULT_KEY_ROTATOR,
+}).map((part, i) => ({ ...part, id: `p-goldsmith${String(i + 1).padStart(2, '0')}` }));
 
-/** Goldsmith's resources only by Goldsmith and its deployment (the page's other statements). */
-// biome-ignore format: the documented statements, one a line
-export const GOLDSMITH_RESOURCES_SCP = {
-  Version: '2012-10-17',
-  Statement: [
-    {"Sid": "GoldsmithTagsOnlyByGoldsmith", "Effect": "Deny", "Action": ["iam:TagRole", "iam:TagUser", "sts:TagSession", "ec2:CreateTags", "ec2:DeleteTags"], "Resource": "*", "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": ["goldsmith:*"]}, "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-*"]}}},
-    {"Sid": "AmisOnlyByGoldsmith", "Effect": "Deny", "Action": ["ec2:ModifyImageAttribute", "ec2:DeleteTags"], "Resource": "arn:aws:ec2:*::image/*", "Condition": {"StringEquals": {"aws:ResourceTag/goldsmith:managed-by": "goldsmith"}, "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/*-goldsmith-*", "arn:aws:iam::*:role/goldsmith-*-on-finding"]}}},
-    {"Sid": "PointersOnlyByGoldsmith", "Effect": "Deny", "Action": ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:DeleteParameters", "ssm:LabelParameterVersion", "ssm:AddTagsToResource"], "Resource": "arn:aws:ssm:*:*:parameter/goldsmith/*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-*", "arn:aws:iam::*:role/goldsmith-*-on-finding"]}}},
-    {"Sid": "ReleaseOnlyByTheDeployment", "Effect": "Deny", "Action": ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:DeleteParameters", "ssm:LabelParameterVersion", "ssm:AddTagsToResource"], "Resource": "arn:aws:ssm:*:*:parameter/goldsmith-release/*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"]}}},
-    {"Sid": "SchedulesOnlyByGoldsmith", "Effect": "Deny", "Action": ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:DeleteScheduleGroup"], "Resource": ["arn:aws:scheduler:*:*:schedule/*-goldsmith-*/*", "arn:aws:scheduler:*:*:schedule/goldsmith-*-*/*", "arn:aws:scheduler:*:*:schedule-group/*-goldsmith-*", "arn:aws:scheduler:*:*:schedule-group/goldsmith-*-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-*"]}}},
-    {"Sid": "DoorsOnlyByTheDeployment", "Effect": "Deny", "Action": ["sqs:AddPermission", "sqs:RemovePermission", "sns:AddPermission", "sns:RemovePermission", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreateRole"], "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"]}}},
-    {"Sid": "DoorPoliciesOnlyByTheDeployment", "Effect": "Deny", "Action": ["sqs:SetQueueAttributes", "sns:SetTopicAttributes"], "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-Monitoring-AuditPolicies*"]}}},
-    {"Sid": "RulesOnlyByTheDeployment", "Effect": "Deny", "Action": ["events:DisableRule", "events:DeleteRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets"], "Resource": ["arn:aws:events:*:*:rule/*-goldsmith-*", "arn:aws:events:*:*:rule/*/*-goldsmith-*", "arn:aws:events:*:*:event-bus/goldsmith-*", "arn:aws:events:*:*:event-bus/default"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-Promotion-Reconcile*"]}}},
-    {"Sid": "BusPoliciesOnlyByTheDeployment", "Effect": "Deny", "Action": ["events:PutPermission", "events:RemovePermission"], "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-Monitoring-AuditPolicies*"]}}},
-    {"Sid": "StackSetsOnlyByTheDeployment", "Effect": "Deny", "Action": ["cloudformation:CreateStackSet", "cloudformation:UpdateStackSet", "cloudformation:DeleteStackSet", "cloudformation:CreateStackInstances", "cloudformation:UpdateStackInstances", "cloudformation:DeleteStackInstances", "cloudformation:ImportStacksToStackSet"], "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"]}}},
-    {"Sid": "StacksOnlyByTheDeployer", "Effect": "Deny", "Action": ["cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack", "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:SetStackPolicy", "cloudformation:ContinueUpdateRollback", "cloudformation:CancelUpdateStack", "cloudformation:RollbackStack"], "Resource": ["arn:aws:cloudformation:*:*:stack/*-goldsmith-*/*", "arn:aws:cloudformation:*:*:stack/CDKToolkit/*", "arn:aws:cloudformation:*:*:stack/SSTBootstrap/*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/goldsmith-deployer"]}}},
-    {"Sid": "SubscriptionsOnlyByTheDeployment", "Effect": "Deny", "Action": ["sns:Subscribe", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"], "Resource": ["arn:aws:sns:*:*:*-goldsmith-*", "arn:aws:sns:*:*:goldsmith-*-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-Notifications-AuditDoors*"]}}},
-    {"Sid": "TopicsAndQueuesOnlyByTheDeployment", "Effect": "Deny", "Action": ["sns:DeleteTopic", "sns:PutDataProtectionPolicy", "sqs:DeleteQueue"], "Resource": ["arn:aws:sns:*:*:*-goldsmith-*", "arn:aws:sns:*:*:goldsmith-*-*", "arn:aws:sqs:*:*:*-goldsmith-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"]}}},
-    {"Sid": "StateMachinesOnlyByGoldsmith", "Effect": "Deny", "Action": ["states:StartExecution", "states:StopExecution", "states:RedriveExecution", "states:UpdateStateMachine", "states:DeleteStateMachine"], "Resource": ["arn:aws:states:*:*:stateMachine:PromotionStateMachine*", "arn:aws:states:*:*:stateMachine:RolloutStateMachine*", "arn:aws:states:*:*:execution:PromotionStateMachine*:*", "arn:aws:states:*:*:execution:RolloutStateMachine*:*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-*", "arn:aws:iam::*:role/goldsmith-*-on-finding"]}}},
-    {"Sid": "DeadLettersOnlyByGoldsmith", "Effect": "Deny", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue"], "Resource": ["arn:aws:sqs:*:*:*-goldsmith-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/*-goldsmith-*"]}}},
-    {"Sid": "LedgerOnlyByTheDeployment", "Effect": "Deny", "Action": ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateTimeToLive"], "Resource": ["arn:aws:dynamodb:*:*:table/goldsmith-*-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"]}}},
-    {"Sid": "SigningKeysOnlyByGoldsmith", "Effect": "Deny", "Action": ["secretsmanager:GetSecretValue"], "Resource": ["arn:aws:secretsmanager:*:*:secret:goldsmith/*/approval-links-*", "arn:aws:secretsmanager:*:*:secret:goldsmith/*/approval-decisions-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/*-goldsmith-*"]}}},
-    {"Sid": "SigningKeysOnlyByTheDeployment", "Effect": "Deny", "Action": ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:ReplicateSecretToRegions", "secretsmanager:RemoveRegionsFromReplication", "secretsmanager:StopReplicationToReplica"], "Resource": ["arn:aws:secretsmanager:*:*:secret:goldsmith/*/approval-links-*", "arn:aws:secretsmanager:*:*:secret:goldsmith/*/approval-decisions-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*", "arn:aws:iam::*:role/goldsmith-key-rotator"]}}},
-    {"Sid": "AlarmsOnlyByTheDeployment", "Effect": "Deny", "Action": ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"], "Resource": ["arn:aws:cloudwatch:*:*:alarm:*-goldsmith-*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"]}}},
-  ],
-};
+/** The id of the attached part that holds statement `sid`. */
+export function scpPartIdHolding(sid: string): string {
+  const part = GOLDSMITH_SCP_PARTS.find((p) => p.sids.includes(sid));
+  if (!part) throw new Error(`no part of the SCP holds ${sid}`);
+  return part.id;
+}

@@ -7,7 +7,7 @@ import {
   STACKSETS_SERVICE_PRINCIPAL,
 } from './organization-admin.js';
 import type { OrganizationsFake } from './organizations.js';
-import { GOLDSMITH_FUNCTIONS_SCP, GOLDSMITH_RESOURCES_SCP } from './prerequisites-scp.js';
+import { GOLDSMITH_SCP_PARTS, scpPartIdHolding } from './prerequisites-scp.js';
 
 /**
  * What a deployment needs that the stacks do not create, as the factory account and its organization hold it
@@ -33,14 +33,8 @@ export function preparedPrerequisites(
   inspectorAdministrator: string = factory,
 ): Prerequisites {
   const organization = new OrganizationAdministration(organizations);
-  organization.attach(
-    { id: GOLDSMITH_SCP_ID, name: 'goldsmith-functions', content: GOLDSMITH_SCP_CONTENT },
-    organizations.rootId,
-  );
-  organization.attach(
-    { id: GOLDSMITH_RESOURCES_SCP_ID, name: 'goldsmith-resources', content: JSON.stringify(GOLDSMITH_RESOURCES_SCP) },
-    organizations.rootId,
-  );
+  for (const part of GOLDSMITH_SCP_PARTS)
+    organization.attach({ id: part.id, name: part.name, content: part.content }, organizations.rootId);
   // A member factory: the delegation policy names it, and it is StackSets' and Inspector's delegated administrator
   // (docs/deploy/inspector-findings.md, set-up a).
   if (factory !== organization.managementAccountId) {
@@ -60,14 +54,11 @@ export function preparedPrerequisites(
   };
 }
 
-/** The SCP the prepared organization attaches to its root. */
-export const GOLDSMITH_SCP_ID = 'p-goldsmith01';
+/** The attached part of the SCP that denies direct invocation (FunctionsOnlyByGoldsmith). */
+export const GOLDSMITH_SCP_ID = scpPartIdHolding('FunctionsOnlyByGoldsmith');
 
-/** The SCP of Goldsmith's resources the prepared organization attaches to its root beside the functions' one. */
-export const GOLDSMITH_RESOURCES_SCP_ID = 'p-goldsmith02';
-
-/** docs/security/scp.md, FunctionsOnlyByGoldsmith: no direct invocation of Goldsmith's functions. */
-export const GOLDSMITH_SCP_CONTENT = JSON.stringify(GOLDSMITH_FUNCTIONS_SCP);
+/** The attached part of the SCP that holds the pointers' statement (PointersOnlyByGoldsmith). */
+export const GOLDSMITH_POINTERS_SCP_ID = scpPartIdHolding('PointersOnlyByGoldsmith');
 
 /** The delegation policy docs/deploy.md gives, for `account`. */
 export function goldsmithDelegationPolicy(account: string): string {

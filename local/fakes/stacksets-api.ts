@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CloudFormationServiceException, StackSetNotFoundException } from '@aws-sdk/client-cloudformation';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
 import type { StackSetsFake } from './stacksets.js';
@@ -18,11 +19,13 @@ const cfnErr = errorFactory(CloudFormationServiceException);
 export function stackSetsApi(stackSets: StackSetsFake): FakeService {
   return {
     handle(call: FakeCall): unknown {
-      if (call.action !== 'ListStackInstances') throw new NotImplementedByFakeError('cloudformation', call.action);
       const { StackSetName, StackInstanceAccount, StackInstanceRegion } = call.input;
       const name = stackSets.stackSetName();
+      if (call.action !== 'ListStackInstances' && call.action !== 'ListStackSetOperations')
+        throw new NotImplementedByFakeError('cloudformation', call.action);
       if (!name || StackSetName !== name)
         throw cfnErr(StackSetNotFoundException, `StackSet ${String(StackSetName)} not found`);
+      if (call.action === 'ListStackSetOperations') return { Summaries: operationSummaries(name, stackSets) };
       const summaries = stackSets
         .listedInstances()
         .filter(({ instance: i }) => StackInstanceAccount === undefined || i.account === StackInstanceAccount)
@@ -44,4 +47,26 @@ function summary(stackSetName: string, { instance: i, status, detailed }: Listed
     StackInstanceStatus: { DetailedStatus: detailed },
     ...(i.ou ? { OrganizationalUnitId: i.ou } : {}),
   };
+}
+
+/**
+ * ListStackSetOperations: each operation of the stack set, in the order they ran, as StackSetOperationSummary
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationSummary.html): `Action`
+ * CREATE (CreateStackInstances, an auto-deployment that added instances), UPDATE (UpdateStackSet) or DELETE (an
+ * auto-deployment that only removed some); `Status` RUNNING until its last stack ended (at the clock's time), FAILED
+ * when it stopped past its failure tolerance, else SUCCEEDED. One page: the stack set's operations are few.
+ */
+function operationSummaries(stackSetName: string, stackSets: StackSetsFake) {
+  const now = stackSets.clock?.() ?? Number.POSITIVE_INFINITY;
+  return stackSets.operations.map((o, i) => {
+    const running = o.finishedAt > now;
+    const id = createHash('sha256').update(`${stackSetName}/operation/${i}`).digest('hex');
+    return {
+      OperationId: `${id.slice(0, 8)}-${id.slice(8, 12)}-4${id.slice(13, 16)}-8${id.slice(17, 20)}-${id.slice(20, 32)}`,
+      Action: o.kind === 'update-stack-set' ? 'UPDATE' : o.created === 0 && o.deleted > 0 ? 'DELETE' : 'CREATE',
+      Status: running ? 'RUNNING' : o.stopped ? 'FAILED' : 'SUCCEEDED',
+      CreationTimestamp: new Date(o.startedAt),
+      ...(running ? {} : { EndTimestamp: new Date(o.finishedAt) }),
+    };
+  });
 }

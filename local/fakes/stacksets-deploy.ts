@@ -162,5 +162,31 @@ export async function runDeployment(
     at = run.end;
     stopped ||= run.stopped;
   }
+  if (stopped) operation.stopped = true;
   return operation;
+}
+
+/**
+ * The stack set's template deployed by hand as a plain stack in `account` (one the stack set cannot target: an account
+ * named outside its OUs), in each of its Regions, as that account's team does it (docs/consumers.md): the team passes
+ * the parameters the template requires; the others take their defaults.
+ */
+export async function deployTemplateByHand(
+  set: CreateStackSetInput & { regions: string[] },
+  account: string,
+  now: number,
+  world: {
+    stackFor(account: string, region: string, at: number): StackInstance;
+    runStack(stack: StackInstance, set: CreateStackSetInput, at: number): Promise<void>;
+  },
+): Promise<StackInstance[]> {
+  const declared = (JSON.parse(set.TemplateBody) as { Parameters?: Record<string, { Default?: string }> }).Parameters;
+  const own = { ...set, Parameters: set.Parameters?.filter((p) => declared?.[p.ParameterKey]?.Default === undefined) };
+  const made: StackInstance[] = [];
+  for (const region of set.regions) {
+    const stack = world.stackFor(account, region, now);
+    await world.runStack(stack, own, now);
+    made.push(stack);
+  }
+  return made;
 }

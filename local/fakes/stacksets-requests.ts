@@ -1,5 +1,10 @@
 import { checkRequest } from '../models/request-check.js';
-import { type CreateStackSetInput, StackSetsError } from './stacksets-types.js';
+import {
+  type CreateStackSetInput,
+  type OperationPreferences,
+  STACK_SETS_QUOTAS,
+  StackSetsError,
+} from './stacksets-types.js';
 
 /** Who may create a stack set and how: the organization's trusted access, the caller, a delegated administrator. */
 export interface StackSetsAccess {
@@ -52,4 +57,46 @@ export function checkCreateStackSet(callerAccount: string, input: CreateStackSet
         'StackSets does not currently support creating or updating stack sets with service-managed permissions from templates that contain macros',
       );
   }
+}
+
+/**
+ * UpdateStackSet's request as the StackSet resource's update sends it (the new template, parameters and settings, the
+ * operation's preferences, every instance: no Accounts, Regions or DeploymentTargets), checked against the API model.
+ */
+export function checkUpdateStackSet(input: CreateStackSetInput, preferences: OperationPreferences): void {
+  const { StackSetName, TemplateBody, CallAs, AutoDeployment, ManagedExecution, Capabilities, Parameters } = input;
+  checkRequest('CloudFormation', 'UpdateStackSet', {
+    StackSetName,
+    TemplateBody,
+    PermissionModel: input.PermissionModel,
+    ...(CallAs ? { CallAs } : {}),
+    ...(AutoDeployment ? { AutoDeployment } : {}),
+    ...(ManagedExecution ? { ManagedExecution } : {}),
+    ...(Capabilities ? { Capabilities } : {}),
+    ...(Parameters ? { Parameters } : {}),
+    ...(Object.keys(preferences).length > 0 ? { OperationPreferences: preferences } : {}),
+  });
+  if (/"(Transform|Fn::Transform)"/.test(TemplateBody))
+    throw new StackSetsError(
+      'ValidationError',
+      'StackSets does not currently support creating or updating stack sets with service-managed permissions from templates that contain macros',
+    );
+}
+
+/**
+ * Admits an operation we start on a stack set while another may run (`running`: when it ends): refused, unless managed
+ * execution queues it, up to the quota of operations queued
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html).
+ */
+export function admitOperation(running: number | undefined, managed: boolean, queued: number): void {
+  if (running !== undefined && !managed)
+    throw new StackSetsError(
+      'OperationInProgressException',
+      'Another Operation on StackSet is in progress; only one operation can be performed for a stack set at a given time',
+    );
+  if (running !== undefined && queued >= STACK_SETS_QUOTAS.queuedOperations)
+    throw new StackSetsError(
+      'LimitExceededException',
+      `At most ${STACK_SETS_QUOTAS.queuedOperations} operations can be queued on a stack set`,
+    );
 }

@@ -1,3 +1,4 @@
+import type { CustomResourceResponse } from '../../member/auto-scaling-grant.js';
 import type { PolicyDocument } from '../trust/policies.js';
 import type { MemberRole } from './member-access.js';
 import { type MemberCloud, runInlineFunction } from './stacksets-inline-function.js';
@@ -18,7 +19,7 @@ export interface StackRoles {
 }
 
 type Resource = { Type: string; Condition?: string; Properties?: Record<string, unknown> };
-type Resources = Record<string, Resource>;
+export type Resources = Record<string, Resource>;
 
 const isCustomResource = (type: string) =>
   type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
@@ -73,6 +74,105 @@ function namedRoles(
   return roles;
 }
 
+/** One instance's template, instantiated for its account and Region, with the stack set's parameters. */
+export interface InstanceTemplate {
+  resources: Resources;
+  resolve: (v: unknown) => unknown;
+  /** The named roles it makes (namedRoles). */
+  roles: (MemberRole & { id: string })[];
+  /** Its custom resources' logical ids, in template order. */
+  customs: string[];
+  stackName: string;
+}
+
+export function instanceTemplate(instance: StackInstance, set: CreateStackSetInput): InstanceTemplate {
+  const parameters = Object.fromEntries((set.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+  const stackName = instance.stackId.split('/')[1] ?? '';
+  const { template, resolver } = instantiateTemplate(set.TemplateBody, parameters, {
+    accountId: instance.account,
+    region: instance.region,
+    stackId: instance.stackId,
+    stackName,
+  });
+  const resolve = (v: unknown) => resolver.resolve(v);
+  const resources = template.Resources as Resources;
+  return {
+    resources,
+    resolve,
+    roles: namedRoles(template, resolve, instance.account),
+    customs: Object.keys(resources).filter((id) => isCustomResource(resources[id]!.Type)),
+    stackName,
+  };
+}
+
+/** A custom resource's properties, resolved for the instance. */
+export const customProperties = (t: InstanceTemplate, logicalId: string): Record<string, unknown> =>
+  t.resolve(t.resources[logicalId]?.Properties ?? {}) as Record<string, unknown>;
+
+/**
+ * Sends one custom resource request (`Create`, `Update` with the resource's old properties, `Delete`) to the
+ * template's inline function at `at`, as CloudFormation does
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html): its answer, or a FAILED
+ * one when it never answered within the resource's ServiceTimeout, and the virtual time it took.
+ */
+export async function sendCustomResource(
+  t: InstanceTemplate,
+  request: {
+    type: 'Create' | 'Update' | 'Delete';
+    logicalId: string;
+    props: Record<string, unknown>;
+    oldProps?: Record<string, unknown>;
+    physicalId?: string | undefined;
+  },
+  instance: StackInstance,
+  member: MemberCloud,
+  at: number,
+): Promise<{
+  answer: CustomResourceResponse | { Status: 'FAILED'; Reason: string; PhysicalResourceId: string };
+  elapsedMs: number;
+}> {
+  const { type, logicalId, props, oldProps, physicalId } = request;
+  const fnId = /:function:(.+)$/.exec(String(props['ServiceToken']))?.[1];
+  const fn = fnId ? t.resources[fnId] : undefined;
+  const code = (fn?.Properties?.['Code'] as { ZipFile?: string } | undefined)?.ZipFile;
+  if (!fnId || !fn || !code) throw new Error(`${logicalId}: the fake runs only inline functions of the same template`);
+  const roleId = (fn.Properties?.['Role'] as { 'Fn::GetAtt'?: [string] } | undefined)?.['Fn::GetAtt']?.[0] ?? fnId;
+  const run = await runInlineFunction(
+    code,
+    {
+      RequestType: type,
+      ResponseURL: `https://cloudformation-custom-resource-response-${instance.region}.s3.amazonaws.com/${t.stackName}`,
+      StackId: instance.stackId,
+      RequestId: `${type}-${logicalId}-${at}`,
+      LogicalResourceId: logicalId,
+      ResourceProperties: props,
+      ...(oldProps ? { OldResourceProperties: oldProps } : {}),
+      ...(physicalId ? { PhysicalResourceId: physicalId } : {}),
+    },
+    {
+      account: instance.account,
+      region: instance.region,
+      roleArn: `arn:aws:iam::${instance.account}:role/${t.stackName}-${roleId}`,
+      startMs: at,
+      timeoutSeconds: Number(fn.Properties?.['Timeout'] ?? 3),
+    },
+    member,
+  );
+  // A custom resource that never answers fails after its ServiceTimeout, an hour by default
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
+  const timeout = Number(props['ServiceTimeout'] ?? 3600);
+  const answer = run.response ?? { Status: 'FAILED', Reason: `no answer within ${timeout} s`, PhysicalResourceId: '' };
+  return { answer, elapsedMs: run.elapsedMs };
+}
+
+/** The role of `roles` whose name another stack already holds in the account, if any. */
+export const takenRole = (roles: readonly (MemberRole & { id: string })[], iam: StackRoles | undefined) =>
+  roles.find((role) => iam?.hasRole(role.arn));
+
+/** The failure of a Create or Update on a role name IAM already holds (names are unique per account). */
+export const roleTakenReason = (role: { id: string; arn: string }) =>
+  `${role.id}: Resource of type 'AWS::IAM::Role' with identifier '${role.arn.split('/').at(-1)}' already exists.`;
+
 /**
  * Runs the instance's stack at `now`: on Create, its named roles, then its custom resources in template order; on
  * Delete, its custom resources in reverse order, then the roles it made. A role whose name another stack already holds
@@ -87,69 +187,32 @@ export async function runInstanceStack(
   cloud: { member: MemberCloud; roles: StackRoles | undefined },
   now: number,
 ): Promise<void> {
-  const parameters = Object.fromEntries((set.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
-  const stackName = instance.stackId.split('/')[1] ?? '';
-  const { template, resolver } = instantiateTemplate(set.TemplateBody, parameters, {
-    accountId: instance.account,
-    region: instance.region,
-    stackId: instance.stackId,
-    stackName,
-  });
-  const resolve = (v: unknown) => resolver.resolve(v);
-  const roles = namedRoles(template, resolve, instance.account);
+  const t = instanceTemplate(instance, set);
   if (type === 'Create' && cloud.roles) {
-    const taken = roles.find((role) => cloud.roles?.hasRole(role.arn));
+    const taken = takenRole(t.roles, cloud.roles);
     if (taken) {
       instance.status = 'OUTDATED';
-      instance.statusReason = `${taken.id}: Resource of type 'AWS::IAM::Role' with identifier '${taken.arn.split('/').at(-1)}' already exists.`;
+      instance.statusReason = roleTakenReason(taken);
       instance.at = now;
       return;
     }
-    for (const role of roles) {
+    for (const role of t.roles) {
       cloud.roles.defineRole(role);
       instance.physicalIds[role.id] = role.arn;
     }
   }
-  const resources = template.Resources as Resources;
-  const customs = Object.keys(resources).filter((id) => isCustomResource(resources[id]!.Type));
   let at = now;
-  for (const logicalId of type === 'Create' ? customs : [...customs].reverse()) {
-    const props = resolve(resources[logicalId]!.Properties ?? {}) as Record<string, unknown>;
-    const fnId = /:function:(.+)$/.exec(String(props['ServiceToken']))?.[1];
-    const fn = fnId ? resources[fnId] : undefined;
-    const code = (fn?.Properties?.['Code'] as { ZipFile?: string } | undefined)?.ZipFile;
-    if (!fnId || !fn || !code)
-      throw new Error(`${logicalId}: the fake runs only inline functions of the same template`);
-    const roleId = (fn.Properties?.['Role'] as { 'Fn::GetAtt'?: [string] } | undefined)?.['Fn::GetAtt']?.[0] ?? fnId;
-    const run = await runInlineFunction(
-      code,
-      {
-        RequestType: type,
-        ResponseURL: `https://cloudformation-custom-resource-response-${instance.region}.s3.amazonaws.com/${stackName}`,
-        StackId: instance.stackId,
-        RequestId: `${type}-${logicalId}-${at}`,
-        LogicalResourceId: logicalId,
-        ResourceProperties: props,
-        ...(instance.physicalIds[logicalId] ? { PhysicalResourceId: instance.physicalIds[logicalId] } : {}),
-      },
-      {
-        account: instance.account,
-        region: instance.region,
-        roleArn: `arn:aws:iam::${instance.account}:role/${stackName}-${roleId}`,
-        startMs: at,
-        timeoutSeconds: Number(fn.Properties?.['Timeout'] ?? 3),
-      },
+  for (const logicalId of type === 'Create' ? t.customs : [...t.customs].reverse()) {
+    const props = customProperties(t, logicalId);
+    const physicalId = instance.physicalIds[logicalId];
+    const { answer, elapsedMs } = await sendCustomResource(
+      t,
+      { type, logicalId, props, physicalId },
+      instance,
       cloud.member,
+      at,
     );
-    at += run.elapsedMs;
-    // A custom resource that never answers fails after its ServiceTimeout, an hour by default
-    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
-    const timeout = Number(props['ServiceTimeout'] ?? 3600);
-    const answer = run.response ?? {
-      Status: 'FAILED',
-      Reason: `no answer within ${timeout} s`,
-      PhysicalResourceId: '',
-    };
+    at += elapsedMs;
     if (answer.Status === 'SUCCESS') instance.physicalIds[logicalId] = answer.PhysicalResourceId;
     else {
       instance.status = 'OUTDATED';
@@ -157,6 +220,6 @@ export async function runInstanceStack(
     }
   }
   if (type === 'Delete')
-    for (const role of roles) if (instance.physicalIds[role.id] === role.arn) cloud.roles?.removeRole(role.arn);
+    for (const role of t.roles) if (instance.physicalIds[role.id] === role.arn) cloud.roles?.removeRole(role.arn);
   instance.at = at;
 }

@@ -68,9 +68,12 @@ export interface StackInstance {
  */
 export const STACK_SETS_QUOTAS = { instancesPerStackSet: 100_000, queuedOperations: 10_000 } as const;
 
-/** What one stack set operation did: ours (CreateStackInstances) or an auto-deployment after an organization change. */
+/**
+ * What one stack set operation did: ours (CreateStackInstances, UpdateStackSet) or an auto-deployment after an
+ * organization change.
+ */
 export interface StackSetOperation {
-  kind: 'create-instances' | 'auto-deployment';
+  kind: 'create-instances' | 'update-stack-set' | 'auto-deployment';
   /** When it started and when its last stack finished (virtual ms). */
   startedAt: number;
   finishedAt: number;
@@ -78,6 +81,10 @@ export interface StackSetOperation {
   deleted: number;
   /** Instances it left OUTDATED. */
   outdated: number;
+  /** UpdateStackSet: the instances it updated. */
+  updated?: number;
+  /** It stopped past its failure tolerance in a Region (FAILED). */
+  stopped?: boolean;
 }
 
 /** An error as CloudFormation answers it. */

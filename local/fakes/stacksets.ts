@@ -1,9 +1,9 @@
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
-import { runDeployment, stackIdOf } from './stacksets-deploy.js';
+import { deployTemplateByHand, runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
 import { deferDeletion, type Leaving, type ListedInstance, listedAt, runDeletion } from './stacksets-moves.js';
-import { checkCreateStackSet } from './stacksets-requests.js';
+import { admitOperation, checkCreateStackSet, checkUpdateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
   type CreateStackSetInput,
@@ -16,6 +16,13 @@ import {
   type StackSetOperation,
   StackSetsError,
 } from './stacksets-types.js';
+import {
+  adoptSavedInstances,
+  type PendingCleanup,
+  runCleanup,
+  UpdateCleanups,
+  updateEveryInstance,
+} from './stacksets-update.js';
 
 /**
  * CloudFormation StackSets with service-managed permissions, as far as the member baseline goes: one stack set
@@ -99,17 +106,7 @@ export class StackSetsFake {
     });
     // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
-    const running = this.runningUntil(now);
-    if (running !== undefined && !set.ManagedExecution?.Active)
-      throw new StackSetsError(
-        'OperationInProgressException',
-        'Another Operation on StackSet is in progress; only one operation can be performed for a stack set at a given time',
-      );
-    if (running !== undefined && this.queued >= STACK_SETS_QUOTAS.queuedOperations)
-      throw new StackSetsError(
-        'LimitExceededException',
-        `At most ${STACK_SETS_QUOTAS.queuedOperations} operations can be queued on a stack set`,
-      );
+    const running = this.admit(now);
     const allOus = [...new Set([...set.ous, ...ous])];
     const allRegions = [...new Set([...set.regions, ...regions])];
     const wanted = this.accountsUnder(allOus).size * allRegions.length;
@@ -121,12 +118,7 @@ export class StackSetsFake {
     set.ous = allOus;
     this.targeted = undefined;
     set.regions = allRegions;
-    if (running !== undefined) this.queued++;
-    try {
-      await this.deploy(running ?? now, true, preferences);
-    } finally {
-      if (running !== undefined) this.queued--;
-    }
+    await this.queuedBehind(running, () => this.deploy(running ?? now, true, preferences));
   }
 
   /**
@@ -137,6 +129,60 @@ export class StackSetsFake {
    */
   async reconcile(now: number): Promise<void> {
     await this.deploy(this.runningUntil(now) ?? now, false);
+  }
+
+  /** Whether an operation we start at `now` may run (stacksets-requests.ts); when the one running ends, if one is. */
+  private admit(now: number): number | undefined {
+    const running = this.runningUntil(now);
+    admitOperation(running, this.requireStackSet().ManagedExecution?.Active === true, this.queued);
+    return running;
+  }
+
+  /**
+   * UpdateStackSet with a new template, parameters and settings (`input`, as the StackSet resource's properties give
+   * them), on every instance (stacksets-update.ts), paced by `preferences`; admitted as CreateStackInstances is. An
+   * instance saved by a release whose fake kept no stack id or OU is given them first (its stack had them in AWS).
+   */
+  async updateStackSet(input: CreateStackSetInput, now: number, preferences: OperationPreferences = {}): Promise<void> {
+    const set = this.requireStackSet();
+    checkUpdateStackSet(input, preferences);
+    const running = this.admit(now);
+    adoptSavedInstances(this.stackInstances(), set, this.organization, (account, region) => {
+      this.stacksMade++;
+      return stackIdOf(set.StackSetName, account, region, this.stacksMade);
+    });
+    await this.queuedBehind(running, async () => {
+      const cloud = { ...this.stackCloud(), cleanUpLater: (c: PendingCleanup) => this.cleanUpLater(c) };
+      this.operations.push(await updateEveryInstance(set, input, this.instances, cloud, running ?? now, preferences));
+    });
+  }
+
+  /** Runs `operation`, counted among the queued ones while another operation runs (`running`: when it ends). */
+  private async queuedBehind(running: number | undefined, operation: () => Promise<void>): Promise<void> {
+    if (running !== undefined) this.queued++;
+    try {
+      await operation();
+    } finally {
+      if (running !== undefined) this.queued--;
+    }
+  }
+
+  /** Updates' cleanups still to run, and how they go on the clock (stacksets-update.ts). */
+  readonly updates = new UpdateCleanups();
+
+  private cleanUpLater(cleanup: PendingCleanup): void {
+    if (!this.updates.add(cleanup)) void this.runCleanup(cleanup.stackId);
+  }
+
+  /** Runs the cleanup armed for the stack `stackId`; a second run does nothing. */
+  async runCleanup(stackId: string): Promise<void> {
+    const instance = this.stackInstances().find((i) => i.stackId === stackId);
+    const cleanup = instance && this.stackSet ? this.updates.take(stackId) : undefined;
+    if (cleanup && instance && this.stackSet) await runCleanup(cleanup, instance, this.stackSet, this.stackCloud());
+  }
+
+  private stackCloud() {
+    return { member: this.member, roles: this.roles };
   }
 
   /** When the operation running at `now` finishes; undefined when none is. */
@@ -184,19 +230,10 @@ export class StackSetsFake {
    * account named outside its OUs), in each of its Regions, as that account's team does it (docs/consumers.md).
    */
   async deployByHand(account: string, now: number): Promise<StackInstance[]> {
-    const set = this.requireStackSet();
-    // The team passes the parameters the template requires (docs/consumers.md); the others take their defaults.
-    const declared = (JSON.parse(set.TemplateBody) as { Parameters?: Record<string, { Default?: string }> }).Parameters;
-    const own = {
-      ...set,
-      Parameters: set.Parameters?.filter((p) => declared?.[p.ParameterKey]?.Default === undefined),
-    };
-    const made: StackInstance[] = [];
-    for (const region of set.regions) {
-      const stack = this.stackFor(account, region, '', now);
-      await this.runStack('Create', stack, own, now);
-      made.push(stack);
-    }
+    const made = await deployTemplateByHand(this.requireStackSet(), account, now, {
+      stackFor: (a, region, at) => this.stackFor(a, region, '', at),
+      runStack: (stack, set, at) => this.runStack('Create', stack, set, at),
+    });
     this.byHand.push(...made);
     return made;
   }
@@ -218,6 +255,11 @@ export class StackSetsFake {
   }
 
   private targeted: { version: number; accounts: ReadonlySet<string> } | undefined;
+
+  /** The stack set as CreateStackSet or the last UpdateStackSet left it (a copy); undefined until CreateStackSet. */
+  stackSetInput(): CreateStackSetInput | undefined {
+    return this.stackSet && (JSON.parse(JSON.stringify(this.stackSet)) as CreateStackSetInput);
+  }
 
   /** The stack set's name; undefined until CreateStackSet. */
   stackSetName(): string | undefined {
@@ -243,7 +285,7 @@ export class StackSetsFake {
   }
 
   private runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, now: number) {
-    return runInstanceStack(type, instance, set, { member: this.member, roles: this.roles }, now);
+    return runInstanceStack(type, instance, set, this.stackCloud(), now);
   }
 
   private requireStackSet() {

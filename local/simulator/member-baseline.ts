@@ -62,6 +62,7 @@ export async function deployMemberBaseline(options: {
   stackSets.trustedAccess = true;
   stackSets.clock = () => clock.now();
   stackSets.armDeletion = (stackId, at) => armStackDeletion(clock, stackSets, stackId, at);
+  stackSets.updates.arm = (stackId, at) => armStackCleanup(clock, stackSets, stackId, at);
   if (props.CallAs === 'DELEGATED_ADMIN') stackSets.delegatedAdministrators.add(factoryAccount);
   stackSets.createStackSet(factoryAccount, props);
   for (const group of props.StackInstancesGroup ?? []) {
@@ -110,6 +111,19 @@ export function armStackDeletion(
 ): void {
   clock.schedule(at, 'StackSets deletion', () => stackSets.deleteLeaving(stackId), {
     kind: 'StackSets deletion',
+    data: { stackId },
+  });
+}
+
+/** The cleanup of an updated stack instance (its replaced role and grant deleted), at `at`: when its update ended. */
+export function armStackCleanup(
+  clock: VirtualClock,
+  stackSets: { runCleanup(stackId: string): Promise<void> },
+  stackId: string,
+  at: number,
+): void {
+  clock.schedule(at, 'StackSets update cleanup', () => stackSets.runCleanup(stackId), {
+    kind: 'StackSets update cleanup',
     data: { stackId },
   });
 }

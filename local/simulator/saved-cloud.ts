@@ -17,7 +17,7 @@ import {
 import type { SavedStepFunctions } from '../stepfunctions/engine.js';
 import { armSchedule, scheduleTriggers } from './driver.js';
 import type { Attempt } from './invoke.js';
-import { armAutoDeployment, armStackDeletion } from './member-baseline.js';
+import { armAutoDeployment, armStackCleanup, armStackDeletion } from './member-baseline.js';
 import type { OperatorExchange } from './operator.js';
 import { armScenarioEvent, type LiveRun } from './run.js';
 
@@ -138,7 +138,7 @@ export async function openCloud(
   const fresh = upgrade && freshDeployment(cloud);
   importFakes(cloud, saved.fakes, { keepNewFields: upgrade !== undefined });
   // An upgrade deploys the new templates over what was saved (upgrade.ts), before anything runs on.
-  const deployed = upgrade && fresh && deployOver(cloud, fresh, upgrade, run.scenario.seed);
+  const deployed = upgrade && fresh && (await deployOver(cloud, fresh, upgrade, run.scenario.seed));
   await cloud.dynamo.load(saved.dynamo);
   seekStreams(cloud, saved.streams);
   await loadContainer(saved.container);
@@ -179,6 +179,8 @@ const REARM: Record<string, Rearm> = {
     armAutoDeployment(run.cloud.clock, run.cloud.installed.fakes.stackSets, at),
   'StackSets deletion': (run, data: { stackId: string }, at) =>
     armStackDeletion(run.cloud.clock, run.cloud.installed.fakes.stackSets, data.stackId, at),
+  'StackSets update cleanup': (run, data: { stackId: string }, at) =>
+    armStackCleanup(run.cloud.clock, run.cloud.installed.fakes.stackSets, data.stackId, at),
   imagebuilder: (run, data: { arn: string; step: number; failWith?: string }, at) =>
     run.cloud.installed.fakes.imagebuilder.rearm(data, at),
   invoke: (run, data: Attempt, at, label) => run.cloud.invoker.rearm(data, at, label),

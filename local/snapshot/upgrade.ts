@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/canonical-json.js';
 import type { BusRule } from '../eventbridge/bus.js';
+import type { CreateStackSetInput, OperationPreferences } from '../fakes/stacksets-types.js';
 import type { LocalCloud } from '../simulator/cloud-types.js';
 import type { StatesDefinition } from '../stepfunctions/localize.js';
 import { definitionDigest, type SavedStepFunctions } from '../stepfunctions/saved-state.js';
@@ -63,6 +65,11 @@ export interface UpgradeFigures {
   parameters: { added: number; changed: number };
   queues: { added: number };
   secrets: { added: number };
+  /**
+   * The member baseline's stack set, when the new templates changed it: its instances updated (of `instances`) by one
+   * UpdateStackSet operation, the roles the update replaced, and how long the operation took (virtual minutes).
+   */
+  stackSet?: { updated: number; instances: number; rolesReplaced: number; minutes: number };
   /** One line per migration run (migrations.ts). */
   migrations: string[];
 }
@@ -70,11 +77,49 @@ export interface UpgradeFigures {
 /** What the fresh cloud (the new templates) holds that opening the saved state writes over: taken before. */
 export interface FreshDeployment {
   rules: BusRule[];
+  /** The member baseline's stack set as the new templates create it (its properties), if they have one. */
+  stackSet: StackSetProperties | undefined;
 }
 
 export const freshDeployment = (cloud: LocalCloud): FreshDeployment => ({
   rules: JSON.parse(JSON.stringify(cloud.wiring.rules)) as BusRule[],
+  stackSet: cloud.installed.fakes.stackSets.stackSetInput(),
 });
+
+/** The StackSet resource's properties the fake keeps: CreateStackSet's request and the operations' preferences. */
+type StackSetProperties = CreateStackSetInput & { OperationPreferences?: OperationPreferences };
+
+/** What an UpdateStackSet changes (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html). */
+const stackSetDigest = (s: CreateStackSetInput) =>
+  canonicalJson({
+    template: s.TemplateBody,
+    parameters: s.Parameters ?? [],
+    capabilities: s.Capabilities ?? [],
+    autoDeployment: s.AutoDeployment ?? null,
+    managedExecution: s.ManagedExecution ?? null,
+  });
+
+/**
+ * The member baseline's StackSet resource updated as CloudFormation updates it when the new templates change its
+ * template, parameters or settings: one UpdateStackSet over every instance, with the resource's operation preferences
+ * (local/fakes/stacksets-update.ts). Its instances' stacks take virtual time (the grant's settling): the operation
+ * goes on on the clock, each replaced role and grant deleted when its instance's update ends.
+ */
+async function updateMemberBaseline(cloud: LocalCloud, fresh: FreshDeployment): Promise<DeployFigures['stackSet']> {
+  const stackSets = cloud.installed.fakes.stackSets;
+  const saved = stackSets.stackSetInput();
+  if (!fresh.stackSet || !saved || stackSetDigest(saved) === stackSetDigest(fresh.stackSet)) return undefined;
+  const rolesBefore = new Set(cloud.installed.fakes.memberAccess.roleArns());
+  await stackSets.updateStackSet(fresh.stackSet, cloud.clock.now(), fresh.stackSet.OperationPreferences);
+  const operation = stackSets.operations.at(-1);
+  const rolesNow = cloud.installed.fakes.memberAccess.roleArns();
+  return {
+    updated: operation?.updated ?? 0,
+    instances: stackSets.stackInstances().length,
+    rolesReplaced: rolesNow.filter((arn) => !rolesBefore.has(arn)).length,
+    minutes: operation ? Math.round((operation.finishedAt - operation.startedAt) / 60_000) : 0,
+  };
+}
 
 type DeployFigures = Omit<UpgradeFigures, 'executions' | 'migrations'>;
 
@@ -85,12 +130,12 @@ type DeployFigures = Omit<UpgradeFigures, 'executions' | 'migrations'>;
  * values). Functions run this checkout's code; state machines are registered with their new definitions already
  * (new executions start on them; the running ones keep theirs when Step Functions loads).
  */
-export function deployOver(
+export async function deployOver(
   cloud: LocalCloud,
   fresh: FreshDeployment,
   upgrade: UpgradeFrom,
   seed: number,
-): DeployFigures {
+): Promise<DeployFigures> {
   const { previous } = upgrade;
   const { wiring, templates, resolver } = cloud;
   const region = cloud.catalog.organization.homeRegion;
@@ -157,6 +202,7 @@ export function deployOver(
     else machines.updated++;
   }
   const arns = [...wiring.functions.keys()];
+  const stackSet = await updateMemberBaseline(cloud, fresh);
   return {
     from: upgrade.from,
     to: upgrade.to,
@@ -172,6 +218,7 @@ export function deployOver(
     parameters,
     queues: { added: queues.length },
     secrets: { added: secrets.length },
+    ...(stackSet ? { stackSet } : {}),
   };
 }
 
@@ -187,6 +234,12 @@ function currentValue(get: () => unknown): string | undefined {
 /** `2 removed (a, b)`: how many, and which. */
 const removed = (names: string[]) => `${names.length} removed${names.length === 0 ? '' : ` (${names.join(', ')})`}`;
 
+/** What the upgrade did to the member baseline's stack set, in words. */
+const memberBaselineText = (s: UpgradeFigures['stackSet']) =>
+  s === undefined
+    ? 'member baseline stack set unchanged'
+    : `member baseline stack set updated: ${s.updated} of ${s.instances} stack instances, ${s.rolesReplaced} rollout roles replaced, over ${s.minutes} virtual minutes`;
+
 /** The upgrade's line on stderr. */
 export function upgradeLine(f: UpgradeFigures): string {
   const migrations = f.migrations.length === 0 ? 'no migration' : `migrations: ${f.migrations.join('; ')}`;
@@ -198,7 +251,7 @@ export function upgradeLine(f: UpgradeFigures): string {
     `executions kept on the definitions they started on (${f.executions.onEarlierDefinition} of them differ from ` +
     `the new); rules ${f.rules.added} added, ${f.rules.changed} changed, ${f.rules.removed} removed; parameters ` +
     `${f.parameters.added} added, ${f.parameters.changed} changed; queues ${f.queues.added} added; secrets ` +
-    `${f.secrets.added} added; ${migrations}`
+    `${f.secrets.added} added; ${memberBaselineText(f.stackSet)}; ${migrations}`
   );
 }
 

@@ -4,6 +4,7 @@ import { inspectorFindingsRoleTemplate } from '../../core/lifecycle/inspector-re
 import { catalogReference, withReference } from './catalog-reference.js';
 import { cliReference } from './cli-reference.js';
 import { jsonSchemas, schemaText } from './generate.js';
+import { scpPolicyPage } from './scp-reference.js';
 
 /** The arguments `npm run schemas` takes: `--check` writes nothing and says what is stale. */
 export const SCHEMAS_ARGUMENTS: readonly string[] = ['--check'];
@@ -27,7 +28,8 @@ async function textOf(file: string): Promise<string | undefined> {
 
 /**
  * Generates docs/schemas/*.schema.json and the field reference of docs/catalog.md under `root` from the zod schemas,
- * docs/templates/inspector-findings-role.json from its code, and docs/reference/cli.md from the commands' --help.
+ * docs/templates/inspector-findings-role.json from its code, docs/security/scp-policy.md from core/scp/, and
+ * docs/reference/cli.md from the commands' --help.
  * Writes them, or with `check`, writes nothing and says which differ from what is committed.
  */
 export async function writeSchemas(root: string, options: { check?: boolean } = {}): Promise<SchemasOutcome> {
@@ -41,6 +43,8 @@ export async function writeSchemas(root: string, options: { check?: boolean } = 
     'docs/templates/inspector-findings-role.json',
     `${JSON.stringify(inspectorFindingsRoleTemplate(), null, 2)}\n`,
   );
+  // The service control policy, from core/scp/ (what `goldsmith scp --stage prod` writes).
+  wanted.set('docs/security/scp-policy.md', scpPolicyPage());
   // Every goldsmith command's --help, from cli/.
   wanted.set('docs/reference/cli.md', await cliReference());
   const stale: string[] = [];

@@ -153,7 +153,10 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     await halted();
     const both = await Promise.all([operator(RETRY), operator(RETRY)]);
     expect(both.map((r) => r.status)).toEqual([200, 200]);
-    expect(both[0]?.body.result).toEqual(both[1]?.body.result);
+    // Alike but for which one made the retry: the loser says it found the winner's.
+    const [a, b] = both.map((r) => r.body.result as Record<string, unknown>);
+    expect({ ...a, alreadyRetried: undefined }).toEqual({ ...b, alreadyRetried: undefined });
+    expect([a?.alreadyRetried, b?.alreadyRetried].sort()).toEqual([false, true]);
     expect([...executions.keys()]).toEqual([FIRST, RETRIED]);
     expect((await record()).operatorActions?.filter((a) => a.action === 'retry')).toHaveLength(1);
   });
@@ -261,7 +264,9 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     );
 
     const again = await operator(RETRY);
-    expect(again).toMatchObject({ status: 200, body: { result: first.body.result } });
+    expect(first.body.result).toMatchObject({ alreadyRetried: false });
+    const made = first.body.result as Record<string, unknown>;
+    expect(again).toMatchObject({ status: 200, body: { result: { ...made, alreadyRetried: true } } });
     const otherReason = await operator({ ...RETRY, reason: 'something else' });
     const otherCaller = await operator(RETRY, ALICE.replace('alice', 'bob'));
     for (const refused of [otherReason, otherCaller]) {

@@ -11,7 +11,7 @@ import { versionReport } from '../../core/release/changelog.js';
 import { GOLDSMITH_VERSION, releaseParameterName } from '../../core/release/index.js';
 import { RAM_SERVICE_PRINCIPAL } from '../../local/fakes/organization-admin.js';
 import {
-  GOLDSMITH_RESOURCES_SCP_ID,
+  GOLDSMITH_POINTERS_SCP_ID,
   GOLDSMITH_SCP_ID,
   goldsmithDelegationPolicy,
   type Prerequisites,
@@ -229,9 +229,9 @@ describe('goldsmith preflight on the local cloud', () => {
     expect(named(checks, 'Inspector delegated administrator')?.status).toBe('not checked');
   });
 
-  it('refuses a loose SCP: a Deny that names goldsmith but leaves the signing keys and the pointers open', async () => {
+  it('refuses a loose SCP: a Deny that names goldsmith but leaves the functions and the pointers open, naming the part to attach', async () => {
     const p = await cloud();
-    p.organization.policies.delete(GOLDSMITH_RESOURCES_SCP_ID);
+    p.organization.policies.delete(GOLDSMITH_POINTERS_SCP_ID);
     p.organization.attach(
       {
         id: 'p-loose00001',
@@ -255,10 +255,10 @@ describe('goldsmith preflight on the local cloud', () => {
 
     expect(missing(checks)).toEqual(['service control policy']);
     const detail = named(checks, 'service control policy')?.detail ?? '';
-    expect(detail).toContain('(goldsmith-loose, goldsmith-functions)');
-    expect(detail).toContain(
-      `ssm:PutParameter on arn:aws:ssm:${HOME}:${FACTORY}:parameter/goldsmith/base/prod (PointersOnlyByGoldsmith)`,
-    );
+    expect(detail).toContain('(goldsmith-loose, goldsmith-prod-scp-2, goldsmith-prod-scp-3)');
+    expect(detail).toMatch(/ in \d+ statements \(FunctionsOnlyByGoldsmith, [^)]*PointersOnlyByGoldsmith/);
+    expect(detail).toContain('Not in force: goldsmith-prod-scp-1 (FunctionsOnlyByGoldsmith, ');
+    expect(detail).toContain('goldsmith scp --stage prod --out scp/');
     expect(detail).toContain('aws organizations attach-policy');
   });
 
@@ -279,9 +279,9 @@ describe('goldsmith preflight --stage on the local cloud: the upgrade from the r
     await ssmClient(HOME).send(
       new PutParameterCommand({ Name: releaseParameterName('prod'), Value: '0.2.0', Type: 'String' }),
     );
-    const resources = p.organization.policies.get(GOLDSMITH_RESOURCES_SCP_ID);
+    const resources = p.organization.policies.get(GOLDSMITH_POINTERS_SCP_ID);
     if (!resources) throw new Error('the prepared organization attaches the resources SCP');
-    p.organization.policies.set(GOLDSMITH_RESOURCES_SCP_ID, {
+    p.organization.policies.set(GOLDSMITH_POINTERS_SCP_ID, {
       ...resources,
       content: resources.content.replace('"ssm:DeleteParameters",', ''),
     });

@@ -51,7 +51,7 @@ describe('goldsmith preflight --local on a cloud the previous release saved with
     // What needs an AWS account is not checked, and says so.
     expect(line(run.stdout, 'account')).toMatch(/^unknown {2}account: a saved cloud has no AWS account: /);
     expect(line(run.stdout, 'service control policy for the upgrade')).toMatch(
-      /^unknown {2}service control policy for the upgrade: 0\.3\.0 needs BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\): a saved cloud has no organization/,
+      /^unknown {2}service control policy for the upgrade: 0\.3\.0 needs BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, .*: a saved cloud has no organization/,
     );
     expect(line(run.stdout, 'alerts to expect')).toMatch(/^ok {7}alerts to expect: expect critical drift-found/);
     expect(run.stdout.endsWith('not ready: fix what is MISSING above\n')).toBe(true);

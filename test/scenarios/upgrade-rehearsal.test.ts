@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -6,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { codeDigest } from '../../cli/operator/saved-identity.js';
 import { PREVIOUS_RELEASE } from '../../cli/operator/saved-release.js';
+import { rolloutRoleNameOfStack } from '../../core/names.js';
 import { GOLDSMITH_VERSION } from '../../core/release/index.js';
+import type { RolloutRecord } from '../../core/rollout/record.js';
 import type { SavedDeployment } from '../../local/snapshot/deployment.js';
 import { rollbackProblems } from '../../local/snapshot/rollback.js';
 import type { SavedStepFunctions } from '../../local/stepfunctions/engine.js';
@@ -14,9 +17,32 @@ import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
 import { inFlight, outcomesOf, PIECES, type RehearsalOutcomes } from '../../scripts/release/upgrade-outcomes.js';
 import { captureOutput } from '../helpers/output.js';
 import { testTempDir } from '../helpers/temp-dir.js';
-import { FIXTURE, fieldsAt, REPO, rewriteSave, type Saved, type State, unpack } from '../helpers/upgrade-fixture.js';
+import {
+  FIXTURE,
+  fieldsAt,
+  REPO,
+  rewriteSave,
+  type Saved,
+  type State,
+  saveDirIn,
+  savedMemberBaseline,
+  unpack,
+} from '../helpers/upgrade-fixture.js';
 
 const LONG = 300_000;
+
+/** Each file of `dir` (not its subdirectories) by name, as its bytes' digest. */
+const filesIn = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [
+        e.name,
+        createHash('sha256')
+          .update(readFileSync(join(dir, e.name)))
+          .digest('hex'),
+      ]),
+  );
 
 const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State;
 const recorded = JSON.parse(readFileSync(join(FIXTURE, 'outcomes.json'), 'utf8')) as RehearsalOutcomes;
@@ -45,16 +71,20 @@ const cloudIn = (dir: string, state: State) =>
   JSON.parse(gunzipSync(readFileSync(join(dir, state.cloud.file))).toString('utf8')) as SavedCloudFile;
 
 describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'upgrade-rehearsal-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const root = mkdtempSync(join(tmpdir(), 'upgrade-rehearsal-'));
+  const dir = saveDirIn(root);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   // The upgrade runs once, for the first test that needs it; a failure of it fails each of those tests with its cause
   // (no test of the file is skipped for it, and the refusal below does not depend on it).
-  let upgrade: Promise<{ before: State; run: Awaited<ReturnType<typeof upgradeAndGoOn>> }> | undefined;
+  let upgrade:
+    | Promise<{ before: State; files: Record<string, string>; run: Awaited<ReturnType<typeof upgradeAndGoOn>> }>
+    | undefined;
   const upgraded = () =>
     (upgrade ??= (async () => {
       unpack(dir);
       const before = stateIn(dir);
-      return { before, run: await upgradeAndGoOn(dir) };
+      const files = filesIn(dir);
+      return { before, files, run: await upgradeAndGoOn(dir) };
     })());
 
   it(
@@ -94,6 +124,81 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
   );
 
   it(
+    'keeps the save as the previous release left it beside it, byte for byte, and says where and how to put it back',
+    async () => {
+      const { files, run } = await upgraded();
+      const copy = `${dir}.${PREVIOUS_RELEASE}.bak`;
+      expect(run.stderr).toContain(
+        `kept the save as Goldsmith ${PREVIOUS_RELEASE} left it in ${copy}: to undo this upgrade, remove ${dir} and rename ${copy} to ${dir}\n`,
+      );
+      expect(filesIn(copy)).toEqual(files);
+      expect(filesIn(dir)).not.toEqual(files);
+    },
+    LONG,
+  );
+
+  it(
+    "updates the member baseline's stack set under the rollout between waves: every account's rollout role replaced by its per-instance name, its grant made again, and the rollout completes as recorded",
+    async () => {
+      const { run } = await upgraded();
+      const saved = testTempDir('upgrade-baseline-before-');
+      unpack(saved);
+      const before = savedMemberBaseline(saved);
+      const after = savedMemberBaseline(dir);
+      expect(run.stderr).toMatch(
+        /; member baseline stack set updated: 36 of 36 stack instances, 12 rollout roles replaced, over 30 virtual minutes;/,
+      );
+      // One UpdateStackSet over every instance, from the save's instant, 25 % of each Region's 12 accounts at most and
+      // a 10 % failure tolerance (two at a time), the Regions in parallel: six rounds of a grant's 5-minute settling.
+      const savedAt = Date.parse((stateIn(saved) as State & { savedAt: string }).savedAt);
+      expect(after.operations.at(-1)).toEqual({
+        kind: 'update-stack-set',
+        startedAt: savedAt,
+        finishedAt: savedAt + 30 * 60_000,
+        created: 0,
+        deleted: 0,
+        outdated: 0,
+        updated: 36,
+      });
+      const accounts = [...new Set(before.instances.map((i) => i.account))].sort();
+      expect(accounts).toHaveLength(12);
+      expect(before.roles).toEqual(accounts.map((a) => `arn:aws:iam::${a}:role/goldsmith-local-rollout`));
+      // Each account's role now bears the name of one of its instances' stacks (the one in the role's Region), and
+      // the plain one is deleted.
+      for (const account of accounts) {
+        const names = after.instances
+          .filter((i) => i.account === account)
+          .map(
+            (i) => `arn:aws:iam::${account}:role/${rolloutRoleNameOfStack('goldsmith-local-rollout', i.stackId ?? '')}`,
+          );
+        const roles = after.roles.filter((r) => r.split(':')[4] === account);
+        expect(roles).toHaveLength(1);
+        expect(names).toContain(roles[0]);
+        expect(roles[0]).toMatch(/:role\/goldsmith-local-rollout-[0-9a-f]{8}$/);
+      }
+      expect(after.deletedRoles.sort()).toEqual(before.roles);
+      // One grant per account in each Region, made again with the factory's account as retiring principal: the
+      // 0.2.0 grant, without one, retired once the new one had settled.
+      for (const [region, grants] of Object.entries(after.grants)) {
+        expect(before.grants[region]?.map((g) => g.account).sort(), region).toEqual(accounts);
+        expect(before.grants[region]?.every((g) => g.retiringPrincipal === undefined)).toBe(true);
+        expect(grants.map((g) => g.account).sort(), region).toEqual(accounts);
+        expect(grants.every((g) => g.retiringPrincipal === 'arn:aws:iam::123456789012:root')).toBe(true);
+      }
+      expect(Object.keys(after.grants).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+      // Without a pause, the rollout's second wave starts at 08:57 while the last accounts' roles are replaced
+      // (until 09:00), and completes as 0.2.0's own run did (outcomes.json): 9 + 9 groups Successful.
+      const status = await captureOutput(() => main(['rollout', 'status', 'base', 'prod', '--local', dir, '--json']));
+      const waves = (JSON.parse(status.stdout) as { rollout: RolloutRecord }).rollout.waves;
+      expect(waves.map((w) => [w.name, w.state, w.startedAt, w.endedAt, w.groupsByStatus])).toEqual([
+        ['canary', 'healthy', '2027-01-22T07:52:10.500Z', '2027-01-22T08:57:10.500Z', { Successful: 9 }],
+        ['rest', 'healthy', '2027-01-22T08:57:10.500Z', '2027-01-22T10:02:10.500Z', { Successful: 9 }],
+      ]);
+    },
+    LONG,
+  );
+
+  it(
     `rehearses a rollback to ${PREVIOUS_RELEASE} as far as this checkout can: the work this code left running calls only functions ${PREVIOUS_RELEASE} deploys, with the same handlers`,
     async () => {
       await upgraded();
@@ -118,7 +223,7 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
     "upgrades that cloud again once this release's code moves on, from the deployment and definitions it recorded",
     async () => {
       await upgraded();
-      const copy = testTempDir('upgrade-again-');
+      const copy = saveDirIn(testTempDir('upgrade-again-'));
       cpSync(dir, copy, { recursive: true });
       // No deployment.json: the save this code wrote carries its deployment.
       rmSync(join(copy, 'deployment.json'));
@@ -186,7 +291,7 @@ describe('an upgrade deploys the new templates into the saved cloud', () => {
   it(
     'creates what the saved release lacked, updates what it had otherwise, and keeps running executions on their definitions',
     async () => {
-      const dir = testTempDir('upgrade-deploy-');
+      const dir = saveDirIn(testTempDir('upgrade-deploy-'));
       unpack(dir);
       const RULE = 'CodeArtifactReleaseRule4AB01503';
       const PARAMETER = 'us-east-1|/goldsmith-release/local';
@@ -217,7 +322,7 @@ describe('an upgrade deploys the new templates into the saved cloud', () => {
       expect(code).toBe(0);
       // What the rewrite took away or changed, on top of what this release deploys over 0.2.0's own save (its new
       // functions, rules, queues and parameters: the same upgrade of the untouched save).
-      const plain = testTempDir('upgrade-plain-');
+      const plain = saveDirIn(testTempDir('upgrade-plain-'));
       unpack(plain);
       const base = figuresOf((await upgradeAndGoOn(plain)).stderr);
       expect(figuresOf(stderr)).toEqual({

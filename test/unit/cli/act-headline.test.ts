@@ -112,7 +112,8 @@ describe('what an acting command prints without --json', () => {
     const restored = { image: 'base', version: '1.0.0/2', revokedAt: '2027-01-05T09:00:00.000Z', channels: ['dev'] };
     expect(answerText('restore', restored)).toBe(
       'restore: restored base 1.0.0/2 (revoked at 2027-01-05T09:00:00.000Z): no longer revoked, its AMIs no longer deprecated by the revocation\n' +
-        '  launchable again by the accounts of dev; no channel moved back to it (goldsmith promote base 1.0.0/2 --through-gates --reason R takes it through the gates again)\n',
+        '  launchable again by the accounts of dev; no channel moved back to it\n' +
+        "  goldsmith rollback base CHANNEL --to 1.0.0/2 --reason R puts a channel whose gates it passed (dev) back on it; goldsmith promote base 1.0.0/2 --through-gates --reason R takes it through every channel's gates again\n",
     );
     expect(answerText('restore', { ...restored, channels: [] })).toContain('shared with nobody');
     expect(answerText('restore', { ...restored, flagsCleared: ['hardened 1.0.0/2'] })).toContain(

@@ -238,4 +238,27 @@ describe('what an acting rollout command prints when it acted', () => {
       `base 1.0.0/3 to prod: retried from wave 2/3 by ${ALICE}: fixed (a new execution runs it)`,
     );
   });
+
+  it('says a repeated retry is the same retry, started nothing new', () => {
+    const again = {
+      image: 'base',
+      channel: 'prod',
+      version: '1.0.0/3',
+      wave: 2,
+      waves: 3,
+      by: ALICE,
+      state: 'running',
+    };
+    expect(
+      rolloutActedText({
+        ...again,
+        retried: true,
+        alreadyRetried: true,
+        reason: 'fixed',
+        at: '2027-01-20T10:00:00.000Z',
+      }),
+    ).toBe(
+      `base 1.0.0/3 to prod: already retried from wave 2/3 by ${ALICE} at 2027-01-20T10:00:00.000Z: fixed (the same retry: no new execution)`,
+    );
+  });
 });

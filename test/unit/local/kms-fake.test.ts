@@ -101,6 +101,16 @@ describe('the KMS fake with the stack-written AMI key policy', () => {
     });
     expect(again).toBe(grantId);
     expect(kms.key(HOME, KEY_ARN)?.grants).toHaveLength(1);
+    // The same name with a retiring principal is no retry of that request: a second grant.
+    const retiring = kms.createGrant(HOME, KEY_ARN, memberRole(MEMBER, ORG), {
+      granteePrincipal: autoScalingRoleArn(MEMBER),
+      operations: AUTO_SCALING_GRANT_OPERATIONS,
+      name: 'auto-scaling',
+      retiringPrincipal: `arn:aws:iam::${MEMBER}:root`,
+    });
+    expect(retiring).not.toBe(grantId);
+    expect(kms.key(HOME, KEY_ARN)?.grants).toHaveLength(2);
+    kms.retireGrant(HOME, KEY_ARN, memberRole(MEMBER, ORG), String(retiring));
     // A grant lives on one key: the replica in the other Region needs its own.
     expect(launchRefusal(kms, REPLICA, REPLICA_ARN, scaling)).toMatch(/own IAM policies do not allow/);
   });

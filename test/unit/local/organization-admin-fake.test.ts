@@ -65,7 +65,12 @@ describe("the local organization's administration (delegation policy, delegated 
 
     expect(await names(OU)).toEqual(['ou-guard']);
     expect(await names(MEMBER)).toEqual([]);
-    expect(await names('r-a1b2')).toEqual(['FullAWSAccess', 'goldsmith-functions', 'goldsmith-resources']);
+    expect(await names('r-a1b2')).toEqual([
+      'FullAWSAccess',
+      'goldsmith-prod-scp-1',
+      'goldsmith-prod-scp-2',
+      'goldsmith-prod-scp-3',
+    ]);
     await expect(names('ou-ab12-nothere01')).rejects.toMatchObject({ name: 'TargetNotFoundException' });
     await expect(orgs.send(new DescribePolicyCommand({ PolicyId: 'p-nothere1' }))).rejects.toMatchObject({
       name: 'PolicyNotFoundException',

@@ -3,6 +3,7 @@ import { ServiceLinkedRolesFake } from '../../../local/fakes/iam-service-roles.j
 import { KmsFake } from '../../../local/fakes/kms.js';
 import { OrganizationsFake } from '../../../local/fakes/organizations.js';
 import { StackSetsFake } from '../../../local/fakes/stacksets.js';
+import { stackSetsApi } from '../../../local/fakes/stacksets-api.js';
 import type { CreateStackSetInput } from '../../../local/fakes/stacksets-types.js';
 import { withdrawViolations } from '../../../local/models/request-check.js';
 
@@ -190,6 +191,50 @@ describe('the StackSets fake', () => {
       ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
     });
     expect(finishing(soft.stackSets).map(([, , status]) => status)).toEqual(['OUTDATED', 'CURRENT', 'CURRENT']);
+  });
+
+  it('updates every instance in one UpdateStackSet paced by its preferences, each replaced custom resource cleaned up when its stack ends', async () => {
+    const { stackSets } = world({}, slowFailingIn([]), THREE);
+    await stackSets.createStackInstances([OU], ['eu-west-1'], 0, { MaxConcurrentCount: 3, FailureToleranceCount: 2 });
+    const armed: [string, number][] = [];
+    stackSets.updates.arm = (stackId, at) => armed.push([stackId, at]);
+    // The custom resource gains a property: an Update, answered with a new physical id (`thing-Update`).
+    const template = JSON.parse(templateRunning(slowFailingIn([]))) as { Resources: { Thing: { Properties: object } } };
+    template.Resources.Thing.Properties = { ...template.Resources.Thing.Properties, Version: '2' };
+    const input = { ...(stackSets.stackSetInput() as CreateStackSetInput), TemplateBody: JSON.stringify(template) };
+    // Two at a time (a tolerance of 1, strict): the third account waits for a slot.
+    await stackSets.updateStackSet(input, 120_000, { MaxConcurrentCount: 2, FailureToleranceCount: 1 });
+    expect(finishing(stackSets)).toEqual([
+      ['200000000001', 180_000, 'CURRENT'],
+      ['200000000002', 180_000, 'CURRENT'],
+      ['200000000003', 240_000, 'CURRENT'],
+    ]);
+    expect(stackSets.operations.at(-1)).toMatchObject({
+      kind: 'update-stack-set',
+      startedAt: 120_000,
+      finishedAt: 240_000,
+      updated: 3,
+    });
+    expect(stackSets.stackInstances().map((i) => i.physicalIds['Thing'])).toEqual(Array(3).fill('thing-Update'));
+    // The old physical ids wait for their stack's end to be sent their Delete.
+    expect(armed.map(([, at]) => at)).toEqual([180_000, 180_000, 240_000]);
+    expect(stackSets.updates.pending.map((c) => c.customs.map((x) => x.physicalId))).toEqual(
+      Array(3).fill(['thing-Create']),
+    );
+    for (const [stackId] of armed) await stackSets.runCleanup(stackId);
+    expect(stackSets.updates.pending).toEqual([]);
+    const listed = stackSetsApi(stackSets).handle({
+      service: 'cloudformation',
+      action: 'ListStackSetOperations',
+      input: { StackSetName: 'baseline' },
+      body: undefined,
+      region: 'eu-west-1',
+      accountId: MANAGEMENT,
+    }) as { Summaries: { Action: string; Status: string; CreationTimestamp: Date; EndTimestamp?: Date }[] };
+    expect(listed.Summaries.map((o) => [o.Action, o.Status, o.CreationTimestamp, o.EndTimestamp])).toEqual([
+      ['CREATE', 'SUCCEEDED', new Date(0), new Date(60_000)],
+      ['UPDATE', 'SUCCEEDED', new Date(120_000), new Date(240_000)],
+    ]);
   });
 
   it('creates the new instance of an account moved between two targeted OUs before it deletes the old one', async () => {

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The service control policy docs/security/scp.md gives, for stage `prod`, as the policy documents an organization
- * would attach: every ```json block of the page that holds a Deny of Goldsmith's resources to other principals (a
+ * The service control policy docs/security/scp-policy.md gives, for stage `prod`, as the policy documents an
+ * organization would attach: every ```json block of the page that holds a Deny of Goldsmith's resources to other principals (a
  * lone statement is wrapped in a document).
  */
 export function documentedScps(): string[] {
-  const page = readFileSync(join(import.meta.dirname, '../../../docs/security/scp.md'), 'utf8');
+  const page = readFileSync(join(import.meta.dirname, '../../../docs/security/scp-policy.md'), 'utf8');
   const blocks = [...page.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? '');
   return blocks
     .filter((b) => b.includes('"Deny"') && b.includes('aws:PrincipalArn') && !b.includes('"Principal"'))

@@ -167,7 +167,20 @@ describe('the SCP statements the upgrade needs', () => {
     const check = scpNeedsCheck(FROM_020, { value: scpGapList(scpOf020(), 'prod', ACCOUNT, REGION) }, ACCOUNT);
     expect(check?.status).toBe('missing');
     expect(check?.detail).toMatch(
-      /^0\.3\.0 needs BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\) in the SCP on 200000000001 or above it, absent \(.*\): from the management account, `aws organizations update-policy --policy-id <id> --content file:\/\/scp\.json` with the statements docs\/security\/scp\.md gives, before deploying$/,
+      /^0\.3\.0 needs BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\) in the SCP on 200000000001 or above it, absent \(.*\): write the policy with `goldsmith scp --stage <stage> --out scp\/` and, from the management account, `aws organizations update-policy --policy-id <id> --content file:\/\/scp\/<part>\.json` for each part attached \(create-policy and attach-policy for a new one\), before deploying$/,
+    );
+  });
+
+  it('names the statements 0.3.0 adds that an SCP without them lacks', () => {
+    const added = ['FunctionsOnlyByTheDeployment', 'ExecRoleOnlyForGoldsmithStacks', 'TaskTokensOnlyByGoldsmith'];
+    const without = documentedScps().map((content) => {
+      const doc = JSON.parse(content) as { Statement: { Sid?: string }[] };
+      return JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => !added.includes(s.Sid ?? '')) });
+    });
+    const check = scpNeedsCheck(FROM_020, { value: scpGapList(without, 'prod', ACCOUNT, REGION) }, ACCOUNT);
+    expect(check?.status).toBe('missing');
+    expect(check?.detail).toMatch(
+      /^0\.3\.0 needs FunctionsOnlyByTheDeployment, ExecRoleOnlyForGoldsmithStacks, TaskTokensOnlyByGoldsmith in the SCP on 200000000001 or above it, absent/,
     );
   });
 
@@ -179,8 +192,9 @@ describe('the SCP statements the upgrade needs', () => {
     expect(scpNeedsCheck(FROM_020, { value: scpGapList(documentedScps(), 'prod', ACCOUNT, REGION) }, ACCOUNT)).toEqual({
       name: 'service control policy for the upgrade',
       status: 'ok',
-      detail:
-        'the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith (ssm:DeleteParameters), as 0.3.0 needs',
+      detail: expect.stringMatching(
+        /^the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, SubscriptionsOnlyByTheDeployment, PointerSharesOnlyByGoldsmith, as 0\.3\.0 needs$/,
+      ),
     });
   });
 

@@ -1,0 +1,84 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from './command.js';
+import { SST_STAGE_NAME } from './preflight.js';
+import { renderScp, type ScpWritten, scpJson } from './scp-output.js';
+import { parseOptions, UsageError } from './usage.js';
+
+const HELP = `usage: goldsmith scp (--stage STAGE | --local DIR) [--out DIR] [--json] [--offline] [--deployer ROLE] [--key-rotator ROLE]
+
+The service control policy of docs/security/scp.md for a deployment (the stage, the account, the names its stacks gave
+its roles, read with your credentials), split into as few minified policies as fit 5,120 characters, with the SCP
+slots they take and the aws organizations commands that create and attach them. Offline (--offline, no credentials,
+--local DIR: stage prod) the account is * and the names as synthesized. Fails naming a deployed role its exemption misses.
+  --out DIR  write DIR/<part>.json   --deployer ROLE  your deploy pipeline's role (default goldsmith-deployer)
+  --json  one JSON document          --key-rotator ROLE  the role rotating the signing keys (default goldsmith-key-rotator)`;
+
+/** IAM's rule for a role name (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+function roleOption(value: string | undefined, option: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!ROLE_NAME.test(value))
+    throw new UsageError(`--${option} must be an IAM role name (1-64 of A-Za-z0-9+=,.@_-), not "${value}"`);
+  return value;
+}
+
+export const command: Command = {
+  summary: "the service control policy for a deployment's names, split to fit Organizations' quota",
+  async run(args) {
+    const { values } = parseOptions(args, {
+      stage: { type: 'string' },
+      local: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      offline: { type: 'boolean' },
+      deployer: { type: 'string' },
+      'key-rotator': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if ((values.stage === undefined) === (values.local === undefined))
+      throw new UsageError('say where: --stage STAGE (a deployment) or --local DIR (a saved local cloud)');
+    if (values.stage !== undefined && !SST_STAGE_NAME.test(values.stage))
+      throw new UsageError(
+        `--stage must be a stage name (a letter, then letters, digits and -), not "${values.stage}"`,
+      );
+    const { DEFAULT_DEPLOYER, DEFAULT_KEY_ROTATOR } = await import('../core/scp/statements.js');
+    const deployer = roleOption(values.deployer, 'deployer', DEFAULT_DEPLOYER);
+    const keyRotator = roleOption(values['key-rotator'], 'key-rotator', DEFAULT_KEY_ROTATOR);
+    const stage = values.stage ?? 'prod';
+    const { readDeployment } = await import('./scp-deployment.js');
+    const read =
+      values.local !== undefined
+        ? await readDeployment(stage, { local: values.local })
+        : await readDeployment(stage, { offline: values.offline === true });
+    if (read.mismatches.length > 0) {
+      process.stderr.write(
+        `goldsmith scp: ${read.mismatches.join('; ')}: the policy would refuse these roles' calls; report it with the role names\n`,
+      );
+      return 1;
+    }
+    const { goldsmithScp } = await import('../core/scp/split.js');
+    const written: ScpWritten = {
+      stage,
+      account: read.account,
+      roles: read.roles,
+      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator }),
+    };
+    if (values.out !== undefined) {
+      await mkdir(values.out, { recursive: true });
+      written.files = {};
+      for (const part of written.parts) {
+        const file = join(values.out, `${part.name}.json`);
+        await writeFile(file, part.content);
+        written.files[part.name] = file;
+      }
+    }
+    process.stdout.write(values.json ? `${JSON.stringify(scpJson(written), null, 2)}\n` : renderScp(written));
+    return 0;
+  },
+};

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { denyingStatement, scpStatements } from '../../../core/preflight/scp-evaluate.js';
+import { synthesizedFunctionName, synthesizedRoleName } from '../../../core/scp/names.js';
+import { goldsmithScp } from '../../../core/scp/split.js';
+
+/**
+ * The attacks on what resource policies cannot hold, made against the policy `goldsmith scp` writes, with the
+ * evaluation preflight uses (core/preflight/scp-evaluate.ts): each is refused, and the deployment's and Goldsmith's
+ * own calls of the same kind are not.
+ */
+const ACCOUNT = '200000000001';
+const REGION = 'eu-west-1';
+const statements = goldsmithScp({
+  stage: 'prod',
+  account: ACCOUNT,
+  deployer: 'goldsmith-deployer',
+  keyRotator: 'k',
+}).flatMap((p) => scpStatements(p.content));
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+const ADMIN = role('Administrator');
+const DEVELOPER = role('developer');
+const CFN_EXEC = role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`);
+const DEPLOYER = role('goldsmith-deployer');
+const engine = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${synthesizedFunctionName('prod', 'Promotion', 'RolloutStart')}`;
+const decide = (principal: string, action: string, resource: string, context: Record<string, string> = {}) =>
+  denyingStatement(statements, {
+    action,
+    resource,
+    context: { 'aws:PrincipalArn': principal, 'aws:PrincipalIsAWSService': 'false', ...context },
+  });
+
+describe('attacks on Goldsmith outside its resource policies, refused by the SCP', () => {
+  it("refuses an administrator replacing a Goldsmith function's code; the deployment may", () => {
+    expect(decide(ADMIN, 'lambda:UpdateFunctionCode', engine)).toBe('FunctionsOnlyByTheDeployment');
+    expect(decide(ADMIN, 'lambda:AddPermission', `${engine}:live`)).toBe('FunctionsOnlyByTheDeployment');
+    expect(decide(CFN_EXEC, 'lambda:UpdateFunctionCode', engine)).toBeUndefined();
+  });
+
+  it('refuses a developer passing a Goldsmith role to a function of their own; the operator may pass its scheduler role', () => {
+    const publisher = role(synthesizedRoleName('prod', 'Promotion', 'PromotionPublish'));
+    expect(decide(DEVELOPER, 'iam:PassRole', publisher)).toBe('RolesPassedOnlyByGoldsmith');
+    expect(decide(DEVELOPER, 'iam:PutRolePolicy', publisher)).toBe('RolesOnlyByTheDeployment');
+    const operator = role(synthesizedRoleName('prod', 'Trust', 'Operator'));
+    expect(decide(operator, 'iam:PassRole', role('prod-goldsmith-Promotion-ReconcileSchedulerRole'))).toBeUndefined();
+  });
+
+  it('refuses a stack of another name under the CDK execution role; Goldsmith stacks deploy with it', () => {
+    const other = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/prod-goldsmith2/1`;
+    const roleArn = { 'cloudformation:RoleArn': CFN_EXEC };
+    expect(decide(ADMIN, 'cloudformation:CreateStack', other, roleArn)).toBe('ExecRoleOnlyForGoldsmithStacks');
+    expect(decide(DEPLOYER, 'cloudformation:CreateChangeSet', other, roleArn)).toBe('ExecRoleOnlyForGoldsmithStacks');
+    expect(decide(ADMIN, 'cloudformation:CreateStack', other)).toBeUndefined();
+    const ours = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/prod-goldsmith-Promotion/1`;
+    expect(decide(DEPLOYER, 'cloudformation:CreateChangeSet', ours, roleArn)).toBeUndefined();
+    // A re-bootstrap creates the CDK's own roles with the caller's credentials.
+    expect(decide(ADMIN, 'iam:CreateRole', role(`cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}`))).toBeUndefined();
+  });
+
+  it("refuses a role of the CDK execution role's name made or changed by anyone but the deployer, whom it exempts everywhere", () => {
+    const lookalike = role('cdk-attacker-cfn-exec-role-1');
+    expect(decide(ADMIN, 'iam:CreateRole', lookalike)).toBe('RolesOnlyByTheDeployment');
+    expect(decide(ADMIN, 'iam:UpdateAssumeRolePolicy', CFN_EXEC)).toBe('RolesOnlyByTheDeployment');
+    expect(decide(ADMIN, 'iam:AttachRolePolicy', CFN_EXEC)).toBe('RolesOnlyByTheDeployment');
+    // The deployer bootstraps, with its own credentials.
+    expect(decide(DEPLOYER, 'iam:CreateRole', CFN_EXEC)).toBeUndefined();
+  });
+
+  it("refuses an administrator failing a prod approval's task; the approval callback answers it", () => {
+    expect(decide(ADMIN, 'states:SendTaskFailure', '*')).toBe('TaskTokensOnlyByGoldsmith');
+    expect(decide(ADMIN, 'states:SendTaskSuccess', '*')).toBe('TaskTokensOnlyByGoldsmith');
+    const callback = role(synthesizedRoleName('prod', 'Promotion', 'ApprovalCallback'));
+    expect(decide(callback, 'states:SendTaskSuccess', '*')).toBeUndefined();
+    const publisher = role(synthesizedRoleName('prod', 'Promotion', 'PromotionPublish'));
+    expect(decide(publisher, 'states:SendTaskSuccess', '*')).toBe('TaskTokensOnlyByGoldsmith');
+  });
+
+  it("refuses an administrator changing the Promotion's definition", () => {
+    const sm = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:PromotionStateMachine1A2B-x`;
+    expect(decide(ADMIN, 'states:UpdateStateMachine', sm)).toBe('StateMachineDefinitionsOnlyByTheDeployment');
+    expect(decide(role(synthesizedRoleName('prod', 'Trust', 'Operator')), 'states:UpdateStateMachine', sm)).toBe(
+      'StateMachineDefinitionsOnlyByTheDeployment',
+    );
+  });
+});
