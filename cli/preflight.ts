@@ -19,22 +19,19 @@ on Goldsmith's functions, the Slack secret, and with --stage the release that st
 is refused: docs/upgrading.md) and the operator steps the upgrade from it takes (core/release/steps.ts): refused
 while a rollout moves groups and a release in between replaces the member rollout roles (the line names the
 \`goldsmith rollout pause\` to run), while the SCP lacks a statement a release in between needs, and without
---pre-release for a checkout that is not a release (a pre-release version, or HEAD not the commit CHANGELOG records
-for its version); the alerts the deploy raises are printed. Prints one line per check
-and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
+--pre-release for a checkout that is not its version's release commit; the alerts the deploy raises are printed.
+Prints one line per check and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
 "unknown", with why and the command that reads it. Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
-  --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE and its stacks'
-                    GoldsmithRelease) must not be newer than this checkout's nor the parameter newer than every
-                    stack, for the same release this checkout must contain the commit its stacks record
-                    (GoldsmithCommit), and the upgrade's steps from the oldest release recorded are checked
+  --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE, no newer than every
+                    stack's) must not be newer than this checkout's, for the same release this checkout must contain
+                    the commit its stacks record, and the steps from the oldest release recorded are checked
   --local DIR       rehearse the upgrade on a cloud saved by "goldsmith simulate --save DIR" (no credentials): the
                     release it records, its rollouts, the pre-release rule and the steps in between; the checks that
                     need an AWS account are "unknown"
-  --pre-release     deploy a pre-release checkout (e.g. 0.3.0-dev, or a commit other than its version's release
-                    commit) on purpose; without it one is refused
+  --pre-release     deploy a pre-release checkout (0.3.0-dev, or not at CHANGELOG's commit) on purpose; else refused
   --json            { ready, region, checks: [{ name, status, detail }] } (--local: { ready, local, checks })`;
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
