@@ -1,21 +1,24 @@
+import type { CheckoutIdentity } from '../core/release/changelog.js';
 import { GOLDSMITH_VERSION, upgradeVerdict } from '../core/release/index.js';
 import { stepsBetween } from '../core/release/steps.js';
 import {
   afterDeployLines,
+  openRollouts,
   pauseRolloutsCheck,
   preReleaseCheck,
   scpNeedsCheck,
   stepsLine,
   type UpgradeCheck,
 } from '../core/release/upgrade-checks.js';
-import { rolloutRecordsOf } from '../core/status/rollout-records.js';
+import { checkoutIdentity } from './checkout.js';
 import { savedRelease } from './operator/saved-release.js';
 import { readState, upgradeOf } from './operator/saved-state.js';
 
 /**
  * `goldsmith preflight --local DIR`: the release and upgrade checks of `preflight --stage`, run against a saved local
  * cloud (`simulate --save DIR`) to rehearse the upgrade: the release the save records (saved-release.ts), the steps
- * between it and this checkout (core/release/steps.ts), its ledger's rollouts, the pre-release rule. No credentials:
+ * between it and this checkout (core/release/steps.ts), its ledger's open rollouts (the items the `open-work` index
+ * holds, as on a stage), the pre-release rule (HEAD against CHANGELOG: cli/checkout.ts). No credentials:
  * what needs a real account is `unknown`, with why. Read-only: a save of the previous release is read as it is (not
  * upgraded; `simulate --resume DIR` does that).
  */
@@ -23,6 +26,7 @@ export async function localPreflight(
   dir: string,
   preRelease: boolean,
   checkout: string = GOLDSMITH_VERSION,
+  git: Pick<CheckoutIdentity, 'commit' | 'releases'> = checkoutIdentity(),
 ): Promise<UpgradeCheck[]> {
   const state = await readState(dir, { upgrading: true });
   const saved = savedRelease(state.identity);
@@ -42,11 +46,11 @@ export async function localPreflight(
       status: verdict.kind === 'downgrade' || verdict.kind === 'unreadable' ? 'missing' : 'ok',
       detail: `saved at ${state.savedAt}: ${verdict.line.replace(`stage ${dir}`, `the cloud in ${dir}`)}`,
     },
-    preReleaseCheck(checkout, preRelease),
+    preReleaseCheck(checkout, preRelease, git),
     stepsLine(saved, checkout, due),
   ];
   if (due.length === 0) return checks;
-  const pause = pauseRolloutsCheck(due, { value: rolloutRecordsOf(state.snapshot.ledger) }, target);
+  const pause = pauseRolloutsCheck(due, { value: openRollouts(state.snapshot.ledger) }, target);
   if (pause) checks.push(pause);
   const scp = scpNeedsCheck(
     due,

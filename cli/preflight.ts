@@ -1,7 +1,7 @@
 import type { PreflightCheck } from '../aws/preflight/preflight-check.js';
 import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
-import { checkoutHistory } from './checkout.js';
+import { checkoutHistory, checkoutIdentity } from './checkout.js';
 import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions, UsageError } from './usage.js';
@@ -18,20 +18,20 @@ the CDK bootstrap, Lambda concurrency, EC2 image block public access in every AM
 on Goldsmith's functions, the Slack secret, and with --stage the release that stage runs (a checkout older than it
 is refused: docs/upgrading.md) and the operator steps the upgrade from it takes (core/release/steps.ts): refused
 while a rollout moves groups and a release in between replaces the member rollout roles (the line names the
-\`goldsmith rollout pause\` to run), while the SCP lacks a statement a release in between needs, and for a
-pre-release checkout without --pre-release; the alerts the deploy raises are printed. Prints one line per check
-and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
+\`goldsmith rollout pause\` to run), while the SCP lacks a statement a release in between needs, and without
+--pre-release for a checkout that is not its version's release commit; the alerts the deploy raises are printed.
+Prints one line per check and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
 "unknown", with why and the command that reads it. Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
-  --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE) must not be newer
-                    than this checkout's, for the same release this checkout must contain the commit its stacks
-                    record (GoldsmithCommit), and the upgrade's steps are checked against it
+  --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE, no newer than every
+                    stack's) must not be newer than this checkout's, for the same release this checkout must contain
+                    the commit its stacks record, and the steps from the oldest release recorded are checked
   --local DIR       rehearse the upgrade on a cloud saved by "goldsmith simulate --save DIR" (no credentials): the
                     release it records, its rollouts, the pre-release rule and the steps in between; the checks that
                     need an AWS account are "unknown"
-  --pre-release     deploy a pre-release checkout (e.g. 0.3.0-dev) on purpose; without it one is refused
+  --pre-release     deploy a pre-release checkout (0.3.0-dev, or not at CHANGELOG's commit) on purpose; else refused
   --json            { ready, region, checks: [{ name, status, detail }] } (--local: { ready, local, checks })`;
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
@@ -81,7 +81,9 @@ export const command: Command = {
       catalog,
       region,
       { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY },
-      values.stage === undefined ? {} : { stage: values.stage, history: checkoutHistory(), preRelease },
+      values.stage === undefined
+        ? {}
+        : { stage: values.stage, history: checkoutHistory(), identity: checkoutIdentity(), preRelease },
     );
     return report(checks, values.json === true, { region }, values.stage);
   },

@@ -15,11 +15,13 @@ export async function openWorkItems<T>(
   filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
   /** Only these attributes of each item (a projection), when the items are large and the caller needs few. */
   attributes?: readonly string[],
+  /** Another stage's ledger than the function's (`goldsmith preflight --stage` reads the stage's with the operators' credentials). */
+  at?: { table: string; region: string },
 ): Promise<T[]> {
-  const table = ledgerTable();
+  const table = at?.table ?? ledgerTable();
   const found: T[] = [];
   const pages = paginateQuery(
-    { client: documentClient() },
+    { client: documentClient(at?.region) },
     {
       TableName: table,
       IndexName: openWorkIndex.name,

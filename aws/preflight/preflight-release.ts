@@ -1,13 +1,8 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { stackAdvice, stackState } from '../../core/preflight/stack-status.js';
 import { type CheckoutHistory, judgeStageCommits } from '../../core/release/commit.js';
-import {
-  compareVersions,
-  GOLDSMITH_VERSION,
-  parseVersion,
-  releaseParameterName,
-  upgradeVerdict,
-} from '../../core/release/index.js';
+import { GOLDSMITH_VERSION, releaseParameterName, upgradeVerdict } from '../../core/release/index.js';
+import { newestRelease, parameterAhead } from '../../core/release/recorded.js';
 import { ssmClient } from '../clients/ssm.js';
 import type { PreflightCheck } from './preflight-check.js';
 import { type StageStacks, stageStacks } from './preflight-stacks.js';
@@ -25,26 +20,10 @@ export async function deployedRelease(stage: string, region: string): Promise<st
 }
 
 /**
- * The newest of the releases the parameter and the stacks record: a partial deploy leaves some stacks on a newer
- * release than the parameter (SST deploys stacks in parallel as their dependencies allow). An unreadable value wins
- * (upgradeVerdict refuses it).
- */
-function newest(releases: readonly (string | undefined)[]): string | undefined {
-  let best: string | undefined;
-  for (const release of releases) {
-    if (release === undefined) continue;
-    const parsed = parseVersion(release);
-    if (parsed === undefined) return release;
-    const held = best === undefined ? undefined : parseVersion(best);
-    if (held === undefined || compareVersions(parsed, held) > 0) best = release;
-  }
-  return best;
-}
-
-/**
  * The deployed release against this checkout's (docs/upgrading.md): a downgrade is missing, not ready to deploy.
  * Without a stage there is no deployment to compare with. With one, the newest release across the parameter and the
- * stage's stacks (their `GoldsmithRelease` output) counts, and a stack that is not settled refuses with what to do
+ * stage's stacks (their `GoldsmithRelease` output) counts, a parameter newer than every stack's release is refused
+ * (core/release/recorded.ts: no deploy leaves one), and a stack that is not settled refuses with what to do
  * (core/preflight/stack-status.ts: wait, one command, or delete). With this checkout's git `history`, the same version
  * deployed from a commit HEAD does not contain refuses too (core/release/commit.ts).
  */
@@ -96,7 +75,16 @@ export async function releaseCheck(
       status: 'missing',
       detail: `stage ${stage}'s stacks record a release but ${releaseParameterName(stage)} is missing: refused (a deleted parameter may hide a newer release)`,
     };
-  const verdict = upgradeVerdict(checkout, newest([deployed, ...stacks.stacks.map((s) => s.release)]), stage);
+  // GetParameterHistory lists each version with its LastModifiedUser: who wrote the value
+  // (https://docs.aws.amazon.com/cli/latest/reference/ssm/get-parameter-history.html).
+  const ahead = parameterAhead({ parameter: deployed, stacks: stacks.stacks });
+  if (ahead !== undefined)
+    return {
+      name,
+      status: 'missing',
+      detail: `${releaseParameterName(stage)} holds ${deployed} but stage ${stage}'s stacks record at most ${ahead}: the Trust stack writes it after every other stack deploys, so it was changed outside a deploy (or Trust was deployed alone, with a stack filter): check who wrote it (aws ssm get-parameter-history --name ${releaseParameterName(stage)} --region ${region}); refused, the upgrade's steps from ${ahead} would otherwise be skipped`,
+    };
+  const verdict = upgradeVerdict(checkout, newestRelease([deployed, ...stacks.stacks.map((s) => s.release)]), stage);
   const commits =
     verdict.kind === 'same' && history ? judgeStageCommits(stage, checkout, stacks.stacks, history) : undefined;
   if (commits) return { name, status: commits.ok ? 'ok' : 'missing', detail: commits.line };

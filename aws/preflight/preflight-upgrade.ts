@@ -1,11 +1,13 @@
-import type { Catalog } from '../../core/config/schema.js';
-import { skPrefix } from '../../core/ledger/keys.js';
+import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { ledgerTableName } from '../../core/names.js';
 import { scpGapList } from '../../core/preflight/scp-requirements.js';
+import type { CheckoutIdentity } from '../../core/release/changelog.js';
 import { GOLDSMITH_VERSION } from '../../core/release/index.js';
+import { oldestRelease } from '../../core/release/recorded.js';
 import { stepsBetween } from '../../core/release/steps.js';
 import {
   afterDeployLines,
+  openRollouts,
   pauseRolloutsCheck,
   preReleaseCheck,
   type Read,
@@ -13,41 +15,68 @@ import {
   stepsLine,
 } from '../../core/release/upgrade-checks.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
-import type { LedgerItem } from '../../core/status/image-view.js';
-import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
-import { readImagePartitionByPrefix } from '../ledger/image-partition.js';
+import { openWorkItems } from '../ledger/open-work.js';
 import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
 import { type AttachedScp, managementAccountSays, type Standing, unreadScps } from './preflight-organization.js';
 import { deployedRelease } from './preflight-release.js';
+import { type StageStacks, stageStacks } from './preflight-stacks.js';
 
 /**
  * `goldsmith preflight --stage`'s checks of the operator steps the upgrade from the deployed release takes
  * (core/release/steps.ts, judged in core/release/upgrade-checks.ts): the pre-release rule, no rollout moving groups
  * where a release in between replaces the member rollout roles, the SCP statements the releases in between need,
- * and the alerts to expect. Read-only, with the operators' reads: the release parameter, the ledger's rollout records
- * (a Query of each image's `ROLLOUT#` items, as `goldsmith rollout status` reads them), and the SCPs the SCP check
+ * and the alerts to expect. Read-only, with the operators' reads: the release parameter and the stacks' releases
+ * (the steps are due from the oldest), the ledger's open rollouts (the `open-work` index), and the SCPs the SCP check
  * read.
  */
 
-/** Every rollout record of the catalog's images in the stage's ledger: no table yet (a first deploy) holds none. */
-export async function stageRollouts(
-  catalog: Catalog,
-  stage: string,
-  region: string,
-): Promise<Read<readonly RolloutRecord[]>> {
+/**
+ * Every rollout of the stage's ledger that is running, paused or having its groups taken back, whatever its image
+ * (one the checkout's catalog no longer names included): two paginated Queries of the sparse `open-work` index, one
+ * per kind (core/ledger/keys.ts), whatever the size of the ledger. No table yet (a first deploy) holds none.
+ */
+export async function stageRollouts(stage: string, region: string): Promise<Read<readonly RolloutRecord[]>> {
   const table = ledgerTableName(stage);
   try {
     const read = await Promise.all(
-      Object.keys(catalog.images).map((image) =>
-        readImagePartitionByPrefix(image, [[skPrefix.rollout]], table, true, region),
+      [openWork.rollout, openWork.takeBack].map((kind) =>
+        openWorkItems<Record<string, unknown>>(kind, undefined, undefined, { table, region }),
       ),
     );
-    return { value: rolloutRecordsOf(read.flatMap((p) => p.of<LedgerItem>(skPrefix.rollout))) };
+    return { value: openRollouts(read.flat()) };
   } catch (error) {
     // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html (Errors: ResourceNotFoundException)
     if (nameOf(error) === 'ResourceNotFoundException') return { value: [] };
-    return { unknown: `Query of ${table}: ${said(error)}` };
+    // The operators' role may Query the index from 0.3.0 on (stacks/trust/operator.ts); a 0.2.0 stage's may not.
+    const who =
+      nameOf(error) === 'AccessDeniedException'
+        ? `; run it with credentials allowed dynamodb:Query on the table's index/${openWorkIndex.name} (the deploying ones: npm run deploy runs it so)`
+        : '';
+    return { unknown: `Query of ${table}'s ${openWorkIndex.name} index: ${said(error)}${who}` };
+  }
+}
+
+/**
+ * The oldest release the stage records (its parameter and its stacks' `GoldsmithRelease`), from which the upgrade's
+ * steps are due, and why; undefined (every declared step counts) when it cannot be read.
+ */
+async function dueFrom(
+  stage: string,
+  region: string,
+  readStacks: (stage: string, region: string) => Promise<StageStacks>,
+): Promise<{ release: string | undefined; note: string }> {
+  try {
+    const [parameter, { stacks }] = await Promise.all([deployedRelease(stage, region), readStacks(stage, region)]);
+    const oldest = oldestRelease({ parameter, stacks });
+    const note = stacks.length === 0 || oldest.release === parameter ? '' : ` (from the oldest recorded: ${oldest.by})`;
+    return { release: oldest.release, note };
+  } catch (error) {
+    // The release check refuses this already; here every declared step counts.
+    return {
+      release: undefined,
+      note: ` (the deployed release cannot be read, ${said(error)}: every declared step counts)`,
+    };
   }
 }
 
@@ -85,32 +114,28 @@ export interface UpgradeOptions {
   region: string;
   standing?: Standing;
   scps?: Promise<AttachedScp[]>;
+  /** What git and CHANGELOG say of this checkout (cli/checkout.ts); absent: not a git checkout. */
+  identity?: Pick<CheckoutIdentity, 'commit' | 'releases'>;
+  /** The stage's stacks (default: DescribeStacks; preflight reads them once for the release check and this). */
+  readStacks?: (stage: string, region: string) => Promise<StageStacks>;
 }
 
 /** The upgrade's checks for a deploy of this checkout onto `options.stage`. */
 export async function upgradeChecks(
-  catalog: Catalog,
   options: UpgradeOptions,
   checkout: string = GOLDSMITH_VERSION,
 ): Promise<PreflightCheck[]> {
   const { stage } = options;
-  let deployed: string | undefined;
-  let unread = '';
-  try {
-    deployed = await deployedRelease(stage, options.homeRegion);
-  } catch (error) {
-    // The release check refuses this already; here every declared step counts.
-    unread = ` (the deployed release cannot be read, ${said(error)}: every declared step counts)`;
-  }
-  const due = stepsBetween(deployed, checkout);
+  const from = await dueFrom(stage, options.homeRegion, options.readStacks ?? stageStacks);
+  const due = stepsBetween(from.release, checkout);
   const target = { kind: 'stage', stage } as const;
-  const steps = stepsLine(deployed, checkout, due);
+  const steps = stepsLine(from.release, checkout, due);
   const checks: PreflightCheck[] = [
-    preReleaseCheck(checkout, options.preRelease),
-    { ...steps, detail: `${steps.detail}${unread}` },
+    preReleaseCheck(checkout, options.preRelease, options.identity ?? { releases: [] }),
+    { ...steps, detail: `${steps.detail}${from.note}` },
   ];
   if (due.length === 0) return checks;
-  const pause = pauseRolloutsCheck(due, await stageRollouts(catalog, stage, options.homeRegion), target);
+  const pause = pauseRolloutsCheck(due, await stageRollouts(stage, options.homeRegion), target);
   if (pause) checks.push(pause);
   const scp = scpNeedsCheck(
     due,

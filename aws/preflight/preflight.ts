@@ -8,6 +8,7 @@ import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../../core/config/schema.js';
+import type { CheckoutIdentity } from '../../core/release/changelog.js';
 import type { CheckoutHistory } from '../../core/release/commit.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { organizationsClient } from '../clients/organizations.js';
@@ -31,6 +32,7 @@ import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
 import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { releaseCheck } from './preflight-release.js';
 import { deployedRoles, stacksWithExecRole } from './preflight-roles.js';
+import { type StageStacks, stageStacks } from './preflight-stacks.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 import { upgradeChecks } from './preflight-upgrade.js';
 
@@ -218,7 +220,12 @@ export async function preflight(
   catalog: Catalog,
   region: string,
   needs: PreflightNeeds,
-  options: { stage?: string; history?: CheckoutHistory; preRelease?: boolean } = {},
+  options: {
+    stage?: string;
+    history?: CheckoutHistory;
+    identity?: Pick<CheckoutIdentity, 'commit' | 'releases'>;
+    preRelease?: boolean;
+  } = {},
 ): Promise<PreflightCheck[]> {
   const { check, who } = await credentials(region);
   if (!who) return [check];
@@ -269,14 +276,22 @@ export async function preflight(
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
       await serviceControlPolicyCheck(standing, region, options.stage, scps, roles),
     );
+  // The stage's stacks, read once for the release check and the upgrade's.
+  let stacks: Promise<StageStacks> | undefined;
+  const readStacks = (stage: string, home: string) => {
+    stacks ??= stageStacks(stage, home);
+    return stacks;
+  };
   checks.push(
-    await releaseCheck(options.stage, catalog.organization.homeRegion, undefined, undefined, options.history),
+    await releaseCheck(options.stage, catalog.organization.homeRegion, undefined, readStacks, options.history),
   );
   if (options.stage !== undefined)
     checks.push(
-      ...(await upgradeChecks(catalog, {
+      ...(await upgradeChecks({
         stage: options.stage,
         preRelease: options.preRelease === true,
+        readStacks,
+        ...(options.identity ? { identity: options.identity } : {}),
         homeRegion: catalog.organization.homeRegion,
         region,
         ...(standing ? { standing } : {}),

@@ -1,7 +1,9 @@
-import { openWork } from '../ledger/keys.js';
+import { openWork, skPrefix } from '../ledger/keys.js';
 import type { ScpGap } from '../preflight/scp-requirements.js';
 import { waveText } from '../rollout/operator.js';
 import type { RolloutRecord } from '../rollout/record.js';
+import { rolloutRecordOf } from '../status/rollout-records.js';
+import { type CheckoutIdentity, versionReport } from './changelog.js';
 import { isPreRelease } from './index.js';
 import { type DueStep, releasesOf, stepsOfKind } from './steps.js';
 
@@ -31,17 +33,73 @@ export const targetOption = (target: UpgradeTarget): string =>
 /** What was read, or why it could not be. */
 export type Read<T> = { value: T } | { unknown: string };
 
-/** A pre-release checkout deploys onto a stage only when the operator says so (`--pre-release`). */
-export function preReleaseCheck(checkout: string, preRelease: boolean): UpgradeCheck {
+const short = (commit: string) => commit.slice(0, 7);
+
+/**
+ * Why a checkout is not the release its version names, or undefined when it is: HEAD must be the commit CHANGELOG
+ * records for that version (`goldsmith --version`'s rule, core/release/changelog.ts; main's CHANGELOG counts, since a
+ * release commit cannot name itself). A version string alone is one edit of package.json away.
+ */
+function notTheRelease(checkout: string, git: Pick<CheckoutIdentity, 'commit' | 'releases'>): string | undefined {
+  if (git.commit === undefined)
+    return `this checkout is ${checkout} but not a git checkout, so whether it is the ${checkout} release cannot be told`;
+  if (versionReport({ version: checkout, ...git }).release) return undefined;
+  const own = git.releases.find((r) => r.version === checkout);
+  return `version ${checkout} but HEAD ${short(git.commit)} is not the commit CHANGELOG names for ${checkout} (${own === undefined ? "CHANGELOG, this checkout's and main's, records none" : `it names ${short(own.commit)}`})`;
+}
+
+/**
+ * A pre-release checkout deploys onto a stage only when the operator says so (`--pre-release`). A checkout counts as
+ * a release only when HEAD is the commit CHANGELOG records for its version (`git`: cli/checkout.ts reads it); any
+ * other is treated as a pre-release.
+ */
+export function preReleaseCheck(
+  checkout: string,
+  preRelease: boolean,
+  git: Pick<CheckoutIdentity, 'commit' | 'releases'>,
+): UpgradeCheck {
   const name = 'pre-release';
-  if (!isPreRelease(checkout)) return { name, status: 'ok', detail: `this checkout is release ${checkout}` };
+  if (isPreRelease(checkout))
+    return preRelease
+      ? {
+          name,
+          status: 'ok',
+          detail: `this checkout is ${checkout}, a pre-release, deployed on purpose (--pre-release)`,
+        }
+      : {
+          name,
+          status: 'missing',
+          detail: `this checkout is ${checkout}, a pre-release (code between two releases): deploy a release (CHANGELOG names its commit) or pass --pre-release`,
+        };
+  const why = notTheRelease(checkout, git);
+  if (why === undefined)
+    return {
+      name,
+      status: 'ok',
+      detail: `this checkout is release ${checkout} (commit ${short(git.commit ?? '')}, as CHANGELOG names it)`,
+    };
   return preRelease
-    ? { name, status: 'ok', detail: `this checkout is ${checkout}, a pre-release, deployed on purpose (--pre-release)` }
+    ? { name, status: 'ok', detail: `${why}: treated as a pre-release, deployed on purpose (--pre-release)` }
     : {
         name,
         status: 'missing',
-        detail: `this checkout is ${checkout}, a pre-release (code between two releases): deploy a release (CHANGELOG names its commit) or pass --pre-release`,
+        detail: `${why}: treated as a pre-release; check out the release's commit (git checkout <commit CHANGELOG names>) or pass --pre-release`,
       };
+}
+
+/**
+ * The rollouts among ledger items that carry open work (running or paused: `rollout`; groups being taken back:
+ * `rollout-take-back`), as the sparse `open-work` index holds them (core/ledger/keys.ts): what the upgrade's rollouts
+ * check reads, on a stage (a Query of the index) as on a saved cloud (its whole ledger). Read without their chunked
+ * groups, which the index does not hold and the check does not need.
+ */
+export function openRollouts(items: readonly Record<string, unknown>[]): RolloutRecord[] {
+  const kinds: readonly unknown[] = [openWork.rollout, openWork.takeBack];
+  return items.flatMap((item) => {
+    if (!kinds.includes(item.openWork) || !String(item.sk).startsWith(skPrefix.rollout)) return [];
+    const record = rolloutRecordOf(item);
+    return record ? [record] : [];
+  });
 }
 
 /** One line naming what the upgrade takes, and from which releases. */

@@ -7,6 +7,30 @@ export const USAGE = 'usage: npm run deploy -- --stage STAGE [--pre-release] [ss
 /** Goes to preflight, not to `sst deploy`: a pre-release checkout deployed on purpose (docs/upgrading.md). */
 const PRE_RELEASE = '--pre-release';
 
+/**
+ * sst's global options that choose where and as whom it deploys (SST 2.49.8, node_modules/sst/cli/program.js and
+ * project.js: `--region`, `--profile`, `--role` override the config's Region and the default credentials). The
+ * credentials check, preflight and the read-back after the deploy use AWS_REGION and the default credentials: given
+ * to sst alone, these would deploy where nothing was checked. Each is refused, naming what to set instead.
+ */
+export const SST_ELSEWHERE_OPTIONS: Readonly<Record<string, string>> = {
+  '--region': 'set AWS_REGION instead (AWS_REGION=REGION npm run deploy -- --stage STAGE)',
+  '--profile': 'set AWS_PROFILE instead (AWS_PROFILE=PROFILE npm run deploy -- --stage STAGE)',
+  '--role':
+    'assume the role through a profile instead (role_arn in ~/.aws/config, then AWS_PROFILE=PROFILE npm run deploy -- --stage STAGE)',
+};
+
+/** The first of `argv`'s options that would send sst elsewhere than preflight checked, with what to do instead. */
+export function elsewhereOption(argv: readonly string[]): string | undefined {
+  for (const arg of argv) {
+    const option = arg.split('=')[0] as string;
+    const instead = Object.hasOwn(SST_ELSEWHERE_OPTIONS, option) ? SST_ELSEWHERE_OPTIONS[option] : undefined;
+    if (instead !== undefined)
+      return `${option} is refused: it would reach sst deploy only, while the credentials check, preflight and the check after the deploy use AWS_REGION and AWS_PROFILE (the default credentials): ${instead}`;
+  }
+  return undefined;
+}
+
 /** How long `npm run deploy` waits for STS to say who is deploying, the SDK's retries included. */
 export const CREDENTIALS_BOUND_MS = 20_000;
 
@@ -77,8 +101,9 @@ export async function runDeploy(
     return 0;
   }
   const { stage, problem } = stageOf(argv);
-  if (stage === undefined) {
-    say.err(`npm run deploy: ${problem}`);
+  const elsewhere = elsewhereOption(argv);
+  if (stage === undefined || elsewhere !== undefined) {
+    say.err(`npm run deploy: ${problem ?? elsewhere}`);
     return 1;
   }
   const who = await steps.callerIdentity(steps.region, CREDENTIALS_BOUND_MS);

@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { openWorkIndex } from '../../core/ledger/keys.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedger } from '../ledger-access.js';
 import { operatorsRoleName } from '../names.js';
@@ -151,6 +152,14 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     }),
   );
   inputs.ledger.grantReadData(role);
+  // `goldsmith preflight --stage` reads the open rollouts from the open-work index, a resource of its own
+  // (`<table ARN>/index/<name>`: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${inputs.ledger.tableArn}/index/${openWorkIndex.name}`],
+    }),
+  );
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkoutIdentity } from '../../cli/checkout.js';
+import { versionReport } from '../../core/release/changelog.js';
 import { GOLDSMITH_VERSION, isPreRelease } from '../../core/release/index.js';
 import { REPO, unpack } from '../helpers/upgrade-fixture.js';
 import { goldsmith } from './saved-run.js';
@@ -31,11 +33,15 @@ describe('goldsmith preflight --local on a cloud the previous release saved with
     expect(line(run.stdout, 'release')).toBe(
       `ok       release: saved at 2027-01-22T08:30:00.000Z: the cloud in ${dir} runs 0.2.0: deploying ${GOLDSMITH_VERSION} upgrades it`,
     );
-    // main's checkout is a pre-release; the commit that cuts the release is not.
-    expect(line(run.stdout, 'pre-release')).toBe(
-      isPreRelease(GOLDSMITH_VERSION)
-        ? `MISSING  pre-release: this checkout is ${GOLDSMITH_VERSION}, a pre-release (code between two releases): deploy a release (CHANGELOG names its commit) or pass --pre-release`
-        : `ok       pre-release: this checkout is release ${GOLDSMITH_VERSION}`,
+    // main's checkout is a pre-release; the release's commit, as CHANGELOG names it, is not.
+    const release = versionReport(checkoutIdentity()).release;
+    expect(line(run.stdout, 'pre-release')).toSatisfy((l: string | undefined) =>
+      release
+        ? l?.startsWith(`ok       pre-release: this checkout is release ${GOLDSMITH_VERSION} (commit `) === true
+        : isPreRelease(GOLDSMITH_VERSION)
+          ? l ===
+            `MISSING  pre-release: this checkout is ${GOLDSMITH_VERSION}, a pre-release (code between two releases): deploy a release (CHANGELOG names its commit) or pass --pre-release`
+          : l?.startsWith(`MISSING  pre-release: version ${GOLDSMITH_VERSION} but HEAD `) === true,
     );
     expect(line(run.stdout, 'rollouts')).toMatch(
       new RegExp(

@@ -168,4 +168,21 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     expect(await decide(operators ?? '', 'dynamodb:PutItem', [...policies, ADMIN_POLICY])).toBe('ExplicitlyDenied');
     expect(await decide(operators ?? '', 'dynamodb:Query', policies)).toBe('Allowed');
   });
+
+  it("lets the operators' role Query the open-work index (preflight --stage reads the open rollouts there), and not the image-view one", async () => {
+    const operators = [...roles.keys()].find((arn) => arn.endsWith('-operators')) ?? '';
+    const query = async (index: string) =>
+      (
+        await evaluate({
+          principal: operators,
+          action: 'dynamodb:Query',
+          resource: `${tableArn}/index/${index}`,
+          resourceAccount: ACCOUNT,
+          context: {},
+          identityPolicies: roles.get(operators) ?? [],
+        })
+      ).decision;
+    expect(await query(openWorkIndex.name)).toBe('Allowed');
+    expect(await query(imageViewIndex.name)).not.toBe('Allowed');
+  });
 });

@@ -59,6 +59,29 @@ describe('npm run deploy decides whether the deploy happened', () => {
     expect(s.err).toEqual([]);
   });
 
+  it("refuses sst's --region, --profile and --role before anything runs: preflight and the read-back would not see them", async () => {
+    for (const [argv, option, instead] of [
+      [['--stage', 'prod', '--region', 'us-west-2'], '--region', 'set AWS_REGION instead'],
+      [['--stage', 'prod', '--profile=other'], '--profile', 'set AWS_PROFILE instead'],
+      [
+        ['--role', 'arn:aws:iam::210987654321:role/deployer', '--stage=prod'],
+        '--role',
+        'assume the role through a profile',
+      ],
+    ] as const) {
+      const s = steps({});
+      expect(await runDeploy(argv, s.fake, s.say)).toBe(1);
+      expect(s.calls).toEqual([]);
+      expect(s.err).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^npm run deploy: ${option} is refused: it would reach sst deploy only, while the credentials check, preflight and the check after the deploy use AWS_REGION and AWS_PROFILE \\(the default credentials\\): ${instead}`,
+          ),
+        ),
+      ]);
+    }
+  });
+
   it('gives --pre-release to preflight and not to sst deploy', async () => {
     const s = steps({});
     expect(await runDeploy(['--stage', 'dev', '--pre-release'], s.fake, s.say)).toBe(0);

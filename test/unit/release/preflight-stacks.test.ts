@@ -117,6 +117,30 @@ describe("preflight --stage: the release across the stage's stacks", () => {
     expect(await releaseCheck('prod', 'eu-west-1', '0.2.0')).toMatchObject({ status: 'ok' });
   });
 
+  it('refuses a parameter newer than every release the stacks record (no deploy leaves one), naming both and the history', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '0.3.0' } });
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        stack('prod-goldsmith-Ledger', 'UPDATE_COMPLETE', '0.2.0'),
+        stack('prod-goldsmith-Trust', 'UPDATE_COMPLETE', '0.2.0'),
+      ],
+    });
+    expect(await releaseCheck('prod', 'eu-west-1', '0.3.0')).toEqual({
+      name: 'release',
+      status: 'missing',
+      detail:
+        "/goldsmith-release/prod holds 0.3.0 but stage prod's stacks record at most 0.2.0: the Trust stack writes it after every other stack deploys, so it was changed outside a deploy (or Trust was deployed alone, with a stack filter): check who wrote it (aws ssm get-parameter-history --name /goldsmith-release/prod --region eu-west-1); refused, the upgrade's steps from 0.2.0 would otherwise be skipped",
+    });
+    // Trust deployed alone at 0.3.0 records it too: not a forgery (the upgrade's steps count from the oldest stack).
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        stack('prod-goldsmith-Ledger', 'UPDATE_COMPLETE', '0.2.0'),
+        stack('prod-goldsmith-Trust', 'UPDATE_COMPLETE', '0.3.0'),
+      ],
+    });
+    expect(await releaseCheck('prod', 'eu-west-1', '0.3.0')).toMatchObject({ status: 'ok' });
+  });
+
   it("refuses when the stage's stacks cannot be read", async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '0.2.0' } });
     cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }));

@@ -3,11 +3,13 @@ import { scpGapList } from '../../../core/preflight/scp-requirements.js';
 import { stepsBetween } from '../../../core/release/steps.js';
 import {
   afterDeployLines,
+  openRollouts,
   pauseRolloutsCheck,
   preReleaseCheck,
   scpNeedsCheck,
   stepsLine,
 } from '../../../core/release/upgrade-checks.js';
+import { storedWaves } from '../../../core/rollout/group-chunks.js';
 import { rolloutRecord } from '../../fixtures/rollouts.js';
 import { documentedScps } from '../preflight/documented-scp.js';
 
@@ -16,16 +18,47 @@ const REGION = 'eu-west-1';
 const STAGE = { kind: 'stage', stage: 'prod' } as const;
 const FROM_020 = stepsBetween('0.2.0', '0.3.0');
 
+const RELEASE_COMMIT = 'abc1234'.padEnd(40, '0');
+const OTHER_COMMIT = 'def5678'.padEnd(40, '0');
+const recorded = (commit: string) => ({
+  commit,
+  releases: [{ version: '0.3.0', commit: RELEASE_COMMIT, ancestor: true, distance: 0 }],
+});
+
 describe('the pre-release rule', () => {
   it('refuses a pre-release checkout unless --pre-release, and passes a release', () => {
-    expect(preReleaseCheck('0.3.0-dev', false)).toEqual({
+    expect(preReleaseCheck('0.3.0-dev', false, recorded(OTHER_COMMIT))).toEqual({
       name: 'pre-release',
       status: 'missing',
       detail:
         'this checkout is 0.3.0-dev, a pre-release (code between two releases): deploy a release (CHANGELOG names its commit) or pass --pre-release',
     });
-    expect(preReleaseCheck('0.3.0-dev', true).status).toBe('ok');
-    expect(preReleaseCheck('0.3.0', false)).toMatchObject({ status: 'ok', detail: 'this checkout is release 0.3.0' });
+    expect(preReleaseCheck('0.3.0-dev', true, recorded(OTHER_COMMIT)).status).toBe('ok');
+    expect(preReleaseCheck('0.3.0', false, recorded(RELEASE_COMMIT))).toEqual({
+      name: 'pre-release',
+      status: 'ok',
+      detail: 'this checkout is release 0.3.0 (commit abc1234, as CHANGELOG names it)',
+    });
+  });
+
+  it('treats a release version at another commit than CHANGELOG names, or outside git, as a pre-release', () => {
+    // A branch that set package.json's version to 0.3.0.
+    expect(preReleaseCheck('0.3.0', false, recorded(OTHER_COMMIT))).toEqual({
+      name: 'pre-release',
+      status: 'missing',
+      detail:
+        "version 0.3.0 but HEAD def5678 is not the commit CHANGELOG names for 0.3.0 (it names abc1234): treated as a pre-release; check out the release's commit (git checkout <commit CHANGELOG names>) or pass --pre-release",
+    });
+    expect(preReleaseCheck('0.3.0', false, { commit: OTHER_COMMIT, releases: [] }).detail).toContain(
+      "HEAD def5678 is not the commit CHANGELOG names for 0.3.0 (CHANGELOG, this checkout's and main's, records none)",
+    );
+    expect(preReleaseCheck('0.3.0', true, recorded(OTHER_COMMIT)).status).toBe('ok');
+    expect(preReleaseCheck('0.3.0', false, { releases: [] })).toMatchObject({
+      status: 'missing',
+      detail: expect.stringMatching(
+        /^this checkout is 0\.3\.0 but not a git checkout, so whether it is the 0\.3\.0 release cannot be told: treated as a pre-release/,
+      ),
+    });
   });
 });
 
@@ -94,6 +127,40 @@ function scpOf020(): string[] {
     return JSON.stringify({ ...doc, Statement });
   });
 }
+
+describe('the open rollouts, as the open-work index holds them', () => {
+  it('reads running, paused and taken-back rollouts of any image without their group chunks, and nothing else', () => {
+    const item = (image: string, state: 'running' | 'paused' | 'completed', openWork?: string) => {
+      const record = rolloutRecord({ image, channel: 'prod', version: '1.0.0/1', state });
+      const { openWork: _, ...rest } = record;
+      return {
+        pk: `IMAGE#${image}`,
+        sk: 'ROLLOUT#prod#1.0.0/1',
+        ...rest,
+        waves: storedWaves(record.waves),
+        ...(openWork ? { openWork } : {}),
+      };
+    };
+    const items = [
+      item('renamed-away', 'running', 'rollout'),
+      item('app', 'paused', 'rollout'),
+      item('web', 'completed', 'rollout-take-back'),
+      item('done', 'completed'),
+      { pk: 'IMAGE#app', sk: 'BUILD#1.0.0/1', openWork: 'unfinished-build' },
+    ];
+    const found = openRollouts(items);
+    expect(found.map((r) => `${r.image} ${r.state} ${r.openWork}`)).toEqual([
+      'renamed-away running rollout',
+      'app paused rollout',
+      'web completed rollout-take-back',
+    ]);
+    const check = pauseRolloutsCheck(FROM_020, { value: found }, STAGE);
+    expect(check?.detail).toMatch(
+      /^renamed-away\/prod 1\.0\.0\/1 moves groups \(wave 2\/3 \(wave-1\)\): goldsmith rollout pause renamed-away prod --stage prod/,
+    );
+    expect(check?.detail).toContain("web/prod 1.0.0/1's groups are being taken back");
+  });
+});
 
 describe('the SCP statements the upgrade needs', () => {
   it("names each statement of 0.3.0's that the attached SCP lacks", () => {
