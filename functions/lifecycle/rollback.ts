@@ -161,6 +161,8 @@ async function whyNotToday(
     requested,
     scheduled: open ? scheduled : undefined,
     // A build with no recorded Image Builder ARN has findings nobody can read: not trusted either.
-    breach: findings ? policyBreach(findings, step.policy) : 'its findings cannot be read: its build names no build ARN',
+    breach: findings
+      ? policyBreach(findings, step.policy)
+      : 'its findings cannot be read: its build names no build ARN',
   });
 }
