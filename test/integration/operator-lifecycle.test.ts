@@ -251,6 +251,31 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
     ]);
   });
 
+  it('refuses to roll dev back to a version due to be revoked, naming the way out, until that is called off', async () => {
+    const due = '2027-04-01T00:00:00Z';
+    const scheduled = await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: due });
+    expect(scheduled.status).toBe(200);
+
+    const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', reason: 'boot regression' });
+    expect(reply).toMatchObject({
+      status: 409,
+      body: {
+        ok: false,
+        error: expect.stringMatching(
+          /^1\.0\.0\/1 is due to be revoked at 2027-04-01T00:00:00.*\(EOL\): goldsmith revoke base 1\.0\.0\/1 --cancel --reason R calls that off first$/,
+        ),
+      },
+    });
+    expect(await pointerOf('dev')).toBe('1.0.0/3');
+    const cancelled = await operator({
+      action: 'cancel-revocation',
+      image: 'base',
+      version: '1.0.0/1',
+      reason: 'kept',
+    });
+    expect(cancelled.status).toBe(200);
+  });
+
   it('refuses to revoke a version the image never built', async () => {
     const reply = await operator({ action: 'revoke', image: 'base', version: '9.9.9/9', reason: 'test' });
     expect(reply).toMatchObject({ status: 404, body: { ok: false, error: 'unknown version 9.9.9/9 of base' } });
