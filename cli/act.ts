@@ -40,7 +40,7 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
   rollback: {
     args: '(IMAGE CHANNEL [--reason R] | IMAGE CHANNEL --to VERSION --reason R)',
     summary:
-      "move a channel's pointer back to its newest earlier version, or --to any version the channel promoted that is still launchable: older, or newer to take a mistaken rollback back (a roll-forward); refused for a version the channel's gates would refuse today (lineage hold, revocation requested or scheduled, findings over the channel's policy now)",
+      "move a channel's pointer back to its newest earlier version, or --to any launchable version the channel promoted, older or newer (a roll-forward); refused for one its gates would refuse today (lineage hold, revocation asked for, findings over the policy now)",
   },
   revoke: {
     args: 'IMAGE VERSION (--reason R [--now | --at TIME] | --cancel [--reason R])',
