@@ -47,8 +47,8 @@ const outcomeOf = (direction: RollbackDirection) => (direction === 'forward' ? '
  * channels it holds made sure of first (put back where anything took them away), then, when the channel rolls out,
  * the rollout of `from` superseded exactly as a revocation supersedes it (its started waves' groups go to the version
  * the pointer goes to), then the pointer moved in every Region through Publish's path. Refused — with the reason,
- * nothing changed — when the pointer no longer names `from` or the requested version does not qualify. A retry after
- * success changes nothing.
+ * nothing changed — when the pointer no longer names `from`, the version does not qualify, or the channel's gates
+ * would refuse it today (`whyNotToday`), whichever way it lies. A retry after success changes nothing.
  */
 export async function rollbackChannel(
   request: RollbackRequest,
