@@ -1,4 +1,5 @@
 import type { Catalog } from '../core/config/schema.js';
+import { rollbackToNeedsReason } from '../core/promotion/operator-refusals.js';
 import type { Command } from './command.js';
 import { answerText } from './operator/answer-text.js';
 import { checkArguments } from './operator/arguments.js';
@@ -37,9 +38,9 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
       "end a soak early (never a gate); --through-gates: a restored version goes through every channel's gates again, from the first channel",
   },
   rollback: {
-    args: 'IMAGE CHANNEL [--to VERSION] [--reason R]',
+    args: '(IMAGE CHANNEL [--reason R] | IMAGE CHANNEL --to VERSION --reason R)',
     summary:
-      "move a channel's pointer back to its newest earlier version, or --to any version the channel promoted that is still launchable: older, or newer to take a mistaken rollback back (a roll-forward)",
+      "move a channel's pointer back to its newest earlier version, or --to any launchable version the channel promoted, older or newer (a roll-forward); refused for one its gates would refuse today (lineage hold, revocation asked for, findings over the policy now)",
   },
   revoke: {
     args: 'IMAGE VERSION (--reason R [--now | --at TIME] | --cancel [--reason R])',
@@ -150,8 +151,11 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   if (action === 'reject' && typeof values.reason !== 'string') {
     throw new UsageError('reject needs --reason R (it is announced to the people who asked, and kept)');
   }
-  // rollback --to V names the version to go to, older or newer (--version says the same).
+  // rollback --to V names the version to go to, older or newer (--version says the same); it says why.
   const version = action === 'rollback' && typeof values.to === 'string' ? { version: values.to } : opt('version');
+  if (action === 'rollback' && 'version' in version && typeof values.reason !== 'string') {
+    throw new UsageError(rollbackToNeedsReason);
+  }
   return { action, image, channel: second, ...version, ...opt('reason') };
 }
 

@@ -77,7 +77,10 @@ const promoteThroughGatesRequest = z.strictObject({
   reason,
 });
 
-/** `rollback IMAGE CHANNEL [--version V]`: the pointer goes back to V (default: the newest unrevoked earlier one). */
+/**
+ * `rollback IMAGE CHANNEL [--version V --reason R]`: the pointer goes to V, older or newer (default: the newest
+ * unrevoked earlier one). A `version` without a `reason` is refused by the endpoint (400), naming the field.
+ */
 const rollbackRequest = promoteRequest.extend({ action: z.literal('rollback') });
 
 /** `revoke IMAGE VERSION --reason R [--at T]`: withdraw a version everywhere, now or at `at`. */

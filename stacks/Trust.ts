@@ -49,6 +49,13 @@ export function Trust({ app, stack }: StackContext): TrustResources {
   allowRetirement(stack, operator.fn);
   allowPointerMoves(stack, operator.fn, catalog, { withdraw: true });
   allowRolloutTakeBack(operator.fn, promotion.rolloutStateMachine);
+  // rollback: the findings of the version it goes to, read as the Gate reads them. A List action whose filters are
+  // not resources (the image and pipeline resource types are optional:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2imagebuilder.html), so `*`, as
+  // the Gate's own grant.
+  operator.fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['imagebuilder:ListImageScanFindings'], resources: ['*'] }),
+  );
   // restore: the revocation's deprecation cancelled (or set back to retention's time, allowRetirement's
   // EnableImageDeprecation) on Goldsmith's AMIs only, and the grants of the channels it holds given back through
   // Share's code, which resolves the channels' targets against the organization.

@@ -148,7 +148,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
   }),
   'rolled-back': (s, d) => ({
     title: `${s.image}/${s.channel}: rolled ${d.direction === 'forward' ? 'forward' : 'back'} to ${d.to}`,
-    summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
+    summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}${d.direction === 'forward' ? `, newer: a roll-forward${d.by ? ` by ${d.by}` : ''}` : ''}: ${d.reason}.`,
   }),
   'drift-found': (s, d) => {
     const what =

@@ -19,6 +19,10 @@ export const nothingSoakingText = (image: string, version: string | undefined, c
 export const nothingToRollBackText = (image: string, channel: string): string =>
   `${image}/${channel} names no version: nothing to roll back`;
 
+/** `rollback --to V` without `--reason R`: the reason is recorded and announced with the move. */
+export const rollbackToNeedsReason =
+  'rollback --to VERSION needs --reason R (it is recorded and announced with the move)';
+
 /** `build` of an image whose builds the circuit breaker paused, or undefined when they are not paused. */
 export function buildsPausedText(image: string, breaker: BreakerState | undefined): string | undefined {
   const paused = breakerSkipReason(image, breaker);

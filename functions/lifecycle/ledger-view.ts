@@ -16,6 +16,8 @@ import type { PromotionPlan } from '../../core/promotion/types.js';
 export interface ImageState {
   view: LedgerView;
   builds: Awaited<ReturnType<typeof listBuilds>>;
+  /** The revocation items as read (the view keeps only what build histories need). */
+  revocations: RevocationItem[];
   histories: BuildHistory[];
   /** Channel → pointer (version, AMIs) for the channels that have one. */
   pointers: Record<string, ChannelPointer>;
@@ -61,7 +63,7 @@ function stateOf(
   const view: LedgerView = { builds, outcomes, revocations };
   const pointers: ImageState['pointers'] = {};
   for (const p of pointerList) if (p) pointers[p.channel] = p;
-  return { view, builds, histories: buildHistories(view, plan.channels[0]?.name), pointers };
+  return { view, builds, revocations, histories: buildHistories(view, plan.channels[0]?.name), pointers };
 }
 
 /** Channel → version, from the pointers. */

@@ -1,10 +1,15 @@
+import { lineageHoldOf } from '../../aws/lifecycle/lineage-holds.js';
+import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { planRollback, type RollbackDirection } from '../../core/lifecycle/revocation.js';
+import { unsafeRollbackTarget } from '../../core/lifecycle/rollback-safety.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { policyBreach } from '../../core/promotion/gate.js';
 import { compareBuildVersions } from '../../core/promotion/naming.js';
-import type { PromotionPlan } from '../../core/promotion/types.js';
+import type { ChannelStep, PromotionPlan } from '../../core/promotion/types.js';
+import { currentFindings } from '../promotion/findings.js';
 import { grantHeldChannels } from '../sharing/version-grants.js';
-import { readImageState } from './ledger-view.js';
+import { type ImageState, readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack } from './pointers.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 
@@ -42,8 +47,8 @@ const outcomeOf = (direction: RollbackDirection) => (direction === 'forward' ? '
  * channels it holds made sure of first (put back where anything took them away), then, when the channel rolls out,
  * the rollout of `from` superseded exactly as a revocation supersedes it (its started waves' groups go to the version
  * the pointer goes to), then the pointer moved in every Region through Publish's path. Refused — with the reason,
- * nothing changed — when the pointer no longer names `from` or the requested version does not qualify. A retry after
- * success changes nothing.
+ * nothing changed — when the pointer no longer names `from`, the version does not qualify, or the channel's gates
+ * would refuse it today (`whyNotToday`), whichever way it lies. A retry after success changes nothing.
  */
 export async function rollbackChannel(
   request: RollbackRequest,
@@ -76,6 +81,10 @@ export async function rollbackChannel(
     restored: new Set(state.view.revocations.filter((r) => r.state === 'restored').map((r) => r.version)),
   });
   if ('refused' in decided) return { outcome: 'refused', ...base, reason: decided.refused };
+  // What the channel's gates would say today: a version that passed them once may since be held, due to be revoked,
+  // or over a policy tightened since; older or newer, it is not pointed at.
+  const unsafe = await whyNotToday(state, request.image, step, decided.to);
+  if (unsafe) return { outcome: 'refused', ...base, reason: unsafe };
   const at = request.at.toISOString();
   // Nobody's launch may fail on what the pointer names: its grants are made sure of before anything else moves.
   const granted = await grantHeldChannels(plan, decided.to, (await buildOutputs(state, decided.to)).amis);
@@ -121,4 +130,39 @@ export async function rollbackChannel(
     to: decided.to,
     grantCalls: granted.calls,
   };
+}
+
+/**
+ * Why `version` may not go on the channel today (core/lifecycle/rollback-safety.ts), read as the Gate, SoakCheck and
+ * an approval read it: its lineage hold at the channel (its own build item as listed, then one BatchGetItem per
+ * ancestor), a revocation requested for it, a revocation scheduled and not called off (one GetItem), and its
+ * findings now (Image Builder's scan findings and those recorded since) against the channel's policy now.
+ */
+async function whyNotToday(
+  state: ImageState,
+  image: string,
+  step: ChannelStep,
+  version: string,
+): Promise<string | undefined> {
+  const build = state.builds.find((b) => b.version === version);
+  const arn = build?.buildVersionArn;
+  const [hold, scheduled, findings] = await Promise.all([
+    lineageHoldOf(image, version, { flaggedReason: build?.flaggedReason, parent: build?.parent }, step.name),
+    getScheduledRevocation(image, version),
+    arn ? currentFindings(image, version, arn) : undefined,
+  ]);
+  const requested = state.revocations.find((r) => r.version === version && r.state === 'requested');
+  const open = scheduled?.openWork !== undefined && !scheduled.cancelledAt && !scheduled.supersededAt;
+  return unsafeRollbackTarget({
+    image,
+    channel: step.name,
+    version,
+    hold: hold?.reason,
+    requested,
+    scheduled: open ? scheduled : undefined,
+    // A build with no recorded Image Builder ARN has findings nobody can read: not trusted either.
+    breach: findings
+      ? policyBreach(findings, step.policy)
+      : 'its findings cannot be read: its build names no build ARN',
+  });
 }

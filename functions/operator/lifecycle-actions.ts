@@ -14,7 +14,11 @@ import { isTransient } from '../../core/errors/classify.js';
 import { howLongAgo, revocationTiming } from '../../core/lifecycle/scheduled-revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { compareBuildVersions } from '../../core/promotion/naming.js';
-import { nothingSoakingText, nothingToRollBackText } from '../../core/promotion/operator-refusals.js';
+import {
+  nothingSoakingText,
+  nothingToRollBackText,
+  rollbackToNeedsReason,
+} from '../../core/promotion/operator-refusals.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { revokeVersion, UnknownVersionError } from '../lifecycle/revoke.js';
 import { rollbackChannel } from '../lifecycle/rollback.js';
@@ -105,8 +109,14 @@ export async function promote(request: OperatorRequestOf<'promote'>, caller: str
   return { image: soak.image, version: soak.version, channel: soak.channel, soakEndedEarly: true, by: caller };
 }
 
-/** `rollback IMAGE CHANNEL [--version V]`: the channel's pointer back to V (default: the newest earlier one). */
+/**
+ * `rollback IMAGE CHANNEL [--to V --reason R]`: the channel's pointer to V, older or newer (default: the newest earlier
+ * one). Naming V is a choice made for a reason, recorded and announced: refused without one, before anything is read.
+ */
 export async function rollback(request: OperatorRequestOf<'rollback'>, caller: string, at: Date) {
+  if (request.version !== undefined && request.reason === undefined) {
+    throw new Refusal(400, `reason: ${rollbackToNeedsReason}; nothing moved`);
+  }
   const pointer = await getChannelPointer(request.image, request.channel);
   if (!pointer) throw new Refusal(404, nothingToRollBackText(request.image, request.channel));
   const result = await rollbackChannel(

@@ -10,7 +10,7 @@ import {
   ModifySnapshotAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import { DeleteImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   DisassociateResourceShareCommand,
@@ -173,6 +173,8 @@ export function lifecycleWorld(): void {
   // The sweep asks who uses each kept AMI (read on its next pass): nobody, unless a test says otherwise.
   ec2.on(CreateImageUsageReportCommand).resolves({ ReportId: 'amiur-00000000000000001' });
   mocks.imagebuilder.on(DeleteImageCommand).resolves({});
+  // A rollback reads the findings of the version it goes to: none, unless a test says otherwise.
+  mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
   parameterStore(mocks.ssm, { Version: 2 });
   mocks.ssm.on(DeleteParameterCommand).resolves({});
   mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });

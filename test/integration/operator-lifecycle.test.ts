@@ -130,8 +130,23 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
     expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/3', '1.0.0/3']);
   });
 
-  it('refuses a rollback to a version the channel never promoted, changing nothing', async () => {
-    const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/2' });
+  it('refuses a rollback to a named version without a reason, and to one the channel never promoted, changing nothing', async () => {
+    const unexplained = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/1' });
+    expect(unexplained).toMatchObject({
+      status: 400,
+      body: {
+        ok: false,
+        error:
+          'reason: rollback --to VERSION needs --reason R (it is recorded and announced with the move); nothing moved',
+      },
+    });
+    const reply = await operator({
+      action: 'rollback',
+      image: 'base',
+      channel: 'dev',
+      version: '1.0.0/2',
+      reason: 'x',
+    });
     expect(reply).toMatchObject({
       status: 409,
       body: {
@@ -190,7 +205,13 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
     const notes = notificationsOf(cloud).filter((n) => n.event === 'rolled-back' && n.channel === 'dev');
     expect(notes.at(-1)?.subject).toBe('base/dev: rolled forward to 1.0.0/3');
     // Sent again, the same roll-forward changes nothing and answers the same.
-    const again = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/3' });
+    const again = await operator({
+      action: 'rollback',
+      image: 'base',
+      channel: 'dev',
+      version: '1.0.0/3',
+      reason: 'rolled back the wrong channel',
+    });
     expect(again).toMatchObject({
       status: 409,
       body: { ok: false, error: expect.stringMatching(/dev names it already/) },
@@ -228,6 +249,31 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
       'base/dev: rolled back to 1.0.0/1',
       'base/dev: rolled forward to 1.0.0/3',
     ]);
+  });
+
+  it('refuses to roll dev back to a version due to be revoked, naming the way out, until that is called off', async () => {
+    const due = '2027-04-01T00:00:00Z';
+    const scheduled = await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: due });
+    expect(scheduled.status).toBe(200);
+
+    const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', reason: 'boot regression' });
+    expect(reply).toMatchObject({
+      status: 409,
+      body: {
+        ok: false,
+        error: expect.stringMatching(
+          /^1\.0\.0\/1 is due to be revoked at 2027-04-01T00:00:00.*\(EOL\): goldsmith revoke base 1\.0\.0\/1 --cancel --reason R calls that off first$/,
+        ),
+      },
+    });
+    expect(await pointerOf('dev')).toBe('1.0.0/3');
+    const cancelled = await operator({
+      action: 'cancel-revocation',
+      image: 'base',
+      version: '1.0.0/1',
+      reason: 'kept',
+    });
+    expect(cancelled.status).toBe(200);
   });
 
   it('refuses to revoke a version the image never built', async () => {

@@ -106,6 +106,11 @@ describe('messages that name the problem and the fix', () => {
       code: 1,
       stderr: 'goldsmith reject: reject needs --reason R (it is announced to the people who asked, and kept)\n',
     });
+    expect(await goldsmith(['rollback', 'base', 'prod', '--to', '1.0.0/3', '--local', dir])).toMatchObject({
+      code: 1,
+      stderr:
+        'goldsmith rollback: rollback --to VERSION needs --reason R (it is recorded and announced with the move)\n',
+    });
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 

@@ -379,6 +379,19 @@ describe('announcement: the parts a detail may leave out', () => {
     );
   });
 
+  it('says a roll-forward is one, who moved the channel and why', () => {
+    const forward = announcement(
+      'rolled-back',
+      prod,
+      { from: '1.0.0/2', to: '1.0.0/3', reason: 'CHG-7 rollback was the wrong channel', by: 'b', direction: 'forward' },
+      { at: AT },
+    );
+    expect(forward.title).toBe('base/prod: rolled forward to 1.0.0/3');
+    expect(forward.summary).toBe(
+      'prod of base now points at 1.0.0/3 instead of 1.0.0/2, newer: a roll-forward by b: CHG-7 rollback was the wrong channel.',
+    );
+  });
+
   it('sums a quiet month over every image, without soaks, builds in flight or cost', () => {
     const row = { built: 1, failed: 0, promoted: 1, rejected: 0, patchToProdHours: null, cost: 0 };
     const n = announcement(
