@@ -204,12 +204,11 @@ describe('the release check: what a failed deploy leaves for its retry', () => {
   });
 
   it('reads a name built from a template parameter as fixed: a retained addition named by it is refused', () => {
-    const parameterized = (resources: Resources): StackTemplate[] => [
-      {
-        stack: STACK,
-        template: { Parameters: { Stage: { Type: 'String', Default: 'prod' } }, Resources: resources } as TemplateJson,
-      },
-    ];
+    const parameterized = (resources: Resources): StackTemplate[] =>
+      templates(resources).map(({ stack, template }) => ({
+        stack,
+        template: { ...template, Parameters: { Stage: { Type: 'String', Default: 'prod' } } },
+      }));
     const before = { Existing: group('goldsmith-prod-existing') };
     const added = { ...before, Added: group({ 'Fn::Join': ['', ['/x/', { Ref: 'Stage' }]] }) };
     expect(
