@@ -196,6 +196,9 @@ export const subscriptionKey = (w: Pick<WantedSubscription, 'protocol' | 'endpoi
 /** The prefix of one topic's awaiting-confirmation records, all subscriptions and days. */
 export const awaitingPrefix = (topic: SubscribedTopic) => `DRIFT#subscription#${topic}#awaiting#`;
 
+/** Whether a sort key is an awaiting-confirmation record's ({@link awaitingSk}), of either topic. */
+export const isAwaitingSk = (sk: string) => /^DRIFT#subscription#[a-z-]+#awaiting#/.test(sk);
+
 /**
  * The ledger's sort key of a subscription awaiting confirmation on one day: one record per subscription per day
  * (the day last, so a prefix reads every day of one subscription, and the first open one says since when).
