@@ -70,5 +70,5 @@ export async function remindAwaitingConfirmation(
   const still = new Set(awaiting.map((w) => awaitingSubscriptionPrefix(awaitingSk(topic, w, now))));
   for (const r of records)
     if (!r.repairedAt && !still.has(awaitingSubscriptionPrefix(r.sk)))
-      await markDriftRepaired('', r.sk, at, 'subscription confirmed');
+      await markDriftRepaired('', r.sk, at, 'subscription confirmed (or no longer made by the stacks)');
 }
