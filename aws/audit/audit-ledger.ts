@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk } from '../../core/ledger/keys.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
@@ -76,4 +76,23 @@ export async function markDriftRepaired(image: string, sk: string, at: string, c
 /** The drifts of one kind recorded for an image and not yet confirmed repaired (`prefix`: `DRIFT#pointer#`, …). */
 export async function openDrifts(image: string, prefix: string): Promise<HeldDrift[]> {
   return (await queryPrefix<HeldDrift>(image, prefix)).filter((d) => !d.repairedAt);
+}
+
+/**
+ * The drifts recorded in the factory's partition (`FACTORY#audit`) whose sort key starts with `prefix`, repaired or
+ * not (paginated; strongly consistent, so a record this run wrote is read back).
+ */
+export async function factoryDrifts(prefix: string): Promise<HeldDrift[]> {
+  const items: HeldDrift[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: ledgerTable(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': FACTORY_DRIFT_PK, ':prefix': prefix },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as HeldDrift[]));
+  return items;
 }

@@ -166,3 +166,73 @@ export function subscriptionDriftSk(topic: SubscribedTopic, drift: SubscriptionD
   const change = createHash('sha256').update(canonicalJson(view)).digest('hex').slice(0, 16);
   return `DRIFT#subscription#${topic}#${now.toISOString().slice(0, 10)}#${change}`;
 }
+
+/**
+ * The stacks' email subscriptions SNS lists only as pending confirmation: ListSubscriptionsByTopic
+ * (https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html) answers `SubscriptionArn:
+ * "PendingConfirmation"` for them in place of an ARN (the API reference describes the field only as "The
+ * subscription's ARN"; AWS's knowledge center calls the state "Pending Confirmation":
+ * https://repost.aws/knowledge-center/sns-email-subscription-disabled). Subscribed again by the audit, or never
+ * confirmed: they match the wanted address, so {@link subscriptionDrift} sees nothing, yet nothing reaches them.
+ */
+export function awaitingConfirmation(
+  held: readonly HeldSubscription[],
+  wanted: readonly WantedSubscription[],
+): WantedSubscription[] {
+  const confirmedKeys = new Set(held.filter(confirmed).map((h) => key(h.protocol, h.endpoint)));
+  const pendingKeys = new Set(held.filter((h) => !confirmed(h)).map((h) => key(h.protocol, h.endpoint)));
+  return wanted.filter((w) => {
+    const k = key(w.protocol, w.endpoint);
+    return pendingKeys.has(k) && !confirmedKeys.has(k);
+  });
+}
+
+/** What a reminder's finding and its announcement's title say of a subscription SNS lists as pending. */
+export const AWAITING_CONFIRMATION = 'awaiting confirmation';
+
+/** The key a wanted subscription is known by across days: protocol and endpoint (an address without case). */
+export const subscriptionKey = (w: Pick<WantedSubscription, 'protocol' | 'endpoint'>) => key(w.protocol, w.endpoint);
+
+/** The prefix of one topic's awaiting-confirmation records, all subscriptions and days. */
+export const awaitingPrefix = (topic: SubscribedTopic) => `DRIFT#subscription#${topic}#awaiting#`;
+
+/** Whether a sort key is an awaiting-confirmation record's ({@link awaitingSk}), of either topic. */
+export const isAwaitingSk = (sk: string) => /^DRIFT#subscription#[a-z-]+#awaiting#/.test(sk);
+
+/**
+ * The ledger's sort key of a subscription awaiting confirmation on one day: one record per subscription per day
+ * (the day last, so a prefix reads every day of one subscription, and the first open one says since when).
+ */
+export function awaitingSk(topic: SubscribedTopic, w: WantedSubscription, now: Date): string {
+  const id = createHash('sha256').update(subscriptionKey(w)).digest('hex').slice(0, 16);
+  return `${awaitingPrefix(topic)}${id}#${now.toISOString().slice(0, 10)}`;
+}
+
+/** The subscription's part of an awaiting sort key (without the day): `…#awaiting#<id>#`. */
+export const awaitingSubscriptionPrefix = (sk: string) => sk.slice(0, sk.lastIndexOf('#') + 1);
+
+/**
+ * What the daily reminder of a subscription awaiting confirmation says: who receives nothing, since when, and how to
+ * confirm. An approver is told as when cut off ({@link approverMustConfirm}); a notifications address is told to
+ * confirm its mail. SNS deletes a subscription still unconfirmed after 48 hours
+ * (https://aws.amazon.com/about-aws/whats-new/2023/05/amazon-sns-automatic-deletion-unconfirmed-subscriptions/; the
+ * API reference states no period), and the audit subscribes the address again, which mails a new confirmation.
+ */
+export function describeAwaiting(
+  w: WantedSubscription,
+  topicArn: string,
+  since: string,
+): { found: string; action: string } {
+  const who = w.approver !== undefined ? `approver ${w.approver}` : `notifications ${w.protocol} ${w.endpoint}`;
+  const found = `${who}: subscription ${AWAITING_CONFIRMATION} since ${since} (${w.protocol} ${w.endpoint}): nothing reaches it until confirmed`;
+  const action =
+    w.approver !== undefined
+      ? approverMustConfirm(w.approver, w.endpoint, topicArn)
+      : `the owner of ${w.endpoint} confirms the "AWS Notification - Subscription Confirmation" mail SNS sent it ` +
+        `(aws sns confirm-subscription --topic-arn ${topicArn} --token <the Token of its confirmation link> ` +
+        '--authenticate-on-unsubscribe true keeps its unsubscribe link from removing it)';
+  return {
+    found,
+    action: `${action}; SNS deletes an unconfirmed subscription after 48 hours and the audit subscribes the address again, with a new confirmation mail; reminded daily until confirmed`,
+  };
+}

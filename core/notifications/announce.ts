@@ -5,6 +5,7 @@ import {
   type NotificationOf,
   type Severity,
 } from '../../events/notification.js';
+import { AWAITING_CONFIRMATION } from '../audit/subscriptions.js';
 import { approverDoorText } from '../promotion/decision-proof.js';
 import { KEY_GRANTS_SEVERITY, KEY_GRANTS_TEXT } from './key-grants-text.js';
 import type { Link } from './links.js';
@@ -163,7 +164,8 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     // An image's drift is against the ledger, a factory resource's (a rule, a door's policy) against the stacks.
     const says = s.image ? 'ledger says' : 'stacks say';
     return {
-      title: `${what}${d.region ? ` (${d.region})` : ''}: changed outside Goldsmith`,
+      // A subscription the audit made again, still awaiting its owner's confirmation (core/audit/subscriptions.ts).
+      title: `${what}${d.region ? ` (${d.region})` : ''}: ${d.resource === 'subscription' && d.found.includes(AWAITING_CONFIRMATION) ? AWAITING_CONFIRMATION : 'changed outside Goldsmith'}`,
       summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where Goldsmith's ${says} ${d.expected}: ${d.action}.`,
     };
   },

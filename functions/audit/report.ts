@@ -2,6 +2,7 @@ import type { DriftRecord } from '../../aws/audit/audit-ledger.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
+import type { Severity } from '../../events/notification.js';
 import { logger } from '../lib/powertools.js';
 
 /** One thing the audit found AWS holding otherwise than the ledger says, and whether it is put right. */
@@ -38,9 +39,10 @@ const CRITICAL_UNREPAIRED = new Set<AuditFinding['resource']>(['revocation-sched
 /**
  * Tells people what the audit found and did: one `drift-found` announcement per drift record (its sort key is the
  * announcement's key, so a retried run announces nothing twice). An announcement that cannot be published is queued
- * by aws/notifications/notifications.ts and never fails the audit.
+ * by aws/notifications/notifications.ts and never fails the audit. `severity` overrides the default (critical for an
+ * unrepaired kind that silences Goldsmith, else the event's).
  */
-export async function announceFinding(f: AuditFinding, sk: string, at: string): Promise<void> {
+export async function announceFinding(f: AuditFinding, sk: string, at: string, severity?: Severity): Promise<void> {
   try {
     await announce(
       announcement(
@@ -55,7 +57,15 @@ export async function announceFinding(f: AuditFinding, sk: string, at: string): 
           action: f.action,
           repaired: f.repaired,
         },
-        { at, key: sk, ...(CRITICAL_UNREPAIRED.has(f.resource) && !f.repaired ? { severity: 'critical' } : {}) },
+        {
+          at,
+          key: sk,
+          ...(severity !== undefined
+            ? { severity }
+            : CRITICAL_UNREPAIRED.has(f.resource) && !f.repaired
+              ? { severity: 'critical' }
+              : {}),
+        },
       ),
     );
   } catch (error) {

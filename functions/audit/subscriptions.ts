@@ -18,12 +18,14 @@ import {
   type SubscriptionDrift,
   subscriptionDrift,
   subscriptionDriftSk,
+  subscriptionKey,
   type WantedSubscription,
   wantedSubscriptions,
 } from '../../core/audit/subscriptions.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { logger } from '../lib/powertools.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+import { remindAwaitingConfirmation } from './subscriptions-awaiting.js';
 
 /** The topics whose subscriptions the stacks make, by the environment the stacks give the auditor. */
 function topics(): { topic: SubscribedTopic; arn: string }[] {
@@ -64,6 +66,48 @@ function toldApprovers(arn: string, drift: SubscriptionDrift, after: readonly He
 }
 
 /**
+ * Records a topic's drift, puts the subscriptions back, reads them back and announces what was done (critical while
+ * not put right, or while an approver must confirm again). Returns the topic's subscriptions after the repair.
+ */
+async function repair(
+  part: AuditPart,
+  topic: SubscribedTopic,
+  arn: string,
+  mine: readonly WantedSubscription[],
+  drift: SubscriptionDrift,
+  now: Date,
+): Promise<HeldSubscription[]> {
+  const at = now.toISOString();
+  const sk = subscriptionDriftSk(topic, drift, now);
+  const finding = {
+    image: '',
+    resource: 'subscription' as const,
+    // The topic's name: the announcement's subject stays under SNS's 100 characters.
+    name: arn.split(':').pop() ?? arn,
+    found: describeSubscriptionDrift(drift),
+    expected: `the ${mine.length} subscription(s) the stacks make`,
+  };
+  logger.warn("a topic's subscriptions differ from what the stacks made; putting them back", finding);
+  await recordDrift({ ...finding, sk, action: 'put back as the stacks made them', foundAt: at });
+  await putBack(arn, drift);
+  const heldAfter = await readTopic(emptyPart(), arn, mine);
+  const after = subscriptionDrift(heldAfter, mine);
+  // An email subscribed again waits for its owner's confirmation: listed, and as made once confirmed.
+  const repaired = !hasSubscriptionDrift({ ...after, extra: after.extra.filter(confirmed) });
+  if (repaired) await markDriftRepaired('', sk, at, 'subscriptions as the stacks made them');
+  const pending = after.extra.filter((s: HeldSubscription) => !confirmed(s)).length;
+  const action = repaired
+    ? `put back as the stacks made them, confirmed${pending > 0 ? ` (${pending} unconfirmed subscription(s) left: they receive nothing)` : ''}`
+    : `put back; SNS still shows ${describeSubscriptionDrift(after)}: a person must look`;
+  const told = toldApprovers(arn, drift, heldAfter);
+  // An approver who must confirm again is a person's act still to come: announced critical until then.
+  const full = { ...finding, action: action + told, repaired: repaired && told === '' };
+  part.findings.push(full);
+  await announceFinding(full, sk, at);
+  return heldAfter;
+}
+
+/**
  * The audit of the topics' subscriptions (daily, within minutes of a Subscribe, Unsubscribe or
  * SetSubscriptionAttributes that CloudTrail reports, and when the hourly look below finds a topic changed): each topic's subscriptions listed and compared with those the
  * stacks make from the catalog (core/audit/subscriptions.ts). A subscription nobody made is removed, one removed is
@@ -71,45 +115,22 @@ function toldApprovers(arn: string, drift: SubscriptionDrift, after: readonly He
  * (`DRIFT#subscription#…`), read back, marked repaired once SNS holds the stacks' subscriptions, and announced
  * (critical while not put right: the approval links read by someone else, or the team's alerts silenced). One topic's
  * failure stops no other. An approver whose approval-links subscription was gone is named, with what they must do to
- * receive their links again. `only`: the topics to audit (all by default).
+ * receive their links again; a subscription still awaiting its owner's confirmation is named once a day until
+ * confirmed (./subscriptions-awaiting.ts). `only`: the topics to audit (all by default).
  */
 export async function auditSubscriptions(now: Date, only?: ReadonlySet<SubscribedTopic>): Promise<AuditPart> {
   const part = emptyPart();
-  const at = now.toISOString();
   const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env.SLACK_FUNCTION_ARN);
   for (const { topic, arn } of topics()) {
     if (only && !only.has(topic)) continue;
     part.checked++;
     const mine = wanted.filter((w) => w.topic === topic);
     try {
-      const drift = subscriptionDrift(await readTopic(part, arn, mine), mine);
-      if (!hasSubscriptionDrift(drift)) continue;
-      const sk = subscriptionDriftSk(topic, drift, now);
-      const finding = {
-        image: '',
-        resource: 'subscription' as const,
-        // The topic's name: the announcement's subject stays under SNS's 100 characters.
-        name: arn.split(':').pop() ?? arn,
-        found: describeSubscriptionDrift(drift),
-        expected: `the ${mine.length} subscription(s) the stacks make`,
-      };
-      logger.warn("a topic's subscriptions differ from what the stacks made; putting them back", finding);
-      await recordDrift({ ...finding, sk, action: 'put back as the stacks made them', foundAt: at });
-      await putBack(arn, drift);
-      const heldAfter = await readTopic(emptyPart(), arn, mine);
-      const after = subscriptionDrift(heldAfter, mine);
-      // An email subscribed again waits for its owner's confirmation: listed, and as made once confirmed.
-      const repaired = !hasSubscriptionDrift({ ...after, extra: after.extra.filter(confirmed) });
-      if (repaired) await markDriftRepaired('', sk, at, 'subscriptions as the stacks made them');
-      const pending = after.extra.filter((s: HeldSubscription) => !confirmed(s)).length;
-      const action = repaired
-        ? `put back as the stacks made them, confirmed${pending > 0 ? ` (${pending} unconfirmed subscription(s) left: they receive nothing)` : ''}`
-        : `put back; SNS still shows ${describeSubscriptionDrift(after)}: a person must look`;
-      const told = toldApprovers(arn, drift, heldAfter);
-      // An approver who must confirm again is a person's act still to come: announced critical until then.
-      const full = { ...finding, action: action + told, repaired: repaired && told === '' };
-      part.findings.push(full);
-      await announceFinding(full, sk, at);
+      const held = await readTopic(part, arn, mine);
+      const drift = subscriptionDrift(held, mine);
+      const after = hasSubscriptionDrift(drift) ? await repair(part, topic, arn, mine, drift, now) : held;
+      const resubscribed = new Set(drift.missing.map(subscriptionKey));
+      await remindAwaitingConfirmation(part, topic, arn, mine, after, resubscribed, now);
     } catch (error) {
       failed(part, `subscriptions of ${arn}: ${messageOf(error)}`, error);
     }

@@ -10,7 +10,7 @@ import {
 } from './common.js';
 import { FilterPolicyError, filterPolicyMatches, parseFilterPolicy } from './sns-filter.js';
 import type { SnsSubscription } from './sns-subscription.js';
-import { confirmSubscription, subscriptionCall, unsubscribeByLink } from './sns-subscriptions.js';
+import { confirmSubscription, expireUnconfirmed, subscriptionCall, unsubscribeByLink } from './sns-subscriptions.js';
 
 export type { SnsSubscription } from './sns-subscription.js';
 
@@ -99,7 +99,7 @@ export class SnsFake implements FakeService {
       endpoint,
       filterPolicy: parsed,
       filterPolicyJson: parsed === undefined ? undefined : filterPolicy,
-      ...(pending ? { pending } : {}),
+      ...(pending ? { pending, pendingSince: this.now() } : {}),
     };
     this.subscriptions.push(sub);
     return sub;
@@ -107,11 +107,13 @@ export class SnsFake implements FakeService {
 
   /** The owner confirms a pending email subscription (sns-subscriptions.ts `confirmSubscription`). */
   confirm(subscriptionArn: string, authenticateOnUnsubscribe = false): void {
+    expireUnconfirmed(this.subscriptions, this.now());
     confirmSubscription(this.subscriptions, subscriptionArn, authenticateOnUnsubscribe);
   }
 
   /** A mail's unsubscribe link followed (sns-subscriptions.ts `unsubscribeByLink`): whether it removed the subscription. */
   unsubscribeByLink(subscriptionArn: string): boolean {
+    expireUnconfirmed(this.subscriptions, this.now());
     return unsubscribeByLink(this.subscriptions, subscriptionArn);
   }
 
@@ -160,6 +162,7 @@ export class SnsFake implements FakeService {
 
   handle(call: FakeCall): unknown {
     const invalid = (msg: string): Error => snsErr(InvalidParameterException, msg);
+    expireUnconfirmed(this.subscriptions, this.now());
     switch (call.action) {
       case 'CreateTopic': {
         const name = required(call.input, 'Name', invalid);

@@ -13,6 +13,8 @@ export interface SnsSubscription {
   filterPolicyJson?: string | undefined;
   /** An email subscribed through the API waits for its owner to confirm it, and receives nothing until then. */
   pending?: boolean | undefined;
+  /** When a pending subscription was made (epoch ms): SNS deletes it 48 hours later unless confirmed. */
+  pendingSince?: number | undefined;
   /**
    * Confirmed by a signed ConfirmSubscription with `AuthenticateOnUnsubscribe=true`: only the topic's or the
    * subscription's owner, signed, can remove it, and the mail's unsubscribe link no longer does.

@@ -94,6 +94,7 @@ export function confirmSubscription(
   const sub = subscriptions.find((s) => s.arn === subscriptionArn);
   if (!sub) return;
   sub.pending = undefined;
+  sub.pendingSince = undefined;
   if (authenticateOnUnsubscribe) sub.authenticateOnUnsubscribe = true;
 }
 
@@ -112,4 +113,22 @@ export function unsubscribeByLink(subscriptions: SnsSubscription[], subscription
   if (!sub || sub.pending || sub.authenticateOnUnsubscribe) return false;
   subscriptions.splice(subscriptions.indexOf(sub), 1);
   return true;
+}
+
+/** How long SNS keeps a subscription pending confirmation before deleting it ({@link expireUnconfirmed}). */
+export const UNCONFIRMED_LIFETIME_MS = 48 * 60 * 60_000;
+
+/**
+ * SNS deletes a subscription left pending confirmation for 48 hours: "automatic deletion of unconfirmed
+ * subscriptions once they have been in a pending confirmation state for 48 hours"
+ * (https://aws.amazon.com/about-aws/whats-new/2023/05/amazon-sns-automatic-deletion-unconfirmed-subscriptions/;
+ * "Amazon SNS automatically deletes unconfirmed subscriptions after 48 hours unless you run the ConfirmSubscription
+ * API action": https://repost.aws/knowledge-center/sns-email-subscription-disabled). The API reference states no
+ * period. Applied before every call the fake answers, at the fake's clock `now` (epoch ms).
+ */
+export function expireUnconfirmed(subscriptions: SnsSubscription[], now: number): void {
+  for (const sub of subscriptions.filter(
+    (s) => s.pending && s.pendingSince !== undefined && now - s.pendingSince >= UNCONFIRMED_LIFETIME_MS,
+  ))
+    subscriptions.splice(subscriptions.indexOf(sub), 1);
 }

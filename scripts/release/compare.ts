@@ -76,6 +76,13 @@ function changed(at: At, before: StatefulResource, after: StatefulResource): Sta
 function held(at: At, after: StatefulResource, added: boolean, retry: boolean): StatefulChange[] {
   const changes: StatefulChange[] = [];
   if (added) changes.push({ ...at, breaking: false, message: 'added: the deploy creates it' });
+  // Shapes the check cannot follow (scripts/release/stateful.ts `conditionalShapes`): refused, each named.
+  for (const shape of after.conditional ?? [])
+    changes.push({
+      ...at,
+      breaking: true,
+      message: `${shape}; the release check refuses conditions on stateful resources`,
+    });
   // A failed deploy's rollback deletes what it created unless its DeletionPolicy is Retain: a retained resource with a
   // fixed name stays, and every retry of the deploy fails creating that name again ("already exists").
   if (retry && added && after.deletionPolicy === 'Retain' && after.fixedName !== undefined)
@@ -98,7 +105,8 @@ function held(at: At, after: StatefulResource, added: boolean, retry: boolean): 
 /**
  * What deploying `next` over `previous` does to each stateful resource: removed, replaced, retention dropped, an
  * immutable property changed, a state machine's role swapped (all breaking), or added / updated in place (reported,
- * not breaking). A data resource in `next` that is not retained is breaking too, added or not; so is a resource
+ * not breaking). A data resource in `next` that is not retained is breaking too, added or not, and so is any resource
+ * of `next` whose existence, name or role hangs on a condition (`Condition`, `Fn::If`); so is a resource
  * `next` adds with DeletionPolicy Retain and a fixed physical name (a failed deploy could not be retried), unless
  * `previous` is a release older than the newest recorded (`olderRelease`): what was added since was held to that
  * rule against the release that added it.

@@ -32,20 +32,23 @@ export function nameProperty(db: SpecDatabase, type: string): string | undefined
 const FIXED_PSEUDO = new Set(['AWS::StackName', 'AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::URLSuffix']);
 
 /**
- * The name `value` fixes, rendered (`${AWS::StackName}` for a pseudo parameter), or undefined when it is absent or
- * depends on anything else (another resource's generated name, a parameter): a literal, `Ref` of a fixed pseudo
- * parameter, and `Fn::Join` / `Fn::Sub` of those.
+ * The name `value` fixes, rendered (`${AWS::StackName}` for a pseudo parameter, `${Stage}` for a template parameter),
+ * or undefined when it is absent or depends on anything else (another resource's generated name, a condition): a
+ * literal, `Ref` of a fixed pseudo parameter or of one of the template's `parameters`, and `Fn::Join` / `Fn::Sub` of
+ * those. A template parameter keeps its value (given, or its Default) across a failed deploy and its retry: a name
+ * built from it is as fixed as a literal.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
  */
-export function fixedName(value: unknown): string | undefined {
+export function fixedName(value: unknown, parameters: ReadonlySet<string> = new Set()): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   const keys = Object.keys(v);
   if (keys.length !== 1) return undefined;
-  if (typeof v.Ref === 'string') return FIXED_PSEUDO.has(v.Ref) ? `\${${v.Ref}}` : undefined;
+  if (typeof v.Ref === 'string') return FIXED_PSEUDO.has(v.Ref) || parameters.has(v.Ref) ? `\${${v.Ref}}` : undefined;
   const join = v['Fn::Join'];
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    const parts = (join[1] as unknown[]).map(fixedName);
+    const parts = (join[1] as unknown[]).map((part) => fixedName(part, parameters));
     return parts.every((p) => p !== undefined) ? parts.join(join[0]) : undefined;
   }
   const sub = v['Fn::Sub'];
@@ -53,9 +56,9 @@ export function fixedName(value: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
   let rendered = text;
   for (const name of [...text.matchAll(/\$\{([^!}][^}]*)\}/g)].map((m) => m[1] ?? '')) {
-    if (FIXED_PSEUDO.has(name)) continue;
-    // A variable of the second form's map is as fixed as its value.
-    const value = Object.hasOwn(values, name) ? fixedName(values[name]) : undefined;
+    // A variable of the second form's map is as fixed as its value (and hides a parameter of the same name).
+    if (!Object.hasOwn(values, name) && (FIXED_PSEUDO.has(name) || parameters.has(name))) continue;
+    const value = Object.hasOwn(values, name) ? fixedName(values[name], parameters) : undefined;
     if (value === undefined) return undefined;
     rendered = rendered.replaceAll(`\${${name}}`, value);
   }
@@ -67,7 +70,15 @@ export function resourceFixedName(
   db: SpecDatabase,
   type: string,
   properties: Record<string, unknown>,
+  parameters: ReadonlySet<string> = new Set(),
 ): string | undefined {
   const property = nameProperty(db, type);
-  return property === undefined ? undefined : fixedName(properties[property]);
+  return property === undefined ? undefined : fixedName(properties[property], parameters);
+}
+
+/** Whether `value` holds an `Fn::If` anywhere: which value CloudFormation uses depends on a condition. */
+export function hasFnIf(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (!Array.isArray(value) && Object.hasOwn(value, 'Fn::If')) return true;
+  return Object.values(value).some(hasFnIf);
 }

@@ -36,6 +36,18 @@ export function referenced(value: unknown, stacks: readonly StackTemplate[], sta
   return undefined;
 }
 
+/**
+ * Every resource a value may refer to: {@link referenced}, or each branch of an `Fn::If` (which one CloudFormation
+ * takes depends on a condition, so each is pinned).
+ */
+export function referencedAny(value: unknown, stacks: readonly StackTemplate[], stack: string): string[] {
+  const branches = (value as Record<string, unknown> | null)?.['Fn::If'];
+  if (typeof value === 'object' && value !== null && Array.isArray(branches))
+    return branches.slice(1).flatMap((branch) => referencedAny(branch, stacks, stack));
+  const one = referenced(value, stacks, stack);
+  return one === undefined ? [] : [one];
+}
+
 /** `stack logicalId` of every function and role whose ARN a function URL, a run-time schedule or an execution holds. */
 export function pinnedResources(stacks: readonly StackTemplate[]): Set<string> {
   const pinned = new Set<string>();
@@ -43,12 +55,10 @@ export function pinnedResources(stacks: readonly StackTemplate[]): Set<string> {
     for (const [id, resource] of Object.entries((template.Resources ?? {}) as Resources)) {
       const props = (resource.Properties ?? {}) as Record<string, unknown>;
       if (resource.Type === 'AWS::StepFunctions::StateMachine') {
-        const role = referenced(props.RoleArn, stacks, stack);
-        if (role !== undefined) pinned.add(role);
+        for (const role of referencedAny(props.RoleArn, stacks, stack)) pinned.add(role);
       }
       if (resource.Type === 'AWS::Lambda::Url') {
-        const target = referenced(props.TargetFunctionArn, stacks, stack);
-        if (target !== undefined) pinned.add(target);
+        for (const target of referencedAny(props.TargetFunctionArn, stacks, stack)) pinned.add(target);
       }
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const variables = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
@@ -56,8 +66,7 @@ export function pinnedResources(stacks: readonly StackTemplate[]): Set<string> {
       for (const [name, value] of Object.entries(variables)) {
         if (SELF_TARGET_VARIABLES.test(name)) pinned.add(`${stack} ${id}`);
         if (!SCHEDULE_ARN_VARIABLES.test(name)) continue;
-        const target = referenced(value, stacks, stack);
-        if (target !== undefined) pinned.add(target);
+        for (const target of referencedAny(value, stacks, stack)) pinned.add(target);
       }
     }
   }

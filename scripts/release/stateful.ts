@@ -1,6 +1,6 @@
 import type { StackTemplate } from '../../core/limits/index.js';
 import { type SpecDatabase, type SpecProperty, type SpecType, serviceSpec } from '../readiness/cfn-schema.js';
-import { resourceFixedName } from './physical-name.js';
+import { hasFnIf, nameProperty, resourceFixedName } from './physical-name.js';
 import { pinnedResources, referenced } from './pinned.js';
 
 /**
@@ -65,6 +65,11 @@ export interface StatefulResource {
   role?: string;
   /** Properties whose change CloudFormation refuses (an AWS::KMS::Key's), defaults filled in. */
   immutable?: Record<string, unknown>;
+  /**
+   * Template shapes the check cannot follow and refuses (scripts/release/compare.ts): a `Condition` on the resource,
+   * an `Fn::If` in its name or a state machine's role. Absent when there is none.
+   */
+  conditional?: string[];
 }
 
 /** A release's stateful resources: stack name → logical id → resource. */
@@ -146,6 +151,7 @@ export function statefulInventory(
   const pinned = pinnedResources(stacks);
   for (const { stack, template } of stacks) {
     const resources = (template.Resources ?? {}) as Resources;
+    const parameters = new Set(Object.keys((template.Parameters ?? {}) as Record<string, unknown>));
     for (const [id, resource] of Object.entries(resources)) {
       const type = String(resource.Type);
       const retained = RETAINING.has(String(resource.DeletionPolicy));
@@ -172,7 +178,8 @@ export function statefulInventory(
         deletionPolicy: String(resource.DeletionPolicy ?? 'Delete'),
         updateReplacePolicy: String(resource.UpdateReplacePolicy ?? 'Delete'),
         replacing,
-        ...recorded(db, stacks, stack, type, props),
+        ...recorded(db, stacks, stack, type, props, parameters),
+        ...conditionalShapes(db, type, resource, props),
       };
     }
   }
@@ -186,8 +193,9 @@ function recorded(
   stack: string,
   type: string,
   props: Record<string, unknown>,
+  parameters: ReadonlySet<string>,
 ): Pick<StatefulResource, 'fixedName' | 'role' | 'immutable'> {
-  const fixedName = type.startsWith('Custom::') ? undefined : resourceFixedName(db, type, props);
+  const fixedName = type.startsWith('Custom::') ? undefined : resourceFixedName(db, type, props, parameters);
   const role = type === 'AWS::StepFunctions::StateMachine' ? referenced(props.RoleArn, stacks, stack) : undefined;
   const immutable =
     type === 'AWS::KMS::Key'
@@ -198,6 +206,34 @@ function recorded(
     ...(role === undefined ? {} : { role }),
     ...(immutable === undefined ? {} : { immutable }),
   };
+}
+
+/**
+ * What on a stateful or pinned resource depends on a condition. A `Condition` that evaluates false at a deploy makes
+ * CloudFormation delete the resource: conditions are "re-evaluated at each stack update before updating any
+ * resources", and a resource now associated with a false condition is deleted
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html). An `Fn::If` in
+ * its name or a state machine's role picks the name or role by a condition a later deploy may flip (a replacement, or
+ * a role swapped under running executions). The templates Goldsmith synthesizes hold neither on these resources
+ * (test/stacks/release-rules.test.ts reads them), so the check refuses each rather than evaluating it.
+ */
+function conditionalShapes(
+  db: SpecDatabase,
+  type: string,
+  resource: Record<string, unknown>,
+  props: Record<string, unknown>,
+): Pick<StatefulResource, 'conditional'> {
+  const shapes: string[] = [];
+  if (resource.Condition !== undefined)
+    shapes.push(
+      `Condition ${JSON.stringify(resource.Condition)}: any deploy where it evaluates false deletes the resource`,
+    );
+  const name = type.startsWith('Custom::') ? undefined : nameProperty(db, type);
+  if (name !== undefined && hasFnIf(props[name]))
+    shapes.push(`its name (${name}) is an Fn::If: a deploy that flips the condition replaces the resource`);
+  if (type === 'AWS::StepFunctions::StateMachine' && hasFnIf(props.RoleArn))
+    shapes.push('its RoleArn is an Fn::If: a deploy that flips the condition swaps the role under running executions');
+  return shapes.length > 0 ? { conditional: shapes } : {};
 }
 
 /** The literal physical id an AwsCustomResource call names (`physicalResourceId: { id }`), if any. */

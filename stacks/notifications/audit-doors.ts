@@ -71,7 +71,8 @@ export function createDoorsAuditor(
     nodejs: catalogBundling(catalog),
   });
   fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: failureQueue(dlq, ledger) });
-  grantLedger(ledger, fn, ['PutItem', 'UpdateItem']);
+  // Query: the awaiting-confirmation records of each topic (functions/audit/subscriptions-awaiting.ts).
+  grantLedger(ledger, fn, ['Query', 'PutItem', 'UpdateItem']);
   grantTopicPublish(
     'notifications',
     sns.Topic.fromTopicArn(stack, 'AuditDoorsTopic', topics.notifications.topicArn),

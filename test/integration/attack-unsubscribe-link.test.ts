@@ -83,6 +83,24 @@ describe("an approval mail's unsubscribe link", () => {
     expect(slack.filter((m) => m.includes('approver ops-lead') && m.includes('confirm-subscription'))).toHaveLength(1);
   });
 
+  it('the next day, while unconfirmed, names the approver once more as awaiting confirmation, to the team and in Slack', async () => {
+    // The doors' auditor's daily run, the next day, and a second run that day.
+    const nextDay = Math.floor(cloud.clock.now() / 86_400_000) * 86_400_000 + 86_400_000;
+    for (const at of [nextDay + 6 * 3_600_000, nextDay + 9 * 3_600_000]) {
+      armSchedule(cloud, 'AuditDoorsSchedule', at);
+      await cloud.clock.run(new Date(at + 10 * 60_000).toISOString());
+    }
+    const awaiting = driftAnnouncements().filter((a) => a.body.includes('awaiting confirmation'));
+    expect(awaiting).toHaveLength(1);
+    expect(awaiting[0]?.severity).toBe('critical');
+    expect(awaiting[0]?.body).toContain(
+      `approver ops-lead: subscription awaiting confirmation since ${new Date(nextDay - 1).toISOString().slice(0, 10)}`,
+    );
+    expect(awaiting[0]?.body).toContain(`aws sns confirm-subscription --topic-arn ${linksTopic()} --token`);
+    const slack = (cloud.slack?.messages() ?? []).map((m) => JSON.stringify(m));
+    expect(slack.filter((m) => m.includes('awaiting confirmation'))).toHaveLength(1);
+  });
+
   it('no longer removes a subscription confirmed with AuthenticateOnUnsubscribe, and the hourly look finds nothing', async () => {
     const again = opsLeadSubscription();
     if (!again) throw new Error('ops-lead is not subscribed again');
@@ -92,6 +110,6 @@ describe("an approval mail's unsubscribe link", () => {
     await withinAnHour();
 
     expect(opsLeadSubscription()).toMatchObject({ arn: again.arn, authenticateOnUnsubscribe: true });
-    expect(driftAnnouncements()).toHaveLength(1);
+    expect(driftAnnouncements()).toHaveLength(2);
   });
 });

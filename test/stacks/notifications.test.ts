@@ -146,5 +146,11 @@ describe("the doors' auditor in the Notifications stack", () => {
       'sns:Subscribe',
       'sns:Unsubscribe',
     ]);
+    // The ledger: its drift records written, and each topic's awaiting-confirmation records read (one Query a run).
+    expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
   });
 });

@@ -159,4 +159,88 @@ describe('the release check: what a failed deploy leaves for its retry', () => {
     // Writing out a default changes nothing.
     expect(breaking(before, { Key: key({ KeySpec: 'SYMMETRIC_DEFAULT', MultiRegion: false }) })).toEqual([]);
   });
+
+  it('refuses a Condition on a state machine or topic, naming the resource and the condition', () => {
+    const topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+    const before = { Machine: machine('MachineRole'), MachineRole: role(), Topic: topic };
+    const conditioned = {
+      Machine: { ...machine('MachineRole'), Condition: 'IsProd' },
+      MachineRole: role(),
+      Topic: { ...topic, Condition: 'HasAlerts' },
+    };
+    expect(breaking(before, conditioned)).toEqual([
+      `${STACK} Machine (AWS::StepFunctions::StateMachine): Condition "IsProd": any deploy where it evaluates false deletes the resource; the release check refuses conditions on stateful resources`,
+      `${STACK} Topic (AWS::SNS::Topic): Condition "HasAlerts": any deploy where it evaluates false deletes the resource; the release check refuses conditions on stateful resources`,
+    ]);
+    // The role a state machine holds is pinned: a condition on it is refused too.
+    expect(breaking(before, { ...before, MachineRole: { ...role(), Condition: 'IsProd' } })).toEqual([
+      expect.stringContaining(`${STACK} MachineRole (AWS::IAM::Role): Condition "IsProd"`),
+    ]);
+  });
+
+  it('refuses a state machine whose role is an Fn::If, and pins both of its roles', () => {
+    const before = { Machine: machine('R1'), R1: role() };
+    const swapped = {
+      Machine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: {
+          DefinitionString: '{}',
+          RoleArn: { 'Fn::If': ['UseNew', { 'Fn::GetAtt': ['R2', 'Arn'] }, { 'Fn::GetAtt': ['R1', 'Arn'] }] },
+        },
+      },
+      R1: role(),
+      R2: role(),
+    };
+    expect(breaking(before, swapped)).toEqual([
+      `${STACK} Machine (AWS::StepFunctions::StateMachine): its RoleArn is an Fn::If: a deploy that flips the condition swaps the role under running executions; the release check refuses conditions on stateful resources`,
+    ]);
+    expect(Object.keys(statefulInventory(templates(swapped))[STACK] ?? {}).sort()).toEqual(['Machine', 'R1', 'R2']);
+    // A name picked by a condition is refused as well.
+    const queue = (name: unknown) => ({ Type: 'AWS::SQS::Queue', Properties: { QueueName: name }, ...retained });
+    expect(breaking({ Q: queue('q') }, { Q: queue({ 'Fn::If': ['IsProd', 'q', 'q-test'] }) })).toEqual([
+      expect.stringContaining('Q (AWS::SQS::Queue): QueueName changes: CloudFormation replaces'),
+      expect.stringContaining(`${STACK} Q (AWS::SQS::Queue): its name (QueueName) is an Fn::If`),
+    ]);
+  });
+
+  it('reads a name built from a template parameter as fixed: a retained addition named by it is refused', () => {
+    const parameterized = (resources: Resources): StackTemplate[] =>
+      templates(resources).map(({ stack, template }) => ({
+        stack,
+        template: { ...template, Parameters: { Stage: { Type: 'String', Default: 'prod' } } },
+      }));
+    const before = { Existing: group('goldsmith-prod-existing') };
+    const added = { ...before, Added: group({ 'Fn::Join': ['', ['/x/', { Ref: 'Stage' }]] }) };
+    expect(
+      compareStateful(statefulInventory(parameterized(before)), statefulInventory(parameterized(added)))
+        .filter((c) => c.breaking)
+        .map(describeChange),
+    ).toEqual([
+      expect.stringContaining(
+        `${STACK} Added (AWS::Scheduler::ScheduleGroup): new, DeletionPolicy Retain and the fixed name "/x/\${Stage}"`,
+      ),
+    ]);
+    const parameters = new Set(['Stage']);
+    expect(fixedName({ 'Fn::Sub': `goldsmith-\${Stage}` }, parameters)).toBe(`goldsmith-\${Stage}`);
+    // A Ref to something that is not a parameter (another resource) still names nothing fixed.
+    expect(fixedName({ 'Fn::Join': ['', ['/x/', { Ref: 'Queue' }]] }, parameters)).toBeUndefined();
+  });
+
+  it('finds no Condition or Fn::If on the stateful or pinned resources of the templates Goldsmith synthesizes', async () => {
+    const stacks = await synthesized();
+    const inventory = statefulInventory(stacks);
+    const conditional = Object.entries(inventory).flatMap(([stack, resources]) =>
+      Object.entries(resources)
+        .filter(([, r]) => r.conditional !== undefined)
+        .map(([id]) => `${stack} ${id}`),
+    );
+    expect(conditional).toEqual([]);
+    // No resource of any stack carries a Condition (the stacks declare no Conditions): refusing them costs nothing.
+    const withCondition = stacks.flatMap(({ stack, template }) =>
+      Object.entries((template.Resources ?? {}) as Resources)
+        .filter(([, r]) => r.Condition !== undefined)
+        .map(([id]) => `${stack} ${id}`),
+    );
+    expect(withCondition).toEqual([]);
+  }, 120_000);
 });
