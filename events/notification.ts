@@ -338,7 +338,9 @@ export const notificationSchema = z
       n.event === 'key-grants-high' ||
       n.event === 'key-grant-revoked' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
-      (n.event === 'drift-found' && 'resource' in n.detail && /rule|policy|subscription|function|role/.test(n.detail.resource));
+      (n.event === 'drift-found' &&
+        'resource' in n.detail &&
+        /rule|policy|subscription|function|role/.test(n.detail.resource));
     if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }
