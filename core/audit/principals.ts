@@ -12,7 +12,7 @@
  *   unique principal ID in a resource-based policy indicates that the IAM user or role was deleted. The principal ID
  *   appears because AWS can't map it back to a valid ARN"
  *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles,
- *   https://repost.aws/knowledge-center/iam-resource-policy-format). A live principal comes back as its ARN, so such
+ *   https://aws.amazon.com/premiumsupport/knowledge-center/iam-resource-policy-format/). A live principal comes back as its ARN, so such
  *   an id lets nobody in (not even a role re-created under the name). It stands for one of the role or user ARNs the
  *   deployment's statement under the same `Sid` names and the held statement lacks; an id with no such ARN to stand
  *   for is left as it is, and is drift.
