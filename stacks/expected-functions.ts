@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, type IAspect, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { Aspects, Aws, CfnResource, type IAspect, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { IConstruct } from 'constructs';
@@ -51,7 +51,7 @@ class ExpectedFunctions implements IAspect {
         // As the template renders them (`_toCloudFormation` does the same), tokens left for CloudFormation to resolve.
         const l1 = node as unknown as Rendering;
         const properties = { ...l1.renderProperties(l1.cfnProperties), ...environmentOf(node) };
-        return stack.toJsonString({ name: node.ref, arn: node.getAtt('Arn'), properties });
+        return stack.toJsonString({ name: node.ref, arn: node.getAtt('Arn'), stack: Aws.STACK_NAME, properties });
       },
     });
     new ssm.StringParameter(scope, id, {

@@ -1,6 +1,8 @@
+import { DescribeStackEventsCommand, type DescribeStackEventsCommandOutput } from '@aws-sdk/client-cloudformation';
 import { GetFunctionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 import { type ExpectedFunction, expectedFunctionFrom, type HeldFunction } from '../../core/audit/functions.js';
+import { cloudFormationClient } from '../clients/cloudformation.js';
 import { lambdaClient } from '../clients/lambda.js';
 import { ssmClient } from '../clients/ssm.js';
 
@@ -54,4 +56,25 @@ export async function readFunction(name: string): Promise<HeldFunction> {
  */
 export async function stopFunction(name: string): Promise<void> {
   await lambdaClient().send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }));
+}
+
+/**
+ * When the stack's last operation was a rollback that completed: the time of its newest stack-level event if that is
+ * `UPDATE_ROLLBACK_COMPLETE`, otherwise undefined. DescribeStackEvents "Returns all stack related events for a
+ * specified stack in reverse chronological order"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html), so the first
+ * page holds it. A stack that does not exist (a ValidationError) has no rollback.
+ */
+export async function rollbackEndedAt(stackName: string): Promise<Date | undefined> {
+  let out: DescribeStackEventsCommandOutput;
+  try {
+    out = await cloudFormationClient().send(new DescribeStackEventsCommand({ StackName: stackName }));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ValidationError') return undefined;
+    throw error;
+  }
+  const latest = (out.StackEvents ?? []).find(
+    (e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === stackName,
+  );
+  return latest?.ResourceStatus === 'UPDATE_ROLLBACK_COMPLETE' ? latest.Timestamp : undefined;
 }

@@ -37,6 +37,8 @@ export interface ExpectedFunction {
   memorySize?: number | undefined;
   /** The code's S3 object as the deployment gave it (`<bucket>/<key>`), to put it back by hand. */
   code?: string | undefined;
+  /** The stack that holds the function (its rollback also updates the function after the parameter). */
+  stack?: string | undefined;
 }
 
 const obj = (v: unknown): Record<string, unknown> =>
@@ -53,6 +55,7 @@ export function expectedFunctionFrom(parameter: string, value: string, writtenAt
     throw new Error(`${parameter}: not JSON`);
   }
   const name = str(obj(parsed).name);
+  const stack = str(obj(parsed).stack);
   if (!name) throw new Error(`${parameter}: name is missing`);
   const p = obj(obj(parsed).properties);
   const role = str(p.Role);
@@ -73,6 +76,7 @@ export function expectedFunctionFrom(parameter: string, value: string, writtenAt
     timeout: num(p.Timeout),
     memorySize: num(p.MemorySize),
     code: str(code.S3Bucket) && str(code.S3Key) ? `${code.S3Bucket}/${code.S3Key}` : undefined,
+    stack,
   };
 }
 
@@ -114,7 +118,7 @@ function environmentDrift(held: Record<string, string>, wanted: Record<string, s
  * configuration field that differs, and a change of code or configuration after the deployment last wrote the
  * function's parameter. A reserved concurrency of 0 the deployment did not set is reported too (the audit's own stop).
  */
-export function functionDrift(held: HeldFunction, wanted: ExpectedFunction): string[] {
+export function functionDrift(held: HeldFunction, wanted: ExpectedFunction, rolledBackAt?: Date): string[] {
   const out: string[] = [];
   if (held.role !== wanted.role) out.push(`role ${held.role ?? '(none)'} instead of ${wanted.role}`);
   if (wanted.handler && held.handler !== wanted.handler) out.push(`handler ${held.handler ?? '(none)'}`);
@@ -128,12 +132,23 @@ export function functionDrift(held: HeldFunction, wanted: ExpectedFunction): str
   }
   const modified = lambdaTime(held.lastModified);
   if (!modified) out.push('no readable LastModified');
-  else if (modified.getTime() > wanted.writtenAt.getTime()) {
+  else if (changedAfterDeploy(held, wanted) && !(rolledBackAt && modified.getTime() <= rolledBackAt.getTime())) {
     out.push(
       `code or configuration changed at ${modified.toISOString()}, after the deploy wrote it at ${wanted.writtenAt.toISOString()} (CodeSha256 ${held.codeSha256 ?? '?'})`,
     );
   }
   return out;
+}
+
+/**
+ * Whether Lambda's `LastModified` is later than the deployment's parameter. One exception the caller resolves
+ * (`rolledBackAt`): a failed deploy's rollback puts back both, in an order CloudFormation does not document, so a
+ * function updated before its stack's rollback completed (`UPDATE_ROLLBACK_COMPLETE`, read from the stack's events)
+ * is the rollback's, not drift; one updated after it is.
+ */
+export function changedAfterDeploy(held: HeldFunction, wanted: ExpectedFunction): boolean {
+  const modified = lambdaTime(held.lastModified);
+  return modified !== undefined && modified.getTime() > wanted.writtenAt.getTime();
 }
 
 /** The drift record's sort key: the same change of the same function found again the same day is the same record. */

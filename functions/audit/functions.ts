@@ -1,6 +1,6 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
-import { readExpectedFunctions, readFunction, stopFunction } from '../../aws/audit/functions.js';
-import { functionDrift, functionDriftSk, functionsPath } from '../../core/audit/functions.js';
+import { readExpectedFunctions, readFunction, rollbackEndedAt, stopFunction } from '../../aws/audit/functions.js';
+import { changedAfterDeploy, functionDrift, functionDriftSk, functionsPath } from '../../core/audit/functions.js';
 import { logger } from '../lib/powertools.js';
 import { announceCritical } from './policies.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
@@ -28,7 +28,13 @@ export async function auditFunctions(now: Date, stage: string, self?: string): P
     try {
       part.reads++;
       const held = await readFunction(wanted.name);
-      const drift = functionDrift(held, wanted);
+      // Changed after its parameter: a failed deploy's rollback does that too; its stack's events tell (one read).
+      let rolledBackAt: Date | undefined;
+      if (changedAfterDeploy(held, wanted) && wanted.stack) {
+        part.reads++;
+        rolledBackAt = await rollbackEndedAt(wanted.stack);
+      }
+      const drift = functionDrift(held, wanted, rolledBackAt);
       if (drift.length === 0) continue;
       const sk = functionDriftSk(wanted.name, drift, held, now);
       const finding = {

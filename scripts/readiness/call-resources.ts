@@ -240,6 +240,12 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         `arn:aws:ssm:${region}:${account}:parameter/goldsmith/${under}/${required(site, action, 'GOLDSMITH_STAGE')}`,
       );
     }
+    case 'cloudformation:DescribeStackEvents': {
+      const stage = required(site, action, 'GOLDSMITH_STAGE');
+      return one(
+        `arn:aws:cloudformation:${region}:${account}:stack/${stage}-${NAME_PREFIX}-Promotion/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`,
+      );
+    }
     case 'lambda:GetFunction':
     case 'lambda:PutFunctionConcurrency': {
       const stage = required(site, action, 'GOLDSMITH_STAGE');

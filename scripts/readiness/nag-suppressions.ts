@@ -138,11 +138,16 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
         regex:
           '/^Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:[a-z0-9-]+-goldsmith-\\*$/',
       },
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack\\/[a-z0-9-]+-goldsmith-\\*\\/\\*$/',
+      },
     ],
     reason:
       "The functions' audit: read Goldsmith's own functions and stop one changed outside the deployment, named by " +
-      'CloudFormation after their stack (`<stage>-goldsmith-<Stack>-…`, a suffix unknown before deploy). Only ' +
-      'GetFunction and PutFunctionConcurrency.',
+      'CloudFormation after their stack (`<stage>-goldsmith-<Stack>-…`, a suffix unknown before deploy), and read the ' +
+      "events of Goldsmith's stacks (ids unknown before deploy). Only GetFunction, PutFunctionConcurrency and " +
+      'DescribeStackEvents.',
   },
   {
     rule: 'AwsSolutions-IAM5',

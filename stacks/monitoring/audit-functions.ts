@@ -42,7 +42,8 @@ export const expectedFunctionChangePattern = {
  * The audit of Goldsmith's functions (functions/audit-functions.ts), a function of its own. Its role: read the
  * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath), read Goldsmith's
  * functions (lambda:GetFunction) and stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names
- * `<stage>-goldsmith-<Stack>-…` only; record drifts, announce. It runs daily and within minutes of a Lambda call
+ * `<stage>-goldsmith-<Stack>-…` only; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
+ * function changed after its parameter; record drifts, announce. It runs daily and within minutes of a Lambda call
  * CloudTrail reports in the home Region, where the functions are (which needs a trail: docs/security.md), or of a
  * change of an expected function's parameter.
  */
@@ -70,6 +71,15 @@ export function createFunctionAudit(
     new iam.PolicyStatement({
       actions: ['lambda:GetFunction', 'lambda:PutFunctionConcurrency'],
       resources: [`arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${stage}-${NAME_PREFIX}-*`],
+    }),
+  );
+  // A function changed after its parameter: whether its stack's rollback did it (its events, read only then).
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStackEvents'],
+      resources: [
+        `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${stage}-${NAME_PREFIX}-*/*`,
+      ],
     }),
   );
   scheduleAuditor(stack, 'AuditFunctions', fn, dlq, {

@@ -27,6 +27,7 @@ const NOTIFY = `arn:aws:sns:us-east-1:${ACCOUNT}:goldsmith-${STAGE}-notification
 const ENGINE = `${STAGE}-goldsmith-Promotion-RolloutEngine-AbC123`;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/${STAGE}-goldsmith-Promotion-RolloutEngineRole-XyZ`;
 const DEPLOYED = '2027-01-18T00:10:00Z';
+const STACK = `${STAGE}-goldsmith-Promotion`;
 
 const dynamo = useLocalDynamo();
 let cloud: InstalledFakes;
@@ -49,6 +50,11 @@ const spec: FunctionSpec = {
 async function deploy(): Promise<void> {
   lambda.deploy(spec);
   clock.moveTo(clock.now() + 20_000);
+  await writeParameter();
+}
+
+/** The function's expected properties, as CloudFormation writes them. */
+async function writeParameter(): Promise<void> {
   const { FunctionName, code: _code, Environment, ...props } = spec;
   const properties = {
     ...props,
@@ -63,6 +69,7 @@ async function deploy(): Promise<void> {
       Value: JSON.stringify({
         name: FunctionName,
         arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${FunctionName}`,
+        stack: STACK,
         properties,
       }),
     }),
@@ -157,6 +164,28 @@ describe("attack: a Goldsmith function's code or configuration changed outside t
     clock.moveTo(clock.now() + 60_000);
     await deploy();
     expect((await auditFunctions(now(), STAGE)).findings).toEqual([]);
+  });
+
+  it("takes a failed deploy's rollback, which updates the function after its parameter, as the deployment's own", async () => {
+    // The failed deploy updated the function, then its parameter; its rollback puts both back, here the function
+    // last, and completes.
+    await deploy();
+    clock.moveTo(clock.now() + 60_000);
+    await writeParameter();
+    clock.moveTo(clock.now() + 5_000);
+    lambda.deploy(spec);
+    clock.moveTo(clock.now() + 30_000);
+    cloud.fakes.stackEvents.completed(STACK, 'UPDATE_ROLLBACK_COMPLETE', now());
+    clock.moveTo(clock.now() + 3_600_000);
+
+    const part = await auditFunctions(now(), STAGE);
+    expect(part).toMatchObject({ findings: [], reads: 3 });
+    expect(lambda.runs(ENGINE)).toBe(true);
+
+    // A change after the rollback completed is someone else's.
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: ENGINE, S3Bucket: 'b', S3Key: 'k.zip' }));
+    expect((await auditFunctions(now(), STAGE)).findings).toHaveLength(1);
+    expect(lambda.runs(ENGINE)).toBe(false);
   });
 
   it('announces a deleted expected-function parameter: that function is out of the audit', async () => {

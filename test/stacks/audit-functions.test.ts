@@ -100,6 +100,7 @@ describe("the functions' audit in the stacks", () => {
       .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
       .sort();
     expect(actions).toEqual([
+      'cloudformation:DescribeStackEvents',
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -111,6 +112,8 @@ describe("the functions' audit in the stacks", () => {
     ]);
     const lambda = statements.find((s) => [s.Action].flat().includes('lambda:GetFunction'));
     expect(JSON.stringify(lambda?.Resource)).toContain(':function:test-goldsmith-*');
+    const cfn = statements.find((s) => [s.Action].flat().includes('cloudformation:DescribeStackEvents'));
+    expect(JSON.stringify(cfn?.Resource)).toContain(':stack/test-goldsmith-*/*');
     const ssm = statements.find((s) => [s.Action].flat().includes('ssm:GetParametersByPath'));
     expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/goldsmith/_functions/test"');
   });
