@@ -22,19 +22,24 @@ import { createHash } from 'node:crypto';
 export const functionsPath = (stage: string) => `/goldsmith/_functions/${stage}/`;
 
 /** One function as its parameter holds it. */
-export interface ExpectedFunction {
-  /** The parameter's name and when the deployment last wrote it. */
-  parameter: string;
-  writtenAt: Date;
-  /** The function's name (CloudFormation's physical id). */
-  name: string;
-  role: string;
+/** The configuration the audit compares, on both sides. */
+interface FunctionConfiguration {
+  role?: string | undefined;
   handler?: string | undefined;
   runtime?: string | undefined;
   environment: Record<string, string>;
   layers: string[];
   timeout?: number | undefined;
   memorySize?: number | undefined;
+}
+
+export interface ExpectedFunction extends FunctionConfiguration {
+  /** The parameter's name and when the deployment last wrote it. */
+  parameter: string;
+  writtenAt: Date;
+  /** The function's name (CloudFormation's physical id). */
+  name: string;
+  role: string;
   /** The code's S3 object as the deployment gave it (`<bucket>/<key>`), to put it back by hand. */
   code?: string | undefined;
   /** The stack that holds the function (its rollback also updates the function after the parameter). */
@@ -81,14 +86,7 @@ export function expectedFunctionFrom(parameter: string, value: string, writtenAt
 }
 
 /** What Lambda reports (GetFunction's `Configuration` and `Concurrency`), as the audit reads it. */
-export interface HeldFunction {
-  role?: string | undefined;
-  handler?: string | undefined;
-  runtime?: string | undefined;
-  environment: Record<string, string>;
-  layers: string[];
-  timeout?: number | undefined;
-  memorySize?: number | undefined;
+export interface HeldFunction extends FunctionConfiguration {
   codeSha256?: string | undefined;
   /** ISO-8601, as Lambda gives it (`2027-01-18T01:00:00.000+0000`). */
   lastModified?: string | undefined;

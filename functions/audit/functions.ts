@@ -2,7 +2,7 @@ import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js'
 import { readExpectedFunctions, readFunction, rollbackEndedAt, stopFunction } from '../../aws/audit/functions.js';
 import { changedAfterDeploy, functionDrift, functionDriftSk, functionsPath } from '../../core/audit/functions.js';
 import { logger } from '../lib/powertools.js';
-import { announceCritical } from './policies.js';
+import { announceCritical, recordUnrepaired } from './policies.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
 
 /** How a person puts a stopped function back (one line, in the announcement and the ledger). */
@@ -90,9 +90,6 @@ export async function expectedFunctionDeleted(
     action: 'nothing it could: a person must compare it with the deploys',
   };
   part.checked++;
-  await recordDrift({ ...finding, sk, foundAt: at });
-  const full = { ...finding, repaired: false };
-  part.findings.push(full);
-  await announceCritical(full, sk, at);
+  await recordUnrepaired(part, finding, sk, at);
   return part;
 }

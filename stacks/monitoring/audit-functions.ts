@@ -8,9 +8,9 @@ import type { Function as SstFunction } from 'sst/constructs';
 import { functionsPath } from '../../core/audit/functions.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { EXPECTED_FUNCTIONS_PREFIX, FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
-import { API_CALL_VIA_CLOUDTRAIL, PARAMETER_STORE_CHANGE } from '../../events/outside-change.js';
+import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
 import { NAME_PREFIX } from '../names.js';
-import { createAuditor, scheduleAuditor } from './auditor.js';
+import { createAuditor, parameterChangePattern, scheduleAuditor } from './auditor.js';
 
 /** The schedule's fixed input (functions/audit-functions.ts). */
 export const AUDIT_FUNCTIONS_INPUT = { audit: 'functions' } as const;
@@ -32,11 +32,7 @@ export const functionCallPattern = {
 };
 
 /** A change of a function's expected properties in Parameter Store (no trail needed). */
-export const expectedFunctionChangePattern = {
-  source: ['aws.ssm'],
-  detailType: [PARAMETER_STORE_CHANGE],
-  detail: { name: [{ prefix: EXPECTED_FUNCTIONS_PREFIX }] },
-};
+export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUNCTIONS_PREFIX);
 
 /**
  * The audit of Goldsmith's functions (functions/audit-functions.ts), a function of its own. Its role: read the

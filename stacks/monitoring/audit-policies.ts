@@ -7,12 +7,12 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Function as SstFunction } from 'sst/constructs';
 import { resourcePoliciesPath } from '../../core/audit/policies.js';
 import type { Catalog } from '../../core/config/schema.js';
-import { API_CALL_VIA_CLOUDTRAIL, PARAMETER_STORE_CHANGE } from '../../events/outside-change.js';
+import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
 import { EXPECTED_POLICIES_PREFIX, POLICY_CALLS } from '../../events/policy-call.js';
 import { expectedPolicyInventory } from '../expected-policies.js';
 import { NAME_PREFIX } from '../names.js';
 import { goldsmithBusName } from '../Promotion.js';
-import { createAuditor, scheduleAuditor } from './auditor.js';
+import { createAuditor, parameterChangePattern, scheduleAuditor } from './auditor.js';
 
 /** The schedule's fixed input (functions/audit-policies.ts). */
 export const AUDIT_POLICIES_INPUT = { audit: 'resource-policies' } as const;
@@ -34,11 +34,7 @@ export const policyCallPattern = {
 };
 
 /** A change of a door's expected policy in Parameter Store (no trail needed). */
-export const expectedPolicyChangePattern = {
-  source: ['aws.ssm'],
-  detailType: [PARAMETER_STORE_CHANGE],
-  detail: { name: [{ prefix: EXPECTED_POLICIES_PREFIX }] },
-};
+export const expectedPolicyChangePattern = parameterChangePattern(EXPECTED_POLICIES_PREFIX);
 
 /**
  * The daily audit of the doors' resource policies (functions/audit-policies.ts), a function of its own so the

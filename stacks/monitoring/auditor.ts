@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { PARAMETER_STORE_CHANGE } from '../../events/outside-change.js';
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
@@ -66,3 +67,10 @@ export function scheduleAuditor(
     dlq,
   });
 }
+
+/** A Parameter Store Change of a parameter under `prefix` (Parameter Store sends it itself: no trail needed). */
+export const parameterChangePattern = (prefix: string) => ({
+  source: ['aws.ssm'],
+  detailType: [PARAMETER_STORE_CHANGE],
+  detail: { name: [{ prefix }] },
+});
