@@ -53,6 +53,8 @@ export const functionCallSchema = z.object({
     eventName: z
       .string()
       .refine((n) => FUNCTION_CALL_PREFIXES.some((p) => n.startsWith(p)), 'detail.eventName is not a function call'),
+    /** The function the call named (its name or ARN), when CloudTrail recorded it. */
+    requestParameters: z.object({ functionName: z.string().optional() }).nullish(),
   }),
 });
 

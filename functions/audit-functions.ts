@@ -38,7 +38,14 @@ export const handler = handlerFor({
       'source' in input && input.source === 'aws.ssm' && input.detail.operation === 'Delete'
         ? await expectedFunctionDeleted(input.detail.name, input.id, now)
         : undefined;
-    const part = await auditFunctions(now, stage(), process.env.AWS_LAMBDA_FUNCTION_NAME);
+    // An event's own function only (a deploy's parameter changes, a Lambda call's function); the schedule, all.
+    const only =
+      'source' in input
+        ? input.source === 'aws.ssm'
+          ? { parameter: input.detail.name }
+          : { functionName: input.detail.requestParameters?.functionName }
+        : undefined;
+    const part = await auditFunctions(now, stage(), process.env.AWS_LAMBDA_FUNCTION_NAME, only);
     if (deleted) part.findings.unshift(...deleted.findings);
     metrics.addMetric(metricNames.driftFound, MetricUnit.Count, part.findings.length);
     if (part.failures.length > 0) {

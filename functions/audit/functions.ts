@@ -10,6 +10,20 @@ const putBack = (name: string, code: string | undefined) =>
   `a person must put it back (deploy, or \`aws lambda update-function-code --function-name ${name}${code ? ` --s3-bucket ${code.split('/')[0]} --s3-key ${code.split('/').slice(1).join('/')}` : ''}\`), then \`aws lambda delete-function-concurrency --function-name ${name}\``;
 
 /**
+ * The functions an event names, when it names one the deployment wrote (its parameter, or its name or ARN in a Lambda
+ * call): a deploy rewrites one parameter per changed function, and each change's event reads that one back, not all.
+ * An event that names none of them (or no event) reads them all.
+ */
+function narrowed(
+  expected: readonly ExpectedFunction[],
+  only: { parameter?: string | undefined; functionName?: string | undefined } | undefined,
+): readonly ExpectedFunction[] {
+  const name = only?.functionName?.split(':function:').pop()?.split(':')[0];
+  const named = expected.filter((f) => f.parameter === only?.parameter || (name !== undefined && f.name === name));
+  return named.length > 0 ? named : expected;
+}
+
+/**
  * The audit of Goldsmith's functions: each function the deployment wrote under `/goldsmith/_functions/<stage>/` read
  * back (GetFunction) and compared with the deployment's properties and with when the deployment last wrote them
  * (core/audit/functions.ts). A function that differs is recorded (`DRIFT#function#…`), stopped (reserved concurrency
@@ -18,11 +32,16 @@ const putBack = (name: string, code: string | undefined) =>
  * over changed code would run that code again. The auditor never stops itself (`self`): a run whose own function was
  * changed is not the deployment's code, and stopping it would only end the audit. One function's failure stops no other.
  */
-export async function auditFunctions(now: Date, stage: string, self?: string): Promise<AuditPart> {
+export async function auditFunctions(
+  now: Date,
+  stage: string,
+  self?: string,
+  only?: { parameter?: string | undefined; functionName?: string | undefined },
+): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
   part.reads++;
-  const expected = await readExpectedFunctions(functionsPath(stage));
+  const expected = narrowed(await readExpectedFunctions(functionsPath(stage)), only);
   for (const wanted of expected) {
     part.checked++;
     try {

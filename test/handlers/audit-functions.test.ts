@@ -111,6 +111,30 @@ describe("attack: a Goldsmith function's code or configuration changed outside t
     expect(announced()).toEqual([]);
   });
 
+  it("reads only the function an event names: a Lambda call's function, a deploy's parameter", async () => {
+    const other = `${functionsPath(STAGE)}PromotionPublish`;
+    await ssmClient().send(
+      new PutParameterCommand({
+        Name: other,
+        Type: 'String',
+        Value: JSON.stringify({ name: 'publish', properties: { Role: ROLE } }),
+      }),
+    );
+    const arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${ENGINE}`;
+    expect(await auditFunctions(now(), STAGE, undefined, { functionName: arn })).toMatchObject({
+      checked: 1,
+      reads: 2,
+    });
+    const byParameter = { parameter: `${functionsPath(STAGE)}PromotionRolloutEngine` };
+    expect(await auditFunctions(now(), STAGE, undefined, byParameter)).toMatchObject({ checked: 1, findings: [] });
+    // A call on a function that is not Goldsmith's reads them all (the other one is not there: a failure, reported).
+    const all = await auditFunctions(now(), STAGE, undefined, { functionName: 'someone-elses' });
+    expect(all).toMatchObject({
+      checked: 2,
+      failures: [expect.stringContaining('function publish: Function not found')],
+    });
+  });
+
   it('stops the rollout engine whose code someone replaced, and announces it critical', async () => {
     await lambdaClient().send(
       new UpdateFunctionCodeCommand({ FunctionName: ENGINE, ZipFile: new TextEncoder().encode('mallory') }),
