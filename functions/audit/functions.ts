@@ -1,6 +1,12 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
 import { readExpectedFunctions, readFunction, rollbackEndedAt, stopFunction } from '../../aws/audit/functions.js';
-import { changedAfterDeploy, functionDrift, functionDriftSk, functionsPath } from '../../core/audit/functions.js';
+import {
+  changedAfterDeploy,
+  type ExpectedFunction,
+  functionDrift,
+  functionDriftSk,
+  functionsPath,
+} from '../../core/audit/functions.js';
 import { logger } from '../lib/powertools.js';
 import { announceCritical, recordUnrepaired } from './policies.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
