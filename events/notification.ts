@@ -186,7 +186,7 @@ export const NOTIFICATION_DETAILS = {
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
-   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy; and
+   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function; and
    * what it did about it.
    */
   'drift-found': z.strictObject({
@@ -199,6 +199,7 @@ export const NOTIFICATION_DETAILS = {
       'topic-policy',
       'queue-policy',
       'bus-policy',
+      'function',
     ]),
     region: z.string().min(1).optional(),
     /** The resource's own name where the subject does not name it (an EventBridge rule's). */
@@ -341,7 +342,9 @@ export const notificationSchema = z
       n.event === 'key-grants-high' ||
       n.event === 'key-grant-revoked' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
-      (n.event === 'drift-found' && 'resource' in n.detail && /rule|policy|subscription/.test(n.detail.resource));
+      (n.event === 'drift-found' &&
+        'resource' in n.detail &&
+        /rule|policy|subscription|function|role/.test(n.detail.resource));
     if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }

@@ -5,6 +5,7 @@ import { useCatalog } from './catalog.js';
 import { ownLogGroups } from './function-logs.js';
 import { Ledger } from './Ledger.js';
 import { createAlarms } from './monitoring/alarms.js';
+import { createFunctionAudit } from './monitoring/audit-functions.js';
 import { createPolicyAudit } from './monitoring/audit-policies.js';
 import { createDashboard } from './monitoring/dashboard.js';
 import { discoverWatched } from './monitoring/discover.js';
@@ -31,6 +32,7 @@ export function Monitoring({ app, stack }: StackContext): MonitoringResources {
   const { topic } = use(Notifications);
   createHealthGauges(stack, catalog, table);
   createPolicyAudit(stack, app.stage, catalog, { ledger: table, topic });
+  createFunctionAudit(stack, app.stage, catalog, { ledger: table, topic });
   // After the health gauges, so their function and queue are watched (and re-driven) too.
   const watched = discoverWatched(app);
   createRedrive(stack, app.stage, catalog, { ledger: table, topic }, watched);

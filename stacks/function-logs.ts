@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { useCatalog } from './catalog.js';
+import { recordExpectedFunctions } from './expected-functions.js';
 
 /** The AWS managed policy SST and CDK attach to every function's role: logs:CreateLogGroup and writes on `*`. */
 const BASIC_EXECUTION = 'policy/service-role/AWSLambdaBasicExecutionRole';
@@ -44,7 +45,11 @@ class FunctionLogGroups implements IAspect {
   }
 }
 
-/** Applies {@link FunctionLogGroups} to every function `stack` holds, now or later, with the catalog's retention. */
+/**
+ * Applies {@link FunctionLogGroups} to every function `stack` holds, now or later, with the catalog's retention, and
+ * records each function as the deployment makes it, for the functions' audit (stacks/expected-functions.ts).
+ */
 export function ownLogGroups(stack: Stack): void {
   Aspects.of(stack).add(new FunctionLogGroups(useCatalog().monitoring.logRetentionDays));
+  recordExpectedFunctions(stack);
 }

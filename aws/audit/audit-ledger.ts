@@ -18,7 +18,8 @@ export type DriftResource =
   | 'subscription'
   | 'topic-policy'
   | 'queue-policy'
-  | 'bus-policy';
+  | 'bus-policy'
+  | 'function';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
 export const FACTORY_DRIFT_PK = 'FACTORY#audit';

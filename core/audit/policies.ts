@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalisePrincipals } from './principals.js';
 
 /**
  * Resource policies as the deployment set them, against what AWS holds: a topic's, a queue's, Goldsmith's event
@@ -120,7 +121,8 @@ export interface PolicyDrift {
  * set: a `Sid` is optional, "just a sub-ID of the policy document ID" in SQS and SNS, whose own rules on uniqueness
  * apply (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html), and every statement
  * counts whatever its `Sid`, so the audit relies on none being unique.
- * Semantic: AWS may give a one-element list as a single value and reorder lists and statements; none is drift.
+ * Semantic: AWS may give a one-element list as a single value and reorder lists and statements, give an account as
+ * its root ARN or a deleted role as its unique id (core/audit/principals.ts); none is drift.
  */
 export function policyDrift(held: string | undefined, expected: ExpectedPolicy['policy']): PolicyDrift {
   let statements: Record<string, unknown>[] = [];
@@ -134,8 +136,10 @@ export function policyDrift(held: string | undefined, expected: ExpectedPolicy['
       unreadable = true;
     }
   }
-  const heldBySid = bySid(statements);
-  const wanted = bySid(expected.Statement);
+  // Principals as AWS returns them (an account's root ARN, a deleted role's unique id): core/audit/principals.ts.
+  const principals = normalisePrincipals(statements, expected.Statement, sidOf);
+  const heldBySid = bySid(principals.held);
+  const wanted = bySid(principals.expected);
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const missing = [...wanted.keys()].filter((sid) => !heldBySid.has(sid));
   const both = [...wanted.keys()].filter((sid) => heldBySid.has(sid));

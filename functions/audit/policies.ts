@@ -37,6 +37,22 @@ export async function announceCritical(f: AuditFinding, sk: string, at: string):
 }
 
 /**
+ * A drift nothing here can put right (an expected parameter changed or gone): recorded once (by `sk`), added to the
+ * run's findings and announced critical, for a person to act on.
+ */
+export async function recordUnrepaired(
+  part: AuditPart,
+  finding: Omit<AuditFinding, 'repaired'>,
+  sk: string,
+  at: string,
+): Promise<void> {
+  await recordDrift({ ...finding, sk, foundAt: at });
+  const full = { ...finding, repaired: false };
+  part.findings.push(full);
+  await announceCritical(full, sk, at);
+}
+
+/**
  * A door of the deployment's inventory whose expected-policy parameter is gone: the door is out of the audit until the
  * parameter is back, so the gap itself is drift (recorded, announced critical, never repaired here: this role writes
  * no parameter, and only the deployment knows the policy).
@@ -53,10 +69,7 @@ async function missingParameter(part: AuditPart, door: DoorEntry, stage: string,
     expected: "the parameter the deployment wrote (a deploy that changes the door's policy writes it again)",
   };
   logger.error("a door's expected policy is gone from Parameter Store", finding);
-  await recordDrift({ ...finding, sk, action: 'nothing it could: a person must look', foundAt: at });
-  const full = { ...finding, action: 'nothing it could: a person must look', repaired: false };
-  part.findings.push(full);
-  await announceCritical(full, sk, at);
+  await recordUnrepaired(part, { ...finding, action: 'nothing it could: a person must look' }, sk, at);
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { DriftResource } from '../../aws/audit/audit-ledger.js';
-import { recordDrift } from '../../aws/audit/audit-ledger.js';
-import { announceCritical } from './policies.js';
+import { recordUnrepaired } from './policies.js';
 import { type AuditPart, emptyPart } from './report.js';
 
 /** A door's kind in its expected policy's name, `/goldsmith/_policies/<stage>/<kind>/<id>` (core/audit/policies.ts). */
@@ -34,9 +33,6 @@ export async function expectedPolicyChanged(
     action: 'nothing it could: a person must compare it with the deploys',
   };
   part.checked++;
-  await recordDrift({ ...finding, sk, foundAt: at });
-  const full = { ...finding, repaired: false };
-  part.findings.push(full);
-  await announceCritical(full, sk, at);
+  await recordUnrepaired(part, finding, sk, at);
   return part;
 }

@@ -30,6 +30,7 @@ import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
 import { SnsFake, StsFake } from './sns-sts.js';
 import { AL2023_PARAMETER, SsmFake } from './ssm.js';
+import { StackEventsFake } from './stack-events.js';
 import { StackSetsFake } from './stacksets.js';
 import { stackSetsApi } from './stacksets-api.js';
 
@@ -75,6 +76,8 @@ export interface LocalFakes {
    * its instances' roles in `memberAccess` and their grants in `kms`.
    */
   readonly stackSets: StackSetsFake;
+  /** CloudFormation's stack-level events of the deployment's own stacks (DescribeStackEvents). */
+  readonly stackEvents: StackEventsFake;
   readonly imagebuilder: ImageBuilderFake;
   /** The findings Inspector holds, each account listing its own and the delegated administrator its members'. */
   readonly inspector2: Inspector2Fake;
@@ -163,6 +166,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   templates.access = memberAccess;
   ec2.templates = templates;
   const organizationId = organizations.organizationArn().split('/').at(-1) ?? '';
+  const stackEvents = new StackEventsFake();
   const stackSets = new StackSetsFake(
     organizations,
     opts.organization?.managementAccountId ?? accountId,
@@ -189,7 +193,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
-    cloudformation: stackSetsApi(stackSets),
+    cloudformation: inFrontOf(stackSetsApi(stackSets), StackEventsFake.ACTIONS, stackEvents),
     cloudwatch,
     ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,
@@ -250,6 +254,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       autoscaling,
       memberAccess,
       stackSets,
+      stackEvents,
       ec2,
       ecr,
       imagebuilder,

@@ -1,5 +1,6 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
+import type { LambdaFunctionsFake } from './lambda-functions.js';
 
 /**
  * The Lambda API for asynchronous invocations of our own functions (InvocationType `Event`: Lambda queues the
@@ -13,11 +14,16 @@ export class LambdaFake implements FakeService {
     private readonly invokeAsync: (functionArn: string, payload: unknown) => void,
     /** The account's settings (GetAccountSettings), when the local cloud holds them (local/fakes/account-settings.ts). */
     private readonly account?: FakeService,
+    /** The functions' code and configuration, as the deploy made them (local/fakes/lambda-functions.ts). */
+    private readonly functions?: LambdaFunctionsFake,
   ) {}
 
   handle(call: FakeCall): unknown {
     if (call.action === 'GetAccountSettings' && this.account) return this.account.handle(call);
-    if (call.action !== 'Invoke') throw new NotImplementedByFakeError('lambda', call.action);
+    if (call.action !== 'Invoke') {
+      if (this.functions) return this.functions.handle(call);
+      throw new NotImplementedByFakeError('lambda', call.action);
+    }
     const input = call.input as { FunctionName?: string; InvocationType?: string; Payload?: Uint8Array | string };
     const arn = this.resolve(String(input.FunctionName ?? ''));
     if (!arn) {

@@ -6,6 +6,7 @@ import type { LocalEventBus } from '../eventbridge/bus.js';
 import type { CloudWatchAlarms } from '../fakes/cloudwatch.js';
 import type { SeededRandom } from '../fakes/common.js';
 import type { InstalledFakes } from '../fakes/install.js';
+import type { LambdaFunctionsFake } from '../fakes/lambda-functions.js';
 import type { Outages } from '../fakes/outages.js';
 import type { SchedulerFake } from '../fakes/scheduler.js';
 import type { SecretsManagerFake } from '../fakes/secretsmanager.js';
@@ -62,6 +63,8 @@ export interface LocalCloud {
   slack: SlackStandIn | undefined;
   /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */
   sqs: SqsFake;
+  /** The functions' code and configuration as the deploy made them (GetFunction, UpdateFunctionCode, concurrency). */
+  functions: LambdaFunctionsFake;
   /** The dead-letter queues' depth alarms, evaluated in virtual time (their state changes go to the default bus). */
   cloudwatch: CloudWatchAlarms;
   redrives: { count: number };

@@ -15,6 +15,7 @@ import { EventBridgeFake } from '../eventbridge/service.js';
 import { CloudWatchAlarms } from '../fakes/cloudwatch.js';
 import { seededRandom } from '../fakes/common.js';
 import { LambdaFake } from '../fakes/lambda.js';
+import { LambdaFunctionsFake } from '../fakes/lambda-functions.js';
 import { Outages } from '../fakes/outages.js';
 import { SchedulerFake } from '../fakes/scheduler.js';
 import { SecretsManagerFake } from '../fakes/secretsmanager.js';
@@ -48,7 +49,7 @@ import {
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
-import { applyTemplatePolicies, createTemplateParameters } from './template-parameters.js';
+import { applyTemplatePolicies, createTemplateParameters, deployTemplateFunctions } from './template-parameters.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
 import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
@@ -114,6 +115,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     },
   });
   const redrives = { count: 0 };
+  const functions = new LambdaFunctionsFake(LOCAL_ACCOUNT, region, () => clock.now());
   const lambdaApi = new LambdaFake(
     (name) => functionArnOf(wiring, name),
     (arn, payload) => {
@@ -121,6 +123,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       invoker.deliverAsync(arn, payload, `re-driven ${arn.split(':').pop()}`);
     },
     installed.fakes.prerequisites.lambda,
+    functions,
   );
   const sfnRandom = seededRandom(scenario.seed + 2);
   const sfn = startStepFunctions({
@@ -166,6 +169,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       invoker.finishWork(givenUp, GIVEN_UP_AND_ANNOUNCED);
     }
   });
+  deployTemplateFunctions(app.templates, resolver, functions);
   createTemplateParameters(app.templates, resolver, installed.fakes.ssm, { region, accountId: LOCAL_ACCOUNT });
   applyTemplatePolicies(app.templates, resolver, { sns: installed.fakes.sns, sqs });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
@@ -285,6 +289,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     doors,
     slack,
     sqs,
+    functions,
     cloudwatch,
     redrives,
     scheduler,

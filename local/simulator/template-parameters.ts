@@ -1,8 +1,40 @@
+import type { LambdaFunctionsFake } from '../fakes/lambda-functions.js';
 import type { SnsFake } from '../fakes/sns-sts.js';
 import type { SqsFake } from '../fakes/sqs.js';
 import type { SsmFake } from '../fakes/ssm.js';
 import type { TemplateResolver } from './intrinsics.js';
 import type { SynthesizedApp } from './synth.js';
+
+/**
+ * The stacks' functions, as CloudFormation's AWS::Lambda::Function creates them: named as the template resolves them,
+ * with their role, handler, runtime, environment, layers, timeout and memory; the code is the template's (its asset's
+ * key, or the inline code), so `CodeSha256` changes only when someone uploads other code. Before the parameters:
+ * a function's expected properties name it, so CloudFormation writes them after it (stacks/expected-functions.ts).
+ */
+export function deployTemplateFunctions(
+  templates: SynthesizedApp['templates'],
+  resolver: TemplateResolver,
+  lambda: LambdaFunctionsFake,
+): void {
+  for (const t of templates) {
+    for (const [id, r] of Object.entries(t.Resources ?? {})) {
+      if (r.Type !== 'AWS::Lambda::Function') continue;
+      const p = (resolver.resolve(r.Properties ?? {}) ?? {}) as Record<string, unknown>;
+      const variables = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      lambda.deploy({
+        FunctionName: resolver.physicalName(id),
+        Role: String(p.Role ?? ''),
+        Handler: String(p.Handler ?? ''),
+        Runtime: String(p.Runtime ?? ''),
+        Timeout: Number(p.Timeout ?? 3),
+        MemorySize: Number(p.MemorySize ?? 128),
+        Environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        Layers: Array.isArray(p.Layers) ? p.Layers.map(String) : [],
+        code: JSON.stringify(p.Code ?? {}),
+      });
+    }
+  }
+}
 
 /**
  * The stacks' own SSM parameters (the release a deployment records, /goldsmith-release/<stage>), put as

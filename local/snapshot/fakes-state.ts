@@ -3,7 +3,7 @@ import { exportState, importState, type PlainState } from './plain-state.js';
 
 /**
  * The local cloud's stateful stand-ins for AWS, by name: every fake behind the SDK clients (EC2, Image Builder, SSM,
- * RAM, KMS, Organizations, …, their throttle and call counts), and the cloud's own (SQS, Secrets Manager, EventBridge
+ * RAM, KMS, Organizations, …, their throttle and call counts), and the cloud's own (SQS, Lambda's functions, Secrets Manager, EventBridge
  * Scheduler, the event bus, the outages, the dead-letter alarms, the Slack stand-in and the tallies the report
  * reads). Step Functions, the Lambda invoker and the clock are not among them: what they hold is running code.
  */
@@ -12,6 +12,7 @@ export function statefulParts(cloud: LocalCloud): Record<string, object> {
     ...cloud.installed.fakes,
     stats: cloud.installed.stats,
     sqs: cloud.sqs,
+    functions: cloud.functions,
     secrets: cloud.secrets,
     scheduler: cloud.scheduler,
     bus: cloud.bus,

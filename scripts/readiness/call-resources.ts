@@ -234,12 +234,30 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       const wanted = forwardingOf(site, action);
       return wanted.regions.flatMap((r) => one(`arn:aws:events:${r}:${account}:rule/${wanted.name}`));
     }
-    // The audit of resource policies: the path its stage's expected policies are under, then each door's policy, a
-    // topic or queue named `goldsmith-<stage>-…` or by CloudFormation after its stack (`<stage>-goldsmith-<Stack>-…`).
-    case 'ssm:GetParametersByPath':
+    // The audit of resource policies (its environment names EXPECTED_POLICIES): the path its stage's expected policies
+    // are under, then each door's policy, a topic or queue named `goldsmith-<stage>-…` or by CloudFormation after its
+    // stack (`<stage>-goldsmith-<Stack>-…`).
+    // The functions' audit: the path of its stage's expected functions, then each function, named by CloudFormation
+    // after its stack (`<stage>-goldsmith-<Stack>-…`).
+    case 'ssm:GetParametersByPath': {
+      const under = site.env.EXPECTED_POLICIES === undefined ? '_functions' : '_policies';
       return one(
-        `arn:aws:ssm:${region}:${account}:parameter/goldsmith/_policies/${required(site, action, 'GOLDSMITH_STAGE')}`,
+        `arn:aws:ssm:${region}:${account}:parameter/goldsmith/${under}/${required(site, action, 'GOLDSMITH_STAGE')}`,
       );
+    }
+    case 'cloudformation:DescribeStackEvents': {
+      const stage = required(site, action, 'GOLDSMITH_STAGE');
+      return one(
+        `arn:aws:cloudformation:${region}:${account}:stack/${stage}-${NAME_PREFIX}-Promotion/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`,
+      );
+    }
+    case 'lambda:GetFunction':
+    case 'lambda:PutFunctionConcurrency': {
+      const stage = required(site, action, 'GOLDSMITH_STAGE');
+      return one(
+        `arn:aws:lambda:${region}:${account}:function:${stage}-${NAME_PREFIX}-Promotion-PromotionPublish-A1B2C3D4E5F6`,
+      );
+    }
     // Goldsmith's own bus, `goldsmith-<stage>` (stacks/Promotion.ts goldsmithBusName); PutPermission names no resource
     // type, so IAM authorizes it on `*`.
     case 'events:PutPermission':

@@ -130,6 +130,27 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Monitoring'],
+    types: POLICY,
+    logicalIds: /^AuditFunctionsServiceRoleDefaultPolicy/,
+    appliesTo: [
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:[a-z0-9-]+-goldsmith-\\*$/',
+      },
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack\\/[a-z0-9-]+-goldsmith-\\*\\/\\*$/',
+      },
+    ],
+    reason:
+      "The functions' audit: read Goldsmith's own functions and stop one changed outside the deployment, named by " +
+      'CloudFormation after their stack (`<stage>-goldsmith-<Stack>-…`, a suffix unknown before deploy), and read the ' +
+      "events of Goldsmith's stacks (ids unknown before deploy). Only GetFunction, PutFunctionConcurrency and " +
+      'DescribeStackEvents.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Triggers', 'Promotion', 'Trust'],
     types: POLICY,
     logicalIds: /^(StartBuilds|Reconcile|Operator)ServiceRoleDefaultPolicy/,

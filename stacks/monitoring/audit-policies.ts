@@ -1,23 +1,18 @@
-import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Aws, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Function as SstFunction } from 'sst/constructs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Function as SstFunction } from 'sst/constructs';
 import { resourcePoliciesPath } from '../../core/audit/policies.js';
 import type { Catalog } from '../../core/config/schema.js';
-import { API_CALL_VIA_CLOUDTRAIL, PARAMETER_STORE_CHANGE } from '../../events/outside-change.js';
+import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
 import { EXPECTED_POLICIES_PREFIX, POLICY_CALLS } from '../../events/policy-call.js';
-import { catalogBundling } from '../catalog.js';
 import { expectedPolicyInventory } from '../expected-policies.js';
-import { failureQueue } from '../grants.js';
-import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { goldsmithBusName } from '../Promotion.js';
-import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
-import { scheduleInvocation } from '../scheduled-invoke.js';
+import { createAuditor, parameterChangePattern, scheduleAuditor } from './auditor.js';
 
 /** The schedule's fixed input (functions/audit-policies.ts). */
 export const AUDIT_POLICIES_INPUT = { audit: 'resource-policies' } as const;
@@ -39,11 +34,7 @@ export const policyCallPattern = {
 };
 
 /** A change of a door's expected policy in Parameter Store (no trail needed). */
-export const expectedPolicyChangePattern = {
-  source: ['aws.ssm'],
-  detailType: [PARAMETER_STORE_CHANGE],
-  detail: { name: [{ prefix: EXPECTED_POLICIES_PREFIX }] },
-};
+export const expectedPolicyChangePattern = parameterChangePattern(EXPECTED_POLICIES_PREFIX);
 
 /**
  * The daily audit of the doors' resource policies (functions/audit-policies.ts), a function of its own so the
@@ -60,39 +51,18 @@ export function createPolicyAudit(
   catalog: Catalog,
   env: { ledger: dynamodb.ITable; topic: sns.ITopic },
 ): { auditPolicies: SstFunction; dlq: sqs.Queue } {
-  const dlq = new sqs.Queue(stack, 'AuditPoliciesDlq', {
-    // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
-    removalPolicy: RemovalPolicy.RETAIN,
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  sendOnlyByWriters(dlq);
-  const auditPolicies = new SstFunction(stack, 'AuditPolicies', {
+  const {
+    fn: auditPolicies,
+    dlq,
+    target,
+  } = createAuditor(stack, 'AuditPolicies', catalog, env, {
     handler: 'functions/audit-policies.handler',
-    timeout: 120,
-    memorySize: 256,
     environment: {
-      LEDGER_TABLE: env.ledger.tableName,
-      NOTIFY_TOPIC_ARN: env.topic.topicArn,
       GOLDSMITH_STAGE: stage,
       // The deployment's inventory of doors: a parameter deleted under the path is drift, not a door less.
       EXPECTED_POLICIES: expectedPolicyInventory(stack),
     },
-    nodejs: catalogBundling(catalog),
   });
-  auditPolicies.configureAsyncInvoke({
-    retryAttempts: 1,
-    maxEventAge: Duration.hours(6),
-    onFailure: failureQueue(dlq, env.ledger),
-  });
-  grantLedger(env.ledger, auditPolicies, ['PutItem', 'UpdateItem']);
-  // By ARN, as the other Monitoring functions publish: SNS uses the topic's key on the publisher's behalf.
-  grantTopicPublish(
-    'notifications',
-    sns.Topic.fromTopicArn(stack, 'AuditPoliciesTopic', env.topic.topicArn),
-    auditPolicies,
-  );
   const path = resourcePoliciesPath(stage).replace(/\/$/, '');
   // GetParametersByPath is authorized against the path in the request (`parameter/<path>`), not the parameters it
   // returns (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
@@ -126,21 +96,12 @@ export function createPolicyAudit(
     }),
   );
   auditPolicies.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutPermission'], resources: ['*'] }));
-  scheduleInvocation(stack, 'AuditPolicies', {
-    fn: auditPolicies,
+  scheduleAuditor(stack, 'AuditPolicies', auditPolicies, dlq, {
     expression: AUDIT_POLICIES_SCHEDULE,
     input: AUDIT_POLICIES_INPUT,
     description: "Goldsmith: the daily audit of the topics', queues' and event bus's policies",
     roleDescription: 'Goldsmith: EventBridge Scheduler invokes the audit of resource policies',
-    retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 2 },
-    dlq,
   });
-  const target = () =>
-    new targets.LambdaFunction(auditPolicies, {
-      deadLetterQueue: dlq,
-      retryAttempts: 10,
-      maxEventAge: Duration.hours(6),
-    });
   new events.Rule(stack, 'PolicyChangeRule', {
     description: "Goldsmith: a door's policy changed (CloudTrail) → the policies auditor reads the doors back",
     eventPattern: policyCallPattern,

@@ -66,6 +66,7 @@ async function deploy(kind: 'topic' | 'queue', target: string, policy: object, i
     new PutParameterCommand({
       Name: `${resourcePoliciesPath(STAGE)}${kind}/${id}`,
       Type: 'String',
+      Overwrite: true,
       Value: JSON.stringify({ kind, target, policy }),
     }),
   );
@@ -154,6 +155,30 @@ describe("attack: a door's resource policy changed outside the deployment", () =
       }),
     ]);
     expect(announced()).toEqual([expect.objectContaining({ severity: 'critical' })]);
+  });
+
+  it("takes principals as AWS gives them back (an account's root ARN, a deleted role's AROA id): nothing to put back", async () => {
+    const allow = (AWS: unknown) => ({
+      Sid: 'Writers',
+      Effect: 'Allow',
+      Principal: { AWS },
+      Action: 'sqs:SendMessage',
+      Resource: queueArn,
+    });
+    const written = { Version: '2012-10-17', Statement: [...queuePolicy().Statement, allow([ACCOUNT, WRITER])] };
+    await deploy('queue', queueUrl, written, 'HealthDlq');
+    // As SQS returns it once the writer's role is deleted: the account as its root ARN, the role as its unique id.
+    const returned = {
+      ...written,
+      Statement: [...queuePolicy().Statement, allow([`arn:aws:iam::${ACCOUNT}:root`, 'AROAKSCDLFT9R5DQP782U'])],
+    };
+    sqs.policies.set(queueUrl, JSON.stringify(returned));
+
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
+
+    expect(part.findings).toEqual([]);
+    expect(JSON.parse(sqs.policies.get(queueUrl) ?? '')).toEqual(returned);
+    expect(announced()).toEqual([]);
   });
 
   it("a queue's policy deleted outright (an empty Policy) is put back", async () => {

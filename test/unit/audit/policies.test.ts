@@ -104,3 +104,42 @@ describe('a resource policy against the deployment’s', () => {
     );
   });
 });
+
+describe('principals as AWS gives them back', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/prod-goldsmith-Promotion-Publish';
+  const allowTo = (AWS: unknown) => ({
+    Sid: 'Writers',
+    Effect: 'Allow',
+    Principal: { AWS },
+    Action: 'sns:Publish',
+    Resource: 'arn:aws:sns:us-east-1:123456789012:t',
+  });
+  const wanted = (AWS: unknown) => ({ Version: '2012-10-17', Statement: [allowTo(AWS)] });
+  const held = (AWS: unknown) => JSON.stringify({ Statement: [allowTo(AWS)] });
+
+  it('takes an account written as its id and returned as its root ARN (or the reverse) as the same: no drift', () => {
+    expect(hasPolicyDrift(policyDrift(held('arn:aws:iam::210987654321:root'), wanted('210987654321')))).toBe(false);
+    expect(
+      hasPolicyDrift(policyDrift(held(['210987654321', ROLE]), wanted([ROLE, 'arn:aws:iam::210987654321:root']))),
+    ).toBe(false);
+  });
+
+  it("takes a deleted role's unique id (AROA…) for the role the deployment named: no drift", () => {
+    expect(hasPolicyDrift(policyDrift(held('AROAKSCDLFT9R5DQP782U'), wanted(ROLE)))).toBe(false);
+    expect(
+      hasPolicyDrift(policyDrift(held(['AROAKSCDLFT9R5DQP782U', '210987654321']), wanted([ROLE, '210987654321']))),
+    ).toBe(false);
+  });
+
+  it('still finds another account, another role, or a unique id with no role of the deployment to stand for', () => {
+    expect(describePolicyDrift(policyDrift(held('arn:aws:iam::999999999999:root'), wanted('210987654321')))).toBe(
+      'statement Writers changed',
+    );
+    expect(describePolicyDrift(policyDrift(held('arn:aws:iam::123456789012:role/attacker'), wanted(ROLE)))).toBe(
+      'statement Writers changed',
+    );
+    expect(describePolicyDrift(policyDrift(held([ROLE, 'AROAKSCDLFT9R5DQP782U']), wanted(ROLE)))).toBe(
+      'statement Writers changed',
+    );
+  });
+});

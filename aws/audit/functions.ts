@@ -1,0 +1,80 @@
+import { DescribeStackEventsCommand, type DescribeStackEventsCommandOutput } from '@aws-sdk/client-cloudformation';
+import { GetFunctionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { paginateGetParametersByPath } from '@aws-sdk/client-ssm';
+import { type ExpectedFunction, expectedFunctionFrom, type HeldFunction } from '../../core/audit/functions.js';
+import { cloudFormationClient } from '../clients/cloudformation.js';
+import { lambdaClient } from '../clients/lambda.js';
+import { ssmClient } from '../clients/ssm.js';
+
+/**
+ * Every function's expected properties the stacks wrote under `path` (GetParametersByPath, paginated, recursive), each
+ * with when the deployment last wrote it (`LastModifiedDate`,
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Parameter.html). Asked for the path without its
+ * trailing slash, which the role names exactly
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
+ */
+export async function readExpectedFunctions(path: string): Promise<ExpectedFunction[]> {
+  const out: ExpectedFunction[] = [];
+  for await (const page of paginateGetParametersByPath(
+    { client: ssmClient() },
+    { Path: path.replace(/\/$/, ''), Recursive: true },
+  )) {
+    for (const p of page.Parameters ?? []) {
+      out.push(expectedFunctionFrom(p.Name ?? '', p.Value ?? '', p.LastModifiedDate ?? new Date(0)));
+    }
+  }
+  return out;
+}
+
+/**
+ * A function as Lambda holds it: GetFunction's `Configuration` (role, handler, runtime, environment, layers, timeout,
+ * memory, `CodeSha256`, `LastModified`) and `Concurrency` (its reserved concurrency, absent when none is set),
+ * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html.
+ */
+export async function readFunction(name: string): Promise<HeldFunction> {
+  const out = await lambdaClient().send(new GetFunctionCommand({ FunctionName: name }));
+  const c = out.Configuration ?? {};
+  return {
+    role: c.Role,
+    handler: c.Handler,
+    runtime: c.Runtime,
+    environment: c.Environment?.Variables ?? {},
+    layers: (c.Layers ?? []).map((l) => l.Arn ?? ''),
+    timeout: c.Timeout,
+    memorySize: c.MemorySize,
+    codeSha256: c.CodeSha256,
+    lastModified: c.LastModified,
+    reserved: out.Concurrency?.ReservedConcurrentExecutions,
+  };
+}
+
+/**
+ * Stops a function: a reserved concurrency of 0 (PutFunctionConcurrency), which applies "to the function as a whole,
+ * including all published versions and the unpublished version"
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html): Lambda throttles every invocation,
+ * so the changed code cannot run, until a person lifts it (DeleteFunctionConcurrency).
+ */
+export async function stopFunction(name: string): Promise<void> {
+  await lambdaClient().send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }));
+}
+
+/**
+ * When the stack's last operation was a rollback that completed: the time of its newest stack-level event if that is
+ * `UPDATE_ROLLBACK_COMPLETE`, otherwise undefined. DescribeStackEvents "Returns all stack related events for a
+ * specified stack in reverse chronological order"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html), so the first
+ * page holds it. A stack that does not exist (a ValidationError) has no rollback.
+ */
+export async function rollbackEndedAt(stackName: string): Promise<Date | undefined> {
+  let out: DescribeStackEventsCommandOutput;
+  try {
+    out = await cloudFormationClient().send(new DescribeStackEventsCommand({ StackName: stackName }));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ValidationError') return undefined;
+    throw error;
+  }
+  const latest = (out.StackEvents ?? []).find(
+    (e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === stackName,
+  );
+  return latest?.ResourceStatus === 'UPDATE_ROLLBACK_COMPLETE' ? latest.Timestamp : undefined;
+}

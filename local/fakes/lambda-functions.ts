@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import {
+  InvalidParameterValueException,
+  LambdaServiceException,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-lambda';
+import {
+  asArray,
+  errorFactory,
+  type FakeCall,
+  type FakeService,
+  NotImplementedByFakeError,
+  paginate,
+} from './common.js';
+
+const err = errorFactory(LambdaServiceException);
+const invalid = (message: string) => err(InvalidParameterValueException, message, 400);
+
+/** One function's state as Lambda holds it. */
+export interface FakeFunction {
+  FunctionName: string;
+  FunctionArn: string;
+  Role: string;
+  Handler: string;
+  Runtime: string;
+  Timeout: number;
+  MemorySize: number;
+  Environment: Record<string, string>;
+  Layers: string[];
+  CodeSha256: string;
+  CodeSize: number;
+  LastModified: string;
+  reserved?: number | undefined;
+}
+
+/** What a deploy gives a function (CloudFormation's CreateFunction / UpdateFunctionCode with the asset's object). */
+export type FunctionSpec = Omit<
+  FakeFunction,
+  'FunctionArn' | 'CodeSha256' | 'CodeSize' | 'LastModified' | 'reserved'
+> & {
+  /** The deployment package's bytes (or a stand-in for them): its SHA-256 is `CodeSha256`. */
+  code: string;
+};
+
+/** Lambda's `LastModified`: ISO-8601 with milliseconds and a `+0000` offset (`2027-01-18T01:00:00.000+0000`). */
+const lambdaTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+
+/** "The SHA256 hash of the function's deployment package", base64 as Lambda gives it. */
+const sha = (code: string | Uint8Array) => createHash('sha256').update(code).digest('base64');
+
+/**
+ * Lambda's function API for Goldsmith's functions, as far as the functions' auditor and an outside principal use it
+ * (https://docs.aws.amazon.com/lambda/latest/api/): GetFunction / GetFunctionConfiguration (the configuration with
+ * `CodeSha256` and `LastModified`, GetFunction with `Concurrency` when a reserved concurrency is set), ListFunctions
+ * (paginated by `Marker`, at most 50 a page), UpdateFunctionCode (a zip or an S3 object: a new `CodeSha256`),
+ * UpdateFunctionConfiguration, PutFunctionConcurrency / GetFunctionConcurrency / DeleteFunctionConcurrency. Every
+ * change of code or configuration sets `LastModified` to the time of the call; a reserved concurrency does not. A
+ * function is named by its name or its (partial) ARN; an unknown one is ResourceNotFoundException (404).
+ */
+export class LambdaFunctionsFake implements FakeService {
+  readonly functions = new Map<string, FakeFunction>();
+
+  constructor(
+    private readonly accountId: string,
+    private readonly region: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** A function as a deploy creates or updates it: its `LastModified` is now. */
+  deploy(spec: FunctionSpec): FakeFunction {
+    const { code, ...rest } = spec;
+    const fn: FakeFunction = {
+      ...rest,
+      FunctionArn: `arn:aws:lambda:${this.region}:${this.accountId}:function:${spec.FunctionName}`,
+      CodeSha256: sha(code),
+      CodeSize: code.length,
+      LastModified: lambdaTime(this.now()),
+      reserved: this.functions.get(spec.FunctionName)?.reserved,
+    };
+    this.functions.set(spec.FunctionName, fn);
+    return fn;
+  }
+
+  handle(call: FakeCall): unknown {
+    const input = call.input;
+    switch (call.action) {
+      case 'ListFunctions': {
+        const page = paginate([...this.functions.values()], input.MaxItems, input.Marker, {
+          max: 50,
+          invalidToken: () => invalid('Invalid Marker'),
+        });
+        return { Functions: page.items.map((f) => this.configuration(f)), NextMarker: page.nextToken };
+      }
+      case 'GetFunction': {
+        const fn = this.find(input.FunctionName);
+        return {
+          Configuration: this.configuration(fn),
+          Code: { RepositoryType: 'S3' },
+          ...(fn.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reserved } } : {}),
+        };
+      }
+      case 'GetFunctionConfiguration':
+        return this.configuration(this.find(input.FunctionName));
+      case 'UpdateFunctionCode': {
+        const fn = this.find(input.FunctionName);
+        const zip = input.ZipFile;
+        const code =
+          zip instanceof Uint8Array || typeof zip === 'string'
+            ? zip
+            : typeof input.S3Bucket === 'string' && typeof input.S3Key === 'string'
+              ? `s3://${input.S3Bucket}/${input.S3Key}`
+              : undefined;
+        if (code === undefined) throw invalid('Please provide a source for function code.');
+        Object.assign(fn, { CodeSha256: sha(code), CodeSize: code.length, LastModified: lambdaTime(this.now()) });
+        return this.configuration(fn);
+      }
+      case 'UpdateFunctionConfiguration': {
+        const fn = this.find(input.FunctionName);
+        const env = (input.Environment as { Variables?: Record<string, string> } | undefined)?.Variables;
+        for (const field of ['Role', 'Handler', 'Runtime', 'Timeout', 'MemorySize'] as const) {
+          if (input[field] !== undefined) Object.assign(fn, { [field]: input[field] });
+        }
+        if (env !== undefined) fn.Environment = { ...env };
+        if (input.Layers !== undefined) fn.Layers = asArray<string>(input.Layers);
+        fn.LastModified = lambdaTime(this.now());
+        return this.configuration(fn);
+      }
+      case 'PutFunctionConcurrency': {
+        const fn = this.find(input.FunctionName);
+        const n = input.ReservedConcurrentExecutions;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+          throw invalid('ReservedConcurrentExecutions must be an integer of at least 0.');
+        }
+        fn.reserved = n;
+        return { ReservedConcurrentExecutions: n };
+      }
+      case 'GetFunctionConcurrency': {
+        const fn = this.find(input.FunctionName);
+        return fn.reserved !== undefined ? { ReservedConcurrentExecutions: fn.reserved } : {};
+      }
+      case 'Invoke': {
+        // A reserved concurrency of 0 throttles every invocation (429, `ReservedFunctionConcurrentInvocationLimitExceeded`,
+        // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html); running one is the simulator's (lambda.ts).
+        if (this.find(input.FunctionName).reserved === 0) {
+          throw err(TooManyRequestsException, 'Rate Exceeded.', 429);
+        }
+        throw new NotImplementedByFakeError('lambda', 'Invoke of a function that runs');
+      }
+      case 'DeleteFunctionConcurrency':
+        this.find(input.FunctionName).reserved = undefined;
+        return {};
+      default:
+        throw new NotImplementedByFakeError('lambda', call.action);
+    }
+  }
+
+  /** Whether Lambda would run the function now: not with a reserved concurrency of 0 (every invocation throttled). */
+  runs(nameOrArn: string): boolean {
+    return this.lookup(nameOrArn)?.reserved !== 0;
+  }
+
+  private lookup(nameOrArn: string): FakeFunction | undefined {
+    const name = /(?:^|:function:)([^:]+)(?::[^:]+)?$/.exec(nameOrArn)?.[1] ?? nameOrArn;
+    return this.functions.get(name);
+  }
+
+  private find(nameOrArn: unknown): FakeFunction {
+    const fn = this.lookup(String(nameOrArn ?? ''));
+    if (!fn) {
+      throw err(
+        ResourceNotFoundException,
+        `Function not found: arn:aws:lambda:${this.region}:${this.accountId}:function:${String(nameOrArn)}`,
+        404,
+      );
+    }
+    return fn;
+  }
+
+  private configuration(fn: FakeFunction) {
+    const { reserved: _reserved, Environment, Layers, ...rest } = fn;
+    return {
+      ...rest,
+      Environment: { Variables: { ...Environment } },
+      Layers: Layers.map((Arn) => ({ Arn })),
+      State: 'Active',
+      LastUpdateStatus: 'Successful',
+    };
+  }
+}

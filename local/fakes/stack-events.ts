@@ -1,0 +1,52 @@
+import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
+
+const err = errorFactory(CloudFormationServiceException);
+
+/** One stack-level event, as DescribeStackEvents gives it. */
+interface StackEvent {
+  EventId: string;
+  StackName: string;
+  LogicalResourceId: string;
+  ResourceType: 'AWS::CloudFormation::Stack';
+  ResourceStatus: string;
+  Timestamp: Date;
+}
+
+/**
+ * CloudFormation's DescribeStackEvents for the deployment's own stacks, stack-level events only: "Returns all stack
+ * related events for a specified stack in reverse chronological order"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html); a stack it does
+ * not hold is a ValidationError (400, `Stack with id <name> does not exist`). The local cloud records each stack's
+ * deploy (`completed`) and, where a test makes one, a failed update's rollback.
+ */
+export class StackEventsFake implements FakeService {
+  static readonly ACTIONS: ReadonlySet<string> = new Set(['DescribeStackEvents']);
+  private readonly events = new Map<string, StackEvent[]>();
+
+  /** A stack operation that ended with `status` at `at` (CREATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, …). */
+  completed(stackName: string, status: string, at: Date): void {
+    const event: StackEvent = {
+      EventId: `${stackName}-${status}-${at.getTime()}`,
+      StackName: stackName,
+      LogicalResourceId: stackName,
+      ResourceType: 'AWS::CloudFormation::Stack',
+      ResourceStatus: status,
+      Timestamp: at,
+    };
+    this.events.set(stackName, [event, ...(this.events.get(stackName) ?? [])]);
+  }
+
+  handle(call: FakeCall): unknown {
+    if (call.action !== 'DescribeStackEvents') throw new NotImplementedByFakeError('cloudformation', call.action);
+    const name = String(call.input.StackName ?? '');
+    const events = this.events.get(name);
+    if (!events) throw err('ValidationError', `Stack with id ${name} does not exist`);
+    return {
+      StackEvents: events.map((e) => ({
+        ...e,
+        StackId: `arn:aws:cloudformation:${call.region}:${call.accountId}:stack/${name}/0`,
+      })),
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import { Aws, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Function as SstFunction } from 'sst/constructs';
+import { functionsPath } from '../../core/audit/functions.js';
+import type { Catalog } from '../../core/config/schema.js';
+import { EXPECTED_FUNCTIONS_PREFIX, FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
+import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
+import { NAME_PREFIX } from '../names.js';
+import { createAuditor, parameterChangePattern, scheduleAuditor } from './auditor.js';
+
+/** The schedule's fixed input (functions/audit-functions.ts). */
+export const AUDIT_FUNCTIONS_INPUT = { audit: 'functions' } as const;
+
+/** Once a day, at 01:15 UTC: after the policies' audit. */
+export const AUDIT_FUNCTIONS_SCHEDULE = 'cron(15 1 * * ? *)';
+
+/**
+ * The CloudTrail events of the Lambda calls that change a function (events/function-call.ts), each name matched as a
+ * prefix: Lambda's event names carry an API version suffix (`UpdateFunctionCode20150331v2`).
+ */
+export const functionCallPattern = {
+  source: ['aws.lambda'],
+  detailType: [API_CALL_VIA_CLOUDTRAIL],
+  detail: {
+    eventSource: ['lambda.amazonaws.com'],
+    eventName: FUNCTION_CALL_PREFIXES.map((prefix) => ({ prefix })),
+  },
+};
+
+/** A change of a function's expected properties in Parameter Store (no trail needed). */
+export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUNCTIONS_PREFIX);
+
+/**
+ * The audit of Goldsmith's functions (functions/audit-functions.ts), a function of its own. Its role: read the
+ * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath), read Goldsmith's
+ * functions (lambda:GetFunction) and stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names
+ * `<stage>-goldsmith-<Stack>-…` only; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
+ * function changed after its parameter; record drifts, announce. It runs daily and within minutes of a Lambda call
+ * CloudTrail reports in the home Region, where the functions are (which needs a trail: docs/security.md), or of a
+ * change of an expected function's parameter.
+ */
+export function createFunctionAudit(
+  stack: Stack,
+  stage: string,
+  catalog: Catalog,
+  env: { ledger: dynamodb.ITable; topic: sns.ITopic },
+): { auditFunctions: SstFunction; dlq: sqs.Queue } {
+  const { fn, dlq, target } = createAuditor(stack, 'AuditFunctions', catalog, env, {
+    handler: 'functions/audit-functions.handler',
+    environment: { GOLDSMITH_STAGE: stage },
+  });
+  // GetParametersByPath is authorized against the path in the request
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
+  const path = functionsPath(stage).replace(/\/$/, '');
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParametersByPath'],
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${path}`],
+    }),
+  );
+  // Both on the function resource (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['lambda:GetFunction', 'lambda:PutFunctionConcurrency'],
+      resources: [`arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${stage}-${NAME_PREFIX}-*`],
+    }),
+  );
+  // A function changed after its parameter: whether its stack's rollback did it (its events, read only then).
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStackEvents'],
+      resources: [
+        `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${stage}-${NAME_PREFIX}-*/*`,
+      ],
+    }),
+  );
+  scheduleAuditor(stack, 'AuditFunctions', fn, dlq, {
+    expression: AUDIT_FUNCTIONS_SCHEDULE,
+    input: AUDIT_FUNCTIONS_INPUT,
+    description: "Goldsmith: the daily audit of Goldsmith's functions",
+    roleDescription: "Goldsmith: EventBridge Scheduler invokes the audit of Goldsmith's functions",
+  });
+  new events.Rule(stack, 'FunctionChangeRule', {
+    description: 'Goldsmith: a Lambda call changed a function (CloudTrail) → the functions auditor reads them back',
+    eventPattern: functionCallPattern,
+    targets: [target()],
+  });
+  new events.Rule(stack, 'ExpectedFunctionChangeRule', {
+    description: "Goldsmith: a function's expected properties changed in Parameter Store → the functions read back",
+    eventPattern: expectedFunctionChangePattern,
+    targets: [target()],
+  });
+  return { auditFunctions: fn, dlq };
+}

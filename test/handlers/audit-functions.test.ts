@@ -1,0 +1,237 @@
+import { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { lambdaClient } from '../../aws/clients/lambda.js';
+import { configureClients } from '../../aws/clients/registry.js';
+import { ssmClient } from '../../aws/clients/ssm.js';
+import { functionsPath } from '../../core/audit/functions.js';
+import { auditFunctions, expectedFunctionDeleted } from '../../functions/audit/functions.js';
+import { VirtualClock } from '../../local/clock.js';
+import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
+import { type FunctionSpec, LambdaFunctionsFake } from '../../local/fakes/lambda-functions.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { configureAuditClients, driftAnnouncements } from './audit-fixtures.js';
+
+/**
+ * Attack: a principal of the factory account with lambda:* (no Goldsmith role, or the management account where no SCP
+ * applies) replaces the rollout engine's code, or points it at a role of their own, so that their code runs as
+ * Goldsmith. The functions' audit finds it against what the deployment wrote, stops the function (reserved
+ * concurrency 0) and announces it critical, naming the function and what changed.
+ */
+
+const ACCOUNT = '123456789012';
+const STAGE = 'test';
+const NOTIFY = `arn:aws:sns:us-east-1:${ACCOUNT}:goldsmith-${STAGE}-notifications`;
+const ENGINE = `${STAGE}-goldsmith-Promotion-RolloutEngine-AbC123`;
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/${STAGE}-goldsmith-Promotion-RolloutEngineRole-XyZ`;
+const DEPLOYED = '2027-01-18T00:10:00Z';
+const STACK = `${STAGE}-goldsmith-Promotion`;
+
+const dynamo = useLocalDynamo();
+let cloud: InstalledFakes;
+let clock: VirtualClock;
+let lambda: LambdaFunctionsFake;
+
+const spec: FunctionSpec = {
+  FunctionName: ENGINE,
+  Role: ROLE,
+  Handler: 'functions/rollout.handler',
+  Runtime: 'nodejs22.x',
+  Timeout: 60,
+  MemorySize: 512,
+  Environment: { LEDGER_TABLE: 'ledger', GOLDSMITH_STAGE: STAGE },
+  Layers: [],
+  code: 'the bundle the deployment uploaded',
+};
+
+/** What a deploy does: the function, then (it names the function) its expected properties' parameter. */
+async function deploy(): Promise<void> {
+  lambda.deploy(spec);
+  clock.moveTo(clock.now() + 20_000);
+  await writeParameter();
+}
+
+/** The function's expected properties, as CloudFormation writes them. */
+async function writeParameter(): Promise<void> {
+  const { FunctionName, code: _code, Environment, ...props } = spec;
+  const properties = {
+    ...props,
+    Environment: { Variables: Environment },
+    Code: { S3Bucket: 'cdk-assets', S3Key: 'abc123.zip' },
+  };
+  await ssmClient().send(
+    new PutParameterCommand({
+      Name: `${functionsPath(STAGE)}PromotionRolloutEngine`,
+      Type: 'String',
+      Overwrite: true,
+      Value: JSON.stringify({
+        name: FunctionName,
+        arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${FunctionName}`,
+        stack: STACK,
+        properties,
+      }),
+    }),
+  );
+}
+
+const drifts = async () =>
+  (
+    await documentClient().send(
+      new QueryCommand({
+        TableName: 'ledger',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': 'FACTORY#audit', ':p': 'DRIFT#function#' },
+      }),
+    )
+  ).Items ?? [];
+const announced = () => driftAnnouncements(cloud, NOTIFY);
+const now = () => new Date(clock.now());
+
+beforeEach(async () => {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.NOTIFY_TOPIC_ARN = NOTIFY;
+  clock = new VirtualClock(DEPLOYED);
+  cloud = installFakes({ clock, accountId: ACCOUNT, topics: [NOTIFY] });
+  lambda = new LambdaFunctionsFake(ACCOUNT, 'us-east-1', () => clock.now());
+  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+  configureAuditClients(cloud, dynamo.endpoint, { service: 'lambda', fake: lambda, clock, accountId: ACCOUNT });
+  await deploy();
+  clock.moveTo(clock.now() + 3_600_000);
+});
+
+afterEach(() => configureClients({}));
+
+describe("attack: a Goldsmith function's code or configuration changed outside the deployment", () => {
+  it('leaves a function as the deployment made it alone: one read of the expected functions and one per function', async () => {
+    const part = await auditFunctions(now(), STAGE);
+    expect(part).toMatchObject({ checked: 1, reads: 2, findings: [], failures: [] });
+    expect(lambda.functions.get(ENGINE)?.reserved).toBeUndefined();
+    expect(announced()).toEqual([]);
+  });
+
+  it("reads only the function an event names: a Lambda call's function, a deploy's parameter", async () => {
+    const other = `${functionsPath(STAGE)}PromotionPublish`;
+    await ssmClient().send(
+      new PutParameterCommand({
+        Name: other,
+        Type: 'String',
+        Value: JSON.stringify({ name: 'publish', properties: { Role: ROLE } }),
+      }),
+    );
+    const arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${ENGINE}`;
+    expect(await auditFunctions(now(), STAGE, undefined, { functionName: arn })).toMatchObject({
+      checked: 1,
+      reads: 2,
+    });
+    const byParameter = { parameter: `${functionsPath(STAGE)}PromotionRolloutEngine` };
+    expect(await auditFunctions(now(), STAGE, undefined, byParameter)).toMatchObject({ checked: 1, findings: [] });
+    // A call on a function that is not Goldsmith's reads them all (the other one is not there: a failure, reported).
+    const all = await auditFunctions(now(), STAGE, undefined, { functionName: 'someone-elses' });
+    expect(all).toMatchObject({
+      checked: 2,
+      failures: [expect.stringContaining('function publish: Function not found')],
+    });
+  });
+
+  it('stops the rollout engine whose code someone replaced, and announces it critical', async () => {
+    await lambdaClient().send(
+      new UpdateFunctionCodeCommand({ FunctionName: ENGINE, ZipFile: new TextEncoder().encode('mallory') }),
+    );
+    clock.moveTo(clock.now() + 60_000);
+
+    const part = await auditFunctions(now(), STAGE);
+
+    expect(lambda.runs(ENGINE)).toBe(false);
+    expect(part.findings).toEqual([
+      expect.objectContaining({
+        resource: 'function',
+        name: ENGINE,
+        found: expect.stringMatching(/^code or configuration changed at 2027-01-18T01:10:20\.000Z, after the deploy/),
+        action: expect.stringContaining('stopped (reserved concurrency 0)'),
+      }),
+    ]);
+    expect(announced()).toEqual([{ severity: 'critical', subject: `function ${ENGINE}: changed outside Goldsmith` }]);
+    const [record] = await drifts();
+    expect(record?.repairedAt).toBeDefined();
+    // Stopped for good: Lambda throttles it; the next run keeps it stopped and announces nothing twice the same day.
+    await auditFunctions(now(), STAGE);
+    expect(announced()).toHaveLength(1);
+  });
+
+  it('names a role, a handler and an environment variable changed by UpdateFunctionConfiguration', async () => {
+    await lambdaClient().send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: ENGINE,
+        Role: `arn:aws:iam::${ACCOUNT}:role/mallory`,
+        Handler: 'evil.handler',
+        Environment: {
+          Variables: { LEDGER_TABLE: 'ledger', GOLDSMITH_STAGE: 'prod', NODE_OPTIONS: '--require /tmp/x' },
+        },
+      }),
+    );
+
+    const [finding] = (await auditFunctions(now(), STAGE)).findings;
+
+    expect(finding?.found.split('; ').slice(0, 4)).toEqual([
+      `role arn:aws:iam::${ACCOUNT}:role/mallory instead of ${ROLE}`,
+      'handler evil.handler',
+      'environment variable GOLDSMITH_STAGE changed',
+      'environment variable NODE_OPTIONS added',
+    ]);
+    expect(lambda.runs(ENGINE)).toBe(false);
+  });
+
+  it('takes a deploy after the change as the deployment’s own: nothing found', async () => {
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: ENGINE, S3Bucket: 'b', S3Key: 'k.zip' }));
+    clock.moveTo(clock.now() + 60_000);
+    await deploy();
+    expect((await auditFunctions(now(), STAGE)).findings).toEqual([]);
+  });
+
+  it("takes a failed deploy's rollback, which updates the function after its parameter, as the deployment's own", async () => {
+    // The failed deploy updated the function, then its parameter; its rollback puts both back, here the function
+    // last, and completes.
+    await deploy();
+    clock.moveTo(clock.now() + 60_000);
+    await writeParameter();
+    clock.moveTo(clock.now() + 5_000);
+    lambda.deploy(spec);
+    clock.moveTo(clock.now() + 30_000);
+    cloud.fakes.stackEvents.completed(STACK, 'UPDATE_ROLLBACK_COMPLETE', now());
+    clock.moveTo(clock.now() + 3_600_000);
+
+    const part = await auditFunctions(now(), STAGE);
+    expect(part).toMatchObject({ findings: [], reads: 3 });
+    expect(lambda.runs(ENGINE)).toBe(true);
+
+    // A change after the rollback completed is someone else's.
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: ENGINE, S3Bucket: 'b', S3Key: 'k.zip' }));
+    expect((await auditFunctions(now(), STAGE)).findings).toHaveLength(1);
+    expect(lambda.runs(ENGINE)).toBe(false);
+  });
+
+  it('announces a deleted expected-function parameter: that function is out of the audit', async () => {
+    const name = `${functionsPath(STAGE)}PromotionRolloutEngine`;
+    await ssmClient().send(new DeleteParameterCommand({ Name: name }));
+    const part = await expectedFunctionDeleted(name, 'event-1', now());
+    expect(part.findings).toEqual([expect.objectContaining({ resource: 'function', name, repaired: false })]);
+    expect(announced()).toEqual([{ severity: 'critical', subject: `function ${name}: changed outside Goldsmith` }]);
+  });
+
+  it('a stopped function is refused by Lambda until a person lifts the stop', async () => {
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: ENGINE, S3Bucket: 'b', S3Key: 'k.zip' }));
+    await auditFunctions(now(), STAGE);
+    expect(lambda.functions.get(ENGINE)?.reserved).toBe(0);
+    // As Lambda answers an invocation of it (the SDK would retry the 429 for minutes of the virtual clock).
+    const invoke = { FunctionName: ENGINE, InvocationType: 'Event' };
+    const call = { service: 'lambda', action: 'Invoke', input: invoke, body: invoke, region: 'us-east-1' };
+    expect(() => lambda.handle({ ...call, accountId: ACCOUNT })).toThrow(
+      expect.objectContaining({
+        name: 'TooManyRequestsException',
+        $metadata: expect.objectContaining({ httpStatusCode: 429 }),
+      }),
+    );
+  });
+});

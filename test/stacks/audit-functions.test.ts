@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../goldsmith.config.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { Monitoring } from '../../stacks/Monitoring.js';
+import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+
+/**
+ * The functions' audit in the synthesized stacks: every function's properties written where the audit reads them,
+ * after the function (the value names it), and the audit's role holding exactly the calls functions/audit-functions.ts
+ * makes, on Goldsmith's functions only.
+ */
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+let synth: Synthesized;
+
+const monitoring = () => {
+  const t = synth.templates.get(Monitoring as StackFunction);
+  if (!t) throw new Error('no Monitoring stack');
+  return t;
+};
+
+beforeAll(async () => {
+  synth = await synthesize(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
+}, 120_000);
+
+describe("the functions' audit in the stacks", () => {
+  it('writes each function’s properties under /goldsmith/_functions/<stage>/, naming the function so it is written after it', () => {
+    let functions = 0;
+    for (const template of synth.templates.values()) {
+      const fns = resourcesOf(template, 'AWS::Lambda::Function');
+      const params = Object.values(resourcesOf(template, 'AWS::SSM::Parameter'))
+        .map((p) => p.Properties)
+        .filter((p) => String(p.Name).startsWith('/goldsmith/_functions/test/'));
+      functions += Object.keys(fns).length;
+      expect(params).toHaveLength(Object.keys(fns).length);
+      for (const [id, fn] of Object.entries(fns)) {
+        // (The helper shows a reference as `<LogicalId.Attr>`.)
+        const param = params.find((p) => String(p.Value).includes(`"arn":"<${id}.Arn>"`));
+        expect(param, id).toMatchObject({ Type: 'String', Tier: 'Intelligent-Tiering' });
+        const value = String(param?.Value);
+        // Its properties, as the template gives them: the role, the handler, the code's object.
+        const { properties } = JSON.parse(String(param?.Value)) as { properties: Record<string, unknown> };
+        expect(properties.Handler).toBe(fn.Properties.Handler);
+        // The environment, variable by variable (the helper shows a value imported from another stack, inside the
+        // parameter's joined string, as `[object Object]`).
+        const variables = (e: unknown) => (e as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+        const wanted = variables(fn.Properties.Environment);
+        const held = variables(properties.Environment);
+        expect(Object.keys(held).sort(), id).toEqual(Object.keys(wanted).sort());
+        for (const [k, v] of Object.entries(wanted)) if (typeof v === 'string') expect(held[k], `${id} ${k}`).toBe(v);
+        expect(properties.Role).toMatch(/^<\w+\.Arn>$/);
+        // The bundle's asset (its hash in the key), or the code itself for an inline function.
+        expect(JSON.stringify(properties.Code)).toMatch(/"S3Key":"[0-9a-f]{64}\.zip"|"ZipFile":/);
+        // An Advanced parameter holds 8 KB.
+        expect(value.length, id).toBeLessThan(8192);
+      }
+    }
+    expect(functions).toBeGreaterThanOrEqual(20);
+  });
+
+  it('runs within minutes of a Lambda call CloudTrail reports (by prefix: the names carry a version), and of a change of an expected function', () => {
+    const rules = Object.values(resourcesOf(monitoring(), 'AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => JSON.stringify(p.Targets).includes('AuditFunctions'));
+    const patterns = rules.map((r) => r.EventPattern as Record<string, unknown>);
+    expect(patterns).toContainEqual({
+      source: ['aws.lambda'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['lambda.amazonaws.com'],
+        eventName: expect.arrayContaining([
+          { prefix: 'UpdateFunctionCode' },
+          { prefix: 'UpdateFunctionConfiguration' },
+        ]),
+      },
+    });
+    expect(patterns).toContainEqual({
+      source: ['aws.ssm'],
+      'detail-type': ['Parameter Store Change'],
+      detail: { name: [{ prefix: '/goldsmith/_functions/' }] },
+    });
+    for (const p of patterns) expect(JSON.stringify(p).length).toBeLessThan(2048);
+    for (const r of rules) expect(JSON.stringify(r.Targets)).toContain('DeadLetterConfig');
+  });
+
+  it("runs daily, and its role reads and stops only Goldsmith's functions", () => {
+    const schedule = Object.values(resourcesOf(monitoring(), 'AWS::Scheduler::Schedule')).find((s) =>
+      JSON.stringify(s.Properties.Target).includes('AuditFunctions'),
+    );
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(15 1 * * ? *)',
+      Target: { Input: JSON.stringify({ audit: 'functions' }) },
+    });
+    const policy = Object.values(resourcesOf(monitoring(), 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('AuditFunctionsServiceRole'),
+    );
+    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
+    const actions = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+      .sort();
+    expect(actions).toEqual([
+      'cloudformation:DescribeStackEvents',
+      'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'lambda:GetFunction',
+      'lambda:PutFunctionConcurrency',
+      'sns:Publish',
+      'sqs:SendMessage',
+      'ssm:GetParametersByPath',
+    ]);
+    const lambda = statements.find((s) => [s.Action].flat().includes('lambda:GetFunction'));
+    expect(JSON.stringify(lambda?.Resource)).toContain(':function:test-goldsmith-*');
+    const cfn = statements.find((s) => [s.Action].flat().includes('cloudformation:DescribeStackEvents'));
+    expect(JSON.stringify(cfn?.Resource)).toContain(':stack/test-goldsmith-*/*');
+    const ssm = statements.find((s) => [s.Action].flat().includes('ssm:GetParametersByPath'));
+    expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/goldsmith/_functions/test"');
+  });
+});
