@@ -11,6 +11,8 @@ import {
   DEFAULT_DEPLOYER,
   DEFAULT_KEY_ROTATOR,
   DOORS_AUDITOR,
+  FUNCTIONS_AUDITOR,
+  OPERATOR,
   POLICIES_AUDITOR,
   RECONCILER,
   type ScpContext,
@@ -102,6 +104,20 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       { statement: 'DoorPoliciesOnlyByTheDeployment', action: 'sqs:SetQueueAttributes', resource: r.deadLetters },
       { statement: 'BusPoliciesOnlyByTheDeployment', action: 'events:PutPermission', resource: '*' },
     ].map((call) => ({ ...call, role: fn(POLICIES_AUDITOR.stack, POLICIES_AUDITOR.construct) })),
+    // The functions' auditor stops a function changed outside a deploy (functions/audit-functions.ts).
+    {
+      statement: 'FunctionsOnlyByTheDeployment',
+      action: 'lambda:PutFunctionConcurrency',
+      resource: r.function,
+      role: fn(FUNCTIONS_AUDITOR.stack, FUNCTIONS_AUDITOR.construct),
+    },
+    // goldsmith rotate-signing-key puts the keys' new values as the operator endpoint.
+    {
+      statement: 'SigningKeysOnlyByTheDeployment',
+      action: 'secretsmanager:PutSecretValue',
+      resource: r.linkKey,
+      role: fn(OPERATOR.stack, OPERATOR.construct),
+    },
     {
       statement: 'SchedulesOnlyByGoldsmith',
       action: 'scheduler:DeleteSchedule',

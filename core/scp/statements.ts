@@ -51,6 +51,8 @@ export const TASK_TOKEN_SENDERS: readonly FunctionRole[] = [
 /** The functions exempted by name from a statement that exempts no other function. */
 export const DOORS_AUDITOR: FunctionRole = { stack: 'Notifications', construct: 'AuditDoors' };
 export const POLICIES_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditPolicies' };
+/** Stops a function changed outside a deploy (lambda:PutFunctionConcurrency 0: docs/security/audit.md). */
+export const FUNCTIONS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditFunctions' };
 export const RECONCILER: FunctionRole = { stack: 'Promotion', construct: 'Reconcile' };
 /** `goldsmith rotate-signing-key` puts the signing keys' new values as the operator endpoint's role. */
 export const OPERATOR: FunctionRole = { stack: 'Trust', construct: 'Operator' };
@@ -154,7 +156,8 @@ export function scpStatementSpecs(
         'lambda:PutFunctionConcurrency',
       ],
       resources: [functions],
-      exempt: [cdk],
+      // The functions' auditor stops a tampered function (its role may call PutFunctionConcurrency and nothing else here).
+      exempt: [cdk, fn(FUNCTIONS_AUDITOR)],
       samples: [{ resource: r.function }, { resource: `${r.function}:live` }],
     },
     {
