@@ -48,7 +48,7 @@ export function renderScp(w: ScpWritten): string {
   const lines = [
     `service control policy for stage ${w.stage}, account ${w.account}, from ${roles}:`,
     `${w.parts.reduce((n, p) => n + p.sids.length, 0)} statements in ${w.parts.length} policies of at most ${SCP_MAX_CHARACTERS} characters each (minified: ${w.parts.map((p) => p.content.length).join(', ')}).`,
-    `They take ${w.parts.length} SCP slots where they are attached (${SCP_SLOTS_PER_TARGET} a root, OU or account, FullAWSAccess taking one; attach them to the factory account or any OU above it, or spread them over those).`,
+    `They take ${w.parts.length} SCP slots where they are attached (${SCP_SLOTS_PER_TARGET} a root, OU or account, FullAWSAccess taking one; attach them to the factory account itself or to an OU holding only it: some statements name no Goldsmith resource, so on a shared OU or the root they refuse other accounts' calls too).`,
     '',
   ];
   if (!w.files) for (const p of w.parts) lines.push(`${p.name}:`, readablePart(p), '');
