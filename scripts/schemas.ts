@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { SCHEMAS_ARGUMENTS, writeSchemas } from './schemas/write.js';
 
 // `npm run schemas`: writes docs/schemas/*.schema.json and the field reference of docs/catalog.md from the zod
-// schemas, docs/templates/inspector-findings-role.json from its code, docs/reference/cli.md from the commands'
-// --help, and docs/reference/iam.md from the stacks synthesized from examples/catalogs/example-rollout.ts.
+// schemas, docs/templates/inspector-findings-role.json from its code, docs/reference/cli.md and
+// docs/reference/cli-acting.md from the commands' --help, and docs/reference/iam.md from the stacks synthesized from examples/catalogs/example-rollout.ts.
 // `npm run schemas -- --check` writes nothing and exits 1 naming each file that differs (what
 // test/unit/docs/schemas.test.ts, test/unit/docs/cli-reference.test.ts and test/stacks/iam-reference.test.ts fail on).
 const USAGE = 'usage: npm run schemas [-- --check]';

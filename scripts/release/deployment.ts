@@ -2,7 +2,7 @@
  * Writes what a saved local cloud was deployed with (`DIR/deployment.json`: its state machines' definitions, its
  * functions, rules, parameters, queues and secrets; local/snapshot/deployment.ts) from a checkout of the release that
  * saved it, for a release whose saves do not carry it (0.2.0). `simulate --resume DIR` of a newer Goldsmith then
- * upgrades the cloud, keeping its running executions on the definitions they started on (docs/upgrading.md).
+ * upgrades the cloud, keeping its running executions on the definitions they started on (docs/upgrading/rehearsal.md).
  *
  *   npm run release:deployment -- --root REL --into DIR [--config CATALOG]   # REL: a checkout of 0.2.0
  *

@@ -29,7 +29,7 @@ async function textOf(file: string): Promise<string | undefined> {
 /**
  * Generates docs/schemas/*.schema.json and the field reference of docs/catalog.md under `root` from the zod schemas,
  * docs/templates/inspector-findings-role.json from its code, docs/security/scp-policy.md from core/scp/, and
- * docs/reference/cli.md from the commands' --help.
+ * docs/reference/cli.md and docs/reference/cli-acting.md from the commands' --help.
  * Writes them, or with `check`, writes nothing and says which differ from what is committed.
  */
 export async function writeSchemas(root: string, options: { check?: boolean } = {}): Promise<SchemasOutcome> {
@@ -46,7 +46,7 @@ export async function writeSchemas(root: string, options: { check?: boolean } = 
   // The service control policy, from core/scp/ (what `goldsmith scp --stage prod` writes).
   wanted.set('docs/security/scp-policy.md', scpPolicyPage());
   // Every goldsmith command's --help, from cli/.
-  wanted.set('docs/reference/cli.md', await cliReference());
+  for (const [file, text] of await cliReference()) wanted.set(file, text);
   const stale: string[] = [];
   for (const [file, text] of wanted) {
     if ((await textOf(join(root, file))) !== text) stale.push(file);
