@@ -60,6 +60,7 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
           { sid: 'SubscriptionsOnlyByTheDeployment' },
           { sid: 'PointerSharesOnlyByGoldsmith' },
           { sid: 'SigningKeysOnlyByTheDeployment' },
+          { sid: 'FunctionsInvokedAsyncOnlyByGoldsmith' },
         ],
         reason:
           "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses; goldsmith rotate-signing-key puts the keys as the operator endpoint's role, which the older SigningKeysOnlyByTheDeployment refuses",

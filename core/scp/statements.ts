@@ -137,6 +137,16 @@ export function scpStatementSpecs(
       samples: [{ resource: r.function }],
     },
     {
+      // InvokeAsync (deprecated) is its own action on the function in the Service Authorization Reference, without
+      // lambda:InvokedViaFunctionUrl: nobody but Goldsmith's roles invokes a Goldsmith function through it either.
+      sid: 'FunctionsInvokedAsyncOnlyByGoldsmith',
+      actions: ['lambda:InvokeAsync'],
+      resources: [functions],
+      conditions: { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+      exempt: [own],
+      samples: [{ resource: r.function }],
+    },
+    {
       sid: 'FunctionsOnlyByTheDeployment',
       actions: [
         'lambda:UpdateFunctionCode',
@@ -154,6 +164,15 @@ export function scpStatementSpecs(
         'lambda:PutFunctionEventInvokeConfig',
         'lambda:UpdateFunctionEventInvokeConfig',
         'lambda:PutFunctionConcurrency',
+        // Undoing the functions' auditor's stop, pinning a runtime, a code-signing config that fails the next deploy.
+        'lambda:DeleteFunctionConcurrency',
+        'lambda:PutRuntimeManagementConfig',
+        'lambda:PutFunctionCodeSigningConfig',
+        'lambda:DeleteFunctionCodeSigningConfig',
+        'lambda:DeleteFunctionEventInvokeConfig',
+        'lambda:PutFunctionRecursionConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
       ],
       resources: [functions],
       // The functions' auditor stops a tampered function (its role may call PutFunctionConcurrency and nothing else here).
@@ -188,7 +207,13 @@ export function scpStatementSpecs(
       ],
       // The CDK execution role's name is an exemption everywhere: a role of that name made or changed by anyone but
       // the deployer (who bootstraps) would pass every statement.
-      resources: [...goldsmithRoles, 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
+      // The deployer's and the key rotator's roles are exempt elsewhere: their trust and policies are held here too.
+      resources: [
+        ...goldsmithRoles,
+        'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
+        role(options.deployer),
+        role(options.keyRotator),
+      ],
       exempt: [cdk, role(options.deployer)],
       samples: [
         { resource: r.role },
@@ -199,8 +224,10 @@ export function scpStatementSpecs(
     {
       sid: 'RolesPassedOnlyByGoldsmith',
       actions: ['iam:PassRole'],
-      resources: goldsmithRoles,
-      exempt: [cdk, own, onFinding],
+      // The CDK execution role too: passed to a stack of one's own (ContinueUpdateRollback, RollbackStack keep it for the
+      // stack's later operations), it would run that stack's templates as the role every statement exempts.
+      resources: [...goldsmithRoles, 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
+      exempt: [cdk, own, onFinding, role(options.deployer)],
       samples: [{ resource: r.role }],
     },
     {
@@ -326,6 +353,9 @@ export function scpStatementSpecs(
         'cloudformation:ContinueUpdateRollback',
         'cloudformation:CancelUpdateStack',
         'cloudformation:RollbackStack',
+        'cloudformation:CreateStackRefactor',
+        'cloudformation:ExecuteStackRefactor',
+        'cloudformation:SignalResource',
       ],
       resources: [
         `arn:aws:cloudformation:*:*:stack/${stage}-goldsmith-*/*`,
@@ -344,6 +374,10 @@ export function scpStatementSpecs(
         'cloudformation:UpdateStack',
         'cloudformation:CreateChangeSet',
         'cloudformation:DeleteStack',
+        // Both take the role, which "CloudFormation always uses … for all future operations on the stack"
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
+        'cloudformation:ContinueUpdateRollback',
+        'cloudformation:RollbackStack',
       ],
       notResources: [
         `arn:aws:cloudformation:*:*:stack/${stage}-goldsmith-*/*`,

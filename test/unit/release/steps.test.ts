@@ -69,6 +69,7 @@ describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
           { sid: 'SubscriptionsOnlyByTheDeployment' },
           { sid: 'PointerSharesOnlyByGoldsmith' },
           { sid: 'SigningKeysOnlyByTheDeployment' },
+          { sid: 'FunctionsInvokedAsyncOnlyByGoldsmith' },
         ],
       }),
     );

@@ -65,6 +65,34 @@ describe('attacks on Goldsmith outside its resource policies, refused by the SCP
     expect(decide(DEPLOYER, 'iam:CreateRole', CFN_EXEC)).toBeUndefined();
   });
 
+  it("refuses the CDK execution role on a stack of one's own by any door that takes it, and the deployer's role to others", () => {
+    const evil = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/evil/1`;
+    const roleArn = { 'cloudformation:RoleArn': CFN_EXEC };
+    expect(decide(ADMIN, 'cloudformation:ContinueUpdateRollback', evil, roleArn)).toBe(
+      'ExecRoleOnlyForGoldsmithStacks',
+    );
+    expect(decide(ADMIN, 'cloudformation:RollbackStack', evil, roleArn)).toBe('ExecRoleOnlyForGoldsmithStacks');
+    expect(decide(ADMIN, 'iam:PassRole', CFN_EXEC)).toBe('RolesPassedOnlyByGoldsmith');
+    expect(decide(DEPLOYER, 'iam:PassRole', CFN_EXEC)).toBeUndefined();
+    expect(decide(ADMIN, 'iam:UpdateAssumeRolePolicy', DEPLOYER)).toBe('RolesOnlyByTheDeployment');
+    expect(decide(ADMIN, 'iam:PutRolePolicy', role('k'))).toBe('RolesOnlyByTheDeployment');
+    const ours = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/prod-goldsmith-Promotion/1`;
+    expect(decide(ADMIN, 'cloudformation:CreateStackRefactor', ours)).toBe('StacksOnlyByTheDeployer');
+  });
+
+  it("refuses undoing the functions' auditor's stop and the other function settings outside a deploy", () => {
+    for (const action of [
+      'lambda:DeleteFunctionConcurrency',
+      'lambda:PutRuntimeManagementConfig',
+      'lambda:PutFunctionCodeSigningConfig',
+      'lambda:PutFunctionRecursionConfig',
+    ])
+      expect(decide(ADMIN, action, engine), action).toBe('FunctionsOnlyByTheDeployment');
+    expect(decide(ADMIN, 'lambda:InvokeAsync', engine)).toBe('FunctionsInvokedAsyncOnlyByGoldsmith');
+    const auditor = role(synthesizedRoleName('prod', 'Monitoring', 'AuditFunctions'));
+    expect(decide(auditor, 'lambda:PutFunctionConcurrency', engine)).toBeUndefined();
+  });
+
   it("refuses an administrator failing a prod approval's task; the approval callback answers it", () => {
     expect(decide(ADMIN, 'states:SendTaskFailure', '*')).toBe('TaskTokensOnlyByGoldsmith');
     expect(decide(ADMIN, 'states:SendTaskSuccess', '*')).toBe('TaskTokensOnlyByGoldsmith');
