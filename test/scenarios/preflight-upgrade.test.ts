@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkoutIdentity } from '../../cli/checkout.js';
 import { versionReport } from '../../core/release/changelog.js';
 import { GOLDSMITH_VERSION, isPreRelease } from '../../core/release/index.js';
-import { REPO, unpack } from '../helpers/upgrade-fixture.js';
+import { REPO, saveDirIn, unpack } from '../helpers/upgrade-fixture.js';
 import { goldsmith } from './saved-run.js';
 
 /**
@@ -17,8 +17,10 @@ const CATALOG = join(REPO, 'examples/catalogs/example-rollout.ts');
 const line = (stdout: string, name: string) => stdout.split('\n').find((l) => l.slice(9).startsWith(`${name}:`));
 
 describe('goldsmith preflight --local on a cloud the previous release saved with a rollout moving groups', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'preflight-upgrade-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // The save inside a temp folder of its own: the upgrade keeps its copy beside it (`save.<release>.bak`).
+  const root = mkdtempSync(join(tmpdir(), 'preflight-upgrade-'));
+  const dir = saveDirIn(root);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   let unpacked = false;
   const saved = () => {
     if (!unpacked) unpack(dir);
