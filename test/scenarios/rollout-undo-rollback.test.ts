@@ -110,3 +110,17 @@ describe('the undo as the operator types it, while the canary still goes back: i
     );
   });
 });
+
+describe('the undo as the operator types it, the canary back on the older version: its answer says the rollout starts again', () => {
+  const run = useSavedRun('goldsmith-rollout-undo-cli-late-', catalog, sequence([], '2027-01-03T06:00:00Z'));
+
+  it('moves the pointer forward and starts the rollout again from its first wave', async () => {
+    const args = ['rollback', 'base', 'prod', '--to', V2, '--reason', 'undo', '--local', run().cloud, '--as', OPS];
+    const forward = await goldsmith(args);
+    expect(forward.code, forward.stderr).toBe(0);
+    expect(forward.stdout).toContain(
+      `rollback: base/prod moved forward from ${V1} to ${V2}\n  the rollback to ${V1} is taken back: ${V2} passed prod's gates before\n` +
+        `  rollout of ${V2} to prod starts again: wave 1/3 (canary) first, by a new execution\n`,
+    );
+  });
+});
