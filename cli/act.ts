@@ -73,7 +73,7 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
   'rollout-retry': {
     args: 'IMAGE CHANNEL [--version V] [--reason R]',
     summary:
-      "retry the channel's halted rollout of the same version once its cause is fixed: it goes on from the wave that halted",
+      "retry the channel's halted rollout of the same version once its cause is fixed: it goes on from the wave that halted; a rollout a rollback superseded, once a roll-forward brought its version back and its groups are back: from its first wave",
   },
   resume: {
     args: 'IMAGE (VERSION | --builds) [--reason R]',

@@ -18,7 +18,8 @@ Without --version, the channel's current rollout (the newest not ended; status: 
   resume            a paused rollout goes on: its next wave starts once the current one is healthy
   abort --reason R  refreshes still running are cancelled, no further wave starts (a running or paused rollout)
   retry             a halted rollout goes on from the wave that halted, same version, once its cause is fixed
-                    and that wave's groups are back (a new execution; refused once a newer version rolled out)
+                    and that wave's groups are back (a new execution; refused once a newer version rolled out);
+                    a rollout a rollback superseded, once the channel names its version again: from its first wave
 pause, resume, abort and retry go to the operator endpoint as Goldsmith's operators (like revoke); a refusal is one line,
 exit 1, and nothing changed.
 ${TARGET_HELP}`;

@@ -39,13 +39,15 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
   'rollout-paused': z.strictObject({ ...wave, by: principal, reason: why }),
   /**
    * An operator resumed a paused rollout, or retried a halted one (`retry`: how many times it was retried, this one
-   * included): it resumes from the wave named, which starts again with the later ones.
+   * included): it resumes from the wave named, which starts again with the later ones. `restart`: a rollout a
+   * rollback had superseded, started again from its first wave by the roll-forward that took the rollback back.
    */
   'rollout-resumed': z.strictObject({
     ...wave,
     by: principal,
     reason: why.optional(),
     retry: z.number().int().min(1).optional(),
+    restart: z.literal(true).optional(),
   }),
   /** An operator aborted the rollout: the refreshes still running are cancelled; no further wave starts. */
   'rollout-aborted': z.strictObject({ ...wave, by: principal, reason: why, running: count }),

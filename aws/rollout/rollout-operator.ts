@@ -73,8 +73,8 @@ export async function moveRollout(
 
 /**
  * A retry's write (core/rollout/retry.ts): the record as `next` says (running, the waves from the one that halted
- * pending, the retry in the operator log, its intent naming the execution it starts, back in the open-work index), only while it is still the halted record
- * `read` (same state and last update), so a repeat or a race with the engine writes nothing.
+ * pending, the retry in the operator log, its intent naming the execution it starts, back in the open-work index; a superseded record's take-back removed), only while it is still the
+ * halted (or superseded) record `read` (same state and last update), so a repeat or a race with the engine writes nothing.
  * @returns whether it was written.
  */
 export async function retryRollout(read: RolloutRecord, next: RolloutRecord): Promise<boolean> {
@@ -88,12 +88,12 @@ export async function retryRollout(read: RolloutRecord, next: RolloutRecord): Pr
         TableName: ledgerTable(),
         Key: { pk: imagePk(read.image), sk: rolloutSk(read.channel, read.version) },
         UpdateExpression:
-          'SET #state = :running, #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at, #by = :by, openWork = :open, retrying = :retrying, operatorActions = list_append(if_not_exists(operatorActions, :none), :entry) REMOVE endedAt, reason',
-        ConditionExpression: '#state = :halted AND updatedAt = :read',
+          'SET #state = :running, #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at, #by = :by, openWork = :open, retrying = :retrying, operatorActions = list_append(if_not_exists(operatorActions, :none), :entry) REMOVE endedAt, reason, replacement, takenBack',
+        ConditionExpression: '#state = :was AND updatedAt = :read',
         ExpressionAttributeNames: { '#state': 'state', '#waves': 'waves', '#by': 'by' },
         ExpressionAttributeValues: {
           ':running': 'running',
-          ':halted': 'halted',
+          ':was': read.state,
           ':read': read.updatedAt,
           ':waves': storedWaves(next.waves),
           ':current': next.currentWave,

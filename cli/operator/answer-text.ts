@@ -115,6 +115,7 @@ export function answerText(action: string, r: Result): string {
           return [
             `rollback: ${str(r.image)}/${str(r.channel)} moved forward from ${str(r.from)} to ${str(r.to)}`,
             `  the rollback to ${str(r.from)} is taken back: ${str(r.to)} passed ${str(r.channel)}'s gates before`,
+            ...(typeof r.rollout === 'string' ? [`  ${r.rollout}`] : []),
           ];
         }
         return r.outcome === 'rolled-back'

@@ -103,14 +103,18 @@ export interface ImageStatus extends ImageView {
 
 const DAY_MS = 86_400_000;
 
-/** Each channel's rollout in flight, else its last one, as `status` shows it (core/status/rollout-view.ts). */
+/**
+ * Each channel's rollout in flight, else its last one, as `status` shows it (core/status/rollout-view.ts); `names`:
+ * the version each channel's pointer names.
+ */
 export function channelRollouts(
   items: readonly LedgerItem[],
   channels: readonly string[],
+  names: Readonly<Record<string, string | undefined>> = {},
 ): NonNullable<ImageStatus['rollouts']> {
   const records = rolloutRecordsOf(items);
   return channels.flatMap((channel) => {
-    const r = statusRolloutOf(records, channel);
+    const r = statusRolloutOf(records, channel, names[channel]);
     return r ? [{ channel, version: r.version, state: r.state, line: rolloutStatusLine(r) }] : [];
   });
 }
@@ -190,7 +194,11 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     out.push({
       ...view,
       ...(onReplacement.length > 0 && { onReplacement }),
-      rollouts: channelRollouts(items, channelsOf(where.catalog, image)),
+      rollouts: channelRollouts(
+        items,
+        channelsOf(where.catalog, image),
+        Object.fromEntries(view.channels.map((c) => [c.channel, c.pointer?.version])),
+      ),
       cost: {
         currency: prices.currency,
         buildsLast30Days: recent,

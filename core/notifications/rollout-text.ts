@@ -50,6 +50,12 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
     summary: `${d.by} paused it: ${d.reason}. Refreshes running go on; no wave starts until \`${resume(s)}\`.`,
   }),
   'rollout-resumed': (s, d) => {
+    if (d.restart) {
+      return {
+        title: `${head(s)} starts again by ${d.by.split('/').at(-1)} from ${waveOf(d)}`,
+        summary: `rollout of ${s.version} to ${s.channel} starts again, by ${d.by}${d.reason ? `: ${d.reason}` : ''}. The rollback that superseded it was taken back: every wave runs again, and the groups it took back are refreshed again.`,
+      };
+    }
     // A retry names its operator by the principal's last part (`…/alice`), keeping the title under 100 characters.
     const by = d.retry ? ` by ${d.by.split('/').at(-1)} from` : ' at';
     return {

@@ -23,6 +23,13 @@ export const ROLLOUT_TRANSITIONS: Record<
   retry: { from: ['halted'], to: 'running', past: 'retried' },
 };
 
+/**
+ * Whether an operator's rollback superseded the rollout (its reason carries the rollback's cause first,
+ * functions/lifecycle/revoke-rollout.ts): `rollout retry`, or the roll-forward taking the rollback back, starts it again.
+ */
+export const supersededByRollback = (r: Pick<RolloutRecord, 'state' | 'reason'>): boolean =>
+  r.state === 'superseded' && (r.reason?.startsWith('rolled back: ') ?? false);
+
 /** Whether a rollout is still under way (running or paused): the engine's to act on. */
 export const isOpenRollout = (r: Pick<RolloutRecord, 'state'>): boolean => openRolloutStates.includes(r.state);
 
@@ -91,6 +98,9 @@ export function rolloutRefusal(
   const which = `the rollout of ${image} ${record.version} to ${channel}`;
   const allowed = ROLLOUT_TRANSITIONS[action].from;
   if (allowed.includes(record.state)) return undefined;
+  // A rollout an operator's rollback superseded starts again once a roll-forward brings its version back (the
+  // endpoint checks that the channel names it: core/rollout/facts.ts); one a revocation superseded never does.
+  if (action === 'retry' && supersededByRollback(record)) return undefined;
   if (action === 'retry') {
     const how = isOpenRollout(record) ? `is ${record.state}, ${waveText(record)}` : `ended ${endedText(record)}`;
     const retried = retryUnderWay(record);

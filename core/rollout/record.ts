@@ -68,6 +68,10 @@ export interface RetriedHalt {
   reason?: string;
   /** The wave the retry starts from (index into `waves`). */
   fromWave: number;
+  /** The rollout had been superseded (a rollback took its groups back), not halted: its version came back since. */
+  superseded?: boolean;
+  /** A rollout superseded after it had ended (`takenBack`): how it had ended, and the groups it had refreshed. */
+  before?: { state: TakenBack['from']; at: string; reason?: string; refreshed: number };
   waves: {
     name: string;
     state: WaveState;

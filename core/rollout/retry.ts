@@ -1,10 +1,11 @@
 import { compareBuildVersions } from '../promotion/naming.js';
-import { accountsOf } from '../status/rollout-counts.js';
+import { accountsOf, done } from '../status/rollout-counts.js';
 import { waveEndText } from '../status/rollout-wave-end.js';
 import { planLateRollback } from './late-alarms.js';
 import { planRollout } from './plan.js';
 import type { RetriedHalt, RolloutOperatorAction, RolloutRecord, RolloutWave } from './record.js';
 import { rolloutExecutionNameOf } from './request.js';
+import { planSupersede } from './supersede.js';
 
 /**
  * `goldsmith rollout retry`: a halted rollout of the same version goes on once its cause is fixed, from the wave that
@@ -13,8 +14,13 @@ import { rolloutExecutionNameOf } from './request.js';
  * state machine runs it, named by how many retries the record holds (rolloutExecutionNameOf). Pure.
  */
 
-/** The wave a retry starts from: the first one a late alarm failed, else the one the rollout halted at. */
-export function retryFrom(record: Pick<RolloutRecord, 'waves' | 'currentWave'>): number {
+/**
+ * The wave a retry starts from: the first one a late alarm failed, else the one the rollout halted at. A superseded
+ * rollout (a rollback took its groups back, then a roll-forward brought its version back) starts from its first
+ * wave: every group it had reached runs the earlier version again.
+ */
+export function retryFrom(record: Pick<RolloutRecord, 'waves' | 'currentWave' | 'state'>): number {
+  if (record.state === 'superseded') return 0;
   const alarmed = record.waves.findIndex((w) => w.alarm !== undefined);
   return alarmed >= 0 ? alarmed : record.currentWave;
 }
@@ -25,6 +31,9 @@ export function retryFrom(record: Pick<RolloutRecord, 'waves' | 'currentWave'>):
  */
 export function retryRefusal(record: RolloutRecord, records: readonly RolloutRecord[]): string | undefined {
   const which = `the rollout of ${record.image} ${record.version} to ${record.channel}`;
+  if (record.state === 'superseded' && planSupersede(record).kind !== 'ended') {
+    return `${which} is still taking its groups back after it was superseded: retry once rollout status shows every group back`;
+  }
   const stillBack = planRollout(record).kind !== 'ended' || planLateRollback(record).kind === 'wait';
   if (stillBack) {
     return `${which} is still taking its halted wave back: retry once rollout status shows every group back`;
@@ -37,12 +46,27 @@ export function retryRefusal(record: RolloutRecord, records: readonly RolloutRec
   return undefined;
 }
 
-/** The halt a retry takes the rollout out of, with the waves it starts again as they had ended. */
+/**
+ * The halt (or supersede) a retry takes the rollout out of, with the waves it starts again as they had ended, and
+ * how a rollout superseded after it had ended had ended.
+ */
 export function retriedHalt(record: RolloutRecord): RetriedHalt {
   const from = retryFrom(record);
+  const taken = record.takenBack;
+  const before =
+    taken && record.endedAt
+      ? {
+          state: taken.from,
+          at: record.endedAt,
+          ...(taken.reason !== undefined && { reason: taken.reason }),
+          refreshed: record.waves.reduce((sum, w) => sum + done(w), 0),
+        }
+      : undefined;
   return {
-    at: record.endedAt ?? record.updatedAt,
+    at: record.takenBack?.at ?? record.endedAt ?? record.updatedAt,
     ...(record.reason !== undefined && { reason: record.reason }),
+    ...(record.state === 'superseded' && { superseded: true }),
+    ...(before && { before }),
     fromWave: from,
     waves: record.waves.slice(from).flatMap((w) => (w.state === 'pending' ? [] : [asEnded(w)])),
   };
@@ -65,7 +89,8 @@ function asEnded(w: RolloutWave): RetriedHalt['waves'][number] {
 }
 
 /**
- * The record a retry writes: running again at the wave it starts from, that wave and every later one pending (no
+ * The record a retry writes (of a halted rollout, or of a superseded one whose version the channel names again):
+ * running again at the wave it starts from, that wave and every later one pending (no
  * groups, no alarm, no refusals), its end and reason gone, the retry appended to the operator log, and its intent
  * (`retrying`: the execution it is about to start, named by the retry's count); the skipped groups the reset waves
  * named are forgotten (their next start names them again).
@@ -74,7 +99,8 @@ export function retriedRecord(record: RolloutRecord, entry: RolloutOperatorActio
   const from = retryFrom(record);
   const reset = new Set(record.waves.slice(from).map((w) => w.name));
   const fresh = (w: RolloutWave): RolloutWave => ({ name: w.name, state: 'pending', groups: [] });
-  const { endedAt: _ended, reason: _reason, ...rest } = record;
+  // A superseded rollout's take-back (where its groups went, how it had ended) belongs to the run it ended.
+  const { endedAt: _ended, reason: _reason, replacement: _to, takenBack: _back, ...rest } = record;
   return {
     ...rest,
     state: 'running',

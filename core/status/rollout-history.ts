@@ -99,7 +99,17 @@ function retriedLines(r: RolloutRecord, h: RetriedHalt): RolloutLine[] {
     }
     return [...started, ...ended];
   });
-  lines.push({ at: h.at, what: `rollout halted${h.reason ? `: ${h.reason}` : ''}`, kind: 'ROLLOUT-END' });
+  const b = h.before;
+  if (b) {
+    const why = b.reason ? `: ${b.reason}` : '';
+    const what =
+      b.state === 'completed'
+        ? `rollout completed: ${r.waves.length} wave(s), ${groups(b.refreshed)} refreshed${why}`
+        : `rollout ${b.state}${why}`;
+    lines.push({ at: b.at, what, kind: 'ROLLOUT-END' });
+  }
+  const ended = h.superseded ? 'superseded' : 'halted';
+  lines.push({ at: h.at, what: `rollout ${ended}${h.reason ? `: ${h.reason}` : ''}`, kind: 'ROLLOUT-END' });
   return lines;
 }
 
@@ -146,9 +156,13 @@ export function rolloutHistory(r: RolloutRecord): RolloutLine[] {
     if (a.retried) lines.push(...retriedLines(r, a.retried));
     const past = { pause: 'paused', resume: 'resumed', abort: 'aborted', retry: 'retried' }[a.action];
     const from = a.retried ? ` from ${waveText({ waves: r.waves, currentWave: a.retried.fromWave })}` : '';
+    // A superseded rollout whose version came back (a rollback taken back) starts again: told as such.
+    const head = a.retried?.superseded
+      ? `rollout of ${r.version} to ${r.channel} starts again${from}, by ${a.by}`
+      : `rollout ${past} by ${a.by}${from}`;
     lines.push({
       at: a.at,
-      what: `rollout ${past} by ${a.by}${from}${a.reason ? `: ${a.reason}` : ''}`,
+      what: `${head}${a.reason ? `: ${a.reason}` : ''}`,
       kind: 'ROLLOUT-ACTION',
     });
   }

@@ -104,13 +104,20 @@ export function rolloutStatusLine(r: RolloutRecord): string {
  * The rollout `status` shows under a channel: the one in flight (rolloutOf), else the one that ended last — a rollout
  * superseded after a newer one had ended (an operator's roll-forward took the rollback back, and its groups went to
  * the newer version) is the last word on where the groups are. Its end: when its groups were taken back, else when it
- * ended. On a tie, the newest version's.
+ * ended. On a tie, the newest version's. An ended superseded rollout of a version the channel's pointer (`names`) no
+ * longer names is not the channel's rollout: the rollout of the version it names is shown instead, else none.
  */
-export function statusRolloutOf(records: readonly RolloutRecord[], channel: string): RolloutRecord | undefined {
+export function statusRolloutOf(
+  records: readonly RolloutRecord[],
+  channel: string,
+  names?: string,
+): RolloutRecord | undefined {
   const current = rolloutOf(records, channel);
   if (!current || isOpenRollout(current)) return current;
   const endOf = (r: RolloutRecord) => Date.parse(r.takenBack?.at ?? r.endedAt ?? r.updatedAt);
-  return records
+  const last = records
     .filter((r) => r.channel === channel && !isOpenRollout(r))
     .reduce((last, r) => (endOf(r) > endOf(last) ? r : last), current);
+  if (names === undefined || last.state !== 'superseded' || last.version === names) return last;
+  return records.find((r) => r.channel === channel && r.version === names);
 }

@@ -12,6 +12,7 @@ import { grantHeldChannels } from '../sharing/version-grants.js';
 import { type ImageState, readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack } from './pointers.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
+import { planRollForward, restartRolledForward } from './roll-forward-rollout.js';
 
 /** An operator's rollback of one channel. */
 export interface RollbackRequest {
@@ -35,6 +36,8 @@ export type RollbackResult =
       to: string;
       /** ModifyImageAttribute calls that put the version's grants back before the pointer named it (0: in force). */
       grantCalls?: number;
+      /** A roll-forward: the rollout of `to` the rollback had superseded, started again (or how to). */
+      rollout?: string;
     }
   | { outcome: 'refused'; image: string; channel: string; reason: string };
 
@@ -46,9 +49,11 @@ const outcomeOf = (direction: RollbackDirection) => (direction === 'forward' ? '
  * next promotion to the channel moves it on again. Both directions take the same steps: the version's grants for the
  * channels it holds made sure of first (put back where anything took them away), then, when the channel rolls out,
  * the rollout of `from` superseded exactly as a revocation supersedes it (its started waves' groups go to the version
- * the pointer goes to), then the pointer moved in every Region through Publish's path. Refused — with the reason,
- * nothing changed — when the pointer no longer names `from`, the version does not qualify, or the channel's gates
- * would refuse it today (`whyNotToday`), whichever way it lies. A retry after success changes nothing.
+ * the pointer goes to), then the pointer moved in every Region through Publish's path. A roll-forward to a version
+ * whose rollout the rollback superseded starts that rollout again from its first wave instead (roll-forward-rollout.ts).
+ * Refused — with the reason, nothing changed — when the pointer no longer names `from`, the version does not qualify,
+ * or the channel's gates would refuse it today (`whyNotToday`), whichever way it lies. A retry after success changes
+ * nothing.
  */
 export async function rollbackChannel(
   request: RollbackRequest,
@@ -91,7 +96,11 @@ export async function rollbackChannel(
   const cause = decided.direction === 'forward' ? 'rolled forward' : 'rolled back';
   // The channel's rollout of the version left behind stops and takes the groups it reached to the version the pointer
   // goes to, as a revocation's does (revoke-rollout.ts): marked before the pointer moves.
-  if (step.rollsOut) {
+  const forward =
+    step.rollsOut && decided.direction === 'forward'
+      ? await planRollForward(request.image, request.channel, request.from, decided.to)
+      : undefined;
+  if (step.rollsOut && (forward?.supersedeLeaving ?? true)) {
     const { image, channel, reason } = request;
     const leaving = { image, channel, version: request.from, reason, at, withdrawn: false };
     await supersedeChannelRollout({ ...leaving, cause });
@@ -108,6 +117,7 @@ export async function rollbackChannel(
     operator: decided.direction,
   });
   if (!moved) return { outcome: 'refused', ...base, reason: `${request.channel} moved on while rolling back` };
+  const rollout = forward && (await restartRolledForward(forward, request));
   await announce(
     announcement(
       'rolled-back',
@@ -129,6 +139,7 @@ export async function rollbackChannel(
     from: request.from,
     to: decided.to,
     grantCalls: granted.calls,
+    ...(rollout && { rollout }),
   };
 }
 

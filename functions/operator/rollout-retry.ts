@@ -36,16 +36,23 @@ async function tell(record: RolloutRecord, entry: RolloutOperatorAction): Promis
   const subject = { image: record.image, version: record.version, channel: record.channel };
   const wave = record.waves[record.currentWave];
   const halt = entry.retried?.reason ? `after its halt (${entry.retried.reason})` : 'after its halt';
-  const reason = `${halt}${entry.reason ? `: ${entry.reason}` : ''}`;
+  // A superseded rollout started again (`restart`): the operator's reason alone, the announcement tells the rest.
+  const reason = entry.retried?.superseded ? entry.reason : `${halt}${entry.reason ? `: ${entry.reason}` : ''}`;
   const retry = (record.operatorActions ?? []).filter((a) => a.action === 'retry').length;
   const detail = {
     wave: wave?.name ?? 'none',
     waveNumber: record.currentWave + 1,
     waves: record.waves.length,
     ...(retry > 0 && { retry }),
+    ...(entry.retried?.superseded && { restart: true as const }),
   };
   await announce(
-    announcement('rollout-resumed', subject, { ...detail, by: entry.by, reason }, { at: entry.at, key: entry.at }),
+    announcement(
+      'rollout-resumed',
+      subject,
+      { ...detail, by: entry.by, ...(reason !== undefined && { reason }) },
+      { at: entry.at, key: entry.at },
+    ),
   );
 }
 

@@ -6,7 +6,8 @@ import { goldsmith, useSavedRun } from './saved-run.js';
 /**
  * Prod rolls out in three waves. 1.0.0/2 rolls out to every group, then 1.0.0/3 does; an operator rolls prod back
  * to 1.0.0/2 by mistake (the regression was another image's), then takes it back with `goldsmith rollback base prod
- * --to 1.0.0/3`: a roll-forward, through the same steps as the rollback, every group back on 1.0.0/3.
+ * --to 1.0.0/3`: a roll-forward, which starts 1.0.0/3's rollout (superseded by the rollback) again from its first
+ * wave, every group back on 1.0.0/3.
  */
 const catalog = threeWaveCatalog();
 const [V2, V3] = ['1.0.0/2', '1.0.0/3'];
@@ -45,23 +46,24 @@ describe("an operator's roll-forward takes a mistaken rollback back, on the loca
         `${V3} +prod +rollout superseded: rolled back: kernel regression; 5 groups .* rolled forward to ${V2}`,
       ),
     );
-    expect(stdout).toMatch(
-      new RegExp(
-        `${V2} +prod +rollout superseded: rolled forward: the regression was in web-runtime, not base; 5 groups .* to ${V3}`,
-      ),
-    );
+    // The rollout of 1.0.0/3 as it had ended, its supersede, and its new run: no take-back of 1.0.0/2's rollout.
+    const lines = stdout.split('\n').filter((l) => l.includes(`${V3}   prod`) && l.includes('rollout'));
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/rollout completed: 3 wave\(s\), 5 groups refreshed/)).toBeGreaterThanOrEqual(0);
+    expect(at(/rollout superseded: rolled back/)).toBeGreaterThan(at(/rollout completed: 3 wave/));
+    expect(
+      at(new RegExp(`rollout of ${V3} to prod starts again from wave 1/3 \\(canary\\), by .*: rolled forward: the`)),
+    ).toBe(at(/rollout superseded: rolled back/) + 1);
+    expect(lines.at(-1)).toMatch(/rollout completed: 3 wave\(s\), 5 groups refreshed$/);
+    expect(stdout).not.toMatch(new RegExp(`${V2} +prod +rollout superseded`));
   });
 
-  it('status names the version, the roll-forward that brought it back, and the rollout that took the groups there', async () => {
+  it('status names the version, the roll-forward that brought it back, and its rollout run again', async () => {
     const { stdout } = await goldsmith(['status', '--local', run().cloud]);
     expect(stdout).toMatch(
       new RegExp(`prod .*${V3}.*rolled forward by .*: the regression was in web-runtime, not base \\(from ${V2}\\)`),
     );
-    // The last word on prod's groups: the rollout of 1.0.0/2 superseded by the roll-forward, not 1.0.0/3's by the rollback.
-    expect(stdout).toMatch(
-      new RegExp(
-        `rollout ${V2}: superseded 2027-01-06 15:00 .*rolled forward: the regression was in web-runtime, not base; 5 groups .* to ${V3}`,
-      ),
-    );
+    expect(stdout).toMatch(new RegExp(`rollout ${V3}: completed 2027-01-06 .*, 3 waves, 5 groups refreshed`));
+    expect(stdout).not.toMatch(/rollout 1\.0\.0\/2:/);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { rolloutRefusal } from '../../../core/rollout/operator.js';
 import type { RolloutRecord } from '../../../core/rollout/record.js';
 import { retriedHalt, retriedRecord, retryFrom, retryRefusal } from '../../../core/rollout/retry.js';
+import { rolloutHistory } from '../../../core/status/rollout-history.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 const AT = '2027-01-06T09:00:00.000Z';
@@ -71,5 +73,63 @@ describe('a retry of a halted rollout', () => {
     const wave = going.waves[1];
     if (wave) Object.assign(wave, { state: 'failed', groups: [rolloutGroup('222222222222', 'RollbackInProgress')] });
     expect(retryRefusal(going, [going])).toMatch(/is still taking its halted wave back/);
+  });
+});
+
+/** Superseded by an operator's rollback once its canary had refreshed: the canary's group moved to 1.0.0/2. */
+const supersededByRollback = (settledAt: string | null = AT, over: Partial<RolloutRecord> = {}): RolloutRecord => {
+  const r = rolloutRecord({ state: 'superseded', endedAt: '2027-01-05T10:00:00.000Z', currentWave: 1 });
+  const [canary, wave1] = r.waves;
+  if (canary) Object.assign(canary, { state: 'healthy', groups: [rolloutGroup('111111111111', 'Successful')] });
+  if (wave1) Object.assign(wave1, { state: 'superseded', groups: [rolloutGroup('222222222222', 'Cancelled')] });
+  const replacement = { version: '1.0.0/2', amis: {}, ...(settledAt !== null && { settledAt }) };
+  return { ...r, reason: 'rolled back: oops meant staging', replacement, openWork: undefined, ...over };
+};
+
+describe('a retry of a rollout a rollback superseded, its version the channel’s again', () => {
+  it('starts from the first wave, forgets the take-back, and history tells the supersede and the start again', () => {
+    const read = supersededByRollback(AT, { takenBack: { from: 'completed', at: '2027-01-06T08:00:00.000Z' } });
+    expect(retryFrom(read)).toBe(0);
+    const at = '2027-01-06T10:00:00.000Z';
+    const entry = {
+      action: 'retry' as const,
+      by: 'alice',
+      at,
+      reason: 'rolled forward: undo',
+      retried: retriedHalt(read),
+    };
+    const next = retriedRecord(read, entry);
+    expect(next).toMatchObject({ state: 'running', currentWave: 0, openWork: 'rollout' });
+    expect(next.waves.every((w) => w.state === 'pending' && w.groups.length === 0)).toBe(true);
+    expect([next.replacement, next.takenBack, next.reason, next.endedAt]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(entry.retried).toMatchObject({
+      superseded: true,
+      fromWave: 0,
+      at: '2027-01-06T08:00:00.000Z',
+      before: { state: 'completed', at: '2027-01-05T10:00:00.000Z', refreshed: 1 },
+    });
+    const lines = rolloutHistory({ ...next, operatorActions: [entry] }).map((l) => l.what);
+    expect(lines).toContain('rollout completed: 3 wave(s), 1 group refreshed');
+    expect(lines).toContain('rollout superseded: rolled back: oops meant staging');
+    expect(lines.at(-1)).toBe(
+      'rollout of 1.0.0/3 to prod starts again from wave 1/3 (canary), by alice: rolled forward: undo',
+    );
+  });
+
+  it('is refused while its groups are still going back, and when a revocation superseded it', () => {
+    const moving = supersededByRollback(null);
+    expect(retryRefusal(moving, [moving])).toBe(
+      'the rollout of base 1.0.0/3 to prod is still taking its groups back after it was superseded: retry once rollout status shows every group back',
+    );
+    expect(retryRefusal(supersededByRollback(), [])).toBeUndefined();
+    const subject = { image: 'base', channel: 'prod' };
+    expect(rolloutRefusal('retry', subject, supersededByRollback())).toBeUndefined();
+    const revoked = supersededByRollback(AT, { reason: 'revoked: a critical finding' });
+    expect(rolloutRefusal('retry', subject, revoked)).toMatch(/nothing to retry \(only a halted rollout is retried\)$/);
   });
 });

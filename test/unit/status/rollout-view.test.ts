@@ -128,6 +128,17 @@ describe("status: the channel's last rollout, once ended, in one line until a ne
       expect.stringMatching(/^rollout 1\.0\.0\/3: wave 2\/3 \(wave-1\) refreshing/),
     ]);
   });
+
+  it('status shows no ended superseded rollout of a version the channel no longer names', () => {
+    const done = { sk: 'ROLLOUT#prod#1.0.0/2', ...ended({ version: '1.0.0/2', state: 'completed', currentWave: 2 }) };
+    const gone = ended({ version: '1.0.0/1', state: 'superseded', reason: 'rolled forward: undo' });
+    const old = { sk: 'ROLLOUT#prod#1.0.0/1', ...gone, endedAt: '2027-01-08T10:00:00.000Z' };
+    // Superseded last, it is the channel's rollout while prod names nothing newer than it…
+    expect(channelRollouts([done, old], ['prod']).map((r) => r.version)).toEqual(['1.0.0/1']);
+    // …and not once prod names 1.0.0/2: that version's rollout is shown, else none.
+    expect(channelRollouts([done, old], ['prod'], { prod: '1.0.0/2' }).map((r) => r.version)).toEqual(['1.0.0/2']);
+    expect(channelRollouts([old], ['prod'], { prod: '1.0.0/2' })).toEqual([]);
+  });
 });
 
 describe('a wave no group follows: one line, in history and rollout status alike', () => {
