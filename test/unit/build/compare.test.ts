@@ -78,7 +78,52 @@ describe('the real build against the in-process synthesis', () => {
       sourcemaps: 2,
       metadata: 1,
       commit: 1,
+      expectedFunctions: 0,
     });
+  });
+
+  it("takes a function's record for the audit as documented where only its code and handler differ", () => {
+    /** The record stacks/expected-functions.ts writes: JSON text around the references CloudFormation resolves. */
+    const record = (code: string, handler: string, runtime = 'nodejs22.x') => ({
+      Type: 'AWS::SSM::Parameter',
+      Properties: {
+        Name: '/goldsmith/_functions/prod/StartBuilds',
+        Type: 'String',
+        Value: {
+          'Fn::Join': [
+            '',
+            [
+              '{"name":"',
+              { Ref: 'StartBuilds1A2B3C4D' },
+              `","properties":{"Code":${code},"Handler":"${handler}","Runtime":"${runtime}"}}`,
+            ],
+          ],
+        },
+      },
+    });
+    const a = inProcess();
+    a.Resources!.StartBuildsResourceExpected0A1B2C3D = record(
+      '{"ZipFile":"export function placeholder() {}"}',
+      'index.placeholder',
+    );
+    const b = real();
+    b.Resources!.StartBuildsResourceExpected0A1B2C3D = record(
+      '{"S3Bucket":"assets","S3Key":"0e3b.zip"}',
+      'functions/start-builds.handler',
+    );
+    const alike = compareBuilds(new Map([['Triggers', a]]), new Map([['Triggers', b]]), OPTIONS);
+    expect(alike.drifts).toEqual([]);
+    expect(alike.documented.expectedFunctions).toBe(1);
+
+    b.Resources!.StartBuildsResourceExpected0A1B2C3D = record(
+      '{"S3Bucket":"assets","S3Key":"0e3b.zip"}',
+      'functions/start-builds.handler',
+      'nodejs20.x',
+    );
+    const other = compareBuilds(new Map([['Triggers', a]]), new Map([['Triggers', b]]), OPTIONS);
+    expect(other.drifts).toEqual([
+      expect.stringMatching(/^Triggers Resources\.StartBuildsResourceExpected0A1B2C3D\.Properties\.Value/),
+    ]);
   });
 
   it("takes the real build's commit for the documented one only where the in-process output says unknown", () => {
