@@ -13,21 +13,32 @@ export interface StageStacks {
 }
 
 /**
- * The stage's stacks in `region` (`<stage>-goldsmith-*`), read with DescribeStacks and its paginator (every stack
- * of the account, 1 call per page; cloudformation:DescribeStacks).
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ * Every stack of the account in `region`, read with DescribeStacks and its paginator (1 call per page;
+ * cloudformation:DescribeStacks). https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
  */
-export async function stageStacks(stage: string, region: string): Promise<StageStacks> {
-  const prefix = stackResourcePrefix(stage);
+export async function accountStacks(region: string): Promise<Stack[]> {
   const found: Stack[] = [];
   for await (const page of paginateDescribeStacks({ client: cloudFormationClient(region) }, {}))
-    for (const stack of page.Stacks ?? []) if (stack.StackName?.startsWith(prefix)) found.push(stack);
+    found.push(...(page.Stacks ?? []));
+  return found;
+}
+
+/** The stage's stacks (`<stage>-goldsmith-*`) among the account's, with the release and commit each records. */
+export function stageStacksOf(stage: string, all: readonly Stack[]): StageStacks {
+  const prefix = stackResourcePrefix(stage);
   return {
-    stacks: found.map((s) => ({
-      name: s.StackName ?? '',
-      status: String(s.StackStatus ?? ''),
-      release: s.Outputs?.find((o) => o.OutputKey === RELEASE_OUTPUT)?.OutputValue,
-      commit: s.Outputs?.find((o) => o.OutputKey === COMMIT_OUTPUT)?.OutputValue,
-    })),
+    stacks: all
+      .filter((s) => s.StackName?.startsWith(prefix))
+      .map((s) => ({
+        name: s.StackName ?? '',
+        status: String(s.StackStatus ?? ''),
+        release: s.Outputs?.find((o) => o.OutputKey === RELEASE_OUTPUT)?.OutputValue,
+        commit: s.Outputs?.find((o) => o.OutputKey === COMMIT_OUTPUT)?.OutputValue,
+      })),
   };
+}
+
+/** The stage's stacks in `region`: {@link stageStacksOf} over {@link accountStacks}. */
+export async function stageStacks(stage: string, region: string): Promise<StageStacks> {
+  return stageStacksOf(stage, await accountStacks(region));
 }

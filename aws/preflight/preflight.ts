@@ -1,3 +1,4 @@
+import type { Stack } from '@aws-sdk/client-cloudformation';
 import {
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
@@ -32,7 +33,7 @@ import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
 import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { releaseCheck } from './preflight-release.js';
 import { deployedRoles, stacksWithExecRole } from './preflight-roles.js';
-import { type StageStacks, stageStacks } from './preflight-stacks.js';
+import { accountStacks, type StageStacks, stageStacks, stageStacksOf } from './preflight-stacks.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 import { upgradeChecks } from './preflight-upgrade.js';
 
@@ -259,12 +260,26 @@ export async function preflight(
   // Read once, for the SCP check and the upgrade's (a member account only: SCPs do not bind the management account).
   const scps = standing && standing.account !== standing.management ? attachedScps(standing, region) : undefined;
   scps?.catch(() => undefined);
+  // The account's stacks in the home Region, read once (DescribeStacks, every page) for the SCP check's deployed
+  // roles and stacks under the CDK execution role, the release check and the upgrade's.
+  const home = catalog.organization.homeRegion;
+  let all: Promise<Stack[]> | undefined;
+  const allStacks = () => {
+    all ??= accountStacks(home);
+    all.catch(() => undefined);
+    return all;
+  };
+  let stacks: Promise<StageStacks> | undefined;
+  const readStacks = (stage: string, region: string) => {
+    stacks ??= region === home ? allStacks().then((found) => stageStacksOf(stage, found)) : stageStacks(stage, region);
+    return stacks;
+  };
   // The stage's roles as deployed (a generated name may be trimmed), for the SCP check's own calls.
   const roles =
     standing && options.stage !== undefined
       ? Promise.all([
-          deployedRoles(options.stage, catalog.organization.homeRegion),
-          stacksWithExecRole(options.stage, catalog.organization.homeRegion),
+          deployedRoles(options.stage, home, readStacks(options.stage, home)),
+          stacksWithExecRole(options.stage, home, allStacks()),
         ]).then(
           ([found, execRoleStacks]): RolesRead => ({ roles: found, execRoleStacks }),
           (error: unknown): RolesRead => ({ unknown: `their names could not be read: ${said(error)}` }),
@@ -276,12 +291,6 @@ export async function preflight(
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
       await serviceControlPolicyCheck(standing, region, options.stage, scps, roles),
     );
-  // The stage's stacks, read once for the release check and the upgrade's.
-  let stacks: Promise<StageStacks> | undefined;
-  const readStacks = (stage: string, home: string) => {
-    stacks ??= stageStacks(stage, home);
-    return stacks;
-  };
   checks.push(
     await releaseCheck(options.stage, catalog.organization.homeRegion, undefined, readStacks, options.history),
   );
