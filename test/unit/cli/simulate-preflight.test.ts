@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { captureOutput } from '../../helpers/output.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
+import { threeWaveCatalog } from '../../scenarios/rollout-catalog.js';
 
 /**
  * `goldsmith simulate` checks where it will write and what the scenario asks before anything runs, as it checks a
@@ -104,5 +105,32 @@ describe('goldsmith simulate refuses before it runs', () => {
       expect.stringMatching(/^scenario\.faults\.alarms\.2\.ou: no OU "ou-x1y2-nope0001" in the organization \(it has /),
       expect.stringMatching(/^scenario\.faults\.refreshFailures\.0\.ou: no OU "ou-zzzz-nope0002" in the organization/),
     ]);
+  });
+});
+
+describe('goldsmith simulate refuses a rollout wave the scenario’s organization would not let run', () => {
+  it('names the wave and the account its channel’s targets do not reach (a dev account in a prod wave), and runs nothing', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const config = join(dir, 'catalog.json');
+    // The dev OU's first account (the organization numbers dev's accounts first), in prod's canary wave.
+    const DEV_ACCOUNT = '200000000001';
+    const catalog = threeWaveCatalog();
+    const prod = catalog.channels.find((c) => c.name === 'prod');
+    const waves = prod?.rollout?.waves ?? [];
+    waves[0] = { name: 'canary', accounts: [DEV_ACCOUNT] };
+    writeFileSync(config, JSON.stringify(catalog));
+    const { code, said } = await refused([
+      '--config',
+      config,
+      '--scenario',
+      scenarioFile(dir),
+      '--html',
+      join(dir, 'r.html'),
+    ]);
+    expect(code).toBe(1);
+    expect(said).toEqual([
+      `scenario: channel "prod"'s rollout wave "canary" names account ${DEV_ACCOUNT}, which channel "prod"'s targets do not reach in the organization the scenario describes: the rollout would pass it over without a word (catalog channels[1].rollout.waves[0].accounts[0])`,
+    ]);
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
   });
 });
