@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Catalog } from '../../core/config/schema.js';
-import { ROLLOUT_TAG } from '../../core/names.js';
+import { ROLLOUT_TAG, rolloutTagValue } from '../../core/names.js';
 import { leftBehindOf } from '../../core/rollout/left-behind.js';
 import type { GroupCall } from '../fakes/autoscaling.js';
 import type { AutoScalingGroup } from '../fakes/autoscaling-groups.js';
@@ -50,7 +50,7 @@ function teamPolicy(input: ShapesInput, g: AutoScalingGroup, at: number): MixedP
     .filter((c) => c.mixed !== undefined && !byRolloutRole(c.principal))
     .at(-1);
   if (set) return set.mixed;
-  const spec = input.fleets.find((f) => `${f.image}-${f.channel}` === g.name);
+  const spec = input.fleets.find((f) => g.tags.get(ROLLOUT_TAG) === rolloutTagValue(f.image, f.channel));
   const spot = paramsOf(spec?.shapes[g.account]).spot;
   return spot ? mixedPolicyOf(mixedPolicyInput(spot)) : undefined;
 }

@@ -5,7 +5,7 @@ import type { InstanceStateAction } from './scenario-team.js';
 
 /**
  * The scenario's `instance-state` event: a member team sets or lifts scale-in protection, or moves instances into or
- * out of Standby, on its group that follows the channel (`<image>-<channel>`), through the Auto Scaling fake as the
+ * out of Standby, on its group that follows the channel (`group`, default `<image>-<channel>`), through the Auto Scaling fake as the
  * team, in as many calls as the API's limits need (SetInstanceProtection 50 instance ids, EnterStandby and ExitStandby
  * 20: https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_SetInstanceProtection.html,
  * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnterStandby.html). The fake validates each call as AWS
@@ -32,7 +32,7 @@ export async function instanceStateAction(
   action: InstanceStateAction,
 ): Promise<number> {
   const { autoscaling } = cloud.installed.fakes;
-  const name = `${action.image}-${action.channel}`;
+  const name = action.group ?? `${action.image}-${action.channel}`;
   const regions = action.region ? [action.region] : (cloud.catalog.images[action.image]?.regions ?? []);
   const { action: call, most, applies } = CALLS[action.change];
   let changed = 0;

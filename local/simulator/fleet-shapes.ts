@@ -14,7 +14,9 @@ import type { SpotSpec, TeamDeployAction } from './scenario-team.js';
  * - `spot-mixed`: a mixed instances policy with three instance types, one On-Demand instance as base and 25 % On-Demand
  *   above it, the rest Spot by price-capacity-optimized
  *   (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html); `{ "spot": { "types",
- *   "onDemandBase", "onDemandPercentage", "allocation" } }` any other.
+ *   "onDemandBase", "onDemandPercentage", "allocation" } }` any other;
+ * - `{ "groups": N }`: N such groups in each Region instead of one (a team's web and worker tiers), each with its own
+ *   tagged launch template and the fleet's `instances`.
  */
 export const groupShapes = ['ecs-capacity-provider', 'standby', 'spot-mixed'] as const;
 export type GroupShape = (typeof groupShapes)[number];
@@ -24,6 +26,8 @@ export interface ShapeParams {
   readonly protected?: number | 'all' | undefined;
   readonly standby?: number | undefined;
   readonly spot?: SpotSpec | undefined;
+  /** How many such groups the account runs in each Region (`<image>-<channel>`, then `-2`, `-3`, …). */
+  readonly groups?: number | undefined;
 }
 
 /** The spot-mixed shape's parameters. */
@@ -54,6 +58,12 @@ export function mixedPolicyInput(spot: SpotSpec) {
       SpotAllocationStrategy: spot.allocation,
     },
   };
+}
+
+/** The names of an account's groups that follow a fleet's channel: `<image>-<channel>`, then `-2`, `-3`, …. */
+export function groupNamesOf(image: string, channel: string, shape: GroupShape | ShapeParams | undefined): string[] {
+  const n = paramsOf(shape).groups ?? 1;
+  return Array.from({ length: n }, (_, i) => (i === 0 ? `${image}-${channel}` : `${image}-${channel}-${i + 1}`));
 }
 
 /** What a shape adds to a group's creation. */
@@ -165,7 +175,7 @@ export async function teamDeployAction(
   const regions = action.region ? [action.region] : (cloud.catalog.images[action.image]?.regions ?? []);
   await teamDeploy(cloud.installed.fakes, {
     account: action.account,
-    group: `${action.image}-${action.channel}`,
+    group: action.group ?? `${action.image}-${action.channel}`,
     regions,
     instanceType: action.instanceType,
     userData: action.userData,

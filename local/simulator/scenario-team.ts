@@ -21,6 +21,13 @@ export const spotSchema = z.strictObject({
 export type SpotSpec = z.output<typeof spotSchema>;
 
 /**
+ * Which of the account's groups that follow the channel (default `<image>-<channel>`; a shape's `groups` adds `-2`,
+ * `-3`, …); an Auto Scaling group name is 1–255 characters
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html).
+ */
+const groupName = z.string().min(1).max(255).optional();
+
+/**
  * A member team deploys on the group that follows `image`'s `channel` in `account` (in `region`, default every Region
  * of the image), between two rollouts, what teams change (local/simulator/fleet-shapes.ts): a new launch template
  * version from the one the group runs with its own `instanceType` and/or `userData`; or the group set back to an
@@ -35,6 +42,7 @@ export const teamDeployChange = z
     channel: z.string().min(1),
     account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
     region: z.string().min(1).optional(),
+    group: groupName,
     instanceType: instanceTypeSchema.optional(),
     userData: z.string().min(1).max(16_384).optional(),
     launchTemplateVersion: z.number().int().min(1).optional(),
@@ -71,6 +79,7 @@ export const instanceStateChange = z
     channel: z.string().min(1),
     account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
     region: z.string().min(1).optional(),
+    group: groupName,
     change: z.enum(['protect', 'unprotect', 'enter-standby', 'exit-standby']),
     count: z.number().int().min(1).max(1000).optional(),
     decrement: z.boolean().optional(),

@@ -15,6 +15,7 @@ const shapeParams = z.strictObject({
   protected: z.union([z.literal('all'), z.number().int().min(0)]).optional(),
   standby: z.number().int().min(0).optional(),
   spot: spotSchema.optional(),
+  groups: z.number().int().min(1).max(20).optional(),
 });
 
 /**
@@ -52,7 +53,7 @@ const fleetSchema = z
      * `ecs-capacity-provider` (every instance protected from scale in), `standby` (its last instance in Standby) or
      * `spot-mixed` (three instance types, On-Demand base and percentage, Spot), or its parameters: `protected` (`"all"`
      * or how many of its first instances), `standby` (how many of its last), `spot` (types, On-Demand base and
-     * percentage, Spot strategy); other accounts run a plain group.
+     * percentage, Spot strategy), `groups` (how many such groups in each Region, 1–20); other accounts run a plain group.
      */
     shapes: z
       .record(

@@ -4,9 +4,9 @@ import { CANARY, FOLLOWING_FLEET, rolloutNotes, threeWaveCatalog, threeWaveScena
 import { goldsmith, useSavedRun } from './saved-run.js';
 
 /**
- * Groups shaped by parameters, and what teams really deploy between two rollouts. Prod's canary account runs four
- * instances, its first protected from scale in, its last in Standby, on a Spot policy of its own (two instance types,
- * half On-Demand); 1.0.0/2 rolls out through the three waves. Then one team moves its group to a mixed instances
+ * Groups shaped by parameters, and what teams really deploy between two rollouts. Prod's canary account runs two
+ * groups of four instances, in each the first protected from scale in, the last in Standby, on a Spot policy of its own
+ * (two instance types, half On-Demand); 1.0.0/2 rolls out through the three waves. Then one team moves its group to a mixed instances
  * policy of its own, another sets its group back to its template's first version (1.0.0/1's AMI), and 1.0.0/3 rolls
  * out: each refresh keeps what the team set, and the rollout's version is made from the one the group runs.
  */
@@ -14,7 +14,12 @@ const catalog = threeWaveCatalog();
 const [V2, V3] = ['1.0.0/2', '1.0.0/3'];
 // The prod OUs' accounts, two each: wave-1's, then rest's.
 const [SPOT_TEAM, BACK_TEAM] = ['200000000003', '200000000005'];
-const SHAPE = { protected: 1, standby: 1, spot: { types: ['c7i.large', 'c6i.large'], onDemandPercentage: 50 } };
+const SHAPE = {
+  protected: 1,
+  standby: 1,
+  spot: { types: ['c7i.large', 'c6i.large'], onDemandPercentage: 50 },
+  groups: 2,
+};
 const base = threeWaveScenario('2027-01-04T02:00:00Z', [
   {
     at: '2027-01-03T02:00:00Z',
@@ -52,8 +57,14 @@ describe('a rollout through groups shaped by parameters and teams that changed t
         .at(-1),
     ).toBe(`base ${V3}: prod rollout completed`);
     expect(report.consistency.problems).toEqual([]);
-    expect(report.consistency.checks?.['mixed-policy-kept']).toBe(10);
-    expect(report.consistency.checks?.['team-version-kept']).toBe(10);
+    // 24 instances (the canary's two groups of four, four accounts' four): the protected and the Standby one of each
+    // canary group stay on 1.0.0/1 through both rollouts (Ignore), every other instance moves, those of the canary's
+    // second group included.
+    const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    expect(days.at(-1)?.instances).toEqual({ '1.0.0/1': 4, [V3]: 20 });
+    // Six groups (the canary account's two, four others) refreshed by each rollout.
+    expect(report.consistency.checks?.['mixed-policy-kept']).toBe(12);
+    expect(report.consistency.checks?.['team-version-kept']).toBe(12);
   });
 
   it('rollout status counts what the shape leaves behind, and starts each team’s group from the version it runs', async () => {
