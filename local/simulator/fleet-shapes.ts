@@ -16,7 +16,11 @@ import type { SpotSpec, TeamDeployAction } from './scenario-team.js';
  *   (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html); `{ "spot": { "types",
  *   "onDemandBase", "onDemandPercentage", "allocation" } }` any other;
  * - `{ "groups": N }`: N such groups in each Region instead of one (a team's web and worker tiers), each with its own
- *   tagged launch template and the fleet's `instances`.
+ *   tagged launch template and the fleet's `instances`;
+ * - `{ "launchHookSeconds": N }`: a launching lifecycle hook its bootstrap completes N seconds after each launch
+ *   (30–7200, the hook's HeartbeatTimeout range: https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html),
+ *   so each refresh batch takes N seconds longer: the refresh counts an instance once it is InService and warmed up
+ *   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html).
  */
 export const groupShapes = ['ecs-capacity-provider', 'standby', 'spot-mixed'] as const;
 export type GroupShape = (typeof groupShapes)[number];
@@ -28,6 +32,8 @@ export interface ShapeParams {
   readonly spot?: SpotSpec | undefined;
   /** How many such groups the account runs in each Region (`<image>-<channel>`, then `-2`, `-3`, …). */
   readonly groups?: number | undefined;
+  /** A launching lifecycle hook the team's bootstrap completes this many seconds after each launch. */
+  readonly launchHookSeconds?: number | undefined;
 }
 
 /** The spot-mixed shape's parameters. */
@@ -74,6 +80,7 @@ export function shapeSpec(shape: GroupShape | ShapeParams | undefined): Partial<
     ...(typeof p.protected === 'number' && { protectedInstances: p.protected }),
     ...(p.standby !== undefined && { standbyInstances: p.standby }),
     ...(p.spot && { mixedInstancesPolicy: mixedPolicyInput(p.spot) }),
+    ...(p.launchHookSeconds !== undefined && { launchHookSeconds: p.launchHookSeconds }),
   };
 }
 

@@ -16,6 +16,8 @@ const shapeParams = z.strictObject({
   standby: z.number().int().min(0).optional(),
   spot: spotSchema.optional(),
   groups: z.number().int().min(1).max(20).optional(),
+  // A hook's HeartbeatTimeout is 30–7200 s (API_PutLifecycleHook): a bootstrap that completes within it.
+  launchHookSeconds: z.number().int().min(30).max(7200).optional(),
 });
 
 /**
@@ -53,7 +55,9 @@ const fleetSchema = z
      * `ecs-capacity-provider` (every instance protected from scale in), `standby` (its last instance in Standby) or
      * `spot-mixed` (three instance types, On-Demand base and percentage, Spot), or its parameters: `protected` (`"all"`
      * or how many of its first instances), `standby` (how many of its last), `spot` (types, On-Demand base and
-     * percentage, Spot strategy), `groups` (how many such groups in each Region, 1–20); other accounts run a plain group.
+     * percentage, Spot strategy), `groups` (how many such groups in each Region, 1–20), `launchHookSeconds` (a
+     * launching lifecycle hook its bootstrap completes that long after each launch, 30–7200); other accounts run a plain
+     * group.
      */
     shapes: z
       .record(

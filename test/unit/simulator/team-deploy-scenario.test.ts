@@ -66,7 +66,11 @@ describe('team-deploy scenario events and fleet shapes', () => {
         fleets: [{ image: 'base', channel: 'prod', instances: 4, shapes: { '200000000004': shape } }],
       });
     expect(fleet({ protected: 2, standby: 1, spot: { types: ['m7i.large'], onDemandBase: 1 } }).success).toBe(true);
-    expect(fleet({ protected: 'all' }).success).toBe(true);
+    expect(fleet({ protected: 'all', groups: 3, launchHookSeconds: 600 }).success).toBe(true);
+    // A lifecycle hook's HeartbeatTimeout is 30–7200 s: a bootstrap that never completes within it is not a shape.
+    expect(fleet({ launchHookSeconds: 7201 }).error?.issues.map((i) => i.path.join('.'))).toEqual([
+      'fleets.0.shapes.200000000004.launchHookSeconds',
+    ]);
     expect(fleet({ protected: 5, standby: 6 }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
       "fleets.0.shapes.200000000004.protected: must not exceed the fleet's instances (4)",
       "fleets.0.shapes.200000000004.standby: must not exceed the fleet's instances (4)",
