@@ -1,6 +1,7 @@
 import { formatPath } from '../../core/config/problems.js';
-import { wavesOutside } from '../../core/config/rules/rollout-organization.js';
+import { type WaveOutside, wavesOutside } from '../../core/config/rules/rollout-organization.js';
 import type { Catalog } from '../../core/config/schema.js';
+import type { OrgTree } from '../../core/sharing/targets.js';
 import { orgTreeOf } from '../fakes/organization-spec.js';
 import { organizationFromCatalog } from '../fakes/organizations.js';
 import { LOCAL_ACCOUNT } from './cloud-types.js';
@@ -22,12 +23,14 @@ export function scenarioPreflightProblems(scenario: Scenario, catalog: Catalog):
       `scenario.until: ${scenario.until} is not after scenario.start (${scenario.start}): nothing would run`,
     );
   }
-  const organization = organizationFromCatalog(catalog, {
-    managementAccountId: LOCAL_ACCOUNT,
-    accountsPerOu: scenario.organization.accountsPerOu,
-    levels: scenario.organization.levels,
-    fanOut: scenario.organization.fanOut,
-  });
+  const organizationOf = (accountsPerOu: number) =>
+    organizationFromCatalog(catalog, {
+      managementAccountId: LOCAL_ACCOUNT,
+      accountsPerOu,
+      levels: scenario.organization.levels,
+      fanOut: scenario.organization.fanOut,
+    });
+  const organization = organizationOf(1);
   const ous = new Set(organization.ous.map((ou) => ou.id));
   const changed = new Set<string>();
   for (const event of scenario.events) {
@@ -45,17 +48,25 @@ export function scenarioPreflightProblems(scenario: Scenario, catalog: Catalog):
   };
   for (const [i, a] of scenario.faults.alarms.entries()) check(`faults.alarms.${i}`, a);
   for (const [i, f] of scenario.faults.refreshFailures.entries()) check(`faults.refreshFailures.${i}`, f);
-  for (const o of wavesOutside(catalog, orgTreeOf(organization))) {
-    if (o.why === 'ou' ? ous.has(o.id) : changed.has(o.id)) continue;
-    const what =
-      o.why === 'ou'
-        ? `OU ${o.id}, which the organization the scenario describes does not have`
-        : o.why === 'account'
-          ? `account ${o.id}, which the organization the scenario describes does not have`
-          : `account ${o.id}, which channel "${o.channel}"'s targets do not reach in the organization the scenario describes`;
-    problems.push(
-      `scenario: channel "${o.channel}"'s rollout wave "${o.wave}" names ${what}: the rollout would pass it over without a word (catalog ${formatPath(o.path)})`,
-    );
-  }
+  // The OUs are the same whatever the accounts per OU; a wave's accounts are judged in the organization as the run
+  // builds it (only when a wave names one: a big organization is not built twice for nothing).
+  const namesAccounts = catalog.channels.some((c) => c.rollout?.waves.some((w) => w.accounts.length > 0));
+  const tree = orgTreeOf(namesAccounts ? organizationOf(scenario.organization.accountsPerOu) : organization);
+  problems.push(...waveProblems(catalog, tree, (o) => (o.why === 'ou' ? ous.has(o.id) : changed.has(o.id))));
   return problems;
+}
+
+/** A rollout wave's account or OU outside what the scenario's organization lets it reach, one line each. */
+function waveProblems(catalog: Catalog, tree: OrgTree, leftToTheRun: (o: WaveOutside) => boolean): string[] {
+  return wavesOutside(catalog, tree)
+    .filter((o) => !leftToTheRun(o))
+    .map((o) => {
+      const what =
+        o.why === 'ou'
+          ? `OU ${o.id}, which the organization the scenario describes does not have`
+          : o.why === 'account'
+            ? `account ${o.id}, which the organization the scenario describes does not have`
+            : `account ${o.id}, which channel "${o.channel}"'s targets do not reach in the organization the scenario describes`;
+      return `scenario: channel "${o.channel}"'s rollout wave "${o.wave}" names ${what}: the rollout would pass it over without a word (catalog ${formatPath(o.path)})`;
+    });
 }
