@@ -54,10 +54,16 @@ const NAMED: Record<GroupShape, ShapeParams> = {
 export const paramsOf = (shape: GroupShape | ShapeParams | undefined): ShapeParams =>
   typeof shape === 'string' ? NAMED[shape] : (shape ?? {});
 
-/** A scenario's Spot parameters as CreateAutoScalingGroup and UpdateAutoScalingGroup take a MixedInstancesPolicy. */
-export function mixedPolicyInput(spot: SpotSpec) {
+/**
+ * A scenario's Spot parameters as CreateAutoScalingGroup and UpdateAutoScalingGroup take a MixedInstancesPolicy (the
+ * latter with the group's `LaunchTemplateSpecification` inside).
+ */
+export function mixedPolicyInput(spot: SpotSpec, specification?: { LaunchTemplateId: string; Version: string }) {
   return {
-    LaunchTemplate: { Overrides: spot.types.map((InstanceType) => ({ InstanceType })) },
+    LaunchTemplate: {
+      ...(specification && { LaunchTemplateSpecification: specification }),
+      Overrides: spot.types.map((InstanceType) => ({ InstanceType })),
+    },
     InstancesDistribution: {
       OnDemandBaseCapacity: spot.onDemandBase,
       OnDemandPercentageAboveBaseCapacity: spot.onDemandPercentage,
@@ -148,17 +154,7 @@ export async function teamDeploy(
       action: 'UpdateAutoScalingGroup',
       input: {
         AutoScalingGroupName: deploy.group,
-        ...(deploy.spot
-          ? {
-              MixedInstancesPolicy: {
-                ...mixedPolicyInput(deploy.spot),
-                LaunchTemplate: {
-                  ...mixedPolicyInput(deploy.spot).LaunchTemplate,
-                  LaunchTemplateSpecification: lt,
-                },
-              },
-            }
-          : { LaunchTemplate: lt }),
+        ...(deploy.spot ? { MixedInstancesPolicy: mixedPolicyInput(deploy.spot, lt) } : { LaunchTemplate: lt }),
       },
     });
     await autoscaling.handle({
