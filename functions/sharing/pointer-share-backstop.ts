@@ -10,7 +10,9 @@ import { pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { hasDrifted, pointerShareDrift, repairResources } from '../../core/sharing/pointer-share-drift.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
+import type { AuditFinding } from '../audit/report.js';
 import { logger } from '../lib/powertools.js';
+import { confirmShareDrift, recordShareDrift } from './pointer-share-findings.js';
 
 /** What one backstop pass found and did. */
 export interface PointerShareCheck {
@@ -28,6 +30,8 @@ export interface PointerShareCheck {
   foreign: { region: string; name: string; resources: string[] }[];
   /** Repairs RAM is still associating: confirmed on the next pass. */
   pending: number;
+  /** Each drift as recorded and announced (critical), with whether the read-back confirmed the repair. */
+  findings: AuditFinding[];
   /** The Regions holding shares that were checked, and those whose associations could not be read (why). */
   regions: { checked: number; unread: string[] };
   failures: string[];
@@ -56,6 +60,7 @@ export async function verifyPointerShares(
     repaired: [],
     foreign: [],
     pending: 0,
+    findings: [],
     regions: { checked: 0, unread: [] },
     failures: [],
     permanentFailures: 0,
@@ -111,8 +116,19 @@ export async function verifyPointerShares(
       if (!hasDrifted(drift)) continue;
       logger.warn('a pointer share differs from what Goldsmith made; putting it back', { region, ...drift });
       const { missingPrincipals, extraPrincipals, missingResources } = drift;
+      const driftSeen = { region, name: share.name, drift, principals: share.principals };
+      const at = new Date().toISOString();
+      let sk: string;
+      try {
+        sk = await recordShareDrift(driftSeen, at);
+      } catch (error) {
+        fail(check, `${region} ${share.name}: recording the drift: ${messageOf(error)}`, error);
+        continue;
+      }
       // Only Goldsmith's own parameters are passed: a foreign resource is never disassociated.
       let failed = false;
+      let pending = false;
+      let resourceShareArn = share.resourceShareArn;
       for (const resourceArn of repairResources(share, drift)) {
         try {
           const shared = await ensurePointerShared({
@@ -121,6 +137,7 @@ export async function verifyPointerShares(
             resourceArn,
             principals: share.principals,
           });
+          resourceShareArn = shared.resourceShareArn;
           await recordPointerShareInForce({
             region,
             name: share.name,
@@ -132,6 +149,7 @@ export async function verifyPointerShares(
         } catch (error) {
           if (error instanceof PointerShareNotReadyError) {
             check.pending++;
+            pending = true;
             continue;
           }
           fail(check, `${region} ${share.name} ${resourceArn}: ${messageOf(error)}`, error);
@@ -141,6 +159,12 @@ export async function verifyPointerShares(
       // Counted as put back once every repair was made (RAM may still be associating); a failed one is a failure.
       if (!failed)
         check.repaired.push({ region, name: share.name, missingPrincipals, extraPrincipals, missingResources });
+      // Read back, recorded and announced (critical) whatever the outcome.
+      try {
+        check.findings.push(await confirmShareDrift(driftSeen, { sk, resourceShareArn, failed, pending }, at));
+      } catch (error) {
+        fail(check, `${region} ${share.name}: reading the share back: ${messageOf(error)}`, error);
+      }
     }
   }
   return check;
