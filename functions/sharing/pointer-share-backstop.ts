@@ -4,7 +4,12 @@ import {
   readHeldPointerSharesOf,
   recordPointerShareInForce,
 } from '../../aws/sharing/pointer-shares-held.js';
-import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/sharing/ram.js';
+import {
+  ensurePointerShared,
+  PointerShareNotReadyError,
+  sharesAssociations,
+  sharesHeld,
+} from '../../aws/sharing/ram.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
@@ -12,7 +17,7 @@ import { hasDrifted, pointerShareDrift, repairResources } from '../../core/shari
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import type { AuditFinding } from '../audit/report.js';
 import { logger } from '../lib/powertools.js';
-import { confirmShareDrift, recordShareDrift } from './pointer-share-findings.js';
+import { announceOpenShare, confirmShareDrift, recordShareDrift } from './pointer-share-findings.js';
 
 /** What one backstop pass found and did. */
 export interface PointerShareCheck {
@@ -41,8 +46,9 @@ export interface PointerShareCheck {
 /**
  * The daily backstop of the channel pointer shares (the reconciler's full pass): Publish touches RAM only for what
  * the ledger does not hold (functions/promotion/pointers.ts), so this is where a change made outside Goldsmith is
- * found — a principal or a parameter disassociated, a principal added, the share deleted. Per Region, two reads
- * (GetResourceShareAssociations for every held share at once, principals then resources); a share that differs is
+ * found — a principal or a parameter disassociated, a principal added, the share deleted or opened to external
+ * principals. Per Region, three reads (GetResourceShareAssociations for every held share at once, principals then
+ * resources; GetResourceShares for the shares' settings); a share that differs is
  * put back through Publish's own path (`ensurePointerShared`, which also takes out principals the channel does not
  * target and recreates a deleted share) and held again as RAM confirms it. The principals compared and put back are
  * those the catalog's channel targets now (as Publish computes them), not those last held: a channel whose targets
@@ -83,13 +89,23 @@ export async function verifyPointerShares(
     const arns = [...new Set(inRegion.map((h) => h.resourceShareArn))];
     let principals: Awaited<ReturnType<typeof sharesAssociations>>;
     let resources: Awaited<ReturnType<typeof sharesAssociations>>;
+    let shares: Awaited<ReturnType<typeof sharesHeld>>;
     try {
       principals = await sharesAssociations(region, arns, 'PRINCIPAL');
       resources = await sharesAssociations(region, arns, 'RESOURCE');
+      shares = await sharesHeld(region, arns);
     } catch (error) {
       fail(check, `${region}: ${messageOf(error)}`, error);
       check.regions.unread.push(region);
       continue;
+    }
+    // A share opened to external principals (UpdateResourceShare) is announced, not changed: a person closes it.
+    for (const open of shares.filter((s) => s.status === 'ACTIVE' && s.allowExternalPrincipals)) {
+      try {
+        check.findings.push(await announceOpenShare(region, open, new Date().toISOString()));
+      } catch (error) {
+        fail(check, `${region} ${open.name}: announcing it open: ${messageOf(error)}`, error);
+      }
     }
     for (const first of inRegion) {
       const withWanted = (held: typeof first) => {

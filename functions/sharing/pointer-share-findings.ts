@@ -87,3 +87,32 @@ export async function confirmShareDrift(
   await announceFinding(finding, repair.sk, at, 'critical');
   return finding;
 }
+
+/**
+ * A share someone opened to external principals (`ram:UpdateResourceShare`): any account, outside the organization
+ * too, can then be invited to read the channel's pointers. Goldsmith does not change a share's settings, and its
+ * own writes refuse an open share (aws/sharing/ram-associations.ts, `findShare`), so it is recorded (once a day) and
+ * announced critical with the command that closes it.
+ */
+export async function announceOpenShare(
+  region: string,
+  share: { resourceShareArn: string; name: string },
+  at: string,
+): Promise<AuditFinding> {
+  const sk = `DRIFT#pointer-share#${share.name}#${region}#external@${at.slice(0, 10)}`;
+  const finding = {
+    resource: 'pointer-share' as const,
+    image: '',
+    channel: share.name.replace(/^goldsmith-pointers-/, ''),
+    region,
+    name: share.name,
+    found: `share ${share.name} in ${region} allows external principals`,
+    expected: 'closed to principals outside the organization',
+    action: `left open (Goldsmith does not change a share's settings; Publish refuses to add pointers to it): run aws ram update-resource-share --region ${region} --resource-share-arn ${share.resourceShareArn} --no-allow-external-principals`,
+    repaired: false,
+  };
+  const { repaired: _, ...record } = finding;
+  await recordDrift({ ...record, sk, foundAt: at });
+  await announceFinding(finding, sk, at, 'critical');
+  return finding;
+}

@@ -1,4 +1,8 @@
-import { AssociateResourceShareCommand, GetResourceSharesCommand } from '@aws-sdk/client-ram';
+import {
+  AssociateResourceShareCommand,
+  GetResourceSharesCommand,
+  UpdateResourceShareCommand,
+} from '@aws-sdk/client-ram';
 import { GetResourcePoliciesCommand, PutResourcePolicyCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ramClient } from '../../aws/clients/ram.js';
@@ -135,5 +139,23 @@ describe("attack: the dev pointer given to accounts of one's own through RAM and
     await pastNextAudit();
     expect(doorDrifts()).toHaveLength(2);
     expect((await doorRecords()).map((r) => Boolean(r.repairedAt))).toEqual([true, true]);
+  }, 120_000);
+
+  it('a share opened to external principals is announced critical with the command that closes it, left as it is', async () => {
+    const shares = await runAs(ATTACKER, () =>
+      ramClient(REGION).send(new GetResourceSharesCommand({ resourceOwner: 'SELF', name: SHARE })),
+    );
+    const resourceShareArn = shares.resourceShares?.[0]?.resourceShareArn ?? '';
+    await runAs(ATTACKER, () =>
+      ramClient(REGION).send(new UpdateResourceShareCommand({ resourceShareArn, allowExternalPrincipals: true })),
+    );
+
+    await pastNextAudit();
+
+    const open = doorDrifts().filter((d) => d.message.includes('allows external principals'));
+    expect(open.map((d) => d.severity)).toEqual(['critical']);
+    expect(open[0]?.message).toContain(
+      `aws ram update-resource-share --region ${REGION} --resource-share-arn ${resourceShareArn} --no-allow-external-principals`,
+    );
   }, 120_000);
 });
