@@ -35,9 +35,14 @@ export interface ShareReach {
   organizationId: string;
 }
 
-/** A policy that lets someone do more than the share does, and why (for people). */
+/**
+ * A policy that lets someone do more than the share does, and why (for people). `unclear`: the only excess is a
+ * wildcard principal held by conditions this judgement does not read (not the organization's id or an OU's path) —
+ * possibly RAM's own wording, so it is announced for a person to judge, never deleted.
+ */
 export interface ForeignPointerPolicy extends HeldPointerPolicy {
   reasons: string[];
+  unclear: boolean;
 }
 
 type Statement = Record<string, unknown>;
@@ -63,17 +68,19 @@ function conditionValues(s: Statement, key: string): string[] {
  * (`aws:PrincipalOrgID`) when the share reaches the organization, or a path ending at an OU it reaches
  * (`aws:PrincipalOrgPaths`).
  */
-function heldToReach(s: Statement, reach: ShareReach): boolean {
+function heldToReach(s: Statement, reach: ShareReach): 'held' | 'not held' | 'unclear' {
   const orgIds = conditionValues(s, 'aws:PrincipalOrgID');
   const paths = conditionValues(s, 'aws:PrincipalOrgPaths');
   const sharedWithOrg = reach.principals.some((p) => p.endsWith(`:organization/${reach.organizationId}`));
   const ous = reach.principals.flatMap((p) => /\/(ou-[a-z0-9-]+)$/.exec(p)?.[1] ?? []);
-  if (orgIds.length > 0) return sharedWithOrg && orgIds.every((id) => id === reach.organizationId);
-  if (paths.length > 0) return paths.every((path) => ous.some((ou) => path.replace(/\*$/, '').endsWith(`/${ou}/`)));
-  return false;
+  if (orgIds.length > 0)
+    return sharedWithOrg && orgIds.every((id) => id === reach.organizationId) ? 'held' : 'not held';
+  if (paths.length > 0)
+    return paths.every((path) => ous.some((ou) => path.replace(/\*$/, '').endsWith(`/${ou}/`))) ? 'held' : 'not held';
+  return s.Condition === undefined ? 'not held' : 'unclear';
 }
 
-/** Why one statement lets someone do more than the share does (empty: it does not). */
+/** Why one statement lets someone do more than the share does (empty: it does not); `?` marks an unclear reason. */
 function statementExcess(s: Statement, reach: ShareReach): string[] {
   const sid = typeof s.Sid === 'string' ? `${s.Sid}: ` : '';
   if (s.Effect !== 'Allow') return [`${sid}a ${String(s.Effect)} statement (the share has none)`];
@@ -97,7 +104,9 @@ function statementExcess(s: Statement, reach: ShareReach): string[] {
   const accounts = new Set(reach.principals.map((p) => String(accountForm(p))));
   for (const p of aws) {
     if (p === '*') {
-      if (!heldToReach(s, reach)) reasons.push(`${sid}lets anyone in`);
+      const held = heldToReach(s, reach);
+      if (held === 'not held') reasons.push(`${sid}lets anyone in`);
+      if (held === 'unclear') reasons.push(`?${sid}lets in whoever its condition admits`);
       continue;
     }
     const account = accountForm(p);
@@ -108,7 +117,8 @@ function statementExcess(s: Statement, reach: ShareReach): string[] {
 
 /**
  * The policies on a pointer that let someone do more than the channel's share does: a principal it does not reach,
- * an action beyond reading, a Deny (which could shut the targets out), or a policy that is no JSON.
+ * an action beyond reading, a Deny (which could shut the targets out), or a policy that is no JSON; or, `unclear`, one
+ * whose only excess is a wildcard principal under conditions not read here.
  */
 export function foreignPointerPolicies(held: readonly HeldPointerPolicy[], reach: ShareReach): ForeignPointerPolicy[] {
   return held.flatMap((p) => {
@@ -116,13 +126,14 @@ export function foreignPointerPolicies(held: readonly HeldPointerPolicy[], reach
     try {
       parsed = JSON.parse(p.policy);
     } catch {
-      return [{ ...p, reasons: ['not JSON'] }];
+      return [{ ...p, reasons: ['not JSON'], unclear: false }];
     }
     const raw = (parsed as { Statement?: unknown } | null)?.Statement;
     const statements = list(raw).filter((s): s is Statement => s !== null && typeof s === 'object');
-    const reasons = statements.flatMap((s) => statementExcess(s, reach));
-    if (statements.length === 0) reasons.push('no statement');
-    return reasons.length > 0 ? [{ ...p, reasons }] : [];
+    const marked = statements.flatMap((s) => statementExcess(s, reach));
+    if (statements.length === 0) marked.push('no statement');
+    const reasons = marked.map((r) => r.replace(/^\?/, ''));
+    return reasons.length > 0 ? [{ ...p, reasons, unclear: marked.every((r) => r.startsWith('?')) }] : [];
   });
 }
 

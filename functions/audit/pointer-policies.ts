@@ -99,25 +99,49 @@ async function removePolicy(
     expected: `no resource policy beyond share ${share.name} (${reach.principals.join(', ')})`,
   };
   logger.error('a resource policy on a channel pointer lets in more than its share; deleting it', { ...finding });
-  await recordDrift({ ...finding, sk, action: `delete policy ${foreign.id}`, foundAt: at });
-  let action: string;
-  let repaired = false;
-  try {
-    await deletePointerPolicy(share.region, parameterArn, foreign);
-    const back = await readPointerPolicies(share.region, parameterArn);
-    part.reads += back.calls;
-    repaired = !back.policies.some((p) => p.id === foreign.id);
-    action = repaired
-      ? `deleted policy ${foreign.id}, confirmed by GetResourcePolicies`
-      : `deleted policy ${foreign.id}; GetResourcePolicies still lists it, checked again on the next pass`;
-  } catch (error) {
-    if (!denied(error)) throw error;
-    // Stop here: Goldsmith's role may not delete it (an SCP or a narrowed role). A person must.
-    action = `could not delete it (${messageOf(error)}); run: aws ssm delete-resource-policy --region ${share.region} --resource-arn ${parameterArn} --policy-id ${foreign.id} --policy-hash ${foreign.hash}`;
-  }
+  await recordDrift({
+    ...finding,
+    sk,
+    action: foreign.unclear ? 'left for a person to judge' : `delete policy ${foreign.id}`,
+    foundAt: at,
+  });
+  const command = `aws ssm delete-resource-policy --region ${share.region} --resource-arn ${parameterArn} --policy-id ${foreign.id} --policy-hash ${foreign.hash}`;
+  const { action, repaired } = foreign.unclear
+    ? {
+        // Possibly the policy RAM keeps for the share itself (AWS does not document its wording): a person judges it.
+        action: `left as it is (its conditions are not ones the audit reads; it may be RAM's own): a person must judge it, and delete it if it is not: ${command}`,
+        repaired: false,
+      }
+    : await deleteAndReadBack(part, share.region, parameterArn, foreign, command);
   if (repaired) await markDriftRepaired(image, sk, at, `policy ${foreign.id} deleted`);
   const full = { ...finding, action, repaired };
   part.findings.push(full);
   // Critical whatever the outcome: until now the policy let its accounts read the channel's pointer.
   await announceFinding(full, sk, at, 'critical');
+}
+
+/** Deletes the policy and reads the pointer's policies back; where Goldsmith's role may not, says so with `command`. */
+async function deleteAndReadBack(
+  part: AuditPart,
+  region: string,
+  parameterArn: string,
+  foreign: ForeignPointerPolicy,
+  command: string,
+): Promise<{ action: string; repaired: boolean }> {
+  try {
+    await deletePointerPolicy(region, parameterArn, foreign);
+  } catch (error) {
+    if (!denied(error)) throw error;
+    // Stop here: Goldsmith's role may not delete it (an SCP or a narrowed role). A person must.
+    return { action: `could not delete it (${messageOf(error)}); run: ${command}`, repaired: false };
+  }
+  const back = await readPointerPolicies(region, parameterArn);
+  part.reads += back.calls;
+  const repaired = !back.policies.some((p) => p.id === foreign.id);
+  return {
+    action: repaired
+      ? `deleted policy ${foreign.id}, confirmed by GetResourcePolicies`
+      : `deleted policy ${foreign.id}; GetResourcePolicies still lists it, checked again on the next pass`,
+    repaired,
+  };
 }

@@ -52,6 +52,17 @@ describe("the audit's judgement of the resource policies on a channel pointer", 
     expect(judge(['222233334444'], read({ Service: 'lambda.amazonaws.com' }))).toEqual([['names Service principals']]);
   });
 
+  it('marks unclear, for a person, a wildcard held only by conditions it does not read; a plain one is no doubt', () => {
+    const reach = { principals: [OU], organizationId: ORG };
+    const other = { Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } };
+    expect(foreignPointerPolicies([held(read('*', other))], reach).map((p) => [p.reasons, p.unclear])).toEqual([
+      [['lets in whoever its condition admits'], true],
+    ]);
+    expect(foreignPointerPolicies([held(read('*'))], reach).map((p) => p.unclear)).toEqual([false]);
+    const alsoAnAccount = held(read('*', other), read({ AWS: '444455556666' }));
+    expect(foreignPointerPolicies([alsoAnAccount], reach).map((p) => p.unclear)).toEqual([false]);
+  });
+
   it('finds a policy that is no JSON or has no statement', () => {
     const reach = { principals: [OU], organizationId: ORG };
     expect(foreignPointerPolicies([{ id: 'p', hash: 'h', policy: '{' }], reach)[0]?.reasons).toEqual(['not JSON']);
