@@ -47,7 +47,8 @@ const policy = (account: string) =>
 
 const dynamo = useLocalDynamo();
 let cloud: InstalledFakes;
-const held = async () => (await ssmClient(R).send(new GetResourcePoliciesCommand({ ResourceArn: POINTER }))).Policies;
+const held = async () =>
+  (await ssmClient(R).send(new GetResourcePoliciesCommand({ ResourceArn: POINTER }))).Policies ?? [];
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
