@@ -186,7 +186,8 @@ export const NOTIFICATION_DETAILS = {
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
-   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function; and
+   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function,
+   * a channel's pointer share (its principals or parameters) or a resource policy on a pointer; and
    * what it did about it.
    */
   'drift-found': z.strictObject({
@@ -200,6 +201,8 @@ export const NOTIFICATION_DETAILS = {
       'queue-policy',
       'bus-policy',
       'function',
+      'pointer-share',
+      'pointer-policy',
     ]),
     region: z.string().min(1).optional(),
     /** The resource's own name where the subject does not name it (an EventBridge rule's). */
@@ -336,7 +339,8 @@ const members = NOTIFICATION_EVENTS.map((e) => member(e));
 export const notificationSchema = z
   .discriminatedUnion('event', members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]])
   .superRefine((n, ctx) => {
-    // A refused dead letter is about a function's invocation, not one image; a rule's drift about the factory.
+    // A refused dead letter is about a function's invocation, not one image; a rule's or a channel share's drift about
+    // the factory (a share holds every image's pointer of its channel).
     const imageless =
       n.event === 'monthly-summary' ||
       n.event === 'key-grants-high' ||
@@ -344,7 +348,7 @@ export const notificationSchema = z
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
       (n.event === 'drift-found' &&
         'resource' in n.detail &&
-        /rule|policy|subscription|function|role/.test(n.detail.resource));
+        /rule|policy|subscription|function|role|share/.test(n.detail.resource));
     if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }

@@ -95,6 +95,35 @@ export async function sharesAssociations(
   return found;
 }
 
+/**
+ * The given shares of one Region as RAM holds them now (GetResourceShares, owner SELF, by ARN, every page): name,
+ * status and whether they allow external principals (https://docs.aws.amazon.com/ram/latest/APIReference/API_ResourceShare.html).
+ * A share deleted since is absent or DELETED.
+ */
+export async function sharesHeld(
+  region: string,
+  resourceShareArns: readonly string[],
+): Promise<{ resourceShareArn: string; name: string; status: string; allowExternalPrincipals: boolean }[]> {
+  if (resourceShareArns.length === 0) return [];
+  const found: { resourceShareArn: string; name: string; status: string; allowExternalPrincipals: boolean }[] = [];
+  const pages = paginateGetResourceShares(
+    { client: ramClient(region) },
+    { resourceOwner: 'SELF', resourceShareArns: [...resourceShareArns] },
+  );
+  for await (const page of pages) {
+    for (const s of page.resourceShares ?? []) {
+      if (!s.resourceShareArn || !s.name) continue;
+      found.push({
+        resourceShareArn: s.resourceShareArn,
+        name: s.name,
+        status: s.status ?? '',
+        allowExternalPrincipals: s.allowExternalPrincipals !== false,
+      });
+    }
+  }
+  return found;
+}
+
 export const live = (a: ResourceShareAssociation) => a.status === 'ASSOCIATED' || a.status === 'ASSOCIATING';
 
 /**

@@ -28,7 +28,7 @@ export {
   PointerShareFailedError,
   PointerShareNotReadyError,
 } from './pointer-share-errors.js';
-export { POINTER_SHARE_TAG, sharesAssociations } from './ram-associations.js';
+export { POINTER_SHARE_TAG, sharesAssociations, sharesHeld } from './ram-associations.js';
 
 export interface PointerShareRequest {
   region: string;

@@ -2,6 +2,7 @@ import { readDecisionsAndRevocations } from '../../aws/audit/image-decisions.js'
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import { readOnce } from '../lib/read-once.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
+import { auditPointerPolicies } from './pointer-policies.js';
 import { auditChannelPointers } from './pointers.js';
 import type { AuditFinding, AuditPart } from './report.js';
 import { auditForwardingRules } from './rules.js';
@@ -19,6 +20,8 @@ export interface AuditReport {
   scheduledRevocations: AuditPart;
   /** The findings-forwarding rule and its target in every non-home distribution Region (daily). */
   rules?: AuditPart;
+  /** The resource policies on the pointers each channel's share holds, in every Region (daily). */
+  pointerPolicies?: AuditPart;
   findings: AuditFinding[];
   failures: string[];
   permanentFailures: number;
@@ -26,13 +29,15 @@ export interface AuditReport {
 
 type Plan = {
   image: string;
+  regions: readonly string[];
   channels: readonly { name: string; targets: TargetSpec & { allowCopy?: boolean } }[];
 };
 
 /**
  * The reconciler's audit of what AWS holds against the ledger (docs/operating.md, "The daily audit"). Every run:
  * scheduled revocations whose schedule is gone are carried out once due, or announced while still to come. Once a
- * day (the full pass): the findings-forwarding rule in every Region; every `pointerSweepEvery` days, every channel
+ * day (the full pass): the findings-forwarding rule in every Region, the resource policies on the pointers each
+ * channel's share holds (pointer-policies.ts); every `pointerSweepEvery` days, every channel
  * pointer in every Region; every `launchPermissionSweepEvery` days, every live version's launch permissions in every
  * Region; each put back where someone changed it outside Goldsmith. Between sweeps a change's own event asks for a
  * read of just that resource (readback.ts): the sweeps are the backstop. Parts run one after the other; a failure in
@@ -57,14 +62,16 @@ export async function auditWhatAwsHolds(
   );
   // Daily the rule's state and pattern; its targets with the sweep (and on every change event, readback.ts).
   const rules = daily ? await auditForwardingRules(now, undefined, sweepLaunchPermissions) : undefined;
+  const pointerPolicies = daily ? await auditPointerPolicies(plans, now) : undefined;
   const pointers = daily && sweeps.pointers ? await auditChannelPointers(plans, now) : undefined;
   const launchPermissions = sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;
-  const parts = [scheduledRevocations, rules, pointers, launchPermissions].filter(
+  const parts = [scheduledRevocations, rules, pointerPolicies, pointers, launchPermissions].filter(
     (p): p is AuditPart => p !== undefined,
   );
   return {
     scheduledRevocations,
     ...(rules ? { rules } : {}),
+    ...(pointerPolicies ? { pointerPolicies } : {}),
     ...(pointers ? { pointers } : {}),
     ...(launchPermissions ? { launchPermissions } : {}),
     findings: parts.flatMap((p) => p.findings),

@@ -4,13 +4,20 @@ import {
   readHeldPointerSharesOf,
   recordPointerShareInForce,
 } from '../../aws/sharing/pointer-shares-held.js';
-import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/sharing/ram.js';
+import {
+  ensurePointerShared,
+  PointerShareNotReadyError,
+  sharesAssociations,
+  sharesHeld,
+} from '../../aws/sharing/ram.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { hasDrifted, pointerShareDrift, repairResources } from '../../core/sharing/pointer-share-drift.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
+import type { AuditFinding } from '../audit/report.js';
 import { logger } from '../lib/powertools.js';
+import { announceOpenShare, confirmShareDrift, recordShareDrift } from './pointer-share-findings.js';
 
 /** What one backstop pass found and did. */
 export interface PointerShareCheck {
@@ -28,6 +35,8 @@ export interface PointerShareCheck {
   foreign: { region: string; name: string; resources: string[] }[];
   /** Repairs RAM is still associating: confirmed on the next pass. */
   pending: number;
+  /** Each drift as recorded and announced (critical), with whether the read-back confirmed the repair. */
+  findings: AuditFinding[];
   /** The Regions holding shares that were checked, and those whose associations could not be read (why). */
   regions: { checked: number; unread: string[] };
   failures: string[];
@@ -37,8 +46,9 @@ export interface PointerShareCheck {
 /**
  * The daily backstop of the channel pointer shares (the reconciler's full pass): Publish touches RAM only for what
  * the ledger does not hold (functions/promotion/pointers.ts), so this is where a change made outside Goldsmith is
- * found — a principal or a parameter disassociated, a principal added, the share deleted. Per Region, two reads
- * (GetResourceShareAssociations for every held share at once, principals then resources); a share that differs is
+ * found — a principal or a parameter disassociated, a principal added, the share deleted or opened to external
+ * principals. Per Region, three reads (GetResourceShareAssociations for every held share at once, principals then
+ * resources; GetResourceShares for the shares' settings); a share that differs is
  * put back through Publish's own path (`ensurePointerShared`, which also takes out principals the channel does not
  * target and recreates a deleted share) and held again as RAM confirms it. The principals compared and put back are
  * those the catalog's channel targets now (as Publish computes them), not those last held: a channel whose targets
@@ -56,6 +66,7 @@ export async function verifyPointerShares(
     repaired: [],
     foreign: [],
     pending: 0,
+    findings: [],
     regions: { checked: 0, unread: [] },
     failures: [],
     permanentFailures: 0,
@@ -78,13 +89,23 @@ export async function verifyPointerShares(
     const arns = [...new Set(inRegion.map((h) => h.resourceShareArn))];
     let principals: Awaited<ReturnType<typeof sharesAssociations>>;
     let resources: Awaited<ReturnType<typeof sharesAssociations>>;
+    let shares: Awaited<ReturnType<typeof sharesHeld>>;
     try {
       principals = await sharesAssociations(region, arns, 'PRINCIPAL');
       resources = await sharesAssociations(region, arns, 'RESOURCE');
+      shares = await sharesHeld(region, arns);
     } catch (error) {
       fail(check, `${region}: ${messageOf(error)}`, error);
       check.regions.unread.push(region);
       continue;
+    }
+    // A share opened to external principals (UpdateResourceShare) is announced, not changed: a person closes it.
+    for (const open of shares.filter((s) => s.status === 'ACTIVE' && s.allowExternalPrincipals)) {
+      try {
+        check.findings.push(await announceOpenShare(region, open, new Date().toISOString()));
+      } catch (error) {
+        fail(check, `${region} ${open.name}: announcing it open: ${messageOf(error)}`, error);
+      }
     }
     for (const first of inRegion) {
       const withWanted = (held: typeof first) => {
@@ -111,8 +132,19 @@ export async function verifyPointerShares(
       if (!hasDrifted(drift)) continue;
       logger.warn('a pointer share differs from what Goldsmith made; putting it back', { region, ...drift });
       const { missingPrincipals, extraPrincipals, missingResources } = drift;
+      const driftSeen = { region, name: share.name, drift, principals: share.principals };
+      const at = new Date().toISOString();
+      let sk: string;
+      try {
+        sk = await recordShareDrift(driftSeen, at);
+      } catch (error) {
+        fail(check, `${region} ${share.name}: recording the drift: ${messageOf(error)}`, error);
+        continue;
+      }
       // Only Goldsmith's own parameters are passed: a foreign resource is never disassociated.
       let failed = false;
+      let pending = false;
+      let resourceShareArn = share.resourceShareArn;
       for (const resourceArn of repairResources(share, drift)) {
         try {
           const shared = await ensurePointerShared({
@@ -121,6 +153,7 @@ export async function verifyPointerShares(
             resourceArn,
             principals: share.principals,
           });
+          resourceShareArn = shared.resourceShareArn;
           await recordPointerShareInForce({
             region,
             name: share.name,
@@ -132,6 +165,7 @@ export async function verifyPointerShares(
         } catch (error) {
           if (error instanceof PointerShareNotReadyError) {
             check.pending++;
+            pending = true;
             continue;
           }
           fail(check, `${region} ${share.name} ${resourceArn}: ${messageOf(error)}`, error);
@@ -141,6 +175,12 @@ export async function verifyPointerShares(
       // Counted as put back once every repair was made (RAM may still be associating); a failed one is a failure.
       if (!failed)
         check.repaired.push({ region, name: share.name, missingPrincipals, extraPrincipals, missingResources });
+      // Read back, recorded and announced (critical) whatever the outcome.
+      try {
+        check.findings.push(await confirmShareDrift(driftSeen, { sk, resourceShareArn, failed, pending }, at));
+      } catch (error) {
+        fail(check, `${region} ${share.name}: reading the share back: ${messageOf(error)}`, error);
+      }
     }
   }
   return check;

@@ -18,7 +18,7 @@ export interface ResourceShare {
   readonly arn: string;
   readonly name: string;
   readonly region: string;
-  readonly allowExternalPrincipals: boolean;
+  allowExternalPrincipals: boolean;
   readonly createdAt: Date;
   readonly tags: { key: string; value: string }[];
   readonly principals: Map<string, Association>;

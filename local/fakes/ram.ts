@@ -86,6 +86,14 @@ export class RamFake implements FakeService {
         return idempotent(this.tokens, call, () => this.associate(call.region, input));
       case 'DisassociateResourceShare':
         return idempotent(this.tokens, call, () => this.disassociate(call.region, input));
+      case 'UpdateResourceShare': {
+        // Its owner may open a share to external principals, or close it
+        // (https://docs.aws.amazon.com/ram/latest/APIReference/API_UpdateResourceShare.html).
+        const share = this.share(call.region, input.resourceShareArn);
+        if (typeof input.allowExternalPrincipals === 'boolean')
+          share.allowExternalPrincipals = input.allowExternalPrincipals;
+        return { resourceShare: this.describe(share) };
+      }
       default:
         throw new NotImplementedByFakeError('ram', call.action);
     }

@@ -16,6 +16,7 @@ import {
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import { type ImageValidationHooks, ImageValueValidation } from './ssm-image-validation.js';
+import { ParameterResourcePolicies } from './ssm-resource-policies.js';
 import { type ParameterRecord, SharedParameterReads } from './ssm-shared.js';
 
 const err = errorFactory(SSMServiceException);
@@ -34,6 +35,7 @@ export class SsmFake implements FakeService {
   private readonly issued = new Map<string, number>();
   private validation: ImageValueValidation | undefined;
   private readonly shared: SharedParameterReads;
+  private readonly policies: ParameterResourcePolicies;
 
   constructor(
     private readonly accountId: string,
@@ -41,6 +43,7 @@ export class SsmFake implements FakeService {
     private readonly now: () => number,
   ) {
     this.shared = new SharedParameterReads(accountId, this.params, (region, name) => this.arn(region, name));
+    this.policies = new ParameterResourcePolicies(this.params, (arn, region) => this.shared.nameOfArn(arn, region));
   }
 
   /**
@@ -83,14 +86,22 @@ export class SsmFake implements FakeService {
     return this.shared.shareable(arn, region);
   }
 
-  /** GetParameter as another account would call it: by ARN, advanced and shared with it (ssm-shared.ts). */
+  /**
+   * GetParameter as another account would call it: by ARN, advanced and shared with it (ssm-shared.ts) through RAM
+   * (`readers`) or a resource policy of its own (ssm-resource-policies.ts).
+   */
   readAs(
     account: string,
     region: string,
     nameOrArn: string,
     readers: (arn: string) => Set<string>,
   ): string | undefined {
-    return this.shared.readAs(account, region, nameOrArn, readers);
+    const withPolicies = (arn: string) => {
+      const name = this.shared.nameOfArn(arn, region);
+      const byPolicy = name === undefined ? new Set<string>() : this.policies.readers(`${region}|${name}`);
+      return byPolicy.size === 0 ? readers(arn) : new Set([...readers(arn), ...byPolicy]);
+    };
+    return this.shared.readAs(account, region, nameOrArn, withPolicies);
   }
 
   handle(call: FakeCall): unknown {
@@ -127,10 +138,15 @@ export class SsmFake implements FakeService {
       }
       case 'PutParameter':
         return this.put(region, input);
+      case 'PutResourcePolicy':
+      case 'GetResourcePolicies':
+      case 'DeleteResourcePolicy':
+        return this.policies.handle(call);
       case 'DeleteParameter': {
         const name = required(input, 'Name', invalid);
         if (!this.params.delete(`${region}|${name}`)) throw err(ParameterNotFound, `Parameter ${name} not found.`);
         this.issued.delete(`${region}|${name}`);
+        this.policies.forget(`${region}|${name}`);
         return {};
       }
       case 'DeleteParameters': {
@@ -139,7 +155,10 @@ export class SsmFake implements FakeService {
         const names = asArray<string>(input.Names);
         if (names.length < 1 || names.length > 10) throw invalid('Names must list between 1 and 10 parameters.');
         const deleted = names.filter((n) => this.params.delete(`${region}|${n}`));
-        for (const n of deleted) this.issued.delete(`${region}|${n}`);
+        for (const n of deleted) {
+          this.issued.delete(`${region}|${n}`);
+          this.policies.forget(`${region}|${n}`);
+        }
         return { DeletedParameters: deleted, InvalidParameters: names.filter((n) => !deleted.includes(n)) };
       }
       default:

@@ -108,6 +108,7 @@ describe('the daily backstop of the pointer shares', () => {
       repaired: [],
       foreign: [],
       pending: 0,
+      findings: [],
       regions: { checked: 2, unread: [] },
       failures: [],
       permanentFailures: 0,

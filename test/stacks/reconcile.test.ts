@@ -154,6 +154,12 @@ describe('Promotion stack: reconciler function', () => {
     expect(byAction('ssm:PutParameter').flatMap(resourcesOfStatement)).toEqual([
       'arn:aws:ssm:*:my-account:parameter/goldsmith/*',
     ]);
+    // The audit reads and deletes resource policies on Goldsmith's parameters only (functions/audit/pointer-policies.ts).
+    for (const action of ['ssm:GetResourcePolicies', 'ssm:DeleteResourcePolicy']) {
+      expect(byAction(action).flatMap(resourcesOfStatement), action).toEqual([
+        'arn:aws:ssm:*:my-account:parameter/goldsmith/*',
+      ]);
+    }
     // The audit reads only Goldsmith's revocation schedules and hands an overdue revocation only to on-lifecycle-request.
     expect(byAction('scheduler:GetSchedule').flatMap(resourcesOfStatement)).toEqual([
       'arn:aws:scheduler:us-east-1:my-account:schedule/goldsmith-test-revocations/*',

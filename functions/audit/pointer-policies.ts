@@ -1,0 +1,147 @@
+import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
+import { organizationRef } from '../../aws/sharing/organization-ref.js';
+import { deletePointerPolicy, readPointerPolicies } from '../../aws/sharing/pointer-policies.js';
+import { type HeldPointerShare, readHeldPointerSharesOf } from '../../aws/sharing/pointer-shares-held.js';
+import {
+  type ForeignPointerPolicy,
+  foreignPointerPolicies,
+  pointerPolicyDriftSk,
+  policyAccounts,
+  type ShareReach,
+} from '../../core/audit/pointer-policies.js';
+import { pointerShareName } from '../../core/names.js';
+import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
+import type { TargetSpec } from '../../core/sharing/targets.js';
+import { logger } from '../lib/powertools.js';
+import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+
+type Plan = { regions: readonly string[]; channels: readonly { name: string; targets: TargetSpec }[] };
+
+/** The image a pointer's ARN names (`…:parameter/goldsmith/<image>/<channel>`), or '' when it names none. */
+const imageOf = (parameterArn: string) => /:parameter\/goldsmith\/([^/]+)\/[^/]+$/.exec(parameterArn)?.[1] ?? '';
+
+/** Whether AWS refused the call for want of permission (an SCP, or a role narrowed outside the deployment). */
+const denied = (error: unknown) => {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && /AccessDenied/.test(name);
+};
+
+/**
+ * The daily read-back of the resource policies on the channel pointers: every parameter each held channel pointer
+ * share holds (aws/sharing/pointer-shares-held.ts), in every Region, read with GetResourcePolicies (every page; one
+ * call per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
+ * (core/audit/pointer-policies.ts: a principal the share does not reach, an action beyond reading, a Deny) is
+ * recorded (`DRIFT#pointer-policy#…`), deleted by its id and hash (DeleteResourcePolicy: Goldsmith never puts a
+ * resource policy on a pointer, so none is its own), read back, and announced critical naming the share, the Region
+ * and whom it let in. Where Goldsmith's role may not delete it, nothing else is tried: the announcement says so and
+ * gives the command. The principals compared are those the catalog's channel targets now, as the backstop's
+ * (functions/sharing/pointer-share-backstop.ts), which puts the share's own associations back. One pointer's failure
+ * stops no other.
+ */
+export async function auditPointerPolicies(plans: readonly Plan[], now: Date): Promise<AuditPart> {
+  const part = emptyPart();
+  const regions = [...new Set(plans.flatMap((p) => p.regions))].sort();
+  const channels = new Map(plans.flatMap((p) => p.channels.map((c) => [pointerShareName(c.name), c] as const)));
+  let held: HeldPointerShare[];
+  let organizationId: string;
+  let wanted: (share: HeldPointerShare) => readonly string[];
+  try {
+    held = await readHeldPointerSharesOf(regions, [...channels.keys()].sort());
+    if (held.length === 0) return part;
+    const org = await organizationRef();
+    organizationId = org.id;
+    wanted = (share) => {
+      const targets = channels.get(share.name)?.targets;
+      const now = targets ? pointerPrincipals(targets, org).principals : [];
+      return now.length > 0 ? now : share.principals;
+    };
+  } catch (error) {
+    failed(part, `the pointer shares' policies: ${messageOf(error)}`, error);
+    return part;
+  }
+  for (const share of held) {
+    const reach: ShareReach = { principals: wanted(share), organizationId };
+    for (const parameterArn of share.resources) {
+      part.checked++;
+      try {
+        const read = await readPointerPolicies(share.region, parameterArn);
+        part.reads += read.calls;
+        for (const foreign of foreignPointerPolicies(read.policies, reach)) {
+          await removePolicy(part, { share, parameterArn, reach, foreign }, now);
+        }
+      } catch (error) {
+        failed(part, `${share.name} ${share.region} ${parameterArn}: ${messageOf(error)}`, error);
+      }
+    }
+  }
+  return part;
+}
+
+/** Records one foreign policy, deletes it, reads the pointer's policies back, and says what happened. */
+async function removePolicy(
+  part: AuditPart,
+  found: { share: HeldPointerShare; parameterArn: string; reach: ShareReach; foreign: ForeignPointerPolicy },
+  now: Date,
+): Promise<void> {
+  const { share, parameterArn, reach, foreign } = found;
+  const at = now.toISOString();
+  const channel = share.name.replace(/^goldsmith-pointers-/, '');
+  const image = imageOf(parameterArn);
+  const sk = pointerPolicyDriftSk(channel, share.region, foreign);
+  const accounts = policyAccounts(foreign.policy);
+  const finding = {
+    resource: 'pointer-policy' as const,
+    image,
+    channel,
+    region: share.region,
+    name: share.name,
+    found: `resource policy ${foreign.id} on ${parameterArn}${accounts.length > 0 ? ` letting in ${accounts.join(', ')}` : ''} (${foreign.reasons.join('; ')})`,
+    expected: `no resource policy beyond share ${share.name} (${reach.principals.join(', ')})`,
+  };
+  logger.error('a resource policy on a channel pointer lets in more than its share; deleting it', { ...finding });
+  await recordDrift({
+    ...finding,
+    sk,
+    action: foreign.unclear ? 'left for a person to judge' : `delete policy ${foreign.id}`,
+    foundAt: at,
+  });
+  const command = `aws ssm delete-resource-policy --region ${share.region} --resource-arn ${parameterArn} --policy-id ${foreign.id} --policy-hash ${foreign.hash}`;
+  const { action, repaired } = foreign.unclear
+    ? {
+        // Possibly the policy RAM keeps for the share itself (AWS does not document its wording): a person judges it.
+        action: `left as it is (its conditions are not ones the audit reads; it may be RAM's own): a person must judge it, and delete it if it is not: ${command}`,
+        repaired: false,
+      }
+    : await deleteAndReadBack(part, share.region, parameterArn, foreign, command);
+  if (repaired) await markDriftRepaired(image, sk, at, `policy ${foreign.id} deleted`);
+  const full = { ...finding, action, repaired };
+  part.findings.push(full);
+  // Critical whatever the outcome: until now the policy let its accounts read the channel's pointer.
+  await announceFinding(full, sk, at, 'critical');
+}
+
+/** Deletes the policy and reads the pointer's policies back; where Goldsmith's role may not, says so with `command`. */
+async function deleteAndReadBack(
+  part: AuditPart,
+  region: string,
+  parameterArn: string,
+  foreign: ForeignPointerPolicy,
+  command: string,
+): Promise<{ action: string; repaired: boolean }> {
+  try {
+    await deletePointerPolicy(region, parameterArn, foreign);
+  } catch (error) {
+    if (!denied(error)) throw error;
+    // Stop here: Goldsmith's role may not delete it (an SCP or a narrowed role). A person must.
+    return { action: `could not delete it (${messageOf(error)}); run: ${command}`, repaired: false };
+  }
+  const back = await readPointerPolicies(region, parameterArn);
+  part.reads += back.calls;
+  const repaired = !back.policies.some((p) => p.id === foreign.id);
+  return {
+    action: repaired
+      ? `deleted policy ${foreign.id}, confirmed by GetResourcePolicies`
+      : `deleted policy ${foreign.id}; GetResourcePolicies still lists it, checked again on the next pass`,
+    repaired,
+  };
+}

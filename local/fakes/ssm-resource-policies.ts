@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import {
+  MalformedResourcePolicyDocumentException,
+  ResourceNotFoundException,
+  ResourcePolicyConflictException,
+  ResourcePolicyInvalidParameterException,
+  ResourcePolicyLimitExceededException,
+  ResourcePolicyNotFoundException,
+  SSMServiceException,
+} from '@aws-sdk/client-ssm';
+import { errorFactory, type FakeCall, IdMaker, paginate } from './common.js';
+import type { ParameterRecord } from './ssm-shared.js';
+
+const err = errorFactory(SSMServiceException);
+const invalid = (msg: string): Error => err(ResourcePolicyInvalidParameterException, msg);
+
+/**
+ * Parameter Store's resource policies on parameters (PutResourcePolicy, GetResourcePolicies, DeleteResourcePolicy), as
+ * someone with `ssm:PutResourcePolicy` in the factory account would share a pointer outside its RAM share:
+ * - the parameter must exist here and be advanced ("To share a parameter, it must be in the advanced parameter tier",
+ *   https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutResourcePolicy.html);
+ * - a policy is at most 1,024 bytes (ResourcePolicyLimitExceededException: "A policy can't be greater than 1024 bytes
+ *   in size"), JSON with statements (MalformedResourcePolicyDocumentException);
+ * - a policy is named by its `PolicyId`; its `PolicyHash` changes with every write and must be given to update or
+ *   delete it (ResourcePolicyConflictException when it is not the current one, ResourcePolicyNotFoundException when
+ *   no policy has that id: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeleteResourcePolicy.html);
+ * - GetResourcePolicies pages 1–50 policies
+ *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetResourcePolicies.html).
+ * A policy's `Allow` statements naming accounts let those accounts read the parameter by ARN (`readers`).
+ */
+export class ParameterResourcePolicies {
+  /** Policies by parameter key (`region|name`), then by id. */
+  private readonly held = new Map<string, Map<string, { policy: string; hash: string }>>();
+  private readonly ids = new IdMaker();
+
+  constructor(
+    private readonly params: ReadonlyMap<string, ParameterRecord>,
+    private readonly nameOfArn: (arn: string, region: string) => string | undefined,
+  ) {}
+
+  handle(call: FakeCall): unknown {
+    const { input, region } = call;
+    const key = this.parameterKey(region, input.ResourceArn);
+    switch (call.action) {
+      case 'PutResourcePolicy':
+        return this.put(key, input);
+      case 'GetResourcePolicies': {
+        const max = input.MaxResults;
+        if (max !== undefined && (typeof max !== 'number' || max < 1 || max > 50))
+          throw invalid('MaxResults must be between 1 and 50.');
+        const all = [...(this.held.get(key) ?? new Map()).entries()].map(([id, p]) => ({
+          PolicyId: id,
+          PolicyHash: p.hash,
+          Policy: p.policy,
+        }));
+        const page = paginate(all, max, input.NextToken, { max: 50, invalidToken: () => invalid('Invalid NextToken') });
+        return { Policies: page.items, NextToken: page.nextToken };
+      }
+      case 'DeleteResourcePolicy': {
+        const { id, hash } = this.idAndHash(input);
+        if (id === undefined || hash === undefined) throw invalid('PolicyId and PolicyHash are required.');
+        this.current(key, id, hash);
+        this.held.get(key)?.delete(id);
+        return {};
+      }
+      default:
+        throw err(ResourcePolicyInvalidParameterException, `${call.action} is not a resource policy action.`);
+    }
+  }
+
+  /** Forgets a deleted parameter's policies (a parameter created again under the name starts with none). */
+  forget(key: string): void {
+    this.held.delete(key);
+  }
+
+  /** The accounts an `Allow` statement of a policy on the parameter names (ids or root ARNs), as bare ids. */
+  readers(key: string): Set<string> {
+    const out = new Set<string>();
+    for (const { policy } of this.held.get(key)?.values() ?? []) {
+      for (const s of statementsOf(JSON.parse(policy) as unknown)) {
+        if (s.Effect !== 'Allow') continue;
+        const aws = (s.Principal as { AWS?: unknown } | undefined)?.AWS;
+        for (const p of Array.isArray(aws) ? aws : [aws]) {
+          const id = typeof p === 'string' ? /^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::root)?$/.exec(p)?.[1] : undefined;
+          if (id) out.add(id);
+        }
+      }
+    }
+    return out;
+  }
+
+  private put(key: string, input: Record<string, unknown>): unknown {
+    const policy = input.Policy;
+    if (typeof policy !== 'string' || policy.trim() === '') throw invalid('Policy is required.');
+    const p = this.params.get(key);
+    if (p?.Tier !== 'Advanced')
+      throw invalid(`Only advanced parameters can be shared; ${p?.Name} is in the ${p?.Tier} tier.`);
+    const bytes = Buffer.byteLength(policy, 'utf8');
+    if (bytes > 1024)
+      throw err(
+        ResourcePolicyLimitExceededException,
+        `The policy is ${bytes} bytes; a policy can't exceed 1024 bytes.`,
+      );
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(policy);
+    } catch {
+      throw err(MalformedResourcePolicyDocumentException, 'The policy document is not valid JSON.');
+    }
+    if (statementsOf(parsed).length === 0)
+      throw err(MalformedResourcePolicyDocumentException, 'The policy document has no Statement.');
+    const { id: given, hash } = this.idAndHash(input);
+    if (given !== undefined) this.current(key, given, hash);
+    const id = given ?? this.ids.next('policy', 16);
+    const newHash = createHash('sha256')
+      .update(`${id}\n${policy}\n${this.ids.next('v', 8)}`)
+      .digest('hex');
+    const policies = this.held.get(key) ?? new Map<string, { policy: string; hash: string }>();
+    policies.set(id, { policy, hash: newHash });
+    this.held.set(key, policies);
+    return { PolicyId: id, PolicyHash: newHash };
+  }
+
+  /** The parameter an ARN names here (`region|name`): ResourceNotFoundException when it is none of this account's. */
+  private parameterKey(region: string, arn: unknown): string {
+    if (typeof arn !== 'string' || arn.length < 20 || arn.length > 2048)
+      throw invalid('ResourceArn must be 20 to 2048 characters.');
+    const name = this.nameOfArn(arn, region);
+    const key = `${region}|${name}`;
+    if (name === undefined || !this.params.has(key)) throw err(ResourceNotFoundException, `${arn} not found.`);
+    return key;
+  }
+
+  private idAndHash(input: Record<string, unknown>): { id: string | undefined; hash: string | undefined } {
+    const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+    return { id: text(input.PolicyId), hash: text(input.PolicyHash) };
+  }
+
+  private current(key: string, id: string, hash: string | undefined): void {
+    const held = this.held.get(key)?.get(id);
+    if (!held) throw err(ResourcePolicyNotFoundException, `No policy with id ${id} was found.`);
+    if (held.hash !== hash)
+      throw err(ResourcePolicyConflictException, `The hash given for policy ${id} is not the current one.`);
+  }
+}
+
+function statementsOf(policy: unknown): Record<string, unknown>[] {
+  const raw = (policy as { Statement?: unknown } | null)?.Statement;
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
+  return list.filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object');
+}

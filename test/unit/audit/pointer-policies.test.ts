@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { foreignPointerPolicies, pointerPolicyDriftSk, policyAccounts } from '../../../core/audit/pointer-policies.js';
+
+const ORG = 'o-a1b2c3d4e5';
+const ORG_ARN = `arn:aws:organizations::999988887777:organization/${ORG}`;
+const OU = `arn:aws:organizations::999988887777:ou/${ORG}/ou-x1y2-dev00001`;
+const POINTER = 'arn:aws:ssm:us-east-1:111122223333:parameter/goldsmith/base/dev';
+
+const held = (...statements: Record<string, unknown>[]) => ({
+  id: 'policy-1',
+  hash: 'a'.repeat(40),
+  policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+});
+const read = (Principal: unknown, extra: Record<string, unknown> = {}) => ({
+  Effect: 'Allow',
+  Principal,
+  Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+  Resource: POINTER,
+  ...extra,
+});
+const judge = (principals: string[], ...statements: Record<string, unknown>[]) =>
+  foreignPointerPolicies([held(...statements)], { principals, organizationId: ORG }).map((p) => p.reasons);
+
+describe("the audit's judgement of the resource policies on a channel pointer", () => {
+  it('leaves a policy that lets only the share’s principals read, in either account form', () => {
+    expect(judge(['222233334444'], read({ AWS: 'arn:aws:iam::222233334444:root' }))).toEqual([]);
+    expect(judge(['222233334444'], read({ AWS: ['222233334444'] }))).toEqual([]);
+  });
+
+  it('leaves a wildcard held to the organization the share reaches, or to an OU it reaches', () => {
+    const inOrg = { Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } } };
+    expect(judge([ORG_ARN], read('*', inOrg))).toEqual([]);
+    const inOu = {
+      Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/ou-x1y2-dev00001/*` } },
+    };
+    expect(judge([OU], read({ AWS: '*' }, inOu))).toEqual([]);
+  });
+
+  it('finds an account the share does not reach, naming it', () => {
+    expect(judge([OU], read({ AWS: '444455556666' }, { Sid: 'Mine' }))).toEqual([['Mine: lets 444455556666 in']]);
+    expect(policyAccounts(held(read({ AWS: 'arn:aws:iam::444455556666:root' })).policy)).toEqual(['444455556666']);
+  });
+
+  it('finds a wildcard held to another organization or to nothing, a write, a Deny and a service principal', () => {
+    const otherOrg = { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } } };
+    expect(judge([ORG_ARN], read('*', otherOrg))).toEqual([['lets anyone in']]);
+    expect(judge([ORG_ARN], read('*'))).toEqual([['lets anyone in']]);
+    expect(judge(['222233334444'], read({ AWS: '222233334444' }, { Action: 'ssm:PutParameter' }))).toEqual([
+      ['allows ssm:PutParameter'],
+    ]);
+    expect(judge(['222233334444'], { ...read({ AWS: '222233334444' }), Effect: 'Deny' })).toHaveLength(1);
+    expect(judge(['222233334444'], read({ Service: 'lambda.amazonaws.com' }))).toEqual([['names Service principals']]);
+  });
+
+  it('marks unclear, for a person, a wildcard held only by conditions it does not read; a plain one is no doubt', () => {
+    const reach = { principals: [OU], organizationId: ORG };
+    const other = { Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } };
+    expect(foreignPointerPolicies([held(read('*', other))], reach).map((p) => [p.reasons, p.unclear])).toEqual([
+      [['lets in whoever its condition admits'], true],
+    ]);
+    expect(foreignPointerPolicies([held(read('*'))], reach).map((p) => p.unclear)).toEqual([false]);
+    const alsoAnAccount = held(read('*', other), read({ AWS: '444455556666' }));
+    expect(foreignPointerPolicies([alsoAnAccount], reach).map((p) => p.unclear)).toEqual([false]);
+  });
+
+  it('finds a policy that is no JSON or has no statement', () => {
+    const reach = { principals: [OU], organizationId: ORG };
+    expect(foreignPointerPolicies([{ id: 'p', hash: 'h', policy: '{' }], reach)[0]?.reasons).toEqual(['not JSON']);
+    expect(foreignPointerPolicies([held()], reach)[0]?.reasons).toEqual(['no statement']);
+  });
+
+  it('names a drift by channel, Region, policy id and hash: the same version found again is the same record', () => {
+    const p = held(read({ AWS: '444455556666' }));
+    expect(pointerPolicyDriftSk('dev', 'us-east-1', p)).toBe(pointerPolicyDriftSk('dev', 'us-east-1', { ...p }));
+    expect(pointerPolicyDriftSk('dev', 'us-east-1', p)).not.toBe(
+      pointerPolicyDriftSk('dev', 'us-east-1', { ...p, hash: 'b'.repeat(40) }),
+    );
+  });
+});
