@@ -103,7 +103,7 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
   }),
   /**
    * A halted rollout's alarmed wave finished taking back the groups its alarm's scope named (the channel's
-   * `lateAlarmScope`: the alarm's account and Region, or the whole wave) without the whole wave going back: how many are
+   * `lateAlarmScope`: each account and Region where the alarm was in ALARM, or the whole wave) without the whole wave going back: how many are
    * back on their previous launch template version, of how many in the wave, and how many could not be.
    */
   'rollout-groups-taken-back': z.strictObject({
@@ -112,6 +112,8 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
     of: count,
     notBack: count,
     scope: z.enum(['account', 'wave']),
+    /** The accounts and Regions where the alarm was read in ALARM (absent from an announcement of an older release). */
+    accounts: count.optional(),
     reason: why,
   }),
   /** A group follows the channel but is not rollout-ready (or was busy): not refreshed, and why. */

@@ -100,7 +100,7 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-groups-taken-back': (s, d) => ({
     title: `${of(s)}${n(d.groups, 'group')} of ${waveOf(d)} taken back in the halted ${s.channel} rollout`,
-    summary: `${d.groups} of the ${d.of} groups are back on their previous version (lateAlarmScope ${d.scope}${d.notBack > 0 ? `; ${d.notBack} not moved: see rollout status` : ''}): ${d.reason}.`,
+    summary: `${d.groups} of the ${d.of} groups are back on their previous version (lateAlarmScope ${d.scope}${d.scope === 'account' && (d.accounts ?? 1) > 1 ? `: the alarm's ${d.accounts} accounts and Regions` : ''}${d.notBack > 0 ? `; ${d.notBack} not moved: see rollout status` : ''}): ${d.reason}.`,
   }),
   'rollout-group-skipped': (s, d) => ({
     title: `${of(s)}group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,

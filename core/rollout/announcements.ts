@@ -1,3 +1,4 @@
+import { alarmedScopes, inAlarmedScope } from './late-alarms.js';
 import { movedNothing, sumLeftBehind } from './left-behind.js';
 import { isActiveRefresh } from './plan.js';
 import type { RolloutRecord, RolloutWave, ScopeFailure, SkipSummary } from './record.js';
@@ -87,7 +88,15 @@ export type RolloutAnnouncement =
     }
   | {
       event: 'rollout-groups-taken-back';
-      detail: WaveRef & { groups: number; of: number; notBack: number; scope: 'account' | 'wave'; reason: string };
+      detail: WaveRef & {
+        groups: number;
+        of: number;
+        notBack: number;
+        scope: 'account' | 'wave';
+        /** The accounts and Regions where the alarm was read in ALARM. */
+        accounts: number;
+        reason: string;
+      };
     }
   | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
 
@@ -218,11 +227,11 @@ function takenBack(was: RolloutWave | undefined, wave: RolloutWave, ref: WaveRef
   if (!wave.alarm || wave.state !== 'failed' || !movedBackSettled(wave) || movedBackSettled(was)) return undefined;
   const moved = wave.groups.filter((g) => g.back);
   const back = moved.filter((g) => g.back?.status === 'Successful').length;
-  const inAlarmed = (g: { account: string; region: string }) =>
-    g.account === wave.alarm?.account && g.region === wave.alarm.region;
-  const scope = wave.alarm.scope ?? (moved.every(inAlarmed) ? 'account' : 'wave');
+  const scope = wave.alarm.scope ?? (moved.every(inAlarmedScope(wave.alarm)) ? 'account' : 'wave');
   const reason = after.reason ?? `wave ${wave.name} alarm ${wave.alarm.name} in ALARM`;
-  const detail = { ...ref, groups: back, of: wave.groups.length, notBack: moved.length - back, scope, reason };
+  // Each account and Region the alarm was read in ALARM: an account scope took back the groups of every one.
+  const accounts = alarmedScopes(wave.alarm).length;
+  const detail = { ...ref, groups: back, of: wave.groups.length, notBack: moved.length - back, scope, accounts, reason };
   return { event: 'rollout-groups-taken-back', detail } satisfies RolloutAnnouncement;
 }
 

@@ -1,4 +1,5 @@
 import { isOpenRollout, waveText } from '../rollout/operator.js';
+import { alarmedScopes, alarmedWhere, inAlarmedScope } from '../rollout/late-alarms.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { accountsOf, done, emptyWaveText, groups, skippedCount, stoppedText } from './rollout-counts.js';
 import { failedWhy, waveEndText } from './rollout-wave-end.js';
@@ -66,14 +67,14 @@ function backLines(r: RolloutRecord, w: RolloutWave, name: string, why: string):
   if (!alarm || back === 0) return [];
   // Which groups the alarm took back: the channel's lateAlarmScope as recorded when it fired (an older record: as the
   // groups given a refresh back show it).
-  const inAlarmed = (g: { account: string; region: string }) =>
-    g.account === alarm.account && g.region === alarm.region;
-  const scope = alarm.scope ?? (w.groups.filter((g) => g.back).every(inAlarmed) ? 'account' : 'wave');
+  const scope = alarm.scope ?? (w.groups.filter((g) => g.back).every(inAlarmedScope(alarm)) ? 'account' : 'wave');
   const of = `${back}/${groups(w.groups.length)}`;
+  const where = alarmedWhere(alarm);
+  const accounts = alarmedScopes(alarm).length > 1 ? "the alarmed accounts'" : "the alarm's account";
   const what =
     scope === 'account'
-      ? `${name}: ${of} in ${alarm.account} ${alarm.region} back on their previous launch template version (lateAlarmScope account: the alarm's account)`
-      : `${name}: ${of} back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${alarm.account} ${alarm.region})`;
+      ? `${name}: ${of} in ${where} back on their previous launch template version (lateAlarmScope account: ${accounts})`
+      : `${name}: ${of} back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${where})`;
   return [{ at: alarm.at, what, kind: 'ROLLOUT-WAVE-BACK' }];
 }
 

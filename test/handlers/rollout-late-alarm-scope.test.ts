@@ -86,3 +86,46 @@ describe("a halted rollout's partial take-back after a finished wave's alarm", (
     expect(story.join('\n')).not.toContain("the alarm's account");
   });
 });
+
+describe("a finished wave's alarm in ALARM in several of its accounts", () => {
+  useRolloutWorld();
+
+  it('lateAlarmScope account: every alarmed account takes its groups back, and history and the announcement count them', async () => {
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(
+      rolloutCatalog({
+        waves: [
+          { name: 'canary', accounts: [CANARY, WAVE1] },
+          { name: 'rest', ous: [PRD2] },
+        ],
+      }),
+    );
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    settle(WAVE1, 'Successful');
+    await checkWave(INPUT);
+    world.alarms.add(`${CANARY}/${REGION}/app-5xx`);
+    world.alarms.add(`${WAVE1}/${REGION}/app-5xx`);
+    expect(await checkWave(INPUT)).toMatchObject({ state: 'halted', currentWave: 1 });
+    // Both canary accounts got a refresh back, not only the first one read in ALARM.
+    expect(memberOf(CANARY).refreshes).toHaveLength(2);
+    expect(memberOf(WAVE1).refreshes).toHaveLength(2);
+
+    for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
+    settle(CANARY, 'Successful');
+    settle(WAVE1, 'Successful');
+    await checkWave(INPUT);
+    await checkWave(INPUT);
+
+    const r = await record();
+    expect(r.waves[0]?.state).toBe('rolled-back');
+    expect(r.reason).toBe(
+      `wave canary alarm app-5xx in ALARM in ${CANARY} ${REGION}, ${WAVE1} ${REGION} after the wave finished`,
+    );
+    expect(told('rollout-wave-rolled-back').map((n) => n.detail)).toMatchObject([{ wave: 'canary', groups: 2 }]);
+    expect(told('rollout-groups-taken-back')).toEqual([]);
+    expect(rolloutHistory(r).map((l) => l.what)).toContain(
+      'rollout wave 1/2 (canary) rolled back: 2 groups back on their previous launch template version',
+    );
+  });
+});
