@@ -231,7 +231,15 @@ function takenBack(was: RolloutWave | undefined, wave: RolloutWave, ref: WaveRef
   const reason = after.reason ?? `wave ${wave.name} alarm ${wave.alarm.name} in ALARM`;
   // Each account and Region the alarm was read in ALARM: an account scope took back the groups of every one.
   const accounts = alarmedScopes(wave.alarm).length;
-  const detail = { ...ref, groups: back, of: wave.groups.length, notBack: moved.length - back, scope, accounts, reason };
+  const detail = {
+    ...ref,
+    groups: back,
+    of: wave.groups.length,
+    notBack: moved.length - back,
+    scope,
+    accounts,
+    reason,
+  };
   return { event: 'rollout-groups-taken-back', detail } satisfies RolloutAnnouncement;
 }
 

@@ -1,5 +1,5 @@
-import { isOpenRollout, waveText } from '../rollout/operator.js';
 import { alarmedScopes, alarmedWhere, inAlarmedScope } from '../rollout/late-alarms.js';
+import { isOpenRollout, waveText } from '../rollout/operator.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { accountsOf, done, emptyWaveText, groups, skippedCount, stoppedText } from './rollout-counts.js';
 import { failedWhy, waveEndText } from './rollout-wave-end.js';
