@@ -9,7 +9,13 @@ import { executionRefusal } from '../../core/rollout/driver.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import { haltReason, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
-import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
+import {
+  newRolloutRecord,
+  planRollout,
+  withAbortedWaves,
+  withGroupStatuses,
+  withStatuses,
+} from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { movesToWatch, withMoveStatuses, withMoves } from '../../core/rollout/supersede.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -224,13 +230,16 @@ export async function advanceRollout(
         // before the abort.
         const refused = await cancelGroups(ctx, step.cancel, now());
         const read = await readRefreshes(ctx, step.cancel, now());
-        const stopped = withGroupStatuses(withFailures(record, record.currentWave, refused), read.statuses, now());
+        const cancelled = withGroupStatuses(withFailures(record, record.currentWave, refused), read.statuses, now());
+        // Every cancel done: the wave it cut short ends `aborted` (a record that ended keeps no wave baking).
+        const stopped = withAbortedWaves(cancelled, now());
         await save(stopped);
         return result(stopped, planRollout(stopped).kind === 'ended');
       }
       case 'ended':
-        // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them; so
-        // is a halted wave's refresh back that ended other than Successful.
+        // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them, the
+        // wave they cut short `aborted`; so is a halted wave's refresh back that ended other than Successful.
+        record = withAbortedWaves(record, now());
         if ((record.state === 'aborted' || record.state === 'halted') && record !== read) await save(record);
         return result(record, true);
     }
