@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import { haltReason } from '../../../core/rollout/halt.js';
+import { type InstanceView, leftBehindOf } from '../../../core/rollout/left-behind.js';
 import { mixedSentOf, mixedSentText } from '../../../core/rollout/mixed-sent.js';
 import { rolloutRefusal } from '../../../core/rollout/operator.js';
 import type { RolloutGroup } from '../../../core/rollout/record.js';
@@ -102,6 +103,35 @@ describe('rollout status names where left-behind instances are', () => {
     expect(text).toContain(
       "; left on a version before v5: 4 instances (4 protected from scale in) (v4, the version the group ran, already holds this rollout's ami-0a1b2c3d4e5f60001)",
     );
+  });
+});
+
+describe('rollout status names left-behind instances by their own versions', () => {
+  const withInstances = (instances: InstanceView[]) => {
+    const r = rolloutRecord();
+    const canary = r.waves[0];
+    if (!canary) throw new Error('fixture has a canary');
+    const g = rolloutGroup('111111111111', 'Successful');
+    canary.groups = [{ ...g, leftBehind: leftBehindOf(instances, g.toVersion, g.launchTemplateId) }];
+    return renderRolloutStatus(r);
+  };
+  const on = (version: string, protectedFromScaleIn: boolean, lifecycleState = 'InService') => ({
+    launchTemplateId: 'lt-0123456789abcdef0',
+    version,
+    protectedFromScaleIn,
+    lifecycleState,
+    healthStatus: 'Healthy',
+  });
+
+  it('instances protected since v1 in a group that ran v4 are left on v1, not on v4', () => {
+    const text = withInstances([on('5', false), on('1', true), on('1', true)]);
+    expect(text).toContain('refresh r-111111111111); left on v1: 2 instances (2 protected from scale in)');
+    expect(text).not.toContain('left on v4');
+  });
+
+  it('instances on several versions are each counted on their own', () => {
+    const text = withInstances([on('5', false), on('1', true), on('4', false, 'Standby')]);
+    expect(text).toContain('; left on v1 (1), v4 (1): 2 instances (1 protected from scale in, 1 in Standby)');
   });
 });
 
