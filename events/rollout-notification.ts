@@ -34,7 +34,8 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
   /** A wave's groups went back to their previous launch template version (a failure, or an alarm after it). */
   'rollout-wave-rolled-back': z.strictObject({ ...wave, groups: count, reason: why }),
   /** Every wave healthy: the rollout ended. */
-  'rollout-completed': z.strictObject({ waves: wave.waves, groups: count, skipped: count }),
+  /** `unmoved`: of its `groups`, those whose refresh moved no instance (absent from an older release's). */
+  'rollout-completed': z.strictObject({ waves: wave.waves, groups: count, unmoved: count.optional(), skipped: count }),
   /** An operator paused the rollout: no new wave starts; refreshes already running go on. */
   'rollout-paused': z.strictObject({ ...wave, by: principal, reason: why }),
   /**

@@ -61,7 +61,7 @@ export type RolloutAnnouncement =
   | { event: 'rollout-wave-healthy'; detail: WaveRef & { groups: number; next?: string } }
   | { event: 'rollout-halted'; detail: WaveRef & { reason: string; failedGroups: number; groups: number } }
   | { event: 'rollout-wave-rolled-back'; detail: WaveRef & { groups: number; reason: string } }
-  | { event: 'rollout-completed'; detail: { waves: number; groups: number; skipped: number } }
+  | { event: 'rollout-completed'; detail: { waves: number; groups: number; unmoved: number; skipped: number } }
   | { event: 'rollout-groups-skipped'; detail: WaveRef & { skipped: number; reasons: SkipSummary['reasons'] } }
   | {
       event: 'rollout-account-failed';
@@ -195,6 +195,8 @@ export function rolloutAnnouncements(
       detail: {
         waves: total,
         groups: after.waves.reduce((n, w) => n + w.groups.length, 0),
+        // Of those, the groups whose refresh moved no instance (all protected or in Standby): told apart.
+        unmoved: after.waves.reduce((n, w) => n + w.groups.filter(movedNothing).length, 0),
         skipped: after.skippedGroups.length,
       },
     });

@@ -7,7 +7,7 @@ import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollo
 import { EMPTY_CANARY } from '../../core/rollout/canary.js';
 import { executionRefusal } from '../../core/rollout/driver.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
-import { haltReason, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
+import { haltReason, settledEnd, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
 import {
   newRolloutRecord,
@@ -222,7 +222,7 @@ export async function advanceRollout(
           i === step.wave ? { ...w, state: 'rolled-back' as const, rolledBackAt: at } : w,
         );
         const rolledBack = { ...record, waves, updatedAt: at };
-        await save(rolledBack);
+        await save(rolledBack, settledEnd(rolledBack));
         return result(rolledBack, true);
       }
       case 'stop': {
@@ -236,12 +236,15 @@ export async function advanceRollout(
         await save(stopped);
         return result(stopped, planRollout(stopped).kind === 'ended');
       }
-      case 'ended':
+      case 'ended': {
         // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them, the
         // wave they cut short `aborted`; so is a halted wave's refresh back that ended other than Successful.
         record = withAbortedWaves(record, now());
-        if ((record.state === 'aborted' || record.state === 'halted') && record !== read) await save(record);
+        const end = settledEnd(record);
+        if ((record.state === 'aborted' || record.state === 'halted') && (record !== read || end))
+          await save(record, end);
         return result(record, true);
+      }
     }
   }
   throw new Error(`rollout of ${input.image} ${input.version} to ${input.channel} did not settle`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
+import { ROLLOUT_TEXT } from '../../../core/notifications/rollout-text.js';
 import { haltReason } from '../../../core/rollout/halt.js';
 import { type InstanceView, leftBehindOf } from '../../../core/rollout/left-behind.js';
 import { mixedSentOf, mixedSentText } from '../../../core/rollout/mixed-sent.js';
@@ -132,6 +133,64 @@ describe('rollout status names left-behind instances by their own versions', () 
   it('instances on several versions are each counted on their own', () => {
     const text = withInstances([on('5', false), on('1', true), on('4', false, 'Standby')]);
     expect(text).toContain('; left on v1 (1), v4 (1): 2 instances (1 protected from scale in, 1 in Standby)');
+  });
+});
+
+describe('an ended rollout says where its groups are', () => {
+  const unmovedGroup = (account: string) => left(rolloutGroup(account, 'Successful'), 0, 3, 0);
+
+  it("a halted rollout's unstarted wave will not start", () => {
+    const r = rolloutRecord({ state: 'halted', endedAt: '2027-01-05T10:00:00.000Z', reason: 'wave wave-1 failed' });
+    const text = renderRolloutStatus(r);
+    expect(text).toContain('  wave 3/3 rest: will not start (the rollout halted)');
+    expect(text).not.toContain('rest: pending');
+  });
+
+  it('a completed rollout counts the groups that moved no instance apart from those refreshed', () => {
+    const r = rolloutRecord({ state: 'completed', endedAt: '2027-01-05T12:00:00.000Z', currentWave: 2 });
+    const [canary, wave1, rest] = r.waves;
+    if (!canary || !wave1 || !rest) throw new Error('fixture has three waves');
+    wave1.state = 'healthy';
+    wave1.groups = [rolloutGroup('222222222222', 'Successful'), unmovedGroup('333333333333')];
+    rest.state = 'healthy';
+    rest.groups = [unmovedGroup('444444444444')];
+    expect(rolloutStatusLine(r)).toBe(
+      'rollout 1.0.0/3: completed 2027-01-05 12:00, 3 waves, 2 groups refreshed, 2 groups moved no instance',
+    );
+    expect(rolloutHistory(r).map((l) => l.what)).toContain(
+      'rollout completed: 3 wave(s), 2 groups refreshed, 2 groups moved no instance',
+    );
+    const subject = { image: 'base', channel: 'prod', version: '1.0.0/3' };
+    expect(ROLLOUT_TEXT['rollout-completed'](subject, { waves: 3, groups: 4, unmoved: 2, skipped: 0 }).summary).toBe(
+      "3 waves, 2 groups refreshed, 2 groups moved no instance (each wave's announced).",
+    );
+  });
+
+  it('history tells a group the rollout refreshed and a take-back left where its team moved it as refreshed, not skipped', () => {
+    const reason =
+      'its team moved it on since the rollout (it runs launch template lt-0123456789abcdef0 version 7, not v5 of lt-0123456789abcdef0): left as it is';
+    const moved = rolloutGroup('111111111111', 'Successful');
+    const r = rolloutRecord({
+      state: 'superseded',
+      endedAt: '2027-01-06T12:00:00.000Z',
+      skippedGroups: [
+        { account: '111111111111', region: 'us-east-1', group: moved.group, reason },
+        { account: '555555555555', region: 'us-east-1', group: 'web-555', reason: 'uses $Latest', wave: 'canary' },
+      ],
+    });
+    const canary = r.waves[0];
+    if (!canary) throw new Error('fixture has a canary');
+    canary.groups = [{ ...moved, back: { version: 5, refreshId: '', status: 'NotMoved', statusReason: reason } }];
+    const story = rolloutHistory(r);
+    expect(story.map((l) => l.what)).toEqual(
+      expect.arrayContaining([
+        'rollout: 1 group following the channel skipped (not refreshed)',
+        'rollout: 1 group refreshed, then left as its team moved it since (not taken back)',
+      ]),
+    );
+    expect(story.find((l) => l.what.includes('then left'))?.details).toEqual([
+      `web-111 in 111111111111 us-east-1: ${reason}`,
+    ]);
   });
 });
 
