@@ -152,7 +152,14 @@ describe('instance refresh of protected and Standby instances in the local cloud
     expect((await s.refresh())?.Status).toBe('Successful');
     expect(moves.filter((m) => m.ended).map((m) => [m.from, m.instances])).toEqual([[s.v1, 1]]);
 
-    const fleet = { image: 'base', channel: 'prod', account: MEMBER, ou: 'ou-1', region: REGION, team: 'prompt' as const };
+    const fleet = {
+      image: 'base',
+      channel: 'prod',
+      account: MEMBER,
+      ou: 'ou-1',
+      region: REGION,
+      team: 'prompt' as const,
+    };
     const events: FleetEvent[] = [
       { ...fleet, at: startedAt, from: undefined, to: s.v1, instances: 4 },
       ...moves.map((m) => ({
