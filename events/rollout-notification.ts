@@ -113,8 +113,6 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
     of: count,
     notBack: count,
     scope: z.enum(['account', 'wave']),
-    /** The accounts and Regions where the alarm was read in ALARM (absent from an announcement of an older release). */
-    accounts: count.optional(),
     reason: why,
   }),
   /** A group follows the channel but is not rollout-ready (or was busy): not refreshed, and why. */

@@ -43,7 +43,7 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-completed': (s, d) => ({
     title: `${head(s)} completed`,
-    summary: `${n(d.waves, 'wave')}, ${n(d.groups - (d.unmoved ?? 0), 'group')} refreshed${d.unmoved ? `, ${n(d.unmoved, 'group')} moved no instance (each wave's announced)` : ''}${d.skipped > 0 ? `, ${d.skipped} skipped (each announced)` : ''}.`,
+    summary: `${n(d.waves, 'wave')}, ${n(d.groups - (d.unmoved ?? 0), 'group')} refreshed${d.unmoved ? `, ${d.unmoved} moved no instance` : ''}${d.skipped > 0 ? `, ${d.skipped} skipped (each announced)` : ''}.`,
   }),
   'rollout-paused': (s, d) => ({
     title: `${head(s)} paused at ${waveOf(d)}`,
@@ -100,7 +100,7 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-groups-taken-back': (s, d) => ({
     title: `${of(s)}${n(d.groups, 'group')} of ${waveOf(d)} taken back in the halted ${s.channel} rollout`,
-    summary: `${d.groups} of the ${d.of} groups are back on their previous version (lateAlarmScope ${d.scope}${d.scope === 'account' && (d.accounts ?? 1) > 1 ? `: the alarm's ${d.accounts} accounts and Regions` : ''}${d.notBack > 0 ? `; ${d.notBack} not moved: see rollout status` : ''}): ${d.reason}.`,
+    summary: `${d.groups} of the ${d.of} groups are back on their previous version (lateAlarmScope ${d.scope}${d.notBack > 0 ? `; ${d.notBack} not moved: see rollout status` : ''}): ${d.reason}.`,
   }),
   'rollout-group-skipped': (s, d) => ({
     title: `${of(s)}group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,

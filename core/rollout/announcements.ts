@@ -1,4 +1,4 @@
-import { alarmedScopes, inAlarmedScope } from './late-alarms.js';
+import { inAlarmedScope } from './late-alarms.js';
 import { movedNothing, sumLeftBehind } from './left-behind.js';
 import { isActiveRefresh } from './plan.js';
 import type { RolloutRecord, RolloutWave, ScopeFailure, SkipSummary } from './record.js';
@@ -93,8 +93,6 @@ export type RolloutAnnouncement =
         of: number;
         notBack: number;
         scope: 'account' | 'wave';
-        /** The accounts and Regions where the alarm was read in ALARM. */
-        accounts: number;
         reason: string;
       };
     }
@@ -230,18 +228,9 @@ function takenBack(was: RolloutWave | undefined, wave: RolloutWave, ref: WaveRef
   const moved = wave.groups.filter((g) => g.back);
   const back = moved.filter((g) => g.back?.status === 'Successful').length;
   const scope = wave.alarm.scope ?? (moved.every(inAlarmedScope(wave.alarm)) ? 'account' : 'wave');
+  // The halt's reason names each account and Region where the alarm was read in ALARM (late-alarms.ts).
   const reason = after.reason ?? `wave ${wave.name} alarm ${wave.alarm.name} in ALARM`;
-  // Each account and Region the alarm was read in ALARM: an account scope took back the groups of every one.
-  const accounts = alarmedScopes(wave.alarm).length;
-  const detail = {
-    ...ref,
-    groups: back,
-    of: wave.groups.length,
-    notBack: moved.length - back,
-    scope,
-    accounts,
-    reason,
-  };
+  const detail = { ...ref, groups: back, of: wave.groups.length, notBack: moved.length - back, scope, reason };
   return { event: 'rollout-groups-taken-back', detail } satisfies RolloutAnnouncement;
 }
 

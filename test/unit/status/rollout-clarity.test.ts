@@ -162,7 +162,7 @@ describe('an ended rollout says where its groups are', () => {
     );
     const subject = { image: 'base', channel: 'prod', version: '1.0.0/3' };
     expect(ROLLOUT_TEXT['rollout-completed'](subject, { waves: 3, groups: 4, unmoved: 2, skipped: 0 }).summary).toBe(
-      "3 waves, 2 groups refreshed, 2 groups moved no instance (each wave's announced).",
+      '3 waves, 2 groups refreshed, 2 moved no instance.',
     );
   });
 
