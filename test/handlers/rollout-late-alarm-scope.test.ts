@@ -28,22 +28,23 @@ function told(event: string): { title: string; summary: string; detail: Record<s
     .filter((n: { event: string }) => n.event === event);
 }
 
-/** A canary of two accounts (CANARY, WAVE1), then REST; the canary healthy, then its alarm fires in WAVE1. */
-async function alarmInOneCanaryAccount(lateAlarmScope: 'account' | 'wave'): Promise<void> {
-  process.env.GOLDSMITH_CATALOG = JSON.stringify(
-    rolloutCatalog({
-      waves: [
-        { name: 'canary', accounts: [CANARY, WAVE1] },
-        { name: 'rest', ous: [PRD2] },
-      ],
-      lateAlarmScope,
-    }),
-  );
+/** A canary of two accounts (CANARY, WAVE1), then REST (the channel's default lateAlarmScope unless given); the canary healthy. */
+async function healthyCanaryOfTwo(lateAlarmScope?: 'account' | 'wave'): Promise<void> {
+  const waves = [
+    { name: 'canary', accounts: [CANARY, WAVE1] },
+    { name: 'rest', ous: [PRD2] },
+  ];
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(rolloutCatalog({ waves, ...(lateAlarmScope && { lateAlarmScope }) }));
   for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
   await startRollout(INPUT);
   settle(CANARY, 'Successful');
   settle(WAVE1, 'Successful');
   await checkWave(INPUT);
+}
+
+/** healthyCanaryOfTwo, then its alarm fires in WAVE1. */
+async function alarmInOneCanaryAccount(lateAlarmScope: 'account' | 'wave'): Promise<void> {
+  await healthyCanaryOfTwo(lateAlarmScope);
   world.alarms.add(`${WAVE1}/${REGION}/app-5xx`);
   expect(await checkWave(INPUT)).toMatchObject({ state: 'halted', currentWave: 1 });
   for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
@@ -91,19 +92,7 @@ describe("a finished wave's alarm in ALARM in several of its accounts", () => {
   useRolloutWorld();
 
   it('lateAlarmScope account: every alarmed account takes its groups back, and history and the announcement count them', async () => {
-    process.env.GOLDSMITH_CATALOG = JSON.stringify(
-      rolloutCatalog({
-        waves: [
-          { name: 'canary', accounts: [CANARY, WAVE1] },
-          { name: 'rest', ous: [PRD2] },
-        ],
-      }),
-    );
-    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
-    await startRollout(INPUT);
-    settle(CANARY, 'Successful');
-    settle(WAVE1, 'Successful');
-    await checkWave(INPUT);
+    await healthyCanaryOfTwo();
     world.alarms.add(`${CANARY}/${REGION}/app-5xx`);
     world.alarms.add(`${WAVE1}/${REGION}/app-5xx`);
     expect(await checkWave(INPUT)).toMatchObject({ state: 'halted', currentWave: 1 });
