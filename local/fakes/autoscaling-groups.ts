@@ -43,6 +43,12 @@ export interface AutoScalingGroup {
   desiredCapacity: number;
   defaultInstanceWarmup: number | undefined;
   healthCheckGracePeriod: number;
+  /**
+   * A launching lifecycle hook the team's bootstrap completes this many seconds after each launch (CompleteLifecycleAction
+   * within the hook's HeartbeatTimeout, 30–7200 s: https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html):
+   * every new instance waits in Pending:Wait that long before it goes InService and its warm-up starts.
+   */
+  launchHookSeconds: number | undefined;
   readonly tags: Map<string, string>;
   instances: GroupInstance[];
   readonly createdAt: number;
@@ -67,6 +73,7 @@ export interface GroupSpec {
   readonly standbyInstances?: number;
   readonly defaultInstanceWarmup?: number;
   readonly healthCheckGracePeriod?: number;
+  readonly launchHookSeconds?: number;
 }
 
 /** The group's ARN, with a UUID fixed by account, Region and name (deterministic runs). */
@@ -106,6 +113,7 @@ export class AutoScalingGroups {
       desiredCapacity: spec.desiredCapacity,
       defaultInstanceWarmup: spec.defaultInstanceWarmup,
       healthCheckGracePeriod: spec.healthCheckGracePeriod ?? 0,
+      launchHookSeconds: spec.launchHookSeconds,
       tags: new Map(Object.entries(spec.tags ?? {})),
       instances: [],
       createdAt: this.templates.now(),

@@ -189,7 +189,8 @@ export class RefreshEngine {
     r.inFlight = batch.length;
     r.phase = rollback ? 'rollback-warm' : 'warm';
     r.statusReason = undefined;
-    r.nextAt = t + LAUNCH_MS + r.prefs.warmupSeconds * 1000;
+    // A launching lifecycle hook holds each new instance in Pending:Wait until the team's bootstrap completes it.
+    r.nextAt = t + LAUNCH_MS + ((g.launchHookSeconds ?? 0) + r.prefs.warmupSeconds) * 1000;
   }
 
   /** Fails `r` (an alarm, blocked launches, the 14 days): with AutoRollback and a desired configuration, rolls back. */

@@ -1,5 +1,6 @@
 import { createGroupCall, instanceStateCall, updateGroupCall } from './autoscaling-group-calls.js';
 import { type AutoScalingGroup, AutoScalingGroups, asErr, type GroupSpec } from './autoscaling-groups.js';
+import type { MixedPolicy } from './autoscaling-mixed.js';
 import { RefreshEngine } from './autoscaling-refresh.js';
 import {
   cancelRefreshCall,
@@ -28,6 +29,8 @@ export interface GroupCall {
   readonly groupTags: Readonly<Record<string, string>>;
   readonly templateTags: Readonly<Record<string, string>>;
   readonly refreshId?: string;
+  /** The group's mixed instances policy after an UpdateAutoScalingGroup that gave one. */
+  readonly mixed?: MixedPolicy;
 }
 
 /**
@@ -70,25 +73,39 @@ export class AutoScalingFake implements FakeService {
   /** A group with its instances launched (the member team's own doing, not an API call of Goldsmith's). */
   createGroup(spec: GroupSpec): AutoScalingGroup {
     const g = this.groups.create(spec);
+    this.launchInto(g, g.desiredCapacity, spec);
+    // Its Standby instances entered Standby with ShouldDecrementDesiredCapacity (none replaced them).
+    g.desiredCapacity -= Math.min(g.desiredCapacity, spec.standbyInstances ?? 0);
+    return g;
+  }
+
+  /**
+   * Launches `count` instances into `g` from the version its launch template names now, when EC2 allows it (the AMI
+   * resolves and may be launched by the account); protected from scale in as the group says, or the first
+   * `protectedInstances` of a new group, and its last `standbyInstances` in Standby.
+   */
+  launchInto(
+    g: AutoScalingGroup,
+    count: number,
+    spec?: Pick<GroupSpec, 'protectedInstances' | 'standbyInstances'>,
+  ): void {
     const { version } = this.groups.configOf(g);
     const ref = typeof version?.data.ImageId === 'string' ? version.data.ImageId : undefined;
     const imageId = ref && this.hooks.imageOf(g.account, g.region, ref);
-    if (imageId && version && this.hooks.launchCheck(g.account, g.region, imageId) === undefined) {
-      const standbyFrom = g.desiredCapacity - (spec.standbyInstances ?? 0);
-      for (let i = 0; i < g.desiredCapacity; i++) {
-        const launched = this.hooks.fleet().launch(g.account, g.region, imageId, this.hooks.now(), g.launchTemplate.id);
-        g.instances.push({
-          instanceId: launched.instanceId,
-          version: version.number,
-          imageId,
-          ...((g.newInstancesProtectedFromScaleIn || i < (spec.protectedInstances ?? 0)) && {
-            protectedFromScaleIn: true,
-          }),
-          ...(i >= standbyFrom && { lifecycle: 'Standby' as const }),
-        });
-      }
+    if (!imageId || !version || this.hooks.launchCheck(g.account, g.region, imageId) !== undefined) return;
+    const standbyFrom = count - (spec?.standbyInstances ?? 0);
+    for (let i = 0; i < count; i++) {
+      const launched = this.hooks.fleet().launch(g.account, g.region, imageId, this.hooks.now(), g.launchTemplate.id);
+      g.instances.push({
+        instanceId: launched.instanceId,
+        version: version.number,
+        imageId,
+        ...((g.newInstancesProtectedFromScaleIn || i < (spec?.protectedInstances ?? 0)) && {
+          protectedFromScaleIn: true,
+        }),
+        ...(i >= standbyFrom && { lifecycle: 'Standby' as const }),
+      });
     }
-    return g;
   }
 
   /** Runs every refresh step due by now, in time order, then checks the alarms. */
@@ -146,7 +163,7 @@ export class AutoScalingFake implements FakeService {
       case 'ExitStandby': {
         const g = this.groups.named(account, region, input.AutoScalingGroupName);
         await this.authorize(call, g);
-        const out = instanceStateCall(g, call);
+        const out = instanceStateCall(this, g, call);
         this.advance();
         return out;
       }
@@ -185,6 +202,9 @@ export class AutoScalingFake implements FakeService {
       groupTags: Object.fromEntries(g.tags),
       templateTags: Object.fromEntries(template?.tags ?? []),
       ...(refreshId ? { refreshId } : {}),
+      ...(call.action === 'UpdateAutoScalingGroup' && call.input.MixedInstancesPolicy && g.mixedInstancesPolicy
+        ? { mixed: g.mixedInstancesPolicy }
+        : {}),
     });
   }
 }

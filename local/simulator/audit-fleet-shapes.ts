@@ -1,14 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Catalog } from '../../core/config/schema.js';
-import { ROLLOUT_TAG } from '../../core/names.js';
+import { ROLLOUT_TAG, rolloutTagValue } from '../../core/names.js';
 import { leftBehindOf } from '../../core/rollout/left-behind.js';
+import type { GroupCall } from '../fakes/autoscaling.js';
 import type { AutoScalingGroup } from '../fakes/autoscaling-groups.js';
 import { type MixedPolicy, mixedPolicyOf } from '../fakes/autoscaling-mixed.js';
 import type { InstanceRefresh } from '../fakes/autoscaling-refresh-types.js';
 import type { LocalFakes } from '../fakes/install.js';
 import type { LaunchTemplates, TemplateVersion } from '../fakes/launch-templates.js';
 import { byRolloutRole } from './audit-rollout.js';
-import { SPOT_MIXED_POLICY } from './fleet-shapes.js';
+import { mixedPolicyInput, paramsOf } from './fleet-shapes.js';
 import type { RolloutReport } from './report-rollouts.js';
 import type { ScenarioFleet } from './scenario.js';
 
@@ -27,6 +28,8 @@ export interface ShapesInput {
   readonly channels: Catalog['channels'];
   readonly fleets: readonly ScenarioFleet[];
   readonly rollouts: readonly RolloutReport[];
+  /** The calls that changed groups (a team's UpdateAutoScalingGroup with a new mixed instances policy among them). */
+  readonly calls?: readonly GroupCall[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -37,10 +40,19 @@ const ownData = (v: TemplateVersion | undefined) => {
   return rest;
 };
 
-/** The mixed instances policy the scenario gave a group (undefined: a plain group). */
-function shapedPolicy(fleets: readonly ScenarioFleet[], g: AutoScalingGroup): MixedPolicy | undefined {
-  const spec = fleets.find((f) => `${f.image}-${f.channel}` === g.name);
-  return spec?.shapes[g.account] === 'spot-mixed' ? mixedPolicyOf(SPOT_MIXED_POLICY) : undefined;
+/**
+ * The mixed instances policy a group has by its team's will at `at` (undefined: a plain group): the last one its team
+ * set (UpdateAutoScalingGroup, a `team-deploy` with `spot`), else the one the scenario's shape gave it.
+ */
+function teamPolicy(input: ShapesInput, g: AutoScalingGroup, at: number): MixedPolicy | undefined {
+  const set = (input.calls ?? [])
+    .filter((c) => c.account === g.account && c.region === g.region && c.group === g.name && c.at <= at)
+    .filter((c) => c.mixed !== undefined && !byRolloutRole(c.principal))
+    .at(-1);
+  if (set) return set.mixed;
+  const spec = input.fleets.find((f) => g.tags.get(ROLLOUT_TAG) === rolloutTagValue(f.image, f.channel));
+  const spot = paramsOf(spec?.shapes[g.account]).spot;
+  return spot ? mixedPolicyOf(mixedPolicyInput(spot)) : undefined;
 }
 
 /** The latest version of the group's template that its team (not Goldsmith's rollout role) wrote before `at`. */
@@ -60,12 +72,12 @@ export function auditFleetShapes(input: ShapesInput): { problems: string[]; chec
   const ours = input.refreshes.filter((r) => byRolloutRole(r.principal) && r.desired);
   for (const g of input.groups) {
     if (!g.tags.has(ROLLOUT_TAG)) continue;
-    const expected = shapedPolicy(input.fleets, g);
     const refreshes = ours.filter((r) => r.group === g);
     const channel = input.channels.find((c) => g.tags.get(ROLLOUT_TAG)?.endsWith(`/${c.name}`));
     for (const r of refreshes) {
       const at = `${where(g)}: the rollout's refresh ${r.id} at ${iso(r.startTime)}`;
       checks['mixed-policy-kept']++;
+      const expected = teamPolicy(input, g, r.startTime);
       if (!isDeepStrictEqual(r.desired?.mixed, expected))
         problems.push(`${at} desired ${JSON.stringify(r.desired?.mixed)}, not the group's ${JSON.stringify(expected)}`);
       checks['protected-standby-preference']++;
@@ -85,6 +97,7 @@ export function auditFleetShapes(input: ShapesInput): { problems: string[]; chec
           `${at} moved it to version ${r.desired?.version} (${JSON.stringify(ownData(desired))}), reverting its team's version ${team.number} (${JSON.stringify(ownData(team))})`,
         );
     }
+    const expected = teamPolicy(input, g, Number.POSITIVE_INFINITY);
     if (!isDeepStrictEqual(g.mixedInstancesPolicy, expected))
       problems.push(
         `${where(g)} ends with the mixed instances policy ${JSON.stringify(g.mixedInstancesPolicy)}, not ${JSON.stringify(expected)}`,
@@ -145,5 +158,6 @@ export function fleetShapesAudit(
     channels: cloud.catalog.channels,
     fleets: scenario.fleets,
     rollouts: report.rollouts,
+    calls: autoscaling.calls,
   });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { nextCron } from '../../core/schedule/index.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
+import { instanceStateAction } from './fleet-instances.js';
 import { teamDeployAction } from './fleet-shapes.js';
 import { performOutsideChange } from './outside-change.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
@@ -238,6 +239,8 @@ export function runAction(
       return performOutsideChange(cloud, action);
     case 'team-deploy':
       return teamDeployAction(cloud, action);
+    case 'instance-state':
+      return instanceStateAction(cloud, action);
     case 'let-expire':
       handlers.letExpire({
         image: action.image ?? event.filter.image,

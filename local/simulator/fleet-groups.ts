@@ -4,7 +4,7 @@ import { channelParameterName } from '../../stacks/names.js';
 import type { VirtualClock } from '../clock.js';
 import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import type { LocalFakes } from '../fakes/install.js';
-import { shapeSpec, teamPrincipal } from './fleet-shapes.js';
+import { groupNamesOf, shapeSpec, teamPrincipal } from './fleet-shapes.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 
 /**
@@ -125,28 +125,32 @@ export class FleetGroups {
   }
 
   /**
-   * The first launch of a rollout or parameter account: its tagged template and group, with `instances` running, shaped
-   * as the fleet's `shapes` says for a rollout account (fleet-shapes.ts).
+   * The first launch of a rollout or parameter account: its tagged template and group (a rollout account's shape may
+   * ask for several), with `instances` running in each, shaped as the fleet's `shapes` says for a rollout account
+   * (fleet-shapes.ts).
    */
   launch(mode: GroupMode, spec: ScenarioFleet, account: string, region: string, ami: string): string[] {
     const { ec2, autoscaling } = this.cloud.installed.fakes;
-    if (!ec2.templates) return [];
+    const templates = ec2.templates;
+    if (!templates) return [];
     const tags = { [ROLLOUT_TAG]: rolloutTagValue(spec.image, spec.channel) };
-    const name = groupNameOf(spec);
     const imageRef = mode === 'parameter' ? `resolve:ssm:${channelParameterName(spec.image, spec.channel)}` : ami;
-    const template = ec2.templates.create(account, region, `${name}-lt`, { ImageId: imageRef }, tags);
-    const group = autoscaling.createGroup({
-      account,
-      region,
-      name,
-      launchTemplateId: template.id,
-      version: '1',
-      desiredCapacity: spec.instances,
-      tags,
-      // The shape the scenario gives this account's group (ECS capacity provider, Standby, Spot mixed instances).
-      ...shapeSpec(mode === 'rollout' ? spec.shapes[account] : undefined),
+    const shape = mode === 'rollout' ? spec.shapes[account] : undefined;
+    return groupNamesOf(spec.image, spec.channel, shape).flatMap((name) => {
+      const template = templates.create(account, region, `${name}-lt`, { ImageId: imageRef }, tags);
+      const group = autoscaling.createGroup({
+        account,
+        region,
+        name,
+        launchTemplateId: template.id,
+        version: '1',
+        desiredCapacity: spec.instances,
+        tags,
+        // The shape the scenario gives this account's group (ECS capacity provider, Standby, Spot mixed instances).
+        ...shapeSpec(shape),
+      });
+      return group.instances.map((i) => i.instanceId);
     });
-    return group.instances.map((i) => i.instanceId);
   }
 
   /** A parameter-based group's team moves it: a refresh without a desired configuration (the parameter resolves anew). */

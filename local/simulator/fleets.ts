@@ -5,7 +5,8 @@ import { exportState, importState, type PlainState } from '../snapshot/plain-sta
 import { byRolloutRole } from './audit-rollout.js';
 import type { LocalCloud } from './cloud.js';
 import { type AccountFleet, newFleetAccounts } from './fleet-accounts.js';
-import { FleetGroups, groupNameOf, unit } from './fleet-groups.js';
+import { FleetGroups, unit } from './fleet-groups.js';
+import { groupNamesOf } from './fleet-shapes.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 
 /** How often teams look at their channel's pointer (a daily deploy pipeline, run four times a day somewhere). */
@@ -86,8 +87,10 @@ export class SimulatedFleets {
     for (const fleet of this.fleets) {
       const added = newFleetAccounts(this.cloud.catalog, this.scenario.seed, fleet, organizations);
       fleet.accounts.push(...added);
+      const { spec } = fleet;
       for (const a of added)
-        this.byGroup.set(`${a.account}/${a.region}/${groupNameOf(fleet.spec)}`, { spec: fleet.spec, a });
+        for (const name of groupNamesOf(spec.image, spec.channel, spec.shapes[a.account]))
+          this.byGroup.set(`${a.account}/${a.region}/${name}`, { spec, a });
     }
   }
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { organizationChange, pointerShareChange } from './scenario-organization.js';
 import { outsideChange } from './scenario-outside.js';
-import { teamDeployChange } from './scenario-team.js';
+import { instanceStateChange, teamDeployChange } from './scenario-team.js';
 
 /** A scenario's events (docs/simulation.md, "Scenario format"): when each happens and what it is. */
 
@@ -115,6 +115,7 @@ export const kinds = z.discriminatedUnion('kind', [
   pointerShareChange,
   outsideChange,
   teamDeployChange,
+  instanceStateChange,
 ]);
 
 export const rawEvent = z.strictObject({

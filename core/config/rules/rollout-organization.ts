@@ -7,16 +7,25 @@ import { type OrgTree, resolveTargets, withoutMissingOus } from '../../sharing/t
 import { problem } from '../problems.js';
 import type { Catalog } from '../schema.js';
 
+/** A wave's OU or account the organization does not hold, or an account outside the channel's reach there. */
+export interface WaveOutside {
+  readonly channel: string;
+  /** The wave's field path: `['channels', i, 'rollout', 'waves', w, 'ous' | 'accounts', k]`. */
+  readonly path: readonly (string | number)[];
+  readonly wave: string;
+  readonly id: string;
+  /** `ou`: no such OU; `account`: no such account; `unreached`: a member the channel's targets do not reach. */
+  readonly why: 'ou' | 'account' | 'unreached';
+}
+
 /**
- * A rollout's waves checked against the organization (`goldsmith validate --local DIR | --scenario FILE`): the
- * catalog alone cannot tell whether an account a wave names by id is a member, nor whether the channel's OUs hold
- * it. Each wave account must be an account of the organization and among those the channel's targets reach in it
- * (active members of its OUs, named accounts, tagged accounts; exclusions applied, as Share resolves them); each wave
- * OU must be an OU of the organization. Without account tags read, an account a tag might select is only checked for
- * membership. One line per problem, at its field path.
+ * Each rolling channel's wave OUs and accounts checked against an organization: each wave account must be an account
+ * of the organization and among those the channel's targets reach in it (active members of its OUs, named accounts,
+ * tagged accounts; exclusions applied, as Share resolves them); each wave OU must be an OU of the organization.
+ * Without account tags read, an account a tag might select is only checked for membership.
  */
-export function rolloutWavesInOrganization(catalog: Catalog, tree: OrgTree, source: string): string[] {
-  const problems: string[] = [];
+export function wavesOutside(catalog: Catalog, tree: OrgTree): WaveOutside[] {
+  const found: WaveOutside[] = [];
   catalog.channels.forEach((channel, i) => {
     const rollout = channel.rollout;
     if (!rollout) return;
@@ -27,25 +36,36 @@ export function rolloutWavesInOrganization(catalog: Catalog, tree: OrgTree, sour
     );
     rollout.waves.forEach((wave, w) => {
       const at = ['channels', i, 'rollout', 'waves', w] as const;
+      const outside = (kind: 'ous' | 'accounts', k: number, id: string, why: WaveOutside['why']) =>
+        found.push({ channel: channel.name, path: [...at, kind, k], wave: wave.name, id, why });
       wave.ous.forEach((ou, k) => {
-        if (ou !== tree.rootId && !tree.ous.has(ou))
-          problems.push(problem([...at, 'ous', k], `${ou} is not an OU of ${source}`));
+        if (ou !== tree.rootId && !tree.ous.has(ou)) outside('ous', k, ou, 'ou');
       });
       wave.accounts.forEach((account, k) => {
-        if (!tree.accounts.has(account)) {
-          problems.push(problem([...at, 'accounts', k], `${account} is not an account of ${source}`));
-        } else if (!(tagged && !tree.tagsRead) && !reached.has(account)) {
-          problems.push(
-            problem(
-              [...at, 'accounts', k],
-              `${account} is not among the active accounts channel "${channel.name}"'s targets reach in ${source}`,
-            ),
-          );
-        }
+        if (!tree.accounts.has(account)) outside('accounts', k, account, 'account');
+        else if (!(tagged && !tree.tagsRead) && !reached.has(account)) outside('accounts', k, account, 'unreached');
       });
     });
   });
-  return problems;
+  return found;
+}
+
+/**
+ * A rollout's waves checked against the organization (`goldsmith validate --local DIR | --scenario FILE`): the
+ * catalog alone cannot tell whether an account a wave names by id is a member, nor whether the channel's OUs hold
+ * it (wavesOutside). One line per problem, at its field path.
+ */
+export function rolloutWavesInOrganization(catalog: Catalog, tree: OrgTree, source: string): string[] {
+  return wavesOutside(catalog, tree).map((o) =>
+    problem(
+      o.path,
+      o.why === 'ou'
+        ? `${o.id} is not an OU of ${source}`
+        : o.why === 'account'
+          ? `${o.id} is not an account of ${source}`
+          : `${o.id} is not among the active accounts channel "${o.channel}"'s targets reach in ${source}`,
+    ),
+  );
 }
 
 /**

@@ -2,8 +2,12 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
+import { scenarioSchema } from '../../../local/simulator/scenario.js';
+import { scenarioPreflightProblems } from '../../../local/simulator/scenario-preflight.js';
 import { captureOutput } from '../../helpers/output.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
+import { catalogOf } from '../../scenarios/helpers.js';
+import { threeWaveCatalog } from '../../scenarios/rollout-catalog.js';
 
 /**
  * `goldsmith simulate` checks where it will write and what the scenario asks before anything runs, as it checks a
@@ -104,5 +108,45 @@ describe('goldsmith simulate refuses before it runs', () => {
       expect.stringMatching(/^scenario\.faults\.alarms\.2\.ou: no OU "ou-x1y2-nope0001" in the organization \(it has /),
       expect.stringMatching(/^scenario\.faults\.refreshFailures\.0\.ou: no OU "ou-zzzz-nope0002" in the organization/),
     ]);
+  });
+});
+
+describe('goldsmith simulate refuses a rollout wave the scenario’s organization would not let run', () => {
+  it('names the wave and the account its channel’s targets do not reach (a dev account in a prod wave), and runs nothing', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const config = join(dir, 'catalog.json');
+    // The dev OU's first account (the organization numbers dev's accounts first), in prod's canary wave.
+    const DEV_ACCOUNT = '200000000001';
+    const catalog = threeWaveCatalog();
+    const prod = catalog.channels.find((c) => c.name === 'prod');
+    const waves = prod?.rollout?.waves ?? [];
+    waves[0] = { name: 'canary', accounts: [DEV_ACCOUNT] };
+    writeFileSync(config, JSON.stringify(catalog));
+    const { code, said } = await refused([
+      '--config',
+      config,
+      '--scenario',
+      scenarioFile(dir),
+      '--html',
+      join(dir, 'r.html'),
+    ]);
+    expect(code).toBe(1);
+    expect(said).toEqual([
+      `scenario: channel "prod"'s rollout wave "canary" names account ${DEV_ACCOUNT}, which channel "prod"'s targets do not reach in the organization the scenario describes: the rollout would pass it over without a word (catalog channels[1].rollout.waves[0].accounts[0])`,
+    ]);
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
+  });
+
+  it('leaves to the run an account a scenario organization event names (moved into the channel’s targets mid-run)', async () => {
+    const input = threeWaveCatalog();
+    const waves = input.channels.find((c) => c.name === 'prod')?.rollout?.waves ?? [];
+    waves[0] = { name: 'canary', accounts: ['200000000001'] };
+    const catalog = catalogOf(input);
+    const move = { at: '2027-01-02T00:00:00Z', kind: 'organization', change: 'move-account' };
+    const scenario = (events: unknown[]) => scenarioSchema.parse({ ...SCENARIO, events });
+    expect(scenarioPreflightProblems(scenario([]), catalog)).toHaveLength(1);
+    expect(
+      scenarioPreflightProblems(scenario([{ ...move, account: '200000000001', to: 'ou-x1y2-prd00002' }]), catalog),
+    ).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RefreshMove } from '../../../local/fakes/autoscaling-refresh-types.js';
+import { teamPrincipal } from '../../../local/simulator/fleet-shapes.js';
 import type { FleetEvent } from '../../../local/simulator/fleets.js';
 import { shareSeries } from '../../../local/simulator/report-fleet.js';
 import { resetClients } from './helpers.js';
@@ -66,7 +67,18 @@ async function setup(opts: { protectedInstances?: number; standby?: number; ecs?
     (await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] })))
       .AutoScalingGroups?.[0];
   const images = () => group.instances.map((i) => i.imageId);
-  return { start, refresh, wait, described, images, group, v1, v2, cloud };
+  // The member team's own call (SetInstanceProtection, EnterStandby, ExitStandby), as the scenario's events make it.
+  const team = (action: string, input: Record<string, unknown>) =>
+    cloud.fakes.autoscaling.handle({
+      service: 'autoscaling',
+      action,
+      input: { AutoScalingGroupName: 'web', ...input },
+      body: undefined,
+      region: REGION,
+      accountId: MEMBER,
+      principal: teamPrincipal(MEMBER),
+    });
+  return { start, refresh, wait, described, images, group, v1, v2, team, cloud };
 }
 
 describe('instance refresh of protected and Standby instances in the local cloud', () => {
@@ -89,8 +101,8 @@ describe('instance refresh of protected and Standby instances in the local cloud
     const s = await setup({ protectedInstances: 1 });
     await s.start({ ScaleInProtectedInstances: 'Wait' });
     await s.wait(20 * MIN);
-    const held = s.group.instances.find((i) => i.protectedFromScaleIn);
-    if (held) held.protectedFromScaleIn = false;
+    const held = s.group.instances.filter((i) => i.protectedFromScaleIn).map((i) => i.instanceId);
+    await s.team('SetInstanceProtection', { InstanceIds: held, ProtectedFromScaleIn: false });
     await s.wait(20 * MIN);
     expect((await s.refresh())?.Status).toBe('Successful');
     expect(s.images().every((i) => i === s.v2)).toBe(true);
@@ -184,5 +196,85 @@ describe('instance refresh of protected and Standby instances in the local cloud
       name: 'ValidationError',
       message: expect.stringMatching(/preferences\.standbyInstances.*\[Terminate, Ignore, Wait\]/),
     });
+  });
+});
+
+describe("a team's SetInstanceProtection, EnterStandby and ExitStandby in the local cloud", () => {
+  const ids = (s: Awaited<ReturnType<typeof setup>>) => s.group.instances.map((i) => i.instanceId);
+
+  it('Wait goes on once the team takes the instance out of Standby (the desired capacity back up by one)', async () => {
+    const s = await setup({ standby: 1 });
+    expect((await s.described())?.DesiredCapacity).toBe(3);
+    await s.start({ StandbyInstances: 'Wait' });
+    await s.wait(20 * MIN);
+    expect((await s.refresh())?.StatusReason).toMatch(/in Standby/);
+    await s.team('ExitStandby', { InstanceIds: ids(s).slice(3) });
+    await s.wait(20 * MIN);
+    expect((await s.refresh())?.Status).toBe('Successful');
+    expect(s.images()).toEqual([s.v2, s.v2, s.v2, s.v2]);
+    expect((await s.described())?.DesiredCapacity).toBe(4);
+  });
+
+  it('EnterStandby without decrementing launches a replacement; with it, the desired capacity drops', async () => {
+    const s = await setup({});
+    await s.team('EnterStandby', { InstanceIds: ids(s).slice(0, 1), ShouldDecrementDesiredCapacity: false });
+    let g = await s.described();
+    expect(g?.DesiredCapacity).toBe(4);
+    expect((g?.Instances ?? []).map((i) => i.LifecycleState)).toEqual([
+      'Standby',
+      'InService',
+      'InService',
+      'InService',
+      'InService',
+    ]);
+    await s.team('EnterStandby', { InstanceIds: ids(s).slice(1, 3), ShouldDecrementDesiredCapacity: true });
+    g = await s.described();
+    expect(g?.DesiredCapacity).toBe(2);
+    expect((g?.Instances ?? []).filter((i) => i.LifecycleState === 'Standby')).toHaveLength(3);
+  });
+
+  it('refuses what the API pages refuse, naming the field or instance, and changes nothing', async () => {
+    const s = await setup({ standby: 1 });
+    const before = JSON.stringify(await s.described());
+    const refused = (action: string, input: Record<string, unknown>, message: RegExp) =>
+      expect(s.team(action, input)).rejects.toMatchObject({
+        name: 'ValidationError',
+        message: expect.stringMatching(message),
+      });
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(17, '0')}`);
+    await refused(
+      'SetInstanceProtection',
+      { InstanceIds: many(51), ProtectedFromScaleIn: true },
+      /up to 50 instance ids; 51/,
+    );
+    await refused('SetInstanceProtection', { InstanceIds: [], ProtectedFromScaleIn: true }, /at least one instance id/);
+    await refused('SetInstanceProtection', { InstanceIds: ids(s).slice(0, 1) }, /ProtectedFromScaleIn is required/);
+    await refused(
+      'EnterStandby',
+      { InstanceIds: many(21), ShouldDecrementDesiredCapacity: true },
+      /up to 20 instance ids; 21/,
+    );
+    await refused('EnterStandby', { InstanceIds: ids(s).slice(0, 1) }, /ShouldDecrementDesiredCapacity is required/);
+    await refused('ExitStandby', { InstanceIds: many(21) }, /up to 20 instance ids; 21/);
+    // 3 desired (the Standby one decremented) less 2 would be 1, below a minimum of 2.
+    s.group.minSize = 2;
+    await refused(
+      'EnterStandby',
+      { InstanceIds: ids(s).slice(0, 2), ShouldDecrementDesiredCapacity: true },
+      /below the minimum size 2/,
+    );
+    s.group.minSize = 0;
+    await refused(
+      'EnterStandby',
+      { InstanceIds: ids(s).slice(3), ShouldDecrementDesiredCapacity: true },
+      /not in InService/,
+    );
+    await refused('ExitStandby', { InstanceIds: ids(s).slice(0, 1) }, /not in Standby/);
+    await refused(
+      'SetInstanceProtection',
+      { InstanceIds: [ids(s)[0], 'i-0123456789abcdef0'], ProtectedFromScaleIn: true },
+      /i-0123456789abcdef0 is not part of Auto Scaling group web/,
+    );
+    expect(JSON.stringify(await s.described())).toBe(before);
   });
 });

@@ -138,6 +138,24 @@ describe('instance refresh in the local cloud', () => {
     ).rejects.toMatchObject({ name: 'ActiveInstanceRefreshNotFoundFault' });
   });
 
+  it('a launching lifecycle hook holds each batch until the team’s bootstrap completes it: 10 minutes more a batch', async () => {
+    const plain = await setup();
+    const hooked = await setup();
+    hooked.group.launchHookSeconds = 600;
+    // 4 instances at 50 % minimum healthy: two batches of two, each 90 s to launch, no warm-up.
+    for (const s of [plain, hooked]) await s.start({ MinHealthyPercentage: 50, InstanceWarmup: 0 });
+    await plain.wait(5 * MIN);
+    await hooked.wait(5 * MIN);
+    expect((await plain.refresh())?.Status).toBe('Successful');
+    expect((await hooked.refresh())?.Status).toBe('InProgress');
+    await hooked.wait(20 * MIN);
+    const done = await hooked.refresh();
+    expect(done?.Status).toBe('Successful');
+    const took = (done?.EndTime?.getTime() ?? 0) - (done?.StartTime?.getTime() ?? 0);
+    const plainTook = await plain.refresh().then((r) => (r?.EndTime?.getTime() ?? 0) - (r?.StartTime?.getTime() ?? 0));
+    expect(took - plainTook).toBe(2 * 600_000);
+  });
+
   it('one refresh per group at a time: a second Start is InstanceRefreshInProgressFault', async () => {
     const s = await setup();
     await s.start({ AutoRollback: true });

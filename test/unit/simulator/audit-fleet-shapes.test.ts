@@ -7,7 +7,7 @@ import type { InstanceRefresh, RefreshPrefs } from '../../../local/fakes/autosca
 import { FleetState } from '../../../local/fakes/ec2-fleet.js';
 import { LaunchTemplates } from '../../../local/fakes/launch-templates.js';
 import { auditFleetShapes } from '../../../local/simulator/audit-fleet-shapes.js';
-import { SPOT_MIXED_POLICY, shapeSpec } from '../../../local/simulator/fleet-shapes.js';
+import { mixedPolicyInput, SPOT_MIXED, shapeSpec } from '../../../local/simulator/fleet-shapes.js';
 import type { RolloutReport } from '../../../local/simulator/report-rollouts.js';
 import type { ScenarioFleet } from '../../../local/simulator/scenario.js';
 
@@ -116,7 +116,7 @@ describe('the realistic groups audit', () => {
     w.refresh(ROLE, { ImageId: 'ami-2' });
     w.refresh(TEAM, { InstanceType: 'm6i.xlarge' });
     w.refresh(ROLE, { ImageId: 'ami-3' });
-    expect(w.g.mixedInstancesPolicy).toEqual(mixedPolicyOf(SPOT_MIXED_POLICY));
+    expect(w.g.mixedInstancesPolicy).toEqual(mixedPolicyOf(mixedPolicyInput(SPOT_MIXED)));
     expect(w.audit()).toEqual({
       problems: [],
       checks: { 'mixed-policy-kept': 2, 'protected-standby-preference': 2, 'team-version-kept': 2, 'waves-ended': 0 },
