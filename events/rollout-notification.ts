@@ -34,7 +34,8 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
   /** A wave's groups went back to their previous launch template version (a failure, or an alarm after it). */
   'rollout-wave-rolled-back': z.strictObject({ ...wave, groups: count, reason: why }),
   /** Every wave healthy: the rollout ended. */
-  'rollout-completed': z.strictObject({ waves: wave.waves, groups: count, skipped: count }),
+  /** `unmoved`: of its `groups`, those whose refresh moved no instance (absent from an older release's). */
+  'rollout-completed': z.strictObject({ waves: wave.waves, groups: count, unmoved: count.optional(), skipped: count }),
   /** An operator paused the rollout: no new wave starts; refreshes already running go on. */
   'rollout-paused': z.strictObject({ ...wave, by: principal, reason: why }),
   /**
@@ -103,7 +104,7 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
   }),
   /**
    * A halted rollout's alarmed wave finished taking back the groups its alarm's scope named (the channel's
-   * `lateAlarmScope`: the alarm's account and Region, or the whole wave) without the whole wave going back: how many are
+   * `lateAlarmScope`: each account and Region where the alarm was in ALARM, or the whole wave) without the whole wave going back: how many are
    * back on their previous launch template version, of how many in the wave, and how many could not be.
    */
   'rollout-groups-taken-back': z.strictObject({

@@ -1,4 +1,4 @@
-import { leftBehindText, movedNothing, sumLeftBehind } from '../../core/rollout/left-behind.js';
+import { leftBehindText, leftVersionsText, movedNothing, sumLeftBehind } from '../../core/rollout/left-behind.js';
 import { mixedSentText } from '../../core/rollout/mixed-sent.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import { isActiveRefresh } from '../../core/rollout/plan.js';
@@ -79,11 +79,14 @@ export function renderRolloutStatus(r: RolloutRecord): string {
 }
 
 /**
- * Where a group's left-behind instances are: `; left on v3: 2 instances (…)`, the version the group ran before. Not
- * when that version already held this rollout's AMI (a retry's second refresh starts from the first one's version):
- * they are on a version before the refresh's, and naming that one would say they run the new AMI.
+ * Where a group's left-behind instances are: `; left on v2: 2 instances (…)`, the versions they run as the group's
+ * read found them. A record read before those were kept: the version the group ran before, but not when that version
+ * already held this rollout's AMI (a retry's second refresh starts from the first one's version): they are on a
+ * version before the refresh's, and naming that one would say they run the new AMI.
  */
 function leftOnText(r: RolloutRecord, g: RolloutGroup, left: string): string {
+  const own = leftVersionsText(g.leftBehind);
+  if (own) return `; left on ${own}: ${left}`;
   const ami = r.amis[g.region];
   if (g.fromImageId === undefined || g.fromImageId !== ami) return `; left on v${g.fromVersion}: ${left}`;
   return `; left on a version before v${g.toVersion}: ${left} (v${g.fromVersion}, the version the group ran, already holds this rollout's ${ami})`;

@@ -76,8 +76,9 @@ export const rolloutSchema = z.strictObject({
   standbyInstances: z.enum(['Ignore', 'Terminate', 'Wait']).default('Ignore'),
   /**
    * What a finished wave's alarm found in ALARM later takes back (the rollout halts either way: no later wave starts):
-   * `account`, only that wave's groups in the alarm's account and Region (one tenant's alarm moves only its own
-   * groups); `wave`, every group of that wave. Default `account`.
+   * `account`, only that wave's groups in each account and Region where the alarm is in ALARM (one tenant's alarm
+   * moves only its own groups; an alarm in every account moves all of them); `wave`, every group of that wave.
+   * Default `account`.
    */
   lateAlarmScope: z.enum(['account', 'wave']).default('account'),
 });

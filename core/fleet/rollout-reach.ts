@@ -20,6 +20,8 @@ export interface InstanceMove {
   from: string | undefined;
   to: string;
   instances: number;
+  /** The instances on `from` were ended, none launched on `to`. */
+  ended?: boolean;
 }
 
 /** The share of instances that must run the version or a newer one. */
@@ -123,7 +125,7 @@ function apply(running: Map<string, Map<string, number>>, m: InstanceMove | unde
   if (!m) return;
   const key = `${m.ou}\n${m.kind}`;
   const counts = running.get(key) ?? new Map<string, number>();
-  counts.set(m.to, (counts.get(m.to) ?? 0) + m.instances);
+  if (!m.ended) counts.set(m.to, (counts.get(m.to) ?? 0) + m.instances);
   if (m.from !== undefined) counts.set(m.from, (counts.get(m.from) ?? 0) - m.instances);
   running.set(key, counts);
 }

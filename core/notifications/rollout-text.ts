@@ -43,7 +43,7 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-completed': (s, d) => ({
     title: `${head(s)} completed`,
-    summary: `${n(d.waves, 'wave')}, ${n(d.groups, 'group')} refreshed${d.skipped > 0 ? `, ${d.skipped} skipped (each announced)` : ''}.`,
+    summary: `${n(d.waves, 'wave')}, ${n(d.groups - (d.unmoved ?? 0), 'group')} refreshed${d.unmoved ? `, ${d.unmoved} moved no instance` : ''}${d.skipped > 0 ? `, ${d.skipped} skipped (each announced)` : ''}.`,
   }),
   'rollout-paused': (s, d) => ({
     title: `${head(s)} paused at ${waveOf(d)}`,

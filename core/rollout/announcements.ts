@@ -1,3 +1,4 @@
+import { inAlarmedScope } from './late-alarms.js';
 import { movedNothing, sumLeftBehind } from './left-behind.js';
 import { isActiveRefresh } from './plan.js';
 import type { RolloutRecord, RolloutWave, ScopeFailure, SkipSummary } from './record.js';
@@ -60,7 +61,7 @@ export type RolloutAnnouncement =
   | { event: 'rollout-wave-healthy'; detail: WaveRef & { groups: number; next?: string } }
   | { event: 'rollout-halted'; detail: WaveRef & { reason: string; failedGroups: number; groups: number } }
   | { event: 'rollout-wave-rolled-back'; detail: WaveRef & { groups: number; reason: string } }
-  | { event: 'rollout-completed'; detail: { waves: number; groups: number; skipped: number } }
+  | { event: 'rollout-completed'; detail: { waves: number; groups: number; unmoved: number; skipped: number } }
   | { event: 'rollout-groups-skipped'; detail: WaveRef & { skipped: number; reasons: SkipSummary['reasons'] } }
   | {
       event: 'rollout-account-failed';
@@ -87,7 +88,13 @@ export type RolloutAnnouncement =
     }
   | {
       event: 'rollout-groups-taken-back';
-      detail: WaveRef & { groups: number; of: number; notBack: number; scope: 'account' | 'wave'; reason: string };
+      detail: WaveRef & {
+        groups: number;
+        of: number;
+        notBack: number;
+        scope: 'account' | 'wave';
+        reason: string;
+      };
     }
   | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
 
@@ -186,6 +193,8 @@ export function rolloutAnnouncements(
       detail: {
         waves: total,
         groups: after.waves.reduce((n, w) => n + w.groups.length, 0),
+        // Of those, the groups whose refresh moved no instance (all protected or in Standby): told apart.
+        unmoved: after.waves.reduce((n, w) => n + w.groups.filter(movedNothing).length, 0),
         skipped: after.skippedGroups.length,
       },
     });
@@ -218,9 +227,8 @@ function takenBack(was: RolloutWave | undefined, wave: RolloutWave, ref: WaveRef
   if (!wave.alarm || wave.state !== 'failed' || !movedBackSettled(wave) || movedBackSettled(was)) return undefined;
   const moved = wave.groups.filter((g) => g.back);
   const back = moved.filter((g) => g.back?.status === 'Successful').length;
-  const inAlarmed = (g: { account: string; region: string }) =>
-    g.account === wave.alarm?.account && g.region === wave.alarm.region;
-  const scope = wave.alarm.scope ?? (moved.every(inAlarmed) ? 'account' : 'wave');
+  const scope = wave.alarm.scope ?? (moved.every(inAlarmedScope(wave.alarm)) ? 'account' : 'wave');
+  // The halt's reason names each account and Region where the alarm was read in ALARM (late-alarms.ts).
   const reason = after.reason ?? `wave ${wave.name} alarm ${wave.alarm.name} in ALARM`;
   const detail = { ...ref, groups: back, of: wave.groups.length, notBack: moved.length - back, scope, reason };
   return { event: 'rollout-groups-taken-back', detail } satisfies RolloutAnnouncement;

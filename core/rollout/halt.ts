@@ -43,6 +43,36 @@ export function haltReason(
   return `wave ${name} failed: a refresh failed`;
 }
 
+/** Statuses a halting group passes through: a halt reason naming one is out of date once the group has left it. */
+const UNDER_WAY = /(\(|: )(RollbackInProgress|Cancelling|Pending|InProgress|Baking)\)/;
+
+/**
+ * The halt reason with the status of the group that halted the wave as it is now, once that group's refresh has
+ * ended (`… (RollbackInProgress)` becomes `… (RollbackSuccessful)`); undefined when the reason is still true (or names
+ * no such status).
+ */
+export function settledHaltReason(record: Pick<RolloutRecord, 'reason' | 'waves' | 'currentWave'>): string | undefined {
+  const wave = record.waves[record.currentWave];
+  const first = wave?.haltedBy?.[0];
+  const reason = record.reason;
+  if (!reason || !first) return undefined;
+  const g = wave?.groups.find(
+    (x) => x.account === first.account && x.region === first.region && x.group === first.group,
+  );
+  const at = g ? reason.indexOf(`${g.group} in ${g.account} ${g.region}`) : -1;
+  if (!g || at < 0) return undefined;
+  const tail = reason.slice(at);
+  const named = UNDER_WAY.exec(tail);
+  if (!named || UNDER_WAY.test(`(${g.status})`)) return undefined;
+  return `${reason.slice(0, at)}${tail.replace(named[0], `${named[1]}${g.status})`)}`;
+}
+
+/** A halted record's end brought up to date once the group that halted it has ended; undefined: nothing to change. */
+export function settledEnd(r: RolloutRecord): { state: 'halted'; reason: string } | undefined {
+  const reason = r.state === 'halted' ? settledHaltReason(r) : undefined;
+  return reason === undefined ? undefined : { state: 'halted', reason };
+}
+
 /** The other groups whose refresh failed too: `(and 2 more groups failed: web-2 in …, web-3 in …)`, the first three. */
 function moreGroups(others: readonly { group: string; account: string; region: string }[]): string {
   if (others.length === 0) return '';

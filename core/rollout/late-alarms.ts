@@ -35,10 +35,28 @@ export function alarmScopes(record: RolloutRecord): AlarmScope[] {
   });
 }
 
-/** The halt's reason: which wave, which alarm, where. */
+/** Every account and Region where the wave's alarm was read in ALARM (a record that kept one: that one). */
+export function alarmedScopes(alarm: Omit<WaveAlarm, 'at'>): { account: string; region: string }[] {
+  return alarm.alarmedIn ?? [{ account: alarm.account, region: alarm.region }];
+}
+
+/** Whether `g` is in one of the accounts and Regions where the wave's alarm was read in ALARM. */
+export function inAlarmedScope(alarm: Omit<WaveAlarm, 'at'>) {
+  const keys = new Set(alarmedScopes(alarm).map((s) => `${s.account}/${s.region}`));
+  return (g: { account: string; region: string }) => keys.has(`${g.account}/${g.region}`);
+}
+
+/** `111111111111 us-east-1`, `111111111111 us-east-1, 222222222222 us-east-1`: the first three, then how many more. */
+export function alarmedWhere(alarm: Omit<WaveAlarm, 'at'>): string {
+  const all = alarmedScopes(alarm).map((s) => `${s.account} ${s.region}`);
+  const more = all.length - 3;
+  return `${all.slice(0, 3).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** The halt's reason: which wave, which alarm, where (each account and Region it was read in ALARM, counted). */
 export function lateAlarmReason(record: RolloutRecord, wave: number, alarm: WaveAlarm): string {
   const name = record.waves[wave]?.name ?? String(wave);
-  return `wave ${name} alarm ${alarm.name} in ALARM in ${alarm.account} ${alarm.region} after the wave finished`;
+  return `wave ${name} alarm ${alarm.name} in ALARM in ${alarmedWhere(alarm)} after the wave finished`;
 }
 
 /** The wave `wave` failed by `alarm`, its groups as the move back recorded them (`back` set). */

@@ -18,11 +18,23 @@
  */
 export interface LeftBehind {
   instances: number;
+  /**
+   * The launch template versions the left instances run, each with its count (`template` set only for another
+   * template than the refresh's); absent from a record read before they were kept.
+   */
+  versions?: LeftVersion[];
   moved?: number;
   unready?: number;
   protected: number;
   standby: number;
   other: number;
+}
+
+/** A launch template version instances were left on, and how many (`version` absent: no launch template). */
+export interface LeftVersion {
+  version?: string;
+  template?: string;
+  instances: number;
 }
 
 /** One instance as DescribeAutoScalingGroups reports it. */
@@ -44,6 +56,7 @@ export function leftBehindOf(
   launchTemplateId: string,
 ): LeftBehind {
   const out = { instances: 0, moved: 0, unready: 0, protected: 0, standby: 0, other: 0 };
+  const versions: LeftVersion[] = [];
   for (const i of instances) {
     if (i.version === String(toVersion) && i.launchTemplateId === launchTemplateId) {
       if (i.lifecycleState === 'InService' && i.healthStatus === 'Healthy') out.moved += 1;
@@ -51,11 +64,31 @@ export function leftBehindOf(
       continue;
     }
     out.instances += 1;
+    // Each left instance's own version: the group's previous version need not be the one it was launched from.
+    const template = i.launchTemplateId === launchTemplateId ? undefined : i.launchTemplateId;
+    const on = versions.find((v) => v.version === i.version && v.template === template);
+    if (on) on.instances += 1;
+    else
+      versions.push({
+        ...(i.version !== undefined && { version: i.version }),
+        ...(template && { template }),
+        instances: 1,
+      });
     if (i.lifecycleState?.startsWith('Standby')) out.standby += 1;
     else if (i.protectedFromScaleIn) out.protected += 1;
     else out.other += 1;
   }
-  return out;
+  return out.instances > 0 ? { ...out, versions } : out;
+}
+
+/** `v1`, `v1 (2), v2 (1)`, `lt-0abc v7`: where left instances are, by their own versions; undefined when not kept. */
+export function leftVersionsText(l: LeftBehind | undefined): string | undefined {
+  const versions = l?.versions;
+  if (!versions || versions.length === 0) return undefined;
+  const name = (v: LeftVersion) =>
+    v.version === undefined ? 'no launch template' : `${v.template ? `${v.template} ` : ''}v${v.version}`;
+  if (versions.length === 1 && versions[0]) return name(versions[0]);
+  return versions.map((v) => `${name(v)} (${v.instances})`).join(', ');
 }
 
 /** `3 instances (2 protected from scale in, 1 in Standby)`; empty when none. */

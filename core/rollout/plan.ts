@@ -74,7 +74,7 @@ export function isRefused(wave: Pick<RolloutWave, 'failures'>, g: Pick<RolloutGr
  * (all protected from scale in or in Standby, ignored) fail it (core/rollout/canary.ts).
  */
 export function waveStateOf(wave: RolloutWave, canary = false): WaveState {
-  if (['pending', 'skipped', 'rolled-back', 'superseded'].includes(wave.state)) return wave.state;
+  if (['pending', 'skipped', 'rolled-back', 'superseded', 'aborted'].includes(wave.state)) return wave.state;
   const refused = (wave.failures ?? []).length > 0;
   // An account still throttled when the wave started is tried again: the wave has not ended (core/rollout/pending.ts).
   if ((wave.pending ?? []).length > 0) return 'refreshing';
@@ -208,6 +208,21 @@ export function withStatuses(record: RolloutRecord, statuses: readonly RefreshSt
     const ended = state === 'healthy' || state === 'failed' || state === 'skipped';
     return { ...next, state, ...(ended && wave.endedAt === undefined && { endedAt: now }) };
   });
+  return { ...record, waves, updatedAt: now };
+}
+
+/**
+ * An aborted rollout whose cancels AWS reports done (no refresh running or `Cancelling`): each wave still under way
+ * (`refreshing`, `baking`) is `aborted`, ended now, so no ended record keeps a wave baking that no refresh finishes.
+ * Any other record as it is.
+ */
+export function withAbortedWaves(record: RolloutRecord, now: string): RolloutRecord {
+  if (record.state !== 'aborted' || planRollout(record).kind !== 'ended') return record;
+  const underWay = (w: RolloutWave) => w.state === 'refreshing' || w.state === 'baking';
+  if (!record.waves.some(underWay)) return record;
+  const waves = record.waves.map((w) =>
+    underWay(w) ? { ...w, state: 'aborted' as const, endedAt: w.endedAt ?? now } : w,
+  );
   return { ...record, waves, updatedAt: now };
 }
 

@@ -29,7 +29,10 @@ export type RolloutState = (typeof rolloutStates)[number];
 /** A rollout that is still the engine's to act on: `openWork` is set exactly while the state is one of these. */
 export const openRolloutStates: readonly RolloutState[] = ['running', 'paused'];
 
-/** `superseded`: under way when a revocation superseded the rollout; its groups were taken off the version. */
+/**
+ * `superseded`: under way when a revocation superseded the rollout; its groups were taken off the version. `aborted`:
+ * under way when an operator aborted the rollout; it ended once AWS reported each of its cancels done.
+ */
 export const waveStates = [
   'pending',
   'refreshing',
@@ -39,6 +42,7 @@ export const waveStates = [
   'rolled-back',
   'skipped',
   'superseded',
+  'aborted',
 ] as const;
 export type WaveState = (typeof waveStates)[number];
 

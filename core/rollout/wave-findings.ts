@@ -47,6 +47,11 @@ export interface WaveAlarm {
    * Region, or the whole wave. Absent from a record written before it was kept.
    */
   scope?: 'account' | 'wave';
+  /**
+   * Every account and Region of the wave where one of its alarms was read in ALARM at that check, `account` and
+   * `region` first, when there were more than one: an `account` scope takes back the groups of each. Absent: that one.
+   */
+  alarmedIn?: { account: string; region: string }[];
 }
 
 /** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */

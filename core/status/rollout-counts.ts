@@ -1,3 +1,4 @@
+import { movedNothing } from '../rollout/left-behind.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave } from '../rollout/record.js';
 
 /** Counts of a rollout's groups and the words `status` and `history` both tell them in. */
@@ -19,6 +20,17 @@ export function failedAndRolledBack(w: RolloutWave): { failed: RolloutGroup[]; r
   if (!w.haltedBy?.length) return { failed: bad, rolledBack: 0 };
   const causes = bad.filter((g) => haltedIt(w, g));
   return { failed: causes, rolledBack: bad.length - causes.length };
+}
+/** A wave's groups whose refresh ended Successful having moved no instance (all protected or in Standby, ignored). */
+export const unmoved = (w: RolloutWave) => w.groups.filter((g) => g.status === 'Successful' && movedNothing(g)).length;
+
+/**
+ * `5 groups refreshed`; with groups whose refresh moved no instance told apart from those that moved some:
+ * `4 groups refreshed, 1 group moved no instance` (`refreshed` counts both).
+ */
+export function refreshedText(refreshed: number, none: number): string {
+  if (none === 0) return `${groups(refreshed)} refreshed`;
+  return `${groups(refreshed - none)} refreshed, ${groups(none)} moved no instance`;
 }
 export const accountsOf = (w: RolloutWave) => new Set(w.groups.map((g) => g.account)).size;
 

@@ -1,6 +1,17 @@
+import { alarmedScopes, alarmedWhere, inAlarmedScope } from '../rollout/late-alarms.js';
 import { isOpenRollout, waveText } from '../rollout/operator.js';
-import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
-import { accountsOf, done, emptyWaveText, groups, skippedCount, stoppedText } from './rollout-counts.js';
+import type { RetriedHalt, RolloutRecord, RolloutWave, SkippedGroup } from '../rollout/record.js';
+import { NOT_MOVED } from '../rollout/supersede.js';
+import {
+  accountsOf,
+  done,
+  emptyWaveText,
+  groups,
+  refreshedText,
+  skippedCount,
+  stoppedText,
+  unmoved,
+} from './rollout-counts.js';
 import { failedWhy, waveEndText } from './rollout-wave-end.js';
 
 /** The story `history` tells of a rollout, line by line, from its record alone. */
@@ -66,14 +77,14 @@ function backLines(r: RolloutRecord, w: RolloutWave, name: string, why: string):
   if (!alarm || back === 0) return [];
   // Which groups the alarm took back: the channel's lateAlarmScope as recorded when it fired (an older record: as the
   // groups given a refresh back show it).
-  const inAlarmed = (g: { account: string; region: string }) =>
-    g.account === alarm.account && g.region === alarm.region;
-  const scope = alarm.scope ?? (w.groups.filter((g) => g.back).every(inAlarmed) ? 'account' : 'wave');
+  const scope = alarm.scope ?? (w.groups.filter((g) => g.back).every(inAlarmedScope(alarm)) ? 'account' : 'wave');
   const of = `${back}/${groups(w.groups.length)}`;
+  const where = alarmedWhere(alarm);
+  const accounts = alarmedScopes(alarm).length > 1 ? "the alarmed accounts'" : "the alarm's account";
   const what =
     scope === 'account'
-      ? `${name}: ${of} in ${alarm.account} ${alarm.region} back on their previous launch template version (lateAlarmScope account: the alarm's account)`
-      : `${name}: ${of} back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${alarm.account} ${alarm.region})`;
+      ? `${name}: ${of} in ${where} back on their previous launch template version (lateAlarmScope account: ${accounts})`
+      : `${name}: ${of} back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${where})`;
   return [{ at: alarm.at, what, kind: 'ROLLOUT-WAVE-BACK' }];
 }
 
@@ -132,9 +143,10 @@ function endLine(r: RolloutRecord): RolloutLine | undefined {
   const reason = r.reason ? `: ${r.reason}` : '';
   if (r.state === 'completed') {
     const refreshed = r.waves.reduce((sum, w) => sum + done(w), 0);
+    const none = r.waves.reduce((sum, w) => sum + unmoved(w), 0);
     return {
       at: r.endedAt,
-      what: `rollout completed: ${r.waves.length} wave(s), ${groups(refreshed)} refreshed${reason}`,
+      what: `rollout completed: ${r.waves.length} wave(s), ${refreshedText(refreshed, none)}${reason}`,
       kind: 'ROLLOUT-END',
     };
   }
@@ -175,14 +187,33 @@ export function rolloutHistory(r: RolloutRecord): RolloutLine[] {
     });
   }
   lines.push(...endLines(r));
-  const skipped = skippedCount(r);
+  lines.push(...skippedLines(r));
+  return lines;
+}
+
+/**
+ * The groups the rollout did not refresh, counted; and apart from them, the groups it refreshed that a take-back then
+ * left where their team had moved them since (`back` NotMoved), which are named among the skipped ones in the record.
+ */
+function skippedLines(r: RolloutRecord): RolloutLine[] {
+  const key = (g: { account: string; region: string; group: string }) => `${g.account}/${g.region}/${g.group}`;
+  const refreshedThenLeft = new Set(
+    r.waves.flatMap((w) => w.groups.filter((g) => g.status === 'Successful' && g.back?.status === NOT_MOVED).map(key)),
+  );
+  const isLeft = (g: SkippedGroup) => g.wave === undefined && refreshedThenLeft.has(key(g));
+  const left = r.skippedGroups.filter(isLeft);
+  const notRefreshed = r.skippedGroups.filter((g) => !isLeft(g));
+  const at = r.endedAt ?? r.updatedAt;
+  const detail = (g: SkippedGroup) => `${g.group} in ${g.account} ${g.region}: ${g.reason}`;
+  const lines: RolloutLine[] = [];
+  const skipped = skippedCount(r) - left.length;
   if (skipped > 0) {
-    lines.push({
-      at: r.endedAt ?? r.updatedAt,
-      what: `rollout: ${groups(skipped)} following the channel skipped (not refreshed)`,
-      kind: 'ROLLOUT-SKIPPED',
-      details: r.skippedGroups.map((g) => `${g.group} in ${g.account} ${g.region}: ${g.reason}`),
-    });
+    const what = `rollout: ${groups(skipped)} following the channel skipped (not refreshed)`;
+    lines.push({ at, what, kind: 'ROLLOUT-SKIPPED', details: notRefreshed.map(detail) });
+  }
+  if (left.length > 0) {
+    const what = `rollout: ${groups(left.length)} refreshed, then left as ${left.length === 1 ? 'its team' : 'their teams'} moved ${left.length === 1 ? 'it' : 'them'} since (not taken back)`;
+    lines.push({ at, what, kind: 'ROLLOUT-SKIPPED', details: left.map(detail) });
   }
   return lines;
 }

@@ -1,7 +1,7 @@
 import { isOpenRollout, pausedSince, rolloutOf, waveText } from '../rollout/operator.js';
 import { isActiveRefresh } from '../rollout/plan.js';
 import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
-import { done, failed, groups, skippedCount, stoppedText } from './rollout-counts.js';
+import { done, failed, groups, refreshedText, skippedCount, stoppedText, unmoved } from './rollout-counts.js';
 
 /**
  * What `status` says about rollouts, built from the ledger's rollout records alone (the engine writes them; the
@@ -21,9 +21,12 @@ const cancelledIn = (r: Pick<RolloutRecord, 'state'>, status: string) =>
 
 /**
  * What a wave came to, as `rollout status` lists it: its state, except in a superseded rollout, where a wave still
- * `refreshing` or `baking` when the revocation came was taken back (`superseded`), not left as it was.
+ * `refreshing` or `baking` when the revocation came was taken back (`superseded`), not left as it was, and in an ended
+ * rollout, where a wave still `pending` will not start.
  */
 export function waveOutcome(r: Pick<RolloutRecord, 'state'>, w: RolloutWave): string {
+  // A wave the rollout never reached before it ended (halted, aborted, superseded, stopped) is not waiting its turn.
+  if (w.state === 'pending' && !isOpenRollout(r)) return `will not start (the rollout ${r.state})`;
   const underWay = w.state === 'refreshing' || w.state === 'baking';
   // Likewise an aborted rollout's wave under way: its refreshes were cancelled (each group's status says how far).
   if (underWay && (r.state === 'superseded' || r.state === 'aborted')) return r.state;
@@ -34,7 +37,12 @@ export function waveOutcome(r: Pick<RolloutRecord, 'state'>, w: RolloutWave): st
  * Groups a rollout refreshed and kept (Successful, in a wave not rolled back), those it rolled back, and those whose
  * refresh was cancelled (an abort: AWS reported Cancelling or Cancelled when the engine read it back).
  */
-function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: number; cancelled: number } {
+function refreshCounts(r: RolloutRecord): {
+  refreshed: number;
+  unmoved: number;
+  rolledBack: number;
+  cancelled: number;
+} {
   const kept = r.waves.filter((w) => w.state !== 'rolled-back');
   const back = r.waves.filter((w) => w.state === 'rolled-back');
   // A failed wave's group whose refresh back to its previous version ended Successful is rolled back, not kept, and
@@ -45,6 +53,8 @@ function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: numbe
     w.state === 'failed' ? returned(w) + w.groups.filter((g) => g.status === 'RollbackSuccessful').length : 0;
   return {
     refreshed: kept.reduce((sum, w) => sum + done(w) - returned(w), 0),
+    // Of those, the groups whose refresh moved no instance (counted apart: they run the version only on paper).
+    unmoved: kept.reduce((sum, w) => sum + unmoved(w), 0),
     rolledBack: back.reduce((sum, w) => sum + w.groups.length, 0) + kept.reduce((sum, w) => sum + rolled(w), 0),
     // An aborted rollout's refresh still read as running is being cancelled (the engine cancels it at its next check).
     cancelled: kept.reduce((sum, w) => sum + w.groups.filter((g) => cancelledIn(r, g.status)).length, 0),
@@ -57,11 +67,11 @@ function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: numbe
  * the wave it stopped at, why, what it refreshed and what it rolled back.
  */
 function endedStatusLine(r: RolloutRecord): string {
-  const { refreshed, rolledBack, cancelled } = refreshCounts(r);
+  const { refreshed, unmoved, rolledBack, cancelled } = refreshCounts(r);
   // A rollout taken back after it ended is told as of the revocation (its own end is in `history`).
   const at = minute(r.takenBack?.at ?? r.endedAt ?? r.updatedAt);
   const counts = [
-    `${groups(refreshed)} refreshed`,
+    refreshedText(refreshed, unmoved),
     ...(rolledBack > 0 ? [`${groups(rolledBack)} rolled back`] : []),
     ...(cancelled > 0 ? [`${groups(cancelled)} cancelled`] : []),
   ].join(', ');

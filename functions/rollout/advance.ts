@@ -7,9 +7,15 @@ import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollo
 import { EMPTY_CANARY } from '../../core/rollout/canary.js';
 import { executionRefusal } from '../../core/rollout/driver.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
-import { haltReason, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
+import { haltReason, settledEnd, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
-import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
+import {
+  newRolloutRecord,
+  planRollout,
+  withAbortedWaves,
+  withGroupStatuses,
+  withStatuses,
+} from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { movesToWatch, withMoveStatuses, withMoves } from '../../core/rollout/supersede.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -216,7 +222,7 @@ export async function advanceRollout(
           i === step.wave ? { ...w, state: 'rolled-back' as const, rolledBackAt: at } : w,
         );
         const rolledBack = { ...record, waves, updatedAt: at };
-        await save(rolledBack);
+        await save(rolledBack, settledEnd(rolledBack));
         return result(rolledBack, true);
       }
       case 'stop': {
@@ -224,15 +230,21 @@ export async function advanceRollout(
         // before the abort.
         const refused = await cancelGroups(ctx, step.cancel, now());
         const read = await readRefreshes(ctx, step.cancel, now());
-        const stopped = withGroupStatuses(withFailures(record, record.currentWave, refused), read.statuses, now());
+        const cancelled = withGroupStatuses(withFailures(record, record.currentWave, refused), read.statuses, now());
+        // Every cancel done: the wave it cut short ends `aborted` (a record that ended keeps no wave baking).
+        const stopped = withAbortedWaves(cancelled, now());
         await save(stopped);
         return result(stopped, planRollout(stopped).kind === 'ended');
       }
-      case 'ended':
-        // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them; so
-        // is a halted wave's refresh back that ended other than Successful.
-        if ((record.state === 'aborted' || record.state === 'halted') && record !== read) await save(record);
+      case 'ended': {
+        // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them, the
+        // wave they cut short `aborted`; so is a halted wave's refresh back that ended other than Successful.
+        record = withAbortedWaves(record, now());
+        const end = settledEnd(record);
+        if ((record.state === 'aborted' || record.state === 'halted') && (record !== read || end))
+          await save(record, end);
         return result(record, true);
+      }
     }
   }
   throw new Error(`rollout of ${input.image} ${input.version} to ${input.channel} did not settle`);

@@ -3,6 +3,7 @@ import { mapWithConcurrency } from '../../core/concurrency.js';
 import {
   type AlarmScope,
   alarmScopes,
+  inAlarmedScope,
   lateAlarmReason,
   lateRefreshesToWatch,
   planLateRollback,
@@ -18,8 +19,9 @@ import { cancelGroups, readStatuses } from './take-back.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /**
- * The first of the catalog's alarms found in ALARM in a finished wave's accounts and Regions (wave by wave, then as
- * the scopes come), read through each member account's rollout role; undefined when none is.
+ * The first finished wave with one of the catalog's alarms in ALARM in its accounts and Regions (read through each
+ * member account's rollout role), with every account and Region of that wave where one is (`alarmedIn`, the first
+ * named as the alarm's own); undefined when none is.
  */
 export async function findLateAlarm(
   ctx: RolloutContext,
@@ -37,7 +39,11 @@ export async function findLateAlarm(
   const hit = read.find((r) => r.firing.length > 0);
   const name = hit?.firing[0];
   if (!hit || name === undefined) return undefined;
-  return { wave: hit.scope.wave, alarm: { name, account: hit.scope.account, region: hit.scope.region, at: now } };
+  const where = read
+    .filter((r) => r.scope.wave === hit.scope.wave && r.firing.length > 0)
+    .map((r) => ({ account: r.scope.account, region: r.scope.region }));
+  const alarm: WaveAlarm = { name, account: hit.scope.account, region: hit.scope.region, at: now };
+  return { wave: hit.scope.wave, alarm: where.length > 1 ? { ...alarm, alarmedIn: where } : alarm };
 }
 
 /**
@@ -57,8 +63,8 @@ export async function alarmBehind(
 
 /**
  * Halts on a finished wave's alarm: the current wave's refreshes still running are cancelled (no further wave
- * starts), and the alarmed wave's groups the channel's `lateAlarmScope` names (`account`: those in the alarm's account
- * and Region; `wave`: all of them) each get a new refresh back to the launch template version they ran before
+ * starts), and the alarmed wave's groups the channel's `lateAlarmScope` names (`account`: those in each account and
+ * Region where the alarm was read in ALARM; `wave`: all of them) each get a new refresh back to the launch template version they ran before
  * (moveBack with no replacement version, which leaves a group its team moved on since as it is; a retry finds its
  * own refresh: `after`). @returns the record to save as `halted`, and its reason.
  */
@@ -74,7 +80,7 @@ export async function haltOnLateAlarm(
     found.wave === record.currentWave ? [] : (current?.groups ?? []).filter((g) => isActiveRefresh(g.status));
   await cancelGroups(ctx, running, now);
   const wave = record.waves[found.wave];
-  const alarmed = (g: RolloutGroup) => g.account === found.alarm.account && g.region === found.alarm.region;
+  const alarmed = inAlarmedScope(found.alarm);
   const scope = (wave?.groups ?? []).filter((g) => ctx.settings.lateAlarmScope === 'wave' || alarmed(g));
   const moved = await moveBack(ctx, { amis: {}, why: reason }, [], scope);
   const alarm = { ...found.alarm, scope: ctx.settings.lateAlarmScope };

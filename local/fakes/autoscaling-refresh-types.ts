@@ -94,6 +94,8 @@ export interface RefreshMove {
   readonly from: string;
   readonly to: string;
   readonly instances: number;
+  /** These instances were ended, not replaced (Standby instances under `StandbyInstances: Terminate`). */
+  readonly ended?: true;
 }
 
 export interface RefreshHooks {

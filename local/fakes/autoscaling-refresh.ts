@@ -155,16 +155,19 @@ export class RefreshEngine {
     const batch = queue.slice(0, size);
     const fleet = this.hooks.fleet();
     const moved = new Map<string, number>();
+    const ended = new Map<string, number>();
     for (const old of batch) {
       const i = g.instances.findIndex((x) => x.instanceId === old);
       const before = g.instances[i];
+      // StandbyInstances Terminate: "terminates instances that are in Standby"; a Standby instance is outside the
+      // desired capacity, so nothing replaces it: ended, not moved.
+      const standby = before?.lifecycle === 'Standby' && !rollback;
       if (before) {
         fleet.terminate(old);
-        moved.set(before.imageId, (moved.get(before.imageId) ?? 0) + 1);
+        const counts = standby ? ended : moved;
+        counts.set(before.imageId, (counts.get(before.imageId) ?? 0) + 1);
       }
-      // StandbyInstances Terminate: "terminates instances that are in Standby"; a Standby instance is outside the
-      // desired capacity, so nothing replaces it.
-      if (before?.lifecycle === 'Standby' && !rollback) {
+      if (standby) {
         g.instances.splice(i, 1);
         continue;
       }
@@ -180,17 +183,9 @@ export class RefreshEngine {
       if (!rollback) r.launched.push(launched.instanceId);
     }
     if (!rollback) r.pending = r.pending.filter((id) => !batch.includes(id));
-    for (const [from, instances] of moved)
-      this.hooks.onMove?.({
-        at: t,
-        group: g,
-        refreshId: r.id,
-        rollback,
-        principal: r.principal,
-        from,
-        to: imageId,
-        instances,
-      });
+    const base = { at: t, group: g, refreshId: r.id, rollback, principal: r.principal, to: imageId };
+    for (const [from, instances] of moved) this.hooks.onMove?.({ ...base, from, instances });
+    for (const [from, instances] of ended) this.hooks.onMove?.({ ...base, from, instances, ended: true });
     r.inFlight = batch.length;
     r.phase = rollback ? 'rollback-warm' : 'warm';
     r.statusReason = undefined;

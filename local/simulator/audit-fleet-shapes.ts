@@ -105,7 +105,7 @@ export function auditFleetShapes(input: ShapesInput): { problems: string[]; chec
     // After its last refresh (the rollout's, Successful), only what the preference leaves is on an older version.
     const last = input.refreshes.filter((r) => r.group === g).at(-1);
     if (last && refreshes.includes(last) && last.status === 'Successful' && last.desired) {
-      const left = leftBehindOf(
+      const { versions: _versions, ...left } = leftBehindOf(
         g.instances.map((i) => ({
           // The fake reports each instance on its group's template (local/fakes/autoscaling-groups.ts).
           launchTemplateId: g.launchTemplate.id,

@@ -34,6 +34,8 @@ export interface FleetEvent {
   readonly instances: number;
   /** `rollout`: moved by an instance refresh Goldsmith's rollout started (not by the team). */
   readonly by?: 'rollout';
+  /** The instances on `from` were ended, none launched on `to` (a refresh's Standby instances under `Terminate`). */
+  readonly ended?: true;
 }
 
 /**
@@ -275,6 +277,7 @@ export class SimulatedFleets {
       to: m.to,
       instances: m.instances,
       ...(byRolloutRole(m.principal) ? { by: 'rollout' as const } : {}),
+      ...(m.ended && { ended: true as const }),
     });
   }
 

@@ -64,7 +64,8 @@ export function shareSeries(
       for (; next < moves.length && Date.parse(moves[next]!.at) <= t; next++) {
         const m = moves[next]!;
         const to = versionOf(m.to);
-        running.set(to, (running.get(to) ?? 0) + m.instances);
+        // Instances a refresh ended without replacing them (Standby under Terminate) leave `from` and reach nothing.
+        if (!m.ended) running.set(to, (running.get(to) ?? 0) + m.instances);
         if (m.from !== undefined) {
           const from = versionOf(m.from);
           running.set(from, (running.get(from) ?? 0) - m.instances);

@@ -37,6 +37,7 @@ export function reachFigures(
         from: e.from === undefined ? undefined : versionOf(e.from),
         to: versionOf(e.to),
         instances: e.instances,
+        ...(e.ended && { ended: true }),
       }));
     const prefix = `${skPrefix.rollout}${channel}#`;
     const waveStarts = waveStartsOf(

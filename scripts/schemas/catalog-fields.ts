@@ -113,7 +113,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'channels[].rollout.standbyInstances':
     'What a refresh does with instances in Standby (StandbyInstances): Ignore leaves them, Terminate ends them, Wait fails the refresh after an hour.',
   'channels[].rollout.lateAlarmScope':
-    'What a finished wave’s alarm in ALARM later takes back (the rollout halts either way): account, only that wave’s groups in the alarm’s account and Region; wave, all its groups.',
+    'What a finished wave’s alarm in ALARM later takes back (the rollout halts either way): account, only that wave’s groups in each account and Region where the alarm is in ALARM; wave, all its groups.',
   notifications: 'Where announcements go besides the SNS topic.',
   'notifications.approvers':
     "Each approver's own address (name → email): their signed approve/reject links go only there, through an SNS filter on the approver's name.",

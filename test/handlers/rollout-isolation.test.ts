@@ -173,6 +173,22 @@ describe('how a rollout ends, as the record says it', () => {
     );
   });
 
+  it("a halt reason naming RollbackInProgress tells the group's status once its rollback ended", async () => {
+    followingGroup(CANARY);
+    await startRollout(INPUT);
+    settle(CANARY, 'RollbackInProgress', 'Instances failed to pass the ELB health check');
+    await checkWave(INPUT);
+
+    for (const r of memberOf(CANARY).refreshes) r.status = 'RollbackSuccessful';
+    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'halted' });
+    const ended = await record();
+    expect(ended?.waves[0]?.state).toBe('rolled-back');
+    expect(ended?.reason).toBe(
+      `wave canary failed: web-1 in ${CANARY} us-east-1: Instances failed to pass the ELB health check (RollbackSuccessful)`,
+    );
+    expect(rolloutStatusLine(ended ?? fail())).not.toContain('RollbackInProgress');
+  });
+
   it('the first version of a channel nobody follows yet ends with nothing to refresh, told as info, not a halt', async () => {
     expect(await startRollout(INPUT)).toEqual({ done: true, state: 'completed', currentWave: 2 });
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'completed', currentWave: 2 });

@@ -28,22 +28,23 @@ function told(event: string): { title: string; summary: string; detail: Record<s
     .filter((n: { event: string }) => n.event === event);
 }
 
-/** A canary of two accounts (CANARY, WAVE1), then REST; the canary healthy, then its alarm fires in WAVE1. */
-async function alarmInOneCanaryAccount(lateAlarmScope: 'account' | 'wave'): Promise<void> {
-  process.env.GOLDSMITH_CATALOG = JSON.stringify(
-    rolloutCatalog({
-      waves: [
-        { name: 'canary', accounts: [CANARY, WAVE1] },
-        { name: 'rest', ous: [PRD2] },
-      ],
-      lateAlarmScope,
-    }),
-  );
+/** A canary of two accounts (CANARY, WAVE1), then REST (the channel's default lateAlarmScope unless given); the canary healthy. */
+async function healthyCanaryOfTwo(lateAlarmScope?: 'account' | 'wave'): Promise<void> {
+  const waves = [
+    { name: 'canary', accounts: [CANARY, WAVE1] },
+    { name: 'rest', ous: [PRD2] },
+  ];
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(rolloutCatalog({ waves, ...(lateAlarmScope && { lateAlarmScope }) }));
   for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
   await startRollout(INPUT);
   settle(CANARY, 'Successful');
   settle(WAVE1, 'Successful');
   await checkWave(INPUT);
+}
+
+/** healthyCanaryOfTwo, then its alarm fires in WAVE1. */
+async function alarmInOneCanaryAccount(lateAlarmScope: 'account' | 'wave'): Promise<void> {
+  await healthyCanaryOfTwo(lateAlarmScope);
   world.alarms.add(`${WAVE1}/${REGION}/app-5xx`);
   expect(await checkWave(INPUT)).toMatchObject({ state: 'halted', currentWave: 1 });
   for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
@@ -84,5 +85,36 @@ describe("a halted rollout's partial take-back after a finished wave's alarm", (
       `rollout wave 1/2 (canary): 1/2 groups back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${WAVE1} us-east-1)`,
     );
     expect(story.join('\n')).not.toContain("the alarm's account");
+  });
+});
+
+describe("a finished wave's alarm in ALARM in several of its accounts", () => {
+  useRolloutWorld();
+
+  it('lateAlarmScope account: every alarmed account takes its groups back, and history and the announcement count them', async () => {
+    await healthyCanaryOfTwo();
+    world.alarms.add(`${CANARY}/${REGION}/app-5xx`);
+    world.alarms.add(`${WAVE1}/${REGION}/app-5xx`);
+    expect(await checkWave(INPUT)).toMatchObject({ state: 'halted', currentWave: 1 });
+    // Both canary accounts got a refresh back, not only the first one read in ALARM.
+    expect(memberOf(CANARY).refreshes).toHaveLength(2);
+    expect(memberOf(WAVE1).refreshes).toHaveLength(2);
+
+    for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
+    settle(CANARY, 'Successful');
+    settle(WAVE1, 'Successful');
+    await checkWave(INPUT);
+    await checkWave(INPUT);
+
+    const r = await record();
+    expect(r.waves[0]?.state).toBe('rolled-back');
+    expect(r.reason).toBe(
+      `wave canary alarm app-5xx in ALARM in ${CANARY} ${REGION}, ${WAVE1} ${REGION} after the wave finished`,
+    );
+    expect(told('rollout-wave-rolled-back').map((n) => n.detail)).toMatchObject([{ wave: 'canary', groups: 2 }]);
+    expect(told('rollout-groups-taken-back')).toEqual([]);
+    expect(rolloutHistory(r).map((l) => l.what)).toContain(
+      'rollout wave 1/2 (canary) rolled back: 2 groups back on their previous launch template version',
+    );
   });
 });

@@ -1,10 +1,14 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../aws/clients/dynamodb.js';
 import { readRollout, supersedeRollout } from '../../aws/rollout/rollout-ledger.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
+import { FleetState } from '../../local/fakes/ec2-fleet.js';
+import { LaunchTemplates } from '../../local/fakes/launch-templates.js';
+import { auditFleetShapes } from '../../local/simulator/audit-fleet-shapes.js';
+import { rolloutsOf } from '../../local/simulator/report-rollouts.js';
 import {
   CANARY,
   followingGroup,
@@ -63,6 +67,31 @@ describe('rollout CheckWave honours the ledger', () => {
     for (const r of memberOf(CANARY).refreshes) r.status = 'Cancelled';
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
     expect(world.started).toEqual([`${CANARY}/web-1`]);
+  });
+
+  it("aborted mid-wave: once every cancel is done the wave ends aborted, and the simulator's audit finds no wave baking", async () => {
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await startRollout(INPUT);
+    settle(CANARY, 'Baking');
+    expect(await checkWave(INPUT)).toMatchObject({ state: 'running', currentWave: 0 });
+    await setState('aborted');
+
+    await checkWave(INPUT);
+    expect((await readRollout('base', 'prod', '1.0.0/3'))?.waves[0]?.state).toBe('baking');
+    for (const r of memberOf(CANARY).refreshes) r.status = 'Cancelled';
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
+
+    const ended = await readRollout('base', 'prod', '1.0.0/3');
+    expect(ended?.waves.map((w) => w.state)).toEqual(['aborted', 'pending', 'pending']);
+    expect(ended?.waves[0]?.endedAt).toBeDefined();
+    const items = await DynamoDBDocumentClient.from(dynamodbClient()).send(new ScanCommand({ TableName: 'ledger' }));
+    const rollouts = rolloutsOf(items.Items ?? []);
+    const templates = new LaunchTemplates(
+      () => new FleetState(),
+      () => 0,
+    );
+    const audit = auditFleetShapes({ groups: [], refreshes: [], templates, channels: [], fleets: [], rollouts });
+    expect(audit).toMatchObject({ problems: [], checks: { 'waves-ended': 1 } });
   });
 
   it('superseded (its version revoked): every group it reached goes back to its previous template version', async () => {

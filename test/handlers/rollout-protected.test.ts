@@ -66,6 +66,7 @@ describe('a rollout over groups with protected and Standby instances', () => {
       protected: 1,
       standby: 1,
       other: 0,
+      versions: [{ version: '3', instances: 2 }],
     });
     const text = renderRolloutStatus(r);
     expect(text).toContain('web-1: Successful (template lt-001web-1 v3 -> v4, refresh ir-1); left on v3: 2 instances');

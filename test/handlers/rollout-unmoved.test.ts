@@ -109,6 +109,7 @@ describe('a refresh that ends Successful having moved no instance', () => {
       protected: 3,
       standby: 0,
       other: 0,
+      versions: [{ version: '3', instances: 3 }],
     });
     expect(published().filter((p) => p.startsWith('rollout-groups-unmoved'))).toEqual([
       'rollout-groups-unmoved wave-1',

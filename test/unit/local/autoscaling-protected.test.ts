@@ -6,7 +6,10 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RefreshMove } from '../../../local/fakes/autoscaling-refresh-types.js';
 import { teamPrincipal } from '../../../local/simulator/fleet-shapes.js';
+import type { FleetEvent } from '../../../local/simulator/fleets.js';
+import { shareSeries } from '../../../local/simulator/report-fleet.js';
 import { resetClients } from './helpers.js';
 import { FOLLOWS, MEMBER, memberClients, REGION, rolloutCloud, TAG } from './rollout-member.js';
 
@@ -75,7 +78,7 @@ async function setup(opts: { protectedInstances?: number; standby?: number; ecs?
       accountId: MEMBER,
       principal: teamPrincipal(MEMBER),
     });
-  return { start, refresh, wait, described, images, group, v1, v2, team };
+  return { start, refresh, wait, described, images, group, v1, v2, team, cloud };
 }
 
 describe('instance refresh of protected and Standby instances in the local cloud', () => {
@@ -149,6 +152,40 @@ describe('instance refresh of protected and Standby instances in the local cloud
     await ended.wait(20 * MIN);
     expect((await ended.refresh())?.Status).toBe('Successful');
     expect(ended.images()).toEqual([ended.v2, ended.v2, ended.v2]);
+  });
+
+  it("Terminate's ended Standby instance is told as ended, and the report's fleet shares do not count it on the new version", async () => {
+    const s = await setup({ standby: 1 });
+    const moves: RefreshMove[] = [];
+    s.cloud.fakes.autoscaling.onMove = (m) => moves.push(m);
+    const startedAt = new Date(s.cloud.clock.now()).toISOString();
+    await s.start({ StandbyInstances: 'Terminate' });
+    await s.wait(20 * MIN);
+    expect((await s.refresh())?.Status).toBe('Successful');
+    expect(moves.filter((m) => m.ended).map((m) => [m.from, m.instances])).toEqual([[s.v1, 1]]);
+
+    const fleet = {
+      image: 'base',
+      channel: 'prod',
+      account: MEMBER,
+      ou: 'ou-1',
+      region: REGION,
+      team: 'prompt' as const,
+    };
+    const events: FleetEvent[] = [
+      { ...fleet, at: startedAt, from: undefined, to: s.v1, instances: 4 },
+      ...moves.map((m) => ({
+        ...fleet,
+        at: new Date(m.at).toISOString(),
+        from: m.from,
+        to: m.to,
+        instances: m.instances,
+        ...(m.ended && { ended: m.ended }),
+      })),
+    ];
+    const until = new Date(s.cloud.clock.now() + 2 * 86_400_000).toISOString();
+    const [series] = shareSeries(events, (ami) => (ami === s.v1 ? '1.0.0/1' : '1.0.0/2'), { start: startedAt, until });
+    expect(series?.days.at(-1)?.instances).toEqual({ '1.0.0/2': 3 });
   });
 
   it("refuses a value outside each preference's set, naming the field, as AWS does", async () => {

@@ -66,7 +66,18 @@ describe('instances a refresh left on an older version', () => {
       4,
       'lt-1',
     );
-    expect(l).toEqual({ instances: 3, moved: 1, unready: 0, protected: 1, standby: 1, other: 1 });
+    expect(l).toEqual({
+      instances: 3,
+      moved: 1,
+      unready: 0,
+      protected: 1,
+      standby: 1,
+      other: 1,
+      versions: [
+        { version: '3', instances: 2 },
+        { version: '2', instances: 1 },
+      ],
+    });
     expect(leftBehindText(l)).toBe('3 instances (1 protected from scale in, 1 in Standby, 1 for another reason)');
   });
 
