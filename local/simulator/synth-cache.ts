@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../../core/config/schema.js';
-import { LOCAL_STAGE } from './cloud-types.js';
 import type { CfnTemplate } from './intrinsics.js';
 import type { StackFunction, SynthesizedApp } from './synth.js';
 import { CODE_ROOT, synthCacheKey } from './synth-key.js';
@@ -87,7 +86,7 @@ export async function synthesizeAppCached(
         catalog,
         stacks: isStackSet(stacks) ? [stacks.id] : stacks.map((fn) => fn.name),
         root: options.root,
-        stage: options.stage ?? LOCAL_STAGE,
+        stage: options.stage ?? 'local',
         region: options.region ?? catalog.organization.homeRegion,
         accountId: options.accountId ?? '123456789012',
       })

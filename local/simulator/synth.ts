@@ -8,7 +8,6 @@ import type { Catalog } from '../../core/config/schema.js';
 import { setCatalog } from '../../stacks/catalog.js';
 import { defaultFunctionProps } from '../../stacks/defaults.js';
 import { writeSstTypesTo } from '../../stacks/sst-types.js';
-import { LOCAL_STAGE } from './cloud-types.js';
 import type { CfnTemplate } from './intrinsics.js';
 import { hashCustomResourceHandlerByDigest } from './sst-asset-hash.js';
 import { noteLoadTokens, releaseApp } from './synth-release.js';
@@ -45,7 +44,7 @@ export async function synthesizeApp(
     release?: boolean;
   },
 ): Promise<SynthesizedApp> {
-  projectReady ??= initProject({ stage: options.stage ?? LOCAL_STAGE });
+  projectReady ??= initProject({ stage: options.stage ?? 'local' });
   await projectReady;
   setCatalog(catalog, { root: options.root });
   // The cloud assembly (templates, placeholder assets) goes to a directory of our own, removed once read: CDK's
@@ -55,7 +54,7 @@ export async function synthesizeApp(
   try {
     return readAssembly(stacks, outdir, options.release === true, {
       mode: 'deploy',
-      stage: options.stage ?? LOCAL_STAGE,
+      stage: options.stage ?? 'local',
       name: 'goldsmith',
       region: options.region ?? catalog.organization.homeRegion,
       account: options.accountId ?? '123456789012',
