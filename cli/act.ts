@@ -7,7 +7,7 @@ import { identityRefusal } from './operator/identity-precheck.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { precheck } from './operator/precheck.js';
 import { ledgerOf, nowOf } from './operator/read.js';
-import { localPrincipal, sendOperatorRequest } from './operator/send.js';
+import { localPrincipal, operatorUrlOutput, sendOperatorRequest } from './operator/send.js';
 import { UsageError } from './usage.js';
 
 type Action =
@@ -89,7 +89,7 @@ ${USAGE[action].summary}. Sent to the operator endpoint (IAM-authenticated: your
 or with --local the --as principal, default the catalog's first operator), which acts through the same paths as
 the system; a refusal is one line, exit 1, and nothing changed.
   --as ARN|NAME     (--local) the principal to act as: an IAM ARN, or an approver name the catalog maps
-  --url URL         (--stage) the endpoint, when the stage's OperatorUrl output cannot be read
+  --url URL         (--stage) the endpoint, when the stage's ${operatorUrlOutput({ action })} output cannot be read
 ${TARGET_HELP}`;
 }
 

@@ -2,7 +2,7 @@ import { childOnReplacementText } from '../core/status/restored-children.js';
 import type { Command } from './command.js';
 import { type HistoryEntry, historyOf } from './operator/ledger-history.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
-import { factoryDriftOf, ledgerOf, restoredChildrenOf } from './operator/read.js';
+import { factoryDriftOf, keyRotationsOf, ledgerOf, restoredChildrenOf } from './operator/read.js';
 import { renderHistory } from './operator/render.js';
 import { UsageError } from './usage.js';
 
@@ -20,7 +20,8 @@ halts, pauses, resumptions, aborts, completion, groups skipped).
                     --json always lists them)
   --factory         instead of an image's story: what the audit found changed outside Goldsmith on resources no
                     image owns (the topics' subscriptions and policies, the queues' policies, the event bus policy,
-                    the EventBridge rules) and what it put back
+                    the EventBridge rules) and what it put back, and the signing keys' rotations (who, when,
+                    which keys and versions)
 ${TARGET_HELP}`;
 
 const NO_FACTORY_DRIFT =
@@ -47,7 +48,7 @@ export const command: Command = {
       if (image !== undefined || values.channel !== undefined) {
         throw new UsageError('history --factory takes no image nor --channel: it tells what no image owns');
       }
-      const entries = historyOf(await factoryDriftOf(where), undefined, []);
+      const entries = historyOf([...(await factoryDriftOf(where)), ...(await keyRotationsOf(where))], undefined, []);
       if (json) process.stdout.write(`${JSON.stringify({ factory: true, entries }, null, 2)}\n`);
       else process.stdout.write(entries.length > 0 ? renderHistory('factory', entries) : `${NO_FACTORY_DRIFT}\n`);
       return 0;

@@ -47,6 +47,8 @@ export const command: Command = {
           already.length > 0 ? `; already rotated by this request: ${already.join(', ')}` : ''
         }\nthe previous values stay accepted for what they signed, until it expires\n`,
       );
+      if (typeof result.warning === 'string')
+        process.stderr.write(`goldsmith rotate-signing-key: warning: ${result.warning}\n`);
     }
     return 0;
   },

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOCAL_STAGE } from '../local/simulator/cloud-types.js';
 import type { Command } from './command.js';
 import { SST_STAGE_NAME } from './preflight.js';
 import { renderScp, type ScpWritten, scpJson } from './scp-output.js';
@@ -10,7 +11,7 @@ const HELP = `usage: goldsmith scp (--stage STAGE | --local DIR) [--out DIR] [--
 The service control policy of docs/security/scp.md for a deployment (the stage, the account, the names its stacks gave
 its roles, read with your credentials), split into as few minified policies as fit 5,120 characters, with the SCP
 slots they take and the aws organizations commands that create and attach them. Offline (--offline, no credentials,
---local DIR: stage prod) the account is * and the names as synthesized. Fails naming a deployed role its exemption misses.
+--local DIR: the local cloud's stage, local) the account is * and the names as synthesized. Fails naming a deployed role its exemption misses.
   --out DIR  write DIR/<part>.json   --deployer ROLE  your deploy pipeline's role (default goldsmith-deployer)
   --json  one JSON document          --key-rotator ROLE  the role rotating the signing keys (default goldsmith-key-rotator)`;
 
@@ -50,7 +51,8 @@ export const command: Command = {
     const { DEFAULT_DEPLOYER, DEFAULT_KEY_ROTATOR } = await import('../core/scp/statements.js');
     const deployer = roleOption(values.deployer, 'deployer', DEFAULT_DEPLOYER);
     const keyRotator = roleOption(values['key-rotator'], 'key-rotator', DEFAULT_KEY_ROTATOR);
-    const stage = values.stage ?? 'prod';
+    // A saved local cloud's stacks are synthesized for the stage `local`: its roles and keys carry that name.
+    const stage = values.stage ?? LOCAL_STAGE;
     const { readDeployment } = await import('./scp-deployment.js');
     const read =
       values.local !== undefined

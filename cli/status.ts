@@ -1,8 +1,9 @@
 import { awaitingConfirmationLines } from '../core/status/awaiting-lines.js';
 import { migrationLine } from '../core/status/migration-line.js';
+import { keysLine } from '../core/trust/key-rotations.js';
 import type { Command } from './command.js';
 import { operatorOptions, TARGET_HELP } from './operator/options.js';
-import { factoryDriftOf, migrationMarkerOf, nowOf, statusOf } from './operator/read.js';
+import { factoryDriftOf, keyRotationsOf, migrationMarkerOf, nowOf, statusOf } from './operator/read.js';
 import { releaseLine, releaseOf } from './operator/release.js';
 import { renderStatus } from './operator/render.js';
 
@@ -37,19 +38,32 @@ export const command: Command = {
     const awaiting = await factoryDriftOf(where).then(awaitingConfirmationLines, (error: unknown) => [
       `subscriptions awaiting confirmation: unknown (${why(error)})`,
     ]);
+    // The signing keys' last rotation (goldsmith rotate-signing-key), or why it could not be read.
+    const keys = await keyRotationsOf(where).then(
+      keysLine,
+      (error: unknown) => `signing keys: unknown (${why(error)})`,
+    );
     const at = nowOf(where);
     if (json) {
       const extra = where.kind === 'local' ? { pointers: where.state.snapshot.pointers } : {};
       process.stdout.write(
         `${JSON.stringify(
-          { at: at.toISOString(), release, migration, subscriptionsAwaiting: awaiting, images, ...extra },
+          {
+            at: at.toISOString(),
+            release,
+            migration,
+            signingKeys: keys,
+            subscriptionsAwaiting: awaiting,
+            images,
+            ...extra,
+          },
           null,
           2,
         )}\n`,
       );
     } else {
       const lines = awaiting.map((line) => `${line}\n`).join('');
-      process.stdout.write(`${releaseLine(release)}\n${migration}\n${lines}${renderStatus(images, at)}`);
+      process.stdout.write(`${releaseLine(release)}\n${migration}\n${lines}${keys}\n${renderStatus(images, at)}`);
     }
     return 0;
   },

@@ -9,7 +9,8 @@ import { formatIssues } from './issues.js';
  * identity is never in the body: the function reads the ARN AWS puts in `requestContext.authorizer.iam.userArn`.
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html (request payload, `authorizer.iam`)
  *
- * Where it is: the `Trust` stack's output `OperatorUrl`. Who may call it: principals allowed to assume the
+ * Where it is: the `Trust` stack's output `OperatorUrl`, and for the actions `OPERATOR_DOORS` sends elsewhere
+ * `OperatorRevokeUrl` / `OperatorRollbackUrl`. Who may call it: principals allowed to assume the
  * stack's operators' role (output `OperatorsRoleArn`); approve/reject also need the caller's ARN among that
  * channel's approvers in the catalog.
  */
@@ -36,6 +37,26 @@ export const OPERATOR_ACTIONS = [
   'rotate-signing-key',
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+
+/**
+ * The operator endpoint is three functions, each behind its own function URL, split by what their code needs (the
+ * revocation's and the rollback's EC2, RAM, SSM and Organizations paths would not fit one function's bundle with the
+ * rest): `operator` takes every action but those the other two name. The CLI sends each action to its door's URL.
+ */
+export const OPERATOR_DOORS = {
+  operator: { output: OPERATOR_URL_OUTPUT, actions: [] as readonly OperatorAction[] },
+  'operator-revoke': { output: 'OperatorRevokeUrl', actions: ['revoke', 'cancel-revocation'] },
+  'operator-rollback': { output: 'OperatorRollbackUrl', actions: ['rollback', 'restore'] },
+} as const satisfies Record<string, { output: string; actions: readonly OperatorAction[] }>;
+export type OperatorDoor = keyof typeof OPERATOR_DOORS;
+
+/** The door (function) that carries out `action`. */
+export function operatorDoorOf(action: OperatorAction): OperatorDoor {
+  for (const door of ['operator-revoke', 'operator-rollback'] as const) {
+    if ((OPERATOR_DOORS[door].actions as readonly OperatorAction[]).includes(action)) return door;
+  }
+  return 'operator';
+}
 
 const reason = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
 
@@ -207,7 +228,10 @@ export const operatorSuccessSchema = z.strictObject({
   result: z.record(z.string(), z.unknown()),
 });
 
-/** 4xx (400 malformed, 403 not allowed, 404 nothing to act on, 409 state forbids it, 501 not available yet). */
+/**
+ * 4xx (400 malformed, 403 not allowed, 404 nothing to act on, 409 state forbids it, 421 sent to another door's URL,
+ * 501 not available yet).
+ */
 export const operatorRefusalSchema = z.strictObject({
   ok: z.literal(false),
   /** One line naming what is wrong; nothing was changed. */

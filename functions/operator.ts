@@ -1,4 +1,3 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readBreaker } from '../aws/builds/build-breaker.js';
 import { getRevocation } from '../aws/lifecycle/promotion-findings.js';
 import { type ApprovalRecord, pendingApprovals } from '../aws/promotion/promotion-approvals.js';
@@ -6,69 +5,29 @@ import { getOutcome } from '../aws/promotion/promotion-ledger.js';
 import { buildsPausedText, nothingWaitingText } from '../core/promotion/operator-refusals.js';
 import { approvalWaits } from '../core/status/image-view.js';
 import type { ManualChange } from '../core/triggers/change.js';
-import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
-import {
-  type OperatorRequest,
-  type OperatorRequestOf,
-  type OperatorResponse,
-  parseOperatorRequest,
-} from '../events/operator-request.js';
+import type { OperatorAction, OperatorRequestOf } from '../events/operator-request.js';
 import { answerApproval } from './lib/approval-decision.js';
 import { bundledCatalog } from './lib/catalog.js';
-import { logger } from './lib/powertools.js';
-import { promote, revoke, rollback } from './operator/lifecycle-actions.js';
+import { operatorDoor } from './operator/endpoint.js';
+import { promote } from './operator/lifecycle-actions.js';
 import { promoteThroughGates } from './operator/promote-through-gates.js';
 import { Refusal } from './operator/refusal.js';
 import { release } from './operator/release.js';
-import { restore } from './operator/restore.js';
 import { resume } from './operator/resume.js';
 import { resumeBuilds } from './operator/resume-builds.js';
 import { rolloutAction } from './operator/rollout.js';
 import { rolloutRetry } from './operator/rollout-retry.js';
 import { rotateSigningKey } from './operator/rotate-signing-key.js';
-import { cancelScheduledRevocation } from './operator/scheduled-revoke.js';
 import { taskHandler } from './promotion/lambda.js';
 import { startBuildsForChange } from './start-builds.js';
 
 /**
- * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote (or a restored version
- * through its gates again), rollback, revoke (or cancel a
- * scheduled revocation), restore (a revoked version), resume (a paused promotion, or an image's paused builds), release (a version held for its
- * users), rollout pause|resume|abort|retry (a channel's rollout of a version). The caller is the ARN AWS authenticated and put in
- * `requestContext.authorizer.iam.userArn` (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never
- * anything in the body. Each action goes through the path the system itself uses; a refused action changes nothing
- * and answers why.
+ * The operator endpoint's front door (function URL, `AWS_IAM` auth; functions/operator/endpoint.ts): build, approve,
+ * reject, promote (or a restored version through its gates again), resume (a paused promotion, or an image's paused
+ * builds), release (a version held for its users), rollout pause|resume|abort|retry (a channel's rollout of a
+ * version), rotate-signing-key. Revoke and cancel-revocation are operator-revoke.ts's, rollback and restore
+ * operator-rollback.ts's. Each action goes through the path the system itself uses.
  */
-
-/** The parts of a function URL request this endpoint reads. */
-export interface OperatorUrlEvent {
-  body?: string | undefined;
-  isBase64Encoded?: boolean | undefined;
-  requestContext?: {
-    requestId?: string | undefined;
-    http?: { method?: string | undefined } | undefined;
-    authorizer?: { iam?: { userArn?: string | undefined } | undefined } | undefined;
-  };
-}
-
-function reply(status: number, body: OperatorResponse): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
-
-function decodeBody(event: OperatorUrlEvent): unknown {
-  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Refusal(400, 'body: must be a JSON object');
-  }
-}
-
-function operatorsRoleArn(): string {
-  const arn = process.env.OPERATORS_ROLE_ARN;
-  if (!arn) throw new Error('OPERATORS_ROLE_ARN is not set');
-  return arn;
-}
 
 async function build(request: OperatorRequestOf<'build'>, caller: string, requestId: string, at: Date) {
   // An image whose builds are paused builds nothing: say so and change nothing (resume it first).
@@ -137,7 +96,13 @@ async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver
   };
 }
 
-async function act(request: OperatorRequest, actor: string, caller: string, requestId: string, at: Date) {
+async function act(
+  request: OperatorRequestOf<FrontAction>,
+  actor: string,
+  caller: string,
+  requestId: string,
+  at: Date,
+): Promise<unknown> {
   switch (request.action) {
     case 'build':
       return build(request, caller, requestId, at);
@@ -152,14 +117,6 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
       return promote(request, caller, at);
     case 'promote-through-gates':
       return promoteThroughGates(request, caller, at);
-    case 'rollback':
-      return rollback(request, caller, at);
-    case 'revoke':
-      return revoke(request, caller, at);
-    case 'cancel-revocation':
-      return cancelScheduledRevocation(request, caller, at);
-    case 'restore':
-      return restore(request, caller, at);
     case 'release':
       return release(request, caller, at);
     case 'rollout-pause':
@@ -173,28 +130,9 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
   }
 }
 
-/** Authenticates (request context), parses, authorizes (IAM role or catalog approvers), then acts. */
-export async function operatorEndpoint(event: OperatorUrlEvent): Promise<APIGatewayProxyStructuredResultV2> {
-  const caller = event.requestContext?.authorizer?.iam?.userArn;
-  const at = new Date();
-  try {
-    // AWS_IAM auth refuses unsigned requests before we run; this guards against the URL's auth ever being relaxed.
-    if (!caller) throw new Refusal(403, 'unsigned request: sign it with SigV4 (service lambda)');
-    if ((event.requestContext?.http?.method ?? 'POST') !== 'POST') throw new Refusal(405, 'method: use POST');
-    const parsed = parseOperatorRequest(decodeBody(event));
-    if (!parsed.ok) throw new Refusal(400, parsed.error);
-    const { request } = parsed;
-    const allowed = authorizeOperatorRequest(bundledCatalog(), request, caller, operatorsRoleArn());
-    if (!allowed.ok) throw new Refusal(allowed.status, allowed.error);
-    const requestId = event.requestContext?.requestId ?? `${caller}@${at.toISOString()}`;
-    const result = await act(request, allowed.actor, caller, requestId, at);
-    logger.info('operator action', { action: request.action, caller, actor: allowed.actor });
-    return reply(200, { ok: true, action: request.action, result });
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    logger.warn('operator action refused', { caller, status: error.status, reason: error.message });
-    return reply(error.status, { ok: false, error: error.message });
-  }
-}
+/** The actions of the `operator` door: every one that the revoke and rollback doors do not take. */
+type FrontAction = Exclude<OperatorAction, 'revoke' | 'cancel-revocation' | 'rollback' | 'restore'>;
+
+export const operatorEndpoint = operatorDoor<FrontAction>('operator', act);
 
 export const handler = taskHandler('operator', operatorEndpoint);

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { type StackContext, use } from 'sst/constructs';
 import type { PolicyStatement } from '../core/trust/bus-policy.js';
-import { OPERATOR_URL_OUTPUT, OPERATORS_ROLE_OUTPUT } from '../events/operator-request.js';
+import { OPERATOR_DOORS, OPERATOR_URL_OUTPUT, OPERATORS_ROLE_OUTPUT } from '../events/operator-request.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { GOLDSMITH_IMAGE_CONDITION } from './factory/tags.js';
@@ -10,7 +10,7 @@ import { Ledger } from './Ledger.js';
 import { Promotion } from './Promotion.js';
 import { pipelineArnPrefix } from './pipelines.js';
 import { allowPointerMoves } from './promotion/consumer-access.js';
-import { allowOrganizationRead, allowRetirement, ec2ImageArn } from './promotion/lifecycle.js';
+import { allowOrganizationRead, allowRetirement, allowRevocation, ec2ImageArn } from './promotion/lifecycle.js';
 import { allowRolloutTakeBack } from './promotion/rollout.js';
 import { Triggers } from './Triggers.js';
 import { createBusPolicy } from './trust/bus-policy.js';
@@ -42,43 +42,62 @@ export function Trust({ app, stack }: StackContext): TrustResources {
     stateMachine: promotion.stateMachine,
     pipelineArnPrefix: pipelineArnPrefix(stack),
   });
-  // The operator's revoke and rollback run the lifecycle's own revokeVersion / rollbackChannel: grants withdrawn,
-  // AMIs deprecated, pointers moved through Publish's path; a revocation puts "Image Revoked" and asks for rebuilds.
-  operator.fn.addEnvironment('EVENT_BUS_NAME', triggers.bus.eventBusName);
-  triggers.bus.grantPutEventsTo(operator.fn);
-  allowRetirement(stack, operator.fn);
-  allowPointerMoves(stack, operator.fn, catalog, { withdraw: true });
+  // The rollout actions (retry) start the Rollout machine again, as revoke takes a rolled-out version's groups back.
   allowRolloutTakeBack(operator.fn, promotion.rolloutStateMachine);
+  // The revoke door runs the lifecycle's own revokeVersion, as on-lifecycle-request does: grants withdrawn, AMIs
+  // deprecated, waiting promotions ended, pointers moved through Publish's path, "Image Revoked" put and rebuilds
+  // asked for; revoke --at T: a one-time schedule invokes on-lifecycle-request with "Image Revoked" at T.
+  const { revoke, rollback } = operator;
+  revoke.addEnvironment('EVENT_BUS_NAME', triggers.bus.eventBusName);
+  triggers.bus.grantPutEventsTo(revoke);
+  allowRevocation(stack, revoke);
+  allowPointerMoves(stack, revoke, catalog, { withdraw: true });
+  allowRolloutTakeBack(revoke, promotion.rolloutStateMachine);
+  allowScheduledRevocations(stack, app.stage, revoke, promotion.lifecycleRequests);
+  // The rollback door: rollback runs the lifecycle's rollbackChannel (pointers moved back through Publish's path);
+  // restore cancels the revocation's deprecation (or sets back retention's time, allowRetirement's
+  // EnableImageDeprecation) on Goldsmith's AMIs only, and gives back the grants of the channels it holds through
+  // Share's code, which resolves the channels' targets against the organization.
+  allowRetirement(stack, rollback);
+  // A rollback moves pointers (Publish's PutParameter), never withdraws them: no DeleteParameter, no repository policy.
+  allowPointerMoves(stack, rollback, catalog);
+  rollback.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:PutParameter'],
+      resources: [stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: 'goldsmith/*' })],
+    }),
+  );
+  allowRolloutTakeBack(rollback, promotion.rolloutStateMachine);
   // rollback: the findings of the version it goes to, read as the Gate reads them. A List action whose filters are
   // not resources (the image and pipeline resource types are optional:
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2imagebuilder.html), so `*`, as
   // the Gate's own grant.
-  operator.fn.addToRolePolicy(
+  rollback.addToRolePolicy(
     new iam.PolicyStatement({ actions: ['imagebuilder:ListImageScanFindings'], resources: ['*'] }),
   );
-  // restore: the revocation's deprecation cancelled (or set back to retention's time, allowRetirement's
-  // EnableImageDeprecation) on Goldsmith's AMIs only, and the grants of the channels it holds given back through
-  // Share's code, which resolves the channels' targets against the organization.
-  operator.fn.addToRolePolicy(
+  rollback.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['ec2:DisableImageDeprecation'],
       resources: [ec2ImageArn(stack)],
       conditions: GOLDSMITH_IMAGE_CONDITION,
     }),
   );
-  allowOrganizationRead(stack, operator.fn, catalog.organization.id);
-  // revoke --at T: a one-time schedule invokes on-lifecycle-request with "Image Revoked" at T.
-  allowScheduledRevocations(stack, app.stage, operator.fn, promotion.lifecycleRequests);
+  allowOrganizationRead(stack, rollback, catalog.organization.id);
   const busPolicy = createBusPolicy(stack, {
     bus: triggers.bus,
     catalog,
     writers: [
       ...triggers.busWriters,
       ...promotion.busWriters,
-      { fn: operator.fn, detailTypes: [DETAIL_TYPES.imageRevoked, DETAIL_TYPES.imageRebuildRequested] },
+      { fn: revoke, detailTypes: [DETAIL_TYPES.imageRevoked, DETAIL_TYPES.imageRebuildRequested] },
     ],
   });
   recordRelease(stack, app.stage, operator.role);
-  stack.addOutputs({ [OPERATOR_URL_OUTPUT]: operator.url, [OPERATORS_ROLE_OUTPUT]: operator.role.roleArn });
+  stack.addOutputs({
+    [OPERATOR_URL_OUTPUT]: operator.url,
+    [OPERATOR_DOORS['operator-revoke'].output]: operator.revokeUrl,
+    [OPERATOR_DOORS['operator-rollback'].output]: operator.rollbackUrl,
+    [OPERATORS_ROLE_OUTPUT]: operator.role.roleArn,
+  });
   return { busPolicy, operator };
 }

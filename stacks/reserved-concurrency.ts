@@ -7,6 +7,10 @@ export const RESERVED_CONCURRENCY = {
   approvalCallback: 10,
   /** The operator endpoint: people type these requests (stacks/trust/operator.ts). */
   operator: 5,
+  /** The operator endpoint's revoke door (revoke, cancel-revocation: stacks/trust/operator.ts). */
+  operatorRevoke: 2,
+  /** The operator endpoint's rollback door (rollback, restore: stacks/trust/operator.ts). */
+  operatorRollback: 2,
   /** organization-sync runs one event at a time (stacks/promotion/organization.ts). */
   organizationSync: 1,
 } as const;

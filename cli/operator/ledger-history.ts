@@ -210,6 +210,15 @@ export function historyOf(
       }
     } else if (sk.startsWith('PAUSED#')) {
       for (const line of pauseHistory(i)) add(line.at, line.what, line.kind, line.channel || ch);
+    } else if (sk.startsWith('ROTATION#')) {
+      // goldsmith rotate-signing-key: who, which keys and the version ids of their new values (never a value).
+      const keys = (Array.isArray(i.keys) ? i.keys : []) as { name?: unknown; versionId?: unknown }[];
+      const which = keys.map((k) => `${str(k.name)} (version ${str(k.versionId)})`).join(', ');
+      add(
+        str(i.at),
+        `signing keys rotated by ${str(i.by)}: ${which}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
+        'KEYS',
+      );
     } else if (sk.startsWith('DRIFT#')) {
       // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
       // A factory resource (a topic, a queue, the bus, a rule) is named: no image names it.

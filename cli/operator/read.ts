@@ -11,6 +11,7 @@ import { type ChildOnReplacement, childrenOnReplacement } from '../../core/statu
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
 import { rolloutStatusLine, statusRolloutOf } from '../../core/status/rollout-view.js';
 import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/breaker.js';
+import { KEY_ROTATIONS_PK } from '../../core/trust/key-rotations.js';
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
 
@@ -38,6 +39,17 @@ export async function factoryDriftOf(where: Where): Promise<LedgerItem[]> {
   process.env.AWS_REGION ??= where.region;
   const { readPartition } = await import('../../aws/ledger/image-partition.js');
   return readPartition(FACTORY_DRIFT_PK, ledgerTableName(where.stage));
+}
+
+/**
+ * The signing keys' rotations (`goldsmith rotate-signing-key`) from the factory's key partition
+ * (core/trust/key-rotations.ts), saved or the stage's.
+ */
+export async function keyRotationsOf(where: Where): Promise<LedgerItem[]> {
+  if (where.kind === 'local') return where.state.snapshot.ledger.filter((i) => i.pk === KEY_ROTATIONS_PK);
+  process.env.AWS_REGION ??= where.region;
+  const { readPartition } = await import('../../aws/ledger/image-partition.js');
+  return readPartition(KEY_ROTATIONS_PK, ledgerTableName(where.stage));
 }
 
 /**

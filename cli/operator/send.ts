@@ -1,5 +1,6 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { iamRefusalText } from '../../core/trust/refusal-text.js';
+import { OPERATOR_ACTIONS, OPERATOR_DOORS, operatorDoorOf } from '../../events/operator-request.js';
 import { defaultOperator, principalOf } from '../../local/trust/operator-signer.js';
 import { UsageError } from '../usage.js';
 import type { Answer } from './answer.js';
@@ -9,18 +10,28 @@ import { sendToServer } from './served.js';
 
 export type { Answer } from './answer.js';
 
-/** The Trust stack's name as SST deploys it (`<stage>-<app>-Trust`), whose output `OperatorUrl` is the endpoint. */
+/**
+ * The Trust stack's name as SST deploys it (`<stage>-<app>-Trust`), whose outputs name the endpoint's doors
+ * (`OperatorUrl`, and for their actions `OperatorRevokeUrl`, `OperatorRollbackUrl`: events/operator-request.ts).
+ */
 const trustStackName = (stage: string) => `${stage}-goldsmith-Trust`;
+
+/** The Trust stack's output holding the URL of the door that carries out `request`'s action. */
+export function operatorUrlOutput(request: Record<string, unknown>): string {
+  const known = OPERATOR_ACTIONS.find((a) => a === request.action);
+  return OPERATOR_DOORS[known === undefined ? 'operator' : operatorDoorOf(known)].output;
+}
 
 async function sendToStage(
   where: Extract<Where, { kind: 'stage' }>,
   request: Record<string, unknown>,
 ): Promise<Answer> {
   const { sendSignedOperatorRequest, stackOutput } = await import('../../aws/trust/operator-endpoint.js');
-  const url = where.url ?? (await stackOutput(trustStackName(where.stage), 'OperatorUrl', where.region));
+  const output = operatorUrlOutput(request);
+  const url = where.url ?? (await stackOutput(trustStackName(where.stage), output, where.region));
   if (!url) {
     throw new UsageError(
-      `stage ${where.stage} has no operator endpoint (no OperatorUrl output on ${trustStackName(where.stage)}); pass --url`,
+      `stage ${where.stage} has no operator endpoint for ${String(request.action)} (no ${output} output on ${trustStackName(where.stage)}): deploy this version (npx sst deploy --stage ${where.stage}), or pass --url`,
     );
   }
   const { status, text } = await sendSignedOperatorRequest(url, where.region, JSON.stringify(request));

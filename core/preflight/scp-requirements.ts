@@ -13,6 +13,7 @@ import {
   DOORS_AUDITOR,
   FUNCTIONS_AUDITOR,
   OPERATOR,
+  OPERATOR_REVOKE,
   POLICIES_AUDITOR,
   RECONCILER,
   type ScpContext,
@@ -122,14 +123,14 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       statement: 'SchedulesOnlyByGoldsmith',
       action: 'scheduler:DeleteSchedule',
       resource: r.revocationSchedule,
-      role: fn('Trust', 'Operator'),
+      role: fn(OPERATOR_REVOKE.stack, OPERATOR_REVOKE.construct),
     },
-    // The operator and the reconciler pass the scheduler's role to the schedules they create.
+    // The revoke door and the reconciler pass the scheduler's role to the schedules they create.
     {
       statement: 'RolesPassedOnlyByGoldsmith',
       action: 'iam:PassRole',
       resource: r.role,
-      role: fn('Trust', 'Operator'),
+      role: fn(OPERATOR_REVOKE.stack, OPERATOR_REVOKE.construct),
     },
     {
       statement: 'AmisOnlyByGoldsmith',

@@ -46,6 +46,8 @@ export const TASK_TOKEN_SENDERS: readonly FunctionRole[] = [
   { stack: 'Promotion', construct: 'OnLifecycleRequest' },
   { stack: 'Promotion', construct: 'Reconcile' },
   { stack: 'Trust', construct: 'Operator' },
+  // The operator endpoint's revoke door ends a revoked version's waiting promotions (functions/lifecycle/revoke-waits.ts).
+  { stack: 'Trust', construct: 'RevokeEndpoint' },
 ];
 
 /** The functions exempted by name from a statement that exempts no other function. */
@@ -56,6 +58,8 @@ export const FUNCTIONS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct:
 export const RECONCILER: FunctionRole = { stack: 'Promotion', construct: 'Reconcile' };
 /** `goldsmith rotate-signing-key` puts the signing keys' new values as the operator endpoint's role. */
 export const OPERATOR: FunctionRole = { stack: 'Trust', construct: 'Operator' };
+/** `goldsmith revoke --at` / `cancel-revocation` create and delete revocation schedules as the revoke door's role. */
+export const OPERATOR_REVOKE: FunctionRole = { stack: 'Trust', construct: 'RevokeEndpoint' };
 
 /** Sample resources, as the stacks name them in `region` of `account` (concrete where the policy has `*`). */
 export function sampleResources(stage: string, account: string, region: string) {

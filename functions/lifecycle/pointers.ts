@@ -19,7 +19,7 @@ import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { withChannelStatements } from '../../core/promotion/consumer-access.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
-import { containersOf } from '../promotion/load-image.js';
+import { containersOf } from '../promotion/containers.js';
 import { factoryOf, publishPointers } from '../promotion/pointers.js';
 import type { ImageState } from './ledger-view.js';
 

@@ -6,6 +6,7 @@ import { scheduledDeprecation } from '../../core/lifecycle/deprecation.js';
 import { parseBuildVersionArn } from '../../core/promotion/naming.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { pipelineArnOf } from '../lib/catalog.js';
+import { containersOf } from './containers.js';
 import { taskHandler } from './lambda.js';
 import { promotionPlans } from './plans.js';
 import { parseTaskInput } from './schemas.js';
@@ -19,18 +20,6 @@ export interface LoadedBuild {
   containers: { region: string; imageUri: string }[];
   /** With `retention.deprecateAfter`: when its AMIs are deprecated (creation + deprecateAfter), as EC2 was asked. */
   deprecateAt?: string | undefined;
-}
-
-/** The region of an ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com/...`). */
-function regionOfImageUri(uri: string): string {
-  const region = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(uri)?.[1];
-  if (!region) throw new Error(`container image URI "${uri}" is not an ECR image URI`);
-  return region;
-}
-
-/** A build's container images per region, as Image Builder reports them (by build tag). */
-export function containersOf(facts: { containerUris: readonly string[] }): { region: string; imageUri: string }[] {
-  return facts.containerUris.map((imageUri) => ({ region: regionOfImageUri(imageUri), imageUri }));
 }
 
 const loadSchema = z.object({ image: z.string().min(1), buildVersionArn: z.string().min(1) });

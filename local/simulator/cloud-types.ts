@@ -22,6 +22,8 @@ import type { AsyncInvoker } from './invoke.js';
 import type { Wiring } from './wiring.js';
 
 export const LOCAL_ACCOUNT = '123456789012';
+/** The stage the local cloud synthesizes its stacks for (names `goldsmith-local-…`, `local-goldsmith-…`). */
+export const LOCAL_STAGE = 'local';
 
 /** Everything a running local cloud is made of. */
 export interface LocalCloud {

@@ -154,7 +154,15 @@ export async function openCloud(
   run.armedUntil = Date.parse(saved.armedUntil);
   armUntil(run, Date.parse(run.scenario.until));
   for (const item of saved.pending) rearm(run, item);
-  const migrations = upgrade ? await runMigrations({ ...upgrade, tables: cloud.wiring.tables.map((t) => t.name) }) : [];
+  // With the reconciler's environment as the upgraded stacks set it: the function that walks the ledger when deployed.
+  const walker = [...cloud.wiring.functions.values()].find((f) => f.handler === 'functions/reconcile.handler');
+  const migrations = upgrade
+    ? await runMigrations({
+        ...upgrade,
+        tables: cloud.wiring.tables.map((t) => t.name),
+        ...(walker ? { environment: walker.environment } : {}),
+      })
+    : [];
   // A running execution keeps the definition it started on: its save's, or the deployment it was saved under's.
   const earlier = new Map(Object.entries(upgrade?.previous.stateMachines ?? {}));
   const executions = await cloud.sfn.loadState(saved.stepFunctions, earlier);

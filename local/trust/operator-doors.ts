@@ -1,3 +1,4 @@
+import type { OperatorDoor } from '../../events/operator-request.js';
 import type { LocalCloud } from '../simulator/cloud.js';
 import type { PolicyDocument } from './policies.js';
 
@@ -13,12 +14,14 @@ function resources(cloud: LocalCloud, type: string): [string, Props][] {
   );
 }
 
-/** The handler setting of the operator endpoint (functions/operator.ts). */
-const OPERATOR_HANDLER = 'functions/operator.handler';
-
-/** The operator function's ARN, or undefined when the synthesized stacks define none. */
-export function operatorFunctionArn(cloud: LocalCloud): string | undefined {
-  for (const [arn, f] of cloud.wiring.functions) if (f.handler === OPERATOR_HANDLER) return arn;
+/**
+ * The ARN of the function behind the operator endpoint's door `door` (its handler `functions/<door>.handler`:
+ * functions/operator.ts, operator-revoke.ts, operator-rollback.ts), or undefined when the synthesized stacks define
+ * none.
+ */
+export function operatorFunctionArn(cloud: LocalCloud, door: OperatorDoor = 'operator'): string | undefined {
+  const handler = `functions/${door}.handler`;
+  for (const [arn, f] of cloud.wiring.functions) if (f.handler === handler) return arn;
   return undefined;
 }
 

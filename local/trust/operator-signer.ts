@@ -1,7 +1,7 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { NAME_PREFIX, operatorsRoleName } from '../../core/names.js';
 import { accountOf, principalMatches, roleNameOfSession } from '../../core/trust/principals.js';
-import { LOCAL_ACCOUNT } from '../simulator/cloud-types.js';
+import { LOCAL_ACCOUNT, LOCAL_STAGE } from '../simulator/cloud-types.js';
 
 /**
  * Who `--as` signs the local operator endpoint's requests as (docs/operating.md, "Operator commands", `--as`), in the parts
@@ -26,7 +26,8 @@ export function namedApprover(catalog: Catalog, principal: string): boolean {
 }
 
 /** The operators' role of the local cloud: the stacks synthesize it for stage `local` in the local account. */
-export const localOperatorsRoleArn = (): string => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${operatorsRoleName('local')}`;
+export const localOperatorsRoleArn = (): string =>
+  `arn:aws:iam::${LOCAL_ACCOUNT}:role/${operatorsRoleName(LOCAL_STAGE)}`;
 
 /** Who a request is signed as, and whether IAM lets that caller invoke the operator endpoint's URL. */
 export interface CatalogSigner {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { OPERATOR_ACTIONS, operatorDoorOf } from '../../events/operator-request.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
 import { lambdaAllows } from './lambda-invoke.js';
@@ -39,9 +40,16 @@ const FORBIDDEN = { Message: 'Forbidden' };
 
 export { operatorFunctionArn, operatorsRoleArn } from './operator-doors.js';
 
-function operatorFunction(cloud: LocalCloud): { arn: string } {
-  const arn = operatorFunctionArn(cloud);
-  if (arn === undefined) throw new Error('the stacks define no operator endpoint');
+/**
+ * The function whose URL the CLI sends `body` to: its action's door (events/operator-request.ts `OPERATOR_DOORS`),
+ * the front door for a body that names no known action (the function answers it).
+ */
+function operatorFunction(cloud: LocalCloud, body: unknown): { arn: string } {
+  const action = (body as { action?: unknown } | null)?.action;
+  const known = OPERATOR_ACTIONS.find((a) => a === action);
+  const door = known === undefined ? 'operator' : operatorDoorOf(known);
+  const arn = operatorFunctionArn(cloud, door);
+  if (arn === undefined) throw new Error(`the stacks define no ${door} function for the operator endpoint`);
   return { arn };
 }
 
@@ -83,7 +91,7 @@ async function signerFor(cloud: LocalCloud, as: string): Promise<string> {
 /** One request to the operator endpoint, decided and answered as AWS and the function would. */
 export async function invokeOperatorUrl(cloud: LocalCloud, call: OperatorCall): Promise<OperatorReply> {
   if (call.as === undefined) return { status: 403, body: FORBIDDEN };
-  const fn = operatorFunction(cloud);
+  const fn = operatorFunction(cloud, call.body);
   const caller = await signerFor(cloud, call.as);
   // The URL's request is authorized twice: lambda:InvokeFunctionUrl for the URL's auth type, then
   // lambda:InvokeFunction with `lambda:InvokedViaFunctionUrl` = true, which only the URL sets (lambda-invoke.ts).

@@ -1,5 +1,6 @@
 import type { AccessSpec } from '../../core/config/access.js';
 import { accountOf, principalMatches } from '../../core/trust/principals.js';
+import { OPERATOR_DOORS, type OperatorDoor } from '../../events/operator-request.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
 import { operatorFunctionArn, operatorsRoleArn } from './operator-doors.js';
@@ -19,8 +20,8 @@ import type { PolicyDocument } from './policies.js';
 export interface OperatorDoors {
   /** The operators' role's ARN, which `access.operators` may assume. */
   operatorsRole: string | undefined;
-  /** The operator function's ARN, which `access.approvers`' principals invoke through its URL. */
-  operatorFunction: string | undefined;
+  /** The operator endpoint's functions' ARNs (its doors), which `access.approvers`' principals invoke through their URLs. */
+  operatorFunctions: readonly string[];
 }
 
 function allow(action: string | string[], resource: string): PolicyDocument {
@@ -30,7 +31,7 @@ function allow(action: string | string[], resource: string): PolicyDocument {
 /**
  * The identity policies `principalArn`'s own account attaches to it, when that account is not `homeAccount` and the
  * catalog names it: sts:AssumeRole on the operators' role for an operator; lambda:InvokeFunctionUrl and
- * lambda:InvokeFunction on the operator function for an approver. Empty for anyone else.
+ * lambda:InvokeFunction on each of the operator endpoint's functions for an approver. Empty for anyone else.
  */
 export function outsideGrants(
   access: AccessSpec,
@@ -42,8 +43,9 @@ export function outsideGrants(
   const grants: PolicyDocument[] = [];
   const named = (list: readonly string[]) => list.some((p) => p === principalArn);
   if (doors.operatorsRole && named(access.operators)) grants.push(allow('sts:AssumeRole', doors.operatorsRole));
-  if (doors.operatorFunction && named(Object.values(access.approvers).flat())) {
-    grants.push(allow(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], doors.operatorFunction));
+  if (named(Object.values(access.approvers).flat())) {
+    for (const fn of doors.operatorFunctions)
+      grants.push(allow(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], fn));
   }
   return grants;
 }
@@ -79,6 +81,9 @@ export function callerIdentity(
   const arn = callerPrincipalArn(principal, accessPrincipals(access));
   const own = cloud.rolePolicies.get(arn);
   if (own) return { arn, identityPolicies: own };
-  const doors = { operatorsRole: operatorsRoleArn(cloud), operatorFunction: operatorFunctionArn(cloud) };
+  const operatorFunctions = (Object.keys(OPERATOR_DOORS) as OperatorDoor[])
+    .map((door) => operatorFunctionArn(cloud, door))
+    .filter((arn): arn is string => arn !== undefined);
+  const doors = { operatorsRole: operatorsRoleArn(cloud), operatorFunctions };
   return { arn, identityPolicies: outsideGrants(access, LOCAL_ACCOUNT, arn, doors) };
 }

@@ -60,18 +60,18 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:[a-z0-9-]+:[^:]+:image\\/\\*$/' }],
     reason:
       'imagebuilder:GetImage on image build versions of this account in the home Region: every build creates a new ' +
-      'build-version ARN, unknown at deploy time (the operator endpoint reads a build it revokes or rolls back to).',
+      "build-version ARN, unknown at deploy time (the operator endpoint's revoke and rollback doors read a build they revoke, restore or roll back to).",
   },
   {
     rule: 'AwsSolutions-IAM5',
     stacks: ['Trust'],
     types: POLICY,
-    logicalIds: /^OperatorServiceRoleDefaultPolicy/,
+    logicalIds: /^RollbackEndpointServiceRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
     ],
     reason:
-      "The operator's restore gives a restored version its channels' launch permissions through Share's path, reading " +
+      "The operator's restore (the operator endpoint's rollback door) gives a restored version its channels' launch permissions through Share's path, reading " +
       "the OUs and accounts of the catalog's organization only (the management account's id is not in the catalog).",
   },
   {
@@ -89,7 +89,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Trust'],
     types: POLICY,
-    logicalIds: /^OperatorServiceRoleDefaultPolicy/,
+    logicalIds: /^RevokeEndpointServiceRoleDefaultPolicy/,
     appliesTo: [
       {
         regex:
@@ -268,7 +268,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
-    logicalIds: /^(OnFinding|OnLifecycleRequest|Operator)ServiceRoleDefaultPolicy/,
+    logicalIds: /^(OnFinding|OnLifecycleRequest|Operator|RevokeEndpoint|RollbackEndpoint)ServiceRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*RolloutStateMachine.*:\\*$/' },
     ],
@@ -306,7 +306,8 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
-    logicalIds: /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|OperatorServiceRole|ReconcileServiceRole)/,
+    logicalIds:
+      /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|(RevokeEndpoint|RollbackEndpoint|Reconcile)ServiceRole)/,
     appliesTo: [
       // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
       { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:[^:]+:repository\\/[a-z0-9._/-]+$/' },
@@ -324,7 +325,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
     logicalIds:
-      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|Operator|Reconcile)ServiceRoleDefaultPolicy/,
+      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|RevokeEndpoint|RollbackEndpoint|Reconcile)ServiceRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:ssm:\\*:[^:]+:parameter\\/goldsmith\\/\\*$/' },
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',

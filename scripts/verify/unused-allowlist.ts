@@ -14,7 +14,8 @@ const POINTER_MOVERS = [
   'functions/promotion/publish.handler',
   'functions/on-finding.handler',
   'functions/on-lifecycle-request.handler',
-  'functions/operator.handler',
+  'functions/operator-revoke.handler',
+  'functions/operator-rollback.handler',
   // The daily pointer-share backstop puts back what changed outside Goldsmith through Publish's path.
   'functions/reconcile.handler',
 ];

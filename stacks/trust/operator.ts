@@ -1,15 +1,10 @@
 import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Function as SstFunction } from 'sst/constructs';
-import type { Catalog } from '../../core/config/schema.js';
+import type { Function as SstFunction } from 'sst/constructs';
 import { openWorkIndex } from '../../core/ledger/keys.js';
-import { catalogBundling } from '../catalog.js';
-import { grantLedger } from '../ledger-access.js';
 import { operatorsRoleName } from '../names.js';
 import {
   approvalLinkSecretName,
@@ -20,9 +15,14 @@ import {
 import { everyPipelineArn } from '../pipelines.js';
 import { grantSigningKey, grantSigningKeyRotation, grantTaskTokenKey } from '../promotion/signing-keys.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
-import { grantTopicPublish } from '../resource-doors.js';
+import {
+  type DoorSettings,
+  OPERATOR_DOOR_CONCURRENCY,
+  type OperatorEndpointInputs,
+  operatorFunction,
+} from './operator-doors.js';
 
-export { operatorsRoleName };
+export { OPERATOR_DOOR_CONCURRENCY, type OperatorEndpointInputs, operatorsRoleName };
 
 /** The condition key that holds lambda:InvokeFunction to requests that came through the function URL. */
 export const INVOKED_VIA_FUNCTION_URL = 'lambda:InvokedViaFunctionUrl';
@@ -30,25 +30,26 @@ export const INVOKED_VIA_FUNCTION_URL = 'lambda:InvokedViaFunctionUrl';
 /** Concurrent operator requests at most: people type these, so a flood is abuse and must not starve the factory. */
 export const OPERATOR_CONCURRENCY = RESERVED_CONCURRENCY.operator;
 
-export interface OperatorEndpointInputs {
-  stage: string;
-  catalog: Catalog;
-  ledger: dynamodb.ITable;
-  stateMachine: sfn.IStateMachine;
-  pipelineArnPrefix: string;
-}
-
 export interface OperatorEndpoint {
+  /** The front door: every action but the revoke and rollback doors' (events/operator-request.ts `OPERATOR_DOORS`). */
   fn: SstFunction;
   url: string;
+  /** revoke, cancel-revocation (functions/operator-revoke.ts). */
+  revoke: SstFunction;
+  revokeUrl: string;
+  /** rollback, restore (functions/operator-rollback.ts). */
+  rollback: SstFunction;
+  rollbackUrl: string;
   role: iam.Role;
 }
 
 /**
- * The operator endpoint: `functions/operator.ts` behind a function URL with `AWS_IAM` auth and reserved
- * concurrency; the operators' role (assumable by the catalog's `access.operators`) may invoke it and read what the
- * read-only commands read; the catalog's approvers may invoke it directly (the function lets them only approve or
- * reject their channels). Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
+ * The operator endpoint: three functions, each behind a function URL with `AWS_IAM` auth and reserved concurrency,
+ * split by what their code needs — `functions/operator.ts` (the front door), `functions/operator-revoke.ts` (revoke,
+ * cancel-revocation) and `functions/operator-rollback.ts` (rollback, restore), each role holding only its own calls.
+ * The operators' role (assumable by the catalog's `access.operators`) may invoke them and read what the read-only
+ * commands read; the catalog's approvers may invoke them directly (the functions let them only approve or reject
+ * their channels). Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
  * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
  *
  * The function trusts the caller AWS writes into `requestContext.authorizer.iam`, which only the function URL
@@ -61,20 +62,22 @@ export interface OperatorEndpoint {
 export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInputs): OperatorEndpoint {
   const roleName = operatorsRoleName(inputs.stage);
   const roleArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
-  const fn = new SstFunction(stack, 'Operator', {
-    handler: 'functions/operator.handler',
-    // A revocation withdraws grants and moves pointers in every Region before it answers.
-    timeout: 120,
-    memorySize: 512,
-    reservedConcurrentExecutions: OPERATOR_CONCURRENCY,
-    environment: {
-      LEDGER_TABLE: inputs.ledger.tableName,
-      PIPELINE_ARN_PREFIX: inputs.pipelineArnPrefix,
-      OPERATORS_ROLE_ARN: roleArn,
-    },
-    // No CORS: the CLI signs requests itself; no browser page of any origin may call the endpoint.
-    url: { authorizer: 'iam', cors: false },
-    nodejs: catalogBundling(inputs.catalog),
+  const topic = sns.Topic.fromTopicArn(
+    stack,
+    'OperatorNotifications',
+    stack.formatArn({ service: 'sns', resource: notificationsTopicName(inputs.stage) }),
+  );
+  const ALL = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;
+  const door = (settings: DoorSettings) => operatorFunction(stack, inputs, topic, roleArn, settings);
+  const { fn, url } = door({ id: 'Operator', concurrency: OPERATOR_CONCURRENCY, ledger: ALL });
+  fn.addEnvironment('PIPELINE_ARN_PREFIX', inputs.pipelineArnPrefix);
+  // Not `Operator…`: the SCP exempts the front door's role by its construct id as a prefix (core/scp/names.ts).
+  const revoke = door({ id: 'RevokeEndpoint', concurrency: OPERATOR_DOOR_CONCURRENCY['operator-revoke'], ledger: ALL });
+  // A rollback deletes no ledger item.
+  const rollback = door({
+    id: 'RollbackEndpoint',
+    concurrency: OPERATOR_DOOR_CONCURRENCY['operator-rollback'],
+    ledger: ALL.filter((call) => call !== 'DeleteItem'),
   });
   // An approval decided here is announced like any other (the shared decision code publishes to the topic). It reads
   // the decision-proof key (a door proves what it records), never the approval-link key: that belongs to the
@@ -95,21 +98,10 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     grantSigningKeyRotation(fn, door, secretsmanager.Secret.fromSecretNameV2(stack, id, name));
   }
   fn.addEnvironment('SIGNING_SECRET_NAMES', signing.map(([, name]) => name).join(','));
-  // It answers tasks (approve, reject, promote, revoke): it opens the task tokens the ledger keeps sealed.
-  grantTaskTokenKey(
-    fn,
-    secretsmanager.Secret.fromSecretNameV2(stack, 'TaskTokenKey', taskTokenSecretName(inputs.stage)),
-    taskTokenSecretName(inputs.stage),
-  );
-  const topic = sns.Topic.fromTopicArn(
-    stack,
-    'OperatorNotifications',
-    stack.formatArn({ service: 'sns', resource: notificationsTopicName(inputs.stage) }),
-  );
-  fn.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
-  grantTopicPublish('notifications', topic, fn);
-  const url = fn.url;
-  if (!url) throw new Error('the operator function has no URL');
+  // Approve, reject and promote answer tasks, a revocation ends the waiting ones: both open the task tokens the
+  // ledger keeps sealed.
+  const taskTokens = secretsmanager.Secret.fromSecretNameV2(stack, 'TaskTokenKey', taskTokenSecretName(inputs.stage));
+  for (const door of [fn, revoke.fn]) grantTaskTokenKey(door, taskTokens, taskTokenSecretName(inputs.stage));
 
   // Build: what start-builds does for a manual change. Approve/reject: answer the task token.
   if (Object.keys(inputs.catalog.images).length > 0) {
@@ -120,7 +112,6 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       }),
     );
   }
-  grantLedger(inputs.ledger, fn, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   // Resume: a paused promotion starts again as a new execution of the same build.
   fn.addEnvironment('STATE_MACHINE_ARN', inputs.stateMachine.stateMachineArn);
   inputs.stateMachine.grantStartExecution(fn);
@@ -140,14 +131,14 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['lambda:InvokeFunctionUrl'],
-      resources: [fn.functionArn],
+      resources: [fn, revoke.fn, rollback.fn].map((door) => door.functionArn),
       conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
     }),
   );
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['lambda:InvokeFunction'],
-      resources: [fn.functionArn],
+      resources: [fn, revoke.fn, rollback.fn].map((door) => door.functionArn),
       conditions: { Bool: { [INVOKED_VIA_FUNCTION_URL]: 'true' } },
     }),
   );
@@ -187,19 +178,28 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     }),
   );
 
-  // Approvers sign as themselves: the function's resource policy names each principal the catalog maps.
+  // Approvers sign as themselves: each door's resource policy names each principal the catalog maps, so that a
+  // request of theirs reaches the function, which lets them only approve or reject (the front door's actions) and
+  // answers anything else with why (as the CLI says from the catalog before sending).
   const approverPrincipals = [...new Set(Object.values(inputs.catalog.access.approvers).flat())].sort();
-  for (const [index, arn] of approverPrincipals.entries()) {
-    fn.addPermission(`ApproverUrl${index}`, {
-      principal: new iam.ArnPrincipal(arn),
-      action: 'lambda:InvokeFunctionUrl',
-      functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,
-    });
-    fn.addPermission(`ApproverInvoke${index}`, {
-      principal: new iam.ArnPrincipal(arn),
-      action: 'lambda:InvokeFunction',
-      invokedViaFunctionUrl: true,
-    });
+  const doors: [string, SstFunction][] = [
+    ['', fn],
+    ['Revoke', revoke.fn],
+    ['Rollback', rollback.fn],
+  ];
+  for (const [door, target] of doors) {
+    for (const [index, arn] of approverPrincipals.entries()) {
+      target.addPermission(`ApproverUrl${door}${index}`, {
+        principal: new iam.ArnPrincipal(arn),
+        action: 'lambda:InvokeFunctionUrl',
+        functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,
+      });
+      target.addPermission(`ApproverInvoke${door}${index}`, {
+        principal: new iam.ArnPrincipal(arn),
+        action: 'lambda:InvokeFunction',
+        invokedViaFunctionUrl: true,
+      });
+    }
   }
-  return { fn, url, role };
+  return { fn, url, revoke: revoke.fn, revokeUrl: revoke.url, rollback: rollback.fn, rollbackUrl: rollback.url, role };
 }

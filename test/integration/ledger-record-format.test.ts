@@ -14,6 +14,7 @@ import { pausedPromotions } from '../../aws/promotion/promotion-pauses.js';
 import { approvalTaskToken } from '../../aws/promotion/task-tokens.js';
 import { claimMarker, readMarkers, recordBuildRequested } from '../../aws/triggers/ledger.js';
 import { RecordFormatError } from '../../core/ledger/record-format.js';
+import { MIGRATIONS } from '../../local/snapshot/migrations.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 
@@ -204,6 +205,33 @@ describe('the ledger migration', () => {
       );
     } finally {
       delete process.env.TASK_TOKEN_SECRET_NAME;
+      secrets.restore();
+    }
+  });
+
+  it("seals them in the local rehearsal's upgrade too, with the key name the upgraded reconciler's environment holds", async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 't'.repeat(64) });
+    resetApprovalSecret();
+    try {
+      await store(beforeIndexes);
+      const [ledger] = MIGRATIONS;
+      const line = await ledger?.run({
+        from: '0.2.0',
+        to: '0.3.0',
+        tables: ['ledger'],
+        environment: { TASK_TOKEN_SECRET_NAME: 'goldsmith/local/task-tokens', LEDGER_TABLE: 'ignored' },
+      });
+      expect(line).toMatch(/brought to format 2$/);
+      const approvals = (await held()).filter((i) => String(i.sk).startsWith('APPROVAL#'));
+      expect(approvals.map((a) => String(a.taskToken).slice(0, 10))).toEqual(['sealed:v1:', 'sealed:v1:']);
+      expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input.SecretId).toBe(
+        'goldsmith/local/task-tokens',
+      );
+      // The walk's environment is put back as it was.
+      expect(process.env.TASK_TOKEN_SECRET_NAME).toBeUndefined();
+      expect(process.env.LEDGER_TABLE).toBe('ledger');
+    } finally {
       secrets.restore();
     }
   });

@@ -1,7 +1,10 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretsmanagerClient } from '../../aws/clients/secretsmanager.js';
+import { readPartition } from '../../aws/ledger/image-partition.js';
 import { getApproval } from '../../aws/promotion/promotion-approvals.js';
+import { historyOf } from '../../cli/operator/ledger-history.js';
+import { KEY_ROTATIONS_PK } from '../../core/trust/key-rotations.js';
 import { linksInEmail } from '../../local/simulator/approval-pages.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
@@ -81,5 +84,39 @@ describe('rotate-signing-key', () => {
     )) as { statusCode: number };
     expect(pressed.statusCode).toBe(200);
     expect(await getApproval('base', '1.0.0/1', 'prod')).toMatchObject({ decision: 'approve', by: 'ops-lead' });
+  });
+
+  it('records the rotation in the ledger (who, when, which keys and versions, never a value), told by history --factory', async () => {
+    const items = await readPartition(KEY_ROTATIONS_PK);
+    expect(items).toHaveLength(1);
+    const [record] = items;
+    expect(record).toMatchObject({
+      by: `arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`,
+      reason: 'the stage was first deployed with 0.1.0',
+      keys: KEYS.map((name) => ({ name, versionId: expect.stringMatching(/^[0-9a-f-]{36}$/) })),
+    });
+    const values = await Promise.all(KEYS.map((k) => value(k, 'AWSCURRENT')));
+    for (const v of values) expect(JSON.stringify(record)).not.toContain(v);
+    const [line] = historyOf(items);
+    expect(line?.what).toMatch(
+      /^signing keys rotated by arn:aws:sts::\d+:assumed-role\/goldsmith-local-operators\/platform-engineer: goldsmith\/local\/approval-links \(version [0-9a-f-]{36}\), goldsmith\/local\/approval-decisions \(version [0-9a-f-]{36}\): the stage was first deployed with 0\.1\.0$/,
+    );
+  });
+
+  it("warns, rotating all the same, when the previous rotation is younger than the approval links' lifetime", async () => {
+    const before = await Promise.all(KEYS.map((k) => value(k, 'AWSCURRENT')));
+    const again = await invokeOperatorUrl(cloud, { as: OPERATOR, body: { action: 'rotate-signing-key' } });
+    expect(again.status).toBe(200);
+    const result = (again.body as { result: { rotated: string[]; warning?: string } }).result;
+    expect(result.rotated).toEqual(KEYS);
+    expect(result.warning).toMatch(
+      /^the signing keys were last rotated 0s ago \(.+, by .+platform-engineer\), within the approval links' lifetime \(3d\): links sent before .+ stop working now$/,
+    );
+    expect(await Promise.all(KEYS.map((k) => value(k, 'AWSPREVIOUS')))).toEqual(before);
+    expect(await readPartition(KEY_ROTATIONS_PK)).toHaveLength(2);
+    // Once the links' lifetime has passed since the last rotation, a rotation says nothing more.
+    await cloud.clock.run('2027-02-05T01:00:00Z');
+    const later = await invokeOperatorUrl(cloud, { as: OPERATOR, body: { action: 'rotate-signing-key' } });
+    expect((later.body as { result: { warning?: string } }).result.warning).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { parseCatalogInput } from '../../stacks/catalog.js';
 import { APPROVAL_CALLBACK_CONCURRENCY } from '../../stacks/promotion/functions.js';
 import { LAMBDA_UNRESERVED_MINIMUM, MINIMUM_ACCOUNT_CONCURRENCY } from '../../stacks/reserved-concurrency.js';
-import { OPERATOR_CONCURRENCY } from '../../stacks/trust/operator.js';
+import { OPERATOR_CONCURRENCY, OPERATOR_DOOR_CONCURRENCY } from '../../stacks/trust/operator.js';
 import { REPO_ROOT } from './helpers.js';
 
 const ACCOUNT = '123456789012';
@@ -90,11 +90,11 @@ describe("Goldsmith's bus policy, simulated as synthesized (iam-simulate), per p
     expect(await allowedFor(roleOf('functions/watch-base-images.handler'))).toEqual(['goldsmith/Base Image Changed']);
   });
 
-  it('lets only the functions that revoke put "Image Revoked" and ask for rebuilds: lifecycle, on-finding, operator', async () => {
+  it('lets only the functions that revoke put "Image Revoked" and ask for rebuilds: lifecycle, on-finding, operator-revoke', async () => {
     const revokers = [
       'functions/on-lifecycle-request.handler',
       'functions/on-finding.handler',
-      'functions/operator.handler',
+      'functions/operator-revoke.handler',
     ];
     for (const handler of revokers) {
       expect(await allowedFor(roleOf(handler)), handler).toEqual([
@@ -141,15 +141,40 @@ describe("Goldsmith's bus policy, simulated as synthesized (iam-simulate), per p
 });
 
 describe('the operator endpoint and the approval callback in the synthesized app', () => {
-  it('serves the operator function through an AWS_IAM function URL with reserved concurrency', () => {
+  it("serves the operator endpoint's three functions through AWS_IAM function URLs with reserved concurrency", () => {
     const urls = resourcesOf('AWS::Lambda::Url').map((u) => resolver.resolve(u.Properties) as Record<string, unknown>);
-    expect(urls.map((u) => u.AuthType).sort()).toEqual(['AWS_IAM', 'NONE']);
+    expect(urls.map((u) => u.AuthType).sort()).toEqual(['AWS_IAM', 'AWS_IAM', 'AWS_IAM', 'NONE']);
     const concurrency = resourcesOf('AWS::Lambda::Function')
       .map((f) => f.Properties?.ReservedConcurrentExecutions)
       .filter((c) => c !== undefined)
       .sort();
     // Besides the two URL functions, organization-sync runs one at a time (stacks/promotion/organization.ts).
-    expect(concurrency).toEqual([APPROVAL_CALLBACK_CONCURRENCY, OPERATOR_CONCURRENCY, 1].sort());
+    expect(concurrency).toEqual(
+      [
+        APPROVAL_CALLBACK_CONCURRENCY,
+        OPERATOR_CONCURRENCY,
+        OPERATOR_DOOR_CONCURRENCY['operator-revoke'],
+        OPERATOR_DOOR_CONCURRENCY['operator-rollback'],
+        1,
+      ].sort(),
+    );
+  });
+
+  it('keeps EC2, RAM, pointer, scheduler and bus calls out of the front door: only the revoke and rollback doors hold them', () => {
+    const actionsOf = (handler: string) =>
+      (roles.get(roleOf(handler)) ?? []).flatMap((d) =>
+        (d.Statement as unknown as { Action: string | string[] }[]).flatMap((s) => s.Action),
+      );
+    const lifecycle = /^(ec2|ram|ssm|scheduler|events|organizations|ecr):|^iam:PassRole$/;
+    expect(actionsOf('functions/operator.handler').filter((a) => lifecycle.test(a))).toEqual([]);
+    expect(actionsOf('functions/operator-revoke.handler')).toEqual(
+      expect.arrayContaining(['ec2:ModifyImageAttribute', 'ssm:DeleteParameter', 'scheduler:CreateSchedule']),
+    );
+    expect(actionsOf('functions/operator-revoke.handler')).not.toContain('ec2:DisableImageDeprecation');
+    expect(actionsOf('functions/operator-rollback.handler')).toEqual(
+      expect.arrayContaining(['ec2:DisableImageDeprecation', 'ssm:PutParameter', 'imagebuilder:ListImageScanFindings']),
+    );
+    expect(actionsOf('functions/operator-rollback.handler')).not.toContain('scheduler:CreateSchedule');
   });
 
   it("reserves in all exactly what the account concurrency the docs ask for leaves above Lambda's unreserved 100", () => {
@@ -172,17 +197,17 @@ describe('the operator endpoint and the approval callback in the synthesized app
     expect(policies).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
   });
 
-  it('lets each approver principal invoke the operator URL (and nothing else names them)', () => {
+  it("lets each approver principal invoke the operator endpoint's URLs (and nothing else names them)", () => {
     const permissions = resourcesOf('AWS::Lambda::Permission').map(
       (p) => resolver.resolve(p.Properties) as Record<string, unknown>,
     );
     const approverUrl = permissions.filter(
       (p) => p.Action === 'lambda:InvokeFunctionUrl' && p.FunctionUrlAuthType === 'AWS_IAM',
     );
-    expect(approverUrl.map((p) => p.Principal).sort()).toEqual([
-      'arn:aws:iam::123456789012:role/ops-lead',
-      'arn:aws:iam::123456789012:role/security-reviewer',
-    ]);
+    // Once per door: the function lets an approver only approve or reject, and says so for anything else.
+    expect(approverUrl.map((p) => p.Principal).sort()).toEqual(
+      ['ops-lead', 'security-reviewer'].flatMap((name) => Array(3).fill(`arn:aws:iam::123456789012:role/${name}`)),
+    );
   });
 });
 
@@ -243,8 +268,8 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
     ]);
   });
 
-  it('lets the operator function create, read and delete schedules of its group only, and pass only that role, to Scheduler', () => {
-    const operator = statementsOf(roleOf('functions/operator.handler'));
+  it('lets the revoke door create, read and delete schedules of its group only, and pass only that role, to Scheduler', () => {
+    const operator = statementsOf(roleOf('functions/operator-revoke.handler'));
     const scheduling = operator.filter((s) => asList(s.Action).some((a) => /^(scheduler|iam):/.test(String(a))));
     expect(scheduling).toEqual([
       {
@@ -262,7 +287,7 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
   });
 
   it('gives no other role a scheduler action on the revocations group, or iam:PassRole on the scheduler role', () => {
-    const others = [...roles.keys()].filter((arn) => arn !== roleOf('functions/operator.handler'));
+    const others = [...roles.keys()].filter((arn) => arn !== roleOf('functions/operator-revoke.handler'));
     // A resource that could be a revocation schedule: the revocations group's, or any schedule at all.
     const reachesRevocations = (r: unknown) => {
       const text = JSON.stringify(resolver.resolve(r));
@@ -286,8 +311,8 @@ describe('restore (a revoked version) in the synthesized app', () => {
   const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
   const granting = (arn: string, action: string) => statementsOf(arn).filter((s) => asList(s.Action).includes(action));
 
-  it('lets the operator function cancel the deprecation of tagged Goldsmith AMIs only, and no other role', () => {
-    const operator = roleOf('functions/operator.handler');
+  it('lets the rollback door cancel the deprecation of tagged Goldsmith AMIs only, and no other role', () => {
+    const operator = roleOf('functions/operator-rollback.handler');
     expect(granting(operator, 'ec2:DisableImageDeprecation')).toEqual([
       {
         Action: 'ec2:DisableImageDeprecation',
@@ -300,8 +325,8 @@ describe('restore (a revoked version) in the synthesized app', () => {
     expect(others.filter((arn) => granting(arn, 'ec2:DisableImageDeprecation').length > 0)).toEqual([]);
   });
 
-  it("lets the operator function read the catalog's organization (to give a restored version its channels' grants)", () => {
-    const operator = roleOf('functions/operator.handler');
+  it("lets the rollback door read the catalog's organization (to give a restored version its channels' grants)", () => {
+    const operator = roleOf('functions/operator-rollback.handler');
     const listing = granting(operator, 'organizations:ListAccountsForParent');
     expect(listing).toHaveLength(1);
     expect(asList(listing[0]?.Resource)).toEqual([

@@ -106,17 +106,21 @@ describe('goldsmith scp', () => {
     );
   });
 
-  it('writes from a saved local cloud for stage prod, and refuses a directory that holds none', async () => {
+  it("writes from a saved local cloud for the local cloud's stage, local, and refuses a directory that holds none", async () => {
     const dir = testTempDir('goldsmith-scp-local-');
     const catalogFile = join(import.meta.dirname, '../../fixtures/catalogs/valid.json');
     const cloud = await writeSavedCloud(join(dir, 'cloud'), { catalogFile, at: '2027-01-02T00:00:00Z', ledger: [] });
     const out = await captureOutput(() => command.run(['--local', cloud, '--json']));
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({
-      stage: 'prod',
+      stage: 'local',
       account: '*',
       roles: { from: 'synthesized', why: 'a saved local cloud has no stacks' },
     });
+    // The statements name the local cloud's roles and keys, as its stacks do, not another stage's.
+    expect(out.stdout).toContain('local-goldsmith-');
+    expect(out.stdout).toContain('goldsmith/local/');
+    expect(out.stdout).not.toContain('prod-goldsmith-');
     await expect(command.run(['--local', join(dir, 'nothing')])).rejects.toThrow(/does not exist/);
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });

@@ -38,6 +38,8 @@ describe("CloudFormation's generated names, trimmed as AWS trims them", () => {
     ['Promotion', 'ApprovalCallback'],
     ['Promotion', 'OnLifecycleRequest'],
     ['Trust', 'Operator'],
+    ['Trust', 'RevokeEndpoint'],
+    ['Trust', 'RollbackEndpoint'],
   ] as const;
 
   it.each(stages)("matches stage %s's roles, trimmed or not, by the policy's patterns", (stage) => {
@@ -48,6 +50,15 @@ describe("CloudFormation's generated names, trimmed as AWS trims them", () => {
       expect(wildcardMatch(`${generatedPrefix(stage)}*`, name)).toBe(true);
       // Another function of the same stack is not exempted by this one's pattern.
       expect(wildcardMatch(constructPattern(stage, stack, 'Other'), name)).toBe(false);
+    }
+  });
+
+  it("exempts the operator endpoint's front door by a pattern its revoke and rollback doors' roles do not match", () => {
+    for (const stage of stages) {
+      const front = constructPattern(stage, 'Trust', 'Operator');
+      expect(wildcardMatch(front, synthesizedRoleName(stage, 'Trust', 'Operator'))).toBe(true);
+      expect(wildcardMatch(front, synthesizedRoleName(stage, 'Trust', 'RevokeEndpoint'))).toBe(false);
+      expect(wildcardMatch(front, synthesizedRoleName(stage, 'Trust', 'RollbackEndpoint'))).toBe(false);
     }
   });
 
