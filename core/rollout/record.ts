@@ -1,6 +1,7 @@
 import type { LeftBehind } from './left-behind.js';
 import type { MixedSent } from './mixed-sent.js';
 import type {
+  MovedIn,
   PendingScope,
   RefusalSummary,
   ScopeFailure,
@@ -10,6 +11,7 @@ import type {
 } from './wave-findings.js';
 
 export type {
+  MovedIn,
   PendingScope,
   RefusalSummary,
   ScopeFailure,
@@ -180,6 +182,8 @@ export interface RolloutWave {
    * as the account's failure. The wave does not end while any is pending.
    */
   pending?: PendingScope[];
+  /** Accounts its OUs held when it started that an earlier wave of this rollout had reached: refreshed there, once. */
+  movedIn?: MovedIn;
 }
 
 /** How an ended rollout had ended before a revocation superseded it, and when that was. */

@@ -64,3 +64,13 @@ export interface SkippedGroup {
   /** The wave whose start skipped it (told in that wave's one summary); absent: skipped later, told on its own. */
   wave?: string;
 }
+
+/**
+ * The accounts a wave's OUs held when it started that an earlier wave of the same rollout had already reached (they
+ * moved between OUs mid-rollout): left to that wave, so each account is refreshed once (core/rollout/wave-members.ts).
+ */
+export interface MovedIn {
+  total: number;
+  /** The first 50: the account, and the wave that reached it. */
+  accounts: { account: string; wave: string }[];
+}
