@@ -2,6 +2,7 @@ import { paginateListStackInstances, type StackInstanceSummary } from '@aws-sdk/
 import { paginateListParents } from '@aws-sdk/client-organizations';
 import { classifyError } from '../../core/errors/classify.js';
 import { rolloutRoleNameOfStack } from '../../core/names.js';
+import { betweenInstances } from '../../core/rollout/moving.js';
 import { cloudFormationClient } from '../clients/cloudformation.js';
 import { memberRoleIdentity } from '../clients/member-role.js';
 import { organizationsClient } from '../clients/organizations.js';
@@ -95,6 +96,27 @@ export async function rolloutRoleNames(lookup: RolloutRoleLookup, account: strin
     .sort((a, b) => rank(a, currentOu) - rank(b, currentOu))
     .map((s) => rolloutRoleNameOfStack(lookup.roleName, s.StackId ?? ''));
   return [...new Set([...named, lookup.roleName])];
+}
+
+/**
+ * Whether the member baseline's StackSet lists the account between two stack instances in `roleRegion` (moving between
+ * OUs: core/rollout/moving.ts), ListStackInstances filtered by account and Region, every page.
+ */
+export async function accountMoving(lookup: RolloutRoleLookup, account: string): Promise<boolean> {
+  const listed: { status: string; detailed?: string | undefined }[] = [];
+  const pages = paginateListStackInstances(
+    { client: cloudFormationClient() },
+    {
+      StackSetName: lookup.stackSetName,
+      StackInstanceAccount: account,
+      StackInstanceRegion: lookup.roleRegion,
+      CallAs: lookup.callAs,
+    },
+  );
+  for await (const page of pages)
+    for (const s of page.Summaries ?? [])
+      listed.push({ status: String(s.Status ?? ''), detailed: s.StackInstanceStatus?.DetailedStatus });
+  return betweenInstances(listed);
 }
 
 /**

@@ -48,7 +48,14 @@ export function renderRolloutStatus(r: RolloutRecord): string {
     const current = isOpenRollout(r) && n === r.currentWave ? '  <- under way' : '';
     const at = w.endedAt ?? w.startedAt;
     // An account that moved here from an earlier wave's OUs mid-rollout was refreshed there, once.
-    const moved = w.movedIn ? [`    ${movedInText(w.movedIn)}`] : [];
+    const moved = [
+      ...(w.movedIn ? [`    ${movedInText(w.movedIn)}`] : []),
+      // An account between two member baseline stack instances is waited for (core/rollout/moving.ts).
+      ...(w.moving ?? []).map(
+        (m) =>
+          `    ${m.account} ${m.region}: moving between OUs, waited for since ${shortTime(m.since)} (its rollout role is being replaced: ${m.code})`,
+      ),
+    ];
     if (w.state === 'skipped') {
       out.push(`  ${emptyWaveText(r, n)}${at ? ` (${shortTime(at)})` : ''}`, ...moved);
       return;

@@ -2,6 +2,7 @@ import type { LeftBehind } from './left-behind.js';
 import type { MixedSent } from './mixed-sent.js';
 import type {
   MovedIn,
+  MovingScope,
   PendingScope,
   RefusalSummary,
   ScopeFailure,
@@ -12,6 +13,7 @@ import type {
 
 export type {
   MovedIn,
+  MovingScope,
   PendingScope,
   RefusalSummary,
   ScopeFailure,
@@ -184,6 +186,11 @@ export interface RolloutWave {
   pending?: PendingScope[];
   /** Accounts its OUs held when it started that an earlier wave of this rollout had reached: refreshed there, once. */
   movedIn?: MovedIn;
+  /**
+   * Accounts and Regions between two member baseline stack instances (moving between OUs) whose refreshes could not
+   * be read: the wave is not judged while any is, until MOVING_MINUTES after each was found (core/rollout/moving.ts).
+   */
+  moving?: MovingScope[];
 }
 
 /** How an ended rollout had ended before a revocation superseded it, and when that was. */

@@ -74,3 +74,18 @@ export interface MovedIn {
   /** The first 50: the account, and the wave that reached it. */
   accounts: { account: string; wave: string }[];
 }
+
+/**
+ * A member account and Region whose rollout role refused the engine while the member baseline's StackSet had it
+ * between two stack instances (it moves between OUs: the old instance deleted, the new one queued or being created).
+ * Not a refusal yet: the wave waits for it (core/rollout/moving.ts).
+ */
+export interface MovingScope {
+  account: string;
+  region: string;
+  /** When the engine first found it moving. */
+  since: string;
+  /** AWS's refusal meanwhile. */
+  code: string;
+  message: string;
+}

@@ -22,6 +22,7 @@ import {
 import { summarizeSkips } from '../../core/rollout/skips.js';
 import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
 import { waveMembers } from '../../core/rollout/wave-members.js';
+import { isMovingAnswer, movingAccounts, movingAnswer } from './moving.js';
 
 /** Member accounts × Regions worked on at once: each is a handful of calls, and Auto Scaling throttles per account. */
 export const SCOPE_CONCURRENCY = 8;
@@ -77,7 +78,10 @@ async function workGroups(ctx: RolloutContext, scope: MemberScope, ami: string, 
   const where = { account: scope.account, region: scope.region };
   const listed = await unlessRefused(() => findFollowingGroups(scope, rolloutTagValue(ctx.image, ctx.channel)));
   if ('refused' in listed) {
-    out.failures.push({ ...where, step: 'start', ...listed.refused, at: now });
+    // An account between two member baseline stack instances (moving between OUs) is waited for, not failed.
+    if ((await movingAccounts(ctx.roleLookup, [{ account: scope.account, ...listed.refused }])).size > 0)
+      out.retry = movingAnswer(listed.refused);
+    else out.failures.push({ ...where, step: 'start', ...listed.refused, at: now });
     return;
   }
   for (const g of listed.value) {
@@ -177,7 +181,8 @@ export async function startWave(
   const worked = settled.flatMap((s) => ('w' in s ? [s.w] : []));
   // Only when every account answered retriably (AWS itself is out) does the state machine's Retry take the step.
   const first = worked[0];
-  if (first?.retry !== undefined && worked.every((w) => w.retry !== undefined && isEmpty(w))) throw first.retry;
+  const out = (w: Worked) => w.retry !== undefined && !isMovingAnswer(w.retry) && isEmpty(w);
+  if (first?.retry !== undefined && worked.every(out)) throw first.retry;
   const pending = worked.flatMap((w, i) => {
     const where = scopes[i]?.scope;
     if (w.retry === undefined || !where) return [];

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import type { SimulationResult } from '../../local/simulator/index.js';
+import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import { captureOutput } from '../helpers/output.js';
+import { catalogOf, REPO_ROOT, scenarioBetween } from './helpers.js';
 import { PRD, rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
 
 /**
@@ -72,5 +73,40 @@ describe('an account that moves to a later wave’s OU mid-rollout, on the local
       ),
     );
     expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout completed: 3 wave\(s\), 5 groups refreshed/);
+  });
+});
+
+describe('a moved account left without its rollout role for a while (StackSets deletes, then queues the create)', () => {
+  let result: SimulationResult;
+  /** StackSets' auto-deployment (5 minutes after the move), the old stack's deletion, then 20 minutes in the queue. */
+  const SETTLE_MINUTES = 20;
+
+  beforeAll(async () => {
+    const move = { at: MOVED_AT, kind: 'organization', change: 'move-account', account: MOVER, to: PRD[1] };
+    const scenario = threeWaveScenario('2027-01-04T00:00:00Z', [move]);
+    result = await simulate(
+      catalogOf(threeWaveCatalog()),
+      scenarioBetween('2027-01-01T00:00:00Z', '2027-01-04T00:00:00Z', {
+        ...scenario,
+        organization: { ...scenario.organization, stackSetMoveSettleMinutes: SETTLE_MINUTES },
+      }),
+      REPO_ROOT,
+    );
+  }, 300_000);
+
+  it('waits for the moving account before judging its wave, then completes, the account refreshed once', () => {
+    const notes = rolloutNotes(result.report, V2);
+    expect(notes.map((n) => n.subject).at(-1)).toBe(`base ${V2}: prod rollout completed`);
+    const healthy = notes.find((n) => n.subject.endsWith('(wave-1) healthy'));
+    // Without the wait, wave-1 is healthy at 00:02; its account's new role exists only once the queued create ran.
+    const roleBack = Date.parse(MOVED_AT) + (5 + 1 + SETTLE_MINUTES) * 60_000;
+    expect(Date.parse(healthy?.at ?? '')).toBeGreaterThan(roleBack);
+    const rollout = result.report.rollouts?.find((r) => r.version === V2 && r.channel === 'prod');
+    expect(rollout?.waves.map((w) => [w.name, w.state, w.groups])).toEqual([
+      ['canary', 'healthy', 1],
+      ['wave-1', 'healthy', 2],
+      ['rest', 'healthy', 2],
+    ]);
+    expect(result.report.consistency.problems).toEqual([]);
   });
 });
