@@ -1,8 +1,7 @@
-import { paginateListStackInstances } from '@aws-sdk/client-cloudformation';
 import { DescribeAccountCommand, paginateListParents } from '@aws-sdk/client-organizations';
 import type { OrgTree } from '../../core/sharing/targets.js';
-import { cloudFormationClient } from '../clients/cloudformation.js';
 import { organizationsClient } from '../clients/organizations.js';
+import { baselineInstances } from '../sharing/baseline-instances.js';
 
 /**
  * What AWS itself says of an account whose AMI key grant the ledger's copy of the organization no longer serves,
@@ -61,29 +60,16 @@ export interface BaselineStackSet {
 
 /**
  * The member baseline's stack instances of `account` in `region`, as StackSets lists them now (ListStackInstances
- * filtered by account and Region, every page:
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackInstances.html), each with its
- * status. An instance's stack holds the account's grant in that Region and retires it when it is deleted.
+ * filtered by account and Region, every page: aws/sharing/baseline-instances.ts), each with its status. An
+ * instance's stack holds the account's grant in that Region and retires it when it is deleted.
  */
 export async function baselineInstancesOf(
   stackSet: BaselineStackSet,
   account: string,
   region: string,
 ): Promise<{ status: string; detailed?: string }[]> {
-  const found: { status: string; detailed?: string }[] = [];
-  const pages = paginateListStackInstances(
-    { client: cloudFormationClient() },
-    {
-      StackSetName: stackSet.stackSetName,
-      StackInstanceAccount: account,
-      StackInstanceRegion: region,
-      CallAs: stackSet.callAs,
-    },
-  );
-  for await (const page of pages)
-    for (const s of page.Summaries ?? []) {
-      const detailed = s.StackInstanceStatus?.DetailedStatus;
-      found.push({ status: String(s.Status ?? ''), ...(detailed !== undefined && { detailed: String(detailed) }) });
-    }
-  return found;
+  return (await baselineInstances(stackSet, account, region)).map((s) => {
+    const detailed = s.StackInstanceStatus?.DetailedStatus;
+    return { status: String(s.Status ?? ''), ...(detailed !== undefined && { detailed: String(detailed) }) };
+  });
 }

@@ -54,29 +54,35 @@ const assumedRoles = () => sts.commandCalls(AssumeRoleCommand).map((c) => c.args
 const listedFor = (account: string) =>
   cfn.commandCalls(ListStackInstancesCommand).filter((c) => c.args[0].input.StackInstanceAccount === account);
 
+/**
+ * The member baseline deployed: each account's instance CURRENT in its OU, with its role, and one following group.
+ * @returns the environment's cleanup.
+ */
+function deployedBaseline(): () => void {
+  process.env.MEMBER_BASELINE_STACK_SET = 'goldsmith-test-member-baseline';
+  process.env.MEMBER_BASELINE_CALL_AS = 'DELEGATED_ADMIN';
+  process.env.MEMBER_BASELINE_ROLE_REGION = REGION;
+  world.roles = new Set();
+  for (const [account, ou] of [
+    [CANARY, PRD1],
+    [WAVE1, PRD1],
+    [REST, PRD2],
+  ] as const) {
+    const id = stackId(account, 1);
+    world.stackInstances.set(account, [instance(id, ou, 'CURRENT', 'SUCCEEDED')]);
+    world.roles.add(roleOf(id));
+    followingGroup(account);
+  }
+  return () => {
+    delete process.env.MEMBER_BASELINE_STACK_SET;
+    delete process.env.MEMBER_BASELINE_CALL_AS;
+    delete process.env.MEMBER_BASELINE_ROLE_REGION;
+  };
+}
+
 describe('a rollout while an account moves between two targeted OUs (roles named after stack instances)', () => {
   useRolloutWorld();
-  beforeEach(() => {
-    process.env.MEMBER_BASELINE_STACK_SET = 'goldsmith-test-member-baseline';
-    process.env.MEMBER_BASELINE_CALL_AS = 'DELEGATED_ADMIN';
-    process.env.MEMBER_BASELINE_ROLE_REGION = REGION;
-    world.roles = new Set();
-    for (const [account, ou] of [
-      [CANARY, PRD1],
-      [WAVE1, PRD1],
-      [REST, PRD2],
-    ] as const) {
-      const id = stackId(account, 1);
-      world.stackInstances.set(account, [instance(id, ou, 'CURRENT', 'SUCCEEDED')]);
-      world.roles.add(roleOf(id));
-      followingGroup(account);
-    }
-    return () => {
-      delete process.env.MEMBER_BASELINE_STACK_SET;
-      delete process.env.MEMBER_BASELINE_CALL_AS;
-      delete process.env.MEMBER_BASELINE_ROLE_REGION;
-    };
-  });
+  beforeEach(deployedBaseline);
 
   /** WAVE1 moves to PRD2: its new instance is created (its role first), the old one still CURRENT. */
   function moveStarts(): void {
@@ -170,25 +176,7 @@ describe('a rollout while StackSets has a moving account between its two instanc
     vi.useFakeTimers({ toFake: ['Date'] });
     at = Date.parse('2027-01-03T00:00:00Z');
     vi.setSystemTime(at);
-    process.env.MEMBER_BASELINE_STACK_SET = 'goldsmith-test-member-baseline';
-    process.env.MEMBER_BASELINE_CALL_AS = 'DELEGATED_ADMIN';
-    process.env.MEMBER_BASELINE_ROLE_REGION = REGION;
-    world.roles = new Set();
-    for (const [account, ou] of [
-      [CANARY, PRD1],
-      [WAVE1, PRD1],
-      [REST, PRD2],
-    ] as const) {
-      const id = stackId(account, 1);
-      world.stackInstances.set(account, [instance(id, ou, 'CURRENT', 'SUCCEEDED')]);
-      world.roles.add(roleOf(id));
-      followingGroup(account);
-    }
-    return () => {
-      delete process.env.MEMBER_BASELINE_STACK_SET;
-      delete process.env.MEMBER_BASELINE_CALL_AS;
-      delete process.env.MEMBER_BASELINE_ROLE_REGION;
-    };
+    return deployedBaseline();
   });
   afterEach(() => {
     vi.useRealTimers();
