@@ -72,8 +72,6 @@ export class StackSetsFake {
   moveSettleMs = MOVE_SETTLE_MS;
   /** The virtual time, for what ListStackInstances shows; absent, every stack shows as ended. */
   clock: (() => number) | undefined;
-  /** Runs an older release's armed deletion of a moved account's old instance at `at` (a saved cloud's). */
-  armDeletion: ((stackId: string, at: number) => void) | undefined;
   /** Puts a moved account's queued create on the clock at `at`; absent, the create runs as its deletion ends. */
   armCreation: ((account: string, region: string, at: number) => void) | undefined;
 
@@ -291,7 +289,10 @@ export class StackSetsFake {
       .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
   }
 
-  /** Runs the deletion of a moved account's old instance armed for now (armDeletion); a second run does nothing. */
+  /**
+   * Runs the deletion of a moved account's old instance that an older release's saved cloud armed for now (that release
+   * created the new instance first); a second run does nothing.
+   */
   deleteLeaving(stackId: string): Promise<void> {
     const set = this.stackSet;
     return runDeletion(this.leaving, stackId, (i, from) => (set ? this.runStack('Delete', i, set, from) : undefined));

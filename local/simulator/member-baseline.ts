@@ -63,7 +63,6 @@ export async function deployMemberBaseline(options: {
   const props = resolver.resolve(resource.Properties) as StackSetProperties;
   stackSets.trustedAccess = true;
   stackSets.clock = () => clock.now();
-  stackSets.armDeletion = (stackId, at) => armStackDeletion(clock, stackSets, stackId, at);
   stackSets.armCreation = (account, region, at) => armQueuedCreate(clock, stackSets, account, region, at);
   if (options.moveSettleMs !== undefined) stackSets.moveSettleMs = options.moveSettleMs;
   stackSets.updates.arm = (stackId, at) => armStackCleanup(clock, stackSets, stackId, at);
