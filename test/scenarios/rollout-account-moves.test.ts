@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
-import { captureOutput } from '../helpers/output.js';
 import { catalogOf, REPO_ROOT, scenarioBetween } from './helpers.js';
 import { PRD, rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
+import { goldsmith, useSavedRun } from './saved-run.js';
 
 /**
  * An account of wave-1's OU moves to the last wave's OU while wave-1's refreshes bake, so the organization holds it
  * in the last wave's OU when that wave starts. Each account is in one wave per rollout: it is refreshed once, by
- * wave-1, and the rollout completes (before, the last wave took it again and EC2 refused its second launch template
- * version: IdempotentParameterMismatch).
+ * wave-1, and the rollout completes (taken again by the last wave, its second launch template version would reuse
+ * the first one's client token with another source version, which EC2 refuses: IdempotentParameterMismatch).
  */
 const V2 = '1.0.0/2';
 /** The first account of PRD[0] (the dev OU's two accounts come first). */
@@ -20,28 +16,15 @@ const MOVER = '200000000003';
 const MOVED_AT = '2027-01-02T23:45:00Z';
 
 describe('an account that moves to a later wave’s OU mid-rollout, on the local cloud', () => {
-  const goldsmith = (args: string[]) => captureOutput(() => main(args));
-  let root: string;
-  let cloud: string;
-  let report: SimulationResult['report'];
-
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'goldsmith-rollout-move-'));
-    cloud = join(root, 'cloud');
-    const move = { at: MOVED_AT, kind: 'organization', change: 'move-account', account: MOVER, to: PRD[1] };
-    writeFileSync(join(root, 'catalog.json'), JSON.stringify(threeWaveCatalog()));
-    writeFileSync(join(root, 'scenario.json'), JSON.stringify(threeWaveScenario('2027-01-04T00:00:00Z', [move])));
-    const config = ['--config', join(root, 'catalog.json'), '--scenario', join(root, 'scenario.json')];
-    const out = await goldsmith(['simulate', ...config, '--save', cloud, '--json']);
-    report = JSON.parse(out.stdout) as SimulationResult['report'];
-  }, 300_000);
-
-  afterAll(() => {
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  const move = { at: MOVED_AT, kind: 'organization', change: 'move-account', account: MOVER, to: PRD[1] };
+  const saved = useSavedRun(
+    'goldsmith-rollout-move-',
+    threeWaveCatalog(),
+    threeWaveScenario('2027-01-04T00:00:00Z', [move]),
+  );
 
   it('completes the rollout, every wave healthy', () => {
-    expect(rolloutNotes(report, V2).map((n) => n.subject)).toEqual([
+    expect(rolloutNotes(saved().report, V2).map((n) => n.subject)).toEqual([
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
       `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
@@ -50,11 +33,20 @@ describe('an account that moves to a later wave’s OU mid-rollout, on the local
       `base ${V2}: prod rollout wave 3/3 (rest) healthy`,
       `base ${V2}: prod rollout completed`,
     ]);
-    expect(report.consistency.problems).toEqual([]);
+    expect(saved().report.consistency.problems).toEqual([]);
   });
 
   it('refreshes the moved account once, in wave-1, and rollout status says where it went', async () => {
-    const { code, stdout } = await goldsmith(['rollout', 'status', 'base', 'prod', '--version', V2, '--local', cloud]);
+    const { code, stdout } = await goldsmith([
+      'rollout',
+      'status',
+      'base',
+      'prod',
+      '--version',
+      V2,
+      '--local',
+      saved().cloud,
+    ]);
     expect(code).toBe(0);
     const refreshes = stdout.split('\n').filter((l) => l.startsWith(`    ${MOVER} `));
     expect(refreshes).toHaveLength(1);
@@ -66,7 +58,7 @@ describe('an account that moves to a later wave’s OU mid-rollout, on the local
   });
 
   it('history tells the last wave started without it, and where it was refreshed', async () => {
-    const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
+    const { stdout } = await goldsmith(['history', 'base', '--local', saved().cloud]);
     expect(stdout).toMatch(
       new RegExp(
         `1\\.0\\.0/2 +prod +rollout wave 3/3 \\(rest\\) started: 2 groups in 2 account\\(s\\); 1 account moved here after an earlier wave refreshed it, left to that wave: ${MOVER} \\(wave-1\\)`,
