@@ -34,9 +34,16 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
   const { enabled, callAs } = catalog.organization.memberBaseline;
   const targets = memberBaselineTargets(catalog);
   // The key's grants are counted whether or not the baseline deploys: teams make them by hand too.
+  const deploys = enabled && targets.ous.length > 0 && targets.regions.length > 0;
   if (targets.regions.length > 0)
-    createKeyGrantsAuditor(stack, { catalog, stage: app.stage, key: amiKey, regions: targets.regions });
-  if (!enabled || targets.ous.length === 0 || targets.regions.length === 0) return { stackSet: undefined };
+    createKeyGrantsAuditor(stack, {
+      catalog,
+      stage: app.stage,
+      key: amiKey,
+      regions: targets.regions,
+      ...(deploys && { stackSetName: memberBaselineStackSetName(app.stage) }),
+    });
+  if (!deploys) return { stackSet: undefined };
   // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html)
   if (targets.ous.length > MAX_OUS_PER_OPERATION) {

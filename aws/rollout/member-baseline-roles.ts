@@ -1,11 +1,12 @@
-import { paginateListStackInstances, type StackInstanceSummary } from '@aws-sdk/client-cloudformation';
+import type { StackInstanceSummary } from '@aws-sdk/client-cloudformation';
 import { paginateListParents } from '@aws-sdk/client-organizations';
 import { classifyError } from '../../core/errors/classify.js';
 import { rolloutRoleNameOfStack } from '../../core/names.js';
-import { cloudFormationClient } from '../clients/cloudformation.js';
+import { betweenInstances } from '../../core/rollout/moving.js';
 import { memberRoleIdentity } from '../clients/member-role.js';
 import { organizationsClient } from '../clients/organizations.js';
 import { stsClient } from '../clients/sts.js';
+import { baselineInstances } from '../sharing/baseline-instances.js';
 import { credentialRefusal, dropIdentity, type MemberRole } from './member-session.js';
 
 /**
@@ -77,17 +78,7 @@ async function currentOuOf(account: string, ous: ReadonlySet<string>): Promise<s
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackInstances.html).
  */
 export async function rolloutRoleNames(lookup: RolloutRoleLookup, account: string): Promise<string[]> {
-  const found: StackInstanceSummary[] = [];
-  const pages = paginateListStackInstances(
-    { client: cloudFormationClient() },
-    {
-      StackSetName: lookup.stackSetName,
-      StackInstanceAccount: account,
-      StackInstanceRegion: lookup.roleRegion,
-      CallAs: lookup.callAs,
-    },
-  );
-  for await (const page of pages) found.push(...(page.Summaries ?? []));
+  const found = await baselineInstances(lookup, account, lookup.roleRegion);
   const ous = new Set(found.flatMap((s) => (s.OrganizationalUnitId ? [s.OrganizationalUnitId] : [])));
   const currentOu = ous.size > 1 ? await currentOuOf(account, ous) : undefined;
   const named = found
@@ -95,6 +86,17 @@ export async function rolloutRoleNames(lookup: RolloutRoleLookup, account: strin
     .sort((a, b) => rank(a, currentOu) - rank(b, currentOu))
     .map((s) => rolloutRoleNameOfStack(lookup.roleName, s.StackId ?? ''));
   return [...new Set([...named, lookup.roleName])];
+}
+
+/**
+ * Whether the member baseline's StackSet lists the account between two stack instances in `roleRegion` (moving between
+ * OUs: core/rollout/moving.ts), ListStackInstances filtered by account and Region, every page.
+ */
+export async function accountMoving(lookup: RolloutRoleLookup, account: string): Promise<boolean> {
+  const listed = await baselineInstances(lookup, account, lookup.roleRegion);
+  return betweenInstances(
+    listed.map((s) => ({ status: String(s.Status ?? ''), detailed: s.StackInstanceStatus?.DetailedStatus })),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.
 import { isActiveRefresh } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave } from '../../core/rollout/record.js';
 import { NOT_MOVED } from '../../core/rollout/supersede.js';
+import { movedInText } from '../../core/rollout/wave-members.js';
 import { emptyWaveText, failed, haltedIt } from '../../core/status/rollout-counts.js';
 import { rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
@@ -46,8 +47,17 @@ export function renderRolloutStatus(r: RolloutRecord): string {
       .join(', ');
     const current = isOpenRollout(r) && n === r.currentWave ? '  <- under way' : '';
     const at = w.endedAt ?? w.startedAt;
+    // An account that moved here from an earlier wave's OUs mid-rollout was refreshed there, once.
+    const moved = [
+      ...(w.movedIn ? [`    ${movedInText(w.movedIn)}`] : []),
+      // An account between two member baseline stack instances is waited for (core/rollout/moving.ts).
+      ...(w.moving ?? []).map(
+        (m) =>
+          `    ${m.account} ${m.region}: moving between OUs, waited for since ${shortTime(m.since)} (its rollout role is being replaced: ${m.code})`,
+      ),
+    ];
     if (w.state === 'skipped') {
-      out.push(`  ${emptyWaveText(r, n)}${at ? ` (${shortTime(at)})` : ''}`);
+      out.push(`  ${emptyWaveText(r, n)}${at ? ` (${shortTime(at)})` : ''}`, ...moved);
       return;
     }
     out.push(
@@ -65,6 +75,7 @@ export function renderRolloutStatus(r: RolloutRecord): string {
         `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${g.mixed ? `; ${mixedSentText(g.mixed)}` : ''}${movedNothing(g) ? '; moved no instance' : ''}${left ? leftOnText(r, g, left) : ''}`,
       );
     }
+    out.push(...moved);
     const left = sumLeftBehind(w.groups);
     const unmoved = left.unmoved > 0 ? `; ${left.unmoved} group(s) moved no instance` : '';
     if (left.instances > 0)

@@ -134,3 +134,41 @@ export function leftoverGrants(
   }
   return out;
 }
+
+/**
+ * What AWS says of a leftover's account now, read before its grant is revoked (aws/audit/grant-holder.ts): the
+ * account and the OUs above it as Organizations holds them (`gone`: Organizations does not have it), and the member
+ * baseline's stack instances of the account in the grant's Region (absent: the baseline deploys no StackSet).
+ */
+export interface AccountWord {
+  organization: OrgTree | 'gone';
+  instances?: readonly { status: string; detailed?: string }[];
+}
+
+/**
+ * Whether AWS's word confirms a leftover the ledger's copy of the organization found: that copy lags AWS (a joiner has
+ * its baseline stack and grant before organization-sync reads it), so a grant is revoked only when Organizations says
+ * the account left, is not active, or is under no OU and named by no channel, and the member baseline's StackSet
+ * lists no instance for it in that Region (an instance's stack holds the grant, and its deletion retires it).
+ * @returns the leftover with AWS's reason to revoke it, or why it is kept.
+ */
+export function confirmLeftover(
+  catalog: Pick<Catalog, 'channels'>,
+  leftover: LeftoverGrant,
+  word: AccountWord,
+): { revoke: LeftoverGrant } | { keep: string } {
+  if (word.organization === 'gone') return { revoke: { ...leftover, reason: 'the account left the organization' } };
+  const reason = notServedReason(catalog, word.organization, leftover.account);
+  if (!reason)
+    return { keep: "Organizations says the key still serves the account (the ledger's copy of the organization lags)" };
+  const state = word.organization.accounts.get(leftover.account)?.state ?? '';
+  const listed = isActive(state) ? (word.instances ?? []) : [];
+  const first = listed[0];
+  if (first) {
+    const status = [first.status, first.detailed].filter(Boolean).join(' ');
+    return {
+      keep: `the member baseline's StackSet still lists its stack instance (${status}): its deletion retires the grant`,
+    };
+  }
+  return { revoke: { ...leftover, reason } };
+}

@@ -76,8 +76,9 @@ export function isRefused(wave: Pick<RolloutWave, 'failures'>, g: Pick<RolloutGr
 export function waveStateOf(wave: RolloutWave, canary = false): WaveState {
   if (['pending', 'skipped', 'rolled-back', 'superseded', 'aborted'].includes(wave.state)) return wave.state;
   const refused = (wave.failures ?? []).length > 0;
-  // An account still throttled when the wave started is tried again: the wave has not ended (core/rollout/pending.ts).
-  if ((wave.pending ?? []).length > 0) return 'refreshing';
+  // An account still throttled when the wave started is tried again (core/rollout/pending.ts), one between two member
+  // baseline stack instances (moving between OUs) waited for (core/rollout/moving.ts): the wave has not ended.
+  if (wave.pending?.length || wave.moving?.length) return 'refreshing';
   if (wave.groups.length === 0 && !refused) return 'skipped';
   const live = wave.groups.filter((g) => !isRefused(wave, g));
   const statuses = live.map((g) => g.status);

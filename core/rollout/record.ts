@@ -1,6 +1,8 @@
 import type { LeftBehind } from './left-behind.js';
 import type { MixedSent } from './mixed-sent.js';
 import type {
+  MovedIn,
+  MovingScope,
   PendingScope,
   RefusalSummary,
   ScopeFailure,
@@ -10,6 +12,8 @@ import type {
 } from './wave-findings.js';
 
 export type {
+  MovedIn,
+  MovingScope,
   PendingScope,
   RefusalSummary,
   ScopeFailure,
@@ -184,6 +188,13 @@ export interface RolloutWave {
    * as the account's failure. The wave does not end while any is pending.
    */
   pending?: PendingScope[];
+  /** Accounts its OUs held when it started that an earlier wave of this rollout had reached: refreshed there, once. */
+  movedIn?: MovedIn;
+  /**
+   * Accounts and Regions between two member baseline stack instances (moving between OUs) whose refreshes could not
+   * be read: the wave is not judged while any is, until MOVING_MINUTES after each was found (core/rollout/moving.ts).
+   */
+  moving?: MovingScope[];
 }
 
 /** How an ended rollout had ended before a revocation superseded it, and when that was. */

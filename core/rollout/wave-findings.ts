@@ -69,3 +69,28 @@ export interface SkippedGroup {
   /** The wave whose start skipped it (told in that wave's one summary); absent: skipped later, told on its own. */
   wave?: string;
 }
+
+/**
+ * The accounts a wave's OUs held when it started that an earlier wave of the same rollout had already reached (they
+ * moved between OUs mid-rollout): left to that wave, so each account is refreshed once (core/rollout/wave-members.ts).
+ */
+export interface MovedIn {
+  total: number;
+  /** The first 50: the account, and the wave that reached it. */
+  accounts: { account: string; wave: string }[];
+}
+
+/**
+ * A member account and Region whose rollout role refused the engine while the member baseline's StackSet had it
+ * between two stack instances (it moves between OUs: the old instance deleted, the new one queued or being created).
+ * Not a refusal yet: the wave waits for it (core/rollout/moving.ts).
+ */
+export interface MovingScope {
+  account: string;
+  region: string;
+  /** When the engine first found it moving. */
+  since: string;
+  /** AWS's refusal meanwhile. */
+  code: string;
+  message: string;
+}

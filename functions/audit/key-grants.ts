@@ -1,8 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { accountPathNow, type BaselineStackSet, baselineInstancesOf } from '../../aws/audit/grant-holder.js';
 import { listKeyGrants, recordGrantCount, revokeKeyGrant } from '../../aws/audit/key-grants.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.js';
 import {
+  type AccountWord,
+  confirmLeftover,
   countGrants,
   type GrantFinding,
   grantFindings,
@@ -33,6 +36,8 @@ export interface RegionGrants {
   /** Whether the ledger holds this count (read back). */
   recorded?: boolean;
   revoked: { grantId: string; account: string; outcome: 'revoked' | 'gone' }[];
+  /** Leftovers of the ledger's copy of the organization that AWS's word kept, and why (absent: none). */
+  kept?: { grantId: string; account: string; why: string }[];
   findings: GrantFinding[];
   failure?: string;
   /** Whether that failure may pass on a retry (throttling, a 5xx). */
@@ -74,18 +79,60 @@ async function sweep(region: string, keyArn: string, leftovers: readonly Leftove
   return done;
 }
 
+/** Organizations' word on each account, read once per run (an account's leftovers in several Regions ask once). */
+type OrganizationWord = (account: string) => Promise<AccountWord['organization']>;
+
+/** The member baseline's StackSet the stack names (absent: the baseline deploys none). */
+function baselineStackSet(): BaselineStackSet | undefined {
+  const { MEMBER_BASELINE_STACK_SET: stackSetName, MEMBER_BASELINE_CALL_AS: callAs } = process.env;
+  if (!stackSetName || (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN')) return undefined;
+  return { stackSetName, callAs };
+}
+
+/**
+ * The leftovers the ledger's copy found, each asked of AWS before it is revoked (core/audit/key-grants.ts
+ * confirmLeftover): never revoked on that copy alone. Those AWS keeps are logged and returned.
+ */
+async function confirmed(
+  catalog: Catalog,
+  region: string,
+  leftovers: readonly LeftoverGrant[],
+  organizationWord: OrganizationWord,
+): Promise<{ revoke: LeftoverGrant[]; kept: NonNullable<RegionGrants['kept']> }> {
+  const stackSet = baselineStackSet();
+  const revoke: LeftoverGrant[] = [];
+  const kept: NonNullable<RegionGrants['kept']> = [];
+  for (const l of leftovers) {
+    const organization = await organizationWord(l.account);
+    const instances = stackSet && organization !== 'gone' ? await baselineInstancesOf(stackSet, l.account, region) : [];
+    const decided = confirmLeftover(catalog, l, { organization, instances });
+    if ('revoke' in decided) revoke.push(decided.revoke);
+    else {
+      kept.push({ grantId: l.grant.grantId, account: l.account, why: decided.keep });
+      logger.info('kept a grant the ledger says the key no longer serves', {
+        region,
+        account: l.account,
+        why: decided.keep,
+      });
+    }
+  }
+  return { revoke, kept };
+}
+
 async function countRegion(
   catalog: Catalog,
   homeKeyArn: string,
   region: string,
   tree: OrgTree | undefined,
   now: Date,
+  organizationWord: OrganizationWord,
 ): Promise<RegionGrants> {
   const at = now.toISOString();
   const keyArn = keyArnIn(homeKeyArn, region);
   const factoryAccount = keyArn.split(':')[4] ?? '';
   const listed = await listKeyGrants(region, keyArn);
-  const leftovers = tree ? leftoverGrants(catalog, tree, factoryAccount, listed) : [];
+  const candidates = tree ? leftoverGrants(catalog, tree, factoryAccount, listed) : [];
+  const { revoke: leftovers, kept } = await confirmed(catalog, region, candidates, organizationWord);
   const revoked = await sweep(region, keyArn, leftovers, at);
   const gone = new Set(revoked.map((r) => r.grantId));
   const count = countGrants(
@@ -109,12 +156,21 @@ async function countRegion(
       announcement('key-grants-high', {}, f, { at, key: `KEYGRANTS#${region}#${f.finding}#${f.account ?? ''}#${day}` }),
     );
   }
-  return { region, total: count.total, accounts: count.accounts, recorded, revoked, findings };
+  return {
+    region,
+    total: count.total,
+    accounts: count.accounts,
+    recorded,
+    revoked,
+    ...(kept.length > 0 && { kept }),
+    findings,
+  };
 }
 
 /**
  * The daily count of the AMI key's grants, per Region, at most {@link REGIONS_AT_ONCE} Regions at once: every grant
- * listed, the member baseline's grants of accounts the key no longer serves revoked and announced, the rest counted
+ * listed, the member baseline's grants of accounts the key no longer serves (the ledger's copy of the organization
+ * finds them, Organizations and the member baseline's StackSet confirm them) revoked and announced, the rest counted
  * in total and per account, kept in the ledger (read back), published as metrics, and announced past 80 % of the
  * quota or the catalog's share for one account. One Region's failure stops no other.
  */
@@ -127,9 +183,20 @@ export async function countKeyGrants(
   const tree = treeFromHeldItems(await readHeldOrganizationItems());
   const run: KeyGrantsRun = { regions: [] };
   if (!tree) run.sweepSkipped = 'the ledger holds no organization yet (organization-sync has not read it)';
+  const asked = new Map<string, Promise<AccountWord['organization']>>();
+  const organizationWord: OrganizationWord = (account) => {
+    let word = asked.get(account);
+    if (!word) {
+      word = accountPathNow(account, tree?.organizationArn ?? '');
+      // A failed read is asked again by the next Region rather than failing it too.
+      word.catch(() => asked.delete(account));
+      asked.set(account, word);
+    }
+    return word;
+  };
   run.regions = await mapWithConcurrency(regions, REGIONS_AT_ONCE, async (region) => {
     try {
-      return await countRegion(catalog, homeKeyArn, region, tree, now);
+      return await countRegion(catalog, homeKeyArn, region, tree, now, organizationWord);
     } catch (error) {
       logger.error('counting the AMI key grants of a Region failed', { region, error });
       return {

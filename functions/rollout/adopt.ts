@@ -6,6 +6,7 @@ import { mixedSentOf } from '../../core/rollout/mixed-sent.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
 import { launchTemplateVersionDescription } from '../../core/rollout/request.js';
+import { waveMembers } from '../../core/rollout/wave-members.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /**
@@ -25,7 +26,8 @@ export async function adoptStarted(
 ): Promise<RolloutRecord> {
   const index = record.waves.findIndex((w) => w.state === 'pending');
   if (index < 0 || index > record.currentWave + 1) return record;
-  const scopes = (accounts[index] ?? []).flatMap((account) =>
+  // An account an earlier wave reached (it moved into this wave's OUs since) holds that wave's refreshes, not this one's.
+  const scopes = waveMembers(record, index, accounts[index] ?? []).accounts.flatMap((account) =>
     Object.entries(record.amis).map(([region, ami]) => ({ scope: scopeOf(ctx, account, region), ami })),
   );
   const description = launchTemplateVersionDescription(ctx.image, ctx.channel, ctx.version);

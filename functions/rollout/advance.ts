@@ -9,6 +9,7 @@ import { executionRefusal } from '../../core/rollout/driver.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import { haltReason, settledEnd, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
+import { withMoving } from '../../core/rollout/moving.js';
 import {
   newRolloutRecord,
   planRollout,
@@ -24,6 +25,7 @@ import { adoptStarted } from './adopt.js';
 import type { RolloutInput } from './input.js';
 import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
 import { withLeftBehind } from './left-behind.js';
+import { movingAccounts } from './moving.js';
 import { retryPendingScopes } from './pending.js';
 import { followSuperseded } from './supersede.js';
 import { cancelGroups, readRefreshes, readStatuses, rollBackGroups } from './take-back.js';
@@ -144,7 +146,10 @@ export async function advanceRollout(
   const current = record.waves[record.currentWave];
   if (current && current.state !== 'pending' && current.groups.length > 0) {
     const read = await readRefreshes(ctx, current.groups, now());
-    record = withStatuses(withFailures(record, record.currentWave, read.failures), read.statuses, now());
+    // An account between two member baseline stack instances (moving between OUs) is waited for, not failed.
+    const between = await movingAccounts(lookup, read.failures);
+    const kept = withMoving(record, record.currentWave, read.failures, between, now());
+    record = withStatuses(withFailures(kept.record, record.currentWave, kept.failures), read.statuses, now());
     // What each refresh that ended Successful left on the version before (protected, Standby), read once.
     if (record.state === 'running' || record.state === 'paused') record = await withLeftBehind(ctx, record, now());
     // A halted wave's groups that had refreshed go back by refreshes of their own (`back`), read by their ids.

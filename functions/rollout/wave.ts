@@ -21,6 +21,8 @@ import {
 } from '../../core/rollout/request.js';
 import { summarizeSkips } from '../../core/rollout/skips.js';
 import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
+import { waveMembers } from '../../core/rollout/wave-members.js';
+import { isMovingAnswer, movingAccounts, movingAnswer } from './moving.js';
 
 /** Member accounts × Regions worked on at once: each is a handful of calls, and Auto Scaling throttles per account. */
 export const SCOPE_CONCURRENCY = 8;
@@ -76,7 +78,10 @@ async function workGroups(ctx: RolloutContext, scope: MemberScope, ami: string, 
   const where = { account: scope.account, region: scope.region };
   const listed = await unlessRefused(() => findFollowingGroups(scope, rolloutTagValue(ctx.image, ctx.channel)));
   if ('refused' in listed) {
-    out.failures.push({ ...where, step: 'start', ...listed.refused, at: now });
+    // An account between two member baseline stack instances (moving between OUs) is waited for, not failed.
+    if ((await movingAccounts(ctx.roleLookup, [{ account: scope.account, ...listed.refused }])).size > 0)
+      out.retry = movingAnswer(listed.refused);
+    else out.failures.push({ ...where, step: 'start', ...listed.refused, at: now });
     return;
   }
   for (const g of listed.value) {
@@ -149,15 +154,18 @@ async function startGroup(
  * launch template version and a refresh to it. The record returned holds the refreshes as AWS read them back and the
  * groups skipped, with why. A retry after some refreshes started takes them as its own (same client token, same
  * desired configuration), so none is started twice. An account still throttled (or answering 5xx) is left pending
- * for the next checks (functions/rollout/pending.ts); only when every account is, the step is thrown.
+ * for the next checks (functions/rollout/pending.ts); only when every account is, the step is thrown. An account
+ * an earlier wave of this rollout reached (it moved into this wave's OUs since) is left to that wave and recorded
+ * (`movedIn`, core/rollout/wave-members.ts).
  */
 export async function startWave(
   ctx: RolloutContext,
   record: RolloutRecord,
   index: number,
-  accounts: readonly string[],
+  inOus: readonly string[],
   now: string,
 ): Promise<RolloutRecord> {
+  const { accounts, movedIn } = waveMembers(record, index, inOus);
   const scopes = accounts.flatMap((account) =>
     Object.entries(record.amis).map(([region, ami]) => ({ scope: scopeOf(ctx, account, region), ami })),
   );
@@ -173,7 +181,8 @@ export async function startWave(
   const worked = settled.flatMap((s) => ('w' in s ? [s.w] : []));
   // Only when every account answered retriably (AWS itself is out) does the state machine's Retry take the step.
   const first = worked[0];
-  if (first?.retry !== undefined && worked.every((w) => w.retry !== undefined && isEmpty(w))) throw first.retry;
+  const out = (w: Worked) => w.retry !== undefined && !isMovingAnswer(w.retry) && isEmpty(w);
+  if (first?.retry !== undefined && worked.every(out)) throw first.retry;
   const pending = worked.flatMap((w, i) => {
     const where = scopes[i]?.scope;
     if (w.retry === undefined || !where) return [];
@@ -204,6 +213,7 @@ export async function startWave(
             groups,
             ...(summary && { skipped: summary }),
             ...(pending.length > 0 && { pending }),
+            ...(movedIn && { movedIn }),
           },
           failures,
         )
@@ -231,8 +241,7 @@ export async function nothingFollows(
   if (!canary || (canary.skipped?.total ?? 0) > 0 || (canary.failures ?? []).length > 0) return undefined;
   const tag = rolloutTagValue(ctx.image, ctx.channel);
   const scopes = accounts
-    .slice(1)
-    .flat()
+    .flatMap((inOus, i) => (i === 0 ? [] : waveMembers(record, i, inOus).accounts))
     .flatMap((account) => Object.keys(record.amis).map((region) => scopeOf(ctx, account, region)));
   const follows = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (scope) => {
     const listed = await unlessRefused(() => findFollowingGroups(scope, tag));

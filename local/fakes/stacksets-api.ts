@@ -13,8 +13,9 @@ const cfnErr = errorFactory(CloudFormationServiceException);
  * and `StackInstanceStatus.DetailedStatus` (PENDING: its operation has yet to start; RUNNING: in progress; SUCCEEDED,
  * FAILED, CANCELLED), https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceSummary.html,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceComprehensiveStatus.html. An
- * account moved between two targeted OUs lists two: the new one OUTDATED and RUNNING while its stack is created, the
- * old one CURRENT, then CURRENT and RUNNING while it is deleted, then only the new one, CURRENT.
+ * account moved between two targeted OUs lists one at a time (stacksets-moves.ts): the old one CURRENT and RUNNING
+ * while it is deleted, then the queued create OUTDATED and PENDING (no stack id yet), then the new one OUTDATED and
+ * RUNNING while its stack is created, then CURRENT.
  */
 export function stackSetsApi(stackSets: StackSetsFake): FakeService {
   return {
@@ -41,7 +42,8 @@ function summary(stackSetName: string, { instance: i, status, detailed }: Listed
     StackSetId: `${stackSetName}:00000000-0000-4000-8000-000000000000`,
     Region: i.region,
     Account: i.account,
-    StackId: i.stackId,
+    // A queued create has no stack yet.
+    ...(i.stackId ? { StackId: i.stackId } : {}),
     Status: status,
     ...(status === 'OUTDATED' && i.statusReason ? { StatusReason: i.statusReason } : {}),
     StackInstanceStatus: { DetailedStatus: detailed },

@@ -14,11 +14,10 @@ import {
  * `explicit` for an operation we started (not auto-deployment), paced by its `preferences` (stacksets-operation.ts);
  * an auto-deployment runs its instances at once, as the preferences do not apply to it
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html). An
- * account moved between two targeted OUs gets its new instance first, and the old one is deleted after: AWS runs a
- * delete and queues a create (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html),
- * which users see overlap (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2426): the
- * fake takes the worst order. On the clock (`deleteLater`), the old instance is deleted once the new one's stack has
- * ended, and both are listed meanwhile (stacksets-api.ts).
+ * account moved between two targeted OUs loses its old instance first, then gets its new one: AWS runs a delete and
+ * queues a create (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html,
+ * stacksets-moves.ts). On the clock (`queueCreate`), the create starts once the deletion has ended and the queue's
+ * settle time has passed; without a clock it runs as soon as the deletion ends.
  */
 
 /** What an operation works on: the stack set, its instances by Region then account, the organization. */
@@ -31,10 +30,12 @@ export interface DeployWorld {
   stackFor(account: string, region: string, ou: string, at: number): StackInstance;
   runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, at: number): Promise<void>;
   /**
-   * Deletes a moved account's old instance at `at`, on the clock (the instance listed meanwhile); absent, it is deleted
-   * at once.
+   * Lists a moved account's old instance, deleted from `from`, as being deleted, and queues its create in `ou` behind
+   * that deletion, on the clock (stacksets-moves.ts); absent, the create runs as soon as the deletion ends.
    */
-  deleteLater?(instance: StackInstance, at: number): void;
+  queueCreate?(deleted: StackInstance, ou: string, from: number): void;
+  /** Whether a create is queued for the account in the Region (it gets no second instance meanwhile). */
+  queued?(account: string, region: string): boolean;
 }
 
 /** A stack id as StackSets names its stacks (`StackSet-<name>-<uuid>/<uuid>`), drawn from `seed`. */
@@ -93,26 +94,24 @@ export async function runDeployment(
       for (const [account, instance] of byAccount) {
         const ou = ouOf.get(account);
         if (ou === instance.ou) continue;
-        let deleteAt = now;
-        if (ou !== undefined) {
-          const fresh = world.stackFor(account, instance.region, ou, now);
-          fresh.createdFrom = now;
-          await world.runStack('Create', fresh, set, now);
-          finished(fresh);
-          byAccount.set(account, fresh);
-          operation.created++;
-          deleteAt = fresh.at;
-          if (!retain && world.deleteLater) {
-            world.deleteLater(instance, deleteAt);
-            operation.deleted++;
-            continue;
-          }
-        } else byAccount.delete(account);
+        byAccount.delete(account);
         if (!retain) {
-          await world.runStack('Delete', instance, set, deleteAt);
+          await world.runStack('Delete', instance, set, now);
           finished(instance);
         }
         operation.deleted++;
+        if (ou === undefined) continue;
+        // Moved between two targeted OUs: the delete ran, the create is queued behind it.
+        operation.created++;
+        if (world.queueCreate && !retain) {
+          world.queueCreate(instance, ou, now);
+          continue;
+        }
+        const fresh = world.stackFor(account, instance.region, ou, instance.at);
+        fresh.createdFrom = instance.at;
+        await world.runStack('Create', fresh, set, instance.at);
+        finished(fresh);
+        byAccount.set(account, fresh);
       }
     }
   }
@@ -121,7 +120,7 @@ export async function runDeployment(
   let count = [...world.instances.values()].reduce((n, m) => n + m.size, 0);
   for (const account of [...ouOf.keys()].sort()) {
     for (const region of set.regions) {
-      if (world.instances.get(region)?.has(account)) continue;
+      if (world.instances.get(region)?.has(account) || world.queued?.(account, region)) continue;
       if (count >= STACK_SETS_QUOTAS.instancesPerStackSet) break;
       pending.set(region, [...(pending.get(region) ?? []), account]);
       count++;

@@ -1,16 +1,39 @@
 import { CANCELLED_REASON } from './stacksets-operation.js';
-import type { StackInstance } from './stacksets-types.js';
+import { newInstance, type StackInstance } from './stacksets-types.js';
 
 /**
- * What ListStackInstances shows of the StackSets fake (stacksets.ts) while an account moves between two targeted
- * OUs: its new instance being created (Status OUTDATED, DetailedStatus RUNNING: "The operation in the specified
- * account and Region is currently in progress") until its stack ends, its old one CURRENT meanwhile, then CURRENT
- * and RUNNING while it is deleted, then only the new one
+ * What StackSets does when an account moves between two OUs one stack set targets: a stack set has one stack instance
+ * per account and Region (DescribeStackInstance takes the account and the Region:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackInstance.html), and
+ * auto-deployment "automatically runs a delete operation to remove the StackSet1 stack from AccountA and queues a
+ * create operation that adds the StackSet2 stack to AccountA"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html). So the
+ * fake deletes the old instance first (its named roles and its grant gone from the deletion's start), lists it as
+ * being deleted (Status CURRENT, DetailedStatus RUNNING: "The operation in the specified account and Region is
+ * currently in progress"), then the queued create (OUTDATED, PENDING, no stack yet) until it starts, then the new
+ * instance as being created (OUTDATED, RUNNING) until its stack ends: never two for one account and Region
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceSummary.html,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceComprehensiveStatus.html).
- * StackSets creates the new instance before it deletes the old one
- * (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2426).
+ * Meanwhile the account has no rollout role and no grant on the AMI key.
  */
+
+/**
+ * How long a moved account's queued create waits after its old instance's deletion ended: AWS gives no figure; the
+ * fake takes 5 minutes, and a scenario can set another (`organization.stackSetMoveSettleMinutes`).
+ */
+export const MOVE_SETTLE_MS = 5 * 60_000;
+
+/**
+ * A moved account's create, queued behind its old instance's deletion: listed from `listedFrom` (the deletion's end)
+ * as OUTDATED and PENDING ("The operation in the specified account and Region has yet to start"), started at `at`.
+ */
+export interface QueuedCreate {
+  account: string;
+  region: string;
+  ou: string;
+  listedFrom: number;
+  at: number;
+}
 
 /**
  * How long the deletion of a moved account's old stack lists as RUNNING beyond its custom resources' own time: the
@@ -19,14 +42,14 @@ import type { StackInstance } from './stacksets-types.js';
  */
 export const STACK_DELETION_MS = 60_000;
 
-/** A moved account's old instance whose deletion is on the clock: `ran` once its stack's Delete ran. */
+/** A moved account's old instance being deleted: `ran` once its stack's Delete ran (an older release's saved cloud may hold one not run yet). */
 export interface Leaving {
   instance: StackInstance;
   ran: boolean;
 }
 
 /** An operation's status in one account and Region (StackInstanceComprehensiveStatus.DetailedStatus). */
-export type DetailedStatus = 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'RUNNING';
+export type DetailedStatus = 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'RUNNING' | 'PENDING';
 
 export interface ListedInstance {
   instance: StackInstance;
@@ -41,9 +64,14 @@ function endedStatus(i: StackInstance): DetailedStatus {
 
 /**
  * The instances listed at `now`: each account's own, then the old instances whose deletion has not ended (those that
- * have are dropped from `leaving`).
+ * have are dropped from `leaving`), then the creates queued behind a deletion that has ended (no stack yet).
  */
-export function listedAt(own: readonly StackInstance[], leaving: Leaving[], now: number): ListedInstance[] {
+export function listedAt(
+  own: readonly StackInstance[],
+  leaving: Leaving[],
+  now: number,
+  queued: readonly QueuedCreate[] = [],
+): ListedInstance[] {
   for (let i = leaving.length - 1; i >= 0; i--) {
     const l = leaving[i];
     if (l?.ran && l.instance.at <= now) leaving.splice(i, 1);
@@ -60,16 +88,27 @@ export function listedAt(own: readonly StackInstance[], leaving: Leaving[], now:
       detailed: ran ? 'RUNNING' : 'SUCCEEDED',
     }),
   );
-  return [...listed, ...old];
+  const waiting = queued
+    .filter((q) => q.listedFrom <= now)
+    .map(
+      (q): ListedInstance => ({
+        instance: newInstance({ account: q.account, region: q.region, ou: q.ou, stackId: '' }, q.at),
+        status: 'OUTDATED',
+        detailed: 'PENDING',
+      }),
+    );
+  return [...listed, ...old, ...waiting];
 }
 
-/** Defers a moved account's old instance's deletion to `at`: listed as leaving, its deletion armed on the clock. */
-export function deferDeletion(leaving: Leaving[], arm: (stackId: string, at: number) => void) {
-  return (instance: StackInstance, at: number): void => {
-    instance.deletingFrom = at;
-    leaving.push({ instance, ran: false });
-    arm(instance.stackId, at);
-  };
+/**
+ * Lists a moved account's old instance, whose stack's Delete ran from `from`, as being deleted for
+ * {@link STACK_DELETION_MS} at least. @returns when its deletion ends.
+ */
+export function listDeletion(leaving: Leaving[], instance: StackInstance, from: number): number {
+  instance.deletingFrom = from;
+  instance.at = Math.max(instance.at, from + STACK_DELETION_MS);
+  leaving.push({ instance, ran: true });
+  return instance.at;
 }
 
 /**

@@ -2,7 +2,15 @@ import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
 import { deployTemplateByHand, runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
-import { deferDeletion, type Leaving, type ListedInstance, listedAt, runDeletion } from './stacksets-moves.js';
+import {
+  type Leaving,
+  type ListedInstance,
+  listDeletion,
+  listedAt,
+  MOVE_SETTLE_MS,
+  type QueuedCreate,
+  runDeletion,
+} from './stacksets-moves.js';
 import { admitOperation, checkCreateStackSet, checkUpdateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
@@ -56,12 +64,16 @@ export class StackSetsFake {
   private queued = 0;
   /** The stacks accounts deployed by hand from the stack set's template (deployByHand). */
   readonly byHand: StackInstance[] = [];
-  /** Moved accounts' old instances whose deletion is on the clock (`armDeletion`), listed until it has ended. */
+  /** Moved accounts' old instances being deleted, listed until their deletion has ended (stacksets-moves.ts). */
   readonly leaving: Leaving[] = [];
+  /** Moved accounts' creates queued behind their old instance's deletion (stacksets-moves.ts). */
+  readonly queuedCreates: QueuedCreate[] = [];
+  /** How long a queued create waits after the deletion it is queued behind has ended. */
+  moveSettleMs = MOVE_SETTLE_MS;
   /** The virtual time, for what ListStackInstances shows; absent, every stack shows as ended. */
   clock: (() => number) | undefined;
-  /** Puts the deletion of a moved account's old instance on the clock at `at`; absent, it is deleted at once. */
-  armDeletion: ((stackId: string, at: number) => void) | undefined;
+  /** Puts a moved account's queued create on the clock at `at`; absent, the create runs as its deletion ends. */
+  armCreation: ((account: string, region: string, at: number) => void) | undefined;
 
   constructor(
     private readonly organization: OrganizationTree,
@@ -210,7 +222,11 @@ export class StackSetsFake {
       stackFor: (account: string, region: string, ou: string, at: number) => this.stackFor(account, region, ou, at),
       runStack: (type: 'Create' | 'Delete', i: StackInstance, s: CreateStackSetInput, at: number) =>
         this.runStack(type, i, s, at),
-      ...(this.armDeletion && { deleteLater: deferDeletion(this.leaving, this.armDeletion) }),
+      ...(this.armCreation && {
+        queueCreate: (deleted: StackInstance, ou: string, from: number) => this.queueCreate(deleted, ou, from),
+        queued: (account: string, region: string) =>
+          this.queuedCreates.some((q) => q.account === account && q.region === region),
+      }),
     };
     this.operations.push(await runDeployment(world, now, explicit, preferences));
   }
@@ -273,15 +289,54 @@ export class StackSetsFake {
       .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
   }
 
-  /** Runs the deletion of a moved account's old instance armed for now (armDeletion); a second run does nothing. */
+  /**
+   * Runs the deletion of a moved account's old instance that an older release's saved cloud armed for now (that release
+   * created the new instance first); a second run does nothing.
+   */
   deleteLeaving(stackId: string): Promise<void> {
     const set = this.stackSet;
     return runDeletion(this.leaving, stackId, (i, from) => (set ? this.runStack('Delete', i, set, from) : undefined));
   }
 
+  /** Lists the deleted instance as being deleted and queues its account's create in `ou`, armed on the clock. */
+  private queueCreate(deleted: StackInstance, ou: string, from: number): void {
+    const listedFrom = listDeletion(this.leaving, deleted, from);
+    const at = listedFrom + this.moveSettleMs;
+    this.queuedCreates.push({ account: deleted.account, region: deleted.region, ou, listedFrom, at });
+    this.armCreation?.(deleted.account, deleted.region, at);
+  }
+
+  /**
+   * Runs the create queued for `account` in `region` (its new instance, OUTDATED and RUNNING until its stack ends); a
+   * second run does nothing. An account no longer under a targeted OU by then gets none (auto-deployment deletes
+   * nothing it never made).
+   */
+  async createQueued(account: string, region: string): Promise<void> {
+    const i = this.queuedCreates.findIndex((q) => q.account === account && q.region === region);
+    const queued = this.queuedCreates[i];
+    const set = this.stackSet;
+    if (!queued || !set) return;
+    this.queuedCreates.splice(i, 1);
+    if (!this.targets(account, region)) return;
+    const fresh = this.stackFor(account, region, queued.ou, queued.at);
+    fresh.createdFrom = queued.at;
+    let byAccount = this.instances.get(region);
+    if (!byAccount) {
+      byAccount = new Map();
+      this.instances.set(region, byAccount);
+    }
+    byAccount.set(account, fresh);
+    await this.runStack('Create', fresh, set, queued.at);
+  }
+
   /** The instances as ListStackInstances shows them at the clock's time (stacksets-moves.ts). */
   listedInstances(): ListedInstance[] {
-    return listedAt(this.stackInstances(), this.leaving, this.clock?.() ?? Number.POSITIVE_INFINITY);
+    return listedAt(
+      this.stackInstances(),
+      this.leaving,
+      this.clock?.() ?? Number.POSITIVE_INFINITY,
+      this.queuedCreates,
+    );
   }
 
   private runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, now: number) {

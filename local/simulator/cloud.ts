@@ -196,6 +196,9 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     clock,
     factoryAccount: LOCAL_ACCOUNT,
     rolePolicies,
+    ...(scenario.organization.stackSetMoveSettleMinutes !== undefined && {
+      moveSettleMs: scenario.organization.stackSetMoveSettleMinutes * 60_000,
+    }),
   });
   // A security account as Inspector's administrator: the findings role its team deployed (docs/deploy.md).
   deployInspectorFindingsRole({

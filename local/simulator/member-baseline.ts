@@ -50,6 +50,8 @@ export async function deployMemberBaseline(options: {
   clock: VirtualClock;
   factoryAccount: string;
   rolePolicies: ReadonlyMap<string, readonly PolicyDocument[]>;
+  /** How long a moved account's queued create waits after its old instance's deletion (the fake's default otherwise). */
+  moveSettleMs?: number;
 }): Promise<DeployedBaseline | undefined> {
   const { templates, resolver, catalog, fakes, clock, factoryAccount, rolePolicies } = options;
   const { stackSets, memberAccess, organizations } = fakes;
@@ -61,7 +63,8 @@ export async function deployMemberBaseline(options: {
   const props = resolver.resolve(resource.Properties) as StackSetProperties;
   stackSets.trustedAccess = true;
   stackSets.clock = () => clock.now();
-  stackSets.armDeletion = (stackId, at) => armStackDeletion(clock, stackSets, stackId, at);
+  stackSets.armCreation = (account, region, at) => armQueuedCreate(clock, stackSets, account, region, at);
+  if (options.moveSettleMs !== undefined) stackSets.moveSettleMs = options.moveSettleMs;
   stackSets.updates.arm = (stackId, at) => armStackCleanup(clock, stackSets, stackId, at);
   if (props.CallAs === 'DELEGATED_ADMIN') stackSets.delegatedAdministrators.add(factoryAccount);
   stackSets.createStackSet(factoryAccount, props);
@@ -102,7 +105,7 @@ export function armAutoDeployment(
   });
 }
 
-/** The deletion of a moved account's old stack instance, at `at` (once the new instance's stack has ended). */
+/** The deletion of a moved account's old stack instance at `at`, as an older release's saved cloud armed it. */
 export function armStackDeletion(
   clock: VirtualClock,
   stackSets: { deleteLeaving(stackId: string): Promise<void> },
@@ -112,6 +115,20 @@ export function armStackDeletion(
   clock.schedule(at, 'StackSets deletion', () => stackSets.deleteLeaving(stackId), {
     kind: 'StackSets deletion',
     data: { stackId },
+  });
+}
+
+/** The create StackSets queued for a moved account in `region`, behind its old instance's deletion, at `at`. */
+export function armQueuedCreate(
+  clock: VirtualClock,
+  stackSets: { createQueued(account: string, region: string): Promise<void> },
+  account: string,
+  region: string,
+  at: number,
+): void {
+  clock.schedule(at, 'StackSets queued create', () => stackSets.createQueued(account, region), {
+    kind: 'StackSets queued create',
+    data: { account, region },
   });
 }
 

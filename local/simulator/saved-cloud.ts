@@ -17,7 +17,7 @@ import {
 import type { SavedStepFunctions } from '../stepfunctions/engine.js';
 import { armSchedule, scheduleTriggers } from './driver.js';
 import type { Attempt } from './invoke.js';
-import { armAutoDeployment, armStackCleanup, armStackDeletion } from './member-baseline.js';
+import { armAutoDeployment, armQueuedCreate, armStackCleanup, armStackDeletion } from './member-baseline.js';
 import type { OperatorExchange } from './operator.js';
 import { armScenarioEvent, type LiveRun } from './run.js';
 
@@ -187,6 +187,8 @@ const REARM: Record<string, Rearm> = {
     armAutoDeployment(run.cloud.clock, run.cloud.installed.fakes.stackSets, at),
   'StackSets deletion': (run, data: { stackId: string }, at) =>
     armStackDeletion(run.cloud.clock, run.cloud.installed.fakes.stackSets, data.stackId, at),
+  'StackSets queued create': (run, data: { account: string; region: string }, at) =>
+    armQueuedCreate(run.cloud.clock, run.cloud.installed.fakes.stackSets, data.account, data.region, at),
   'StackSets update cleanup': (run, data: { stackId: string }, at) =>
     armStackCleanup(run.cloud.clock, run.cloud.installed.fakes.stackSets, data.stackId, at),
   imagebuilder: (run, data: { arn: string; step: number; failWith?: string }, at) =>

@@ -93,6 +93,11 @@ export const scenarioSchema = z.strictObject({
       /** Child OUs per OU and level below a named OU (with `levels` > 1). */
       fanOut: z.number().int().min(1).max(20).default(2),
       regions: z.array(z.string()).optional(),
+      /**
+       * How long StackSets' create for an account moved between two targeted OUs waits in its queue after the old
+       * instance's deletion ended (local/fakes/stacksets-moves.ts; default 5).
+       */
+      stackSetMoveSettleMinutes: z.number().int().min(0).max(1440).optional(),
     })
     .default({ accountsPerOu: 25, levels: 1, fanOut: 2 }),
   events: z.array(scenarioEventSchema).default([]),

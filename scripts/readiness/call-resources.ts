@@ -325,8 +325,10 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         );
       }
       return [];
-    // The rollout engine lists the member baseline's stack instances of an account (aws/rollout/member-baseline-roles.ts).
+    // The rollout engine lists the member baseline's stack instances of an account (aws/rollout/member-baseline-roles.ts);
+    // so does the grants auditor before revoking, only when its environment names the StackSet (aws/audit/grant-holder.ts).
     case 'cloudformation:ListStackInstances':
+      if (site.env.AMI_KEY_ARN && !site.env.MEMBER_BASELINE_STACK_SET) return [];
       return one(
         `arn:aws:cloudformation:${region}:${account}:stackset/${required(site, action, 'MEMBER_BASELINE_STACK_SET')}:0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d`,
       );

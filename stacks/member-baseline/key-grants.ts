@@ -20,13 +20,14 @@ export const KEY_GRANTS_INPUT = { audit: 'key-grants' } as const;
 /**
  * The AMI key grants auditor (functions/key-grants.ts), a function of its own so the reconciler's bundle gets no KMS
  * client: daily, in every Region the key is replicated to, it lists the key's grants (kms:ListGrants), revokes the
- * member baseline's grants of accounts the key no longer serves (kms:RevokeGrant, the key owner's call), keeps the
+ * member baseline's grants of accounts the key no longer serves, as Organizations and the StackSet confirm
+ * (kms:RevokeGrant, the key owner's call), keeps the
  * count in the ledger, and announces on the notifications topic. Both KMS calls on the key's ARN in those Regions
  * only; the key policy delegates them to the account's IAM (stacks/factory/key.ts).
  */
 export function createKeyGrantsAuditor(
   stack: Stack,
-  props: { catalog: Catalog; stage: string; key: kms.IKey; regions: readonly string[] },
+  props: { catalog: Catalog; stage: string; key: kms.IKey; regions: readonly string[]; stackSetName?: string },
 ): { fn: SstFunction; dlq: sqs.Queue } {
   const dlq = new sqs.Queue(stack, 'KeyGrantsDlq', {
     // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
@@ -47,6 +48,10 @@ export function createKeyGrantsAuditor(
       NOTIFY_TOPIC_ARN: topicArn,
       AMI_KEY_ARN: props.key.keyArn,
       AMI_KEY_REGIONS: props.regions.join(','),
+      ...(props.stackSetName && {
+        MEMBER_BASELINE_STACK_SET: props.stackSetName,
+        MEMBER_BASELINE_CALL_AS: props.catalog.organization.memberBaseline.callAs,
+      }),
     },
     nodejs: catalogBundling(props.catalog),
   });
@@ -60,6 +65,27 @@ export function createKeyGrantsAuditor(
       resources: props.regions.map(keyArnIn),
     }),
   );
+  // Before revoking a grant the ledger's copy of the organization no longer serves, AWS's own word: the account and
+  // the OUs above it (DescribeAccount, ListParents) and the member baseline's stack
+  // instances of the account (ListStackInstances acts on the stackset:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html,
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
+  const org = (kind: string) => `arn:${stack.partition}:organizations::*:${kind}/${props.catalog.organization.id}/*`;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['organizations:DescribeAccount'], resources: [org('account')] }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['organizations:ListParents'], resources: [org('account'), org('ou')] }),
+  );
+  if (props.stackSetName)
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudformation:ListStackInstances'],
+        resources: [
+          `arn:${stack.partition}:cloudformation:${stack.region}:${stack.account}:stackset/${props.stackSetName}:*`,
+        ],
+      }),
+    );
   scheduleInvocation(stack, 'KeyGrants', {
     fn,
     expression: 'cron(30 5 * * ? *)',

@@ -29,6 +29,8 @@ const STAYER = '200000000001';
 const BIG = '200000000002';
 const MOVED = '300000000003';
 const LEAVER = '444455556666';
+/** In the development OU as Organizations holds it, with its baseline grant, before organization-sync read it. */
+const JOINER = '200000000009';
 const NOW = new Date('2027-02-01T06:00:00Z');
 
 const dynamo = useLocalDynamo();
@@ -68,7 +70,23 @@ const announced = () =>
   fakes.sns.messages.map((m) => JSON.parse(m.message) as { event: string; detail: Record<string, unknown> });
 
 beforeEach(async () => {
-  const installed = installFakes({ clock: new VirtualClock(NOW.toISOString()), accountId: FACTORY, topics: [TOPIC] });
+  // Organizations as AWS holds it: the ledger's copy (`tree`) and the joiner it has not read yet.
+  const organization = {
+    organizationId: 'o-a1b2c3d4e5',
+    managementAccountId: '999988887777',
+    rootId: 'r-x1y2',
+    ous: [
+      { id: DEV, accounts: [{ id: STAYER }, { id: JOINER }] },
+      { id: STG, accounts: [{ id: BIG }] },
+      { id: SANDBOX, accounts: [{ id: MOVED }] },
+    ],
+  };
+  const installed = installFakes({
+    clock: new VirtualClock(NOW.toISOString()),
+    accountId: FACTORY,
+    topics: [TOPIC],
+    organization,
+  });
   fakes = installed.fakes;
   calls = installed.stats.apiCalls;
   const ddb = localLedgerClient(dynamo.endpoint);
@@ -157,6 +175,26 @@ describe('the AMI key grants auditor', () => {
         .filter((n) => n.event === 'key-grant-revoked')
         .map((n) => n.detail.reason),
     ).toEqual(['the account left the organization', 'no channel targets the account any more']);
+  });
+
+  it("keeps a joiner's fresh grant while the ledger's copy of the organization lags: Organizations says the key serves it", async () => {
+    grant('us-east-1', JOINER, autoScalingRole(JOINER), 'goldsmith-auto-scaling-stack4');
+    const run = await auditKeyGrants(NOW);
+    const home = run.regions.find((r) => r.region === 'us-east-1');
+    expect(home?.revoked.map((r) => r.account)).toEqual([LEAVER, MOVED]);
+    expect(home?.kept).toEqual([
+      {
+        grantId: expect.any(String),
+        account: JOINER,
+        why: "Organizations says the key still serves the account (the ledger's copy of the organization lags)",
+      },
+    ]);
+    expect(fakes.kms.key('us-east-1', KEY_ID)?.grants.map((g) => g.granteePrincipal)).toContain(
+      autoScalingRole(JOINER),
+    );
+    expect(announced().filter((n) => n.event === 'key-grant-revoked' && n.detail.account === JOINER)).toEqual([]);
+    // The leaver, the moved account and the joiner: each asked of Organizations once.
+    expect(calls['organizations:DescribeAccount']).toBe(3);
   });
 
   it('run again the same day: nothing revoked, nothing announced twice', async () => {

@@ -1,8 +1,10 @@
 import type { StackInstanceSummary } from '@aws-sdk/client-cloudformation';
 import { ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
 import { rolloutRoleNameOfStack } from '../../core/names.js';
+import { MOVING_MINUTES } from '../../core/rollout/moving.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {
@@ -52,29 +54,35 @@ const assumedRoles = () => sts.commandCalls(AssumeRoleCommand).map((c) => c.args
 const listedFor = (account: string) =>
   cfn.commandCalls(ListStackInstancesCommand).filter((c) => c.args[0].input.StackInstanceAccount === account);
 
+/**
+ * The member baseline deployed: each account's instance CURRENT in its OU, with its role, and one following group.
+ * @returns the environment's cleanup.
+ */
+function deployedBaseline(): () => void {
+  process.env.MEMBER_BASELINE_STACK_SET = 'goldsmith-test-member-baseline';
+  process.env.MEMBER_BASELINE_CALL_AS = 'DELEGATED_ADMIN';
+  process.env.MEMBER_BASELINE_ROLE_REGION = REGION;
+  world.roles = new Set();
+  for (const [account, ou] of [
+    [CANARY, PRD1],
+    [WAVE1, PRD1],
+    [REST, PRD2],
+  ] as const) {
+    const id = stackId(account, 1);
+    world.stackInstances.set(account, [instance(id, ou, 'CURRENT', 'SUCCEEDED')]);
+    world.roles.add(roleOf(id));
+    followingGroup(account);
+  }
+  return () => {
+    delete process.env.MEMBER_BASELINE_STACK_SET;
+    delete process.env.MEMBER_BASELINE_CALL_AS;
+    delete process.env.MEMBER_BASELINE_ROLE_REGION;
+  };
+}
+
 describe('a rollout while an account moves between two targeted OUs (roles named after stack instances)', () => {
   useRolloutWorld();
-  beforeEach(() => {
-    process.env.MEMBER_BASELINE_STACK_SET = 'goldsmith-test-member-baseline';
-    process.env.MEMBER_BASELINE_CALL_AS = 'DELEGATED_ADMIN';
-    process.env.MEMBER_BASELINE_ROLE_REGION = REGION;
-    world.roles = new Set();
-    for (const [account, ou] of [
-      [CANARY, PRD1],
-      [WAVE1, PRD1],
-      [REST, PRD2],
-    ] as const) {
-      const id = stackId(account, 1);
-      world.stackInstances.set(account, [instance(id, ou, 'CURRENT', 'SUCCEEDED')]);
-      world.roles.add(roleOf(id));
-      followingGroup(account);
-    }
-    return () => {
-      delete process.env.MEMBER_BASELINE_STACK_SET;
-      delete process.env.MEMBER_BASELINE_CALL_AS;
-      delete process.env.MEMBER_BASELINE_ROLE_REGION;
-    };
-  });
+  beforeEach(deployedBaseline);
 
   /** WAVE1 moves to PRD2: its new instance is created (its role first), the old one still CURRENT. */
   function moveStarts(): void {
@@ -148,5 +156,119 @@ describe('a rollout while an account moves between two targeted OUs (roles named
     );
     expect(halted.waves[1]?.groups?.find((g) => g.account === REST)?.status).toBe('Successful');
     expect(memberOf(REST).refreshes.map((r) => r.status)).toEqual(['Successful']);
+  });
+});
+
+/**
+ * StackSets moves an account as a delete, then a queued create: one instance per account and Region, so for a while
+ * the account has no rollout role. The engine takes it as moving (waited for, at each check), not as refusing.
+ */
+describe('a rollout while StackSets has a moving account between its two instances', () => {
+  useRolloutWorld();
+  const MINUTE = 60_000;
+  let at = Date.parse('2027-01-03T00:00:00Z');
+  const later = (minutes: number) => {
+    // The engine lists the instances again only a minute after it found no other role: checks are minutes apart.
+    at += minutes * MINUTE;
+    vi.setSystemTime(at);
+  };
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at = Date.parse('2027-01-03T00:00:00Z');
+    vi.setSystemTime(at);
+    return deployedBaseline();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** WAVE1 moves to PRD2: its old instance is deleted first (its role gone), its create queued. */
+  function deleting(): void {
+    world.parentOf.set(WAVE1, PRD2);
+    world.deletedRoles.add(roleOf(OLD));
+    world.stackInstances.set(WAVE1, [instance(OLD, PRD1, 'CURRENT', 'RUNNING')]);
+  }
+  const queued = (): void => {
+    world.stackInstances.set(WAVE1, [
+      {
+        Account: WAVE1,
+        Region: REGION,
+        OrganizationalUnitId: PRD2,
+        Status: 'OUTDATED',
+        StackInstanceStatus: { DetailedStatus: 'PENDING' },
+      },
+    ]);
+  };
+  const created = (): void => {
+    world.roles?.add(roleOf(NEW));
+    world.stackInstances.set(WAVE1, [instance(NEW, PRD2, 'CURRENT', 'SUCCEEDED')]);
+  };
+
+  it('waits for a refreshing account whose role is being replaced, then reads it as its new role and goes on', async () => {
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'running', currentWave: 1 });
+    deleting();
+    settle(WAVE1, 'Successful');
+    later(5);
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'running', currentWave: 1 });
+    const waiting = await record();
+    expect(waiting.waves[1]).toMatchObject({
+      state: 'refreshing',
+      moving: [{ account: WAVE1, region: REGION, code: 'AccessDenied' }],
+    });
+    expect(waiting.waves[1]?.failures ?? []).toEqual([]);
+    expect(renderRolloutStatus(waiting)).toContain(
+      `\n    ${WAVE1} ${REGION}: moving between OUs, waited for since 2027-01-03 00:05 (its rollout role is being replaced: AccessDenied)\n`,
+    );
+    queued();
+    later(5);
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'running', currentWave: 1 });
+    created();
+    later(5);
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'running', currentWave: 2 });
+    const done = await record();
+    expect(done.waves[1]).toMatchObject({ state: 'healthy', groups: [{ account: WAVE1, status: 'Successful' }] });
+    expect(done.waves[1]?.moving).toBeUndefined();
+    expect(done.waves[1]?.failures ?? []).toEqual([]);
+  });
+
+  it(`records the refusal once the account has been between instances for ${MOVING_MINUTES} minutes, and the wave fails`, async () => {
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    await checkWave(INPUT);
+    deleting();
+    settle(WAVE1, 'Successful');
+    later(5);
+    await checkWave(INPUT);
+    queued();
+    later(MOVING_MINUTES - 1);
+    expect(await checkWave(INPUT)).toMatchObject({ state: 'running', currentWave: 1 });
+    later(2);
+    expect(await checkWave(INPUT)).toMatchObject({ state: 'halted', currentWave: 1 });
+    const halted = await record();
+    expect(halted.waves[1]?.failures).toMatchObject([{ account: WAVE1, step: 'read', code: 'AccessDenied' }]);
+    expect(halted.waves[1]?.failures?.[0]?.message).toMatch(/^still between member baseline stack instances since /);
+  });
+
+  it('leaves a moving account pending when its wave starts, and starts its group once its new role is there', async () => {
+    canaryThenBothOUs();
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    deleting();
+    later(5);
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'running', currentWave: 1 });
+    const started = await record();
+    expect(world.started).toEqual([`${CANARY}/web-1`, `${REST}/web-3`]);
+    expect(started.waves[1]?.pending).toMatchObject([{ account: WAVE1, region: REGION, code: 'AccountMoving' }]);
+    expect(started.waves[1]?.failures ?? []).toEqual([]);
+    created();
+    later(5);
+    await checkWave(INPUT);
+    expect(world.started).toEqual([`${CANARY}/web-1`, `${REST}/web-3`, `${WAVE1}/web-2`]);
+    settle(REST, 'Successful');
+    settle(WAVE1, 'Successful');
+    later(5);
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'completed', currentWave: 1 });
   });
 });

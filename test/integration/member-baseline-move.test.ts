@@ -8,7 +8,7 @@ import { MemberAccess } from '../../local/fakes/member-access.js';
 import { OrganizationsFake } from '../../local/fakes/organizations.js';
 import { StackSetsFake } from '../../local/fakes/stacksets.js';
 import { stackSetsApi } from '../../local/fakes/stacksets-api.js';
-import { STACK_DELETION_MS } from '../../local/fakes/stacksets-moves.js';
+import { MOVE_SETTLE_MS, STACK_DELETION_MS } from '../../local/fakes/stacksets-moves.js';
 import type { CreateStackSetInput } from '../../local/fakes/stacksets-types.js';
 import { type CfnTemplate, TemplateResolver } from '../../local/simulator/intrinsics.js';
 import { registerKeys } from '../../local/simulator/keys.js';
@@ -77,7 +77,7 @@ describe('the member baseline when an account moves between two targeted OUs (a 
     return { kms, organization, roles, stackSets, group: group! };
   }
 
-  it('gives the account its new instance’s own rollout role and grants first, and the old instance’s deletion takes only its own', async () => {
+  it('gives the moved account its new instance’s own rollout role and grant once the old instance’s deletion took its own', async () => {
     let now = Date.parse('2026-03-02T09:00:00Z');
     const { kms, organization, roles, stackSets, group } = await deployed(stackSet, now, () => now);
     const keyId = stackSet.Parameters!.find((p) => p.ParameterKey === 'AmiKeyId')!.ParameterValue;
@@ -132,7 +132,7 @@ describe('the member baseline when an account moves between two targeted OUs (a 
     expect(roleOf(listed.Summaries.map((s) => s.StackId))).toEqual(roles.roleArns());
   });
 
-  it('lists both instances while the account moves: the new one RUNNING until its stack ends, the old one CURRENT, then deleting, then gone', async () => {
+  it('deletes the old instance first (its role and grant gone at once), lists the queued create PENDING, then the new one RUNNING until its stack ends', async () => {
     let now = Date.parse('2026-03-02T09:00:00Z');
     const kms = new KmsFake(SIMULATED_ACCOUNT);
     kms.clock = () => now;
@@ -150,15 +150,16 @@ describe('the member baseline when an account moves between two targeted OUs (a 
       { iam: new ServiceLinkedRolesFake(), kms, organizationId: org },
       roles,
     );
-    // As the local cloud wires it: the listing reads the clock, the old instance's deletion waits on it.
-    const armed: { stackId: string; at: number }[] = [];
+    // As the local cloud wires it: the listing reads the clock, the queued create waits on it.
+    const armed: { account: string; region: string; at: number }[] = [];
     stackSets.clock = () => now;
-    stackSets.armDeletion = (stackId, at) => armed.push({ stackId, at });
+    stackSets.armCreation = (account, region, at) => armed.push({ account, region, at });
     stackSets.trustedAccess = true;
     stackSets.delegatedAdministrators.add(SIMULATED_ACCOUNT);
     stackSets.createStackSet(SIMULATED_ACCOUNT, stackSet);
     const [group] = stackSet.StackInstancesGroup;
     const region = group!.Regions[0]!;
+    const keyId = stackSet.Parameters!.find((p) => p.ParameterKey === 'AmiKeyId')!.ParameterValue;
     await stackSets.createStackInstances(group!.DeploymentTargets.OrganizationalUnitIds, group!.Regions, now);
     const list = () =>
       (
@@ -182,50 +183,49 @@ describe('the member baseline when an account moves between two targeted OUs (a 
     now += 10 * MINUTE;
     organization.change({ change: 'move-account', account: MOVER, to: PRD2 }, new Date(now).toISOString());
     await stackSets.reconcile(now);
-    const fresh = stackSets.stackInstances().find((i) => i.region === region)!;
     const roleOf = (stackId: string) =>
       `arn:aws:iam::${MOVER}:role/${rolloutRoleNameOfStack(rolloutRoleName('test'), stackId)}`;
-    // Being created: both listed, both roles held.
-    expect(list()).toEqual([
-      [PRD2, 'OUTDATED', 'RUNNING'],
-      [PRD1, 'CURRENT', 'SUCCEEDED'],
-    ]);
-    expect(roles.roleArns()).toEqual([roleOf(old!.stackId), roleOf(fresh.stackId)].sort());
+    // One instance per account and Region: the old one, being deleted; its role and its grant gone from the start.
+    expect(list()).toEqual([[PRD1, 'CURRENT', 'RUNNING']]);
+    expect(roles.roleArns()).toEqual([]);
+    expect(kms.key(region, keyId)!.grants).toEqual([]);
+    expect(old!.at - now).toBeGreaterThanOrEqual(STACK_DELETION_MS);
+    // The create waits in the queue behind the deletion, for the settle time, listed as yet to start.
+    const queued = armed.find((a) => a.account === MOVER && a.region === region);
+    expect(queued?.at).toBe(old!.at + MOVE_SETTLE_MS);
+    now = old!.at;
+    expect(list()).toEqual([[PRD2, 'OUTDATED', 'PENDING']]);
+    // Auto-deployment meanwhile makes no second instance for it.
+    await stackSets.reconcile(now);
+    expect(stackSets.stackInstances().filter((i) => i.account === MOVER && i.region === region)).toEqual([]);
+    now = queued!.at;
+    await stackSets.createQueued(MOVER, region);
+    const fresh = stackSets.stackInstances().find((i) => i.region === region)!;
+    expect(list()).toEqual([[PRD2, 'OUTDATED', 'RUNNING']]);
+    expect(roles.roleArns()).toContain(roleOf(fresh.stackId));
     // The new stack takes its role and its grant's propagation (KMS: usually under five minutes) before it is CURRENT.
     expect(fresh.at - now).toBeGreaterThanOrEqual(GRANT_PROPAGATION_MS);
-    const [deletion] = armed.filter((a) => a.stackId === old!.stackId);
-    expect(deletion?.at).toBe(fresh.at);
     now = fresh.at;
-    expect(list()).toEqual([
-      [PRD2, 'CURRENT', 'SUCCEEDED'],
-      [PRD1, 'CURRENT', 'SUCCEEDED'],
-    ]);
-    // The deletion runs: the old role is gone at once, the old instance listed as being deleted until its stack ends.
-    await stackSets.deleteLeaving(old!.stackId);
-    expect(roles.roleArns()).toEqual([roleOf(fresh.stackId)]);
-    expect(old!.at - now).toBe(STACK_DELETION_MS);
-    expect(list()).toEqual([
-      [PRD2, 'CURRENT', 'SUCCEEDED'],
-      [PRD1, 'CURRENT', 'RUNNING'],
-    ]);
-    now = old!.at;
     expect(list()).toEqual([[PRD2, 'CURRENT', 'SUCCEEDED']]);
-    expect(stackSets.leaving.map((l) => l.instance.region)).not.toContain(region);
+    expect(kms.key(region, keyId)!.grants.map((g) => g.name)).toEqual([autoScalingGrantName(fresh.stackId)]);
+    // A second run of the same queued create does nothing.
+    await stackSets.createQueued(MOVER, region);
+    expect(stackSets.stackInstances().filter((i) => i.region === region)).toEqual([fresh]);
   });
 
-  it('fails the new instance on the role’s name, and loses the role with the old one, when the name is fixed', async () => {
-    // Today's fixed-name template, as the parameter's default gives it: what StackSets does with it on a move.
+  it('keeps a fixed role name across the move: the old stack’s deletion frees the name before the create takes it', async () => {
+    // A fixed-name template, as the parameter's default gives it: what StackSets does with it on a move.
     const fixed = {
       ...stackSet,
       Parameters: stackSet.Parameters?.filter((p) => p.ParameterKey !== 'RolloutRolePerStack'),
     };
     const { organization, roles, stackSets, group } = await deployed(fixed, 0);
-    expect(roles.roleArns()).toEqual([`arn:aws:iam::${MOVER}:role/${rolloutRoleName('test')}`]);
+    const plain = `arn:aws:iam::${MOVER}:role/${rolloutRoleName('test')}`;
+    expect(roles.roleArns()).toEqual([plain]);
     organization.change({ change: 'move-account', account: MOVER, to: PRD2 }, '2026-03-02T09:00:00Z');
     await stackSets.reconcile(MINUTE);
-    expect(stackSets.stackInstances().find((i) => i.region === group.Regions[0])?.statusReason).toMatch(
-      /already exists/,
-    );
-    expect(roles.roleArns()).toEqual([]);
+    const moved = stackSets.stackInstances().find((i) => i.region === group.Regions[0]);
+    expect([moved?.ou, moved?.status]).toEqual([PRD2, 'CURRENT']);
+    expect(roles.roleArns()).toEqual([plain]);
   });
 });

@@ -54,12 +54,32 @@ describe('the AMI key grants auditor', () => {
     for (const region of ['ap-southeast-2', 'eu-west-1', 'us-east-1']) expect(resources).toContain(`:kms:${region}:`);
     expect(resources).not.toContain('"*"');
     const actions = document.Statement.flatMap((s) => [s.Action].flat());
-    expect(actions.filter((a) => !/^(dynamodb|sns|xray|sqs|logs|kms):/.test(a))).toEqual([]);
+    expect(actions.filter((a) => !/^(dynamodb|sns|xray|sqs|logs|kms|organizations|cloudformation):/.test(a))).toEqual(
+      [],
+    );
     expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+  });
+
+  it('asks Organizations and the member baseline StackSet, read only, before revoking a grant', () => {
+    const document = props('AWS::IAM::Policy', 'KeyGrantsServiceRoleDefaultPolicy').PolicyDocument as {
+      Statement: Statement[];
+    };
+    const asked = document.Statement.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('organizations:') || a.startsWith('cloudformation:')),
+    );
+    expect(asked.map((s) => [s.Action].flat())).toEqual([
+      ['organizations:DescribeAccount'],
+      ['organizations:ListParents'],
+      ['cloudformation:ListStackInstances'],
+    ]);
+    expect(JSON.stringify(asked.map((s) => s.Resource))).not.toContain('"*"');
+    const env = (props('AWS::Lambda::Function', 'KeyGrants').Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.MEMBER_BASELINE_STACK_SET).toBe('goldsmith-test-member-baseline');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  confirmLeftover,
   countGrants,
   grantAccount,
   grantFindings,
@@ -112,5 +113,42 @@ describe('leftoverGrants', () => {
   it('a channel for the whole organization serves every active member', () => {
     expect(notServedReason(wholeOrg, tree, '200000000002')).toBeUndefined();
     expect(notServedReason(wholeOrg, tree, '444455556666')).toBe('the account left the organization');
+  });
+});
+
+describe('confirmLeftover: a leftover of the ledger’s copy is revoked only on AWS’s word', () => {
+  const leftover = (account: string) => ({
+    grant: baseline(account),
+    account,
+    reason: 'the account left the organization',
+  });
+
+  it('revokes when Organizations no longer has the account, whatever the StackSet lists', () => {
+    expect(confirmLeftover(byOu, leftover('444455556666'), { organization: 'gone', instances: [] })).toEqual({
+      revoke: leftover('444455556666'),
+    });
+  });
+
+  it('keeps the grant of an account Organizations has under a targeted OU (a joiner the ledger has not read)', () => {
+    expect(confirmLeftover(byOu, leftover('200000000001'), { organization: tree })).toEqual({
+      keep: "Organizations says the key still serves the account (the ledger's copy of the organization lags)",
+    });
+  });
+
+  it('keeps the grant of an account outside the targets while the StackSet still lists its instance, revokes it once none is listed', () => {
+    const word = { organization: tree, instances: [{ status: 'CURRENT', detailed: 'RUNNING' }] };
+    expect(confirmLeftover(byOu, leftover('200000000002'), word)).toEqual({
+      keep: "the member baseline's StackSet still lists its stack instance (CURRENT RUNNING): its deletion retires the grant",
+    });
+    expect(confirmLeftover(byOu, leftover('200000000002'), { organization: tree, instances: [] })).toEqual({
+      revoke: { ...leftover('200000000002'), reason: 'no channel targets the account any more' },
+    });
+  });
+
+  it('revokes a suspended account’s grant with Organizations’ reason, though its instance is still listed', () => {
+    const word = { organization: tree, instances: [{ status: 'CURRENT' }] };
+    expect(confirmLeftover(byOu, leftover('200000000003'), word)).toEqual({
+      revoke: { ...leftover('200000000003'), reason: 'the account is suspended' },
+    });
   });
 });

@@ -237,7 +237,7 @@ describe('the StackSets fake', () => {
     ]);
   });
 
-  it('creates the new instance of an account moved between two targeted OUs before it deletes the old one', async () => {
+  it('deletes the old instance of an account moved between two targeted OUs before it creates the new one', async () => {
     const { stackSets, organization } = world({}, SLOW);
     await stackSets.createStackInstances([OU, SECOND_OU], ['eu-west-1'], 0);
     const before = stackSets.stackInstances().find((i) => i.account === MEMBER)!;
@@ -245,8 +245,8 @@ describe('the StackSets fake', () => {
     await stackSets.reconcile(600_000);
     const after = stackSets.stackInstances().find((i) => i.account === MEMBER)!;
     expect([after.ou, after.stackId === before.stackId, after.status]).toEqual([SECOND_OU, false, 'CURRENT']);
-    // The new stack ran its minute first; the old one's Delete ran after it, for its own minute.
-    expect([after.at, before.at]).toEqual([660_000, 720_000]);
+    // The old stack's Delete ran its minute first; the new one's Create ran after it, for its own minute.
+    expect([before.at, after.at]).toEqual([660_000, 720_000]);
     expect(stackSets.operations.at(-1)).toMatchObject({ kind: 'auto-deployment', created: 1, deleted: 1 });
   });
 });
