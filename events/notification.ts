@@ -186,7 +186,7 @@ export const NOTIFICATION_DETAILS = {
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
-   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function; and
+   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function, an IAM role; and
    * what it did about it.
    */
   'drift-found': z.strictObject({
@@ -200,6 +200,7 @@ export const NOTIFICATION_DETAILS = {
       'queue-policy',
       'bus-policy',
       'function',
+      'role',
     ]),
     region: z.string().min(1).optional(),
     /** The resource's own name where the subject does not name it (an EventBridge rule's). */

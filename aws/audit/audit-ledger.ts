@@ -19,7 +19,8 @@ export type DriftResource =
   | 'topic-policy'
   | 'queue-policy'
   | 'bus-policy'
-  | 'function';
+  | 'function'
+  | 'role';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
 export const FACTORY_DRIFT_PK = 'FACTORY#audit';
