@@ -4,9 +4,11 @@ import { API_CALL_VIA_CLOUDTRAIL } from './outside-change.js';
 /**
  * The "AWS API Call via CloudTrail" events of the IAM calls that change what a role may do or who may assume it, which
  * ask the functions' auditor (functions/audit-functions.ts) to read that role back within minutes rather than at the
- * next daily run. IAM is a global service: CloudTrail records its calls in us-east-1 and EventBridge delivers them to
- * that Region's default bus only ("AWS global services, such as AWS Identity and Access Management (IAM) … deliver
- * events only to us-east-1 Region", https://repost.aws/knowledge-center/use-eventbridge-rule-across-regions), with
+ * next daily run. IAM is a global service: CloudTrail records its calls in us-east-1 only ("events created by …
+ * AWS Identity and Access Management … are recorded in the Region in which they were created, the US East
+ * (N. Virginia) Region, us-east-1",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html),
+ * so EventBridge gets them on that Region's default bus, with
  * `source: aws.iam` and `eventSource: iam.amazonaws.com`
  * (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-iam.html). A factory whose home Region is another
  * one gets no such event; its daily run reads the roles all the same.
