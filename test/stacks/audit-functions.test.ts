@@ -149,7 +149,8 @@ describe("the functions' audit in the stacks", () => {
       const params = Object.entries(resourcesOf(template, 'AWS::SSM::Parameter')).filter(([, p]) =>
         String(p.Properties.Name).startsWith('/goldsmith/_roles/test/'),
       );
-      const value = (p: (typeof params)[number]) => JSON.parse(String(p[1].Properties.Value)) as Record<string, unknown>;
+      const value = (p: (typeof params)[number]) =>
+        JSON.parse(String(p[1].Properties.Value)) as Record<string, unknown>;
       const ids = Object.keys(resourcesOf(template, 'AWS::IAM::Role'));
       roles += ids.length;
       for (const id of ids) {
