@@ -1,10 +1,9 @@
-import { recordDrift } from '../../aws/audit/audit-ledger.js';
 import { readExpectedFunctions, readFunction, stopFunction } from '../../aws/audit/functions.js';
 import { readExpectedRoles, readRole } from '../../aws/audit/roles.js';
 import { type ExpectedFunction, functionsPath } from '../../core/audit/functions.js';
 import { type ExpectedRole, roleDrift, roleDriftSk, roleRepairs, rolesPath } from '../../core/audit/roles.js';
 import { logger } from '../lib/powertools.js';
-import { announceCritical } from './policies.js';
+import { recordUnrepaired } from './policies.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
 
 /**
@@ -49,8 +48,9 @@ async function stopFunctionsOf(
  * (core/audit/roles.ts). A role that differs lets whoever changed it act as Goldsmith: the change is recorded
  * (`DRIFT#role#…`), every Goldsmith function that runs as the role is stopped (reserved concurrency 0; the auditor
  * never stops itself) and the change is announced critical, naming the role and what differs. Not put back: this role
- * may not write IAM (a function that can rewrite roles is the door it guards); a deploy puts it back. One role's
- * failure stops no other.
+ * may not write IAM (a function that can rewrite roles is the door it guards), and a deploy does not undo a change
+ * made outside CloudFormation: a person runs the IAM commands the announcement gives. One role's failure stops no
+ * other.
  */
 export async function auditRoles(now: Date, stage: string, self?: string, roleName?: string): Promise<AuditPart> {
   const part = emptyPart();
@@ -65,26 +65,21 @@ export async function auditRoles(now: Date, stage: string, self?: string, roleNa
       part.reads += calls;
       const drift = roleDrift(held, wanted);
       if (drift.length === 0) continue;
-      const sk = roleDriftSk(wanted.name, drift, now);
-      const finding = {
-        image: '',
-        resource: 'role' as const,
-        name: wanted.name,
-        found: drift.join('; '),
-        expected: `the deployment's role (${wanted.parameter})`,
-      };
-      logger.error('a Goldsmith role differs from what the deployment made; stopping its functions', finding);
+      const found = drift.join('; ');
+      logger.error('a Goldsmith role differs from what the deployment made; stopping its functions', {
+        role: wanted.name,
+        found,
+      });
       if (!functions) {
         part.reads++;
         functions = await readExpectedFunctions(functionsPath(stage));
       }
       const stopped = await stopFunctionsOf(wanted, functions, part, self);
       const action = `${stopped.length > 0 ? `stopped ${stopped.join(', ')} (reserved concurrency 0)` : 'no Goldsmith function runs as it'}; ${putBack(roleRepairs(held, wanted, rolesPath(stage)), stopped)}`;
-      // Not marked repaired: the role stays as it was changed until a deploy (or a person) puts it back.
-      await recordDrift({ ...finding, sk, action, foundAt: at });
-      const full = { ...finding, action, repaired: false };
-      part.findings.push(full);
-      await announceCritical(full, sk, at);
+      // Not marked repaired: the role stays as it was changed until a person puts it back.
+      const finding = { image: '', resource: 'role' as const, name: wanted.name, found, action };
+      const deployed = `the deployment's role (${wanted.parameter})`;
+      await recordUnrepaired(part, { ...finding, expected: deployed }, roleDriftSk(wanted.name, drift, now), at);
     } catch (error) {
       failed(part, `role ${wanted.name}: ${messageOf(error)}`, error);
     }

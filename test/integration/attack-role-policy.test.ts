@@ -1,4 +1,4 @@
-import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iamClient } from '../../aws/clients/iam.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
@@ -25,6 +25,28 @@ const announced = () =>
     .filter((m) => m.attributes.event === 'drift-found')
     .map((m) => ({ subject: m.subject ?? '', severity: m.attributes.severity, message: m.message }));
 const calls = () => ({ ...cloud.installed.stats.apiCalls });
+
+/** What CloudTrail puts on us-east-1's default bus for an IAM call (IAM's events arrive there only). */
+function cloudTrailEvent(eventName: string, roleName: string) {
+  return {
+    version: '0',
+    id: `ct-${eventName}-${roleName}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.iam',
+    account: ACCOUNT,
+    time: cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.09',
+      eventSource: 'iam.amazonaws.com',
+      eventName,
+      awsRegion: 'us-east-1',
+      requestParameters: { roleName, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      responseElements: null,
+    },
+  };
+}
 
 /** One daily run of the functions' and roles' audit, ten minutes of virtual time. */
 async function dailyAudit(): Promise<void> {
@@ -62,6 +84,9 @@ describe("attack: a Goldsmith role's policy changed outside the deployment", () 
       expect(announced(), `run ${run}`).toEqual([]);
       expect(made('iam:GetRole'), `run ${run}`).toBe(roles);
       expect(made('iam:ListAttachedRolePolicies'), `run ${run}`).toBe(roles);
+      // One GetRolePolicy per inline policy the deploy put on a role.
+      const inline = [...cloud.roles.roles.values()].reduce((n, r) => n + r.inline.size, 0);
+      expect(made('iam:GetRolePolicy'), `run ${run}`).toBe(inline);
       expect(made('iam:PutRolePolicy')).toBe(0);
     }
     expect(cloud.functions.runs(nameOf('functions/rollout/start.handler'))).toBe(true);
@@ -95,6 +120,29 @@ describe("attack: a Goldsmith role's policy changed outside the deployment", () 
     // The next run finds the same change: recorded and announced once.
     await dailyAudit();
     expect(announced()).toHaveLength(1);
-    expect(ACCOUNT).toBe(cloud.functions.functions.get(start)?.FunctionArn.split(':')[4]);
+  }, 120_000);
+
+  it("with a trail, AttachRolePolicy's event has that role alone read within minutes: the publisher stopped", async () => {
+    const publisher = nameOf('functions/promotion/publish.handler');
+    const role = cloud.functions.functions.get(publisher)?.Role.split('/').pop() ?? '';
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    await runAs(OUTSIDE_ADMIN, () =>
+      iamClient().send(new AttachRolePolicyCommand({ RoleName: role, PolicyArn: admin })),
+    );
+    const before = calls();
+    const announcedBefore = announced().length;
+
+    cloud.bus.put(cloudTrailEvent('AttachRolePolicy', role), 'default', 'us-east-1');
+    await cloud.clock.run(later(5));
+
+    expect(cloud.functions.runs(publisher)).toBe(false);
+    expect((calls()['iam:GetRole'] ?? 0) - (before['iam:GetRole'] ?? 0)).toBe(1);
+    expect(announced().slice(announcedBefore)).toEqual([
+      { subject: `role ${role}: changed outside Goldsmith`, severity: 'critical', message: expect.any(String) },
+    ]);
+    expect(announced().at(-1)?.message).toContain(`managed policy ${admin} attached`);
+    expect(announced().at(-1)?.message).toContain(
+      `aws iam detach-role-policy --role-name ${role} --policy-arn ${admin}`,
+    );
   }, 120_000);
 });

@@ -14,11 +14,8 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../local/clock.js';
 import { IamFake, rfc3986 } from '../../../local/fakes/iam.js';
-import { attachFake, emptyStats } from '../../../local/fakes/middleware.js';
-import { Throttle } from '../../../local/throttle.js';
-import { ACCOUNT, START } from './helpers.js';
+import { ACCOUNT, answeredBy } from './helpers.js';
 
 const ROLE = 'test-goldsmith-Promotion-RolloutEngineRole-AbC';
 const TRUST = {
@@ -29,22 +26,9 @@ const POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '
 
 /** A real IAM client (any Region: IAM is global) whose requests the fake answers, and the fake with one role. */
 function iam(region = 'eu-west-1') {
-  const clock = new VirtualClock(START);
   const fake = new IamFake(ACCOUNT);
   fake.deploy({ RoleName: ROLE, trust: TRUST, inline: { DefaultPolicy: POLICY }, attached: [] });
-  const client = new IAMClient({ region, credentials: { accessKeyId: 'AKIALOCAL', secretAccessKey: 'local' } });
-  attachFake(client, {
-    service: 'iam',
-    region,
-    accountId: ACCOUNT,
-    fake,
-    clock,
-    throttle: new Throttle(() => clock.now()),
-    stats: emptyStats(),
-    random: () => 0.5,
-    faults: {},
-  });
-  return { fake, client };
+  return { fake, client: answeredBy(new IAMClient({ region }), 'iam', fake, region) };
 }
 
 describe('IAM fake (roles)', () => {
