@@ -35,11 +35,13 @@ export interface RoleSpec {
   boundary?: string | undefined;
 }
 
-/** "Maximum policy size of 10240 bytes exceeded": a role's inline policies together, whitespace not counted. */
+/**
+ * A role's inline policies together, whitespace not counted ("Maximum policy size of 10240 bytes exceeded"), and the
+ * managed policies a role takes by default (AWS raises it to 20 on request):
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
 const INLINE_CHARS = 10_240;
-/** Managed policies per role (the default quota; AWS raises it to 20 on request). */
 const ATTACHED_MAX = 10;
-/** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html */
 
 /** RFC 3986's unreserved characters stay; everything else is percent-encoded (encodeURIComponent leaves `!'()*`). */
 export const rfc3986 = (text: string) =>
