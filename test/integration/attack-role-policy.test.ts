@@ -6,7 +6,7 @@ import { armSchedule } from '../../local/simulator/driver.js';
 import { OUTSIDE_ADMIN } from '../../local/simulator/outside-change.js';
 import { runAs } from '../../local/trust/caller.js';
 import { devChannel, prodChannel } from '../scenarios/helpers.js';
-import { ACCOUNT, functionArnOf, operatorCatalog, startOperatorCloud } from './operator-helpers.js';
+import { cloudTrailCall, functionArnOf, operatorCatalog, startOperatorCloud } from './operator-helpers.js';
 
 /**
  * Attack: an administrator of the factory account (no Goldsmith role; or the management account, where no SCP
@@ -25,28 +25,6 @@ const announced = () =>
     .filter((m) => m.attributes.event === 'drift-found')
     .map((m) => ({ subject: m.subject ?? '', severity: m.attributes.severity, message: m.message }));
 const calls = () => ({ ...cloud.installed.stats.apiCalls });
-
-/** What CloudTrail puts on us-east-1's default bus for an IAM call (IAM's events arrive there only). */
-function cloudTrailEvent(eventName: string, roleName: string) {
-  return {
-    version: '0',
-    id: `ct-${eventName}-${roleName}`,
-    'detail-type': 'AWS API Call via CloudTrail',
-    source: 'aws.iam',
-    account: ACCOUNT,
-    time: cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'us-east-1',
-    resources: [],
-    detail: {
-      eventVersion: '1.09',
-      eventSource: 'iam.amazonaws.com',
-      eventName,
-      awsRegion: 'us-east-1',
-      requestParameters: { roleName, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
-      responseElements: null,
-    },
-  };
-}
 
 /** One daily run of the functions' and roles' audit, ten minutes of virtual time. */
 async function dailyAudit(): Promise<void> {
@@ -132,7 +110,9 @@ describe("attack: a Goldsmith role's policy changed outside the deployment", () 
     const before = calls();
     const announcedBefore = announced().length;
 
-    cloud.bus.put(cloudTrailEvent('AttachRolePolicy', role), 'default', 'us-east-1');
+    // IAM's events arrive on us-east-1's default bus only: the home Region here.
+    const call = cloudTrailCall(cloud, 'iam', 'AttachRolePolicy', { roleName: role, policyArn: admin });
+    cloud.bus.put(call, 'default', 'us-east-1');
     await cloud.clock.run(later(5));
 
     expect(cloud.functions.runs(publisher)).toBe(false);

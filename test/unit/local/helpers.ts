@@ -22,16 +22,16 @@ export function resetClients(): void {
 }
 
 /**
- * A real SDK client of `service` in `region` whose requests `fake` answers (the local cloud's middleware, on a virtual
- * clock at START, no faults), with local credentials.
+ * A real SDK client of `service` in `region` whose requests `fake` answers (the local cloud's middleware, on `clock`,
+ * by default a virtual clock at START; no faults), with local credentials.
  */
 export function answeredBy<C extends { config: object; middlewareStack: unknown }>(
   client: C,
   service: string,
   fake: FakeService,
   region: string,
+  clock: VirtualClock = new VirtualClock(START),
 ): C {
-  const clock = new VirtualClock(START);
   Object.assign(client.config, { credentials: async () => ({ accessKeyId: 'AKIALOCAL', secretAccessKey: 'local' }) });
   attachFake(client, {
     service,
