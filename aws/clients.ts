@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -37,6 +38,7 @@ const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   ec2: EC2Client,
   ecr: ECRClient,
   eventbridge: EventBridgeClient,
+  iam: IAMClient,
   imagebuilder: ImagebuilderClient,
   inspector2: Inspector2Client,
   kms: KMSClient,

@@ -187,7 +187,7 @@ export const NOTIFICATION_DETAILS = {
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
    * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function,
-   * a channel's pointer share (its principals or parameters) or a resource policy on a pointer; and
+   * a channel's pointer share (its principals or parameters) or a resource policy on a pointer, an IAM role; and
    * what it did about it.
    */
   'drift-found': z.strictObject({
@@ -203,6 +203,7 @@ export const NOTIFICATION_DETAILS = {
       'function',
       'pointer-share',
       'pointer-policy',
+      'role',
     ]),
     region: z.string().min(1).optional(),
     /** The resource's own name where the subject does not name it (an EventBridge rule's). */

@@ -4,8 +4,10 @@ import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { expectedFunctionChangeSchema, functionCallSchema } from '../events/function-call.js';
+import { roleCallSchema } from '../events/role-call.js';
 import { auditFunctions, expectedFunctionDeleted } from './audit/functions.js';
 import type { AuditPart } from './audit/report.js';
+import { auditRoles } from './audit/roles.js';
 import { handlerFor } from './lib/middleware.js';
 import { metrics } from './lib/powertools.js';
 
@@ -26,27 +28,22 @@ function stage(): string {
  * Parameter Store (a deletion is drift itself). A function of its own, apart from the policies' auditor, so neither
  * bundle grows and a changed policies' auditor still has this one read it. A failure to read or stop a function fails
  * the run (transient when every failure is), after every function was tried. Its own stop is a call CloudTrail
- * reports: the run it starts finds the drift recorded and announces nothing twice.
+ * reports: the run it starts finds the drift recorded and announces nothing twice. Goldsmith's IAM roles too
+ * (functions/audit/roles.ts): all of them on the daily schedule, one within minutes of an IAM call on it that
+ * CloudTrail reports (events/role-call.ts; us-east-1 only).
  */
 export const handler = handlerFor({
   name: 'audit-functions',
   recordFailure: recordFailedInvocation,
-  parse: z.union([auditFunctionsInputSchema, functionCallSchema, expectedFunctionChangeSchema]),
+  parse: z.union([auditFunctionsInputSchema, functionCallSchema, expectedFunctionChangeSchema, roleCallSchema]),
   handle: async (input): Promise<AuditPart> => {
     const now = new Date();
-    const deleted =
-      'source' in input && input.source === 'aws.ssm' && input.detail.operation === 'Delete'
-        ? await expectedFunctionDeleted(input.detail.name, input.id, now)
-        : undefined;
-    // An event's own function only (a deploy's parameter changes, a Lambda call's function); the schedule, all.
-    const only =
-      'source' in input
-        ? input.source === 'aws.ssm'
-          ? { parameter: input.detail.name }
-          : { functionName: input.detail.requestParameters?.functionName }
-        : undefined;
-    const part = await auditFunctions(now, stage(), process.env.AWS_LAMBDA_FUNCTION_NAME, only);
-    if (deleted) part.findings.unshift(...deleted.findings);
+    const self = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    // An IAM call on a role: that role read back (functions/audit/roles.ts), the functions left to their own events.
+    const part =
+      'source' in input && input.source === 'aws.iam'
+        ? await auditRoles(now, stage(), self, input.detail.requestParameters?.roleName ?? undefined)
+        : await functionsAndRoles(input, now, self);
     metrics.addMetric(metricNames.driftFound, MetricUnit.Count, part.findings.length);
     if (part.failures.length > 0) {
       const message = `audit-functions: ${part.failures.join('; ')}`;
@@ -55,3 +52,36 @@ export const handler = handlerFor({
     return part;
   },
 });
+
+/**
+ * The functions (an event's own, or all), and on the daily schedule the roles too, as one report: a role's drift
+ * stops functions the functions' comparison found unchanged.
+ */
+async function functionsAndRoles(
+  input: z.infer<typeof auditFunctionsInputSchema | typeof functionCallSchema | typeof expectedFunctionChangeSchema>,
+  now: Date,
+  self: string | undefined,
+): Promise<AuditPart> {
+  const deleted =
+    'source' in input && input.source === 'aws.ssm' && input.detail.operation === 'Delete'
+      ? await expectedFunctionDeleted(input.detail.name, input.id, now)
+      : undefined;
+  // An event's own function only (a deploy's parameter changes, a Lambda call's function); the schedule, all.
+  const only =
+    'source' in input
+      ? input.source === 'aws.ssm'
+        ? { parameter: input.detail.name }
+        : { functionName: input.detail.requestParameters?.functionName }
+      : undefined;
+  const part = await auditFunctions(now, stage(), self, only);
+  if (deleted) part.findings.unshift(...deleted.findings);
+  if ('source' in input) return part;
+  const roles = await auditRoles(now, stage(), self);
+  return {
+    checked: part.checked + roles.checked,
+    reads: part.reads + roles.reads,
+    findings: [...part.findings, ...roles.findings],
+    failures: [...part.failures, ...roles.failures],
+    permanentFailures: part.permanentFailures + roles.permanentFailures,
+  };
+}

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { useCatalog } from './catalog.js';
 import { recordExpectedFunctions } from './expected-functions.js';
+import { recordExpectedRoles } from './expected-roles.js';
 
 /** The AWS managed policy SST and CDK attach to every function's role: logs:CreateLogGroup and writes on `*`. */
 const BASIC_EXECUTION = 'policy/service-role/AWSLambdaBasicExecutionRole';
@@ -47,9 +48,11 @@ class FunctionLogGroups implements IAspect {
 
 /**
  * Applies {@link FunctionLogGroups} to every function `stack` holds, now or later, with the catalog's retention, and
- * records each function as the deployment makes it, for the functions' audit (stacks/expected-functions.ts).
+ * records each function and role as the deployment makes it, for the functions' audit (stacks/expected-functions.ts,
+ * stacks/expected-roles.ts).
  */
 export function ownLogGroups(stack: Stack): void {
   Aspects.of(stack).add(new FunctionLogGroups(useCatalog().monitoring.logRetentionDays));
   recordExpectedFunctions(stack);
+  recordExpectedRoles(stack);
 }

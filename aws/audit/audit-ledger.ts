@@ -21,7 +21,8 @@ export type DriftResource =
   | 'bus-policy'
   | 'function'
   | 'pointer-share'
-  | 'pointer-policy';
+  | 'pointer-policy'
+  | 'role';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
 export const FACTORY_DRIFT_PK = 'FACTORY#audit';

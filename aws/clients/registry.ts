@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import type { Inspector2Client } from '@aws-sdk/client-inspector2';
 import type { KMSClient } from '@aws-sdk/client-kms';
@@ -38,6 +39,7 @@ export interface ServiceClients {
   ec2: EC2Client;
   ecr: ECRClient;
   eventbridge: EventBridgeClient;
+  iam: IAMClient;
   imagebuilder: ImagebuilderClient;
   inspector2: Inspector2Client;
   kms: KMSClient;

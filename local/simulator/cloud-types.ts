@@ -5,6 +5,7 @@ import type { InProcessDynamo } from '../dynalite-in-process.js';
 import type { LocalEventBus } from '../eventbridge/bus.js';
 import type { CloudWatchAlarms } from '../fakes/cloudwatch.js';
 import type { SeededRandom } from '../fakes/common.js';
+import type { IamFake } from '../fakes/iam.js';
 import type { InstalledFakes } from '../fakes/install.js';
 import type { LambdaFunctionsFake } from '../fakes/lambda-functions.js';
 import type { Outages } from '../fakes/outages.js';
@@ -67,6 +68,8 @@ export interface LocalCloud {
   sqs: SqsFake;
   /** The functions' code and configuration as the deploy made them (GetFunction, UpdateFunctionCode, concurrency). */
   functions: LambdaFunctionsFake;
+  /** The stacks' IAM roles as the deploy made them (GetRole, the inline and attached policies, and their writes). */
+  roles: IamFake;
   /** The dead-letter queues' depth alarms, evaluated in virtual time (their state changes go to the default bus). */
   cloudwatch: CloudWatchAlarms;
   redrives: { count: number };

@@ -14,6 +14,7 @@ import { EventBridgeRulesApi } from '../eventbridge/rules-api.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
 import { CloudWatchAlarms } from '../fakes/cloudwatch.js';
 import { seededRandom } from '../fakes/common.js';
+import { IamFake } from '../fakes/iam.js';
 import { LambdaFake } from '../fakes/lambda.js';
 import { LambdaFunctionsFake } from '../fakes/lambda-functions.js';
 import { Outages } from '../fakes/outages.js';
@@ -51,6 +52,7 @@ import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
 import { applyTemplatePolicies, createTemplateParameters, deployTemplateFunctions } from './template-parameters.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
+import { deployTemplateRoles } from './template-roles.js';
 import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
 import { readQueueDepthAlarms } from './wiring-alarms.js';
@@ -170,6 +172,9 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     }
   });
   deployTemplateFunctions(app.templates, resolver, functions);
+  // IAM is global: one fake answers every Region's client.
+  const iam = new IamFake(LOCAL_ACCOUNT);
+  deployTemplateRoles(app.templates, resolver, iam);
   createTemplateParameters(app.templates, resolver, installed.fakes.ssm, { region, accountId: LOCAL_ACCOUNT });
   applyTemplatePolicies(app.templates, resolver, { sns: installed.fakes.sns, sqs });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
@@ -249,6 +254,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     sqs,
     lambda: lambdaApi,
     scheduler,
+    iam,
   } as const;
   const { localDynamo, dynamoUsage } = configureLocalClients({
     installed,
@@ -293,6 +299,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     slack,
     sqs,
     functions,
+    roles: iam,
     cloudwatch,
     redrives,
     scheduler,

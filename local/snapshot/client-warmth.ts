@@ -5,6 +5,7 @@ import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecr from '@aws-sdk/client-ecr';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
+import * as iam from '@aws-sdk/client-iam';
 import * as imagebuilder from '@aws-sdk/client-imagebuilder';
 import * as inspector2 from '@aws-sdk/client-inspector2';
 import * as kms from '@aws-sdk/client-kms';
@@ -50,6 +51,7 @@ const PACKAGES: Record<ServiceName, [string, Record<string, unknown>]> = {
   ec2: ['@aws-sdk/client-ec2', ec2],
   ecr: ['@aws-sdk/client-ecr', ecr],
   eventbridge: ['@aws-sdk/client-eventbridge', eventbridge],
+  iam: ['@aws-sdk/client-iam', iam],
   imagebuilder: ['@aws-sdk/client-imagebuilder', imagebuilder],
   inspector2: ['@aws-sdk/client-inspector2', inspector2],
   kms: ['@aws-sdk/client-kms', kms],

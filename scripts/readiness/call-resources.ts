@@ -8,6 +8,7 @@ import {
   NAME_PREFIX,
   pipelineName,
   pointerShareName,
+  rolloutEngineRoleName,
 } from '../../stacks/names.js';
 import { SECRET_ARN_SUFFIX, type SimulatedRequest } from './role-simulation.js';
 
@@ -239,11 +240,22 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     // stack (`<stage>-goldsmith-<Stack>-…`).
     // The functions' audit: the path of its stage's expected functions, then each function, named by CloudFormation
     // after its stack (`<stage>-goldsmith-<Stack>-…`).
+    // The roles' audit in the same function: its stage's recorded roles, then each role.
     case 'ssm:GetParametersByPath': {
-      const under = site.env.EXPECTED_POLICIES === undefined ? '_functions' : '_policies';
-      return one(
-        `arn:aws:ssm:${region}:${account}:parameter/goldsmith/${under}/${required(site, action, 'GOLDSMITH_STAGE')}`,
-      );
+      const stage = required(site, action, 'GOLDSMITH_STAGE');
+      const under = site.env.EXPECTED_POLICIES === undefined ? ['_functions', '_roles'] : ['_policies'];
+      return under.flatMap((u) => one(`arn:aws:ssm:${region}:${account}:parameter/goldsmith/${u}/${stage}`));
+    }
+    // A role CloudFormation names after its stack and one Goldsmith names itself (core/names.ts).
+    case 'iam:GetRole':
+    case 'iam:ListRolePolicies':
+    case 'iam:GetRolePolicy':
+    case 'iam:ListAttachedRolePolicies': {
+      const stage = required(site, action, 'GOLDSMITH_STAGE');
+      return [
+        ...one(`arn:aws:iam::${account}:role/${stage}-${NAME_PREFIX}-Promotion-PromotionPublishServiceRole-A1B2C3D4`),
+        ...one(`arn:aws:iam::${account}:role/${rolloutEngineRoleName(stage)}`),
+      ];
     }
     case 'cloudformation:DescribeStackEvents': {
       const stage = required(site, action, 'GOLDSMITH_STAGE');

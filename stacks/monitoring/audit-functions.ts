@@ -6,9 +6,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Function as SstFunction } from 'sst/constructs';
 import { functionsPath } from '../../core/audit/functions.js';
+import { rolesPath } from '../../core/audit/roles.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { EXPECTED_FUNCTIONS_PREFIX, FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
 import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
+import { ROLE_CALLS } from '../../events/role-call.js';
 import { NAME_PREFIX } from '../names.js';
 import { createAuditor, parameterChangePattern, scheduleAuditor } from './auditor.js';
 
@@ -31,6 +33,16 @@ export const functionCallPattern = {
   },
 };
 
+/**
+ * The CloudTrail events of the IAM calls that change a role (events/role-call.ts). IAM's events reach us-east-1's
+ * default bus only: the rule fires where the factory's home Region is us-east-1, and matches nothing elsewhere.
+ */
+export const roleCallPattern = {
+  source: ['aws.iam'],
+  detailType: [API_CALL_VIA_CLOUDTRAIL],
+  detail: { eventSource: ['iam.amazonaws.com'], eventName: [...ROLE_CALLS] },
+};
+
 /** A change of a function's expected properties in Parameter Store (no trail needed). */
 export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUNCTIONS_PREFIX);
 
@@ -39,9 +51,11 @@ export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUN
  * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath), read Goldsmith's
  * functions (lambda:GetFunction) and stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names
  * `<stage>-goldsmith-<Stack>-…` only; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
- * function changed after its parameter; record drifts, announce. It runs daily and within minutes of a Lambda call
- * CloudTrail reports in the home Region, where the functions are (which needs a trail: docs/security.md), or of a
- * change of an expected function's parameter.
+ * function changed after its parameter; read Goldsmith's roles (iam:GetRole, ListRolePolicies, GetRolePolicy,
+ * ListAttachedRolePolicies on `<stage>-goldsmith-*` roles) and their records under `/goldsmith/_roles/<stage>/`;
+ * record drifts, announce. It runs daily and within minutes of a Lambda call CloudTrail reports in the home Region,
+ * where the functions are (which needs a trail: docs/security.md), of a change of an expected function's parameter,
+ * or of an IAM call on a role (us-east-1 only: docs/security/audit.md).
  */
 export function createFunctionAudit(
   stack: Stack,
@@ -55,11 +69,24 @@ export function createFunctionAudit(
   });
   // GetParametersByPath is authorized against the path in the request
   // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
-  const path = functionsPath(stage).replace(/\/$/, '');
+  const paths = [functionsPath(stage), rolesPath(stage)].map((p) => p.replace(/\/$/, ''));
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['ssm:GetParametersByPath'],
-      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${path}`],
+      resources: paths.map((path) => `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${path}`),
+    }),
+  );
+  // Reads only, each on the role resource
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html):
+  // the roles CloudFormation names `<stage>-goldsmith-<Stack>-…` and the ones Goldsmith names `goldsmith-<stage>-…`
+  // (core/names.ts), as the SCP's `RolesOnlyByTheDeployment` names them. No IAM write: an auditor that could rewrite
+  // roles would be the door it guards.
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies'],
+      resources: [`${stage}-${NAME_PREFIX}-*`, `${NAME_PREFIX}-${stage}-*`].map(
+        (name) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${name}`,
+      ),
     }),
   );
   // Both on the function resource (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
@@ -87,6 +114,11 @@ export function createFunctionAudit(
   new events.Rule(stack, 'FunctionChangeRule', {
     description: 'Goldsmith: a Lambda call changed a function (CloudTrail) → the functions auditor reads them back',
     eventPattern: functionCallPattern,
+    targets: [target()],
+  });
+  new events.Rule(stack, 'RoleChangeRule', {
+    description: 'Goldsmith: an IAM call changed a role (CloudTrail, us-east-1 only) → the roles read back',
+    eventPattern: roleCallPattern,
     targets: [target()],
   });
   new events.Rule(stack, 'ExpectedFunctionChangeRule', {

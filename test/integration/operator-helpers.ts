@@ -93,3 +93,33 @@ export async function startWithOneBuildWaiting(catalog: Catalog): Promise<LocalC
   await cloud.clock.run('2027-02-02T00:00:00Z');
   return cloud;
 }
+
+/**
+ * What CloudTrail puts on the default bus of us-east-1 for a call of `service` (`lambda`, `iam`), where a trail records
+ * management events.
+ */
+export function cloudTrailCall(
+  cloud: LocalCloud,
+  service: string,
+  eventName: string,
+  requestParameters: Record<string, string>,
+) {
+  return {
+    version: '0',
+    id: `ct-${eventName}-${Object.values(requestParameters).join('-')}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: `aws.${service}`,
+    account: ACCOUNT,
+    time: cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.09',
+      eventSource: `${service}.amazonaws.com`,
+      eventName,
+      awsRegion: 'us-east-1',
+      requestParameters,
+      responseElements: null,
+    },
+  };
+}

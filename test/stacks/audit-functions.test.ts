@@ -104,6 +104,10 @@ describe("the functions' audit in the stacks", () => {
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      'iam:GetRole',
+      'iam:GetRolePolicy',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListRolePolicies',
       'lambda:GetFunction',
       'lambda:PutFunctionConcurrency',
       'sns:Publish',
@@ -116,5 +120,58 @@ describe("the functions' audit in the stacks", () => {
     expect(JSON.stringify(cfn?.Resource)).toContain(':stack/test-goldsmith-*/*');
     const ssm = statements.find((s) => [s.Action].flat().includes('ssm:GetParametersByPath'));
     expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/goldsmith/_functions/test"');
+    expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/goldsmith/_roles/test"');
+    // Reads of Goldsmith's roles only, and no IAM write.
+    const roles = statements.find((s) => [s.Action].flat().includes('iam:GetRole'));
+    expect(JSON.stringify(roles?.Resource)).toContain(':role/test-goldsmith-*');
+    expect(JSON.stringify(roles?.Resource)).toContain(':role/goldsmith-test-*');
+    expect(actions.filter((a) => a.startsWith('iam:') && !/^iam:(Get|List)/.test(a))).toEqual([]);
+  });
+
+  it('runs on the IAM calls that change a role, as CloudTrail reports them (us-east-1 only)', () => {
+    const patterns = Object.values(resourcesOf(monitoring(), 'AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => JSON.stringify(p.Targets).includes('AuditFunctions'))
+      .map((r) => r.EventPattern);
+    expect(patterns).toContainEqual({
+      source: ['aws.iam'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['iam.amazonaws.com'],
+        eventName: expect.arrayContaining(['PutRolePolicy', 'AttachRolePolicy', 'UpdateAssumeRolePolicy']),
+      },
+    });
+  });
+
+  it('records every role, and each policy on it in parts written after the policy, under /goldsmith/_roles/<stage>/', () => {
+    let roles = 0;
+    for (const template of synth.templates.values()) {
+      const params = Object.entries(resourcesOf(template, 'AWS::SSM::Parameter')).filter(([, p]) =>
+        String(p.Properties.Name).startsWith('/goldsmith/_roles/test/'),
+      );
+      const value = (p: (typeof params)[number]) =>
+        JSON.parse(String(p[1].Properties.Value)) as Record<string, unknown>;
+      const ids = Object.keys(resourcesOf(template, 'AWS::IAM::Role'));
+      roles += ids.length;
+      for (const id of ids) {
+        const record = params.find((p) => value(p).arn === `<${id}.Arn>`);
+        expect(record?.[1].Properties, id).toMatchObject({ Type: 'String', Tier: 'Intelligent-Tiering' });
+        if (record) expect(value(record)).toMatchObject({ kind: 'role', trust: { Statement: expect.any(Array) } });
+      }
+      for (const [id, policy] of Object.entries(resourcesOf(template, 'AWS::IAM::Policy'))) {
+        const dependsOn = (p: (typeof params)[number]) => (p[1] as { DependsOn?: string[] }).DependsOn ?? [];
+        const parts = params.filter((p) => value(p).policy === policy.Properties.PolicyName);
+        for (const p of parts) expect(dependsOn(p), id).toContain(id);
+        expect(parts.length, id).toBeGreaterThanOrEqual(1);
+        const statements = parts.flatMap((p) => value(p).statements as unknown[]);
+        const doc = policy.Properties.PolicyDocument as { Statement: unknown[] };
+        expect(statements.length, id).toBe(doc.Statement.length);
+        for (const p of parts) {
+          expect(value(p)).toMatchObject({ kind: 'policy', policy: policy.Properties.PolicyName });
+          expect(String(p[1].Properties.Value).length, id).toBeLessThan(4096);
+        }
+      }
+    }
+    expect(roles).toBeGreaterThanOrEqual(20);
   });
 });

@@ -5,11 +5,8 @@ import {
   ValidationException,
 } from '@aws-sdk/client-inspector2';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../local/clock.js';
 import { Inspector2Fake, type InspectorFinding } from '../../../local/fakes/inspector2.js';
-import { attachFake, emptyStats } from '../../../local/fakes/middleware.js';
-import { Throttle } from '../../../local/throttle.js';
-import { ACCOUNT, START } from './helpers.js';
+import { ACCOUNT, answeredBy, START } from './helpers.js';
 
 const MEMBER = '444455556666';
 
@@ -32,22 +29,8 @@ function finding(n: number, over: Partial<InspectorFinding> = {}): InspectorFind
 }
 
 function inspector(region = 'us-east-1') {
-  const clock = new VirtualClock(START);
   const fake = new Inspector2Fake(ACCOUNT);
-  const client = new Inspector2Client({ region });
-  Object.assign(client.config, { credentials: async () => ({ accessKeyId: 'AKIALOCAL', secretAccessKey: 'local' }) });
-  attachFake(client, {
-    service: 'inspector2',
-    region,
-    accountId: ACCOUNT,
-    fake,
-    clock,
-    throttle: new Throttle(() => clock.now()),
-    stats: emptyStats(),
-    random: () => 0.5,
-    faults: {},
-  });
-  return { fake, client };
+  return { fake, client: answeredBy(new Inspector2Client({ region }), 'inspector2', fake, region) };
 }
 
 describe('the local Inspector (delegated administrator)', () => {

@@ -3,10 +3,8 @@ import { GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from 
 import { afterEach, describe, expect, it } from 'vitest';
 import { snsClient } from '../../../aws/clients/sns.js';
 import { VirtualClock } from '../../../local/clock.js';
-import { attachFake, emptyStats } from '../../../local/fakes/middleware.js';
 import { SqsFake } from '../../../local/fakes/sqs.js';
-import { Throttle } from '../../../local/throttle.js';
-import { ACCOUNT, localCloud, resetClients, START } from './helpers.js';
+import { ACCOUNT, answeredBy, localCloud, resetClients, START } from './helpers.js';
 
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:goldsmith-test-notifications`;
 const statement = (sid: string, pad = '') => ({
@@ -22,21 +20,7 @@ function queue() {
   const clock = new VirtualClock(START);
   const fake = new SqsFake(ACCOUNT, 'us-east-1', () => clock.now());
   const url = fake.createQueue('dlq');
-  const sqs = new SQSClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIALOCAL', secretAccessKey: 'local' },
-  });
-  attachFake(sqs, {
-    service: 'sqs',
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    fake,
-    clock,
-    throttle: new Throttle(() => clock.now()),
-    stats: emptyStats(),
-    random: () => 0.5,
-    faults: {},
-  });
+  const sqs = answeredBy(new SQSClient({ region: 'us-east-1' }), 'sqs', fake, 'us-east-1', clock);
   return { url, sqs };
 }
 

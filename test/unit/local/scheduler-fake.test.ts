@@ -10,10 +10,8 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../local/clock.js';
-import { attachFake, emptyStats } from '../../../local/fakes/middleware.js';
 import { SchedulerFake } from '../../../local/fakes/scheduler.js';
-import { Throttle } from '../../../local/throttle.js';
-import { ACCOUNT, START } from './helpers.js';
+import { ACCOUNT, answeredBy, START } from './helpers.js';
 
 const R = 'us-east-1';
 const FN = `arn:aws:lambda:${R}:${ACCOUNT}:function:OnLifecycleRequest`;
@@ -34,19 +32,7 @@ function scheduler() {
     roleExists: (arn) => roles.has(arn),
     invokeAsync: (arn, payload) => invoked.push({ arn, payload, at: clock.iso() }),
   });
-  const sdk = new SchedulerClient({ region: R });
-  Object.assign(sdk.config, { credentials: async () => ({ accessKeyId: 'AKIALOCAL', secretAccessKey: 'local' }) });
-  attachFake(sdk, {
-    service: 'scheduler',
-    region: R,
-    accountId: ACCOUNT,
-    fake,
-    clock,
-    throttle: new Throttle(() => clock.now()),
-    stats: emptyStats(),
-    random: () => 0.5,
-    faults: {},
-  });
+  const sdk = answeredBy(new SchedulerClient({ region: R }), 'scheduler', fake, R, clock);
   return { clock, fake, sdk, invoked, roles };
 }
 

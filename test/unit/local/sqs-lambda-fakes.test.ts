@@ -4,30 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../local/clock.js';
 import type { FakeService } from '../../../local/fakes/common.js';
 import { LambdaFake } from '../../../local/fakes/lambda.js';
-import { attachFake, emptyStats } from '../../../local/fakes/middleware.js';
 import { SqsFake } from '../../../local/fakes/sqs.js';
-import { Throttle } from '../../../local/throttle.js';
-import { ACCOUNT, START } from './helpers.js';
+import { ACCOUNT, answeredBy, START } from './helpers.js';
 
 const R = 'us-east-1';
 const FN = `arn:aws:lambda:${R}:${ACCOUNT}:function:StartBuilds`;
 
 /** A real SDK client whose requests the fake answers (the local cloud's middleware, with SQS's MD5 checks on). */
 function wired<C extends SQSClient | LambdaClient>(sdk: C, service: string, fake: FakeService, clock: VirtualClock): C {
-  const credentials = { accessKeyId: 'AKIALOCAL', secretAccessKey: 'local' };
-  Object.assign(sdk.config, { credentials: async () => credentials });
-  attachFake(sdk, {
-    service,
-    region: R,
-    accountId: ACCOUNT,
-    fake,
-    clock,
-    throttle: new Throttle(() => clock.now()),
-    stats: emptyStats(),
-    random: () => 0.5,
-    faults: {},
-  });
-  return sdk;
+  return answeredBy(sdk, service, fake, R, clock);
 }
 
 function queue() {

@@ -1,0 +1,80 @@
+import {
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+} from '@aws-sdk/client-iam';
+import { paginateGetParametersByPath } from '@aws-sdk/client-ssm';
+import { type PolicyDocument, policyDocumentFrom } from '../../core/audit/role-documents.js';
+import {
+  type ExpectedRole,
+  expectedRolesFrom,
+  type HeldRole,
+  type RoleRecord,
+  roleRecordFrom,
+} from '../../core/audit/roles.js';
+import { iamClient } from '../clients/iam.js';
+import { ssmClient } from '../clients/ssm.js';
+
+/**
+ * The roles the stacks recorded under `path` (GetParametersByPath, paginated, recursive), with the policy documents
+ * and managed policies recorded on them (core/audit/roles.ts). Asked for the path without its trailing slash, which
+ * the role names exactly (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
+ */
+export async function readExpectedRoles(path: string): Promise<{ roles: ExpectedRole[]; pages: number }> {
+  const records: RoleRecord[] = [];
+  let pages = 0;
+  for await (const page of paginateGetParametersByPath(
+    { client: ssmClient() },
+    { Path: path.replace(/\/$/, ''), Recursive: true },
+  )) {
+    pages++;
+    for (const p of page.Parameters ?? []) records.push(roleRecordFrom(p.Name ?? '', p.Value ?? ''));
+  }
+  return { roles: expectedRolesFrom(records), pages };
+}
+
+/**
+ * A policy document as IAM returns it: "URL-encoded compliant with RFC 3986. You can use a URL decoding method to
+ * convert the policy back to plain JSON text" (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html,
+ * and the same for GetRole's `AssumeRolePolicyDocument`, https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html).
+ */
+function decoded(what: string, value: string | undefined): PolicyDocument {
+  if (value === undefined) throw new Error(`${what}: IAM returned no document`);
+  return policyDocumentFrom(what, decodeURIComponent(value));
+}
+
+/**
+ * A role as IAM holds it, and how many calls that took: GetRole (trust policy, permissions boundary), ListRolePolicies
+ * (every page) and GetRolePolicy for each inline policy, ListAttachedRolePolicies (every page: "IAM might return fewer
+ * than the MaxItems number of results even when there are more results available",
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html).
+ */
+export async function readRole(name: string): Promise<{ role: HeldRole; calls: number }> {
+  const client = iamClient();
+  let calls = 1;
+  const got = await client.send(new GetRoleCommand({ RoleName: name }));
+  const names: string[] = [];
+  for await (const page of paginateListRolePolicies({ client }, { RoleName: name })) {
+    calls++;
+    names.push(...(page.PolicyNames ?? []));
+  }
+  const inline: Record<string, PolicyDocument> = {};
+  for (const policy of names) {
+    calls++;
+    const out = await client.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policy }));
+    inline[policy] = decoded(`role ${name} policy ${policy}`, out.PolicyDocument);
+  }
+  const managed: string[] = [];
+  for await (const page of paginateListAttachedRolePolicies({ client }, { RoleName: name })) {
+    calls++;
+    managed.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? ''));
+  }
+  const role = {
+    trust: decoded(`role ${name} trust policy`, got.Role?.AssumeRolePolicyDocument),
+    inline,
+    managed,
+    boundary: got.Role?.PermissionsBoundary?.PermissionsBoundaryArn,
+  };
+  return { role, calls };
+}

@@ -1,0 +1,88 @@
+import { readExpectedFunctions, readFunction, stopFunction } from '../../aws/audit/functions.js';
+import { readExpectedRoles, readRole } from '../../aws/audit/roles.js';
+import { type ExpectedFunction, functionsPath } from '../../core/audit/functions.js';
+import { type ExpectedRole, roleDrift, roleDriftSk, roleRepairs, rolesPath } from '../../core/audit/roles.js';
+import { logger } from '../lib/powertools.js';
+import { recordUnrepaired } from './policies.js';
+import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
+
+/**
+ * How a person puts a changed role back (one line, in the announcement and the ledger): the IAM commands that undo
+ * each difference (core/audit/roles.ts), then lifting each stopped function's stop.
+ */
+const putBack = (repairs: readonly string[], stopped: readonly string[]) =>
+  `a person must put the role back: ${repairs.map((r) => `\`${r}\``).join('; ')}${stopped.length > 0 ? `; then \`aws lambda delete-function-concurrency --function-name <name>\` for ${stopped.join(', ')}` : ''}`;
+
+/** The role an IAM call names (its `roleName`), when it is one the deployment recorded; otherwise every role. */
+function narrowed(roles: readonly ExpectedRole[], roleName: string | undefined): readonly ExpectedRole[] {
+  const named = roles.filter((r) => r.name === roleName);
+  return named.length > 0 ? named : roles;
+}
+
+/**
+ * Stops every function the deployment gave `role` (reserved concurrency 0), the auditor's own excepted, and returns
+ * their names; one already stopped is left as it is. One function's failure stops no other.
+ */
+async function stopFunctionsOf(
+  role: ExpectedRole,
+  functions: readonly ExpectedFunction[],
+  part: AuditPart,
+  self: string | undefined,
+): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const fn of functions.filter((f) => f.role === role.arn && f.name !== self)) {
+    try {
+      part.reads++;
+      if ((await readFunction(fn.name)).reserved !== 0) await stopFunction(fn.name);
+      stopped.push(fn.name);
+    } catch (error) {
+      failed(part, `function ${fn.name} of role ${role.name}: ${messageOf(error)}`, error);
+    }
+  }
+  return stopped;
+}
+
+/**
+ * The audit of Goldsmith's IAM roles: each role the deployment recorded under `/goldsmith/_roles/<stage>/` read back
+ * from IAM (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies) and compared with the record
+ * (core/audit/roles.ts). A role that differs lets whoever changed it act as Goldsmith: the change is recorded
+ * (`DRIFT#role#…`), every Goldsmith function that runs as the role is stopped (reserved concurrency 0; the auditor
+ * never stops itself) and the change is announced critical, naming the role and what differs. Not put back: this role
+ * may not write IAM (a function that can rewrite roles is the door it guards), and a deploy does not undo a change
+ * made outside CloudFormation: a person runs the IAM commands the announcement gives. One role's failure stops no
+ * other.
+ */
+export async function auditRoles(now: Date, stage: string, self?: string, roleName?: string): Promise<AuditPart> {
+  const part = emptyPart();
+  const at = now.toISOString();
+  const expected = await readExpectedRoles(rolesPath(stage));
+  part.reads += expected.pages;
+  let functions: ExpectedFunction[] | undefined;
+  for (const wanted of narrowed(expected.roles, roleName)) {
+    part.checked++;
+    try {
+      const { role: held, calls } = await readRole(wanted.name);
+      part.reads += calls;
+      const drift = roleDrift(held, wanted);
+      if (drift.length === 0) continue;
+      const found = drift.join('; ');
+      logger.error('a Goldsmith role differs from what the deployment made; stopping its functions', {
+        role: wanted.name,
+        found,
+      });
+      if (!functions) {
+        part.reads++;
+        functions = await readExpectedFunctions(functionsPath(stage));
+      }
+      const stopped = await stopFunctionsOf(wanted, functions, part, self);
+      const action = `${stopped.length > 0 ? `stopped ${stopped.join(', ')} (reserved concurrency 0)` : 'no Goldsmith function runs as it'}; ${putBack(roleRepairs(held, wanted, rolesPath(stage)), stopped)}`;
+      // Not marked repaired: the role stays as it was changed until a person puts it back.
+      const finding = { image: '', resource: 'role' as const, name: wanted.name, found, action };
+      const deployed = `the deployment's role (${wanted.parameter})`;
+      await recordUnrepaired(part, { ...finding, expected: deployed }, roleDriftSk(wanted.name, drift, now), at);
+    } catch (error) {
+      failed(part, `role ${wanted.name}: ${messageOf(error)}`, error);
+    }
+  }
+  return part;
+}
