@@ -66,6 +66,21 @@ export async function stopFunction(name: string): Promise<void> {
  * page holds it. A stack that does not exist (a ValidationError) has no rollback.
  */
 export async function rollbackEndedAt(stackName: string): Promise<Date | undefined> {
+  const latest = await latestStackEvent(stackName);
+  return latest?.ResourceStatus === 'UPDATE_ROLLBACK_COMPLETE' ? latest.Timestamp : undefined;
+}
+
+/**
+ * The stack's status while an operation on it is under way (its newest stack-level event ends `_IN_PROGRESS`: a
+ * deploy, a rollback, a delete), otherwise undefined. While a deploy updates a role, the role and its record differ
+ * for a moment: CloudFormation writes the record after the policy (stacks/expected-roles.ts).
+ */
+export async function stackChanging(stackName: string): Promise<string | undefined> {
+  const status = (await latestStackEvent(stackName))?.ResourceStatus;
+  return status?.endsWith('_IN_PROGRESS') ? status : undefined;
+}
+
+async function latestStackEvent(stackName: string) {
   let out: DescribeStackEventsCommandOutput;
   try {
     out = await cloudFormationClient().send(new DescribeStackEventsCommand({ StackName: stackName }));
@@ -73,8 +88,7 @@ export async function rollbackEndedAt(stackName: string): Promise<Date | undefin
     if (error instanceof Error && error.name === 'ValidationError') return undefined;
     throw error;
   }
-  const latest = (out.StackEvents ?? []).find(
+  return (out.StackEvents ?? []).find(
     (e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === stackName,
   );
-  return latest?.ResourceStatus === 'UPDATE_ROLLBACK_COMPLETE' ? latest.Timestamp : undefined;
 }

@@ -36,6 +36,8 @@ export interface ExpectedRole {
   inline: Record<string, PolicyDocument>;
   managed: string[];
   boundary?: string | undefined;
+  /** The stack that made it: while that stack is being changed, its roles are the deploy's to change. */
+  stack?: string | undefined;
 }
 
 /** A role as IAM holds it (GetRole, ListRolePolicies with GetRolePolicy, ListAttachedRolePolicies). */
@@ -56,6 +58,7 @@ export type RoleRecord =
       trust: PolicyDocument;
       managed: string[];
       boundary?: string | undefined;
+      stack?: string | undefined;
     }
   | {
       kind: 'policy';
@@ -95,6 +98,7 @@ export function roleRecordFrom(parameter: string, value: string): RoleRecord {
         trust: policyDocumentFrom(`${parameter}: trust`, parsed.trust),
         managed: strings(parsed.managed),
         boundary: str(parsed.boundary),
+        stack: str(parsed.stack),
       };
     case 'policy':
       if (!Array.isArray(parsed.statements)) throw new Error(`${parameter}: statements is missing`);
@@ -122,8 +126,8 @@ export function expectedRolesFrom(records: readonly RoleRecord[]): ExpectedRole[
   const roles = new Map<string, ExpectedRole>();
   for (const r of records) {
     if (r.kind !== 'role') continue;
-    const { parameter, name, arn, trust, managed, boundary } = r;
-    roles.set(name, { parameter, name, arn, trust, inline: {}, managed: [...managed], boundary });
+    const { parameter, name, arn, trust, managed, boundary, stack } = r;
+    roles.set(name, { parameter, name, arn, trust, inline: {}, managed: [...managed], boundary, stack });
   }
   const parts = records
     .filter((r): r is Extract<RoleRecord, { kind: 'policy' }> => r.kind === 'policy')

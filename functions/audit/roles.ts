@@ -1,4 +1,4 @@
-import { readExpectedFunctions, readFunction, stopFunction } from '../../aws/audit/functions.js';
+import { readExpectedFunctions, readFunction, stackChanging, stopFunction } from '../../aws/audit/functions.js';
 import { readExpectedRoles, readRole } from '../../aws/audit/roles.js';
 import { type ExpectedFunction, functionsPath } from '../../core/audit/functions.js';
 import { type ExpectedRole, roleDrift, roleDriftSk, roleRepairs, rolesPath } from '../../core/audit/roles.js';
@@ -66,6 +66,21 @@ export async function auditRoles(now: Date, stage: string, self?: string, roleNa
       const drift = roleDrift(held, wanted);
       if (drift.length === 0) continue;
       const found = drift.join('; ');
+      // A deploy changing the role's stack writes the role, then its record: not drift until the stack settles. The
+      // record's change or the next daily run reads it again (docs/security/audit.md).
+      if (wanted.stack) {
+        part.reads++;
+        const changing = await stackChanging(wanted.stack);
+        if (changing) {
+          logger.warn('a Goldsmith role differs while its stack is being changed; read again later', {
+            role: wanted.name,
+            stack: wanted.stack,
+            status: changing,
+            found,
+          });
+          continue;
+        }
+      }
       logger.error('a Goldsmith role differs from what the deployment made; stopping its functions', {
         role: wanted.name,
         found,

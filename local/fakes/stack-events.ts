@@ -26,6 +26,15 @@ export class StackEventsFake implements FakeService {
 
   /** A stack operation that ended with `status` at `at` (CREATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, …). */
   completed(stackName: string, status: string, at: Date): void {
+    this.reached(stackName, status, at);
+  }
+
+  /** A stack operation that began at `at` and is under way (UPDATE_IN_PROGRESS, …): its newest stack-level event. */
+  began(stackName: string, status: `${string}_IN_PROGRESS`, at: Date): void {
+    this.reached(stackName, status, at);
+  }
+
+  private reached(stackName: string, status: string, at: Date): void {
     const event: StackEvent = {
       EventId: `${stackName}-${status}-${at.getTime()}`,
       StackName: stackName,

@@ -1,6 +1,8 @@
 import { AttachRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readExpectedRoles } from '../../aws/audit/roles.js';
 import { iamClient } from '../../aws/clients/iam.js';
+import { rolesPath } from '../../core/audit/roles.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { armSchedule } from '../../local/simulator/driver.js';
 import { OUTSIDE_ADMIN } from '../../local/simulator/outside-change.js';
@@ -124,5 +126,42 @@ describe("attack: a Goldsmith role's policy changed outside the deployment", () 
     expect(announced().at(-1)?.message).toContain(
       `aws iam detach-role-policy --role-name ${role} --policy-arn ${admin}`,
     );
+  }, 120_000);
+
+  it('leaves a role a deploy of its stack is changing until the stack settles, then the daily run stops its functions', async () => {
+    // CloudFormation writes a changed policy, then the role's record: for a moment the two differ, and an IAM call's
+    // event arrives in it. While the stack is UPDATE_IN_PROGRESS that is the deploy's; once it settled, drift.
+    const soak = nameOf('functions/promotion/soak-check.handler');
+    const role = cloud.functions.functions.get(soak)?.Role.split('/').pop() ?? '';
+    const { roles } = await readExpectedRoles(rolesPath('local'));
+    const stack = roles.find((r) => r.name === role)?.stack ?? '';
+    expect(stack).toMatch(/goldsmith/);
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }] };
+    await runAs(OUTSIDE_ADMIN, () =>
+      iamClient().send(
+        new PutRolePolicyCommand({ RoleName: role, PolicyName: 'Deploying', PolicyDocument: JSON.stringify(document) }),
+      ),
+    );
+    cloud.installed.fakes.stackEvents.began(stack, 'UPDATE_IN_PROGRESS', new Date(cloud.clock.now()));
+    const announcedBefore = announced().length;
+
+    cloud.bus.put(
+      cloudTrailCall(cloud, 'iam', 'PutRolePolicy', { roleName: role, policyName: 'Deploying' }),
+      'default',
+      'us-east-1',
+    );
+    await cloud.clock.run(later(5));
+    expect(cloud.functions.runs(soak)).toBe(true);
+    expect(announced().slice(announcedBefore)).toEqual([]);
+
+    // The deploy settled without writing the policy into the role's record: someone else's.
+    cloud.installed.fakes.stackEvents.completed(stack, 'UPDATE_COMPLETE', new Date(cloud.clock.now()));
+    await dailyAudit();
+    expect(cloud.functions.runs(soak)).toBe(false);
+    expect(
+      announced()
+        .slice(announcedBefore)
+        .map((a) => a.subject),
+    ).toEqual([`role ${role}: changed outside Goldsmith`]);
   }, 120_000);
 });
