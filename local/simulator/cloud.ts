@@ -288,6 +288,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     refusedWrites,
     doors,
     slack,
+    sinkStandIns: slack ? { slack } : {},
     sqs,
     functions,
     cloudwatch,
