@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SINK_CLIENTS } from '../../../aws/notifications/sink-clients.js';
 import { subscriptionDrift, wantedSubscriptions } from '../../../core/audit/subscriptions.js';
 import { parseCatalog } from '../../../core/config/catalog.js';
 import { approversCanDecideThrough, approversToldOfRequestsThrough } from '../../../core/config/rules/approvers.js';
@@ -112,6 +113,14 @@ describe('a sink declared once in the registry reaches every place that must kno
     expect(() => sinkStandInParts(n, { slack }, WITH_TEAMS)).toThrow(
       'the catalog configures notifications.teams, but the local cloud started no stand-in for it',
     );
+  });
+});
+
+describe("the registry's sinks, against the places outside core/ that list them", () => {
+  it('has a client the local cloud and the tests forget for every sink with a relay, and none for another', () => {
+    const relayed = SINKS.filter((s) => s.relayArnVariable).map((s) => s.key);
+
+    expect(Object.keys(SINK_CLIENTS).sort()).toEqual(relayed.sort());
   });
 });
 
