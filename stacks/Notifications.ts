@@ -100,7 +100,7 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
     ? createSlackRelay(stack, catalog.notifications.slack, topic, ledger)
     : undefined;
   // The doors' auditor reads the subscriptions back and puts them back: admitted beside the deployment.
-  const auditor = createDoorsAuditor(stack, catalog, ledger, { notifications: topic, approvalLinks }, slack);
+  const auditor = createDoorsAuditor(stack, catalog, ledger, { notifications: topic, approvalLinks }, { slack });
   const managers = [...subscriptionManagers(), auditor.fn.role?.roleArn ?? ''].filter((m) => m !== '');
   subscriptionsOnlyByDeployment(topic, managers);
   subscriptionsOnlyByDeployment(approvalLinks, managers);

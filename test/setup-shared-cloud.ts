@@ -1,6 +1,6 @@
 import { afterAll, vi } from 'vitest';
 import { configureClients } from '../aws/clients.js';
-import { configureSlack } from '../aws/notifications/slack.js';
+import { forgetSinkClients } from '../aws/notifications/sink-clients.js';
 import { resetApprovalSecret } from '../aws/promotion/approval-secret.js';
 import { resetRefusalSampler } from '../functions/lib/refusals.js';
 import { virtualDateInstalled } from '../local/simulator/virtual-date.js';
@@ -31,9 +31,9 @@ function restoreEnvironment(before: Readonly<Record<string, string | undefined>>
  * start until it stops, local/simulator/virtual-date.ts): a simulation whose `beforeAll` ran out of time goes on in
  * the background, so the worker waits for it to end and the file fails, naming itself (test/helpers/stray-cloud.ts);
  * the next file never runs beside it. Then the module-level state of ours that a file in a process of its own would
- * have started without. The local cloud undoes its own when it stops (the SDK clients' settings, Slack's, the
- * function environment, the virtual date); this also covers a file that configured clients by hand or stopped
- * early, and the per-process caches of the functions (the approval key's versions, the refusal sampler's minute),
+ * have started without. The local cloud undoes its own when it stops (the SDK clients' settings, the notification
+ * sinks' clients' (aws/notifications/sink-clients.ts), the function environment, the virtual date); this also covers
+ * a file that configured clients by hand or stopped early, and the per-process caches of the functions (the approval key's versions, the refusal sampler's minute),
  * which a new execution environment starts without. vitest runs a setup file's `afterAll` after the file's own
  * (hooks unwind as a stack). A file may also stub SDK clients (test/helpers/mock-client.ts), fake the clock and set the
  * environment: those are undone here too.
@@ -50,7 +50,7 @@ afterAll(async ({}, file) => {
     if (process.env !== processEnv) process.env = processEnv;
     restoreEnvironment(environment);
     configureClients({});
-    configureSlack({});
+    forgetSinkClients();
     resetApprovalSecret();
     resetRefusalSampler();
   }

@@ -9,6 +9,7 @@ import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../../core/config/schema.js';
+import { SINKS, type Sink } from '../../core/notifications/sinks.js';
 import type { CheckoutIdentity } from '../../core/release/changelog.js';
 import type { CheckoutHistory } from '../../core/release/commit.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
@@ -188,22 +189,33 @@ async function bootstrap(region: string): Promise<PreflightCheck> {
   }
 }
 
-async function slackSecret(catalog: Catalog, region: string): Promise<PreflightCheck | undefined> {
-  const slack = catalog.notifications.slack;
-  if (!slack) return undefined;
-  const name = 'Slack secret';
-  try {
-    await secretsmanagerClient(region).send(new DescribeSecretCommand({ SecretId: slack.secretName }));
-    return { name, status: 'ok', detail: `${slack.secretName} exists in ${region}` };
-  } catch (error) {
-    return nameOf(error) === 'ResourceNotFoundException'
-      ? {
-          name,
-          status: 'missing',
-          detail: `no secret ${slack.secretName} in ${region}: create it with {"botToken":"xoxb-…","signingSecret":"…"} (docs/deploy.md, "Secrets")`,
-        }
-      : { name, status: 'not checked', detail: said(error) };
+/** Each configured sink's secret (core/notifications/sinks.ts): its relay reads it at run time, so it must exist. */
+export async function sinkSecretChecks(
+  catalog: Catalog,
+  region: string,
+  sinks: readonly Sink[] = SINKS,
+): Promise<PreflightCheck[]> {
+  const checks: PreflightCheck[] = [];
+  for (const sink of sinks) {
+    const secretName = sink.secret?.name(catalog.notifications);
+    if (!sink.secret || secretName === undefined) continue;
+    const name = `${sink.label} secret`;
+    try {
+      await secretsmanagerClient(region).send(new DescribeSecretCommand({ SecretId: secretName }));
+      checks.push({ name, status: 'ok', detail: `${secretName} exists in ${region}` });
+    } catch (error) {
+      checks.push(
+        nameOf(error) === 'ResourceNotFoundException'
+          ? {
+              name,
+              status: 'missing',
+              detail: `no secret ${secretName} in ${region}: create it with ${sink.secret.shape} (docs/deploy.md, "Secrets")`,
+            }
+          : { name, status: 'not checked', detail: said(error) },
+      );
+    }
   }
+  return checks;
 }
 
 /** What preflight holds the account to that only the stacks know (the CLI takes it from stacks/). */
@@ -307,7 +319,6 @@ export async function preflight(
         ...(scps ? { scps } : {}),
       })),
     );
-  const slack = await slackSecret(catalog, region);
-  if (slack) checks.push(slack);
+  checks.push(...(await sinkSecretChecks(catalog, region)));
   return checks;
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.js';
 import type { Catalog } from '../config/schema.js';
+import { type FilterPolicy, SINKS, type Sink } from '../notifications/sinks.js';
+
+export { emailFilterPolicy, type FilterPolicy } from '../notifications/sinks.js';
 
 /**
  * The audit of the topics' subscriptions (pure): what the stacks subscribe, worked out from the catalog as
@@ -10,9 +13,6 @@ import type { Catalog } from '../config/schema.js';
  */
 
 export type SubscribedTopic = 'notifications' | 'approval-links';
-
-/** A filter policy as SNS holds it: message attribute → allowed values (SNS's string allowlist). */
-export type FilterPolicy = Record<string, string[]>;
 
 /** One subscription the stacks make. */
 export interface WantedSubscription {
@@ -43,38 +43,20 @@ export interface SubscriptionDrift {
   refiltered: { held: HeldSubscription; wanted: WantedSubscription }[];
 }
 
-/** An email subscriber's filter policy (stacks/Notifications.ts `emailFilterPolicy`): every key given must match. */
-export function emailFilterPolicy(subscriber: Catalog['notifications']['email'][number]): FilterPolicy | undefined {
-  if (typeof subscriber === 'string') return undefined;
-  const { events, channels, images, severities } = subscriber.only;
-  const policy: FilterPolicy = {
-    ...(events ? { event: [...events] } : {}),
-    ...(channels ? { channel: [...channels] } : {}),
-    ...(images ? { image: [...images] } : {}),
-    ...(severities ? { severity: [...severities] } : {}),
-  };
-  return Object.keys(policy).length > 0 ? policy : undefined;
-}
-
 /**
- * The subscriptions the stacks make: each email subscriber of the notifications topic with its filter, the Slack
- * function when the catalog sets Slack up, and each approver's address on the approval-links topic filtered on
- * `approver`.
+ * The subscriptions the stacks make: each sink's on the notifications topic (core/notifications/sinks.ts: each email
+ * subscriber with its filter, a relay function such as Slack's when `env` names it), and each approver's address on
+ * the approval-links topic filtered on `approver`. `env`: the auditor's environment (the relays' ARNs).
  */
 export function wantedSubscriptions(
   notifications: Catalog['notifications'],
-  slackFunctionArn: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  sinks: readonly Sink[] = SINKS,
 ): WantedSubscription[] {
   return [
-    ...notifications.email.map((s) => ({
-      topic: 'notifications' as const,
-      protocol: 'email' as const,
-      endpoint: typeof s === 'string' ? s : s.address,
-      filterPolicy: emailFilterPolicy(s),
-    })),
-    ...(slackFunctionArn
-      ? [{ topic: 'notifications' as const, protocol: 'lambda' as const, endpoint: slackFunctionArn }]
-      : []),
+    ...sinks.flatMap((sink) =>
+      sink.subscriptions(notifications, env).map((s) => ({ topic: 'notifications' as const, ...s })),
+    ),
     ...Object.entries(notifications.approvers).map(([approver, address]) => ({
       topic: 'approval-links' as const,
       protocol: 'email' as const,

@@ -11,6 +11,7 @@ import { KEY_GRANTS_SEVERITY, KEY_GRANTS_TEXT } from './key-grants-text.js';
 import type { Link } from './links.js';
 import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
 import type { Subject } from './shapes.js';
+import { everyDecisionRoute } from './sinks.js';
 
 export type { Subject } from './shapes.js';
 
@@ -26,13 +27,23 @@ const who = (by: string | undefined, via: string | undefined) =>
 
 /**
  * How an approver decides, as the team's announcement says it: no link in it (each approver's own links reach that
- * approver alone, and work only as that approver), the Slack buttons (for mapped Slack users), or the CLI.
+ * approver alone, and work only as that approver), the routes the catalog configures for the request's approvers
+ * (core/notifications/sinks.ts `decisionRoutes`: the signed links, the Slack buttons for mapped Slack users, …), or
+ * the CLI. Without `routes` (rendered where the catalog is not at hand), every sink's route is named.
  */
-export const HOW_TO_DECIDE = (s: Subject) =>
-  `Approvers: open the approve/reject link sent to you alone, press the Slack buttons, or run \`goldsmith approve|reject ${s.image} ${s.channel}\`.`;
+export function HOW_TO_DECIDE(s: Subject, routes: readonly string[] = everyDecisionRoute()): string {
+  const cli = `run \`goldsmith approve|reject ${s.image} ${s.channel}\``;
+  return `Approvers: ${routes.length === 0 ? cli : `${routes.join(', ')}, or ${cli}`}.`;
+}
+
+/** What an announcement's text takes beyond its subject and detail. */
+interface TextOptions {
+  /** An approval request's routes (core/notifications/sinks.ts `decisionRoutes`); every sink's when not given. */
+  decisionRoutes?: readonly string[] | undefined;
+}
 
 /** The one line and the first sentence people read, per kind of announcement. */
-const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
+const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>, o: TextOptions) => Text } = {
   'build-requested': (s, d) => ({
     title: `${s.image}: build requested (${d.trigger})`,
     summary: `A new build of ${s.image} was requested: ${d.reason}.`,
@@ -57,9 +68,9 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image} ${s.version}: ${s.channel} gate failed`,
     summary: `${s.image} ${s.version} failed the ${s.channel} gate: ${d.reason}.`,
   }),
-  'approval-requested': (s, d) => ({
+  'approval-requested': (s, d, o) => ({
     title: `Approve ${s.image} ${s.version} for ${s.channel}?`,
-    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel} until ${d.expiresAt}; the first answer of ${list(d.approvers)} decides.${d.parent ? ` Built on ${d.parent}.` : ''} ${HOW_TO_DECIDE(s)}`,
+    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel} until ${d.expiresAt}; the first answer of ${list(d.approvers)} decides.${d.parent ? ` Built on ${d.parent}.` : ''} ${HOW_TO_DECIDE(s, o.decisionRoutes)}`,
   }),
   approved: (s, d) => ({
     title: `${s.image} ${s.version}: approved for ${s.channel}`,
@@ -265,9 +276,14 @@ export function announcement<E extends NotificationEvent>(
   event: E,
   subject: Subject,
   detail: Detail<E>,
-  options: { at: string; links?: Link[] | undefined; severity?: Severity | undefined; key?: string | undefined },
+  options: {
+    at: string;
+    links?: Link[] | undefined;
+    severity?: Severity | undefined;
+    key?: string | undefined;
+  } & TextOptions,
 ): NotificationOf<E> {
-  const text = TEXT[event](subject, detail);
+  const text = TEXT[event](subject, detail, options);
   const id = createHash('sha256')
     .update([event, subject.image ?? '', subject.version ?? '', subject.channel ?? '', options.key ?? ''].join('\n'))
     .digest('base64url')

@@ -120,7 +120,7 @@ async function repair(
  */
 export async function auditSubscriptions(now: Date, only?: ReadonlySet<SubscribedTopic>): Promise<AuditPart> {
   const part = emptyPart();
-  const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env.SLACK_FUNCTION_ARN);
+  const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env);
   for (const { topic, arn } of topics()) {
     if (only && !only.has(topic)) continue;
     part.checked++;
@@ -147,7 +147,7 @@ export async function auditSubscriptions(now: Date, only?: ReadonlySet<Subscribe
  */
 export async function glanceAtSubscriptions(now: Date): Promise<AuditPart> {
   const part = emptyPart();
-  const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env.SLACK_FUNCTION_ARN);
+  const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env);
   const changed = new Set<SubscribedTopic>();
   for (const { topic, arn } of topics()) {
     part.checked++;

@@ -8,8 +8,10 @@ import { approvalKey } from '../../aws/promotion/promotion-approvals.js';
 import { readChannelFacts } from '../../aws/promotion/promotion-facts.js';
 import { currentTaskTokenKey, sealedToken } from '../../aws/promotion/task-tokens.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { decisionRoutes } from '../../core/notifications/sinks.js';
 import { approvalIdFor, approvalLink, linkNonceDigest, linkNonceFor } from '../../core/promotion/approval-link.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
+import { bundledCatalog } from '../lib/catalog.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
 import { catalogChannel } from './trusted.js';
@@ -82,7 +84,11 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
       'approval-requested',
       { image: req.image, version: req.version, channel: req.channel },
       { approvalId, approvers: req.approvers, expiresAt, findings, ...(parent ? { parent } : {}) },
-      { at: found.requestedAt, key: approvalId },
+      {
+        at: found.requestedAt,
+        key: approvalId,
+        decisionRoutes: decisionRoutes(bundledCatalog().notifications, req.approvers),
+      },
     ),
   );
   const unsent = req.approvers.filter((a) => !found.linksSentTo?.includes(a));

@@ -64,6 +64,8 @@ export interface LocalCloud {
   doors: ResourceDoors;
   /** The Slack stand-in, when the catalog configures Slack. */
   slack: SlackStandIn | undefined;
+  /** The notification sinks' stand-ins, by the sink's catalog key (core/notifications/sinks.ts): saved with the cloud. */
+  sinkStandIns: Readonly<Record<string, object>>;
   /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */
   sqs: SqsFake;
   /** The functions' code and configuration as the deploy made them (GetFunction, UpdateFunctionCode, concurrency). */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { configureClients } from '../../aws/clients.js';
-import { configureSlack } from '../../aws/notifications/slack.js';
+import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { VirtualClock } from '../clock.js';
 import { startInProcessDynamo } from '../dynalite-in-process.js';
@@ -297,6 +297,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     refusedWrites,
     doors,
     slack,
+    sinkStandIns: slack ? { slack } : {},
     sqs,
     functions,
     roles: iam,
@@ -307,7 +308,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     randoms: { faults: installed.random, cloud: random, duplicates: duplicateRandom, stepFunctions: sfnRandom },
     async stop() {
       configureClients({});
-      configureSlack({});
+      forgetSinkClients();
       await slack?.stop();
       await dynamo.stop();
       restoreEnv();

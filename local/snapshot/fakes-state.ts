@@ -1,10 +1,11 @@
 import type { LocalCloud } from '../simulator/cloud-types.js';
+import { sinkStandInParts } from '../simulator/sink-stand-ins.js';
 import { exportState, importState, type PlainState } from './plain-state.js';
 
 /**
  * The local cloud's stateful stand-ins for AWS, by name: every fake behind the SDK clients (EC2, Image Builder, SSM,
  * RAM, KMS, Organizations, …, their throttle and call counts), and the cloud's own (SQS, Lambda's functions, Secrets Manager, EventBridge
- * Scheduler, the event bus, the outages, the dead-letter alarms, the Slack stand-in and the tallies the report
+ * Scheduler, the event bus, the outages, the dead-letter alarms, the notification sinks' stand-ins (local/simulator/sink-stand-ins.ts) and the tallies the report
  * reads). Step Functions, the Lambda invoker and the clock are not among them: what they hold is running code.
  */
 export function statefulParts(cloud: LocalCloud): Record<string, object> {
@@ -20,7 +21,7 @@ export function statefulParts(cloud: LocalCloud): Record<string, object> {
     cloudwatch: cloud.cloudwatch,
     redrives: cloud.redrives,
     dynamoUsage: cloud.dynamoUsage,
-    ...(cloud.slack ? { slack: cloud.slack } : {}),
+    ...sinkStandInParts(cloud.catalog.notifications, cloud.sinkStandIns),
   };
 }
 

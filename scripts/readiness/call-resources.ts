@@ -1,5 +1,6 @@
 import { type WantedRule, wantedRuleFrom } from '../../core/audit/rules.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { sinkSecretVariables } from '../../core/notifications/sinks.js';
 import { watchedParameters } from '../../core/triggers/affected.js';
 import { MANAGED_BY_TAG } from '../../stacks/factory/tags.js';
 import {
@@ -44,13 +45,16 @@ function required(site: CallSite, action: string, variable: string): string {
   return value;
 }
 
-/** The environment variables that name a secret a function reads (aws/promotion/approval-secret.ts; the Slack secret, aws/notifications/slack.ts). */
+/**
+ * The environment variables that name a secret a function reads (aws/promotion/approval-secret.ts; each notification
+ * sink's secret, core/notifications/sinks.ts).
+ */
 const SECRET_VARIABLES = [
   'APPROVAL_SECRET_NAME',
   'DECISION_SECRET_NAME',
   'TASK_TOKEN_SECRET_NAME',
-  'SLACK_SECRET_NAME',
-] as const;
+  ...sinkSecretVariables(),
+];
 
 /** A comma-separated list the function's environment holds. */
 function listed(site: CallSite, action: string, variable: string): string[] {

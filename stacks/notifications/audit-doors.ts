@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { relayEnvironment } from '../../core/notifications/sinks.js';
 import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
 import { SUBSCRIPTION_CALLS } from '../../events/subscription-call.js';
 import { catalogBundling } from '../catalog.js';
@@ -49,7 +50,7 @@ export function createDoorsAuditor(
   catalog: Catalog,
   ledger: dynamodb.ITable,
   topics: { notifications: sns.Topic; approvalLinks: sns.Topic },
-  slack: SstFunction | undefined,
+  relays: Readonly<Record<string, SstFunction | undefined>>,
 ): { fn: SstFunction; dlq: sqs.Queue } {
   const dlq = new sqs.Queue(stack, 'AuditDoorsDlq', {
     // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
@@ -66,7 +67,7 @@ export function createDoorsAuditor(
       LEDGER_TABLE: ledger.tableName,
       NOTIFY_TOPIC_ARN: topics.notifications.topicArn,
       APPROVAL_TOPIC_ARN: topics.approvalLinks.topicArn,
-      ...(slack ? { SLACK_FUNCTION_ARN: slack.functionArn } : {}),
+      ...relayEnvironment(Object.fromEntries(Object.entries(relays).map(([k, f]) => [k, f?.functionArn]))),
     },
     nodejs: catalogBundling(catalog),
   });

@@ -404,6 +404,29 @@ describe('requestApproval', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
   });
 
+  it('tells the team only the routes the catalog configures: no Slack buttons without Slack', async () => {
+    const summaries = async () => {
+      sns.resetHistory();
+      await requestApproval(payload);
+      return sns
+        .commandCalls(PublishCommand)
+        .map((c) => c.args[0].input)
+        .filter((p) => p.TopicArn === process.env.NOTIFY_TOPIC_ARN)
+        .map((p) => (JSON.parse(p.Message ?? '{}') as { summary?: string }).summary ?? p.Message);
+    };
+    const slackRoute = 'press the Slack buttons';
+    process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
+
+    expect((await summaries()).join()).toContain(slackRoute);
+    const { slack: _slack, ...withoutSlack } = catalog.notifications;
+    process.env.GOLDSMITH_CATALOG = JSON.stringify({ ...catalog, notifications: withoutSlack });
+    const told = (await summaries()).join();
+    expect(told).toContain(
+      'open the approve/reject link sent to you alone, or run `goldsmith approve|reject base prod`',
+    );
+    expect(told).not.toContain(slackRoute);
+  });
+
   it('stores the long token in the ledger sealed; the team gets no link, each approver only their own', async () => {
     process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
     const { approvalId } = await requestApproval(payload);

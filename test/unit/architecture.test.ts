@@ -19,7 +19,14 @@ function importedFolders(file: string): string[] {
   return specifiers.map((s) => relative(ROOT, resolve(ROOT, file, '..', s)).split('/')[0]!);
 }
 
-describe('the one-way import rule (ARCHITECTURE.md)', () => {
+/** The page that states the rule below. */
+const RULE_PAGE = 'docs/architecture.md';
+
+describe(`the one-way import rule (${RULE_PAGE})`, () => {
+  it('is stated in the page this test names', () => {
+    expect(readFileSync(join(ROOT, RULE_PAGE), 'utf8').replace(/\s+/g, ' ')).toContain('Imports run one way');
+  });
+
   it.each(['core', 'aws', 'functions', 'stacks', 'events'])(
     'keeps %s/ free of the local cloud and the CLI',
     (folder) => {

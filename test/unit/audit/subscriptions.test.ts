@@ -17,7 +17,7 @@ const notifications = {
 };
 
 describe("the topics' subscriptions against those the stacks make", () => {
-  const wanted = wantedSubscriptions(notifications, SLACK);
+  const wanted = wantedSubscriptions(notifications, { SLACK_FUNCTION_ARN: SLACK });
 
   it('wants each email subscriber with its filter, the Slack function, and each approver filtered on approver', () => {
     expect(wanted).toEqual([

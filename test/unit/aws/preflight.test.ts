@@ -14,9 +14,15 @@ import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../../aws/preflight/preflight.js';
+import {
+  CDK_BOOTSTRAP_VERSION_PARAMETER,
+  type PreflightCheck,
+  preflight,
+  sinkSecretChecks,
+} from '../../../aws/preflight/preflight.js';
 import { parseCatalog } from '../../../core/config/catalog.js';
 import type { Catalog } from '../../../core/config/schema.js';
+import { SINKS, type Sink } from '../../../core/notifications/sinks.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
 const sts = mockClient(STSClient);
@@ -163,6 +169,30 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
     expect(byName(checks, 'region')?.detail).toContain('set AWS_REGION=eu-west-1');
     expect(byName(checks, 'CDK bootstrap')).toMatchObject({ status: 'missing' });
     expect(byName(checks, 'Slack secret')?.detail).toContain('no secret goldsmith/slack in us-east-1');
+  });
+
+  it("checks each configured sink's secret, a sink the registry gains among them", async () => {
+    secrets.on(DescribeSecretCommand, { SecretId: 'goldsmith/slack' }).resolves({ Name: 'goldsmith/slack' });
+    secrets
+      .on(DescribeSecretCommand, { SecretId: 'goldsmith/teams' })
+      .rejects(Object.assign(new Error('no such secret'), { name: 'ResourceNotFoundException' }));
+    const teams: Sink = {
+      key: 'teams',
+      label: 'Teams',
+      announces: () => true,
+      subscriptions: () => [],
+      secret: { variables: ['TEAMS_SECRET_NAME'], name: () => 'goldsmith/teams', shape: '{"webhookUrl":"…"}' },
+    };
+    const withSlack = catalog({ notifications: { slack: { secretName: 'goldsmith/slack', channel: '#images' } } });
+
+    expect(await sinkSecretChecks(withSlack, 'eu-west-1', [...SINKS, teams])).toEqual([
+      { name: 'Slack secret', status: 'ok', detail: 'goldsmith/slack exists in eu-west-1' },
+      {
+        name: 'Teams secret',
+        status: 'missing',
+        detail: 'no secret goldsmith/teams in eu-west-1: create it with {"webhookUrl":"…"} (docs/deploy.md, "Secrets")',
+      },
+    ]);
   });
 
   it('stops at the credentials when there are none, saying so', async () => {

@@ -81,7 +81,7 @@ describe('goldsmith validate', () => {
 
     expect(code).toBe(0);
     expect(stdout.trimEnd().split('\n').slice(2)).toEqual([
-      'warning: channels[0].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address for them, no notifications.email and no Slack',
+      'warning: channels[0].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address or notifications.slack.approvers user for them, no notifications.email and no Slack',
     ]);
   });
 

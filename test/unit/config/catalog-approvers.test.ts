@@ -52,7 +52,7 @@ describe('parseCatalog approvers who can decide', () => {
     const parsed = parseCatalog(catalog, exampleFiles());
 
     expect(parsed.ok && catalogWarnings(parsed.catalog, exampleFiles())).toEqual([
-      `channels[2].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address for them, no notifications.email and no Slack`,
+      `channels[2].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address or notifications.slack.approvers user for them, no notifications.email and no Slack`,
     ]);
   });
 

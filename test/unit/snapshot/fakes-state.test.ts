@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../../cli/load-catalog.js';
 import type { Catalog } from '../../../core/config/schema.js';
+import { SINKS } from '../../../core/notifications/sinks.js';
 import { startLocalCloud } from '../../../local/simulator/cloud.js';
 import type { LocalCloud } from '../../../local/simulator/cloud-types.js';
 import { simulate } from '../../../local/simulator/index.js';
@@ -56,6 +57,15 @@ describe("every fake's state, saved and written into a fresh cloud", () => {
     expect(savedShown.builds.length).toBeGreaterThan(0);
     expect(Object.keys((saved as { $o: object }).$o)).toEqual(savedNames);
     expect(exportFakes(fresh as LocalCloud)).toEqual(saved);
+  });
+
+  it("saves each configured sink's stand-in under the name its sink declares (core/notifications/sinks.ts)", () => {
+    const cloud = fresh as LocalCloud;
+    const declared = SINKS.filter((s) => s.standIn && s.announces(catalog.notifications));
+
+    expect(declared.length).toBeGreaterThan(0);
+    for (const sink of declared) expect(statefulParts(cloud)[sink.standIn ?? '']).toBe(cloud.sinkStandIns[sink.key]);
+    expect(savedNames).toEqual(expect.arrayContaining(declared.map((s) => s.standIn)));
   });
 
   it("goes on drawing from where the saved cloud's random streams stood (repeated deliveries drew from theirs)", () => {

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { SINK_CLIENTS } from '../../../aws/notifications/sink-clients.js';
+import { subscriptionDrift, wantedSubscriptions } from '../../../core/audit/subscriptions.js';
+import { parseCatalog } from '../../../core/config/catalog.js';
+import { approversCanDecideThrough, approversToldOfRequestsThrough } from '../../../core/config/rules/approvers.js';
+import type { CatalogRule } from '../../../core/config/rules/types.js';
+import type { Catalog } from '../../../core/config/schema.js';
+import { HOW_TO_DECIDE } from '../../../core/notifications/announce.js';
+import {
+  decisionRoutes,
+  relayEnvironment,
+  SINKS,
+  type Sink,
+  sinkSecretVariables,
+} from '../../../core/notifications/sinks.js';
+import { sinkStandInParts } from '../../../local/simulator/sink-stand-ins.js';
+import { exampleCatalog, exampleFiles, type Mutable } from '../config/helpers.js';
+
+/** A sink the registry does not hold: a relay function, a secret, buttons for one approver, a stand-in. */
+const TEAMS: Sink = {
+  key: 'teams',
+  label: 'Teams',
+  announces: () => true,
+  relayArnVariable: 'TEAMS_FUNCTION_ARN',
+  subscriptions: (_n, env) =>
+    env.TEAMS_FUNCTION_ARN ? [{ protocol: 'lambda', endpoint: env.TEAMS_FUNCTION_ARN }] : [],
+  secret: { variables: ['TEAMS_SECRET_NAME'], name: () => 'goldsmith/teams', shape: '{"webhookUrl":"…"}' },
+  decisions: {
+    route: 'press the Teams buttons',
+    field: 'notifications.teams.approvers user',
+    maps: (_n, approver) => approver === 'teams-only',
+  },
+  standIn: 'teams',
+};
+const WITH_TEAMS = [...SINKS, TEAMS];
+const TEAMS_ARN = 'arn:aws:lambda:eu-west-1:111122223333:function:prod-goldsmith-Notifications-TeamsNotify';
+
+/** The example catalog, parsed, then changed (past the rules, which know only the registry's sinks). */
+function catalogWith(change: (c: Mutable) => void = () => {}): Catalog {
+  const parsed = parseCatalog(exampleCatalog(), exampleFiles());
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const c = structuredClone(parsed.catalog) as Mutable;
+  change(c);
+  return c as Catalog;
+}
+
+/** The catalog with prod approved by one approver that only the Teams sink maps, and no other sink configured. */
+const teamsOnly = (c: Mutable) => {
+  c.notifications = { email: [], approvers: {}, monthlySummary: false };
+  c.access.approvers = {};
+  c.channels[2].approval.approvers = ['teams-only'];
+};
+
+/** What a catalog rule, built on `sinks`, reports of `catalog`. */
+function problems(rule: (sinks: readonly Sink[]) => CatalogRule, sinks: readonly Sink[], catalog: Catalog): string[] {
+  const found: string[] = [];
+  rule(sinks)(
+    catalog,
+    (_path, message) => found.push(message),
+    exampleFiles(),
+    () => true,
+  );
+  return found;
+}
+
+describe('a sink declared once in the registry reaches every place that must know it', () => {
+  it("is wanted by the doors' auditor: its relay's subscription is neither extra nor unsubscribed", () => {
+    const n = catalogWith().notifications;
+    const env = relayEnvironment({ teams: TEAMS_ARN }, WITH_TEAMS);
+    const held = [{ arn: `${TEAMS_ARN}:sub`, protocol: 'lambda', endpoint: TEAMS_ARN }];
+    const mine = (sinks: readonly Sink[]) =>
+      wantedSubscriptions(n, env, sinks).filter((w) => w.topic === 'notifications' && w.protocol === 'lambda');
+
+    expect(env).toEqual({ TEAMS_FUNCTION_ARN: TEAMS_ARN });
+    expect(subscriptionDrift(held, mine(WITH_TEAMS)).extra).toEqual([]);
+    expect(subscriptionDrift(held, mine(SINKS)).extra).toEqual(held);
+  });
+
+  it('refuses to hand the auditor a relay no sink declares, naming the catalog key', () => {
+    expect(() => relayEnvironment({ teams: TEAMS_ARN })).toThrow(/^notifications\.teams: no sink/);
+  });
+
+  it("names the sink's secret variable among those the readiness check resolves", () => {
+    expect(sinkSecretVariables()).toEqual(['SLACK_SECRET_NAME']);
+    expect(sinkSecretVariables(WITH_TEAMS)).toEqual(['SLACK_SECRET_NAME', 'TEAMS_SECRET_NAME']);
+  });
+
+  it('counts the sink as a door of the approver rule and as a way the team is told', () => {
+    const catalog = catalogWith(teamsOnly);
+
+    expect(problems(approversCanDecideThrough, WITH_TEAMS, catalog)).toEqual([]);
+    expect(problems(approversToldOfRequestsThrough, WITH_TEAMS, catalog)).toEqual([]);
+    expect(problems(approversCanDecideThrough, SINKS, catalog)).toEqual([
+      '"teams-only" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them; and with no notifications.email or Slack, nobody would be told of a request, so its promotions would wait until the approval times out',
+    ]);
+  });
+
+  it("names the sink's route in the approval announcement when it maps one of the request's approvers", () => {
+    const n = catalogWith(teamsOnly).notifications;
+
+    expect(HOW_TO_DECIDE({ image: 'app', channel: 'prod' }, decisionRoutes(n, ['teams-only'], WITH_TEAMS))).toBe(
+      'Approvers: press the Teams buttons, or run `goldsmith approve|reject app prod`.',
+    );
+  });
+
+  it("saves the sink's stand-in with the local cloud, and refuses a configured sink whose stand-in did not start", () => {
+    const n = catalogWith().notifications;
+    const slack = { posted: 1 };
+    const teams = { posted: 2 };
+
+    expect(sinkStandInParts(n, { slack, teams }, WITH_TEAMS)).toEqual({ slack, teams });
+    expect(() => sinkStandInParts(n, { slack, teams })).toThrow(/stand-in for notifications\.teams/);
+    expect(() => sinkStandInParts(n, { slack }, WITH_TEAMS)).toThrow(
+      'the catalog configures notifications.teams, but the local cloud started no stand-in for it',
+    );
+  });
+});
+
+describe("the registry's sinks, against the places outside core/ that list them", () => {
+  it('has a client the local cloud and the tests forget for every sink with a relay, and none for another', () => {
+    const relayed = SINKS.filter((s) => s.relayArnVariable).map((s) => s.key);
+
+    expect(Object.keys(SINK_CLIENTS).sort()).toEqual(relayed.sort());
+  });
+});
+
+describe('the approval announcement names the routes the catalog configures', () => {
+  const subject = { image: 'app', channel: 'prod' };
+
+  it('says nothing of Slack buttons when the catalog sets no Slack up', () => {
+    const n = catalogWith((c) => {
+      delete c.notifications.slack;
+    }).notifications;
+
+    expect(HOW_TO_DECIDE(subject, decisionRoutes(n, ['ops-lead']))).toBe(
+      'Approvers: open the approve/reject link sent to you alone, or run `goldsmith approve|reject app prod`.',
+    );
+  });
+
+  it('names the signed links and the Slack buttons when both map an approver of the request', () => {
+    const n = catalogWith().notifications;
+
+    expect(HOW_TO_DECIDE(subject, decisionRoutes(n, ['ops-lead', 'security-reviewer']))).toBe(
+      'Approvers: open the approve/reject link sent to you alone, press the Slack buttons, or run `goldsmith approve|reject app prod`.',
+    );
+  });
+
+  it('names only the CLI when no sink maps an approver of the request', () => {
+    const n = catalogWith().notifications;
+
+    expect(HOW_TO_DECIDE(subject, decisionRoutes(n, ['iam-only']))).toBe(
+      'Approvers: run `goldsmith approve|reject app prod`.',
+    );
+  });
+});
