@@ -1,4 +1,4 @@
-import { DescribeStackEventsCommand, type DescribeStackEventsCommandOutput } from '@aws-sdk/client-cloudformation';
+import { paginateDescribeStackEvents, type StackEvent } from '@aws-sdk/client-cloudformation';
 import { GetFunctionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 import { type ExpectedFunction, expectedFunctionFrom, type HeldFunction } from '../../core/audit/functions.js';
@@ -62,8 +62,8 @@ export async function stopFunction(name: string): Promise<void> {
  * When the stack's last operation was a rollback that completed: the time of its newest stack-level event if that is
  * `UPDATE_ROLLBACK_COMPLETE`, otherwise undefined. DescribeStackEvents "Returns all stack related events for a
  * specified stack in reverse chronological order"
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html), so the first
- * page holds it. A stack that does not exist (a ValidationError) has no rollback.
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html): the first
+ * stack-level event read is the newest. A stack that does not exist (a ValidationError) has no rollback.
  */
 export async function rollbackEndedAt(stackName: string): Promise<Date | undefined> {
   const latest = await latestStackEvent(stackName);
@@ -80,15 +80,22 @@ export async function stackChanging(stackName: string): Promise<string | undefin
   return status?.endsWith('_IN_PROGRESS') ? status : undefined;
 }
 
-async function latestStackEvent(stackName: string) {
-  let out: DescribeStackEventsCommandOutput;
+async function latestStackEvent(stackName: string): Promise<StackEvent | undefined> {
+  // Pages are cut by size, not count: a large deploy's own events may push its stack-level event past the first one,
+  // so read on until a stack-level event turns up (the newest, events coming newest first).
   try {
-    out = await cloudFormationClient().send(new DescribeStackEventsCommand({ StackName: stackName }));
+    for await (const page of paginateDescribeStackEvents(
+      { client: cloudFormationClient() },
+      { StackName: stackName },
+    )) {
+      const found = (page.StackEvents ?? []).find(
+        (e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === stackName,
+      );
+      if (found) return found;
+    }
   } catch (error) {
     if (error instanceof Error && error.name === 'ValidationError') return undefined;
     throw error;
   }
-  return (out.StackEvents ?? []).find(
-    (e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === stackName,
-  );
+  return undefined;
 }

@@ -3,12 +3,12 @@ import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeErro
 
 const err = errorFactory(CloudFormationServiceException);
 
-/** One stack-level event, as DescribeStackEvents gives it. */
+/** One event, as DescribeStackEvents gives it: the stack's own, or a resource's during an operation. */
 interface StackEvent {
   EventId: string;
   StackName: string;
   LogicalResourceId: string;
-  ResourceType: 'AWS::CloudFormation::Stack';
+  ResourceType: string;
   ResourceStatus: string;
   Timestamp: Date;
 }
@@ -18,8 +18,11 @@ interface StackEvent {
  * related events for a specified stack in reverse chronological order"
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html); a stack it does
  * not hold is a ValidationError (400, `Stack with id <name> does not exist`). The local cloud records each stack's
- * deploy (`completed`) and, where a test makes one, a failed update's rollback.
+ * deploy (`completed`) and, where a test makes one, a failed update's rollback or a deploy under way with its
+ * resources' events. AWS pages the answer by size with a `NextToken`; the fake by {@link PAGE} events.
  */
+const PAGE = 100;
+
 export class StackEventsFake implements FakeService {
   static readonly ACTIONS: ReadonlySet<string> = new Set(['DescribeStackEvents']);
   private readonly events = new Map<string, StackEvent[]>();
@@ -32,6 +35,19 @@ export class StackEventsFake implements FakeService {
   /** A stack operation that began at `at` and is under way (UPDATE_IN_PROGRESS, …): its newest stack-level event. */
   began(stackName: string, status: `${string}_IN_PROGRESS`, at: Date): void {
     this.reached(stackName, status, at);
+  }
+
+  /** A resource's event during the stack's operation (a deploy's many events push the stack's own to later pages). */
+  resourceChanged(stackName: string, logicalId: string, status: string, at: Date): void {
+    const event = {
+      EventId: `${stackName}-${logicalId}-${status}-${at.getTime()}`,
+      StackName: stackName,
+      LogicalResourceId: logicalId,
+      ResourceType: 'AWS::IAM::Policy',
+      ResourceStatus: status,
+      Timestamp: at,
+    };
+    this.events.set(stackName, [event, ...(this.events.get(stackName) ?? [])]);
   }
 
   private reached(stackName: string, status: string, at: Date): void {
@@ -51,11 +67,14 @@ export class StackEventsFake implements FakeService {
     const name = String(call.input.StackName ?? '');
     const events = this.events.get(name);
     if (!events) throw err('ValidationError', `Stack with id ${name} does not exist`);
+    const from = Number(call.input.NextToken ?? 0);
+    const page = events.slice(from, from + PAGE);
     return {
-      StackEvents: events.map((e) => ({
+      StackEvents: page.map((e) => ({
         ...e,
         StackId: `arn:aws:cloudformation:${call.region}:${call.accountId}:stack/${name}/0`,
       })),
+      ...(from + PAGE < events.length ? { NextToken: String(from + PAGE) } : {}),
     };
   }
 }

@@ -142,7 +142,11 @@ describe("attack: a Goldsmith role's policy changed outside the deployment", () 
         new PutRolePolicyCommand({ RoleName: role, PolicyName: 'Deploying', PolicyDocument: JSON.stringify(document) }),
       ),
     );
-    cloud.installed.fakes.stackEvents.began(stack, 'UPDATE_IN_PROGRESS', new Date(cloud.clock.now()));
+    const events = cloud.installed.fakes.stackEvents;
+    events.began(stack, 'UPDATE_IN_PROGRESS', new Date(cloud.clock.now()));
+    // A large deploy: its resources' events come before the stack's own, past the first page.
+    for (let i = 0; i < 150; i++)
+      events.resourceChanged(stack, `Policy${i}`, 'UPDATE_COMPLETE', new Date(cloud.clock.now()));
     const announcedBefore = announced().length;
 
     cloud.bus.put(
@@ -155,7 +159,7 @@ describe("attack: a Goldsmith role's policy changed outside the deployment", () 
     expect(announced().slice(announcedBefore)).toEqual([]);
 
     // The deploy settled without writing the policy into the role's record: someone else's.
-    cloud.installed.fakes.stackEvents.completed(stack, 'UPDATE_COMPLETE', new Date(cloud.clock.now()));
+    events.completed(stack, 'UPDATE_COMPLETE', new Date(cloud.clock.now()));
     await dailyAudit();
     expect(cloud.functions.runs(soak)).toBe(false);
     expect(
