@@ -134,10 +134,11 @@ function nestedParts(db: SpecDatabase, type: SpecType, value: unknown): unknown 
 /**
  * A parameter the deployment derives and writes again on every deploy holds no state of its own: the expected
  * resource policies the audit compares with (`/goldsmith/_policies/<stage>/…`, stacks/expected-policies.ts) and the
- * functions' expected properties (`/goldsmith/_functions/<stage>/…`, stacks/expected-functions.ts). Its replacement
+ * functions' expected properties (`/goldsmith/_functions/<stage>/…`, stacks/expected-functions.ts) and the roles'
+ * records (`/goldsmith/_roles/<stage>/…`, stacks/expected-roles.ts). Its replacement
  * or removal loses nothing, so it is not held to the stateful rules.
  */
-const DERIVED_PARAMETERS = ['/goldsmith/_policies/', '/goldsmith/_functions/'];
+const DERIVED_PARAMETERS = ['/goldsmith/_policies/', '/goldsmith/_functions/', '/goldsmith/_roles/'];
 function isDerivedParameter(type: string, props: Record<string, unknown>): boolean {
   const name = props.Name;
   return (
