@@ -20,6 +20,8 @@ import { rolesPath } from '../core/audit/roles.js';
  * makes a part Advanced only when it needs to be. The number of parts is fixed when the aspect visits (a parameter is
  * a resource), with room for a statement added later (stacks/function-logs.ts adds one for the log group); the parts'
  * contents are the document as synthesized. Under `/goldsmith/`, which the SCP keeps to the deployment.
+ * Uncached values: a statement naming another stack's resource resolves to that stack's import only once CDK has
+ * assigned the imports (a value produced earlier, and cached, kept a bare `Ref` CloudFormation refuses).
  */
 export const PART_CHARS = 2_000;
 
@@ -80,7 +82,7 @@ function recordDocument(
   if (!scope) return;
   const parts = partsFor(record().document);
   for (let part = 0; part < parts; part++) {
-    const value = Lazy.string({
+    const value = Lazy.uncachedString({
       produce: () => {
         const { roles, policy, document } = record();
         const groups = splitStatements(statementsOf(document), parts);
@@ -105,7 +107,7 @@ class ExpectedRoles implements IAspect {
     }
     const stack = Stack.of(node);
     if (node.cfnResourceType === 'AWS::IAM::Role') {
-      const value = Lazy.string({
+      const value = Lazy.uncachedString({
         produce: () => {
           const p = renderedProperties(node);
           const boundary = p.PermissionsBoundary;
@@ -134,7 +136,7 @@ class ExpectedRoles implements IAspect {
         return { roles: p.Roles ?? [], policy: p.PolicyName, document: p.PolicyDocument };
       });
     } else if (node.cfnResourceType === 'AWS::IAM::ManagedPolicy' && renderedProperties(node).Roles !== undefined) {
-      const value = Lazy.string({
+      const value = Lazy.uncachedString({
         produce: () => stack.toJsonString({ kind: 'managed', roles: renderedProperties(node).Roles, arn: node.ref }),
       });
       parameter(scope, `${node.node.id}Expected`, base, value);

@@ -132,6 +132,9 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ssm:PutParameter':
     case 'ssm:GetParameter':
     case 'ssm:DeleteParameter':
+    // The audit reads, and takes off, the resource policies on the shared channel pointers.
+    case 'ssm:GetResourcePolicies':
+    case 'ssm:DeleteResourcePolicy':
       return channelPointerArns(catalog, account).flatMap((arn) => one(arn));
     case 'ec2:CreateTags':
       return imageRegions(catalog).flatMap(([, r]) =>

@@ -98,3 +98,33 @@ describe.each(['example', 'minimal'])('the %s catalog app', (catalog) => {
     expect(result.skippedCustom).toBe(custom.length);
   });
 });
+
+describe('references in the synthesized templates', () => {
+  /** Every `Ref` and `Fn::GetAtt` target in `value` (a `Ref` to a pseudo parameter is CloudFormation's own). */
+  function targets(value: unknown, out: string[] = []): string[] {
+    if (Array.isArray(value)) for (const v of value) targets(v, out);
+    else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'Ref' && typeof v === 'string' && !v.startsWith('AWS::')) out.push(v);
+        else if (k === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string') out.push(v[0]);
+        else targets(v, out);
+      }
+    }
+    return out;
+  }
+
+  it("names only a resource or parameter of the same stack: another stack's is imported (CloudFormation refuses the deploy otherwise)", () => {
+    for (const [name, app] of Object.entries(apps)) {
+      const dangling = [...app.templates].flatMap(([stack, template]) => {
+        const t = template as { Resources?: Record<string, unknown>; Parameters?: Record<string, unknown> };
+        const known = new Set([...Object.keys(t.Resources ?? {}), ...Object.keys(t.Parameters ?? {})]);
+        return Object.entries(t.Resources ?? {}).flatMap(([id, r]) =>
+          targets(r)
+            .filter((target) => !known.has(target))
+            .map((target) => `${name} ${stack} ${id} → ${target}`),
+        );
+      });
+      expect(dangling).toEqual([]);
+    }
+  });
+});

@@ -106,9 +106,16 @@ describe('the example app', () => {
     const holders = app.functions.filter((fn) =>
       JSON.stringify(rolePolicies(resolver, fn.roleLogicalId)).includes('ec2:ModifyImageAttribute'),
     );
-    // Share, RecordOutcome, Retire, the sweep, on-finding, on-lifecycle-request, the operator endpoint,
-    // organization-sync (re-granting after an organization change) and the reconciler (the daily audit's repairs).
-    expect(holders).toHaveLength(9);
+    // Share, RecordOutcome, Retire, the sweep, on-finding, on-lifecycle-request, the operator endpoint's revoke and
+    // rollback doors (not its front door), organization-sync (re-granting after an organization change) and the
+    // reconciler (the daily audit's repairs).
+    expect(holders).toHaveLength(10);
+    expect(
+      holders
+        .filter((fn) => fn.handler.startsWith('functions/operator'))
+        .map((fn) => fn.handler)
+        .sort(),
+    ).toEqual(['functions/operator-revoke.handler', 'functions/operator-rollback.handler']);
     for (const fn of holders) {
       const policies = rolePolicies(resolver, fn.roleLogicalId);
       const role = resolver.arn(fn.roleLogicalId);
