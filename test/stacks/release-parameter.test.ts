@@ -82,7 +82,8 @@ describe('the release a deployment records', () => {
   it("writes this checkout's version to /goldsmith-release/<stage> in the last stack, retained", () => {
     const parameters = resources().filter(
       (r) =>
-        r.Type === 'AWS::SSM::Parameter' && !/^\/goldsmith\/_(policies|functions|roles)\//.test(String(r.Properties?.Name)),
+        r.Type === 'AWS::SSM::Parameter' &&
+        !/^\/goldsmith\/_(policies|functions|roles)\//.test(String(r.Properties?.Name)),
     );
     expect(parameters).toEqual([
       expect.objectContaining({
