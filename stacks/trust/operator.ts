@@ -157,6 +157,15 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       resources: [stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: 'goldsmith/*' })],
     }),
   );
+  // The acting commands find their door's URL in this stack's outputs (aws/trust/operator-endpoint.ts: DescribeStacks).
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [
+        stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` }),
+      ],
+    }),
+  );
   // What the read-only commands read of the promotion machine: its executions and their histories.
   role.addToPolicy(
     new iam.PolicyStatement({

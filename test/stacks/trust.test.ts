@@ -195,6 +195,13 @@ describe('the operator endpoint and the approval callback in the synthesized app
     const policies = JSON.stringify(roles.get(`arn:aws:iam::${ACCOUNT}:role/goldsmith-local-operators`));
     expect(policies).toContain('lambda:InvokeFunctionUrl');
     expect(policies).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
+    // An acting command reads its door's URL from this stack's outputs, and no other stack's.
+    const describe = (roles.get(`arn:aws:iam::${ACCOUNT}:role/goldsmith-local-operators`) ?? [])
+      .flatMap((d) => d.Statement as unknown as Record<string, unknown>[])
+      .filter((st) => JSON.stringify(st.Action).includes('cloudformation:DescribeStacks'));
+    expect(describe.map((st) => st.Resource)).toEqual([
+      expect.stringMatching(/^arn:aws:cloudformation:us-east-1:\d{12}:stack\/local-goldsmith-Trust\/\*$/),
+    ]);
   });
 
   it("lets each approver principal invoke the operator endpoint's URLs (and nothing else names them)", () => {
