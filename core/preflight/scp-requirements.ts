@@ -14,7 +14,7 @@ import {
   FUNCTIONS_AUDITOR,
   OPERATOR,
   POLICIES_AUDITOR,
-  RECONCILER,
+  HOLDINGS_AUDITOR,
   type ScpContext,
   type ScpOptions,
   sampleResources,
@@ -96,7 +96,7 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       statement: 'RulesOnlyByTheDeployment',
       action: 'events:PutRule',
       resource: r.forwardingRule,
-      role: fn(RECONCILER.stack, RECONCILER.construct),
+      role: fn(HOLDINGS_AUDITOR.stack, HOLDINGS_AUDITOR.construct),
     },
     // The policies auditor puts a door's policy back (functions/audit-policies.ts).
     ...[

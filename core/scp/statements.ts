@@ -53,7 +53,10 @@ export const DOORS_AUDITOR: FunctionRole = { stack: 'Notifications', construct: 
 export const POLICIES_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditPolicies' };
 /** Stops a function changed outside a deploy (lambda:PutFunctionConcurrency 0: docs/security/audit.md). */
 export const FUNCTIONS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditFunctions' };
-export const RECONCILER: FunctionRole = { stack: 'Promotion', construct: 'Reconcile' };
+/** Puts the Regions' forwarding rules back where changed outside Goldsmith (functions/audit/rules.ts). */
+export const HOLDINGS_AUDITOR: FunctionRole = { stack: 'Promotion', construct: 'AuditHoldings' };
+/** The name cli/scp-deployment.ts imports for the role the rules statement exempts: the holdings auditor. */
+export const RECONCILER: FunctionRole = HOLDINGS_AUDITOR;
 /** `goldsmith rotate-signing-key` puts the signing keys' new values as the operator endpoint's role. */
 export const OPERATOR: FunctionRole = { stack: 'Trust', construct: 'Operator' };
 
@@ -313,7 +316,7 @@ export function scpStatementSpecs(
         `arn:aws:events:*:*:event-bus/goldsmith-${stage}*`,
         'arn:aws:events:*:*:event-bus/default',
       ],
-      exempt: [cdk, fn(RECONCILER)],
+      exempt: [cdk, fn(HOLDINGS_AUDITOR)],
       samples: [{ resource: r.forwardingRule }, { resource: r.homeRule }],
     },
     {

@@ -16,7 +16,7 @@ const POINTER_MOVERS = [
   'functions/on-lifecycle-request.handler',
   'functions/operator.handler',
   // The daily pointer-share backstop puts back what changed outside Goldsmith through Publish's path.
-  'functions/reconcile.handler',
+  'functions/audit-holdings.handler',
 ];
 
 export const UNUSED_ALLOWED: readonly UnusedAllowance[] = [

@@ -107,7 +107,7 @@ describe('the example app', () => {
       JSON.stringify(rolePolicies(resolver, fn.roleLogicalId)).includes('ec2:ModifyImageAttribute'),
     );
     // Share, RecordOutcome, Retire, the sweep, on-finding, on-lifecycle-request, the operator endpoint,
-    // organization-sync (re-granting after an organization change) and the reconciler (the daily audit's repairs).
+    // organization-sync (re-granting after an organization change) and the holdings auditor (the daily audit's repairs).
     expect(holders).toHaveLength(9);
     for (const fn of holders) {
       const policies = rolePolicies(resolver, fn.roleLogicalId);
