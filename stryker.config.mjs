@@ -29,20 +29,13 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
-  // What the unit tests of the mutation set never read stays out of the sandbox copy. `examples` holds a link to a
-  // folder (examples/catalogs/components), which Stryker's copy takes for a file and cannot copy (EISDIR); the
-  // tests that read docs/ and examples/ (test/unit/docs) are not in the set (vitest.mutation.config.ts).
-  // test/unit/build/mutation-sandbox.test.ts checks that the copy holds no folder.
-  ignorePatterns: [
-    'reports',
-    'docs',
-    'examples',
-    'bench',
-    '.sst',
-    'cdk.out',
-    'dist',
-    'coverage',
-    '.build',
-    'test/stacks',
-  ],
+  // What the unit tests of the mutation set never read stays out of the sandbox copy. docs/, examples/ and
+  // test/stacks/ are copied: `npm run schemas -- --check` (test/unit/commands/schemas-command.test.ts) compares the
+  // committed pages and synthesizes the example catalog's stacks with test/stacks/readiness/synth.ts. Only the link
+  // to a folder (examples/catalogs/components) stays out: Stryker's copy takes it for a file and cannot copy it
+  // (EISDIR). test/unit/build/mutation-sandbox.test.ts checks that the copy holds no folder and every file the
+  // set's tests import or name.
+  // Each pattern is anchored at the root (gitignore's rules): an unanchored `bench` also left test/unit/bench's tests
+  // out of the copy, and bench/, which they import, is copied too.
+  ignorePatterns: ['/reports', '/examples/catalogs/components', '/.sst', '/cdk.out', '/dist', '/coverage', '/.build'],
 };

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // The unit tests that pin core/'s decisions, for mutation testing (stryker.config.mjs). The folders left out build
 // bundles, synthesize apps or run whole simulations: they reach core only through far slower paths; `docs` checks
-// the pages and examples, which Stryker's sandbox does not copy.
+// the pages and examples, with the components link Stryker's sandbox does not copy.
 export default defineConfig({
   test: {
     environment: 'node',

@@ -1,6 +1,6 @@
 import { wildcardMatch } from '../core/preflight/policies.js';
 import { constructPattern, type DeployedRole, deployedRoleNames, type FunctionRole } from '../core/scp/names.js';
-import { DOORS_AUDITOR, POLICIES_AUDITOR, RECONCILER, TASK_TOKEN_SENDERS } from '../core/scp/statements.js';
+import { DOORS_AUDITOR, HOLDINGS_AUDITOR, POLICIES_AUDITOR, TASK_TOKEN_SENDERS } from '../core/scp/statements.js';
 import type { ScpWritten } from './scp-output.js';
 
 /** What the policy is written from: the account, where the role names came from, and exemptions that miss a role. */
@@ -12,7 +12,7 @@ export interface DeploymentRead {
 }
 
 /** The roles the policy exempts by name (a statement that exempts no other function). */
-const NAMED: readonly FunctionRole[] = [DOORS_AUDITOR, POLICIES_AUDITOR, RECONCILER, ...TASK_TOKEN_SENDERS];
+const NAMED: readonly FunctionRole[] = [DOORS_AUDITOR, POLICIES_AUDITOR, HOLDINGS_AUDITOR, ...TASK_TOKEN_SENDERS];
 
 /** Each deployed role the policy names whose name its pattern does not match. */
 export function exemptionMismatches(stage: string, roles: readonly DeployedRole[]): string[] {

@@ -12,13 +12,10 @@ import { getImage } from '../aws/builds/imagebuilder.js';
 import { listPipelineBuilds } from '../aws/builds/pipeline-builds.js';
 import { redeliverAnnouncements } from '../aws/notifications/notifications.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
-import { parseDuration } from '../core/duration.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
-import { metricNames } from '../core/observability/metrics.js';
 import {
   DEFAULT_WINDOW_DAYS,
   isFullPass,
-  isLaunchPermissionSweep,
   type LedgerBuildView,
   type ListedBuild,
   MAX_WINDOW_DAYS,
@@ -27,9 +24,6 @@ import {
   windowStart,
 } from '../core/reconcile/decide.js';
 import { reconciledRecord } from '../core/reconcile/record.js';
-import { outsideChangeEventSchema } from '../events/outside-change.js';
-import { type AuditReport, auditWhatAwsHolds } from './audit/index.js';
-import { readBackChange } from './audit/readback.js';
 import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -40,11 +34,6 @@ import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 import { type MigrationsReport, migrateLedger } from './reconcile-migrations.js';
 import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
 import { type StoppedRolloutsReport, stopOrphanedRollouts } from './reconcile-rollouts.js';
-import {
-  type PointerShareCheck,
-  pointerShareFailureText,
-  verifyPointerShares,
-} from './sharing/pointer-share-backstop.js';
 
 /** The schedule's input (stacks/promotion/reconcile.ts). */
 export const reconcileInputSchema = z.strictObject({
@@ -75,13 +64,6 @@ export interface ReconcileReport {
   resumes?: ResumesReport;
   /** Rollouts still open in the ledger whose execution is no longer running, marked stopped now. */
   rollouts?: StoppedRolloutsReport;
-  /** The day's comparison of the channel pointer shares with RAM, and what it put back (full pass only). */
-  pointerShares?: PointerShareCheck;
-  /**
-   * The audit of what AWS holds: scheduled revocations (every run); channel pointers and launch permissions (full
-   * pass only), and what it put back.
-   */
-  audit?: AuditReport;
 }
 
 /** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
@@ -193,7 +175,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     rollouts,
   };
   const failures: string[] = [...decisions.failures, ...resumes.failures, ...intents.failures];
-  /** Failures of what is not a build (the pointer-share backstop's Regions, the audit). */
+  /** Failures of what is not a build (the rollouts, the ledger migration). */
   const otherFailures: string[] = rollouts.failures.map((f) => `rollout ${f}`);
   if (migrations.failure) otherFailures.push(migrations.failure);
   let permanent =
@@ -234,27 +216,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
       if (!isTransient(error)) permanent++;
     }
   }
-  // Once a day, after the builds: the channel pointer shares RAM holds against those the ledger holds (a change
-  // made outside Goldsmith is put back).
-  if (fullPass) {
-    report.pointerShares = await verifyPointerShares(Object.values(promotionPlans()));
-    metrics.addMetric(metricNames.pointerSharesRepaired, MetricUnit.Count, report.pointerShares.repaired.length);
-    if (report.pointerShares.failures.length > 0) otherFailures.push(pointerShareFailureText(report.pointerShares));
-    permanent += report.pointerShares.permanentFailures;
-  }
-  // Then what else AWS holds: scheduled revocations every run; rules daily; pointers and launch permissions on their
-  // sweep days (between them, their change events ask for a read-back: functions/audit/readback.ts).
-  const { monitoring } = bundledCatalog();
-  const sweepDay = (every: string) => isLaunchPermissionSweep(now, parseDuration(every) / 86_400);
-  report.audit = await auditWhatAwsHolds(Object.values(promotionPlans()), now, fullPass, {
-    launchPermissions: sweepDay(monitoring.launchPermissionSweepEvery),
-    pointers: sweepDay(monitoring.pointerSweepEvery),
-  });
-  metrics.addMetric(metricNames.driftFound, MetricUnit.Count, report.audit.findings.length);
-  otherFailures.push(...report.audit.failures);
-  permanent += report.audit.permanentFailures;
   if (failures.length > 0 || otherFailures.length > 0) {
-    // Builds are counted as builds; the backstop's Regions and the audit's findings are told as what they are.
+    // Builds are counted as builds; the rest is told as what it is.
     const builds =
       failures.length > 0 ? [`${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`] : [];
     const message = `reconcile: ${[...builds, ...otherFailures].join('; ')}`;
@@ -267,7 +230,6 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
 export const handler = handlerFor({
   name: 'reconcile',
   recordFailure: recordFailedInvocation,
-  parse: z.union([reconcileInputSchema, outsideChangeEventSchema]),
-  handle: async (input): Promise<ReconcileReport | Awaited<ReturnType<typeof readBackChange>>> =>
-    'source' in input ? readBackChange(input) : reconcileBuilds(input),
+  parse: reconcileInputSchema,
+  handle: reconcileBuilds,
 });

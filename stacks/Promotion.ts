@@ -12,6 +12,7 @@ import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
+import { createHoldingsAuditor } from './promotion/audit-holdings.js';
 import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
 import { allowForwardingAudit, createFindingForwarding } from './promotion/finding-forwarding.js';
@@ -172,7 +173,8 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   createPromotionRules(stack, { onImageEvent, onFinding }, env.ledger);
   const lifecycle = createLifecycle(stack, env, catalog);
   const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
-  const reconciler = createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
+  const reconciler = createReconciler(stack, env, catalog, stateMachine, rollout?.stateMachine);
+  const { auditor } = createHoldingsAuditor(stack, env, catalog, audit, reconciler.dlq);
   // The task tokens the ledger keeps: sealed by the tasks that receive them, opened only by those that answer them
   // (every function here with states:SendTask*; the operator endpoint reads it in the Trust stack).
   for (const fn of [
@@ -188,8 +190,8 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
   const forwarding = createFindingForwarding(stack, catalog, app.stage);
   allowRolloutTakeBack(lifecycle.requests, rollout?.stateMachine);
-  if (forwarding) allowForwardingAudit(reconciler.reconcile, forwarding);
-  createOutsideChangeRules(stack, reconciler.reconcile, reconciler.dlq);
+  if (forwarding) allowForwardingAudit(auditor, forwarding);
+  createOutsideChangeRules(stack, auditor, reconciler.dlq);
   createOrganizationSync(stack, env, catalog);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });

@@ -12,10 +12,10 @@ import {
   DEFAULT_KEY_ROTATOR,
   DOORS_AUDITOR,
   FUNCTIONS_AUDITOR,
+  HOLDINGS_AUDITOR,
   OPERATOR,
   OPERATOR_REVOKE,
   POLICIES_AUDITOR,
-  RECONCILER,
   type ScpContext,
   type ScpOptions,
   sampleResources,
@@ -97,7 +97,7 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       statement: 'RulesOnlyByTheDeployment',
       action: 'events:PutRule',
       resource: r.forwardingRule,
-      role: fn(RECONCILER.stack, RECONCILER.construct),
+      role: fn(HOLDINGS_AUDITOR.stack, HOLDINGS_AUDITOR.construct),
     },
     // The policies auditor puts a door's policy back (functions/audit-policies.ts).
     ...[

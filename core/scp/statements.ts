@@ -55,7 +55,8 @@ export const DOORS_AUDITOR: FunctionRole = { stack: 'Notifications', construct: 
 export const POLICIES_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditPolicies' };
 /** Stops a function changed outside a deploy (lambda:PutFunctionConcurrency 0: docs/security/audit.md). */
 export const FUNCTIONS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditFunctions' };
-export const RECONCILER: FunctionRole = { stack: 'Promotion', construct: 'Reconcile' };
+/** Puts the Regions' forwarding rules back where changed outside Goldsmith (functions/audit/rules.ts). */
+export const HOLDINGS_AUDITOR: FunctionRole = { stack: 'Promotion', construct: 'AuditHoldings' };
 /** `goldsmith rotate-signing-key` puts the signing keys' new values as the operator endpoint's role. */
 export const OPERATOR: FunctionRole = { stack: 'Trust', construct: 'Operator' };
 /** `goldsmith revoke --at` / `cancel-revocation` create and delete revocation schedules as the revoke door's role. */
@@ -317,7 +318,7 @@ export function scpStatementSpecs(
         `arn:aws:events:*:*:event-bus/goldsmith-${stage}*`,
         'arn:aws:events:*:*:event-bus/default',
       ],
-      exempt: [cdk, fn(RECONCILER)],
+      exempt: [cdk, fn(HOLDINGS_AUDITOR)],
       samples: [{ resource: r.forwardingRule }, { resource: r.homeRule }],
     },
     {

@@ -1,15 +1,16 @@
 /**
- * What the audit of outside changes costs: the calls the reconciler makes to read back what AWS holds (channel
- * pointers, launch permissions, rules, revocation schedules, pointer shares, and the read-backs a change's event asks
- * for) and every call of the doors' auditor (functions/audit-doors.ts: the bus, topic and queue policies and the
- * subscriptions). The reconciler's other work (builds, promotions, approvals) calls other services and is not counted.
+ * What the audit of outside changes costs: the calls the holdings auditor (functions/audit-holdings.ts) makes to read
+ * back what AWS holds (channel pointers, launch permissions, rules, revocation schedules, pointer shares, and the
+ * read-backs a change's event asks for) and every call of the doors' auditor (functions/audit-doors.ts: the bus,
+ * topic and queue policies and the subscriptions). The holdings auditor's ledger reads and announcements call other
+ * services and are not counted.
  */
 
-/** The services the reconciler reads back what AWS holds from (functions/audit/, functions/sharing/). */
-const RECONCILER_AUDIT_SERVICES = new Set(['ec2', 'ssm', 'eventbridge', 'scheduler', 'ram']);
+/** The services the holdings auditor reads back what AWS holds from (functions/audit/, functions/sharing/). */
+const HOLDINGS_AUDIT_SERVICES = new Set(['ec2', 'ssm', 'eventbridge', 'scheduler', 'ram']);
 
 /** The role of a function, as the local cloud names the caller: `<stage>-goldsmith-<Stack>-<function>`. */
-const RECONCILER = /-Reconcile$/;
+const HOLDINGS_AUDITOR = /-AuditHoldings$/;
 const DOORS_AUDITOR = /-AuditDoors$/;
 
 export interface AuditCalls {
@@ -25,9 +26,9 @@ export function auditCalls(callsByCaller: Readonly<Record<string, Readonly<Recor
   for (const [caller, calls] of Object.entries(callsByCaller)) {
     const role = caller.split('/').pop() ?? '';
     const doors = DOORS_AUDITOR.test(role);
-    if (!doors && !RECONCILER.test(role)) continue;
+    if (!doors && !HOLDINGS_AUDITOR.test(role)) continue;
     for (const [operation, n] of Object.entries(calls)) {
-      if (!doors && !RECONCILER_AUDIT_SERVICES.has(operation.split(':')[0] ?? '')) continue;
+      if (!doors && !HOLDINGS_AUDIT_SERVICES.has(operation.split(':')[0] ?? '')) continue;
       byOperation[operation] = (byOperation[operation] ?? 0) + n;
     }
   }

@@ -117,7 +117,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       );
     // Public parameters are AWS's: their ARNs carry no account.
     case 'ssm:GetParameters':
-      // The reconciler's audit reads the channel pointers (it alone hands revocations to on-lifecycle-request)...
+      // The holdings auditor reads the channel pointers (it alone hands revocations to on-lifecycle-request)...
       if (
         site.env.REVOCATION_TARGET_ARN &&
         site.env.REVOCATION_SCHEDULE_GROUP &&
@@ -224,7 +224,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'sqs:ChangeMessageVisibility':
     case 'sqs:DeleteMessage':
       return listed(site, action, 'DEAD_LETTER_QUEUES').flatMap((url) => one(queueArnOf(url)));
-    // The re-drive's targets, or the reconciler's audit handing an overdue revocation to on-lifecycle-request.
+    // The re-drive's targets, or the holdings auditor handing an overdue revocation to on-lifecycle-request.
     case 'lambda:InvokeFunction':
       if (site.env.REVOCATION_TARGET_ARN && !site.env.REDRIVE_TARGETS) return one(site.env.REVOCATION_TARGET_ARN);
       return listed(site, action, 'REDRIVE_TARGETS').flatMap((arn) => one(arn));

@@ -179,7 +179,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
-    logicalIds: /^ReconcileServiceRoleDefaultPolicy/,
+    logicalIds: /^AuditHoldingsServiceRoleDefaultPolicy/,
     appliesTo: [
       {
         regex:
@@ -188,7 +188,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
     ],
     reason:
-      "The reconciler's audit reads (GetSchedule only) the revocation schedules of Goldsmith's own group, each named " +
+      "The audit of what AWS holds reads (GetSchedule only) the revocation schedules of Goldsmith's own group, each named " +
       "after the version being revoked, unknown at deploy; and puts back launch permissions through Share's path, " +
       "reading the OUs and accounts of the catalog's organization only (the management account's id is not in the catalog).",
   },
@@ -307,7 +307,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
     logicalIds:
-      /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|(RevokeEndpoint|RollbackEndpoint|Reconcile)ServiceRole)/,
+      /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|(RevokeEndpoint|RollbackEndpoint|AuditHoldings)ServiceRole)/,
     appliesTo: [
       // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
       { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:[^:]+:repository\\/[a-z0-9._/-]+$/' },
@@ -317,7 +317,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       "Container promotion works on the catalog's own repositories, named, in every distribution Region (the Region is " +
       'the only wildcard); RAM resource-share ARNs end in an id RAM makes at creation, so Associate/Disassociate are ' +
       "held to Goldsmith's pointer shares by the ram:ResourceShareName condition instead. Revocation and rollback " +
-      "(on-finding, on-lifecycle-request) move pointers back through the same path, and the reconciler's daily " +
+      "(on-finding, on-lifecycle-request) move pointers back through the same path, and the holdings auditor's daily " +
       'backstop puts back through it what was changed in a pointer share outside Goldsmith.',
   },
   {
@@ -325,7 +325,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
     logicalIds:
-      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|RevokeEndpoint|RollbackEndpoint|Reconcile)ServiceRoleDefaultPolicy/,
+      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|RevokeEndpoint|RollbackEndpoint|AuditHoldings)ServiceRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:ssm:\\*:[^:]+:parameter\\/goldsmith\\/\\*$/' },
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',
@@ -336,7 +336,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'schedules retention.deprecateAfter) deprecates and deregisters the AMIs Image ' +
       'Builder distributed in every Region (with their snapshots) and moves or withdraws the channel pointers under ' +
       "Goldsmith's own /goldsmith/ prefix; AMI and snapshot ids are created per build, so they cannot be named at deploy. " +
-      "The reconciler's pointer-share backstop sets those parameters' resource policies as RAM re-shares them.",
+      "The holdings auditor's pointer-share backstop sets those parameters' resource policies as RAM re-shares them.",
   },
   {
     rule: 'AwsSolutions-IAM5',

@@ -17,7 +17,7 @@ const POINTER_MOVERS = [
   'functions/operator-revoke.handler',
   'functions/operator-rollback.handler',
   // The daily pointer-share backstop puts back what changed outside Goldsmith through Publish's path.
-  'functions/reconcile.handler',
+  'functions/audit-holdings.handler',
 ];
 
 export const UNUSED_ALLOWED: readonly UnusedAllowance[] = [

@@ -112,20 +112,34 @@ export function createAlarms(
       metric: fn.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
     });
   }
-  // The reconciler is the audit, the re-drive of missed work and the carrying out of revocations whose schedule is
-  // gone: its own schedule (EventBridge Scheduler, the default group) deleted or disabled by anyone with
-  // scheduler:* stops all of it, and every alarm above treats missing data as not breaching. It runs every six hours:
-  // no invocation in twelve is a silent reconciler.
-  const reconciler = watched.functions.find(({ fn }) => fn.node.id === 'Reconcile');
-  if (reconciler) {
-    add('ReconcilerSilentAlarm', {
+  // The reconciler is the re-drive of missed work, the holdings auditor the audit and the carrying out of
+  // revocations whose schedule is gone: either's own schedule (EventBridge Scheduler) deleted or disabled by anyone
+  // with scheduler:* stops all of it, and every alarm above treats missing data as not breaching. Both run every six
+  // hours: no invocation in twelve is a silent one.
+  const silent = [
+    {
+      id: 'ReconcilerSilentAlarm',
+      construct: 'Reconcile',
+      description:
+        'Goldsmith: the reconciler has not run for twelve hours (its schedule deleted or disabled?): no re-issued intents, no missed promotion started, no recorded decision delivered; check the Reconcile schedule',
+    },
+    {
+      id: 'AuditSilentAlarm',
+      construct: 'AuditHoldings',
+      description:
+        'Goldsmith: the audit of what AWS holds has not run for twelve hours (its schedule deleted or disabled?): no audit, no overdue revocation carried out; check the AuditHoldings schedule',
+    },
+  ];
+  for (const { id, construct, description } of silent) {
+    const watchedFn = watched.functions.find(({ fn }) => fn.node.id === construct);
+    if (!watchedFn) continue;
+    add(id, {
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription:
-        'Goldsmith: the reconciler has not run for twelve hours (its schedule deleted or disabled?): no audit, no re-issued intents, no overdue revocation carried out; check the Reconcile schedule',
-      metric: reconciler.fn.metricInvocations({ statistic: 'Sum', period: Duration.hours(12) }),
+      alarmDescription: description,
+      metric: watchedFn.fn.metricInvocations({ statistic: 'Sum', period: Duration.hours(12) }),
     });
   }
   add('PipelineDisabledAlarm', {

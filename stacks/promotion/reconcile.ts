@@ -10,13 +10,10 @@ import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcil
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
-import { NAME_PREFIX } from '../names.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
 import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
-import { revocationScheduleGroupName } from '../trust/scheduled-revocation.js';
-import { allowPointerShares } from './consumer-access.js';
-import { allowSharing, type PromotionEnvironment } from './functions.js';
+import type { PromotionEnvironment } from './functions.js';
 import { grantSigningKey } from './signing-keys.js';
 
 /**
@@ -38,17 +35,15 @@ export const RECONCILE_RETRY = { MaximumEventAgeInSeconds: 5 * 3600, MaximumRetr
 /**
  * The reconciler: every six hours it lists our pipelines' recent builds and does what on-image-event would have
  * done for those whose "Image State Change" never arrived. It may start promotions, publish notifications, read
- * and write the ledger, list, describe and start our pipelines' builds, deliver recorded approval decisions, and
- * (once a day) compare the channel pointer shares with RAM and put back what changed; audit what else AWS holds
- * (functions/audit/: read and put back channel pointers and launch permissions, read revocation schedules and hand an
- * overdue revocation to on-lifecycle-request); nothing else.
+ * and write the ledger, list, describe and start our pipelines' builds, deliver recorded approval decisions, resume
+ * paused promotions and mark orphaned rollouts stopped; nothing else. The audit of what AWS holds is a function of
+ * its own on the same period (stacks/promotion/audit-holdings.ts).
  */
 export function createReconciler(
   stack: Stack,
   env: PromotionEnvironment,
   catalog: Catalog,
   stateMachine: sfn.IStateMachine,
-  audit: { stage: string; lifecycleRequests: SstFunction },
   rollout?: sfn.StateMachine,
 ): { reconcile: SstFunction; schedule: scheduler.CfnSchedule; dlq: sqs.Queue } {
   const dlq = new sqs.Queue(stack, 'ReconcileDlq', {
@@ -134,10 +129,6 @@ export function createReconciler(
     new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
   );
 
-  // The daily backstop of the channel pointer shares puts back what changed outside Goldsmith, through Publish's path.
-  allowPointerShares(stack, reconcile, catalog);
-  allowAudit(stack, reconcile, catalog, audit);
-
   const schedule = scheduleInvocation(stack, 'Reconcile', {
     fn: reconcile,
     expression: RECONCILE_RATE,
@@ -151,39 +142,4 @@ export function createReconciler(
     dlq,
   });
   return { reconcile, schedule, dlq };
-}
-
-/**
- * What the audit of what AWS holds takes (functions/audit/): the channel pointers read and written back (GetParameters,
- * PutParameter on Goldsmith's parameters; SSM validates an `aws:ec2:image` value with the writer's own
- * ec2:DescribeImages, which allowSharing grants), launch permissions read and put right through Share's path
- * (allowSharing: the organization's reads, the AMIs' and snapshots' permissions), the revocation schedules read
- * (GetSchedule in Goldsmith's revocation group only) and an overdue revocation handed to on-lifecycle-request, as
- * its schedule would (lambda:InvokeFunction on that function only).
- */
-function allowAudit(
-  stack: Stack,
-  fn: SstFunction,
-  catalog: Catalog,
-  audit: { stage: string; lifecycleRequests: SstFunction },
-): void {
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: ['ssm:GetParameters', 'ssm:PutParameter'],
-      resources: [
-        stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: `${NAME_PREFIX}/*` }),
-      ],
-    }),
-  );
-  allowSharing(stack, fn, catalog.organization.id);
-  const group = revocationScheduleGroupName(audit.stage);
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: ['scheduler:GetSchedule'],
-      resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${group}/*` })],
-    }),
-  );
-  audit.lifecycleRequests.grantInvoke(fn);
-  fn.addEnvironment('REVOCATION_SCHEDULE_GROUP', group);
-  fn.addEnvironment('REVOCATION_TARGET_ARN', audit.lifecycleRequests.functionArn);
 }

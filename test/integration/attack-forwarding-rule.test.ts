@@ -26,14 +26,14 @@ const findingInEuWest1 = (id: string) => finding({ cloud, member }, id, 'HIGH');
 
 const later = (minutes: number) => new Date(cloud.clock.now() + minutes * 60_000).toISOString();
 /**
- * The reconciler's next daily run (its schedule's run at midnight UTC, the full pass), as the simulator arms it (this
+ * The audit's next daily run (its schedule's run at midnight UTC, the full pass), as the simulator arms it (this
  * cloud arms no schedule by itself), and the virtual clock run past it.
  */
 const pastNextAudit = () => {
   const midnight = new Date(cloud.clock.now());
   midnight.setUTCDate(midnight.getUTCDate() + 1);
   midnight.setUTCHours(0, 0, 0, 0);
-  armSchedule(cloud, 'ReconcileSchedule', midnight.getTime());
+  armSchedule(cloud, 'AuditHoldingsSchedule', midnight.getTime());
   return cloud.clock.run(new Date(midnight.getTime() + 30 * 60_000).toISOString());
 };
 

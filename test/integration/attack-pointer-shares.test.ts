@@ -39,12 +39,12 @@ const reads = (account: string) =>
     cloud.installed.fakes.ram.readers(REGION, arn),
   ) !== undefined;
 
-/** The reconciler's next daily run (midnight UTC, the full pass) armed as the simulator arms it, and run past. */
+/** The audit's next daily run (midnight UTC, the full pass) armed as the simulator arms it, and run past. */
 const pastNextAudit = () => {
   const midnight = new Date(cloud.clock.now());
   midnight.setUTCDate(midnight.getUTCDate() + 1);
   midnight.setUTCHours(0, 0, 0, 0);
-  armSchedule(cloud, 'ReconcileSchedule', midnight.getTime());
+  armSchedule(cloud, 'AuditHoldingsSchedule', midnight.getTime());
   return cloud.clock.run(new Date(midnight.getTime() + 30 * 60_000).toISOString());
 };
 

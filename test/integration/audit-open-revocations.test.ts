@@ -3,10 +3,11 @@ import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
+import { AUDIT_HOLDINGS_INPUT } from '../../stacks/promotion/audit-holdings.js';
 import { functionArnOf, OPERATOR, startTwoVersionsPromoted } from './operator-helpers.js';
 
 /**
- * The reconciler's audit reads the open scheduled revocations of every image in one Query of the ledger's open-work
+ * The audit of what AWS holds reads the open scheduled revocations of every image in one Query of the ledger's open-work
  * index on each of its runs (the daily full pass still reads each image's). A revocation whose schedule was deleted
  * outside Goldsmith is carried out on the first run an hour after its time, full pass or not, and leaves the index
  * once the audit finds its version revoked; a cancelled one leaves it at once.
@@ -25,13 +26,13 @@ beforeAll(async () => {
 
 afterAll(() => cloud?.stop());
 
-/** The reconciler's run at `at`, as its schedule invokes it (the simulator arms that schedule; this cloud does not). */
+/** The audit's run at `at`, as its schedule invokes it (the simulator arms that schedule; this cloud does not). */
 async function reconcileAt(at: string): Promise<void> {
   await cloud.clock.run(at);
   cloud.invoker.deliverAsync(
-    functionArnOf(cloud, 'functions/reconcile.handler'),
-    { reconcile: 'image-builds' },
-    'reconcile',
+    functionArnOf(cloud, 'functions/audit-holdings.handler'),
+    AUDIT_HOLDINGS_INPUT,
+    'audit-holdings',
   );
   // The run, then the revocation it hands to on-lifecycle-request (which waits for Parameter Store's validation).
   await cloud.clock.run(new Date(Date.parse(at) + 30 * 60_000).toISOString());

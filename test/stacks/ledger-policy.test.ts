@@ -138,15 +138,15 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
       ).decision === 'Allowed';
     const openWorkArn = `${tableArn}/index/${openWorkIndex.name}`;
     const imageViewArn = `${tableArn}/index/${imageViewIndex.name}`;
-    // The reconciler reads open work, the health gauges the image views; neither the other's index, and a role
-    // granted only some ledger actions (Slack's) neither.
+    // The reconciler and the holdings auditor read open work, the health gauges the image views; neither the other's
+    // index, and a role granted only some ledger actions (Slack's) neither.
     const only = (pattern: RegExp) => [...roles].filter(([arn]) => pattern.test(arn));
     const [reconcilers, gauges, slack] = [
-      only(/role\/[^/]*-Reconcile$/),
+      only(/role\/[^/]*-(Reconcile|AuditHoldings)$/),
       only(/role\/[^/]*-Health$/),
       only(/role\/[^/]*-SlackNotify$/),
     ];
-    expect([reconcilers.length, gauges.length, slack.length]).toEqual([1, 1, 1]);
+    expect([reconcilers.length, gauges.length, slack.length]).toEqual([2, 1, 1]);
     for (const [arn, policies] of reconcilers) {
       expect(await allowed(arn, policies, openWorkArn), arn).toBe(true);
       expect(await allowed(arn, policies, imageViewArn), arn).toBe(false);

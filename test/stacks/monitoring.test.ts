@@ -195,6 +195,19 @@ describe('Monitoring stack: alarms', () => {
     expect(topicAction(silent)).toContain('NotificationsTopic');
   });
 
+  it('alarms when the audit of what AWS holds has not run for twelve hours, apart from the reconciler', () => {
+    const silent = alarm('AuditSilentAlarm');
+    expect(silent).toMatchObject({
+      MetricName: 'Invocations',
+      Period: 43_200,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(JSON.stringify(silent.Dimensions)).toContain('AuditHoldings');
+    expect(JSON.stringify(silent.Dimensions)).not.toContain('Reconcile');
+    expect(topicAction(silent)).toContain('NotificationsTopic');
+  });
+
   it('alarms when an approval has waited half its timeout, from the three-hourly gauge', () => {
     expect(alarm('ApprovalWaitingAlarm')).toMatchObject({
       MetricName: metricNames.approvalWaitPercent,
@@ -279,6 +292,7 @@ describe('Monitoring stack: dead-letter re-drive', () => {
       'OnFinding',
       'SlackNotify',
       'Reconcile',
+      'AuditHoldings',
       'Health',
     ]) {
       expect(invoke, target).toContain(target);

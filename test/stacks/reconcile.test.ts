@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
 import { Promotion } from '../../stacks/Promotion.js';
+import { AUDIT_HOLDINGS_INPUT } from '../../stacks/promotion/audit-holdings.js';
 import { RECONCILE_INPUT, RECONCILE_RATE } from '../../stacks/promotion/reconcile.js';
 import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
 
@@ -26,6 +27,27 @@ function only<T>(record: Record<string, T>, prefix: string): [string, T] {
 function statementsOf(policyPrefix: string): Statement[] {
   const [, policy] = only(resourcesOf(synth.template, 'AWS::IAM::Policy'), policyPrefix);
   return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+/** Every statement names its resources, but for actions IAM defines no resource type for. */
+function expectResourcesNamed(statements: Statement[]): void {
+  // X-Ray, SendTask*, DescribeOrganization and RAM's reads and CreateResourceShare take no resource type: "*" is the
+  // only resource IAM matches for them (CreateResourceShare is held by its tag and external-principal conditions).
+  const resourceless = (a: string) =>
+    a.startsWith('xray:') ||
+    a.startsWith('states:SendTask') ||
+    [
+      'organizations:DescribeOrganization',
+      'organizations:ListRoots',
+      'ec2:DescribeImages',
+      'ram:GetResourceShares',
+      'ram:GetResourceShareAssociations',
+      'ram:CreateResourceShare',
+      'ram:TagResource',
+    ].includes(a);
+  for (const s of statements.filter((s) => !actionsOf(s).every(resourceless))) {
+    expect(resourcesOfStatement(s), JSON.stringify(s.Action)).not.toContain('*');
+  }
 }
 
 beforeAll(async () => {
@@ -118,32 +140,69 @@ describe('Promotion stack: reconciler function', () => {
       'arn:aws:sns:us-east-1:my-account:goldsmith-test-notifications',
     ]);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
-    // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination; ram and ssm
-    // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role), with
-    // organizations:DescribeOrganization for the OU principals the catalog's channels target now; ec2, ssm's
-    // parameter reads and writes, scheduler and lambda the audit of what AWS holds (functions/audit/); secretsmanager
-    // the decision-proof key, to deliver only decisions a door proved, and the task-token key, to open the token it
-    // delivers them to; events and iam:PassRole the Regions'
-    // forwarding rules the audit reads back and puts right.
+    // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination;
+    // secretsmanager the decision-proof key, to deliver only decisions a door proved, and the task-token key, to open
+    // the token it delivers them to. What AWS holds is audited by a function of its own (AuditHoldings, below).
+    expect([...services].sort()).toEqual([
+      'dynamodb',
+      'imagebuilder',
+      'logs',
+      'secretsmanager',
+      'sns',
+      'sqs',
+      'states',
+      'xray',
+    ]);
+    expect(byAction('secretsmanager:GetSecretValue').flatMap(resourcesOfStatement)).toHaveLength(2);
+    expectResourcesNamed(statements);
+  });
+
+  it('names the pipelines by prefix whatever the catalog, so the policy does not grow with it', async () => {
+    const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+    const policy = only(resourcesOf(minimal.template, 'AWS::IAM::Policy'), 'ReconcileServiceRoleDefaultPolicy')[1];
+    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const listed = statements
+      .filter((s) => actionsOf(s).includes('imagebuilder:ListImagePipelineImages'))
+      .flatMap(resourcesOfStatement);
+    expect(listed).toEqual(['arn:aws:imagebuilder:us-east-1:my-account:image-pipeline/goldsmith-*']);
+  });
+});
+
+describe('Promotion stack: the audit of what AWS holds', () => {
+  it("runs on the reconciler's period with its own fixed input and shares the reconciler's dead-letter queue", () => {
+    const [, schedule] = only(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'), 'AuditHoldingsSchedule');
+    const [dlqId] = only(resourcesOf(synth.template, 'AWS::SQS::Queue'), 'ReconcileDlq');
+    const [fnId] = only(resourcesOf(synth.template, 'AWS::Lambda::Function'), 'AuditHoldings');
+    const target = schedule.Properties.Target as Record<string, Json>;
+    expect(schedule.Properties).toMatchObject({ ScheduleExpression: RECONCILE_RATE, State: 'ENABLED' });
+    expect(target.Arn).toBe(`<${fnId}.Arn>`);
+    expect(JSON.parse(String(target.Input))).toEqual(AUDIT_HOLDINGS_INPUT);
+    expect(target.DeadLetterConfig).toEqual({ Arn: `<${dlqId}.Arn>` });
+  });
+
+  it("may read and put back only Goldsmith's pointers and revocation schedules, and start nothing", () => {
+    const statements = statementsOf('AuditHoldingsServiceRoleDefaultPolicy');
+    const byAction = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
+    const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
+    // ram and ssm the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role),
+    // with organizations for the OU principals the catalog's channels target now; ec2, ssm's parameter reads and
+    // writes, scheduler and lambda the audit (functions/audit/); events and iam:PassRole the Regions' forwarding
+    // rules it reads back and puts right; sns its announcements; sqs the on-failure destination; xray SST's tracing.
     expect([...services].sort()).toEqual([
       'dynamodb',
       'ec2',
       'events',
       'iam',
-      'imagebuilder',
       'lambda',
       'logs',
       'organizations',
       'ram',
       'scheduler',
-      'secretsmanager',
       'sns',
       'sqs',
       'ssm',
-      'states',
       'xray',
     ]);
-    expect(byAction('secretsmanager:GetSecretValue').flatMap(resourcesOfStatement)).toHaveLength(2);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([
       'ssm:PutResourcePolicy',
       'ssm:GetResourcePolicies',
@@ -167,32 +226,9 @@ describe('Promotion stack: reconciler function', () => {
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('scheduler:'))).toEqual(['scheduler:GetSchedule']);
     expect(byAction('lambda:InvokeFunction').flatMap(resourcesOfStatement).join(' ')).toMatch(/^<OnLifecycleRequest/);
     expect(byAction('ec2:ModifyImageAttribute')[0]?.Condition).toBeDefined();
-    // X-Ray, SendTask*, DescribeOrganization and RAM's reads and CreateResourceShare take no resource type: "*" is the
-    // only resource IAM matches for them (CreateResourceShare is held by its tag and external-principal conditions).
-    const resourceless = (a: string) =>
-      a.startsWith('xray:') ||
-      a.startsWith('states:SendTask') ||
-      [
-        'organizations:DescribeOrganization',
-        'organizations:ListRoots',
-        'ec2:DescribeImages',
-        'ram:GetResourceShares',
-        'ram:GetResourceShareAssociations',
-        'ram:CreateResourceShare',
-        'ram:TagResource',
-      ].includes(a);
-    for (const s of statements.filter((s) => !actionsOf(s).every(resourceless))) {
-      expect(resourcesOfStatement(s), JSON.stringify(s.Action)).not.toContain('*');
-    }
-  });
-
-  it('names the pipelines by prefix whatever the catalog, so the policy does not grow with it', async () => {
-    const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });
-    const policy = only(resourcesOf(minimal.template, 'AWS::IAM::Policy'), 'ReconcileServiceRoleDefaultPolicy')[1];
-    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-    const listed = statements
-      .filter((s) => actionsOf(s).includes('imagebuilder:ListImagePipelineImages'))
-      .flatMap(resourcesOfStatement);
-    expect(listed).toEqual(['arn:aws:imagebuilder:us-east-1:my-account:image-pipeline/goldsmith-*']);
+    expect(
+      statements.flatMap(actionsOf).filter((a) => a.startsWith('states:') || a.startsWith('imagebuilder:')),
+    ).toEqual([]);
+    expectResourcesNamed(statements);
   });
 });

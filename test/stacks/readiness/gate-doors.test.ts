@@ -108,7 +108,7 @@ describe('the example app', () => {
     );
     // Share, RecordOutcome, Retire, the sweep, on-finding, on-lifecycle-request, the operator endpoint's revoke and
     // rollback doors (not its front door), organization-sync (re-granting after an organization change) and the
-    // reconciler (the daily audit's repairs).
+    // holdings auditor (the daily audit's repairs).
     expect(holders).toHaveLength(10);
     expect(
       holders

@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs';
+import { existsSync, globSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PartialStrykerOptions } from '@stryker-mutator/api/core';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -53,4 +54,44 @@ describe("npm run mutation's sandbox copy", () => {
     expect(files).toContain('test/unit/errors/classify.decisions.test.ts');
     expect(files.filter((file) => statSync(resolve(ROOT, file)).isDirectory())).toEqual([]);
   });
+});
+
+/** The test files `npm run mutation` runs: vitest.mutation.config.ts's include less its exclude. */
+async function mutationSetTests(): Promise<string[]> {
+  const { default: config } = (await import(pathToFileURL(resolve(ROOT, 'vitest.mutation.config.ts')).href)) as {
+    default: { test: { include: string[]; exclude: string[] } };
+  };
+  return [...globSync(config.test.include, { cwd: ROOT, exclude: config.test.exclude })].sort();
+}
+
+/** Repository files a test names in a string (`'docs/catalog.md'`, `'scripts/schemas.ts'`): it reads or runs them. */
+const NAMED_FILE = /['"`]((?:[\w.-]+\/)+[\w.-]+\.(?:ts|mjs|md|json))['"`]/g;
+
+describe("npm run mutation's sandbox copy, for the tests it runs", () => {
+  it('holds every file the mutation set imports, runs or reads by name, so the dry run passes as in the clone', async () => {
+    const sandbox = new Set(await sandboxFiles());
+    const tests = await mutationSetTests();
+    expect(tests).toContain('test/unit/commands/schemas-command.test.ts');
+    const named = tests.flatMap((test) =>
+      [...readFileSync(resolve(ROOT, test), 'utf8').matchAll(NAMED_FILE)]
+        .map((m) => m[1] ?? '')
+        .filter((file) => existsSync(resolve(ROOT, file)) && statSync(resolve(ROOT, file)).isFile()),
+    );
+    // What the tests and the scripts they run import, dynamic imports included (esbuild follows literal ones).
+    const { metafile } = await build({
+      absWorkingDir: ROOT,
+      entryPoints: [...tests, ...named.filter((file) => file.endsWith('.ts'))],
+      bundle: true,
+      write: false,
+      outdir: 'out',
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+      metafile: true,
+    });
+    const imported = Object.keys(metafile.inputs).filter((file) => !file.includes('node_modules/'));
+    const missing = [...new Set([...named, ...imported])].filter((file) => !sandbox.has(file)).sort();
+    expect(missing).toEqual([]);
+  }, 60_000);
 });

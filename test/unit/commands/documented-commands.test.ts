@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchOptions } from '../../../bench/options.js';
 import { commands } from '../../../cli/commands.js';
@@ -30,6 +30,17 @@ const SUBCOMMANDS: Record<string, readonly string[]> = {
 const DOCUMENTED_UNKNOWN = 'no-such-command';
 /** A line that names no command: `npx goldsmith` alone (the launcher), `goldsmith …` (any command). */
 const namesNoCommand = (d: Documented) => d.words[0] === undefined || d.words[0] === '…';
+
+/**
+ * The node_modules folder the project's packages are found in: the root's, or the nearest above it, as Node resolves
+ * them (Stryker's sandbox, under .stryker-tmp/, has none of its own when the root's node_modules is a link).
+ */
+function installedModules(): string {
+  for (let dir = ROOT; ; dir = dirname(dir)) {
+    const modules = join(dir, 'node_modules');
+    if (existsSync(join(modules, '.bin')) || dirname(dir) === dir) return modules;
+  }
+}
 
 /** The flags of a command as written, without the brackets and parentheses of a synopsis. */
 const flagsOf = (words: readonly string[]) =>
@@ -208,12 +219,13 @@ describe('the commands README.md and docs/ write', () => {
 
   it('run tools installed by npm ci through npx, and scripts that exist through node', () => {
     const wrong: string[] = [];
+    const modules = installedModules();
     for (const d of of('npx')) {
       const [tool = '', sub] = d.words;
       // SST runs this same command to bootstrap the CDK (node_modules/sst/bootstrap.js): npx fetches the CDK's CLI.
       if (tool === 'cdk' && sub === 'bootstrap') continue;
-      if (!existsSync(join(ROOT, 'node_modules/.bin', tool))) wrong.push(`${d.where}: npx ${tool} is not installed`);
-      if (tool === 'sst' && !existsSync(join(ROOT, `node_modules/sst/cli/commands/${sub}.js`)))
+      if (!existsSync(join(modules, '.bin', tool))) wrong.push(`${d.where}: npx ${tool} is not installed`);
+      if (tool === 'sst' && !existsSync(join(modules, `sst/cli/commands/${sub}.js`)))
         wrong.push(`${d.where}: sst has no command ${sub}`);
     }
     for (const d of of('node')) {

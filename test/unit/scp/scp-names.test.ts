@@ -35,6 +35,7 @@ describe("CloudFormation's generated names, trimmed as AWS trims them", () => {
     ['Notifications', 'AuditDoors'],
     ['Monitoring', 'AuditPolicies'],
     ['Promotion', 'Reconcile'],
+    ['Promotion', 'AuditHoldings'],
     ['Promotion', 'ApprovalCallback'],
     ['Promotion', 'OnLifecycleRequest'],
     ['Trust', 'Operator'],

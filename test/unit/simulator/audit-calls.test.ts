@@ -5,16 +5,16 @@ import { auditCalls } from '../../../local/simulator/audit-calls.js';
 const role = (name: string) => `arn:aws:iam::123456789012:role/local-goldsmith-${name}`;
 
 describe('what the audit of outside changes costs, as the benchmark prints it', () => {
-  it("counts the reconciler's read-backs of what AWS holds and every call of the doors' auditor, nothing else", () => {
+  it("counts the holdings auditor's read-backs of what AWS holds and every call of the doors' auditor, nothing else", () => {
     const audit = auditCalls({
-      [role('Promotion-Reconcile')]: {
+      [role('Promotion-AuditHoldings')]: {
         'ec2:DescribeImageAttribute': 70,
         'ssm:GetParameters': 20,
         'ram:GetResourceShareAssociations': 10,
-        'imagebuilder:GetImage': 500,
-        'sfn:StartExecution': 9,
+        'dynamodb:Query': 30,
         'sns:Publish': 4,
       },
+      [role('Promotion-Reconcile')]: { 'imagebuilder:GetImage': 500, 'sfn:StartExecution': 9, 'ssm:GetParameters': 3 },
       [role('Monitoring-AuditDoors')]: { 'sns:ListSubscriptionsByTopic': 6 },
       [role('Promotion-PromotionShare')]: { 'ec2:DescribeImageAttribute': 900 },
       [role('Triggers-WatchBaseImages')]: { 'ssm:GetParameters': 400 },
