@@ -175,8 +175,11 @@ describe("the audit of the pointers' resource policies it leaves for a person", 
   });
 
   it('never deletes a policy naming only accounts the share reaches through its OU, and announces it', async () => {
-    const items = [stateItem(tree, NOW.toISOString()), ...[...tree.ous.keys()].map((id) => ouItem(tree, id))];
-    items.push(...[...tree.accounts.keys()].map((id) => accountItem(tree, id)));
+    const items = [
+      stateItem(tree, NOW.toISOString()),
+      ...[...tree.ous.keys()].map((id) => ouItem(tree, id)),
+      ...[...tree.accounts.keys()].map((id) => accountItem(tree, id)),
+    ];
     for (const item of items) await documentClient().send(new PutCommand({ TableName: 'ledger', Item: { ...item } }));
     await recordPointerShareInForce({
       region: R,
