@@ -22,7 +22,8 @@ import { configureAuditClients, driftAnnouncements } from './audit-fixtures.js';
 /**
  * The audit of the pointers' resource policies where Goldsmith's role may not delete one (an SCP of the owner's, or
  * a role narrowed outside the deployment): it stops, leaves the policy, and announces it critical with the command a
- * person runs; a second run announces nothing more.
+ * person runs; a second run announces nothing more. And the policies it leaves for a person whatever its role may
+ * do (conditions it does not read; accounts the share reaches through its OU): announced each day, never deleted.
  */
 
 const ACCOUNT = '123456789012';
