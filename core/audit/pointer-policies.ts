@@ -36,13 +36,16 @@ export interface ShareReach {
 }
 
 /**
- * A policy that lets someone do more than the share does, and why (for people). `unclear`: the only excess is a
- * wildcard principal held by conditions this judgement does not read (not the organization's id or an OU's path) —
- * possibly RAM's own wording, so it is announced for a person to judge, never deleted.
+ * A policy that lets someone do more than the share does, and why (for people). Two kinds are announced for a person
+ * to judge, never deleted: `unclear`, whose only excess is a wildcard principal under conditions this judgement does
+ * not read (possibly RAM's own wording); `withinReach`, which lets in no one beyond the share's reach as the
+ * organization resolves it (core/audit/pointer-reach.ts) — RAM's own naming the accounts of an OU, or one from
+ * before the channel's targets changed: deleting it could shut out consumers the share still reaches.
  */
 export interface ForeignPointerPolicy extends HeldPointerPolicy {
   reasons: string[];
   unclear: boolean;
+  withinReach: boolean;
 }
 
 type Statement = Record<string, unknown>;
@@ -50,34 +53,68 @@ type Statement = Record<string, unknown>;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 const READS = new Set(POINTER_READ_ACTIONS.map((a) => a.toLowerCase()));
 
-/** The condition values of `key` in a statement (any operator), as strings. */
-function conditionValues(s: Statement, key: string): string[] {
-  const conditions = s.Condition;
-  if (conditions === null || typeof conditions !== 'object') return [];
-  return Object.values(conditions as Record<string, unknown>).flatMap((block) =>
-    block !== null && typeof block === 'object'
-      ? Object.entries(block as Record<string, unknown>)
-          .filter(([k]) => k.toLowerCase() === key.toLowerCase())
-          .flatMap(([, v]) => list(v).filter((x): x is string => typeof x === 'string'))
-      : [],
-  );
+/**
+ * The condition operators that hold a wildcard principal to the organization or to an OU, per key (keys compare
+ * case-insensitively; operators exactly). Only these bound a principal: "If the policy condition requires that the
+ * key is not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition is true"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html), an
+ * `...IfExists` one "still returns true" when the key is absent
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html), and "The ForAllValues
+ * condition set operator also returns true if there are no context keys in the request"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html):
+ * each lets in a principal outside any organization.
+ */
+const BOUNDING: Record<string, readonly string[]> = {
+  'aws:principalorgid': ['StringEquals', 'StringLike'],
+  'aws:principalorgpaths': ['StringEquals', 'StringLike', 'ForAnyValue:StringEquals', 'ForAnyValue:StringLike'],
+};
+
+/**
+ * Whether one value of a bounding key stays within the share's reach: the organization's own id when the share
+ * reaches the organization; an OU path (`o-…/r-…/ou-…/`, optionally ending `*`) of the organization ending at an OU
+ * the share reaches, or any path of it when the share reaches the organization. No other wildcard.
+ */
+function withinReach(key: string, value: string, reach: ShareReach): boolean {
+  const sharedWithOrg = reach.principals.some((p) => p.endsWith(`:organization/${reach.organizationId}`));
+  if (key === 'aws:principalorgid') return sharedWithOrg && value === reach.organizationId;
+  const path = value.replace(/\*$/, '');
+  if (!path.startsWith(`${reach.organizationId}/`) || !/^o-[a-z0-9]+\/(?:[a-z0-9-]+\/)*$/.test(path)) return false;
+  if (sharedWithOrg) return true;
+  const ous = reach.principals.flatMap((p) => /\/(ou-[a-z0-9-]+)$/.exec(p)?.[1] ?? []);
+  return ous.some((ou) => path.endsWith(`/${ou}/`));
 }
 
 /**
- * Whether a wildcard principal is held to the share's reach by its condition: the organization's id
- * (`aws:PrincipalOrgID`) when the share reaches the organization, or a path ending at an OU it reaches
- * (`aws:PrincipalOrgPaths`).
+ * Whether a wildcard principal is held to the share's reach by its condition. `held`: every condition is a bounding
+ * operator (above) on `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` whose every value is within the reach. `not
+ * held`: no condition, or any condition on those keys that is not (another operator, another organization or OU).
+ * `unclear`: conditions on other keys (possibly RAM's own wording), with or without a bounding one.
  */
 function heldToReach(s: Statement, reach: ShareReach): 'held' | 'not held' | 'unclear' {
-  const orgIds = conditionValues(s, 'aws:PrincipalOrgID');
-  const paths = conditionValues(s, 'aws:PrincipalOrgPaths');
-  const sharedWithOrg = reach.principals.some((p) => p.endsWith(`:organization/${reach.organizationId}`));
-  const ous = reach.principals.flatMap((p) => /\/(ou-[a-z0-9-]+)$/.exec(p)?.[1] ?? []);
-  if (orgIds.length > 0)
-    return sharedWithOrg && orgIds.every((id) => id === reach.organizationId) ? 'held' : 'not held';
-  if (paths.length > 0)
-    return paths.every((path) => ous.some((ou) => path.replace(/\*$/, '').endsWith(`/${ou}/`))) ? 'held' : 'not held';
-  return s.Condition === undefined ? 'not held' : 'unclear';
+  const conditions = s.Condition;
+  if (conditions === undefined) return 'not held';
+  if (conditions === null || typeof conditions !== 'object' || Array.isArray(conditions)) return 'unclear';
+  let bounded = false;
+  let other = false;
+  for (const [operator, block] of Object.entries(conditions as Record<string, unknown>)) {
+    if (block === null || typeof block !== 'object' || Array.isArray(block)) {
+      other = true;
+      continue;
+    }
+    for (const [rawKey, value] of Object.entries(block as Record<string, unknown>)) {
+      const key = rawKey.toLowerCase();
+      const operators = BOUNDING[key];
+      if (operators === undefined) {
+        other = true;
+        continue;
+      }
+      const values = list(value);
+      const within = values.every((v) => typeof v === 'string' && withinReach(key, v, reach));
+      if (!operators.includes(operator) || values.length === 0 || !within) return 'not held';
+      bounded = true;
+    }
+  }
+  return bounded && !other ? 'held' : 'unclear';
 }
 
 /** Why one statement lets someone do more than the share does (empty: it does not); `?` marks an unclear reason. */
@@ -115,25 +152,39 @@ function statementExcess(s: Statement, reach: ShareReach): string[] {
   return reasons;
 }
 
+/** One policy's excess over `reach` (undefined: none), and whether its only excess is unclear. */
+function judged(p: HeldPointerPolicy, reach: ShareReach): { reasons: string[]; unclear: boolean } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(p.policy);
+  } catch {
+    return { reasons: ['not JSON'], unclear: false };
+  }
+  const raw = (parsed as { Statement?: unknown } | null)?.Statement;
+  const statements = list(raw).filter((s): s is Statement => s !== null && typeof s === 'object');
+  const marked = statements.flatMap((s) => statementExcess(s, reach));
+  if (statements.length === 0) marked.push('no statement');
+  const reasons = marked.map((r) => r.replace(/^\?/, ''));
+  return reasons.length > 0 ? { reasons, unclear: marked.every((r) => r.startsWith('?')) } : undefined;
+}
+
 /**
  * The policies on a pointer that let someone do more than the channel's share does: a principal it does not reach,
  * an action beyond reading, a Deny (which could shut the targets out), or a policy that is no JSON; or, `unclear`, one
- * whose only excess is a wildcard principal under conditions not read here.
+ * whose only excess is a wildcard principal under conditions not read here. `resolved` is the share's reach as the
+ * organization resolves it (core/audit/pointer-reach.ts): a policy with no excess over that is `withinReach`.
  */
-export function foreignPointerPolicies(held: readonly HeldPointerPolicy[], reach: ShareReach): ForeignPointerPolicy[] {
+export function foreignPointerPolicies(
+  held: readonly HeldPointerPolicy[],
+  reach: ShareReach,
+  resolved: readonly string[] = [],
+): ForeignPointerPolicy[] {
+  const wide: ShareReach = { ...reach, principals: [...new Set([...reach.principals, ...resolved])] };
   return held.flatMap((p) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(p.policy);
-    } catch {
-      return [{ ...p, reasons: ['not JSON'], unclear: false }];
-    }
-    const raw = (parsed as { Statement?: unknown } | null)?.Statement;
-    const statements = list(raw).filter((s): s is Statement => s !== null && typeof s === 'object');
-    const marked = statements.flatMap((s) => statementExcess(s, reach));
-    if (statements.length === 0) marked.push('no statement');
-    const reasons = marked.map((r) => r.replace(/^\?/, ''));
-    return reasons.length > 0 ? [{ ...p, reasons, unclear: marked.every((r) => r.startsWith('?')) }] : [];
+    const narrow = judged(p, reach);
+    if (!narrow) return [];
+    const beyond = resolved.length > 0 ? judged(p, wide) : narrow;
+    return [{ ...p, ...narrow, unclear: narrow.unclear || beyond?.unclear === true, withinReach: !beyond }];
   });
 }
 
@@ -154,8 +205,9 @@ export function policyAccounts(policy: string): string[] {
 
 /**
  * The ledger's sort key of a foreign policy found on a pointer: the same policy version found again (a retried run,
- * or a deletion that failed) is the same record and announcement; a policy put back later has a new hash.
+ * or a deletion that failed) is the same record and announcement; a policy put back later has a new hash. A policy
+ * left for a person (`day`, the run's date) is a new record and announcement each day it stays.
  */
-export function pointerPolicyDriftSk(channel: string, region: string, p: HeldPointerPolicy): string {
-  return `DRIFT#pointer-policy#${channel}#${region}#${p.id}@${p.hash.slice(0, 16)}`;
+export function pointerPolicyDriftSk(channel: string, region: string, p: HeldPointerPolicy, day?: string): string {
+  return `DRIFT#pointer-policy#${channel}#${region}#${p.id}@${p.hash.slice(0, 16)}${day ? `#${day}` : ''}`;
 }

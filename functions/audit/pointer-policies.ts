@@ -1,4 +1,5 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
+import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.js';
 import { organizationRef } from '../../aws/sharing/organization-ref.js';
 import { deletePointerPolicy, readPointerPolicies } from '../../aws/sharing/pointer-policies.js';
 import { type HeldPointerShare, readHeldPointerSharesOf } from '../../aws/sharing/pointer-shares-held.js';
@@ -9,9 +10,11 @@ import {
   policyAccounts,
   type ShareReach,
 } from '../../core/audit/pointer-policies.js';
+import { resolvedShareReach } from '../../core/audit/pointer-reach.js';
 import { pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
-import type { TargetSpec } from '../../core/sharing/targets.js';
+import { treeFromHeldItems } from '../../core/sharing/held-organization.js';
+import type { OrgTree, TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
@@ -35,8 +38,12 @@ const denied = (error: unknown) => {
  * resource policy on a pointer, so none is its own), read back, and announced critical naming the share, the Region
  * and whom it let in. Where Goldsmith's role may not delete it, nothing else is tried: the announcement says so and
  * gives the command. The principals compared are those the catalog's channel targets now, as the backstop's
- * (functions/sharing/pointer-share-backstop.ts), which puts the share's own associations back. One pointer's failure
- * stops no other.
+ * (functions/sharing/pointer-share-backstop.ts), which puts the share's own associations back. A policy that lets in
+ * no one beyond the share's reach as the organization resolves it (the catalog's targets and the principals the share
+ * was last made to reach, OUs and the organization expanded to their accounts through the ledger's organization copy,
+ * read once a run and only when a policy is found) is never deleted: it may be RAM's own, or from before a targets
+ * change, and consumers would lose their reads. It, and a policy whose conditions the audit does not read, is
+ * announced for a person to judge, again each day it stays. One pointer's failure stops no other.
  */
 export async function auditPointerPolicies(plans: readonly Plan[], now: Date): Promise<AuditPart> {
   const part = emptyPart();
@@ -59,6 +66,11 @@ export async function auditPointerPolicies(plans: readonly Plan[], now: Date): P
     failed(part, `the pointer shares' policies: ${messageOf(error)}`, error);
     return part;
   }
+  let tree: Promise<OrgTree | undefined> | undefined;
+  const heldTree = () => {
+    tree ??= readHeldOrganizationItems().then(treeFromHeldItems);
+    return tree;
+  };
   for (const share of held) {
     const reach: ShareReach = { principals: wanted(share), organizationId };
     for (const parameterArn of share.resources) {
@@ -66,7 +78,9 @@ export async function auditPointerPolicies(plans: readonly Plan[], now: Date): P
       try {
         const read = await readPointerPolicies(share.region, parameterArn);
         part.reads += read.calls;
-        for (const foreign of foreignPointerPolicies(read.policies, reach)) {
+        if (foreignPointerPolicies(read.policies, reach).length === 0) continue;
+        const resolved = resolvedShareReach([...reach.principals, ...share.principals], await heldTree());
+        for (const foreign of foreignPointerPolicies(read.policies, reach, resolved)) {
           await removePolicy(part, { share, parameterArn, reach, foreign }, now);
         }
       } catch (error) {
@@ -87,7 +101,8 @@ async function removePolicy(
   const at = now.toISOString();
   const channel = share.name.replace(/^goldsmith-pointers-/, '');
   const image = imageOf(parameterArn);
-  const sk = pointerPolicyDriftSk(channel, share.region, foreign);
+  const left = foreign.unclear || foreign.withinReach;
+  const sk = pointerPolicyDriftSk(channel, share.region, foreign, left ? at.slice(0, 10) : undefined);
   const accounts = policyAccounts(foreign.policy);
   const finding = {
     resource: 'pointer-policy' as const,
@@ -102,14 +117,14 @@ async function removePolicy(
   await recordDrift({
     ...finding,
     sk,
-    action: foreign.unclear ? 'left for a person to judge' : `delete policy ${foreign.id}`,
+    action: left ? 'left for a person to judge' : `delete policy ${foreign.id}`,
     foundAt: at,
   });
   const command = `aws ssm delete-resource-policy --region ${share.region} --resource-arn ${parameterArn} --policy-id ${foreign.id} --policy-hash ${foreign.hash}`;
-  const { action, repaired } = foreign.unclear
+  const { action, repaired } = left
     ? {
         // Possibly the policy RAM keeps for the share itself (AWS does not document its wording): a person judges it.
-        action: `left as it is (its conditions are not ones the audit reads; it may be RAM's own): a person must judge it, and delete it if it is not: ${command}`,
+        action: `left as it is (${foreign.withinReach ? "it lets in no one beyond the share's reach as the organization resolves it" : 'its conditions are not ones the audit reads'}; it may be RAM's own): a person must judge it, and delete it if it is not: ${command}`,
         repaired: false,
       }
     : await deleteAndReadBack(part, share.region, parameterArn, foreign, command);

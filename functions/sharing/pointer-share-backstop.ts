@@ -17,7 +17,12 @@ import { hasDrifted, pointerShareDrift, repairResources } from '../../core/shari
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import type { AuditFinding } from '../audit/report.js';
 import { logger } from '../lib/powertools.js';
-import { announceOpenShare, confirmShareDrift, recordShareDrift } from './pointer-share-findings.js';
+import {
+  announceOpenShare,
+  confirmShareDrift,
+  recordShareDrift,
+  removeForeignResources,
+} from './pointer-share-findings.js';
 
 /** What one backstop pass found and did. */
 export interface PointerShareCheck {
@@ -31,7 +36,7 @@ export interface PointerShareCheck {
     extraPrincipals: string[];
     missingResources: string[];
   }[];
-  /** Resources someone else associated with a Goldsmith share: reported, left as they are (never Goldsmith's to remove). */
+  /** Resources someone else associated with a Goldsmith share: disassociated and announced (see `findings`). */
   foreign: { region: string; name: string; resources: string[] }[];
   /** Repairs RAM is still associating: confirmed on the next pass. */
   pending: number;
@@ -46,8 +51,8 @@ export interface PointerShareCheck {
 /**
  * The daily backstop of the channel pointer shares (the reconciler's full pass): Publish touches RAM only for what
  * the ledger does not hold (functions/promotion/pointers.ts), so this is where a change made outside Goldsmith is
- * found — a principal or a parameter disassociated, a principal added, the share deleted or opened to external
- * principals. Per Region, three reads (GetResourceShareAssociations for every held share at once, principals then
+ * found — a principal or a parameter disassociated, a principal added, someone else's resource associated (taken
+ * out: functions/sharing/pointer-share-findings.ts), the share deleted or opened to external principals. Per Region, three reads (GetResourceShareAssociations for every held share at once, principals then
  * resources; GetResourceShares for the shares' settings); a share that differs is
  * put back through Publish's own path (`ensurePointerShared`, which also takes out principals the channel does not
  * target and recreates a deleted share) and held again as RAM confirms it. The principals compared and put back are
@@ -113,15 +118,7 @@ export async function verifyPointerShares(
         return { ...held, principals: now && now.length > 0 ? now : held.principals };
       };
       const seen = pointerShareDrift(withWanted(first), principals, resources);
-      if (seen.foreignResources.length > 0) {
-        // Not Goldsmith's: the repair below passes only Goldsmith's own parameters, so these stay associated.
-        logger.error('resources someone else associated with a Goldsmith pointer share; left as they are', {
-          region,
-          name: first.name,
-          resources: seen.foreignResources,
-        });
-        check.foreign.push({ region, name: first.name, resources: seen.foreignResources });
-      }
+      if (seen.foreignResources.length > 0) await takeOutForeign(check, first, seen.foreignResources);
       if (!hasDrifted(seen)) continue;
       // Read again just before repairing (strongly consistent): a pointer withdrawn since the pass began was
       // forgotten before RAM let it go, and must not be shared again.
@@ -184,6 +181,32 @@ export async function verifyPointerShares(
     }
   }
   return check;
+}
+
+/**
+ * Resources someone else associated with a Goldsmith share: the ledger is read again first (strongly consistent), so
+ * a pointer Publish recorded since the pass began is not taken for one; the rest are disassociated and announced.
+ */
+async function takeOutForeign(
+  check: PointerShareCheck,
+  share: { region: string; name: string; resourceShareArn: string },
+  found: readonly string[],
+): Promise<void> {
+  const { region, name } = share;
+  try {
+    const now = (await readHeldPointerShares([region], name)).get(region);
+    const resources = found.filter((r) => !now?.resources.includes(r));
+    if (resources.length === 0) return;
+    logger.error('resources someone else associated with a Goldsmith pointer share; disassociating them', {
+      region,
+      name,
+      resources,
+    });
+    check.foreign.push({ region, name, resources });
+    check.findings.push(await removeForeignResources(region, share, resources, new Date().toISOString()));
+  } catch (error) {
+    fail(check, `${region} ${name}: taking out resources associated outside Goldsmith: ${messageOf(error)}`, error);
+  }
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

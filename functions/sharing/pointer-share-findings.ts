@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
-import { sharesAssociations } from '../../aws/sharing/ram.js';
+import { sharesAssociations, unsharePointer } from '../../aws/sharing/ram.js';
 import type { ShareDrift } from '../../core/sharing/pointer-share-drift.js';
-import { type AuditFinding, announceFinding } from '../audit/report.js';
+import { type AuditFinding, announceFinding, messageOf } from '../audit/report.js';
 
 /**
  * The backstop's drifts of a channel pointer share, told as the audit tells its own (functions/audit/report.ts):
@@ -19,13 +19,12 @@ export interface ShareDriftSeen {
   principals: readonly string[];
 }
 
+const digest = (parts: readonly string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+
 /** The drift's sort key: the same drift found again the same day (a retried run) is the same record. */
 function driftSk(seen: ShareDriftSeen, at: string): string {
   const { missingPrincipals, extraPrincipals, missingResources } = seen.drift;
-  const what = createHash('sha256')
-    .update([...missingPrincipals, '|', ...extraPrincipals, '|', ...missingResources].join('\n'))
-    .digest('hex')
-    .slice(0, 16);
+  const what = digest([...missingPrincipals, '|', ...extraPrincipals, '|', ...missingResources]);
   return `DRIFT#pointer-share#${seen.name}#${seen.region}#${what}@${at.slice(0, 10)}`;
 }
 
@@ -115,4 +114,74 @@ export async function announceOpenShare(
   await recordDrift({ ...record, sk, foundAt: at });
   await announceFinding(finding, sk, at, 'critical');
   return finding;
+}
+
+/** Whether `resourceArn` is named as one of the channel's pointers in `region` (`…:parameter/goldsmith/<image>/<channel>`). */
+function namedAsPointer(resourceArn: string, region: string, channel: string): boolean {
+  const escaped = channel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^arn:[^:]+:ssm:${region}:\\d{12}:parameter/goldsmith/[^/]+/${escaped}$`).test(resourceArn);
+}
+
+/**
+ * Resources someone else associated with a Goldsmith pointer share (`ram:AssociateResourceShare` in the factory
+ * account): with no SCP against it, Goldsmith's share would spread them to every account it reaches. The share is
+ * Goldsmith's and holds only Goldsmith's pointers, so each is disassociated (aws/sharing/ram.ts `unsharePointer`:
+ * DisassociateResourceShare, "Removes the specified principals or resources from participating in the specified
+ * resource share": https://docs.aws.amazon.com/ram/latest/APIReference/API_DisassociateResourceShare.html), the
+ * share's resources read back (one GetResourceShareAssociations), and the whole recorded (once a day) and announced
+ * critical. A parameter named as one of the channel's own pointers is left and announced: Publish records a pointer
+ * only after RAM confirms it, so it may be a promotion in flight. A disassociation refused (Goldsmith's role may not,
+ * or the share was opened to external principals, which Goldsmith's writes refuse) is announced with the command.
+ */
+export async function removeForeignResources(
+  region: string,
+  share: { name: string; resourceShareArn: string },
+  resources: readonly string[],
+  at: string,
+): Promise<AuditFinding> {
+  const channel = share.name.replace(/^goldsmith-pointers-/, '');
+  const sk = `DRIFT#pointer-share#${share.name}#${region}#foreign-${digest(resources)}@${at.slice(0, 10)}`;
+  const finding = {
+    resource: 'pointer-share' as const,
+    image: '',
+    channel,
+    region,
+    name: share.name,
+    found: `share ${share.name} in ${region}: resources associated outside Goldsmith: ${resources.join(', ')}`,
+    expected: "only the channel's pointers that Goldsmith shared",
+  };
+  await recordDrift({ ...finding, sk, action: 'disassociate them', foundAt: at });
+  const inFlight = resources.filter((r) => namedAsPointer(r, region, channel));
+  const refused: string[] = [];
+  for (const resourceArn of resources.filter((r) => !inFlight.includes(r))) {
+    try {
+      await unsharePointer({ region, name: share.name, resourceArn });
+    } catch (error) {
+      refused.push(
+        `${resourceArn} (${messageOf(error)}; run aws ram disassociate-resource-share --region ${region} --resource-share-arn ${share.resourceShareArn} --resource-arns ${resourceArn})`,
+      );
+    }
+  }
+  const live = new Set(
+    (await sharesAssociations(region, [share.resourceShareArn], 'RESOURCE'))
+      .filter((a) => a.status === 'ASSOCIATED' || a.status === 'ASSOCIATING')
+      .map((a) => a.entity),
+  );
+  const stayed = resources.filter((r) => !inFlight.includes(r) && live.has(r) && !refused.some((f) => f.startsWith(r)));
+  const gone = resources.filter((r) => !inFlight.includes(r) && !live.has(r));
+  const parts = [
+    ...(gone.length > 0 ? [`disassociated ${gone.join(', ')}, confirmed by GetResourceShareAssociations`] : []),
+    ...(stayed.length > 0 ? [`RAM still associates ${stayed.join(', ')}, checked again on the next pass`] : []),
+    ...(refused.length > 0 ? [`could not disassociate ${refused.join('; ')}`] : []),
+    ...(inFlight.length > 0
+      ? [
+          `left ${inFlight.join(', ')} (named as the channel's pointers: possibly a promotion in flight; a person judges)`,
+        ]
+      : []),
+  ];
+  const repaired = stayed.length === 0 && refused.length === 0 && inFlight.length === 0;
+  if (repaired) await markDriftRepaired('', sk, at, `disassociated ${gone.join(', ')}`);
+  const full = { ...finding, action: parts.join('; '), repaired };
+  await announceFinding(full, sk, at, 'critical');
+  return full;
 }

@@ -4,10 +4,14 @@ import {
   PutResourcePolicyCommand,
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { recordPointerShareInForce } from '../../aws/sharing/pointer-shares-held.js';
+import { accountItem, ouItem, stateItem } from '../../core/sharing/held-organization.js';
+import type { OrgTree } from '../../core/sharing/targets.js';
 import { auditPointerPolicies } from '../../functions/audit/pointer-policies.js';
 import { VirtualClock } from '../../local/clock.js';
 import { errorFactory, type FakeCall } from '../../local/fakes/common.js';
@@ -18,7 +22,8 @@ import { configureAuditClients, driftAnnouncements } from './audit-fixtures.js';
 /**
  * The audit of the pointers' resource policies where Goldsmith's role may not delete one (an SCP of the owner's, or
  * a role narrowed outside the deployment): it stops, leaves the policy, and announces it critical with the command a
- * person runs; a second run announces nothing more.
+ * person runs; a second run announces nothing more. And the policies it leaves for a person whatever its role may
+ * do (conditions it does not read; accounts the share reaches through its OU): announced each day, never deleted.
  */
 
 const ACCOUNT = '123456789012';
@@ -39,6 +44,33 @@ const plans = [
     ],
   },
 ];
+const ORG = 'o-a1b2c3d4e5';
+const DEV_OU = 'ou-x1y2-dev00001';
+const DEV_OU_ARN = `arn:aws:organizations::${ACCOUNT}:ou/${ORG}/${DEV_OU}`;
+/** An account under the dev OU (one level down), which RAM lets read what is shared with the OU. */
+const MEMBER = '555566667777';
+const ouPlans = [
+  {
+    regions: [R],
+    channels: [
+      { name: 'dev', targets: { ous: [DEV_OU], accounts: [], accountTags: {}, exclude: { ous: [], accounts: [] } } },
+    ],
+  },
+];
+const tree: OrgTree = {
+  organizationArn: `arn:aws:organizations::${ACCOUNT}:organization/${ORG}`,
+  rootId: 'r-ab12',
+  ous: new Map([
+    [DEV_OU, { arn: DEV_OU_ARN, parentId: 'r-ab12' }],
+    ['ou-x1y2-team0001', { arn: `${DEV_OU_ARN}-team`, parentId: DEV_OU }],
+  ]),
+  accounts: new Map([
+    [MEMBER, { parentId: 'ou-x1y2-team0001', state: 'ACTIVE' }],
+    [STRANGER, { parentId: 'r-ab12', state: 'ACTIVE' }],
+  ]),
+  tagsRead: false,
+};
+const DAY_LATER = new Date(NOW.getTime() + 86_400_000);
 const policy = (account: string) =>
   JSON.stringify({
     Version: '2012-10-17',
@@ -47,12 +79,14 @@ const policy = (account: string) =>
 
 const dynamo = useLocalDynamo();
 let cloud: InstalledFakes;
+let deletes: number;
 const held = async () =>
   (await ssmClient(R).send(new GetResourcePoliciesCommand({ ResourceArn: POINTER }))).Policies ?? [];
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.NOTIFY_TOPIC_ARN = NOTIFY;
+  deletes = 0;
   const clock = new VirtualClock(NOW.toISOString());
   cloud = installFakes({ clock, accountId: ACCOUNT, topics: [NOTIFY] });
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
@@ -60,8 +94,10 @@ beforeEach(async () => {
   const denied = errorFactory(SSMServiceException);
   const ssm = {
     handle: (call: FakeCall) => {
-      if (call.action === 'DeleteResourcePolicy')
+      if (call.action === 'DeleteResourcePolicy') {
+        deletes++;
         throw denied('AccessDeniedException', 'not authorized to perform: ssm:DeleteResourcePolicy (SCP)');
+      }
       return cloud.fakes.ssm.handle(call);
     },
   };
@@ -110,5 +146,70 @@ describe("the audit of the pointers' resource policies, where Goldsmith's role m
 
     await auditPointerPolicies(plans, NOW);
     expect(driftAnnouncements(cloud, NOTIFY)).toHaveLength(1);
+  });
+});
+
+describe("the audit of the pointers' resource policies it leaves for a person", () => {
+  it('announces a wildcard under conditions it does not read again each day it stays, never deleting it', async () => {
+    const unclear = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'ssm:GetParameter',
+          Resource: POINTER,
+          Condition: { StringEquals: { 'aws:SourceAccount': TARGET } },
+        },
+      ],
+    });
+    await ssmClient(R).send(new PutResourcePolicyCommand({ ResourceArn: POINTER, Policy: unclear }));
+    await auditPointerPolicies(plans, NOW);
+    await auditPointerPolicies(plans, NOW);
+    expect(driftAnnouncements(cloud, NOTIFY)).toHaveLength(1);
+
+    const part = await auditPointerPolicies(plans, DAY_LATER);
+    expect(part.findings.map((f) => f.action)).toEqual([expect.stringContaining('left as it is')]);
+    expect(driftAnnouncements(cloud, NOTIFY).map((a) => a.severity)).toEqual(['critical', 'critical']);
+    expect(deletes).toBe(0);
+    expect(await held()).toHaveLength(1);
+  });
+
+  it('never deletes a policy naming only accounts the share reaches through its OU, and announces it', async () => {
+    const items = [
+      stateItem(tree, NOW.toISOString()),
+      ...[...tree.ous.keys()].map((id) => ouItem(tree, id)),
+      ...[...tree.accounts.keys()].map((id) => accountItem(tree, id)),
+    ];
+    for (const item of items) await documentClient().send(new PutCommand({ TableName: 'ledger', Item: { ...item } }));
+    await recordPointerShareInForce({
+      region: R,
+      name: 'goldsmith-pointers-dev',
+      resourceShareArn: `arn:aws:ram:${R}:${ACCOUNT}:resource-share/dev`,
+      principals: [DEV_OU_ARN],
+      resourceArn: POINTER,
+      at: NOW.toISOString(),
+    });
+    await ssmClient(R).send(new PutResourcePolicyCommand({ ResourceArn: POINTER, Policy: policy(MEMBER) }));
+
+    const part = await auditPointerPolicies(ouPlans, NOW);
+
+    expect(part.findings).toEqual([
+      expect.objectContaining({
+        repaired: false,
+        action: expect.stringContaining("lets in no one beyond the share's reach as the organization resolves it"),
+      }),
+    ]);
+    expect(deletes).toBe(0);
+    expect(driftAnnouncements(cloud, NOTIFY).map((a) => a.severity)).toEqual(['critical']);
+
+    // One naming an account outside the OU is still taken away (here: Goldsmith's role may not, so it says so).
+    await ssmClient(R).send(new PutResourcePolicyCommand({ ResourceArn: POINTER, Policy: policy(STRANGER) }));
+    const next = await auditPointerPolicies(ouPlans, NOW);
+    expect(next.findings.map((f) => f.action)).toEqual([
+      expect.stringContaining('left as it is'),
+      expect.stringContaining('could not delete it'),
+    ]);
+    expect(deletes).toBe(1);
   });
 });

@@ -142,20 +142,58 @@ describe('the daily backstop of the pointer shares', () => {
     });
   });
 
-  it("reports a resource someone else associated with Goldsmith's share and never disassociates it", async () => {
+  it("takes out a resource someone else associated with Goldsmith's share, reads it back and announces it", async () => {
     const theirs = 'arn:aws:ssm:us-east-1:111122223333:parameter/team-x/their-pointer';
     resources.push({ resourceShareArn: EAST, associatedEntity: theirs, status: 'ASSOCIATED' });
     principals = principals.filter((a) => !(a.resourceShareArn === EAST && a.associatedEntity === OU_B));
+    ram.on(DisassociateResourceShareCommand).callsFake((input: { resourceArns?: string[] }) => {
+      resources = resources.filter((a) => !input.resourceArns?.includes(a.associatedEntity));
+      return {};
+    });
 
     const check = await verifyPointerShares(plans);
 
     expect(check.foreign).toEqual([{ region: 'us-east-1', name: 'goldsmith-pointers-dev', resources: [theirs] }]);
-    // The missing principal is put back through Goldsmith's own parameter; theirs is left associated.
+    expect(ram).toHaveReceivedCommandWith(DisassociateResourceShareCommand, {
+      resourceShareArn: EAST,
+      resourceArns: [theirs],
+    });
+    expect(check.findings).toContainEqual(
+      expect.objectContaining({
+        resource: 'pointer-share',
+        region: 'us-east-1',
+        found: expect.stringContaining(`resources associated outside Goldsmith: ${theirs}`),
+        action: `disassociated ${theirs}, confirmed by GetResourceShareAssociations`,
+        repaired: true,
+      }),
+    );
+    // The missing principal is put back through Goldsmith's own parameter, never theirs.
     expect(check.repaired.map((r) => r.missingPrincipals)).toEqual([[OU_B]]);
-    expect(ram).not.toHaveReceivedCommand(DisassociateResourceShareCommand);
     for (const call of ram.commandCalls(AssociateResourceShareCommand)) {
       expect(call.args[0].input.resourceArns ?? []).not.toContain(theirs);
     }
+  });
+
+  it("leaves a parameter named as the channel's pointer, and says so with the command where RAM refuses", async () => {
+    const inFlight = 'arn:aws:ssm:us-east-1:111122223333:parameter/goldsmith/web/dev';
+    const theirs = 'arn:aws:ssm:us-east-1:111122223333:parameter/team-x/their-pointer';
+    resources.push(
+      { resourceShareArn: EAST, associatedEntity: inFlight, status: 'ASSOCIATED' },
+      { resourceShareArn: EAST, associatedEntity: theirs, status: 'ASSOCIATED' },
+    );
+    ram
+      .on(DisassociateResourceShareCommand)
+      .rejects(new RAMServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {} }));
+
+    const check = await verifyPointerShares(plans);
+
+    expect(ram).toHaveReceivedCommandTimes(DisassociateResourceShareCommand, 1);
+    const [finding] = check.findings;
+    expect(finding).toMatchObject({ repaired: false });
+    expect(finding?.action).toContain(
+      `run aws ram disassociate-resource-share --region us-east-1 --resource-share-arn ${EAST} --resource-arns ${theirs}`,
+    );
+    expect(finding?.action).toContain(`left ${inFlight} (named as the channel's pointers`);
   });
 
   it('takes out a principal added outside Goldsmith and puts back a parameter taken out', async () => {

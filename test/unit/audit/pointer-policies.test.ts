@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foreignPointerPolicies, pointerPolicyDriftSk, policyAccounts } from '../../../core/audit/pointer-policies.js';
+import { resolvedShareReach } from '../../../core/audit/pointer-reach.js';
+import type { OrgTree } from '../../../core/sharing/targets.js';
 
 const ORG = 'o-a1b2c3d4e5';
 const ORG_ARN = `arn:aws:organizations::999988887777:organization/${ORG}`;
@@ -50,6 +52,74 @@ describe("the audit's judgement of the resource policies on a channel pointer", 
     ]);
     expect(judge(['222233334444'], { ...read({ AWS: '222233334444' }), Effect: 'Deny' })).toHaveLength(1);
     expect(judge(['222233334444'], read({ Service: 'lambda.amazonaws.com' }))).toEqual([['names Service principals']]);
+  });
+
+  it('finds a wildcard whose condition on the organization is negated, IfExists, another set operator or any path', () => {
+    const inOu = `${ORG}/r-ab12/ou-x1y2-dev00001/*`;
+    const conditions = [
+      { StringNotEquals: { 'aws:PrincipalOrgID': ORG } },
+      { StringEqualsIfExists: { 'aws:PrincipalOrgID': ORG } },
+      { StringLike: { 'aws:PrincipalOrgID': 'o-*' } },
+      { 'ForAnyValue:StringNotLike': { 'aws:PrincipalOrgPaths': inOu } },
+      { 'ForAllValues:StringLike': { 'aws:PrincipalOrgPaths': inOu } },
+      { 'ForAnyValue:StringLikeIfExists': { 'aws:PrincipalOrgPaths': inOu } },
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*/ou-x1y2-dev00001/*' } },
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/*/ou-x1y2-dev00001/*` } },
+    ];
+    for (const Condition of conditions) {
+      const found = foreignPointerPolicies([held(read('*', { Condition }))], {
+        principals: [ORG_ARN, OU],
+        organizationId: ORG,
+      });
+      expect(found.map((p) => [p.reasons, p.unclear, p.withinReach])).toEqual([[['lets anyone in'], false, false]]);
+    }
+  });
+
+  it('leaves a wildcard held to the organization by plain StringLike, or to an OU path by StringEquals', () => {
+    expect(judge([ORG_ARN], read('*', { Condition: { StringLike: { 'aws:principalorgid': ORG } } }))).toEqual([]);
+    const path = { StringEquals: { 'aws:PrincipalOrgPaths': [`${ORG}/r-ab12/ou-x1y2-dev00001/`] } };
+    expect(judge([OU], read('*', { Condition: path }))).toEqual([]);
+  });
+
+  it('marks unclear a wildcard held to the organization that carries another condition besides', () => {
+    const Condition = {
+      StringEquals: { 'aws:PrincipalOrgID': ORG },
+      Bool: { 'aws:SecureTransport': 'true' },
+    };
+    const found = foreignPointerPolicies([held(read('*', { Condition }))], {
+      principals: [ORG_ARN],
+      organizationId: ORG,
+    });
+    expect(found.map((p) => [p.reasons, p.unclear])).toEqual([[['lets in whoever its condition admits'], true]]);
+  });
+
+  it('marks within reach a policy naming only accounts the share reaches through the organization, never more', () => {
+    const tree: OrgTree = {
+      organizationArn: ORG_ARN,
+      rootId: 'r-ab12',
+      ous: new Map([
+        ['ou-x1y2-dev00001', { arn: OU, parentId: 'r-ab12' }],
+        ['ou-x1y2-team0001', { arn: `${OU}-team`, parentId: 'ou-x1y2-dev00001' }],
+      ]),
+      accounts: new Map([
+        ['555566667777', { parentId: 'ou-x1y2-team0001', state: 'ACTIVE' }],
+        ['444455556666', { parentId: 'r-ab12', state: 'ACTIVE' }],
+      ]),
+      tagsRead: false,
+    };
+    const resolved = resolvedShareReach([OU], tree);
+    expect(resolved).toEqual(['555566667777', OU]);
+    expect(resolvedShareReach([ORG_ARN], tree)).toEqual(['444455556666', '555566667777', ORG_ARN]);
+    const reach = { principals: ['222233334444'], organizationId: ORG };
+    const within = (...s: Record<string, unknown>[]) =>
+      foreignPointerPolicies([held(...s)], reach, resolved).map((p) => [p.reasons, p.withinReach]);
+    expect(within(read({ AWS: 'arn:aws:iam::555566667777:root' }))).toEqual([[['lets 555566667777 in'], true]]);
+    expect(within(read({ AWS: ['555566667777', '444455556666'] }))).toEqual([
+      [['lets 555566667777 in', 'lets 444455556666 in'], false],
+    ]);
+    expect(within(read({ AWS: '555566667777' }, { Action: 'ssm:PutParameter' }))).toEqual([
+      [['allows ssm:PutParameter', 'lets 555566667777 in'], false],
+    ]);
   });
 
   it('marks unclear, for a person, a wildcard held only by conditions it does not read; a plain one is no doubt', () => {
