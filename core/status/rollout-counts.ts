@@ -7,6 +7,9 @@ export const groups = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
 const FAILED_STATUSES = new Set(['Failed', 'Cancelled', 'RollbackInProgress', 'RollbackFailed', 'RollbackSuccessful']);
 export const done = (w: RolloutWave) => w.groups.filter((g) => g.status === 'Successful').length;
 export const failed = (w: RolloutWave) => w.groups.filter((g) => FAILED_STATUSES.has(g.status));
+/** A refresh cancelled (an abort: AWS reports Cancelling, then Cancelled), told as cancelled, not failed. */
+export const CANCELLED = new Set(['Cancelled', 'Cancelling']);
+export const isCancelled = (g: Pick<RolloutGroup, 'status'>) => CANCELLED.has(g.status);
 /** Whether the group is one whose own refresh halted the wave (`haltedBy`), not one the halt rolled back. */
 export const haltedIt = (w: RolloutWave, g: RolloutGroup) =>
   (w.haltedBy ?? []).some((h) => h.account === g.account && h.region === g.region && h.group === g.group);

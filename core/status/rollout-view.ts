@@ -1,7 +1,16 @@
 import { isOpenRollout, pausedSince, rolloutOf, waveText } from '../rollout/operator.js';
 import { isActiveRefresh } from '../rollout/plan.js';
 import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
-import { done, failed, groups, refreshedText, skippedCount, stoppedText, unmoved } from './rollout-counts.js';
+import {
+  CANCELLED,
+  done,
+  failed,
+  groups,
+  refreshedText,
+  skippedCount,
+  stoppedText,
+  unmoved,
+} from './rollout-counts.js';
 
 /**
  * What `status` says about rollouts, built from the ledger's rollout records alone (the engine writes them; the
@@ -15,7 +24,6 @@ const minute = (iso: string): string => {
   return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').slice(0, 16);
 };
 
-const CANCELLED = new Set(['Cancelled', 'Cancelling']);
 const cancelledIn = (r: Pick<RolloutRecord, 'state'>, status: string) =>
   CANCELLED.has(status) || (r.state === 'aborted' && isActiveRefresh(status));
 

@@ -2,17 +2,20 @@ import { refusalText } from '../rollout/halt.js';
 import { leftBehindText, movedNothing, sumLeftBehind } from '../rollout/left-behind.js';
 import type { RolloutWave } from '../rollout/record.js';
 import { refusalCount } from '../rollout/refusals.js';
-import { done, failedAndRolledBack, groups } from './rollout-counts.js';
+import { done, failedAndRolledBack, groups, isCancelled } from './rollout-counts.js';
 
 /**
  * How a wave ended, in the words `history` tells it after the wave's name: `healthy: 3/3 groups refreshed and baked`,
- * `failed: 1/6 groups failed (web-11 in …: Failed, …); 5 rolled back by the halt`. A retry keeps it for each wave it
+ * `failed: 1/6 groups failed (web-11 in …: Failed, …); 5 rolled back by the halt`; a wave whose refreshes were
+ * cancelled (an abort), `cancelled: 6/6 groups cancelled`, as `status` counts them. A retry keeps it for each wave it
  * starts again (core/rollout/retry.ts), so the first attempt's lines keep their detail. Pure.
  */
 
 /** The group that failed the wave first, as its end and its rollback name it: ` (web-11 in 2000… us-east-1: Failed, why)`. */
 export function failedWhy(w: RolloutWave): string {
-  const first = failedAndRolledBack(w).failed[0];
+  const bad = failedAndRolledBack(w).failed;
+  // A refresh that failed tells why the wave failed; one cancelled beside it does not.
+  const first = bad.find((g) => !isCancelled(g)) ?? bad[0];
   return first
     ? ` (${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? `, ${first.statusReason}` : ''})`
     : '';
@@ -37,7 +40,13 @@ export function waveEndText(w: RolloutWave): string | undefined {
     return `failed: ${groups(w.groups.length)} refreshed, none moved an instance`;
   const back = rolledBack > 0 ? `; ${rolledBack} rolled back by the halt` : '';
   const refused = refusals[0] ? `; ${refusalCount(w)} refused (${refusalText(refusals[0])})` : '';
-  return `failed: ${bad.length}/${groups(w.groups.length)} failed${failedWhy(w)}${back}${refused}`;
+  const cancelled = bad.filter(isCancelled).length;
+  const broke = bad.length - cancelled;
+  // Refreshes cancelled (an abort) failed nothing: the wave is told cancelled, as `status` counts its groups.
+  if (cancelled > 0 && broke === 0 && !back && !refused)
+    return `cancelled: ${cancelled}/${groups(w.groups.length)} cancelled`;
+  const also = cancelled > 0 ? `; ${cancelled} cancelled` : '';
+  return `failed: ${broke}/${groups(w.groups.length)} failed${failedWhy(w)}${also}${back}${refused}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AutoScalingGroup } from './autoscaling-groups.js';
+import type { AutoScalingGroup, GroupInstance } from './autoscaling-groups.js';
 import type { MixedPolicy } from './autoscaling-mixed.js';
 import type { FleetState } from './ec2-fleet.js';
 import type { MemberAlarms } from './member-alarms.js';
@@ -48,6 +48,8 @@ export interface InstanceRefresh {
   statusReason: string | undefined;
   readonly startTime: number;
   endTime: number | undefined;
+  /** The group's instances as they were when the refresh ended (a copy: a team's later changes do not show here). */
+  instancesAtEnd?: readonly GroupInstance[];
   readonly prefs: RefreshPrefs;
   /** As the request gave them, for DescribeInstanceRefreshes. */
   readonly request: { Preferences?: unknown; DesiredConfiguration?: unknown };

@@ -238,6 +238,7 @@ export class RefreshEngine {
     r.status = status;
     r.statusReason = reason;
     r.endTime = t;
+    r.instancesAtEnd = r.group.instances.map((i) => ({ ...i }));
     r.phase = 'done';
     r.nextAt = Number.POSITIVE_INFINITY;
   }

@@ -102,11 +102,12 @@ export function auditFleetShapes(input: ShapesInput): { problems: string[]; chec
       problems.push(
         `${where(g)} ends with the mixed instances policy ${JSON.stringify(g.mixedInstancesPolicy)}, not ${JSON.stringify(expected)}`,
       );
-    // After its last refresh (the rollout's, Successful), only what the preference leaves is on an older version.
+    // After its last refresh (the rollout's, Successful), only what the preference leaves is on an older version:
+    // judged on the instances as the refresh left them (a team may lift protection or leave Standby afterwards).
     const last = input.refreshes.filter((r) => r.group === g).at(-1);
     if (last && refreshes.includes(last) && last.status === 'Successful' && last.desired) {
       const { versions: _versions, ...left } = leftBehindOf(
-        g.instances.map((i) => ({
+        (last.instancesAtEnd ?? g.instances).map((i) => ({
           // The fake reports each instance on its group's template (local/fakes/autoscaling-groups.ts).
           launchTemplateId: g.launchTemplate.id,
           version: String(i.version),

@@ -132,11 +132,6 @@ export const scenarioEventSchema = z.unknown().transform((value, ctx) => {
   }
   const { at, when, nth, image: img, channel, ...rest } = value as Record<string, unknown>;
   const timed = timing.safeParse(when === undefined ? { at } : { when, ...(nth === undefined ? {} : { nth }) });
-  if (!timed.success) {
-    for (const issue of timed.error.issues)
-      ctx.addIssue({ ...issue, path: issue.path, code: 'custom', message: issue.message });
-    return z.NEVER;
-  }
   const body =
     'event' in rest
       ? rawEvent.safeParse(rest)
@@ -145,8 +140,9 @@ export const scenarioEventSchema = z.unknown().transform((value, ctx) => {
           ...(img === undefined ? {} : { image: img }),
           ...(channel === undefined ? {} : { channel }),
         });
-  if (!body.success) {
-    for (const issue of body.error.issues)
+  // Every problem of the event at once, its timing's and its body's, each at its own path.
+  if (!timed.success || !body.success) {
+    for (const issue of [...(timed.error?.issues ?? []), ...(body.error?.issues ?? [])])
       ctx.addIssue({ ...issue, path: issue.path, code: 'custom', message: issue.message });
     return z.NEVER;
   }

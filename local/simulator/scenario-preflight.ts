@@ -1,7 +1,7 @@
 import { formatPath } from '../../core/config/problems.js';
 import { type WaveOutside, wavesOutside } from '../../core/config/rules/rollout-organization.js';
 import type { Catalog } from '../../core/config/schema.js';
-import type { OrgTree } from '../../core/sharing/targets.js';
+import { type OrgTree, resolveTargets, withoutMissingOus } from '../../core/sharing/targets.js';
 import { orgTreeOf } from '../fakes/organization-spec.js';
 import { organizationFromCatalog } from '../fakes/organizations.js';
 import { LOCAL_ACCOUNT } from './cloud-types.js';
@@ -13,8 +13,9 @@ import type { Scenario } from './scenario.js';
  * an OU the organization never has (the OUs the catalog's channels name, the OUs nested below them, and those the
  * scenario's own `create-ou` events make), which would fire on nobody; and a rollout wave naming an account the
  * channel's targets do not reach in the organization the scenario describes (or an OU it does not have), which the
- * rollout would pass over without a word (it refreshes only accounts the targets reach). An account one of the
- * scenario's `organization` events names is left to the run: the event may bring it in.
+ * rollout would pass over without a word (it refreshes only accounts the targets reach); and a fleet's `shapes` key
+ * naming an account the fleet does not hold (fleetAccountsOf), whose shape would shape no group. An account one of
+ * the scenario's `organization` events names is left to the run: the event may bring it in.
  */
 export function scenarioPreflightProblems(scenario: Scenario, catalog: Catalog): string[] {
   const problems: string[] = [];
@@ -50,10 +51,41 @@ export function scenarioPreflightProblems(scenario: Scenario, catalog: Catalog):
   for (const [i, f] of scenario.faults.refreshFailures.entries()) check(`faults.refreshFailures.${i}`, f);
   // The OUs are the same whatever the accounts per OU; a wave's accounts are judged in the organization as the run
   // builds it (only when a wave names one: a big organization is not built twice for nothing).
-  const namesAccounts = catalog.channels.some((c) => c.rollout?.waves.some((w) => w.accounts.length > 0));
+  const namesAccounts =
+    catalog.channels.some((c) => c.rollout?.waves.some((w) => w.accounts.length > 0)) ||
+    scenario.fleets.some((f) => Object.keys(f.shapes).length > 0);
   const tree = orgTreeOf(namesAccounts ? organizationOf(scenario.organization.accountsPerOu) : organization);
   problems.push(...waveProblems(catalog, tree, (o) => (o.why === 'ou' ? ous.has(o.id) : changed.has(o.id))));
+  scenario.fleets.forEach((fleet, i) => {
+    const held = fleetAccountsOf(catalog, tree, fleet);
+    if (!held) return;
+    const some = held.slice(0, 3).join(', ') + (held.length > 3 ? ', …' : '');
+    for (const account of Object.keys(fleet.shapes)) {
+      if (held.includes(account) || changed.has(account)) continue;
+      problems.push(
+        `scenario.fleets.${i}.shapes.${account}: account ${account} is not in the fleet (the accounts channel "${fleet.channel}"'s targets reach in the organization the scenario describes${fleet.accountsPerOu === undefined ? '' : `, ${fleet.accountsPerOu} per OU`}: ${some || 'none'}): its shape would shape no group`,
+      );
+    }
+  });
   return problems;
+}
+
+/**
+ * The accounts a fleet holds when the run starts, as local/simulator/fleet-accounts.ts picks them: the active accounts
+ * its channel's targets reach, sorted, up to its `accountsPerOu` in each parent OU (undefined: an image or channel the
+ * catalog lacks, which scenario-catalog.ts reports).
+ */
+function fleetAccountsOf(catalog: Catalog, tree: OrgTree, fleet: Scenario['fleets'][number]): string[] | undefined {
+  const channel = catalog.channels.find((c) => c.name === fleet.channel);
+  if (!channel || !catalog.images[fleet.image]) return undefined;
+  const perOu = new Map<string, number>();
+  return resolveTargets(tree, withoutMissingOus(tree, channel.targets).spec).accounts.filter((account) => {
+    const ou = tree.accounts.get(account)?.parentId ?? tree.rootId;
+    const count = perOu.get(ou) ?? 0;
+    if (fleet.accountsPerOu !== undefined && count >= fleet.accountsPerOu) return false;
+    perOu.set(ou, count + 1);
+    return true;
+  });
 }
 
 /** A rollout wave's account or OU outside what the scenario's organization lets it reach, one line each. */

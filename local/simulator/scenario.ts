@@ -79,6 +79,16 @@ const fleetSchema = z
             message: `must not exceed the fleet's instances (${fleet.instances})`,
           });
       }
+      // The first `protected` and the last `standby` instances: together no more than the group holds (each alone
+      // within it, else the line above names it).
+      const { protected: p, standby } = shape;
+      const each = typeof p === 'number' && standby !== undefined && p <= fleet.instances && standby <= fleet.instances;
+      if (each && p + standby > fleet.instances)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['shapes', account, 'standby'],
+          message: `protected (${p}) and standby (${standby}) together must not exceed the fleet's instances (${fleet.instances})`,
+        });
     }
   });
 

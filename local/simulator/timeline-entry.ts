@@ -40,7 +40,7 @@ export interface TimelineEntry {
   /**
    * For `outcome`: promoted, rejected, expired, aborted; for `build-finished`: the build status; for `lifecycle`:
    * the announcement (one of {@link LIFECYCLE_EVENTS}); for `rollout`: what the line marks (wave-started,
-   * wave-healthy, wave-failed, wave-rolled-back, rollout-halted, rollout-completed, rollout-action).
+   * wave-healthy, wave-failed, wave-cancelled, wave-rolled-back, rollout-halted, rollout-completed, rollout-action).
    */
   outcome?: string;
 }

@@ -51,7 +51,11 @@ export function rolloutMark(line: Pick<RolloutLine, 'kind' | 'what'>): string {
     case 'ROLLOUT-WAVE-START':
       return 'wave-started';
     case 'ROLLOUT-WAVE-END':
-      return / healthy: /.test(line.what) ? 'wave-healthy' : 'wave-failed';
+      return / healthy: /.test(line.what)
+        ? 'wave-healthy'
+        : / cancelled: /.test(line.what)
+          ? 'wave-cancelled'
+          : 'wave-failed';
     case 'ROLLOUT-WAVE-BACK':
       return 'wave-rolled-back';
     case 'ROLLOUT-END':

@@ -21,6 +21,7 @@ const ROLLOUT_RECORD: Record<string, string> = {
   'wave-started': 'ROLLOUT-WAVE-START',
   'wave-healthy': 'ROLLOUT-WAVE-END',
   'wave-failed': 'ROLLOUT-WAVE-END',
+  'wave-cancelled': 'ROLLOUT-WAVE-END',
   'wave-rolled-back': 'ROLLOUT-WAVE-BACK',
   'rollout-halted': 'ROLLOUT-END',
   'rollout-completed': 'ROLLOUT-END',

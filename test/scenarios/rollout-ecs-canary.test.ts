@@ -89,3 +89,14 @@ describe('the same retry without lifting the protection', () => {
     expect(report.consistency.problems).toEqual([]);
   });
 });
+
+describe('a run that ends after the team lifted the protection, before the retry', () => {
+  const events = scenario.events.filter((e) => (e as { kind?: string }).kind !== 'operator');
+  const run = useSavedRun('goldsmith-rollout-ecs-canary-lifted-', catalog, { ...scenario, events });
+
+  it('stays halted at the canary and its audit finds nothing: the team’s lifted protection is not the refresh’s doing', () => {
+    const { report } = run();
+    expect(report.rollouts.find((r) => r.version === V2)).toMatchObject({ state: 'halted', retries: 0 });
+    expect(report.consistency.problems).toEqual([]);
+  });
+});

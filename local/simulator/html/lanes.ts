@@ -35,6 +35,7 @@ export const ROLLOUT_COLOURS: Record<string, string> = {
   'wave-started': '#5c6bc0',
   'wave-healthy': '#2e7d32',
   'wave-failed': '#c62828',
+  'wave-cancelled': '#757575',
   'wave-rolled-back': '#d81b60',
   'rollout-halted': '#b71c1c',
   'rollout-completed': '#1b5e20',

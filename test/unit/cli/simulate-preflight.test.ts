@@ -7,7 +7,7 @@ import { scenarioPreflightProblems } from '../../../local/simulator/scenario-pre
 import { captureOutput } from '../../helpers/output.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 import { catalogOf } from '../../scenarios/helpers.js';
-import { threeWaveCatalog } from '../../scenarios/rollout-catalog.js';
+import { CANARY, FOLLOWING_FLEET, threeWaveCatalog } from '../../scenarios/rollout-catalog.js';
 
 /**
  * `goldsmith simulate` checks where it will write and what the scenario asks before anything runs, as it checks a
@@ -148,5 +148,51 @@ describe('goldsmith simulate refuses a rollout wave the scenario’s organizatio
     expect(
       scenarioPreflightProblems(scenario([{ ...move, account: '200000000001', to: 'ou-x1y2-prd00002' }]), catalog),
     ).toEqual([]);
+  });
+});
+
+describe('goldsmith simulate refuses a fleet shape for an account outside the fleet', () => {
+  const fleet = (shapes: Record<string, unknown>, accountsPerOu?: number) => ({
+    ...FOLLOWING_FLEET,
+    ...(accountsPerOu && { accountsPerOu }),
+    shapes,
+  });
+
+  it('names the account and the fleet’s accounts in one line, and runs nothing', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const config = join(dir, 'catalog.json');
+    writeFileSync(config, JSON.stringify(threeWaveCatalog()));
+    const file = scenarioFile(dir, {
+      ...SCENARIO,
+      fleets: [fleet({ [CANARY]: 'ecs-capacity-provider', '200000000099': 'standby' })],
+    });
+    const { code, said } = await refused(['--config', config, '--scenario', file, '--html', join(dir, 'r.html')]);
+    expect(code).toBe(1);
+    expect(said).toEqual([
+      expect.stringMatching(
+        /^scenario\.fleets\.0\.shapes\.200000000099: account 200000000099 is not in the fleet \(the accounts channel "prod"'s targets reach in the organization the scenario describes: 200000000002, 200000000003, 300000000001\): its shape would shape no group$/,
+      ),
+    ]);
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
+  });
+
+  it('counts the fleet’s accounts per OU as the run picks them, and leaves an account an organization event names to the run', () => {
+    const catalog = catalogOf(threeWaveCatalog());
+    const scenario = (accountsPerOu: number, events: unknown[] = []) =>
+      scenarioSchema.parse({
+        ...SCENARIO,
+        organization: { accountsPerOu: 3 },
+        events,
+        fleets: [fleet({ [CANARY]: 'standby', '200000000004': 'standby', '200000000005': 'standby' }, accountsPerOu)],
+      });
+    expect(scenarioPreflightProblems(scenario(2), catalog)).toEqual([]);
+    // One account per OU: prod's first OU (200000000004–6) gives the fleet its first account only.
+    expect(scenarioPreflightProblems(scenario(1), catalog)).toEqual([
+      expect.stringMatching(
+        /^scenario\.fleets\.0\.shapes\.200000000005: account 200000000005 is not in the fleet \(.*, 1 per OU: 200000000004, /,
+      ),
+    ]);
+    const move = { at: '2027-01-02T00:00:00Z', kind: 'organization', change: 'move-account', to: 'ou-x1y2-prd00002' };
+    expect(scenarioPreflightProblems(scenario(1, [{ ...move, account: '200000000005' }]), catalog)).toEqual([]);
   });
 });

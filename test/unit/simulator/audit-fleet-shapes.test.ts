@@ -83,6 +83,7 @@ function world(shape: 'spot-mixed' | 'ecs-capacity-provider' | undefined) {
       statusReason: undefined,
       startTime: now,
       endTime: now + 1,
+      instancesAtEnd: g.instances.map((i) => ({ ...i })),
       prefs,
       request: {},
       desired: { launchTemplateId: t.id, version: v.number, mixed },
@@ -107,7 +108,7 @@ function world(shape: 'spot-mixed' | 'ecs-capacity-provider' | undefined) {
   ] as unknown as ScenarioFleet[];
   const audit = (rollouts: RolloutReport[] = []) =>
     auditFleetShapes({ groups: groups.all(), refreshes, templates, channels, fleets, rollouts });
-  return { refresh, audit, g };
+  return { refresh, audit, g, refreshes };
 }
 
 describe('the realistic groups audit', () => {
@@ -148,12 +149,21 @@ describe('the realistic groups audit', () => {
     w.refresh(ROLE, { ImageId: 'ami-2' }, { prefs: { protectedInstances: 'Refresh' } });
     // The fake replaced every instance: make one protected instance stay on v1 to see the audit name it.
     w.g.instances = w.g.instances.map((i, n) => (n === 0 ? { ...i, version: 1 } : i));
+    Object.assign(w.refreshes[0] ?? {}, { instancesAtEnd: w.g.instances });
     expect(w.audit().problems).toEqual([
       expect.stringMatching(/sent ScaleInProtectedInstances Refresh .* not the channel's Ignore/),
       expect.stringMatching(
         /ended Successful with \{"instances":1,[^}]*"protected":1,"standby":0,"other":0\} instance/,
       ),
     ]);
+  });
+
+  it('judges a refresh by the instances it left, not by the protection their team lifted afterwards', () => {
+    const w = world('ecs-capacity-provider');
+    w.refresh(ROLE, { ImageId: 'ami-2' });
+    // The ECS recovery: the refresh left both protected instances on v1 (Ignore); then their team lifts protection.
+    w.g.instances = w.g.instances.map(({ protectedFromScaleIn: _p, ...i }) => i);
+    expect(w.audit().problems).toEqual([]);
   });
 
   it('names a halted rollout without a reason and a wave an ended rollout left baking', () => {

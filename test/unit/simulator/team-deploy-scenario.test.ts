@@ -75,6 +75,26 @@ describe('team-deploy scenario events and fleet shapes', () => {
       "fleets.0.shapes.200000000004.protected: must not exceed the fleet's instances (4)",
       "fleets.0.shapes.200000000004.standby: must not exceed the fleet's instances (4)",
     ]);
+    // The first 3 protected and the last 2 in Standby: one instance would be both, five in a group of four.
+    expect(fleet({ protected: 3, standby: 2 }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      "fleets.0.shapes.200000000004.standby: protected (3) and standby (2) together must not exceed the fleet's instances (4)",
+    ]);
+    expect(fleet({ protected: 2, standby: 2 }).success).toBe(true);
+  });
+
+  it('names every problem of an event at once: its time and its body, each at its path', () => {
+    const parsed = scenarioSchema.safeParse({
+      start: at,
+      until: at,
+      seed: 'x',
+      events: [{ at: 'tomorrow', kind: 'instance-state', image: 'base', channel: 'prod', account: '42', change: 'up' }],
+    });
+    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual([
+      'events.0.at',
+      'events.0.account',
+      'events.0.change',
+      'seed',
+    ]);
   });
 
   it('names a fleet shape it does not know', () => {

@@ -4,7 +4,8 @@ import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import type { SkippedGroup } from '../../../core/rollout/record.js';
 import { rolloutHistory } from '../../../core/status/rollout-history.js';
 import { rolloutStatusLine } from '../../../core/status/rollout-view.js';
-import { rolloutRecord as running } from '../../fixtures/rollouts.js';
+import { rolloutMark } from '../../../local/simulator/timeline-ledger.js';
+import { rolloutGroup, rolloutRecord as running } from '../../fixtures/rollouts.js';
 
 describe('skipped groups are counted from each wave, not from the names the record keeps', () => {
   // A wave's start records at most 50 skipped groups by name, and counts them all in `waves[i].skipped`.
@@ -143,5 +144,34 @@ describe('an aborted rollout before the engine read its cancels back', () => {
     const text = renderRolloutStatus(aborted());
     expect(text).toMatch(/444444444444 us-east-1 web-444: cancel requested by the abort \(last read InProgress\)/);
     expect(text).not.toMatch(/: InProgress \(template/);
+  });
+});
+
+describe('an aborted rollout whose wave’s refreshes the engine read back Cancelled', () => {
+  // Six groups of wave-1 cancelled by the abort, the wave ended as the engine read them (failed, by their status).
+  const six = ['222', '333', '444', '555', '666', '777'].map((a) => rolloutGroup(a.repeat(4), 'Cancelled'));
+  const aborted = (groups = six) => {
+    const r = running({ state: 'aborted', by: 'alice', reason: 'regression', endedAt: '2027-01-05T10:01:00.000Z' });
+    const wave = r.waves[1];
+    if (wave) Object.assign(wave, { state: 'failed', endedAt: '2027-01-05T10:02:00.000Z', groups });
+    return r;
+  };
+  const waveEnd = (r: ReturnType<typeof aborted>) =>
+    rolloutHistory(r).find((l) => l.kind === 'ROLLOUT-WAVE-END' && l.what.includes('(wave-1)'));
+
+  it('history and the simulation’s timeline say the wave was cancelled, as status counts it', () => {
+    const end = waveEnd(aborted());
+    expect(end?.what).toBe('rollout wave 2/3 (wave-1) cancelled: 6/6 groups cancelled');
+    expect(end && rolloutMark(end)).toBe('wave-cancelled');
+    expect(rolloutStatusLine(aborted())).toMatch(/, 6 groups cancelled: regression$/);
+  });
+
+  it('a refresh that failed beside the cancelled ones still fails the wave, named as the cause', () => {
+    const mixed = [rolloutGroup('222222222222', 'Failed', 'launch failed'), ...six.slice(1)];
+    const end = waveEnd(aborted(mixed));
+    expect(end?.what).toBe(
+      'rollout wave 2/3 (wave-1) failed: 1/6 groups failed (web-222 in 222222222222 us-east-1: Failed, launch failed); 5 cancelled',
+    );
+    expect(end && rolloutMark(end)).toBe('wave-failed');
   });
 });
