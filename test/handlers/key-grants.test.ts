@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { CloudFormationClient, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
-import { KEY_GRANTS_PK, keyGrantsSk } from '../../core/audit/key-grants.js';
+import { KEEP_IN_FLIGHT_MS, KEY_GRANTS_PK, keyGrantsSk } from '../../core/audit/key-grants.js';
 import { accountItem, ouItem, stateItem } from '../../core/sharing/held-organization.js';
+import { AUTO_SCALING_GRANT_OPERATIONS } from '../../core/sharing/key-grants.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { auditKeyGrants } from '../../functions/key-grants.js';
 import { VirtualClock } from '../../local/clock.js';
 import { installFakes, type LocalFakes } from '../../local/fakes/install.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { catalog } from './promotion-fixtures.js';
 
 /**
@@ -36,6 +40,7 @@ const NOW = new Date('2027-02-01T06:00:00Z');
 const dynamo = useLocalDynamo();
 let fakes: LocalFakes;
 let calls: Record<string, number>;
+let clock: VirtualClock;
 
 const tree: OrgTree = {
   organizationArn: 'arn:aws:organizations::999988887777:organization/o-a1b2c3d4e5',
@@ -56,18 +61,32 @@ const tree: OrgTree = {
 const autoScalingRole = (account: string) =>
   `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 
-/** A grant `account` creates on the key in `region` (the key policy of this test lets anyone). */
-function grant(region: string, account: string, grantee: string, name?: string): string {
+/**
+ * A grant `account` creates on the key in `region` (the key policy of this test lets anyone), one virtual second after
+ * the one before: to an Auto Scaling role with the baseline's operations, to anything else Decrypt.
+ */
+function grant(
+  region: string,
+  account: string,
+  grantee: string,
+  name?: string,
+  operations = grantee.includes('autoscaling') ? AUTO_SCALING_GRANT_OPERATIONS : ['Decrypt'],
+): string {
+  clock.moveTo(clock.now() + 1000);
   return fakes.kms.createGrant(
     region,
     KEY_ID,
     { account, principalArn: `arn:aws:iam::${account}:role/admin`, identityAllows: true },
-    { granteePrincipal: grantee, operations: ['Decrypt'], ...(name ? { name } : {}) },
+    { granteePrincipal: grantee, operations, ...(name ? { name } : {}) },
   );
 }
 
 const announced = () =>
-  fakes.sns.messages.map((m) => JSON.parse(m.message) as { event: string; detail: Record<string, unknown> });
+  fakes.sns.messages.map(
+    (m) => JSON.parse(m.message) as { event: string; severity: string; detail: Record<string, unknown> },
+  );
+const grantIds = () => fakes.kms.key('us-east-1', KEY_ID)?.grants.map((g) => g.grantId) ?? [];
+const homeOf = (run: Awaited<ReturnType<typeof auditKeyGrants>>) => run.regions.find((r) => r.region === 'us-east-1');
 
 beforeEach(async () => {
   // Organizations as AWS holds it: the ledger's copy (`tree`) and the joiner it has not read yet.
@@ -81,13 +100,15 @@ beforeEach(async () => {
       { id: SANDBOX, accounts: [{ id: MOVED }] },
     ],
   };
+  clock = new VirtualClock(new Date(NOW.getTime() - 86_400_000).toISOString());
   const installed = installFakes({
-    clock: new VirtualClock(NOW.toISOString()),
+    clock,
     accountId: FACTORY,
     topics: [TOPIC],
     organization,
   });
   fakes = installed.fakes;
+  fakes.kms.clock = () => clock.now();
   calls = installed.stats.apiCalls;
   const ddb = localLedgerClient(dynamo.endpoint);
   const dynamodb = installed.clientSettings.overrides?.dynamodb;
@@ -211,5 +232,121 @@ describe('the AMI key grants auditor', () => {
     expect(run.sweepSkipped).toMatch(/no organization/);
     expect(run.regions.find((r) => r.region === 'us-east-1')).toMatchObject({ total: 162, revoked: [] });
     expect(fakes.kms.grantsHeld('us-east-1', KEY_ID)?.explicit).toBe(162);
+  });
+});
+
+describe('the AMI key grants judged by grantee, not by name', () => {
+  const EXTRA = 200;
+  it("revokes a member's 200 extra grants to its Auto Scaling role, whatever their names, keeps the baseline's, and announces it as critical", async () => {
+    const baseline = fakes.kms.key('us-east-1', KEY_ID)?.grants.find((g) => g.name === 'goldsmith-auto-scaling-stack1');
+    for (let i = 0; i < EXTRA; i++) {
+      // Any name, the baseline's prefix, or none; the baseline's operations or fewer.
+      const name = [randomUUID(), `goldsmith-auto-scaling-${randomUUID()}`, undefined][i % 3];
+      grant('us-east-1', STAYER, autoScalingRole(STAYER), name, i % 2 ? ['Decrypt'] : undefined);
+    }
+    // 200 RevokeGrant calls pass KMS's request rate: the SDK's backoff runs on the virtual clock.
+    const run = await clock.runUntilSettled(clock.track(() => auditKeyGrants(NOW), 'audit'));
+    const extras = homeOf(run)?.revoked.filter((r) => r.account === STAYER) ?? [];
+    expect(extras).toHaveLength(EXTRA);
+    const roleGrants = fakes.kms
+      .key('us-east-1', KEY_ID)
+      ?.grants.filter((g) => g.granteePrincipal === autoScalingRole(STAYER));
+    expect(roleGrants?.map((g) => g.grantId)).toEqual([baseline?.grantId]);
+    const notice = announced().filter((n) => n.event === 'key-grant-revoked' && n.detail.account === STAYER);
+    expect(notice).toEqual([
+      expect.objectContaining({
+        severity: 'critical',
+        detail: expect.objectContaining({
+          grants: EXTRA,
+          reason: expect.stringMatching(/beyond the one the member baseline made/),
+        }),
+      }),
+    ]);
+    // Idempotent: a second run revokes nothing more and announces nothing again.
+    const before = fakes.sns.messages.length;
+    const again = await auditKeyGrants(new Date(NOW.getTime() + 3600_000));
+    expect(again.regions.flatMap((r) => r.revoked)).toEqual([]);
+    expect(fakes.sns.messages.length).toBe(before);
+  });
+
+  it("revokes a leaver's grant to its Auto Scaling role made under another name", async () => {
+    const other = grant('us-east-1', LEAVER, autoScalingRole(LEAVER), 'my-own-grant');
+    const unnamed = grant('eu-west-1', LEAVER, autoScalingRole(LEAVER));
+    const run = await auditKeyGrants(NOW);
+    const revoked = run.regions.flatMap((r) => r.revoked.map((x) => x.grantId));
+    expect(revoked).toEqual(expect.arrayContaining([other, unnamed]));
+    expect(grantIds()).not.toContain(other);
+    expect(fakes.kms.key('eu-west-1', KEY_ID)?.grants).toEqual([]);
+  });
+
+  it("never revokes the factory's own grants: Image Builder's, EC2's, its own roles' and its own Auto Scaling role's", async () => {
+    const own = [
+      grant('us-east-1', FACTORY, `arn:aws:iam::${FACTORY}:role/goldsmith-test-imagebuilder`),
+      grant('us-east-1', FACTORY, `arn:aws:iam::${FACTORY}:role/goldsmith-test-reconcile`),
+      grant('us-east-1', FACTORY, 'ec2.us-east-1.amazonaws.com'),
+      grant('us-east-1', FACTORY, 'imagebuilder.amazonaws.com'),
+      ...Array.from({ length: 3 }, (_, i) => grant('us-east-1', FACTORY, autoScalingRole(FACTORY), `copy-${i}`)),
+    ];
+    await auditKeyGrants(NOW);
+    await auditKeyGrants(new Date(NOW.getTime() + 86_400_000));
+    expect(grantIds()).toEqual(expect.arrayContaining(own));
+  });
+
+  describe("a leaver's stack instance left in flight or stuck", () => {
+    let running: boolean;
+    beforeEach(() => {
+      process.env.MEMBER_BASELINE_STACK_SET = 'goldsmith-test-member-baseline';
+      process.env.MEMBER_BASELINE_CALL_AS = 'DELEGATED_ADMIN';
+      running = true;
+      // The moved account's instance in the sandbox OU no channel targets: its deletion under way, then failed.
+      const stuck = {
+        StackId: `arn:aws:cloudformation:us-east-1:${MOVED}:stack/StackSet-baseline/stack3`,
+        Account: MOVED,
+        Region: 'us-east-1',
+        Status: 'OUTDATED' as const,
+      };
+      mockClient(CloudFormationClient)
+        .on(ListStackInstancesCommand)
+        .callsFake((input: { StackInstanceAccount?: string }) => ({
+          Summaries:
+            input.StackInstanceAccount === MOVED
+              ? [{ ...stuck, StackInstanceStatus: { DetailedStatus: running ? 'RUNNING' : 'FAILED' } }]
+              : [],
+        }));
+      return () => {
+        delete process.env.MEMBER_BASELINE_STACK_SET;
+        delete process.env.MEMBER_BASELINE_CALL_AS;
+      };
+    });
+
+    const movedGrant = () =>
+      fakes.kms.key('us-east-1', KEY_ID)?.grants.find((g) => g.granteePrincipal === autoScalingRole(MOVED));
+
+    it('keeps the grant while its deletion is in flight, announced as a warning, and revokes it once the instance is stuck FAILED after the bound', async () => {
+      const first = await auditKeyGrants(NOW);
+      const until = new Date(NOW.getTime() + KEEP_IN_FLIGHT_MS).toISOString();
+      expect(homeOf(first)?.kept).toEqual([
+        expect.objectContaining({ account: MOVED, why: expect.stringMatching(/in flight .*OUTDATED RUNNING/), until }),
+      ]);
+      expect(announced().filter((n) => n.event === 'key-grant-kept')).toEqual([
+        expect.objectContaining({ severity: 'warning', detail: expect.objectContaining({ account: MOVED, until }) }),
+      ]);
+      expect(movedGrant()).toBeDefined();
+      running = false;
+      const later = await auditKeyGrants(new Date(NOW.getTime() + KEEP_IN_FLIGHT_MS + 3600_000));
+      expect(homeOf(later)?.revoked.map((r) => r.account)).toEqual([MOVED]);
+      expect(movedGrant()).toBeUndefined();
+    });
+
+    it('revokes the grant once the bound has passed though the instance still shows RUNNING', async () => {
+      await auditKeyGrants(NOW);
+      const soon = await auditKeyGrants(new Date(NOW.getTime() + KEEP_IN_FLIGHT_MS - 60_000));
+      expect(homeOf(soon)?.kept?.map((k) => k.account)).toEqual([MOVED]);
+      const later = await auditKeyGrants(new Date(NOW.getTime() + KEEP_IN_FLIGHT_MS));
+      expect(homeOf(later)?.revoked).toEqual([expect.objectContaining({ account: MOVED })]);
+      expect(
+        announced().find((n) => n.event === 'key-grant-revoked' && n.detail.account === MOVED)?.detail.reason,
+      ).toMatch(/still OUTDATED RUNNING 12 hours after/);
+    });
   });
 });
