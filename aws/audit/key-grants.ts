@@ -1,5 +1,5 @@
 import { paginateListGrants, RevokeGrantCommand } from '@aws-sdk/client-kms';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type GrantCount, KEY_GRANTS_PK, keyGrantsSk, type ListedGrant } from '../../core/audit/key-grants.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { kmsClient } from '../clients/kms.js';
@@ -80,7 +80,10 @@ export async function recordGrantCount(count: GrantCount): Promise<boolean> {
   return held.Item?.countedAt === count.countedAt && held.Item?.total === count.total;
 }
 
-/** A kept leftover's item: when a run first kept the grant (its bound runs from then); it expires a week later. */
+/**
+ * A kept leftover's item: when a run first kept the grant (its bound runs from then). It expires a week later (the
+ * ledger's `expiresAt`); a revoked grant's item is left to expire (grant ids are not reused).
+ */
 const keptKey = (region: string, grantId: string) => ({ pk: KEY_GRANTS_PK, sk: `KEPT#${region}#${grantId}` });
 const KEPT_ITEM_DAYS = 7;
 
@@ -106,9 +109,4 @@ export async function recordGrantKept(region: string, grantId: string, since: st
     .catch((error: unknown) => {
       if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
     });
-}
-
-/** Forgets a kept grant once it is revoked. */
-export async function forgetGrantKept(region: string, grantId: string): Promise<void> {
-  await documentClient().send(new DeleteCommand({ TableName: ledgerTable(), Key: keptKey(region, grantId) }));
 }

@@ -1,5 +1,5 @@
 import { type BaselineStackSet, baselineInstancesOf } from '../../aws/audit/grant-holder.js';
-import { forgetGrantKept, grantKeptSince, recordGrantKept, revokeKeyGrant } from '../../aws/audit/key-grants.js';
+import { grantKeptSince, recordGrantKept, revokeKeyGrant } from '../../aws/audit/key-grants.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import {
   baselineGrantsOf,
@@ -29,20 +29,18 @@ export type Revoked = { grantId: string; account: string; outcome: 'revoked' | '
 export type Kept = { grantId: string; account: string; why: string; until?: string }[];
 
 /** Revokes each grant; idempotent: a grant already revoked (a retried run) is NotFoundException, taken as done. */
-async function revokeAll(region: string, keyArn: string, grants: readonly LeftoverGrant[], forget = false) {
+async function revokeAll(region: string, keyArn: string, grants: readonly LeftoverGrant[]) {
   const done: Revoked = [];
   for (const l of grants) {
     const outcome = await revokeKeyGrant(region, keyArn, l.grant.grantId);
     done.push({ grantId: l.grant.grantId, account: l.account, outcome });
-    // A leftover may have been kept before: its record goes with it.
-    if (forget) await forgetGrantKept(region, l.grant.grantId);
   }
   return done;
 }
 
 /** Revokes the leftovers of accounts the key no longer serves, and announces each. */
 export async function sweep(region: string, keyArn: string, leftovers: readonly LeftoverGrant[], at: string) {
-  const done = await revokeAll(region, keyArn, leftovers, true);
+  const done = await revokeAll(region, keyArn, leftovers);
   for (const l of leftovers) {
     logger.info('revoked a leftover grant on the AMI key', { region, account: l.account });
     await announce(

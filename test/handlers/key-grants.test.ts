@@ -279,7 +279,7 @@ describe('the AMI key grants judged by grantee, not by name', () => {
     expect(fakes.kms.key('eu-west-1', KEY_ID)?.grants).toEqual([]);
   });
 
-  it("never revokes the factory's own grants: Image Builder's, EC2's, its own roles' and its own Auto Scaling role's", async () => {
+  it("never revokes the factory's own grants (Image Builder's, EC2's, its roles', its Auto Scaling role's copies) while it revokes a member's copy", async () => {
     const own = [
       grant('us-east-1', FACTORY, `arn:aws:iam::${FACTORY}:role/goldsmith-test-imagebuilder`),
       grant('us-east-1', FACTORY, `arn:aws:iam::${FACTORY}:role/goldsmith-test-reconcile`),
@@ -287,9 +287,11 @@ describe('the AMI key grants judged by grantee, not by name', () => {
       grant('us-east-1', FACTORY, 'imagebuilder.amazonaws.com'),
       ...Array.from({ length: 3 }, (_, i) => grant('us-east-1', FACTORY, autoScalingRole(FACTORY), `copy-${i}`)),
     ];
+    const copy = grant('us-east-1', STAYER, autoScalingRole(STAYER), 'copy-0');
     await auditKeyGrants(NOW);
     await auditKeyGrants(new Date(NOW.getTime() + 86_400_000));
     expect(grantIds()).toEqual(expect.arrayContaining(own));
+    expect(grantIds()).not.toContain(copy);
   });
 
   describe("a leaver's stack instance left in flight or stuck", () => {
