@@ -31,7 +31,22 @@ export const KEY_GRANTS_NOTIFICATION_DETAILS = {
     grantId: z.string().min(1),
     /** The grant's name (`goldsmith-auto-scaling-…` for the member baseline's). */
     name: z.string().min(1).optional(),
-    /** Why the account is no longer served: it left the organization, or no channel targets it. */
+    /** Why: the account is no longer served (it left, no channel targets it), or the grant is beyond the baseline's. */
     reason: z.string().min(1),
+    /** How many of the account's grants this announcement stands for (its extra grants, revoked in one run). */
+    grants: z.number().int().min(2).optional(),
+  }),
+  /**
+   * A grant on the AMI key the sweep would revoke but keeps, and why: Organizations still serves the account (the
+   * ledger's copy lags), or the member baseline's StackSet has an operation in flight on its stack instance (`until`:
+   * revoked from then on).
+   */
+  'key-grant-kept': z.strictObject({
+    region: z.string().min(1),
+    account,
+    grantId: z.string().min(1),
+    name: z.string().min(1).optional(),
+    why: z.string().min(1),
+    until: z.iso.datetime().optional(),
   }),
 } as const;

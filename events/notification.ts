@@ -346,6 +346,7 @@ export const notificationSchema = z
       n.event === 'monthly-summary' ||
       n.event === 'key-grants-high' ||
       n.event === 'key-grant-revoked' ||
+      n.event === 'key-grant-kept' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
       (n.event === 'drift-found' &&
         'resource' in n.detail &&

@@ -60,16 +60,21 @@ export interface BaselineStackSet {
 
 /**
  * The member baseline's stack instances of `account` in `region`, as StackSets lists them now (ListStackInstances
- * filtered by account and Region, every page: aws/sharing/baseline-instances.ts), each with its status. An
- * instance's stack holds the account's grant in that Region and retires it when it is deleted.
+ * filtered by account and Region, every page: aws/sharing/baseline-instances.ts), each with its status and StackId. An
+ * instance's stack holds the account's grant in that Region (named after the stack's id) and retires it when it is
+ * deleted.
  */
 export async function baselineInstancesOf(
   stackSet: BaselineStackSet,
   account: string,
   region: string,
-): Promise<{ status: string; detailed?: string }[]> {
+): Promise<{ status: string; detailed?: string; stackId?: string }[]> {
   return (await baselineInstances(stackSet, account, region)).map((s) => {
     const detailed = s.StackInstanceStatus?.DetailedStatus;
-    return { status: String(s.Status ?? ''), ...(detailed !== undefined && { detailed: String(detailed) }) };
+    return {
+      status: String(s.Status ?? ''),
+      ...(detailed !== undefined && { detailed: String(detailed) }),
+      ...(s.StackId && { stackId: s.StackId }),
+    };
   });
 }

@@ -15,7 +15,11 @@ import { kmsClient } from '../clients/kms.js';
  */
 export const LIST_GRANTS_PAGE = 100;
 
-/** Every grant on the key `keyArn` in `region` (ListGrants, paginated). */
+/**
+ * Every grant on the key `keyArn` in `region` (ListGrants, paginated), each with the GrantListEntry fields the sweep
+ * judges by: GranteePrincipal, Name, CreationDate, Operations, Constraints
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantListEntry.html).
+ */
 export async function listKeyGrants(region: string, keyArn: string): Promise<ListedGrant[]> {
   const grants: ListedGrant[] = [];
   const pages = paginateListGrants({ client: kmsClient(region), pageSize: LIST_GRANTS_PAGE }, { KeyId: keyArn });
@@ -27,6 +31,9 @@ export async function listKeyGrants(region: string, keyArn: string): Promise<Lis
           name: g.Name,
           granteePrincipal: g.GranteePrincipal,
           issuingAccount: g.IssuingAccount,
+          creationDate: g.CreationDate?.toISOString(),
+          operations: g.Operations,
+          constrained: g.Constraints !== undefined && Object.keys(g.Constraints).length > 0,
         });
   return grants;
 }
@@ -71,4 +78,35 @@ export async function recordGrantCount(count: GrantCount): Promise<boolean> {
     new GetCommand({ TableName: ledgerTable(), Key: key, ConsistentRead: true }),
   );
   return held.Item?.countedAt === count.countedAt && held.Item?.total === count.total;
+}
+
+/**
+ * A kept leftover's item: when a run first kept the grant (its bound runs from then). It expires a week later (the
+ * ledger's `expiresAt`); a revoked grant's item is left to expire (grant ids are not reused).
+ */
+const keptKey = (region: string, grantId: string) => ({ pk: KEY_GRANTS_PK, sk: `KEPT#${region}#${grantId}` });
+const KEPT_ITEM_DAYS = 7;
+
+/** When a run first kept the grant `grantId` in `region`, if one did. */
+export async function grantKeptSince(region: string, grantId: string): Promise<string | undefined> {
+  const held = await documentClient().send(
+    new GetCommand({ TableName: ledgerTable(), Key: keptKey(region, grantId), ConsistentRead: true }),
+  );
+  return typeof held.Item?.since === 'string' ? held.Item.since : undefined;
+}
+
+/** Records that a run kept the grant at `since`; a first record stays (a later run never moves the bound). */
+export async function recordGrantKept(region: string, grantId: string, since: string): Promise<void> {
+  const expiresAt = Math.floor(Date.parse(since) / 1000) + KEPT_ITEM_DAYS * 86_400;
+  await documentClient()
+    .send(
+      new PutCommand({
+        TableName: ledgerTable(),
+        Item: { ...keptKey(region, grantId), kind: 'key-grant-kept', since, expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    });
 }

@@ -1,6 +1,7 @@
 import type { Catalog } from '../config/schema.js';
-import { AUTO_SCALING_GRANT_NAME, autoScalingGrantees } from '../sharing/key-grants.js';
+import { autoScalingGrantees } from '../sharing/key-grants.js';
 import { ancestorsOf, isActive, type OrgTree } from '../sharing/targets.js';
+import { memberGrantee } from './grantee-sweep.js';
 
 /**
  * The AMI key's grants as ListGrants returns them, counted per Region and per account (functions/key-grants.ts).
@@ -17,6 +18,12 @@ export interface ListedGrant {
   granteePrincipal?: string | undefined;
   /** `arn:aws:iam::<account>:root` of the account that created the grant. */
   issuingAccount?: string | undefined;
+  /** `CreationDate`, ISO 8601. */
+  creationDate?: string | undefined;
+  /** `Operations`, as listed. */
+  operations?: readonly string[] | undefined;
+  /** Whether the grant has `Constraints` (encryption context pairs): the baseline's grant has none. */
+  constrained?: boolean | undefined;
 }
 
 /** Where one Region's count is kept: the latest count per Region, read by `goldsmith fleet`. */
@@ -113,9 +120,9 @@ export function notServedReason(
 }
 
 /**
- * The member baseline's Auto Scaling grants (named `goldsmith-auto-scaling…`, granted to an Auto Scaling
- * service-linked role) of accounts the key no longer serves. Volume grants are never among them: they go with their
- * volume. The factory's own account is never swept.
+ * The grants to the Auto Scaling roles of accounts the key no longer serves, whatever their name (grantee-sweep.ts
+ * judges a grant by its grantee). Volume grants are never among them: they go with their volume. The factory's own
+ * account is never swept.
  */
 export function leftoverGrants(
   catalog: Pick<Catalog, 'channels'>,
@@ -125,10 +132,8 @@ export function leftoverGrants(
 ): LeftoverGrant[] {
   const out: LeftoverGrant[] = [];
   for (const grant of grants) {
-    if (!grant.name?.startsWith(AUTO_SCALING_GRANT_NAME)) continue;
-    if (!grant.granteePrincipal?.includes(':role/aws-service-role/autoscaling.amazonaws.com/')) continue;
-    const account = ACCOUNT_OF_ARN.exec(grant.granteePrincipal)?.[1];
-    if (!account || account === factoryAccount) continue;
+    const account = memberGrantee(grant, factoryAccount);
+    if (!account) continue;
     const reason = notServedReason(catalog, tree, account);
     if (reason) out.push({ grant, account, reason });
   }
@@ -145,30 +150,59 @@ export interface AccountWord {
   instances?: readonly { status: string; detailed?: string }[];
 }
 
+/** A stack instance's operation under way: "PENDING: … has yet to start", "RUNNING: … is currently in progress". */
+const IN_FLIGHT = new Set(['PENDING', 'RUNNING']);
+
+/**
+ * How long a leftover grant is kept while its stack instance has an operation in flight, from the first run that kept
+ * it: the instance's deletion retires the grant through the stack's custom resource, whose operation times out after
+ * "3600 seconds (1 hour)" by default
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html),
+ * so twelve hours is far past any deletion that will finish, and shorter than the daily run: a grant is kept by one
+ * run at most, and revoked by the next.
+ */
+export const KEEP_IN_FLIGHT_MS = 12 * 3600_000;
+
 /**
  * Whether AWS's word confirms a leftover the ledger's copy of the organization found: that copy lags AWS (a joiner has
  * its baseline stack and grant before organization-sync reads it), so a grant is revoked only when Organizations says
- * the account left, is not active, or is under no OU and named by no channel, and the member baseline's StackSet
- * lists no instance for it in that Region (an instance's stack holds the grant, and its deletion retires it).
- * @returns the leftover with AWS's reason to revoke it, or why it is kept.
+ * the account left, is not active, or is under no OU and named by no channel. The member baseline's StackSet keeps it
+ * only while one of the account's stack instances in that Region has an operation in flight (DetailedStatus PENDING
+ * or RUNNING: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceComprehensiveStatus.html),
+ * whose deletion retires the grant, and for {@link KEEP_IN_FLIGHT_MS} from `keptSince` at most: an instance left
+ * OUTDATED, FAILED or INOPERABLE (termination protection, a broken execution role) keeps nothing.
+ * @returns the leftover with AWS's reason to revoke it, or why it is kept (and until when, when bounded).
  */
 export function confirmLeftover(
   catalog: Pick<Catalog, 'channels'>,
   leftover: LeftoverGrant,
   word: AccountWord,
-): { revoke: LeftoverGrant } | { keep: string } {
+  clock: { now: string; keptSince?: string | undefined } = { now: new Date(0).toISOString() },
+): { revoke: LeftoverGrant } | { keep: string; until?: string } {
   if (word.organization === 'gone') return { revoke: { ...leftover, reason: 'the account left the organization' } };
   const reason = notServedReason(catalog, word.organization, leftover.account);
   if (!reason)
     return { keep: "Organizations says the key still serves the account (the ledger's copy of the organization lags)" };
   const state = word.organization.accounts.get(leftover.account)?.state ?? '';
   const listed = isActive(state) ? (word.instances ?? []) : [];
+  const statusOf = (i: { status: string; detailed?: string }) => [i.status, i.detailed].filter(Boolean).join(' ');
   const first = listed[0];
-  if (first) {
-    const status = [first.status, first.detailed].filter(Boolean).join(' ');
+  if (!first) return { revoke: { ...leftover, reason } };
+  const inFlight = listed.find((i) => IN_FLIGHT.has(i.detailed ?? ''));
+  if (!inFlight)
     return {
-      keep: `the member baseline's StackSet still lists its stack instance (${status}): its deletion retires the grant`,
+      revoke: { ...leftover, reason: `${reason}; its stack instance is ${statusOf(first)}, no operation under way` },
     };
-  }
-  return { revoke: { ...leftover, reason } };
+  const until = new Date(Date.parse(clock.keptSince ?? clock.now) + KEEP_IN_FLIGHT_MS).toISOString();
+  if (clock.now >= until)
+    return {
+      revoke: {
+        ...leftover,
+        reason: `${reason}; its stack instance is still ${statusOf(inFlight)} ${KEEP_IN_FLIGHT_MS / 3600_000} hours after the grant was first kept`,
+      },
+    };
+  return {
+    keep: `the member baseline's StackSet has an operation in flight on its stack instance (${statusOf(inFlight)}), whose deletion retires the grant`,
+    until,
+  };
 }

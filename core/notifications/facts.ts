@@ -229,6 +229,7 @@ export function factsOf(n: Notification): Fact[] {
       return rolloutFacts(n);
     case 'key-grants-high':
     case 'key-grant-revoked':
+    case 'key-grant-kept':
       return keyGrantsFacts(n);
     case 'monthly-summary':
       return [

@@ -1,15 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { accountPathNow, type BaselineStackSet, baselineInstancesOf } from '../../aws/audit/grant-holder.js';
-import { listKeyGrants, recordGrantCount, revokeKeyGrant } from '../../aws/audit/key-grants.js';
+import { accountPathNow } from '../../aws/audit/grant-holder.js';
+import { listKeyGrants, recordGrantCount } from '../../aws/audit/key-grants.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.js';
 import {
   type AccountWord,
-  confirmLeftover,
   countGrants,
   type GrantFinding,
   grantFindings,
-  type LeftoverGrant,
   leftoverGrants,
 } from '../../core/audit/key-grants.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
@@ -19,6 +17,14 @@ import { announcement } from '../../core/notifications/announce.js';
 import { treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { logger, metricsWithDimensions } from '../lib/powertools.js';
+import {
+  confirmed,
+  judgeByGrantee,
+  type Kept,
+  type OrganizationWord,
+  type Revoked,
+  sweep,
+} from './key-grants-sweep.js';
 import { messageOf } from './report.js';
 
 /** Regions counted at once: each is a few ListGrants pages, and KMS's request quotas are per Region. */
@@ -35,9 +41,9 @@ export interface RegionGrants {
   accounts?: number;
   /** Whether the ledger holds this count (read back). */
   recorded?: boolean;
-  revoked: { grantId: string; account: string; outcome: 'revoked' | 'gone' }[];
+  revoked: Revoked;
   /** Leftovers of the ledger's copy of the organization that AWS's word kept, and why (absent: none). */
-  kept?: { grantId: string; account: string; why: string }[];
+  kept?: Kept;
   findings: GrantFinding[];
   failure?: string;
   /** Whether that failure may pass on a retry (throttling, a 5xx). */
@@ -54,71 +60,6 @@ export interface KeyGrantsRun {
 export const keyArnIn = (homeKeyArn: string, region: string) =>
   homeKeyArn.replace(/^(arn:[^:]+:kms:)[^:]+:/, `$1${region}:`);
 
-async function sweep(region: string, keyArn: string, leftovers: readonly LeftoverGrant[], at: string) {
-  const done: RegionGrants['revoked'] = [];
-  for (const l of leftovers) {
-    // Idempotent: a grant already revoked (a retried run) is NotFoundException, taken as done.
-    const outcome = await revokeKeyGrant(region, keyArn, l.grant.grantId);
-    done.push({ grantId: l.grant.grantId, account: l.account, outcome });
-    logger.info('revoked a leftover grant on the AMI key', { region, account: l.account, outcome });
-    await announce(
-      announcement(
-        'key-grant-revoked',
-        {},
-        {
-          region,
-          account: l.account,
-          grantId: l.grant.grantId,
-          ...(l.grant.name ? { name: l.grant.name } : {}),
-          reason: l.reason,
-        },
-        { at, key: `KEYGRANTS#revoked#${region}#${l.grant.grantId}` },
-      ),
-    );
-  }
-  return done;
-}
-
-/** Organizations' word on each account, read once per run (an account's leftovers in several Regions ask once). */
-type OrganizationWord = (account: string) => Promise<AccountWord['organization']>;
-
-/** The member baseline's StackSet the stack names (absent: the baseline deploys none). */
-function baselineStackSet(): BaselineStackSet | undefined {
-  const { MEMBER_BASELINE_STACK_SET: stackSetName, MEMBER_BASELINE_CALL_AS: callAs } = process.env;
-  if (!stackSetName || (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN')) return undefined;
-  return { stackSetName, callAs };
-}
-
-/**
- * The leftovers the ledger's copy found, each asked of AWS before it is revoked (core/audit/key-grants.ts
- * confirmLeftover): never revoked on that copy alone. Those AWS keeps are logged and returned.
- */
-async function confirmed(
-  catalog: Catalog,
-  region: string,
-  leftovers: readonly LeftoverGrant[],
-  organizationWord: OrganizationWord,
-): Promise<{ revoke: LeftoverGrant[]; kept: NonNullable<RegionGrants['kept']> }> {
-  const stackSet = baselineStackSet();
-  const revoke: LeftoverGrant[] = [];
-  const kept: NonNullable<RegionGrants['kept']> = [];
-  for (const l of leftovers) {
-    const organization = await organizationWord(l.account);
-    const instances = stackSet && organization !== 'gone' ? await baselineInstancesOf(stackSet, l.account, region) : [];
-    const decided = confirmLeftover(catalog, l, { organization, instances });
-    if ('revoke' in decided) revoke.push(decided.revoke);
-    else {
-      kept.push({ grantId: l.grant.grantId, account: l.account, why: decided.keep });
-      logger.info('kept a grant the ledger says the key no longer serves', {
-        region,
-        account: l.account,
-        why: decided.keep,
-      });
-    }
-  }
-  return { revoke, kept };
-}
-
 async function countRegion(
   catalog: Catalog,
   homeKeyArn: string,
@@ -131,9 +72,10 @@ async function countRegion(
   const keyArn = keyArnIn(homeKeyArn, region);
   const factoryAccount = keyArn.split(':')[4] ?? '';
   const listed = await listKeyGrants(region, keyArn);
-  const candidates = tree ? leftoverGrants(catalog, tree, factoryAccount, listed) : [];
-  const { revoke: leftovers, kept } = await confirmed(catalog, region, candidates, organizationWord);
-  const revoked = await sweep(region, keyArn, leftovers, at);
+  const judged = await judgeByGrantee(region, keyArn, factoryAccount, listed, at);
+  const candidates = tree ? leftoverGrants(catalog, tree, factoryAccount, judged.baseline) : [];
+  const { revoke: leftovers, kept } = await confirmed(catalog, region, candidates, organizationWord, at);
+  const revoked = [...judged.revoked, ...(await sweep(region, keyArn, leftovers, at))];
   const gone = new Set(revoked.map((r) => r.grantId));
   const count = countGrants(
     region,

@@ -36,6 +36,9 @@ function entries(key: KmsKey, volumes: readonly VolumeGrantHolder[]): Record<str
     ...(g.retiringPrincipal ? { RetiringPrincipal: g.retiringPrincipal } : {}),
     IssuingAccount: `arn:aws:iam::${g.issuingAccount}:root`,
     Operations: [...g.operations],
+    // "CreationDate: the date and time when the grant was created"; "Constraints" as CreateGrant gave them.
+    CreationDate: new Date(g.createdAt ?? 0),
+    ...(g.constraints ? { Constraints: g.constraints } : {}),
   }));
   // EBS's grant per volume: grantee the EC2 infrastructure, constrained to the volume's id.
   const perVolume = volumes.map((v) => ({

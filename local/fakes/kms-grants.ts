@@ -62,7 +62,7 @@ export function grantDecision(
 
 /**
  * CreateGrant's effect once authorized: a grant with the same name and parameters (grantee, operations, retiring
- * principal) is returned again, not duplicated ("When this value is present, you can retry a CreateGrant request with
+ * principal, constraints) is returned again, not duplicated ("When this value is present, you can retry a CreateGrant request with
  * identical parameters; if the grant already exists, the original GrantId is returned without creating a new grant":
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html, `Name`); one that differs in any of them is a
  * new grant, the name being no key ("A grant name does not have to be unique");
@@ -73,7 +73,7 @@ export function addGrant(
   key: KmsKey,
   caller: KmsCaller,
   grant: GrantRequest,
-  made: { nextGrantId: () => string; usableAt: number; volumeGrants?: () => number },
+  made: { nextGrantId: () => string; usableAt: number; createdAt?: number; volumeGrants?: () => number },
 ): GrantOutcome {
   const same = grant.name
     ? key.grants.find(
@@ -81,7 +81,8 @@ export function addGrant(
           g.name === grant.name &&
           g.granteePrincipal === grant.granteePrincipal &&
           g.retiringPrincipal === grant.retiringPrincipal &&
-          g.operations.join() === [...grant.operations].sort().join(),
+          g.operations.join() === [...grant.operations].sort().join() &&
+          JSON.stringify(g.constraints ?? null) === JSON.stringify(grant.constraints ?? null),
       )
     : undefined;
   if (same) return { grantId: same.grantId };
@@ -103,6 +104,8 @@ export function addGrant(
     issuingAccount: caller.account,
     usableAt: made.usableAt,
     grantToken,
+    createdAt: made.createdAt ?? 0,
+    ...(grant.constraints ? { constraints: grant.constraints } : {}),
   });
   return { grantId };
 }

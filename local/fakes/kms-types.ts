@@ -35,6 +35,16 @@ export interface Grant {
   readonly usableAt?: number;
   /** Presenting it uses the grant before then (https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html). */
   readonly grantToken?: string;
+  /** When it was created (virtual ms; ListGrants' `CreationDate`). */
+  readonly createdAt?: number;
+  /** CreateGrant's `Constraints` (encryption context pairs), as ListGrants returns them. */
+  readonly constraints?: GrantConstraints;
+}
+
+/** A grant's constraints (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html). */
+export interface GrantConstraints {
+  readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
+  readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
 }
 
 export interface KmsKey {
@@ -76,6 +86,7 @@ export interface GrantRequest {
   retiringPrincipal?: string;
   operations: readonly string[];
   name?: string;
+  constraints?: GrantConstraints;
   viaService?: string;
   dryRun?: boolean;
 }

@@ -222,6 +222,7 @@ export class KmsFake {
       // KMS's grant ids are 64 hex digits.
       nextGrantId: () => (++this.grantCounter).toString(16).padStart(64, '0'),
       usableAt: this.clock ? this.clock() + GRANT_PROPAGATION_MS : 0,
+      createdAt: this.clock?.() ?? 0,
       volumeGrants: () => volumesForQuota(this, region, key),
     });
   }

@@ -4,6 +4,7 @@ import {
   countGrants,
   grantAccount,
   grantFindings,
+  KEEP_IN_FLIGHT_MS,
   type ListedGrant,
   leftoverGrants,
   notServedReason,
@@ -93,7 +94,7 @@ describe('countGrants and grantFindings', () => {
 });
 
 describe('leftoverGrants', () => {
-  it('revokes the baseline grants of accounts gone, suspended or no longer targeted; never volumes nor the factory', () => {
+  it('revokes the grants to the Auto Scaling roles of accounts gone, suspended or no longer targeted, whatever their name; never volumes nor the factory', () => {
     const grants = [
       baseline('200000000001'),
       baseline('200000000002'),
@@ -106,6 +107,7 @@ describe('leftoverGrants', () => {
     expect(leftoverGrants(byOu, tree, '111122223333', grants).map((l) => [l.account, l.reason])).toEqual([
       ['200000000002', 'no channel targets the account any more'],
       ['200000000003', 'the account is suspended'],
+      ['444455556666', 'the account left the organization'],
       ['444455556666', 'the account left the organization'],
     ]);
   });
@@ -135,14 +137,37 @@ describe('confirmLeftover: a leftover of the ledger’s copy is revoked only on 
     });
   });
 
-  it('keeps the grant of an account outside the targets while the StackSet still lists its instance, revokes it once none is listed', () => {
+  const at = '2027-01-01T06:00:00.000Z';
+  const hoursLater = (h: number) => new Date(Date.parse(at) + h * 3600_000).toISOString();
+
+  it('keeps the grant of an account outside the targets while its instance has an operation in flight, for the bound at most; revokes it once none is listed', () => {
     const word = { organization: tree, instances: [{ status: 'CURRENT', detailed: 'RUNNING' }] };
-    expect(confirmLeftover(byOu, leftover('200000000002'), word)).toEqual({
-      keep: "the member baseline's StackSet still lists its stack instance (CURRENT RUNNING): its deletion retires the grant",
+    expect(confirmLeftover(byOu, leftover('200000000002'), word, { now: at })).toEqual({
+      keep: "the member baseline's StackSet has an operation in flight on its stack instance (CURRENT RUNNING), whose deletion retires the grant",
+      until: hoursLater(KEEP_IN_FLIGHT_MS / 3600_000),
     });
+    expect(confirmLeftover(byOu, leftover('200000000002'), word, { now: hoursLater(12), keptSince: at })).toMatchObject(
+      { revoke: { reason: expect.stringMatching(/still CURRENT RUNNING 12 hours after/) } },
+    );
     expect(confirmLeftover(byOu, leftover('200000000002'), { organization: tree, instances: [] })).toEqual({
       revoke: { ...leftover('200000000002'), reason: 'no channel targets the account any more' },
     });
+  });
+
+  it('revokes at once the grant of an account whose instance is left stuck OUTDATED FAILED or INOPERABLE', () => {
+    for (const stuck of [
+      { status: 'OUTDATED', detailed: 'FAILED' },
+      { status: 'INOPERABLE', detailed: 'INOPERABLE' },
+      { status: 'OUTDATED', detailed: 'CANCELLED' },
+    ])
+      expect(
+        confirmLeftover(byOu, leftover('200000000002'), { organization: tree, instances: [stuck] }, { now: at }),
+      ).toEqual({
+        revoke: {
+          ...leftover('200000000002'),
+          reason: `no channel targets the account any more; its stack instance is ${stuck.status} ${stuck.detailed}, no operation under way`,
+        },
+      });
   });
 
   it('revokes a suspended account’s grant with Organizations’ reason, though its instance is still listed', () => {

@@ -246,6 +246,11 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'AMI key grant of 444455556666 revoked in eu-west-1',
       'Goldsmith revoked grant a1b2c3 (goldsmith-auto-scaling-1234) of account 444455556666 on the AMI key in eu-west-1: the account left the organization.',
     ],
+    'key-grant-kept': [
+      'warning',
+      'AMI key grant of 444455556666 kept in eu-west-1',
+      "Goldsmith kept grant d4e5f6 (goldsmith-auto-scaling-5678) of account 444455556666 on the AMI key in eu-west-1: the member baseline's StackSet has an operation in flight on its stack instance (CURRENT RUNNING), whose deletion retires the grant; revoked from 2027-01-14T21:00:00.000Z if still held.",
+    ],
   };
 
   for (const event of Object.keys(expected) as NotificationEvent[]) {

@@ -245,6 +245,16 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Grant', 'a1b2c3'],
       ['Reason', 'the account left the organization'],
     ],
+    'key-grant-kept': [
+      ['Region', 'eu-west-1'],
+      ['Account', '444455556666'],
+      ['Grant', 'd4e5f6'],
+      [
+        'Why',
+        "the member baseline's StackSet has an operation in flight on its stack instance (CURRENT RUNNING), whose deletion retires the grant",
+      ],
+      ['Until', '2027-01-14T21:00:00.000Z'],
+    ],
   };
 
   it.each(Object.keys(expected) as NotificationEvent[])('%s', (event) => {
