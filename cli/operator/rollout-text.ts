@@ -4,7 +4,7 @@ import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.
 import { isActiveRefresh } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave } from '../../core/rollout/record.js';
 import { NOT_MOVED } from '../../core/rollout/supersede.js';
-import { movedInText } from '../../core/rollout/wave-members.js';
+import { joinedText, movedInText } from '../../core/rollout/wave-members.js';
 import { emptyWaveText, failed, haltedIt } from '../../core/status/rollout-counts.js';
 import { rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
@@ -50,6 +50,8 @@ export function renderRolloutStatus(r: RolloutRecord): string {
     // An account that moved here from an earlier wave's OUs mid-rollout was refreshed there, once.
     const moved = [
       ...(w.movedIn ? [`    ${movedInText(w.movedIn)}`] : []),
+      // One that moved into an earlier wave's OUs after that wave started is taken by the next wave.
+      ...(w.joined ? [`    ${joinedText(w.joined)}`] : []),
       // An account between two member baseline stack instances is waited for (core/rollout/moving.ts).
       ...(w.moving ?? []).map(
         (m) =>

@@ -191,6 +191,11 @@ export interface RolloutWave {
   /** Accounts its OUs held when it started that an earlier wave of this rollout had reached: refreshed there, once. */
   movedIn?: MovedIn;
   /**
+   * Accounts in an earlier wave's OUs (as the organization held them when this wave started) that no earlier wave had
+   * reached, which this wave took and found groups in, with that earlier wave (core/rollout/wave-members.ts).
+   */
+  joined?: MovedIn;
+  /**
    * Accounts and Regions between two member baseline stack instances (moving between OUs) whose refreshes could not
    * be read: the wave is not judged while any is, until MOVING_MINUTES after each was found (core/rollout/moving.ts).
    */

@@ -52,6 +52,46 @@ export function waveMembers(
   return { accounts: mine, movedIn: { total: moved.length, accounts: moved.slice(0, MOVED_NAMES_KEPT) } };
 }
 
+/**
+ * The accounts the organization now holds in the OUs of waves before `index` that none of them reached (a refresh, a
+ * refusal, a pending answer or a skipped group), each with the wave whose OUs hold it
+ * now: an account that moved into an earlier wave's OUs after that wave had started, or one whose groups began to
+ * follow the channel since. Wave `index` takes them, so no account of the channel's waves is left out of the rollout.
+ * One without a following group is read again and stays unrecorded.
+ */
+export function unreachedBefore(
+  record: RolloutRecord,
+  index: number,
+  accounts: readonly (readonly string[])[],
+): Map<string, string> {
+  const reached = reachedBefore(record, index);
+  const unreached = new Map<string, string>();
+  accounts.slice(0, Math.max(0, index)).forEach((inOus, i) => {
+    const wave = record.waves[i]?.name ?? String(i);
+    for (const a of inOus) if (!reached.has(a) && !unreached.has(a)) unreached.set(a, wave);
+  });
+  return unreached;
+}
+
+/**
+ * What wave `index` took of `unreached` (unreachedBefore) that it found something in: a group refreshed, refused,
+ * pending or skipped. The first 50 are named, all counted.
+ */
+export function joinedOf(unreached: ReadonlyMap<string, string>, found: Iterable<string>): MovedIn | undefined {
+  const seen = new Set(found);
+  const joined = [...unreached].flatMap(([account, wave]) => (seen.has(account) ? [{ account, wave }] : []));
+  if (joined.length === 0) return undefined;
+  return { total: joined.length, accounts: joined.slice(0, MOVED_NAMES_KEPT) };
+}
+
+/** One line for a wave's `joined`: `1 account in an earlier wave's OUs that wave never reached (moved there after it started), taken by this wave: 200000000011 (wave-1)`. */
+export function joinedText(joined: MovedIn): string {
+  const named = joined.accounts.map((m) => `${m.account} (${m.wave})`).join(', ');
+  const more = joined.total > joined.accounts.length ? ` and ${joined.total - joined.accounts.length} more` : '';
+  const n = joined.total === 1 ? '1 account' : `${joined.total} accounts`;
+  return `${n} in an earlier wave's OUs that wave never reached (moved there after it started), taken by this wave: ${named}${more}`;
+}
+
 /** One line for a wave's `movedIn`: `1 account moved here after an earlier wave refreshed it, left to that wave: 200000000003 (wave-1)`. */
 export function movedInText(moved: MovedIn): string {
   const named = moved.accounts.map((m) => `${m.account} (${m.wave})`).join(', ');

@@ -2,7 +2,7 @@ import { alarmedScopes, alarmedWhere, inAlarmedScope } from '../rollout/late-ala
 import { isOpenRollout, waveText } from '../rollout/operator.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave, SkippedGroup } from '../rollout/record.js';
 import { NOT_MOVED } from '../rollout/supersede.js';
-import { movedInText } from '../rollout/wave-members.js';
+import { joinedText, movedInText } from '../rollout/wave-members.js';
 import {
   accountsOf,
   done,
@@ -44,7 +44,9 @@ export type RolloutLineKind = (typeof ROLLOUT_LINE_KINDS)[number];
 function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   const name = `rollout wave ${n + 1}/${r.waves.length} (${w.name})`;
   const lines: RolloutLine[] = [];
-  const moved = w.movedIn ? `; ${movedInText(w.movedIn)}` : '';
+  const moved = [w.movedIn && movedInText(w.movedIn), w.joined && joinedText(w.joined)]
+    .flatMap((t) => (t ? [`; ${t}`] : []))
+    .join('');
   if (w.state === 'skipped') {
     const at = w.endedAt ?? w.startedAt;
     return at ? [{ at, what: `rollout ${emptyWaveText(r, n)}${moved}`, kind: 'ROLLOUT-WAVE-END' }] : [];

@@ -6,7 +6,7 @@ import { mixedSentOf } from '../../core/rollout/mixed-sent.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
 import { launchTemplateVersionDescription } from '../../core/rollout/request.js';
-import { waveMembers } from '../../core/rollout/wave-members.js';
+import { unreachedBefore, waveMembers } from '../../core/rollout/wave-members.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /**
@@ -26,8 +26,13 @@ export async function adoptStarted(
 ): Promise<RolloutRecord> {
   const index = record.waves.findIndex((w) => w.state === 'pending');
   if (index < 0 || index > record.currentWave + 1) return record;
-  // An account an earlier wave reached (it moved into this wave's OUs since) holds that wave's refreshes, not this one's.
-  const scopes = waveMembers(record, index, accounts[index] ?? []).accounts.flatMap((account) =>
+  // An account an earlier wave reached (it moved into this wave's OUs since) holds that wave's refreshes, not this one's;
+  // one in an earlier wave's OUs that no earlier wave reached is this wave's (startWave).
+  const members = new Set([
+    ...waveMembers(record, index, accounts[index] ?? []).accounts,
+    ...unreachedBefore(record, index, accounts).keys(),
+  ]);
+  const scopes = [...members].flatMap((account) =>
     Object.entries(record.amis).map(([region, ami]) => ({ scope: scopeOf(ctx, account, region), ami })),
   );
   const description = launchTemplateVersionDescription(ctx.image, ctx.channel, ctx.version);

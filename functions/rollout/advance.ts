@@ -184,7 +184,7 @@ export async function advanceRollout(
     switch (step.kind) {
       case 'start-wave': {
         accounts ??= await waveAccounts(channel);
-        record = await startWave(ctx, record, step.wave, accounts[step.wave] ?? [], now());
+        record = await startWave(ctx, record, step.wave, accounts, now());
         startedHere.push(...(record.waves[step.wave]?.groups ?? []));
         continue;
       }

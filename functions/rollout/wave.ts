@@ -21,7 +21,7 @@ import {
 } from '../../core/rollout/request.js';
 import { summarizeSkips } from '../../core/rollout/skips.js';
 import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
-import { waveMembers } from '../../core/rollout/wave-members.js';
+import { joinedOf, unreachedBefore, waveMembers } from '../../core/rollout/wave-members.js';
 import { isMovingAnswer, movingAccounts, movingAnswer } from './moving.js';
 
 /** Member accounts × Regions worked on at once: each is a handful of calls, and Auto Scaling throttles per account. */
@@ -150,23 +150,26 @@ async function startGroup(
 }
 
 /**
- * Starts wave `index` in `accounts`: in every Region the rollout has an AMI in, each following group gets a new
+ * Starts wave `index` in its accounts (`accounts[index]`, the organization's accounts of each wave now): in every Region the rollout has an AMI in, each following group gets a new
  * launch template version and a refresh to it. The record returned holds the refreshes as AWS read them back and the
  * groups skipped, with why. A retry after some refreshes started takes them as its own (same client token, same
  * desired configuration), so none is started twice. An account still throttled (or answering 5xx) is left pending
  * for the next checks (functions/rollout/pending.ts); only when every account is, the step is thrown. An account
  * an earlier wave of this rollout reached (it moved into this wave's OUs since) is left to that wave and recorded
- * (`movedIn`, core/rollout/wave-members.ts).
+ * (`movedIn`, core/rollout/wave-members.ts). An account in an earlier wave's OUs that no earlier wave reached (it
+ * moved there after that wave started) is taken by this wave, and recorded (`joined`) when it holds anything.
  */
 export async function startWave(
   ctx: RolloutContext,
   record: RolloutRecord,
   index: number,
-  inOus: readonly string[],
+  waveAccounts: readonly (readonly string[])[],
   now: string,
 ): Promise<RolloutRecord> {
-  const { accounts, movedIn } = waveMembers(record, index, inOus);
-  const scopes = accounts.flatMap((account) =>
+  const { accounts, movedIn } = waveMembers(record, index, waveAccounts[index] ?? []);
+  const unreached = unreachedBefore(record, index, waveAccounts);
+  const members = [...accounts, ...[...unreached.keys()].filter((a) => !accounts.includes(a))];
+  const scopes = members.flatMap((account) =>
     Object.entries(record.amis).map(([region, ami]) => ({ scope: scopeOf(ctx, account, region), ami })),
   );
   // Every scope is settled before anything is thrown: what the others started is recorded, and a retried step finds it.
@@ -199,6 +202,10 @@ export async function startWave(
     name,
   );
   const skipped = [...record.skippedGroups, ...kept];
+  const joined = joinedOf(unreached, [
+    ...[...groups, ...failures, ...pending].map((g) => g.account),
+    ...worked.flatMap((w) => w.skipped.map((g) => g.account)),
+  ]);
   // The first refusals are kept by name, every one is counted: hundreds of refused groups stay a small record.
   const waves = record.waves.map((w, i) =>
     i === index
@@ -214,6 +221,7 @@ export async function startWave(
             ...(summary && { skipped: summary }),
             ...(pending.length > 0 && { pending }),
             ...(movedIn && { movedIn }),
+            ...(joined && { joined }),
           },
           failures,
         )
@@ -241,7 +249,9 @@ export async function nothingFollows(
   if (!canary || (canary.skipped?.total ?? 0) > 0 || (canary.failures ?? []).length > 0) return undefined;
   const tag = rolloutTagValue(ctx.image, ctx.channel);
   const scopes = accounts
-    .flatMap((inOus, i) => (i === 0 ? [] : waveMembers(record, i, inOus).accounts))
+    .flatMap((inOus, i) =>
+      i === 0 ? [] : [...waveMembers(record, i, inOus).accounts, ...unreachedBefore(record, i, accounts).keys()],
+    )
     .flatMap((account) => Object.keys(record.amis).map((region) => scopeOf(ctx, account, region)));
   const follows = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (scope) => {
     const listed = await unlessRefused(() => findFollowingGroups(scope, tag));

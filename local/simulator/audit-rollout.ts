@@ -79,9 +79,22 @@ export function auditWaveOrder(records: RolloutRecords, wavesOf: WavesOf): { pro
   for (const [key, refreshes] of byRollout) {
     const [image, channel] = (key.split(' ')[0] ?? '').split('/') as [string, string | undefined];
     if (channel === undefined || !wavesOf(image, channel, Number.POSITIVE_INFINITY)) continue;
-    // The wave of the account as the organization held it when the refresh started.
-    const waveOf = (r: InstanceRefresh) =>
-      (wavesOf(image, channel, r.startTime) ?? []).findIndex((accounts) => accounts.has(r.group.account));
+    // The wave of the account as the organization held it when the refresh started...
+    const heldAt = (r: InstanceRefresh, at: number) =>
+      (wavesOf(image, channel, at) ?? []).findIndex((accounts) => accounts.has(r.group.account));
+    const firstStart = new Map<number, number>();
+    for (const r of refreshes) {
+      const j = heldAt(r, r.startTime);
+      firstStart.set(j, Math.min(firstStart.get(j) ?? Number.POSITIVE_INFINITY, r.startTime));
+    }
+    // ...or, when it moved into that wave's OUs after the wave started, the wave that held it then (the next wave
+    // to start takes it: core/rollout/wave-members.ts unreachedBefore).
+    const waveOf = (r: InstanceRefresh) => {
+      const j = heldAt(r, r.startTime);
+      const started = j < 0 ? undefined : firstStart.get(j);
+      const then = started === undefined ? -1 : heldAt(r, started);
+      return Math.max(then, j);
+    };
     for (const later of refreshes) {
       const n = waveOf(later);
       if (n <= 0) continue;

@@ -99,3 +99,36 @@ describe('a moved account left without its rollout role for a while (StackSets d
     expect(result.report.consistency.problems).toEqual([]);
   });
 });
+
+describe('an account that moves into an earlier wave’s OU after that wave started, on the local cloud', () => {
+  /** The first account of PRD[1], the last wave's OU: it moves into wave-1's OU while wave-1's refreshes bake. */
+  const LATE = '200000000005';
+  const move = { at: MOVED_AT, kind: 'organization', change: 'move-account', account: LATE, to: PRD[0] };
+  const saved = useSavedRun(
+    'goldsmith-rollout-late-move-',
+    threeWaveCatalog(),
+    threeWaveScenario('2027-01-04T00:00:00Z', [move]),
+  );
+
+  it('refreshes it in the next wave that starts, so every group of the channel’s waves is refreshed', () => {
+    const rollout = saved().report.rollouts?.find((r) => r.version === V2 && r.channel === 'prod');
+    expect(rollout?.waves.map((w) => [w.name, w.state, w.groups])).toEqual([
+      ['canary', 'healthy', 1],
+      ['wave-1', 'healthy', 2],
+      ['rest', 'healthy', 2],
+    ]);
+    expect(saved().report.consistency.problems).toEqual([]);
+  });
+
+  it('rollout status and history name it under the wave that took it, with the wave whose OUs hold it', async () => {
+    const status = await goldsmith(['rollout', 'status', 'base', 'prod', '--version', V2, '--local', saved().cloud]);
+    expect(status.code).toBe(0);
+    const rest = status.stdout.slice(status.stdout.indexOf('wave 3/3 rest'));
+    expect(rest).toContain(`    ${LATE} us-east-1`);
+    const taken = `1 account in an earlier wave's OUs that wave never reached (moved there after it started), taken by this wave: ${LATE} (wave-1)`;
+    expect(rest).toContain(`    ${taken}\n`);
+    const { stdout } = await goldsmith(['history', 'base', '--local', saved().cloud]);
+    expect(stdout).toContain(`rollout wave 3/3 (rest) started: 2 groups in 2 account(s); ${taken}`);
+    expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout completed: 3 wave\(s\), 5 groups refreshed/);
+  });
+});

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { newRolloutRecord } from '../../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave } from '../../../core/rollout/record.js';
-import { MOVED_NAMES_KEPT, movedInText, waveMembers } from '../../../core/rollout/wave-members.js';
+import {
+  joinedOf,
+  joinedText,
+  MOVED_NAMES_KEPT,
+  movedInText,
+  unreachedBefore,
+  waveMembers,
+} from '../../../core/rollout/wave-members.js';
 
 /** Each account is in one wave per rollout (core/rollout/wave-members.ts). */
 const NOW = '2027-01-02T00:00:00.000Z';
@@ -84,5 +91,22 @@ describe('waveMembers', () => {
     expect(movedInText(movedIn ?? { total: 0, accounts: [] })).toMatch(
       /^120 accounts moved here after an earlier wave refreshed them, left to that wave: 300000000000 \(canary\), .* and 70 more$/,
     );
+  });
+});
+
+describe('unreachedBefore', () => {
+  it('gives the next wave the accounts an earlier wave’s OUs hold now that no earlier wave reached, with that wave', () => {
+    const r = rollout({ groups: [group('200000000001')] }, { groups: [group('200000000002')] });
+    // 200000000009 moved into wave-1's OUs after wave-1 started; 200000000002 was refreshed there.
+    const now = [['200000000001'], ['200000000002', '200000000009'], ['200000000006']];
+    const unreached = unreachedBefore(r, 2, now);
+    expect([...unreached]).toEqual([['200000000009', 'wave-1']]);
+    // Only what the wave found something in is recorded, and named with the wave whose OUs hold it.
+    expect(joinedOf(unreached, ['200000000006'])).toBeUndefined();
+    const joined = joinedOf(unreached, ['200000000009', '200000000006']);
+    expect(joinedText(joined ?? { total: 0, accounts: [] })).toBe(
+      "1 account in an earlier wave's OUs that wave never reached (moved there after it started), taken by this wave: 200000000009 (wave-1)",
+    );
+    expect(unreachedBefore(r, 0, now).size).toBe(0);
   });
 });
