@@ -55,6 +55,8 @@ export function sampleResources(stage: string, account: string, region: string) 
   return {
     account: acct,
     function: at('lambda', `function:${synthesizedFunctionName(stage, 'Trust', 'Operator')}`),
+    // A function no other statement holds invocation of (the operator doors have statements of their own).
+    publisher: at('lambda', `function:${synthesizedFunctionName(stage, 'Promotion', 'PromotionPublish')}`),
     role: `arn:aws:iam::${acct}:role/${stage}-goldsmith-Promotion-ReconcileSchedulerRole`,
     pointer: at('ssm', 'parameter/goldsmith/base/prod'),
     release: at('ssm', `parameter/goldsmith-release/${stage}`),
@@ -125,7 +127,7 @@ export function scpStatementSpecs(
       resources: [functions],
       conditions: { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'lambda:InvokedViaFunctionUrl': 'false' } },
       exempt: [own],
-      samples: [{ resource: r.function }],
+      samples: [{ resource: r.publisher }],
     },
     {
       // InvokeAsync (deprecated) is its own action on the function in the Service Authorization Reference, without
