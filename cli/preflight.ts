@@ -34,7 +34,7 @@ Prints one line per check and, for each one missing, the command or console step
   --pre-release     deploy a pre-release checkout (0.3.0-dev, or not at CHANGELOG's commit) on purpose; else refused
   --json            { ready, region, checks: [{ name, status, detail }] } (--local: { ready, local, checks })`;
 
-const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
+const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown', warning: 'warning' } as const;
 
 /** SST 2.49.8's rule for a stage name (its project.js, isValidStageName; https://www.npmjs.com/package/sst/v/2.49.8). */
 export const SST_STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;

@@ -1,19 +1,22 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvalidCatalogError } from '../core/errors.js';
 import { LOCAL_STAGE } from '../local/simulator/cloud-types.js';
 import type { Command } from './command.js';
 import { SST_STAGE_NAME } from './preflight.js';
 import { renderScp, type ScpWritten, scpJson } from './scp-output.js';
 import { parseOptions, UsageError } from './usage.js';
 
-const HELP = `usage: goldsmith scp (--stage STAGE | --local DIR) [--out DIR] [--json] [--offline] [--deployer ROLE] [--key-rotator ROLE]
+const HELP = `usage: goldsmith scp (--stage STAGE | --local DIR) [--out DIR] [--json] [--offline] [--deployer ROLE] [--key-rotator ROLE] [--config FILE]
 
 The service control policy of docs/security/scp.md for a deployment (the stage, the account, the names its stacks gave
 its roles, read with your credentials), split into as few minified policies as fit 5,120 characters, with the SCP
 slots they take and the aws organizations commands that create and attach them. Offline (--offline, no credentials,
 --local DIR: the local cloud's stage, local) the account is * and the names as synthesized. Fails naming a deployed role its exemption misses.
+The catalog's approvers (access.approvers) are the front door's callers besides the operators' role.
   --out DIR  write DIR/<part>.json   --deployer ROLE  your deploy pipeline's role (default goldsmith-deployer)
-  --json  one JSON document          --key-rotator ROLE  the role rotating the signing keys (default goldsmith-key-rotator)`;
+  --json  one JSON document          --key-rotator ROLE  the role rotating the signing keys (default goldsmith-key-rotator)
+  --config FILE  the catalog whose approvers the front door admits (default goldsmith.config.ts)`;
 
 /** IAM's rule for a role name (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -36,6 +39,7 @@ export const command: Command = {
       offline: { type: 'boolean' },
       deployer: { type: 'string' },
       'key-rotator': { type: 'string' },
+      config: { type: 'string', short: 'c' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -64,12 +68,23 @@ export const command: Command = {
       );
       return 1;
     }
+    let approvers: string[];
+    try {
+      const { loadCatalogFile, DEFAULT_CATALOG_FILE } = await import('./load-catalog.js');
+      const catalog = await loadCatalogFile(values.config ?? DEFAULT_CATALOG_FILE);
+      const { approverPrincipalArns } = await import('../core/scp/deployment-statements.js');
+      approvers = approverPrincipalArns(Object.values(catalog.access.approvers).flat());
+    } catch (error) {
+      if (!(error instanceof InvalidCatalogError)) throw error;
+      for (const p of error.problems) process.stderr.write(`goldsmith scp: ${p} (--config FILE names the catalog)\n`);
+      return 1;
+    }
     const { goldsmithScp } = await import('../core/scp/split.js');
     const written: ScpWritten = {
       stage,
       account: read.account,
       roles: read.roles,
-      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator }),
+      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator, approvers }),
     };
     if (values.out !== undefined) {
       await mkdir(values.out, { recursive: true });

@@ -2,14 +2,15 @@ import { dirname, relative, resolve } from 'node:path';
 import { catalogWarnings } from '../core/config/catalog.js';
 import { keyGrantQuotaWarnings } from '../core/config/rules/key-grants-organization.js';
 import { rolloutBaselineWarnings, rolloutWavesInOrganization } from '../core/config/rules/rollout-organization.js';
+import { factoryPrincipalWarnings } from '../core/trust/factory-principals.js';
 import type { Command } from './command.js';
 import { checkCatalogFile, componentFilesIn, DEFAULT_CATALOG_FILE } from './load-catalog.js';
 import { summarizeCatalog, summaryLine } from './summary.js';
-import { parseOptions } from './usage.js';
+import { parseOptions, UsageError } from './usage.js';
 import { checkCatalogLimits, limitsLine } from './validate-limits.js';
 import { validationOrganization } from './validate-organization.js';
 
-const HELP = `usage: goldsmith validate [--config FILE] [--json] [--catalog-only] [--local DIR | --scenario FILE]
+const HELP = `usage: goldsmith validate [--config FILE] [--json] [--catalog-only] [--local DIR | --scenario FILE] [--factory-account ID]
 
 Checks the catalog (default ${DEFAULT_CATALOG_FILE}; .ts or .json) and its component files, then synthesizes every
 stack from it, offline, and measures the result against AWS's limits: CloudFormation (resources, outputs,
@@ -33,7 +34,9 @@ images responsible.
   --catalog-only   skip the synthesis (a few seconds): check only the limits the catalog meets by itself
   --local DIR      resolve channel targets against the organization a saved local cloud holds; without --config,
                    check the catalog that cloud ran
-  --scenario FILE  resolve channel targets against the organization a simulation scenario describes`;
+  --scenario FILE  resolve channel targets against the organization a simulation scenario describes
+  --factory-account ID  the account Goldsmith is deployed in: a warning for each operator or approver that is a
+                   principal of it (any of its IAM administrators can take it over)`;
 
 export const command: Command = {
   summary: 'check the catalog, its component files and the AWS limits its stacks meet',
@@ -44,12 +47,16 @@ export const command: Command = {
       'catalog-only': { type: 'boolean' },
       local: { type: 'string' },
       scenario: { type: 'string' },
+      'factory-account': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
+    const factoryAccount = values['factory-account'];
+    if (factoryAccount !== undefined && !/^\d{12}$/.test(factoryAccount))
+      throw new UsageError(`--factory-account must be a 12-digit AWS account id, not "${factoryAccount}"`);
     const path = values.config ?? (await savedCatalog(values.local)) ?? DEFAULT_CATALOG_FILE;
     // Without --config, --local checks the catalog the saved cloud ran, as the other commands given DIR do: said so.
     const savedFrom = values.config === undefined && values.local !== undefined ? values.local : undefined;
@@ -69,6 +76,8 @@ export const command: Command = {
     const valid = problems.length === 0;
     const warnings = parsed.ok ? catalogWarnings(parsed.catalog, componentFilesIn(dirname(resolve(path)))) : [];
     if (parsed.ok && org) warnings.push(...rolloutBaselineWarnings(parsed.catalog, org.tree, org.source));
+    if (parsed.ok && factoryAccount !== undefined)
+      warnings.push(...factoryPrincipalWarnings(parsed.catalog, factoryAccount));
     // The AMI key's grants per Region, explicit and per volume, from the targets and the fleet's size.
     if (parsed.ok && org)
       warnings.push(

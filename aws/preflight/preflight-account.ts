@@ -6,6 +6,7 @@ import {
   memberBaselineTargets,
 } from '../../core/sharing/member-baseline.js';
 import { type OrgTree, resolveTargets, withoutMissingOus } from '../../core/sharing/targets.js';
+import { factoryPrincipalWarnings } from '../../core/trust/factory-principals.js';
 import { lambdaClient } from '../clients/lambda.js';
 import type { PreflightCheck } from './preflight-check.js';
 import { said } from './preflight-errors.js';
@@ -77,6 +78,15 @@ export function baselineToleranceCheck(catalog: Catalog, tree: OrgTree): Preflig
  * service-linked role must exist before the first deploy (the AMI key's policy names it), and IAM refuses unknown
  * principals in resource policies.
  */
+/** A warning per operator or approver that is a principal of the factory account (core/trust/factory-principals.ts). */
+export function factoryPrincipalChecks(catalog: Catalog, account: string): PreflightCheck[] {
+  return factoryPrincipalWarnings(catalog, account).map((detail) => ({
+    name: 'access in the factory account',
+    status: 'warning',
+    detail,
+  }));
+}
+
 export function iamCheck(catalog: Catalog): PreflightCheck {
   const principals = [
     ...new Set([...catalog.access.operators, ...catalog.access.ci, ...Object.values(catalog.access.approvers).flat()]),

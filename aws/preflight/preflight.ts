@@ -18,7 +18,12 @@ import { secretsmanagerClient } from '../clients/secretsmanager.js';
 import { ssmClient } from '../clients/ssm.js';
 import { stsClient } from '../clients/sts.js';
 import { readOrganizationTree } from '../sharing/organizations-targets.js';
-import { baselineToleranceCheck, iamCheck, lambdaConcurrencyCheck } from './preflight-account.js';
+import {
+  baselineToleranceCheck,
+  factoryPrincipalChecks,
+  iamCheck,
+  lambdaConcurrencyCheck,
+} from './preflight-account.js';
 import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
 import { inspectorAdministratorCheck, inspectorMembersCheck } from './preflight-inspector.js';
@@ -268,7 +273,7 @@ export async function preflight(
     const tolerance = await tree?.then((t) => baselineToleranceCheck(catalog, t)).catch(() => undefined);
     if (tolerance) checks.push(tolerance);
   }
-  checks.push(iamCheck(catalog), ...(await regional));
+  checks.push(iamCheck(catalog), ...factoryPrincipalChecks(catalog, who.account), ...(await regional));
   // Read once, for the SCP check and the upgrade's (a member account only: SCPs do not bind the management account).
   const scps = standing && standing.account !== standing.management ? attachedScps(standing, region) : undefined;
   scps?.catch(() => undefined);

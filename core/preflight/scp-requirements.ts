@@ -6,7 +6,8 @@
  * must not be. Each request is evaluated against the attached policies' Deny statements (scp-evaluate.ts), so a Deny
  * that names Goldsmith but misses an action, a resource pattern, or exempts everyone through its condition is found.
  */
-import { type RoleNames, synthesizedRoleNames } from '../scp/names.js';
+import { operatorsRoleName } from '../names.js';
+import { type RoleNames, synthesizedFunctionName, synthesizedRoleNames } from '../scp/names.js';
 import {
   DEFAULT_DEPLOYER,
   DEFAULT_KEY_ROTATOR,
@@ -160,6 +161,25 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       { statement: 'StateMachinesOnlyByGoldsmith', action: 'states:StartExecution', resource: r.promotion },
       { statement: 'TaskTokensOnlyByGoldsmith', action: 'states:SendTaskFailure', resource: '*' },
     ].map((call) => ({ ...call, role: onFinding })),
+    // The operators call every door; the CDK's publishing role uploads the assets the deployer assumes it for.
+    ...['RevokeEndpoint', 'Operator'].map((construct) => ({
+      statement: construct === 'Operator' ? 'FrontDoorOnlyByOperatorsAndApprovers' : 'RevokeAndRollbackOnlyByOperators',
+      action: 'lambda:InvokeFunctionUrl',
+      resource: `arn:aws:lambda:${region}:${r.account}:function:${synthesizedFunctionName(stage, 'Trust', construct)}`,
+      role: arn(operatorsRoleName(stage)),
+    })),
+    {
+      statement: 'AssetsOnlyByTheDeployment',
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::cdk-hnb659fds-assets-${r.account}-${region}/0123abcd.zip`,
+      role: arn(`cdk-hnb659fds-file-publishing-role-${r.account}-${region}`),
+    },
+    {
+      statement: 'BootstrapRolesOnlyByTheDeployer',
+      action: 'sts:AssumeRole',
+      resource: arn(`cdk-hnb659fds-file-publishing-role-${r.account}-${region}`),
+      role: arn(DEFAULT_DEPLOYER),
+    },
     // The deployment: the deployer changes Goldsmith's stacks with the CDK execution role, which changes the rest.
     {
       statement: 'ExecRoleOnlyForGoldsmithStacks',

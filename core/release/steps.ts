@@ -61,9 +61,15 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
           { sid: 'PointerSharesOnlyByGoldsmith' },
           { sid: 'SigningKeysOnlyByTheDeployment' },
           { sid: 'FunctionsInvokedAsyncOnlyByGoldsmith' },
+          { sid: 'AssetsOnlyByTheDeployment' },
+          { sid: 'SstBucketOnlyByTheDeployment' },
+          { sid: 'BootstrapRolesOnlyByTheDeployer' },
+          { sid: 'HooksOnlyByTheDeployer' },
+          { sid: 'RevokeAndRollbackOnlyByOperators' },
+          { sid: 'FrontDoorOnlyByOperatorsAndApprovers' },
         ],
         reason:
-          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses; goldsmith rotate-signing-key puts the keys as the operator endpoint's role, which the older SigningKeysOnlyByTheDeployment refuses",
+          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses; goldsmith rotate-signing-key puts the keys as the operator endpoint's role, which the older SigningKeysOnlyByTheDeployment refuses; the bootstrap buckets, the CDK's deploy and publishing roles, CloudFormation Hooks and the operator doors' callers were outside it",
       },
       {
         kind: 'expect-alerts',

@@ -84,8 +84,21 @@ function wrapped(value: unknown, indent: string, prefix: string): string {
     lines.push(`${inner}${line}`);
     return `${indent}${prefix}[\n${lines.join(',\n')}\n${indent}]`;
   }
-  const entries = Object.entries(value).map(([k, v]) => wrapped(v, inner, `${JSON.stringify(k)}: `));
-  return `${indent}${prefix}{\n${entries.join(',\n')}\n${indent}}`;
+  // Entries that fit on one line share it while the width allows (`"Sid": "…", "Effect": "Deny",`).
+  const lines: string[] = [];
+  let line = '';
+  for (const entry of Object.entries(value).map(([k, v]) => wrapped(v, inner, `${JSON.stringify(k)}: `))) {
+    const single = !entry.includes('\n');
+    if (line && single && line.length + entry.length - inner.length + 2 <= WIDTH) {
+      line = `${line}, ${entry.slice(inner.length)}`;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = single ? entry : '';
+    if (!single) lines.push(entry);
+  }
+  if (line) lines.push(line);
+  return `${indent}${prefix}{\n${lines.join(',\n')}\n${indent}}`;
 }
 
 /** A part as people read it: the same JSON as `content`, no line wider than 118 characters. */

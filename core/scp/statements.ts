@@ -4,26 +4,11 @@
  * `goldsmith preflight` requires (core/preflight/scp-requirements.ts). Each statement carries the requests an
  * outsider would send that it must refuse (`samples`), so the check covers every statement and action it lists.
  */
+import { deploymentStatementSpecs } from './deployment-statements.js';
 import { constructPattern, type FunctionRole, generatedPrefix, stackName, synthesizedFunctionName } from './names.js';
+import type { ScpStatementSpec } from './spec.js';
 
-/** Context keys of a request besides the principal. */
-export type ScpContext = Readonly<Record<string, string | readonly string[]>>;
-
-/** One Deny statement and the requests it must refuse to every principal but the ones it exempts. */
-export interface ScpStatementSpec {
-  sid: string;
-  actions: readonly string[];
-  /** `Resource` patterns; absent with `notResources`. */
-  resources?: readonly string[];
-  /** `NotResource` patterns: the statement denies on everything else. */
-  notResources?: readonly string[];
-  /** Conditions besides the exemption (`ArnNotLike aws:PrincipalArn`). */
-  conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-  /** The principals exempted (`aws:PrincipalArn` patterns); empty: nobody. */
-  exempt: readonly string[];
-  /** Resources named as the stacks name them, with the context an outsider's request carries. */
-  samples: readonly { resource: string; context?: ScpContext }[];
-}
+export type { ScpContext, ScpStatementSpec } from './spec.js';
 
 /** What the policy is written for. */
 export interface ScpOptions {
@@ -34,6 +19,8 @@ export interface ScpOptions {
   deployer: string;
   /** The role you rotate the approval signing keys with. */
   keyRotator: string;
+  /** The principal ARNs the catalog's approvers sign as (approverPrincipalArns): the front door's callers. */
+  approvers?: readonly string[];
 }
 
 export const DEFAULT_DEPLOYER = 'goldsmith-deployer';
@@ -69,6 +56,8 @@ export function sampleResources(stage: string, account: string, region: string) 
   return {
     account: acct,
     function: at('lambda', `function:${synthesizedFunctionName(stage, 'Trust', 'Operator')}`),
+    // A function no other statement holds invocation of (the operator doors have statements of their own).
+    publisher: at('lambda', `function:${synthesizedFunctionName(stage, 'Promotion', 'PromotionPublish')}`),
     role: `arn:aws:iam::${acct}:role/${stage}-goldsmith-Promotion-ReconcileSchedulerRole`,
     pointer: at('ssm', 'parameter/goldsmith/base/prod'),
     release: at('ssm', `parameter/goldsmith-release/${stage}`),
@@ -139,7 +128,7 @@ export function scpStatementSpecs(
       resources: [functions],
       conditions: { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'lambda:InvokedViaFunctionUrl': 'false' } },
       exempt: [own],
-      samples: [{ resource: r.function }],
+      samples: [{ resource: r.publisher }],
     },
     {
       // InvokeAsync (deprecated) is its own action on the function in the Service Authorization Reference, without
@@ -213,9 +202,12 @@ export function scpStatementSpecs(
       // The CDK execution role's name is an exemption everywhere: a role of that name made or changed by anyone but
       // the deployer (who bootstraps) would pass every statement.
       // The deployer's and the key rotator's roles are exempt elsewhere: their trust and policies are held here too.
+      // So is the CDK file-publishing role's (AssetsOnlyByTheDeployment), and SST's bootstrap roles' (SstBucketOnlyByTheDeployment).
       resources: [
         ...goldsmithRoles,
         'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
+        'arn:aws:iam::*:role/cdk-*-file-publishing-role-*',
+        'arn:aws:iam::*:role/SSTBootstrap-*',
         role(options.deployer),
         role(options.keyRotator),
       ],
@@ -224,6 +216,7 @@ export function scpStatementSpecs(
         { resource: r.role },
         { resource: `arn:aws:iam::${r.account}:role/goldsmith-${stage}-rollout-engine` },
         { resource: `arn:aws:iam::${r.account}:role/cdk-attacker-cfn-exec-role-1` },
+        { resource: `arn:aws:iam::${r.account}:role/cdk-attacker-file-publishing-role-1` },
       ],
     },
     {
@@ -499,6 +492,16 @@ export function scpStatementSpecs(
       exempt: [cdk],
       samples: [{ resource: r.alarm }],
     },
+    ...deploymentStatementSpecs({
+      stage,
+      account,
+      role,
+      cdk,
+      deployer: options.deployer,
+      approvers: options.approvers ?? [],
+      sampleAccount: r.account,
+      region,
+    }),
   ];
 }
 

@@ -18,7 +18,7 @@ export function scpPolicyPage(): string {
   const intro = `# The service control policy for stage prod
 
 This page answers what the service control policy holds, word for word, for stage \`prod\`. Generated from \`core/scp/\` by \`npm run schemas\`: what \`goldsmith scp --stage prod --offline\` writes (account \`*\`,
-deploy role \`goldsmith-deployer\`, key rotator \`goldsmith-key-rotator\`). Write yours with \`goldsmith scp\`, which names
+deploy role \`goldsmith-deployer\`, key rotator \`goldsmith-key-rotator\`, a catalog naming no approvers). Write yours with \`goldsmith scp\`, which names
 your stage, account and roles. What each statement holds and why: [scp.md](scp.md).
 
 `;

@@ -48,8 +48,8 @@ export interface OperatorEndpoint {
  * split by what their code needs — `functions/operator.ts` (the front door), `functions/operator-revoke.ts` (revoke,
  * cancel-revocation) and `functions/operator-rollback.ts` (rollback, restore), each role holding only its own calls.
  * The operators' role (assumable by the catalog's `access.operators`) may invoke them and read what the read-only
- * commands read; the catalog's approvers may invoke them directly (the functions let them only approve or reject
- * their channels). Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
+ * commands read; the catalog's approvers may invoke the front door directly (it lets them only approve or reject
+ * their channels), never the revoke and rollback doors. Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
  * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
  *
  * The function trusts the caller AWS writes into `requestContext.authorizer.iam`, which only the function URL
@@ -187,28 +187,23 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     }),
   );
 
-  // Approvers sign as themselves: each door's resource policy names each principal the catalog maps, so that a
-  // request of theirs reaches the function, which lets them only approve or reject (the front door's actions) and
-  // answers anything else with why (as the CLI says from the catalog before sending).
+  // Approvers sign as themselves: the front door's resource policy names each principal the catalog maps, so that a
+  // request of theirs reaches the function, which lets them only approve or reject and answers anything else with
+  // why (as the CLI says from the catalog before sending). The revoke and rollback doors name no approver: their
+  // reserved concurrency (2 each) is the operators' alone, and the SCP holds them to the operators' role
+  // (RevokeAndRollbackOnlyByOperators, docs/security/scp.md).
   const approverPrincipals = [...new Set(Object.values(inputs.catalog.access.approvers).flat())].sort();
-  const doors: [string, SstFunction][] = [
-    ['', fn],
-    ['Revoke', revoke.fn],
-    ['Rollback', rollback.fn],
-  ];
-  for (const [door, target] of doors) {
-    for (const [index, arn] of approverPrincipals.entries()) {
-      target.addPermission(`ApproverUrl${door}${index}`, {
-        principal: new iam.ArnPrincipal(arn),
-        action: 'lambda:InvokeFunctionUrl',
-        functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,
-      });
-      target.addPermission(`ApproverInvoke${door}${index}`, {
-        principal: new iam.ArnPrincipal(arn),
-        action: 'lambda:InvokeFunction',
-        invokedViaFunctionUrl: true,
-      });
-    }
+  for (const [index, arn] of approverPrincipals.entries()) {
+    fn.addPermission(`ApproverUrl${index}`, {
+      principal: new iam.ArnPrincipal(arn),
+      action: 'lambda:InvokeFunctionUrl',
+      functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,
+    });
+    fn.addPermission(`ApproverInvoke${index}`, {
+      principal: new iam.ArnPrincipal(arn),
+      action: 'lambda:InvokeFunction',
+      invokedViaFunctionUrl: true,
+    });
   }
   return { fn, url, revoke: revoke.fn, revokeUrl: revoke.url, rollback: rollback.fn, rollbackUrl: rollback.url, role };
 }

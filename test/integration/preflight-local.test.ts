@@ -255,7 +255,7 @@ describe('goldsmith preflight on the local cloud', () => {
 
     expect(missing(checks)).toEqual(['service control policy']);
     const detail = named(checks, 'service control policy')?.detail ?? '';
-    expect(detail).toContain('(goldsmith-loose, goldsmith-prod-scp-2, goldsmith-prod-scp-3)');
+    expect(detail).toContain('(goldsmith-loose, goldsmith-prod-scp-2, goldsmith-prod-scp-3, goldsmith-prod-scp-4)');
     expect(detail).toMatch(/ in \d+ statements \(FunctionsOnlyByGoldsmith, [^)]*PointersOnlyByGoldsmith/);
     expect(detail).toContain('Not in force: goldsmith-prod-scp-1 (FunctionsOnlyByGoldsmith, ');
     expect(detail).toContain('goldsmith scp --stage prod --out scp/');

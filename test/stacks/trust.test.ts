@@ -204,17 +204,23 @@ describe('the operator endpoint and the approval callback in the synthesized app
     ]);
   });
 
-  it("lets each approver principal invoke the operator endpoint's URLs (and nothing else names them)", () => {
+  it("lets each approver principal invoke the front door's URL only: the revoke and rollback doors name no approver", () => {
     const permissions = resourcesOf('AWS::Lambda::Permission').map(
       (p) => resolver.resolve(p.Properties) as Record<string, unknown>,
     );
     const approverUrl = permissions.filter(
       (p) => p.Action === 'lambda:InvokeFunctionUrl' && p.FunctionUrlAuthType === 'AWS_IAM',
     );
-    // Once per door: the function lets an approver only approve or reject, and says so for anything else.
+    // The front door lets an approver only approve or reject, and says so for anything else.
     expect(approverUrl.map((p) => p.Principal).sort()).toEqual(
-      ['ops-lead', 'security-reviewer'].flatMap((name) => Array(3).fill(`arn:aws:iam::123456789012:role/${name}`)),
+      ['ops-lead', 'security-reviewer'].map((name) => `arn:aws:iam::123456789012:role/${name}`),
     );
+    const doors = new Set(
+      permissions.filter((p) => String(p.Principal).includes(':role/')).map((p) => String(p.FunctionName)),
+    );
+    // One door: the front door's function (logical id `Operator<hash>`), never RevokeEndpoint or RollbackEndpoint.
+    expect([...doors]).toHaveLength(1);
+    expect([...doors][0]).toMatch(/:function:Operator[0-9A-F]{8}$/);
   });
 });
 

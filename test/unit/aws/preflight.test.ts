@@ -116,6 +116,30 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
     expect(calls.every((name) => /^(Get|Describe|List|BatchGet)/.test(name))).toBe(true);
   });
 
+  it('warns, a line each, of the operators and approvers that are principals of the factory account, and still passes', async () => {
+    const access = {
+      operators: [`arn:aws:iam::${MANAGEMENT}:role/platform`, `arn:aws:iam::${ACCOUNT}:role/platform`],
+      approvers: {
+        'ops-lead': [`arn:aws:sts::${MANAGEMENT}:assumed-role/sso-lead/ana`],
+        auditor: [`arn:aws:iam::${MANAGEMENT}:user/audit`, `arn:aws:iam::${ACCOUNT}:role/auditor`],
+      },
+    };
+    const checks = await preflight(catalog({ access }), 'eu-west-1', NEEDS);
+
+    const warned = checks.filter((c) => c.name === 'access in the factory account');
+    expect(warned.map((c) => c.status)).toEqual(['warning', 'warning', 'warning']);
+    expect(warned.map((c) => c.detail.split(':', 1)[0])).toEqual([
+      'access.operators[0]',
+      'access.approvers.ops-lead[0]',
+      'access.approvers.auditor[0]',
+    ]);
+    expect(warned[1]?.detail).toBe(
+      `access.approvers.ops-lead[0]: arn:aws:sts::${MANAGEMENT}:assumed-role/sso-lead/ana is a role in the factory account ${MANAGEMENT}: it is only as safe as that account's IAM administrators (any of them can take it over and approve as ops-lead); name principals of another account, or protect the role with an SCP of your own`,
+    );
+    expect(warned[2]?.detail).toContain('is a user in the factory account');
+    expect(checks.filter((c) => c.status === 'missing')).toEqual([]);
+  });
+
   it('tells a delegated administrator without the delegation policy what the management account must do', async () => {
     readyAccount(ACCOUNT);
     orgs.on(ListRootsCommand).rejects(denied());

@@ -17,6 +17,8 @@ import { captureOutput } from '../../helpers/output.js';
 import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
+type Statement = { Sid: string; Condition: { ArnNotLike: { 'aws:PrincipalArn': string | string[] } } };
+
 const sts = mockClient(STSClient);
 const cloudFormation = mockClient(CloudFormationClient);
 afterEach(() => {
@@ -52,8 +54,8 @@ describe('goldsmith scp', () => {
     const dir = testTempDir('goldsmith-scp-');
     const out = await captureOutput(() => command.run(['--stage', 'prod', '--offline', '--out', dir]));
     expect(out.code).toBe(0);
-    const files = ['goldsmith-prod-scp-1', 'goldsmith-prod-scp-2', 'goldsmith-prod-scp-3'].map((n) =>
-      join(dir, `${n}.json`),
+    const files = ['goldsmith-prod-scp-1', 'goldsmith-prod-scp-2', 'goldsmith-prod-scp-3', 'goldsmith-prod-scp-4'].map(
+      (n) => join(dir, `${n}.json`),
     );
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
@@ -61,7 +63,33 @@ describe('goldsmith scp', () => {
       expect(JSON.stringify(JSON.parse(text))).toBe(text);
       expect(out.stdout).toContain(`--content file://${file}`);
     }
-    expect(out.stdout).toContain('They take 3 SCP slots');
+    expect(out.stdout).toContain('They take 4 SCP slots');
+  });
+
+  it("admits the catalog's approvers at the front door only, and refuses a catalog it cannot read, naming it", async () => {
+    const dir = testTempDir('goldsmith-scp-');
+    const out = await captureOutput(() => command.run(['--stage', 'prod', '--offline', '--out', dir]));
+    expect(out.code).toBe(0);
+    const statements = [1, 2, 3, 4].flatMap(
+      (n) =>
+        (JSON.parse(readFileSync(join(dir, `goldsmith-prod-scp-${n}.json`), 'utf8')) as { Statement: Statement[] })
+          .Statement,
+    );
+    const exempt = (sid: string) => statements.find((s) => s.Sid === sid)?.Condition.ArnNotLike['aws:PrincipalArn'];
+    expect(exempt('FrontDoorOnlyByOperatorsAndApprovers')).toEqual(
+      expect.arrayContaining([
+        'arn:aws:iam::*:role/goldsmith-prod-operators',
+        'arn:aws:iam::123456789012:role/ops-lead',
+      ]),
+    );
+    expect(exempt('RevokeAndRollbackOnlyByOperators')).not.toContain('arn:aws:iam::123456789012:role/ops-lead');
+    const missing = await captureOutput(() =>
+      command.run(['--stage', 'prod', '--offline', '--config', join(dir, 'none.ts')]),
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /^goldsmith scp: catalog: cannot load .*none\.ts.* \(--config FILE names the catalog\)$/m,
+    );
   });
 
   it("writes the stage's account and says it used the deployed roles' names", async () => {

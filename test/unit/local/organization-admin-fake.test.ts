@@ -70,6 +70,7 @@ describe("the local organization's administration (delegation policy, delegated 
       'goldsmith-prod-scp-1',
       'goldsmith-prod-scp-2',
       'goldsmith-prod-scp-3',
+      'goldsmith-prod-scp-4',
     ]);
     await expect(names('ou-ab12-nothere01')).rejects.toMatchObject({ name: 'TargetNotFoundException' });
     await expect(orgs.send(new DescribePolicyCommand({ PolicyId: 'p-nothere1' }))).rejects.toMatchObject({

@@ -70,6 +70,12 @@ describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
           { sid: 'PointerSharesOnlyByGoldsmith' },
           { sid: 'SigningKeysOnlyByTheDeployment' },
           { sid: 'FunctionsInvokedAsyncOnlyByGoldsmith' },
+          { sid: 'AssetsOnlyByTheDeployment' },
+          { sid: 'SstBucketOnlyByTheDeployment' },
+          { sid: 'BootstrapRolesOnlyByTheDeployer' },
+          { sid: 'HooksOnlyByTheDeployer' },
+          { sid: 'RevokeAndRollbackOnlyByOperators' },
+          { sid: 'FrontDoorOnlyByOperatorsAndApprovers' },
         ],
       }),
     );

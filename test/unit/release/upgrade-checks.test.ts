@@ -184,6 +184,19 @@ describe('the SCP statements the upgrade needs', () => {
     );
   });
 
+  it('names the statements holding the bootstrap buckets, Hooks and the operator doors that an SCP without them lacks', () => {
+    const added = ['AssetsOnlyByTheDeployment', 'HooksOnlyByTheDeployer', 'RevokeAndRollbackOnlyByOperators'];
+    const without = documentedScps().map((content) => {
+      const doc = JSON.parse(content) as { Statement: { Sid?: string }[] };
+      return JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => !added.includes(s.Sid ?? '')) });
+    });
+    const check = scpNeedsCheck(FROM_020, { value: scpGapList(without, 'prod', ACCOUNT, REGION) }, ACCOUNT);
+    expect(check?.status).toBe('missing');
+    expect(check?.detail).toMatch(
+      /^0\.3\.0 needs AssetsOnlyByTheDeployment, HooksOnlyByTheDeployer, RevokeAndRollbackOnlyByOperators in the SCP on 200000000001 or above it, absent/,
+    );
+  });
+
   it('names only what is absent, and passes the documented SCP', () => {
     const onlyPointers = documentedScps().map((c) => c.replace('"ssm:DeleteParameters",', ''));
     expect(
@@ -193,7 +206,7 @@ describe('the SCP statements the upgrade needs', () => {
       name: 'service control policy for the upgrade',
       status: 'ok',
       detail: expect.stringMatching(
-        /^the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, SubscriptionsOnlyByTheDeployment, PointerSharesOnlyByGoldsmith, SigningKeysOnlyByTheDeployment, FunctionsInvokedAsyncOnlyByGoldsmith, as 0\.3\.0 needs$/,
+        /^the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, SubscriptionsOnlyByTheDeployment, PointerSharesOnlyByGoldsmith, SigningKeysOnlyByTheDeployment, FunctionsInvokedAsyncOnlyByGoldsmith, AssetsOnlyByTheDeployment, SstBucketOnlyByTheDeployment, BootstrapRolesOnlyByTheDeployer, HooksOnlyByTheDeployer, RevokeAndRollbackOnlyByOperators, FrontDoorOnlyByOperatorsAndApprovers, as 0\.3\.0 needs$/,
       ),
     });
   });
