@@ -67,6 +67,7 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
           { sid: 'HooksOnlyByTheDeployer' },
           { sid: 'RevokeAndRollbackOnlyByOperators' },
           { sid: 'FrontDoorOnlyByOperatorsAndApprovers' },
+          { sid: 'RulesOnlyByTheDeployment', actions: ['events:PutRule'] },
         ],
         reason:
           "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses; goldsmith rotate-signing-key puts the keys as the operator endpoint's role, which the older SigningKeysOnlyByTheDeployment refuses; the bootstrap buckets, the CDK's deploy and publishing roles, CloudFormation Hooks and the operator doors' callers were outside it",

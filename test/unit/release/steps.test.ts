@@ -76,6 +76,7 @@ describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
           { sid: 'HooksOnlyByTheDeployer' },
           { sid: 'RevokeAndRollbackOnlyByOperators' },
           { sid: 'FrontDoorOnlyByOperatorsAndApprovers' },
+          { sid: 'RulesOnlyByTheDeployment', actions: ['events:PutRule'] },
         ],
       }),
     );
