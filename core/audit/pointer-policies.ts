@@ -88,7 +88,8 @@ function withinReach(key: string, value: string, reach: ShareReach): boolean {
  * Whether a wildcard principal is held to the share's reach by its condition. `held`: every condition is a bounding
  * operator (above) on `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` whose every value is within the reach. `not
  * held`: no condition, or any condition on those keys that is not (another operator, another organization or OU).
- * `unclear`: conditions on other keys (possibly RAM's own wording), with or without a bounding one.
+ * `unclear`: a bounding condition with conditions on other keys besides (possibly RAM's own wording); conditions on
+ * other keys alone are `not held`.
  */
 function heldToReach(s: Statement, reach: ShareReach): 'held' | 'not held' | 'unclear' {
   const conditions = s.Condition;
@@ -114,7 +115,10 @@ function heldToReach(s: Statement, reach: ShareReach): 'held' | 'not held' | 'un
       bounded = true;
     }
   }
-  return bounded && !other ? 'held' : 'unclear';
+  // Conditions none of which holds callers to the organization (`aws:PrincipalAccount`, `aws:SecureTransport`, …) let
+  // in whoever meets them: not held. Unclear only where a bounding condition comes with others.
+  if (!bounded) return 'not held';
+  return other ? 'unclear' : 'held';
 }
 
 /** Why one statement lets someone do more than the share does (empty: it does not); `?` marks an unclear reason. */

@@ -22,6 +22,20 @@ export const BUCKET_WRITES = [
   's3:DeleteBucketPolicy',
   's3:PutBucketVersioning',
   's3:PutLifecycleConfiguration',
+  // Another way to write an object: replicating a bucket of one's own into it (the replica is the key's newest
+  // version), or a grant to another account through ACLs turned back on; object lock and retention stop the deletes.
+  's3:ReplicateObject',
+  's3:ReplicateDelete',
+  's3:ReplicateTags',
+  's3:PutReplicationConfiguration',
+  's3:PutBucketAcl',
+  's3:PutObjectAcl',
+  's3:PutObjectVersionAcl',
+  's3:PutBucketOwnershipControls',
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:CreateAccessPoint',
 ];
 
 /**
@@ -34,6 +48,7 @@ export const REGISTRY_WRITES = [
   'cloudformation:ActivateType',
   'cloudformation:RegisterType',
   'cloudformation:SetTypeConfiguration',
+  'cloudformation:SetTypeDefaultVersion',
   'cloudformation:DeactivateType',
   'cloudformation:DeregisterType',
 ];
@@ -80,7 +95,7 @@ export function deploymentStatementSpecs(i: DeploymentStatementInputs): ScpState
   const doorSample = (construct: string) =>
     `arn:aws:lambda:${region}:${acct}:function:${synthesizedFunctionName(stage, 'Trust', construct)}`;
   const operators = role(operatorsRoleName(stage));
-  const invoke = ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'];
+  const invoke = ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction', 'lambda:InvokeAsync'];
   return [
     {
       sid: 'AssetsOnlyByTheDeployment',

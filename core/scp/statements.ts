@@ -168,9 +168,11 @@ export function scpStatementSpecs(
         'lambda:PutProvisionedConcurrencyConfig',
         'lambda:DeleteProvisionedConcurrencyConfig',
       ],
-      resources: [functions],
-      // The functions' auditor stops a tampered function (its role may call PutFunctionConcurrency and nothing else here).
-      exempt: [cdk, fn(FUNCTIONS_AUDITOR)],
+      // SSTBootstrap's own functions too: their roles may write SST's bucket (SstBucketOnlyByTheDeployment).
+      resources: [functions, 'arn:aws:lambda:*:*:function:SSTBootstrap-*'],
+      // The functions' auditor stops a tampered function (its role may call PutFunctionConcurrency and nothing else
+      // here); the deployer deploys SSTBootstrap with its own credentials.
+      exempt: [cdk, fn(FUNCTIONS_AUDITOR), role(options.deployer)],
       samples: [{ resource: r.function }, { resource: `${r.function}:live` }],
     },
     {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IDependable } from 'constructs';
@@ -67,10 +67,14 @@ export function createAmiKey(scope: Construct, props: AmiKeyProps): AmiKey {
   };
 }
 
-/** The service-linked role EC2 Auto Scaling launches with, in the calling member account (any name suffix). */
-const AUTO_SCALING_ROLE_OF_CALLER =
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by KMS per request
-  'arn:*:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*';
+/**
+ * The service-linked role EC2 Auto Scaling launches with, in the calling member account (any name suffix). The
+ * partition is written out: in `StringLike` a `*` matches `:` and `/` too, so a leading `arn:*:` would match a role of
+ * another account whose path spells this one's (`arn:aws:iam::<other>:role/x:iam::<member>:role/aws-service-role/…`).
+ */
+const AUTO_SCALING_ROLE_OF_CALLER = (partition: string) =>
+  // `${aws:PrincipalAccount}` is an IAM policy variable (escaped here), resolved by KMS per request
+  `arn:${partition}:iam::\${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*`;
 
 /**
  * The AMI key policy. Members of the organization (every principal whose account is in it, `aws:PrincipalOrgID`)
@@ -151,7 +155,7 @@ function autoScalingGrantStatements(props: AmiKeyProps): iam.PolicyStatement[] {
       conditions: {
         ...conditions,
         // A policy variable: the grantee must be the calling account's own Auto Scaling role.
-        StringLike: { 'kms:GranteePrincipal': AUTO_SCALING_ROLE_OF_CALLER },
+        StringLike: { 'kms:GranteePrincipal': AUTO_SCALING_ROLE_OF_CALLER(Aws.PARTITION) },
         'ForAllValues:StringEquals': { 'kms:GrantOperations': AUTO_SCALING_GRANT_OPERATIONS },
       },
     });

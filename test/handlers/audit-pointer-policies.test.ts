@@ -150,8 +150,43 @@ describe("the audit of the pointers' resource policies, where Goldsmith's role m
 });
 
 describe("the audit of the pointers' resource policies it leaves for a person", () => {
-  it('announces a wildcard under conditions it does not read again each day it stays, never deleting it', async () => {
+  it('announces a wildcard held to the OU with conditions it does not read besides, again each day it stays, never deleting it', async () => {
+    await recordPointerShareInForce({
+      region: R,
+      name: 'goldsmith-pointers-dev',
+      resourceShareArn: `arn:aws:ram:${R}:${ACCOUNT}:resource-share/dev`,
+      principals: [DEV_OU_ARN],
+      resourceArn: POINTER,
+      at: NOW.toISOString(),
+    });
     const unclear = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'ssm:GetParameter',
+          Resource: POINTER,
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/${DEV_OU}/`, 'aws:SourceAccount': TARGET },
+          },
+        },
+      ],
+    });
+    await ssmClient(R).send(new PutResourcePolicyCommand({ ResourceArn: POINTER, Policy: unclear }));
+    await auditPointerPolicies(ouPlans, NOW);
+    await auditPointerPolicies(ouPlans, NOW);
+    expect(driftAnnouncements(cloud, NOTIFY)).toHaveLength(1);
+
+    const part = await auditPointerPolicies(ouPlans, DAY_LATER);
+    expect(part.findings.map((f) => f.action)).toEqual([expect.stringContaining('left as it is')]);
+    expect(driftAnnouncements(cloud, NOTIFY).map((a) => a.severity)).toEqual(['critical', 'critical']);
+    expect(deletes).toBe(0);
+    expect(await held()).toHaveLength(1);
+  });
+
+  it('takes a wildcard held only by a condition that holds no caller to the organization (aws:SourceAccount) as letting anyone in', async () => {
+    const anyone = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
         {
@@ -163,16 +198,10 @@ describe("the audit of the pointers' resource policies it leaves for a person", 
         },
       ],
     });
-    await ssmClient(R).send(new PutResourcePolicyCommand({ ResourceArn: POINTER, Policy: unclear }));
-    await auditPointerPolicies(plans, NOW);
-    await auditPointerPolicies(plans, NOW);
-    expect(driftAnnouncements(cloud, NOTIFY)).toHaveLength(1);
-
-    const part = await auditPointerPolicies(plans, DAY_LATER);
-    expect(part.findings.map((f) => f.action)).toEqual([expect.stringContaining('left as it is')]);
-    expect(driftAnnouncements(cloud, NOTIFY).map((a) => a.severity)).toEqual(['critical', 'critical']);
-    expect(deletes).toBe(0);
-    expect(await held()).toHaveLength(1);
+    await ssmClient(R).send(new PutResourcePolicyCommand({ ResourceArn: POINTER, Policy: anyone }));
+    const part = await auditPointerPolicies(plans, NOW);
+    expect(part.findings.map((f) => f.action)).toEqual([expect.stringContaining('could not delete it')]);
+    expect(deletes).toBe(1);
   });
 
   it('never deletes a policy naming only accounts the share reaches through its OU, and announces it', async () => {

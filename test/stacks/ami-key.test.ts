@@ -62,9 +62,11 @@ describe('the AMI key policy as the Factory stack writes it', () => {
         StringEquals: { 'aws:PrincipalOrgID': ORG },
         'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ous.map((ou) => `${ORG}/*/${ou}/*`) },
         StringLike: {
+          // The partition written out: a leading `arn:*:` would match another account's role whose path spells a
+          // member's (`arn:aws:iam::<other>:role/x:iam::<member>:role/aws-service-role/…`).
           'kms:GranteePrincipal':
             // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, as the policy holds it
-            'arn:*:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*',
+            'arn:aws:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*',
         },
         'ForAllValues:StringEquals': {
           'kms:GrantOperations': expect.arrayContaining(['Decrypt', 'ReEncryptFrom', 'CreateGrant', 'DescribeKey']),

@@ -122,11 +122,18 @@ describe("the audit's judgement of the resource policies on a channel pointer", 
     ]);
   });
 
-  it('marks unclear, for a person, a wildcard held only by conditions it does not read; a plain one is no doubt', () => {
+  it('finds a wildcard held only by conditions that hold no caller to the organization; a plain one is no doubt', () => {
     const reach = { principals: [OU], organizationId: ORG };
     const other = { Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } };
-    expect(foreignPointerPolicies([held(read('*', other))], reach).map((p) => [p.reasons, p.unclear])).toEqual([
-      [['lets in whoever its condition admits'], true],
+    const account = { Condition: { StringEquals: { 'aws:PrincipalAccount': '999999999999' } } };
+    expect(
+      foreignPointerPolicies([held(read('*', other)), held(read('*', account))], reach).map((p) => [
+        p.reasons,
+        p.unclear,
+      ]),
+    ).toEqual([
+      [['lets anyone in'], false],
+      [['lets anyone in'], false],
     ]);
     expect(foreignPointerPolicies([held(read('*'))], reach).map((p) => p.unclear)).toEqual([false]);
     const alsoAnAccount = held(read('*', other), read({ AWS: '444455556666' }));

@@ -40,11 +40,27 @@ const door = (construct: string) =>
   `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${synthesizedFunctionName('prod', 'Trust', construct)}`;
 
 describe('attacks through what a deploy reads, refused by the SCP', () => {
+  it("refuses an administrator changing SST's bootstrap functions, whose roles may write SST's bucket; the deployer may", () => {
+    const fn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:SSTBootstrap-MetadataHandler52BCF5C9-abc`;
+    expect(decide(ADMIN, 'lambda:UpdateFunctionCode', fn)).toBe('FunctionsOnlyByTheDeployment');
+    expect(decide(DEPLOYER, 'lambda:UpdateFunctionCode', fn)).toBeUndefined();
+  });
+
   it("refuses an administrator replacing an asset's zip or loosening the assets bucket; the deployer and the CDK's publishing role may write", () => {
     const zip = `${ASSETS}/4a5b6c7d.zip`;
     for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'])
       expect(decide(ADMIN, action, zip), action).toBe('AssetsOnlyByTheDeployment');
     for (const action of ['s3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'])
+      expect(decide(ADMIN, action, ASSETS), action).toBe('AssetsOnlyByTheDeployment');
+    // Writing an object another way: replicating a bucket of one's own into it, ACLs turned back on, object lock.
+    for (const action of ['s3:ReplicateObject', 's3:PutObjectAcl', 's3:PutObjectRetention'])
+      expect(decide(ADMIN, action, zip), action).toBe('AssetsOnlyByTheDeployment');
+    for (const action of [
+      's3:PutReplicationConfiguration',
+      's3:PutBucketOwnershipControls',
+      's3:PutBucketAcl',
+      's3:PutBucketObjectLockConfiguration',
+    ])
       expect(decide(ADMIN, action, ASSETS), action).toBe('AssetsOnlyByTheDeployment');
     expect(decide(FILE_PUBLISHING, 's3:PutObject', zip)).toBeUndefined();
     expect(decide(DEPLOYER, 's3:PutObject', zip)).toBeUndefined();
@@ -82,6 +98,7 @@ describe('attacks through what a deploy reads, refused by the SCP', () => {
       'cloudformation:ActivateType',
       'cloudformation:RegisterType',
       'cloudformation:SetTypeConfiguration',
+      'cloudformation:SetTypeDefaultVersion',
       'cloudformation:DeactivateType',
       'cloudformation:DeregisterType',
     ]) {
@@ -94,6 +111,9 @@ describe('attacks through what a deploy reads, refused by the SCP', () => {
 describe("attacks on the operator endpoint's doors, refused by the SCP", () => {
   it('refuses anyone but the operators invoking the revoke and rollback doors, an approver included', () => {
     for (const construct of ['RevokeEndpoint', 'RollbackEndpoint']) {
+      // A Goldsmith function's own role, exempt from FunctionsInvokedAsyncOnlyByGoldsmith, may not reach a door either.
+      const goldsmithFunction = role(`prod-goldsmith-Promotion-PromotionPublishServiceRole-${construct}`);
+      expect(decide(goldsmithFunction, 'lambda:InvokeAsync', door(construct))).toBe('RevokeAndRollbackOnlyByOperators');
       for (const action of ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction']) {
         expect(decide(ADMIN, action, door(construct)), `${construct} ${action}`).toBe(
           'RevokeAndRollbackOnlyByOperators',
