@@ -4,7 +4,7 @@ import {
   AUTO_SCALING_SERVICE_ROLE_PATH,
   autoScalingGrantName,
 } from '../sharing/key-grants.js';
-import type { LeftoverGrant, ListedGrant } from './key-grants.js';
+import type { LeftoverGrant, ListedGrant } from './grant-types.js';
 
 /**
  * The AMI key's grants judged by grantee, not by name (functions/audit/key-grants.ts). The key policy lets a member

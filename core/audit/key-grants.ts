@@ -1,7 +1,10 @@
 import type { Catalog } from '../config/schema.js';
 import { autoScalingGrantees } from '../sharing/key-grants.js';
 import { ancestorsOf, isActive, type OrgTree } from '../sharing/targets.js';
+import type { LeftoverGrant, ListedGrant } from './grant-types.js';
 import { memberGrantee } from './grantee-sweep.js';
+
+export type { LeftoverGrant, ListedGrant } from './grant-types.js';
 
 /**
  * The AMI key's grants as ListGrants returns them, counted per Region and per account (functions/key-grants.ts).
@@ -10,21 +13,6 @@ import { memberGrantee } from './grantee-sweep.js';
  * key encrypts (grantee `aws:ec2-infrastructure`, issued by the account that owns the volume:
  * https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-grants.html).
  */
-
-/** The fields of a ListGrants entry the count reads (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantListEntry.html). */
-export interface ListedGrant {
-  grantId: string;
-  name?: string | undefined;
-  granteePrincipal?: string | undefined;
-  /** `arn:aws:iam::<account>:root` of the account that created the grant. */
-  issuingAccount?: string | undefined;
-  /** `CreationDate`, ISO 8601. */
-  creationDate?: string | undefined;
-  /** `Operations`, as listed. */
-  operations?: readonly string[] | undefined;
-  /** Whether the grant has `Constraints` (encryption context pairs): the baseline's grant has none. */
-  constrained?: boolean | undefined;
-}
 
 /** Where one Region's count is kept: the latest count per Region, read by `goldsmith fleet`. */
 export const KEY_GRANTS_PK = 'KEYGRANTS';
@@ -89,13 +77,6 @@ export function grantFindings(count: GrantCount, quota: number, accountShare: nu
     if (t.grants > accountShare * quota)
       out.push({ finding: 'account-share', ...base, account: t.account, grants: t.grants });
   return out;
-}
-
-/** A grant left by an account the key no longer serves, and why. */
-export interface LeftoverGrant {
-  grant: ListedGrant;
-  account: string;
-  reason: string;
 }
 
 /**

@@ -142,12 +142,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
         regex:
           '/^Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack\\/[a-z0-9-]+-goldsmith-\\*\\/\\*$/',
       },
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role\\/([a-z0-9-]+-goldsmith|goldsmith-[a-z0-9-]+)-\\*$/',
+      },
     ],
     reason:
       "The functions' audit: read Goldsmith's own functions and stop one changed outside the deployment, named by " +
       'CloudFormation after their stack (`<stage>-goldsmith-<Stack>-…`, a suffix unknown before deploy), and read the ' +
       "events of Goldsmith's stacks (ids unknown before deploy). Only GetFunction, PutFunctionConcurrency and " +
-      'DescribeStackEvents.',
+      "DescribeStackEvents. The roles' audit reads Goldsmith's roles (`<stage>-goldsmith-…`, `goldsmith-<stage>-…`): " +
+      'only GetRole, ListRolePolicies, GetRolePolicy and ListAttachedRolePolicies.',
   },
   {
     rule: 'AwsSolutions-IAM5',
@@ -296,11 +301,35 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     stacks: ['Trust'],
     types: POLICY,
     logicalIds: /^OperatorsRoleDefaultPolicy/,
-    appliesTo: [{ regex: '/^Resource::.*(\\/index\\/\\*|:parameter\\/goldsmith\\/\\*|:execution:.*:\\*)$/' }],
+    appliesTo: [
+      {
+        regex:
+          '/^Resource::.*(\\/index\\/\\*|:parameter\\/goldsmith\\/\\*|:execution:.*:\\*|:stack\\/[a-z0-9-]+-goldsmith-Trust\\/\\*)$/',
+      },
+    ],
     reason:
       "The operators' role reads what `goldsmith status`/`history` read: the ledger table's indexes (CDK's " +
       'grantReadData), the channel pointers under /goldsmith/ in every Region, and the executions of the one ' +
-      'promotion state machine (their names are per build). Read-only; no other table, parameter or machine.',
+      "promotion state machine (their names are per build); and the Trust stack's outputs (its id unknown before " +
+      'deploy). Read-only; no other table, parameter, machine or stack.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['MemberBaseline'],
+    types: POLICY,
+    logicalIds: /^KeyGrantsServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(account|ou)\\/o-[a-z0-9]+\\/\\*$/' },
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:cloudformation:[a-z0-9-]+:[^:]+:stackset\\/goldsmith-[a-z0-9-]+-member-baseline:\\*$/',
+      },
+    ],
+    reason:
+      "The grants auditor asks AWS before it revokes a grant: Organizations about the grantee's account and its " +
+      "parents (DescribeAccount, ListParents on the organization's accounts and OUs, ids unknown before deploy) and the " +
+      "member baseline's StackSet about the account's instance (ListStackInstances; the StackSet's id suffix is AWS's). " +
+      'Read-only; no other organization or StackSet.',
   },
   {
     rule: 'AwsSolutions-IAM5',

@@ -55,7 +55,7 @@ describe('an operator retries a halted rollout once its cause is fixed, on the l
       'wave-healthy',
       'wave-started',
       'rollout-halted',
-      'wave-failed',
+      'wave-cancelled',
       'wave-rolled-back',
     ]);
     expect(marks.at(-1)).toBe('rollout-completed');
