@@ -26,7 +26,8 @@ export const DOCUMENTED_DIFFERENCES = {
     "SST's custom-resource handler's S3Key: its bundle's digest in process, its text's hash in the build",
   tags: 'the tags sst:app and sst:stage that App.finish() puts on every taggable resource',
   bindingParameters: "SST's binding parameters (AWS::SSM::Parameter under /sst/<app>/<stage>/)",
-  sourcemaps: "SST's SourcemapUploader custom resource and its policy",
+  sourcemaps:
+    "SST's SourcemapUploader custom resource, its policy and the deployment's record of that policy for the roles' audit (`/goldsmith/_roles/`, stacks/expected-roles.ts)",
   metadata: "SST's SSTMetadata output",
   commit:
     "the GoldsmithCommit output: the checkout's commit in the real build (sst.config.ts sets it), unknown in process",
@@ -46,6 +47,8 @@ export interface Comparison {
 const SST_TAGS = ['sst:app', 'sst:stage'];
 const CUSTOM_RESOURCE_HANDLER = /^CustomResourceHandler[0-9A-F]{8}$/;
 const SOURCEMAP_UPLOADER = /^SourcemapUploader(Policy[0-9A-F]{8})?$/;
+/** The roles' audit's record of that policy (stacks/expected-roles.ts): `SourcemapUploaderPolicyResourceExpected<n><hash>`. */
+const SOURCEMAP_POLICY_RECORD = /^SourcemapUploaderPolicyResourceExpected\d+[0-9A-F]{8}$/;
 /** A function's record for the functions' audit (stacks/expected-functions.ts): `<function id>Expected<hash>`. */
 const EXPECTED_FUNCTION = /ResourceExpected[0-9A-F]{8}$/;
 
@@ -170,6 +173,12 @@ function finishOnly(id: string, r: Resource, app: string, stage: string): Differ
   if (r.Type === 'AWS::SSM::Parameter' && String(r.Properties?.Name ?? '').startsWith(`/sst/${app}/${stage}/`))
     return 'bindingParameters';
   if (SOURCEMAP_UPLOADER.test(id) && (r.Type === 'Custom::SourcemapUploader' || r.Type === 'AWS::IAM::Policy'))
+    return 'sourcemaps';
+  if (
+    SOURCEMAP_POLICY_RECORD.test(id) &&
+    r.Type === 'AWS::SSM::Parameter' &&
+    String(r.Properties?.Name ?? '').startsWith('/goldsmith/_roles/')
+  )
     return 'sourcemaps';
   return undefined;
 }

@@ -58,6 +58,10 @@ function real(): Template {
       },
       SourcemapUploader: { Type: 'Custom::SourcemapUploader', Properties: {} },
       SourcemapUploaderPolicy6476872E: { Type: 'AWS::IAM::Policy', Properties: {} },
+      SourcemapUploaderPolicyResourceExpected09EC6586B: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: { Name: '/goldsmith/_roles/build/buildgoldsmithTrustSourcemapUploaderPolicy6476872E-0' },
+      },
     },
     Outputs: {
       SSTMetadata: { Value: '{}' },
@@ -75,7 +79,7 @@ describe('the real build against the in-process synthesis', () => {
       customResourceKey: 1,
       tags: 3,
       bindingParameters: 1,
-      sourcemaps: 2,
+      sourcemaps: 3,
       metadata: 1,
       commit: 1,
       expectedFunctions: 0,
