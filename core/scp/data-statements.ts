@@ -1,0 +1,125 @@
+/**
+ * The service control policy's statements about Goldsmith's data (pure): the AMIs, the pointers and their shares, the
+ * subscriptions, topics and queues, the ledger, the signing keys and the alarms. Part of the policy
+ * core/scp/statements.ts writes.
+ */
+import { managed, PARAMETER_WRITES, type StatementContext } from './context.js';
+import { DOORS_AUDITOR, OPERATOR } from './roles.js';
+import type { ScpStatementSpec } from './spec.js';
+
+/** Who shares the AMIs and writes the pointers. */
+export function amiAndPointerStatements(c: StatementContext): ScpStatementSpec[] {
+  const { r, cdk, own, onFinding } = c;
+  return [
+    {
+      sid: 'AmisOnlyByGoldsmith',
+      actions: ['ec2:ModifyImageAttribute', 'ec2:DeleteTags'],
+      resources: ['arn:aws:ec2:*::image/*'],
+      conditions: { StringEquals: managed },
+      exempt: [own, onFinding],
+      samples: [{ resource: r.ami, context: managed }],
+    },
+    {
+      sid: 'PointersOnlyByGoldsmith',
+      actions: [...PARAMETER_WRITES, 'ssm:PutResourcePolicy', 'ssm:DeleteResourcePolicy'],
+      resources: ['arn:aws:ssm:*:*:parameter/goldsmith/*'],
+      exempt: [cdk, own, onFinding],
+      samples: [{ resource: r.pointer }],
+    },
+  ];
+}
+
+/** Who subscribes to and deletes the topics and queues. */
+export function subscriptionStatements(c: StatementContext): ScpStatementSpec[] {
+  const { r, P, cdk, fn, topics, topicSamples } = c;
+  return [
+    {
+      sid: 'SubscriptionsOnlyByTheDeployment',
+      actions: ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
+      resources: topics,
+      exempt: [cdk, fn(DOORS_AUDITOR)],
+      samples: topicSamples,
+    },
+    {
+      sid: 'TopicsAndQueuesOnlyByTheDeployment',
+      actions: ['sns:DeleteTopic', 'sns:PutDataProtectionPolicy', 'sqs:DeleteQueue'],
+      resources: [...topics, `arn:aws:sqs:*:*:${P}*`],
+      exempt: [cdk],
+      samples: [...topicSamples, { resource: r.deadLetters }],
+    },
+  ];
+}
+
+/** Who reads the dead letters and signing keys, and changes the ledger, the keys, the pointers' shares and the alarms. */
+export function storeStatements(c: StatementContext): ScpStatementSpec[] {
+  const { options, stage, region, r, P, role, cdk, own, onFinding, fn, keys } = c;
+  return [
+    {
+      sid: 'DeadLettersOnlyByGoldsmith',
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue'],
+      resources: [`arn:aws:sqs:*:*:${P}*`],
+      exempt: [cdk, own],
+      samples: [{ resource: r.deadLetters }],
+    },
+    {
+      sid: 'LedgerOnlyByTheDeployment',
+      actions: ['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateTimeToLive'],
+      resources: [`arn:aws:dynamodb:*:*:table/goldsmith-${stage}-*`],
+      exempt: [cdk],
+      samples: [{ resource: r.ledger }],
+    },
+    {
+      sid: 'SigningKeysOnlyByGoldsmith',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: keys,
+      exempt: [own],
+      samples: [{ resource: r.linkKey }, { resource: r.decisionKey }],
+    },
+    {
+      sid: 'SigningKeysOnlyByTheDeployment',
+      actions: [
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecret',
+        'secretsmanager:UpdateSecretVersionStage',
+        'secretsmanager:RotateSecret',
+        'secretsmanager:CancelRotateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:RestoreSecret',
+        'secretsmanager:PutResourcePolicy',
+        'secretsmanager:DeleteResourcePolicy',
+        'secretsmanager:ReplicateSecretToRegions',
+        'secretsmanager:RemoveRegionsFromReplication',
+        'secretsmanager:StopReplicationToReplica',
+      ],
+      resources: keys,
+      exempt: [cdk, fn(OPERATOR), role(options.keyRotator)],
+      samples: [{ resource: r.linkKey }, { resource: r.decisionKey }],
+    },
+    {
+      // Share ARNs carry an id, not the name: matched by the ram:ResourceShareName condition key the four actions take.
+      sid: 'PointerSharesOnlyByGoldsmith',
+      actions: [
+        'ram:AssociateResourceShare',
+        'ram:DisassociateResourceShare',
+        'ram:UpdateResourceShare',
+        'ram:DeleteResourceShare',
+      ],
+      resources: ['arn:aws:ram:*:*:resource-share/*'],
+      conditions: { StringLike: { 'ram:ResourceShareName': 'goldsmith-pointers-*' } },
+      exempt: [cdk, own, onFinding],
+      samples: [
+        {
+          resource: `arn:aws:ram:${region}:${r.account}:resource-share/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`,
+          context: { 'ram:ResourceShareName': 'goldsmith-pointers-prod' },
+        },
+      ],
+    },
+    {
+      sid: 'AlarmsOnlyByTheDeployment',
+      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+      resources: [`arn:aws:cloudwatch:*:*:alarm:${P}*`],
+      exempt: [cdk],
+      samples: [{ resource: r.alarm }],
+    },
+  ];
+}
