@@ -2,15 +2,8 @@ import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
 import { deployTemplateByHand, runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
-import {
-  type Leaving,
-  type ListedInstance,
-  listDeletion,
-  listedAt,
-  MOVE_SETTLE_MS,
-  type QueuedCreate,
-  runDeletion,
-} from './stacksets-moves.js';
+import { StackSetInstances } from './stacksets-instances.js';
+import { type Leaving, MOVE_SETTLE_MS, type QueuedCreate } from './stacksets-moves.js';
 import { admitOperation, checkCreateStackSet, checkUpdateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
@@ -43,7 +36,7 @@ import {
  * its unnamed role, the log group) are taken as created.
  */
 
-export class StackSetsFake {
+export class StackSetsFake extends StackSetInstances {
   /** ActivateOrganizationsAccess was called (from the management account). */
   get trustedAccess(): boolean {
     return this.access.trusted();
@@ -55,9 +48,9 @@ export class StackSetsFake {
   get delegatedAdministrators(): Set<string> {
     return this.access.administrators();
   }
-  private stackSet: (CreateStackSetInput & { ous: string[]; regions: string[] }) | undefined;
+  protected stackSet: (CreateStackSetInput & { ous: string[]; regions: string[] }) | undefined;
   /** The stack instances by Region, then account: no key string per instance. */
-  private readonly instances = new Map<string, Map<string, StackInstance>>();
+  protected readonly instances = new Map<string, Map<string, StackInstance>>();
   /** The stack set's operations, in order (what the report's baseline line sums up). */
   readonly operations: StackSetOperation[] = [];
   /** Operations queued behind the one running (managed execution), each with the instant it may start. */
@@ -76,14 +69,16 @@ export class StackSetsFake {
   armCreation: ((account: string, region: string, at: number) => void) | undefined;
 
   constructor(
-    private readonly organization: OrganizationTree,
-    private readonly managementAccountId: string,
+    protected readonly organization: OrganizationTree,
+    protected readonly managementAccountId: string,
     private readonly member: MemberCloud,
     /** Where the instances' named IAM roles are made and deleted (the member accounts' IAM); none: not modelled. */
     private readonly roles?: StackRoles,
     /** StackSets' trusted access and delegated administrators, as Organizations holds them (default: its own). */
     private readonly access: ServiceAccess = ownServiceAccess(),
-  ) {}
+  ) {
+    super();
+  }
 
   /** CreateStackSet from `callerAccount`, refused as CloudFormation refuses it. */
   createStackSet(callerAccount: string, input: CreateStackSetInput): void {
@@ -232,7 +227,7 @@ export class StackSetsFake {
   }
 
   /** A new stack for `account` in `region`, with a stack id of its own. */
-  private stackFor(account: string, region: string, ou: string, at: number): StackInstance {
+  protected stackFor(account: string, region: string, ou: string, at: number): StackInstance {
     this.stacksMade++;
     const stackId = stackIdOf(this.requireStackSet().StackSetName, account, region, this.stacksMade);
     return newInstance({ account, region, ou, stackId }, at);
@@ -254,92 +249,9 @@ export class StackSetsFake {
     return made;
   }
 
-  /**
-   * Whether the stack set targets `account` in `region`: it is under one of the OUs its instances were created on
-   * (not the management account), so it has or is about to get an instance there.
-   */
-  targets(account: string, region: string): boolean {
-    const set = this.stackSet;
-    if (!set || account === this.managementAccountId || !set.regions.includes(region)) return false;
-    // Asked on every launch: the targeted accounts are worked out once per version of the organization.
-    if (this.targeted?.version !== this.organization.version)
-      this.targeted = {
-        version: this.organization.version,
-        accounts: new Set(set.ous.flatMap((ou) => this.organization.accountsUnder(ou))),
-      };
-    return this.targeted.accounts.has(account);
-  }
+  protected targeted: { version: number; accounts: ReadonlySet<string> } | undefined;
 
-  private targeted: { version: number; accounts: ReadonlySet<string> } | undefined;
-
-  /** The stack set as CreateStackSet or the last UpdateStackSet left it (a copy); undefined until CreateStackSet. */
-  stackSetInput(): CreateStackSetInput | undefined {
-    return this.stackSet && (JSON.parse(JSON.stringify(this.stackSet)) as CreateStackSetInput);
-  }
-
-  /** The stack set's name; undefined until CreateStackSet. */
-  stackSetName(): string | undefined {
-    return this.stackSet?.StackSetName;
-  }
-
-  /** The stack instances, sorted by account then Region. */
-  stackInstances(): StackInstance[] {
-    return [...this.instances.values()]
-      .flatMap((byAccount) => [...byAccount.values()])
-      .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
-  }
-
-  /**
-   * Runs the deletion of a moved account's old instance that an older release's saved cloud armed for now (that release
-   * created the new instance first); a second run does nothing.
-   */
-  deleteLeaving(stackId: string): Promise<void> {
-    const set = this.stackSet;
-    return runDeletion(this.leaving, stackId, (i, from) => (set ? this.runStack('Delete', i, set, from) : undefined));
-  }
-
-  /** Lists the deleted instance as being deleted and queues its account's create in `ou`, armed on the clock. */
-  private queueCreate(deleted: StackInstance, ou: string, from: number): void {
-    const listedFrom = listDeletion(this.leaving, deleted, from);
-    const at = listedFrom + this.moveSettleMs;
-    this.queuedCreates.push({ account: deleted.account, region: deleted.region, ou, listedFrom, at });
-    this.armCreation?.(deleted.account, deleted.region, at);
-  }
-
-  /**
-   * Runs the create queued for `account` in `region` (its new instance, OUTDATED and RUNNING until its stack ends); a
-   * second run does nothing. An account no longer under a targeted OU by then gets none (auto-deployment deletes
-   * nothing it never made).
-   */
-  async createQueued(account: string, region: string): Promise<void> {
-    const i = this.queuedCreates.findIndex((q) => q.account === account && q.region === region);
-    const queued = this.queuedCreates[i];
-    const set = this.stackSet;
-    if (!queued || !set) return;
-    this.queuedCreates.splice(i, 1);
-    if (!this.targets(account, region)) return;
-    const fresh = this.stackFor(account, region, queued.ou, queued.at);
-    fresh.createdFrom = queued.at;
-    let byAccount = this.instances.get(region);
-    if (!byAccount) {
-      byAccount = new Map();
-      this.instances.set(region, byAccount);
-    }
-    byAccount.set(account, fresh);
-    await this.runStack('Create', fresh, set, queued.at);
-  }
-
-  /** The instances as ListStackInstances shows them at the clock's time (stacksets-moves.ts). */
-  listedInstances(): ListedInstance[] {
-    return listedAt(
-      this.stackInstances(),
-      this.leaving,
-      this.clock?.() ?? Number.POSITIVE_INFINITY,
-      this.queuedCreates,
-    );
-  }
-
-  private runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, now: number) {
+  protected runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, now: number) {
     return runInstanceStack(type, instance, set, this.stackCloud(), now);
   }
 

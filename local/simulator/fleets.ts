@@ -5,38 +5,16 @@ import { exportState, importState, type PlainState } from '../snapshot/plain-sta
 import { byRolloutRole } from './audit-rollout.js';
 import type { LocalCloud } from './cloud.js';
 import { type AccountFleet, newFleetAccounts } from './fleet-accounts.js';
-import { FleetGroups, unit } from './fleet-groups.js';
+import { drawTeam, type FleetEvent, moveDelay, replaceInstances, type TeamKind } from './fleet-events.js';
+import { FleetGroups } from './fleet-groups.js';
 import { groupNamesOf } from './fleet-shapes.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 
 /** How often teams look at their channel's pointer (a daily deploy pipeline, run four times a day somewhere). */
 export const CHECK_HOURS = 6;
 const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
-export type TeamKind = 'prompt' | 'late' | 'never';
-
-/**
- * One change to a fleet, as the member account made it: instances moved from one AMI to another (`from` undefined
- * for the first launch). The compliance test recomputes its figures from these alone, not from Goldsmith's ledger.
- */
-export interface FleetEvent {
-  readonly at: string;
-  readonly image: string;
-  readonly channel: string;
-  readonly account: string;
-  /** The account's parent OU. */
-  readonly ou: string;
-  readonly region: string;
-  readonly team: TeamKind;
-  readonly from: string | undefined;
-  readonly to: string;
-  readonly instances: number;
-  /** `rollout`: moved by an instance refresh Goldsmith's rollout started (not by the team). */
-  readonly by?: 'rollout';
-  /** The instances on `from` were ended, none launched on `to` (a refresh's Standby instances under `Terminate`). */
-  readonly ended?: true;
-}
+export type { FleetEvent, TeamKind } from './fleet-events.js';
 
 /**
  * The scenario's fleets: member accounts that read their channel's pointer every CHECK_HOURS and move their launch
@@ -149,19 +127,9 @@ export class SimulatedFleets {
     this.teams.set(spec, ofFleet);
     const known = ofFleet.get(account);
     if (known) return known;
-    const u = unit(this.scenario.seed, 'team', spec.image, spec.channel, account);
-    const drawn = u < spec.teams.prompt ? 'prompt' : u < spec.teams.prompt + spec.teams.late ? 'late' : 'never';
+    const drawn = drawTeam(this.scenario.seed, spec, account);
     ofFleet.set(account, drawn);
     return drawn;
-  }
-
-  private delay(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, pointer: string): number {
-    const u = unit(this.scenario.seed, 'delay', spec.image, spec.channel, a.account, a.region, pointer);
-    // A team's first launch follows the channel within its prompt window, whatever kind of team it is.
-    if (a.running === undefined || team === 'prompt') return u * spec.promptDays * DAY;
-    if (team === 'never') return Number.POSITIVE_INFINITY;
-    const [from, to] = spec.lateDays;
-    return (from + u * (to - from)) * DAY;
   }
 
   private check(): void {
@@ -178,7 +146,10 @@ export class SimulatedFleets {
         if (a.mode === 'rollout' && a.running !== undefined) continue;
         if (pointer !== a.target) {
           a.target = pointer;
-          a.moveAt = pointer === a.running ? Number.POSITIVE_INFINITY : now + this.delay(spec, a, team, pointer);
+          a.moveAt =
+            pointer === a.running
+              ? Number.POSITIVE_INFINITY
+              : now + moveDelay(this.scenario.seed, spec, a, team, pointer);
         }
         if (now < a.moveAt || a.running === pointer) continue;
         // A suspended or closed account (or one gone from the organization) launches nothing.
@@ -281,40 +252,8 @@ export class SimulatedFleets {
     });
   }
 
-  /** Replaces up to `count` instances not yet on `to` (or launches them, the first time). */
+  /** Replaces up to `count` instances not yet on `to` (or launches them, the first time: fleet-events.ts). */
   private replace(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, to: string, count: number): void {
-    const now = this.cloud.clock.now();
-    const moved = new Map<string | undefined, number>();
-    const kept: string[] = [];
-    let left = count;
-    for (const id of a.instanceIds) {
-      const old = this.state.instances.get(id);
-      if (left > 0 && old && old.imageId !== to) {
-        this.state.terminate(id);
-        kept.push(this.state.launch(a.account, a.region, to, now, a.templateId).instanceId);
-        moved.set(old.imageId, (moved.get(old.imageId) ?? 0) + 1);
-        left--;
-      } else kept.push(id);
-    }
-    if (a.instanceIds.length === 0) {
-      for (let i = 0; i < count; i++)
-        kept.push(this.state.launch(a.account, a.region, to, now, a.templateId).instanceId);
-      moved.set(undefined, count);
-    }
-    a.instanceIds = kept;
-    for (const [from, instances] of moved) {
-      this.events.push({
-        at: new Date(now).toISOString(),
-        image: spec.image,
-        channel: spec.channel,
-        account: a.account,
-        ou: a.ou,
-        region: a.region,
-        team,
-        from,
-        to,
-        instances,
-      });
-    }
+    replaceInstances({ state: this.state, events: this.events, now: this.cloud.clock.now() }, spec, a, team, to, count);
   }
 }
