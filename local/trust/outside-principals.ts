@@ -1,6 +1,5 @@
 import type { AccessSpec } from '../../core/config/access.js';
 import { accountOf, principalMatches } from '../../core/trust/principals.js';
-import { OPERATOR_DOORS, type OperatorDoor } from '../../events/operator-request.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
 import { operatorFunctionArn, operatorsRoleArn } from './operator-doors.js';
@@ -20,8 +19,8 @@ import type { PolicyDocument } from './policies.js';
 export interface OperatorDoors {
   /** The operators' role's ARN, which `access.operators` may assume. */
   operatorsRole: string | undefined;
-  /** The operator endpoint's functions' ARNs (its doors), which `access.approvers`' principals invoke through their URLs. */
-  operatorFunctions: readonly string[];
+  /** The operator endpoint's front door's ARN: the one function `access.approvers`' principals invoke (approve, reject). */
+  frontDoor: string | undefined;
 }
 
 function allow(action: string | string[], resource: string): PolicyDocument {
@@ -31,7 +30,8 @@ function allow(action: string | string[], resource: string): PolicyDocument {
 /**
  * The identity policies `principalArn`'s own account attaches to it, when that account is not `homeAccount` and the
  * catalog names it: sts:AssumeRole on the operators' role for an operator; lambda:InvokeFunctionUrl and
- * lambda:InvokeFunction on each of the operator endpoint's functions for an approver. Empty for anyone else.
+ * lambda:InvokeFunction on the operator endpoint's front door for an approver (the revoke and rollback doors admit no
+ * approver: stacks/trust/operator.ts). Empty for anyone else.
  */
 export function outsideGrants(
   access: AccessSpec,
@@ -43,9 +43,8 @@ export function outsideGrants(
   const grants: PolicyDocument[] = [];
   const named = (list: readonly string[]) => list.some((p) => p === principalArn);
   if (doors.operatorsRole && named(access.operators)) grants.push(allow('sts:AssumeRole', doors.operatorsRole));
-  if (named(Object.values(access.approvers).flat())) {
-    for (const fn of doors.operatorFunctions)
-      grants.push(allow(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], fn));
+  if (doors.frontDoor && named(Object.values(access.approvers).flat())) {
+    grants.push(allow(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], doors.frontDoor));
   }
   return grants;
 }
@@ -81,9 +80,6 @@ export function callerIdentity(
   const arn = callerPrincipalArn(principal, accessPrincipals(access));
   const own = cloud.rolePolicies.get(arn);
   if (own) return { arn, identityPolicies: own };
-  const operatorFunctions = (Object.keys(OPERATOR_DOORS) as OperatorDoor[])
-    .map((door) => operatorFunctionArn(cloud, door))
-    .filter((arn): arn is string => arn !== undefined);
-  const doors = { operatorsRole: operatorsRoleArn(cloud), operatorFunctions };
+  const doors = { operatorsRole: operatorsRoleArn(cloud), frontDoor: operatorFunctionArn(cloud, 'operator') };
   return { arn, identityPolicies: outsideGrants(access, LOCAL_ACCOUNT, arn, doors) };
 }
