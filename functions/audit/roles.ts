@@ -58,6 +58,7 @@ export async function auditRoles(now: Date, stage: string, self?: string, roleNa
   const expected = await readExpectedRoles(rolesPath(stage));
   part.reads += expected.pages;
   let functions: ExpectedFunction[] | undefined;
+  const stackStatus = new Map<string, string | undefined>();
   for (const wanted of narrowed(expected.roles, roleName)) {
     part.checked++;
     try {
@@ -69,8 +70,12 @@ export async function auditRoles(now: Date, stage: string, self?: string, roleNa
       // A deploy changing the role's stack writes the role, then its record: not drift until the stack settles. The
       // record's change or the next daily run reads it again (docs/security/audit.md).
       if (wanted.stack) {
-        part.reads++;
-        const changing = await stackChanging(wanted.stack);
+        // One read per stack and run: a deploy changes several roles of one stack at once.
+        if (!stackStatus.has(wanted.stack)) {
+          part.reads++;
+          stackStatus.set(wanted.stack, await stackChanging(wanted.stack));
+        }
+        const changing = stackStatus.get(wanted.stack);
         if (changing) {
           logger.warn('a Goldsmith role differs while its stack is being changed; read again later', {
             role: wanted.name,
