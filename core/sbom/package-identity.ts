@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImageContent, SbomPackage } from './model.js';
-import { comparePackageVersions } from './version-order.js';
+import { comparePackageVersions, packageTypeOf } from './version-order.js';
 
 /**
  * What both SBOM writers (CycloneDX, SPDX) say the same way about a package: its package URL, whether it is a library,
@@ -36,7 +36,7 @@ function rpmVendor(release: string): string {
  * `@scope/name`); an unknown type is `generic`.
  */
 export function packageUrl(p: SbomPackage): string {
-  const type = (p.type ?? 'generic').toLowerCase();
+  const type = packageTypeOf(p) ?? 'generic';
   if (type === 'rpm') {
     const colon = p.version.indexOf(':');
     const epoch = colon > 0 && /^\d+$/.test(p.version.slice(0, colon)) ? p.version.slice(0, colon) : undefined;
@@ -60,7 +60,7 @@ const LANGUAGE_TYPES = new Set(['npm', 'pypi', 'maven', 'gem', 'golang', 'cargo'
 
 /** A library (a language package, or an OS package named as a library: `lib…`, `…-libs`), else an application. */
 function isLibrary(p: SbomPackage): boolean {
-  return LANGUAGE_TYPES.has(p.type ?? '') || /^lib|-libs?$/.test(p.name);
+  return LANGUAGE_TYPES.has(packageTypeOf(p) ?? '') || /^lib|-libs?$/.test(p.name);
 }
 
 /** A package as both writers write it. */
@@ -79,7 +79,9 @@ export function writtenPackages(content: ImageContent): WrittenPackage[] {
   const seen = new Map<string, SbomPackage>();
   for (const p of content.packages) seen.set(`${p.name}\u0000${p.version}`, p);
   return [...seen.values()]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : comparePackageVersions(a.version, b.version, a.type)))
+    .sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : comparePackageVersions(a.version, b.version, packageTypeOf(a)),
+    )
     .map((p) => ({ name: p.name, version: p.version, purl: packageUrl(p), library: isLibrary(p) }));
 }
 

@@ -53,6 +53,15 @@ describe('packageUrl', () => {
     );
     expect(packageUrl({ name: 'tool', version: '1.0' })).toBe('pkg:generic/tool@1.0');
   });
+
+  it("takes an untyped package's type from its release (Image Builder's lists name none)", () => {
+    expect(packageUrl({ name: 'glibc', version: '2.34-52.amzn2023.0.11' })).toBe(
+      'pkg:rpm/amazon/glibc@2.34-52.amzn2023.0.11',
+    );
+    expect(packageUrl({ name: 'openssl', version: '3.0.13-0ubuntu3.4' })).toBe(
+      'pkg:deb/ubuntu/openssl@3.0.13-0ubuntu3.4',
+    );
+  });
 });
 
 describe('nameBasedUuid', () => {
