@@ -1,4 +1,6 @@
-import { relative } from 'node:path';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../../goldsmith.config.js';
 import { requestsFor } from '../../../scripts/readiness/call-resources.js';
@@ -72,6 +74,23 @@ describe('sdkCallsOf', () => {
     const { file, exportName } = handlerEntry(REPO_ROOT, 'test/stacks/readiness/fixtures/calls-handler.handler');
     const calls = sdkCallsOf(file, exportName).map((c) => `${c.action} ${relative(REPO_ROOT, c.file)}`);
     expect(calls).toEqual(['imagebuilder:GetImage test/stacks/readiness/fixtures/calls-edge.ts']);
+  });
+
+  it('reads a module again once it changed, though it keeps each parse for the process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goldsmith-sdk-calls-'));
+    try {
+      const file = join(dir, 'handler.ts');
+      const handler = (command: string) =>
+        `import { ${command} } from '@aws-sdk/client-sns';\nexport const handler = () => new ${command}({});\n`;
+      writeFileSync(file, handler('PublishCommand'));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['sns:Publish']);
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['sns:Publish']);
+      writeFileSync(file, handler('SubscribeCommand'));
+      utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['sns:Subscribe']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('collects commands, paginators and document commands of a helper', () => {
