@@ -45,6 +45,8 @@ export interface SinkDelivery<V> {
   deliver(n: Notification, now: Date, options: DeliveryOptions<V>): Promise<void>;
   /** The seconds a refusal asked to wait (a 429's Retry-After), if it asked. */
   retryAfterSeconds(error: unknown): number | undefined;
+  /** Whether a refusal is one no later attempt changes (the request itself is wrong): then it is not parked. */
+  permanent?(error: unknown): boolean;
 }
 
 /**
@@ -91,6 +93,20 @@ function refused<V>(sink: SinkDelivery<V>, n: Notification, reason: string): voi
   });
 }
 
+/**
+ * Records a post the sink refused for good (`permanent`): never tried again, so it cannot hold up the posts behind it
+ * (metric `<metric>PostsRejected`, and an error in the log naming the announcement).
+ */
+async function rejected<V>(sink: SinkDelivery<V>, n: Notification, now: Date, error: unknown): Promise<void> {
+  await recordPost(sink.pk, postKeyOf(n), { event: n.event, at: now.toISOString(), rejected: reasonOf(error) });
+  metrics.addMetric(`${sink.metric}PostsRejected`, MetricUnit.Count, 1);
+  logger.error(`${sink.metric} rejected an announcement for good; it is not tried again`, {
+    id: n.id,
+    event: n.event,
+    error,
+  });
+}
+
 async function attempt<V>(sink: SinkDelivery<V>, post: WaitingPost, now: Date): Promise<boolean> {
   try {
     const vetted = await sink.vet(post.notification, now);
@@ -104,6 +120,11 @@ async function attempt<V>(sink: SinkDelivery<V>, post: WaitingPost, now: Date): 
       });
     }
   } catch (error) {
+    if (sink.permanent?.(error)) {
+      await rejected(sink, post.notification, now, error);
+      await deliveredPost(sink.pk, post.sk);
+      return true;
+    }
     await postponePost(sink.pk, post.sk, {
       notBefore: nextAttemptAt(now, sink.retryAfterSeconds(error)),
       reason: reasonOf(error),
@@ -176,6 +197,10 @@ export async function relay<V>(sink: SinkDelivery<V>, n: Notification, now: Date
       await sink.deliver(n, now, { resume: false, vetted: vetted.value });
       return 'posted';
     } catch (error) {
+      if (sink.permanent?.(error)) {
+        await rejected(sink, n, now, error);
+        return 'refused';
+      }
       refusal = error;
       asked = sink.retryAfterSeconds(error);
     }
@@ -188,4 +213,14 @@ export async function relay<V>(sink: SinkDelivery<V>, n: Notification, now: Date
     reason: reasonOf(refusal),
   });
   return 'deferred';
+}
+
+/** A sink's delivery with its vetting's type put away, so one function may hold several (each webhook endpoint). */
+export interface BoundSink {
+  relay(n: Notification, now: Date): Promise<SinkAction>;
+  drain(now: () => Date, deadline: number): Promise<{ delivered: number; waiting: number }>;
+}
+
+export function bound<V>(sink: SinkDelivery<V>): BoundSink {
+  return { relay: (n, now) => relay(sink, n, now), drain: (now, deadline) => drainBacklog(sink, now, deadline) };
 }

@@ -13,13 +13,11 @@ import { postKeyOf } from '../../core/notifications/post-key.js';
 import { renderDecidedApproval, renderSlack } from '../../core/notifications/slack.js';
 import type { Notification } from '../../events/notification.js';
 import { metrics } from '../lib/powertools.js';
-import { type DeliveryOptions, drainBacklog, relay, type SinkAction, type SinkDelivery } from '../sinks/relay.js';
-import { type Vetted, vetApproval } from './approvals.js';
+import type { DeliveryOptions, SinkAction, SinkDelivery } from '../sinks/relay.js';
+import { type Shown, vetFromLedger } from '../sinks/vet.js';
 
 /** What the relay did with one announcement. */
 export type SlackAction = SinkAction;
-
-type Shown = Extract<Vetted, { ok: true }>;
 
 // Thread replies people should also see in the channel itself.
 const broadcast = (n: Notification) => n.severity !== 'info' || n.event === 'approval-requested';
@@ -75,21 +73,8 @@ export function slackDelivery(channel: string): SinkDelivery<Shown> {
   return {
     pk: SLACK_PK,
     metric: 'Slack',
-    vet: async (n, now) => {
-      const vetted = await vetApproval(n, now);
-      return vetted.ok ? { ok: true, value: vetted } : vetted;
-    },
+    vet: vetFromLedger,
     deliver: (n, now, options) => deliver(n, channel, now, options),
     retryAfterSeconds: (error) => (error instanceof SlackApiError ? error.retryAfterSeconds : undefined),
   };
-}
-
-/** Delivers what waits for Slack, oldest first (functions/sinks/relay.ts `drainBacklog`). */
-export function drainSlackBacklog(channel: string, now: () => Date, deadline: number) {
-  return drainBacklog(slackDelivery(channel), now, deadline);
-}
-
-/** Relays one announcement to Slack, once, never losing it (functions/sinks/relay.ts `relay`). */
-export function relayToSlack(n: Notification, channel: string, now: Date): Promise<SlackAction> {
-  return relay(slackDelivery(channel), n, now);
 }
