@@ -48,11 +48,9 @@ export const MAX_WEBHOOKS = 10;
 export const webhookSchema = z.strictObject({
   /** How the ledger, the logs and the metrics name the endpoint: lower case letters, digits and dashes. */
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 of a-z, 0-9 and "-", like "change-board"'),
-  url: z
-    .url({ protocol: /^https$/, error: 'must be an https:// URL' })
-    .refine((u) => !/^https:\/\/[^/]*@/.test(u), {
-      message: 'must not hold credentials before the host: put them in the secret',
-    }),
+  url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).refine((u) => !/^https:\/\/[^/]*@/.test(u), {
+    message: 'must not hold credentials before the host: put them in the secret',
+  }),
   /** Secrets Manager secret: JSON `{ "signingSecret": "…" }` (at least 32 characters), the HMAC key. */
   secretName: secretNameSchema,
 });

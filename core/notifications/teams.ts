@@ -11,7 +11,10 @@ import { monthlySummaryLines } from './summary-lines.js';
  * it (the approval request names the routes that do).
  */
 
-/** The Adaptive Card schema version the cards declare; Teams renders up to 1.5 on desktop and mobile. */
+/**
+ * The Adaptive Card schema version the cards declare: TextBlock and FactSet are 1.0 elements, so any Teams client
+ * renders them; the local stand-in refuses a version outside 1.0–1.5 (local/sinks/teams-stand-in.ts).
+ */
 export const TEAMS_CARD_VERSION = '1.4';
 
 /**
@@ -27,6 +30,7 @@ const TEXT_MAX = 2000;
 
 type TextBlock = {
   type: 'TextBlock';
+  id?: string;
   text: string;
   wrap: true;
   weight?: 'Bolder';
@@ -94,6 +98,8 @@ export function renderTeams(n: Notification): TeamsMessage {
   const head: (TextBlock | FactSet)[] = [
     {
       type: 'TextBlock',
+      // Names the announcement the card carries (an element id is ours to choose), as Slack's first block does.
+      id: `announcement:${n.id}`,
       text: cut(escapeMarkdown(n.title)),
       wrap: true,
       weight: 'Bolder',
