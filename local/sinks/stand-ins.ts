@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { configureSinkHttp } from '../../aws/notifications/http-post.js';
+import { forgetSinkSecrets } from '../../aws/notifications/sink-secrets.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { announcementBlockId } from '../../core/notifications/slack.js';
 import type { VirtualClock } from '../clock.js';
@@ -51,6 +52,8 @@ export async function startChatStandIns(
 ): Promise<ChatStandIns> {
   const region = catalog.organization.homeRegion;
   const now = () => clock.now();
+  // The secrets below are this cloud's: a value an earlier cloud in this process left cached would address its stand-in.
+  forgetSinkSecrets();
   const slack = await startSlack(catalog, clock, secrets, outages);
   const out: ChatStandIns = { byKey: {}, slack, workKeys: {} };
   if (slack) {
