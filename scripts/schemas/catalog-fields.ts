@@ -131,6 +131,17 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'notifications.slack.channel': 'The Slack channel, e.g. `#golden-images`.',
   'notifications.slack.approvers':
     'Approver name → Slack user id: only these users’ button presses count, and only on channels naming them.',
+  'notifications.teams':
+    'Post every announcement to a Microsoft Teams channel as an Adaptive Card (no buttons, no links: nobody decides through Teams).',
+  'notifications.teams.secretName':
+    'A Secrets Manager secret you create: JSON `{ "webhookUrl": "https://…" }`, the channel’s Workflows or incoming-webhook URL (docs/notifications-sinks.md).',
+  'notifications.webhooks':
+    'Signed webhooks: every announcement POSTed as JSON to each HTTPS endpoint, signed with HMAC-SHA256 (at most 10; docs/notifications-sinks.md says how to verify).',
+  'notifications.webhooks[].name':
+    'The endpoint’s name in the ledger, logs and metrics: 1–32 of a-z, 0-9 and `-`, unique.',
+  'notifications.webhooks[].url': 'The endpoint, `https://`, no credentials before the host.',
+  'notifications.webhooks[].secretName':
+    'A Secrets Manager secret you create: JSON `{ "signingSecret": "…" }`, at least 32 characters, the HMAC key.',
   'notifications.monthlySummary': 'When the monthly summary of the month before is announced (UTC), or `false`.',
   'notifications.monthlySummary.day': 'Day of the month.',
   'notifications.monthlySummary.at': 'Time of day, `HH:MM` UTC.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SINK_CLIENTS } from '../../../aws/notifications/sink-clients.js';
+import { forgetSinkClients, SINK_CLIENTS } from '../../../aws/notifications/sink-clients.js';
 import { subscriptionDrift, wantedSubscriptions } from '../../../core/audit/subscriptions.js';
 import { parseCatalog } from '../../../core/config/catalog.js';
 import { approversCanDecideThrough, approversToldOfRequestsThrough } from '../../../core/config/rules/approvers.js';
@@ -13,7 +13,12 @@ import {
   type Sink,
   sinkSecretVariables,
 } from '../../../core/notifications/sinks.js';
+import { EVERY_SINK } from '../../../examples/catalogs/every-option.js';
+import { VirtualClock } from '../../../local/clock.js';
+import { SecretsManagerFake } from '../../../local/fakes/secretsmanager.js';
+import { OUTAGE_SERVICES } from '../../../local/simulator/scenario-faults.js';
 import { sinkStandInParts } from '../../../local/simulator/sink-stand-ins.js';
+import { startChatStandIns } from '../../../local/sinks/stand-ins.js';
 import { exampleCatalog, exampleFiles, type Mutable } from '../config/helpers.js';
 
 /** A sink the registry does not hold: a relay function, a secret, buttons for one approver, a stand-in. */
@@ -117,6 +122,28 @@ describe('a sink declared once in the registry reaches every place that must kno
 });
 
 describe("the registry's sinks, against the places outside core/ that list them", () => {
+  it('has a stand-in with an outage window in the local cloud for every sink the catalog with every option configures', async () => {
+    const n = catalogWith((c) => Object.assign(c.notifications, EVERY_SINK)).notifications;
+    const clock = new VirtualClock('2027-01-01T00:00:00Z');
+    const chat = await startChatStandIns(
+      { ...catalogWith(), notifications: n },
+      clock,
+      new SecretsManagerFake('111122223333', () => clock.now()),
+    );
+    try {
+      const standing = SINKS.filter((s) => s.standIn && s.announces(n));
+
+      expect(standing.map((s) => s.key)).toEqual(['slack', 'teams', 'webhooks']);
+      expect(Object.keys(chat.byKey)).toEqual(standing.map((s) => s.key));
+      expect(Object.keys(chat.workKeys)).toEqual(standing.map((s) => s.key));
+      for (const s of standing) expect(OUTAGE_SERVICES, s.key).toContain(s.key);
+      for (const s of SINKS) for (const name of s.secret?.names(n) ?? []) expect(name.length, s.key).toBeGreaterThan(0);
+    } finally {
+      await chat.slack?.stop();
+      forgetSinkClients();
+    }
+  });
+
   it('has a client the local cloud and the tests forget for every sink with a relay, and none for another', () => {
     const relayed = SINKS.filter((s) => s.relayArnVariable).map((s) => s.key);
 
