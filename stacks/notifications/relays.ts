@@ -31,8 +31,11 @@ export interface SinkRelaySpec {
    * backlog) besides GetItem anywhere (reading an approval to vet it: functions/sinks/vet.ts).
    */
   ledger: { all: readonly LedgerCall[] } | { partitions: readonly string[] };
-  /** Its schedule: `<id>` and the input its handler reads as "deliver what waits" (functions/sinks/handler.ts). */
-  redeliver: { id: string; input: Record<string, string>; what: string };
+  /**
+   * Its schedule: `<id>`, the input its handler reads as "deliver what waits" (functions/sinks/handler.ts), and how
+   * the schedule and its role describe themselves.
+   */
+  redeliver: { id: string; input: Record<string, string>; description: string; roleDescription: string };
 }
 
 /**
@@ -78,8 +81,8 @@ export function createSinkRelay(
     fn,
     expression: REDELIVER_RATE,
     input: spec.redeliver.input,
-    description: `Goldsmith: post what ${spec.redeliver.what} refused earlier (an outage, a 429 storm), oldest first`,
-    roleDescription: `Goldsmith: EventBridge Scheduler has the ${spec.redeliver.what} function try what waits for it`,
+    description: spec.redeliver.description,
+    roleDescription: spec.redeliver.roleDescription,
     // The next run comes within three hours: retrying one longer only piles runs up.
     retryPolicy: { maximumEventAgeInSeconds: 2 * 3600, maximumRetryAttempts: 2 },
     dlq,
@@ -97,7 +100,12 @@ function teamsRelay(catalog: Catalog): SinkRelaySpec | undefined {
     environment: { TEAMS_SECRET_NAME: teams.secretName },
     secrets: [{ id: 'TeamsSecret', name: teams.secretName }],
     ledger: { partitions: ['TEAMS'] },
-    redeliver: { id: 'TeamsRedeliver', input: { teams: 'redeliver' }, what: 'Teams' },
+    redeliver: {
+      id: 'TeamsRedeliver',
+      input: { teams: 'redeliver' },
+      description: 'Goldsmith: post what Teams refused earlier (an outage, a 429 storm), oldest first',
+      roleDescription: 'Goldsmith: EventBridge Scheduler has the Teams function try what waits for Teams',
+    },
   };
 }
 
@@ -114,7 +122,12 @@ function webhooksRelay(catalog: Catalog): SinkRelaySpec | undefined {
     },
     secrets: hooks.map((h) => ({ id: `WebhookSecret-${h.name}`, name: h.secretName })),
     ledger: { partitions: hooks.map((h) => `WEBHOOK#${h.name}`) },
-    redeliver: { id: 'WebhookRedeliver', input: { webhooks: 'redeliver' }, what: 'a signed webhook' },
+    redeliver: {
+      id: 'WebhookRedeliver',
+      input: { webhooks: 'redeliver' },
+      description: 'Goldsmith: post what the signed webhooks refused earlier (an outage, a 429 storm), oldest first',
+      roleDescription: 'Goldsmith: EventBridge Scheduler has the webhook function try what waits for each endpoint',
+    },
   };
 }
 

@@ -33,7 +33,12 @@ export function createSlackRelay(
       },
       secrets: [{ id: 'SlackSecret', name: slack.secretName }],
       ledger: { all: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
-      redeliver: { id: 'SlackRedeliver', input: SLACK_REDELIVER_INPUT, what: 'Slack' },
+      redeliver: {
+        id: 'SlackRedeliver',
+        input: SLACK_REDELIVER_INPUT,
+        description: 'Goldsmith: post what Slack refused earlier (an outage, a 429 storm), oldest first',
+        roleDescription: 'Goldsmith: EventBridge Scheduler has the Slack function try what waits for Slack',
+      },
     },
     topic,
     ledger,

@@ -40,7 +40,7 @@ describe('an announcement as a Teams card', () => {
     expect(title).toMatchObject({ color: 'Attention', text: 'revoked \\*base\\* \\[now\\]' });
   });
 
-  it('cuts a monthly summary too large for Teams to its 28 KB, ending "…and N more"', () => {
+  it('cuts a monthly summary too large for Teams to its 28 KB, ending with how many lines were left out', () => {
     const sample = SAMPLE_NOTIFICATIONS['monthly-summary'];
     const row = sample.detail.images[0];
     if (!row) throw new Error('the sample summary has an image');
