@@ -1,20 +1,13 @@
+import type { SlackOutageAnswer, SlackStandInHooks } from '../slack/types.js';
+
 /**
  * What the local cloud's stand-ins of webhook-style sinks (Teams, the signed webhooks) share: answering a `fetch` in
  * process, an outage window's answer, and the counts the report reads.
  */
 
-/** How a stand-in answers while its service is down: a 5xx, or 429 with a Retry-After. */
-export interface OutageAnswer {
-  status: number;
-  retryAfterSeconds?: number | undefined;
-}
-
-/** The simulator's hooks: an outage's answer, and which work (by announcement id) was refused and later accepted. */
-export interface HttpStandInHooks {
-  outage?: () => OutageAnswer | undefined;
-  onRefused?: (id: string) => void;
-  onAccepted?: (id: string) => void;
-}
+/** How a stand-in answers while its service is down, and the simulator's hooks: as Slack's stand-in takes them. */
+export type OutageAnswer = SlackOutageAnswer;
+export type HttpStandInHooks = SlackStandInHooks;
 
 /** What a stand-in counted. */
 export interface HttpStandInStats {

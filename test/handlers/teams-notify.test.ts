@@ -1,27 +1,20 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients/registry.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureSinkHttp } from '../../aws/notifications/http-post.js';
-import { waitingPosts } from '../../aws/notifications/sink-backlog.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/teams-notify.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import type { OutageAnswer } from '../../local/sinks/http-stand-in.js';
 import { TeamsStandIn } from '../../local/sinks/teams-stand-in.js';
-import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
+import { sinkContext, snsEvent, waitingIn } from './sink-fixtures.js';
 
-const context = {
-  functionName: 'teams-notify',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 60_000,
-} as Context;
+const context = sinkContext('teams-notify');
 const secrets = mockClient(SecretsManagerClient);
 
-let dynamo: LocalDynamo;
+const dynamo = useLocalDynamo();
 let teams: TeamsStandIn;
 /** What Teams answers now: undefined while it is up. */
 let down: OutageAnswer | undefined;
@@ -29,15 +22,7 @@ let down: OutageAnswer | undefined;
 let clock = 0;
 let slept: number[] = [];
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-
-afterAll(async () => {
-  configureClients({});
-  forgetSinkClients();
-  await dynamo?.stop();
-});
+afterAll(() => forgetSinkClients());
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
@@ -67,22 +52,10 @@ function story(version: string, count = 3): Notification[] {
   );
 }
 
-/** What waits in a sink's backlog (aws/notifications/sink-backlog.ts), oldest first. */
-async function waitingIn(pk: string) {
-  const posts = [];
-  for await (const post of waitingPosts(pk)) posts.push(post);
-  return posts;
-}
-
-const snsEvent = (n: Notification) => ({ Records: [{ Sns: { MessageId: n.id, Message: JSON.stringify(n) } }] });
 const deliver = (n: Notification) => handler(snsEvent(n), context) as Promise<{ actions: string[] }>;
 const redeliver = () =>
   handler({ teams: 'redeliver' }, context) as Promise<{ backlog: { delivered: number; waiting: number } }>;
-async function waiting(): Promise<number> {
-  let n = 0;
-  for await (const _post of waitingPosts('TEAMS')) n++;
-  return n;
-}
+const waiting = async () => (await waitingIn('TEAMS')).length;
 
 describe('the Teams function', () => {
   it('posts each announcement once as a card Teams takes, however often SNS delivers it', async () => {

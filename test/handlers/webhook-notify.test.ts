@@ -3,26 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients/registry.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureSinkHttp } from '../../aws/notifications/http-post.js';
-import { waitingPosts } from '../../aws/notifications/sink-backlog.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/webhook-notify.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { WebhookReceivers } from '../../local/sinks/webhook-receivers.js';
-import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
+import { sinkContext, snsEvent, waitingIn } from './sink-fixtures.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const context = {
-  functionName: 'webhook-notify',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 60_000,
-} as Context;
+const context = sinkContext('webhook-notify');
 const secrets = mockClient(SecretsManagerClient);
 const KEYS = { 'change-board': 'c'.repeat(64), 'audit-log': 'a'.repeat(64) };
 const ENDPOINTS = [
@@ -30,20 +23,12 @@ const ENDPOINTS = [
   { name: 'audit-log', url: 'https://audit.example.org/in', secretName: 'goldsmith/webhooks/audit-log' },
 ];
 
-let dynamo: LocalDynamo;
+const dynamo = useLocalDynamo();
 let receivers: WebhookReceivers;
 /** The endpoints that are down now (answering 503). */
 let down = new Set<string>();
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-
-afterAll(async () => {
-  configureClients({});
-  forgetSinkClients();
-  await dynamo?.stop();
-});
+afterAll(() => forgetSinkClients());
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
@@ -77,14 +62,6 @@ const promoted = (version: string, s = 0): Notification =>
     { amis: [{ region: 'us-east-1', imageId: 'ami-0a1b2c3d4e5f60001' }], pointer: '/goldsmith/base/prod' },
     { at: at(s) },
   );
-/** What waits in a sink's backlog (aws/notifications/sink-backlog.ts), oldest first. */
-async function waitingIn(pk: string) {
-  const posts = [];
-  for await (const post of waitingPosts(pk)) posts.push(post);
-  return posts;
-}
-
-const snsEvent = (n: Notification) => ({ Records: [{ Sns: { MessageId: n.id, Message: JSON.stringify(n) } }] });
 const deliver = (n: Notification) => handler(snsEvent(n), context) as Promise<{ actions: string[] }>;
 const redeliver = () =>
   handler({ webhooks: 'redeliver' }, context) as Promise<{ backlog: { delivered: number; waiting: number } }>;

@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { EVERY_SINK } from '../../examples/catalogs/every-option.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import { isSnapshot, type SavedCloud } from '../../local/simulator/saved-cloud.js';
 import type { LocalSession } from '../../local/simulator/session.js';
-import { defaultScenario, REPO_ROOT } from './helpers.js';
+import { defaultScenarioWindow, REPO_ROOT } from './helpers.js';
 
 // The default scenario's patch week in January (the patch build, its promotions to prod, the approvals), with Teams and
 // two signed webhooks configured beside email and Slack: once with every sink up, once with Teams down for the patch
-// build's morning (HTTP 503 for 12 hours) and one webhook answering 429 with Retry-After: 900 for a day.
+// build's morning (HTTP 503 for 12 hours) and the webhooks answering 429 with Retry-After: 900 for a day.
 const START = '2027-01-10T00:00:00Z';
 const UNTIL = '2027-01-18T00:00:00Z';
 const OUTAGES = [
@@ -22,26 +22,9 @@ const OUTAGES = [
     retryAfterSeconds: 900,
   },
 ];
-const WEBHOOKS = [
-  { name: 'change-board', url: 'https://hooks.example.com/goldsmith', secretName: 'goldsmith/webhooks/change-board' },
-  { name: 'audit-log', url: 'https://audit.example.org/in', secretName: 'goldsmith/webhooks/audit-log' },
-];
-
 /** The week, run to `until` (its events those of the whole week, so a run saved early and opened goes on the same). */
-function week(outages: unknown[], until = UNTIL) {
-  const raw = JSON.parse(readFileSync(`${REPO_ROOT}local/simulator/default-scenario.json`, 'utf8')) as {
-    events: { at?: string }[];
-    faults: Record<string, unknown>;
-  };
-  return defaultScenario({
-    start: START,
-    until,
-    organization: { accountsPerOu: 1 },
-    events: raw.events.filter((e) => e.at === undefined || (e.at >= START && e.at < UNTIL)),
-    // Every delivery twice: each sink must still show each announcement once.
-    faults: { ...raw.faults, deliverEachEventTimes: 2, duplicateRate: 0, outages },
-  });
-}
+const week = (outages: unknown[], until = UNTIL) =>
+  defaultScenarioWindow({ start: START, until, eventsUntil: UNTIL, outages });
 
 let catalog: Catalog;
 let clean: SimulationResult & { session?: LocalSession };
@@ -54,7 +37,7 @@ beforeAll(async () => {
   const example = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
   catalog = {
     ...example,
-    notifications: { ...example.notifications, teams: { secretName: 'goldsmith/teams' }, webhooks: WEBHOOKS },
+    notifications: { ...example.notifications, ...EVERY_SINK },
   };
   clean = await simulate(catalog, week([]), REPO_ROOT, { keep: true });
   failing = await simulate(catalog, week(OUTAGES), REPO_ROOT, { keep: true });
