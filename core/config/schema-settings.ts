@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { formatDuration, tryParseDuration } from '../duration.js';
-import { slackSchema, teamsSchema, webhooksSchema } from '../notifications/sink-schemas.js';
+import { SINK_BLOCKS } from '../notifications/sink-schemas.js';
 import { durationSchema } from './schema-fields.js';
 
 /** The catalog's settings: notifications, monitoring and resilience (core/config/schema.ts). */
@@ -29,12 +29,8 @@ export const notificationsSchema = z.strictObject({
    * link: their approval announcement says who must decide and how.
    */
   approvers: z.record(z.string().min(1), z.email('must be an email address')).default({}),
-  /** Slack: announcements in threads, Approve/Reject buttons for mapped approvers (core/notifications/sink-schemas.ts). */
-  slack: slackSchema.optional(),
-  /** Microsoft Teams: announcements as Adaptive Cards through a Workflows or incoming-webhook URL. */
-  teams: teamsSchema.optional(),
-  /** Signed webhooks: announcements as JSON to any HTTPS endpoint, signed with HMAC-SHA256. */
-  webhooks: webhooksSchema,
+  /** The chat sinks: Slack, Teams, signed webhooks (core/notifications/sink-schemas.ts). */
+  ...SINK_BLOCKS,
   /** The monthly summary of the month before, sent on `day` at `at` (UTC; months are UTC months); `false`: never. */
   monthlySummary: z
     .union([

@@ -66,3 +66,37 @@ export const webhooksSchema = z
     });
   })
   .default([]);
+
+/**
+ * The chat sinks' blocks under `notifications`, as core/config/schema-settings.ts spreads them in: a new sink adds its
+ * block here and nowhere else in the catalog's schema.
+ */
+export const SINK_BLOCKS = {
+  /** Slack: announcements in threads, Approve/Reject buttons for mapped approvers. */
+  slack: slackSchema.optional(),
+  /** Microsoft Teams: announcements as Adaptive Cards through a Workflows or incoming-webhook URL. */
+  teams: teamsSchema.optional(),
+  /** Signed webhooks: announcements as JSON to any HTTPS endpoint, signed with HMAC-SHA256. */
+  webhooks: webhooksSchema,
+};
+
+/** What each field of the chat sinks' blocks means, for the catalog reference (scripts/schemas/catalog-fields.ts). */
+export const SINK_FIELD_MEANINGS: Readonly<Record<string, string>> = {
+  'notifications.slack': 'Post to Slack, with Approve/Reject buttons on approval requests.',
+  'notifications.slack.secretName':
+    'A Secrets Manager secret you create: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` (docs/deploy.md).',
+  'notifications.slack.channel': 'The Slack channel, e.g. `#golden-images`.',
+  'notifications.slack.approvers':
+    'Approver name → Slack user id: only these users’ button presses count, and only on channels naming them.',
+  'notifications.teams':
+    'Post every announcement to a Microsoft Teams channel as an Adaptive Card (no buttons, no links: nobody decides through Teams).',
+  'notifications.teams.secretName':
+    'A Secrets Manager secret you create: JSON `{ "webhookUrl": "https://…" }`, the channel’s Workflows or incoming-webhook URL (docs/notifications-sinks.md).',
+  'notifications.webhooks':
+    'Signed webhooks: every announcement POSTed as JSON to each HTTPS endpoint, signed with HMAC-SHA256 (at most 10; docs/notifications-sinks.md says how to verify).',
+  'notifications.webhooks[].name':
+    'The endpoint’s name in the ledger, logs and metrics: 1–32 of a-z, 0-9 and `-`, unique.',
+  'notifications.webhooks[].url': 'The endpoint, `https://`, no credentials before the host.',
+  'notifications.webhooks[].secretName':
+    'A Secrets Manager secret you create: JSON `{ "signingSecret": "…" }`, at least 32 characters, the HMAC key.',
+};

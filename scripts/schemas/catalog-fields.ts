@@ -1,3 +1,5 @@
+import { SINK_FIELD_MEANINGS } from '../../core/notifications/sink-schemas.js';
+
 /**
  * What each catalog field means, by the path docs/catalog.md's generated table uses. Types, defaults and
  * constraints come from the schema itself (catalog-reference.ts); `npm run schemas` refuses a field of the schema
@@ -125,23 +127,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'notifications.email[].only.channels': 'Channel names.',
   'notifications.email[].only.images': 'Image names.',
   'notifications.email[].only.severities': 'Severities.',
-  'notifications.slack': 'Post to Slack, with Approve/Reject buttons on approval requests.',
-  'notifications.slack.secretName':
-    'A Secrets Manager secret you create: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` (docs/deploy.md).',
-  'notifications.slack.channel': 'The Slack channel, e.g. `#golden-images`.',
-  'notifications.slack.approvers':
-    'Approver name → Slack user id: only these users’ button presses count, and only on channels naming them.',
-  'notifications.teams':
-    'Post every announcement to a Microsoft Teams channel as an Adaptive Card (no buttons, no links: nobody decides through Teams).',
-  'notifications.teams.secretName':
-    'A Secrets Manager secret you create: JSON `{ "webhookUrl": "https://…" }`, the channel’s Workflows or incoming-webhook URL (docs/notifications-sinks.md).',
-  'notifications.webhooks':
-    'Signed webhooks: every announcement POSTed as JSON to each HTTPS endpoint, signed with HMAC-SHA256 (at most 10; docs/notifications-sinks.md says how to verify).',
-  'notifications.webhooks[].name':
-    'The endpoint’s name in the ledger, logs and metrics: 1–32 of a-z, 0-9 and `-`, unique.',
-  'notifications.webhooks[].url': 'The endpoint, `https://`, no credentials before the host.',
-  'notifications.webhooks[].secretName':
-    'A Secrets Manager secret you create: JSON `{ "signingSecret": "…" }`, at least 32 characters, the HMAC key.',
+  ...SINK_FIELD_MEANINGS,
   'notifications.monthlySummary': 'When the monthly summary of the month before is announced (UTC), or `false`.',
   'notifications.monthlySummary.day': 'Day of the month.',
   'notifications.monthlySummary.at': 'Time of day, `HH:MM` UTC.',

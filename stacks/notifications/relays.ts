@@ -96,7 +96,7 @@ function teamsRelay(catalog: Catalog): SinkRelaySpec | undefined {
   if (!teams) return undefined;
   return {
     id: 'TeamsNotify',
-    handler: 'functions/teams-notify.handler',
+    handler: 'functions/sinks/teams-notify.handler',
     environment: { TEAMS_SECRET_NAME: teams.secretName },
     secrets: [{ id: 'TeamsSecret', name: teams.secretName }],
     ledger: { partitions: ['TEAMS'] },
@@ -115,7 +115,7 @@ function webhooksRelay(catalog: Catalog): SinkRelaySpec | undefined {
   if (hooks.length === 0) return undefined;
   return {
     id: 'WebhookNotify',
-    handler: 'functions/webhook-notify.handler',
+    handler: 'functions/sinks/webhook-notify.handler',
     environment: {
       WEBHOOKS: JSON.stringify(hooks.map(({ name, url, secretName }) => ({ name, url, secretName }))),
       WEBHOOK_SECRET_NAMES: hooks.map((h) => h.secretName).join(','),

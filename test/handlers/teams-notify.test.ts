@@ -4,7 +4,7 @@ import { configureSinkHttp } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
-import { handler } from '../../functions/teams-notify.js';
+import { handler } from '../../functions/sinks/teams-notify.js';
 import type { OutageAnswer } from '../../local/sinks/http-stand-in.js';
 import { TeamsStandIn } from '../../local/sinks/teams-stand-in.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';

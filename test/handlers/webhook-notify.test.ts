@@ -8,7 +8,7 @@ import { configureSinkHttp } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
-import { handler } from '../../functions/webhook-notify.js';
+import { handler } from '../../functions/sinks/webhook-notify.js';
 import { WebhookReceivers } from '../../local/sinks/webhook-receivers.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';

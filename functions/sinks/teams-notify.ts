@@ -1,8 +1,8 @@
-import { postTeamsCard } from '../aws/notifications/teams.js';
-import { renderTeams } from '../core/notifications/teams.js';
-import { sinkHandler } from './sinks/handler.js';
-import { httpSinkDelivery } from './sinks/http-sink.js';
-import { bound } from './sinks/relay.js';
+import { postTeamsCard } from '../../aws/notifications/teams.js';
+import { renderTeams } from '../../core/notifications/teams.js';
+import { sinkHandler } from './handler.js';
+import { httpSinkDelivery } from './http-sink.js';
+import { bound } from './relay.js';
 
 /**
  * The Teams function, subscribed to the notifications topic: each announcement as an Adaptive Card

@@ -1,7 +1,7 @@
-import { postWebhook, webhookEndpoints } from '../aws/notifications/webhook.js';
-import { sinkHandler } from './sinks/handler.js';
-import { httpSinkDelivery } from './sinks/http-sink.js';
-import { bound } from './sinks/relay.js';
+import { postWebhook, webhookEndpoints } from '../../aws/notifications/webhook.js';
+import { sinkHandler } from './handler.js';
+import { httpSinkDelivery } from './http-sink.js';
+import { bound } from './relay.js';
 
 /**
  * The signed webhooks' function, subscribed to the notifications topic: each announcement POSTed as signed JSON
