@@ -98,7 +98,7 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
   // approver's links; one who unsubscribes or re-filters the notifications' mail and Slack silences every alert.
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
-    ? createSlackRelay(stack, catalog.notifications.slack, topic, ledger)
+    ? createSlackRelay(stack, catalog.notifications.slack, topic, ledger, catalog)
     : undefined;
   const relays = { slack, ...createSinkRelays(stack, catalog, topic, ledger) };
   // The doors' auditor reads the subscriptions back and puts them back: admitted beside the deployment.

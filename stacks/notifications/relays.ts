@@ -6,6 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { catalogBundling } from '../catalog.js';
 import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger, grantLedgerPartition, type LedgerCall } from '../ledger-access.js';
 import { sendOnlyByWriters } from '../resource-doors.js';
@@ -50,11 +51,14 @@ export function createSinkRelay(
   spec: SinkRelaySpec,
   topic: sns.Topic,
   ledger: dynamodb.ITable,
+  catalog: Catalog,
 ): SstFunction {
   const fn = new SstFunction(stack, spec.id, {
     handler: spec.handler,
     timeout: 60,
     environment: { ...spec.environment, LEDGER_TABLE: ledger.tableName },
+    // An approval request is shown from the ledger with the routes the catalog configures (functions/slack/approvals.ts).
+    nodejs: catalogBundling(catalog),
   });
   for (const s of spec.secrets) grantSecretValue(fn, secretsmanager.Secret.fromSecretNameV2(stack, s.id, s.name));
   if ('all' in spec.ledger) grantLedger(ledger, fn, spec.ledger.all);
@@ -146,6 +150,9 @@ export function createSinkRelays(
     webhooks: webhooksRelay(catalog),
   };
   return Object.fromEntries(
-    Object.entries(specs).map(([key, spec]) => [key, spec ? createSinkRelay(stack, spec, topic, ledger) : undefined]),
+    Object.entries(specs).map(([key, spec]) => [
+      key,
+      spec ? createSinkRelay(stack, spec, topic, ledger, catalog) : undefined,
+    ]),
   );
 }

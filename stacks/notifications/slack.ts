@@ -20,6 +20,7 @@ export function createSlackRelay(
   slack: NonNullable<Catalog['notifications']['slack']>,
   topic: sns.Topic,
   ledger: dynamodb.ITable,
+  catalog: Catalog,
 ): SstFunction {
   return createSinkRelay(
     stack,
@@ -42,5 +43,6 @@ export function createSlackRelay(
     },
     topic,
     ledger,
+    catalog,
   );
 }

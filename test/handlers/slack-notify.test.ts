@@ -10,6 +10,7 @@ import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.j
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/slack-notify.js';
+import exampleCatalog from '../../goldsmith.config.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { type SlackOutageAnswer, SlackStandIn } from '../../local/slack/stand-in.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
@@ -51,6 +52,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
+  // The catalog the function bundles: an approval request names the routes it configures.
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(exampleCatalog);
   process.env.SLACK_SECRET_NAME = 'goldsmith/slack';
   process.env.SLACK_CHANNEL = '#golden-images';
   secrets

@@ -2,9 +2,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureSinkHttp } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
+import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/sinks/teams-notify.js';
+import exampleCatalog from '../../goldsmith.config.js';
 import type { OutageAnswer } from '../../local/sinks/http-stand-in.js';
 import { TeamsStandIn } from '../../local/sinks/teams-stand-in.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
@@ -58,6 +60,31 @@ const redeliver = () =>
 const waiting = async () => (await waitingIn('TEAMS')).length;
 
 describe('the Teams function', () => {
+  it('shows an approval request from the ledger, naming only the routes the catalog configures: no Slack buttons', async () => {
+    const { slack: _slack, ...notifications } = exampleCatalog.notifications ?? {};
+    process.env.GOLDSMITH_CATALOG = JSON.stringify({ ...exampleCatalog, notifications });
+    const subject = { image: 'base', version: '1.0.0/9', channel: 'prod' };
+    await recordApprovalRequest({
+      ...subject,
+      approvalId: 'a-9',
+      taskToken: 'token',
+      approvers: ['ops-lead'],
+      requestedAt: '2027-01-18T03:52:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+    const request = announcement(
+      'approval-requested',
+      subject,
+      { approvalId: 'a-9', approvers: ['ops-lead'], expiresAt: '2099-01-01T00:00:00.000Z' },
+      { at: '2027-01-18T03:52:00.000Z', key: 'a-9' },
+    );
+
+    expect((await deliver(request)).actions).toEqual(['posted']);
+    const card = JSON.stringify(teams.cards[0]?.card);
+    expect(card).toContain('open the approve/reject link sent to you alone, or run');
+    expect(card).not.toContain('Slack');
+  });
+
   it('posts each announcement once as a card Teams takes, however often SNS delivers it', async () => {
     const [n] = story('1.0.0/1', 1) as [Notification];
 
