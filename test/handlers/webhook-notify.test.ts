@@ -27,6 +27,8 @@ const dynamo = useLocalDynamo();
 let receivers: WebhookReceivers;
 /** The endpoints that are down now (answering 503). */
 let down = new Set<string>();
+/** The endpoints that refuse every request as malformed (answering 400). */
+let refusing = new Set<string>();
 
 afterAll(() => forgetSinkClients());
 
@@ -34,6 +36,7 @@ beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.WEBHOOKS = JSON.stringify(ENDPOINTS);
   down = new Set();
+  refusing = new Set();
   forgetSinkClients();
   receivers = new WebhookReceivers(
     ENDPOINTS.map((e) => ({ name: e.name, url: e.url, secret: KEYS[e.name as keyof typeof KEYS] })),
@@ -48,7 +51,11 @@ beforeEach(async () => {
   configureSinkHttp('webhooks', {
     // An endpoint that is down answers 503 before its receiver sees the request.
     fetch: async (url, init) =>
-      down.has(String(url)) ? new Response('down', { status: 503 }) : receivers.fetch(url, init),
+      down.has(String(url))
+        ? new Response('down', { status: 503 })
+        : refusing.has(String(url))
+          ? new Response('bad request', { status: 400 })
+          : receivers.fetch(url, init),
     sleep: async () => {},
   });
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
@@ -139,5 +146,18 @@ describe('the signed webhooks', () => {
     expect(receivers.receiver('audit-log').stats.refused).toBeGreaterThan(0);
     expect(receivers.receiver('audit-log').received).toEqual([]);
     expect(await waitingIn('WEBHOOK#audit-log')).toHaveLength(1);
+  });
+
+  it('records a post an endpoint refuses for good (HTTP 400) and goes on: it never holds up the posts behind it', async () => {
+    refusing.add(ENDPOINTS[1]?.url ?? '');
+    const refused = promoted('1.0.0/6', 0);
+    expect((await deliver(refused)).actions).toEqual(['posted', 'refused']);
+    expect(await waitingIn('WEBHOOK#audit-log')).toEqual([]);
+
+    refusing.clear();
+    const next = promoted('1.0.0/7', 1);
+    expect((await deliver(next)).actions).toEqual(['posted', 'posted']);
+    expect((await deliver(refused)).actions).toEqual(['duplicate', 'duplicate']);
+    expect(receivers.receiver('audit-log').received.map((w) => w.id)).toEqual([next.id]);
   });
 });
