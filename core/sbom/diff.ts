@@ -10,7 +10,7 @@ import type {
   VersionDiff,
   VersionFinding,
 } from './model.js';
-import { comparePackageVersions } from './version-order.js';
+import { comparePackageVersions, packageTypeOf } from './version-order.js';
 
 /**
  * What one version of an image changes against another: packages, components, recipe, parent and the gate's
@@ -35,7 +35,7 @@ const FINDING_ORDER: Record<FindingChange['change'], number> = { fixed: 0, reapp
 function installed(packages: readonly SbomPackage[]): Map<string, { type?: string | undefined; versions: string[] }> {
   const out = new Map<string, { type?: string | undefined; versions: string[] }>();
   for (const p of packages) {
-    const entry = out.get(p.name) ?? { type: p.type, versions: [] };
+    const entry = out.get(p.name) ?? { type: packageTypeOf(p), versions: [] };
     if (!entry.versions.includes(p.version)) entry.versions.push(p.version);
     out.set(p.name, entry);
   }

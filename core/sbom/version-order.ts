@@ -151,6 +151,18 @@ export function compareDeb(a: string, b: string): -1 | 0 | 1 {
 }
 
 /**
+ * A package's type as recorded, else as its version's distribution tag tells (Image Builder's package lists name no
+ * type): `rpm` for Amazon Linux, RHEL and Fedora releases (`.amzn2023`, `.el9`, `.fc40`), `deb` for Debian and
+ * Ubuntu ones (`ubuntu`, `deb12u1`); undefined when neither.
+ */
+export function packageTypeOf(p: { version: string; type?: string | undefined }): string | undefined {
+  if (p.type) return p.type.toLowerCase();
+  if (/\.(amzn|el|fc)\d/.test(p.version)) return 'rpm';
+  if (/ubuntu|deb\d+u\d/.test(p.version)) return 'deb';
+  return undefined;
+}
+
+/**
  * Two versions of one package, ordered by its package type (`deb`: dpkg; `rpm` and any other or unknown type: RPM's
  * segment comparison, which orders dotted numeric versions as a reader expects). Negative when `a` is older.
  */
