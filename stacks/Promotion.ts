@@ -11,7 +11,7 @@ import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { ownLogGroups } from './function-logs.js';
-import { ledgerTableName, NAME_PREFIX } from './names.js';
+import { ledgerTableName, NAME_PREFIX, sbomBucketName } from './names.js';
 import { createHoldingsAuditor } from './promotion/audit-holdings.js';
 import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
@@ -113,6 +113,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
       description: 'Goldsmith: HMAC key with which the approval doors prove the decisions they record',
     }),
     decisionSecretName: decisionSecretName(app.stage),
+    sbomBucket: sbomBucketName(app.stage, stack.account, stack.region),
   };
   const taskTokens = createSigningKey(stack, 'TaskTokenSecret', {
     door: 'task-tokens',

@@ -87,25 +87,21 @@ export function createSbomBucket(scope: Construct, stage: string): s3.Bucket {
   return bucket;
 }
 
-/** The SBOM bucket's ARN in the stack's account and Region, for a function of another stack. */
-export function sbomBucketArn(scope: Construct, stage: string): string {
-  const stack = Stack.of(scope);
-  return `arn:${stack.partition}:s3:::${sbomBucketName(stage, stack.account, stack.region)}`;
-}
-
 /**
- * Lets `fn`'s role make `actions` on the SBOMs (`sbom/*`) and admits it through the bucket's door; sets `SBOM_BUCKET`.
+ * Lets `fn`'s role make `actions` on the SBOMs of the bucket named `bucket` (`sbom/*`), admits it through the bucket's
+ * door and tells it the bucket (`SBOM_BUCKET`). HeadObject is authorized as s3:GetObject.
  */
 export function grantSbomObjects(
-  fn: iam.IGrantable & Construct & { addEnvironment(key: string, value: string): unknown },
-  stage: string,
+  fn: iam.IGrantable & Construct & { addEnvironment(key: string, value: string): unknown; role?: iam.IRole },
+  bucket: string,
   actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject')[],
 ): void {
-  const stack = Stack.of(fn);
-  fn.addEnvironment('SBOM_BUCKET', sbomBucketName(stage, stack.account, stack.region));
+  fn.addEnvironment('SBOM_BUCKET', bucket);
   fn.grantPrincipal.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: [...actions], resources: [`${sbomBucketArn(fn, stage)}/sbom/*`] }),
+    new iam.PolicyStatement({
+      actions: [...actions],
+      resources: [`arn:${Stack.of(fn).partition}:s3:::${bucket}/sbom/*`],
+    }),
   );
-  const role = (fn as { role?: iam.IRole }).role;
-  admitRole(fn, SBOM_DOOR, role);
+  admitRole(fn, SBOM_DOOR, fn.role);
 }
