@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -113,7 +113,8 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
       description: 'Goldsmith: HMAC key with which the approval doors prove the decisions they record',
     }),
     decisionSecretName: decisionSecretName(app.stage),
-    sbomBucket: sbomBucketName(app.stage, stack.account, stack.region),
+    // The bucket's name as the Factory stack gives it (stacks/factory/sbom-bucket.ts): the deploy's account and Region.
+    sbomBucket: sbomBucketName(app.stage, Aws.ACCOUNT_ID, Aws.REGION),
   };
   const taskTokens = createSigningKey(stack, 'TaskTokenSecret', {
     door: 'task-tokens',

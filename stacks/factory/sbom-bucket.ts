@@ -100,7 +100,7 @@ export function grantSbomObjects(
   fn.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: [...actions],
-      resources: [`arn:${Stack.of(fn).partition}:s3:::${bucket}/sbom/*`],
+      resources: [`arn:${Aws.PARTITION}:s3:::${bucket}/sbom/*`],
     }),
   );
   admitRole(fn, SBOM_DOOR, fn.role);

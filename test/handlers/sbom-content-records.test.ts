@@ -145,6 +145,7 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
     expect(s3.buckets.get(SBOM_BUCKET)?.objects.get('sbom/base/1.0.0-3/cyclonedx.json')).toHaveLength(1);
     const sbom = (await partition()).find((i) => i.sk === 'SBOM#1.0.0/3');
     expect(sbom).toMatchObject({ kind: 'sbom', bucket: SBOM_BUCKET });
-    expect((sbom?.documents as { file: string }[]).map((d) => d.file)).toEqual(['cyclonedx.json', 'spdx.json']);
+    const documents = (sbom?.documents ?? []) as { file: string }[];
+    expect(documents.map((d) => d.file)).toEqual(['cyclonedx.json', 'spdx.json']);
   });
 });

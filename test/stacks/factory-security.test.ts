@@ -153,7 +153,7 @@ describe('Factory stack security with the example catalog', () => {
     const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find(
       (p) => p.Properties['Bucket'] === `<${id}>`,
     );
-    const statements = (policy?.Properties['PolicyDocument'] as { Statement: Props[] }).Statement;
+    const statements = (policy?.Properties['PolicyDocument'] as { Statement: Props[] } | undefined)?.Statement ?? [];
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );

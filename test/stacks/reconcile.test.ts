@@ -156,7 +156,7 @@ describe('Promotion stack: reconciler function', () => {
     ]);
     // s3: a missed AVAILABLE's SBOMs, kept and read back in the SBOM bucket's sbom/ prefix only.
     expect(byAction('s3:PutObject').flatMap(resourcesOfStatement)).toEqual([
-      'arn:aws:s3:::goldsmith-test-sbom-my-account-us-east-1/sbom/*',
+      'arn:aws:s3:::goldsmith-test-sbom-111111111111-us-east-1/sbom/*',
     ]);
     expect(byAction('secretsmanager:GetSecretValue').flatMap(resourcesOfStatement)).toHaveLength(2);
     expectResourcesNamed(statements);
