@@ -12,6 +12,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RAMClient } from '@aws-sdk/client-ram';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -45,6 +46,7 @@ const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   lambda: LambdaClient,
   organizations: OrganizationsClient,
   ram: RAMClient,
+  s3: S3Client,
   scheduler: SchedulerClient,
   secretsmanager: SecretsManagerClient,
   sfn: SFNClient,

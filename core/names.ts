@@ -133,3 +133,16 @@ export function changesForwardRuleName(stage: string): string {
 export function memberBaselineStackSetName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-member-baseline`;
 }
+
+/**
+ * The bucket that keeps each version's SBOMs, e.g. `goldsmith-prod-sbom-111122223333-us-east-1`: bucket names are
+ * global, so the account and Region make it the stage's own. Functions in other stacks address it by this name.
+ */
+export function sbomBucketName(stage: string, account: string, region: string): string {
+  return `${NAME_PREFIX}-${stage}-sbom-${account}-${region}`;
+}
+
+/** The S3 key of one SBOM document of a version: `sbom/<image>/<version with '/' as '-'>/<file>`. */
+export function sbomObjectKey(image: string, version: string, file: string): string {
+  return `sbom/${image}/${version.replaceAll('/', '-')}/${file}`;
+}

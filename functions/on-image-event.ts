@@ -11,6 +11,7 @@ import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { ledgerBuildCost } from '../core/cost/build-record.js';
 import { priceTable } from '../core/cost/prices.js';
 import { MalformedEventError } from '../core/errors.js';
+import type { PackageInventory } from '../core/lifecycle/finding-scope.js';
 import { parentVersionAt } from '../core/lifecycle/parent-at.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
@@ -18,7 +19,7 @@ import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming
 import type { PromotionInput, PromotionPlan } from '../core/promotion/types.js';
 import { imageStateChangeSchema } from '../events/image-state-change.js';
 import { weighFailedBuild } from './builds/breaker.js';
-import { keepContent } from './builds/content.js';
+import { keepContent, keepVersionSboms } from './builds/content.js';
 import { checkPackageReleaseBuilt } from './builds/package-claim.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
@@ -79,12 +80,19 @@ async function recordFinishedBuildCost(
  * team's instance against the version only when the vulnerable package is in it. A failure here does not hold the
  * promotion back: on-finding lists the inventory itself when none was recorded.
  */
-async function keepInventory(image: string, version: string, arn: string, isAmi: boolean, at: string): Promise<void> {
-  if (!isAmi) return;
+async function keepInventory(
+  image: string,
+  version: string,
+  arn: string,
+  isAmi: boolean,
+  at: string,
+): Promise<PackageInventory | undefined> {
+  if (!isAmi) return undefined;
   try {
-    await inventoryOf(image, version, arn, at);
+    return await inventoryOf(image, version, arn, at);
   } catch (error) {
     logger.warn('package inventory not recorded', { image, version, error: String(error) });
+    return undefined;
   }
 }
 
@@ -155,8 +163,8 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
   if (FINAL.has(status)) await recordFinishedBuildCost(image, version, status, at, item);
 
   if (status === 'AVAILABLE') {
-    await keepInventory(image, version, buildVersionArn, facts.amis.length > 0, at);
-    await keepContent({ image, version, buildVersionArn, at }, facts);
+    const inventory = await keepInventory(image, version, buildVersionArn, facts.amis.length > 0, at);
+    const content = await keepContent({ image, version, buildVersionArn, at }, facts);
     const executionName = executionNameFor(buildVersionArn);
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
@@ -177,6 +185,9 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     );
     // Before the status is marked handled: a failure here is retried (or left to the reconciler), which checks again.
     if (facts.amis.length > 0) await checkPackageReleaseBuilt({ image, version, buildVersionArn, item, at });
+    // The SBOMs after the promotion started, before the status is marked handled: a failure is retried (or left to
+    // the reconciler), and rewriting the same documents changes nothing.
+    if (content) await keepVersionSboms(content, inventory, at);
     await markBuildHandled(image, version, status, at);
     return {
       action: started === 'started' ? 'promotion-started' : 'promotion-already-started',

@@ -8,6 +8,7 @@ import { useCatalogContext } from './catalog.js';
 import type { DistributionProps } from './factory/distribution.js';
 import { type BuildInfrastructure, createBuildInfrastructure } from './factory/infrastructure.js';
 import { createAmiKey, createTopicKey } from './factory/key.js';
+import { createSbomBucket } from './factory/sbom-bucket.js';
 import { ownLogGroups } from './function-logs.js';
 
 /** What the Factory stack hands to the stacks that `use(Factory)`: the image stacks build on all of it. */
@@ -23,6 +24,8 @@ export interface FactoryResources {
   /** The alias the AMI key goes by in every distribution region. */
   amiKeyAliasName: string;
   logBucket: s3.Bucket;
+  /** Each version's SBOMs (stacks/factory/sbom-bucket.ts); functions of other stacks address it by name. */
+  sbomBucket: s3.Bucket;
 }
 
 /** `web-runtime` → `WebRuntime`: CloudFormation output ids allow letters and digits only. */
@@ -34,8 +37,8 @@ export function outputIdPart(image: string): string {
 }
 
 /**
- * The Image Builder factory's shared half: the AMI key and its replicas, the log bucket, the notification topic and
- * the build instances' roles. Each image's own resources live in the image stacks (FactoryImages.ts).
+ * The Image Builder factory's shared half: the AMI key and its replicas, the log bucket, the SBOM bucket, the
+ * notification topic and the build instances' roles. Each image's own resources live in the image stacks (FactoryImages.ts).
  */
 export function Factory({ app, stack }: StackContext): FactoryResources {
   ownLogGroups(stack);
@@ -57,7 +60,10 @@ export function Factory({ app, stack }: StackContext): FactoryResources {
     createTopicKey(stack),
   );
 
+  const sbomBucket = createSbomBucket(stack, app.stage);
+
   stack.addOutputs({
+    SbomBucket: sbomBucket.bucketName,
     ImageBuilderTopicArn: infrastructure.topic.topicArn,
     AmiKeyArn: amiKey.key.keyArn,
     AmiKeyAlias: amiKey.aliasName,
@@ -70,5 +76,6 @@ export function Factory({ app, stack }: StackContext): FactoryResources {
     amiKey: amiKey.key,
     amiKeyAliasName: amiKey.aliasName,
     logBucket: infrastructure.logBucket,
+    sbomBucket,
   };
 }

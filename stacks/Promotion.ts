@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { ownLogGroups } from './function-logs.js';
-import { ledgerTableName, NAME_PREFIX } from './names.js';
+import { ledgerTableName, NAME_PREFIX, sbomBucketName } from './names.js';
 import { createHoldingsAuditor } from './promotion/audit-holdings.js';
 import { grantConsumerAccess } from './promotion/consumer-access.js';
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
@@ -113,6 +113,8 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
       description: 'Goldsmith: HMAC key with which the approval doors prove the decisions they record',
     }),
     decisionSecretName: decisionSecretName(app.stage),
+    // The bucket's name as the Factory stack gives it (stacks/factory/sbom-bucket.ts): the deploy's account and Region.
+    sbomBucket: sbomBucketName(app.stage, Aws.ACCOUNT_ID, Aws.REGION),
   };
   const taskTokens = createSigningKey(stack, 'TaskTokenSecret', {
     door: 'task-tokens',

@@ -12,6 +12,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { RAMClient } from '@aws-sdk/client-ram';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -46,6 +47,7 @@ export interface ServiceClients {
   lambda: LambdaClient;
   organizations: OrganizationsClient;
   ram: RAMClient;
+  s3: S3Client;
   scheduler: SchedulerClient;
   secretsmanager: SecretsManagerClient;
   sfn: SFNClient;

@@ -9,12 +9,12 @@ import { documentClient, ledgerTable } from '../clients/dynamodb.js';
  */
 
 /**
- * Records a build's content. `builtAt` and `packageSource` keep their first value (`if_not_exists`): the reconciler
+ * Records a build's content and answers it as the ledger now holds it. `builtAt` and `packageSource` keep their first value (`if_not_exists`): the reconciler
  * handles a missed AVAILABLE at the time it observes it, and a container's packages read from Inspector's export
  * since (`inspector`) must not be turned back into `none` by a re-delivered event. Everything else is GetImage's,
  * the same on every delivery.
  */
-export async function recordContent(content: RecordedContent): Promise<void> {
+export async function recordContent(content: RecordedContent): Promise<RecordedContent> {
   const { pk, sk, builtAt, packageSource, ...rest } = contentItem(content);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':builtAt': builtAt, ':packageSource': packageSource };
@@ -27,15 +27,27 @@ export async function recordContent(content: RecordedContent): Promise<void> {
     values[`:a${i}`] = value;
     sets.push(`#a${i} = :a${i}`);
   }
-  await documentClient().send(
+  const out = await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
       Key: { pk, sk },
       UpdateExpression: `SET ${sets.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
     }),
   );
+  const kept = out.Attributes ?? {};
+  return {
+    ...content,
+    builtAt: typeof kept.builtAt === 'string' ? kept.builtAt : content.builtAt,
+    packageSource: content.packageSource === kept.packageSource ? content.packageSource : storedSource(kept),
+  };
+}
+
+/** The package source the ledger holds (a container's `inspector` once its export was read). */
+function storedSource(item: Record<string, unknown>): RecordedContent['packageSource'] {
+  return item.packageSource === 'inspector' || item.packageSource === 'imagebuilder' ? item.packageSource : 'none';
 }
 
 /** Records the findings the gate read for a build (a Put of the whole list: the same scan writes the same item). */

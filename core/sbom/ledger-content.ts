@@ -1,5 +1,5 @@
 import { imagePk } from '../ledger/keys.js';
-import { decodeInventory } from '../lifecycle/finding-scope.js';
+import { decodeInventory, type PackageInventory } from '../lifecycle/finding-scope.js';
 import type { LedgerItem } from '../status/ledger-item.js';
 import type { ImageContent, SbomComponent, SbomPackage, VersionFinding } from './model.js';
 
@@ -94,8 +94,13 @@ function packagesOf(items: readonly LedgerItem[], version: string): SbomPackage[
     .filter((i) => str(i.sk)?.startsWith(prefix) && typeof i.packages === 'string' && typeof i.parts === 'number')
     .sort((a, b) => Number(a.part) - Number(b.part));
   if (parts.length === 0 || parts.length !== parts[0]?.parts) return undefined;
+  return inventoryPackages(decodeInventory(parts.map((p) => String(p.packages)).join('\n')));
+}
+
+/** An inventory's packages, sorted by name then version (ImageContent's order). */
+export function inventoryPackages(inventory: PackageInventory): SbomPackage[] {
   const packages: SbomPackage[] = [];
-  for (const [name, versions] of decodeInventory(parts.map((p) => String(p.packages)).join('\n'))) {
+  for (const [name, versions] of inventory) {
     for (const v of versions) packages.push({ name, version: v });
   }
   return packages.sort((a, b) =>

@@ -1,7 +1,11 @@
+import { inventoryOf } from '../../aws/builds/image-packages.js';
 import type { ImageFacts } from '../../aws/promotion/promotion-images.js';
 import { recordContent } from '../../aws/sbom/content-records.js';
+import { keepSboms } from '../../aws/sbom/sbom-objects.js';
+import type { PackageInventory } from '../../core/lifecycle/finding-scope.js';
 import { contentOfBuild } from '../../core/sbom/build-content.js';
-import type { RecordedContent } from '../../core/sbom/ledger-content.js';
+import { sbomDocuments } from '../../core/sbom/documents.js';
+import { inventoryPackages, type RecordedContent } from '../../core/sbom/ledger-content.js';
 import { logger } from '../lib/powertools.js';
 
 /**
@@ -27,6 +31,22 @@ export async function keepContent(
     logger.warn('content not recorded', { image: build.image, version: build.version, error: String(error) });
     return undefined;
   }
-  await recordContent(content);
-  return content;
+  return recordContent(content);
+}
+
+/**
+ * Keeps an AVAILABLE build's SBOMs (CycloneDX and SPDX, aws/sbom/sbom-objects.ts) from its recorded content and its
+ * packages: an AMI's inventory as built (the one recorded now, else listed and recorded), none for a container
+ * Inspector does not cover. Throws on failure, so the build is not marked handled and is tried again.
+ */
+export async function keepVersionSboms(
+  content: RecordedContent,
+  inventory: PackageInventory | undefined,
+  at: string,
+): Promise<void> {
+  const packages =
+    content.packageSource === 'none'
+      ? new Map<string, readonly string[]>()
+      : (inventory ?? (await inventoryOf(content.image, content.version, content.buildVersionArn, at)));
+  await keepSboms({ ...content, packages: inventoryPackages(packages) }, sbomDocuments);
 }

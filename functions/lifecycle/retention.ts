@@ -14,12 +14,14 @@ import { listBuilds, markDeleted, markDeleting } from '../../aws/lifecycle/lifec
 import { markRetired } from '../../aws/lifecycle/promotion-findings.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { describeBuild } from '../../aws/promotion/promotion-images.js';
+import { deleteSboms } from '../../aws/sbom/sbom-objects.js';
 import { formatDuration } from '../../core/duration.js';
 import { skPrefix } from '../../core/ledger/keys.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { ChannelStep, PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
+import { SBOM_FILES } from '../../core/sbom/documents.js';
 import { formerlySharedVersions, retiredSharedVersions } from '../../core/sharing/retired-shared.js';
 import { logger } from '../lib/powertools.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
@@ -253,6 +255,8 @@ export async function applyRetention(
     await withdrawLaunchGrants(amis);
     result.amisDeregistered += await deregisterAmis(amis);
     if (build.buildVersionArn) await deleteBuildImage(build.buildVersionArn);
+    // Its SBOMs go with it, each read back as gone; its ledger items stay, as every deleted version's do.
+    await deleteSboms(input.plan.image, version, SBOM_FILES);
     if (await markDeleted(input.plan.image, version, at, reason)) result.deleted.push(version);
   }
   // A measurement: its failure (an organization read, a ledger write) is logged and never holds up retention.

@@ -28,6 +28,7 @@ import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { type Prerequisites, preparedPrerequisites } from './prerequisites.js';
 import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
+import { S3Fake } from './s3.js';
 import { SnsFake, StsFake } from './sns-sts.js';
 import { AL2023_PARAMETER, SsmFake } from './ssm.js';
 import { StackEventsFake } from './stack-events.js';
@@ -87,6 +88,8 @@ export interface LocalFakes {
   readonly ssm: SsmFake;
   readonly ram: RamFake;
   readonly ecr: EcrFake;
+  /** Buckets as the stacks create them (the simulator adds them after synthesis), with every object version. */
+  readonly s3: S3Fake;
   readonly sns: SnsFake;
   readonly sts: StsFake;
   readonly throttle: Throttle;
@@ -190,6 +193,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const inspector2 = new Inspector2Fake(opts.inspectorAdministrator ?? accountId);
   inspector2.isMember = (account) => organizations.isMember(account);
   inspector2.access = memberAccess;
+  const s3 = new S3Fake(now);
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
@@ -207,6 +211,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     ...(!opts.ownLambda && { lambda: prerequisites.lambda }),
     organizations: prerequisites.organization,
     ram,
+    s3,
     ssm,
     sns,
     sts,
@@ -262,6 +267,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       kms,
       organizations,
       ram,
+      s3,
       ssm,
       sns,
       sts,

@@ -1,15 +1,17 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { SchedulerServiceException } from '@aws-sdk/client-scheduler';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { SQSServiceException } from '@aws-sdk/client-sqs';
 import type { VirtualClock } from '../clock.js';
 import { errorFactory } from '../fakes/common.js';
+import type { BucketDoors } from '../trust/bucket-doors.js';
 import { currentCaller } from '../trust/caller.js';
 import type { DoorRefusal, ResourceDoors } from '../trust/resource-doors.js';
 
 /**
- * The resource-policy doors of the local cloud's SQS, SNS, DynamoDB, Secrets Manager and Scheduler, applied to every SDK call made
+ * The resource-policy doors of the local cloud's SQS, SNS, DynamoDB, Secrets Manager, S3 and Scheduler, applied to every SDK call made
  * by a known principal (a function's role, or a test's attacker through `runAs`) before the fake or dynalite
  * answers it. A refused call changes nothing and fails with the service's own error. Calls made by no principal
  * (the simulator setting up and observing) are not authorized, as before.
@@ -41,7 +43,51 @@ const ERRORS = {
   dynamodb: errorFactory(DynamoDBServiceException),
   scheduler: errorFactory(SchedulerServiceException),
   secretsmanager: errorFactory(SecretsManagerServiceException),
+  s3: errorFactory(S3ServiceException),
 } as const;
+
+/** S3's object calls and the IAM action each is authorized as (HeadObject needs s3:GetObject). */
+const S3_ACTIONS: Record<string, string> = {
+  PutObject: 's3:PutObject',
+  GetObject: 's3:GetObject',
+  HeadObject: 's3:GetObject',
+  DeleteObject: 's3:DeleteObject',
+};
+
+/**
+ * Puts the bucket policies in front of an S3 client: an object call by a known principal on a bucket with a policy
+ * is evaluated against it (`aws:SecureTransport` from whether the client speaks TLS, its `tls` setting).
+ */
+function attachBucketDoors(
+  client: { middlewareStack: unknown; config?: unknown },
+  options: { buckets: BucketDoors; refused: RefusedWrite[]; clock: VirtualClock },
+): void {
+  const { buckets, refused, clock } = options;
+  const secure = (client.config as { tls?: boolean } | undefined)?.tls !== false;
+  (client.middlewareStack as DoorStack).add(
+    (next, context) => async (args) => {
+      const principal = currentCaller();
+      const action = S3_ACTIONS[(context.commandName ?? '').replace(/Command$/, '')];
+      const input = args.input as Input;
+      const bucket = String(input.Bucket ?? '');
+      if (principal === undefined || action === undefined || !buckets.guards(bucket)) return next(args);
+      const refusal = await buckets.object(principal, action, bucket, String(input.Key ?? ''), secure);
+      if (refusal) {
+        refused.push({
+          at: clock.iso(),
+          principal,
+          service: 's3',
+          action,
+          resource: `${bucket}/${input.Key}`,
+          code: refusal.code,
+        });
+        throw ERRORS.s3(refusal.code, refusal.message, refusal.status);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'goldsmithLocalBucketDoors', priority: 'high' },
+  );
+}
 
 /** DynamoDB's write calls and the IAM action each item of them is authorized as. */
 const TRANSACT_ACTIONS: Record<string, string> = {
@@ -109,8 +155,19 @@ async function refusalOf(
 export function attachDoors(
   client: { middlewareStack: unknown },
   service: string,
-  options: { doors: ResourceDoors; refused: RefusedWrite[]; clock: VirtualClock; accountId: string; region: string },
+  options: {
+    doors: ResourceDoors;
+    buckets?: BucketDoors;
+    refused: RefusedWrite[];
+    clock: VirtualClock;
+    accountId: string;
+    region: string;
+  },
 ): void {
+  if (service === 's3' && options.buckets) {
+    attachBucketDoors(client, { buckets: options.buckets, refused: options.refused, clock: options.clock });
+    return;
+  }
   if (service !== 'sqs' && service !== 'sns' && service !== 'dynamodb' && service !== 'secretsmanager') return;
   const { doors, refused, clock, accountId, region } = options;
   const tableArn = (name: string) =>

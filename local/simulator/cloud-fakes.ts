@@ -9,7 +9,7 @@ import { LOCAL_ACCOUNT } from './cloud-types.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 import { distributionKeysOf, registerKeys } from './keys.js';
 import type { Scenario } from './scenario.js';
-import { recipeOf } from './template-reads.js';
+import { namedBuckets, recipeOf } from './template-reads.js';
 import type { Wiring } from './wiring.js';
 
 /**
@@ -83,5 +83,6 @@ export function installCloudFakes(options: {
     ],
   });
   registerKeys(templates, resolver, installed.fakes.kms);
+  for (const b of namedBuckets(templates, resolver)) installed.fakes.s3.createBucket(b.name, b.versioned);
   return installed;
 }

@@ -24,6 +24,7 @@ import { announcementWork } from '../fakes/sns-sts.js';
 import { SqsFake } from '../fakes/sqs.js';
 import { startChatStandIns } from '../sinks/stand-ins.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
+import { BucketDoors } from '../trust/bucket-doors.js';
 import { rolePoliciesByArn } from '../trust/policies.js';
 import { ResourceDoors } from '../trust/resource-doors.js';
 import { startBusAuthorization } from './cloud-bus-policy.js';
@@ -227,6 +228,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   });
   // The queues', topics', table's and roles' own policies, for every call a known principal makes.
   const doors = new ResourceDoors(app.templates, resolver, rolePolicies);
+  const buckets = new BucketDoors(app.templates, resolver, rolePolicies);
   const refusedWrites: RefusedWrite[] = [];
   const scheduler = new SchedulerFake({
     accountId: LOCAL_ACCOUNT,
@@ -265,7 +267,14 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     clock,
     random,
     doors: (sdkClient, service) =>
-      attachDoors(sdkClient, service, { doors, refused: refusedWrites, clock, accountId: LOCAL_ACCOUNT, region }),
+      attachDoors(sdkClient, service, {
+        doors,
+        buckets,
+        refused: refusedWrites,
+        clock,
+        accountId: LOCAL_ACCOUNT,
+        region,
+      }),
   });
 
   const restoreEnv = setFunctionEnvironment(wiring, catalog, region);

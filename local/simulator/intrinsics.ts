@@ -60,6 +60,9 @@ function arnFor(type: string, name: string, env: Environment): string {
       return `arn:aws:kms:${region}:${accountId}:key/${name}`;
     case 'AWS::ImageBuilder::ImagePipeline':
       return `arn:aws:imagebuilder:${region}:${accountId}:image-pipeline/${name}`;
+    // Bucket ARNs name neither Region nor account.
+    case 'AWS::S3::Bucket':
+      return `arn:aws:s3:::${name}`;
     case 'AWS::SecretsManager::Secret':
       return `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}`;
     default:

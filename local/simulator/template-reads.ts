@@ -73,3 +73,20 @@ function recipeResource(
   const recipeId = ref?.Ref ?? ref?.['Fn::GetAtt']?.[0];
   return recipeId ? resources[recipeId] : undefined;
 }
+
+/**
+ * Every bucket the templates create with a name of their own (the SBOM bucket), and whether it is versioned
+ * (`VersioningConfiguration.Status: Enabled`): what the S3 fake holds after a deploy.
+ */
+export function namedBuckets(
+  templates: CfnTemplate[],
+  resolver: TemplateResolver,
+): { name: string; versioned: boolean }[] {
+  return templates.flatMap((t) =>
+    Object.values(t.Resources ?? {}).flatMap((r) => {
+      if (r.Type !== 'AWS::S3::Bucket' || r.Properties?.BucketName === undefined) return [];
+      const versioning = r.Properties.VersioningConfiguration as { Status?: string } | undefined;
+      return [{ name: String(resolver.resolve(r.Properties.BucketName)), versioned: versioning?.Status === 'Enabled' }];
+    }),
+  );
+}

@@ -12,6 +12,7 @@ import * as kms from '@aws-sdk/client-kms';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as organizations from '@aws-sdk/client-organizations';
 import * as ram from '@aws-sdk/client-ram';
+import * as s3 from '@aws-sdk/client-s3';
 import * as scheduler from '@aws-sdk/client-scheduler';
 import * as secretsmanager from '@aws-sdk/client-secrets-manager';
 import * as sfn from '@aws-sdk/client-sfn';
@@ -58,6 +59,7 @@ const PACKAGES: Record<ServiceName, [string, Record<string, unknown>]> = {
   lambda: ['@aws-sdk/client-lambda', lambda],
   organizations: ['@aws-sdk/client-organizations', organizations],
   ram: ['@aws-sdk/client-ram', ram],
+  s3: ['@aws-sdk/client-s3', s3],
   scheduler: ['@aws-sdk/client-scheduler', scheduler],
   secretsmanager: ['@aws-sdk/client-secrets-manager', secretsmanager],
   sfn: ['@aws-sdk/client-sfn', sfn],

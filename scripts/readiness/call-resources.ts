@@ -115,6 +115,13 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return images.flatMap((image) =>
         one(`arn:aws:imagebuilder:${region}:${account}:image/${pipelineName(image)}-0a1b2c3d/1.0.0/1`),
       );
+    // A version's SBOM documents: sbom/<image>/<version with '/' as '-'>/<file> in the SBOM bucket.
+    case 's3:GetObject':
+    case 's3:PutObject':
+    case 's3:DeleteObject': {
+      const bucket = required(site, action, 'SBOM_BUCKET');
+      return images.flatMap((image) => one(`arn:aws:s3:::${bucket}/sbom/${image}/1.0.0-1/cyclonedx.json`));
+    }
     // Public parameters are AWS's: their ARNs carry no account.
     case 'ssm:GetParameters':
       // The holdings auditor reads the channel pointers (it alone hands revocations to on-lifecycle-request)...

@@ -416,6 +416,27 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'enforces TLS.',
   },
   {
+    rule: 'AwsSolutions-S1',
+    stacks: ['Factory'],
+    types: ['AWS::S3::Bucket'],
+    logicalIds: /^SbomBucket/,
+    reason:
+      "The bucket holds each version's SBOMs, written and deleted by Goldsmith's functions alone (its policy denies " +
+      "every other principal's object calls, and every request without TLS); server access logs would need a second " +
+      'bucket that holds nothing more sensitive, and the ledger records every document kept (`SBOM#`).',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^(OnImageEvent|Reconcile|OnLifecycleRequest|Lifecycle)[A-Za-z]*ServiceRoleDefaultPolicy/,
+    // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:s3:::goldsmith-[a-z0-9-]+-sbom-[^/]+\\/sbom\\/\\*$/' }],
+    reason:
+      "A version's SBOM documents are keyed by image and version (sbom/<image>/<version>/<file>), unknown at deploy " +
+      'time: only the SBOM bucket, only its sbom/ prefix, only the object calls the function makes.',
+  },
+  {
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,

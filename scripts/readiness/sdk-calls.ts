@@ -32,6 +32,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   lambda: 'lambda',
   organizations: 'organizations',
   ram: 'ram',
+  s3: 's3',
   scheduler: 'scheduler',
   'secrets-manager': 'secretsmanager',
   sfn: 'states',
@@ -43,9 +44,13 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
 
 /**
  * Operations whose IAM action is not named after them (Service Authorization Reference): Lambda's Invoke API is
- * authorized as lambda:InvokeFunction.
+ * authorized as lambda:InvokeFunction; S3's HeadObject as s3:GetObject.
  */
-const ACTION_OF_OPERATION: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+const ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
+  'lambda:Invoke': 'lambda:InvokeFunction',
+  // HeadObject is authorized as s3:GetObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+  's3:HeadObject': 's3:GetObject',
+};
 
 /**
  * Operations that also need a dependent action: CreateSchedule passes the schedule's execution role

@@ -21,7 +21,7 @@ export const DATA_TYPES: ReadonlySet<string> = new Set([
   'AWS::KMS::Key', // AMIs, secrets and topics encrypted with it
   'AWS::SecretsManager::Secret', // the HMAC keys that sign approval links living for weeks
   'AWS::SSM::Parameter', // pointers and the deployed release
-  'AWS::S3::Bucket', // build logs
+  'AWS::S3::Bucket', // build logs, each version's SBOMs
   'AWS::SQS::Queue', // dead letters waiting for a redrive
   'AWS::Logs::LogGroup', // the audit trail of every function and of the state machine
   'AWS::ECR::Repository', // container images

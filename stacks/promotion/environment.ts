@@ -16,4 +16,6 @@ export interface PromotionEnvironment {
   /** The decision-proof key: only the doors and the reconciler read it (stacks/Promotion.ts). */
   decisionSecret: secretsmanager.ISecret;
   decisionSecretName: string;
+  /** The SBOM bucket's name (stacks/factory/sbom-bucket.ts): the stage's, in this account and Region. */
+  sbomBucket: string;
 }

@@ -5,6 +5,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { grantSbomObjects } from '../factory/sbom-bucket.js';
 import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
 import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
@@ -210,6 +211,8 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
     // ListImagePackages: the build's package inventory, recorded when it is AVAILABLE (or by on-finding if missed).
     allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
+  // The version's SBOMs, kept when its build is AVAILABLE (and read back before the ledger records them).
+  grantSbomObjects(onImageEvent, env.sbomBucket, ['s3:GetObject', 's3:PutObject']);
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
   // on-finding weighs the finding Inspector's delegated administrator lists under the event's ARN, never the event's
   // copy: the factory's own ListFindings, or the administrator's role (finding-reads.ts).

@@ -8,6 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { catalogBundling } from '../catalog.js';
+import { grantSbomObjects } from '../factory/sbom-bucket.js';
 import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
@@ -178,6 +179,8 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   allowRetirement(stack, sweep);
   allowRevocation(stack, requests);
   allowDeletion(stack, sweep);
+  // A deleted version's SBOMs go with it (functions/lifecycle/retention.ts), each read back as gone.
+  grantSbomObjects(sweep, env.sbomBucket, ['s3:GetObject', 's3:DeleteObject']);
   allowUsageReports(stack, sweep);
   // The pending usage reports of every image, from the open-work index, by its own ARN (the table grant covers the
   // table, not its indexes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).

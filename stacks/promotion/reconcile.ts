@@ -8,6 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
+import { grantSbomObjects } from '../factory/sbom-bucket.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
@@ -115,6 +116,8 @@ export function createReconciler(
       }),
     );
   }
+  // A missed AVAILABLE handled here keeps the version's SBOMs as on-image-event does.
+  grantSbomObjects(reconcile, env.sbomBucket, ['s3:GetObject', 's3:PutObject']);
   reconcile.addToRolePolicy(
     new iam.PolicyStatement({
       // ListImagePackages: a missed AVAILABLE handled here records the build's package inventory as on-image-event does.

@@ -18,6 +18,7 @@ import {
   GetResourceSharesCommand,
   RAMClient,
 } from '@aws-sdk/client-ram';
+import { DeleteObjectCommand, HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
@@ -50,7 +51,11 @@ export const mocks = {
   sns: mockClient(SNSClient),
   org: mockClient(OrganizationsClient),
   ram: mockClient(RAMClient),
+  s3: mockClient(S3Client),
 };
+
+/** The SBOM objects the bucket holds (by key): each version's two documents, until the lifecycle deletes them. */
+export const sbomObjects = new Set<string>();
 
 export const NOW = new Date('2027-03-01T10:00:30Z');
 export const arnOf = (v: string) => `arn:aws:imagebuilder:us-east-1:111122223333:image/goldsmith-base-3f9a2c1d/${v}`;
@@ -154,7 +159,17 @@ export function lifecycleWorld(): void {
   process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
   process.env.EVENT_BUS_NAME = 'goldsmith-test';
   process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+  process.env.SBOM_BUCKET = 'goldsmith-test-sbom-111122223333-us-east-1';
   const { ddb, ec2 } = mocks;
+  sbomObjects.clear();
+  mocks.s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    if (sbomObjects.has(input.Key)) return { ETag: '"0"', ContentLength: 1 };
+    throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+  });
+  mocks.s3.on(DeleteObjectCommand).callsFake((input: { Key: string }) => {
+    sbomObjects.delete(input.Key);
+    return { DeleteMarker: true };
+  });
   ddb.on(GetCommand).resolves({});
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(PutCommand).resolves({});

@@ -5,11 +5,23 @@ import {
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { DeleteImageCommand } from '@aws-sdk/client-imagebuilder';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { applyRetention, retireOutOfRetention } from '../../functions/lifecycle/retention.js';
-import { amisOf, arnOf, build, DEV_GRANT, ledger, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
+import {
+  amisOf,
+  arnOf,
+  build,
+  DEV_GRANT,
+  ledger,
+  mocks,
+  NOW,
+  promoted,
+  sbomObjects,
+  useLifecycleWorld,
+} from './lifecycle-fixtures.js';
 import { basePlan } from './promotion-fixtures.js';
 
 const { ddb, ec2, imagebuilder, sns } = useLifecycleWorld();
@@ -66,6 +78,23 @@ describe('applyRetention', () => {
     builds: [build(v, { retiredAt: at }), build('1.0.0/9')],
     outcomes: [promoted(v, 'dev', '2027-01-01T00:00:00Z', n), promoted('1.0.0/9', 'dev', '2027-02-01T00:00:00Z', 9)],
     pointers: { dev: '1.0.0/9' },
+  });
+
+  it("deletes a deleted version's SBOM objects with it, each read back as gone, and no other version's", async () => {
+    ledger(retired('1.0.0/1', 1, '2027-01-20T00:00:00Z'));
+    for (const v of ['1.0.0-1', '1.0.0-9'])
+      for (const f of ['cyclonedx.json', 'spdx.json']) sbomObjects.add(`sbom/base/${v}/${f}`);
+
+    const result = await applyRetention({ plan: { ...basePlan, retentionKeep: 1 }, children: ['hardened'], now: NOW });
+
+    expect(result.deleted).toEqual(['1.0.0/1']);
+    for (const f of ['cyclonedx.json', 'spdx.json']) {
+      expect(mocks.s3).toHaveReceivedCommandWith(DeleteObjectCommand, {
+        Bucket: 'goldsmith-test-sbom-111122223333-us-east-1',
+        Key: `sbom/base/1.0.0-1/${f}`,
+      });
+    }
+    expect([...sbomObjects].sort()).toEqual(['sbom/base/1.0.0-9/cyclonedx.json', 'sbom/base/1.0.0-9/spdx.json']);
   });
 
   it('deregisters a version retired deleteAfter ago with its snapshots in every region, then deletes its image', async () => {

@@ -4,8 +4,12 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { contentOf } from '../../core/sbom/ledger-content.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
+import { VirtualClock } from '../../local/clock.js';
+import { installFakes } from '../../local/fakes/install.js';
+import type { S3Fake } from '../../local/fakes/s3.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import { BUILD_ARN, catalog, getImageOutput, stateChangeEvent } from './promotion-fixtures.js';
@@ -41,6 +45,7 @@ const PACKAGES = Array.from({ length: 60 }, (_, i) => ({
 }));
 
 const dynamo = useLocalDynamo();
+const SBOM_BUCKET = 'goldsmith-test-sbom-111122223333-us-east-1';
 
 /** Every item of base's partition in the ledger. */
 async function partition(): Promise<Record<string, unknown>[]> {
@@ -58,8 +63,20 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
   const sfn = mockClient(SFNClient);
   const sns = mockClient(SNSClient);
 
+  let s3: S3Fake;
+
   beforeEach(async () => {
     await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+    // The ledger in dynalite, S3 the local fake with the stage's SBOM bucket.
+    const local = installFakes({ clock: new VirtualClock('2027-01-18T17:50:56Z'), accountId: '111122223333' });
+    local.fakes.s3.createBucket(SBOM_BUCKET, true);
+    s3 = local.fakes.s3;
+    const dynamodb = { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    configureClients({
+      ...local.clientSettings,
+      overrides: { ...local.clientSettings.overrides, dynamodb: { ...dynamodb, maxAttempts: 1 } },
+    });
+    process.env.SBOM_BUCKET = SBOM_BUCKET;
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:promotion';
@@ -75,6 +92,7 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
   });
 
   afterEach(() => {
+    delete process.env.SBOM_BUCKET;
     imagebuilder.reset();
     sfn.reset();
     sns.reset();
@@ -113,5 +131,21 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
     const items = await partition();
     expect(items.filter((i) => String(i.sk).startsWith('CONTENT#'))).toEqual([first]);
     expect(first).toMatchObject({ kind: 'content', imageKind: 'ami', builtAt: '2027-01-18T17:50:56Z' });
+  });
+
+  it('keeps its CycloneDX and SPDX documents in the bucket, once, and records them kept', async () => {
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    const cyclonedx = JSON.parse(s3.read(SBOM_BUCKET, 'sbom/base/1.0.0-3/cyclonedx.json') ?? '{}');
+    const spdx = JSON.parse(s3.read(SBOM_BUCKET, 'sbom/base/1.0.0-3/spdx.json') ?? '{}');
+    expect(cyclonedx).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
+    expect(cyclonedx.components.length).toBeGreaterThanOrEqual(60);
+    expect(spdx).toMatchObject({ spdxVersion: 'SPDX-2.3' });
+    expect(s3.buckets.get(SBOM_BUCKET)?.objects.get('sbom/base/1.0.0-3/cyclonedx.json')).toHaveLength(1);
+    const sbom = (await partition()).find((i) => i.sk === 'SBOM#1.0.0/3');
+    expect(sbom).toMatchObject({ kind: 'sbom', bucket: SBOM_BUCKET });
+    const documents = (sbom?.documents ?? []) as { file: string }[];
+    expect(documents.map((d) => d.file)).toEqual(['cyclonedx.json', 'spdx.json']);
   });
 });

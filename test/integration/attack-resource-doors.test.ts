@@ -1,10 +1,12 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../aws/clients/dynamodb.js';
+import { s3Client } from '../../aws/clients/s3.js';
 import { schedulerClient } from '../../aws/clients/scheduler.js';
 import { secretsmanagerClient } from '../../aws/clients/secretsmanager.js';
 import { snsClient } from '../../aws/clients/sns.js';
@@ -94,7 +96,7 @@ beforeAll(async () => {
     '2027-03-01T00:00:00Z',
   );
   cloud.rolePolicies.set(ATTACKER_ROLE, [
-    allow(['sqs:*', 'sns:*', 'scheduler:*', 'secretsmanager:*']),
+    allow(['sqs:*', 'sns:*', 'scheduler:*', 'secretsmanager:*', 's3:*']),
     allow('iam:PassRole', roleArn('-Triggers-SchedulerRole'), {
       StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
     }),
@@ -107,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(() => cloud?.stop());
 
-describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker inside the account", () => {
+describe("Goldsmith's queues, topics, ledger, SBOM bucket and schedules refuse an attacker inside the account", () => {
   it('has 1.0.0/1 in dev, and no write of a Goldsmith function was refused on the way', async () => {
     expect(await pointerOf('dev')).toBe('1.0.0/1');
     expect(cloud.refusedWrites).toEqual([]);
@@ -124,6 +126,25 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
     // Past the daily re-drive (and the depth alarm's earlier call), which would have acted on the record.
     await cloud.clock.run('2027-02-05T10:00:00Z');
     expect(await state()).toEqual(before);
+  });
+
+  it("refuses a role with s3:* the SBOM bucket's objects: no rewrite, no read, no delete of a version's SBOM", async () => {
+    const bucket = `goldsmith-local-sbom-${ACCOUNT}-us-east-1`;
+    const key = 'sbom/base/1.0.0-1/cyclonedx.json';
+    const kept = cloud.installed.fakes.s3.read(bucket, key);
+    expect(JSON.parse(kept ?? '{}')).toMatchObject({ bomFormat: 'CycloneDX' });
+    const s3 = s3Client();
+    for (const call of [
+      () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '{"bomFormat":"forged"}' })),
+      () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+      () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+    ]) {
+      await expect(runAs(ATTACKER, call)).rejects.toMatchObject({
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 },
+      });
+    }
+    expect(cloud.installed.fakes.s3.read(bucket, key)).toBe(kept);
   });
 
   it('refuses publishes to the notifications and approval-links topics by a role with sns:*', async () => {
@@ -241,6 +262,9 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
   it('recorded every refusal with the principal, the action and the resource', () => {
     expect(cloud.refusedWrites.map((r) => [r.principal, r.action, r.code])).toEqual([
       [ATTACKER, 'sqs:SendMessage', 'AccessDeniedException'],
+      [ATTACKER, 's3:PutObject', 'AccessDenied'],
+      [ATTACKER, 's3:GetObject', 'AccessDenied'],
+      [ATTACKER, 's3:DeleteObject', 'AccessDenied'],
       [ATTACKER, 'sns:Publish', 'AuthorizationError'],
       [ATTACKER, 'sns:Publish', 'AuthorizationError'],
       [ATTACKER, 'secretsmanager:GetSecretValue', 'AccessDeniedException'],

@@ -128,6 +128,44 @@ describe('Factory stack security with the example catalog', () => {
     });
   });
 
+  it("keeps SBOMs in a versioned, private, TLS-only bucket whose objects only Goldsmith's roles reach, retained", () => {
+    const [id, bucket] = Object.entries(resourcesOf(template, 'AWS::S3::Bucket')).find(([key]) =>
+      key.startsWith('SbomBucket'),
+    ) ?? ['', { Properties: {} }];
+    expect(bucket.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LifecycleConfiguration: {
+        Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' })],
+      },
+    });
+    expect(JSON.stringify(bucket.Properties['BucketName'])).toContain('-sbom-');
+    const raw = template.toJSON() as { Resources: Record<string, { DeletionPolicy?: string }> };
+    expect(raw.Resources[id]?.DeletionPolicy).toBe('RetainExceptOnCreate');
+    const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties['Bucket'] === `<${id}>`,
+    );
+    const statements = (policy?.Properties['PolicyDocument'] as { Statement: Props[] } | undefined)?.Statement ?? [];
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const objects = statements.find((s) => s['Sid'] === 'ObjectsOnlyByGoldsmith');
+    expect(objects).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+    expect(objects?.['Action']).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']));
+    expect(statements.find((s) => s['Sid'] === 'ConfigurationOnlyByDeployment')).toMatchObject({
+      Effect: 'Deny',
+      Action: expect.arrayContaining(['s3:PutBucketPolicy', 's3:PutBucketVersioning']),
+    });
+  });
+
   it('gives build instances only the managed build policies and log writes, never a wildcard action', () => {
     const roles = resourcesOf(template, 'AWS::IAM::Role');
     const buildRoles = Object.entries(roles).filter(([id]) => /^(Ami|Container)BuildRole/.test(id));

@@ -147,11 +147,16 @@ describe('Promotion stack: reconciler function', () => {
       'dynamodb',
       'imagebuilder',
       'logs',
+      's3',
       'secretsmanager',
       'sns',
       'sqs',
       'states',
       'xray',
+    ]);
+    // s3: a missed AVAILABLE's SBOMs, kept and read back in the SBOM bucket's sbom/ prefix only.
+    expect(byAction('s3:PutObject').flatMap(resourcesOfStatement)).toEqual([
+      'arn:aws:s3:::goldsmith-test-sbom-111111111111-us-east-1/sbom/*',
     ]);
     expect(byAction('secretsmanager:GetSecretValue').flatMap(resourcesOfStatement)).toHaveLength(2);
     expectResourcesNamed(statements);

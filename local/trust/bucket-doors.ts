@@ -1,0 +1,59 @@
+import type { CfnTemplate, TemplateResolver } from '../simulator/intrinsics.js';
+import { principalArnOf } from './bus-authorizer.js';
+import { evaluate, type PolicyDocument } from './policies.js';
+import type { DoorRefusal } from './resource-doors.js';
+
+/**
+ * The bucket policies of Goldsmith's buckets (`AWS::S3::BucketPolicy`, the SBOM bucket's) applied to the object calls
+ * the local S3 answers: the caller's identity policies plus the bucket's policy, evaluated as IAM does, with
+ * `aws:SecureTransport` from whether the client speaks TLS (the policy denies any request without it:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html). S3 refuses with `AccessDenied`,
+ * HTTP 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ */
+export class BucketDoors {
+  private readonly policies = new Map<string, PolicyDocument>();
+
+  constructor(
+    templates: readonly CfnTemplate[],
+    resolver: TemplateResolver,
+    private readonly identities: ReadonlyMap<string, readonly PolicyDocument[]>,
+  ) {
+    for (const r of templates.flatMap((t) => Object.values(t.Resources ?? {}))) {
+      if (r.Type !== 'AWS::S3::BucketPolicy') continue;
+      const resolved = resolver.resolve(r.Properties) as { Bucket?: string; PolicyDocument?: PolicyDocument };
+      if (resolved.Bucket && resolved.PolicyDocument) this.policies.set(resolved.Bucket, resolved.PolicyDocument);
+    }
+  }
+
+  /** Whether the bucket has a policy the local cloud applies. */
+  guards(bucket: string): boolean {
+    return this.policies.has(bucket);
+  }
+
+  /** `action` (s3:GetObject, s3:PutObject, s3:DeleteObject) on `bucket`'s object `key`. */
+  async object(
+    principal: string,
+    action: string,
+    bucket: string,
+    key: string,
+    secureTransport: boolean,
+  ): Promise<DoorRefusal | undefined> {
+    const arn = principalArnOf(principal);
+    const account = arn.split(':')[4] ?? '';
+    const { decision } = await evaluate({
+      principal: arn,
+      action,
+      resource: `arn:aws:s3:::${bucket}/${key}`,
+      resourceAccount: account,
+      context: {
+        'aws:PrincipalArn': arn,
+        'aws:PrincipalAccount': account,
+        'aws:SecureTransport': secureTransport ? 'true' : 'false',
+      },
+      identityPolicies: this.identities.get(arn) ?? [],
+      resourcePolicy: this.policies.get(bucket),
+    });
+    if (decision === 'Allowed') return undefined;
+    return { code: 'AccessDenied', status: 403, message: 'Access Denied' };
+  }
+}

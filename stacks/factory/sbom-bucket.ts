@@ -1,0 +1,107 @@
+import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { sbomBucketName } from '../names.js';
+import { admitRole, subscriptionManagers, writersOnly } from '../resource-doors.js';
+
+/** The door of the SBOM bucket's objects: the roles that write, read back and delete SBOMs register here. */
+export const SBOM_DOOR = 'bucket:sbom';
+
+/** How long a replaced or deleted SBOM's earlier version stays (a rewrite is byte-identical, so rarely any). */
+export const SBOM_NONCURRENT_DAYS = 90;
+
+/** S3 bucket names are 3 to 63 characters (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
+const BUCKET_NAME_MAX = 63;
+
+/**
+ * The bucket that keeps each version's SBOMs (`sbom/<image>/<version>/cyclonedx.json`, `spdx.json`).
+ *
+ * - Encryption: S3-managed keys (SSE-S3). An SBOM lists packages, not secrets; who may read it is the bucket
+ *   policy's business, and SSE-S3 asks no KMS permission of every writer and reader and no per-request KMS cost.
+ * - Versioned, so an overwritten or deleted SBOM can be recovered until its noncurrent version expires
+ *   (lifecycle: noncurrent versions after SBOM_NONCURRENT_DAYS, stray delete markers, incomplete uploads).
+ * - Block Public Access, all four settings; ACLs disabled (bucket owner enforced).
+ * - Policy: every request without TLS is denied (`aws:SecureTransport`,
+ *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html); object reads and writes
+ *   by anyone but the roles registered through the door (Goldsmith's functions, by `aws:PrincipalArn`) are
+ *   denied; changing the bucket's policy, encryption, versioning, lifecycle or public access by anyone but the
+ *   deployment (CloudFormation's execution role) is denied.
+ * - Retained (RetainExceptOnCreate): SBOMs are the record of what shipped, kept past the stack.
+ */
+export function createSbomBucket(scope: Construct, stage: string): s3.Bucket {
+  const stack = Stack.of(scope);
+  const name = sbomBucketName(stage, Aws.ACCOUNT_ID, Aws.REGION);
+  if (!/^[a-z0-9-]+$/.test(stage)) {
+    throw new Error(`stage "${stage}": the SBOM bucket's name takes lower-case letters, digits and hyphens only`);
+  }
+  if (!Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region)) {
+    const resolved = sbomBucketName(stage, stack.account, stack.region);
+    if (resolved.length > BUCKET_NAME_MAX) {
+      throw new Error(`stage "${stage}" makes the SBOM bucket's name ${resolved.length} characters (S3 allows 63)`);
+    }
+  }
+  const bucket = new s3.Bucket(scope, 'SbomBucket', {
+    bucketName: name,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    versioned: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [
+      {
+        id: 'noncurrent-versions',
+        noncurrentVersionExpiration: Duration.days(SBOM_NONCURRENT_DAYS),
+        expiredObjectDeleteMarker: true,
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      },
+    ],
+    // Retained on update and delete; a failed first deploy's rollback deletes it (CloudFormation's
+    // RetainExceptOnCreate), so the retry does not meet a bucket of the same fixed name left behind.
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  });
+  bucket.addToResourcePolicy(
+    writersOnly(scope, SBOM_DOOR, {
+      sid: 'ObjectsOnlyByGoldsmith',
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      resource: bucket.arnForObjects('*'),
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'ConfigurationOnlyByDeployment',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [
+        's3:PutBucketPolicy',
+        's3:DeleteBucketPolicy',
+        's3:PutEncryptionConfiguration',
+        's3:PutBucketVersioning',
+        's3:PutLifecycleConfiguration',
+        's3:PutBucketPublicAccessBlock',
+      ],
+      resources: [bucket.bucketArn],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': subscriptionManagers() } },
+    }),
+  );
+  return bucket;
+}
+
+/**
+ * Lets `fn`'s role make `actions` on the SBOMs of the bucket named `bucket` (`sbom/*`), admits it through the bucket's
+ * door and tells it the bucket (`SBOM_BUCKET`). HeadObject is authorized as s3:GetObject.
+ */
+export function grantSbomObjects(
+  fn: iam.IGrantable & Construct & { addEnvironment(key: string, value: string): unknown; role?: iam.IRole },
+  bucket: string,
+  actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject')[],
+): void {
+  fn.addEnvironment('SBOM_BUCKET', bucket);
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: [...actions],
+      resources: [`arn:${Aws.PARTITION}:s3:::${bucket}/sbom/*`],
+    }),
+  );
+  admitRole(fn, SBOM_DOOR, fn.role);
+}

@@ -1,0 +1,38 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import {
+  al2023Image,
+  buildLines,
+  devChannel,
+  OPENSSL_RELEASES,
+  opensslRelease,
+  orgCatalog,
+  run,
+  scenarioBetween,
+} from './helpers.js';
+
+const catalog = orgCatalog({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
+  devChannel(),
+]);
+
+describe("a build's SBOMs in the local cloud", () => {
+  let result: SimulationResult;
+
+  beforeAll(async () => {
+    result = await run(
+      catalog,
+      scenarioBetween('2027-02-01T00:00:00Z', '2027-02-07T00:00:00Z', {
+        events: [opensslRelease('2027-02-04T10:00:00Z', '3.0.20')],
+      }),
+    );
+  }, 240_000);
+
+  it("keeps both documents of the AVAILABLE build through the bucket's policy, each read back", () => {
+    expect(buildLines(result)).toEqual(['base 1.0.0/1 package AVAILABLE']);
+    expect(result.report.apiCalls['s3:PutObject']).toBe(2);
+    // Before each write (is it there already?) and after it (is it what was written?).
+    expect(result.report.apiCalls['s3:HeadObject']).toBe(4);
+    expect(result.report.faults.failed.filter((f) => f.operation.startsWith('s3:'))).toEqual([]);
+    expect(result.report.apiModel.violations).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import example from '../../goldsmith.config.js';
+import { TemplateResolver } from '../../local/simulator/intrinsics.js';
+import { BucketDoors } from '../../local/trust/bucket-doors.js';
+import { type PolicyDocument, rolePoliciesByArn } from '../../local/trust/policies.js';
+import { Factory } from '../../stacks/Factory.js';
+import { Promotion } from '../../stacks/Promotion.js';
+import { synthesize } from './helpers.js';
+
+const ACCOUNT = '111122223333';
+const BUCKET = `goldsmith-test-sbom-${ACCOUNT}-us-east-1`;
+const KEY = 'sbom/base/1.0.0-3/cyclonedx.json';
+const ATTACKER = `arn:aws:sts::${ACCOUNT}:assumed-role/attacker/mallory`;
+const EVERYTHING: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+};
+
+/** A session of `role`, as a function running with it signs. */
+const sessionOf = (role: string) => `${role.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/function`;
+
+describe("the SBOM bucket's policy, as the synthesized stacks write it, applied to object calls", () => {
+  let doors: BucketDoors;
+  let roles: Map<string, PolicyDocument[]>;
+
+  beforeAll(async () => {
+    const synth = await synthesize(example, { stacks: [Factory, Promotion] });
+    const templates = [...synth.templates.values()].map((t) => t.toJSON());
+    const resolver = new TemplateResolver(templates, { accountId: ACCOUNT, region: 'us-east-1' });
+    roles = rolePoliciesByArn(templates, resolver);
+    roles.set(`arn:aws:iam::${ACCOUNT}:role/attacker`, [EVERYTHING]);
+    doors = new BucketDoors(templates, resolver, roles);
+  }, 120_000);
+
+  const roleOf = (construct: string) => {
+    const found = [...roles.keys()].find((arn) => arn.includes(`-${construct}`));
+    if (!found) throw new Error(`no role of ${construct}`);
+    return found;
+  };
+
+  it("lets on-image-event write and read back SBOMs over TLS, and nothing else of the bucket's", async () => {
+    const writer = sessionOf(roleOf('OnImageEvent'));
+    expect(doors.guards(BUCKET)).toBe(true);
+    await expect(doors.object(writer, 's3:PutObject', BUCKET, KEY, true)).resolves.toBeUndefined();
+    await expect(doors.object(writer, 's3:GetObject', BUCKET, KEY, true)).resolves.toBeUndefined();
+    await expect(doors.object(writer, 's3:DeleteObject', BUCKET, KEY, true)).resolves.toMatchObject({
+      code: 'AccessDenied',
+    });
+    await expect(doors.object(writer, 's3:PutObject', BUCKET, 'elsewhere/x.json', true)).resolves.toMatchObject({
+      code: 'AccessDenied',
+    });
+  });
+
+  it('refuses the writer without TLS, and a principal holding s3:* on everything', async () => {
+    const writer = sessionOf(roleOf('OnImageEvent'));
+    await expect(doors.object(writer, 's3:PutObject', BUCKET, KEY, false)).resolves.toMatchObject({
+      code: 'AccessDenied',
+      status: 403,
+    });
+    for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
+      await expect(doors.object(ATTACKER, action, BUCKET, KEY, true)).resolves.toMatchObject({ code: 'AccessDenied' });
+    }
+  });
+
+  it('lets the lifecycle sweep delete a version SBOMs', async () => {
+    const sweep = sessionOf(roleOf('LifecycleSweep'));
+    await expect(doors.object(sweep, 's3:DeleteObject', BUCKET, KEY, true)).resolves.toBeUndefined();
+  });
+});
