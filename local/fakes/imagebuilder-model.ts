@@ -134,14 +134,37 @@ export const DEFAULT_PACKAGES: readonly ImagePackage[] = [
 
 /**
  * What a build installs: its package set (DEFAULT_PACKAGES unless a scenario set one), each package the repository
- * has released at its released version, in place of the set's version or besides the set.
+ * has released at its released version, in place of the set's version or besides the set. A release names the
+ * upstream version (`3.0.16`, as CodeArtifact and CI announce it); the distribution's package carries its epoch and
+ * release (`1:3.0.16-1.amzn2023`), and every binary package of the same source package moves with it (`openssl`
+ * and `openssl-libs`), as Systems Manager Inventory would list them on the build instance.
  */
 export function installedPackages(
   set: readonly ImagePackage[] | undefined,
   released: ReadonlyMap<string, string>,
 ): ImagePackage[] {
-  const fromRepository = [...released].map(([packageName, packageVersion]) => ({ packageName, packageVersion }));
-  return [...(set ?? DEFAULT_PACKAGES).filter((p) => !released.has(p.packageName)), ...fromRepository];
+  const base = set ?? DEFAULT_PACKAGES;
+  const sourceOf = (name: string): string | undefined =>
+    [...released.keys()].find((r) => name === r || name.startsWith(`${r}-`));
+  const installed = base.map((p) => {
+    const source = sourceOf(p.packageName);
+    const version = source === undefined ? undefined : released.get(source);
+    return version === undefined
+      ? p
+      : { packageName: p.packageName, packageVersion: asBuilt(version, p.packageVersion) };
+  });
+  const added = [...released]
+    .filter(([name]) => !base.some((p) => p.packageName === name))
+    .map(([packageName, packageVersion]) => ({ packageName, packageVersion }));
+  return [...installed, ...added];
+}
+
+/** A released upstream version as the distribution packages it, after the version it replaces (`1:…-1.amzn2023`). */
+function asBuilt(released: string, replaced: string): string {
+  if (released.includes('-') || released.includes(':')) return released;
+  const epoch = /^(\d+):/.exec(replaced)?.[1];
+  const dist = /\.(amzn\d+|el\d+|fc\d+)/.exec(replaced)?.[1];
+  return `${epoch ? `${epoch}:` : ''}${released}${dist ? `-1.${dist}` : ''}`;
 }
 
 export interface FindingCounts {

@@ -265,6 +265,26 @@ describe('ImageBuilderFake', () => {
     expect(await findingsOf(fixed.imageBuildVersionArn)).toEqual([]);
   });
 
+  it('moves every binary package of a released source package (openssl and openssl-libs), and adds an unknown one as released', async () => {
+    const { clock, fakes } = cloud();
+    const ib = imagebuilderClient(R);
+    fakes.imagebuilder.releasePackage('openssl', '3.0.16');
+    fakes.imagebuilder.releasePackage('nginx', '1.24.0');
+    const { imageBuildVersionArn: arn } = await start('token-1');
+    await clock.run(clock.now() + 120 * MIN);
+    const listed = new Map(
+      ((await ib.send(new ListImagePackagesCommand({ imageBuildVersionArn: arn }))).imagePackageList ?? []).map((p) => [
+        p.packageName,
+        p.packageVersion,
+      ]),
+    );
+
+    expect(listed.get('openssl')).toBe('1:3.0.16-1.amzn2023');
+    expect(listed.get('openssl-libs')).toBe('1:3.0.16-1.amzn2023');
+    expect(listed.get('nginx')).toBe('1.24.0');
+    expect(listed.get('bash')).toBe('5.2.15-1.amzn2023.0.2');
+  });
+
   it('installs the package versions released when a build starts, not those released while it runs', async () => {
     const { clock, fakes } = cloud();
     const ib = imagebuilderClient(R);
@@ -278,7 +298,8 @@ describe('ImageBuilderFake', () => {
     await clock.run(clock.now() + 120 * MIN);
 
     expect(await opensslOf(early)).toBe('1:3.0.8-1.amzn2023.0.18');
-    expect(await opensslOf(late)).toBe('3.0.20');
+    // Packaged as the distribution packages it: the replaced version's epoch and distribution tag.
+    expect(await opensslOf(late)).toBe('1:3.0.20-1.amzn2023');
   });
 
   it('lists the packages of a distributed AMI build across pages, as the scenario set them', async () => {
