@@ -1,14 +1,18 @@
 import { formatMib } from '../local/simulator/peak-memory.js';
+import { formatBreakdown } from './breakdown.js';
 import { ORGANIZATION_SHAPE, totalOus } from './catalog.js';
 import { memberBaselineLine } from './member-baseline.js';
 import { benchmarkSimulation, callPlanLines, type SimulationBenchmark } from './simulation.js';
+
+/** The profiler's sampling interval in the benchmarks that run in this process (a sample every 2 ms). */
+export const PROFILE_INTERVAL_US = 2000;
 
 /**
  * The organization at fleet scale over one monthly cycle: ORGANIZATION_SHAPE (100 images, 16 Regions, 4,960 accounts
  * in 210 OUs three levels deep), every image built on its patch day and promoted through dev, staging and prod.
  */
 export function benchmarkOrganization(root: string): Promise<SimulationBenchmark> {
-  return benchmarkSimulation(root, { shape: ORGANIZATION_SHAPE, months: 1 });
+  return benchmarkSimulation(root, { shape: ORGANIZATION_SHAPE, months: 1, profileIntervalUs: PROFILE_INTERVAL_US });
 }
 
 /** The organization-scale figures for people. */
@@ -37,5 +41,6 @@ export function formatOrganization(result: SimulationBenchmark): string {
       : [`  API calls per promotion   ${result.apiCallsPerPromotion ?? 'n/a'}`]),
     memberBaselineLine(result.memberBaseline),
     `  audit                     ${checks}`,
+    ...formatBreakdown(result.breakdown),
   ].join('\n');
 }
