@@ -21,7 +21,7 @@ const byRegion = (run: Awaited<ReturnType<typeof auditKeyGrants>>) =>
 describe('the AMI key grants auditor lists only what may have changed', () => {
   it('keeps a quiet Region’s count for a week, and lists it again then', async () => {
     await auditKeyGrants(NOW);
-    const first = world.calls['kms:ListGrants'];
+    const first = world.calls['kms:ListGrants'] ?? 0;
     // A grant made outside the baseline meanwhile (an EBS volume's, say) is seen at the next full count.
     grant('eu-west-1', LEAVER, 'arn:aws:iam::444455556666:role/outside', 'outside');
 
