@@ -88,8 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!values.json) process.stdout.write(`${formatSharing(out.sharing)}\n`);
   }
   if (wanted('organization')) {
-    log('organization benchmark (5,000 accounts, 100 images, one monthly cycle)…');
-    out.organization = await benchmarkOrganization(root);
+    log('organization benchmark (100 images, one monthly cycle)…');
+    out.organization = await benchmarkOrganization(root, options.accountsPerOu);
     if (!values.json) process.stdout.write(`${formatOrganization(out.organization)}\n`);
   }
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
