@@ -44,8 +44,8 @@ const indexes = new WeakMap<readonly Grant[], GranteeIndex>();
 /**
  * The key's grants to `granteePrincipal`, in the order the key holds them: what a grant's check and CreateGrant's
  * "same grant" look at, from an index of the key's grants rather than a scan of all of them (a key serving 5,000
- * accounts holds as many grants). The index is dropped when the grants change here (create, retire, revoke), and is
- * rebuilt whenever the grants' count or last grant differs from when it was built.
+ * accounts holds as many grants). A grant created here joins the index; one retired or revoked drops it; and it is
+ * rebuilt whenever the grants' count or last grant differs from what it holds.
  */
 export function grantsOf(key: KmsKey, granteePrincipal: string | undefined): readonly Grant[] {
   let index = indexes.get(key.grants);
@@ -60,6 +60,19 @@ export function grantsOf(key: KmsKey, granteePrincipal: string | undefined): rea
     indexes.set(key.grants, index);
   }
   return granteePrincipal === undefined ? [] : (index.byGrantee.get(granteePrincipal) ?? []);
+}
+
+/** Adds `grant` to the key's grants, and to their index when it is current (a key's grants grow one at a time). */
+function appendIndexed(key: KmsKey, grant: Grant): void {
+  const index = indexes.get(key.grants);
+  const current = index && index.length === key.grants.length && index.last === key.grants.at(-1);
+  key.grants.push(grant);
+  if (!index || !current) return;
+  const list = index.byGrantee.get(grant.granteePrincipal);
+  if (list) list.push(grant);
+  else index.byGrantee.set(grant.granteePrincipal, [grant]);
+  index.length = key.grants.length;
+  index.last = grant;
 }
 
 /**
@@ -123,8 +136,7 @@ export function addGrant(
   const grantId = made.nextGrantId();
   if (grant.dryRun) return { grantId };
   const grantToken = `token-${grantId}`;
-  indexes.delete(key.grants);
-  key.grants.push({
+  const created: Grant = {
     grantId,
     name: grant.name,
     granteePrincipal: grant.granteePrincipal,
@@ -135,7 +147,8 @@ export function addGrant(
     grantToken,
     createdAt: made.createdAt ?? 0,
     ...(grant.constraints ? { constraints: grant.constraints } : {}),
-  });
+  };
+  appendIndexed(key, created);
   return { grantId };
 }
 
