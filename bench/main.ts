@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { formatReport } from '../scripts/bundle/report.js';
 import { type BundleReport, bundleReport } from '../scripts/bundle.js';
 import { BENCH_USAGE, type BenchPart, benchOptions } from './options.js';
-import { benchmarkOrganization, formatOrganization } from './organization.js';
+import { benchmarkOrganization, formatOrganization, PROFILE_INTERVAL_US } from './organization.js';
 import { benchmarkQuarter, formatQuarter, type QuarterBenchmark } from './quarter.js';
 import { formatRequestFloor, measureRequestFloor, type RequestFloor } from './request-floor.js';
 import { benchmarkSavedCloud, formatSavedCloud, type SavedCloudBenchmark } from './saved-cloud.js';
@@ -74,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (wanted('simulation')) {
     log('simulation benchmark…');
-    out.simulation = await benchmarkSimulation(root, { months });
+    out.simulation = await benchmarkSimulation(root, { months, profileIntervalUs: PROFILE_INTERVAL_US });
     if (!values.json) process.stdout.write(`${formatSimulation(out.simulation)}\n`);
   }
   if (wanted('saved-cloud')) {
@@ -88,8 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!values.json) process.stdout.write(`${formatSharing(out.sharing)}\n`);
   }
   if (wanted('organization')) {
-    log('organization benchmark (5,000 accounts, 100 images, one monthly cycle)…');
-    out.organization = await benchmarkOrganization(root);
+    log('organization benchmark (100 images, one monthly cycle)…');
+    out.organization = await benchmarkOrganization(root, options.accountsPerOu);
     if (!values.json) process.stdout.write(`${formatOrganization(out.organization)}\n`);
   }
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_RUNS } from '../scripts/bundle/report.js';
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--json] [--only bundle|quarter|floor|simulation|saved-cloud|sharing|organization] [--runs N] [--months N] [--list]';
+  'usage: npm run bench -- [--json] [--only bundle|quarter|floor|simulation|saved-cloud|sharing|organization] [--runs N] [--months N] [--accounts-per-ou N] [--list]';
 
 const ONLY = ['bundle', 'quarter', 'floor', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
 export type BenchPart = (typeof ONLY)[number];
@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly json: boolean;
   readonly runs: number;
   readonly months: number;
+  /** `--accounts-per-ou N`: the organization benchmark's accounts in each OU that holds accounts (default 31). */
+  readonly accountsPerOu: number | undefined;
   /** `--list`: print the parts and run nothing. */
   readonly list: boolean;
   readonly help: boolean;
@@ -36,7 +38,15 @@ export interface BenchOptions {
  * number ≥ 1 is a message (with the usage), never a run with defaults.
  */
 export function benchOptions(argv: readonly string[]): BenchOptions | { problem: string } {
-  let values: { json?: boolean; only?: string; runs?: string; months?: string; list?: boolean; help?: boolean };
+  let values: {
+    json?: boolean;
+    only?: string;
+    runs?: string;
+    months?: string;
+    'accounts-per-ou'?: string;
+    list?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -45,6 +55,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions | { problem:
         only: { type: 'string' },
         runs: { type: 'string' },
         months: { type: 'string' },
+        'accounts-per-ou': { type: 'string' },
         list: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -59,16 +70,27 @@ export function benchOptions(argv: readonly string[]): BenchOptions | { problem:
   }
   const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
   const months = Number(values.months ?? 12);
-  for (const [option, given, value] of [
+  const given = values['accounts-per-ou'];
+  const accountsPerOu = given === undefined ? undefined : Number(given);
+  for (const [option, text, value] of [
     ['--runs', values.runs, runs],
     ['--months', values.months, months],
+    ['--accounts-per-ou', given, accountsPerOu ?? 1],
   ] as const) {
     if (Number.isInteger(value) && value >= 1) continue;
-    return { problem: `${option}: must be a whole number ≥ 1, got "${given}"\n${BENCH_USAGE}` };
+    return { problem: `${option}: must be a whole number ≥ 1, got "${text}"\n${BENCH_USAGE}` };
   }
   // The request floor runs with the quarter too: the quarter says what its requests cost at the floor.
   const parts = RUN_ORDER.filter(
     (part) => only === undefined || only === part || (part === 'floor' && only === 'quarter'),
   );
-  return { parts, json: values.json === true, runs, months, list: values.list === true, help: values.help === true };
+  return {
+    parts,
+    json: values.json === true,
+    runs,
+    months,
+    accountsPerOu,
+    list: values.list === true,
+    help: values.help === true,
+  };
 }

@@ -1,14 +1,20 @@
 import { formatMib } from '../local/simulator/peak-memory.js';
+import { formatBreakdown } from './breakdown.js';
 import { ORGANIZATION_SHAPE, totalOus } from './catalog.js';
 import { memberBaselineLine } from './member-baseline.js';
 import { benchmarkSimulation, callPlanLines, type SimulationBenchmark } from './simulation.js';
 
+/** The profiler's sampling interval in the benchmarks that run in this process (a sample every 2 ms). */
+export const PROFILE_INTERVAL_US = 2000;
+
 /**
  * The organization at fleet scale over one monthly cycle: ORGANIZATION_SHAPE (100 images, 16 Regions, 4,960 accounts
- * in 210 OUs three levels deep), every image built on its patch day and promoted through dev, staging and prod.
+ * in 210 OUs three levels deep), every image built on its patch day and promoted through dev, staging and prod;
+ * `accountsPerOu` (`--accounts-per-ou`) makes the organization smaller or larger while the rest stays.
  */
-export function benchmarkOrganization(root: string): Promise<SimulationBenchmark> {
-  return benchmarkSimulation(root, { shape: ORGANIZATION_SHAPE, months: 1 });
+export function benchmarkOrganization(root: string, accountsPerOu?: number): Promise<SimulationBenchmark> {
+  const shape = accountsPerOu === undefined ? ORGANIZATION_SHAPE : { ...ORGANIZATION_SHAPE, accountsPerOu };
+  return benchmarkSimulation(root, { shape, months: 1, profileIntervalUs: PROFILE_INTERVAL_US });
 }
 
 /** The organization-scale figures for people. */
@@ -37,5 +43,6 @@ export function formatOrganization(result: SimulationBenchmark): string {
       : [`  API calls per promotion   ${result.apiCallsPerPromotion ?? 'n/a'}`]),
     memberBaselineLine(result.memberBaseline),
     `  audit                     ${checks}`,
+    ...formatBreakdown(result.breakdown),
   ].join('\n');
 }

@@ -1,9 +1,14 @@
 import type { SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as z from 'zod';
 import { apiCallTotals } from '../local/simulator/call-minimum.js';
 import { reportSchema, type SimulationJson } from '../local/simulator/report-schema.js';
 import { median } from '../scripts/bundle/cold-load.js';
+import { type Breakdown, breakdownOf, type CpuProfile, formatBreakdown } from './breakdown.js';
 import { runGoldsmith } from './goldsmith-process.js';
+import { withOriginalSources } from './profile.js';
 import { floorSeconds, type RequestFloor } from './request-floor.js';
 
 /** What `npm start` costs: the default quarter on the example catalog, as a person runs it. */
@@ -23,6 +28,8 @@ export type QuarterBenchmark =
       consistent: boolean;
       /** The run's AWS requests: DynamoDB's by operation (`dynamodb:Query`), and every other service's together. */
       requests: { dynamoByOperation: Record<string, number>; other: number };
+      /** Where the last run's time went (it runs under V8's profiler); null when it wrote no profile. */
+      breakdown: Breakdown | null;
     };
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -66,22 +73,32 @@ export function benchmarkQuarter(
   run: (
     root: string,
     args: readonly string[],
+    nodeArgs: readonly string[],
   ) => Pick<SpawnSyncReturns<string>, 'stdout' | 'stderr' | 'status'> = runGoldsmith,
 ): QuarterBenchmark {
   const walls: number[] = [];
   const simulated: number[] = [];
   let last: QuarterReport | undefined;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const ran = run(root, ['simulate', '--json']);
-    walls.push((performance.now() - started) / 1000);
-    const parsed = quarterRunOf(ran.stdout);
-    if ('problem' in parsed) {
-      const why = ran.stderr.trim().split('\n').pop() || `exit ${String(ran.status)}`;
-      return { available: false, reason: `goldsmith simulate --json ${parsed.problem}: ${why}` };
+  // The last run writes its main thread's profile here (Node's --cpu-prof: https://nodejs.org/api/cli.html#--cpu-prof).
+  const profiles = mkdtempSync(join(tmpdir(), 'goldsmith-bench-quarter-profile-'));
+  let profile: CpuProfile | undefined;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const profiling = i === runs - 1 ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-interval=1000'] : [];
+      const started = performance.now();
+      const ran = run(root, ['simulate', '--json'], profiling);
+      walls.push((performance.now() - started) / 1000);
+      const parsed = quarterRunOf(ran.stdout);
+      if ('problem' in parsed) {
+        const why = ran.stderr.trim().split('\n').pop() || `exit ${String(ran.status)}`;
+        return { available: false, reason: `goldsmith simulate --json ${parsed.problem}: ${why}` };
+      }
+      last = parsed;
+      simulated.push(last.run.wallMs / 1000);
     }
-    last = parsed;
-    simulated.push(last.run.wallMs / 1000);
+    profile = mainThreadProfile(profiles);
+  } finally {
+    rmSync(profiles, { recursive: true, force: true });
   }
   if (!last) return { available: false, reason: 'no run' };
   return {
@@ -98,7 +115,16 @@ export function benchmarkQuarter(
       // The totals every rendering of a run prints (simulate's totals, the HTML).
       other: apiCallTotals(last.apiCalls, last.callPlan).other,
     },
+    breakdown: profile && last.run.phases ? breakdownOf(profile, last.run.phases, root) : null,
   };
+}
+
+/** The main thread's profile in `dir` (Node names it CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, thread 0). */
+function mainThreadProfile(dir: string): CpuProfile | undefined {
+  const file = readdirSync(dir).find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  return file === undefined
+    ? undefined
+    : withOriginalSources(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
 }
 
 /** The quarter's figures for people; with the request floor measured, what the run's requests cost at it. */
@@ -116,5 +142,6 @@ export function formatQuarter(result: QuarterBenchmark, floor?: RequestFloor): s
     `  wall ${result.wallSeconds} s (of which the run ${result.simulatedSeconds} s), peak ${result.peakRssMb} MiB`,
     `  ${result.builds} builds, ${result.promotions} promotion attempts, consistency ${result.consistent ? 'ok' : 'FAILED'}`,
     ...atFloor,
+    ...formatBreakdown(result.breakdown),
   ].join('\n');
 }

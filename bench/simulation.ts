@@ -4,8 +4,10 @@ import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { formatMib, peakMemory } from '../local/simulator/peak-memory.js';
 import { channelPromotions } from '../local/simulator/totals.js';
+import { type Breakdown, breakdownOf, type CpuProfile, formatBreakdown } from './breakdown.js';
 import { type BenchmarkShape, benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from './catalog.js';
 import { type MemberBaselineWork, memberBaselineWork } from './member-baseline.js';
+import { profiled } from './profile.js';
 
 /** The figures the simulation benchmark prints. */
 export type SimulationBenchmark =
@@ -38,6 +40,8 @@ export type SimulationBenchmark =
       checks: Record<string, number>;
       /** What StackSets did in the member accounts (AWS's work, not in `apiCalls`); null without a baseline. */
       memberBaseline: MemberBaselineWork | null;
+      /** Where the time went: the run's phases and, in each, the profile's samples by cause; null unprofiled. */
+      breakdown: Breakdown | null;
     };
 
 /** One function's share of the run (`run.functions`): invocations and wall milliseconds. */
@@ -124,6 +128,15 @@ const resultSchema = z.object({
       steps: z.number(),
       peakRssMb: z.number(),
       functions: z.record(z.string(), z.object({ invocations: z.number(), ms: z.number() })),
+      phases: z.array(
+        z.object({
+          phase: z.string(),
+          wallMs: z.number(),
+          cpuMs: z.number(),
+          startUs: z.number(),
+          endUs: z.number(),
+        }),
+      ),
     })
     .partial()
     .optional(),
@@ -145,7 +158,7 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  */
 export async function benchmarkSimulation(
   root: string,
-  options: { shape?: BenchmarkShape; months?: number; seed?: number } = {},
+  options: { shape?: BenchmarkShape; months?: number; seed?: number; profileIntervalUs?: number } = {},
 ): Promise<SimulationBenchmark> {
   const file = findSimulateModule(root);
   if (!file) return { available: false, reason: 'local/simulator has no simulate()' };
@@ -169,11 +182,14 @@ export async function benchmarkSimulation(
   const memory = peakMemory(100);
   const started = performance.now();
   let result: unknown;
+  let profile: CpuProfile | undefined;
   try {
     const { progressLine } = await import('../local/simulator/progress.js');
     // Progress on a terminal only: quiet in CI and when stderr is piped.
     const progress = process.stderr.isTTY && !process.env.CI ? progressLine((t) => process.stderr.write(t)) : undefined;
-    result = await simulate(catalog, scenario, root, { onProgress: progress?.tick });
+    const run = () => Promise.resolve(simulate(catalog, scenario, root, { onProgress: progress?.tick }));
+    if (options.profileIntervalUs === undefined) result = await run();
+    else ({ result, profile } = await profiled(run, options.profileIntervalUs));
     progress?.done();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -233,6 +249,7 @@ export async function benchmarkSimulation(
     organizationsCalls: Object.fromEntries(Object.entries(apiCalls).filter(([op]) => op.startsWith('organizations:'))),
     checks: consistency?.checks ?? {},
     memberBaseline: memberBaselineWork((raw as { report: unknown }).report),
+    breakdown: profile && parsed.data.run?.phases ? breakdownOf(profile, parsed.data.run.phases, root) : null,
   };
 }
 
@@ -329,6 +346,7 @@ export function formatSimulation(result: SimulationBenchmark): string {
     `  virtual-clock steps       ${result.steps ?? 'not reported'}`,
     `  consistency audit         ${result.consistent === null ? 'not reported' : result.consistent ? 'ok' : 'PROBLEMS'}`,
     ...functionLines(result.functions),
+    ...formatBreakdown(result.breakdown),
     ...sharingLines(result.sharing),
     ...callPlanLines(result.callPlan),
   ].join('\n');

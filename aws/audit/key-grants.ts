@@ -80,6 +80,29 @@ export async function recordGrantCount(count: GrantCount): Promise<boolean> {
   return held.Item?.countedAt === count.countedAt && held.Item?.total === count.total;
 }
 
+/** The count the ledger holds for `region` (strongly consistent), if any. */
+export async function readGrantCount(region: string): Promise<GrantCount | undefined> {
+  const held = await documentClient().send(
+    new GetCommand({
+      TableName: ledgerTable(),
+      Key: { pk: KEY_GRANTS_PK, sk: keyGrantsSk(region) },
+      ConsistentRead: true,
+    }),
+  );
+  const item = held.Item;
+  if (typeof item?.countedAt !== 'string' || typeof item.total !== 'number' || typeof item.keyArn !== 'string')
+    return undefined;
+  return {
+    region,
+    keyArn: item.keyArn,
+    total: item.total,
+    accounts: typeof item.accounts === 'number' ? item.accounts : 0,
+    top: Array.isArray(item.top) ? (item.top as GrantCount['top']) : [],
+    countedAt: item.countedAt,
+    ...(typeof item.kept === 'number' && { kept: item.kept }),
+  };
+}
+
 /**
  * A kept leftover's item: when a run first kept the grant (its bound runs from then). It expires a week later (the
  * ledger's `expiresAt`); a revoked grant's item is left to expire (grant ids are not reused).

@@ -43,6 +43,44 @@ export interface GrantCount {
   accounts: number;
   top: { account: string; grants: number }[];
   countedAt: string;
+  /** Leftover grants the count's sweep kept, awaiting AWS's word (absent: none). */
+  kept?: number;
+}
+
+/** Days a Region's count stands while nothing Goldsmith sees changes its grants: then it is counted in full again. */
+export const FULL_COUNT_DAYS = 7;
+
+/** From this share of the quota a Region is counted every day: a week's growth must not pass the warning unseen. */
+export const DAILY_COUNT_SHARE = 0.5;
+
+/**
+ * Why a Region's grants must be listed today, or undefined when its held count stands. ListGrants reads every grant
+ * of a key 100 a page and nothing cheaper counts them
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html: `Limit` "1 to 100", `Truncated` and
+ * `NextMarker` page on): a key serving 5,000 accounts is 50 calls a Region. So a Region is listed when there is no
+ * count of its key yet, when the organization the ledger holds changed since it was counted (accounts joined, left or
+ * moved: the member baseline's grants follow them, and the sweep has leftovers to judge), when that count kept
+ * leftovers awaiting AWS's word, when it was past {@link DAILY_COUNT_SHARE} of the quota, and at the latest
+ * {@link FULL_COUNT_DAYS} days after it; in between, the held count is what the Region holds as far as Goldsmith can
+ * tell (grants made outside the baseline, such as EBS volumes' own, are seen at the next full count).
+ */
+export function countDue(
+  held: Pick<GrantCount, 'keyArn' | 'total' | 'countedAt' | 'kept'> | undefined,
+  keyArn: string,
+  organizationChangedAt: string | undefined,
+  now: Date,
+  quota: number,
+): string | undefined {
+  if (!held) return 'no count held yet';
+  if (held.keyArn !== keyArn) return 'the count held is of another key';
+  const counted = Date.parse(held.countedAt);
+  if (!(now.getTime() - counted < FULL_COUNT_DAYS * 86_400_000)) return `${FULL_COUNT_DAYS} days since the last count`;
+  if (organizationChangedAt !== undefined && Date.parse(organizationChangedAt) >= counted)
+    return 'the organization changed since the last count';
+  if ((held.kept ?? 0) > 0) return 'the last count kept leftover grants awaiting AWS';
+  if (held.total >= DAILY_COUNT_SHARE * quota)
+    return `the last count was past ${DAILY_COUNT_SHARE * 100} % of the quota`;
+  return undefined;
 }
 
 export function countGrants(region: string, keyArn: string, grants: readonly ListedGrant[], at: string): GrantCount {

@@ -1,11 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { accountPathNow } from '../../aws/audit/grant-holder.js';
-import { listKeyGrants, recordGrantCount } from '../../aws/audit/key-grants.js';
+import { listKeyGrants, readGrantCount, recordGrantCount } from '../../aws/audit/key-grants.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.js';
 import {
   type AccountWord,
+  countDue,
   countGrants,
+  type GrantCount,
   type GrantFinding,
   grantFindings,
   leftoverGrants,
@@ -14,7 +16,7 @@ import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
-import { treeFromHeldItems } from '../../core/sharing/held-organization.js';
+import { heldState, treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { logger, metricsWithDimensions } from '../lib/powertools.js';
 import {
@@ -41,6 +43,10 @@ export interface RegionGrants {
   accounts?: number;
   /** Whether the ledger holds this count (read back). */
   recorded?: boolean;
+  /** Why the Region was listed today (core/audit/key-grants.ts `countDue`); absent: its held count stood. */
+  listed?: string;
+  /** When the count that stood was taken, when the Region was not listed. */
+  heldFrom?: string;
   revoked: Revoked;
   /** Leftovers of the ledger's copy of the organization that AWS's word kept, and why (absent: none). */
   kept?: Kept;
@@ -60,6 +66,28 @@ export interface KeyGrantsRun {
 export const keyArnIn = (homeKeyArn: string, region: string) =>
   homeKeyArn.replace(/^(arn:[^:]+:kms:)[^:]+:/, `$1${region}:`);
 
+/** The Region's gauges, from a count taken now or the one that stands. */
+function publishGauges(region: string, total: number, quota: number): void {
+  const gauges = metricsWithDimensions({ region });
+  gauges.addMetric(KEY_GRANT_METRICS.grants, MetricUnit.Count, total);
+  gauges.addMetric(KEY_GRANT_METRICS.percent, MetricUnit.Percent, (total / quota) * 100);
+  gauges.publishStoredMetrics();
+}
+
+/** A Region whose held count stands today: its gauges published again, nothing listed, revoked or announced. */
+function heldRegion(held: GrantCount, quota: number): RegionGrants {
+  publishGauges(held.region, held.total, quota);
+  return {
+    region: held.region,
+    total: held.total,
+    accounts: held.accounts,
+    recorded: true,
+    heldFrom: held.countedAt,
+    revoked: [],
+    findings: [],
+  };
+}
+
 async function countRegion(
   catalog: Catalog,
   homeKeyArn: string,
@@ -67,9 +95,14 @@ async function countRegion(
   tree: OrgTree | undefined,
   now: Date,
   organizationWord: OrganizationWord,
+  organizationChangedAt: string | undefined,
 ): Promise<RegionGrants> {
   const at = now.toISOString();
   const keyArn = keyArnIn(homeKeyArn, region);
+  const { keyGrantQuota: quota, keyGrantAccountShare: share } = catalog.monitoring;
+  const held = await readGrantCount(region);
+  const why = countDue(held, keyArn, organizationChangedAt, now, quota);
+  if (held && why === undefined) return heldRegion(held, quota);
   const factoryAccount = keyArn.split(':')[4] ?? '';
   const listed = await listKeyGrants(region, keyArn);
   const judged = await judgeByGrantee(region, keyArn, factoryAccount, listed, at);
@@ -83,12 +116,8 @@ async function countRegion(
     listed.filter((g) => !gone.has(g.grantId)),
     at,
   );
-  const recorded = await recordGrantCount(count);
-  const { keyGrantQuota: quota, keyGrantAccountShare: share } = catalog.monitoring;
-  const gauges = metricsWithDimensions({ region });
-  gauges.addMetric(KEY_GRANT_METRICS.grants, MetricUnit.Count, count.total);
-  gauges.addMetric(KEY_GRANT_METRICS.percent, MetricUnit.Percent, (count.total / quota) * 100);
-  gauges.publishStoredMetrics();
+  const recorded = await recordGrantCount({ ...count, ...(kept.length > 0 && { kept: kept.length }) });
+  publishGauges(region, count.total, quota);
   const findings = grantFindings(count, quota, share);
   const day = at.slice(0, 10);
   for (const f of findings) {
@@ -103,6 +132,7 @@ async function countRegion(
     total: count.total,
     accounts: count.accounts,
     recorded,
+    ...(why !== undefined && { listed: why }),
     revoked,
     ...(kept.length > 0 && { kept }),
     findings,
@@ -110,7 +140,8 @@ async function countRegion(
 }
 
 /**
- * The daily count of the AMI key's grants, per Region, at most {@link REGIONS_AT_ONCE} Regions at once: every grant
+ * The daily count of the AMI key's grants, per Region (listed only when `countDue` says why: otherwise the held count
+ * stands and its gauges are published again), at most {@link REGIONS_AT_ONCE} Regions at once: every grant
  * listed, the member baseline's grants of accounts the key no longer serves (the ledger's copy of the organization
  * finds them, Organizations and the member baseline's StackSet confirm them) revoked and announced, the rest counted
  * in total and per account, kept in the ledger (read back), published as metrics, and announced past 80 % of the
@@ -122,7 +153,9 @@ export async function countKeyGrants(
   regions: readonly string[],
   now: Date,
 ): Promise<KeyGrantsRun> {
-  const tree = treeFromHeldItems(await readHeldOrganizationItems());
+  const items = await readHeldOrganizationItems();
+  const tree = treeFromHeldItems(items);
+  const changedAt = heldState(items)?.changedAt;
   const run: KeyGrantsRun = { regions: [] };
   if (!tree) run.sweepSkipped = 'the ledger holds no organization yet (organization-sync has not read it)';
   const asked = new Map<string, Promise<AccountWord['organization']>>();
@@ -138,7 +171,7 @@ export async function countKeyGrants(
   };
   run.regions = await mapWithConcurrency(regions, REGIONS_AT_ONCE, async (region) => {
     try {
-      return await countRegion(catalog, homeKeyArn, region, tree, now, organizationWord);
+      return await countRegion(catalog, homeKeyArn, region, tree, now, organizationWord, changedAt);
     } catch (error) {
       logger.error('counting the AMI key grants of a Region failed', { region, error });
       return {

@@ -27,8 +27,8 @@ export interface VolumeGrantHolder {
 }
 
 /** A grant as ListGrants returns it (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantListEntry.html). */
-function entries(key: KmsKey, volumes: readonly VolumeGrantHolder[]): Record<string, unknown>[] {
-  const explicit = key.grants.map((g) => ({
+function explicitEntry(key: KmsKey, g: KmsKey['grants'][number]): Record<string, unknown> {
+  return {
     KeyId: key.arn,
     GrantId: g.grantId,
     ...(g.name ? { Name: g.name } : {}),
@@ -39,9 +39,12 @@ function entries(key: KmsKey, volumes: readonly VolumeGrantHolder[]): Record<str
     // "CreationDate: the date and time when the grant was created"; "Constraints" as CreateGrant gave them.
     CreationDate: new Date(g.createdAt ?? 0),
     ...(g.constraints ? { Constraints: g.constraints } : {}),
-  }));
-  // EBS's grant per volume: grantee the EC2 infrastructure, constrained to the volume's id.
-  const perVolume = volumes.map((v) => ({
+  };
+}
+
+/** EBS's grant per volume: grantee the EC2 infrastructure, constrained to the volume's id. */
+function volumeEntry(key: KmsKey, v: VolumeGrantHolder): Record<string, unknown> {
+  return {
     KeyId: key.arn,
     GrantId: `volume-${v.volumeId}`,
     GranteePrincipal: 'aws:ec2-infrastructure',
@@ -55,8 +58,25 @@ function entries(key: KmsKey, volumes: readonly VolumeGrantHolder[]): Record<str
       'CreateGrant',
     ],
     Constraints: { EncryptionContextSubset: { 'aws:ebs:id': v.volumeId } },
-  }));
-  return [...explicit, ...perVolume];
+  };
+}
+
+/** The grants ListGrants lists for `input`'s filters, explicit ones first, made into entries only for the page. */
+function listed(key: KmsKey, volumes: readonly VolumeGrantHolder[], input: Record<string, unknown>) {
+  const all: { length: number; entry: (i: number) => Record<string, unknown> } = {
+    length: key.grants.length + volumes.length,
+    entry: (i) =>
+      i < key.grants.length
+        ? explicitEntry(key, key.grants[i] as KmsKey['grants'][number])
+        : volumeEntry(key, volumes[i - key.grants.length] as VolumeGrantHolder),
+  };
+  if (input.GrantId === undefined && input.GranteePrincipal === undefined) return all;
+  const entries = Array.from({ length: all.length }, (_, i) => all.entry(i)).filter(
+    (g) =>
+      (input.GrantId === undefined || g.GrantId === input.GrantId) &&
+      (input.GranteePrincipal === undefined || g.GranteePrincipal === input.GranteePrincipal),
+  );
+  return { length: entries.length, entry: (i: number) => entries[i] as Record<string, unknown> };
 }
 
 /** The offset a Marker stands for: only markers this fake handed out are valid. */
@@ -88,13 +108,11 @@ export function kmsApi(
           // "Truncated: a flag that indicates whether there are more items in the list"; NextMarker only then.
           const key = keyOf(call);
           const limit = Number(call.input.Limit ?? LIST_GRANTS_DEFAULT_LIMIT);
-          const all = entries(key, volumesOf(call.region, key)).filter(
-            (g) =>
-              (call.input.GrantId === undefined || g.GrantId === call.input.GrantId) &&
-              (call.input.GranteePrincipal === undefined || g.GranteePrincipal === call.input.GranteePrincipal),
-          );
+          const all = listed(key, volumesOf(call.region, key), call.input);
           const from = offsetOf(call.input.Marker);
-          const page = all.slice(from, from + limit);
+          const page = Array.from({ length: Math.max(0, Math.min(limit, all.length - from)) }, (_, i) =>
+            all.entry(from + i),
+          );
           const truncated = from + limit < all.length;
           return {
             Grants: page,

@@ -96,12 +96,30 @@ export class SsmFake implements FakeService {
     nameOrArn: string,
     readers: (arn: string) => Set<string>,
   ): string | undefined {
-    const withPolicies = (arn: string) => {
-      const name = this.shared.nameOfArn(arn, region);
-      const byPolicy = name === undefined ? new Set<string>() : this.policies.readers(`${region}|${name}`);
-      return byPolicy.size === 0 ? readers(arn) : new Set([...readers(arn), ...byPolicy]);
+    return this.readerOf(region, nameOrArn, readers)(account);
+  }
+
+  /**
+   * `readAs` for one parameter and many accounts (the audit asks it of every target account): RAM's readers and the
+   * parameter's resource policies are read once, then each account is answered as {@link readAs} answers it.
+   */
+  readerOf(
+    region: string,
+    nameOrArn: string,
+    readers: (arn: string) => Set<string>,
+  ): (account: string) => string | undefined {
+    const byArn = new Map<string, Set<string>>();
+    const once = (arn: string) => {
+      let found = byArn.get(arn);
+      if (!found) {
+        const name = this.shared.nameOfArn(arn, region);
+        const byPolicy = name === undefined ? new Set<string>() : this.policies.readers(`${region}|${name}`);
+        found = byPolicy.size === 0 ? readers(arn) : new Set([...readers(arn), ...byPolicy]);
+        byArn.set(arn, found);
+      }
+      return found;
     };
-    return this.shared.readAs(account, region, nameOrArn, withPolicies);
+    return (account) => this.shared.readAs(account, region, nameOrArn, once);
   }
 
   handle(call: FakeCall): unknown {

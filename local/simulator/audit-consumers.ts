@@ -82,7 +82,7 @@ export function auditConsumerAccess(
         promotedAny = true;
         const arn = ssm.arn(region, name);
         const readers = ram.readers(region, arn);
-        const read = (account: string) => ssm.readAs(account, region, arn, () => readers);
+        const read = ssm.readerOf(region, arn, () => readers);
         const pausedHere = [...paused.values()].flat().some((c) => c.image === image && c.channel === channel.name);
         const targets = pausedHere ? new Set<string>() : reach(channel.targets);
         for (const account of targets) {

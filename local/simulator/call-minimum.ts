@@ -72,6 +72,8 @@ const MUTATING =
  *   them, per Region and day, one DescribeImageUsageReports per 200 reports and one DescribeImageUsageReportEntries
  *   per 1,000 entries, the calls' own bounds.
  * - SQS: one ReceiveMessage per dead letter re-driven; none while the queues are empty.
+ * - SSM GetParameter: one read-back per PutParameter (a pointer's write is proven only by reading it: Parameter
+ *   Store validates an `aws:ec2:image` value after PutParameter answered).
  * - SSM GetParameters (the base-image watcher): AWS puts no event when a public parameter changes, so its polls
  *   are what is needed to see a release: counted as made.
  * - Any other mutating call: as made (the change required it); any other read: 0.
@@ -111,6 +113,14 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
     },
     'sqs:ReceiveMessage': { minimum: input.redriven, basis: 'one per dead letter re-driven' },
     'ssm:GetParameters': { minimum: input.apiCalls['ssm:GetParameters'] ?? 0, basis: 'public parameters: polled' },
+    'kms:ListGrants': {
+      minimum: 0,
+      basis: 'the grants count, a backstop: weekly per Region, daily near the quota or after an organization change',
+    },
+    'ssm:GetParameter': {
+      minimum: input.apiCalls['ssm:PutParameter'] ?? 0,
+      basis: 'one read-back per pointer written (SSM validates an AMI value after answering)',
+    },
   };
   for (const [op, n] of Object.entries(input.organizationFullRead)) {
     rules[op] = { minimum: n, basis: 'one full read of the organization' };

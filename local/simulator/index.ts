@@ -2,17 +2,10 @@ import type { Catalog } from '../../core/config/schema.js';
 import { MONTH_MS } from '../../core/duration.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { talliesOf } from '../snapshot/tallies.js';
-import { auditUpgradedExecutions, type UpgradeFigures, type UpgradeFrom } from '../snapshot/upgrade.js';
-import { auditConsistency } from './audit.js';
-import { fleetShapesAudit } from './audit-fleet-shapes.js';
-import { auditFleets } from './audit-fleets.js';
-import { auditImageView } from './audit-image-view.js';
-import { auditOutages } from './audit-outages.js';
-import { pausedChannels } from './audit-recovering.js';
-import { auditSlack } from './audit-slack.js';
+import type { UpgradeFigures, UpgradeFrom } from '../snapshot/upgrade.js';
+import { auditRun } from './audit-run.js';
 import { costOfRun } from './cost.js';
 import type { FleetEvent } from './fleets.js';
-import { auditLifecycle, retiredSharedUsers, withdrawnBuilds } from './lifecycle-audit.js';
 import { LiveTimeline, type TimelineListener } from './live-timeline.js';
 import type { OperatorExchange } from './operator.js';
 import { peakMemory } from './peak-memory.js';
@@ -27,6 +20,7 @@ import { CONSEQUENCES_MS, type LocalSession, localSession } from './session.js';
 import { type SlackMessageSeen, slackMessagesOf } from './slack.js';
 import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
+import { type PhaseTime, PhaseTimer } from './timing.js';
 
 export interface SimulationResult {
   report: SimulationReport;
@@ -55,6 +49,8 @@ export interface SimulationResult {
     functions?: Record<string, { invocations: number; ms: number }>;
     /** With `onTimeline`: timeline lines handed on during the run, and lines recorded behind them (expected 0). */
     streamed?: { live: number; late: number };
+    /** The run's phases one after the other (timing.ts): the cloud's start, the clock's run, the report, the audits. */
+    phases?: PhaseTime[];
   };
 }
 
@@ -92,12 +88,16 @@ export async function simulate(
   const wallStart = performance.now();
   const memory = peakMemory();
   resetModelChecks();
-  const run = await startRun(catalog, scenario, root, () => memory.sample());
+  const timer = new PhaseTimer();
+  const run = await timer.time('start', () => startRun(catalog, scenario, root, () => memory.sample()));
   const { cloud, approvers, fleets, operatorEndpoint, statusTimes, statusLog, notes } = run;
   let kept = false;
   try {
-    const upgraded = options.open ? await openCloud(run, options.open, options.upgrade) : undefined;
-    if (!options.open) armScenario(run);
+    const upgraded = await timer.time('arm', async () => {
+      const opened = options.open ? await openCloud(run, options.open, options.upgrade) : undefined;
+      if (!options.open) armScenario(run);
+      return opened;
+    });
     const start = Date.parse(scenario.start);
     const until = Date.parse(scenario.until);
     const onProgress = options.onProgress;
@@ -120,78 +120,64 @@ export async function simulate(
     let nextFlush = Number.NEGATIVE_INFINITY;
     // A run that is saved stops before what is due at its end (saved-cloud.ts): a request journaled there goes first.
     const before = options.save === true;
-    const { steps } = await cloud.clock.run(
-      scenario.until,
-      (now) => {
-        onProgress?.({
-          now,
-          start,
-          until,
-          builds: cloud.installed.fakes.imagebuilder.builds.size,
-          promotions: cloud.sfn.count,
-        });
-        if (!live || performance.now() < nextFlush) return;
-        const began = performance.now();
-        return live.flush(now).then(() => {
-          const ended = performance.now();
-          nextFlush = ended + Math.max(FLUSH_MS, 25 * (ended - began));
-        });
-      },
-      { before: before && !options.answerOperatorRequests },
-    );
-    await cloud.clock.settle();
-    if (options.answerOperatorRequests) {
-      await cloud.clock.runUntilSettled(operatorEndpoint.answered());
-      // What the answer set going (the promotion's next step, a pointer's roll-back retried after a throttle)
-      // follows within seconds on AWS: the saved cloud stops once that has happened, as a person would look.
-      await cloud.clock.run(cloud.clock.now() + CONSEQUENCES_MS, undefined, { before });
-    }
+    const { steps } = await timer.time('run', async () => {
+      const ran = await cloud.clock.run(
+        scenario.until,
+        (now) => {
+          onProgress?.({
+            now,
+            start,
+            until,
+            builds: cloud.installed.fakes.imagebuilder.builds.size,
+            promotions: cloud.sfn.count,
+          });
+          if (!live || performance.now() < nextFlush) return;
+          const began = performance.now();
+          return live.flush(now).then(() => {
+            const ended = performance.now();
+            nextFlush = ended + Math.max(FLUSH_MS, 25 * (ended - began));
+          });
+        },
+        { before: before && !options.answerOperatorRequests },
+      );
+      await cloud.clock.settle();
+      if (options.answerOperatorRequests) {
+        await cloud.clock.runUntilSettled(operatorEndpoint.answered());
+        // What the answer set going (the promotion's next step, a pointer's roll-back retried after a throttle)
+        // follows within seconds on AWS: the saved cloud stops once that has happened, as a person would look.
+        await cloud.clock.run(cloud.clock.now() + CONSEQUENCES_MS, undefined, { before });
+      }
+      return ran;
+    });
 
     // The report and its audits read the ledger: a saved run's figures are those of where it stopped (tallies.ts).
     const stopped = options.save ? talliesOf(cloud) : undefined;
-    const report = await buildReport(cloud, scenario, {
-      invoker: cloud.invoker,
-      rejectedCallbacks: approvers.rejectedCallbacks,
-      slackPresses: { approvals: approvers.slackApprovals, refused: approvers.slackRefused },
-      statusTimes,
+    const { report, ledgerItems } = await timer.time('report', async () => ({
+      report: await buildReport(cloud, scenario, {
+        invoker: cloud.invoker,
+        rejectedCallbacks: approvers.rejectedCallbacks,
+        slackPresses: { approvals: approvers.slackApprovals, refused: approvers.slackRefused },
+        statusTimes,
+      }),
+      ledgerItems: await scanLedger(cloud.wiring.tables[0]?.name ?? ''),
+    }));
+    report.consistency = await timer.time('audit', () =>
+      auditRun(run, report, ledgerItems, upgraded ? options.open : undefined),
+    );
+    const timeline = await timer.time('figures and timeline', () => {
+      if (scenario.fleets.length > 0) report.fleet = fleetFigures(cloud, ledgerItems, fleets.events, scenario);
+      report.cost = costOfRun(cloud, report, ledgerItems, run.schedules.fired);
+      const entries = buildTimeline(
+        { ...report, ledger: ledgerItems },
+        statusLog,
+        approvers.responses,
+        cloud.invoker.deadLetters,
+        notes,
+        channels,
+      );
+      live?.finish(entries);
+      return entries;
     });
-    const ledgerItems = await scanLedger(cloud.wiring.tables[0]?.name ?? '');
-    report.consistency = auditConsistency(
-      cloud,
-      report,
-      withdrawnBuilds(ledgerItems),
-      pausedChannels(ledgerItems),
-      retiredSharedUsers(ledgerItems),
-    );
-    const outageAudit = await auditOutages(cloud, report);
-    const slackAudit = await auditSlack(cloud);
-    const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
-    const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
-    const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
-    const audits = [outageAudit, slackAudit, lifecycle, imageViews];
-    if (scenario.fleets.length > 0)
-      audits.push(auditFleets(cloud, ledgerItems), fleetShapesAudit(cloud, scenario, report));
-    if (upgraded && options.open) {
-      const running = options.open.stepFunctions.running.map((r) => r.executionArn);
-      audits.push(auditUpgradedExecutions(running, cloud.sfn.list()));
-    }
-    report.consistency = {
-      ...report.consistency,
-      ok: report.consistency.ok && audits.every((a) => a.problems.length === 0),
-      problems: [...report.consistency.problems, ...audits.flatMap((a) => a.problems)],
-      checks: Object.assign({ ...checks }, ...audits.map((a) => a.checks)),
-    };
-    if (scenario.fleets.length > 0) report.fleet = fleetFigures(cloud, ledgerItems, fleets.events, scenario);
-    report.cost = costOfRun(cloud, report, ledgerItems, run.schedules.fired);
-    const timeline = buildTimeline(
-      { ...report, ledger: ledgerItems },
-      statusLog,
-      approvers.responses,
-      cloud.invoker.deadLetters,
-      notes,
-      channels,
-    );
-    live?.finish(timeline);
     const wallMs = performance.now() - wallStart;
     // What this run simulated: from the saved instant when it went on from a save (its wall time is that part's).
     const from = options.open ? Date.parse(options.open.at) : Date.parse(scenario.start);
@@ -219,6 +205,7 @@ export async function simulate(
         steps,
         peakRssMb: memory.mib(),
         functions: cloud.invoker.usage(),
+        phases: timer.phases,
         ...(live ? { streamed: { ...live.counts } } : {}),
       },
     };

@@ -247,6 +247,20 @@ export const reportSchema = z.strictObject({
     peakRssMb: z.number(),
     functions: z.record(z.string(), z.strictObject({ invocations: count, ms: z.number() })).optional(),
     streamed: z.strictObject({ live: count, late: count }).optional(),
+    phases: z
+      .array(
+        z.strictObject({
+          phase: z.string(),
+          wallMs: z.number(),
+          cpuMs: z.number(),
+          startUs: z.number(),
+          endUs: z.number(),
+        }),
+      )
+      .optional()
+      .describe(
+        "the run's phases one after the other, each with its wall and CPU milliseconds and where it lies on the process's monotonic clock (µs)",
+      ),
   }),
   slackMessages: z
     .array(

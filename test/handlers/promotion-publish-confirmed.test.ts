@@ -49,8 +49,9 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     const error = await publish(channelItem('staging')).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ name: POINTER_NOT_TAKEN });
-    // Read back again over 7.5 s before giving the step back to its retries.
-    expect(waits).toEqual([500, 1_000, 2_000, 4_000]);
+    // Each Region's first read after the validation's 3 s; the failing one's again over 7.5 s before giving the step
+    // back to its retries.
+    expect(waits).toEqual([3_000, 3_000, 500, 1_000, 2_000, 4_000]);
     expect(String((error as Error).message)).toContain(
       `${POINTER} in ${failing} still holds nothing, not ${AMIS[1]!.imageId}`,
     );
@@ -60,15 +61,24 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
-  it('on a retry after its write took, recognizes the value and does not write it again', async () => {
+  it('reads a pointer only after writing it, once its validation has had its seconds', async () => {
+    await publish(channelItem('staging'));
+
+    // One write and one read-back per Region; nothing read before the write.
+    expect(ssm).toHaveReceivedCommandTimes(PutParameterCommand, AMIS.length);
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, AMIS.length);
+    expect(waits).toEqual(AMIS.map(() => 3_000));
+  });
+
+  it('on a retry after its write took, writes the same value again and records the version read back', async () => {
     const held = parameterStore(ssm, { Version: 7 });
     for (const a of AMIS) held.set(`${a.region}|${POINTER}`, { value: a.imageId, version: 5 });
 
     await publish(channelItem('staging'));
 
-    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
+    expect(ssm).toHaveReceivedCommandTimes(PutParameterCommand, AMIS.length);
     const [move] = itemsPut(ddb, 'POINTER#') as unknown as { regions: { parameterVersion: number }[] }[];
-    expect(move?.regions.map((r) => r.parameterVersion)).toEqual([5, 5]);
+    expect(move?.regions.map((r) => r.parameterVersion)).toEqual([7, 7]);
     expect(itemsPut(ddb, 'PROMOTION#')).toMatchObject([{ outcome: 'promoted' }]);
   });
 });

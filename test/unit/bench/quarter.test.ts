@@ -16,6 +16,7 @@ const FIGURES = {
   promotions: 71,
   consistent: true,
   requests: { dynamoByOperation: { 'dynamodb:Query': 1000, 'dynamodb:GetItem': 500 }, other: 2000 },
+  breakdown: null,
 };
 
 const FLOOR: RequestFloor = {

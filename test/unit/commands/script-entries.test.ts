@@ -42,6 +42,10 @@ describe('the npm scripts that take minutes, started for their dry part', () => 
     expect(benchOptions(['--months', '0'])).toEqual({
       problem: expect.stringMatching(/^--months: must be a whole number ≥ 1, got "0"\n/),
     });
+    expect(benchOptions(['--only', 'organization', '--accounts-per-ou', '4'])).toMatchObject({ accountsPerOu: 4 });
+    expect(benchOptions(['--accounts-per-ou', '2.5'])).toEqual({
+      problem: expect.stringMatching(/^--accounts-per-ou: must be a whole number ≥ 1, got "2\.5"\n/),
+    });
   });
 
   it('npm run bundle -- --help and npm run verify -- --help: the scripts load and print their usage', () => {

@@ -55,6 +55,11 @@ describe('callPlanFigures', () => {
     expect(op(f, 'organizations:ListAccountsForParent')).toMatchObject({ made: 0, minimum: 3 });
   });
 
+  it('needs one pointer read-back per pointer written, and no read before a write', () => {
+    const f = figures({ 'ssm:PutParameter': 6, 'ssm:GetParameter': 18 });
+    expect(op(f, 'ssm:GetParameter')).toMatchObject({ made: 18, minimum: 6 });
+  });
+
   it('totals made and minimum into a ratio and counts DynamoDB requests', () => {
     const f = figures({ 'ec2:ModifyImageAttribute': 6, 'ec2:DescribeImageAttribute': 12 });
     // Needed: 6 modify + 6 describe + 6 DescribeImages + 6 DescribeSnapshotAttribute + RAM 4 + 2 + 6 + IB 3 + 2 + org 3
