@@ -27,7 +27,8 @@ const partSk = (version: string, part: number) => `INVENTORY#${version}#${String
 /**
  * Every package of a build (all pages), but those whose name or version holds a TAB, a line end or another control
  * character (`safePackages`): an rpm a component installs can be named anything, and such a name would forge lines
- * of the inventory. `skipped` counts them, recorded on the inventory.
+ * of the inventory (ImagePackage's name and version are "Type: String … Maximum length of 1024", no pattern:
+ * https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ImagePackage.html). `skipped` counts them.
  */
 export async function listImagePackages(
   buildVersionArn: string,
