@@ -5,6 +5,7 @@ import {
   decodeInventory,
   encodeInventory,
   type PackageInventory,
+  safePackages,
   splitInventory,
 } from '../../core/lifecycle/finding-scope.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
@@ -23,8 +24,15 @@ export const INVENTORY_PART_BYTES = 300 * 1024;
 
 const partSk = (version: string, part: number) => `INVENTORY#${version}#${String(part).padStart(3, '0')}`;
 
-/** Every package of a build (all pages). */
-export async function listImagePackages(buildVersionArn: string): Promise<{ name: string; version: string }[]> {
+/**
+ * Every package of a build (all pages), but those whose name or version holds a TAB, a line end or another control
+ * character (`safePackages`): an rpm a component installs can be named anything, and such a name would forge lines
+ * of the inventory (ImagePackage's name and version are "Type: String … Maximum length of 1024", no pattern:
+ * https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ImagePackage.html). `skipped` counts them.
+ */
+export async function listImagePackages(
+  buildVersionArn: string,
+): Promise<{ packages: { name: string; version: string }[]; skipped: number }> {
   const out: { name: string; version: string }[] = [];
   const pages = paginateListImagePackages(
     { client: imagebuilderClient(), pageSize: 25 },
@@ -32,19 +40,26 @@ export async function listImagePackages(buildVersionArn: string): Promise<{ name
   );
   for await (const page of pages) {
     for (const p of page.imagePackageList ?? []) {
-      if (p.packageName && p.packageVersion) out.push({ name: p.packageName, version: p.packageVersion });
+      out.push({ name: p.packageName ?? '', version: p.packageVersion ?? '' });
     }
   }
-  return out;
+  const { kept, skipped } = safePackages(out);
+  return { packages: kept, skipped };
 }
 
-/** Records a build's inventory (idempotent: the same build lists the same packages, and a Put overwrites). */
+/**
+ * Records a build's inventory (idempotent: the same build lists the same packages, and a Put overwrites). When
+ * packages were left out (listed without a name or version, or with a control character in one), each part says how
+ * many (`skipped`), so an operator reading the ledger sees the inventory is not all Image Builder listed.
+ */
 export async function recordInventory(
   image: string,
   version: string,
-  packages: readonly { name: string; version: string }[],
+  listed: { packages: readonly { name: string; version: string }[]; skipped: number },
   at: string,
 ): Promise<PackageInventory> {
+  const { kept: packages, skipped: unsafe } = safePackages(listed.packages);
+  const skipped = listed.skipped + unsafe;
   const text = encodeInventory(packages);
   const parts = splitInventory(text, INVENTORY_PART_BYTES);
   for (const [i, body] of parts.entries()) {
@@ -60,6 +75,7 @@ export async function recordInventory(
           part: i,
           parts: parts.length,
           count: packages.length,
+          ...(skipped > 0 ? { skipped } : {}),
           packages: body,
           at,
         },

@@ -98,9 +98,32 @@ export function scopeOfInstanceFinding(f: InstanceFindingFacts): FindingScope {
   return { scope: 'fleet', reason: `${named}: not in the image's package inventory as built` };
 }
 
-/** One line per package, `name<TAB>version`, sorted: compact in the ledger and stable across re-deliveries. */
+/**
+ * A TAB, a line end or any other control character (Unicode's `Cc`, and the line and paragraph separators U+2028 and
+ * U+2029): what no package manager puts in a name or version, and what would let a name forge lines of an inventory
+ * (`zz\nopenssl`) or of a diff a reviewer reads.
+ */
+const UNSAFE = /[\p{Cc}\u2028\u2029]/u;
+
+/**
+ * The packages whose name and version are printable (non-empty, no control character), and how many were not. A
+ * package named with a control character was put there to mislead: it is left out of the inventory, not repaired.
+ */
+export function safePackages<P extends { name: string; version: string }>(
+  packages: readonly P[],
+): { kept: P[]; skipped: number } {
+  const kept = packages.filter(
+    (p) => p.name !== '' && p.version !== '' && !UNSAFE.test(p.name) && !UNSAFE.test(p.version),
+  );
+  return { kept, skipped: packages.length - kept.length };
+}
+
+/**
+ * One line per package, `name<TAB>version`, sorted: compact in the ledger and stable across re-deliveries. A package
+ * `safePackages` would leave out is left out here too, so no name can add a line.
+ */
 export function encodeInventory(packages: readonly { name: string; version: string }[]): string {
-  const lines = new Set(packages.map((p) => `${p.name}\t${p.version}`));
+  const lines = new Set(safePackages(packages).kept.map((p) => `${p.name}\t${p.version}`));
   return [...lines].sort().join('\n');
 }
 

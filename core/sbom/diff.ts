@@ -68,6 +68,25 @@ function compareInstalled(from: readonly string[], to: readonly string[], type: 
   return a.length - b.length;
 }
 
+/**
+ * Packages a package manager keeps installed at several versions side by side (dnf's `installonlypkgs`: kernel,
+ * kernel-core, kernel-modules, kernel-devel, … and AL2023's `kernel6.12`; Debian's `linux-image-*`, `linux-headers-*`,
+ * `linux-modules-*`). Only these may gain an older version beside a newer one as part of an upgrade.
+ */
+const KERNEL_LIKE = /^(kernel[\d.]*|linux-(image|headers|modules))(-|$)/;
+
+/**
+ * Whether TO holds a version of a package (not a kernel-like one) older than the newest FROM held: a component that
+ * installs the vulnerable `1:3.0.8` beside an empty package at `9:99` must not read as an upgrade because its newest
+ * version is higher. Such a package is a downgrade, whatever else it gained.
+ */
+function gainedOlder(name: string, from: readonly string[], to: readonly string[], type: string | undefined): boolean {
+  if (KERNEL_LIKE.test(name)) return false;
+  const newest = from[from.length - 1];
+  if (newest === undefined) return false;
+  return to.some((v) => !from.includes(v) && comparePackageVersions(...comparable(v, newest), type) < 0);
+}
+
 function packageChanges(from: readonly SbomPackage[], to: readonly SbomPackage[]): PackageChange[] {
   const before = installed(from);
   const after = installed(to);
@@ -81,7 +100,12 @@ function packageChanges(from: readonly SbomPackage[], to: readonly SbomPackage[]
     }
     const toText = now.versions.join(', ');
     if (fromText === toText) continue;
-    const c = compareInstalled(was.versions, now.versions, now.type ?? was.type);
+    const type = now.type ?? was.type;
+    if (gainedOlder(name, was.versions, now.versions, type)) {
+      changes.push({ name, change: 'downgraded', from: fromText, to: toText });
+      continue;
+    }
+    const c = compareInstalled(was.versions, now.versions, type);
     // Different spellings of one version (`10.0001` and `10.1` to RPM) are no change a reader can act on.
     if (c === 0) continue;
     changes.push({ name, change: c < 0 ? 'upgraded' : 'downgraded', from: fromText, to: toText });
@@ -160,7 +184,8 @@ function unknownSide(from: ImageContent, to: ImageContent): VersionDiff['package
 /**
  * What `to` changes against `from` (two versions of one image). Packages: downgrades first (the surprising ones),
  * then upgrades, additions, removals, each by name, with both sides' versions (a package installed at several
- * versions, like kernel, lists them all and is ordered by its newest). No package list when a side's packages are
+ * versions, like kernel, lists them all and is ordered by its newest; any other package that gains a version older
+ * than the newest it had is a downgrade, however new its other versions). No package list when a side's packages are
  * unknown (`packageSource: 'none'`): `packagesUnknown` names the side. Findings: most severe first (CRITICAL, HIGH,
  * …), and within a severity fixed, then reappeared (new against `from`, but found in an `earlier` version), then new.
  * Absent keys are left out, not undefined, so the diff reads the same after a JSON round trip.

@@ -30,7 +30,7 @@ export class BucketDoors {
     return this.policies.has(bucket);
   }
 
-  /** `action` (s3:GetObject, s3:PutObject, s3:DeleteObject) on `bucket`'s object `key`. */
+  /** `action` (s3:GetObject, s3:PutObject, s3:ReplicateObject, …) on `bucket`'s object `key`. */
   async object(
     principal: string,
     action: string,
@@ -38,12 +38,32 @@ export class BucketDoors {
     key: string,
     secureTransport: boolean,
   ): Promise<DoorRefusal | undefined> {
+    return this.decide(principal, action, bucket, `arn:aws:s3:::${bucket}/${key}`, secureTransport);
+  }
+
+  /** `action` on `bucket` itself (s3:PutReplicationConfiguration, s3:PutBucketTagging, …). */
+  async bucket(
+    principal: string,
+    action: string,
+    bucket: string,
+    secureTransport: boolean,
+  ): Promise<DoorRefusal | undefined> {
+    return this.decide(principal, action, bucket, `arn:aws:s3:::${bucket}`, secureTransport);
+  }
+
+  private async decide(
+    principal: string,
+    action: string,
+    bucket: string,
+    resource: string,
+    secureTransport: boolean,
+  ): Promise<DoorRefusal | undefined> {
     const arn = principalArnOf(principal);
     const account = arn.split(':')[4] ?? '';
     const { decision } = await evaluate({
       principal: arn,
       action,
-      resource: `arn:aws:s3:::${bucket}/${key}`,
+      resource,
       resourceAccount: account,
       context: {
         'aws:PrincipalArn': arn,

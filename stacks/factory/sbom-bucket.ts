@@ -15,6 +15,67 @@ export const SBOM_NONCURRENT_DAYS = 90;
 const BUCKET_NAME_MAX = 63;
 
 /**
+ * The IAM actions on an SBOM object that only Goldsmith's registered roles may make, as the Service Authorization
+ * Reference names them (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html): read,
+ * write and delete, and every other way to change an object or make one appear: replicas written into the bucket
+ * (ReplicateObject, ReplicateDelete, ReplicateTags), its tags, ACLs (refused anyway while ACLs are disabled), Object
+ * Lock retention and legal hold, and a restore.
+ */
+export const SBOM_OBJECT_ACTIONS = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:ReplicateObject',
+  's3:ReplicateDelete',
+  's3:ReplicateTags',
+  's3:PutObjectTagging',
+  's3:PutObjectVersionTagging',
+  's3:DeleteObjectTagging',
+  's3:DeleteObjectVersionTagging',
+  's3:PutObjectAcl',
+  's3:PutObjectVersionAcl',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:BypassGovernanceRetention',
+  's3:RestoreObject',
+] as const;
+
+/**
+ * The IAM actions on the SBOM bucket that only the deployment may make (same reference). Several authorize an API
+ * operation of another name: PutBucketReplication and DeleteBucketReplication are s3:PutReplicationConfiguration,
+ * PutBucketNotificationConfiguration is s3:PutBucketNotification, PutBucketInventoryConfiguration,
+ * PutBucketAnalyticsConfiguration, PutBucketMetricsConfiguration, PutBucketIntelligentTieringConfiguration and
+ * PutBucketAccelerateConfiguration drop the `Bucket`, PutObjectLockConfiguration is
+ * s3:PutBucketObjectLockConfiguration, and DeleteBucketOwnershipControls is s3:PutBucketOwnershipControls.
+ */
+export const SBOM_CONFIGURATION_ACTIONS = [
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:PutEncryptionConfiguration',
+  's3:PutBucketVersioning',
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketPublicAccessBlock',
+  's3:PutReplicationConfiguration',
+  's3:PutBucketOwnershipControls',
+  's3:PutBucketNotification',
+  's3:PutBucketAcl',
+  's3:PutBucketCORS',
+  's3:PutBucketWebsite',
+  's3:DeleteBucketWebsite',
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutBucketTagging',
+  's3:PutBucketLogging',
+  's3:PutBucketRequestPayment',
+  's3:PutInventoryConfiguration',
+  's3:PutAnalyticsConfiguration',
+  's3:PutMetricsConfiguration',
+  's3:PutIntelligentTieringConfiguration',
+  's3:PutAccelerateConfiguration',
+] as const;
+
+/**
  * The bucket that keeps each version's SBOMs (`sbom/<image>/<version>/cyclonedx.json`, `spdx.json`).
  *
  * - Encryption: S3-managed keys (SSE-S3). An SBOM lists packages, not secrets; who may read it is the bucket
@@ -25,8 +86,10 @@ const BUCKET_NAME_MAX = 63;
  * - Policy: every request without TLS is denied (`aws:SecureTransport`,
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html); object reads and writes
  *   by anyone but the roles registered through the door (Goldsmith's functions, by `aws:PrincipalArn`) are
- *   denied; changing the bucket's policy, encryption, versioning, lifecycle or public access by anyone but the
- *   deployment (CloudFormation's execution role) is denied.
+ *   denied, and so are replicas, tags, ACLs, retention and restores of them (SBOM_OBJECT_ACTIONS); changing the
+ *   bucket's policy, encryption, versioning, lifecycle, public access, replication, ownership, notifications, ACL,
+ *   CORS, website, Object Lock, tags, logging or inventory, analytics and metrics configurations by anyone but the
+ *   deployment (CloudFormation's execution role) is denied (SBOM_CONFIGURATION_ACTIONS).
  * - Retained (RetainExceptOnCreate): SBOMs are the record of what shipped, kept past the stack.
  */
 export function createSbomBucket(scope: Construct, stage: string): s3.Bucket {
@@ -63,7 +126,7 @@ export function createSbomBucket(scope: Construct, stage: string): s3.Bucket {
   bucket.addToResourcePolicy(
     writersOnly(scope, SBOM_DOOR, {
       sid: 'ObjectsOnlyByGoldsmith',
-      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      actions: [...SBOM_OBJECT_ACTIONS],
       resource: bucket.arnForObjects('*'),
     }),
   );
@@ -72,14 +135,7 @@ export function createSbomBucket(scope: Construct, stage: string): s3.Bucket {
       sid: 'ConfigurationOnlyByDeployment',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: [
-        's3:PutBucketPolicy',
-        's3:DeleteBucketPolicy',
-        's3:PutEncryptionConfiguration',
-        's3:PutBucketVersioning',
-        's3:PutLifecycleConfiguration',
-        's3:PutBucketPublicAccessBlock',
-      ],
+      actions: [...SBOM_CONFIGURATION_ACTIONS],
       resources: [bucket.bucketArn],
       conditions: { ArnNotLike: { 'aws:PrincipalArn': subscriptionManagers() } },
     }),

@@ -121,6 +121,30 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
     expect(content?.packages).toContainEqual({ name: 'pkg-59', version: '1.59-1.amzn2023' });
   });
 
+  it('leaves out a package whose name would forge an inventory line, and records how many it left out', async () => {
+    imagebuilder.reset();
+    imagebuilder.on(GetImageCommand).resolves(withRecipe());
+    imagebuilder.on(ListImagePackagesCommand).resolves({
+      imagePackageList: [
+        { packageName: 'openssl', packageVersion: '1:3.0.8-1.amzn2023.0.18' },
+        { packageName: 'zz\nopenssl', packageVersion: '9:99' },
+        { packageName: 'curl', packageVersion: '8.5.0\t1' },
+      ],
+    });
+
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    const items = await partition();
+    expect(contentOf(items, '1.0.0/3')?.packages).toEqual([
+      expect.objectContaining({ name: 'openssl', version: '1:3.0.8-1.amzn2023.0.18' }),
+    ]);
+    expect(items.find((i) => String(i.sk).startsWith('INVENTORY#1.0.0/3#'))).toMatchObject({
+      count: 1,
+      skipped: 2,
+      packages: 'openssl\t1:3.0.8-1.amzn2023.0.18',
+    });
+  });
+
   it('writes the same item for a re-delivered event, and for the reconciler observing the build later', async () => {
     await onImageEvent(stateChangeEvent('AVAILABLE'));
     const first = (await partition()).find((i) => i.sk === 'CONTENT#1.0.0/3');

@@ -159,10 +159,23 @@ describe('Factory stack security with the example catalog', () => {
     );
     const objects = statements.find((s) => s['Sid'] === 'ObjectsOnlyByGoldsmith');
     expect(objects).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
-    expect(objects?.['Action']).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']));
+    expect(objects?.['Action']).toEqual(
+      expect.arrayContaining([
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:ReplicateObject',
+        's3:PutObjectTagging',
+      ]),
+    );
     expect(statements.find((s) => s['Sid'] === 'ConfigurationOnlyByDeployment')).toMatchObject({
       Effect: 'Deny',
-      Action: expect.arrayContaining(['s3:PutBucketPolicy', 's3:PutBucketVersioning']),
+      Action: expect.arrayContaining([
+        's3:PutBucketPolicy',
+        's3:PutBucketVersioning',
+        's3:PutReplicationConfiguration',
+        's3:PutBucketOwnershipControls',
+      ]),
     });
   });
 

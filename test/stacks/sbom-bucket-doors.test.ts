@@ -62,6 +62,20 @@ describe("the SBOM bucket's policy, as the synthesized stacks write it, applied 
     }
   });
 
+  it("refuses replicating into, tagging or retaining an SBOM, and reconfiguring the bucket's replication or tags", async () => {
+    for (const action of ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:PutObjectTagging', 's3:PutObjectRetention']) {
+      await expect(doors.object(ATTACKER, action, BUCKET, KEY, true)).resolves.toMatchObject({ code: 'AccessDenied' });
+    }
+    for (const action of ['s3:PutReplicationConfiguration', 's3:PutBucketTagging', 's3:PutBucketNotification']) {
+      await expect(doors.bucket(ATTACKER, action, BUCKET, true)).resolves.toMatchObject({ code: 'AccessDenied' });
+    }
+    // The writer's own role holds no such action either.
+    const writer = sessionOf(roleOf('OnImageEvent'));
+    await expect(doors.object(writer, 's3:ReplicateObject', BUCKET, KEY, true)).resolves.toMatchObject({
+      code: 'AccessDenied',
+    });
+  });
+
   it('lets the lifecycle sweep delete a version SBOMs', async () => {
     const sweep = sessionOf(roleOf('LifecycleSweep'));
     await expect(doors.object(sweep, 's3:DeleteObject', BUCKET, KEY, true)).resolves.toBeUndefined();

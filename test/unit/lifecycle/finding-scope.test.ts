@@ -4,6 +4,7 @@ import {
   decodeInventory,
   encodeInventory,
   type InstanceFindingFacts,
+  safePackages,
   scopeOfInstanceFinding,
   splitInventory,
 } from '../../../core/lifecycle/finding-scope.js';
@@ -97,6 +98,22 @@ describe('inventory encoding', () => {
       ['a', ['0.9', '1']],
       ['b', ['2']],
     ]);
+  });
+
+  it('leaves out a package whose name or version holds a TAB, a line end or another control character', () => {
+    const packages = [
+      { name: 'zz\nopenssl', version: '9:99' },
+      { name: 'curl', version: '8.5.0\topenssl' },
+      { name: 'bash\u0000', version: '5.2' },
+      { name: 'zlib', version: '1.2\u2028openssl\t1' },
+      { name: 'glibc', version: '2.34-\u0085' },
+      { name: 'openssl', version: '1:3.0.8-1.amzn2023.0.18' },
+    ];
+    const text = encodeInventory(packages);
+
+    expect(text).toBe('openssl\t1:3.0.8-1.amzn2023.0.18');
+    expect([...decodeInventory(text)]).toEqual([['openssl', ['1:3.0.8-1.amzn2023.0.18']]]);
+    expect(safePackages(packages)).toEqual({ kept: [packages[5]], skipped: 5 });
   });
 
   it('splits into parts no larger than asked, at line ends, losing nothing', () => {

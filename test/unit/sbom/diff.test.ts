@@ -31,6 +31,55 @@ describe('diffVersions', () => {
     ]);
   });
 
+  it('calls a package that gains an older version beside a higher decoy a downgrade, listed first; a kernel still upgrades', () => {
+    const from = baseContent('1.0.0/3', {
+      packages: [
+        { name: 'bash', version: '5.2.15-1.amzn2023.0.2', type: 'rpm' },
+        { name: 'kernel', version: '6.1.112-122.189.amzn2023', type: 'rpm' },
+        { name: 'kernel', version: '6.1.115-126.197.amzn2023', type: 'rpm' },
+        { name: 'openssl', version: '1:3.0.16-1.amzn2023.0.1', type: 'rpm' },
+      ],
+    });
+    const to = baseContent('1.0.0/4', {
+      packages: [
+        { name: 'bash', version: '5.2.15-1.amzn2023.0.1', type: 'rpm' },
+        { name: 'kernel', version: '6.1.109-118.189.amzn2023', type: 'rpm' },
+        { name: 'kernel', version: '6.1.119-129.201.amzn2023', type: 'rpm' },
+        { name: 'openssl', version: '1:3.0.8-1.amzn2023.0.18', type: 'rpm' },
+        { name: 'openssl', version: '9:99', type: 'rpm' },
+      ],
+    });
+    // Holding the old version on beside the decoy is no upgrade either.
+    const beside = baseContent('1.0.0/5', {
+      packages: [
+        { name: 'openssl', version: '1:3.0.16-1.amzn2023.0.1', type: 'rpm' },
+        { name: 'openssl', version: '1:3.0.8-1.amzn2023.0.18', type: 'rpm' },
+      ],
+    });
+
+    expect(diffVersions(from, to, { from: [], to: [] }).packages).toEqual([
+      { name: 'bash', change: 'downgraded', from: '5.2.15-1.amzn2023.0.2', to: '5.2.15-1.amzn2023.0.1' },
+      {
+        name: 'openssl',
+        change: 'downgraded',
+        from: '1:3.0.16-1.amzn2023.0.1',
+        to: '1:3.0.8-1.amzn2023.0.18, 9:99',
+      },
+      {
+        name: 'kernel',
+        change: 'upgraded',
+        from: '6.1.112-122.189.amzn2023, 6.1.115-126.197.amzn2023',
+        to: '6.1.109-118.189.amzn2023, 6.1.119-129.201.amzn2023',
+      },
+    ]);
+    expect(diffVersions(from, beside, { from: [], to: [] }).packages).toContainEqual({
+      name: 'openssl',
+      change: 'downgraded',
+      from: '1:3.0.16-1.amzn2023.0.1',
+      to: '1:3.0.8-1.amzn2023.0.18, 1:3.0.16-1.amzn2023.0.1',
+    });
+  });
+
   it('orders versions as the package manager does, not as text (release .0.9 is older than .0.10)', () => {
     const from = baseContent('1.0.0/3', {
       packages: [{ name: 'zlib', version: '1.2.11-33.amzn2023.0.10', type: 'rpm' }],
