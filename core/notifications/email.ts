@@ -1,4 +1,5 @@
 import type { Notification } from '../../events/notification.js';
+import { changesDetailLines } from '../sbom/changes-text.js';
 import { factsOf } from './facts.js';
 import { complianceLines } from './month-compliance.js';
 import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
@@ -55,6 +56,7 @@ export function renderEmail(n: Notification): string {
   ];
   const body: string[] = [];
   if (n.event === 'monthly-summary') body.push(...monthlyTable(n));
+  if (n.event === 'approval-requested' && n.detail.changes) body.push(...changesDetailLines(n.detail.changes));
   const links = n.links.map((l) => `${l.label}: ${l.url}`);
   return [
     n.summary,
