@@ -14,6 +14,8 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   explain: () => import('./explain.js').then((m) => m.command),
   status: () => import('./status.js').then((m) => m.command),
   history: () => import('./history.js').then((m) => m.command),
+  sbom: () => import('./sbom.js').then((m) => m.command),
+  diff: () => import('./diff.js').then((m) => m.command),
   fleet: () => import('./fleet.js').then((m) => m.command),
   'allowed-amis': () => import('./allowed-amis.js').then((m) => m.command),
   build: () => import('./act.js').then((m) => m.actionCommand('build')),

@@ -18,6 +18,7 @@ import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming
 import type { PromotionInput, PromotionPlan } from '../core/promotion/types.js';
 import { imageStateChangeSchema } from '../events/image-state-change.js';
 import { weighFailedBuild } from './builds/breaker.js';
+import { keepContent } from './builds/content.js';
 import { checkPackageReleaseBuilt } from './builds/package-claim.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
@@ -155,6 +156,7 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
 
   if (status === 'AVAILABLE') {
     await keepInventory(image, version, buildVersionArn, facts.amis.length > 0, at);
+    await keepContent({ image, version, buildVersionArn, at }, facts);
     const executionName = executionNameFor(buildVersionArn);
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');

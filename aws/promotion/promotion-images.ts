@@ -2,6 +2,7 @@ import { CreateTagsCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand, paginateListImageScanFindings } from '@aws-sdk/client-imagebuilder';
 import type { RegionAmi } from '../../core/promotion/types.js';
+import type { BuildRecipe } from '../../core/sbom/build-content.js';
 import { withSchemaVersion } from '../../events/schema-version.js';
 import { GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { ec2Client } from '../clients/ec2.js';
@@ -21,6 +22,8 @@ export interface ImageFacts {
   tags: Record<string, string>;
   /** When Image Builder created the build (GetImage `dateCreated`). */
   createdAt?: string | undefined;
+  /** The recipe it was built from: GetImage's `imageRecipe` (an AMI) or `containerRecipe` (a container image). */
+  recipe?: (BuildRecipe & { kind: 'ami' | 'container' }) | undefined;
 }
 
 /** GetImage for a build version ARN: status, whether tests ran, and the AMI in each distribution region. */
@@ -41,13 +44,21 @@ export async function describeBuild(buildVersionArn: string): Promise<ImageFacts
     pipelineArn: image.sourcePipelineArn,
     tags: image.tags ?? {},
     createdAt: image.dateCreated,
+    recipe: image.containerRecipe
+      ? { ...image.containerRecipe, kind: 'container' }
+      : image.imageRecipe && { ...image.imageRecipe, kind: 'ami' },
   };
 }
 
-/** One Image Builder scan finding of a build: its vulnerability (when it names one) and severity. */
+/** One Image Builder scan finding of a build: its vulnerability (when it names one), severity and packages. */
 export interface ScanFinding {
   vulnerabilityId?: string | undefined;
   severity: string;
+  /**
+   * `name version` of each vulnerable package (`packageVulnerabilityDetails.vulnerablePackages`, version and release
+   * joined as `version-release`: https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_VulnerablePackage.html).
+   */
+  packages: string[];
 }
 
 /**
@@ -65,6 +76,9 @@ export async function scanFindings(buildVersionArn: string): Promise<ScanFinding
       out.push({
         vulnerabilityId: finding.packageVulnerabilityDetails?.vulnerabilityId,
         severity: finding.severity ?? 'UNTRIAGED',
+        packages: (finding.packageVulnerabilityDetails?.vulnerablePackages ?? []).flatMap((p) =>
+          p.name && p.version ? [`${p.name} ${p.version}${p.release ? `-${p.release}` : ''}`] : [],
+        ),
       });
     }
   }

@@ -6,7 +6,7 @@ import { ApprovalRejectedError, GateRejectedError } from '../../core/promotion/e
 import { evaluateGate } from '../../core/promotion/gate.js';
 import { soakAlreadyEnded, unmetPrevious } from '../../core/promotion/preconditions.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
-import { currentFindings } from './findings.js';
+import { gateFindings } from './findings.js';
 import { stopIfHeld } from './held.js';
 import { taskHandler } from './lambda.js';
 import { type TrustedChannel, trustedChannel } from './trusted.js';
@@ -40,7 +40,7 @@ export async function gate(input: unknown): Promise<GateResult> {
   const previous = unmetPrevious(facts, item.channel);
   if (previous.length > 0) return { skipped: true, reason: previous.join('; ') };
   await stopIfHeld(item, facts);
-  const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
+  const findings = await gateFindings(item.image, item.version, item.buildVersionArn);
   const verdict = evaluateGate(
     { testsEnabled: item.build.testsEnabled, status: item.build.status, findings },
     item.channel.policy,

@@ -16,6 +16,9 @@ export interface PipelineSpec {
   /** Recipe name (default: the image name) and semantic version (default 1.0.0). */
   readonly recipeName?: string;
   readonly recipeVersion?: string;
+  /** The recipe's `parentImage` and its components' ARNs, in order (GetImage's `imageRecipe` / `containerRecipe`). */
+  readonly parentImage?: string | undefined;
+  readonly componentArns?: readonly string[] | undefined;
   readonly platform?: 'Linux' | 'Windows';
   readonly testsEnabled?: boolean;
   readonly scanningEnabled?: boolean;
@@ -48,6 +51,8 @@ export interface PipelineRecord {
   readonly regions: readonly string[];
   readonly recipeName: string;
   readonly recipeVersion: string;
+  readonly parentImage: string;
+  readonly componentArns: readonly string[];
   readonly platform: 'Linux' | 'Windows';
   readonly testsEnabled: boolean;
   readonly scanningEnabled: boolean;
@@ -84,6 +89,12 @@ export function pipelineRecord(spec: PipelineSpec, defaultRegion: string, accoun
     regions: spec.regions,
     recipeName: spec.recipeName ?? spec.image ?? spec.name,
     recipeVersion: spec.recipeVersion ?? '1.0.0',
+    parentImage:
+      spec.parentImage ??
+      (spec.type === 'CONTAINER'
+        ? 'amazonlinux:2023'
+        : `arn:aws:imagebuilder:${region}:aws:image/amazon-linux-2023-x86/x.x.x`),
+    componentArns: spec.componentArns ?? [`arn:aws:imagebuilder:${region}:aws:component/update-linux/x.x.x`],
     platform: spec.platform ?? 'Linux',
     testsEnabled: spec.testsEnabled ?? true,
     scanningEnabled: spec.scanningEnabled ?? true,
@@ -193,6 +204,8 @@ export function imageView(b: BuildRecord, accountId: string): Record<string, unk
     version: p.recipeVersion,
     platform: p.platform,
     owner: accountId,
+    parentImage: p.parentImage,
+    components: p.componentArns.map((componentArn) => ({ componentArn })),
   };
   return {
     arn: b.arn,

@@ -9,7 +9,7 @@ import { LOCAL_ACCOUNT } from './cloud-types.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 import { distributionKeysOf, registerKeys } from './keys.js';
 import type { Scenario } from './scenario.js';
-import { recipeNameOf } from './template-reads.js';
+import { recipeOf } from './template-reads.js';
 import type { Wiring } from './wiring.js';
 
 /**
@@ -53,21 +53,26 @@ export function installCloudFakes(options: {
       levels: scenario.organization.levels,
       fanOut: scenario.organization.fanOut,
     }),
-    pipelines: Object.entries(catalog.images).map(([image, spec]) => ({
-      name: pipelineName(image),
-      image,
-      region,
-      type: spec.kind === 'container' ? ('CONTAINER' as const) : ('AMI' as const),
-      regions: spec.regions,
-      recipeName: recipeNameOf(templates, resolver, pipelineName(image)),
-      recipeVersion: spec.version,
-      platform: spec.platform,
-      testsEnabled: true,
-      scanningEnabled: true,
-      snsTopicArn: imageBuilderTopic,
-      repository: spec.kind === 'container' ? containerRepositoryName(image, spec.repository) : undefined,
-      kmsKeyIds: distributionKeysOf(templates, resolver, pipelineName(image)),
-    })),
+    pipelines: Object.entries(catalog.images).map(([image, spec]) => {
+      const recipe = recipeOf(templates, resolver, pipelineName(image));
+      return {
+        name: pipelineName(image),
+        image,
+        region,
+        type: spec.kind === 'container' ? ('CONTAINER' as const) : ('AMI' as const),
+        regions: spec.regions,
+        recipeName: recipe.name,
+        recipeVersion: spec.version,
+        parentImage: recipe.parentImage,
+        componentArns: recipe.componentArns,
+        platform: spec.platform,
+        testsEnabled: true,
+        scanningEnabled: true,
+        snsTopicArn: imageBuilderTopic,
+        repository: spec.kind === 'container' ? containerRepositoryName(image, spec.repository) : undefined,
+        kmsKeyIds: distributionKeysOf(templates, resolver, pipelineName(image)),
+      };
+    }),
     topics: [...topicArns],
     // Amazon Linux 2023's, and every other parameter the catalog builds on (AWS publishes one per OS release).
     baseImageParameters: [

@@ -96,6 +96,14 @@ export class TemplateResolver {
 
   arn(logicalId: string): string {
     const r = this.resources.get(logicalId);
+    if (r?.Type === 'AWS::ImageBuilder::Component') {
+      // A component's ARN is its build version's: `component/<name>/<version>/<build>`, names in lower case, the
+      // first build of a version `1` (GetComponent "Regex requires the suffix /\d+$":
+      // https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_GetComponent.html).
+      const name = String(this.resolve(r.Properties?.Name)).toLowerCase();
+      const version = String(this.resolve(r.Properties?.Version));
+      return `arn:aws:imagebuilder:${this.env.region}:${this.env.accountId}:component/${name}/${version}/1`;
+    }
     return arnFor(r?.Type ?? 'Unknown', this.physicalName(logicalId), this.env);
   }
 

@@ -36,12 +36,33 @@ export function busPolicies(templates: CfnTemplate[], resolver: TemplateResolver
   return policies;
 }
 
-/** The recipe name a pipeline builds from, read off the template (recipe names carry a content hash). */
-export function recipeNameOf(
+/** What the recipe a pipeline builds from says: its name (recipe names carry a content hash), parent, components. */
+export interface TemplateRecipe {
+  name: string | undefined;
+  parentImage: string | undefined;
+  componentArns: string[];
+}
+
+/** The recipe a pipeline builds from, read off the template. */
+export function recipeOf(templates: CfnTemplate[], resolver: TemplateResolver, pipeline: string): TemplateRecipe {
+  const recipe = recipeResource(templates, resolver, pipeline);
+  const name = recipe?.Properties?.Name;
+  const parent = recipe?.Properties?.ParentImage;
+  const components = recipe?.Properties?.Components;
+  return {
+    name: name === undefined ? undefined : String(resolver.resolve(name)).toLowerCase(),
+    parentImage: parent === undefined ? undefined : String(resolver.resolve(parent)),
+    componentArns: (Array.isArray(components) ? components : []).map((c: { ComponentArn?: unknown }) =>
+      String(resolver.resolve(c.ComponentArn)),
+    ),
+  };
+}
+
+function recipeResource(
   templates: CfnTemplate[],
   resolver: TemplateResolver,
   pipeline: string,
-): string | undefined {
+): CfnResource | undefined {
   const resources = Object.assign({}, ...templates.map((t) => t.Resources ?? {})) as Record<string, CfnResource>;
   const found = Object.values(resources).find(
     (r) => r.Type === 'AWS::ImageBuilder::ImagePipeline' && resolver.resolve(r.Properties?.Name) === pipeline,
@@ -50,6 +71,5 @@ export function recipeNameOf(
     | { Ref?: string; 'Fn::GetAtt'?: [string, string] }
     | undefined;
   const recipeId = ref?.Ref ?? ref?.['Fn::GetAtt']?.[0];
-  const name = recipeId ? resources[recipeId]?.Properties?.Name : undefined;
-  return name === undefined ? undefined : String(resolver.resolve(name)).toLowerCase();
+  return recipeId ? resources[recipeId] : undefined;
 }

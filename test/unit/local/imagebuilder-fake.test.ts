@@ -57,6 +57,39 @@ describe('ImageBuilderFake', () => {
     expect(withdrawViolations((v) => v.path === 'imageBuildVersionArn' && v.rule === 'pattern')).toHaveLength(1);
   });
 
+  it("answers GetImage with the recipe's parent and components as the pipeline's recipe names them", async () => {
+    const agents = `arn:aws:imagebuilder:${R}:${ACCOUNT}:component/goldsmith-base-agents-9c1e/1.0.0/1`;
+    const update = `arn:aws:imagebuilder:${R}:aws:component/update-linux/x.x.x`;
+    const parent = 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+    const { clock } = localCloud({
+      pipelines: [
+        {
+          name: 'goldsmith-base',
+          image: 'base',
+          regions: [R],
+          recipeName: 'goldsmith-base-3f9a2c1d',
+          recipeVersion: '1.2.0',
+          parentImage: parent,
+          componentArns: [update, agents],
+        },
+      ],
+    });
+    const { imageBuildVersionArn } = await start('token-recipe');
+    await clock.run(clock.now() + 60 * MIN);
+
+    const image = (await imagebuilderClient(R).send(new GetImageCommand({ imageBuildVersionArn }))).image;
+    expect(image?.state?.status).toBe('AVAILABLE');
+
+    expect(image?.imageRecipe).toMatchObject({
+      arn: `arn:aws:imagebuilder:${R}:${ACCOUNT}:image-recipe/goldsmith-base-3f9a2c1d/1.2.0`,
+      name: 'goldsmith-base-3f9a2c1d',
+      version: '1.2.0',
+      parentImage: parent,
+      components: [{ componentArn: update }, { componentArn: agents }],
+    });
+    expect(image?.containerRecipe).toBeUndefined();
+  });
+
   it('returns the same build for the same clientToken and a new one for a new token', async () => {
     const { fakes } = cloud();
     const a = await start('token-1');

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
+import { GoldsmithError } from '../errors.js';
+import type {
+  ComponentChange,
+  FindingChange,
+  ImageContent,
+  PackageChange,
+  SbomPackage,
+  VersionDiff,
+  VersionFinding,
+} from './model.js';
+import { comparePackageVersions, packageTypeOf } from './version-order.js';
+
+/**
+ * What one version of an image changes against another: packages, components, recipe, parent and the gate's
+ * findings, each list in the order a reader of an approval wants it. Pure.
+ */
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+const PACKAGE_ORDER: Record<PackageChange['change'], number> = { downgraded: 0, upgraded: 1, added: 2, removed: 3 };
+const COMPONENT_ORDER: Record<ComponentChange['change'], number> = { changed: 0, added: 1, removed: 2 };
+const SEVERITY_ORDER: Record<VersionFinding['severity'], number> = {
+  CRITICAL: 0,
+  HIGH: 1,
+  MEDIUM: 2,
+  LOW: 3,
+  INFORMATIONAL: 4,
+  UNTRIAGED: 5,
+};
+const FINDING_ORDER: Record<FindingChange['change'], number> = { fixed: 0, reappeared: 1, new: 2 };
+
+/** Each package name with its installed versions, oldest first (a kernel can be installed at several). */
+function installed(packages: readonly SbomPackage[]): Map<string, { type?: string | undefined; versions: string[] }> {
+  const out = new Map<string, { type?: string | undefined; versions: string[] }>();
+  for (const p of packages) {
+    const entry = out.get(p.name) ?? { type: packageTypeOf(p), versions: [] };
+    if (!entry.versions.includes(p.version)) entry.versions.push(p.version);
+    out.set(p.name, entry);
+  }
+  for (const entry of out.values()) entry.versions.sort((a, b) => comparePackageVersions(a, b, entry.type));
+  return out;
+}
+
+/**
+ * Two version lists of one package (oldest first), compared newest first, element by element: the newest installed
+ * version decides, and a list that runs out first is the older (a kernel kept at one version fewer).
+ */
+function compareInstalled(from: readonly string[], to: readonly string[], type: string | undefined): number {
+  const a = [...from].reverse();
+  const b = [...to].reverse();
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = comparePackageVersions(a[i] ?? '', b[i] ?? '', type);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+function packageChanges(from: readonly SbomPackage[], to: readonly SbomPackage[]): PackageChange[] {
+  const before = installed(from);
+  const after = installed(to);
+  const changes: PackageChange[] = [];
+  for (const [name, was] of before) {
+    const now = after.get(name);
+    const fromText = was.versions.join(', ');
+    if (!now) {
+      changes.push({ name, change: 'removed', from: fromText });
+      continue;
+    }
+    const toText = now.versions.join(', ');
+    if (fromText === toText) continue;
+    const c = compareInstalled(was.versions, now.versions, now.type ?? was.type);
+    // Different spellings of one version (`10.0001` and `10.1` to RPM) are no change a reader can act on.
+    if (c === 0) continue;
+    changes.push({ name, change: c < 0 ? 'upgraded' : 'downgraded', from: fromText, to: toText });
+  }
+  for (const [name, now] of after) {
+    if (!before.has(name)) changes.push({ name, change: 'added', to: now.versions.join(', ') });
+  }
+  return changes.sort((a, b) => PACKAGE_ORDER[a.change] - PACKAGE_ORDER[b.change] || byName(a, b));
+}
+
+function componentChanges(from: ImageContent['components'], to: ImageContent['components']): ComponentChange[] {
+  /** A component's versions (or ARNs) on one side, as one string. */
+  const side = (list: ImageContent['components'], name: string, field: 'version' | 'arn') =>
+    list
+      .filter((c) => c.name === name)
+      .map((c) => c[field])
+      .sort()
+      .join(field === 'version' ? ', ' : ' ');
+  const names = [...new Set([...from.map((c) => c.name), ...to.map((c) => c.name)])];
+  const changes: ComponentChange[] = [];
+  for (const name of names) {
+    const was = side(from, name, 'version');
+    const now = side(to, name, 'version');
+    if (!now) changes.push({ name, change: 'removed', from: was });
+    else if (!was) changes.push({ name, change: 'added', to: now });
+    else if (was !== now) changes.push({ name, change: 'changed', from: was, to: now });
+    // Same version, another component (an ARN of another account or a rebuilt Amazon-managed one): show the ARNs.
+    else if (side(from, name, 'arn') !== side(to, name, 'arn')) {
+      changes.push({ name, change: 'changed', from: side(from, name, 'arn'), to: side(to, name, 'arn') });
+    }
+  }
+  return changes.sort((a, b) => COMPONENT_ORDER[a.change] - COMPONENT_ORDER[b.change] || byName(a, b));
+}
+
+/** One finding per id (a list naming an id twice keeps its most severe, with every package named). */
+function findingsById(list: readonly VersionFinding[]): Map<string, VersionFinding> {
+  const out = new Map<string, VersionFinding>();
+  for (const f of list) {
+    const seen = out.get(f.id);
+    const severity = seen && SEVERITY_ORDER[seen.severity] < SEVERITY_ORDER[f.severity] ? seen.severity : f.severity;
+    const packages = [...new Set([...(seen?.packages ?? []), ...f.packages])].sort();
+    out.set(f.id, { id: f.id, severity, packages });
+  }
+  return out;
+}
+
+function findingChanges(findings: {
+  from: readonly VersionFinding[];
+  to: readonly VersionFinding[];
+  earlier?: readonly VersionFinding[] | undefined;
+}): FindingChange[] {
+  const before = findingsById(findings.from);
+  const after = findingsById(findings.to);
+  const earlier = new Set((findings.earlier ?? []).map((f) => f.id));
+  const changes: FindingChange[] = [];
+  for (const f of before.values()) {
+    if (!after.has(f.id)) changes.push({ ...f, change: 'fixed' });
+  }
+  for (const f of after.values()) {
+    if (!before.has(f.id)) changes.push({ ...f, change: earlier.has(f.id) ? 'reappeared' : 'new' });
+  }
+  return changes.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      FINDING_ORDER[a.change] - FINDING_ORDER[b.change] ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+function unknownSide(from: ImageContent, to: ImageContent): VersionDiff['packagesUnknown'] {
+  const a = from.packageSource === 'none';
+  const b = to.packageSource === 'none';
+  return a && b ? 'both' : a ? 'from' : b ? 'to' : undefined;
+}
+
+/**
+ * What `to` changes against `from` (two versions of one image). Packages: downgrades first (the surprising ones),
+ * then upgrades, additions, removals, each by name, with both sides' versions (a package installed at several
+ * versions, like kernel, lists them all and is ordered by its newest). No package list when a side's packages are
+ * unknown (`packageSource: 'none'`): `packagesUnknown` names the side. Findings: most severe first (CRITICAL, HIGH,
+ * …), and within a severity fixed, then reappeared (new against `from`, but found in an `earlier` version), then new.
+ * Absent keys are left out, not undefined, so the diff reads the same after a JSON round trip.
+ */
+export function diffVersions(
+  from: ImageContent,
+  to: ImageContent,
+  findings: { from: VersionFinding[]; to: VersionFinding[]; earlier?: VersionFinding[] },
+): VersionDiff {
+  if (from.image !== to.image) {
+    throw new GoldsmithError(`cannot diff versions of two images: from is ${from.image}, to is ${to.image}`);
+  }
+  const unknown = unknownSide(from, to);
+  const recipeOf = (c: ImageContent) => `${c.recipe.name}/${c.recipe.version}`;
+  return {
+    image: to.image,
+    from: from.version,
+    to: to.version,
+    ...(recipeOf(from) !== recipeOf(to) ? { recipe: { from: recipeOf(from), to: recipeOf(to) } } : {}),
+    ...(from.parent !== to.parent ? { parent: { from: from.parent, to: to.parent } } : {}),
+    components: componentChanges(from.components, to.components),
+    packages: unknown ? [] : packageChanges(from.packages, to.packages),
+    findings: findingChanges(findings),
+    ...(unknown ? { packagesUnknown: unknown } : {}),
+  };
+}
+
+/** The diff's identity: sha256 (hex) of its canonical JSON, the same however its keys were built or stored. */
+export function diffDigest(diff: VersionDiff): string {
+  return createHash('sha256').update(canonicalJson(diff)).digest('hex');
+}
