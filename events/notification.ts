@@ -251,6 +251,11 @@ export const NOTIFICATION_DETAILS = {
         patchToProdHours: z.number().nonnegative().nullable(),
         /** Estimated cost of the image's month (its builds, and storage of what it keeps), in `cost.currency`. */
         cost: z.number().nonnegative().optional(),
+        /**
+         * What the month's Patch Tuesday changed: the approval requests into prod since that day, the packages they
+         * moved and the CVEs they fixed (core/notifications/month-changes.ts); absent when none said.
+         */
+        patch: z.strictObject({ versions: count, packages: count, fixed: count, fixedCriticalHigh: count }).optional(),
       }),
     ),
     /** The month's estimated cost (core/cost): builds (instances and copies), storage, channel pointers. */

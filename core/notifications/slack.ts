@@ -3,6 +3,7 @@ import type { Notification, NotificationEvent } from '../../events/notification.
 import { changesDetailLines } from '../sbom/changes-text.js';
 import { factsOf } from './facts.js';
 import { KEY_GRANTS_MARK } from './key-grants-text.js';
+import { patchChangesText } from './month-changes.js';
 import { complianceLines } from './month-compliance.js';
 import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
 import { ROLLOUT_MARK } from './rollout-text.js';
@@ -148,7 +149,7 @@ export function sectionsOf(lines: readonly string[], maxBlocks: number): Section
 function monthlyBlocks(n: Extract<Notification, { event: 'monthly-summary' }>, maxBlocks: number): SectionBlock[] {
   const rows = n.detail.images.map(
     (i) =>
-      `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}; ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
+      `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}; ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}${i.patch ? `; ${patchChangesText(i.patch)}` : ''}`,
   );
   const waiting = n.detail.waiting.map(
     (w) => `• ${w.image} ${w.version} → ${w.channel}: waiting on ${w.on.join(', ')}`,

@@ -4,6 +4,7 @@ import { resetModelChecks } from '../models/request-check.js';
 import { talliesOf } from '../snapshot/tallies.js';
 import { auditUpgradedExecutions, type UpgradeFigures, type UpgradeFrom } from '../snapshot/upgrade.js';
 import { auditConsistency } from './audit.js';
+import { auditApprovalChanges } from './audit-approval-changes.js';
 import { fleetShapesAudit } from './audit-fleet-shapes.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
@@ -168,7 +169,7 @@ export async function simulate(
     const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
     const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
-    const audits = [outageAudit, slackAudit, lifecycle, imageViews];
+    const audits = [outageAudit, slackAudit, lifecycle, imageViews, auditApprovalChanges(cloud)];
     if (scenario.fleets.length > 0)
       audits.push(auditFleets(cloud, ledgerItems), fleetShapesAudit(cloud, scenario, report));
     if (upgraded && options.open) {
