@@ -3,7 +3,7 @@
 
 import { approverDoorText } from '../../core/promotion/decision-proof.js';
 import { pausedText, resumedText } from '../../core/promotion/resume.js';
-import { changesLine } from '../../core/sbom/changes-text.js';
+import { changesSaid } from '../../core/sbom/changes-text.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { approvalChangesSchema } from '../../events/approval-changes.js';
 
@@ -95,8 +95,7 @@ export function withdrawalText(w: Record<string, unknown>): { at: string; what: 
 export function changesHistoryText(approval: LedgerItem): string | undefined {
   const changes = approvalChangesSchema.safeParse(approval.changes);
   if (!changes.success) return undefined;
-  const c = changes.data;
-  return c.kind === 'diff' ? `changes ${changesLine(c)}` : c.kind === 'first' ? `changes: ${c.reason}` : c.reason;
+  return changesSaid(changes.data);
 }
 
 /**

@@ -46,6 +46,14 @@ export function changesLine(c: ApprovalChanges): string {
   return `against ${c.against}: packages ${packageCountsText(c)}; CVEs ${findingCountsText(c)}${extra.length ? `; ${extra.join('; ')}` : ''}`;
 }
 
+/**
+ * The changes as one line that says what it is about: "changes against 1.0.0/2: …", "changes: first version in
+ * prod", "changes unknown: …" (`history`, the simulation's timeline and report).
+ */
+export function changesSaid(c: ApprovalChanges): string {
+  return c.kind === 'diff' ? `changes ${changesLine(c)}` : c.kind === 'first' ? `changes: ${c.reason}` : c.reason;
+}
+
 /** The top lines, then "…and N more" when the diff has more, then the command that prints it whole. */
 export function changesDetailLines(c: ApprovalChanges): string[] {
   if (c.kind !== 'diff') return [];
