@@ -43,6 +43,17 @@ function installed(packages: readonly SbomPackage[]): Map<string, { type?: strin
   return out;
 }
 
+const EPOCH = /^\d+:/;
+
+/**
+ * Two versions made comparable: Systems Manager Inventory writes a package's epoch and a repository's release notice
+ * often leaves it out (`1:3.0.8-1.amzn2023.0.18` against `3.0.16`; core/lifecycle/finding-scope.ts), so an epoch
+ * counts only when both versions state one, as core/triggers/package-release.ts `holdsAtLeast` reads a release.
+ */
+function comparable(a: string, b: string): [string, string] {
+  return EPOCH.test(a) === EPOCH.test(b) ? [a, b] : [a.replace(EPOCH, ''), b.replace(EPOCH, '')];
+}
+
 /**
  * Two version lists of one package (oldest first), compared newest first, element by element: the newest installed
  * version decides, and a list that runs out first is the older (a kernel kept at one version fewer).
@@ -51,7 +62,7 @@ function compareInstalled(from: readonly string[], to: readonly string[], type: 
   const a = [...from].reverse();
   const b = [...to].reverse();
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const c = comparePackageVersions(a[i] ?? '', b[i] ?? '', type);
+    const c = comparePackageVersions(...comparable(a[i] ?? '', b[i] ?? ''), type);
     if (c !== 0) return c;
   }
   return a.length - b.length;

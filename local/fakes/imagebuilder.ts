@@ -7,6 +7,7 @@ import type { VirtualClock } from '../clock.js';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, nextRequestId } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import type { EcrFake } from './ecr.js';
+import { type Advisory, advisoryFindings } from './imagebuilder-advisories.js';
 import { distribute, phaseSteps, stateChangeEvent } from './imagebuilder-build.js';
 import { cancelImage, deleteImage } from './imagebuilder-images.js';
 import {
@@ -70,6 +71,8 @@ export class ImageBuilderFake implements FakeService {
   /** Each pipeline's status and consecutive scheduled failures (imagebuilder-schedule.ts). */
   readonly runStates = new Map<string, PipelineRunState>();
   private readonly pendingFindings = new Map<string, FindingCounts>();
+  /** The vulnerabilities published so far (imagebuilder-advisories.ts): each scan reports those its packages are open to. */
+  private readonly advisories: Advisory[] = [];
   private readonly packageSets = new Map<string, readonly ImagePackage[]>();
   /** The package repository: each package's newest released version, what a build started from now on installs. */
   private readonly releasedPackages = new Map<string, string>();
@@ -120,6 +123,12 @@ export class ImageBuilderFake implements FakeService {
   /** Scenario: the next scanned build of `image` reports these findings. */
   setFindings(image: string, counts: FindingCounts): void {
     this.pendingFindings.set(image, counts);
+  }
+
+  /** Scenario: a vulnerability is published; each build scanned from now on reports it when its package is older. */
+  publishVulnerability(advisory: Advisory): void {
+    if (!this.advisories.some((a) => a.id === advisory.id && a.package === advisory.package))
+      this.advisories.push(advisory);
   }
 
   /** Scenario: what the builds of `image` from now on install (ListImagePackages); default DEFAULT_PACKAGES. */
@@ -251,7 +260,9 @@ export class ImageBuilderFake implements FakeService {
     if (b.pipeline.scanningEnabled) {
       const counts = this.pendingFindings.get(b.pipeline.image);
       this.pendingFindings.delete(b.pipeline.image);
-      b.findings = counts ? makeFindings(b, counts, this.opts.accountId, this.opts.clock.iso()) : [];
+      const at = this.opts.clock.iso();
+      const scanned = counts ? makeFindings(b, counts, this.opts.accountId, at) : [];
+      b.findings = [...scanned, ...advisoryFindings(b, b.packages, this.advisories, this.opts.accountId, at)];
       b.scanStatus = 'COMPLETED';
     }
   }

@@ -70,6 +70,7 @@ export function fitDefaultScenario(raw: Raw, catalog: Catalog): Raw {
         return typeof parent === 'string' ? { ...event, parameter: parent.slice('ssm:'.length) } : undefined;
       }
       case 'package-release':
+      case 'vulnerability':
         return packages[0] === undefined ? undefined : { ...event, package: packages[0] };
       case 'approve':
       case 'reject':

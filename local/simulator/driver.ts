@@ -183,6 +183,14 @@ export function runAction(
       cloud.bus.put(raw, 'default');
       return;
     }
+    case 'vulnerability':
+      imagebuilder.publishVulnerability({
+        id: action.id,
+        package: action.package,
+        fixedIn: action.fixedIn,
+        severity: action.severity,
+      });
+      return;
     case 'build-fails':
       imagebuilder.failNext(action.image, action.reason, action.count);
       return;

@@ -58,6 +58,15 @@ export const kinds = z.discriminatedUnion('kind', [
     high: z.number().int().min(0).default(0),
     medium: z.number().int().min(0).default(0),
   }),
+  // A vulnerability published in the scanner's database: each build scanned from then on whose package is older
+  // than `fixedIn` reports it (local/fakes/imagebuilder-advisories.ts).
+  z.strictObject({
+    kind: z.literal('vulnerability'),
+    id: z.string().min(1),
+    package: z.string().min(1),
+    fixedIn: z.string().min(1),
+    severity: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']).default('MEDIUM'),
+  }),
   decision('approve'),
   decision('reject'),
   // A manual build through the operator endpoint, as the catalog's first operator principal.

@@ -227,6 +227,44 @@ describe('ImageBuilderFake', () => {
     expect(await list(second.imageBuildVersionArn!)).toEqual([]);
   });
 
+  it('reports a published vulnerability on each build scanned with the package older than its fix, not on one holding the fix', async () => {
+    const { clock, fakes } = cloud();
+    const ib = imagebuilderClient(R);
+    const before = await start('token-0');
+    await clock.run(clock.now() + 60 * MIN);
+    fakes.imagebuilder.publishVulnerability({
+      id: 'CVE-2027-31415',
+      package: 'openssl',
+      fixedIn: '3.0.16',
+      severity: 'MEDIUM',
+    });
+    const open = await start('token-1');
+    await clock.run(clock.now() + 60 * MIN);
+    fakes.imagebuilder.releasePackage('openssl', '3.0.16');
+    const fixed = await start('token-2');
+    await clock.run(clock.now() + 60 * MIN);
+    const findingsOf = async (arn: string | undefined) =>
+      (
+        await ib.send(
+          new ListImageScanFindingsCommand({ filters: [{ name: 'imageBuildVersionArn', values: [arn ?? ''] }] }),
+        )
+      ).findings ?? [];
+
+    expect(await findingsOf(before.imageBuildVersionArn)).toEqual([]);
+    const [finding, ...rest] = await findingsOf(open.imageBuildVersionArn);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      severity: 'MEDIUM',
+      packageVulnerabilityDetails: {
+        vulnerabilityId: 'CVE-2027-31415',
+        vulnerablePackages: [
+          { name: 'openssl', epoch: 1, version: '3.0.8', release: '1.amzn2023.0.18', fixedInVersion: '3.0.16' },
+        ],
+      },
+    });
+    expect(await findingsOf(fixed.imageBuildVersionArn)).toEqual([]);
+  });
+
   it('installs the package versions released when a build starts, not those released while it runs', async () => {
     const { clock, fakes } = cloud();
     const ib = imagebuilderClient(R);

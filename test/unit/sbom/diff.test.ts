@@ -40,6 +40,20 @@ describe('diffVersions', () => {
     expect(diffVersions(from, to, { from: [], to: [] }).packages[0]?.change).toBe('downgraded');
   });
 
+  it('counts an epoch only when both versions state one: a release notice without it is an upgrade, not a downgrade', () => {
+    const from = baseContent('1.0.0/3', {
+      packages: [{ name: 'openssl', version: '1:3.0.8-1.amzn2023.0.18', type: 'rpm' }],
+    });
+    const to = baseContent('1.0.0/4', { packages: [{ name: 'openssl', version: '3.0.16', type: 'rpm' }] });
+    const stated = baseContent('1.0.0/5', {
+      packages: [{ name: 'openssl', version: '2:3.0.2-1.amzn2023.0.1', type: 'rpm' }],
+    });
+
+    expect(diffVersions(from, to, { from: [], to: [] }).packages[0]?.change).toBe('upgraded');
+    expect(diffVersions(from, stated, { from: [], to: [] }).packages[0]?.change).toBe('upgraded');
+    expect(diffVersions(stated, from, { from: [], to: [] }).packages[0]?.change).toBe('downgraded');
+  });
+
   it('names the findings fixed and new, most severe first, and one that reappeared after an earlier fix', () => {
     const critical = {
       id: 'CVE-2024-6387',
