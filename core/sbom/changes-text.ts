@@ -17,13 +17,13 @@ export function severityText(c: SeverityCounts): string {
   return parts.length === 0 ? '0' : `${total(c)} (${parts.join(', ')})`;
 }
 
-/** "3 upgraded, 1 downgraded, 2 added, 0 removed" (or why the packages are not a diff). */
+/** "3 upgraded, 1 downgraded, 2 added, 0 removed", or "unknown for both versions" (then nothing was compared). */
 export function packageCountsText(c: Diff): string {
+  if (c.packagesUnknown) {
+    return `unknown for ${c.packagesUnknown === 'both' ? 'both versions' : `the ${c.packagesUnknown} version`}`;
+  }
   const p = c.packages;
-  const counts = `${p.upgraded} upgraded, ${p.downgraded} downgraded, ${p.added} added, ${p.removed} removed`;
-  return c.packagesUnknown
-    ? `${counts} (packages unknown for ${c.packagesUnknown === 'both' ? 'both versions' : `the ${c.packagesUnknown} version`})`
-    : counts;
+  return `${p.upgraded} upgraded, ${p.downgraded} downgraded, ${p.added} added, ${p.removed} removed`;
 }
 
 /** "fixed 2 (1 critical, 1 high), new 0, reappeared 0". */
@@ -52,6 +52,16 @@ export function changesLine(c: ApprovalChanges): string {
  */
 export function changesSaid(c: ApprovalChanges): string {
   return c.kind === 'diff' ? `changes ${changesLine(c)}` : c.kind === 'first' ? `changes: ${c.reason}` : c.reason;
+}
+
+/**
+ * `changesSaid` and the first `lines` of the diff, in one line: what the simulation's timeline says of a request
+ * ("changes against 1.0.0/1: …; upgraded openssl 3.0.8 → 3.0.16; fixed CVE-… (medium): openssl 3.0.8").
+ */
+export function changesBrief(c: ApprovalChanges, lines = 3): string {
+  if (c.kind !== 'diff' || c.top.length === 0) return changesSaid(c);
+  const left = c.more + c.top.length - Math.min(lines, c.top.length);
+  return [changesSaid(c), ...c.top.slice(0, lines), ...(left > 0 ? [`…and ${left} more`] : [])].join('; ');
 }
 
 /** The top lines, then "…and N more" when the diff has more, then the command that prints it whole. */

@@ -1,5 +1,5 @@
 import type { MonthlySummary } from '../../core/notifications/monthly-summary.js';
-import { changesSaid } from '../../core/sbom/changes-text.js';
+import { changesBrief } from '../../core/sbom/changes-text.js';
 import { approvalChangesSchema } from '../../events/approval-changes.js';
 import type { SlackStandIn } from '../slack/stand-in.js';
 import type { LocalCloud } from './cloud.js';
@@ -70,7 +70,7 @@ export interface ReportNotification {
   channel: string | null;
   at: string;
   subject: string;
-  /** An approval request's changes against the channel's current version, in one line (core/sbom/changes-text.ts `changesSaid`). */
+  /** An approval request's changes against the channel's current version, in one line (core/sbom/changes-text.ts `changesBrief`). */
   changes?: string;
 }
 
@@ -79,7 +79,7 @@ function changesOf(message: string): string | undefined {
   const n = JSON.parse(message) as { event?: unknown; detail?: { changes?: unknown } };
   if (n.event !== 'approval-requested') return undefined;
   const changes = approvalChangesSchema.safeParse(n.detail?.changes);
-  return changes.success ? changesSaid(changes.data) : undefined;
+  return changes.success ? changesBrief(changes.data) : undefined;
 }
 
 /** What Goldsmith announced on its notification topic so far (the SNS fake's messages), oldest first. */

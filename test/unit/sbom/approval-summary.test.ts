@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changesUnknown, diffCommand, firstInChannel, summariseDiff } from '../../../core/sbom/approval-summary.js';
-import { changesLine } from '../../../core/sbom/changes-text.js';
+import { changesBrief, changesLine } from '../../../core/sbom/changes-text.js';
 import { CHANGES_BOUNDS } from '../../../events/approval-changes.js';
 import { parseNotification } from '../../../events/notification.js';
 import { approvalRequestWith, bigDiff, PATCH_DIFF, PATCH_DIGEST } from '../../fixtures/sbom-changes.js';
@@ -79,6 +79,22 @@ describe('the approval request summary of a diff', () => {
 
     expect(s.kind === 'diff' && s.top[0]).toBe('findings not compared: no scan recorded for 1.0.0/2');
     expect(s.kind === 'diff' && s.more).toBe(1);
+  });
+
+  it('in brief, the counts and the first three lines; packages unknown are not counted as none', () => {
+    const s = summariseDiff(PATCH_DIFF, PATCH_DIGEST, 'prod');
+
+    expect(changesBrief(s)).toBe(
+      `changes ${changesLine(s)}; downgraded glibc 2.34-100.amzn2023 → 2.34-90.amzn2023; fixed CVE-2026-0001 (critical): openssl-libs 3.0.8-1.amzn2023.0.16; fixed CVE-2026-0002 (high): openssl-libs 3.0.8-1.amzn2023.0.16; …and 7 more`,
+    );
+    const unknown = summariseDiff(
+      { ...PATCH_DIFF, packages: [], findings: [], components: [], packagesUnknown: 'both' },
+      PATCH_DIGEST,
+      'prod',
+    );
+    expect(changesLine(unknown)).toBe(
+      'against 1.0.0/2: packages unknown for both versions; CVEs fixed 0, new 0, reappeared 0',
+    );
   });
 
   it("says a channel's first version and a diff it could not make in words", () => {
