@@ -10,9 +10,17 @@ export function auditApprovalChanges(cloud: LocalCloud): { checks: Record<string
   const topics = new Set(
     [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
   );
+  return approvalChangesProblems(cloud.installed.fakes.sns.messages.filter((x) => topics.has(x.topicArn)));
+}
+
+/** The audit over the messages published to the notifications topic (each `message` an announcement's JSON). */
+export function approvalChangesProblems(messages: readonly { message: string }[]): {
+  checks: Record<string, number>;
+  problems: string[];
+} {
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const m of cloud.installed.fakes.sns.messages.filter((x) => topics.has(x.topicArn))) {
+  for (const m of messages) {
     const n = JSON.parse(m.message) as {
       id: string;
       event: string;
