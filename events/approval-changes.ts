@@ -5,6 +5,13 @@ import * as z from 'zod';
  * (`approval-requested`'s `changes`): a bounded summary of the full diff (core/sbom/approval-summary.ts makes it),
  * the digest of that diff, and the command that prints it whole. Bounded so the announcement stays small whatever
  * the diff's size: at most CHANGES_BOUNDS.topLines lines of at most CHANGES_BOUNDS.lineChars characters.
+ *
+ * The bounds it keeps under: an SNS message is "at most 256 KB in size (262,144 bytes, not 262,144 characters)" with
+ * MessageStructure json carrying every protocol's copy (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html);
+ * a Block Kit section's text is at most 3,000 characters and a message at most 50 blocks
+ * (https://api.slack.com/reference/block-kit/blocks), and Slack refuses a message whose blocks add up to about 13,000
+ * characters with `msg_blocks_too_long` though no page states it (https://github.com/slackapi/bolt-js/issues/2509):
+ * the summary's lines fit one section, about 2,000 characters.
  */
 
 export const CHANGES_BOUNDS = {
