@@ -13,6 +13,7 @@ import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
 import { countFindings as countSeverities } from '../core/promotion/gate.js';
 import type { PromotionPlan } from '../core/promotion/types.js';
+import { revokeAtOnce } from './findings/revoke-at-once.js';
 import {
   type Finding,
   type OwnBuild,
@@ -23,7 +24,6 @@ import {
 } from './findings/sources.js';
 import { logger } from './lib/powertools.js';
 import { requestOutOfCycleRebuild } from './lifecycle/out-of-cycle.js';
-import { revokeVersion } from './lifecycle/revoke.js';
 import { currentFindings } from './promotion/findings.js';
 import { taskHandler } from './promotion/lambda.js';
 import { promotionPlans } from './promotion/plans.js';
@@ -43,7 +43,7 @@ export type FindingAction =
       revocation?: { channels: string[]; reason: string };
       /** An out-of-cycle rebuild was requested (a pointer names this version). */
       rebuilt?: boolean;
-      /** It was revoked at once (`vulnerabilities.revokeOn`). */
+      /** Revoked at once (`vulnerabilities.revokeOn`): its "Image Revoked" carried out by on-lifecycle-request (findings/revoke-at-once.ts). */
       revoked?: boolean;
     };
 
@@ -158,7 +158,7 @@ function refuse(reason: string): FindingAction {
  * breaks that channel's policy, a revocation is requested and announced; if a channel pointer names it, the image
  * is rebuilt out of cycle at once ("Image Rebuild Requested", recorded with the finding's time); if a promoted
  * channel's `revokeOn` names a severity a new finding carries, it is revoked at once, whatever `max*` allows
- * (pointers roll back, descendants rebuild). Every arrival is recorded with what was done (`FOUND#`, for `history`).
+ * (carried out by on-lifecycle-request, which rolls pointers back and rebuilds descendants: findings/revoke-at-once.ts). Every arrival is recorded with what was done (`FOUND#`, for `history`).
  */
 async function countFindings(
   build: OwnBuild,
@@ -213,14 +213,8 @@ async function countFindings(
   const busName = process.env.EVENT_BUS_NAME;
   if (!busName) throw new Error('EVENT_BUS_NAME is not set');
   if (response.rebuild) await requestOutOfCycleRebuild({ image, version, channels, reason, at, busName });
-  const revoked = response.revoke
-    ? await revokeVersion(
-        { image, version, reason, by: 'goldsmith (vulnerabilities.revokeOn)', at: new Date(at) },
-        plans,
-        busName,
-      )
-    : undefined;
-  await recordArrival(findingOutcomeText(response, revoked !== undefined));
+  if (response.revoke) await revokeAtOnce({ image, version, buildVersionArn, channels, reason, at, busName });
+  await recordArrival(findingOutcomeText(response, response.revoke));
   return {
     action: 'recorded',
     image,
@@ -228,7 +222,7 @@ async function countFindings(
     findings: findings.length,
     revocation: { channels, reason },
     rebuilt: response.rebuild,
-    revoked: revoked !== undefined,
+    revoked: response.revoke,
   };
 }
 

@@ -4,7 +4,7 @@ import { SCHEMAS_ARGUMENTS, writeSchemas } from './schemas/write.js';
 
 // `npm run schemas`: writes docs/schemas/*.schema.json and the field reference of docs/catalog.md from the zod
 // schemas, docs/templates/inspector-findings-role.json from its code, docs/reference/cli.md and
-// docs/reference/cli-acting.md from the commands' --help, and docs/reference/iam.md from the stacks synthesized from examples/catalogs/example-rollout.ts.
+// docs/reference/cli-acting.md from the commands' --help, and docs/reference/iam.md from the stacks synthesized from examples/catalogs/every-option.ts.
 // `npm run schemas -- --check` writes nothing and exits 1 naming each file that differs (what
 // test/unit/docs/schemas.test.ts, test/unit/docs/cli-reference.test.ts and test/stacks/iam-reference.test.ts fail on).
 const USAGE = 'usage: npm run schemas [-- --check]';
@@ -22,7 +22,7 @@ if (unknown !== undefined) {
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
   const [{ writeIamReference }, { default: catalog }] = await Promise.all([
     import('./schemas/iam-reference.js'),
-    import('../examples/catalogs/example-rollout.js'),
+    import('../examples/catalogs/every-option.js'),
   ]);
   const iam = await writeIamReference(root, catalog, { check });
   const files = [...written.files, iam.file];

@@ -32,6 +32,7 @@ async function verify(options: VerifyOptions): Promise<void> {
     { limitsLine },
     { takeSuiteFigures },
     { hostileYearLine },
+    { default: everyOption },
   ] = await Promise.all([
     import('../goldsmith.config.js'),
     import('../stacks/catalog.js'),
@@ -42,6 +43,7 @@ async function verify(options: VerifyOptions): Promise<void> {
     import('./verify/limits.js'),
     import('./verify/suite-figures.js'),
     import('./verify/year.js'),
+    import('../examples/catalogs/every-option.js'),
   ]);
 
   /** Resolves when the standard input closes (whatever it carried is ignored). */
@@ -73,7 +75,9 @@ async function verify(options: VerifyOptions): Promise<void> {
     lines.push(...(await checkApp(label, catalog, ROOT)));
     lines.push(await limitsLine(label, catalog, ROOT));
   }
-  // The rollout engine's functions and the member rollout role exist only when a channel rolls out.
+  // The rollout engine's functions and the member rollout role exist only when a channel rolls out; the Teams and
+  // webhook functions only when the catalog configures them.
+  lines.push(...(await checkApp('every-option catalog (examples/catalogs/every-option.ts)', everyOption, ROOT)));
   lines.push(...(await checkApp('rollout catalog (test/fixtures/catalogs/rollout.ts)', rolloutCatalog(), ROOT)));
   lines.push(await limitsLine('100-image catalog (test/fixtures/catalogs/large.ts)', largeCatalog(100), ROOT));
   // The faulted year costs ~15 minutes of CPU: `npm test` (which runs verify) says it did not run it; `npm run verify --

@@ -9,6 +9,7 @@ import { useCatalog } from './catalog.js';
 import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName } from './names.js';
 import { createDoorsAuditor } from './notifications/audit-doors.js';
+import { createSinkRelays } from './notifications/relays.js';
 import { createSlackRelay } from './notifications/slack.js';
 import { createMonthlySummary } from './notifications/summary.js';
 import { approvalLinksTopicName, notificationsTopicName } from './Promotion.js';
@@ -42,8 +43,8 @@ export function emailFilterPolicy(subscriber: EmailSubscriber): Record<string, s
 
 /**
  * The notifications topic every Goldsmith step publishes to (attributes `image`, `channel`, `event`, `severity`,
- * so subscribers filter), with the catalog's email subscribers (each with its filter policy, if any) and, when the
- * catalog configures Slack, the Slack function; and the monthly summary's function and schedule. Other stacks find
+ * so subscribers filter), with the catalog's email subscribers (each with its filter policy, if any) and the
+ * function of each chat sink the catalog configures (Slack, Teams, the signed webhooks: stacks/notifications/relays.ts); and the monthly summary's function and schedule. Other stacks find
  * the topic by its deterministic name.
  *
  * Encrypted with a key of our own, not `alias/aws/sns`: CloudWatch alarms can publish to an encrypted topic only when
@@ -97,10 +98,11 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
   // approver's links; one who unsubscribes or re-filters the notifications' mail and Slack silences every alert.
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
-    ? createSlackRelay(stack, catalog.notifications.slack, topic, ledger)
+    ? createSlackRelay(stack, catalog.notifications.slack, topic, ledger, catalog)
     : undefined;
+  const relays = { slack, ...createSinkRelays(stack, catalog, topic, ledger) };
   // The doors' auditor reads the subscriptions back and puts them back: admitted beside the deployment.
-  const auditor = createDoorsAuditor(stack, catalog, ledger, { notifications: topic, approvalLinks }, { slack });
+  const auditor = createDoorsAuditor(stack, catalog, ledger, { notifications: topic, approvalLinks }, relays);
   const managers = [...subscriptionManagers(), auditor.fn.role?.roleArn ?? ''].filter((m) => m !== '');
   subscriptionsOnlyByDeployment(topic, managers);
   subscriptionsOnlyByDeployment(approvalLinks, managers);

@@ -13,11 +13,11 @@ import { useCatalog } from './catalog.js';
 import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { createHoldingsAuditor } from './promotion/audit-holdings.js';
-import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
+import { grantConsumerAccess } from './promotion/consumer-access.js';
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
 import { allowForwardingAudit, createFindingForwarding } from './promotion/finding-forwarding.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
-import { allowRevocation, createLifecycle } from './promotion/lifecycle.js';
+import { createLifecycle } from './promotion/lifecycle.js';
 import { createOrganizationSync } from './promotion/organization.js';
 import { createOutsideChangeRules } from './promotion/outside-change-rules.js';
 import { createReconciler } from './promotion/reconcile.js';
@@ -57,7 +57,7 @@ export function decisionSecretName(stage: string): string {
 /**
  * The secret whose key seals the task tokens the ledger keeps (core/promotion/task-token-seal.ts): read by the two
  * tasks that receive tokens (RequestApproval, Soak) and the functions that answer tasks (the approval callback, the
- * operator endpoint, the reconciler, on-finding and on-lifecycle-request, which revoke), and nothing else.
+ * operator endpoint, the reconciler and on-lifecycle-request, which revoke), and nothing else.
  */
 export function taskTokenSecretName(stage: string): string {
   return `${NAME_PREFIX}/${stage}/task-tokens`;
@@ -164,12 +164,10 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const { onImageEvent, onFinding } = createEventFunctions(stack, env, catalog, app.stage);
   onImageEvent.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
   stateMachine.grantStartExecution(onImageEvent);
-  // on-finding revokes (where the catalog's revokeOn asks) and asks for out-of-cycle rebuilds.
+  // on-finding asks for out-of-cycle rebuilds, and puts "Image Revoked" for a revocation the catalog's revokeOn asks
+  // for: on-lifecycle-request carries it out (functions/findings/revoke-at-once.ts).
   onFinding.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
   env.bus.grantPutEventsTo(onFinding);
-  allowRevocation(stack, onFinding);
-  allowRolloutTakeBack(onFinding, rollout?.stateMachine);
-  allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding }, env.ledger);
   const lifecycle = createLifecycle(stack, env, catalog);
   const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
@@ -177,14 +175,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const { auditor } = createHoldingsAuditor(stack, env, catalog, audit, reconciler.dlq);
   // The task tokens the ledger keeps: sealed by the tasks that receive them, opened only by those that answer them
   // (every function here with states:SendTask*; the operator endpoint reads it in the Trust stack).
-  for (const fn of [
-    tasks.requestApproval,
-    tasks.soakStart,
-    callback,
-    reconciler.reconcile,
-    onFinding,
-    lifecycle.requests,
-  ]) {
+  for (const fn of [tasks.requestApproval, tasks.soakStart, callback, reconciler.reconcile, lifecycle.requests]) {
     grantTaskTokenKey(fn, taskTokens, taskTokenSecretName(app.stage));
   }
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
@@ -203,7 +194,8 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     busWriters: [
       { fn: tasks.publish, detailTypes: [DETAIL_TYPES.imagePromoted] },
       // Revocation (revokeVersion) puts the fact "Image Revoked" and asks for the children's rebuilds; a new finding
-      // on a live version asks for an out-of-cycle rebuild, and revokes where the catalog's revokeOn says so.
+      // on a live version asks for an out-of-cycle rebuild, and revokes where the catalog's revokeOn says so (its
+      // "Image Revoked" carried out by on-lifecycle-request).
       { fn: onFinding, detailTypes: [DETAIL_TYPES.imageRebuildRequested, DETAIL_TYPES.imageRevoked] },
       { fn: lifecycle.requests, detailTypes: [DETAIL_TYPES.imageRebuildRequested, DETAIL_TYPES.imageRevoked] },
     ],

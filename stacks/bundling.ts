@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname } from 'node:path';
+import { sdkEventStreamsPlugin } from './bundling-event-streams.js';
 
 // The AWS SDK's schema modules (`@aws-sdk/client-*/dist-es/schemas/schemas_0.js`) describe every shape of a
 // service as `export var Shape$ = [3, n0, _S, 0, [...], [[0, { [_xN]: _x }]]]`. esbuild must assume a computed key
@@ -45,7 +46,7 @@ interface LoadResult {
   resolveDir?: string;
 }
 
-interface Plugin {
+export interface Plugin {
   name: string;
   setup: (build: PluginBuild) => void;
 }
@@ -219,8 +220,8 @@ export function xraySemverPlugin(): Plugin {
 
 /**
  * The esbuild options every Goldsmith function is bundled with, beyond SST's ESM defaults: the SDK's tree-shakeable
- * `dist-es` build (`mainFields`), the schema-key rewrite, SDK package.json files cut to their version and Node's
- * modules through `require` (above). The bundle
+ * `dist-es` build (`mainFields`), the schema-key rewrite, SDK package.json files cut to their version, Node's
+ * modules through `require` and no event-stream codec (above). The bundle
  * report (scripts/bundle/options.ts) builds with these same options.
  */
 export function functionEsbuildOptions() {
@@ -232,6 +233,7 @@ export function functionEsbuildOptions() {
       builtinsViaRequirePlugin(),
       runtimeCredentialSourcesPlugin(),
       xraySemverPlugin(),
+      sdkEventStreamsPlugin(),
     ],
   };
 }

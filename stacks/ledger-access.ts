@@ -93,3 +93,29 @@ export function grantFailureRecords(ledger: dynamodb.ITable, fn: lambda.IFunctio
   if (!fn.role) throw new Error(`${fn.node.path} has no role to admit as a ledger writer`);
   admitRole(fn, LEDGER_DOOR, fn.role);
 }
+
+/**
+ * Lets a function make `calls` on the ledger only on items whose partition key is one of `partitions` (`*` ends a
+ * prefix): `dynamodb:LeadingKeys`, as {@link grantFailureRecords} (a chat sink's relay writes and queries its own
+ * partition alone: functions/sinks/relay.ts). Its role is admitted through the ledger's policy when a call writes.
+ */
+export function grantLedgerPartition(
+  ledger: dynamodb.ITable,
+  fn: lambda.IFunction,
+  calls: readonly LedgerCall[],
+  partitions: readonly string[],
+): void {
+  if (calls.length === 0 || partitions.length === 0) {
+    throw new Error(`${fn.node.path}: a ledger partition grant needs at least one call and one partition`);
+  }
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [...new Set(calls)].sort().map((c) => `dynamodb:${c}`),
+      resources: [ledger.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] } },
+    }),
+  );
+  if (!calls.some((c) => WRITES.has(c))) return;
+  if (!fn.role) throw new Error(`${fn.node.path} has no role to admit as a ledger writer`);
+  admitRole(fn, LEDGER_DOOR, fn.role);
+}

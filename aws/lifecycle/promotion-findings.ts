@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk, skPrefix } from '../../core/ledger/keys.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
+import type { RevocationAtOnce } from '../../core/trust/facts.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
 
@@ -99,6 +100,8 @@ export interface RevocationRecord {
   restoredAt?: string;
   restoredBy?: string;
   restoreReason?: string;
+  /** To be revoked at once, for a finding a promoted channel's `revokeOn` names (markRevocationAtOnce). */
+  atOnce?: RevocationAtOnce;
 }
 
 /**
@@ -107,6 +110,27 @@ export interface RevocationRecord {
  */
 export async function requestRevocation(record: RevocationRecord): Promise<boolean> {
   return putItemOnce({ pk: imagePk(record.image), sk: `REVOCATION#${record.version}`, kind: 'revocation', ...record });
+}
+
+/**
+ * Marks a recorded revocation request to be carried out at once (a finding a promoted channel's `revokeOn` names): the
+ * mark on-lifecycle-request reads before it carries out the "Image Revoked" whose `revokedAt` is `atOnce.at`
+ * (core/trust/facts.ts). Only a request not yet revoked, or revoked and restored since, is marked.
+ * @returns false when the version is revoked already (nothing marked).
+ */
+export async function markRevocationAtOnce(image: string, version: string, atOnce: RevocationAtOnce): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(image), sk: `REVOCATION#${version}` },
+        UpdateExpression: 'SET atOnce = :atOnce',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(revokedAt) OR #state = :restored)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':atOnce': atOnce, ':restored': 'restored' },
+      }),
+    ),
+  );
 }
 
 /** The revocation recorded for a build, if any. */

@@ -1,3 +1,5 @@
+import { configureSinkHttp } from './http-post.js';
+import { forgetSinkSecrets } from './sink-secrets.js';
 import { configureSlack } from './slack.js';
 
 /**
@@ -7,9 +9,12 @@ import { configureSlack } from './slack.js';
  */
 export const SINK_CLIENTS: Readonly<Record<string, { forget(): void }>> = {
   slack: { forget: () => configureSlack({}) },
+  teams: { forget: () => configureSinkHttp('teams', {}) },
+  webhooks: { forget: () => configureSinkHttp('webhooks', {}) },
 };
 
-/** Forgets every sink client's settings (a stand-in's address, its fetch and its clock). */
+/** Forgets every sink client's settings (a stand-in's address, its fetch and its clock) and the secrets they read. */
 export function forgetSinkClients(): void {
   for (const client of Object.values(SINK_CLIENTS)) client.forget();
+  forgetSinkSecrets();
 }

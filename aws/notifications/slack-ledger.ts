@@ -1,39 +1,20 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../../events/notification.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
-import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
+import { putItemOnce } from '../ledger/ledger-writes.js';
+import { postRecordOf, recordPost } from './sink-ledger.js';
 import type { SlackMessageRef } from './slack.js';
 
 /**
- * What Goldsmith posted to Slack, in the ledger: each announcement's message (so a re-delivered announcement posts
- * nothing), each image version's thread root, each approval request's message (to update it once decided), and
+ * What Goldsmith posted to Slack, in the ledger: each announcement's message (its claim and record are the delivery
+ * path's: aws/notifications/sink-ledger.ts, so a re-delivered announcement posts nothing), each image version's thread
+ * root, each approval request's message (to update it once decided), and
  * the interactivity requests already seen (replay guard).
  */
 
-const PK = 'SLACK';
-
-/** How long a claim on posting an announcement holds before another delivery may take over (a crashed attempt). */
-const CLAIM_MS = 60_000;
-
-/**
- * Claims the posting of announcement `id`. A delivery that finds it posted, or claimed within the last minute by
- * another delivery, does nothing; one that finds an older unfinished claim (a crash) takes it over.
- * @returns false when this delivery must not post.
- */
-export async function claimSlackPost(id: string, now: Date): Promise<boolean> {
-  return conditionalWrite(() =>
-    documentClient().send(
-      new PutCommand({
-        TableName: ledgerTable(),
-        Item: { pk: PK, sk: `MSG#${id}`, kind: 'slack-message', claimedAt: now.toISOString() },
-        // A parked post (aws/notifications/slack-backlog.ts) belongs to the backlog: no delivery takes it over.
-        ConditionExpression:
-          'attribute_not_exists(sk) OR (attribute_not_exists(ts) AND attribute_not_exists(parkedAt) AND claimedAt < :stale)',
-        ExpressionAttributeValues: { ':stale': new Date(now.getTime() - CLAIM_MS).toISOString() },
-      }),
-    ),
-  );
-}
+/** Slack's partition of the ledger (aws/notifications/sink-ledger.ts keeps the posts and their claims there too). */
+export const SLACK_PK = 'SLACK';
+const PK = SLACK_PK;
 
 /** Records where announcement `id` was posted (after chat.postMessage answered). */
 export async function recordSlackPost(
@@ -48,20 +29,12 @@ export async function recordSlackPost(
     attempts?: number | undefined;
   },
 ): Promise<void> {
-  await documentClient().send(
-    new PutCommand({
-      TableName: ledgerTable(),
-      Item: { pk: PK, sk: `MSG#${id}`, kind: 'slack-message', ...ref, ...extra },
-    }),
-  );
+  await recordPost(PK, id, { ...ref, ...extra });
 }
 
 /** Where announcement `id` was posted, if chat.postMessage answered (a retry then only finishes what followed). */
 export async function slackPostOf(id: string): Promise<SlackMessageRef | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: ledgerTable(), Key: { pk: PK, sk: `MSG#${id}` }, ConsistentRead: true }),
-  );
-  const item = out.Item;
+  const item = await postRecordOf(PK, id);
   return typeof item?.ts === 'string' ? { channel: String(item.channel), ts: item.ts } : undefined;
 }
 

@@ -194,6 +194,21 @@ async function bootstrap(region: string): Promise<PreflightCheck> {
   }
 }
 
+async function secretCheck(name: string, secretName: string, region: string, shape: string): Promise<PreflightCheck> {
+  try {
+    await secretsmanagerClient(region).send(new DescribeSecretCommand({ SecretId: secretName }));
+    return { name, status: 'ok', detail: `${secretName} exists in ${region}` };
+  } catch (error) {
+    return nameOf(error) === 'ResourceNotFoundException'
+      ? {
+          name,
+          status: 'missing',
+          detail: `no secret ${secretName} in ${region}: create it with ${shape} (docs/deploy.md, "Secrets")`,
+        }
+      : { name, status: 'not checked', detail: said(error) };
+  }
+}
+
 /** Each configured sink's secret (core/notifications/sinks.ts): its relay reads it at run time, so it must exist. */
 export async function sinkSecretChecks(
   catalog: Catalog,
@@ -202,22 +217,10 @@ export async function sinkSecretChecks(
 ): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
   for (const sink of sinks) {
-    const secretName = sink.secret?.name(catalog.notifications);
-    if (!sink.secret || secretName === undefined) continue;
-    const name = `${sink.label} secret`;
-    try {
-      await secretsmanagerClient(region).send(new DescribeSecretCommand({ SecretId: secretName }));
-      checks.push({ name, status: 'ok', detail: `${secretName} exists in ${region}` });
-    } catch (error) {
-      checks.push(
-        nameOf(error) === 'ResourceNotFoundException'
-          ? {
-              name,
-              status: 'missing',
-              detail: `no secret ${secretName} in ${region}: create it with ${sink.secret.shape} (docs/deploy.md, "Secrets")`,
-            }
-          : { name, status: 'not checked', detail: said(error) },
-      );
+    const names = sink.secret?.names(catalog.notifications) ?? [];
+    for (const secretName of names) {
+      const name = names.length > 1 ? `${sink.label} secret ${secretName}` : `${sink.label} secret`;
+      checks.push(await secretCheck(name, secretName, region, sink.secret?.shape ?? ''));
     }
   }
   return checks;

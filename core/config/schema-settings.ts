@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { formatDuration, tryParseDuration } from '../duration.js';
+import { SINK_BLOCKS } from '../notifications/sink-schemas.js';
 import { durationSchema } from './schema-fields.js';
 
 /** The catalog's settings: notifications, monitoring and resilience (core/config/schema.ts). */
@@ -28,25 +29,8 @@ export const notificationsSchema = z.strictObject({
    * link: their approval announcement says who must decide and how.
    */
   approvers: z.record(z.string().min(1), z.email('must be an email address')).default({}),
-  slack: z
-    .strictObject({
-      /** Secrets Manager secret: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` of the Slack app. */
-      // Written into the Slack functions' IAM policy (secret ARN): a name as Secrets Manager allows it
-      // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html), never a wildcard.
-      secretName: z
-        .string()
-        .refine((name) => !name.includes('*') && !name.includes('?'), {
-          message: 'must not contain "*" or "?": a wildcard would grant every secret it matches',
-          abort: true,
-        })
-        .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name: 1–512 of A-Za-z0-9/_+=.@-'),
-      channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, 'must be a Slack channel like "#golden-images"'),
-      /** Approver name (as channels' `approval.approvers` say) → Slack user id; only these may press the buttons. */
-      approvers: z
-        .record(z.string().min(1), z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id like "U024BE7LH"'))
-        .default({}),
-    })
-    .optional(),
+  /** The chat sinks: Slack, Teams, signed webhooks (core/notifications/sink-schemas.ts). */
+  ...SINK_BLOCKS,
   /** The monthly summary of the month before, sent on `day` at `at` (UTC; months are UTC months); `false`: never. */
   monthlySummary: z
     .union([

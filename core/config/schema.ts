@@ -65,7 +65,12 @@ export const catalogShapeSchema = z.strictObject({
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   ),
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
-  notifications: notificationsSchema.default({ email: [], approvers: {}, monthlySummary: { day: 1, at: '09:00' } }),
+  notifications: notificationsSchema.default({
+    email: [],
+    approvers: {},
+    webhooks: [],
+    monthlySummary: { day: 1, at: '09:00' },
+  }),
   monitoring: monitoringSchema.default({
     staleChannelAfter: '45d',
     launchPermissionSweepEvery: '7d',

@@ -5,9 +5,10 @@ import type { Catalog } from '../config/schema.js';
  * notifications topic reads this list instead of naming Slack or email itself: the doors' auditor's wanted
  * subscriptions (core/audit/subscriptions.ts, stacks/notifications/audit-doors.ts), the readiness check's secret
  * variables (scripts/readiness/call-resources.ts), preflight's secret checks (aws/preflight/preflight.ts), the
- * approver rule (core/config/rules/approvers.ts), the approval announcement's routes (core/notifications/announce.ts)
- * and the local cloud's saved stand-ins (local/snapshot/fakes-state.ts). A new sink is one entry here, its catalog
- * key, its relay and its stand-in (docs/notifications-sinks.md).
+ * approver rule (core/config/rules/approvers.ts), the approval announcement's routes (core/notifications/announce.ts),
+ * the stacks' relay functions (stacks/notifications/relays.ts) and the local cloud's stand-ins
+ * (local/sinks/stand-ins.ts, saved by local/snapshot/fakes-state.ts). A new sink is one entry here, its catalog block
+ * (core/notifications/sink-schemas.ts), its relay and its stand-in (docs/notifications-sinks.md).
  */
 
 type Notifications = Catalog['notifications'];
@@ -37,8 +38,11 @@ export interface Sink {
   subscriptions(n: Notifications, env: Readonly<Record<string, string | undefined>>): SinkSubscription[];
   /** The auditor's environment variable naming the sink's relay function, when the sink has one. */
   relayArnVariable?: string;
-  /** The sink's Secrets Manager secret: the variables naming it in a function's environment, its name, its value. */
-  secret?: { variables: readonly string[]; name(n: Notifications): string | undefined; shape: string };
+  /**
+   * The sink's Secrets Manager secrets: the variables naming them in its relay's environment (a comma-separated list
+   * where it reads several), their names as the catalog gives them (none when the sink is off), their value.
+   */
+  secret?: { variables: readonly string[]; names(n: Notifications): string[]; shape: string };
   /**
    * How an approver decides through the sink, when it can carry decisions: the words of the approval announcement,
    * the catalog field mapping an approver to it (named by the approver rule), and whether it maps `approver`.
@@ -90,7 +94,7 @@ const SLACK: Sink = {
   },
   secret: {
     variables: ['SLACK_SECRET_NAME'],
-    name: (n) => n.slack?.secretName,
+    names: (n) => (n.slack ? [n.slack.secretName] : []),
     shape: '{"botToken":"xoxb-…","signingSecret":"…"}',
   },
   decisions: {
@@ -101,8 +105,45 @@ const SLACK: Sink = {
   standIn: 'slack',
 };
 
+/** A sink whose relay function is subscribed to the whole topic, unfiltered, when the catalog configures it. */
+const relaySubscription =
+  (variable: string, on: (n: Notifications) => boolean) =>
+  (n: Notifications, env: Readonly<Record<string, string | undefined>>): SinkSubscription[] => {
+    const arn = env[variable];
+    return arn && on(n) ? [{ protocol: 'lambda' as const, endpoint: arn }] : [];
+  };
+
+// Teams and the webhooks carry no decision: neither can tell Goldsmith who pressed a button or opened a link.
+const TEAMS: Sink = {
+  key: 'teams',
+  label: 'Teams',
+  announces: (n) => n.teams !== undefined,
+  relayArnVariable: 'TEAMS_FUNCTION_ARN',
+  subscriptions: relaySubscription('TEAMS_FUNCTION_ARN', (n) => n.teams !== undefined),
+  secret: {
+    variables: ['TEAMS_SECRET_NAME'],
+    names: (n) => (n.teams ? [n.teams.secretName] : []),
+    shape: '{"webhookUrl":"https://…"}',
+  },
+  standIn: 'teams',
+};
+
+const WEBHOOKS: Sink = {
+  key: 'webhooks',
+  label: 'notifications.webhooks',
+  announces: (n) => n.webhooks.length > 0,
+  relayArnVariable: 'WEBHOOK_FUNCTION_ARN',
+  subscriptions: relaySubscription('WEBHOOK_FUNCTION_ARN', (n) => n.webhooks.length > 0),
+  secret: {
+    variables: ['WEBHOOK_SECRET_NAMES'],
+    names: (n) => n.webhooks.map((w) => w.secretName),
+    shape: '{"signingSecret":"<at least 32 characters>"}',
+  },
+  standIn: 'webhooks',
+};
+
 /** Every sink, in the order their subscriptions are listed and their routes named. */
-export const SINKS: readonly Sink[] = [EMAIL, SLACK];
+export const SINKS: readonly Sink[] = [EMAIL, SLACK, TEAMS, WEBHOOKS];
 
 /** Whether the team hears of an approval request through some sink the catalog configures. */
 export const announcedBySomeSink = (n: Notifications, sinks: readonly Sink[] = SINKS) =>
@@ -127,7 +168,7 @@ export function decisionRoutes(
 /** Every sink's decision route: what an announcement rendered without the catalog names. */
 export const everyDecisionRoute = (sinks: readonly Sink[] = SINKS) => sinks.flatMap((s) => s.decisions?.route ?? []);
 
-/** The environment variables naming a sink's secret in a function's environment. */
+/** The environment variables naming a sink's secrets in a function's environment (each a comma-separated list). */
 export const sinkSecretVariables = (sinks: readonly Sink[] = SINKS) => sinks.flatMap((s) => s.secret?.variables ?? []);
 
 /**

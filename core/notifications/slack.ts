@@ -3,10 +3,8 @@ import type { Notification, NotificationEvent } from '../../events/notification.
 import { changesDetailLines } from '../sbom/changes-text.js';
 import { factsOf } from './facts.js';
 import { KEY_GRANTS_MARK } from './key-grants-text.js';
-import { patchChangesText } from './month-changes.js';
-import { complianceLines } from './month-compliance.js';
-import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
 import { ROLLOUT_MARK } from './rollout-text.js';
+import { monthlySummaryLines } from './summary-lines.js';
 
 /** A Slack message: the fallback `text` (notifications, screen readers) and the Block Kit `blocks`. */
 export interface SlackMessage {
@@ -147,25 +145,7 @@ export function sectionsOf(lines: readonly string[], maxBlocks: number): Section
 }
 
 function monthlyBlocks(n: Extract<Notification, { event: 'monthly-summary' }>, maxBlocks: number): SectionBlock[] {
-  const rows = n.detail.images.map(
-    (i) =>
-      `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}; ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}${i.patch ? `; ${patchChangesText(i.patch)}` : ''}`,
-  );
-  const waiting = n.detail.waiting.map(
-    (w) => `• ${w.image} ${w.version} → ${w.channel}: waiting on ${w.on.join(', ')}`,
-  );
-  const soaking = (n.detail.soaking ?? []).map((s) => `• ${s.image} ${s.version} in ${s.channel}: until ${s.until}`);
-  const building = (n.detail.building ?? []).map((b) => `• ${b.image} ${b.version}: since ${b.since}`);
-  const text = [
-    ...rows,
-    ...(waiting.length ? ['*Still waiting*', ...waiting] : []),
-    ...(soaking.length ? ['*Still soaking*', ...soaking] : []),
-    ...(building.length ? ['*Still building*', ...building] : []),
-    ...(n.detail.compliance?.length
-      ? ['*Patch compliance*', ...complianceLines(n.detail.compliance).map((l) => `• ${escapeMrkdwn(l)}`)]
-      : []),
-  ];
-  return sectionsOf(text, maxBlocks);
+  return sectionsOf(monthlySummaryLines(n, { bold: (t) => `*${t}*`, escape: escapeMrkdwn }), maxBlocks);
 }
 
 /** The block id of a message's first block: the announcement it carries (`announcement:<id>`). */

@@ -54,10 +54,23 @@ export interface RecordedRevocations {
         by?: string | undefined;
         state: 'requested' | 'revoked' | 'restored';
         restoredAt?: string | undefined;
+        /** A new finding of a severity a promoted channel's `revokeOn` names: revoke at once (on-finding). */
+        atOnce?: RevocationAtOnce | undefined;
       }
     | undefined;
   /** The image partition's `REVOKE-AT#<version>` item (a revocation asked for a later time). */
   scheduled?: { reason: string; by: string; dueAt: string; cancelledAt?: string | undefined } | undefined;
+}
+
+/**
+ * What on-finding records on a version's `REVOCATION#` item when a new finding's severity is one a promoted channel's
+ * `vulnerabilities.revokeOn` names, before it hands on-lifecycle-request the "Image Revoked" that carries it out:
+ * why, by whom, and the finding's time, which is the event's `revokedAt`.
+ */
+export interface RevocationAtOnce {
+  reason: string;
+  by: string;
+  at: string;
 }
 
 /** The revocation to carry out (what the ledger says: reason and who), or why the fact is refused. */
@@ -66,7 +79,9 @@ export type RevocationDecision = { act: true; reason: string; by: string } | { a
 /**
  * Whether an "Image Revoked" for `fact.image` `fact.version` is one the ledger records, whoever put or invoked it:
  * a `REVOCATION#` item marked `revoked` (the revoking function marks it before it puts the fact; a revocation only
- * `requested` by a finding waits for an operator and is never carried out by a fact), or a scheduled revocation (`revoke
+ * `requested` by a finding waits for an operator and is never carried out by a fact, unless the item also says
+ * `atOnce`, at the fact's `revokedAt`, for a finding a channel's `revokeOn` names, and no operator restored the
+ * version since), or a scheduled revocation (`revoke
  * --at`) not cancelled whose due time is the fact's `revokedAt` and has come (Scheduler never fires a one-time
  * schedule early). The revocation is carried out with the reason and the requester the ledger records, never the
  * payload's.
@@ -84,6 +99,10 @@ export function imageRevokedDecision(
   // Restored by an operator since: a fact delivered again revokes nothing; only a revocation scheduled after the
   // restore (due later than it) is carried out, as below.
   const restoredAt = recorded.revocation?.state === 'restored' ? Date.parse(recorded.revocation.restoredAt ?? '') : NaN;
+  const atOnce = recorded.revocation?.atOnce;
+  if (atOnce?.at === fact.revokedAt && !(Date.parse(atOnce.at) <= restoredAt)) {
+    return { act: true, reason: atOnce.reason, by: atOnce.by };
+  }
   if (recorded.revocation?.state === 'restored' && !(s && Date.parse(s.dueAt) > restoredAt)) {
     return { act: false, contradiction: `${what}: an operator restored it since it was revoked` };
   }

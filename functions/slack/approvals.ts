@@ -1,6 +1,8 @@
 import { type ApprovalRecord, getApproval } from '../../aws/promotion/promotion-approvals.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { decisionRoutes as routesFor } from '../../core/notifications/sinks.js';
 import type { Notification } from '../../events/notification.js';
+import { bundledCatalog } from '../lib/catalog.js';
 
 /**
  * What the Slack relay may show of an approval, from the ledger only. Anyone who could publish to the notifications
@@ -23,7 +25,10 @@ export type Vetted =
 
 const subjectOf = (r: ApprovalRecord) => ({ image: r.image, version: r.version, channel: r.channel });
 
-/** The request as RequestApproval announced it (functions/promotion/request-approval.ts), from the ledger's record. */
+/**
+ * The request as RequestApproval announced it (functions/promotion/request-approval.ts), from the ledger's record and
+ * the catalog the function bundles.
+ */
 function requestOf(r: ApprovalRecord, id: string): Request {
   const detail = {
     approvalId: r.approvalId,
@@ -31,7 +36,17 @@ function requestOf(r: ApprovalRecord, id: string): Request {
     expiresAt: r.expiresAt,
     ...(r.findings ? { findings: r.findings } : {}),
   };
-  return { ...announcement('approval-requested', subjectOf(r), detail, { at: r.requestedAt, key: r.approvalId }), id };
+  // The routes the catalog configures for these approvers, as RequestApproval named them (no Slack buttons where the
+  // catalog has no Slack): every chat sink shows this text, Teams and the webhooks as well as Slack.
+  const decisionRoutes = routesFor(bundledCatalog().notifications, r.approvers);
+  return {
+    ...announcement('approval-requested', subjectOf(r), detail, {
+      at: r.requestedAt,
+      key: r.approvalId,
+      decisionRoutes,
+    }),
+    id,
+  };
 }
 
 /** The decision the ledger records on `r`, if any stands at `now`. */

@@ -12,6 +12,8 @@ import type { Outages } from '../fakes/outages.js';
 import type { SchedulerFake } from '../fakes/scheduler.js';
 import type { SecretsManagerFake } from '../fakes/secretsmanager.js';
 import type { SqsFake } from '../fakes/sqs.js';
+import type { TeamsStandIn } from '../sinks/teams-stand-in.js';
+import type { WebhookReceivers } from '../sinks/webhook-receivers.js';
 import type { SlackStandIn } from '../slack/stand-in.js';
 import type { LocalStepFunctions } from '../stepfunctions/engine.js';
 import type { BusAuthorizer } from '../trust/bus-authorizer.js';
@@ -64,6 +66,10 @@ export interface LocalCloud {
   doors: ResourceDoors;
   /** The Slack stand-in, when the catalog configures Slack. */
   slack: SlackStandIn | undefined;
+  /** The Teams stand-in, when the catalog configures Teams (local/sinks/teams-stand-in.ts). */
+  teams: TeamsStandIn | undefined;
+  /** The signed webhooks' receivers, when the catalog names any (local/sinks/webhook-receivers.ts). */
+  webhooks: WebhookReceivers | undefined;
   /** The notification sinks' stand-ins, by the sink's catalog key (core/notifications/sinks.ts): saved with the cloud. */
   sinkStandIns: Readonly<Record<string, object>>;
   /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */

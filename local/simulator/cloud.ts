@@ -22,6 +22,7 @@ import { SchedulerFake } from '../fakes/scheduler.js';
 import { SecretsManagerFake } from '../fakes/secretsmanager.js';
 import { announcementWork } from '../fakes/sns-sts.js';
 import { SqsFake } from '../fakes/sqs.js';
+import { startChatStandIns } from '../sinks/stand-ins.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
 import { rolePoliciesByArn } from '../trust/policies.js';
 import { ResourceDoors } from '../trust/resource-doors.js';
@@ -48,7 +49,7 @@ import {
   scheduledChangeOf,
 } from './reissued-work.js';
 import type { Scenario } from './scenario.js';
-import { deliverTopicsToFunctions, startSlack } from './slack.js';
+import { deliverTopicsToFunctions } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
 import { applyTemplatePolicies, createTemplateParameters, deployTemplateFunctions } from './template-parameters.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
@@ -270,8 +271,9 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const restoreEnv = setFunctionEnvironment(wiring, catalog, region);
   await createTables(wiring);
   const ledgerObserver = DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...localDynamo }));
-  const slack = await startSlack(catalog, clock, secrets, outages);
-  deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker, slack ? outages : undefined);
+  const chat = await startChatStandIns(catalog, clock, secrets, outages);
+  const { slack } = chat;
+  deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker, outages, chat.workKeys);
   // Every handler imported now, with its environment set and in real time, so the TypeScript loader's disk cache
   // keeps serving the next run (virtual-date.ts).
   await withRealDate(() => lambdas.preload([...wiring.functions.values()].map((f) => f.handler)));
@@ -297,7 +299,9 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     refusedWrites,
     doors,
     slack,
-    sinkStandIns: slack ? { slack } : {},
+    sinkStandIns: chat.byKey,
+    teams: chat.teams,
+    webhooks: chat.webhooks,
     sqs,
     functions,
     roles: iam,

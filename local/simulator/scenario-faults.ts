@@ -4,8 +4,9 @@ import { isoTime } from './scenario-events.js';
 /** A scenario's faults (docs/simulation.md, "Scenario format"): outages, denied permissions, member accounts' alarms and failing refreshes. */
 
 /**
- * Services an outage window can name: an `apiCalls` prefix, `lambda` for our own functions' invocations, or `slack`
- * for the Slack stand-in (which then answers `status`: 503 by default, or 429 with `retryAfterSeconds`).
+ * Services an outage window can name: an `apiCalls` prefix, `lambda` for our own functions' invocations, or `slack`,
+ * `teams` or `webhooks` for a chat sink's stand-in (which then answers `status`: 503 by default, or 429 with
+ * `retryAfterSeconds`).
  */
 export const OUTAGE_SERVICES = [
   'imagebuilder',
@@ -23,7 +24,12 @@ export const OUTAGE_SERVICES = [
   'kms',
   'lambda',
   'slack',
+  'teams',
+  'webhooks',
 ] as const;
+
+/** The outage services of the chat sinks' stand-ins (local/sinks/stand-ins.ts): each takes `status` and `retryAfterSeconds`. */
+const CHAT_SERVICES: readonly string[] = ['slack', 'teams', 'webhooks'];
 
 /** One permission a run takes away: `{ function: 'functions/promotion/publish', action: 'ec2:DescribeImages' }`. */
 const deniedActionSchema = z.strictObject({
@@ -42,8 +48,8 @@ const outageSchema = z
     retryAfterSeconds: z.number().int().positive().max(86_400).optional(),
   })
   .refine((o) => Date.parse(o.until) > Date.parse(o.from), { message: 'until must be after from', path: ['until'] })
-  .refine((o) => o.service === 'slack' || (o.status === undefined && o.retryAfterSeconds === undefined), {
-    message: 'only a slack outage takes status and retryAfterSeconds',
+  .refine((o) => CHAT_SERVICES.includes(o.service) || (o.status === undefined && o.retryAfterSeconds === undefined), {
+    message: 'only a slack, teams or webhooks outage takes status and retryAfterSeconds',
     path: ['status'],
   });
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { configureSlack } from '../../aws/notifications/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
-import { announcementBlockId } from '../../core/notifications/slack.js';
 import type { VirtualClock } from '../clock.js';
 import type { Outages } from '../fakes/outages.js';
 import type { SecretsManagerFake } from '../fakes/secretsmanager.js';
@@ -93,14 +92,22 @@ function announcementIdOf(message: string): string | undefined {
  * message published to a topic to the functions whose subscription it matches (SNS → Lambda, at least once); email
  * subscribers read theirs with `sns.inbox(address)`.
  */
-export function deliverTopicsToFunctions(sns: SnsFake, wiring: Wiring, invoker: AsyncInvoker, outages?: Outages): void {
+export function deliverTopicsToFunctions(
+  sns: SnsFake,
+  wiring: Wiring,
+  invoker: AsyncInvoker,
+  outages?: Outages,
+  workKeys: Readonly<Record<string, (announcementId: string) => string[]>> = {},
+): void {
   for (const s of wiring.subscriptions) sns.subscribe(s.topicArn, 'lambda', s.targetArn, s.filterPolicy);
   for (const s of wiring.mailboxes) sns.subscribe(s.topicArn, 'email', s.address, s.filterPolicy);
   sns.onPublish((m) => {
-    // An announcement published while Slack is down is work the outage holds up until Slack shows it.
-    if (outages?.isDown('slack')) {
+    // An announcement published while a chat sink is down is work the outage holds up until the sink shows it
+    // (local/sinks/stand-ins.ts names the work of each sink the cloud started).
+    for (const [service, keysOf] of Object.entries(workKeys)) {
+      if (!outages?.isDown(service)) continue;
       const id = announcementIdOf(m.message);
-      if (id) outages.defer(`slack:${announcementBlockId(id)}`, 'slack');
+      if (id) for (const key of keysOf(id)) outages.defer(key, service);
     }
     for (const sub of sns.recipientsOf(m).filter((s) => s.protocol === 'lambda')) {
       invoker.deliverRepeatedly(sub.endpoint, snsLambdaEvent(m, `${sub.topicArn}:local`), `sns ${m.attributes.event}`);

@@ -24,7 +24,7 @@ export interface DiscoveredFunctions {
   fallbackReason?: string;
 }
 
-const HANDLER_DIRS = ['functions', 'functions/promotion'];
+const HANDLER_DIRS = ['functions', 'functions/promotion', 'functions/sinks'];
 const EXPORTS_HANDLER =
   /export\s+(?:const|let|var|(?:async\s+)?function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/;
 

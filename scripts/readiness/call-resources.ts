@@ -395,8 +395,9 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       }));
     case 'secretsmanager:GetSecretValue': {
       // aws/promotion/approval-secret.ts reads the approval links' key and the decision-proof key through one call site, the
-      // Slack secret another: each secret the function's environment names is one it may read.
-      const names = SECRET_VARIABLES.map((v) => site.env[v]).filter((n): n is string => Boolean(n));
+      // Slack secret another, the webhooks' several (a comma-separated list): each secret the function's environment
+      // names is one it may read.
+      const names = SECRET_VARIABLES.flatMap((v) => (site.env[v] ?? '').split(',')).filter((n) => n.length > 0);
       if (names.length === 0) required(site, action, SECRET_VARIABLES.join(' or '));
       return names.map((name) => ({
         action,

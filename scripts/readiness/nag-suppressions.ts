@@ -273,7 +273,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
-    logicalIds: /^(OnFinding|OnLifecycleRequest|Operator|RevokeEndpoint|RollbackEndpoint)ServiceRoleDefaultPolicy/,
+    logicalIds: /^(OnLifecycleRequest|Operator|RevokeEndpoint|RollbackEndpoint)ServiceRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*RolloutStateMachine.*:\\*$/' },
     ],
@@ -336,7 +336,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
     logicalIds:
-      /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|(RevokeEndpoint|RollbackEndpoint|AuditHoldings)ServiceRole)/,
+      /^(Promotion(Share|Publish)|OnLifecycleRequest|(RevokeEndpoint|RollbackEndpoint|AuditHoldings)ServiceRole)/,
     appliesTo: [
       // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
       { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:[^:]+:repository\\/[a-z0-9._/-]+$/' },
@@ -346,7 +346,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       "Container promotion works on the catalog's own repositories, named, in every distribution Region (the Region is " +
       'the only wildcard); RAM resource-share ARNs end in an id RAM makes at creation, so Associate/Disassociate are ' +
       "held to Goldsmith's pointer shares by the ram:ResourceShareName condition instead. Revocation and rollback " +
-      "(on-finding, on-lifecycle-request) move pointers back through the same path, and the holdings auditor's daily " +
+      "(on-lifecycle-request, the revoke and rollback doors) move pointers back through the same path, and the holdings auditor's daily " +
       'backstop puts back through it what was changed in a pointer share outside Goldsmith.',
   },
   {
@@ -354,7 +354,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
     logicalIds:
-      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|RevokeEndpoint|RollbackEndpoint|AuditHoldings)ServiceRoleDefaultPolicy/,
+      /^(PromotionRetire|PromotionLoadImage|OnLifecycleRequest|LifecycleSweep|RevokeEndpoint|RollbackEndpoint|AuditHoldings)ServiceRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:ssm:\\*:[^:]+:parameter\\/goldsmith\\/\\*$/' },
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',

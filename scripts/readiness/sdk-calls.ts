@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import ts from 'typescript';
 
@@ -146,7 +146,22 @@ function declaredNames(statement: ts.Statement): string[] {
   return [];
 }
 
+/**
+ * Each module's parse, kept for the process by path and modification time: every handler's walk reads most of the
+ * same modules (aws/, core/, functions/lib), and the readiness test walks every function of three apps.
+ */
+const parsedModules = new Map<string, { mtimeMs: number; info: ModuleInfo }>();
+
 function parseModule(file: string): ModuleInfo {
+  const { mtimeMs } = statSync(file);
+  const kept = parsedModules.get(file);
+  if (kept?.mtimeMs === mtimeMs) return kept.info;
+  const info = parseModuleText(file);
+  parsedModules.set(file, { mtimeMs, info });
+  return info;
+}
+
+function parseModuleText(file: string): ModuleInfo {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const info: ModuleInfo = { imports: new Map(), declarations: new Map(), initializers: [] };
   for (const statement of source.statements) {

@@ -1,3 +1,5 @@
+import { SINK_FIELD_MEANINGS } from '../../core/notifications/sink-schemas.js';
+
 /**
  * What each catalog field means, by the path docs/catalog.md's generated table uses. Types, defaults and
  * constraints come from the schema itself (catalog-reference.ts); `npm run schemas` refuses a field of the schema
@@ -125,12 +127,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'notifications.email[].only.channels': 'Channel names.',
   'notifications.email[].only.images': 'Image names.',
   'notifications.email[].only.severities': 'Severities.',
-  'notifications.slack': 'Post to Slack, with Approve/Reject buttons on approval requests.',
-  'notifications.slack.secretName':
-    'A Secrets Manager secret you create: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` (docs/deploy.md).',
-  'notifications.slack.channel': 'The Slack channel, e.g. `#golden-images`.',
-  'notifications.slack.approvers':
-    'Approver name → Slack user id: only these users’ button presses count, and only on channels naming them.',
+  ...SINK_FIELD_MEANINGS,
   'notifications.monthlySummary': 'When the monthly summary of the month before is announced (UTC), or `false`.',
   'notifications.monthlySummary.day': 'Day of the month.',
   'notifications.monthlySummary.at': 'Time of day, `HH:MM` UTC.',

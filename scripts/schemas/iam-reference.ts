@@ -7,8 +7,8 @@ import { DeployResolver, rolePolicies } from '../readiness/role-simulation.js';
 
 /**
  * docs/reference/iam.md: the IAM actions each function's role allows, read off the stacks synthesized from the
- * example catalog with its prod rollout (examples/catalogs/example-rollout.ts), so the page cannot drift from the
- * stacks. `npm run verify` holds the roles to the calls the code makes; this page lists what it holds them to.
+ * example catalog with every optional block on (examples/catalogs/every-option.ts: its prod rollout, every
+ * notification sink), so the page cannot drift from the stacks. `npm run verify` holds the roles to the calls the code makes; this page lists what it holds them to.
  */
 
 /** Granted to every function by SST/CDK for its logs and traces (scripts/verify/checks.ts leaves them out too). */
@@ -57,11 +57,11 @@ export async function iamReference(catalog: CatalogInput): Promise<string> {
     '# IAM actions by function',
     '',
     "This page answers which AWS actions each of Goldsmith's functions may call: the Allow statements of its role in",
-    'the stacks synthesized from examples/catalogs/example-rollout.ts (the example catalog with a prod rollout), logs',
-    'and tracing left out. Resources and conditions are in the templates (`npm run build`); why each door is shaped',
-    'as it is: [../security.md](../security.md). `npm run verify` fails on a call the code makes that its role lacks,',
-    'and on a grant no code uses. `npm run schemas` writes this page; `test/stacks/iam-reference.test.ts` fails when',
-    'it differs.',
+    'the stacks synthesized from examples/catalogs/every-option.ts (the example catalog with a prod rollout and every',
+    'notification sink), logs and tracing left out. Resources and conditions are in the templates (`npm run build`);',
+    'why each door is shaped as it is: [../security.md](../security.md). `npm run verify` fails on a call the code',
+    'makes that its role lacks, and on a grant no code uses. `npm run schemas` writes this page;',
+    '`test/stacks/iam-reference.test.ts` fails when it differs.',
     '',
     ...roles.flatMap(({ handler, actions }) =>
       wrapped(

@@ -12,7 +12,6 @@ export interface UnusedAllowance {
 
 const POINTER_MOVERS = [
   'functions/promotion/publish.handler',
-  'functions/on-finding.handler',
   'functions/on-lifecycle-request.handler',
   'functions/operator-revoke.handler',
   'functions/operator-rollback.handler',

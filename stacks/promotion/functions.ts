@@ -208,7 +208,7 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
     onFindingRole(stack, catalog, stage),
   );
   grantLedger(env.ledger, onImageEvent, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
-  grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
+  grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
   for (const f of [onImageEvent, onFinding]) {
     grantTopicPublish('notifications', env.topic, f);
     // ListImagePackages: the build's package inventory, recorded when it is AVAILABLE (or by on-finding if missed).

@@ -213,7 +213,7 @@ describe('onFinding', () => {
     expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
-  it("revokes at once when the breached channel's revokeOn names the severity found", async () => {
+  it("revokes at once when the breached channel's revokeOn names the severity found, through on-lifecycle-request", async () => {
     const strict = {
       ...catalog,
       channels: catalog.channels.map((c) =>
@@ -222,26 +222,34 @@ describe('onFinding', () => {
     };
     process.env.GOLDSMITH_CATALOG = JSON.stringify(strict);
     criticalOn('dev');
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'BUILD#' } })
-      .resolves({ Items: [{ sk: 'BUILD#1.0.0/3', buildVersionArn: BUILD_ARN, status: 'AVAILABLE' }] });
-    ec2.on(EnableImageDeprecationCommand).resolves({ Return: true });
-    const devGrant = { OrganizationalUnitArn: 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00001' };
-    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [devGrant] });
-    ec2.on(ModifyImageAttributeCommand).resolves({});
 
     const result = await deliver(inspectorFinding('CRITICAL'));
 
     expect(result).toMatchObject({ revoked: true });
-    // Launchable by no one any more, in every region the build was distributed to.
-    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 2);
-    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, { LaunchPermission: { Remove: [devGrant] } });
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' },
-      // Revoked once, or again after a restore.
-      ConditionExpression: 'attribute_not_exists(revokedAt) OR #state = :restored',
+    // The request is marked to be revoked at once, with the finding's time, before the fact goes on the bus.
+    const mark = ddb
+      .commandCalls(UpdateCommand)
+      .find((c) => c.args[0].input.UpdateExpression === 'SET atOnce = :atOnce');
+    const atOnce = mark?.args[0].input.ExpressionAttributeValues?.[':atOnce'];
+    expect(mark?.args[0].input.Key).toEqual({ pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' });
+    expect(atOnce).toMatchObject({
+      by: 'goldsmith (vulnerabilities.revokeOn)',
+      reason: expect.stringContaining('revokeOn'),
     });
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+    const revoked = bus
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? [])
+      .find((e) => e.DetailType === 'Image Revoked');
+    expect(JSON.parse(revoked?.Detail ?? '{}')).toMatchObject({
+      image: 'base',
+      version: '1.0.0/3',
+      buildVersionArn: BUILD_ARN,
+      by: 'goldsmith (vulnerabilities.revokeOn)',
+      revokedAt: atOnce.at,
+    });
+    // on-finding itself changes no launch permission and announces no revocation: on-lifecycle-request does.
+    expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
+    expect(sns).not.toHaveReceivedCommandWith(PublishCommand, {
       MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'revoked' } }),
     });
   });

@@ -4,12 +4,13 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
+import { waitingPosts } from '../../aws/notifications/sink-backlog.js';
 import { configureSlack } from '../../aws/notifications/slack.js';
-import { waitingSlackPosts } from '../../aws/notifications/slack-backlog.js';
 import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/slack-notify.js';
+import exampleCatalog from '../../goldsmith.config.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { type SlackOutageAnswer, SlackStandIn } from '../../local/slack/stand-in.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
@@ -51,6 +52,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
+  // The catalog the function bundles: an approval request names the routes it configures.
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(exampleCatalog);
   process.env.SLACK_SECRET_NAME = 'goldsmith/slack';
   process.env.SLACK_CHANNEL = '#golden-images';
   secrets
@@ -91,7 +94,7 @@ const redeliver = () =>
   handler({ slack: 'redeliver' }, context) as Promise<{ backlog: { delivered: number; waiting: number } }>;
 async function waiting(): Promise<number> {
   let n = 0;
-  for await (const _post of waitingSlackPosts()) n++;
+  for await (const _post of waitingPosts('SLACK')) n++;
   return n;
 }
 
@@ -142,7 +145,7 @@ describe('the Slack function when Slack fails', () => {
     down = { status: 429, retryAfterSeconds: 600 };
     expect((await deliver(second)).actions).toEqual(['deferred']);
     const parked = [];
-    for await (const post of waitingSlackPosts()) parked.push(post);
+    for await (const post of waitingPosts('SLACK')) parked.push(post);
     expect(Date.parse(parked[0]?.notBefore ?? '') - Date.now()).toBeGreaterThan(590_000);
     expect(slept).toEqual([3000]);
 

@@ -20,6 +20,32 @@ export function defaultScenario(overrides: Record<string, unknown> = {}): Scenar
   return scenarioSchema.parse({ ...raw, ...overrides });
 }
 
+/**
+ * The default scenario between `start` and `until`, its events those before `eventsUntil` (default `until`: a run
+ * saved early and opened later gives the later end), one account per OU (the faults are the point, not the sharing),
+ * every delivery made twice (not the default's 10 % drawn at random, which moves whenever a function or schedule is
+ * added), with `outages`.
+ */
+export function defaultScenarioWindow(window: {
+  start: string;
+  until: string;
+  eventsUntil?: string;
+  outages?: unknown[];
+}): Scenario {
+  const raw = JSON.parse(readFileSync(`${REPO_ROOT}local/simulator/default-scenario.json`, 'utf8')) as {
+    events: { at?: string }[];
+    faults: Record<string, unknown>;
+  };
+  const end = window.eventsUntil ?? window.until;
+  return defaultScenario({
+    start: window.start,
+    until: window.until,
+    organization: { accountsPerOu: 1 },
+    events: raw.events.filter((e) => e.at === undefined || (e.at >= window.start && e.at < end)),
+    faults: { ...raw.faults, deliverEachEventTimes: 2, duplicateRate: 0, outages: window.outages ?? [] },
+  });
+}
+
 export function scenarioOf(raw: unknown): Scenario {
   return scenarioSchema.parse(raw);
 }

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { defaultScenario, REPO_ROOT, run } from './helpers.js';
+import { defaultScenarioWindow, REPO_ROOT, run } from './helpers.js';
 
 // January of the default scenario (the patch window, the base release, the prod approvals, everything delivered
 // twice) and the summary sent on 1 February with Slack up; and the same until the 23rd with Slack down for the patch
@@ -21,23 +20,9 @@ const OUTAGES = [
   },
 ];
 
-function january(outages: unknown[], until = UNTIL) {
-  const raw = JSON.parse(readFileSync(`${REPO_ROOT}local/simulator/default-scenario.json`, 'utf8')) as {
-    events: { at?: string }[];
-    faults: Record<string, unknown>;
-  };
-  // One account per OU: the outage is Slack's; the default scenario's 25 only make each day's sharing slower.
-  return defaultScenario({
-    start: START,
-    until,
-    organization: { accountsPerOu: 1 },
-    events: raw.events.filter((e) => e.at === undefined || (e.at >= START && e.at < until)),
-    // Every delivery twice, not the default's 10 % drawn at random: which deliveries a seeded draw repeats moves
-    // whenever a function or schedule is added (each delivery draws from one stream), and the announcements' test
-    // needs repeated events to reach the announcement ledger.
-    faults: { ...raw.faults, deliverEachEventTimes: 2, duplicateRate: 0, outages },
-  });
-}
+// One account per OU: the outage is Slack's; the default scenario's 25 only make each day's sharing slower. Every
+// delivery twice: the announcements' test needs repeated events to reach the announcement ledger.
+const january = (outages: unknown[], until = UNTIL) => defaultScenarioWindow({ start: START, until, outages });
 
 let clean: SimulationResult;
 let failing: SimulationResult;

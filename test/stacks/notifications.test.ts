@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SINKS } from '../../core/notifications/sinks.js';
+import everyOption from '../../examples/catalogs/every-option.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { Ledger } from '../../stacks/Ledger.js';
 import { Notifications } from '../../stacks/Notifications.js';
@@ -103,6 +105,38 @@ describe('the Slack function in the Notifications stack', () => {
     expect(JSON.parse(schedules[0]?.Target.Input ?? '{}')).toEqual({ slack: 'redeliver' });
     expect(String(schedules[0]?.Target.Arn)).toContain('SlackNotify');
     expect(String(schedules[0]?.Target.DeadLetterConfig.Arn)).toContain('SlackNotifyDlq');
+  });
+});
+
+describe('the chat sinks of the catalog with every option in the Notifications stack', () => {
+  let synth: Synthesized;
+
+  beforeAll(async () => {
+    synth = await synthesize(everyOption, { stacks: STACKS });
+  }, 120_000);
+
+  it("makes every relay the registry declares, subscribes it, and names it to the doors' auditor", () => {
+    const functions = resourcesOf(synth.template, 'AWS::Lambda::Function');
+    const auditor = Object.entries(functions).find(([id]) => id.startsWith('AuditDoors'))?.[1];
+    const env = (auditor?.Properties?.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables ?? {};
+    const relayed = SINKS.filter((s) => s.relayArnVariable);
+    const lambdaSubscriptions = Object.values(resourcesOf(synth.template, 'AWS::SNS::Subscription')).filter(
+      (r) => r.Properties?.Protocol === 'lambda',
+    );
+
+    expect(relayed.map((s) => s.key)).toEqual(['slack', 'teams', 'webhooks']);
+    for (const sink of relayed) expect(Object.keys(env), sink.key).toContain(sink.relayArnVariable);
+    expect(lambdaSubscriptions).toHaveLength(relayed.length);
+  });
+
+  it('gives each relay its own schedule, and the Teams and webhook roles only their own ledger partition', () => {
+    const inputs = Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule')).map(
+      (r) => (r.Properties as unknown as ScheduleProps).Target.Input,
+    );
+    for (const key of ['slack', 'teams', 'webhooks']) expect(inputs).toContain(JSON.stringify({ [key]: 'redeliver' }));
+    const policies = JSON.stringify(resourcesOf(synth.template, 'AWS::IAM::Policy'));
+    expect(policies).toContain('"dynamodb:LeadingKeys":["TEAMS"]');
+    expect(policies).toContain('"dynamodb:LeadingKeys":["WEBHOOK#change-board","WEBHOOK#audit-log"]');
   });
 });
 

@@ -116,7 +116,8 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
       )
       .map((p) => JSON.stringify(p.Properties.Roles).replace(/^.*<([A-Za-z]+?)ServiceRole.*$/, '$1'))
       .sort();
-    expect(starters).toEqual(['OnFinding', 'OnLifecycleRequest', 'PromotionPublish', 'Reconcile']);
+    // Not on-finding: it hands a revokeOn revocation to on-lifecycle-request.
+    expect(starters).toEqual(['OnLifecycleRequest', 'PromotionPublish', 'Reconcile']);
   });
 
   it("lets the reconciler read the Rollout machine's executions (DescribeExecution on them only)", () => {

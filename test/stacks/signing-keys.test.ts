@@ -135,11 +135,16 @@ describe('the signing secrets, simulated as synthesized (iam-simulate)', () => {
         role('Promotion-PromotionSoakStart'),
         role('Promotion-ApprovalCallback'),
         role('Promotion-Reconcile'),
-        role('Promotion-OnFinding'),
         role('Promotion-OnLifecycleRequest'),
         role('Trust-Operator'),
       ],
-      others: [role('Promotion-PromotionPublish'), role('Promotion-PromotionGate'), role('Notifications-SlackNotify')],
+      // on-finding hands a revokeOn revocation to on-lifecycle-request: it answers no task.
+      others: [
+        role('Promotion-PromotionPublish'),
+        role('Promotion-PromotionGate'),
+        role('Notifications-SlackNotify'),
+        role('Promotion-OnFinding'),
+      ],
     },
   ];
 

@@ -69,11 +69,7 @@ export const approversToldOfRequestsThrough =
         if (sink || !principal) return;
         report(
           ['channels', i, 'approval', 'approvers', j],
-          `"${name}" is never told of a request for channel "${channel.name}": they decide only through access.approvers, and there is no ${orList(sinkFields(sinks))} for them, ${announcers(
-            sinks,
-          )
-            .map((a) => `no ${a}`)
-            .join(' and ')}`,
+          `"${name}" is never told of a request for channel "${channel.name}": they decide only through access.approvers, and there is no ${orList(sinkFields(sinks))} for them, and no ${orList(announcers(sinks))}`,
         );
       });
     });

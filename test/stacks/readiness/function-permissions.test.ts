@@ -1,5 +1,8 @@
-import { relative } from 'node:path';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import everyOption from '../../../examples/catalogs/every-option.js';
 import exampleCatalog from '../../../goldsmith.config.js';
 import { requestsFor } from '../../../scripts/readiness/call-resources.js';
 import {
@@ -16,6 +19,8 @@ import { type SynthesizedApp, synthesizeApp } from './synth.js';
 const REGION = 'us-east-1';
 const catalogs = {
   example: exampleCatalog,
+  // Every optional block on: the Teams and signed-webhook functions exist only with it.
+  every: everyOption,
   minimal: minimalCatalog(),
   // A security account as Inspector's delegated administrator: on-finding reads through its role.
   security: minimalCatalog({
@@ -26,6 +31,7 @@ const apps: Record<string, SynthesizedApp> = {};
 
 beforeAll(async () => {
   apps.example = await synthesizeApp(catalogs.example);
+  apps.every = await synthesizeApp(catalogs.every);
   apps.minimal = await synthesizeApp(catalogs.minimal);
   apps.security = await synthesizeApp(catalogs.security);
 }, 180_000);
@@ -74,6 +80,23 @@ describe('sdkCallsOf', () => {
     expect(calls).toEqual(['imagebuilder:GetImage test/stacks/readiness/fixtures/calls-edge.ts']);
   });
 
+  it('reads a module again once it changed, though it keeps each parse for the process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goldsmith-sdk-calls-'));
+    try {
+      const file = join(dir, 'handler.ts');
+      const handler = (command: string) =>
+        `import { ${command} } from '@aws-sdk/client-sns';\nexport const handler = () => new ${command}({});\n`;
+      writeFileSync(file, handler('PublishCommand'));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['sns:Publish']);
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['sns:Publish']);
+      writeFileSync(file, handler('SubscribeCommand'));
+      utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['sns:Subscribe']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('collects commands, paginators and document commands of a helper', () => {
     const calls = sdkCallsOf(`${REPO_ROOT}test/stacks/readiness/fixtures/calls-edge.ts`, 'recordAndScan');
     expect(calls.map((c) => c.action)).toEqual(['dynamodb:PutItem', 'imagebuilder:ListImageScanFindings']);
@@ -98,65 +121,75 @@ describe('simulate', () => {
   });
 });
 
-describe.each(['example', 'minimal', 'security'] as const)("each function's role in the %s catalog app", (name) => {
-  it('allows every AWS call the function code makes, on the resources it addresses', async () => {
-    const app = apps[name]!;
-    const catalog = parseCatalogInput(catalogs[name], REPO_ROOT);
-    const resolver = new DeployResolver([...app.templates.values()], REGION);
-    const failures: string[] = [];
-    let simulated = 0;
-    expect(app.functions.length).toBeGreaterThanOrEqual(14);
-    for (const fn of app.functions) {
-      const { file, exportName } = handlerEntry(REPO_ROOT, fn.handler);
-      const actions = [...new Set(sdkCallsOf(file, exportName).map((c) => c.action))];
-      expect(actions.length, `${fn.handler} makes no AWS call`).toBeGreaterThan(0);
-      const props = resolver.properties(fn.logicalId) as { Environment?: { Variables?: Record<string, string> } };
-      const site = { env: props.Environment?.Variables ?? {}, catalog, region: REGION, account: SIMULATED_ACCOUNT };
-      const policies = rolePolicies(resolver, fn.roleLogicalId);
-      const roleArn = resolver.arn(fn.roleLogicalId);
-      for (const action of actions) {
-        const requests = requestsFor(action, site);
-        if (!requests) {
-          failures.push(`${fn.handler}: ${action}: no resource rule in scripts/readiness/call-resources.ts`);
-          continue;
-        }
-        for (const request of requests) {
-          simulated += 1;
-          const result = await simulate(roleArn, policies, request, resolver.keyPolicyFor(request.resource));
-          if (result !== 'Allowed') {
-            const context = request.context ? ` ${JSON.stringify(request.context)}` : '';
-            failures.push(`${fn.handler}: ${action} on ${request.resource}${context}: ${result}`);
+describe.each(['example', 'every', 'minimal', 'security'] as const)(
+  "each function's role in the %s catalog app",
+  (name) => {
+    it('allows every AWS call the function code makes, on the resources it addresses', async () => {
+      const app = apps[name]!;
+      const catalog = parseCatalogInput(catalogs[name], REPO_ROOT);
+      const resolver = new DeployResolver([...app.templates.values()], REGION);
+      const failures: string[] = [];
+      let simulated = 0;
+      expect(app.functions.length).toBeGreaterThanOrEqual(14);
+      for (const fn of app.functions) {
+        const { file, exportName } = handlerEntry(REPO_ROOT, fn.handler);
+        const actions = [...new Set(sdkCallsOf(file, exportName).map((c) => c.action))];
+        expect(actions.length, `${fn.handler} makes no AWS call`).toBeGreaterThan(0);
+        const props = resolver.properties(fn.logicalId) as { Environment?: { Variables?: Record<string, string> } };
+        const site = { env: props.Environment?.Variables ?? {}, catalog, region: REGION, account: SIMULATED_ACCOUNT };
+        const policies = rolePolicies(resolver, fn.roleLogicalId);
+        const roleArn = resolver.arn(fn.roleLogicalId);
+        for (const action of actions) {
+          const requests = requestsFor(action, site);
+          if (!requests) {
+            failures.push(`${fn.handler}: ${action}: no resource rule in scripts/readiness/call-resources.ts`);
+            continue;
+          }
+          for (const request of requests) {
+            simulated += 1;
+            const result = await simulate(roleArn, policies, request, resolver.keyPolicyFor(request.resource));
+            if (result !== 'Allowed') {
+              const context = request.context ? ` ${JSON.stringify(request.context)}` : '';
+              failures.push(`${fn.handler}: ${action} on ${request.resource}${context}: ${result}`);
+            }
           }
         }
       }
-    }
-    expect(failures).toEqual([]);
-    expect(simulated).toBeGreaterThan(app.functions.length);
-  }, 120_000);
-});
+      expect(failures).toEqual([]);
+      expect(simulated).toBeGreaterThan(app.functions.length);
+    }, 120_000);
+  },
+);
 
-describe.each(['example', 'minimal'] as const)('asynchronous invocation failures in the %s catalog app', (name) => {
-  it("may be sent to each on-failure queue by the function's role (Lambda sends them as the role)", async () => {
-    const app = apps[name]!;
-    const resolver = new DeployResolver([...app.templates.values()], REGION);
-    const configs = [...app.templates.values()].flatMap((t) =>
-      Object.entries(t.Resources)
-        .filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig')
-        .map(([id]) => resolver.properties(id)),
-    ) as { FunctionName: string; DestinationConfig?: { OnFailure?: { Destination: string } } }[];
-    expect(configs.length).toBeGreaterThan(0);
-    const failures: string[] = [];
-    for (const config of configs) {
-      const destination = config.DestinationConfig?.OnFailure?.Destination;
-      const fn = app.functions.find((f) => resolver.ref(f.logicalId) === config.FunctionName);
-      if (!destination || !fn) {
-        failures.push(`${config.FunctionName}: no on-failure destination or no such function`);
-        continue;
+describe.each(['example', 'every', 'minimal'] as const)(
+  'asynchronous invocation failures in the %s catalog app',
+  (name) => {
+    it("may be sent to each on-failure queue by the function's role (Lambda sends them as the role)", async () => {
+      const app = apps[name]!;
+      const resolver = new DeployResolver([...app.templates.values()], REGION);
+      const configs = [...app.templates.values()].flatMap((t) =>
+        Object.entries(t.Resources)
+          .filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig')
+          .map(([id]) => resolver.properties(id)),
+      ) as { FunctionName: string; DestinationConfig?: { OnFailure?: { Destination: string } } }[];
+      expect(configs.length).toBeGreaterThan(0);
+      const failures: string[] = [];
+      for (const config of configs) {
+        const destination = config.DestinationConfig?.OnFailure?.Destination;
+        const fn = app.functions.find((f) => resolver.ref(f.logicalId) === config.FunctionName);
+        if (!destination || !fn) {
+          failures.push(`${config.FunctionName}: no on-failure destination or no such function`);
+          continue;
+        }
+        const request = { action: 'sqs:SendMessage', resource: destination };
+        const result = await simulate(
+          resolver.arn(fn.roleLogicalId),
+          rolePolicies(resolver, fn.roleLogicalId),
+          request,
+        );
+        if (result !== 'Allowed') failures.push(`${fn.handler}: sqs:SendMessage on ${destination}: ${result}`);
       }
-      const request = { action: 'sqs:SendMessage', resource: destination };
-      const result = await simulate(resolver.arn(fn.roleLogicalId), rolePolicies(resolver, fn.roleLogicalId), request);
-      if (result !== 'Allowed') failures.push(`${fn.handler}: sqs:SendMessage on ${destination}: ${result}`);
-    }
-    expect(failures).toEqual([]);
-  });
-});
+      expect(failures).toEqual([]);
+    });
+  },
+);

@@ -106,10 +106,11 @@ describe('the example app', () => {
     const holders = app.functions.filter((fn) =>
       JSON.stringify(rolePolicies(resolver, fn.roleLogicalId)).includes('ec2:ModifyImageAttribute'),
     );
-    // Share, RecordOutcome, Retire, the sweep, on-finding, on-lifecycle-request, the operator endpoint's revoke and
-    // rollback doors (not its front door), organization-sync (re-granting after an organization change) and the
-    // holdings auditor (the daily audit's repairs).
-    expect(holders).toHaveLength(10);
+    // Share, RecordOutcome, Retire, the sweep, on-lifecycle-request (not on-finding, which hands it revocations), the
+    // operator endpoint's revoke and rollback doors (not its front door), organization-sync (re-granting after an
+    // organization change) and the holdings auditor (the daily audit's repairs).
+    expect(holders).toHaveLength(9);
+    expect(holders.some((fn) => fn.roleLogicalId.startsWith('OnFinding'))).toBe(false);
     expect(
       holders
         .filter((fn) => fn.handler.startsWith('functions/operator'))

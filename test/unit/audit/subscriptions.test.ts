@@ -13,6 +13,7 @@ const SLACK = 'arn:aws:lambda:us-east-1:123456789012:function:prod-goldsmith-Not
 const notifications = {
   email: ['all@example.com', { address: 'oncall@example.com', only: { severities: ['critical' as const] } }],
   approvers: { 'ops-lead': 'ops@example.com' },
+  webhooks: [],
   monthlySummary: { day: 1, at: '09:00' },
 };
 

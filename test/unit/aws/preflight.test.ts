@@ -198,23 +198,23 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
   it("checks each configured sink's secret, a sink the registry gains among them", async () => {
     secrets.on(DescribeSecretCommand, { SecretId: 'goldsmith/slack' }).resolves({ Name: 'goldsmith/slack' });
     secrets
-      .on(DescribeSecretCommand, { SecretId: 'goldsmith/teams' })
+      .on(DescribeSecretCommand, { SecretId: 'goldsmith/pager' })
       .rejects(Object.assign(new Error('no such secret'), { name: 'ResourceNotFoundException' }));
-    const teams: Sink = {
-      key: 'teams',
-      label: 'Teams',
+    const pager: Sink = {
+      key: 'pager',
+      label: 'Pager',
       announces: () => true,
       subscriptions: () => [],
-      secret: { variables: ['TEAMS_SECRET_NAME'], name: () => 'goldsmith/teams', shape: '{"webhookUrl":"…"}' },
+      secret: { variables: ['PAGER_SECRET_NAME'], names: () => ['goldsmith/pager'], shape: '{"token":"…"}' },
     };
     const withSlack = catalog({ notifications: { slack: { secretName: 'goldsmith/slack', channel: '#images' } } });
 
-    expect(await sinkSecretChecks(withSlack, 'eu-west-1', [...SINKS, teams])).toEqual([
+    expect(await sinkSecretChecks(withSlack, 'eu-west-1', [...SINKS, pager])).toEqual([
       { name: 'Slack secret', status: 'ok', detail: 'goldsmith/slack exists in eu-west-1' },
       {
-        name: 'Teams secret',
+        name: 'Pager secret',
         status: 'missing',
-        detail: 'no secret goldsmith/teams in eu-west-1: create it with {"webhookUrl":"…"} (docs/deploy.md, "Secrets")',
+        detail: 'no secret goldsmith/pager in eu-west-1: create it with {"token":"…"} (docs/deploy.md, "Secrets")',
       },
     ]);
   });

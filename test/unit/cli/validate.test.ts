@@ -60,7 +60,7 @@ describe('goldsmith validate', () => {
       'images.b.schedule.expression: invalid cron expression: exactly one of day-of-month and day-of-week must be "?"',
       "channels[0].approval.timeout: 400d exceeds Step Functions' one-year maximum execution time (365d)",
       'images.a.parent: lineage cycle a → b → a',
-      `channels[0].approval.approvers[0]: "ops-lead" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them; and with no notifications.email or Slack, nobody would be told of a request, so its promotions would wait until the approval times out`,
+      `channels[0].approval.approvers[0]: "ops-lead" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them; and with no notifications.email, Slack, Teams or notifications.webhooks, nobody would be told of a request, so its promotions would wait until the approval times out`,
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('goldsmith validate', () => {
       'channels[1].vulnerabilities.revokeOn[0]: must be "critical" or "high" or "medium"',
       'images.app.parent.image: unknown image "os-bse" (did you mean "os-base"?)',
       `images.web.regions[0]: region "eu-west-1" is not among parent image "os-base"'s regions (us-east-1); the parent's channel pointer is read from SSM in each region`,
-      `channels[2].approval.approvers[0]: "ghost" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them; and with no notifications.email or Slack, nobody would be told of a request, so its promotions would wait until the approval times out`,
+      `channels[2].approval.approvers[0]: "ghost" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them; and with no notifications.email, Slack, Teams or notifications.webhooks, nobody would be told of a request, so its promotions would wait until the approval times out`,
     ]);
   });
 
@@ -81,7 +81,7 @@ describe('goldsmith validate', () => {
 
     expect(code).toBe(0);
     expect(stdout.trimEnd().split('\n').slice(2)).toEqual([
-      'warning: channels[0].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address or notifications.slack.approvers user for them, no notifications.email and no Slack',
+      'warning: channels[0].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address or notifications.slack.approvers user for them, and no notifications.email, Slack, Teams or notifications.webhooks',
     ]);
   });
 

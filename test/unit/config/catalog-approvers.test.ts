@@ -22,7 +22,7 @@ describe('parseCatalog approvers who can decide', () => {
     });
 
     expect(problems).toEqual([
-      `channels[2].approval.approvers[0]: "ghost" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them; and with no notifications.email or Slack, nobody would be told of a request, so its promotions would wait until the approval times out`,
+      `channels[2].approval.approvers[0]: "ghost" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them; and with no notifications.email, Slack, Teams or notifications.webhooks, nobody would be told of a request, so its promotions would wait until the approval times out`,
     ]);
   });
 
@@ -52,7 +52,7 @@ describe('parseCatalog approvers who can decide', () => {
     const parsed = parseCatalog(catalog, exampleFiles());
 
     expect(parsed.ok && catalogWarnings(parsed.catalog, exampleFiles())).toEqual([
-      `channels[2].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address or notifications.slack.approvers user for them, no notifications.email and no Slack`,
+      `channels[2].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address or notifications.slack.approvers user for them, and no notifications.email, Slack, Teams or notifications.webhooks`,
     ]);
   });
 

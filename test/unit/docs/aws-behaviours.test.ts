@@ -29,6 +29,7 @@ const SERVICES = [
   'KMS',
   'ECR',
   'Slack',
+  'Microsoft Teams',
   'STS and IAM',
 ];
 
@@ -125,6 +126,7 @@ function sourceProblem(url: string, service: string): string | undefined {
   if (host === 'docs.aws.amazon.com' || host === 'aws.amazon.com') return undefined;
   if (host === 'github.com' && /^\/[^/]+\/[^/]+\/(issues|pull)\/\d+/.test(parsed.pathname)) return undefined;
   if (host === 'api.slack.com' && service === 'Slack') return undefined;
+  if (host === 'learn.microsoft.com' && service === 'Microsoft Teams') return undefined;
   return `${url} is neither an AWS page nor a GitHub issue`;
 }
 
@@ -237,6 +239,8 @@ describe('the checks of the page', () => {
     expect(sourceProblem('https://github.com/aws/aws-sdk-js-v3/blob/main/README.md', 'SNS')).toMatch(/neither/);
     expect(sourceProblem('https://api.slack.com/methods/chat.postMessage', 'SNS')).toMatch(/neither/);
     expect(sourceProblem('https://api.slack.com/methods/chat.postMessage', 'Slack')).toBeUndefined();
+    expect(sourceProblem('https://learn.microsoft.com/en-us/connectors/teams/', 'SNS')).toMatch(/neither/);
+    expect(sourceProblem('https://learn.microsoft.com/en-us/connectors/teams/', 'Microsoft Teams')).toBeUndefined();
     expect(sourceProblem('https://github.com/aws/aws-sdk-js-v3/issues/1234', 'SNS')).toBeUndefined();
   });
 

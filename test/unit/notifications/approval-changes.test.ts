@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../../../core/notifications/email.js';
 import { renderSlack } from '../../../core/notifications/slack.js';
+import { renderTeams } from '../../../core/notifications/teams.js';
 import { summariseDiff } from '../../../core/sbom/approval-summary.js';
 import { slackRefusal } from '../../../local/slack/limits.js';
 import { approvalRequestWith, bigDiff, PATCH_DIGEST, PATCH_REQUEST } from '../../fixtures/sbom-changes.js';
@@ -29,6 +30,14 @@ describe('an approval request says what its version changes', () => {
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(message.blocks.some((b) => b.type === 'actions')).toBe(true);
     expect(JSON.stringify(message.blocks)).toContain('…and 3990 more');
+  });
+
+  it('in Teams: the counts among the facts, then the top lines and the command', () => {
+    const card = JSON.stringify(renderTeams(PATCH_REQUEST));
+
+    expect(card).toContain('against 1.0.0/2: packages 2 upgraded');
+    expect(card).toContain('fixed CVE-2026-0001 (critical)');
+    expect(card).toContain('full diff: goldsmith diff base 1.0.0/2 1.0.0/3 --stage prod');
   });
 
   it('in email: the counts among the facts, then the top lines and the command', () => {

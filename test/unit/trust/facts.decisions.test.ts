@@ -126,4 +126,44 @@ describe('imageRevokedDecision', () => {
       imageRevokedDecision(revoked, { revocation: requested, scheduled }, new Date('2027-03-01T00:00:00Z')),
     ).toEqual({ act: true, reason: 'CVE-2027-0001', by: 'alice' });
   });
+  describe('a revocation at once for a finding a channel revokeOn names (on-finding)', () => {
+    const atOnce = {
+      reason: "1 new critical finding; dev's revokeOn names critical",
+      by: 'goldsmith',
+      at: revoked.revokedAt,
+    };
+    const requested = { reason: 'over policy', state: 'requested' as const, atOnce };
+
+    it("acts on a requested revocation marked atOnce for the fact's time, with what on-finding recorded", () => {
+      expect(imageRevokedDecision(revoked, { revocation: requested }, new Date(0))).toEqual({
+        act: true,
+        reason: atOnce.reason,
+        by: 'goldsmith',
+      });
+    });
+
+    it('refuses one whose revokedAt is not the time on-finding recorded', () => {
+      const other = { ...revoked, revokedAt: '2027-02-05T11:00:00.000Z' };
+      expect(imageRevokedDecision(other, { revocation: requested }, new Date(0))).toEqual({
+        act: false,
+        contradiction:
+          '"Image Revoked" base 1.0.0/3: the ledger records no revocation of that version carried out (one is only requested, waiting for an operator)',
+      });
+    });
+
+    it('refuses it once an operator restored the version since, and acts on a later finding after the restore', () => {
+      const restored = { ...requested, state: 'restored' as const, restoredAt: '2027-02-06T00:00:00.000Z' };
+      expect(imageRevokedDecision(revoked, { revocation: restored }, new Date(0))).toEqual({
+        act: false,
+        contradiction: '"Image Revoked" base 1.0.0/3: an operator restored it since it was revoked',
+      });
+      const later = { ...revoked, revokedAt: '2027-02-07T00:00:00.000Z' };
+      const again = { ...restored, atOnce: { ...atOnce, at: later.revokedAt } };
+      expect(imageRevokedDecision(later, { revocation: again }, new Date(0))).toEqual({
+        act: true,
+        reason: atOnce.reason,
+        by: 'goldsmith',
+      });
+    });
+  });
 });

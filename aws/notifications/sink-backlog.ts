@@ -3,25 +3,26 @@ import { postKeyOf } from '../../core/notifications/post-key.js';
 import type { Notification } from '../../events/notification.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
+import { sinkKind } from './sink-ledger.js';
 
 /**
- * Slack posts waiting for Slack, in the ledger (`pk = SLACK`, `sk = PENDING#<announced at>#<id>`, so a query reads
- * them in the order they were announced): a post Slack refused (an outage, a 429 storm, a bad token) waits here
- * instead of failing, and the Slack function delivers the backlog, oldest first, whenever it runs.
+ * Posts waiting for a chat sink, in the ledger under the sink's partition (`pk`, e.g. `SLACK`, `TEAMS`,
+ * `WEBHOOK#<name>`; `sk = PENDING#<announced at>#<post key>`, so a query reads them in the order they were
+ * announced): a post the sink refused (an outage, a 429 storm, a bad credential) waits here instead of failing, and
+ * the sink's function delivers the backlog, oldest first, whenever it runs (functions/sinks/relay.ts).
  */
 
-const PK = 'SLACK';
 const PREFIX = 'PENDING#';
-/** How long a delivery's hold on a waiting post lasts (the Slack function's timeout is a minute). */
+/** How long a delivery's hold on a waiting post lasts (a sink function's timeout is a minute). */
 const TAKE_MS = 90_000;
 
-/** A post waiting for Slack. */
-export interface WaitingSlackPost {
+/** A post waiting for its sink. */
+export interface WaitingPost {
   sk: string;
   notification: Notification;
   /** Attempts so far (the first, refused one included). */
   attempts: number;
-  /** Not before this time (Slack's Retry-After, or backoff). */
+  /** Not before this time (the sink's Retry-After, or backoff). */
   notBefore: string;
   parkedAt: string;
   lastError: string;
@@ -32,15 +33,16 @@ export interface WaitingSlackPost {
  * Parks announcement `n`'s post: it waits in the backlog, and its `MSG#` claim is marked parked so no other
  * delivery of the same announcement takes it over. Once only: a second park of the same post changes nothing.
  */
-export async function parkSlackPost(
+export async function parkPost(
+  pk: string,
   n: Notification,
   input: { now: Date; notBefore: Date; reason: string },
 ): Promise<void> {
   const parkedAt = input.now.toISOString();
   await putItemOnce({
-    pk: PK,
+    pk,
     sk: `${PREFIX}${n.at}#${postKeyOf(n)}`,
-    kind: 'slack-pending',
+    kind: sinkKind(pk, 'pending'),
     notification: n,
     attempts: 1,
     notBefore: input.notBefore.toISOString(),
@@ -50,7 +52,7 @@ export async function parkSlackPost(
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
-      Key: { pk: PK, sk: `MSG#${postKeyOf(n)}` },
+      Key: { pk, sk: `MSG#${postKeyOf(n)}` },
       UpdateExpression: 'SET parkedAt = if_not_exists(parkedAt, :at)',
       ExpressionAttributeValues: { ':at': parkedAt },
     }),
@@ -58,22 +60,22 @@ export async function parkSlackPost(
 }
 
 /** Waiting posts, oldest announcement first (paginated: the caller stops reading when it stops delivering). */
-export async function* waitingSlackPosts(): AsyncGenerator<WaitingSlackPost> {
+export async function* waitingPosts(pk: string): AsyncGenerator<WaitingPost> {
   const pages = paginateQuery(
     { client: documentClient(), pageSize: 25 },
     {
       TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': PREFIX },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': PREFIX },
       ConsistentRead: true,
     },
   );
-  for await (const page of pages) for (const item of page.Items ?? []) yield item as WaitingSlackPost;
+  for await (const page of pages) for (const item of page.Items ?? []) yield item as WaitingPost;
 }
 
-/** Whether anything waits for Slack: a new post then queues behind it, so a thread reads in order. */
-export async function slackBacklogWaiting(): Promise<boolean> {
-  for await (const _post of waitingSlackPosts()) return true;
+/** Whether anything waits for the sink: a new post then queues behind it, so the channel reads in order. */
+export async function backlogWaiting(pk: string): Promise<boolean> {
+  for await (const _post of waitingPosts(pk)) return true;
   return false;
 }
 
@@ -81,12 +83,12 @@ export async function slackBacklogWaiting(): Promise<boolean> {
  * Takes a waiting post for delivery (conditional: one delivery at a time; a hold older than a Lambda timeout is
  * taken over). @returns false when another delivery holds it.
  */
-export async function takeSlackPost(sk: string, now: Date): Promise<boolean> {
+export async function takePost(pk: string, sk: string, now: Date): Promise<boolean> {
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
-        Key: { pk: PK, sk },
+        Key: { pk, sk },
         UpdateExpression: 'SET takenAt = :now',
         ConditionExpression: 'attribute_exists(sk) AND (attribute_not_exists(takenAt) OR takenAt < :stale)',
         ExpressionAttributeValues: {
@@ -98,12 +100,12 @@ export async function takeSlackPost(sk: string, now: Date): Promise<boolean> {
   );
 }
 
-/** Puts a post Slack refused again back in line: one more attempt counted, not before `notBefore`. */
-export async function postponeSlackPost(sk: string, input: { notBefore: Date; reason: string }): Promise<void> {
+/** Puts a post the sink refused again back in line: one more attempt counted, not before `notBefore`. */
+export async function postponePost(pk: string, sk: string, input: { notBefore: Date; reason: string }): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
-      Key: { pk: PK, sk },
+      Key: { pk, sk },
       UpdateExpression: 'SET notBefore = :nb, lastError = :why ADD attempts :one REMOVE takenAt',
       ExpressionAttributeValues: { ':nb': input.notBefore.toISOString(), ':why': input.reason, ':one': 1 },
     }),
@@ -111,6 +113,6 @@ export async function postponeSlackPost(sk: string, input: { notBefore: Date; re
 }
 
 /** Removes a delivered post from the backlog. */
-export async function deliveredSlackPost(sk: string): Promise<void> {
-  await documentClient().send(new DeleteCommand({ TableName: ledgerTable(), Key: { pk: PK, sk } }));
+export async function deliveredPost(pk: string, sk: string): Promise<void> {
+  await documentClient().send(new DeleteCommand({ TableName: ledgerTable(), Key: { pk, sk } }));
 }

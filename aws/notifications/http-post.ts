@@ -1,0 +1,113 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { GoldsmithError } from '../../core/errors.js';
+
+/**
+ * The HTTPS edge of the chat sinks that are a plain webhook (Teams, the signed webhooks): one JSON POST, 429s waited
+ * out for their Retry-After, 5xx and unanswered requests retried after a short backoff, within a budget; a longer
+ * wait is the caller's to leave to a later run (functions/sinks/relay.ts parks the post).
+ */
+
+/** A POST the endpoint refused (or never answered): `status` is its HTTP status, `network` when nothing came back. */
+export class SinkHttpError extends GoldsmithError {
+  constructor(
+    readonly sink: string,
+    readonly status: number | 'network',
+    /** For a 429 (or a 503 that says so): the seconds the endpoint's `Retry-After` asked for. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(
+      `${sink}: ${status === 'network' ? 'no answer' : `HTTP ${status}`}${retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`}`,
+    );
+    this.name = 'SinkHttpError';
+  }
+
+  /**
+   * A refusal no later attempt would change: the request itself is wrong (400, 413 too large, 422). A 401, 403 or
+   * 404 is not among them: the operator fixes the secret or the endpoint, and the post that waited then goes.
+   */
+  get permanent(): boolean {
+    return this.status === 400 || this.status === 413 || this.status === 422;
+  }
+}
+
+/** How a sink's HTTP client is built: how to wait, how many attempts, how to send (the local cloud's stand-in). */
+export interface SinkHttpSettings {
+  sleep?: (ms: number) => Promise<void>;
+  maxAttempts?: number;
+  /** The longest one call waits in all (Retry-After and backoff); a longer wait is left to a later attempt. */
+  maxWaitMs?: number;
+  /** Sends one HTTP request (default: the global `fetch`); the local cloud answers from its stand-in in process. */
+  fetch?: (url: URL, init: RequestInit) => Promise<Response>;
+}
+
+const settingsBySink = new Map<string, SinkHttpSettings>();
+
+/** Replaces client `client`'s settings (`{}` forgets them): `teams`, `webhooks`. */
+export function configureSinkHttp(client: string, next: SinkHttpSettings): void {
+  settingsBySink.set(client, next);
+}
+
+/** Seconds a `Retry-After` header asks for (whole seconds or an HTTP date); undefined when absent or unreadable. */
+export function retryAfterOf(response: Response, now = Date.now()): number | undefined {
+  const header = response.headers.get('retry-after');
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+async function exchange(
+  sink: string,
+  send: (url: URL, init: RequestInit) => Promise<Response>,
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+): Promise<number | SinkHttpError> {
+  let response: Response;
+  try {
+    response = await send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+      body,
+    });
+  } catch {
+    return new SinkHttpError(sink, 'network');
+  }
+  await response.body?.cancel();
+  if (response.ok) return response.status;
+  const asked = response.status === 429 ? (retryAfterOf(response) ?? 1) : retryAfterOf(response);
+  return new SinkHttpError(sink, response.status, asked);
+}
+
+const transient = (e: SinkHttpError) =>
+  e.status === 'network' || e.status === 429 || e.status === 408 || e.status >= 500;
+
+/**
+ * POSTs `body` to `url` as JSON. `headers` is asked again for every attempt (a signature over a fresh timestamp).
+ * Retries 429 after its Retry-After, 408/5xx and no answer after 0.5, 1, 2 s, up to `maxAttempts` (default 4) and
+ * never waiting more than `maxWaitMs` (default 10 s) in all.
+ * @returns the HTTP status of the answer that accepted it.
+ * @throws SinkHttpError when the endpoint refuses, or a wait would exceed the budget.
+ */
+export async function postJson(
+  /** The client whose settings apply (`configureSinkHttp`), and how errors name the endpoint. */
+  who: { client: string; label: string },
+  url: URL,
+  body: string,
+  headers: () => Record<string, string> = () => ({}),
+): Promise<number> {
+  const settings = settingsBySink.get(who.client) ?? {};
+  const sleep = settings.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
+  const maxAttempts = settings.maxAttempts ?? 4;
+  let budget = settings.maxWaitMs ?? 10_000;
+  const send = settings.fetch ?? fetch;
+  for (let attempt = 1; ; attempt++) {
+    const out = await exchange(who.label, send, url, body, headers());
+    if (!(out instanceof SinkHttpError)) return out;
+    const wait = out.retryAfterSeconds !== undefined ? out.retryAfterSeconds * 1000 : 2 ** attempt * 250;
+    if (!transient(out) || attempt >= maxAttempts || wait > budget) throw out;
+    budget -= wait;
+    await sleep(wait);
+  }
+}

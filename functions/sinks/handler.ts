@@ -1,0 +1,81 @@
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { recordFailedInvocation } from '../../aws/redrive/failed-invocations.js';
+import { MalformedEventError } from '../../core/errors.js';
+import { type Notification, parseNotification } from '../../events/notification.js';
+import { handlerFor } from '../lib/middleware.js';
+import type { BoundSink, SinkAction } from './relay.js';
+
+// An SNS delivery to Lambda: the announcement is each record's `Message` (the contract's `default` body).
+const snsEventSchema = z.object({
+  Records: z
+    .array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) }))
+    .min(1, 'an SNS delivery holds at least one record'),
+});
+
+type SinkInput = { kind: 'announcements'; announcements: Notification[] } | { kind: 'redeliver' };
+
+function announcementsOf(event: z.infer<typeof snsEventSchema>): Notification[] {
+  return event.Records.map((r, i) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(r.Sns.Message);
+    } catch {
+      throw new MalformedEventError(`Records[${i}].Sns.Message: not JSON`);
+    }
+    const parsed = parseNotification(json);
+    if (!parsed.ok) throw new MalformedEventError(`Records[${i}].Sns.Message: ${parsed.reason}`);
+    return parsed.notification;
+  });
+}
+
+/** The schedule's input of a sink's function (stacks/notifications/relays.ts): deliver whatever waits for it. */
+export const redeliverInputSchema = (key: string) => z.strictObject({ [key]: z.literal('redeliver') });
+
+/** Leaves ten seconds of the invocation for the writes that follow the last post. */
+const deadlineOf = (context: Context | undefined) =>
+  Date.now() + Math.max(0, (context?.getRemainingTimeInMillis?.() ?? 60_000) - 10_000);
+
+/** What a sink function answers: per announcement and sink what the relay did, and each backlog it drained. */
+export interface SinkRun {
+  actions?: SinkAction[];
+  backlog?: { delivered: number; waiting: number };
+}
+
+/**
+ * A chat sink's function (Slack, Teams, the signed webhooks), subscribed to the notifications topic: each announcement
+ * goes through every sink `deliveries()` binds (functions/sinks/relay.ts `bound`) (one per endpoint), after whatever still waits for it; a post the
+ * sink refuses waits in the ledger's backlog (functions/sinks/relay.ts) rather than fail the delivery. Its schedule's
+ * input `{ "<key>": "redeliver" }`, and every later delivery, try the backlogs again, honouring Retry-After.
+ */
+export function sinkHandler(name: string, key: string, deliveries: () => BoundSink[]) {
+  const redeliver = redeliverInputSchema(key);
+  const parse = (raw: unknown): SinkInput =>
+    redeliver.safeParse(raw).success
+      ? { kind: 'redeliver' }
+      : { kind: 'announcements', announcements: announcementsOf(snsEventSchema.parse(raw)) };
+  const drainAll = async (sinks: BoundSink[], now: () => Date, deadline: number) => {
+    const total = { delivered: 0, waiting: 0 };
+    for (const sink of sinks) {
+      const drained = await sink.drain(now, deadline);
+      total.delivered += drained.delivered;
+      total.waiting += drained.waiting;
+    }
+    return total;
+  };
+  return handlerFor({
+    name,
+    recordFailure: recordFailedInvocation,
+    parse,
+    handle: async (input: SinkInput, context: Context): Promise<SinkRun> => {
+      const sinks = deliveries();
+      const now = () => new Date();
+      const deadline = deadlineOf(context);
+      if (input.kind === 'redeliver') return { backlog: await drainAll(sinks, now, deadline) };
+      const actions: SinkAction[] = [];
+      for (const n of input.announcements) for (const sink of sinks) actions.push(await sink.relay(n, now()));
+      const backlog = actions.includes('deferred') ? await drainAll(sinks, now, deadline) : undefined;
+      return { actions, ...(backlog ? { backlog } : {}) };
+    },
+  });
+}

@@ -1,0 +1,130 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { configureSinkHttp } from '../../aws/notifications/http-post.js';
+import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
+import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
+import { announcement } from '../../core/notifications/announce.js';
+import type { Notification } from '../../events/notification.js';
+import { handler } from '../../functions/sinks/teams-notify.js';
+import exampleCatalog from '../../goldsmith.config.js';
+import type { OutageAnswer } from '../../local/sinks/http-stand-in.js';
+import { TeamsStandIn } from '../../local/sinks/teams-stand-in.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
+import { sinkContext, snsEvent, waitingIn } from './sink-fixtures.js';
+
+const context = sinkContext('teams-notify');
+const secrets = mockClient(SecretsManagerClient);
+
+const dynamo = useLocalDynamo();
+let teams: TeamsStandIn;
+/** What Teams answers now: undefined while it is up. */
+let down: OutageAnswer | undefined;
+/** The stand-in's clock, moved on by the client's waits (a 429's Retry-After). */
+let clock = 0;
+let slept: number[] = [];
+
+afterAll(() => forgetSinkClients());
+
+beforeEach(async () => {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.TEAMS_SECRET_NAME = 'goldsmith/teams';
+  clock = Date.parse('2027-01-14T05:00:00Z');
+  slept = [];
+  down = undefined;
+  teams = new TeamsStandIn({ now: () => clock, hooks: { outage: () => down } });
+  forgetSinkClients();
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhookUrl: teams.url }) });
+  configureSinkHttp('teams', {
+    fetch: teams.fetch,
+    sleep: async (ms) => {
+      slept.push(ms);
+      clock += ms;
+    },
+  });
+  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+});
+
+/** A version's story, a second apart. */
+function story(version: string, count = 3): Notification[] {
+  const at = (s: number) => new Date(Date.UTC(2027, 0, 14, 5, 0, s)).toISOString();
+  const amis = [{ region: 'us-east-1', imageId: 'ami-0a1b2c3d4e5f60001' }];
+  return Array.from({ length: count }, (_, i) =>
+    announcement('image-available', { image: `img${i}`, version }, { amis }, { at: at(i) }),
+  );
+}
+
+const deliver = (n: Notification) => handler(snsEvent(n), context) as Promise<{ actions: string[] }>;
+const redeliver = () =>
+  handler({ teams: 'redeliver' }, context) as Promise<{ backlog: { delivered: number; waiting: number } }>;
+const waiting = async () => (await waitingIn('TEAMS')).length;
+
+describe('the Teams function', () => {
+  it('shows an approval request from the ledger, naming only the routes the catalog configures: no Slack buttons', async () => {
+    const { slack: _slack, ...notifications } = exampleCatalog.notifications ?? {};
+    process.env.GOLDSMITH_CATALOG = JSON.stringify({ ...exampleCatalog, notifications });
+    const subject = { image: 'base', version: '1.0.0/9', channel: 'prod' };
+    await recordApprovalRequest({
+      ...subject,
+      approvalId: 'a-9',
+      taskToken: 'token',
+      approvers: ['ops-lead'],
+      requestedAt: '2027-01-18T03:52:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+    const request = announcement(
+      'approval-requested',
+      subject,
+      { approvalId: 'a-9', approvers: ['ops-lead'], expiresAt: '2099-01-01T00:00:00.000Z' },
+      { at: '2027-01-18T03:52:00.000Z', key: 'a-9' },
+    );
+
+    expect((await deliver(request)).actions).toEqual(['posted']);
+    const card = JSON.stringify(teams.cards[0]?.card);
+    expect(card).toContain('open the approve/reject link sent to you alone, or run');
+    expect(card).not.toContain('Slack');
+  });
+
+  it('posts each announcement once as a card Teams takes, however often SNS delivers it', async () => {
+    const [n] = story('1.0.0/1', 1) as [Notification];
+
+    expect((await deliver(n)).actions).toEqual(['posted']);
+    expect((await deliver(n)).actions).toEqual(['duplicate']);
+
+    expect(teams.cards.map((c) => c.id)).toEqual([n.id]);
+    expect(teams.stats).toMatchObject({ accepted: 1, refused: 0, repeated: 0 });
+  });
+
+  it('parks what Teams refuses during an outage, then posts it in order once Teams is back', async () => {
+    down = { status: 503 };
+    const refused = story('1.0.0/2');
+    for (const n of refused) expect((await deliver(n)).actions).toEqual(['deferred']);
+    expect(await waiting()).toBe(3);
+    expect(teams.cards).toEqual([]);
+
+    down = undefined;
+    expect((await redeliver()).backlog).toEqual({ delivered: 3, waiting: 0 });
+    expect(teams.cards.map((c) => c.id)).toEqual(refused.map((n) => n.id));
+  });
+
+  it("waits out Teams' four-a-second limit within the call: a burst of six is posted whole, one second later", async () => {
+    const burst = story('1.0.0/3', 6);
+    for (const n of burst) expect((await deliver(n)).actions).toEqual(['posted']);
+
+    expect(teams.stats.rateLimited).toBeGreaterThan(0);
+    expect(slept.every((ms) => ms === 1000)).toBe(true);
+    expect(teams.cards.map((c) => c.id)).toEqual(burst.map((n) => n.id));
+  });
+
+  it('parks a post whose Retry-After is longer than a call waits, until it has passed', async () => {
+    const [n] = story('1.0.0/4', 1) as [Notification];
+    down = { status: 429, retryAfterSeconds: 900 };
+    expect((await deliver(n)).actions).toEqual(['deferred']);
+    const [parked] = await waitingIn('TEAMS');
+    expect(Date.parse(parked?.notBefore ?? '') - Date.now()).toBeGreaterThan(890_000);
+
+    down = undefined;
+    expect((await redeliver()).backlog).toEqual({ delivered: 0, waiting: 1 });
+    expect(teams.cards).toEqual([]);
+  });
+});
