@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { approvalChangesSchema } from './approval-changes.js';
 import { catalogName, imageVersion, isoTime } from './envelope.js';
 import { formatIssues } from './issues.js';
 import { KEY_GRANTS_NOTIFICATION_DETAILS } from './key-grants-notification.js';
@@ -57,6 +58,8 @@ export const NOTIFICATION_DETAILS = {
     findings: findingCounts.optional(),
     /** The parent version it was built on and its standing at the channel: "os-base 1.0.0/2, promoted to prod". */
     parent: z.string().min(1).optional(),
+    /** What the version changes against the channel's current one (events/approval-changes.ts). */
+    changes: approvalChangesSchema.optional(),
   }),
   approved: z.strictObject({ approvalId: z.string().min(1).optional(), by: z.string().min(1), via: decisionVia }),
   rejected: z.strictObject({
@@ -248,6 +251,11 @@ export const NOTIFICATION_DETAILS = {
         patchToProdHours: z.number().nonnegative().nullable(),
         /** Estimated cost of the image's month (its builds, and storage of what it keeps), in `cost.currency`. */
         cost: z.number().nonnegative().optional(),
+        /**
+         * What the month's Patch Tuesday changed: the approval requests into prod since that day, the packages they
+         * moved and the CVEs they fixed (core/notifications/month-changes.ts); absent when none said.
+         */
+        patch: z.strictObject({ versions: count, packages: count, fixed: count, fixedCriticalHigh: count }).optional(),
       }),
     ),
     /** The month's estimated cost (core/cost): builds (instances and copies), storage, channel pointers. */

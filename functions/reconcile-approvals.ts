@@ -63,11 +63,11 @@ async function whyRefused(
   approvers: CatalogApprovers,
   now: Date,
 ): Promise<string | undefined> {
-  const { approvalId, image, version, channel, decision, by, via, decidedAt: at, proof } = a;
+  const { approvalId, image, version, channel, decision, by, via, decidedAt: at, proof, shownDigest: shown } = a;
   const unsigned = 'no door of Goldsmith signed it for this request: left undecided for an approver';
   if (!decision || !by || !at || (via !== 'email' && via !== 'slack' && via !== 'operator')) return unsigned;
   const taskToken = decidedOn;
-  const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
+  const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at, shown };
   if (!provesDecision(claims, proof, await decisionKeys(now))) return unsigned;
   if (!approvers[image]?.[channel]?.includes(by)) {
     return `${by} is not an approver of ${channel} in the catalog: left undecided for an approver`;

@@ -135,7 +135,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   if (!approvalUrl) throw new Error('the approval callback has no function URL');
   // Publish starts the rollout of what it published to a channel that rolls out (functions/promotion/publish.ts).
   const rollout = createRollout(stack, env, catalog, app.stage);
-  const tasks = createTaskFunctions(stack, env, approvalUrl, catalog, rollout?.stateMachine);
+  const tasks = createTaskFunctions(stack, env, approvalUrl, catalog, rollout?.stateMachine, app.stage);
   grantConsumerAccess(stack, tasks, catalog);
 
   const logGroup = new logs.LogGroup(stack, 'PromotionLogs', {

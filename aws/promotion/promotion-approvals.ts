@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/l
 import { imagePk, imageViewKeys, openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import type { NonceMatch } from '../../core/promotion/approval-link.js';
 import { byImageThenVersion } from '../../core/promotion/naming.js';
+import type { ApprovalChanges } from '../../events/approval-changes.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, isConditionFailure } from '../ledger/ledger-writes.js';
 import { openWorkItems } from '../ledger/open-work.js';
@@ -60,6 +61,10 @@ export interface ApprovalRecord {
   reason?: string | undefined;
   /** The gate's findings when approval was asked: what the approver's confirmation page shows. */
   findings?: { critical: number; high: number; medium: number } | undefined;
+  /** What the version changes against the channel's current one, as the request showed it (events/approval-changes.ts). */
+  changes?: ApprovalChanges | undefined;
+  /** The digest of the diff the decision was made on (the request's `changes.digest`), covered by `proof`. */
+  shownDigest?: string | undefined;
   decidedAt?: string | undefined;
   /** The door's proof of the decision (core/promotion/decision-proof.ts): what the reconciler checks before delivering. */
   proof?: string | undefined;
@@ -129,8 +134,10 @@ export async function claimApprovalDecision(input: {
   via: 'email' | 'slack' | 'operator';
   slackUser?: string | undefined;
   reason?: string | undefined;
-  /** The door's proof over approval id, decision, approver, door and time. */
+  /** The door's proof over approval id, decision, approver, door and time (and the digest shown). */
   proof: string;
+  /** The digest of the diff the request showed, when it showed one. */
+  shown?: string | undefined;
   /**
    * For a decision through a link: how the request holds the link's nonce (its digest, or a 0.2.0 nonce in the
    * clear), which must still be unspent, and is spent by it.
@@ -146,6 +153,7 @@ export async function claimApprovalDecision(input: {
   const extra = [
     ...(input.slackUser ? [['slackUser', ':user', input.slackUser] as const] : []),
     ...(input.reason ? [['reason', ':reason', input.reason] as const] : []),
+    ...(input.shown ? [['shownDigest', ':shown', input.shown] as const] : []),
     ...(spend ? [[spent, ':nonce', spend] as const] : []),
   ];
   // The link's nonce must be the request's and unspent: among its digests, or (0.2.0) its nonce in the clear.

@@ -1,8 +1,11 @@
 // The lines of `history` that take more than one field to tell: pauses and resumptions, a stopped channel's
 // withdrawn grants, and which lines `--channel C` keeps.
 
+import { approverDoorText } from '../../core/promotion/decision-proof.js';
 import { pausedText, resumedText } from '../../core/promotion/resume.js';
+import { changesSaid } from '../../core/sbom/changes-text.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
+import { approvalChangesSchema } from '../../events/approval-changes.js';
 
 /** One line of an image's story. */
 export interface HistoryEntry {
@@ -82,4 +85,28 @@ export function withdrawalText(w: Record<string, unknown>): { at: string; what: 
     at: str(w.at),
     what: `grants withdrawn: ${Number(w.ous ?? 0)} OU(s), ${Number(w.accounts ?? 0)} account(s) in ${regions}${kept}`,
   };
+}
+
+/**
+ * What an approval request said its version changes against the channel's current one (its `changes`), as one line:
+ * "changes against 1.0.0/2: packages 2 upgraded, …; CVEs fixed 3 (…), …", "changes: first version in prod". Undefined
+ * for a request that said nothing of it.
+ */
+export function changesHistoryText(approval: LedgerItem): string | undefined {
+  const changes = approvalChangesSchema.safeParse(approval.changes);
+  if (!changes.success) return undefined;
+  return changesSaid(changes.data);
+}
+
+/**
+ * An approval's decision: who, through which door, why, and the diff it was made on (the first 12 characters of the
+ * digest its proof names): "approved by ops-lead (approver, through Slack) on diff 3f2a…".
+ */
+export function decisionHistoryText(approval: LedgerItem): string {
+  const i = approval;
+  const decided = i.decision === 'approve' ? 'approved' : i.decision === 'reject' ? 'rejected' : str(i.decision);
+  const via = str(i.via) ? ` (${approverDoorText(str(i.via))})` : '';
+  const reason = str(i.reason) ? `: ${str(i.reason)}` : '';
+  const shown = str(i.shownDigest) ? ` on diff ${str(i.shownDigest).slice(0, 12)}` : '';
+  return `${decided} by ${str(i.by)}${via}${shown}${reason}`;
 }

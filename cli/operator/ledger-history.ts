@@ -5,7 +5,6 @@ import { causalRank } from '../../core/ledger/causal-order.js';
 import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
-import { approverDoorText } from '../../core/promotion/decision-proof.js';
 import { attemptStartLines, isAttemptRecord, withEarlierAttempts } from '../../core/status/attempt-lines.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { findingsReportedText, pointerMovedBackText } from '../../core/status/ledger-lines.js';
@@ -14,7 +13,9 @@ import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
 import {
+  changesHistoryText,
   concerning,
+  decisionHistoryText,
   EVERY_CHANNEL,
   type HistoryEntry,
   pauseHistory,
@@ -122,12 +123,10 @@ export function historyOf(
     } else if (sk.startsWith('APPROVAL#')) {
       const approvers = Array.isArray(i.approvers) ? i.approvers.join(', ') : '';
       add(str(i.requestedAt), `approval requested from ${approvers} (expires ${shortTime(str(i.expiresAt))})`);
-      if (i.decision) {
-        const decided = i.decision === 'approve' ? 'approved' : i.decision === 'reject' ? 'rejected' : str(i.decision);
-        const via = str(i.via) ? ` (${approverDoorText(str(i.via))})` : '';
-        const reason = str(i.reason) ? `: ${str(i.reason)}` : '';
-        add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
-      }
+      // What the request said the version changes against the channel's current one, in one line.
+      const changes = changesHistoryText(i);
+      if (changes) add(str(i.requestedAt), changes);
+      if (i.decision) add(str(i.decidedAt), decisionHistoryText(i), 'APPROVAL-DECISION');
     } else if (sk.startsWith('PROMOTION#')) {
       // The stopped channel's grants taken back, once EC2 confirmed it.
       if (i.withdrawn && typeof i.withdrawn === 'object') {

@@ -1,5 +1,6 @@
 import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
+import { changesLine } from '../../core/sbom/changes-text.js';
 import { childOnReplacementText } from '../../core/status/restored-children.js';
 import { type HistoryEntry, shortTime } from './ledger-history.js';
 import { revokedText, rolledBackText } from './move-back-text.js';
@@ -52,6 +53,10 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
           `  ${' '.repeat(width)}  waiting for approval of ${c.waiting.version} since ${when(c.waiting.since)} from ` +
             `${c.waiting.approvers.join(', ')} (${share}% of its timeout; expires ${when(c.waiting.expiresAt)})`,
         );
+        // What the approvers are asked to let in: the counts, and the command that prints the whole diff.
+        const changes = c.waiting.changes;
+        if (changes) out.push(`  ${' '.repeat(width)}    changes ${changesLine(changes)}`);
+        if (changes?.kind === 'diff') out.push(`  ${' '.repeat(width)}    full diff: ${changes.command}`);
       }
     }
     for (const f of image.inFlight) {

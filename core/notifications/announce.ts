@@ -7,6 +7,7 @@ import {
 } from '../../events/notification.js';
 import { AWAITING_CONFIRMATION } from '../audit/subscriptions.js';
 import { approverDoorText } from '../promotion/decision-proof.js';
+import { changesLine } from '../sbom/changes-text.js';
 import { KEY_GRANTS_SEVERITY, KEY_GRANTS_TEXT } from './key-grants-text.js';
 import type { Link } from './links.js';
 import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
@@ -70,7 +71,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>, o: TextOption
   }),
   'approval-requested': (s, d, o) => ({
     title: `Approve ${s.image} ${s.version} for ${s.channel}?`,
-    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel} until ${d.expiresAt}; the first answer of ${list(d.approvers)} decides.${d.parent ? ` Built on ${d.parent}.` : ''} ${HOW_TO_DECIDE(s, o.decisionRoutes)}`,
+    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel} until ${d.expiresAt}; the first answer of ${list(d.approvers)} decides.${d.parent ? ` Built on ${d.parent}.` : ''}${d.changes ? ` Changes ${changesLine(d.changes)}.` : ''} ${HOW_TO_DECIDE(s, o.decisionRoutes)}`,
   }),
   approved: (s, d) => ({
     title: `${s.image} ${s.version}: approved for ${s.channel}`,

@@ -1,3 +1,6 @@
+import type { ApprovalChanges } from '../../events/approval-changes.js';
+import { changesDetailLines, changesLine } from '../sbom/changes-text.js';
+
 /**
  * The message that carries one approver's own approve/reject links, to that approver alone (an SNS subscription
  * filtered on the `approver` attribute: aws/notifications/approver-links.ts). It is never an announcement: nothing stores, logs or
@@ -18,6 +21,8 @@ export interface ApproverLinks {
   findings?: { critical: number; high: number; medium: number } | undefined;
   /** The parent version it was built on and how that one stands at the channel (core/promotion/rejected-parent.ts). */
   parent?: string | undefined;
+  /** What the version changes against the channel's current one (events/approval-changes.ts). */
+  changes?: ApprovalChanges | undefined;
   approve: string;
   reject: string;
 }
@@ -52,6 +57,9 @@ export function approverMessage(l: ApproverLinks): { subject: string; email: str
     `Channel:  ${l.channel}`,
     `Findings: ${findings}`,
     ...(l.parent ? [`Built on: ${l.parent}`] : []),
+    ...(l.changes
+      ? [`Changes:  ${changesLine(l.changes)}`, ...changesDetailLines(l.changes).map((c) => `  ${c}`)]
+      : []),
     `Others:   ${l.others.length > 0 ? `${l.others.join(', ')} (the first answer decides)` : 'nobody else'}`,
     '',
     `These links are yours alone: they decide only as ${l.approver}, and opening one decides nothing (it shows a`,

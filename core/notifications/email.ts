@@ -1,12 +1,14 @@
 import type { Notification } from '../../events/notification.js';
+import { changesDetailLines } from '../sbom/changes-text.js';
 import { factsOf } from './facts.js';
+import { patchChangesText } from './month-changes.js';
 import { complianceLines } from './month-compliance.js';
 import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
 
 function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): string[] {
   const rows = n.detail.images.map(
     (i) =>
-      `  ${i.image}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}, ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `, ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
+      `  ${i.image}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}, ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `, ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}${i.patch ? `, ${patchChangesText(i.patch)}` : ''}`,
   );
   const waiting = n.detail.waiting.map(
     (w) => `  ${w.image} ${w.version} for ${w.channel}: waiting on ${w.on.join(', ')} since ${w.since}`,
@@ -55,6 +57,7 @@ export function renderEmail(n: Notification): string {
   ];
   const body: string[] = [];
   if (n.event === 'monthly-summary') body.push(...monthlyTable(n));
+  if (n.event === 'approval-requested' && n.detail.changes) body.push(...changesDetailLines(n.detail.changes));
   const links = n.links.map((l) => `${l.label}: ${l.url}`);
   return [
     n.summary,

@@ -1,4 +1,5 @@
 import type { Notification } from '../../events/notification.js';
+import { changesLine } from '../sbom/changes-text.js';
 import { keyGrantsFacts } from './key-grants-text.js';
 import { rolloutFacts } from './rollout-text.js';
 import type { Fact } from './shapes.js';
@@ -69,6 +70,7 @@ export function factsOf(n: Notification): Fact[] {
               ] as [string, string],
             ]
           : []),
+        ...(n.detail.changes ? [['Changes', changesLine(n.detail.changes)] as [string, string]] : []),
       ];
     case 'approved':
       return [

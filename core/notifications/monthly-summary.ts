@@ -4,6 +4,7 @@ import type { RecordLike } from '../fleet/compliance-summary.js';
 import { formatHours } from '../fleet/compliance-summary.js';
 import { lastPatchTuesday } from '../observability/timing.js';
 import { type LedgerItem, fieldText as str } from '../status/image-view.js';
+import { patchChangesOf } from './month-changes.js';
 import { complianceAtEnd } from './month-compliance.js';
 import { buildingAtEnd, soakingAtEnd, waitingAtEnd } from './month-end.js';
 
@@ -75,6 +76,7 @@ function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bou
     .map((o) => Date.parse(str(o, 'at')))
     .sort((a, b) => a - b)[0];
 
+  const patch = patchChangesOf(items, prod, bounds);
   const cost = imageCostIn(
     {
       items,
@@ -98,6 +100,7 @@ function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bou
       ).length,
       patchToProdHours: toProd === undefined ? null : Math.round(((toProd - patchDay) / 3_600_000) * 10) / 10,
       cost: cents(cost.builds + cost.storage + cost.pointers),
+      ...(patch ? { patch } : {}),
     },
     cost,
   };

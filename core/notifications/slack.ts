@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Notification, NotificationEvent } from '../../events/notification.js';
+import { changesDetailLines } from '../sbom/changes-text.js';
 import { factsOf } from './facts.js';
 import { KEY_GRANTS_MARK } from './key-grants-text.js';
 import { ROLLOUT_MARK } from './rollout-text.js';
@@ -174,6 +175,11 @@ export function renderSlack(n: Notification): SlackMessage {
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   // The links block and the buttons come after: what is left of Slack's 50 blocks goes to the summary's lines.
   if (n.event === 'monthly-summary') blocks.push(...monthlyBlocks(n, MESSAGE_BLOCKS_MAX - blocks.length - 2));
+  if (n.event === 'approval-requested' && n.detail.changes) {
+    // The changes' counts are a field; their top lines (critical and high CVEs fixed first) and the diff command follow.
+    const lines = changesDetailLines(n.detail.changes).map((l) => `• ${escapeMrkdwn(l)}`);
+    blocks.push(...sectionsOf(lines, MESSAGE_BLOCKS_MAX - blocks.length - 2));
+  }
   if (n.event === 'approval-requested') blocks.push(approvalButtons(n));
   const links = linksBlock(n);
   if (links) blocks.push(links);

@@ -1,4 +1,5 @@
 import type { Notification } from '../../events/notification.js';
+import { patchChangesText } from './month-changes.js';
 import { complianceLines } from './month-compliance.js';
 import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
 
@@ -15,7 +16,7 @@ export interface LineMarkup {
 export function monthlySummaryLines(n: Extract<Notification, { event: 'monthly-summary' }>, m: LineMarkup): string[] {
   const rows = n.detail.images.map(
     (i) =>
-      `• ${m.bold(i.image)}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}; ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
+      `• ${m.bold(i.image)}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}; ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}${i.patch ? `; ${patchChangesText(i.patch)}` : ''}`,
   );
   const waiting = n.detail.waiting.map(
     (w) => `• ${w.image} ${w.version} → ${w.channel}: waiting on ${w.on.join(', ')}`,

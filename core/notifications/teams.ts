@@ -1,4 +1,5 @@
 import type { Notification, Severity } from '../../events/notification.js';
+import { changesDetailLines } from '../sbom/changes-text.js';
 import { factsOf } from './facts.js';
 import { monthlySummaryLines } from './summary-lines.js';
 
@@ -120,7 +121,10 @@ export function renderTeams(n: Notification): TeamsMessage {
   const lines =
     n.event === 'monthly-summary'
       ? monthlySummaryLines(n, { bold: (t) => `**${escapeMarkdown(t)}**`, escape: escapeMarkdown }).map(cut)
-      : [];
+      : n.event === 'approval-requested' && n.detail.changes
+        ? // The changes' counts are a fact; their top lines and the diff command follow, as in Slack.
+          changesDetailLines(n.detail.changes).map((l) => cut(`• ${escapeMarkdown(l)}`))
+        : [];
   let shown = lines.length;
   const withLines = (count: number) => {
     const more = lines.length - count;

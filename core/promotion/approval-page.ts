@@ -1,3 +1,5 @@
+import type { ApprovalChanges } from '../../events/approval-changes.js';
+import { changesDetailLines, changesLine } from '../sbom/changes-text.js';
 import type { ApprovalLinkClaims } from './approval-link.js';
 
 /** What the confirmation page shows of the approval a link names. */
@@ -6,6 +8,8 @@ export interface ApprovalPageFacts {
   requestedAt?: string | undefined;
   /** The gate's findings when approval was asked, if recorded. */
   findings?: { critical: number; high: number; medium: number } | undefined;
+  /** What the version changes against the channel's current one, as the request showed it. */
+  changes?: ApprovalChanges | undefined;
   /** Set once someone decided. */
   decided?:
     | { decision: 'approve' | 'reject'; by: string; via?: string | undefined; at?: string | undefined }
@@ -71,12 +75,19 @@ export function confirmationPage(claims: ApprovalLinkClaims, facts: ApprovalPage
     ['Version', claims.version],
     ['Channel', claims.channel],
     ['Gate', `passed; findings: ${findings}`],
+    ...(facts.changes ? [['Changes', changesLine(facts.changes)] as [string, string]] : []),
     ['You decide as', claims.by],
     ['Others who may decide', others.length > 0 ? `${others.join(', ')} (the first answer decides)` : 'nobody else'],
     ...(facts.requestedAt ? [['Requested', facts.requestedAt] as [string, string]] : []),
     ['Link expires', new Date(claims.expires * 1000).toISOString()],
   ];
-  const list = ['<dl>', ...rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`), '</dl>'];
+  const detail = facts.changes ? changesDetailLines(facts.changes) : [];
+  const list = [
+    '<dl>',
+    ...rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`),
+    '</dl>',
+    ...(detail.length > 0 ? ['<ul>', ...detail.map((l) => `<li>${escapeHtml(l)}</li>`), '</ul>'] : []),
+  ];
   if (facts.decided) {
     const { decision, by, via, at } = facts.decided;
     const how = `${done(decision)} by ${by}${via ? ` (${via})` : ''}${at ? ` at ${at}` : ''}`;

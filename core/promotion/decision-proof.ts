@@ -21,16 +21,25 @@ export interface DecisionClaims {
   via: 'email' | 'slack' | 'operator';
   /** When the door decided (ISO 8601): the time the task is told. */
   at: string;
+  /**
+   * The digest of the diff the approver was shown (the request's `changes.digest`, core/sbom/approval-summary.ts), when
+   * the request showed one. A diff recorded later may read otherwise: the decision still stands, and its proof names
+   * the diff it was made on.
+   */
+  shown?: string | undefined;
 }
 
 /** The proof's format version, first in what it signs: a change of fields is a new version, never a collision. */
 const PROOF_VERSION = 'goldsmith-decision-v2';
+/** The format of a decision on a request that showed a diff: v2's fields, then the shown digest. */
+const PROOF_VERSION_SHOWN = 'goldsmith-decision-v3';
 
 function canonical(c: DecisionClaims): string {
   const token = createHash('sha256').update(c.taskToken).digest('hex');
   // A JSON array: no field's content can move the boundary to the next one.
+  // A decision without a shown diff signs v2's fields alone, so proofs made before diffs were shown still prove.
   return JSON.stringify([
-    PROOF_VERSION,
+    c.shown === undefined ? PROOF_VERSION : PROOF_VERSION_SHOWN,
     c.approvalId,
     c.image,
     c.version,
@@ -40,6 +49,7 @@ function canonical(c: DecisionClaims): string {
     c.by,
     c.via,
     c.at,
+    ...(c.shown === undefined ? [] : [c.shown]),
   ]);
 }
 

@@ -1,3 +1,4 @@
+import { type ApprovalChanges, approvalChangesSchema } from '../../events/approval-changes.js';
 import { skPrefix } from '../ledger/keys.js';
 import { promotableVersions } from './channel-lag.js';
 import {
@@ -47,7 +48,15 @@ export interface ChannelView {
   /** An operator rolled the pointer back (`goldsmith rollback`) to the version it names: who, when and why. */
   rolledBack?: RolledBackMove;
   /** An approval request nobody answered yet (and not expired). */
-  waiting?: { version: string; since: string; approvers: string[]; expiresAt: string; fractionOfTimeout: number };
+  waiting?: {
+    version: string;
+    since: string;
+    approvers: string[];
+    expiresAt: string;
+    fractionOfTimeout: number;
+    /** What the version changes against the channel's current one, as the request showed it (when it did). */
+    changes?: ApprovalChanges;
+  };
   /**
    * How far the channel lags: the builds newer than the pointer that could still be promoted here (AVAILABLE, not
    * revoked or flagged, not stopped on their way nor promoted here already: `promotableVersions`).
@@ -217,6 +226,8 @@ export function imageView(
         expiresAt: str(open, 'expiresAt'),
         fractionOfTimeout: span > 0 ? (now.getTime() - requested) / span : 1,
       };
+      const changes = approvalChangesSchema.safeParse(open.changes);
+      if (changes.success) view.waiting.changes = changes.data;
     }
     return view;
   });

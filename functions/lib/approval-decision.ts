@@ -111,10 +111,12 @@ export async function answerApproval(
   if (approval.withdrawn) return { ok: false, status: 409, reason: withdrawnText(approval.withdrawn) };
   // The door's proof: a decision the reconciler delivers later must carry it (functions/reconcile-approvals.ts).
   const taskToken = await approvalTaskToken(approval, new Date(at));
-  const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
+  // The diff the request showed: the proof names it, whatever the diff reads by now (content recorded late).
+  const shown = approval.changes?.kind === 'diff' ? approval.changes.digest : undefined;
+  const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at, shown };
   const proof = decisionProof(claims, await decisionKey(new Date(at)));
   // A link's decision spends the request's link nonces: the claim holds only while the link's is the ledger's, unspent.
-  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof, link };
+  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof, link, shown };
   if (!(await claimApprovalDecision(claim))) {
     // Withdrawn since it was read (its version revoked meanwhile): the claim's condition refused it.
     const now = await getApproval(image, version, channel);

@@ -12,6 +12,7 @@ import { decisionRoutes } from '../../core/notifications/sinks.js';
 import { approvalIdFor, approvalLink, linkNonceDigest, linkNonceFor } from '../../core/promotion/approval-link.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { bundledCatalog } from '../lib/catalog.js';
+import { changesForApproval } from './approval-changes.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
 import { catalogChannel } from './trusted.js';
@@ -56,6 +57,8 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
   const req = { ...ref, ...channel.approval, findings: pickFindings(facts.gate.findings) };
   // The parent version it was built on and how that one stands here: what the approver should know before deciding.
   const parent = await parentStanding(facts.lineage, channel.name);
+  // What it changes against the version the channel holds now: the request goes out whatever this finds.
+  const changes = await changesForApproval(req.image, req.version, channel.name);
   const base = process.env.APPROVAL_URL;
   if (!base) throw new Error('APPROVAL_URL is not set');
   const now = new Date();
@@ -76,14 +79,17 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     requestedAt: now.toISOString(),
     expiresAt: new Date(expires * 1000).toISOString(),
     findings: req.findings,
+    changes,
   });
+  // A retried attempt shows what the request first showed (the decision's proof names that diff).
   const { approvalId, expiresAt, findings = req.findings } = found;
+  const shown = found.changes ?? changes;
   // Announced once per request (claimed by its id): a retry's announcement is suppressed.
   await announce(
     announcement(
       'approval-requested',
       { image: req.image, version: req.version, channel: req.channel },
-      { approvalId, approvers: req.approvers, expiresAt, findings, ...(parent ? { parent } : {}) },
+      { approvalId, approvers: req.approvers, expiresAt, findings, ...(parent ? { parent } : {}), changes: shown },
       {
         at: found.requestedAt,
         key: approvalId,
@@ -119,6 +125,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
         expiresAt,
         findings,
         parent,
+        changes: shown,
         approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
         reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
       },

@@ -1,5 +1,6 @@
 import { auditUpgradedExecutions } from '../snapshot/upgrade.js';
 import { auditConsistency } from './audit.js';
+import { auditApprovalChanges } from './audit-approval-changes.js';
 import { fleetShapesAudit } from './audit-fleet-shapes.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
@@ -14,7 +15,7 @@ import type { SavedCloud } from './saved-cloud.js';
 
 /**
  * Every audit of a run at its end, as the report's `consistency`: the consistency audit, then the outages', Slack's,
- * the lifecycle's and the image view's, the fleets' with fleets, and the upgraded executions' when `opened` is the
+ * the lifecycle's, the image view's and the approval requests' changes, the fleets' with fleets, and the upgraded executions' when `opened` is the
  * saved cloud another release wrote.
  */
 export async function auditRun(
@@ -37,7 +38,7 @@ export async function auditRun(
   const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
   const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
   const checks = (consistency as { checks?: Record<string, number> }).checks ?? {};
-  const audits = [outageAudit, slackAudit, lifecycle, imageViews];
+  const audits = [outageAudit, slackAudit, lifecycle, imageViews, auditApprovalChanges(cloud)];
   if (scenario.fleets.length > 0)
     audits.push(auditFleets(cloud, ledgerItems), fleetShapesAudit(cloud, scenario, report));
   if (opened) {

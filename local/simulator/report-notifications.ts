@@ -1,4 +1,6 @@
 import type { MonthlySummary } from '../../core/notifications/monthly-summary.js';
+import { changesBrief } from '../../core/sbom/changes-text.js';
+import { approvalChangesSchema } from '../../events/approval-changes.js';
 import type { SlackStandIn } from '../slack/stand-in.js';
 import type { LocalCloud } from './cloud.js';
 
@@ -68,6 +70,16 @@ export interface ReportNotification {
   channel: string | null;
   at: string;
   subject: string;
+  /** An approval request's changes against the channel's current version, in one line (core/sbom/changes-text.ts `changesBrief`). */
+  changes?: string;
+}
+
+/** The one-line changes an announced approval request carries, if it is one that carries them. */
+function changesOf(message: string): string | undefined {
+  const n = JSON.parse(message) as { event?: unknown; detail?: { changes?: unknown } };
+  if (n.event !== 'approval-requested') return undefined;
+  const changes = approvalChangesSchema.safeParse(n.detail?.changes);
+  return changes.success ? changesBrief(changes.data) : undefined;
 }
 
 /** What Goldsmith announced on its notification topic so far (the SNS fake's messages), oldest first. */
@@ -77,11 +89,15 @@ export function notificationsOf(cloud: LocalCloud): ReportNotification[] {
   );
   return cloud.installed.fakes.sns.messages
     .filter((m) => notifyTopic.has(m.topicArn))
-    .map((m) => ({
-      event: m.attributes.event ?? '',
-      image: m.attributes.image ?? '',
-      channel: m.attributes.channel ?? null,
-      at: m.at,
-      subject: m.subject ?? '',
-    }));
+    .map((m) => {
+      const changes = changesOf(m.message);
+      return {
+        event: m.attributes.event ?? '',
+        image: m.attributes.image ?? '',
+        channel: m.attributes.channel ?? null,
+        at: m.at,
+        subject: m.subject ?? '',
+        ...(changes ? { changes } : {}),
+      };
+    });
 }

@@ -97,6 +97,10 @@ export const reportSchema = z.strictObject({
       channel: z.string().nullable(),
       at: time,
       subject: z.string(),
+      changes: z
+        .string()
+        .optional()
+        .describe("an approval request's changes against the channel's current version, in one line"),
     }),
   ),
   announcements: z.strictObject({ distinct: count, deliveries: count, suppressed: count }).optional(),

@@ -82,7 +82,7 @@ export function buildTimeline(
     entries.push({
       ...announcedAbout(n),
       kind: 'approval-requested',
-      text: `${version ? `${version} ` : ''}approval requested for ${n.channel ?? '?'}`,
+      text: `${version ? `${version} ` : ''}approval requested for ${n.channel ?? '?'}${n.changes ? ` — ${n.changes}` : ''}`,
     });
   }
   for (const c of callbacks) {

@@ -102,6 +102,8 @@ export function createTaskFunctions(
   approvalUrl: string,
   catalog: Catalog,
   rollout?: sfn.IStateMachine,
+  /** The stage: the diff command an approval request prints names it (`goldsmith diff … --stage`). */
+  stage?: string,
 ): PromotionTaskFunctions & Record<string, SstFunction> {
   const base = { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn };
   const made = Object.fromEntries(
@@ -136,7 +138,8 @@ export function createTaskFunctions(
   const ledgerCalls: Partial<Record<keyof PromotionTaskFunctions, LedgerCall[]>> = {
     loadImage: ['UpdateItem'],
     gate: ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem'],
-    requestApproval: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    // Query: the SBOM items of the version and the channel's current one (its inventory parts, earlier scans).
+    requestApproval: ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem'],
     soakStart: ['BatchGetItem', 'GetItem', 'PutItem'],
     soakCheck: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'],
     share: ['BatchGetItem', 'GetItem', 'Query', 'PutItem'],
@@ -156,6 +159,7 @@ export function createTaskFunctions(
   allowOrganizationRead(stack, made.retire, catalog.organization.id);
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
+  if (stage) made.requestApproval.addEnvironment('GOLDSMITH_STAGE', stage);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
   grantSigningKey(made.requestApproval, 'approval-links', env.secret);
   made.requestApproval.addEnvironment('APPROVAL_TOPIC_ARN', env.approvalLinks.topicArn);

@@ -65,6 +65,15 @@ function costSection(cost: SimulationResult['report']['cost']): [string, string]
 export function renderTables(result: SimulationResult, months: readonly MonthRow[]): string {
   const { report, run } = result;
   const promoted = report.promotions.filter((p) => p.outcome === 'promoted');
+  // What each approval request said its version changes against the channel's current one (its subject names the version).
+  const changesOf = (p: { image: string; version: string; channel: string }) =>
+    report.notifications.find(
+      (n) =>
+        n.event === 'approval-requested' &&
+        n.image === p.image &&
+        n.channel === p.channel &&
+        n.subject.includes(` ${p.version} `),
+    )?.changes ?? '';
   const sections: [string, string][] = [
     [
       'Timeline',
@@ -101,7 +110,7 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
       'Promotions',
       table(
         'promotions',
-        ['image', 'version', 'channel', 'outcome', 'at', 'regions', 'OUs', 'accounts', 'reason'],
+        ['image', 'version', 'channel', 'outcome', 'at', 'regions', 'OUs', 'accounts', 'reason', 'changes'],
         report.promotions.map((p) => [
           p.image,
           p.version,
@@ -112,6 +121,7 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
           p.targets.ous,
           p.targets.accounts,
           p.outcome === 'promoted' ? '' : p.reason,
+          changesOf(p),
         ]),
       ),
     ],
