@@ -1,4 +1,4 @@
-import type { Plugin } from './bundling.js';
+import type { Plugin } from './bundling-plugin.js';
 
 const EVENT_STREAMS_NAMESPACE = 'goldsmith-no-event-streams';
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname } from 'node:path';
 import { sdkEventStreamsPlugin } from './bundling-event-streams.js';
+import type { Plugin } from './bundling-plugin.js';
 
 // The AWS SDK's schema modules (`@aws-sdk/client-*/dist-es/schemas/schemas_0.js`) describe every shape of a
 // service as `export var Shape$ = [3, n0, _S, 0, [...], [[0, { [_xN]: _x }]]]`. esbuild must assume a computed key
@@ -22,33 +23,6 @@ export function literalSchemaKeys(source: string): string {
     const literal = constants.get(name);
     return literal === undefined ? whole : `${literal}:`;
   });
-}
-
-/** The part of esbuild's plugin API these plugins use (typed here: SST carries its own copy of esbuild). */
-interface PluginBuild {
-  onLoad(
-    options: { filter: RegExp; namespace?: string },
-    callback: (args: { path: string; pluginData?: unknown }) => Promise<LoadResult> | LoadResult,
-  ): void;
-  onResolve(
-    options: { filter: RegExp },
-    callback: (args: {
-      path: string;
-      kind: string;
-      importer: string;
-    }) => { path: string; namespace: string; pluginData?: unknown } | { path: string; external: true } | undefined,
-  ): void;
-}
-
-interface LoadResult {
-  contents: string;
-  loader: 'js' | 'json';
-  resolveDir?: string;
-}
-
-export interface Plugin {
-  name: string;
-  setup: (build: PluginBuild) => void;
 }
 
 /** The esbuild plugin that applies {@link literalSchemaKeys} to the AWS SDK's schema modules. */

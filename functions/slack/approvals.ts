@@ -35,6 +35,8 @@ function requestOf(r: ApprovalRecord, id: string): Request {
     approvers: r.approvers,
     expiresAt: r.expiresAt,
     ...(r.findings ? { findings: r.findings } : {}),
+    // What the version changes, as the request stored it: every chat sink shows it, and a decision's proof names its digest.
+    ...(r.changes ? { changes: r.changes } : {}),
   };
   // The routes the catalog configures for these approvers, as RequestApproval named them (no Slack buttons where the
   // catalog has no Slack): every chat sink shows this text, Teams and the webhooks as well as Slack.

@@ -4,11 +4,13 @@ import { configureSinkHttp } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
 import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { summariseDiff } from '../../core/sbom/approval-summary.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/sinks/teams-notify.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import type { OutageAnswer } from '../../local/sinks/http-stand-in.js';
 import { TeamsStandIn } from '../../local/sinks/teams-stand-in.js';
+import { PATCH_DIFF, PATCH_DIGEST } from '../fixtures/sbom-changes.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import { sinkContext, snsEvent, waitingIn } from './sink-fixtures.js';
@@ -83,6 +85,32 @@ describe('the Teams function', () => {
     const card = JSON.stringify(teams.cards[0]?.card);
     expect(card).toContain('open the approve/reject link sent to you alone, or run');
     expect(card).not.toContain('Slack');
+  });
+
+  it('shows an approval request from the ledger with what its version changes, as the request showed it', async () => {
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(exampleCatalog);
+    const subject = { image: 'base', version: '1.0.0/3', channel: 'prod' };
+    const changes = summariseDiff(PATCH_DIFF, PATCH_DIGEST, 'prod');
+    await recordApprovalRequest({
+      ...subject,
+      approvalId: 'a-3',
+      taskToken: 'token',
+      approvers: ['ops-lead'],
+      requestedAt: '2027-01-18T03:52:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      changes,
+    });
+    const request = announcement(
+      'approval-requested',
+      subject,
+      { approvalId: 'a-3', approvers: ['ops-lead'], expiresAt: '2099-01-01T00:00:00.000Z' },
+      { at: '2027-01-18T03:52:00.000Z', key: 'a-3' },
+    );
+
+    expect((await deliver(request)).actions).toEqual(['posted']);
+    const card = JSON.stringify(teams.cards[0]?.card);
+    expect(card).toContain('fixed CVE-2026-0001 (critical)');
+    expect(card).toContain('against 1.0.0/2');
   });
 
   it('posts each announcement once as a card Teams takes, however often SNS delivers it', async () => {
