@@ -4,10 +4,22 @@ import { GoldsmithError } from '../../core/errors.js';
 /**
  * The HTTPS edge of the chat sinks that are a plain webhook (Teams, the signed webhooks): one JSON POST, 429s waited
  * out for their Retry-After, 5xx and unanswered requests retried after a short backoff, within a budget; a longer
- * wait is the caller's to leave to a later run (functions/sinks/relay.ts parks the post).
+ * wait is the caller's to leave to a later run (functions/sinks/relay.ts parks the post). Every attempt has a time
+ * limit (an endpoint that never answers would otherwise hold the run for minutes: Node's fetch waits up to 300 s
+ * for headers: undici's `headersTimeout`, https://github.com/nodejs/undici/pull/1937), and one
+ * call never takes longer than `SINK_CALL_LIMIT_MS` in all. A redirect is never followed (it would re-send the signed
+ * body wherever the receiver points): a 3xx is a refusal like any other.
  */
 
-/** A POST the endpoint refused (or never answered): `status` is its HTTP status, `network` when nothing came back. */
+/** How long one attempt waits for an answer, by default. */
+export const SINK_ATTEMPT_TIMEOUT_MS = 5_000;
+/** The longest one `postJson` call takes in all (attempts and waits): functions/sinks/handler.ts starts no post later. */
+export const SINK_CALL_LIMIT_MS = 15_000;
+
+/**
+ * A POST the endpoint refused (or never answered): `status` is its HTTP status (a 3xx: a redirect, not followed),
+ * `network` when nothing came back in time.
+ */
 export class SinkHttpError extends GoldsmithError {
   constructor(
     readonly sink: string,
@@ -16,7 +28,7 @@ export class SinkHttpError extends GoldsmithError {
     readonly retryAfterSeconds?: number,
   ) {
     super(
-      `${sink}: ${status === 'network' ? 'no answer' : `HTTP ${status}`}${retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`}`,
+      `${sink}: ${status === 'network' ? 'no answer' : `HTTP ${status}`}${redirect(status) ? ' (a redirect: not followed)' : ''}${retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`}`,
     );
     this.name = 'SinkHttpError';
   }
@@ -30,12 +42,18 @@ export class SinkHttpError extends GoldsmithError {
   }
 }
 
+const redirect = (status: number | 'network') => status !== 'network' && status >= 300 && status < 400;
+
 /** How a sink's HTTP client is built: how to wait, how many attempts, how to send (the local cloud's stand-in). */
 export interface SinkHttpSettings {
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
   /** The longest one call waits in all (Retry-After and backoff); a longer wait is left to a later attempt. */
   maxWaitMs?: number;
+  /** How long one attempt waits for an answer (default `SINK_ATTEMPT_TIMEOUT_MS`). */
+  attemptTimeoutMs?: number;
+  /** The longest one call takes in all (default `SINK_CALL_LIMIT_MS`). */
+  callLimitMs?: number;
   /** Sends one HTTP request (default: the global `fetch`); the local cloud answers from its stand-in in process. */
   fetch?: (url: URL, init: RequestInit) => Promise<Response>;
 }
@@ -63,18 +81,31 @@ async function exchange(
   url: URL,
   body: string,
   headers: Record<string, string>,
+  timeoutMs: number,
 ): Promise<number | SinkHttpError> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  // Also for a `send` that ignores the signal: the attempt ends when its time is up.
+  const timedOut = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+  );
+  timedOut.catch(() => undefined);
   let response: Response;
   try {
-    response = await send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-      body,
-    });
+    response = await Promise.race([
+      send(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        body,
+        // A 3xx comes back as it is, never followed (https://developer.mozilla.org/docs/Web/API/Request/redirect).
+        redirect: 'manual',
+        signal,
+      }),
+      timedOut,
+    ]);
   } catch {
     return new SinkHttpError(sink, 'network');
   }
-  await response.body?.cancel();
+  await response.body?.cancel().catch(() => undefined);
   if (response.ok) return response.status;
   const asked = response.status === 429 ? (retryAfterOf(response) ?? 1) : retryAfterOf(response);
   return new SinkHttpError(sink, response.status, asked);
@@ -86,7 +117,8 @@ const transient = (e: SinkHttpError) =>
 /**
  * POSTs `body` to `url` as JSON. `headers` is asked again for every attempt (a signature over a fresh timestamp).
  * Retries 429 after its Retry-After, 408/5xx and no answer after 0.5, 1, 2 s, up to `maxAttempts` (default 4) and
- * never waiting more than `maxWaitMs` (default 10 s) in all.
+ * never waiting more than `maxWaitMs` (default 10 s) in all; each attempt is abandoned after `attemptTimeoutMs`, and no
+ * attempt starts, nor lasts, past `callLimitMs` from the call's start.
  * @returns the HTTP status of the answer that accepted it.
  * @throws SinkHttpError when the endpoint refuses, or a wait would exceed the budget.
  */
@@ -102,11 +134,15 @@ export async function postJson(
   const maxAttempts = settings.maxAttempts ?? 4;
   let budget = settings.maxWaitMs ?? 10_000;
   const send = settings.fetch ?? fetch;
+  const attemptTimeout = settings.attemptTimeoutMs ?? SINK_ATTEMPT_TIMEOUT_MS;
+  const ends = Date.now() + (settings.callLimitMs ?? SINK_CALL_LIMIT_MS);
   for (let attempt = 1; ; attempt++) {
-    const out = await exchange(who.label, send, url, body, headers());
+    const left = Math.max(1, ends - Date.now());
+    const out = await exchange(who.label, send, url, body, headers(), Math.min(attemptTimeout, left));
     if (!(out instanceof SinkHttpError)) return out;
     const wait = out.retryAfterSeconds !== undefined ? out.retryAfterSeconds * 1000 : 2 ** attempt * 250;
-    if (!transient(out) || attempt >= maxAttempts || wait > budget) throw out;
+    const outOfTime = Date.now() + wait >= ends;
+    if (!transient(out) || attempt >= maxAttempts || wait > budget || outOfTime) throw out;
     budget -= wait;
     await sleep(wait);
   }

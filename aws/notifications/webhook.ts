@@ -53,10 +53,10 @@ export async function postWebhook(
     new URL(endpoint.url),
     body,
     () => {
-      const timestamp = Math.floor(now() / 1000);
+      const timestamp = String(Math.floor(now() / 1000));
       return {
-        [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signWebhook(secret, { timestamp, delivery, endpoint: endpoint.name }, body),
         [DELIVERY_HEADER]: delivery,
       };
     },

@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { SINK_CALL_LIMIT_MS } from '../../aws/notifications/http-post.js';
 import { recordFailedInvocation } from '../../aws/redrive/failed-invocations.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type Notification, parseNotification } from '../../events/notification.js';
 import { handlerFor } from '../lib/middleware.js';
-import type { BoundSink, SinkAction } from './relay.js';
+import type { BoundSink, SinkAction, SinkRunTimes } from './relay.js';
 
 // An SNS delivery to Lambda: the announcement is each record's `Message` (the contract's `default` body).
 const snsEventSchema = z.object({
@@ -32,9 +33,13 @@ function announcementsOf(event: z.infer<typeof snsEventSchema>): Notification[] 
 /** The schedule's input of a sink's function (stacks/notifications/relays.ts): deliver whatever waits for it. */
 export const redeliverInputSchema = (key: string) => z.strictObject({ [key]: z.literal('redeliver') });
 
-/** Leaves ten seconds of the invocation for the writes that follow the last post. */
+/**
+ * The last moment a post may start: it leaves the longest post (`SINK_CALL_LIMIT_MS`) and ten seconds for the writes
+ * that follow it before the invocation's timeout (stacks/notifications/relays.ts). A post due later is parked for the
+ * next run, never lost.
+ */
 const deadlineOf = (context: Context | undefined) =>
-  Date.now() + Math.max(0, (context?.getRemainingTimeInMillis?.() ?? 60_000) - 10_000);
+  Date.now() + Math.max(0, (context?.getRemainingTimeInMillis?.() ?? 60_000) - SINK_CALL_LIMIT_MS - 10_000);
 
 /** What a sink function answers: per announcement and sink what the relay did, and each backlog it drained. */
 export interface SinkRun {
@@ -54,10 +59,10 @@ export function sinkHandler(name: string, key: string, deliveries: () => BoundSi
     redeliver.safeParse(raw).success
       ? { kind: 'redeliver' }
       : { kind: 'announcements', announcements: announcementsOf(snsEventSchema.parse(raw)) };
-  const drainAll = async (sinks: BoundSink[], now: () => Date, deadline: number) => {
+  const drainAll = async (sinks: BoundSink[], now: () => Date, run: SinkRunTimes) => {
     const total = { delivered: 0, waiting: 0 };
     for (const sink of sinks) {
-      const drained = await sink.drain(now, deadline);
+      const drained = await sink.drain(now, run);
       total.delivered += drained.delivered;
       total.waiting += drained.waiting;
     }
@@ -70,11 +75,12 @@ export function sinkHandler(name: string, key: string, deliveries: () => BoundSi
     handle: async (input: SinkInput, context: Context): Promise<SinkRun> => {
       const sinks = deliveries();
       const now = () => new Date();
-      const deadline = deadlineOf(context);
-      if (input.kind === 'redeliver') return { backlog: await drainAll(sinks, now, deadline) };
+      const run: SinkRunTimes = { startedAt: now(), deadline: deadlineOf(context) };
+      if (input.kind === 'redeliver') return { backlog: await drainAll(sinks, now, run) };
       const actions: SinkAction[] = [];
-      for (const n of input.announcements) for (const sink of sinks) actions.push(await sink.relay(n, now()));
-      const backlog = actions.includes('deferred') ? await drainAll(sinks, now, deadline) : undefined;
+      for (const n of input.announcements) for (const sink of sinks) actions.push(await sink.relay(n, now(), run));
+      // What waits goes now, oldest first, but for what this run was refused: that waits for the next run.
+      const backlog = actions.includes('deferred') ? await drainAll(sinks, now, run) : undefined;
       return { actions, ...(backlog ? { backlog } : {}) };
     },
   });

@@ -51,10 +51,18 @@ export interface SinkDelivery<V> {
 
 /**
  * When a refused post may be tried again: after the sink's Retry-After when it sent one (a 429), else at the sink
- * function's next run (the next announcement, or its schedule): one call per run is no burden on the sink.
+ * function's next run (the next announcement, or its schedule): one call per run is no burden on the sink. Never
+ * before `after` (the run that was refused: a drain of that same run leaves it alone).
  */
-export function nextAttemptAt(now: Date, asked: number | undefined): Date {
-  return new Date(now.getTime() + (asked ?? 0) * 1000);
+export function nextAttemptAt(now: Date, asked: number | undefined, after?: Date): Date {
+  const at = now.getTime() + (asked ?? 0) * 1000;
+  return new Date(after ? Math.max(at, after.getTime() + 1) : at);
+}
+
+/** The run a relay or drain belongs to: when it started, and the last moment a post may start (epoch ms). */
+export interface SinkRunTimes {
+  startedAt: Date;
+  deadline: number;
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -107,7 +115,7 @@ async function rejected<V>(sink: SinkDelivery<V>, n: Notification, now: Date, er
   });
 }
 
-async function attempt<V>(sink: SinkDelivery<V>, post: WaitingPost, now: Date): Promise<boolean> {
+async function attempt<V>(sink: SinkDelivery<V>, post: WaitingPost, now: Date, run: SinkRunTimes): Promise<boolean> {
   try {
     const vetted = await sink.vet(post.notification, now);
     if (!vetted.ok) refused(sink, post.notification, vetted.reason);
@@ -126,7 +134,7 @@ async function attempt<V>(sink: SinkDelivery<V>, post: WaitingPost, now: Date): 
       return true;
     }
     await postponePost(sink.pk, post.sk, {
-      notBefore: nextAttemptAt(now, sink.retryAfterSeconds(error)),
+      notBefore: nextAttemptAt(now, sink.retryAfterSeconds(error), run.startedAt),
       reason: reasonOf(error),
     });
     metrics.addMetric(`${sink.metric}PostsFailed`, MetricUnit.Count, 1);
@@ -144,20 +152,22 @@ async function attempt<V>(sink: SinkDelivery<V>, post: WaitingPost, now: Date): 
 
 /**
  * Delivers what waits for the sink, oldest announcement first, until the backlog is empty, the next post is not due
- * yet (Retry-After), another delivery holds it, the sink refuses again, or `deadline` nears. Stopping at the first
- * that cannot go keeps the channel (and each Slack thread) in order.
+ * yet (Retry-After, or refused by this very run: due only from the run's start), another delivery holds it, the sink
+ * refuses again, or the run's deadline passes. Stopping at the first that cannot go keeps the channel (and each Slack
+ * thread) in order.
  * @returns how many were delivered and how many still wait.
  */
 export async function drainBacklog<V>(
   sink: SinkDelivery<V>,
   now: () => Date,
-  deadline: number,
+  run: SinkRunTimes,
 ): Promise<{ delivered: number; waiting: number }> {
   let delivered = 0;
   let waiting = 0;
   let blocked = false;
   for await (const post of waitingPosts(sink.pk)) {
-    if (blocked || Date.now() > deadline || Date.parse(post.notBefore) > now().getTime()) {
+    const due = Date.parse(post.notBefore) <= run.startedAt.getTime();
+    if (blocked || Date.now() > run.deadline || !due) {
       blocked = true;
       waiting++;
       continue;
@@ -167,7 +177,7 @@ export async function drainBacklog<V>(
       waiting++;
       continue;
     }
-    if (await attempt(sink, post, now())) delivered++;
+    if (await attempt(sink, post, now(), run)) delivered++;
     else {
       blocked = true;
       waiting++;
@@ -178,11 +188,17 @@ export async function drainBacklog<V>(
 
 /**
  * Relays one announcement through the sink, once (the `MSG#` claim, by id and content: core/notifications/post-key.ts),
- * never losing it: refused, or queued behind earlier posts, it is parked (counted as `<metric>PostsDeferred`)
- * instead of failing, so nothing depends on the sink answering now: not the step that announced it (long past: SNS
- * delivers asynchronously), not Lambda's retries.
+ * never losing it: refused, queued behind earlier posts, or past the run's `deadline` for starting a post (earlier
+ * endpoints took the time), it is parked (counted as `<metric>PostsDeferred`) instead of failing, so nothing depends
+ * on the sink answering now: not the step that announced it (long past: SNS delivers asynchronously), not Lambda's
+ * retries.
  */
-export async function relay<V>(sink: SinkDelivery<V>, n: Notification, now: Date): Promise<SinkAction> {
+export async function relay<V>(
+  sink: SinkDelivery<V>,
+  n: Notification,
+  now: Date,
+  run: SinkRunTimes = { startedAt: now, deadline: Number.POSITIVE_INFINITY },
+): Promise<SinkAction> {
   // Checked before the claim, so a refused message claims nothing a real one would need.
   const vetted = await sink.vet(n, now);
   if (!vetted.ok) {
@@ -191,8 +207,12 @@ export async function relay<V>(sink: SinkDelivery<V>, n: Notification, now: Date
   }
   if (!(await claimPost(sink.pk, postKeyOf(n), now))) return 'duplicate';
   let refusal: unknown = `earlier posts are still waiting for ${sink.metric}`;
-  let asked: number | undefined;
-  if (!(await backlogWaiting(sink.pk))) {
+  // Queued behind earlier posts, it is due at once (this run's drain may take it); tried and refused, it is not.
+  let notBefore = run.startedAt;
+  if (Date.now() > run.deadline) {
+    refusal = `the run had no time left to post to ${sink.metric}`;
+    notBefore = nextAttemptAt(now, undefined, run.startedAt);
+  } else if (!(await backlogWaiting(sink.pk))) {
     try {
       await sink.deliver(n, now, { resume: false, vetted: vetted.value });
       return 'posted';
@@ -202,10 +222,10 @@ export async function relay<V>(sink: SinkDelivery<V>, n: Notification, now: Date
         return 'refused';
       }
       refusal = error;
-      asked = sink.retryAfterSeconds(error);
+      notBefore = nextAttemptAt(now, sink.retryAfterSeconds(error), run.startedAt);
     }
   }
-  await parkPost(sink.pk, n, { now, notBefore: nextAttemptAt(now, asked), reason: reasonOf(refusal) });
+  await parkPost(sink.pk, n, { now, notBefore, reason: reasonOf(refusal) });
   metrics.addMetric(`${sink.metric}PostsDeferred`, MetricUnit.Count, 1);
   logger.warn(`${sink.metric} post parked for a later attempt`, {
     id: n.id,
@@ -217,10 +237,10 @@ export async function relay<V>(sink: SinkDelivery<V>, n: Notification, now: Date
 
 /** A sink's delivery with its vetting's type put away, so one function may hold several (each webhook endpoint). */
 export interface BoundSink {
-  relay(n: Notification, now: Date): Promise<SinkAction>;
-  drain(now: () => Date, deadline: number): Promise<{ delivered: number; waiting: number }>;
+  relay(n: Notification, now: Date, run: SinkRunTimes): Promise<SinkAction>;
+  drain(now: () => Date, run: SinkRunTimes): Promise<{ delivered: number; waiting: number }>;
 }
 
 export function bound<V>(sink: SinkDelivery<V>): BoundSink {
-  return { relay: (n, now) => relay(sink, n, now), drain: (now, deadline) => drainBacklog(sink, now, deadline) };
+  return { relay: (n, now, run) => relay(sink, n, now, run), drain: (now, run) => drainBacklog(sink, now, run) };
 }

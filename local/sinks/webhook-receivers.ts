@@ -37,7 +37,7 @@ export interface WebhookReceiver {
 
 /**
  * The local stand-in of every signed webhook's receiver: each checks a request as docs/notifications-sinks.md tells
- * a receiver to (the HMAC-SHA256 signature over `<timestamp>.<body>`, the timestamp within five minutes of its clock),
+ * a receiver to (the HMAC-SHA256 signature over `v1:<timestamp>:<delivery>:<its name>:<body>`, the timestamp within five minutes of its clock),
  * refusing a bad one with 401, and answers 204; a `webhooks` outage window answers its 5xx or 429 instead.
  */
 export class WebhookReceivers {
@@ -74,12 +74,12 @@ export class WebhookReceivers {
     const now = this.options.now();
     const signature = headers.get(SIGNATURE_HEADER) ?? undefined;
     const timestamp = headers.get(TIMESTAMP_HEADER) ?? undefined;
-    if (!verifyWebhook(r.secret, { signature, timestamp }, body, Math.floor(now / 1000))) {
+    const delivery = headers.get(DELIVERY_HEADER) ?? '';
+    if (!verifyWebhook(r.secret, r.name, { signature, timestamp, delivery }, body, Math.floor(now / 1000))) {
       r.stats.refused++;
       return { status: 401, text: 'bad signature or stale timestamp' };
     }
     const parsed = JSON.parse(body) as WebhookBody;
-    const delivery = headers.get(DELIVERY_HEADER) ?? '';
     if (r.received.some((w) => w.delivery === delivery)) r.stats.repeated++;
     r.stats.accepted++;
     r.received.push({

@@ -55,6 +55,8 @@ export function createSinkRelay(
 ): SstFunction {
   const fn = new SstFunction(stack, spec.id, {
     handler: spec.handler,
+    // No post starts later than 25 s before this (functions/sinks/handler.ts): one takes at most 15 s, and what the
+    // run has no time left for is parked, so a slow endpoint never runs the function out of time.
     timeout: 60,
     environment: { ...spec.environment, LEDGER_TABLE: ledger.tableName },
     // An approval request is shown from the ledger with the routes the catalog configures (functions/slack/approvals.ts).

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureSinkHttp } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
 import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
@@ -13,7 +13,7 @@ import { TeamsStandIn } from '../../local/sinks/teams-stand-in.js';
 import { PATCH_DIFF, PATCH_DIGEST } from '../fixtures/sbom-changes.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { sinkContext, snsEvent, waitingIn } from './sink-fixtures.js';
+import { type LoopbackServer, loopbackServer, sinkContext, snsEvent, waitingIn } from './sink-fixtures.js';
 
 const context = sinkContext('teams-notify');
 const secrets = mockClient(SecretsManagerClient);
@@ -26,7 +26,13 @@ let down: OutageAnswer | undefined;
 let clock = 0;
 let slept: number[] = [];
 
+let servers: LoopbackServer[] = [];
+
 afterAll(() => forgetSinkClients());
+afterEach(async () => {
+  for (const s of servers) await s.close();
+  servers = [];
+});
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
@@ -154,5 +160,21 @@ describe('the Teams function', () => {
     down = undefined;
     expect((await redeliver()).backlog).toEqual({ delivered: 0, waiting: 1 });
     expect(teams.cards).toEqual([]);
+  });
+
+  it('follows no redirect: a 307 from the webhook URL is a refusal, the card waits, and the target never sees it', async () => {
+    const target = await loopbackServer((_req, res) => res.writeHead(202).end());
+    const moving = await loopbackServer((_req, res) =>
+      res.writeHead(307, { location: `${target.url}/elsewhere` }).end(),
+    );
+    servers.push(target, moving);
+    configureSinkHttp('teams', { fetch: (_url, init) => fetch(`${moving.url}/workflow`, init), sleep: async () => {} });
+    const [n] = story('1.0.0/5', 1) as [Notification];
+
+    expect((await deliver(n)).actions).toEqual(['deferred']);
+    expect(moving.paths).toEqual(['/workflow']);
+    expect(target.paths).toEqual([]);
+    const [parked] = await waitingIn('TEAMS');
+    expect(parked?.lastError).toContain('Teams: HTTP 307 (a redirect: not followed)');
   });
 });
