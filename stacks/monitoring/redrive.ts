@@ -92,8 +92,18 @@ export function createRedrive(
     environment: {
       LEDGER_TABLE: ledger.tableName,
       NOTIFY_TOPIC_ARN: topic.topicArn,
-      ...sharedPrefixList('DEAD_LETTER_QUEUE', '/', QUEUE_URL_NAME_AT, queues.map((q) => q.queueUrl)),
-      ...sharedPrefixList('REDRIVE_TARGET', ':', FUNCTION_ARN_NAME_AT, targets.map((fn) => fn.functionArn)),
+      ...sharedPrefixList(
+        'DEAD_LETTER_QUEUE',
+        '/',
+        QUEUE_URL_NAME_AT,
+        queues.map((q) => q.queueUrl),
+      ),
+      ...sharedPrefixList(
+        'REDRIVE_TARGET',
+        ':',
+        FUNCTION_ARN_NAME_AT,
+        targets.map((fn) => fn.functionArn),
+      ),
     },
     nodejs: catalogBundling(catalog),
   });
