@@ -91,11 +91,17 @@ interface LookContext {
   targets: ReadonlySet<string>;
 }
 
+/**
+ * A list the stack writes as what its entries share, once (`<name>_PREFIX`), and their names, comma-separated
+ * (`<name>S`): the queue URLs or function ARNs again (stacks/monitoring/redrive.ts).
+ */
 function listFromEnv(name: string): string[] {
-  return (process.env[name] ?? '')
+  const prefix = process.env[`${name}_PREFIX`] ?? '';
+  return (process.env[`${name}S`] ?? '')
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+    .filter((s) => s.length > 0)
+    .map((s) => `${prefix}${s}`);
 }
 
 async function redriveOne(
@@ -168,11 +174,11 @@ function scopeOf(input: RedriveInput): RedriveScope | { ignored: string } {
 }
 
 /**
- * Re-drives Goldsmith's dead-letter queues (env `DEAD_LETTER_QUEUES`): all of them on the daily pass, one when its
+ * Re-drives Goldsmith's dead-letter queues (env `DEAD_LETTER_QUEUES` after `DEAD_LETTER_QUEUE_PREFIX`): all of them on the daily pass, one when its
  * depth alarm fired or a follow-up look is due (core/redrive/looks.ts). A Lambda failure record is re-driven only
  * when the failing handler recorded that very failure (functions/redrive/recorded.ts); anything else in that shape
  * is refused, announced and never invoked. Each message's invocation is made again, asynchronously, when its
- * target is one of Goldsmith's functions (env `REDRIVE_TARGETS`), it failed transiently, the work has been failing for no longer than the catalog's retry horizon, and it was not re-driven within the
+ * target is one of Goldsmith's functions (env `REDRIVE_TARGETS` after `REDRIVE_TARGET_PREFIX`), it failed transiently, the work has been failing for no longer than the catalog's retry horizon, and it was not re-driven within the
  * last hour. Bounded: at most `MAX_PER_QUEUE` messages a queue per look. Idempotent: the handlers are, a message is
  * deleted only after Lambda took it again, and a message met again after its re-drive was noted is deleted, not
  * re-driven. What stays behind keeps its age in the queue, which the
@@ -189,7 +195,7 @@ export async function redriveDeadLetters(input: RedriveInput, self: string, now 
     followUps: [],
   };
   const scope = scopeOf(redriveInputSchema.parse(input));
-  const queues = listFromEnv('DEAD_LETTER_QUEUES');
+  const queues = listFromEnv('DEAD_LETTER_QUEUE');
   let chosen: string[] = [];
   if ('ignored' in scope) report.ignored = scope.ignored;
   else if (scope.kind === 'all') chosen = queues;
@@ -201,7 +207,7 @@ export async function redriveDeadLetters(input: RedriveInput, self: string, now 
   const context = {
     now,
     horizonSeconds: parseDuration(bundledCatalog().resilience.retryHorizon),
-    targets: new Set(listFromEnv('REDRIVE_TARGETS')),
+    targets: new Set(listFromEnv('REDRIVE_TARGET')),
   };
   for (const queueUrl of chosen) await lookAt(queueUrl, context, self, report);
   if (report.redriven.length > 0) {

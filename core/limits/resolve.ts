@@ -125,6 +125,9 @@ export class DeployLengthResolver {
     const { region, account } = this.site;
     if (service === 'iam') return `arn:aws:iam::${account}:${kind}/${name}`;
     if (service === 'sns' || service === 'sqs') return `arn:aws:${service}:${region}:${account}:${name}`;
+    // `arn:aws:lambda:<region>:<account>:function:<name>`, a colon before the name
+    // (https://docs.aws.amazon.com/iot-twinmaker/latest/apireference/API_LambdaFunction.html).
+    if (service === 'lambda') return `arn:aws:lambda:${region}:${account}:${kind}:${name}`;
     return `arn:aws:${service}:${region}:${account}:${kind}/${name}`;
   }
 

@@ -63,6 +63,12 @@ function listed(site: CallSite, action: string, variable: string): string[] {
     .filter((v) => v.length > 0);
 }
 
+/** A list written as its entries' shared prefix once and their names (stacks/monitoring/redrive.ts). */
+function prefixed(site: CallSite, action: string, list: string): string[] {
+  const prefix = required(site, action, `${list}_PREFIX`);
+  return listed(site, action, `${list}S`).map((name) => `${prefix}${name}`);
+}
+
 /** `https://sqs.<region>.amazonaws.com/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`. */
 function queueArnOf(url: string): string {
   const match = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\/(\d{12})\/(.+)$/.exec(url);
@@ -230,11 +236,11 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'sqs:ReceiveMessage':
     case 'sqs:ChangeMessageVisibility':
     case 'sqs:DeleteMessage':
-      return listed(site, action, 'DEAD_LETTER_QUEUES').flatMap((url) => one(queueArnOf(url)));
+      return prefixed(site, action, 'DEAD_LETTER_QUEUE').flatMap((url) => one(queueArnOf(url)));
     // The re-drive's targets, or the holdings auditor handing an overdue revocation to on-lifecycle-request.
     case 'lambda:InvokeFunction':
       if (site.env.REVOCATION_TARGET_ARN && !site.env.REDRIVE_TARGETS) return one(site.env.REVOCATION_TARGET_ARN);
-      return listed(site, action, 'REDRIVE_TARGETS').flatMap((arn) => one(arn));
+      return prefixed(site, action, 'REDRIVE_TARGET').flatMap((arn) => one(arn));
     case 'events:PutEvents':
       return one(`arn:aws:events:${region}:${account}:event-bus/${required(site, action, 'EVENT_BUS_NAME')}`);
     // The audit's read-back and repair of the findings-forwarding rule, in each Region its environment names.

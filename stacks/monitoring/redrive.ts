@@ -25,6 +25,39 @@ export const REDRIVE_RATE = 'rate(1 day)';
 export const REDRIVE_INPUT = { redrive: 'dead-letters' } as const;
 
 /**
+ * Where a queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`, split at `/`) holds the name, the part
+ * after its last `/` (core/redrive/looks.ts).
+ */
+const QUEUE_URL_NAME_AT = 4;
+/**
+ * Where a function ARN (`arn:<partition>:lambda:<region>:<account>:function:<name>`, split at `:`) holds the name:
+ * https://docs.aws.amazon.com/iot-twinmaker/latest/apireference/API_LambdaFunction.html
+ * (`arn:((aws)|(aws-cn)|(aws-us-gov)):lambda:[a-z0-9-]+:[0-9]{12}:function:[\/a-zA-Z0-9_-]+`).
+ */
+const FUNCTION_ARN_NAME_AT = 6;
+
+/**
+ * A list of queue URLs or function ARNs of one account and Region, as two variables: `<name>_PREFIX`, what they
+ * share (everything before the name, taken from the first), once; `<name>S`, the names alone, comma-separated
+ * (functions/redrive-dead-letters.ts joins them again). Lambda allows a function 4 KB of environment in aggregate
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, core/limits/quotas.ts): each queue or
+ * function watched adds its name (up to 64 characters as CloudFormation generates them), not a 110-character URL or
+ * ARN. Taken apart with `Fn::Split`/`Fn::Select` from the same values as before, so the stacks export nothing new.
+ */
+function sharedPrefixList(name: string, separator: string, nameAt: number, values: string[]): Record<string, string> {
+  const [first] = values;
+  const part = (value: string, at: number) => Fn.select(at, Fn.split(separator, value));
+  const prefix = first === undefined ? [] : Array.from({ length: nameAt }, (_, at) => part(first, at));
+  return {
+    [`${name}_PREFIX`]: first === undefined ? '' : Fn.join(separator, [...prefix, '']),
+    [`${name}S`]: Fn.join(
+      ',',
+      values.map((value) => part(value, nameAt)),
+    ),
+  };
+}
+
+/**
  * The functions whose failed asynchronous invocations land in a dead-letter queue: those with an on-failure
  * destination (`configureAsyncInvoke` adds the `EventInvokeConfig` child). Their rule and schedule targets share
  * the same queues.
@@ -59,12 +92,16 @@ export function createRedrive(
     environment: {
       LEDGER_TABLE: ledger.tableName,
       NOTIFY_TOPIC_ARN: topic.topicArn,
-      DEAD_LETTER_QUEUES: Fn.join(
-        ',',
+      ...sharedPrefixList(
+        'DEAD_LETTER_QUEUE',
+        '/',
+        QUEUE_URL_NAME_AT,
         queues.map((q) => q.queueUrl),
       ),
-      REDRIVE_TARGETS: Fn.join(
-        ',',
+      ...sharedPrefixList(
+        'REDRIVE_TARGET',
+        ':',
+        FUNCTION_ARN_NAME_AT,
         targets.map((fn) => fn.functionArn),
       ),
     },

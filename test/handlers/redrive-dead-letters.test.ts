@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import { MAX_PER_QUEUE, redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
+import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS, setRedriveEnv } from './dead-letter-fixtures.js';
 import { catalog } from './promotion-fixtures.js';
 
 /** CloudWatch's single-metric alarm state change, as the CloudWatch User Guide's sample shows it. */
@@ -66,8 +66,7 @@ describe('redriveDeadLetters', () => {
   beforeEach(() => {
     process.env.LEDGER_TABLE = 'ledger';
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
-    process.env.DEAD_LETTER_QUEUES = QUEUE;
-    process.env.REDRIVE_TARGETS = START_BUILDS;
+    setRedriveEnv([QUEUE]);
     process.env.REDRIVE_SCHEDULE_GROUP = 'goldsmith-prod-redrive';
     process.env.REDRIVE_SCHEDULER_ROLE_ARN = 'arn:aws:iam::111122223333:role/follow-up';
     sqs.on(DeleteMessageCommand).resolves({});
@@ -182,7 +181,7 @@ describe('redriveDeadLetters', () => {
 
   it('looks only at the queue whose depth alarm entered ALARM, and asks for a follow-up look at it', async () => {
     const other = 'https://sqs.us-east-1.amazonaws.com/111122223333/goldsmith-prod-HealthDlq';
-    process.env.DEAD_LETTER_QUEUES = `${other},${QUEUE}`;
+    setRedriveEnv([other, QUEUE]);
     queueHolds([deadLetter(1)]);
     const alarm = (value: string, queueName = 'goldsmith-prod-TriggersDlq') => ({
       ...sample,

@@ -13,7 +13,7 @@ import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import { redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
+import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS, setRedriveEnv } from './dead-letter-fixtures.js';
 import { catalog } from './promotion-fixtures.js';
 
 /**
@@ -43,8 +43,7 @@ beforeEach(async () => {
   // StartBuilds recorded its failed request, as the one middy chain does: the re-drive invokes only such failures.
   await recordFailedInvocation('r-1', START_BUILDS, payloadDigest({ ...payload, n: 1 }), NOW);
   process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
-  process.env.DEAD_LETTER_QUEUES = QUEUE;
-  process.env.REDRIVE_TARGETS = START_BUILDS;
+  setRedriveEnv([QUEUE]);
   process.env.REDRIVE_SCHEDULE_GROUP = 'goldsmith-prod-redrive';
   process.env.REDRIVE_SCHEDULER_ROLE_ARN = 'arn:aws:iam::111122223333:role/follow-up';
   queue = [DEAD_LETTER];

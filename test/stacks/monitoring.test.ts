@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DeployLengthResolver, type TemplateJson } from '../../core/limits/resolve.js';
 import { metricNames } from '../../core/observability/metrics.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
@@ -304,6 +305,34 @@ describe('Monitoring stack: dead-letter re-drive', () => {
     for (const st of sqs) {
       expect(st.Action).toEqual(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']);
     }
+  });
+
+  it("names each queue and function in its environment by name alone, so Lambda's 4 KB holds many more of them", () => {
+    // Resolved as a deploy would resolve them (core/limits/resolve.ts), the other stacks' exports included.
+    const stacks = [...synth.templates].map(([f, t]) => ({
+      stack: `test-goldsmith-${f.name}`,
+      template: t.toJSON() as TemplateJson,
+    }));
+    const resolver = new DeployLengthResolver(stacks, { region: 'us-east-1', account: '123456789012' });
+    const own = stacks.find((s) => s.stack.endsWith('-Monitoring'));
+    const raw = monitoring.findResources('AWS::Lambda::Function')[fn()?.[0] ?? ''] as Resource | undefined;
+    if (!own || !raw) throw new Error('no re-drive function in the Monitoring stack');
+    const env = resolver.resolve((raw.Properties.Environment as { Variables: Json }).Variables, own) as Record<
+      string,
+      string
+    >;
+    // The lists join again into the queues' URLs and the functions' ARNs, as a deploy makes them.
+    const queues = env.DEAD_LETTER_QUEUES!.split(',');
+    const targets = env.REDRIVE_TARGETS!.split(',');
+    expect(queues).toHaveLength(Object.keys(all).length);
+    expect(env.DEAD_LETTER_QUEUE_PREFIX).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/');
+    expect(env.REDRIVE_TARGET_PREFIX).toBe('arn:aws:lambda:us-east-1:123456789012:function:');
+    expect(queues.every((q) => /^test-goldsmith-\w+-[\w-]+$/.test(q))).toBe(true);
+    expect(targets.some((t) => t.includes('StartBuilds'))).toBe(true);
+    // Each queue or function costs its name and a comma (at most 65 bytes), not its URL or ARN (over 110).
+    const lists = ['DEAD_LETTER_QUEUE', 'REDRIVE_TARGET'].flatMap((v) => [`${v}_PREFIX`, `${v}S`]);
+    const bytes = lists.reduce((n, v) => n + v.length + Buffer.byteLength(env[v] ?? ''), 0);
+    expect(bytes).toBeLessThanOrEqual(2 * 100 + (queues.length + targets.length) * 65);
   });
 
   it('lets each function with an on-failure destination record its failures: PutItem only under FAILED-INVOCATION#', () => {

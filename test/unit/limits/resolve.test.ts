@@ -77,7 +77,7 @@ describe('DeployLengthResolver: Ref of a resource', () => {
 
 describe('DeployLengthResolver: Fn::GetAtt', () => {
   it('gives an ARN for Arn and any attribute ending in Arn, in either form', () => {
-    expect(resolve({ 'Fn::GetAtt': ['Fn', 'Arn'] })).toBe('arn:aws:lambda:eu-west-1:111122223333:function/start');
+    expect(resolve({ 'Fn::GetAtt': ['Fn', 'Arn'] })).toBe('arn:aws:lambda:eu-west-1:111122223333:function:start');
     expect(resolve({ 'Fn::GetAtt': 'Role.Arn' })).toBe('arn:aws:iam::111122223333:role/runner');
     expect(resolve({ 'Fn::GetAtt': ['Topic', 'TopicArn'] })).toBe('arn:aws:sns:eu-west-1:111122223333:builds');
     expect(resolve({ 'Fn::GetAtt': ['Queue', 'Arn'] })).toBe('arn:aws:sqs:eu-west-1:111122223333:q-eu-west-1');
@@ -121,7 +121,7 @@ describe('DeployLengthResolver: functions', () => {
   it('substitutes its own variables first, then attributes, then references', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, as a template holds it
     expect(resolve({ 'Fn::Sub': ['${Name}/${Fn.Arn}/${AWS::Region}', { Name: { Ref: 'AWS::AccountId' } }] })).toBe(
-      '111122223333/arn:aws:lambda:eu-west-1:111122223333:function/start/eu-west-1',
+      '111122223333/arn:aws:lambda:eu-west-1:111122223333:function:start/eu-west-1',
     );
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, as a template holds it
     expect(resolve({ 'Fn::Sub': '${AWS::Partition}-${!Literal}' })).toBe('aws-${!Literal}');
