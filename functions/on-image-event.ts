@@ -187,7 +187,7 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     if (facts.amis.length > 0) await checkPackageReleaseBuilt({ image, version, buildVersionArn, item, at });
     // The SBOMs after the promotion started, before the status is marked handled: a failure is retried (or left to
     // the reconciler), and rewriting the same documents changes nothing.
-    if (content) await keepVersionSboms(content, inventory, at);
+    if (content) await keepVersionSboms(content, inventory, at, facts.containerUris);
     await markBuildHandled(image, version, status, at);
     return {
       action: started === 'started' ? 'promotion-started' : 'promotion-already-started',

@@ -23,6 +23,7 @@ import { createOutsideChangeRules } from './promotion/outside-change-rules.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { allowRolloutTakeBack, createRollout } from './promotion/rollout.js';
 import { createPromotionRules } from './promotion/rules.js';
+import { createSbomExportPoller } from './promotion/sbom-exports.js';
 import { createSigningKey, grantTaskTokenKey } from './promotion/signing-keys.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
 
@@ -174,6 +175,14 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const lifecycle = createLifecycle(stack, env, catalog);
   const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
   const reconciler = createReconciler(stack, env, catalog, stateMachine, rollout?.stateMachine);
+  // Container images' packages from Inspector's SBOM export: requested by the functions that record a version's
+  // content (on-image-event, the reconciler), started and read by the poller.
+  const sbomExports = createSbomExportPoller(stack, env, catalog);
+  if (sbomExports) {
+    for (const fn of [onImageEvent, reconciler.reconcile]) {
+      fn.addEnvironment('SBOM_EXPORT_KEY_ARN', sbomExports.key.keyArn);
+    }
+  }
   const { auditor } = createHoldingsAuditor(stack, env, catalog, audit, reconciler.dlq);
   // The task tokens the ledger keeps: sealed by the tasks that receive them, opened only by those that answer them
   // (every function here with states:SendTask*; the operator endpoint reads it in the Trust stack).

@@ -1,6 +1,7 @@
 import { inventoryOf } from '../../aws/builds/image-packages.js';
 import type { ImageFacts } from '../../aws/promotion/promotion-images.js';
 import { recordContent } from '../../aws/sbom/content-records.js';
+import { requestSbomExport } from '../../aws/sbom/export-records.js';
 import { keepSboms } from '../../aws/sbom/sbom-objects.js';
 import type { PackageInventory } from '../../core/lifecycle/finding-scope.js';
 import { contentOfBuild } from '../../core/sbom/build-content.js';
@@ -37,16 +38,24 @@ export async function keepContent(
 /**
  * Keeps an AVAILABLE build's SBOMs (CycloneDX and SPDX, aws/sbom/sbom-objects.ts) from its recorded content and its
  * packages: an AMI's inventory as built (the one recorded now, else listed and recorded), none for a container
- * Inspector does not cover. Throws on failure, so the build is not marked handled and is tried again.
+ * Inspector has not exported (yet). For a container image whose packages are not known, Inspector's SBOM export of its
+ * ECR repository and tag is requested (once per version: aws/sbom/export-records.ts); the scheduled poller
+ * (functions/sbom-exports.ts) starts and polls it and writes the SBOMs again with its packages. Throws on failure, so the build is not marked handled and is tried
+ * again.
  */
 export async function keepVersionSboms(
   content: RecordedContent,
   inventory: PackageInventory | undefined,
   at: string,
+  containerUris: readonly string[] = [],
 ): Promise<void> {
   const packages =
     content.packageSource === 'none'
       ? new Map<string, readonly string[]>()
       : (inventory ?? (await inventoryOf(content.image, content.version, content.buildVersionArn, at)));
   await keepSboms({ ...content, packages: inventoryPackages(packages) }, sbomDocuments);
+  if (content.kind === 'container' && content.packageSource === 'none') {
+    const requested = await requestSbomExport(content, containerUris, at);
+    logger.info('SBOM export', { image: content.image, version: content.version, export: requested?.status ?? 'none' });
+  }
 }

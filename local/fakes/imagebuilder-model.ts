@@ -186,6 +186,8 @@ export interface BuildRecord {
   findings: Record<string, unknown>[];
   /** What Systems Manager Inventory listed on the build instance (ListImagePackages); empty until distributed. */
   packages: ImagePackage[];
+  /** A container build's packages, as its image holds them (Inspector's scan in ECR reads them); AMIs have none here. */
+  containerPackages?: ImagePackage[] | undefined;
   scanStatus: 'PENDING' | 'SCANNING' | 'COLLECTING' | 'COMPLETED' | 'ABANDONED' | 'FAILED' | 'TIMED_OUT' | undefined;
   cancelNext: (() => void) | undefined;
   /** Set by DeleteImage: Image Builder no longer knows the image (its AMIs are EC2's business). */

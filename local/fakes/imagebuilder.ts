@@ -136,6 +136,17 @@ export class ImageBuilderFake implements FakeService {
     this.packageSets.set(image, packages);
   }
 
+  /** The packages of the container build whose image `<repository>:<tag>` went to `region`, if any. */
+  containerPackages(region: string, repository: string, tag: string): readonly ImagePackage[] | undefined {
+    const uri = `.dkr.ecr.${region}.amazonaws.com/${repository}:${tag}`;
+    for (const b of this.builds.values()) {
+      if (b.containers.some((c) => c.region === region && c.imageUris.some((u) => u.endsWith(uri)))) {
+        return b.containerPackages;
+      }
+    }
+    return undefined;
+  }
+
   /**
    * Scenario: `name` at `version` is released to the package repository the builds install from. A build started
    * from now on installs it (in place of the version it would have, or besides its packages); one started before
@@ -209,8 +220,7 @@ export class ImageBuilderFake implements FakeService {
     };
     this.builds.set(b.arn, b);
     this.tokens.set(token, b);
-    if (p.type === 'AMI')
-      this.installs.set(b.arn, installedPackages(this.packageSets.get(p.image), this.releasedPackages));
+    this.installs.set(b.arn, installedPackages(this.packageSets.get(p.image), this.releasedPackages));
     const failure = this.failures.get(p.image);
     if (failure) {
       failure.remaining--;
@@ -257,6 +267,8 @@ export class ImageBuilderFake implements FakeService {
     distribute(b, this.opts.ec2, this.opts.accountId, this.opts.clock.iso(), this.opts.ecr);
     // Systems Manager Inventory of the build instance; the fake keeps one for AMI builds only (Goldsmith reads no other).
     if (b.pipeline.type === 'AMI') b.packages = [...(this.installs.get(b.arn) ?? [])];
+    // A container image holds what its build installed; Inspector's scan of it in ECR reads them (inspector2-sbom.ts).
+    else b.containerPackages = [...(this.installs.get(b.arn) ?? [])];
     if (b.pipeline.scanningEnabled) {
       const counts = this.pendingFindings.get(b.pipeline.image);
       this.pendingFindings.delete(b.pipeline.image);

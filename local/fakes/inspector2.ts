@@ -1,5 +1,6 @@
 import { AccessDeniedException, ValidationException } from '@aws-sdk/client-inspector2';
 import { type FakeCall, type FakeService, NotImplementedByFakeError, paginate } from './common.js';
+import type { SbomExportsFake } from './inspector2-sbom.js';
 import type { MemberAccess } from './member-access.js';
 
 /**
@@ -84,6 +85,8 @@ export class Inspector2Fake implements FakeService {
   access: MemberAccess | undefined;
   /** Whether an account is a member of the administrator's organization (default: every account). */
   isMember: (account: string) => boolean = () => true;
+  /** The SBOM exports (local/fakes/inspector2-sbom.ts), set by whoever installs the fakes. */
+  sbomExports: SbomExportsFake | undefined;
 
   /** @param administrator the organization's delegated administrator. */
   constructor(public administrator: string) {}
@@ -108,6 +111,10 @@ export class Inspector2Fake implements FakeService {
   }
 
   async handle(call: FakeCall): Promise<unknown> {
+    if (this.sbomExports && (call.action === 'CreateSbomExport' || call.action === 'GetSbomExport')) {
+      await this.authorize(call);
+      return this.sbomExports.handle(call);
+    }
     if (call.action !== 'ListFindings') throw new NotImplementedByFakeError('inspector2', call.action);
     await this.authorize(call);
     const criteria = (call.input.filterCriteria ?? {}) as Record<string, StringFilter[] | undefined>;
@@ -132,8 +139,9 @@ export class Inspector2Fake implements FakeService {
   }
 
   /**
-   * A role session's call: its role must allow the action; ListFindings supports no resource-level permissions
-   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html), so on `*`.
+   * A role session's call: its role must allow the action; ListFindings, CreateSbomExport and GetSbomExport support no
+   * resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html),
+   * so on `*`.
    */
   private async authorize(call: FakeCall): Promise<void> {
     const session = this.access?.sessionByArn(call.principal);

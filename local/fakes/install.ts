@@ -15,6 +15,7 @@ import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
 import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
 import { InspectorOrganizationConfiguration } from './inspector-organization.js';
 import { Inspector2Fake } from './inspector2.js';
+import { SbomExportsFake } from './inspector2-sbom.js';
 import { KmsFake } from './kms.js';
 import { kmsApi } from './kms-api.js';
 import { countVolumeGrants } from './kms-volumes.js';
@@ -194,6 +195,14 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   inspector2.isMember = (account) => organizations.isMember(account);
   inspector2.access = memberAccess;
   const s3 = new S3Fake(now);
+  const sbomExports = new SbomExportsFake(now, s3);
+  // Inspector's SBOM of an image in ECR: what the build that pushed it installed (no image, or none known: nothing).
+  sbomExports.images = (region, repository, tag) => {
+    const digest = ecr.digestOfTag(region, repository, tag);
+    const packages = imagebuilder.containerPackages(region, repository, tag);
+    return digest && packages ? [{ digest, packages }] : [];
+  };
+  inspector2.sbomExports = sbomExports;
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,

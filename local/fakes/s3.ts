@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { NoSuchBucket, NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
-import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
+import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, paginate } from './common.js';
 
 /**
- * Amazon S3, for the calls Goldsmith makes on its SBOM bucket (PutObject, GetObject, HeadObject, DeleteObject) and
- * what Inspector's SBOM export writes there (`putFromService`). Buckets exist as the stacks create them (with their
+ * Amazon S3, for the calls Goldsmith makes on its SBOM bucket (PutObject, GetObject, HeadObject, DeleteObject,
+ * ListObjectsV2) and what Inspector's SBOM export writes there (`putFromService`). Buckets exist as the stacks create them (with their
  * versioning); objects keep every version, as a versioned bucket does:
  * - PutObject stores a new version and answers its `ETag` (the MD5 of the data, quoted, for a single-part upload
  *   encrypted with SSE-S3: https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html) and, on a versioned
@@ -18,6 +18,10 @@ import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeErro
  * - DeleteObject without a version on a versioned bucket adds a delete marker (the data stays as a noncurrent
  *   version); on an unversioned bucket it removes the object; a key that does not exist is no error
  *   (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html).
+ * - ListObjectsV2 lists the keys whose current version is not a delete marker, in UTF-8 binary order, at most
+ *   `MaxKeys` (default and most 1,000) a page, from a `Prefix`; a page that is not the last says `IsTruncated` and
+ *   gives a `NextContinuationToken`; an unknown token is `InvalidArgument`
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
  * - A bucket that does not exist is `NoSuchBucket` (404).
  * Who may call is the bucket policy's business: the local cloud's doors (local/simulator/cloud-doors.ts).
  */
@@ -73,6 +77,8 @@ export class S3Fake implements FakeService {
         return this.get(bucket, key, 'HeadObject');
       case 'DeleteObject':
         return this.remove(bucket, key);
+      case 'ListObjectsV2':
+        return this.list(bucket, input);
       default:
         throw new NotImplementedByFakeError('s3', call.action);
     }
@@ -129,6 +135,36 @@ export class S3Fake implements FakeService {
     };
     if (action === 'HeadObject') return meta;
     return { ...meta, Body: sdkStreamMixin(Readable.from([Buffer.from(current.body, 'utf8')])) };
+  }
+
+  private list(bucket: BucketRecord, input: Record<string, unknown>) {
+    const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
+    const keys = [...bucket.objects]
+      .filter(([key, versions]) => key.startsWith(prefix) && !versions.at(-1)?.deleteMarker)
+      .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const page = paginate(keys, input.MaxKeys, input.ContinuationToken, {
+      max: 1000,
+      invalidToken: () => err('InvalidArgument', 'The continuation token provided is incorrect', 400),
+    });
+    const contents = page.items.map(([key, versions]) => {
+      const current = versions.at(-1);
+      return {
+        Key: key,
+        ETag: current?.etag,
+        Size: Buffer.byteLength(current?.body ?? '', 'utf8'),
+        LastModified: new Date(current?.lastModified ?? 0),
+        StorageClass: 'STANDARD',
+      };
+    });
+    return {
+      Name: bucket.name,
+      Prefix: prefix,
+      KeyCount: contents.length,
+      MaxKeys: typeof input.MaxKeys === 'number' ? input.MaxKeys : 1000,
+      IsTruncated: page.nextToken !== undefined,
+      ...(contents.length > 0 ? { Contents: contents } : {}),
+      ...(page.nextToken ? { NextContinuationToken: page.nextToken } : {}),
+    };
   }
 
   private remove(bucket: BucketRecord, key: string) {

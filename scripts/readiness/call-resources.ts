@@ -341,6 +341,16 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one(`${required(site, action, 'ROLLOUT_STATE_MACHINE_ARN').replace(':stateMachine:', ':execution:')}:x`);
     // on-finding reads findings with its own role when the factory is Inspector's delegated administrator, else with
     // the administrator's findings role (aws/lifecycle/inspector-findings.ts), granted in that account.
+    // Inspector's SBOM exports: no resource-level permissions
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html).
+    case 'inspector2:CreateSbomExport':
+    case 'inspector2:GetSbomExport':
+      return one('*');
+    // The SBOM export poller lists what Inspector wrote under the version's prefix (inspector/<image>/<version>/).
+    case 's3:ListBucket': {
+      const bucket = required(site, action, 'SBOM_BUCKET');
+      return images.flatMap((image) => one(`arn:aws:s3:::${bucket}`, { 's3:prefix': `inspector/${image}/1.0.0-1/` }));
+    }
     case 'inspector2:ListFindings':
       return site.env.INSPECTOR_FINDINGS_ROLE_ARN ? [] : one('*');
     // The rollout engine assumes the member accounts' rollout role, in the organization only. on-finding assumes the

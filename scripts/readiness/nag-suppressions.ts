@@ -429,12 +429,22 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
-    logicalIds: /^(OnImageEvent|Reconcile|OnLifecycleRequest|Lifecycle)[A-Za-z]*ServiceRoleDefaultPolicy/,
+    logicalIds: /^(OnImageEvent|Reconcile|OnLifecycleRequest|Lifecycle|SbomExports)[A-Za-z]*ServiceRoleDefaultPolicy/,
     // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
     appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:s3:::goldsmith-[a-z0-9-]+-sbom-[^/]+\\/sbom\\/\\*$/' }],
     reason:
       "A version's SBOM documents are keyed by image and version (sbom/<image>/<version>/<file>), unknown at deploy " +
       'time: only the SBOM bucket, only its sbom/ prefix, only the object calls the function makes.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^SbomExportsServiceRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:s3:::goldsmith-[a-z0-9-]+-sbom-[^/]+\\/inspector\\/\\*$/' }],
+    reason:
+      "Inspector's SBOM exports are written under inspector/<image>/<version>/ with keys Inspector chooses (a report id, " +
+      'per image), unknown at deploy time: only the SBOM bucket, only its inspector/ prefix, only s3:GetObject.',
   },
   {
     rule: 'AwsSolutions-IAM5',

@@ -44,12 +44,14 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
 
 /**
  * Operations whose IAM action is not named after them (Service Authorization Reference): Lambda's Invoke API is
- * authorized as lambda:InvokeFunction; S3's HeadObject as s3:GetObject.
+ * authorized as lambda:InvokeFunction; S3's HeadObject as s3:GetObject, its ListObjectsV2 as s3:ListBucket.
  */
 const ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
   'lambda:Invoke': 'lambda:InvokeFunction',
   // HeadObject is authorized as s3:GetObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
   's3:HeadObject': 's3:GetObject',
+  // ListObjectsV2 is authorized as s3:ListBucket (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+  's3:ListObjectsV2': 's3:ListBucket',
 };
 
 /**

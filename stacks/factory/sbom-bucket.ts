@@ -2,6 +2,7 @@ import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { INSPECTOR_EXPORT_PREFIX } from '../../core/sbom/inspector-export.js';
 import { sbomBucketName } from '../names.js';
 import { admitRole, subscriptionManagers, writersOnly } from '../resource-doors.js';
 
@@ -128,6 +129,24 @@ export function createSbomBucket(scope: Construct, stage: string): s3.Bucket {
       sid: 'ObjectsOnlyByGoldsmith',
       actions: [...SBOM_OBJECT_ACTIONS],
       resource: bucket.arnForObjects('*'),
+      // Inspector's SBOM exports, by the account's Inspector (the Allow below admits them under `inspector/` only).
+      extraSources: () => [inspectorSourceArns()],
+    }),
+  );
+  // "Your Amazon S3 bucket policy must allow Amazon Inspector to add objects to it"
+  // (https://docs.aws.amazon.com/inspector/latest/user/findings-managing-exporting-reports.html): Inspector's service
+  // principal may write under `inspector/` only, for this account's Inspector in this Region (`aws:SourceAccount`,
+  // `aws:SourceArn`, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'InspectorSbomExports',
+      principals: [new iam.ServicePrincipal('inspector2.amazonaws.com')],
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [bucket.arnForObjects(`${INSPECTOR_EXPORT_PREFIX}*`)],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': inspectorSourceArns() },
+      },
     }),
   );
   bucket.addToResourcePolicy(
@@ -141,6 +160,11 @@ export function createSbomBucket(scope: Construct, stage: string): s3.Bucket {
     }),
   );
   return bucket;
+}
+
+/** Any Inspector resource of the deployment's account and Region (its SBOM reports): the `aws:SourceArn` admitted. */
+export function inspectorSourceArns(): string {
+  return `arn:${Aws.PARTITION}:inspector2:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`;
 }
 
 /**

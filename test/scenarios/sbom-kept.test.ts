@@ -36,3 +36,35 @@ describe("a build's SBOMs in the local cloud", () => {
     expect(result.report.apiModel.violations).toEqual([]);
   });
 });
+
+describe("a container build's packages from Inspector's SBOM export in the local cloud", () => {
+  let result: SimulationResult;
+
+  beforeAll(async () => {
+    const containers = orgCatalog(
+      {
+        'web-runtime': {
+          kind: 'container',
+          parent: 'docker:amazonlinux:2023',
+          components: [{ file: 'components/container-runtime.yml' }],
+          regions: ['us-east-1'],
+          schedule: { type: 'cron', expression: 'cron(0 4 ? * SUN *)', timezone: 'UTC' },
+          repository: 'golden/web-runtime',
+        },
+      },
+      [devChannel()],
+    );
+    result = await run(containers, scenarioBetween('2027-02-01T00:00:00Z', '2027-02-09T00:00:00Z'));
+  }, 240_000);
+
+  it('exports the image once, reads it, and writes its SBOMs again with the packages', () => {
+    expect(buildLines(result)).toEqual(['web-runtime 1.0.0/1 schedule AVAILABLE']);
+    expect(result.report.apiCalls['inspector2:CreateSbomExport']).toBe(1);
+    expect(result.report.apiCalls['inspector2:GetSbomExport']).toBeGreaterThanOrEqual(1);
+    expect(result.report.apiCalls['s3:ListObjectsV2']).toBe(1);
+    // Written without packages when the build became AVAILABLE, and again with the exported ones.
+    expect(result.report.apiCalls['s3:PutObject']).toBe(4);
+    expect(result.report.faults.failed).toEqual([]);
+    expect(result.report.apiModel.violations).toEqual([]);
+  });
+});

@@ -168,6 +168,18 @@ describe('Factory stack security with the example catalog', () => {
         's3:PutObjectTagging',
       ]),
     );
+    // Inspector's SBOM exports: its service principal writes under inspector/ only, for this account's Inspector.
+    const inspector = statements.find((s) => s['Sid'] === 'InspectorSbomExports');
+    expect(inspector).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'inspector2.amazonaws.com' },
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': expect.anything() },
+        ArnLike: { 'aws:SourceArn': expect.anything() },
+      },
+    });
+    expect(JSON.stringify(inspector?.['Resource'])).toContain('/inspector/*');
     expect(statements.find((s) => s['Sid'] === 'ConfigurationOnlyByDeployment')).toMatchObject({
       Effect: 'Deny',
       Action: expect.arrayContaining([

@@ -22,10 +22,18 @@ const sessionOf = (role: string) => `${role.replace(':iam::', ':sts::').replace(
 describe("the SBOM bucket's policy, as the synthesized stacks write it, applied to object calls", () => {
   let doors: BucketDoors;
   let roles: Map<string, PolicyDocument[]>;
+  let bucketPolicies: string;
 
   beforeAll(async () => {
     const synth = await synthesize(example, { stacks: [Factory, Promotion] });
     const templates = [...synth.templates.values()].map((t) => t.toJSON());
+    bucketPolicies = JSON.stringify(
+      templates.flatMap((t) =>
+        Object.values((t as { Resources: Record<string, { Type: string }> }).Resources).filter(
+          (r) => r.Type === 'AWS::S3::BucketPolicy',
+        ),
+      ),
+    );
     const resolver = new TemplateResolver(templates, { accountId: ACCOUNT, region: 'us-east-1' });
     roles = rolePoliciesByArn(templates, resolver);
     roles.set(`arn:aws:iam::${ACCOUNT}:role/attacker`, [EVERYTHING]);
@@ -79,5 +87,28 @@ describe("the SBOM bucket's policy, as the synthesized stacks write it, applied 
   it('lets the lifecycle sweep delete a version SBOMs', async () => {
     const sweep = sessionOf(roleOf('LifecycleSweep'));
     await expect(doors.object(sweep, 's3:DeleteObject', BUCKET, KEY, true)).resolves.toBeUndefined();
+  });
+
+  it("exempts the account's Inspector from the objects' deny, so its exports under inspector/ can land", () => {
+    const statements = (
+      JSON.parse(bucketPolicies) as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }[]
+    ).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const deny = JSON.stringify(statements.find((st) => st.Sid === 'ObjectsOnlyByGoldsmith')?.Condition);
+    expect(deny).toContain('aws:PrincipalArn');
+    expect(deny).toContain('"aws:SourceArn"');
+    expect(deny).toContain('":inspector2:"');
+  });
+
+  it("lets the SBOM export poller read Inspector's exports and write SBOMs, and neither write exports nor delete", async () => {
+    const poller = sessionOf(roleOf('SbomExports'));
+    const exported = 'inspector/web-runtime/1.0.0-1/5b0e8c3a/111122223333/golden/web-runtime/4f2a.json';
+    await expect(doors.object(poller, 's3:GetObject', BUCKET, exported, true)).resolves.toBeUndefined();
+    await expect(doors.object(poller, 's3:PutObject', BUCKET, KEY, true)).resolves.toBeUndefined();
+    await expect(doors.object(poller, 's3:PutObject', BUCKET, exported, true)).resolves.toMatchObject({
+      code: 'AccessDenied',
+    });
+    await expect(doors.object(poller, 's3:DeleteObject', BUCKET, KEY, true)).resolves.toMatchObject({
+      code: 'AccessDenied',
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { s3Client } from '../../../aws/clients/s3.js';
 import { localCloud, resetClients } from './helpers.js';
@@ -55,6 +61,25 @@ describe('S3Fake', () => {
     ).toEqual([false, true]);
     // Deleting a key that is not there is no error.
     await expect(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'sbom/none' }))).resolves.toBeDefined();
+  });
+
+  it('lists the current keys under a prefix in order, a page at a time, leaving deleted ones out', async () => {
+    cloud();
+    const s3 = s3Client();
+    for (const n of [3, 1, 2, 4]) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inspector/base/k${n}.json`, Body: `${n}` }));
+    }
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sbom/base/other.json', Body: 'x' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'inspector/base/k4.json' }));
+
+    const pages = [];
+    for await (const page of paginateListObjectsV2(
+      { client: s3, pageSize: 2 },
+      { Bucket: BUCKET, Prefix: 'inspector/' },
+    )) {
+      pages.push((page.Contents ?? []).map((c) => `${c.Key} ${c.Size}`));
+    }
+    expect(pages).toEqual([['inspector/base/k1.json 1', 'inspector/base/k2.json 1'], ['inspector/base/k3.json 1']]);
   });
 
   it('answers NoSuchBucket for a bucket the stacks did not create', async () => {
