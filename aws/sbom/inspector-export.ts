@@ -2,6 +2,7 @@ import { CreateSbomExportCommand, GetSbomExportCommand } from '@aws-sdk/client-i
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk } from '../../core/ledger/keys.js';
+import { safePackages } from '../../core/lifecycle/finding-scope.js';
 import { sbomDocuments } from '../../core/sbom/documents.js';
 import { packagesOfCycloneDx, type SbomExportRecord } from '../../core/sbom/inspector-export.js';
 import { contentOf, contentSk, inventoryPackages } from '../../core/sbom/ledger-content.js';
@@ -84,7 +85,9 @@ async function readExport(record: SbomExportRecord, at: string): Promise<SbomExp
   const item: LedgerItem | undefined = got.Item ? { ...got.Item, packageSource: 'none' } : undefined;
   const content = item ? contentOf([item], record.version) : undefined;
   if (!content) throw new Error(`CONTENT#${record.version} of ${record.image} is not recorded`);
-  const inventory = await recordInventory(record.image, record.version, packages, at);
+  // A container image's package names are its author's: one that would forge an inventory line is left out and counted.
+  const { kept, skipped } = safePackages(packages);
+  const inventory = await recordInventory(record.image, record.version, { packages: kept, skipped }, at);
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
