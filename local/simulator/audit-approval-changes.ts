@@ -4,13 +4,19 @@ import type { LocalCloud } from './cloud.js';
 /**
  * The approval-changes audit (`approval-changes`): every approval request announced in the run says what its version
  * changes against the channel's current one (events/approval-changes.ts): the diff's summary, "first version in
- * <channel>", or "changes unknown: <why>". A request without any is a problem. Counts the requests it examined.
+ * <channel>", or "changes unknown: <why>". A request without any is a problem. Counts the requests it examined. A
+ * resumed cloud's run (`since`: when it was saved) holds only its own requests to it: an earlier release's are its own.
  */
-export function auditApprovalChanges(cloud: LocalCloud): { checks: Record<string, number>; problems: string[] } {
+export function auditApprovalChanges(
+  cloud: LocalCloud,
+  since?: string,
+): { checks: Record<string, number>; problems: string[] } {
   const topics = new Set(
     [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
   );
-  return approvalChangesProblems(cloud.installed.fakes.sns.messages.filter((x) => topics.has(x.topicArn)));
+  return approvalChangesProblems(
+    cloud.installed.fakes.sns.messages.filter((x) => topics.has(x.topicArn) && (since === undefined || x.at > since)),
+  );
 }
 
 /** The audit over the messages published to the notifications topic (each `message` an announcement's JSON). */

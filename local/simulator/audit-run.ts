@@ -16,13 +16,14 @@ import type { SavedCloud } from './saved-cloud.js';
 /**
  * Every audit of a run at its end, as the report's `consistency`: the consistency audit, then the outages', Slack's,
  * the lifecycle's, the image view's and the approval requests' changes, the fleets' with fleets, and the upgraded executions' when `opened` is the
- * saved cloud another release wrote.
+ * saved cloud another release wrote; a resumed run's approval requests are those made since `resumedAt`.
  */
 export async function auditRun(
   run: LiveRun,
   report: SimulationReport,
   ledgerItems: Awaited<ReturnType<typeof scanLedger>>,
   opened: SavedCloud | undefined,
+  resumedAt?: string,
 ): Promise<SimulationReport['consistency']> {
   const { cloud, scenario } = run;
   const consistency = auditConsistency(
@@ -38,7 +39,7 @@ export async function auditRun(
   const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
   const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
   const checks = (consistency as { checks?: Record<string, number> }).checks ?? {};
-  const audits = [outageAudit, slackAudit, lifecycle, imageViews, auditApprovalChanges(cloud)];
+  const audits = [outageAudit, slackAudit, lifecycle, imageViews, auditApprovalChanges(cloud, resumedAt)];
   if (scenario.fleets.length > 0)
     audits.push(auditFleets(cloud, ledgerItems), fleetShapesAudit(cloud, scenario, report));
   if (opened) {

@@ -162,7 +162,7 @@ export async function simulate(
       ledgerItems: await scanLedger(cloud.wiring.tables[0]?.name ?? ''),
     }));
     report.consistency = await timer.time('audit', () =>
-      auditRun(run, report, ledgerItems, upgraded ? options.open : undefined),
+      auditRun(run, report, ledgerItems, upgraded ? options.open : undefined, options.open?.at),
     );
     const timeline = await timer.time('figures and timeline', () => {
       if (scenario.fleets.length > 0) report.fleet = fleetFigures(cloud, ledgerItems, fleets.events, scenario);
