@@ -24,13 +24,6 @@ export const POINTER_RETRY = { intervalSeconds: 10, backoffRate: 2, maxAttempts:
  */
 export const POINTER_READ_BACK_WAITS_MS = [500, 1_000, 2_000, 4_000] as const;
 
-/**
- * How long Publish waits after writing an `aws:ec2:image` pointer before its first read-back: the version PutParameter
- * answers comes before the validation (seconds; AWS documents no figure), so a read at once would find the old value
- * and cost a GetParameter for nothing. A `text` value is not validated and is read back at once.
- */
-export const POINTER_VALIDATION_WAIT_MS = 3_000;
-
 /** One region's pointer as GetParameter answered it (undefined: the parameter does not exist). */
 export interface PointerRead {
   value: string;

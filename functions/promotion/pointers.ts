@@ -1,7 +1,11 @@
-import { clientSleep } from '../../aws/clients/registry.js';
 import { digestUri, moveTag, parseImageUri } from '../../aws/promotion/ecr.js';
 import type { PointerRegionRecord } from '../../aws/promotion/pointer-history.js';
-import { type PointerDataType, readChannelPointerUntil, writeChannelPointer } from '../../aws/promotion/pointers.js';
+import {
+  type PointerDataType,
+  readChannelPointer,
+  readChannelPointerUntil,
+  writeChannelPointer,
+} from '../../aws/promotion/pointers.js';
 import { organizationRef } from '../../aws/sharing/organization-ref.js';
 import {
   type HeldPointerShare,
@@ -14,7 +18,6 @@ import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import {
   type NotTaken,
   POINTER_READ_BACK_WAITS_MS,
-  POINTER_VALIDATION_WAIT_MS,
   PointerNotTakenError,
   type PointerRead,
   pointerTook,
@@ -121,17 +124,16 @@ function samePrincipals(held: HeldPointerShare, principals: readonly string[]): 
 
 /**
  * Writes one region's pointer and proves it took: GetParameter must answer the value at the version PutParameter
- * gave or later, read after Parameter Store's validation of an `aws:ec2:image` value has had
- * {@link POINTER_VALIDATION_WAIT_MS}, then again a few times over seconds (core/promotion/pointer-taken.ts). Nothing is
- * read before the write: PutParameter overwrites, so a retry after an earlier attempt's write took writes the same
- * value again (a new version of it) and reads that back.
+ * gave or later, read again a few times over seconds (Parameter Store validates an `aws:ec2:image` value after answering, core/promotion/pointer-taken.ts).
+ * A pointer that already holds the value (a retry after an earlier attempt's write took) is not written again.
  * @returns the version Parameter Store holds the value at.
  * @throws PointerNotTakenError when the value is not (yet) there.
  */
 async function writeConfirmed(region: string, name: string, target: PointerTarget, description: string) {
+  const before = await readChannelPointer(region, name);
+  if (before && pointerTook(before, target.value)) return before.version;
   const written = await writeChannelPointer(region, name, target.value, description, target.dataType);
   const took = (read: PointerRead | undefined) => pointerTook(read, target.value, written);
-  if (target.dataType === 'aws:ec2:image') await clientSleep(POINTER_VALIDATION_WAIT_MS);
   const after = await readChannelPointerUntil(region, name, took, POINTER_READ_BACK_WAITS_MS);
   if (after && took(after)) return after.version;
   throw new PointerNotTakenError([{ region, parameter: name, wanted: target.value, holds: after?.value }]);
