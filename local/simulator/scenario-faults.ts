@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SINKS } from '../../core/notifications/sinks.js';
 import { isoTime } from './scenario-events.js';
 
 /** A scenario's faults (docs/simulation.md, "Scenario format"): outages, denied permissions, member accounts' alarms and failing refreshes. */
@@ -8,7 +9,7 @@ import { isoTime } from './scenario-events.js';
  * `teams` or `webhooks` for a chat sink's stand-in (which then answers `status`: 503 by default, or 429 with
  * `retryAfterSeconds`).
  */
-export const OUTAGE_SERVICES = [
+const AWS_OUTAGE_SERVICES = [
   'imagebuilder',
   'ec2',
   'ssm',
@@ -23,13 +24,12 @@ export const OUTAGE_SERVICES = [
   'ecr',
   'kms',
   'lambda',
-  'slack',
-  'teams',
-  'webhooks',
 ] as const;
 
-/** The outage services of the chat sinks' stand-ins (local/sinks/stand-ins.ts): each takes `status` and `retryAfterSeconds`. */
-const CHAT_SERVICES: readonly string[] = ['slack', 'teams', 'webhooks'];
+/** The outage services of the chat sinks' stand-ins, from the registry (core/notifications/sinks.ts `standIn`): each takes `status` and `retryAfterSeconds`. */
+const CHAT_SERVICES: readonly string[] = SINKS.flatMap((s) => (s.standIn ? [s.standIn] : []));
+
+export const OUTAGE_SERVICES: readonly [string, ...string[]] = [...AWS_OUTAGE_SERVICES, ...CHAT_SERVICES];
 
 /** One permission a run takes away: `{ function: 'functions/promotion/publish', action: 'ec2:DescribeImages' }`. */
 const deniedActionSchema = z.strictObject({
@@ -49,7 +49,7 @@ const outageSchema = z
   })
   .refine((o) => Date.parse(o.until) > Date.parse(o.from), { message: 'until must be after from', path: ['until'] })
   .refine((o) => CHAT_SERVICES.includes(o.service) || (o.status === undefined && o.retryAfterSeconds === undefined), {
-    message: 'only a slack, teams or webhooks outage takes status and retryAfterSeconds',
+    message: `only a chat sink's outage (${CHAT_SERVICES.join(', ')}) takes status and retryAfterSeconds`,
     path: ['status'],
   });
 
