@@ -231,8 +231,11 @@ describe('a decision through the operator endpoint reads right', () => {
     await expectButtonsGone(pending?.approvalId);
     const items = (await ledgerItems()).filter((i) => i.pk === 'IMAGE#base');
     const lines = historyOf(items).map((e) => e.what);
-    expect(lines).toContain(
-      'rejected by security-reviewer (approver, through the operator endpoint): CVE-2027-1234 is not fixed in 3.0.18',
+    // The decision names the digest of the diff its request showed.
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^rejected by security-reviewer \(approver, through the operator endpoint\) on diff [0-9a-f]{12}: CVE-2027-1234 is not fixed in 3\.0\.18$/,
+      ),
     );
     expect(lines.join('\n')).not.toContain('rejectd');
   });
