@@ -20,15 +20,10 @@ import { rolesPath } from '../core/audit/roles.js';
  * makes a part Advanced only when it needs to be. The number of parts is fixed when the aspect visits (a parameter is
  * a resource), with room for a statement added later (stacks/function-logs.ts adds one for the log group); the parts'
  * contents are the document as synthesized. Under `/goldsmith/`, which the SCP keeps to the deployment.
- * {@link PART_CHARS} is 3,500 so that a part resolved at twice its template size still fits an Advanced parameter, and
- * so that the Promotion stack of 100 images in 16 Regions (the organization benchmark), whose roles' policies CDK
- * splits into some 85 documents, stays under CloudFormation's 500 resources a stack
- * (https://github.com/awsdocs/aws-cloudformation-user-guide/blob/main/doc_source/cloudformation-limits.md): 461
- * resources, where parts of 2,000 characters made 529.
  * Uncached values: a statement naming another stack's resource resolves to that stack's import only once CDK has
  * assigned the imports (a value produced earlier, and cached, kept a bare `Ref` CloudFormation refuses).
  */
-export const PART_CHARS = 3_500;
+export const PART_CHARS = 2_000;
 
 /** A resource's properties and their rendering, which CfnResource keeps to itself and its subclasses. */
 interface Rendering {
