@@ -27,6 +27,13 @@ export const UNUSED_ALLOWED: readonly UnusedAllowance[] = [
       'role (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).',
   },
   {
+    action: 'kms:Decrypt',
+    handlers: ['functions/sbom-exports.handler'],
+    reason:
+      "GetObject of an Inspector SBOM export, which Inspector writes encrypted with the export's KMS key: S3 decrypts " +
+      "it with the caller's kms:Decrypt (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).",
+  },
+  {
     action: 'ec2:DeleteSnapshot',
     handlers: ['functions/lifecycle-sweep.handler'],
     reason:
