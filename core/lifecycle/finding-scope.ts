@@ -22,7 +22,7 @@ export interface VulnerablePackage {
 }
 
 /** Drops an RPM/Debian epoch (`1:3.0.8-1` → `3.0.8-1`): inventories and findings do not agree on writing it. */
-const withoutEpoch = (v: string): string => v.replace(/^\d+:/, '');
+export const withoutEpoch = (v: string): string => v.replace(/^\d+:/, '');
 
 /**
  * Whether a vulnerable package, at the version Inspector saw, is one the image was built with. Inspector splits

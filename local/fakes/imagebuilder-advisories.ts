@@ -1,3 +1,4 @@
+import { withoutEpoch } from '../../core/lifecycle/finding-scope.js';
 import { compareRpm } from '../../core/sbom/version-order.js';
 import type { BuildRecord, ImagePackage } from './imagebuilder-model.js';
 
@@ -30,10 +31,7 @@ function split(raw: string): { epoch?: number; version: string; release?: string
   };
 }
 
-/** Epochs are left out of the comparison: a fix is published as `version-release`, whichever epoch the build wrote. */
-const withoutEpoch = (v: string): string => v.replace(/^\d+:/, '');
-
-/** Whether a package at `installed` is older than the advisory's fix. */
+/** Whether a package at `installed` is older than the advisory's fix (epochs left out: a fix is published as `version-release`). */
 export function vulnerable(installed: string, advisory: Advisory): boolean {
   return compareRpm(withoutEpoch(installed), withoutEpoch(advisory.fixedIn)) < 0;
 }
