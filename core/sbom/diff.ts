@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.js';
 import { GoldsmithError } from '../errors.js';
+import { withoutEpoch } from '../lifecycle/finding-scope.js';
 import type {
   ComponentChange,
   FindingChange,
@@ -51,7 +52,7 @@ const EPOCH = /^\d+:/;
  * counts only when both versions state one, as core/triggers/package-release.ts `holdsAtLeast` reads a release.
  */
 function comparable(a: string, b: string): [string, string] {
-  return EPOCH.test(a) === EPOCH.test(b) ? [a, b] : [a.replace(EPOCH, ''), b.replace(EPOCH, '')];
+  return EPOCH.test(a) === EPOCH.test(b) ? [a, b] : [withoutEpoch(a), withoutEpoch(b)];
 }
 
 /**
