@@ -106,7 +106,7 @@ describe('stack synthesis for the local cloud', () => {
     expect(inWorker.handlers.size).toBeGreaterThan(0);
     expect(inWorker.templates).toEqual(here.templates);
     expect([...inWorker.handlers]).toEqual([...here.handlers]);
-  }, 60_000);
+  }, 180_000);
 
   it('rejects with the reason when the worker cannot synthesize', async () => {
     const set = { id: 'test:missing', load: async () => [], worker: { stacks: ['NoSuchStack'] } };
