@@ -2,8 +2,6 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
-const ID = 'SdkCallsRole';
-
 /**
  * The role of a stack's AwsCustomResource provider (CDK's one Lambda function per stack that makes every
  * AwsCustomResource's SDK calls), with `statements` added to its one policy: pass it as `role` (and no `policy`) to
@@ -18,11 +16,14 @@ const ID = 'SdkCallsRole';
  */
 export function sdkCallsRole(scope: Construct, statements: readonly iam.PolicyStatement[]): iam.Role {
   const stack = Stack.of(scope);
-  const found = stack.node.tryFindChild(ID);
+  // Named for its stack (SST's `<stage>-<app>-<Stack>`, without the stage) as well: the same logical id in two stacks
+  // names one role in the local cloud, which resolves logical ids across the app (local/simulator/intrinsics.ts).
+  const id = `SdkCallsRole${(stack.node.id.split('-').at(-1) ?? '').replace(/[^A-Za-z0-9]/g, '')}`;
+  const found = stack.node.tryFindChild(id);
   const role =
     found instanceof iam.Role
       ? found
-      : new iam.Role(stack, ID, {
+      : new iam.Role(stack, id, {
           description: "Goldsmith: the role of the stack's SDK-call custom resources (CDK's AwsCustomResource)",
           assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         });
