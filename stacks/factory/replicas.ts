@@ -29,7 +29,7 @@ export function createKeyReplicas(
   const policy = stack.toJsonString(keyPolicy);
   const replicaArns = regions.map((region) => replicaKeyArn(scope, key, region));
   // Once for every Region's replica (stacks/sdk-calls-role.ts).
-  const role = sdkCallsRole(scope, [
+  const { role, permissions } = sdkCallsRole(scope, [
     new iam.PolicyStatement({ actions: ['kms:ReplicateKey'], resources: [key.keyArn] }),
     // CreateKey has no resource type: IAM only accepts it on "*"; ReplicateKey needs it in the replica region.
     new iam.PolicyStatement({ actions: ['kms:CreateKey'], resources: ['*'] }),
@@ -61,7 +61,7 @@ export function createKeyReplicas(
       },
     });
     // After the provider's permissions (its role and its policy).
-    replica.node.addDependency(role);
+    replica.node.addDependency(permissions);
     return replica;
   });
 }

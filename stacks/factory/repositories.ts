@@ -19,7 +19,7 @@ export function createRegionalRepositories(
   const stack = Stack.of(scope);
   const group = new Construct(scope, `${image}Repositories`);
   // Once for every Region's repository (stacks/sdk-calls-role.ts).
-  const role = sdkCallsRole(scope, [
+  const { role, permissions } = sdkCallsRole(scope, [
     new iam.PolicyStatement({
       actions: ['ecr:CreateRepository'],
       resources: regions.map(
@@ -46,7 +46,7 @@ export function createRegionalRepositories(
       },
     });
     // After the provider's permissions (its role and its policy).
-    repository.node.addDependency(role);
+    repository.node.addDependency(permissions);
     return repository;
   });
 }

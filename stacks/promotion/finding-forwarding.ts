@@ -82,7 +82,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
   const pattern = JSON.stringify(patternObject);
   const description = 'Goldsmith: Inspector findings in this Region → the home Region bus (on-finding)';
   // Once for every Region's custom resources (stacks/sdk-calls-role.ts).
-  const sdkRole = sdkCallsRole(stack, [
+  const sdk = sdkCallsRole(stack, [
     new iam.PolicyStatement({
       actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
       resources: [...ruleArns, ...changesRuleArns],
@@ -95,7 +95,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     const rule = new AwsCustomResource(scope, `${id}Rule-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardRule',
       installLatestAwsSdk: false,
-      role: sdkRole,
+      role: sdk.role,
       onUpdate: {
         service: 'EventBridge',
         action: 'PutRule',
@@ -108,7 +108,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     const target = new AwsCustomResource(scope, `${id}Target-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardTarget',
       installLatestAwsSdk: false,
-      role: sdkRole,
+      role: sdk.role,
       onUpdate: {
         service: 'EventBridge',
         action: 'PutTargets',
@@ -124,7 +124,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
       },
     });
     // Each call after the provider's permissions (its role and its policy); removed before them.
-    rule.node.addDependency(sdkRole);
+    rule.node.addDependency(sdk.permissions);
     // The target after its rule, the bus policy that admits it and the role's permission; removed before them.
     target.node.addDependency(rule, busPolicy, role);
     return { rule, target };
