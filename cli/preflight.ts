@@ -15,9 +15,10 @@ version can hold, resolved against the real organization), the member baseline's
 administrator, reach and failure tolerance, Inspector in every distribution Region and its delegated administrator (the
 factory, or the catalog's organization.inspectorAdministrator),
 the CDK bootstrap, Lambda concurrency, EC2 image block public access in every AMI Region, the service control policy
-on Goldsmith's functions, the Slack secret, and with --stage the release that stage runs (a checkout older than it
-is refused: docs/upgrading.md) and the operator steps the upgrade from it takes (core/release/steps.ts): refused
-while a rollout moves groups and a release in between replaces the member rollout roles (the line names the
+on Goldsmith's functions, the Slack secret, the stacks synthesized offline from the catalog against CloudFormation's
+500 resources per stack and the other template limits (a stack over one is named with its figure), and with --stage
+the release that stage runs (a checkout older than it is refused: docs/upgrading.md) and the operator steps the
+upgrade from it takes (core/release/steps.ts): refused while a rollout moves groups and a release in between replaces the member rollout roles (the line names the
 \`goldsmith rollout pause\` to run), while the SCP lacks a statement a release in between needs, and without
 --pre-release for a checkout that is not its version's release commit; the alerts the deploy raises are printed.
 Prints one line per check and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
@@ -85,6 +86,9 @@ export const command: Command = {
         ? {}
         : { stage: values.stage, history: checkoutHistory(), identity: checkoutIdentity(), preRelease },
     );
+    // What the deploy would create, held to CloudFormation's and the other template limits (offline).
+    const { stackLimitsCheck } = await import('./preflight-stack-limits.js');
+    checks.push(await stackLimitsCheck(catalog, values.config ?? DEFAULT_CATALOG_FILE, values.stage));
     return report(checks, values.json === true, { region }, values.stage);
   },
 };

@@ -41,6 +41,18 @@ export function checkLimits(
   );
 }
 
+/**
+ * The limits `stacks` (the app synthesized from `catalog`) meet as templates: CloudFormation's per stack (resources,
+ * outputs, parameters, size), IAM's, Lambda environments', Step Functions definitions' and EventBridge's. What a
+ * deploy of them would be refused for; the catalog-level limits are `checkLimits`' and preflight's own checks'.
+ */
+export function checkStackLimits(catalog: Catalog, stacks: readonly StackTemplate[]): LimitsReport {
+  const resolver = new DeployLengthResolver(stacks, { region: catalog.organization.homeRegion, account: ACCOUNT });
+  const report = evaluateLimits(measureTemplates(stacks, resolver, Object.keys(catalog.images)), raisedLimits(catalog));
+  // Only the limits templates are measured against (evaluateLimits lists every limit).
+  return { ...report, figures: report.figures.filter((f) => f.measured > 0) };
+}
+
 /** The catalog's raised quotas, as limits. */
 export function raisedLimits(catalog: Catalog): RaisedLimits {
   const { amiSharing, amis } = catalog.quotas;

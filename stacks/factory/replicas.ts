@@ -1,8 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { sdkCallsRole } from '../sdk-calls-role.js';
 
 /** The ARN of `key`'s replica in `region`: related multi-region keys share one key id. */
 export function replicaKeyArn(scope: Construct, key: kms.Key, region: string): string {
@@ -27,37 +28,40 @@ export function createKeyReplicas(
   const group = new Construct(scope, 'AmiKeyReplicas');
   const policy = stack.toJsonString(keyPolicy);
   const replicaArns = regions.map((region) => replicaKeyArn(scope, key, region));
-  const permissions = AwsCustomResourcePolicy.fromStatements([
+  // Once for every Region's replica (stacks/sdk-calls-role.ts).
+  const { role, permissions } = sdkCallsRole(scope, [
     new iam.PolicyStatement({ actions: ['kms:ReplicateKey'], resources: [key.keyArn] }),
     // CreateKey has no resource type: IAM only accepts it on "*"; ReplicateKey needs it in the replica region.
     new iam.PolicyStatement({ actions: ['kms:CreateKey'], resources: ['*'] }),
     new iam.PolicyStatement({ actions: ['kms:PutKeyPolicy', 'kms:TagResource'], resources: replicaArns }),
   ]);
-  return regions.map(
-    (region) =>
-      new AwsCustomResource(group, region, {
-        resourceType: 'Custom::GoldsmithKeyReplica',
-        installLatestAwsSdk: false,
-        policy: permissions,
-        onCreate: {
-          service: 'KMS',
-          action: 'ReplicateKey',
-          region: stack.region,
-          parameters: {
-            KeyId: key.keyId,
-            ReplicaRegion: region,
-            Policy: policy,
-            Description: 'Goldsmith: encrypts golden AMIs (replica)',
-          },
-          physicalResourceId: PhysicalResourceId.of(`${region}`),
+  return regions.map((region) => {
+    const replica = new AwsCustomResource(group, region, {
+      resourceType: 'Custom::GoldsmithKeyReplica',
+      installLatestAwsSdk: false,
+      role,
+      onCreate: {
+        service: 'KMS',
+        action: 'ReplicateKey',
+        region: stack.region,
+        parameters: {
+          KeyId: key.keyId,
+          ReplicaRegion: region,
+          Policy: policy,
+          Description: 'Goldsmith: encrypts golden AMIs (replica)',
         },
-        onUpdate: {
-          service: 'KMS',
-          action: 'PutKeyPolicy',
-          region,
-          parameters: { KeyId: key.keyId, PolicyName: 'default', Policy: policy },
-          physicalResourceId: PhysicalResourceId.of(`${region}`),
-        },
-      }),
-  );
+        physicalResourceId: PhysicalResourceId.of(`${region}`),
+      },
+      onUpdate: {
+        service: 'KMS',
+        action: 'PutKeyPolicy',
+        region,
+        parameters: { KeyId: key.keyId, PolicyName: 'default', Policy: policy },
+        physicalResourceId: PhysicalResourceId.of(`${region}`),
+      },
+    });
+    // After the provider's permissions (its role and its policy).
+    replica.node.addDependency(permissions);
+    return replica;
+  });
 }

@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { sdkCallsRole } from '../sdk-calls-role.js';
 
 /**
  * The container image's ECR repository in each other distribution region, where Image Builder copies the image.
@@ -17,7 +18,8 @@ export function createRegionalRepositories(
   if (regions.length === 0) return [];
   const stack = Stack.of(scope);
   const group = new Construct(scope, `${image}Repositories`);
-  const policy = AwsCustomResourcePolicy.fromStatements([
+  // Once for every Region's repository (stacks/sdk-calls-role.ts).
+  const { role, permissions } = sdkCallsRole(scope, [
     new iam.PolicyStatement({
       actions: ['ecr:CreateRepository'],
       resources: regions.map(
@@ -25,24 +27,26 @@ export function createRegionalRepositories(
       ),
     }),
   ]);
-  return regions.map(
-    (region) =>
-      new AwsCustomResource(group, region, {
-        resourceType: 'Custom::GoldsmithRepository',
-        installLatestAwsSdk: false,
-        policy,
-        onCreate: {
-          service: 'ECR',
-          action: 'CreateRepository',
-          region,
-          parameters: {
-            repositoryName,
-            imageTagMutability: 'MUTABLE',
-            encryptionConfiguration: { encryptionType: 'KMS' },
-          },
-          ignoreErrorCodesMatching: 'RepositoryAlreadyExistsException',
-          physicalResourceId: PhysicalResourceId.of(`${region}/${repositoryName}`),
+  return regions.map((region) => {
+    const repository = new AwsCustomResource(group, region, {
+      resourceType: 'Custom::GoldsmithRepository',
+      installLatestAwsSdk: false,
+      role,
+      onCreate: {
+        service: 'ECR',
+        action: 'CreateRepository',
+        region,
+        parameters: {
+          repositoryName,
+          imageTagMutability: 'MUTABLE',
+          encryptionConfiguration: { encryptionType: 'KMS' },
         },
-      }),
-  );
+        ignoreErrorCodesMatching: 'RepositoryAlreadyExistsException',
+        physicalResourceId: PhysicalResourceId.of(`${region}/${repositoryName}`),
+      },
+    });
+    // After the provider's permissions (its role and its policy).
+    repository.node.addDependency(permissions);
+    return repository;
+  });
 }

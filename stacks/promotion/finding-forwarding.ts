@@ -1,11 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { changesForwardRuleName, findingForwardRuleName } from '../../core/names.js';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
+import { sdkCallsRole } from '../sdk-calls-role.js';
 import { imageAttributePattern, ruleChangePattern } from './outside-change-rules.js';
 
 /** The target id of the home default bus on every forwarding rule. */
@@ -80,7 +81,8 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
   const patternObject = { source: [SOURCES.inspector], 'detail-type': [DETAIL_TYPES.inspectorFinding] };
   const pattern = JSON.stringify(patternObject);
   const description = 'Goldsmith: Inspector findings in this Region → the home Region bus (on-finding)';
-  const policy = AwsCustomResourcePolicy.fromStatements([
+  // Once for every Region's custom resources (stacks/sdk-calls-role.ts).
+  const sdk = sdkCallsRole(stack, [
     new iam.PolicyStatement({
       actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
       resources: [...ruleArns, ...changesRuleArns],
@@ -93,7 +95,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     const rule = new AwsCustomResource(scope, `${id}Rule-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardRule',
       installLatestAwsSdk: false,
-      policy,
+      role: sdk.role,
       onUpdate: {
         service: 'EventBridge',
         action: 'PutRule',
@@ -106,7 +108,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     const target = new AwsCustomResource(scope, `${id}Target-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardTarget',
       installLatestAwsSdk: false,
-      policy,
+      role: sdk.role,
       onUpdate: {
         service: 'EventBridge',
         action: 'PutTargets',
@@ -121,6 +123,8 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
         parameters: { Rule: name, Ids: [FORWARD_TARGET_ID] },
       },
     });
+    // Each call after the provider's permissions (its role and its policy); removed before them.
+    rule.node.addDependency(sdk.permissions);
     // The target after its rule, the bus policy that admits it and the role's permission; removed before them.
     target.node.addDependency(rule, busPolicy, role);
     return { rule, target };

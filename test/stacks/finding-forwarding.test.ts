@@ -106,22 +106,30 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
     for (const [, t] of targets) expect(t.DependsOn).toContain(policyId);
   });
 
-  it('makes the forwarding calls only on its own rules, passing only the forwarding role', () => {
-    const statements = resources('AWS::IAM::Policy')
-      .filter(([id]) => id.startsWith('FindingForwardingRule') || id.startsWith('FindingForwardingTarget'))
-      .flatMap(([, p]) => (resolver.resolve(p.Properties.PolicyDocument) as { Statement: unknown[] }).Statement);
-    expect(statements).toHaveLength(8);
+  it('makes the forwarding calls only on its own rules, passing only the forwarding role, in one policy for every Region', () => {
+    // The provider's role holds one policy of these calls, whatever the number of Regions: none per custom resource.
+    const policies = resources('AWS::IAM::Policy');
+    expect(
+      policies.filter(([id]) => id.startsWith('FindingForwarding') && !id.startsWith('FindingForwardingRole')),
+    ).toEqual([]);
+    const own = policies.filter(([id]) => id.startsWith('SdkCallsPolicy'));
+    expect(own).toHaveLength(1);
     const [roleId] = resources('AWS::IAM::Role').find(([id]) => id.startsWith('FindingForwardingRole')) ?? [''];
-    for (const s of statements) {
-      expect([
+    const [providerRole] = resources('AWS::IAM::Role').find(([id]) => id.startsWith('SdkCallsRole')) ?? [''];
+    expect(own[0]?.[1].Properties.Roles).toEqual([{ Ref: providerRole }]);
+    expect(resolver.resolve(own[0]?.[1].Properties.PolicyDocument)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
         {
           Action: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
           Effect: 'Allow',
           Resource: ALL_RULES,
         },
         { Action: 'iam:PassRole', Effect: 'Allow', Resource: resolver.arn(roleId) },
-      ]).toContainEqual(s);
-    }
+      ],
+    });
+    // Each rule is put once the policy is there (each target after its rule).
+    for (const [, r] of resources('Custom::GoldsmithFindingForwardRule')) expect(r.DependsOn).toContain(own[0]?.[0]);
   });
 
   it('the local cloud reads the same rules, and refuses a target the home bus policy does not admit', () => {

@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { benchmarkCatalog, ORGANIZATION_SHAPE } from '../../../bench/catalog.js';
+import { stackLimitsCheck } from '../../../cli/preflight-stack-limits.js';
+import { checkStackLimits, type StackTemplate } from '../../../core/limits/index.js';
+import { parseCatalogInput } from '../../../stacks/catalog.js';
+import { synthesizeTemplates } from '../../../stacks/synthesize.js';
+import { largeCatalog } from '../../fixtures/catalogs/large.js';
+import { REPO_ROOT } from '../helpers.js';
+
+const SLOW = 240_000;
+/** A catalog file at the repository root: the fixtures' component paths are relative to it. */
+const FILE = `${REPO_ROOT}goldsmith.config.ts`;
+
+describe("CloudFormation's 500 resources per stack", () => {
+  const catalog = benchmarkCatalog(ORGANIZATION_SHAPE);
+  let stacks: StackTemplate[];
+  beforeAll(async () => {
+    stacks = await synthesizeTemplates(catalog, { root: REPO_ROOT });
+  }, SLOW);
+
+  it('the organization benchmark (100 images in chains of 5, 16 Regions): every stack at most 450 resources', () => {
+    const counts = stacks.map((s) => [s.stack, Object.keys(s.template.Resources ?? {}).length] as const);
+    // 290 in Promotion, 147 in the fullest image stack; 528 in Promotion while each SDK-call custom resource had a
+    // policy of its own.
+    for (const [stack, count] of counts) expect(count, `${stack}: ${count} resources`).toBeLessThanOrEqual(450);
+    expect(checkStackLimits(catalog, stacks).problems).toEqual([]);
+  });
+
+  it("names each stack's SDK-call policy apart, on a role named as CDK's provider function is: alike in every stack", () => {
+    const ids = (type: string) =>
+      stacks.flatMap((s) =>
+        Object.entries(s.template.Resources ?? {})
+          .filter(([id, r]) => r.Type === type && id.startsWith('SdkCalls'))
+          .map(([id]) => id),
+      );
+    // Factory (the key's replicas) and Promotion (the forwarding rules). The local cloud resolves logical ids across
+    // the app: there both providers are one function, whose one role must hold both stacks' policies.
+    const roles = ids('AWS::IAM::Role');
+    expect(roles).toHaveLength(2);
+    expect(new Set(roles).size).toBe(1);
+    const policies = ids('AWS::IAM::Policy').filter((id) => !id.includes('DefaultPolicy'));
+    expect(policies).toHaveLength(2);
+    expect(new Set(policies).size).toBe(2);
+  });
+
+  it(
+    'preflight refuses a catalog with a stack over 500 resources, naming the stack, its figure and the quota',
+    async () => {
+      const check = await stackLimitsCheck(parseCatalogInput(largeCatalog(350), REPO_ROOT), FILE);
+      expect(check.status).toBe('missing');
+      const [, count] =
+        /^images: stack FactoryImages\d would be (\d+) resources, over the CloudFormation resources per stack limit of 500 \(images: /.exec(
+          check.detail,
+        ) ?? [];
+      expect(Number(count)).toBeGreaterThan(500);
+      expect(check.detail).toContain(`\`goldsmith validate --config ${FILE}\``);
+    },
+    SLOW,
+  );
+});
