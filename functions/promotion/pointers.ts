@@ -75,7 +75,12 @@ async function sharePointer(
   // The share is held with these principals: only the parameter is new.
   if (inForce && samePrincipals(inForce, principals)) {
     try {
-      await addParameterToHeldShare({ region, resourceShareArn: inForce.resourceShareArn, resourceArn });
+      await addParameterToHeldShare({
+        region,
+        resourceShareArn: inForce.resourceShareArn,
+        resourceArn,
+        withdrawals: inForce.withdrawals,
+      });
       await record(inForce.resourceShareArn);
       return inForce;
     } catch (err) {
