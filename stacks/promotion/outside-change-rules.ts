@@ -23,7 +23,12 @@ export const imageAttributePattern = {
   'detail-type': [API_CALL_VIA_CLOUDTRAIL],
   detail: { eventSource: ['ec2.amazonaws.com'], eventName: [...IMAGE_ATTRIBUTE_CALLS] },
 };
-/** The CloudTrail events of the calls that put or delete a resource policy on a channel pointer. */
+/**
+ * The CloudTrail events of the calls that put or delete a resource policy on a channel pointer. The parameter's ARN
+ * names its Region and account, so it is matched by wildcard: "Wildcard filters use the wildcard character (*) to
+ * match zero, single, or multiple characters in a string value", several to a filter
+ * (https://aws.amazon.com/blogs/compute/filtering-events-in-amazon-eventbridge-with-wildcard-pattern-matching/).
+ */
 export const pointerPolicyPattern = {
   source: ['aws.ssm'],
   'detail-type': [API_CALL_VIA_CLOUDTRAIL],
