@@ -9,6 +9,12 @@ import * as z from 'zod';
  *   ModifyImageAttribute, ResetImageAttribute): sent only where "a CloudTrail trail with logging enabled" records
  *   management events (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html),
  *   and only to the default bus of the Region the call was made in.
+ * - "AWS API Call via CloudTrail" (aws.ssm: PutResourcePolicy, DeleteResourcePolicy on a parameter): "All of the
+ *   Systems Manager actions are logged"
+ *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudtrail-logs.html); both change
+ *   something, so they are management events, which a trail records by default
+ *   (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html).
+ *   CloudTrail names a call's request members as the API does, first letter lower case (`resourceArn`).
  */
 
 export const PARAMETER_STORE_CHANGE = 'Parameter Store Change';
@@ -17,6 +23,8 @@ export const API_CALL_VIA_CLOUDTRAIL = 'AWS API Call via CloudTrail';
 export const RULE_CHANGE_CALLS = ['DisableRule', 'DeleteRule', 'PutRule', 'RemoveTargets', 'PutTargets'] as const;
 /** The EC2 calls that change an AMI's launch permissions. */
 export const IMAGE_ATTRIBUTE_CALLS = ['ModifyImageAttribute', 'ResetImageAttribute'] as const;
+/** The Parameter Store calls that put or take away a parameter's resource policy (a pointer shared outside RAM). */
+export const RESOURCE_POLICY_CALLS = ['PutResourcePolicy', 'DeleteResourcePolicy'] as const;
 
 const base = { version: z.string().optional(), id: z.string().optional(), account: z.string().optional() };
 
@@ -55,9 +63,26 @@ export const imageAttributeCallSchema = z.object({
   }),
 });
 
+export const resourcePolicyCallSchema = z.object({
+  ...base,
+  source: z.literal('aws.ssm'),
+  'detail-type': z.literal(API_CALL_VIA_CLOUDTRAIL),
+  region: z.string().min(1),
+  detail: z.object({
+    eventSource: z.literal('ssm.amazonaws.com'),
+    eventName: z.enum(RESOURCE_POLICY_CALLS),
+    awsRegion: z.string().min(1).optional(),
+    // The parameter whose policy changed: what is read back. An event without it says nothing to act on.
+    requestParameters: z.object({
+      resourceArn: z.string().regex(/^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\//, 'must be a parameter ARN'),
+    }),
+  }),
+});
+
 export const outsideChangeEventSchema = z.union([
   parameterStoreChangeSchema,
   ruleApiCallSchema,
   imageAttributeCallSchema,
+  resourcePolicyCallSchema,
 ]);
 export type OutsideChangeEvent = z.output<typeof outsideChangeEventSchema>;

@@ -12,10 +12,12 @@ import { getImage } from '../aws/builds/imagebuilder.js';
 import { listPipelineBuilds } from '../aws/builds/pipeline-builds.js';
 import { redeliverAnnouncements } from '../aws/notifications/notifications.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { parseDuration } from '../core/duration.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
 import {
   DEFAULT_WINDOW_DAYS,
   isFullPass,
+  isLaunchPermissionSweep,
   type LedgerBuildView,
   type ListedBuild,
   MAX_WINDOW_DAYS,
@@ -45,7 +47,7 @@ export type ReconcileInput = z.input<typeof reconcileInputSchema>;
 /** What one run found and did, for logs and tests. */
 export interface ReconcileReport {
   since: string;
-  /** Whether every pipeline was listed (the day's backstop) rather than only the builds the ledger holds open. */
+  /** Whether this is the day's pass (the run after midnight UTC: every pipeline listed on its listing day). */
   fullPass: boolean;
   listed: number;
   skipped: number;
@@ -82,17 +84,21 @@ async function redeliver(): Promise<{ redelivered: number; pending: number }> {
  * (the start recorded after the final status): the mark is closed. A build Image Builder no longer knows is left
  * to the day's full pass.
  */
-async function describeOpenBuilds(open: readonly OpenBuild[]): Promise<ListedBuild[]> {
+async function describeOpenBuilds(
+  open: readonly OpenBuild[],
+): Promise<{ listed: ListedBuild[]; undescribed: string[] }> {
   const listed: ListedBuild[] = [];
+  const undescribed = new Set<string>();
   for (const build of open) {
     let image: Awaited<ReturnType<typeof getImage>>;
     try {
       image = await getImage(build.buildVersionArn);
     } catch (error) {
-      logger.warn('an open build could not be described; left to the full pass', {
+      logger.warn("an open build could not be described; its pipeline is listed on the day's pass", {
         build: build.buildVersionArn,
         error,
       });
+      undescribed.add(build.image);
       continue;
     }
     const status = image.state?.status;
@@ -110,7 +116,27 @@ async function describeOpenBuilds(open: readonly OpenBuild[]): Promise<ListedBui
       createdAt: image.dateCreated ?? '',
     });
   }
-  return listed;
+  return { listed, undescribed: [...undescribed].sort() };
+}
+
+/**
+ * What the run asks Image Builder: on the pipelines' listing day (`monitoring.pipelineListingEvery`, the day's pass)
+ * every catalog pipeline's builds, a build the ledger never recorded; otherwise the builds the ledger holds open
+ * (GetImage each), and on the day's pass also the pipelines of open builds Image Builder no longer describes (their
+ * terminal status overdue: no event will bring it), whose listing says what became of them.
+ */
+async function buildsToReconcile(
+  images: readonly string[],
+  now: Date,
+): Promise<{ listed: ListedBuild[]; fullPass: boolean }> {
+  const fullPass = isFullPass(now);
+  const everyDays = parseDuration(bundledCatalog().monitoring.pipelineListingEvery) / 86_400;
+  if (isLaunchPermissionSweep(now, everyDays)) return { listed: await listCatalogBuilds(images), fullPass };
+  const open = await describeOpenBuilds(await openBuilds());
+  const overdue = fullPass ? open.undescribed.filter((image) => images.includes(image)) : [];
+  const described = new Set(open.listed.map((b) => b.buildVersionArn));
+  const listedAgain = (await listCatalogBuilds(overdue)).filter((b) => !described.has(b.buildVersionArn));
+  return { listed: [...open.listed, ...listedAgain], fullPass };
 }
 
 /** Every catalog pipeline's builds, attributed to their image. */
@@ -125,8 +151,9 @@ async function listCatalogBuilds(images: readonly string[]): Promise<ListedBuild
 /**
  * The reconciler. First what outages left undone: approval decisions recorded while Step Functions was down are
  * delivered, promotions paused at the end of their retry horizon are resumed, and build intents whose start never
- * happened are re-issued. Then it asks Image Builder about the builds the ledger holds open (once a day: lists every
- * catalog pipeline's builds of the last `windowDays` days instead) and, for each
+ * happened are re-issued. Then it asks Image Builder about the builds the ledger holds open (every
+ * `pipelineListingEvery` days: lists every catalog pipeline's builds of the last `windowDays` days instead;
+ * `buildsToReconcile`) and, for each
  * that reached AVAILABLE / FAILED / CANCELLED without the ledger saying on-image-event handled it, does exactly what
  * on-image-event would have done (`actOnBuildStatus`: same deterministic execution name, same once-only
  * announcement), then records the reconciliation. One build's failure does not stop the others; the run then
@@ -148,9 +175,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const rollouts = await stopOrphanedRollouts(now);
   // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
   const intents = await reissueIntents(bundledCatalog(), now);
-  // Once a day every pipeline is listed (a build the ledger never recorded); otherwise only the open builds.
-  const fullPass = isFullPass(now);
-  const listed = fullPass ? await listCatalogBuilds(images) : await describeOpenBuilds(await openBuilds());
+  // Weekly every pipeline is listed (a build the ledger never recorded); otherwise only the open builds.
+  const { listed, fullPass } = await buildsToReconcile(images, now);
   const candidates = listed.filter((build) => needsLedgerLookup(build, since));
   const handlings = await buildHandlings(candidates);
   const ledger = new Map<string, LedgerBuildView>();

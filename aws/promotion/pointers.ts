@@ -54,17 +54,20 @@ export async function readChannelPointer(region: string, name: string): Promise<
 
 /**
  * Reads the pointer back until `took` says it holds what was written, waiting `waitsMs` between reads (Parameter Store
- * validates an `aws:ec2:image` value after PutParameter answered). Returns the last read: the caller decides.
+ * validates an `aws:ec2:image` value after PutParameter answered). With `atOnce` false the first read waits
+ * `waitsMs[0]` too: a value still being validated is not in GetParameter's answer, so a read at once only costs a call.
+ * Returns the last read: the caller decides.
  */
 export async function readChannelPointerUntil(
   region: string,
   name: string,
   took: (read: PointerRead | undefined) => boolean,
   waitsMs: readonly number[],
+  atOnce = true,
 ): Promise<PointerRead | undefined> {
-  let read = await readChannelPointer(region, name);
-  for (const ms of waitsMs) {
-    if (took(read)) return read;
+  let read = atOnce ? await readChannelPointer(region, name) : undefined;
+  for (const [i, ms] of waitsMs.entries()) {
+    if ((atOnce || i > 0) && took(read)) return read;
     await clientSleep(ms);
     read = await readChannelPointer(region, name);
   }

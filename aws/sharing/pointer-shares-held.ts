@@ -20,6 +20,8 @@ export interface HeldPointerShare {
   resources: string[];
   /** When RAM last confirmed the principals and every resource listed ASSOCIATED. */
   verifiedAt: string;
+  /** Parameters forgotten before they were taken out of the share, counted (0 for a share recorded before the count). */
+  withdrawals: number;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -57,6 +59,7 @@ export async function readHeldPointerSharesOf(
       principals: strings(item.principals).sort(),
       resources: strings(item.resources).sort(),
       verifiedAt,
+      withdrawals: typeof item.withdrawals === 'number' ? item.withdrawals : 0,
     });
   }
   return held.sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
@@ -94,16 +97,20 @@ export async function recordPointerShareInForce(share: {
   );
 }
 
-/** Forgets a parameter about to be taken out of the share, so no later Publish trusts it is still associated. */
+/**
+ * Forgets a parameter about to be taken out of the share, so no later Publish trusts it is still associated, and
+ * counts the withdrawal.
+ */
 export async function forgetPointerShareResource(region: string, name: string, resourceArn: string): Promise<void> {
   await documentClient()
     .send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: ramShareKey(region, name),
-        UpdateExpression: 'DELETE resources :resource',
+        // Counted, so adding the parameter again later is a new RAM call (aws/sharing/ram.ts addParameterToHeldShare).
+        UpdateExpression: 'DELETE resources :resource ADD withdrawals :one',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':resource': new Set([resourceArn]) },
+        ExpressionAttributeValues: { ':resource': new Set([resourceArn]), ':one': 1 },
       }),
     )
     .catch((error: unknown) => {

@@ -139,9 +139,17 @@ export async function ensurePointerShared(req: PointerShareRequest): Promise<Poi
 
 /**
  * Adds one parameter to a share Goldsmith holds as reaching exactly the channel's principals (the ledger's held
- * share: aws/sharing/pointer-shares-held.ts), touching RAM only for the parameter: its RESOURCE associations read, the
- * association made if it is not live, then confirmed. No share lookup and no principal read — those are known. A
- * share RAM no longer has (deleted outside Goldsmith) answers UnknownResourceException, and the caller falls back to
+ * share: aws/sharing/pointer-shares-held.ts), which does not hold the parameter: the association is made at once, then
+ * confirmed by one read. No read before it: the ledger says the parameter is not associated, and the call is
+ * idempotent by its client token — "If you retry the operation with the same ClientToken, but with different
+ * parameters, the retry fails with an IdempotentParameterMismatch error", and the same token with the same
+ * parameters repeats the first call's answer
+ * (https://docs.aws.amazon.com/ram/latest/APIReference/API_AssociateResourceShare.html, clientToken). The token
+ * names the parameter and the share's count of withdrawals the ledger holds (`withdrawals`): a retry after an
+ * association the ledger did not record yet sends the same token, and an association after the parameter was taken
+ * out (a withdrawn pointer published again: the ledger counted its withdrawal first) sends a new one, so RAM makes it
+ * anew. A share RAM no longer has
+ * (deleted outside Goldsmith) answers UnknownResourceException, and the caller falls back to
  * {@link ensurePointerShared}.
  * @throws PointerShareNotReadyError while RAM is still associating; PointerShareFailedError when it refused.
  */
@@ -149,22 +157,17 @@ export async function addParameterToHeldShare(req: {
   region: string;
   resourceShareArn: string;
   resourceArn: string;
+  withdrawals: number;
 }): Promise<void> {
-  const { region, resourceShareArn, resourceArn } = req;
-  const ever = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
-  const current = ever.filter(live);
-  if (current.length === 0) {
-    // The parameter's own associations (read by its ARN): RAM names the parameter as each one's entity.
-    const before = unassociatedSince(ever, resourceArn);
-    await ramClient(region).send(
-      new AssociateResourceShareCommand({
-        resourceShareArn,
-        resourceArns: [resourceArn],
-        // The same token as ensurePointerShared's for the same parameter and history: a retry by either is one call.
-        clientToken: clientToken('associate', resourceShareArn, `${resourceArn}@${before}`),
-      }),
-    );
-  } else if (current.every((a) => a.status === 'ASSOCIATED')) return;
+  const { region, resourceShareArn, resourceArn, withdrawals } = req;
+  await ramClient(region).send(
+    new AssociateResourceShareCommand({
+      resourceShareArn,
+      resourceArns: [resourceArn],
+      clientToken: clientToken('associate-held', resourceShareArn, resourceArn, String(withdrawals)),
+    }),
+  );
+  // RAM associates asynchronously: only what it confirms is recorded.
   const now = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
   const failed = now.find((a) => a.status === 'FAILED');
   if (failed) {

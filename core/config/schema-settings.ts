@@ -79,10 +79,25 @@ export const monitoringSchema = z.strictObject({
    */
   launchPermissionSweepEvery: sweepEverySchema.default('7d'),
   /**
-   * How often the audit's full sweep reads back every channel pointer in every Region (GetParameters, ten a call).
-   * Between sweeps a pointer is read back when Parameter Store's own change event arrives (no trail needed).
+   * How often the audit's full sweep reads back every channel pointer in every Region (GetParameters, ten a call) and
+   * the resource policies on every shared pointer (GetResourcePolicies, one a pointer). Between sweeps a pointer is
+   * read back when Parameter Store's own change event arrives (no trail needed), and its policies when CloudTrail's
+   * event of a PutResourcePolicy or DeleteResourcePolicy arrives (needs a trail).
    */
   pointerSweepEvery: sweepEverySchema.default('7d'),
+  /**
+   * How often organization-sync reads the whole organization (ListOrganizationalUnitsForParent and
+   * ListAccountsForParent under every OU) and holds what changed. Between full reads Organizations' own events, which
+   * CloudTrail puts on US East (N. Virginia)'s default bus (needs a trail: docs/organization.md), bring each change;
+   * the full read catches an event lost on the way, at most this long after the change.
+   */
+  organizationFullReadEvery: sweepEverySchema.default('7d'),
+  /**
+   * How often the reconciler lists every catalog pipeline's builds (ListImagePipelineImages, a build no event and no
+   * ledger record told of). Between listings it asks Image Builder only about the builds the ledger holds open, and
+   * lists a pipeline only when one of its open builds is overdue (Image Builder no longer describes it).
+   */
+  pipelineListingEvery: sweepEverySchema.default('7d'),
   /**
    * KMS's grants quota per key for the factory account ("Grants per KMS key", 50,000 unless raised in Service
    * Quotas: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html): the daily grants count

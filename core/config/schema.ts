@@ -75,6 +75,8 @@ export const catalogShapeSchema = z.strictObject({
     staleChannelAfter: '45d',
     launchPermissionSweepEvery: '7d',
     pointerSweepEvery: '7d',
+    organizationFullReadEvery: '7d',
+    pipelineListingEvery: '7d',
     keyGrantQuota: 50_000,
     keyGrantAccountShare: 0.05,
     logRetentionDays: 365,

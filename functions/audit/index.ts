@@ -20,7 +20,7 @@ export interface AuditReport {
   scheduledRevocations: AuditPart;
   /** The findings-forwarding rule and its target in every non-home distribution Region (daily). */
   rules?: AuditPart;
-  /** The resource policies on the pointers each channel's share holds, in every Region (daily). */
+  /** The resource policies on the pointers each channel's share holds, in every Region (with the pointers). */
   pointerPolicies?: AuditPart;
   findings: AuditFinding[];
   failures: string[];
@@ -36,9 +36,8 @@ type Plan = {
 /**
  * The reconciler's audit of what AWS holds against the ledger (docs/operating.md, "The daily audit"). Every run:
  * scheduled revocations whose schedule is gone are carried out once due, or announced while still to come. Once a
- * day (the full pass): the findings-forwarding rule in every Region, the resource policies on the pointers each
- * channel's share holds (pointer-policies.ts); every `pointerSweepEvery` days, every channel
- * pointer in every Region; every `launchPermissionSweepEvery` days, every live version's launch permissions in every
+ * day (the full pass): the findings-forwarding rule in every Region; every `pointerSweepEvery` days, every channel
+ * pointer in every Region and the resource policies on the pointers each channel's share holds (pointer-policies.ts); every `launchPermissionSweepEvery` days, every live version's launch permissions in every
  * Region; each put back where someone changed it outside Goldsmith. Between sweeps a change's own event asks for a
  * read of just that resource (readback.ts): the sweeps are the backstop. Parts run one after the other; a failure in
  * one stops none of the others.
@@ -62,7 +61,9 @@ export async function auditWhatAwsHolds(
   );
   // Daily the rule's state and pattern; its targets with the sweep (and on every change event, readback.ts).
   const rules = daily ? await auditForwardingRules(now, undefined, sweepLaunchPermissions) : undefined;
-  const pointerPolicies = daily ? await auditPointerPolicies(plans, now) : undefined;
+  // The pointers' resource policies with the pointers' sweep: between sweeps a PutResourcePolicy's event asks for
+  // that pointer's (readback.ts).
+  const pointerPolicies = daily && sweeps.pointers ? await auditPointerPolicies(plans, now) : undefined;
   const pointers = daily && sweeps.pointers ? await auditChannelPointers(plans, now) : undefined;
   const launchPermissions = sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;
   const parts = [scheduledRevocations, rules, pointerPolicies, pointers, launchPermissions].filter(

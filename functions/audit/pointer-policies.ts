@@ -30,7 +30,8 @@ const denied = (error: unknown) => {
 };
 
 /**
- * The daily read-back of the resource policies on the channel pointers: every parameter each held channel pointer
+ * The read-back of the resource policies on the channel pointers, on the pointers' sweep days and for the one pointer
+ * a PutResourcePolicy or DeleteResourcePolicy event names: every parameter each held channel pointer
  * share holds (aws/sharing/pointer-shares-held.ts), in every Region, read with GetResourcePolicies (every page; one
  * call per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
  * (core/audit/pointer-policies.ts: a principal the share does not reach, an action beyond reading, a Deny) is
@@ -45,9 +46,14 @@ const denied = (error: unknown) => {
  * change, and consumers would lose their reads. It, and a policy whose conditions the audit does not read, is
  * announced for a person to judge, again each day it stays. One pointer's failure stops no other.
  */
-export async function auditPointerPolicies(plans: readonly Plan[], now: Date): Promise<AuditPart> {
+export async function auditPointerPolicies(
+  plans: readonly Plan[],
+  now: Date,
+  /** Only this pointer (a resource policy call's event names it: readback.ts); every held one when absent. */
+  only?: { region: string; parameterArn: string },
+): Promise<AuditPart> {
   const part = emptyPart();
-  const regions = [...new Set(plans.flatMap((p) => p.regions))].sort();
+  const regions = only ? [only.region] : [...new Set(plans.flatMap((p) => p.regions))].sort();
   const channels = new Map(plans.flatMap((p) => p.channels.map((c) => [pointerShareName(c.name), c] as const)));
   let held: HeldPointerShare[];
   let organizationId: string;
@@ -74,6 +80,7 @@ export async function auditPointerPolicies(plans: readonly Plan[], now: Date): P
   for (const share of held) {
     const reach: ShareReach = { principals: wanted(share), organizationId };
     for (const parameterArn of share.resources) {
+      if (only && parameterArn !== only.parameterArn) continue;
       part.checked++;
       try {
         const read = await readPointerPolicies(share.region, parameterArn);

@@ -6,6 +6,7 @@ import { metrics } from '../lib/powertools.js';
 import { promotionPlans } from '../promotion/plans.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
 import type { Plan } from './launch-repair.js';
+import { auditPointerPolicies } from './pointer-policies.js';
 import { auditChannelPointers } from './pointers.js';
 import { type AuditPart, emptyPart } from './report.js';
 import { auditForwardingRules, wantedForwardingRule } from './rules.js';
@@ -20,15 +21,24 @@ const POINTER = /^\/goldsmith\/([^/]+)\/([^/]+)$/;
  * something that is not Goldsmith's reads nothing.
  * - a channel pointer's Parameter Store Change: that pointer in the event's Region (one GetParameters);
  * - a call on the findings-forwarding rule: that rule in the event's Region;
- * - ModifyImageAttribute / ResetImageAttribute: that AMI, if it is a live version's.
+ * - ModifyImageAttribute / ResetImageAttribute: that AMI, if it is a live version's;
+ * - PutResourcePolicy / DeleteResourcePolicy on a parameter: that pointer's resource policies, if a channel's share
+ *   holds it (one GetResourcePolicies; a foreign policy is deleted as the sweep does).
  */
 export async function readBackOutsideChange(
   event: OutsideChangeEvent,
-  plans: readonly Plan[],
+  plans: readonly (Plan & { regions: readonly string[] })[],
   now: Date,
 ): Promise<AuditPart & { subject: string }> {
   switch (event.source) {
     case 'aws.ssm': {
+      if ('eventName' in event.detail) {
+        // A resource policy put on or taken off a parameter: that pointer's policies, if a held share holds it.
+        const parameterArn = event.detail.requestParameters.resourceArn;
+        const region = parameterArn.split(':')[3] ?? event.region;
+        const part = await auditPointerPolicies(plans, now, { region, parameterArn });
+        return { subject: `the resource policies of ${parameterArn}`, ...part };
+      }
       const [, image, channel] = POINTER.exec(event.detail.name) ?? [];
       const mine = plans
         .filter((p) => p.image === image)

@@ -75,7 +75,12 @@ async function sharePointer(
   // The share is held with these principals: only the parameter is new.
   if (inForce && samePrincipals(inForce, principals)) {
     try {
-      await addParameterToHeldShare({ region, resourceShareArn: inForce.resourceShareArn, resourceArn });
+      await addParameterToHeldShare({
+        region,
+        resourceShareArn: inForce.resourceShareArn,
+        resourceArn,
+        withdrawals: inForce.withdrawals,
+      });
       await record(inForce.resourceShareArn);
       return inForce;
     } catch (err) {
@@ -134,7 +139,9 @@ async function writeConfirmed(region: string, name: string, target: PointerTarge
   if (before && pointerTook(before, target.value)) return before.version;
   const written = await writeChannelPointer(region, name, target.value, description, target.dataType);
   const took = (read: PointerRead | undefined) => pointerTook(read, target.value, written);
-  const after = await readChannelPointerUntil(region, name, took, POINTER_READ_BACK_WAITS_MS);
+  // An AMI value is validated after PutParameter answered: the first read-back waits; a text value is read at once.
+  const atOnce = target.dataType !== 'aws:ec2:image';
+  const after = await readChannelPointerUntil(region, name, took, POINTER_READ_BACK_WAITS_MS, atOnce);
   if (after && took(after)) return after.version;
   throw new PointerNotTakenError([{ region, parameter: name, wanted: target.value, holds: after?.value }]);
 }

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type CloudTrailEvent, cloudTrailEnvelope } from './cloudtrail-events.js';
+
+export type { CloudTrailEvent } from './cloudtrail-events.js';
 
 /**
  * A scenario's change the simulated organization cannot make (an account or OU it does not have, an OU still holding
@@ -25,19 +28,6 @@ export type OrganizationChange =
   | { change: 'leave-organization'; account: string }
   /** An account outside accepts the organization's invitation (AcceptHandshake in that account): it joins the root. */
   | { change: 'accept-invitation'; account: string; tags?: Record<string, string> | undefined };
-
-/** An EventBridge event as CloudTrail delivers it to the default bus. */
-export interface CloudTrailEvent {
-  version: string;
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-}
 
 /** The changes whose own API call the management account's trail records (the others are called in the member). */
 type ManagementChange = Exclude<OrganizationChange, { change: 'leave-organization' | 'accept-invitation' }>;
@@ -139,21 +129,15 @@ export function cloudTrailEvent(
 
 /** The EventBridge envelope of a CloudTrail event from Organizations: US East (N. Virginia), the management account. */
 function envelope(
-  detailType: string,
+  detailType: 'AWS API Call via CloudTrail' | 'AWS Service Event via CloudTrail',
   ctx: { managementAccountId: string; time: string },
   detail: Record<string, unknown>,
 ): CloudTrailEvent {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': detailType,
-    source: 'aws.organizations',
-    account: ctx.managementAccountId,
-    time: ctx.time,
-    region: 'us-east-1',
-    resources: [],
+  return cloudTrailEnvelope(
+    detailType,
+    { source: 'aws.organizations', account: ctx.managementAccountId, region: 'us-east-1', time: ctx.time },
     detail,
-  };
+  );
 }
 
 /** How an account joined or left, as Organizations' membership events say it. */

@@ -8,6 +8,7 @@ import {
   ResourcePolicyNotFoundException,
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
+import { apiCallEvent, type CloudTrailEvent } from './cloudtrail-events.js';
 import { errorFactory, type FakeCall, IdMaker, paginate } from './common.js';
 import type { ParameterRecord } from './ssm-shared.js';
 
@@ -27,18 +28,74 @@ const invalid = (msg: string): Error => err(ResourcePolicyInvalidParameterExcept
  * - GetResourcePolicies pages 1–50 policies
  *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetResourcePolicies.html).
  * A policy's `Allow` statements naming accounts let those accounts read the parameter by ARN (`readers`).
+ *
+ * With a trail (`recordCallsWith`), each PutResourcePolicy and DeleteResourcePolicy, refused or not, is recorded as
+ * CloudTrail records it and put on the default bus of the Region it was called in: "All of the Systems Manager
+ * actions are logged" (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudtrail-logs.html),
+ * and a write is a management event, which trails record by default
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html).
+ * GetResourcePolicies is a read: EventBridge is sent no read-only call.
  */
+/** What the local cloud gives the fake so its calls reach EventBridge as CloudTrail's events. */
+export interface CloudTrailHooks {
+  account: string;
+  now(): number;
+  /** The principal calling now, or undefined when the local cloud cannot tell. */
+  caller(): string | undefined;
+  /** Puts the event on the default bus of its `region`. */
+  put(event: CloudTrailEvent): unknown;
+}
+
+/** CloudTrail names a call's request and response members as the API does, first letter lower case. */
+const recorded = (members: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(members).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
+
 export class ParameterResourcePolicies {
   /** Policies by parameter key (`region|name`), then by id. */
   private readonly held = new Map<string, Map<string, { policy: string; hash: string }>>();
   private readonly ids = new IdMaker();
+  private trail: CloudTrailHooks | undefined;
 
   constructor(
     private readonly params: ReadonlyMap<string, ParameterRecord>,
     private readonly nameOfArn: (arn: string, region: string) => string | undefined,
   ) {}
 
+  /** Records every later PutResourcePolicy and DeleteResourcePolicy as a trail would (see above). */
+  recordCallsWith(hooks: CloudTrailHooks): void {
+    this.trail = hooks;
+  }
+
   handle(call: FakeCall): unknown {
+    if (!this.trail || call.action === 'GetResourcePolicies') return this.answer(call);
+    const trail = this.trail;
+    const record = (response: Record<string, unknown> | null, error?: Error) =>
+      trail.put(
+        apiCallEvent({
+          source: 'aws.ssm',
+          eventSource: 'ssm.amazonaws.com',
+          eventName: call.action,
+          account: trail.account,
+          region: call.region,
+          time: new Date(trail.now()).toISOString(),
+          caller: trail.caller(),
+          requestParameters: recorded(call.input),
+          responseElements: response,
+          error: error && { name: error.name, message: error.message },
+        }),
+      );
+    let response: unknown;
+    try {
+      response = this.answer(call);
+    } catch (error) {
+      if (error instanceof Error) record(null, error);
+      throw error;
+    }
+    record(recorded(response as Record<string, unknown>));
+    return response;
+  }
+
+  private answer(call: FakeCall): unknown {
     const { input, region } = call;
     const key = this.parameterKey(region, input.ResourceArn);
     switch (call.action) {

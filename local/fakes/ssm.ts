@@ -16,7 +16,7 @@ import {
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import { type ImageValidationHooks, ImageValueValidation } from './ssm-image-validation.js';
-import { ParameterResourcePolicies } from './ssm-resource-policies.js';
+import { type CloudTrailHooks, ParameterResourcePolicies } from './ssm-resource-policies.js';
 import { type ParameterRecord, SharedParameterReads } from './ssm-shared.js';
 
 const err = errorFactory(SSMServiceException);
@@ -69,6 +69,11 @@ export class SsmFake implements FakeService {
       now: this.now,
       commit: (w) => this.write(w.region, w.name, w.value, w.meta, w.version),
     });
+  }
+
+  /** Records the resource policy calls as a trail does, on the default bus of their Region (ssm-resource-policies.ts). */
+  recordPolicyCallsWith(hooks: CloudTrailHooks): void {
+    this.policies.recordCallsWith(hooks);
   }
 
   /** The current value of a parameter, or undefined (for the simulator's audit). */

@@ -64,9 +64,13 @@ const MUTATING =
  * - RAM: one CreateResourceShare per (channel, Region) first promoted to, one AssociateResourceShare per further
  *   pointer parameter (image, channel, Region) first published, and one GetResourceShareAssociations per such change
  *   (RAM associates asynchronously, so a read confirms it); no GetResourceShares (the share, once made, is known).
- * - Organizations: one full read for the run (the tree does not change in it).
+ * - Organizations: one full read for the run (the tree does not change in it); the weekly full read beyond it is
+ *   the backstop for a lost event.
+ * - SSM GetResourcePolicies: none (no one changes a pointer's policy in the run); the pointers' weekly sweep and the
+ *   read a policy call's CloudTrail event asks for are what is made.
  * - Image Builder: one GetImage per finished build (its outputs decide the promotion), one ListImageScanFindings
- *   per available build (the findings gate); no ListImagePipelineImages (every build's status arrives as an event).
+ *   per available build (the findings gate); no ListImagePipelineImages (every build's status arrives as an event;
+ *   the weekly listing and an overdue build's pipeline are the backstop).
  * - Secrets Manager: two reads per approval decision (signing the request, verifying the answer).
  * - EC2 image usage reports: the CreateImageUsageReport calls as made (the fleet's daily observation); reading
  *   them, per Region and day, one DescribeImageUsageReports per 200 reports and one DescribeImageUsageReportEntries
@@ -97,11 +101,22 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
       minimum: Math.max(0, parameters - shares),
       basis: 'one per pointer parameter first published (the first rides on CreateResourceShare)',
     },
-    'ram:GetResourceShareAssociations': { minimum: parameters, basis: 'one confirmation per RAM change' },
-    'ram:GetResourceShares': { minimum: 0, basis: 'the share, once made, is known' },
+    'ram:GetResourceShareAssociations': {
+      minimum: parameters,
+      basis:
+        "one confirmation per RAM change (RAM associates asynchronously); beyond it the daily pointer-share backstop's two reads per Region (no event says a share changed)",
+    },
+    'ram:GetResourceShares': {
+      minimum: 0,
+      basis: "the share, once made, is known; made: the daily pointer-share backstop's read per Region",
+    },
     'imagebuilder:GetImage': { minimum: finished, basis: 'one per finished build (its outputs)' },
     'imagebuilder:ListImageScanFindings': { minimum: available, basis: 'one per available build (findings gate)' },
-    'imagebuilder:ListImagePipelineImages': { minimum: 0, basis: 'every status arrives as an event' },
+    'imagebuilder:ListImagePipelineImages': {
+      minimum: 0,
+      basis:
+        "every status arrives as an event; made: the weekly listing of every pipeline (a build nothing recorded) and an overdue open build's pipeline",
+    },
     'secretsmanager:GetSecretValue': { minimum: 2 * approvals, basis: 'sign and verify each approval decision' },
     'ec2:DescribeImageUsageReports': {
       minimum: input.usageReportReads.reports,
@@ -119,11 +134,20 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
     },
     'ssm:GetParameter': {
       minimum: input.apiCalls['ssm:PutParameter'] ?? 0,
-      basis: 'one read-back per pointer written (SSM validates an AMI value after answering)',
+      basis:
+        "one read-back per pointer written (SSM validates an AMI value after answering); beyond it the read before a write (a retry writes nothing) and the read-back's polls",
+    },
+    'ssm:GetResourcePolicies': {
+      minimum: 0,
+      basis:
+        "no policy changed; made: the pointers' weekly sweep (a policy whose CloudTrail event was lost), and one read per PutResourcePolicy/DeleteResourcePolicy event",
     },
   };
   for (const [op, n] of Object.entries(input.organizationFullRead)) {
-    rules[op] = { minimum: n, basis: 'one full read of the organization' };
+    rules[op] = {
+      minimum: n,
+      basis: 'one full read of the organization; beyond it the weekly full read (the event lost on the way)',
+    };
   }
 
   const names = new Set([...Object.keys(input.apiCalls), ...Object.keys(rules)]);

@@ -25,6 +25,7 @@ import { SqsFake } from '../fakes/sqs.js';
 import { startChatStandIns } from '../sinks/stand-ins.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
 import { BucketDoors } from '../trust/bucket-doors.js';
+import { currentCaller } from '../trust/caller.js';
 import { rolePoliciesByArn } from '../trust/policies.js';
 import { ResourceDoors } from '../trust/resource-doors.js';
 import { startBusAuthorization } from './cloud-bus-policy.js';
@@ -215,6 +216,13 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     factoryAccount: LOCAL_ACCOUNT,
   });
   startImageValidation({ installed, rolePolicies, clock, put: (event) => bus.put(event, 'default') });
+  // A trail records management events: a pointer's resource policy changed reaches the Region's default bus.
+  installed.fakes.ssm.recordPolicyCallsWith({
+    account: LOCAL_ACCOUNT,
+    now: () => clock.now(),
+    caller: currentCaller,
+    put: (event) => bus.put(event, 'default', event.region),
+  });
   const { goldsmithBus, busAuthorizer, refusedPuts, authorizePut } = startBusAuthorization({
     catalog,
     templates: app.templates,

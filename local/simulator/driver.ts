@@ -233,7 +233,8 @@ export function runAction(
       return;
     case 'organization': {
       const events = cloud.installed.fakes.organizations.change(organizationChangeOf(action), cloud.clock.iso());
-      if (!action.dropEvent) for (const event of events) cloud.bus.put(event, 'default');
+      // On the default bus of the Region CloudTrail records Organizations in (US East (N. Virginia)).
+      if (!action.dropEvent) for (const event of events) cloud.bus.put(event, 'default', event.region);
       return;
     }
     case 'pointer-share': {

@@ -136,7 +136,11 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'monitoring.launchPermissionSweepEvery':
     "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back when its CloudTrail event arrives (needs a trail: docs/security.md); the findings-forwarding rules are read back daily.",
   'monitoring.pointerSweepEvery':
-    "How often the audit reads back every channel pointer in every Region (whole days, 1d to 30d). Between sweeps a pointer is read back within minutes of Parameter Store's own change event (no trail needed).",
+    "How often the audit reads back every channel pointer and every shared pointer's resource policies (whole days, 1d to 30d). Between sweeps: a pointer on Parameter Store's change event, its policies on CloudTrail's PutResourcePolicy or DeleteResourcePolicy (needs a trail).",
+  'monitoring.organizationFullReadEvery':
+    "How often organization-sync reads the whole organization and holds what changed (whole days, 1d to 30d). Between full reads Organizations' own events bring each change (CloudTrail, US East (N. Virginia): docs/organization.md); the full read catches an event lost on the way.",
+  'monitoring.pipelineListingEvery':
+    "How often the reconciler lists every catalog pipeline's builds (whole days, 1d to 30d), finding a build nothing recorded. Between listings it asks only about the builds the ledger holds open, and lists a pipeline whose open build Image Builder no longer describes.",
   'monitoring.keyGrantQuota':
     'KMS\'s "Grants per KMS key" for the factory account (50,000 unless raised in Service Quotas): the daily grants count announces a Region whose AMI key holds 80 % of it.',
   'monitoring.keyGrantAccountShare':

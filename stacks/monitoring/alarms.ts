@@ -196,7 +196,7 @@ export function createAlarms(
   add('OrganizationChangesMissedAlarm', {
     ...atLeastOne,
     alarmDescription:
-      "Goldsmith: the daily full read of the organization found changes no event had brought: an event was lost, or Organizations' events do not reach Goldsmith's default bus (docs/organization.md)",
+      "Goldsmith: the full read of the organization (weekly: monitoring.organizationFullReadEvery) found changes no event had brought: an event was lost, or Organizations' events do not reach Goldsmith's default bus (docs/organization.md)",
     metric: goldsmithMetric(metricNames.organizationChangesMissed, 'Sum', Duration.days(1)),
   });
   return alarms;

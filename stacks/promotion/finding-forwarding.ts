@@ -7,7 +7,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { changesForwardRuleName, findingForwardRuleName } from '../../core/names.js';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
 import { sdkCallsRole } from '../sdk-calls-role.js';
-import { imageAttributePattern, ruleChangePattern } from './outside-change-rules.js';
+import { imageAttributePattern, pointerPolicyPattern, ruleChangePattern } from './outside-change-rules.js';
 
 /** The target id of the home default bus on every forwarding rule. */
 export const FORWARD_TARGET_ID = 'goldsmith-home-bus';
@@ -129,10 +129,12 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     target.node.addDependency(rule, busPolicy, role);
     return { rule, target };
   };
-  // CloudTrail's events of changes to a rule or an AMI's launch permissions in this Region, to the home bus, where
-  // OutsideChangeRule's rules hand them to the reconciler (stacks/promotion/outside-change-rules.ts).
-  const changesPattern = JSON.stringify({ $or: [ruleChangePattern, imageAttributePattern] });
-  const changesDescription = 'Goldsmith: changes to rules and AMI launch permissions in this Region → the home bus';
+  // CloudTrail's events of changes to a rule, an AMI's launch permissions or a pointer's resource policy in this
+  // Region, to the home bus, where OutsideChangeRule's rules hand them to the reconciler
+  // (stacks/promotion/outside-change-rules.ts).
+  const changesPattern = JSON.stringify({ $or: [ruleChangePattern, imageAttributePattern, pointerPolicyPattern] });
+  const changesDescription =
+    "Goldsmith: changes to rules, AMI launch permissions and pointers' policies in this Region → the home bus";
   const rules = regions.map((region) => {
     const { rule, target } = forwardRule(region, '', ruleName, pattern, description);
     forwardRule(region, 'Changes', changesRuleName, changesPattern, changesDescription);

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { parseDuration } from '../../core/duration.js';
 import { ORGANIZATION_EVENT_NAMES } from '../../core/sharing/organization-events.js';
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
@@ -15,8 +16,15 @@ import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 import { allowSharing } from './functions.js';
 
-/** The backstop's period: a lost Organizations event is held at most this long after it happened. */
-export const ORGANIZATION_FULL_READ_RATE = 'rate(1 day)';
+/**
+ * The backstop's period, the catalog's `monitoring.organizationFullReadEvery` (whole days): a lost Organizations event
+ * is held at most this long after it happened. Scheduler's rate expressions take `rate(value unit)`, the unit
+ * singular for 1 (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+ */
+export function organizationFullReadRate(catalog: Catalog): string {
+  const days = Math.max(1, Math.round(parseDuration(catalog.monitoring.organizationFullReadEvery) / 86_400));
+  return days === 1 ? 'rate(1 day)' : `rate(${days} days)`;
+}
 
 /** The schedule's fixed input (functions/organization-sync.ts); Scheduler fills in the time. */
 export const ORGANIZATION_FULL_READ_INPUT = {
@@ -27,7 +35,7 @@ export const ORGANIZATION_FULL_READ_INPUT = {
 /**
  * The organization-sync function: holds the organization in the ledger from Organizations' events (a rule on the
  * default bus; Organizations' CloudTrail events reach EventBridge in US East (N. Virginia) only, and only with a
- * trail logging management events: docs/organization.md) and a daily full read, and re-grants the versions of a
+ * trail logging management events: docs/organization.md) and a weekly full read (`organizationFullReadEvery`), and re-grants the versions of a
  * channel whose grants an organization change alters. Its role reads Organizations (the targeted reads name an
  * account or OU; the listings a root or OU; DescribeOrganization, ListRoots take no resource), writes the ledger's
  * `ORG` items, and changes launch permissions as Share does.
@@ -84,7 +92,7 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
   });
   const schedule = scheduleInvocation(stack, 'OrganizationFullRead', {
     fn,
-    expression: ORGANIZATION_FULL_READ_RATE,
+    expression: organizationFullReadRate(catalog),
     input: ORGANIZATION_FULL_READ_INPUT,
     description: 'Goldsmith: read the organization in full and hold what changed',
     roleDescription: 'Goldsmith: EventBridge Scheduler invokes the organization full read',

@@ -8,6 +8,7 @@ import {
   API_CALL_VIA_CLOUDTRAIL,
   IMAGE_ATTRIBUTE_CALLS,
   PARAMETER_STORE_CHANGE,
+  RESOURCE_POLICY_CALLS,
   RULE_CHANGE_CALLS,
 } from '../../events/outside-change.js';
 
@@ -22,12 +23,27 @@ export const imageAttributePattern = {
   'detail-type': [API_CALL_VIA_CLOUDTRAIL],
   detail: { eventSource: ['ec2.amazonaws.com'], eventName: [...IMAGE_ATTRIBUTE_CALLS] },
 };
+/**
+ * The CloudTrail events of the calls that put or delete a resource policy on a channel pointer. The parameter's ARN
+ * names its Region and account, so it is matched by wildcard: "Wildcard filters use the wildcard character (*) to
+ * match zero, single, or multiple characters in a string value", several to a filter
+ * (https://aws.amazon.com/blogs/compute/filtering-events-in-amazon-eventbridge-with-wildcard-pattern-matching/).
+ */
+export const pointerPolicyPattern = {
+  source: ['aws.ssm'],
+  'detail-type': [API_CALL_VIA_CLOUDTRAIL],
+  detail: {
+    eventSource: ['ssm.amazonaws.com'],
+    eventName: [...RESOURCE_POLICY_CALLS],
+    requestParameters: { resourceArn: [{ wildcard: `arn:*:ssm:*:*:parameter/${NAME_PREFIX}/*` }] },
+  },
+};
 
 /**
  * Outside changes seen in minutes: the events AWS emits when someone changes a channel pointer (Parameter Store
  * Change, no trail needed), a rule (CloudTrail: DisableRule, DeleteRule, PutRule, RemoveTargets, PutTargets) or an
- * AMI's launch permissions (CloudTrail: ModifyImageAttribute, ResetImageAttribute) go to the reconciler, which reads
- * back just that resource (functions/audit/readback.ts). CloudTrail's events need a trail recording management
+ * AMI's launch permissions (CloudTrail: ModifyImageAttribute, ResetImageAttribute) or a pointer's resource policy
+ * (CloudTrail: PutResourcePolicy, DeleteResourcePolicy) go to the reconciler, which reads back just that resource (functions/audit/readback.ts). CloudTrail's events need a trail recording management
  * events (docs/security.md); the other Regions' arrive through their forwarding rule. Failed deliveries park in the
  * reconciler's own dead-letter queue; the sweep stays the backstop.
  */
@@ -59,6 +75,11 @@ export function createOutsideChangeRules(stack: Stack, reconcile: IFunction, dlq
       'LaunchPermissionChangeRule',
       "Goldsmith: an AMI's launch permissions changed (CloudTrail) → the reconciler reads it back",
       imageAttributePattern,
+    ),
+    rule(
+      'PointerPolicyChangeRule',
+      "Goldsmith: a channel pointer's resource policy changed (CloudTrail) → the reconciler reads it back",
+      pointerPolicyPattern,
     ),
   ];
 }

@@ -1,6 +1,9 @@
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
+import { ssmClient } from '../../aws/clients/ssm.js';
+import { recordPointerShareInForce } from '../../aws/sharing/pointer-shares-held.js';
 import type { VirtualClock } from '../../local/clock.js';
 import type { FakeService } from '../../local/fakes/common.js';
 import type { InstalledFakes } from '../../local/fakes/install.js';
@@ -63,3 +66,36 @@ export const driftAnnouncements = (cloud: InstalledFakes, topicArn: string) =>
   cloud.fakes.sns.messages
     .filter((m) => m.topicArn === topicArn && m.attributes.event === 'drift-found')
     .map((m) => ({ severity: m.attributes.severity, subject: m.subject ?? '' }));
+
+/** A policy letting `account` read `resource` (one parameter), as someone with ssm:PutResourcePolicy would put it. */
+export const readPolicy = (account: string, resource: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: account }, Action: 'ssm:GetParameter', Resource: resource }],
+  });
+
+/**
+ * The pointers `names` (advanced parameters) in `region`, and the dev channel's share held by the ledger as reaching
+ * `principals` with `/goldsmith/base/dev`, RAM having confirmed it at `at`.
+ */
+export async function heldDevPointer(
+  region: string,
+  account: string,
+  principals: string[],
+  at: Date,
+  names: readonly string[] = ['/goldsmith/base/dev'],
+): Promise<void> {
+  for (const name of names) {
+    await ssmClient(region).send(
+      new PutParameterCommand({ Name: name, Value: 'ami-0abc', Type: 'String', Tier: 'Advanced' }),
+    );
+  }
+  await recordPointerShareInForce({
+    region,
+    name: 'goldsmith-pointers-dev',
+    resourceShareArn: `arn:aws:ram:${region}:${account}:resource-share/dev`,
+    principals,
+    resourceArn: `arn:aws:ssm:${region}:${account}:parameter/goldsmith/base/dev`,
+    at: at.toISOString(),
+  });
+}

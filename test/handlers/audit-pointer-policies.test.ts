@@ -1,9 +1,4 @@
-import {
-  GetResourcePoliciesCommand,
-  PutParameterCommand,
-  PutResourcePolicyCommand,
-  SSMServiceException,
-} from '@aws-sdk/client-ssm';
+import { GetResourcePoliciesCommand, PutResourcePolicyCommand, SSMServiceException } from '@aws-sdk/client-ssm';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
@@ -17,7 +12,7 @@ import { VirtualClock } from '../../local/clock.js';
 import { errorFactory, type FakeCall } from '../../local/fakes/common.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { configureAuditClients, driftAnnouncements } from './audit-fixtures.js';
+import { configureAuditClients, driftAnnouncements, heldDevPointer, readPolicy } from './audit-fixtures.js';
 
 /**
  * The audit of the pointers' resource policies where Goldsmith's role may not delete one (an SCP of the owner's, or
@@ -71,11 +66,7 @@ const tree: OrgTree = {
   tagsRead: false,
 };
 const DAY_LATER = new Date(NOW.getTime() + 86_400_000);
-const policy = (account: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: account }, Action: 'ssm:GetParameter', Resource: POINTER }],
-  });
+const policy = (account: string) => readPolicy(account, POINTER);
 
 const dynamo = useLocalDynamo();
 let cloud: InstalledFakes;
@@ -102,17 +93,7 @@ beforeEach(async () => {
     },
   };
   configureAuditClients(cloud, dynamo.endpoint, { service: 'ssm', fake: ssm, clock, accountId: ACCOUNT });
-  await ssmClient(R).send(
-    new PutParameterCommand({ Name: '/goldsmith/base/dev', Value: 'ami-0abc', Type: 'String', Tier: 'Advanced' }),
-  );
-  await recordPointerShareInForce({
-    region: R,
-    name: 'goldsmith-pointers-dev',
-    resourceShareArn: `arn:aws:ram:${R}:${ACCOUNT}:resource-share/dev`,
-    principals: [TARGET],
-    resourceArn: POINTER,
-    at: NOW.toISOString(),
-  });
+  await heldDevPointer(R, ACCOUNT, [TARGET], NOW);
 });
 
 afterEach(() => configureClients({}));

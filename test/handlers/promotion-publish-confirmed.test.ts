@@ -36,6 +36,8 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     await publish(channelItem('staging'));
 
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: POINTER });
+    // Per Region one read before the write (a retry writes nothing) and one read-back after the first wait.
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2 * AMIS.length);
     const [move] = itemsPut(ddb, 'POINTER#') as unknown as {
       regions: { region: string; parameterVersion: number }[];
     }[];
@@ -49,8 +51,9 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     const error = await publish(channelItem('staging')).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ name: POINTER_NOT_TAKEN });
-    // Read back again over 7.5 s before giving the step back to its retries.
-    expect(waits).toEqual([500, 1_000, 2_000, 4_000]);
+    // An AMI value is validated after PutParameter answered, so each read-back waits first: the Region that took is
+    // read once, after 0.5 s; the other over 7.5 s before the step goes back to its retries.
+    expect(waits).toEqual([500, 500, 1_000, 2_000, 4_000]);
     expect(String((error as Error).message)).toContain(
       `${POINTER} in ${failing} still holds nothing, not ${AMIS[1]!.imageId}`,
     );

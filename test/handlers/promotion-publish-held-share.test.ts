@@ -90,6 +90,9 @@ describe('publish (the pointer share held in the ledger)', () => {
       resourceShareArn: SHARE_ARN,
       resourceArns: [param('us-east-1')],
     });
+    // The ledger says the parameter is not in the share: no read before the association, one read confirming it.
+    const order = ram.calls().map((c) => c.args[0].constructor.name);
+    expect(order).toEqual(['AssociateResourceShareCommand', 'GetResourceShareAssociationsCommand']);
     expect(ram).not.toHaveReceivedCommand(CreateResourceShareCommand);
     // The share and its principals are held: no share lookup and no principal read, only the parameter's.
     expect(ram).not.toHaveReceivedCommand(GetResourceSharesCommand);
@@ -150,6 +153,7 @@ describe('publish (the pointer share held in the ledger)', () => {
       principals: [...PROD_PRINCIPALS].sort(),
       resources: [param('us-east-1')],
       verifiedAt: '2026-01-01T00:00:00.000Z',
+      withdrawals: 0,
     };
     expect(heldShareCovers(held, [...PROD_PRINCIPALS].reverse(), param('us-east-1'))).toBe(true);
     expect(heldShareCovers(held, PROD_PRINCIPALS.slice(0, 1), param('us-east-1'))).toBe(false);

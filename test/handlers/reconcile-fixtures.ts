@@ -115,6 +115,12 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>, items: Map<s
 }
 
 /** Per test: client mocks, an emptied in-memory `ledger`, a Wednesday clock; `listBase` lists base's builds. */
+/** The fixtures' catalog with the pipelines listed every `every` (the day's pass of a listing day lists them all). */
+export const listingEvery = (every: string) => ({
+  ...catalog,
+  monitoring: { ...catalog.monitoring, pipelineListingEvery: every },
+});
+
 export function useReconcileWorld() {
   const ddb = mockClient(DynamoDBDocumentClient);
   const imagebuilder = mockClient(ImagebuilderClient);
@@ -129,14 +135,14 @@ export function useReconcileWorld() {
 
   beforeEach(() => {
     // A Wednesday with no schedule firing in the reconciler's look-back: only the builds listed here matter. The
-    // day's first run, which lists every pipeline (a test of the other runs sets a later hour).
+    // day's first run, which lists every pipeline (listed daily here; a test of the other runs sets a later hour).
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2027-03-03T02:00:00Z'));
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
     process.env.PIPELINE_ARN_PREFIX = `arn:aws:imagebuilder:us-east-1:${ACCOUNT}:image-pipeline/goldsmith-`;
-    process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(listingEvery('1d'));
     ledger.clear();
     inMemoryLedger(ddb, ledger);
     imagebuilder.on(ListImagePipelineImagesCommand).resolves({ imageSummaryList: [] });

@@ -1,4 +1,8 @@
-import { GetImageCommand, ListImagePipelineImagesCommand } from '@aws-sdk/client-imagebuilder';
+import {
+  GetImageCommand,
+  ListImagePipelineImagesCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-imagebuilder';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it, vi } from 'vitest';
 import { recordBuildRequested } from '../../aws/triggers/ledger.js';
@@ -6,7 +10,7 @@ import { TRANSIENT_ERROR_NAME } from '../../core/errors/classify.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { reconcileBuilds } from '../../functions/reconcile.js';
 import { BUILD_ARN, getImageOutput, stateChangeEvent } from './promotion-fixtures.js';
-import { INPUT, summary, useReconcileWorld } from './reconcile-fixtures.js';
+import { INPUT, listingEvery, summary, useReconcileWorld } from './reconcile-fixtures.js';
 
 /** The ledger records base 1.0.0/3 as started by Goldsmith (open until its final status is handled). */
 async function started(): Promise<void> {
@@ -26,7 +30,7 @@ async function started(): Promise<void> {
   );
 }
 
-describe('reconcileBuilds between full passes: only the builds the ledger holds open', () => {
+describe('reconcileBuilds between full passes: only the builds the ledger holds open (and weekly, every pipeline)', () => {
   const { imagebuilder, sfn, ledger, listBase } = useReconcileWorld();
   const laterInTheDay = () => vi.setSystemTime(new Date('2027-03-03T12:00:00Z'));
 
@@ -106,5 +110,46 @@ describe('reconcileBuilds between full passes: only the builds the ledger holds 
 
     expect(report.reconciled).toEqual([]);
     expect(ledger.get('IMAGE#base|BUILD#1.0.0/3')?.openWork).toBe('unfinished-build');
+  });
+
+  const weekly = () => {
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(listingEvery('7d'));
+  };
+
+  it("lists no pipeline on a day's pass between listing days, and every pipeline on the listing day", async () => {
+    weekly();
+    listBase([summary('AVAILABLE')]);
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+
+    // 2027-03-03 is no listing day (days since the epoch not a multiple of 7); 2027-03-04 is.
+    const between = await reconcileBuilds(INPUT);
+    expect(between.fullPass).toBe(true);
+    expect(imagebuilder).not.toHaveReceivedCommand(ListImagePipelineImagesCommand);
+
+    vi.setSystemTime(new Date('2027-03-04T00:00:00Z'));
+    const listing = await reconcileBuilds(INPUT);
+    expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
+    expect(listing.reconciled.map((r) => r.status)).toEqual(['AVAILABLE']);
+  });
+
+  it("lists the pipeline of an open build Image Builder no longer describes, on the day's pass, and acts on what it lists", async () => {
+    weekly();
+    await started();
+    const gone = new ResourceNotFoundException({ message: 'no such image', $metadata: {} });
+    // Not described by either run's look at the open build; described when the promotion reads its outputs.
+    imagebuilder.on(GetImageCommand).rejectsOnce(gone).rejectsOnce(gone).resolves(getImageOutput());
+    listBase([summary('AVAILABLE')]);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+
+    vi.setSystemTime(new Date('2027-03-03T12:00:00Z'));
+    const later = await reconcileBuilds(INPUT);
+    expect(later.reconciled).toEqual([]);
+    expect(imagebuilder).not.toHaveReceivedCommand(ListImagePipelineImagesCommand);
+
+    vi.setSystemTime(new Date('2027-03-03T00:30:00Z'));
+    const dayPass = await reconcileBuilds(INPUT);
+    expect(imagebuilder).toHaveReceivedCommandTimes(ListImagePipelineImagesCommand, 1);
+    expect(dayPass.reconciled.map((r) => [r.version, r.status])).toEqual([['1.0.0/3', 'AVAILABLE']]);
   });
 });

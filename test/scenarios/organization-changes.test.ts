@@ -65,8 +65,9 @@ describe('the organization changes while versions are shared', () => {
     expect(untagged.report.consistency.problems).toEqual([]);
   }, 180_000);
 
-  it('a lost event is caught by the daily full read', async () => {
-    // The daily full read runs at midnight; the tag comes an hour later and its event is lost.
+  it('a lost event is caught by the weekly full read', async () => {
+    // The full read runs every 7 days from the deploy (`monitoring.organizationFullReadEvery`), first on 2027-01-08 at
+    // midnight; the tag comes on 2027-01-02 and its event is lost.
     const tag = {
       at: '2027-01-02T01:00:00Z',
       kind: 'organization',
@@ -78,7 +79,7 @@ describe('the organization changes while versions are shared', () => {
     const before = await run('2027-01-02T03:00:00Z', [tag]);
     // The audit checks grants against the organization as it is: the tagged account is not reached yet.
     expect(before.report.consistency.problems.join('\n')).toMatch(new RegExp(NEWCOMER));
-    const after = await run('2027-01-03T06:00:00Z', [tag]);
+    const after = await run('2027-01-08T06:00:00Z', [tag]);
     expect(after.report.consistency.problems).toEqual([]);
   }, 180_000);
 

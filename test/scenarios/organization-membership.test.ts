@@ -31,7 +31,7 @@ const events = [
 ];
 
 describe('accounts joining by invitation and leaving on their own', () => {
-  it('withdraws a leaver from every version and grants a joiner, hours before the daily full read', async () => {
+  it('withdraws a leaver from every version and grants a joiner, days before the weekly full read', async () => {
     const result = await simulate(
       catalog,
       scenarioBetween('2027-01-01T00:00:00Z', '2027-01-01T18:00:00Z', { events }),

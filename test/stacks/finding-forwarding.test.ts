@@ -71,6 +71,29 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
     );
   });
 
+  it("forwards a pointer's resource policy call (CloudTrail) from each non-home Region, and no read of it", () => {
+    const changes = calls('Custom::GoldsmithFindingForwardRule').filter((c) =>
+      String(c.parameters.Name).endsWith('changes-to-home'),
+    );
+    expect(changes).toHaveLength(2);
+    for (const rule of changes) {
+      const pattern = JSON.parse(String(rule.parameters.EventPattern));
+      const call = (eventName: string) => ({
+        source: 'aws.ssm',
+        'detail-type': 'AWS API Call via CloudTrail',
+        region: rule.region,
+        detail: {
+          eventSource: 'ssm.amazonaws.com',
+          eventName,
+          requestParameters: { resourceArn: `arn:aws:ssm:${rule.region}:${ACCOUNT}:parameter/goldsmith/base/prod` },
+        },
+      });
+      expect(matchesPattern(pattern, call('PutResourcePolicy'))).toBe(true);
+      expect(matchesPattern(pattern, call('DeleteResourcePolicy'))).toBe(true);
+      expect(matchesPattern(pattern, call('GetResourcePolicies'))).toBe(false);
+    }
+  });
+
   it('targets the home default bus through a role that may only put events there', () => {
     const targets = calls('Custom::GoldsmithFindingForwardTarget');
     const roleArns = new Set<unknown>();

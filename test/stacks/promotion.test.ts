@@ -197,6 +197,30 @@ describe('Promotion stack: event rules', () => {
     const cveEvent = { ...stateChangeEvent('AVAILABLE'), 'detail-type': 'EC2 Image Builder CVE Detected' };
     expect(matchesPattern(pattern, cveEvent)).toBe(false);
   });
+
+  it("sends CloudTrail's events of a resource policy put on or taken off a channel pointer to the auditor, no other", () => {
+    const rules = Object.values(resourcesOf(synth.template, 'AWS::Events::Rule'));
+    const call = (eventName: string, resourceArn: string) => ({
+      source: 'aws.ssm',
+      'detail-type': 'AWS API Call via CloudTrail',
+      region: 'eu-west-1',
+      detail: { eventSource: 'ssm.amazonaws.com', eventName, requestParameters: { resourceArn } },
+    });
+    const pointer = 'arn:aws:ssm:eu-west-1:111122223333:parameter/goldsmith/base/prod';
+    const matching = (event: unknown) =>
+      rules.filter((r) => matchesPattern(r.Properties.EventPattern, event)).map((r) => r.Properties.Targets);
+    const [targets] = matching(call('PutResourcePolicy', pointer));
+    expect(JSON.stringify(targets)).toContain('AuditHoldings');
+    expect(matching(call('DeleteResourcePolicy', pointer))).toHaveLength(1);
+    expect(matching(call('GetResourcePolicies', pointer))).toEqual([]);
+    expect(matching(call('PutResourcePolicy', 'arn:aws:ssm:eu-west-1:111122223333:parameter/team/other'))).toEqual([]);
+  });
+
+  it("reads the organization in full every catalog's organizationFullReadEvery (7 days by default)", () => {
+    const schedules = Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'));
+    const fullRead = schedules.find((s) => String(s.Properties.Description).includes('read the organization in full'));
+    expect(fullRead?.Properties.ScheduleExpression).toBe('rate(7 days)');
+  });
 });
 
 describe('Promotion stack: lifecycle', () => {

@@ -14,6 +14,12 @@ vi.mock('../../../functions/audit/launch-permissions.js', () => ({
     return part();
   },
 }));
+vi.mock('../../../functions/audit/pointer-policies.js', () => ({
+  auditPointerPolicies: async () => {
+    calls.push('pointer policies');
+    return part();
+  },
+}));
 vi.mock('../../../functions/audit/rules.js', () => ({
   auditForwardingRules: async () => {
     calls.push('rules');
@@ -36,13 +42,13 @@ beforeEach(() => {
 });
 
 describe("the audit's sweeps: full reads at the catalog's cadence, event read-backs between them", () => {
-  it('reads every pointer and launch permission only on their sweep days; rules daily; schedules every run', async () => {
+  it("reads every pointer, pointer's policies and launch permission only on their sweep days; rules daily; schedules every run", async () => {
     await auditWhatAwsHolds([], NOW, true, { launchPermissions: false, pointers: false });
     expect(calls).toEqual(['scheduled revocations', 'rules']);
 
     calls.length = 0;
     await auditWhatAwsHolds([], NOW, true, { launchPermissions: true, pointers: true });
-    expect(calls).toEqual(['scheduled revocations', 'rules', 'pointers', 'launch permissions']);
+    expect(calls).toEqual(['scheduled revocations', 'rules', 'pointer policies', 'pointers', 'launch permissions']);
 
     calls.length = 0;
     await auditWhatAwsHolds([], NOW, false, { launchPermissions: true, pointers: true });

@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ecrClient } from '../../../aws/clients/ecr.js';
 import { ramClient } from '../../../aws/clients/ram.js';
 import { ssmClient } from '../../../aws/clients/ssm.js';
+import { addParameterToHeldShare, POINTER_SHARE_TAG, unsharePointer } from '../../../aws/sharing/ram.js';
 import { pullStatements } from '../../../core/promotion/consumer-access.js';
 import { principalContext } from '../../../local/simulator/audit-consumers.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
@@ -180,5 +181,36 @@ describe('EcrFake', () => {
     expect(['111100000001', '111100000003'].map(can)).toEqual([true, true]);
     expect(['111100000002', '222200000001', '999999999999'].map(can)).toEqual([false, false, false]);
     expect(can(ACCOUNT)).toBe(true);
+  });
+});
+
+describe('a parameter added to a held share: no read before the association, a token per withdrawal', () => {
+  afterEach(resetClients);
+
+  it('retries with the same token (one association), and after a withdrawal the ledger counted makes it anew', async () => {
+    const { fakes } = localCloud({ organization });
+    await putPointer(fakes, 'Advanced');
+    const share = await ramClient(R).send(
+      new CreateResourceShareCommand({
+        name: 'p',
+        principals: [OU_ARN],
+        allowExternalPrincipals: false,
+        tags: [{ ...POINTER_SHARE_TAG }],
+      }),
+    );
+    const resourceShareArn = share.resourceShare?.resourceShareArn ?? '';
+    const add = (withdrawals: number) =>
+      addParameterToHeldShare({ region: R, resourceShareArn, resourceArn: PARAM_ARN, withdrawals });
+    const readers = () => [...fakes.ram.readers(R, PARAM_ARN)].length;
+
+    await add(0);
+    await add(0);
+    expect(readers()).toBe(3);
+    await unsharePointer({ region: R, name: 'p', resourceArn: PARAM_ARN });
+    expect(readers()).toBe(0);
+    // The first token again: RAM repeats its first answer and associates nothing, which the read-back says.
+    await expect(add(0)).rejects.toThrow(`RAM is still associating ${PARAM_ARN}`);
+    await add(1);
+    expect(readers()).toBe(3);
   });
 });

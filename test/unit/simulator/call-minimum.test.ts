@@ -55,6 +55,20 @@ describe('callPlanFigures', () => {
     expect(op(f, 'organizations:ListAccountsForParent')).toMatchObject({ made: 0, minimum: 3 });
   });
 
+  it('says of each backstop read what it is made for: the weekly sweeps and listings, the event that asked', () => {
+    const f = figures({
+      'ssm:GetResourcePolicies': 50,
+      'imagebuilder:ListImagePipelineImages': 4,
+      'organizations:ListAccountsForParent': 9,
+      'ram:GetResourceShareAssociations': 12,
+    });
+    expect(op(f, 'ssm:GetResourcePolicies')).toMatchObject({ made: 50, minimum: 0 });
+    expect(op(f, 'ssm:GetResourcePolicies')?.basis).toMatch(/weekly sweep.*PutResourcePolicy/);
+    expect(op(f, 'imagebuilder:ListImagePipelineImages')?.basis).toMatch(/weekly listing.*overdue/);
+    expect(op(f, 'organizations:ListAccountsForParent')?.basis).toMatch(/weekly full read/);
+    expect(op(f, 'ram:GetResourceShareAssociations')?.basis).toMatch(/confirmation per RAM change.*backstop/);
+  });
+
   it('needs one pointer read-back per pointer written, and no read before a write', () => {
     const f = figures({ 'ssm:PutParameter': 6, 'ssm:GetParameter': 18 });
     expect(op(f, 'ssm:GetParameter')).toMatchObject({ made: 18, minimum: 6 });
