@@ -21,6 +21,8 @@ export type QuarterBenchmark =
       wallSeconds: number;
       /** The run's own wall seconds as the report counts them (`run.wallMs`), median. */
       simulatedSeconds: number;
+      /** The CPU seconds of the clock's run (the phase `run` of `run.phases`), median; absent when not reported. */
+      runCpuSeconds?: number;
       /** Peak resident memory of the last run, MiB, as the report measures it. */
       peakRssMb: number;
       builds: number;
@@ -78,6 +80,7 @@ export function benchmarkQuarter(
 ): QuarterBenchmark {
   const walls: number[] = [];
   const simulated: number[] = [];
+  const runCpu: number[] = [];
   let last: QuarterReport | undefined;
   // The last run writes its main thread's profile here (Node's --cpu-prof: https://nodejs.org/api/cli.html#--cpu-prof).
   const profiles = mkdtempSync(join(tmpdir(), 'goldsmith-bench-quarter-profile-'));
@@ -95,6 +98,8 @@ export function benchmarkQuarter(
       }
       last = parsed;
       simulated.push(last.run.wallMs / 1000);
+      const runPhase = last.run.phases?.find((p) => p.phase === 'run');
+      if (runPhase) runCpu.push(runPhase.cpuMs / 1000);
     }
     profile = mainThreadProfile(profiles);
   } finally {
@@ -106,6 +111,7 @@ export function benchmarkQuarter(
     runs,
     wallSeconds: round(median(walls)),
     simulatedSeconds: round(median(simulated)),
+    ...(runCpu.length > 0 ? { runCpuSeconds: round(median(runCpu)) } : {}),
     peakRssMb: Math.round(last.run.peakRssMb),
     builds: last.builds.length,
     promotions: last.promotions.length,
@@ -127,6 +133,19 @@ function mainThreadProfile(dir: string): CpuProfile | undefined {
     : withOriginalSources(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
 }
 
+/**
+ * The clock's run's CPU against its requests' at the floor's CPU costs: the ratio a loaded machine disturbs least
+ * (both are CPU of one process, V8's collector threads included; wall times grow several-fold with the load).
+ */
+function cpuAgainstFloor(result: Extract<QuarterBenchmark, { available: true }>, floor: RequestFloor): string[] {
+  if (result.runCpuSeconds === undefined) return [];
+  const atFloor = floorSeconds(floor, result.requests, 'cpu');
+  const times = atFloor > 0 ? ` (${(result.runCpuSeconds / atFloor).toFixed(1)}×)` : '';
+  return [
+    `  CPU: the clock's run ${result.runCpuSeconds.toFixed(1)} s, its requests at the floor's CPU costs ${atFloor.toFixed(1)} s${times}`,
+  ];
+}
+
 /** The quarter's figures for people; with the request floor measured, what the run's requests cost at it. */
 export function formatQuarter(result: QuarterBenchmark, floor?: RequestFloor): string {
   if (!result.available) return `default quarter: no figures (${result.reason})`;
@@ -135,6 +154,7 @@ export function formatQuarter(result: QuarterBenchmark, floor?: RequestFloor): s
   const atFloor = floor
     ? [
         `  ${n(result.requests.other)} requests to other services + ${n(dynamo)} to DynamoDB; at the request floor alone ${floorSeconds(floor, result.requests).toFixed(1)} s`,
+        ...cpuAgainstFloor(result, floor),
       ]
     : [];
   return [

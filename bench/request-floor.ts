@@ -205,10 +205,13 @@ const QUERIES = new Set(['dynamodb:Query', 'dynamodb:Scan']);
 export function floorSeconds(
   floor: RequestFloor,
   requests: { dynamoByOperation: Readonly<Record<string, number>>; other: number },
+  measure: 'wall' | 'cpu' = 'wall',
 ): number {
-  let micros = requests.other * floor.other;
+  // CPU: the same requests at the floor's CPU costs, which a loaded machine inflates far less than wall times.
+  const costs = measure === 'cpu' ? floor.cpu : floor;
+  let micros = requests.other * costs.other;
   for (const [operation, count] of Object.entries(requests.dynamoByOperation)) {
-    const cost = READS.has(operation) ? floor.getItem : QUERIES.has(operation) ? floor.query : floor.putItem;
+    const cost = READS.has(operation) ? costs.getItem : QUERIES.has(operation) ? costs.query : costs.putItem;
     micros += count * cost;
   }
   return micros / 1e6;

@@ -51,7 +51,7 @@ const UNCOPIABLE = Symbol('cannot be copied');
 
 /** A deep copy of parser output (plain objects, arrays, strings, numbers, booleans, null); undefined otherwise. */
 export function copyParsed(value: unknown): { value: unknown } | undefined {
-  return copied(copyDeep(value, () => AS_USUAL));
+  return copied(copyDeep(value, asUsual, undefined));
 }
 
 const copied = (value: unknown): { value: unknown } | undefined => (value === UNCOPIABLE ? undefined : { value });
@@ -61,8 +61,8 @@ const copied = (value: unknown): { value: unknown } | undefined => (value === UN
  * the whole copy, or with AS_USUAL to copy it as usual. Answers UNCOPIABLE for anything but plain data. (Every
  * request whose expressions were parsed before copies them here: no wrapper object per node.)
  */
-function copyDeep(value: unknown, swap: (node: unknown) => unknown): unknown {
-  const swapped = swap(value);
+function copyDeep<D>(value: unknown, swap: (node: unknown, data: D) => unknown, data: D): unknown {
+  const swapped = swap(value, data);
   if (swapped !== AS_USUAL) return swapped;
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? UNCOPIABLE : value;
@@ -70,7 +70,7 @@ function copyDeep(value: unknown, swap: (node: unknown) => unknown): unknown {
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const item = copyDeep(value[i], swap);
+      const item = copyDeep(value[i], swap, data);
       if (item === UNCOPIABLE) return UNCOPIABLE;
       out[i] = item;
     }
@@ -80,7 +80,7 @@ function copyDeep(value: unknown, swap: (node: unknown) => unknown): unknown {
   if (proto !== Object.prototype && proto !== null) return UNCOPIABLE;
   const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
   for (const key of Object.keys(value)) {
-    const member = copyDeep((value as Record<string, unknown>)[key], swap);
+    const member = copyDeep((value as Record<string, unknown>)[key], swap, data);
     if (member === UNCOPIABLE) return UNCOPIABLE;
     out[key] = member;
   }
@@ -124,20 +124,35 @@ function keyOf(input: string, context: ParseContext): string {
 /** A copy of a parse's result with each expression attribute value (by identity) replaced by its place. */
 function withPlaces(value: unknown, places: ReadonlyMap<unknown, string>): { value: unknown } | undefined {
   return copied(
-    copyDeep(value, (node) => {
-      const place = places.get(node);
-      return place === undefined ? AS_USUAL : ({ [VALUE_PLACE]: place } satisfies ValuePlace);
-    }),
+    copyDeep(
+      value,
+      (node) => {
+        const place = places.get(node);
+        return place === undefined ? AS_USUAL : ({ [VALUE_PLACE]: place } satisfies ValuePlace);
+      },
+      undefined,
+    ),
   );
 }
 
-/** A fresh copy of a remembered result with this request's values in their places; undefined if one cannot be copied. */
+/** `copyDeep`'s swap that copies nothing differently. */
+function asUsual(): typeof AS_USUAL {
+  return AS_USUAL;
+}
+
+/** `copyDeep`'s swap that puts a request's value (of `values`) where its place is marked. */
+function fill(node: unknown, values: Record<string, unknown>): unknown {
+  return typeof node === 'object' && node !== null && VALUE_PLACE in node
+    ? copyDeep(values[(node as ValuePlace)[VALUE_PLACE]], asUsual, undefined)
+    : AS_USUAL;
+}
+
+/**
+ * A fresh copy of a remembered result with this request's values in their places; undefined if one cannot be copied.
+ * (Module-level swaps, no closure per request: a bundle that keeps names would name each new one.)
+ */
 function filled(value: unknown, values: Record<string, unknown>): { value: unknown } | undefined {
-  const fill = (node: unknown): unknown =>
-    typeof node === 'object' && node !== null && VALUE_PLACE in node
-      ? copyDeep(values[(node as ValuePlace)[VALUE_PLACE]], () => AS_USUAL)
-      : AS_USUAL;
-  return copied(copyDeep(value, fill));
+  return copied(copyDeep(value, fill, values));
 }
 
 function remembering(parse: Parser['parse']): Parser['parse'] {

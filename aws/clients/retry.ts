@@ -34,12 +34,25 @@ export interface RetryToken {
   getRetryCost(): number | undefined;
 }
 
-const token = (count: number): RetryToken => ({
-  getRetryCount: () => count,
+/**
+ * A token is its retry count and nothing else, so one is made per count and shared (a class, not an object of
+ * arrows: no new functions per request, which a bundle that keeps names would name one by one).
+ */
+class CountedToken implements RetryToken {
+  constructor(private readonly count: number) {}
+  getRetryCount(): number {
+    return this.count;
+  }
   // The backoff is waited inside refreshRetryTokenForRetry, as the SDK's own strategy does.
-  getRetryDelay: () => 0,
-  getRetryCost: () => undefined,
-});
+  getRetryDelay(): number {
+    return 0;
+  }
+  getRetryCost(): number | undefined {
+    return undefined;
+  }
+}
+const tokens: RetryToken[] = [];
+const token = (count: number): RetryToken => (tokens[count] ??= new CountedToken(count));
 
 /**
  * Client-side rate limiting of the SDK's adaptive mode (a token bucket whose rate drops on throttling and recovers

@@ -101,20 +101,24 @@ function sdkSchemaOf(op: OperationSchema, direction: Direction): SdkSchema | und
   return schema;
 }
 
+/** Keeps one violation (counts it only, past MAX_KEPT). */
+function found(violation: ModelViolation): void {
+  if (figures.violations.length >= MAX_KEPT) dropped++;
+  else figures.violations.push(violation);
+}
+
+// No closure per call here: every request and response passes, and a bundle that keeps names names each new one.
 function record(service: string, operation: string, direction: Direction, value: unknown, op: OperationSchema): void {
   const models = modelsFor(service);
-  const found = (path: string, rule: string, message: string) => {
-    if (figures.violations.length >= MAX_KEPT) dropped++;
-    else figures.violations.push({ service, operation, direction, path, rule, message });
-  };
   if (!models) {
-    found('(service)', 'model', `no published API model has serviceId "${service}"`);
+    const message = `no published API model has serviceId "${service}"`;
+    found({ service, operation, direction, path: '(service)', rule: 'model', message });
     return;
   }
   const input = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   const result = checkAgainstModel(models, operation, direction, input, sdkSchemaOf(op, direction));
   figures.newerThanModel += result.newerThanModel;
-  for (const p of result.problems) found(p.path, p.rule, p.message);
+  for (const p of result.problems) found({ service, operation, direction, ...p });
 }
 
 /** Checks one request input; `operation` is the model's operation name (the command name without `Command`). */

@@ -19,31 +19,25 @@ function compile(pattern: string): RegExp | null {
   return patternCache.get(pattern) ?? null;
 }
 
-export function checkSize(
-  ctx: Context,
-  path: string,
-  size: number,
-  c: ConstraintShape | undefined,
-  what: string,
-): void {
+export function checkSize(ctx: Context, size: number, c: ConstraintShape | undefined, what: string): void {
   if (!c || ctx.direction === 'response') return;
-  if (c.min !== undefined && size < c.min) add(ctx, path, 'length', `${what} ${size} is below the minimum ${c.min}`);
-  if (c.max !== undefined && size > c.max) add(ctx, path, 'length', `${what} ${size} is above the maximum ${c.max}`);
+  if (c.min !== undefined && size < c.min) add(ctx, 'length', `${what} ${size} is below the minimum ${c.min}`);
+  if (c.max !== undefined && size > c.max) add(ctx, 'length', `${what} ${size} is above the maximum ${c.max}`);
 }
 
-export function checkString(ctx: Context, path: string, value: string, c: ConstraintShape | undefined): void {
+export function checkString(ctx: Context, value: string, c: ConstraintShape | undefined): void {
   if (!c) return;
   if (c.enum && !c.enum.includes(value)) {
     const shown =
       c.enum.length > 12 ? `${c.enum.slice(0, 12).join(', ')}, … (${c.enum.length} values)` : c.enum.join(', ');
-    add(ctx, path, 'enum', `"${value}" is not one of ${shown}`);
+    add(ctx, 'enum', `"${value}" is not one of ${shown}`);
   }
   // AWS counts a string's length in characters (code points); counted only where a length limit applies.
   if (ctx.direction === 'request' && (c.min !== undefined || c.max !== undefined))
-    checkSize(ctx, path, codePoints(value), c, 'length');
+    checkSize(ctx, codePoints(value), c, 'length');
   if (c.pattern !== undefined && ctx.direction === 'request') {
     const re = compile(c.pattern);
-    if (re && !re.test(value)) add(ctx, path, 'pattern', `"${value}" does not match ${c.pattern}`);
+    if (re && !re.test(value)) add(ctx, 'pattern', `"${value}" does not match ${c.pattern}`);
   }
 }
 
@@ -62,17 +56,11 @@ export function codePoints(value: string): number {
   return count;
 }
 
-export function checkNumber(
-  ctx: Context,
-  path: string,
-  value: number,
-  type: string,
-  c: ConstraintShape | undefined,
-): void {
+export function checkNumber(ctx: Context, value: number, type: string, c: ConstraintShape | undefined): void {
   if ((type === 'integer' || type === 'long') && !Number.isInteger(value)) {
-    add(ctx, path, 'type', `${value} is not an integer`);
+    add(ctx, 'type', `${value} is not an integer`);
   }
   if (!c || ctx.direction === 'response') return;
-  if (c.min !== undefined && value < c.min) add(ctx, path, 'range', `${value} is below the minimum ${c.min}`);
-  if (c.max !== undefined && value > c.max) add(ctx, path, 'range', `${value} is above the maximum ${c.max}`);
+  if (c.min !== undefined && value < c.min) add(ctx, 'range', `${value} is below the minimum ${c.min}`);
+  if (c.max !== undefined && value > c.max) add(ctx, 'range', `${value} is above the maximum ${c.max}`);
 }

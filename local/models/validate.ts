@@ -1,15 +1,18 @@
 import type { ApiShape, ConstraintShape, ServiceModels } from './load.js';
 import {
   add,
-  at,
+  addAt,
   type Context,
   constraintShape,
   type Direction,
+  enter,
   isRecord,
-  join,
+  leave,
   type ModelProblem,
+  newContext,
   resolve,
   type SdkSchema,
+  Step,
   wrongType,
 } from './validate-context.js';
 import { checkNumber, checkSize, checkString } from './validate-scalars.js';
@@ -36,7 +39,6 @@ const sameType = (a: string, b: string) => a === b || (NUMERIC.has(a) && NUMERIC
 
 function checkStructure(
   ctx: Context,
-  path: string,
   shape: ApiShape,
   value: Record<string, unknown>,
   c: ConstraintShape | undefined,
@@ -48,7 +50,9 @@ function checkStructure(
     const member = members[name];
     const filledBySdk = member?.idempotencyToken === true && ctx.direction === 'request';
     if ((value[name] === undefined || value[name] === null) && !filledBySdk) {
-      add(ctx, join(path, name), 'required', 'required member is missing');
+      enter(ctx, Step.Member, name);
+      add(ctx, 'required', 'required member is missing');
+      leave(ctx);
     }
   }
   let set = 0;
@@ -58,22 +62,22 @@ function checkStructure(
     if (v === undefined || v === null) continue;
     set++;
     const member = members[name];
-    if (!member) {
+    enter(ctx, Step.Member, name);
+    if (member) checkValue(ctx, member, v, constraintShape(ctx, c?.members?.[name]), sdkMembers[name]);
+    else {
       const newer = sdkMembers[name];
       if (newer) {
         ctx.newer++;
-        checkSdkOnly(ctx, join(path, name), newer, v);
-      } else add(ctx, join(path, name), 'member', `the model has no member "${name}" here`);
-      continue;
+        checkSdkOnly(ctx, newer, v);
+      } else add(ctx, 'member', `the model has no member "${name}" here`);
     }
-    checkValue(ctx, join(path, name), member, v, constraintShape(ctx, c?.members?.[name]), sdkMembers[name]);
+    leave(ctx);
   }
-  if (shape.union && set !== 1) add(ctx, at(path), 'union', `a union takes exactly one member; ${set} are set`);
+  if (shape.union && set !== 1) add(ctx, 'union', `a union takes exactly one member; ${set} are set`);
 }
 
 function checkValue(
   ctx: Context,
-  path: string,
   ref: ApiShape,
   value: unknown,
   c0: ConstraintShape | undefined,
@@ -86,49 +90,56 @@ function checkValue(
   switch (type) {
     case 'structure':
       if (!isRecord(value)) {
-        wrongType(ctx, path, 'a structure', value);
+        wrongType(ctx, 'a structure', value);
         return;
       }
-      checkStructure(ctx, path, shape, value, c, sdk);
+      checkStructure(ctx, shape, value, c, sdk);
       return;
     case 'list': {
       if (!Array.isArray(value)) {
-        wrongType(ctx, path, 'a list', value);
+        wrongType(ctx, 'a list', value);
         return;
       }
-      checkSize(ctx, path, value.length, c, 'list size');
+      checkSize(ctx, value.length, c, 'list size');
       // The items' constraints and SDK schema once per list, not once per item.
       const itemShape = constraintShape(ctx, c?.member);
       const itemSdk = sdkValue(sdk);
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (item !== undefined) checkValue(ctx, `${path}[${i}]`, shape.member ?? {}, item, itemShape, itemSdk);
+        if (item === undefined) continue;
+        enter(ctx, Step.Item, i);
+        checkValue(ctx, shape.member ?? {}, item, itemShape, itemSdk);
+        leave(ctx);
       }
       return;
     }
     case 'map': {
       if (!isRecord(value)) {
-        wrongType(ctx, path, 'a map', value);
+        wrongType(ctx, 'a map', value);
         return;
       }
       const keys = Object.keys(value).filter((k) => value[k] !== undefined);
-      checkSize(ctx, path, keys.length, c, 'map size');
+      checkSize(ctx, keys.length, c, 'map size');
       const keyShape = constraintShape(ctx, c?.key);
       const valueShape = constraintShape(ctx, c?.value);
       const valueSdk = sdkValue(sdk);
       for (const k of keys) {
-        checkValue(ctx, `${path}{${k}}`, shape.key ?? {}, k, keyShape);
-        checkValue(ctx, `${path}.${k}`, shape.value ?? {}, value[k], valueShape, valueSdk);
+        enter(ctx, Step.Key, k);
+        checkValue(ctx, shape.key ?? {}, k, keyShape);
+        leave(ctx);
+        enter(ctx, Step.Value, k);
+        checkValue(ctx, shape.value ?? {}, value[k], valueShape, valueSdk);
+        leave(ctx);
       }
       return;
     }
     case 'string':
     case 'character':
       if (typeof value !== 'string') {
-        wrongType(ctx, path, 'a string', value);
+        wrongType(ctx, 'a string', value);
         return;
       }
-      checkString(ctx, path, value, c);
+      checkString(ctx, value, c);
       return;
     case 'integer':
     case 'long':
@@ -136,26 +147,26 @@ function checkValue(
     case 'double':
       if (typeof value === 'bigint') return;
       if (typeof value !== 'number') {
-        wrongType(ctx, path, 'a number', value);
+        wrongType(ctx, 'a number', value);
         return;
       }
-      checkNumber(ctx, path, value, type, c);
+      checkNumber(ctx, value, type, c);
       return;
     case 'boolean':
       if (typeof value !== 'boolean') {
-        wrongType(ctx, path, 'a boolean', value);
+        wrongType(ctx, 'a boolean', value);
         return;
       }
       return;
     case 'timestamp':
       if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-        wrongType(ctx, path, 'a Date', value);
+        wrongType(ctx, 'a Date', value);
         return;
       }
       return;
     case 'blob':
       if (!(value instanceof Uint8Array) && !(ctx.direction === 'request' && typeof value === 'string')) {
-        wrongType(ctx, path, 'bytes', value);
+        wrongType(ctx, 'bytes', value);
       }
       return;
     default:
@@ -180,23 +191,23 @@ export function checkAgainstModel(
   value: Record<string, unknown>,
   sdk?: SdkSchema,
 ): ModelCheckResult {
-  const ctx: Context = { api: models.api, constraints: models.constraints, direction, problems: [], newer: 0 };
+  const ctx = newContext(models.api, models.constraints, direction);
   const op = models.api.operations[operation];
   if (!op) {
     if (sdk) {
       ctx.newer++;
-      checkSdkOnly(ctx, '', sdk, value);
-    } else add(ctx, '(operation)', 'operation', `${operation} is not an operation of this service`);
+      checkSdkOnly(ctx, sdk, value);
+    } else addAt(ctx, '(operation)', 'operation', `${operation} is not an operation of this service`);
     return { problems: ctx.problems, newerThanModel: ctx.newer };
   }
   const ref = direction === 'request' ? op.input : op.output;
   const cop = models.constraints?.operations[operation];
   const cname = direction === 'request' ? cop?.input : cop?.output;
-  if (ref) checkValue(ctx, '', ref, value, constraintShape(ctx, cname), sdk);
-  else if (sdk) checkSdkOnly(ctx, '', sdk, value);
+  if (ref) checkValue(ctx, ref, value, constraintShape(ctx, cname), sdk);
+  else if (sdk) checkSdkOnly(ctx, sdk, value);
   else {
     const set = Object.entries(value).filter(([, v]) => v !== undefined);
-    if (set.length > 0) add(ctx, set[0]![0], 'member', `${operation} has no ${direction} members in the model`);
+    if (set.length > 0) addAt(ctx, set[0]![0], 'member', `${operation} has no ${direction} members in the model`);
   }
   return { problems: ctx.problems, newerThanModel: ctx.newer };
 }

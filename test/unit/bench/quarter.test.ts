@@ -53,6 +53,16 @@ describe('the default quarter benchmark', () => {
     );
   });
 
+  it("sets the clock's run's CPU against the same requests at the floor's CPU costs", () => {
+    // 2,000 × 200 µs + 1,000 Queries × 1,300 µs + 500 GetItems × 800 µs = 0.4 + 1.3 + 0.4 s.
+    expect(floorSeconds(FLOOR, FIGURES.requests, 'cpu')).toBeCloseTo(2.1, 6);
+    expect(formatQuarter({ ...FIGURES, runCpuSeconds: 6.3 }, FLOOR)).toContain(
+      "CPU: the clock's run 6.3 s, its requests at the floor's CPU costs 2.1 s (3.0×)",
+    );
+    // A report without the run's phases prints no CPU line.
+    expect(formatQuarter(FIGURES, FLOOR)).not.toContain('CPU:');
+  });
+
   const printed: Pick<SimulationJson, 'builds' | 'promotions' | 'consistency' | 'apiCalls' | 'callPlan' | 'run'> = {
     builds: [],
     promotions: [],
@@ -91,18 +101,25 @@ describe('the default quarter benchmark', () => {
     });
   });
 
-  it('gives the median wall time, the run in seconds, and the requests of the last run', () => {
+  it("gives the median wall time, the run in seconds and its clock's CPU, and the requests of the last run", () => {
     let call = 0;
-    const second = { ...printed, run: { ...printed.run, wallMs: 2500 }, apiCalls: { 'ec2:DescribeImages': 10 } };
+    const phases = (cpuMs: number) => [{ phase: 'run', wallMs: 900, cpuMs, startUs: 0, endUs: 900_000 }];
+    const first = { ...printed, run: { ...printed.run, phases: phases(1000) } };
+    const second = {
+      ...printed,
+      run: { ...printed.run, wallMs: 2500, phases: phases(3000) },
+      apiCalls: { 'ec2:DescribeImages': 10 },
+    };
     const result = benchmarkQuarter('/nowhere', 2, (_root, args) => {
       expect(args).toEqual(['simulate', '--json']);
       call += 1;
-      return { stdout: asPrinted(call === 1 ? printed : second), stderr: '', status: 0 };
+      return { stdout: asPrinted(call === 1 ? first : second), stderr: '', status: 0 };
     });
     expect(result).toMatchObject({
       available: true,
       runs: 2,
       simulatedSeconds: 2,
+      runCpuSeconds: 2,
       peakRssMb: 300,
       builds: 0,
       promotions: 0,

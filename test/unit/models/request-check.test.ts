@@ -84,6 +84,19 @@ describe('checkAgainstModel', () => {
     expect(rules(check('Inspector2', 'ListFindings', { maxResults: 500 }))).toEqual(['maxResults range']);
   });
 
+  it("names a map's key as {key} and its value as .key, and a list item by its index, inside the member path", () => {
+    const problems = check('imagebuilder', 'TagResource', {
+      resourceArn: IMAGE,
+      tags: { '': 'empty key', long: 'v'.repeat(257) },
+    });
+    expect(rules(problems)).toEqual(['tags{} length', 'tags{} pattern', 'tags.long length']);
+    const nested = check('EC2', 'ModifyImageAttribute', {
+      ImageId: 'ami-1',
+      LaunchPermission: { Add: [{ Group: 'all' }, { UserId: 7 }], Remove: [{ Gruop: 'all' }] },
+    });
+    expect(rules(nested)).toEqual(['LaunchPermission.Add[1].UserId type', 'LaunchPermission.Remove[0].Gruop member']);
+  });
+
   it('accepts members newer than the published model when the SDK schema has them, and only then', () => {
     const models = modelsFor('Organizations')!;
     const sdk = NormalizedSchema.of(organizations.ListAccountsForParent$[5]) as unknown as SdkSchema;
