@@ -7,7 +7,14 @@ import { ImageBlockPublicAccess, InspectorActivation, inFrontOf } from './accoun
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { CallStreams } from './call-streams.js';
-import { type FakeService, localEndpoint, type SeededRandom, seededRandom, UNSIGNED_AUTH_SCHEMES } from './common.js';
+import {
+  continueRequestIdsFrom,
+  type FakeService,
+  localEndpoint,
+  type SeededRandom,
+  seededRandom,
+  UNSIGNED_AUTH_SCHEMES,
+} from './common.js';
 import { Ec2Fake } from './ec2.js';
 import { FleetState } from './ec2-fleet.js';
 import { EcrFake } from './ecr.js';
@@ -124,6 +131,9 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const clock = opts.clock;
   const now = () => clock.now();
   const random = seededRandom(opts.seed ?? 1);
+  // A new cloud hands out request ids (SNS message ids, Image Builder's event ids) from the first again: the same
+  // scenario run twice in one process gives its events the same ids (a saved cloud goes on from its own count).
+  continueRequestIdsFrom(0);
   const calls = new CallStreams(opts.seed ?? 1, now, random);
   const stats = emptyStats();
   const throttle = new Throttle(now);

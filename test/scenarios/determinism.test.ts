@@ -2,6 +2,7 @@ import { setTimeout as realDelay } from 'node:timers/promises';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
+import { requestIdsIssued } from '../../local/fakes/common.js';
 import { simulate } from '../../local/simulator/index.js';
 import { Throttle } from '../../local/throttle.js';
 import { currentCaller } from '../../local/trust/caller.js';
@@ -36,6 +37,8 @@ interface Recorded {
   report: unknown;
   timeline: unknown;
   snapshot: unknown;
+  /** Request ids the fakes handed out (SNS message ids and Image Builder's event ids are among them). */
+  requestIds: number;
 }
 
 /**
@@ -67,7 +70,7 @@ async function recordedRun(delayLedgerOf?: string): Promise<Recorded> {
   const result = await simulate(catalog, SCENARIO, REPO_ROOT, { snapshot: true });
   vi.restoreAllMocks();
   const { run: _run, ...report } = result.report as unknown as Record<string, unknown>;
-  return { attempts, report, timeline: result.timeline, snapshot: result.snapshot };
+  return { attempts, report, timeline: result.timeline, snapshot: result.snapshot, requestIds: requestIdsIssued() };
 }
 
 afterEach(() => {
@@ -93,6 +96,7 @@ describe('the same scenario twice in one process', () => {
         expect(other.report).toEqual(first.report);
         expect(other.timeline).toEqual(first.timeline);
         expect(other.snapshot).toEqual(first.snapshot);
+        expect(other.requestIds).toBe(first.requestIds);
       }
     },
     LONG,
