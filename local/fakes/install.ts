@@ -6,7 +6,15 @@ import { Throttle } from '../throttle.js';
 import { ImageBlockPublicAccess, InspectorActivation, inFrontOf } from './account-settings.js';
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
-import { type FakeService, localEndpoint, type SeededRandom, seededRandom, UNSIGNED_AUTH_SCHEMES } from './common.js';
+import { CallStreams } from './call-streams.js';
+import {
+  continueRequestIdsFrom,
+  type FakeService,
+  localEndpoint,
+  type SeededRandom,
+  seededRandom,
+  UNSIGNED_AUTH_SCHEMES,
+} from './common.js';
 import { Ec2Fake } from './ec2.js';
 import { FleetState } from './ec2-fleet.js';
 import { EcrFake } from './ecr.js';
@@ -102,8 +110,13 @@ export interface InstalledFakes {
   readonly clientSettings: ClientSettings;
   readonly fakes: LocalFakes;
   readonly stats: FakeStats;
-  /** The seeded stream of injected faults and of the SDK retries' jitter. */
+  /**
+   * The seeded stream drawn outside any call the fakes' middleware wraps; each call draws its faults and its retries'
+   * jitter from `calls`.
+   */
   readonly random: SeededRandom;
+  /** Each logical call's own fault stream (call-streams.ts). */
+  readonly calls: CallStreams;
 }
 
 const DEFAULT_ACCOUNT = '123456789012';
@@ -118,6 +131,10 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const clock = opts.clock;
   const now = () => clock.now();
   const random = seededRandom(opts.seed ?? 1);
+  // A new cloud hands out request ids (SNS message ids, Image Builder's event ids) from the first again: the same
+  // scenario run twice in one process gives its events the same ids (a saved cloud goes on from its own count).
+  continueRequestIdsFrom(0);
+  const calls = new CallStreams(opts.seed ?? 1, now, random);
   const stats = emptyStats();
   const throttle = new Throttle(now);
   const ec2 = new Ec2Fake(accountId, now);
@@ -243,7 +260,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       maxAttempts,
       // A getter, so every client built from these settings gets its own retry quota, as real clients do.
       get retryStrategy() {
-        return new VirtualRetryStrategy(maxAttempts, clock, random, () => {
+        return new VirtualRetryStrategy(maxAttempts, clock, calls.random, () => {
           stats.faults.retried++;
         });
       },
@@ -258,7 +275,19 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       attachModelCheck(client);
       const fake = byService[service];
       if (!fake) return;
-      attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults, identities });
+      attachFake(client, {
+        service,
+        region,
+        accountId,
+        fake,
+        clock,
+        throttle,
+        stats,
+        random: calls.random,
+        calls,
+        faults,
+        identities,
+      });
     },
   };
   return {
@@ -285,5 +314,6 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     },
     stats,
     random,
+    calls,
   };
 }

@@ -2,6 +2,7 @@ import type { VirtualClock } from '../clock.js';
 import { checkResponse, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
 import type { Throttle } from '../throttle.js';
 import { currentCaller } from '../trust/caller.js';
+import type { CallStreams } from './call-streams.js';
 import { rememberFailure } from './caller.js';
 import { type FakeCall, type FakeService, nextRequestId } from './common.js';
 import { madeUpErrors, serverError, throttledError } from './faults.js';
@@ -79,6 +80,8 @@ export interface AttachOptions {
   readonly throttle: Throttle;
   readonly stats: FakeStats;
   readonly random: () => number;
+  /** Gives each logical call its own fault stream (call-streams.ts); `random` then draws from the running call's. */
+  readonly calls?: CallStreams;
   readonly faults: FaultOptions;
   /**
    * The account and principal behind the access key a call is signed with, for credentials the local STS issued
@@ -122,6 +125,16 @@ function parseBody(request: MiddlewareArgs['request']): Record<string, unknown> 
 }
 
 /**
+ * Runs one logical call as busy work of its own on the clock, parked only while it backs off: the clock does not move
+ * on while it is in flight, even when the work that sent it counts as parked because another call sent beside it
+ * backs off. A call's first request on a cold client reads its configuration, and dynalite answers over several turns
+ * of the event loop: the clock must wait for both, or the call's answer comes at a later instant the slower it is.
+ */
+function inFlight<T>(clock: VirtualClock, call: () => Promise<T>, label: string): Promise<T> {
+  return clock.track(call, label);
+}
+
+/**
  * Attaches a fake to a real SDK client: an initialize-step middleware counts the logical call and its outcome, and a
  * deserialize-step middleware (running once per attempt, after the retry middleware and signing) answers from the
  * fake instead of sending HTTP. Throttles and injected faults are thrown from there, so the client's own retry
@@ -143,7 +156,7 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       }
       const startMs = o.clock.now();
       try {
-        const result = await next(args);
+        const result = await inFlight(o.clock, () => (o.calls ? o.calls.run(() => next(args)) : next(args)), key);
         if (o.service === 'ec2' && SHARING_ACTIONS.has(action))
           o.stats.sharingCalls.push({ region: o.region, action, startMs, endMs: o.clock.now() });
         return result;
@@ -185,6 +198,7 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
         accountId: session?.account ?? o.accountId,
         principal: session?.principal ?? currentCaller(),
       };
+      o.calls?.name(`${call.principal}|${o.service}:${call.action}|${call.accountId}|${o.region}`);
       const down = o.faults.outages?.fail(o.service);
       if (down) {
         const work = o.fake.deferredWork?.(call);
@@ -230,7 +244,7 @@ export function attachOutage(
   stack.add(
     (next, context) => async (args) => {
       try {
-        return await next(args);
+        return await inFlight(clock, () => next(args), `${service}:${actionOf(context)}`);
       } catch (e) {
         if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
           stats.faults.failedCalls++;

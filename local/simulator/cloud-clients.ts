@@ -72,7 +72,8 @@ export function configureLocalClients(options: {
         clock,
         throttle: installed.fakes.throttle,
         stats: installed.stats,
-        random,
+        random: installed.calls.random,
+        calls: installed.calls,
         faults: { outages },
       });
     },

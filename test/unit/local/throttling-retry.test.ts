@@ -1,4 +1,4 @@
-import { EnableImageDeprecationCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, EnableImageDeprecationCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ec2Client } from '../../../aws/clients/ec2.js';
@@ -90,6 +90,27 @@ describe('throttling through the SDK', () => {
     expect(a.faults.retried).toBeGreaterThanOrEqual(a.faults.injected - a.faults.failedCalls);
     expect(a.ok + a.faults.failedCalls).toBe(30);
     expect(b).toEqual(a);
+  });
+
+  it('throttles the same calls of several sent at one virtual instant, in whatever order they reach the fakes', async () => {
+    const regions = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'ca-central-1'];
+    /** Attempts each Region's call took, the calls sent in `order`. */
+    const attemptsIn = async (order: string[]) => {
+      const { clock } = localCloud({ seed: 5, faults: { throttleRate: 0.5 } });
+      const calls = order.map((region) =>
+        clock.track(async () => {
+          const answer = await ec2Client(region).send(new DescribeImagesCommand({ Owners: ['self'] }));
+          return [region, answer.$metadata.attempts] as const;
+        }),
+      );
+      await clock.run(clock.now() + 600_000);
+      const attempts = Object.fromEntries(await Promise.all(calls));
+      resetClients();
+      return attempts;
+    };
+    const forward = await attemptsIn(regions);
+    expect(new Set(Object.values(forward)).size).toBeGreaterThan(1);
+    expect(await attemptsIn([...regions].reverse())).toEqual(forward);
   });
 
   it('keeps retrying each call through hundreds of calls when half of all attempts fail (no retry quota to drain)', async () => {
