@@ -6,6 +6,7 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, paginate } from './common.js';
+import { accountAuthorizationDetails } from './iam-details.js';
 
 const err = errorFactory(IAMServiceException);
 
@@ -52,6 +53,7 @@ const NAME = /^[\w+=,.@-]+$/;
 /**
  * IAM's role API, as far as Goldsmith's roles' audit reads it and an administrator who changes a role behind the
  * deployment's back writes it (https://docs.aws.amazon.com/IAM/latest/APIReference/):
+ * - GetAccountAuthorizationDetails (every role at once, with its policies: local/fakes/iam-details.ts).
  * - GetRole: the role with its trust policy (`AssumeRolePolicyDocument`) and permissions boundary; ListRolePolicies,
  *   GetRolePolicy, ListAttachedRolePolicies (paginated: `MaxItems` 1–1000, default 100, `Marker`, `IsTruncated`).
  *   Policy documents come back "URL-encoded compliant with RFC 3986"
@@ -104,6 +106,8 @@ export class IamFake implements FakeService {
           },
         };
       }
+      case 'GetAccountAuthorizationDetails':
+        return accountAuthorizationDetails([...this.roles.values()], input, (all, i) => this.page(all, i), rfc3986);
       case 'ListRolePolicies': {
         const page = this.page([...this.find(input.RoleName).inline.keys()], input);
         return {
@@ -223,7 +227,7 @@ export class IamFake implements FakeService {
     return text;
   }
 
-  private page(all: readonly string[], input: Record<string, unknown>) {
+  private page<T>(all: readonly T[], input: Record<string, unknown>) {
     const page = paginate(all, input.MaxItems, input.Marker, {
       max: 1000,
       defaultSize: 100,
