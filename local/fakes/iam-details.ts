@@ -1,8 +1,23 @@
 import { IAMServiceException } from '@aws-sdk/client-iam';
 import { errorFactory } from './common.js';
-import type { FakeRole } from './iam.js';
 
 const err = errorFactory(IAMServiceException);
+
+/** One role as IAM holds it. */
+export interface FakeRole {
+  RoleName: string;
+  Arn: string;
+  RoleId: string;
+  Path: string;
+  CreateDate: Date;
+  /** The trust policy's JSON, as it was given. */
+  trust: string;
+  /** Inline policies' JSON by name, in the order they were put. */
+  inline: Map<string, string>;
+  /** Attached managed policies' ARNs. */
+  attached: string[];
+  boundary?: string | undefined;
+}
 
 /** The entity types `Filter` takes (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html). */
 const ENTITY_TYPES = new Set(['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy']);

@@ -6,25 +6,11 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, paginate } from './common.js';
-import { accountAuthorizationDetails } from './iam-details.js';
+import { accountAuthorizationDetails, type FakeRole } from './iam-details.js';
+
+export type { FakeRole } from './iam-details.js';
 
 const err = errorFactory(IAMServiceException);
-
-/** One role as IAM holds it. */
-export interface FakeRole {
-  RoleName: string;
-  Arn: string;
-  RoleId: string;
-  Path: string;
-  CreateDate: Date;
-  /** The trust policy's JSON, as it was given. */
-  trust: string;
-  /** Inline policies' JSON by name, in the order they were put. */
-  inline: Map<string, string>;
-  /** Attached managed policies' ARNs. */
-  attached: string[];
-  boundary?: string | undefined;
-}
 
 /** What a deploy gives a role (CloudFormation's AWS::IAM::Role with its AWS::IAM::Policy resources). */
 export interface RoleSpec {
