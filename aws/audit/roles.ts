@@ -1,6 +1,7 @@
 import {
   GetRoleCommand,
   GetRolePolicyCommand,
+  paginateGetAccountAuthorizationDetails,
   paginateListAttachedRolePolicies,
   paginateListRolePolicies,
 } from '@aws-sdk/client-iam';
@@ -77,4 +78,39 @@ export async function readRole(name: string): Promise<{ role: HeldRole; calls: n
     boundary: got.Role?.PermissionsBoundary?.PermissionsBoundaryArn,
   };
   return { role, calls };
+}
+
+/**
+ * Every role of `names` as IAM holds it, and how many pages that took: GetAccountAuthorizationDetails filtered to roles
+ * returns each role's RoleDetail (https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleDetail.html: trust
+ * policy, `RolePolicyList` with each inline policy's document, `AttachedManagedPolicies`, `PermissionsBoundary`), so the
+ * whole account's roles take a page per up to 1,000 of them instead of three or more calls per role. Read on while
+ * `IsTruncated`: "IAM might return fewer results, even when there are more results available"
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html). Its policies are
+ * "URL-encoded compliant with RFC 3986" like GetRolePolicy's. A role of `names` that is not in the answer is absent.
+ */
+export async function readRoles(names: ReadonlySet<string>): Promise<{ roles: Map<string, HeldRole>; pages: number }> {
+  const roles = new Map<string, HeldRole>();
+  let pages = 0;
+  for await (const page of paginateGetAccountAuthorizationDetails(
+    { client: iamClient(), pageSize: 1000 },
+    { Filter: ['Role'] },
+  )) {
+    pages++;
+    for (const r of page.RoleDetailList ?? []) {
+      const name = r.RoleName ?? '';
+      if (!names.has(name)) continue;
+      const inline: Record<string, PolicyDocument> = {};
+      for (const p of r.RolePolicyList ?? []) {
+        inline[p.PolicyName ?? ''] = decoded(`role ${name} policy ${p.PolicyName}`, p.PolicyDocument);
+      }
+      roles.set(name, {
+        trust: decoded(`role ${name} trust policy`, r.AssumeRolePolicyDocument),
+        inline,
+        managed: (r.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ''),
+        boundary: r.PermissionsBoundary?.PermissionsBoundaryArn,
+      });
+    }
+  }
+  return { roles, pages };
 }

@@ -1,7 +1,14 @@
 import { readExpectedFunctions, readFunction, stackChanging, stopFunction } from '../../aws/audit/functions.js';
-import { readExpectedRoles, readRole } from '../../aws/audit/roles.js';
+import { readExpectedRoles, readRole, readRoles } from '../../aws/audit/roles.js';
 import { type ExpectedFunction, functionsPath } from '../../core/audit/functions.js';
-import { type ExpectedRole, roleDrift, roleDriftSk, roleRepairs, rolesPath } from '../../core/audit/roles.js';
+import {
+  type ExpectedRole,
+  type HeldRole,
+  roleDrift,
+  roleDriftSk,
+  roleRepairs,
+  rolesPath,
+} from '../../core/audit/roles.js';
 import { logger } from '../lib/powertools.js';
 import { recordUnrepaired } from './policies.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
@@ -17,6 +24,32 @@ const putBack = (repairs: readonly string[], stopped: readonly string[]) =>
 function narrowed(roles: readonly ExpectedRole[], roleName: string | undefined): readonly ExpectedRole[] {
   const named = roles.filter((r) => r.name === roleName);
   return named.length > 0 ? named : roles;
+}
+
+/**
+ * How each role is read: one role an IAM call named by its own reads (GetRole, ListRolePolicies, GetRolePolicy,
+ * ListAttachedRolePolicies); every role at once by the account's role details (GetAccountAuthorizationDetails, a page
+ * per up to 1,000 roles), counted on `part`. A role missing from the details (deleted, or not yet visible) is read by
+ * its own reads, which say what is wrong with it; details that cannot be read are a failure of the part, and every
+ * role is then read by its own reads.
+ */
+async function roleReader(
+  wanted: readonly ExpectedRole[],
+  all: number,
+  part: AuditPart,
+): Promise<(name: string) => Promise<{ role: HeldRole; calls: number }>> {
+  if (wanted.length === 1 && all > 1) return readRole;
+  part.reads++;
+  const held = await readRoles(new Set(wanted.map((r) => r.name))).catch((error: unknown) => {
+    failed(part, `the account's role details (each role read on its own instead): ${messageOf(error)}`, error);
+    return undefined;
+  });
+  if (!held) return readRole;
+  part.reads += held.pages - 1;
+  return async (name) => {
+    const role = held.roles.get(name);
+    return role ? { role, calls: 0 } : readRole(name);
+  };
 }
 
 /**
@@ -44,7 +77,8 @@ async function stopFunctionsOf(
 
 /**
  * The audit of Goldsmith's IAM roles: each role the deployment recorded under `/goldsmith/_roles/<stage>/` read back
- * from IAM (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies) and compared with the record
+ * from IAM (GetAccountAuthorizationDetails; one role an IAM call named, by GetRole, ListRolePolicies, GetRolePolicy,
+ * ListAttachedRolePolicies) and compared with the record
  * (core/audit/roles.ts). A role that differs lets whoever changed it act as Goldsmith: the change is recorded
  * (`DRIFT#role#…`), every Goldsmith function that runs as the role is stopped (reserved concurrency 0; the auditor
  * never stops itself) and the change is announced critical, naming the role and what differs. Not put back: this role
@@ -59,10 +93,12 @@ export async function auditRoles(now: Date, stage: string, self?: string, roleNa
   part.reads += expected.pages;
   let functions: ExpectedFunction[] | undefined;
   const stackStatus = new Map<string, string | undefined>();
-  for (const wanted of narrowed(expected.roles, roleName)) {
+  const roles = narrowed(expected.roles, roleName);
+  const read = await roleReader(roles, expected.roles.length, part);
+  for (const wanted of roles) {
     part.checked++;
     try {
-      const { role: held, calls } = await readRole(wanted.name);
+      const { role: held, calls } = await read(wanted.name);
       part.reads += calls;
       const drift = roleDrift(held, wanted);
       if (drift.length === 0) continue;

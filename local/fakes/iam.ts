@@ -6,24 +6,11 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, paginate } from './common.js';
+import { accountAuthorizationDetails, type FakeRole } from './iam-details.js';
+
+export type { FakeRole } from './iam-details.js';
 
 const err = errorFactory(IAMServiceException);
-
-/** One role as IAM holds it. */
-export interface FakeRole {
-  RoleName: string;
-  Arn: string;
-  RoleId: string;
-  Path: string;
-  CreateDate: Date;
-  /** The trust policy's JSON, as it was given. */
-  trust: string;
-  /** Inline policies' JSON by name, in the order they were put. */
-  inline: Map<string, string>;
-  /** Attached managed policies' ARNs. */
-  attached: string[];
-  boundary?: string | undefined;
-}
 
 /** What a deploy gives a role (CloudFormation's AWS::IAM::Role with its AWS::IAM::Policy resources). */
 export interface RoleSpec {
@@ -52,6 +39,7 @@ const NAME = /^[\w+=,.@-]+$/;
 /**
  * IAM's role API, as far as Goldsmith's roles' audit reads it and an administrator who changes a role behind the
  * deployment's back writes it (https://docs.aws.amazon.com/IAM/latest/APIReference/):
+ * - GetAccountAuthorizationDetails (every role at once, with its policies: local/fakes/iam-details.ts).
  * - GetRole: the role with its trust policy (`AssumeRolePolicyDocument`) and permissions boundary; ListRolePolicies,
  *   GetRolePolicy, ListAttachedRolePolicies (paginated: `MaxItems` 1–1000, default 100, `Marker`, `IsTruncated`).
  *   Policy documents come back "URL-encoded compliant with RFC 3986"
@@ -104,6 +92,8 @@ export class IamFake implements FakeService {
           },
         };
       }
+      case 'GetAccountAuthorizationDetails':
+        return accountAuthorizationDetails([...this.roles.values()], input, (all, i) => this.page(all, i), rfc3986);
       case 'ListRolePolicies': {
         const page = this.page([...this.find(input.RoleName).inline.keys()], input);
         return {
@@ -223,7 +213,7 @@ export class IamFake implements FakeService {
     return text;
   }
 
-  private page(all: readonly string[], input: Record<string, unknown>) {
+  private page<T>(all: readonly T[], input: Record<string, unknown>) {
     const page = paginate(all, input.MaxItems, input.Marker, {
       max: 1000,
       defaultSize: 100,

@@ -226,6 +226,8 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ram:GetResourceShares':
     case 'ram:GetResourceShareAssociations':
     case 'ec2:DescribeImages':
+    // The roles' audit's daily read of every role at once (aws/audit/roles.ts readRoles): no resource type.
+    case 'iam:GetAccountAuthorizationDetails':
     case 'organizations:DescribeOrganization':
     case 'organizations:ListRoots':
     case 'states:SendTaskSuccess':

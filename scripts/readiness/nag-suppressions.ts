@@ -152,7 +152,8 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'CloudFormation after their stack (`<stage>-goldsmith-<Stack>-…`, a suffix unknown before deploy), and read the ' +
       "events of Goldsmith's stacks (ids unknown before deploy). Only GetFunction, PutFunctionConcurrency and " +
       "DescribeStackEvents. The roles' audit reads Goldsmith's roles (`<stage>-goldsmith-…`, `goldsmith-<stage>-…`): " +
-      'only GetRole, ListRolePolicies, GetRolePolicy and ListAttachedRolePolicies.',
+      'only GetRole, ListRolePolicies, GetRolePolicy and ListAttachedRolePolicies (GetAccountAuthorizationDetails, ' +
+      'which takes no resource type, is on `*`).',
   },
   {
     rule: 'AwsSolutions-IAM5',

@@ -52,7 +52,8 @@ export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUN
  * functions (lambda:GetFunction) and stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names
  * `<stage>-goldsmith-<Stack>-…` only; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
  * function changed after its parameter; read Goldsmith's roles (iam:GetRole, ListRolePolicies, GetRolePolicy,
- * ListAttachedRolePolicies on `<stage>-goldsmith-*` roles) and their records under `/goldsmith/_roles/<stage>/`;
+ * ListAttachedRolePolicies on `<stage>-goldsmith-*` roles; GetAccountAuthorizationDetails, on `*`, for all of them at
+ * once) and their records under `/goldsmith/_roles/<stage>/`;
  * record drifts, announce. It runs daily and within minutes of a Lambda call CloudTrail reports in the home Region,
  * where the functions are (which needs a trail: docs/security.md), of a change of an expected function's parameter,
  * or of an IAM call on a role (us-east-1 only: docs/security/audit.md).
@@ -89,6 +90,10 @@ export function createFunctionAudit(
       ),
     }),
   );
+  // The daily run reads every role at once: GetAccountAuthorizationDetails takes no resource type, so `*` (the same
+  // Service Authorization Reference). It reads the account's IAM configuration, no more than the reads above on
+  // every role; no write.
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:GetAccountAuthorizationDetails'], resources: ['*'] }));
   // Both on the function resource (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
   fn.addToRolePolicy(
     new iam.PolicyStatement({

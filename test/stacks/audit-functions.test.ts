@@ -104,6 +104,7 @@ describe("the functions' audit in the stacks", () => {
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      'iam:GetAccountAuthorizationDetails',
       'iam:GetRole',
       'iam:GetRolePolicy',
       'iam:ListAttachedRolePolicies',

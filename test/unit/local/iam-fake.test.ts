@@ -2,14 +2,17 @@ import {
   AttachRolePolicyCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
+  InvalidInputException,
   LimitExceededException,
   ListAttachedRolePoliciesCommand,
   MalformedPolicyDocumentException,
   NoSuchEntityException,
   PutRolePolicyCommand,
+  paginateGetAccountAuthorizationDetails,
   paginateListAttachedRolePolicies,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
@@ -101,5 +104,53 @@ describe('IAM fake (roles)', () => {
     expect(await refused('{not json')).toBeInstanceOf(MalformedPolicyDocumentException);
     expect(await refused(huge)).toBeInstanceOf(LimitExceededException);
     expect(fake.roles.get(ROLE)?.inline.has('Big')).toBe(false);
+  });
+});
+
+describe('IAM fake (the account authorization details)', () => {
+  it("returns every role's trust, inline and attached policies and boundary, 100 a page by default, read on by Marker", async () => {
+    const { client, fake } = iam();
+    const boundary = `arn:aws:iam::${ACCOUNT}:policy/Boundary`;
+    for (let i = 1; i < 250; i++) {
+      fake.deploy({ RoleName: `other-${i}`, trust: TRUST, inline: {}, attached: [], boundary });
+    }
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    await client.send(new AttachRolePolicyCommand({ RoleName: ROLE, PolicyArn: admin }));
+
+    const first = await client.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'] }));
+    const sizes: number[] = [];
+    for await (const page of paginateGetAccountAuthorizationDetails({ client }, { Filter: ['Role'] })) {
+      sizes.push(page.RoleDetailList?.length ?? 0);
+    }
+    const all = await client.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'], MaxItems: 1000 }));
+
+    expect(first).toMatchObject({ IsTruncated: true, Marker: expect.any(String), UserDetailList: [], Policies: [] });
+    expect(sizes).toEqual([100, 100, 50]);
+    expect(all.IsTruncated).toBe(false);
+    expect(all.Marker).toBeUndefined();
+    const mine = all.RoleDetailList?.find((r) => r.RoleName === ROLE);
+    expect(JSON.parse(decodeURIComponent(mine?.AssumeRolePolicyDocument ?? ''))).toEqual(TRUST);
+    expect(
+      mine?.RolePolicyList?.map((p) => [p.PolicyName, JSON.parse(decodeURIComponent(p.PolicyDocument ?? ''))]),
+    ).toEqual([['DefaultPolicy', POLICY]]);
+    expect(mine?.AttachedManagedPolicies).toEqual([{ PolicyArn: admin, PolicyName: 'AdministratorAccess' }]);
+    expect(all.RoleDetailList?.at(-1)?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(boundary);
+  });
+
+  it('returns no role for a filter without Role; refuses an unknown entity type and a Marker it did not give', async () => {
+    const { client } = iam();
+    const users = await client.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['User'] }));
+    const refused = (input: Record<string, unknown>) =>
+      client.send(new GetAccountAuthorizationDetailsCommand(input)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+    expect(users.RoleDetailList).toEqual([]);
+    expect(await refused({ Filter: ['Roles'] })).toMatchObject({
+      name: 'ValidationError',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(await refused({ Marker: 'bogus' })).toBeInstanceOf(InvalidInputException);
   });
 });
