@@ -53,7 +53,18 @@ export function auditConsumerAccess(
 ): ConsumerAudit {
   const { ssm, ram, ecr, organizations } = cloud.installed.fakes;
   const owner = LOCAL_ACCOUNT;
-  const reach = targetResolver(organizations);
+  const resolve = targetResolver(organizations);
+  // A channel's targets, and the accounts RAM shares its pointers with, are the same in every Region: worked out once.
+  const reached = new Map<string, Set<string>>();
+  const wholeOrganization = new Set(organizations.accountIds());
+  const reach = (key: string, targets: Parameters<typeof resolve>[0]): Set<string> => {
+    let accounts = reached.get(key);
+    if (!accounts) {
+      accounts = resolve(targets);
+      reached.set(key, accounts);
+    }
+    return accounts;
+  };
   const context = principalContext(organizations);
   // A suspended or closed account can read nothing, whatever the share: only active members are asked.
   const everyone = [
@@ -84,7 +95,7 @@ export function auditConsumerAccess(
         const readers = ram.readers(region, arn);
         const read = ssm.readerOf(region, arn, () => readers);
         const pausedHere = [...paused.values()].flat().some((c) => c.image === image && c.channel === channel.name);
-        const targets = pausedHere ? new Set<string>() : reach(channel.targets);
+        const targets = pausedHere ? new Set<string>() : reach(`targets of ${channel.name}`, channel.targets);
         for (const account of targets) {
           checks['pointer-readable-by-targets']!++;
           if (read(account) !== value)
@@ -94,8 +105,8 @@ export function auditConsumerAccess(
         // readable.
         const shared =
           channel.targets.organization || Object.keys(channel.targets.accountTags).length > 0
-            ? new Set(organizations.accountIds())
-            : reach({ ous: channel.targets.ous, accounts: channel.targets.accounts });
+            ? wholeOrganization
+            : reach(`shares of ${channel.name}`, { ous: channel.targets.ous, accounts: channel.targets.accounts });
         for (const account of everyone) {
           if (shared.has(account)) continue;
           checks['pointer-not-readable-by-others']!++;
