@@ -2,6 +2,7 @@ import type { CustomResourceEvent, CustomResourceResponse } from '../../member/a
 import { checkRequest, checkResponse } from '../models/request-check.js';
 import type { ServiceLinkedRolesFake } from './iam-service-roles.js';
 import type { KmsCaller, KmsFake } from './kms.js';
+import { grantsOf } from './kms-grants.js';
 
 /**
  * Runs a template's inline Lambda code (`Code.ZipFile`, a CommonJS `index.js`) the way the Node.js runtime would,
@@ -33,8 +34,12 @@ export interface InlineRun {
   elapsedMs: number;
 }
 
+/** An error as the SDK throws it, by name and message; without a stack trace, which the code never reads. */
 function awsError(name: string, message: string): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const e = new Error(message);
+  Error.stackTraceLimit = limit;
   e.name = name;
   return e;
 }
@@ -105,7 +110,10 @@ export async function runInlineFunction(
         ...(typeof input['RetiringPrincipal'] === 'string' ? { retiringPrincipal: input['RetiringPrincipal'] } : {}),
       });
       if ('code' in outcome) throw awsError(outcome.code, outcome.message);
-      const made = cloud.kms.key(site.region, keyId)?.grants.find((g) => g.grantId === outcome.grantId);
+      // The grant is the grantee's (made now, or the same one made before): found through the key's index by grantee,
+      // not a scan of the key's grants (one per member account).
+      const key = cloud.kms.key(site.region, keyId);
+      const made = key && grantsOf(key, grantee).find((g) => g.grantId === outcome.grantId);
       const out = { GrantId: outcome.grantId, ...(made?.grantToken ? { GrantToken: made.grantToken } : {}) };
       checkResponse('KMS', 'CreateGrant', out);
       return out;
