@@ -1,7 +1,6 @@
 import { AUTO_SCALING_GRANT_NAME } from '../../core/sharing/key-grants.js';
 import type { Ec2Fake } from '../fakes/ec2.js';
 import type { KmsFake } from '../fakes/kms.js';
-import { grantsOf } from '../fakes/kms-grants.js';
 import { autoScalingRoleArn, memberRole } from '../fakes/kms-launch.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
 
@@ -117,9 +116,16 @@ export function keyDiffers(kms: KmsFake, region: string, keyRef: string): (accou
   const key = kms.key(region, keyRef);
   if (!key) return () => false;
   const text = typeof key.policy === 'string' ? key.policy : JSON.stringify(key.policy);
-  const named = new Set(text.match(/\d{12}/g) ?? []);
-  return (account) =>
-    named.has(account) ||
-    grantsOf(key, memberRole(account, undefined).principalArn).length > 0 ||
-    grantsOf(key, autoScalingRoleArn(account)).some((g) => g.name === AUTO_SCALING_GRANT_NAME);
+  const differ = new Set(text.match(/\d{12}/g) ?? []);
+  // The grants' grantees, read once: an account's launching role, or its Auto Scaling role under the dry run's name.
+  for (const g of key.grants) {
+    const account = /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(g.granteePrincipal)?.[1];
+    if (!account) continue;
+    if (
+      g.granteePrincipal === memberRole(account, undefined).principalArn ||
+      (g.granteePrincipal === autoScalingRoleArn(account) && g.name === AUTO_SCALING_GRANT_NAME)
+    )
+      differ.add(account);
+  }
+  return (account) => differ.has(account);
 }
