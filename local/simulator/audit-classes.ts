@@ -7,8 +7,9 @@ import type { OrganizationsFake } from '../fakes/organizations.js';
 /**
  * The audit's per-account questions answered by equivalence class. At fleet scale the audit asks every account of
  * the organization about every AMI in every Region (millions of questions), and most accounts answer alike: an AMI's
- * launch permissions (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html) reach an account
- * by its own account id, by the organization it is a member of, or by an OU above it — so two members under the same
+ * launch permissions reach an account by its own account id (`UserId`), by the organization it is a member of
+ * (`OrganizationArn`), by an OU above it (`OrganizationalUnitArn`) or as everyone (`Group` `all`)
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchPermission.html) — so two members under the same
  * parent, neither named by the AMI's own entries, answer the same. Each class is asked once (its first account); every
  * account that differs (named by an entry, or the owner) is asked on its own, so one account whose grant someone
  * removed among thousands is still found. `asked` counts the questions, `evaluated` the answers worked out.
