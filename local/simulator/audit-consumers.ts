@@ -1,9 +1,12 @@
+import type { Catalog } from '../../core/config/schema.js';
 import { channelParameterName, containerRepositoryName } from '../../stacks/names.js';
 import type { RequestContext } from '../fakes/iam-conditions.js';
+import type { LocalFakes } from '../fakes/install.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
+import { AccountClasses } from './audit-classes.js';
 import { ProblemsByCheck } from './audit-problems.js';
 import type { PausedChannel } from './audit-recovering.js';
-import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
+import { LOCAL_ACCOUNT } from './cloud.js';
 import { targetResolver } from './targets.js';
 
 /** An account outside the organization: nobody outside may read a pointer or pull an image. */
@@ -48,8 +51,12 @@ export function principalContext(org: OrganizationsFake): (account: string) => R
  * not a failure here.
  */
 export function auditConsumerAccess(
-  cloud: LocalCloud,
+  cloud: {
+    installed: { fakes: Pick<LocalFakes, 'ssm' | 'ram' | 'ecr' | 'organizations'> };
+    catalog: Pick<Catalog, 'images' | 'channels'>;
+  },
   paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
+  classes = new AccountClasses(cloud.installed.fakes.organizations),
 ): ConsumerAudit {
   const { ssm, ram, ecr, organizations } = cloud.installed.fakes;
   const owner = LOCAL_ACCOUNT;
@@ -93,7 +100,13 @@ export function auditConsumerAccess(
         promotedAny = true;
         const arn = ssm.arn(region, name);
         const readers = ram.readers(region, arn);
-        const read = ssm.readerOf(region, arn, () => readers);
+        // By class (audit-classes.ts): RAM shares with OUs and the organization, so an account reads as the others
+        // under its parent unless something names it (a RAM account principal, a resource policy, the owner).
+        const named = new Set([owner, ...ram.accountPrincipals(region, arn), ...ssm.policyReaders(region, arn)]);
+        const read = classes.answers(
+          ssm.readerOf(region, arn, () => readers),
+          (a) => named.has(a),
+        );
         const pausedHere = [...paused.values()].flat().some((c) => c.image === image && c.channel === channel.name);
         const targets = pausedHere ? new Set<string>() : reach(`targets of ${channel.name}`, channel.targets);
         for (const account of targets) {

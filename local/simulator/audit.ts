@@ -88,7 +88,7 @@ export function auditConsistency(
   const launches = auditLaunchPermissions(cloud, report, withdrawn, paused, retiredUsers, launchability);
   problems.push(...launches.problems);
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
-  const consumers = auditConsumerAccess(cloud, paused);
+  const consumers = auditConsumerAccess(cloud, paused, launchability.classes);
   problems.push(...consumers.problems);
   // Whether the key of every launchable AMI lets its launchers (and their Auto Scaling) use it, and nobody else.
   const keys = auditKeys(cloud, launchability);
@@ -117,7 +117,8 @@ export function auditConsistency(
       ...consumers.checks,
       ...keys.checks,
       ...rollout.checks,
-      // The launch and key questions above (account × AMI × Region) and the answers worked out for them, by class.
+      // The launch, pointer and key questions above (account × AMI or pointer × Region) and the answers worked out for
+      // them, by class.
       'questions-by-class': launchability.classes.asked,
       'answers-worked-out': launchability.classes.evaluated,
     },

@@ -2,17 +2,23 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { CreateResourceShareCommand } from '@aws-sdk/client-ram';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ec2Client } from '../../../aws/clients/ec2.js';
+import { ramClient } from '../../../aws/clients/ram.js';
+import { ssmClient } from '../../../aws/clients/ssm.js';
 import { catalogShapeSchema } from '../../../core/config/schema.js';
 import example from '../../../goldsmith.config.js';
 import { memberRole } from '../../../local/fakes/kms-launch.js';
-import { Launchability } from '../../../local/simulator/audit-classes.js';
+import { AccountClasses, Launchability } from '../../../local/simulator/audit-classes.js';
+import { auditConsumerAccess } from '../../../local/simulator/audit-consumers.js';
 import { auditKeys } from '../../../local/simulator/audit-keys.js';
 import { auditLaunchPermissions, type LaunchAuditCloud } from '../../../local/simulator/audit-sharing.js';
 import { TemplateResolver } from '../../../local/simulator/intrinsics.js';
 import { amiKeyPolicy } from '../../../stacks/factory/key.js';
+import { channelParameterName } from '../../../stacks/names.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
@@ -148,5 +154,47 @@ describe('the launch audit by classes of accounts', () => {
       name: 'x',
     });
     expect(keyAudit().problems).toEqual([`${OTHER} can Decrypt with ${KEY_ARN} in ${R} directly, not through EC2`]);
+  });
+
+  it('finds the one account among thousands whose pointer share someone else took out', async () => {
+    const cloud = localCloud({
+      organization: {
+        organizationId: ORG,
+        managementAccountId: ACCOUNT,
+        ous: [
+          { id: PROD, accounts: accounts(210000000000, 2000) },
+          { id: DEV, accounts: accounts(220000000000, 2000) },
+        ],
+      },
+    });
+    const name = channelParameterName('base', 'prod');
+    const ami = cloud.fakes.ec2.registerImage(R, { name: 'base 1.0.0/1' }).imageId;
+    await ssmClient(R).send(
+      new PutParameterCommand({ Name: name, Value: ami, Type: 'String', DataType: 'aws:ec2:image', Tier: 'Advanced' }),
+    );
+    const arn = cloud.fakes.ssm.arn(R, name);
+    const principals = [cloud.fakes.organizations.ouArn(PROD), NAMED];
+    await ramClient(R).send(new CreateResourceShareCommand({ name: 'pointers', resourceArns: [arn], principals }));
+    const catalog = catalogShapeSchema.parse(example);
+    const channels = catalog.channels.map((c) =>
+      c.name === 'prod' ? { ...c, targets: { ...c.targets, ous: [PROD], accounts: [NAMED] } } : c,
+    );
+    const audit = () => {
+      const classes = new AccountClasses(cloud.fakes.organizations);
+      const found = auditConsumerAccess(
+        { installed: cloud, catalog: { images: catalog.images, channels } },
+        undefined,
+        classes,
+      );
+      return { ...found, classes };
+    };
+    const clean = audit();
+    expect(clean.problems).toEqual([]);
+    expect(clean.checks['pointer-readable-by-targets']).toBe(2001);
+    // The prod OU, the dev OU, the account outside, and the one account the share names.
+    expect(clean.classes.evaluated).toBe(4);
+
+    expect(cloud.fakes.ram.disassociateOutside(R, 'pointers', NAMED)).toBe(1);
+    expect(audit().problems).toEqual([`${NAMED} cannot read ${name} in ${R}`]);
   });
 });
