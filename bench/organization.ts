@@ -4,6 +4,8 @@ import { ORGANIZATION_SHAPE, totalOus } from './catalog.js';
 import { memberBaselineLine } from './member-baseline.js';
 import { benchmarkSimulation, callPlanLines, type SimulationBenchmark } from './simulation.js';
 
+const n = (v: number) => v.toLocaleString('en-US');
+
 /** The profiler's sampling interval in the benchmarks that run in this process (a sample every 2 ms). */
 export const PROFILE_INTERVAL_US = 2000;
 
@@ -28,6 +30,12 @@ export function formatOrganization(result: SimulationBenchmark): string {
     .filter(([name]) => /launch|pointer-readable|key-usable/.test(name))
     .map(([name, n]) => `${name} ${n}`)
     .join(', ');
+  // The launch and key questions, answered once per class of accounts that answer alike (audit-classes.ts).
+  const asked = result.checks['questions-by-class'];
+  const byClass =
+    asked === undefined
+      ? ''
+      : `; ${n(result.checks['answers-worked-out'] ?? 0)} checks covering ${n(asked)} account×image×Region`;
   return [
     `organization benchmark: ${s.images} images × ${s.regions} Regions, ${s.accounts} accounts in ${totalOus(s)} OUs ${s.levels ?? 1} levels deep, one monthly cycle`,
     `  wall time                 ${result.wallSeconds} s; peak memory ${formatMib(result.peakRssMb)}`,
@@ -42,7 +50,7 @@ export function formatOrganization(result: SimulationBenchmark): string {
       ? callPlanLines(result.callPlan)
       : [`  API calls per promotion   ${result.apiCallsPerPromotion ?? 'n/a'}`]),
     memberBaselineLine(result.memberBaseline),
-    `  audit                     ${checks}`,
+    `  audit                     ${checks}${byClass}`,
     ...formatBreakdown(result.breakdown),
   ].join('\n');
 }

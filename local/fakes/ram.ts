@@ -11,7 +11,7 @@ import {
 import type { OrganizationsFake } from './organizations.js';
 import { addAssociations, describeAssociation } from './ram-associations.js';
 import { type ClientTokens, idempotent } from './ram-idempotency.js';
-import { accountsOf, type ResourceCheck, validateShareEntities } from './ram-principals.js';
+import { ACCOUNT, accountsOf, type ResourceCheck, validateShareEntities } from './ram-principals.js';
 import { type Association, err, invalid, PAGE, type ResourceShare } from './ram-types.js';
 
 export type { ResourceCheck } from './ram-principals.js';
@@ -49,6 +49,20 @@ export class RamFake implements FakeService {
         if (p.status !== 'ASSOCIATED') continue;
         for (const account of accountsOf(p.entity, this.organizations)) out.add(account);
       }
+    }
+    return out;
+  }
+
+  /**
+   * The account ids `resourceArn` is shared with in `region` by name (not through an OU or the organization): the
+   * accounts that read it on their own, which the audit asks one by one (local/simulator/audit-classes.ts).
+   */
+  accountPrincipals(region: string, resourceArn: string): Set<string> {
+    const out = new Set<string>();
+    for (const share of this.shares.values()) {
+      if (share.region !== region || share.resources.get(resourceArn)?.status !== 'ASSOCIATED') continue;
+      for (const p of share.principals.values())
+        if (p.status === 'ASSOCIATED' && ACCOUNT.test(p.entity)) out.add(p.entity);
     }
     return out;
   }

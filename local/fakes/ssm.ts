@@ -127,6 +127,12 @@ export class SsmFake implements FakeService {
     return (account) => this.shared.readAs(account, region, nameOrArn, once);
   }
 
+  /** The accounts the parameter's resource policies name (readers on their own, not through RAM), for the audit. */
+  policyReaders(region: string, arn: string): Set<string> {
+    const name = this.shared.nameOfArn(arn, region);
+    return name === undefined ? new Set() : this.policies.readers(`${region}|${name}`);
+  }
+
   handle(call: FakeCall): unknown {
     const { input, region } = call;
     switch (call.action) {

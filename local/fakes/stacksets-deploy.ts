@@ -122,7 +122,9 @@ export async function runDeployment(
     for (const region of set.regions) {
       if (world.instances.get(region)?.has(account) || world.queued?.(account, region)) continue;
       if (count >= STACK_SETS_QUOTAS.instancesPerStackSet) break;
-      pending.set(region, [...(pending.get(region) ?? []), account]);
+      const accounts = pending.get(region);
+      if (accounts) accounts.push(account);
+      else pending.set(region, [account]);
       count++;
     }
   }

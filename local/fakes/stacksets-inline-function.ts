@@ -2,6 +2,7 @@ import type { CustomResourceEvent, CustomResourceResponse } from '../../member/a
 import { checkRequest, checkResponse } from '../models/request-check.js';
 import type { ServiceLinkedRolesFake } from './iam-service-roles.js';
 import type { KmsCaller, KmsFake } from './kms.js';
+import { grantsOf } from './kms-grants.js';
 
 /**
  * Runs a template's inline Lambda code (`Code.ZipFile`, a CommonJS `index.js`) the way the Node.js runtime would,
@@ -33,15 +34,37 @@ export interface InlineRun {
   elapsedMs: number;
 }
 
+/**
+ * Runs `call` with errors made without a stack trace: an error the fakes answer the inline code with is AWS's answer,
+ * read by its name and message (a stack of the fake's frames means nothing to it), and 79,000 stack instances each
+ * get one or more (the service-linked role that exists, the role KMS cannot see yet).
+ */
+function stackless<T>(call: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return call();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** An error as the SDK throws it, by name and message. */
 function awsError(name: string, message: string): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
+  return stackless(() => {
+    const e = new Error(message);
+    e.name = name;
+    return e;
+  });
 }
 
 class Command {
   constructor(readonly input: Record<string, unknown>) {}
 }
+// The commands the runtime's SDK clients take, the same classes for every run.
+class CreateServiceLinkedRoleCommand extends Command {}
+class CreateGrantCommand extends Command {}
+class RetireGrantCommand extends Command {}
 
 type ModuleLoader = (
   module: unknown,
@@ -79,14 +102,10 @@ export async function runInlineFunction(
     organizationId: cloud.organizationId,
   };
 
-  class CreateServiceLinkedRoleCommand extends Command {}
-  class CreateGrantCommand extends Command {}
-  class RetireGrantCommand extends Command {}
-
   const iamSend = async (command: Command) => {
     if (!(command instanceof CreateServiceLinkedRoleCommand)) throw new Error('the IAM fake answers no such command');
     checkRequest('IAM', 'CreateServiceLinkedRole', command.input);
-    const out = cloud.iam.create(site.account, String(command.input['AWSServiceName']), now());
+    const out = stackless(() => cloud.iam.create(site.account, String(command.input['AWSServiceName']), now()));
     checkResponse('IAM', 'CreateServiceLinkedRole', out);
     return out;
   };
@@ -98,21 +117,26 @@ export async function runInlineFunction(
       const grantee = String(input['GranteePrincipal']);
       if (grantee.includes(':role/aws-service-role/') && !cloud.iam.visibleAt(grantee, now()))
         throw awsError('InvalidArnException', `ARN ${grantee} is not valid`);
-      const outcome = cloud.kms.grantOutcome(site.region, keyId, caller, {
-        granteePrincipal: grantee,
-        operations: input['Operations'] as string[],
-        name: String(input['Name']),
-        ...(typeof input['RetiringPrincipal'] === 'string' ? { retiringPrincipal: input['RetiringPrincipal'] } : {}),
-      });
+      const outcome = stackless(() =>
+        cloud.kms.grantOutcome(site.region, keyId, caller, {
+          granteePrincipal: grantee,
+          operations: input['Operations'] as string[],
+          name: String(input['Name']),
+          ...(typeof input['RetiringPrincipal'] === 'string' ? { retiringPrincipal: input['RetiringPrincipal'] } : {}),
+        }),
+      );
       if ('code' in outcome) throw awsError(outcome.code, outcome.message);
-      const made = cloud.kms.key(site.region, keyId)?.grants.find((g) => g.grantId === outcome.grantId);
+      // The grant is the grantee's (made now, or the same one made before): found through the key's index by grantee,
+      // not a scan of the key's grants (one per member account).
+      const key = cloud.kms.key(site.region, keyId);
+      const made = key && grantsOf(key, grantee).find((g) => g.grantId === outcome.grantId);
       const out = { GrantId: outcome.grantId, ...(made?.grantToken ? { GrantToken: made.grantToken } : {}) };
       checkResponse('KMS', 'CreateGrant', out);
       return out;
     }
     if (command instanceof RetireGrantCommand) {
       checkRequest('KMS', 'RetireGrant', input);
-      cloud.kms.retireGrant(site.region, keyId, caller, String(input['GrantId']));
+      stackless(() => cloud.kms.retireGrant(site.region, keyId, caller, String(input['GrantId'])));
       return {};
     }
     throw new Error('the KMS fake answers no such command');

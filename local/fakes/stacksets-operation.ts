@@ -62,22 +62,27 @@ export async function runRegion(
   let failures = 0;
   let end = start;
   let running: StackRun[] = [];
+  // The earliest end among the running stacks: until the cursor reaches it, nothing has ended (a Region runs
+  // thousands of accounts, hundreds at once).
+  let earliest = Number.POSITIVE_INFINITY;
   const settle = () => {
-    const done = running.filter((r) => r.end <= cursor);
-    failures += done.filter((r) => r.failed).length;
+    if (cursor < earliest) return;
+    failures += running.filter((r) => r.end <= cursor && r.failed).length;
     running = running.filter((r) => r.end > cursor);
+    earliest = running.reduce((min, r) => Math.min(min, r.end), Number.POSITIVE_INFINITY);
   };
   const allowed = () => (strict ? Math.max(1, Math.min(maxConcurrent, tolerance + 1 - failures)) : maxConcurrent);
   for (const [i, account] of accounts.entries()) {
     settle();
     while (failures <= tolerance && running.length >= allowed()) {
-      cursor = Math.min(...running.map((r) => r.end));
+      cursor = earliest;
       settle();
     }
     if (failures > tolerance) return { end: Math.max(end, cursor), stopped: true, cancelled: accounts.slice(i) };
     const r = await run(account, cursor);
     end = Math.max(end, r.end);
     running.push(r);
+    earliest = Math.min(earliest, r.end);
   }
   cursor = end;
   settle();

@@ -10,8 +10,10 @@ export function instantiateTemplate(
   parameters: Readonly<Record<string, string>>,
   where: { accountId: string; region: string; stackId?: string; stackName?: string },
 ): { template: CfnTemplate; resolver: TemplateResolver } {
-  const key = `${JSON.stringify(parameters)}\n${templateBody}`;
-  let substituted = substitutedTemplates.get(key);
+  // Keyed by the template's text as a string the stack set holds (compared by reference first, not hashed: every
+  // instance asks with the same one) and its parameters.
+  const given = JSON.stringify(parameters);
+  let substituted = last && last.body === templateBody && last.parameters === given ? last.template : undefined;
   if (!substituted) {
     const template = JSON.parse(templateBody) as CfnTemplate & { Parameters?: Record<string, { Default?: string }> };
     // A parameter the stack set gives no value for takes its Default; one without a Default must be given.
@@ -29,10 +31,9 @@ export function instantiateTemplate(
         ),
     ) as CfnTemplate;
     // One stack set's template is the same for every instance (the resolver returns new values, never changes it).
-    substitutedTemplates.clear();
-    substitutedTemplates.set(key, substituted);
+    last = { body: templateBody, parameters: given, template: substituted };
   }
   return { template: substituted, resolver: new TemplateResolver([substituted], where) };
 }
 
-const substitutedTemplates = new Map<string, CfnTemplate>();
+let last: { body: string; parameters: string; template: CfnTemplate } | undefined;

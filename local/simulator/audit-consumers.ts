@@ -1,9 +1,12 @@
+import type { Catalog } from '../../core/config/schema.js';
 import { channelParameterName, containerRepositoryName } from '../../stacks/names.js';
 import type { RequestContext } from '../fakes/iam-conditions.js';
+import type { LocalFakes } from '../fakes/install.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
+import { AccountClasses } from './audit-classes.js';
 import { ProblemsByCheck } from './audit-problems.js';
 import type { PausedChannel } from './audit-recovering.js';
-import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
+import { LOCAL_ACCOUNT } from './cloud.js';
 import { targetResolver } from './targets.js';
 
 /** An account outside the organization: nobody outside may read a pointer or pull an image. */
@@ -48,12 +51,27 @@ export function principalContext(org: OrganizationsFake): (account: string) => R
  * not a failure here.
  */
 export function auditConsumerAccess(
-  cloud: LocalCloud,
+  cloud: {
+    installed: { fakes: Pick<LocalFakes, 'ssm' | 'ram' | 'ecr' | 'organizations'> };
+    catalog: Pick<Catalog, 'images' | 'channels'>;
+  },
   paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
+  classes = new AccountClasses(cloud.installed.fakes.organizations),
 ): ConsumerAudit {
   const { ssm, ram, ecr, organizations } = cloud.installed.fakes;
   const owner = LOCAL_ACCOUNT;
-  const reach = targetResolver(organizations);
+  const resolve = targetResolver(organizations);
+  // A channel's targets, and the accounts RAM shares its pointers with, are the same in every Region: worked out once.
+  const reached = new Map<string, Set<string>>();
+  const wholeOrganization = new Set(organizations.accountIds());
+  const reach = (key: string, targets: Parameters<typeof resolve>[0]): Set<string> => {
+    let accounts = reached.get(key);
+    if (!accounts) {
+      accounts = resolve(targets);
+      reached.set(key, accounts);
+    }
+    return accounts;
+  };
   const context = principalContext(organizations);
   // A suspended or closed account can read nothing, whatever the share: only active members are asked.
   const everyone = [
@@ -82,9 +100,15 @@ export function auditConsumerAccess(
         promotedAny = true;
         const arn = ssm.arn(region, name);
         const readers = ram.readers(region, arn);
-        const read = ssm.readerOf(region, arn, () => readers);
+        // By class (audit-classes.ts): RAM shares with OUs and the organization, so an account reads as the others
+        // under its parent unless something names it (a RAM account principal, a resource policy, the owner).
+        const named = new Set([owner, ...ram.accountPrincipals(region, arn), ...ssm.policyReaders(region, arn)]);
+        const read = classes.answers(
+          ssm.readerOf(region, arn, () => readers),
+          (a) => named.has(a),
+        );
         const pausedHere = [...paused.values()].flat().some((c) => c.image === image && c.channel === channel.name);
-        const targets = pausedHere ? new Set<string>() : reach(channel.targets);
+        const targets = pausedHere ? new Set<string>() : reach(`targets of ${channel.name}`, channel.targets);
         for (const account of targets) {
           checks['pointer-readable-by-targets']!++;
           if (read(account) !== value)
@@ -94,8 +118,8 @@ export function auditConsumerAccess(
         // readable.
         const shared =
           channel.targets.organization || Object.keys(channel.targets.accountTags).length > 0
-            ? new Set(organizations.accountIds())
-            : reach({ ous: channel.targets.ous, accounts: channel.targets.accounts });
+            ? wholeOrganization
+            : reach(`shares of ${channel.name}`, { ous: channel.targets.ous, accounts: channel.targets.accounts });
         for (const account of everyone) {
           if (shared.has(account)) continue;
           checks['pointer-not-readable-by-others']!++;

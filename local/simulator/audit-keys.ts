@@ -1,8 +1,15 @@
 import type { KmsFake } from '../fakes/kms.js';
 import { autoScalingGrantRefusal, directUseRefusal, launchRefusal, memberRole } from '../fakes/kms-launch.js';
+import { keyDiffers, Launchability } from './audit-classes.js';
 import { ProblemsByCheck } from './audit-problems.js';
+import type { LaunchAuditCloud } from './audit-sharing.js';
 import { OUTSIDER_ACCOUNT } from './audit-sharing.js';
-import type { LocalCloud } from './cloud.js';
+
+/** What the key audit reads of the local cloud: the launch audit's, KMS, and the organization's id. */
+export interface KeyAuditCloud {
+  installed: { fakes: LaunchAuditCloud['installed']['fakes'] & { kms: KmsFake } };
+  catalog: { organization: { id: string } };
+}
 
 export interface KeyAudit {
   problems: string[];
@@ -20,23 +27,30 @@ export interface KeyAudit {
  *   neither launch with it nor grant it to its Auto Scaling role; no member can use it directly (not through EC2),
  *   nor grant it to another account's Auto Scaling role.
  */
-export function auditKeys(cloud: LocalCloud): KeyAudit {
+export function auditKeys(
+  cloud: KeyAuditCloud,
+  launchability = new Launchability(cloud.installed.fakes.ec2, cloud.installed.fakes.organizations),
+): KeyAudit {
   const { ec2, organizations, imagebuilder, kms } = cloud.installed.fakes;
   const orgId = cloud.catalog.organization.id;
   const owner = kms.accountId;
   const members = organizations.accountIds().filter((a) => a !== owner);
   const checks: KeyAudit['checks'] = { 'key-usable-by-targets': 0, 'key-not-usable-by-others': 0 };
   const failures = new ProblemsByCheck();
-  // The key's answer depends on (Region, key, account), not on the AMI: asked once, counted per AMI.
-  const answers = new Map<string, Map<string, string | undefined>>();
-  const answersFor = (region: string, key: string): Map<string, string | undefined> => {
+  const { classes } = launchability;
+  // The key's answer depends on (Region, key, account), not on the AMI: asked once per class of accounts that answer
+  // alike (audit-classes.ts), counted per AMI. A refusal names its account: worked out for each account refused.
+  const answers = new Map<string, (account: string) => string | undefined>();
+  const answersFor = (region: string, key: string) => {
     const id = `${region}|${key}`;
-    let byAccount = answers.get(id);
-    if (!byAccount) {
-      byAccount = new Map();
-      answers.set(id, byAccount);
+    let answer = answers.get(id);
+    if (!answer) {
+      answer = classes.answers((a) => launchAndScaleRefusal(kms, region, key, a, orgId), keyDiffers(kms, region, key), {
+        shared: (refusal) => refusal === undefined,
+      });
+      answers.set(id, answer);
     }
-    return byAccount;
+    return answer;
   };
 
   const keysInUse = new Map<string, Set<string>>();
@@ -49,14 +63,11 @@ export function auditKeys(cloud: LocalCloud): KeyAudit {
         if (!key) continue;
         keysInUse.set(region, (keysInUse.get(region) ?? new Set()).add(key));
         const known = answersFor(region, key);
+        const launchable = launchability.of(region, amiId);
         for (const account of members) {
-          if (!ec2.isLaunchableBy(region, amiId, account, organizations)) continue;
+          if (!launchable(account)) continue;
           checks['key-usable-by-targets']++;
-          let refusal = known.get(account);
-          if (refusal === undefined && !known.has(account)) {
-            refusal = launchAndScaleRefusal(kms, region, key, account, orgId);
-            known.set(account, refusal);
-          }
+          const refusal = known(account);
           if (refusal)
             failures.add(
               'key-usable-by-targets',
@@ -78,18 +89,26 @@ export function auditKeys(cloud: LocalCloud): KeyAudit {
         );
       if (!autoScalingGrantRefusal(kms, region, key, outsider))
         failures.add('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} can grant ${key} to its Auto Scaling role`);
-      for (const [i, account] of members.entries()) {
-        const member = memberRole(account, orgId);
+      // Refused or not, by class (audit-classes.ts): the pair (member, next member) by both accounts' classes.
+      const differs = keyDiffers(kms, region, key);
+      const otherOf = new Map(members.map((a, i) => [a, members[(i + 1) % members.length]!]));
+      const usesDirectly = classes.answers((a) => !directUseRefusal(kms, region, key, memberRole(a, orgId)), differs);
+      const grantsOther = classes.answers(
+        (a) => !autoScalingGrantRefusal(kms, region, key, memberRole(a, orgId), otherOf.get(a)),
+        (a) => differs(a) || differs(otherOf.get(a) ?? a),
+        { classOf: (a) => `${classes.classOf(a)} → ${classes.classOf(otherOf.get(a) ?? a)}` },
+      );
+      for (const account of members) {
         checks['key-not-usable-by-others']++;
-        if (!directUseRefusal(kms, region, key, member))
+        if (usesDirectly(account))
           failures.add(
             'key-not-usable-by-others',
             `${account} can Decrypt with ${key} in ${region} directly, not through EC2`,
           );
-        const other = members[(i + 1) % members.length];
+        const other = otherOf.get(account);
         if (other === undefined || other === account) continue;
         checks['key-not-usable-by-others']++;
-        if (!autoScalingGrantRefusal(kms, region, key, member, other))
+        if (grantsOther(account))
           failures.add(
             'key-not-usable-by-others',
             `${account} can grant ${key} in ${region} to ${other}'s Auto Scaling role`,

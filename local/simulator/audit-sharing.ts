@@ -1,5 +1,8 @@
+import type { Catalog } from '../../core/config/schema.js';
+import type { Ec2Fake } from '../fakes/ec2.js';
+import type { OrganizationsFake } from '../fakes/organizations.js';
+import { Launchability } from './audit-classes.js';
 import type { PausedChannel } from './audit-recovering.js';
-import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
 import { targetResolver } from './targets.js';
 
@@ -20,6 +23,23 @@ export interface LaunchAudit {
 
 const MAX_PROBLEMS_PER_AMI = 3;
 
+/** What the launch audit reads of the local cloud: EC2, Organizations, the builds, the catalog's channels. */
+export interface LaunchAuditCloud {
+  installed: {
+    fakes: {
+      ec2: Ec2Fake;
+      organizations: OrganizationsFake;
+      imagebuilder: {
+        builds: ReadonlyMap<
+          string,
+          { arn: string; pipeline: { image: string }; amis?: readonly { region: string; image: string }[] }
+        >;
+      };
+    };
+  };
+  catalog: Pick<Catalog, 'channels'>;
+}
+
 /**
  * Asks the fakes, for every AMI of every build: can each account of the channels the build holds launch it in
  * that region, and can anyone else (every other member, and an account outside the organization)? A build holds
@@ -34,17 +54,22 @@ const MAX_PROBLEMS_PER_AMI = 3;
  * (`aborted-withdrawn`): a revocation, a flag or an operator stopped it, and its grants must be gone.
  */
 export function auditLaunchPermissions(
-  cloud: LocalCloud,
-  report: SimulationReport,
+  cloud: LaunchAuditCloud,
+  report: {
+    promotions: readonly Pick<SimulationReport['promotions'][number], 'image' | 'version' | 'channel' | 'outcome'>[];
+  },
   withdrawn: ReadonlyMap<string, string> = new Map(),
   paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
   retiredUsers: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  launchability = new Launchability(cloud.installed.fakes.ec2, cloud.installed.fakes.organizations),
 ): LaunchAudit {
   const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
   const reach = targetResolver(organizations);
   const channels = new Map(cloud.catalog.channels.map((c) => [c.name, c]));
   // A suspended or closed account can launch nothing, whatever the grants: only active members are asked.
   const members = organizations.accountIds().filter((a) => organizations.accountState(a) === 'ACTIVE');
+  // Former members too: a grant by account id outlives the membership that called for it.
+  const everyone = [...members, ...organizations.formerMembers, OUTSIDER_ACCOUNT];
   const audit: LaunchAudit = {
     problems: [],
     checks: {
@@ -98,26 +123,26 @@ export function auditLaunchPermissions(
           : 'not-launchable-by-others';
     for (const { region, image: amiId } of amis) {
       const owner = ec2.images.get(amiId)?.ownerId;
+      const launchable = launchability.of(region, amiId);
       let reported = 0;
       const problem = (text: string) => {
         if (reported++ < MAX_PROBLEMS_PER_AMI) audit.problems.push(text);
       };
       for (const account of expected) {
         audit.checks['launchable-by-targets']++;
-        if (!ec2.isLaunchableBy(region, amiId, account, organizations)) {
+        if (!launchable(account)) {
           problem(`${image} ${version} (${held.join(', ')}): ${account} cannot launch ${amiId} in ${region}`);
         }
       }
-      // Former members too: a grant by account id outlives the membership that called for it.
-      for (const account of [...members, ...organizations.formerMembers, OUTSIDER_ACCOUNT]) {
+      for (const account of everyone) {
         if (expected.has(account) || pending.has(account) || account === owner) continue;
         const abortedAt = abortedReach.get(account);
         audit.checks[abortedAt ? 'aborted-withdrawn' : othersKey]++;
-        if (abortedAt && ec2.isLaunchableBy(region, amiId, account, organizations)) {
+        if (abortedAt && launchable(account)) {
           problem(
             `${image} ${version} was aborted at ${abortedAt}, but ${account} of its targets can launch ${amiId} in ${region}: its grants were not withdrawn`,
           );
-        } else if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
+        } else if (launchable(account)) {
           const why = gone
             ? `was ${gone}`
             : users

@@ -1,3 +1,4 @@
+import { Launchability } from './audit-classes.js';
 import { auditConsumerAccess } from './audit-consumers.js';
 import { auditKeys } from './audit-keys.js';
 import type { PausedChannel } from './audit-recovering.js';
@@ -82,13 +83,15 @@ export function auditConsistency(
     );
   }
 
-  const launches = auditLaunchPermissions(cloud, report, withdrawn, paused, retiredUsers);
+  // Who can launch each AMI, asked once per class of accounts that answer alike (audit-classes.ts).
+  const launchability = new Launchability(cloud.installed.fakes.ec2, cloud.installed.fakes.organizations);
+  const launches = auditLaunchPermissions(cloud, report, withdrawn, paused, retiredUsers, launchability);
   problems.push(...launches.problems);
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
-  const consumers = auditConsumerAccess(cloud, paused);
+  const consumers = auditConsumerAccess(cloud, paused, launchability.classes);
   problems.push(...consumers.problems);
   // Whether the key of every launchable AMI lets its launchers (and their Auto Scaling) use it, and nobody else.
-  const keys = auditKeys(cloud);
+  const keys = auditKeys(cloud, launchability);
   problems.push(...keys.problems);
   // What Goldsmith's rollout role did in member accounts, from the fakes' records of its calls.
   const { autoscaling, ec2, organizations } = cloud.installed.fakes;
@@ -114,6 +117,10 @@ export function auditConsistency(
       ...consumers.checks,
       ...keys.checks,
       ...rollout.checks,
+      // The launch, pointer and key questions above (account × AMI or pointer × Region) and the answers worked out for
+      // them, by class.
+      'questions-by-class': launchability.classes.asked,
+      'answers-worked-out': launchability.classes.evaluated,
     },
   };
 }
