@@ -9,10 +9,13 @@ import {
 } from '../aws/sharing/organization-held.js';
 import { readOrganizationNode, readOrganizationTree } from '../aws/sharing/organizations-targets.js';
 import { mapWithConcurrency } from '../core/concurrency.js';
+import { parseDuration } from '../core/duration.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import {
+  changedSinceLastTick,
   changesNoEventSaid,
+  fullReadDue,
   heldChanges,
   heldState,
   stateItem,
@@ -184,6 +187,24 @@ async function syncOnce(
   const before = treeFromHeldItems(items);
   const freshness = heldState(items);
   if ('organization' in input) {
+    const every = parseDuration(bundledCatalog().monitoring.organizationFullReadEvery);
+    if (before && !fullReadDue(freshness, input.scheduledTime, every)) {
+      // Between full reads, a tick after a change an event brought re-grants every channel from the tree held now
+      // (no Organizations read): a Share that resolved the tree just before the change is corrected within a day.
+      if (changedSinceLastTick(freshness, input.scheduledTime))
+        return hold(
+          before,
+          before,
+          { held: freshness, read: 'nodes', scheduled: false, at: input.scheduledTime, regrantAll: true },
+          attempts,
+        );
+      return {
+        read: 'none',
+        ignored: `the last full read (${freshness?.fullReadAt}) is younger than organizationFullReadEvery`,
+        itemsChanged: 0,
+        regrant: { channels: [], versions: 0, modifyImageAttribute: 0 },
+      };
+    }
     const after = await readOrganizationTree({ withTags });
     // A Share that resolved the tree just before a change was held grants by the older tree, and a sync cannot see
     // it (Share records its decision after granting): so the first full read after a change, and the one after that

@@ -195,3 +195,33 @@ export function accountPlaces(tree: OrgTree): Map<string, { parentId: string; pa
     [...tree.accounts.keys()].map((id) => [id, { parentId: tree.accounts.get(id)!.parentId, path: pathOf(tree, id) }]),
   );
 }
+
+/**
+ * Slack under the full read's period: the daily tick that falls one period after the last full read reads, though
+ * Scheduler's 60-second precision and the run's own time put that read a little after the tick.
+ */
+const FULL_READ_SLACK_MS = 3_600_000;
+
+/**
+ * Whether the daily tick at `at` reads the organization in full: when it was never read in full, or its last full read
+ * (scheduled or made for an event) is at least `everySeconds` (`monitoring.organizationFullReadEvery`) old. A tick
+ * that fails reads again at the next one, so one lost run delays the read by a day, not a period.
+ */
+export function fullReadDue(held: { fullReadAt: string } | undefined, at: string, everySeconds: number): boolean {
+  if (!held) return true;
+  const last = Date.parse(held.fullReadAt);
+  return !(Date.parse(at) - last < everySeconds * 1000 - FULL_READ_SLACK_MS);
+}
+
+/** The tick's period (stacks/promotion/organization.ts `ORGANIZATION_FULL_READ_RATE`). */
+const TICK_MS = 86_400_000;
+
+/**
+ * Whether the held tree changed since the tick before `at` (with the slack a Share in flight needs): the tick at `at`
+ * then re-grants every channel from the tree held now, which a Share that read the tree just before the change missed.
+ */
+export function changedSinceLastTick(held: { changedAt?: string } | undefined, at: string): boolean {
+  if (held?.changedAt === undefined) return false;
+  const since = Date.parse(at) - Date.parse(held.changedAt);
+  return since >= 0 && since <= TICK_MS + FULL_READ_SLACK_MS;
+}

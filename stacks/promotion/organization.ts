@@ -5,7 +5,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
-import { parseDuration } from '../../core/duration.js';
 import { ORGANIZATION_EVENT_NAMES } from '../../core/sharing/organization-events.js';
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
@@ -17,14 +16,11 @@ import type { PromotionEnvironment } from './functions.js';
 import { allowSharing } from './functions.js';
 
 /**
- * The backstop's period, the catalog's `monitoring.organizationFullReadEvery` (whole days): a lost Organizations event
- * is held at most this long after it happened. Scheduler's rate expressions take `rate(value unit)`, the unit
- * singular for 1 (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+ * The backstop's tick: daily. The function reads the organization in full when its last full read is
+ * `monitoring.organizationFullReadEvery` old or it holds none (core/sharing/held-organization.ts `fullReadDue`), so the
+ * first read after a deployment comes within a day whatever the period, and a failed run is made up the next day.
  */
-export function organizationFullReadRate(catalog: Catalog): string {
-  const days = Math.max(1, Math.round(parseDuration(catalog.monitoring.organizationFullReadEvery) / 86_400));
-  return days === 1 ? 'rate(1 day)' : `rate(${days} days)`;
-}
+export const ORGANIZATION_FULL_READ_RATE = 'rate(1 day)';
 
 /** The schedule's fixed input (functions/organization-sync.ts); Scheduler fills in the time. */
 export const ORGANIZATION_FULL_READ_INPUT = {
@@ -92,7 +88,7 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
   });
   const schedule = scheduleInvocation(stack, 'OrganizationFullRead', {
     fn,
-    expression: organizationFullReadRate(catalog),
+    expression: ORGANIZATION_FULL_READ_RATE,
     input: ORGANIZATION_FULL_READ_INPUT,
     description: 'Goldsmith: read the organization in full and hold what changed',
     roleDescription: 'Goldsmith: EventBridge Scheduler invokes the organization full read',

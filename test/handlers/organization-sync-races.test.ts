@@ -1,3 +1,4 @@
+import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
 import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
@@ -13,6 +14,7 @@ import {
   LEAVER,
   moveEvent,
   NEWCOMER,
+  org,
   PRD1,
   PRD2,
   ROOT,
@@ -50,24 +52,24 @@ describe('a Share that granted by the tree as it was just before a change', () =
     // A Share that had read the tree before the move grants by it after the sync: LEAVER is back.
     grantsInForce().add(LEAVER);
 
-    const first = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    const first = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' });
     expect(first.regrant.channels).toEqual(['dev', 'staging', 'prod']);
     expect(grantsInForce()).not.toContain(LEAVER);
 
     // The change was not within the hour before that read, so the next day's read re-grants nothing.
-    const next = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });
+    const next = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-16T00:00:00Z' });
     expect(next.regrant).toEqual({ channels: [], versions: 0, modifyImageAttribute: 0 });
   });
 
   it('re-grants on the second full read too when the change came within the hour before the first', async () => {
     world.parents[LEAVER] = DEV;
     answerOrganizations();
-    await syncOrganization(moveEvent(LEAVER, '2027-01-02T23:30:00Z'));
-    await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    await syncOrganization(moveEvent(LEAVER, '2027-01-08T23:30:00Z'));
+    await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' });
     // The late Share's grant lands after that read.
     grantsInForce().add(LEAVER);
 
-    const second = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });
+    const second = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-16T00:00:00Z' });
     expect(second.regrant.versions).toBe(1);
     expect(grantsInForce()).not.toContain(LEAVER);
   });
@@ -86,7 +88,7 @@ describe('a Share that granted by the tree as it was just before a change', () =
     });
     expect(invited).toMatchObject({ read: 'full', itemsChanged: 0 });
 
-    const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' });
     expect(daily.regrant.versions).toBe(1);
     expect(grantsInForce()).not.toContain(LEAVER);
   });
@@ -95,14 +97,14 @@ describe('a Share that granted by the tree as it was just before a change', () =
     world.parents[LEAVER] = DEV; // the MoveAccount event never arrives
     answerOrganizations();
     const counted = vi.spyOn(metrics, 'addMetric');
-    const found = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    const found = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' });
     expect(found.itemsChanged).toBeGreaterThan(0);
     // What no event brought is counted, for the alarm that says events are lost or do not arrive.
     expect(counted).toHaveBeenCalledWith(metricNames.organizationChangesMissed, 'Count', found.itemsChanged);
     counted.mockRestore();
     grantsInForce().add(LEAVER); // a Share that read the tree before that read
 
-    const next = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });
+    const next = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-16T00:00:00Z' });
     expect(next.regrant.versions).toBe(1);
     expect(grantsInForce()).not.toContain(LEAVER);
   });
@@ -180,10 +182,39 @@ it('an OU deleted while a channel names it stops neither the sync nor the daily 
   // daily full read exists to catch "within a day".
   world.parents[LEAVER] = DEV;
   answerOrganizations();
-  const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' }).then(
+  const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' }).then(
     () => 'ok',
     (e: Error) => e.message,
   );
   expect(daily).toBe('ok');
   expect(grantsInForce()).not.toContain(LEAVER);
+});
+
+describe('the daily tick between full reads (organizationFullReadEvery, 7 days by default)', () => {
+  // The fixture's full read was the tick of 2027-01-02.
+  it('reads nothing from Organizations while the last full read is younger than the period', async () => {
+    org.resetHistory();
+    const tick = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-05T00:00:00Z' });
+    expect(tick).toMatchObject({ read: 'none', itemsChanged: 0 });
+    expect(org.commandCalls(ListRootsCommand)).toHaveLength(0);
+    const due = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' });
+    expect(due.read).toBe('full');
+    expect(org.commandCalls(ListRootsCommand)).toHaveLength(1);
+  });
+
+  it('re-grants every channel from the held tree the day after a change, so a late Share is undone within a day', async () => {
+    world.parents[LEAVER] = DEV;
+    answerOrganizations();
+    await syncOrganization(moveEvent(LEAVER, '2027-01-03T12:00:00Z'));
+    grantsInForce().add(LEAVER); // a Share that read the tree before the move
+    org.resetHistory();
+    const tick = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });
+    expect(tick.read).toBe('nodes');
+    expect(tick.regrant.channels).toEqual(['dev', 'staging', 'prod']);
+    expect(grantsInForce()).not.toContain(LEAVER);
+    expect(org.commandCalls(ListRootsCommand)).toHaveLength(0);
+    // The tick after that one has no change to answer for.
+    const quiet = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-06T00:00:00Z' });
+    expect(quiet.read).toBe('none');
+  });
 });

@@ -216,10 +216,10 @@ describe('Promotion stack: event rules', () => {
     expect(matching(call('PutResourcePolicy', 'arn:aws:ssm:eu-west-1:111122223333:parameter/team/other'))).toEqual([]);
   });
 
-  it("reads the organization in full every catalog's organizationFullReadEvery (7 days by default)", () => {
+  it('ticks the organization full read daily (the function reads when organizationFullReadEvery has passed)', () => {
     const schedules = Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'));
     const fullRead = schedules.find((s) => String(s.Properties.Description).includes('read the organization in full'));
-    expect(fullRead?.Properties.ScheduleExpression).toBe('rate(7 days)');
+    expect(fullRead?.Properties.ScheduleExpression).toBe('rate(1 day)');
   });
 });
 
