@@ -148,7 +148,9 @@ export async function ensurePointerShared(req: PointerShareRequest): Promise<Poi
  * names the parameter and the share's count of withdrawals the ledger holds (`withdrawals`): a retry after an
  * association the ledger did not record yet sends the same token, and an association after the parameter was taken
  * out (a withdrawn pointer published again: the ledger counted its withdrawal first) sends a new one, so RAM makes it
- * anew. A share RAM no longer has
+ * anew. A retry whose token RAM answers with the first call's result makes nothing: when the read-back finds the
+ * parameter's association taken out since (outside Goldsmith) or FAILED, it is associated again by a call of its own
+ * token, as {@link ensurePointerShared} would. A share RAM no longer has
  * (deleted outside Goldsmith) answers UnknownResourceException, and the caller falls back to
  * {@link ensurePointerShared}.
  * @throws PointerShareNotReadyError while RAM is still associating; PointerShareFailedError when it refused.
@@ -160,15 +162,22 @@ export async function addParameterToHeldShare(req: {
   withdrawals: number;
 }): Promise<void> {
   const { region, resourceShareArn, resourceArn, withdrawals } = req;
-  await ramClient(region).send(
-    new AssociateResourceShareCommand({
-      resourceShareArn,
-      resourceArns: [resourceArn],
-      clientToken: clientToken('associate-held', resourceShareArn, resourceArn, String(withdrawals)),
-    }),
-  );
+  const associate = (token: string) =>
+    ramClient(region).send(
+      new AssociateResourceShareCommand({ resourceShareArn, resourceArns: [resourceArn], clientToken: token }),
+    );
+  await associate(clientToken('associate-held', resourceShareArn, resourceArn, String(withdrawals)));
   // RAM associates asynchronously: only what it confirms is recorded.
-  const now = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
+  let now = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
+  // Nothing live after the call: a retry's token may have had RAM repeat a first call whose association was since
+  // taken out outside Goldsmith or FAILED, so it made nothing. Associated again as ensurePointerShared does, with a
+  // token naming when the association stopped being live: a new call, and a retry of this one repeats it.
+  if (!now.some(live)) {
+    await associate(
+      clientToken('associate', resourceShareArn, `${resourceArn}@${unassociatedSince(now, resourceArn)}`),
+    );
+    now = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
+  }
   const failed = now.find((a) => a.status === 'FAILED');
   if (failed) {
     throw new PointerShareFailedError(
