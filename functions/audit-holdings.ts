@@ -1,10 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { lastSweptAt, recordSweep, type SweepKind } from '../aws/audit/sweep-ledger.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { parseDuration } from '../core/duration.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
-import { isFullPass, isLaunchPermissionSweep } from '../core/reconcile/decide.js';
+import { isFullPass, isSweepDue } from '../core/reconcile/decide.js';
 import { outsideChangeEventSchema } from '../events/outside-change.js';
 import { type AuditReport, auditWhatAwsHolds } from './audit/index.js';
 import { readBackChange } from './audit/readback.js';
@@ -30,7 +31,7 @@ export interface AuditHoldingsReport {
   pointerShares?: PointerShareCheck;
   /**
    * The audit of what AWS holds: scheduled revocations (every run); channel pointers and launch permissions (full
-   * pass only, on their sweep days), and what it put back.
+   * pass only, when their sweep is due), and what it put back.
    */
   audit: AuditReport;
 }
@@ -56,14 +57,11 @@ export async function auditHoldings(raw: AuditHoldingsInput, now = new Date()): 
     if (pointerShares.failures.length > 0) failures.push(pointerShareFailureText(pointerShares));
     permanent += pointerShares.permanentFailures;
   }
-  // Scheduled revocations every run; rules daily; pointers and launch permissions on their sweep days (between
+  // Scheduled revocations every run; rules daily; pointers and launch permissions when their sweep is due (between
   // them, their change events ask for a read-back: functions/audit/readback.ts).
-  const { monitoring } = bundledCatalog();
-  const sweepDay = (every: string) => isLaunchPermissionSweep(now, parseDuration(every) / 86_400);
-  const audit = await auditWhatAwsHolds(plans, now, fullPass, {
-    launchPermissions: sweepDay(monitoring.launchPermissionSweepEvery),
-    pointers: sweepDay(monitoring.pointerSweepEvery),
-  });
+  const sweeps = fullPass ? await sweepsDue(now) : { launchPermissions: false, pointers: false };
+  const audit = await auditWhatAwsHolds(plans, now, fullPass, sweeps);
+  await recordCompletedSweeps(audit, sweeps, now);
   metrics.addMetric(metricNames.driftFound, MetricUnit.Count, audit.findings.length);
   failures.push(...audit.failures);
   permanent += audit.permanentFailures;
@@ -73,6 +71,36 @@ export async function auditHoldings(raw: AuditHoldingsInput, now = new Date()): 
     throw permanent === 0 ? new TransientError(message) : new Error(message);
   }
   return { fullPass, ...(pointerShares ? { pointerShares } : {}), audit };
+}
+
+/** Which sweeps a run makes. */
+type Sweeps = Record<'launchPermissions' | 'pointers', boolean>;
+
+/**
+ * Which sweeps this full pass makes: each whose last completed sweep (the ledger's `SWEEP#<kind>` item) is at least
+ * its catalog period (`monitoring.launchPermissionSweepEvery`, `pointerSweepEvery`) old, or that never completed.
+ */
+export async function sweepsDue(now: Date): Promise<Sweeps> {
+  const { monitoring } = bundledCatalog();
+  const due = async (kind: SweepKind, every: string) =>
+    isSweepDue(now, await lastSweptAt(kind), parseDuration(every) / 86_400);
+  return {
+    launchPermissions: await due('launch-permissions', monitoring.launchPermissionSweepEvery),
+    pointers: await due('pointers', monitoring.pointerSweepEvery),
+  };
+}
+
+/**
+ * Records each sweep this run made that completed without a failure (the pointers' with their policies; the launch
+ * permissions' with the rules' targets it reads), so a failed one stays due for the next full pass.
+ */
+export async function recordCompletedSweeps(audit: AuditReport, sweeps: Sweeps, now: Date): Promise<void> {
+  const clean = (...parts: (AuditReport['pointers'] | undefined)[]) =>
+    parts.every((p) => p !== undefined && p.failures.length === 0);
+  if (sweeps.pointers && clean(audit.pointers, audit.pointerPolicies)) await recordSweep('pointers', now.toISOString());
+  if (sweeps.launchPermissions && clean(audit.launchPermissions, audit.rules)) {
+    await recordSweep('launch-permissions', now.toISOString());
+  }
 }
 
 export const handler = handlerFor({

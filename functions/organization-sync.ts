@@ -116,7 +116,7 @@ async function hold(
   if (missed > 0) {
     // What an event would have said (a move, a closure, tags, an OU, a join or a leave) but none did: lost on the way,
     // or Organizations' events do not reach this bus (no trail or forwarding rule).
-    logger.warn('the daily full read of the organization found changes no event had brought', { missed });
+    logger.warn('the full read of the organization found changes no event had brought', { missed });
     metrics.addMetric(metricNames.organizationChangesMissed, MetricUnit.Count, missed);
   }
   // The first read holds what was never held: not a change a Share could have raced.
@@ -209,7 +209,7 @@ async function syncOnce(
     // A Share that resolved the tree just before a change was held grants by the older tree, and a sync cannot see
     // it (Share records its decision after granting): so the first full read after a change, and the one after that
     // when the change came within SHARE_MARGIN_MS of a full read, re-grant every channel from the tree as read now.
-    // Only differences are written; a day without organization changes costs nothing more.
+    // Only differences are written; a period without organization changes costs nothing more.
     const changedLately =
       freshness?.changedAt !== undefined &&
       Date.parse(freshness.changedAt) >= Date.parse(freshness.fullReadAt) - SHARE_MARGIN_MS;

@@ -224,6 +224,6 @@ export function organizationEventsCheck(s: Standing, homeRegion: string): Prefli
   return {
     name: 'Organizations events',
     status: 'not checked',
-    detail: `not readable here (no CloudTrail client; the trail and rule are the management account's, in us-east-1): in ${s.management}, \`aws cloudtrail get-trail-status --name <trail> --region us-east-1\` must say IsLogging true for a trail logging management events${forwarding}. Without them organization changes reach Goldsmith only at the daily full read`,
+    detail: `not readable here (no CloudTrail client; the trail and rule are the management account's, in us-east-1): in ${s.management}, \`aws cloudtrail get-trail-status --name <trail> --region us-east-1\` must say IsLogging true for a trail logging management events${forwarding}. Without them organization changes reach Goldsmith only at the full read (every \`monitoring.organizationFullReadEvery\`, 7 days by default)`,
   };
 }

@@ -210,7 +210,7 @@ export function policyAccounts(policy: string): string[] {
 /**
  * The ledger's sort key of a foreign policy found on a pointer: the same policy version found again (a retried run,
  * or a deletion that failed) is the same record and announcement; a policy put back later has a new hash. A policy
- * left for a person (`day`, the run's date) is a new record and announcement each day it stays.
+ * left for a person (`day`, the run's date) is a new record and announcement on each day a read finds it (each pointers' sweep while it stays).
  */
 export function pointerPolicyDriftSk(channel: string, region: string, p: HeldPointerPolicy, day?: string): string {
   return `DRIFT#pointer-policy#${channel}#${region}#${p.id}@${p.hash.slice(0, 16)}${day ? `#${day}` : ''}`;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { formatDuration, tryParseDuration } from '../duration.js';
 import { SINK_BLOCKS } from '../notifications/sink-schemas.js';
+import { DEFAULT_WINDOW_DAYS } from '../reconcile/decide.js';
 import { durationSchema } from './schema-fields.js';
 
 /** The catalog's settings: notifications, monitoring and resilience (core/config/schema.ts). */
@@ -70,6 +71,12 @@ export const sweepEverySchema = durationSchema.superRefine((d, ctx) => {
   }
 });
 
+/**
+ * The longest `pipelineListingEvery`: shorter than the reconciler's listing window (DEFAULT_WINDOW_DAYS, the schedule's
+ * `windowDays`), so a build created just after one listing is still inside the window at the next.
+ */
+export const MAX_PIPELINE_LISTING_DAYS = DEFAULT_WINDOW_DAYS - 1;
+
 export const monitoringSchema = z.strictObject({
   staleChannelAfter: durationSchema.default('45d'),
   /**
@@ -95,9 +102,20 @@ export const monitoringSchema = z.strictObject({
   /**
    * How often the reconciler lists every catalog pipeline's builds (ListImagePipelineImages, a build no event and no
    * ledger record told of). Between listings it asks Image Builder only about the builds the ledger holds open, and
-   * lists a pipeline only when one of its open builds is overdue (Image Builder no longer describes it).
+   * lists a pipeline only when one of its open builds is overdue (Image Builder no longer describes it). At most
+   * MAX_PIPELINE_LISTING_DAYS: each listing reads the last DEFAULT_WINDOW_DAYS days of builds.
    */
-  pipelineListingEvery: sweepEverySchema.default('7d'),
+  pipelineListingEvery: sweepEverySchema
+    .superRefine((d, ctx) => {
+      const seconds = tryParseDuration(d);
+      if (seconds !== undefined && seconds > MAX_PIPELINE_LISTING_DAYS * 86_400) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be at most ${MAX_PIPELINE_LISTING_DAYS}d: the reconciler lists the last ${DEFAULT_WINDOW_DAYS} days of builds, so a longer period would leave builds no listing sees`,
+        });
+      }
+    })
+    .default('7d'),
   /**
    * KMS's grants quota per key for the factory account ("Grants per KMS key", 50,000 unless raised in Service
    * Quotas: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html): the daily grants count

@@ -125,3 +125,16 @@ export function isFullPass(now: Date, periodHours: number = RECONCILE_PERIOD_HOU
 export function isLaunchPermissionSweep(now: Date, everyDays: number): boolean {
   return isFullPass(now) && Math.floor(now.getTime() / 86_400_000) % Math.max(1, Math.round(everyDays)) === 0;
 }
+
+/**
+ * Whether a sweep due every `everyDays` days runs on this run: on the day's full pass, when it never completed or
+ * last completed at least `everyDays` UTC days before today. Counted from the last completed sweep, so a sweep day
+ * whose run failed (or whose full pass never came) is made up by the next full pass rather than skipped for a week.
+ */
+export function isSweepDue(now: Date, lastSweptAt: string | undefined, everyDays: number): boolean {
+  if (!isFullPass(now)) return false;
+  const last = lastSweptAt === undefined ? Number.NaN : Date.parse(lastSweptAt);
+  if (Number.isNaN(last)) return true;
+  const day = (ms: number) => Math.floor(ms / 86_400_000);
+  return day(now.getTime()) - day(last) >= Math.max(1, Math.round(everyDays));
+}

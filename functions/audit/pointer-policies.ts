@@ -44,7 +44,7 @@ const denied = (error: unknown) => {
  * was last made to reach, OUs and the organization expanded to their accounts through the ledger's organization copy,
  * read once a run and only when a policy is found) is never deleted: it may be RAM's own, or from before a targets
  * change, and consumers would lose their reads. It, and a policy whose conditions the audit does not read, is
- * announced for a person to judge, again each day it stays. One pointer's failure stops no other.
+ * announced for a person to judge, again at each pointers' sweep (`pointerSweepEvery`) while it stays. One pointer's failure stops no other.
  */
 export async function auditPointerPolicies(
   plans: readonly Plan[],

@@ -27,7 +27,7 @@ function heldVersion(state: Record<string, unknown> | undefined): string | undef
 
 /**
  * The organization's tree as the ledger holds it (core/ledger/README.md, kept by functions/organization-sync.ts from
- * Organizations' events and a daily full read): one GetItem of its state, and one Query when it changed since this
+ * Organizations' events and a full read every `monitoring.organizationFullReadEvery`): one GetItem of its state, and one Query when it changed since this
  * container last read it. When the ledger holds none yet, or holds it without the account tags a channel now
  * selects by, Organizations is read instead (at most once per {@link ORGANIZATION_READ_TTL_MS}).
  */

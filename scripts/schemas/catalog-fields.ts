@@ -140,7 +140,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'monitoring.organizationFullReadEvery':
     "How often organization-sync reads the whole organization and holds what changed (whole days, 1d to 30d). Between full reads Organizations' own events bring each change (CloudTrail, US East (N. Virginia): docs/organization.md); the full read catches an event lost on the way.",
   'monitoring.pipelineListingEvery':
-    "How often the reconciler lists every catalog pipeline's builds (whole days, 1d to 30d), finding a build nothing recorded. Between listings it asks only about the builds the ledger holds open, and lists a pipeline whose open build Image Builder no longer describes.",
+    "How often the reconciler lists every catalog pipeline's builds (whole days, 1d to 13d: shorter than the 14 days of builds it lists), finding a build nothing recorded. Between listings it asks only about the builds the ledger holds open, and lists a pipeline whose open build Image Builder no longer describes.",
   'monitoring.keyGrantQuota':
     'KMS\'s "Grants per KMS key" for the factory account (50,000 unless raised in Service Quotas): the daily grants count announces a Region whose AMI key holds 80 % of it.',
   'monitoring.keyGrantAccountShare':

@@ -131,7 +131,7 @@ describe("the audit of the pointers' resource policies, where Goldsmith's role m
 });
 
 describe("the audit of the pointers' resource policies it leaves for a person", () => {
-  it('announces a wildcard held to the OU with conditions it does not read besides, again each day it stays, never deleting it', async () => {
+  it('announces a wildcard held to the OU with conditions it does not read besides, again each day a read finds it, never deleting it', async () => {
     await recordPointerShareInForce({
       region: R,
       name: 'goldsmith-pointers-dev',

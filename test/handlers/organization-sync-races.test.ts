@@ -159,7 +159,7 @@ const ouEvent = (eventName: string, ou: string, time: string) => ({
  * re-grant leaves the deleted OU out (it reaches no account) instead of failing, so the tree is held and the daily
  * full read still catches a lost event.
  */
-it('an OU deleted while a channel names it stops neither the sync nor the daily full read', async () => {
+it('an OU deleted while a channel names it stops neither the sync nor the full read', async () => {
   await recordOutcome({
     image: 'base',
     version: '1.0.0/3',
@@ -179,7 +179,7 @@ it('an OU deleted while a channel names it stops neither the sync nor the daily 
   const deleted = await syncOrganization(ouEvent('DeleteOrganizationalUnit', STG, '2027-01-02T11:01:00Z'));
   expect(deleted.itemsChanged).toBeGreaterThan(0);
   // Later: LEAVER moved out of prd00001 (prod must stop granting it by id); CloudTrail loses that event, which the
-  // daily full read exists to catch "within a day".
+  // full read (every `organizationFullReadEvery`) exists to catch.
   world.parents[LEAVER] = DEV;
   answerOrganizations();
   const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' }).then(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRuleDrift, hasRuleDrift, ruleDrift, ruleDriftSk, type WantedRule } from '../../../core/audit/rules.js';
 import { catalogShapeSchema } from '../../../core/config/schema.js';
-import { isLaunchPermissionSweep } from '../../../core/reconcile/decide.js';
+import { isLaunchPermissionSweep, isSweepDue } from '../../../core/reconcile/decide.js';
 
 const HOME_BUS = 'arn:aws:events:us-east-1:111122223333:event-bus/default';
 const ROLE = 'arn:aws:iam::111122223333:role/forwarding';
@@ -52,6 +52,20 @@ describe('the launch permissions sweep cadence', () => {
     expect(days.filter((d) => isLaunchPermissionSweep(d, 7))).toHaveLength(2);
     expect(days.filter((d) => isLaunchPermissionSweep(d, 1))).toHaveLength(14);
     expect(isLaunchPermissionSweep(new Date('2027-01-01T12:00:00Z'), 1)).toBe(false);
+  });
+
+  it('sweeps when the last completed sweep is a period old, so a failed sweep day is made up the next day', () => {
+    const at = (d: number, h = 0) => new Date(Date.UTC(2027, 0, d, h, 10));
+    // Swept on the 1st; the 8th's sweep failed (nothing recorded): the 9th's full pass sweeps.
+    const last = at(1).toISOString();
+    expect(isSweepDue(at(7), last, 7)).toBe(false);
+    expect(isSweepDue(at(8), last, 7)).toBe(true);
+    expect(isSweepDue(at(9), last, 7)).toBe(true);
+    expect(isSweepDue(at(9, 12), last, 7)).toBe(false);
+    // Completed on the 9th: not again until the 16th. Never swept: due on the first full pass.
+    expect(isSweepDue(at(10), at(9).toISOString(), 7)).toBe(false);
+    expect(isSweepDue(at(16), at(9).toISOString(), 7)).toBe(true);
+    expect(isSweepDue(at(3), undefined, 7)).toBe(true);
   });
 
   it('refuses a sweep period that is not whole days from 1d to 30d, naming the field', () => {

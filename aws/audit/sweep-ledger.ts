@@ -1,0 +1,41 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+import { conditionalWrite } from '../ledger/ledger-writes.js';
+import { FACTORY_DRIFT_PK } from './audit-ledger.js';
+
+/**
+ * When each of the audit's sweeps last completed, one item per sweep in the factory's audit partition
+ * (`FACTORY#audit`, `SWEEP#<kind>`): written only once a sweep has run without a failure, so a sweep that failed or
+ * never ran is still overdue on the next full pass.
+ */
+
+export type SweepKind = 'launch-permissions' | 'pointers';
+
+const sweepKey = (kind: SweepKind) => ({ pk: FACTORY_DRIFT_PK, sk: `SWEEP#${kind}` });
+
+/** When the sweep last completed (ISO 8601), or undefined when it never has (strongly consistent read). */
+export async function lastSweptAt(kind: SweepKind): Promise<string | undefined> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: ledgerTable(), Key: sweepKey(kind), ConsistentRead: true }),
+  );
+  const at: unknown = Item?.sweptAt;
+  return typeof at === 'string' ? at : undefined;
+}
+
+/**
+ * Records that the sweep completed at `at`; never moves the time back (a late retry of an older run).
+ * @returns false when a later (or the same) completion was already recorded.
+ */
+export async function recordSweep(kind: SweepKind, at: string): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: sweepKey(kind),
+        UpdateExpression: 'SET sweptAt = :at, kind = :kind',
+        ConditionExpression: 'attribute_not_exists(sweptAt) OR sweptAt < :at',
+        ExpressionAttributeValues: { ':at': at, ':kind': 'audit-sweep' },
+      }),
+    ),
+  );
+}
