@@ -132,7 +132,9 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
   // CloudTrail's events of changes to a rule, an AMI's launch permissions or a pointer's resource policy in this
   // Region, to the home bus, where OutsideChangeRule's rules hand them to the reconciler
   // (stacks/promotion/outside-change-rules.ts).
-  const changesPattern = JSON.stringify({ $or: [ruleChangePattern, imageAttributePattern, pointerPolicyPattern] });
+  const changesPattern = JSON.stringify({
+    $or: [ruleChangePattern, imageAttributePattern, pointerPolicyPattern(account)],
+  });
   const changesDescription =
     "Goldsmith: changes to rules, AMI launch permissions and pointers' policies in this Region → the home bus";
   const rules = regions.map((region) => {
