@@ -14,7 +14,13 @@ import * as z from 'zod';
  *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudtrail-logs.html); both change
  *   something, so they are management events, which a trail records by default
  *   (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html).
- *   CloudTrail names a call's request members as the API does, first letter lower case (`resourceArn`).
+ *   The API's request member is `ResourceArn`
+ *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutResourcePolicy.html); CloudTrail is taken
+ *   to name it as it names other calls' members, first letter lower case (`requestParameters.resourceArn`, as
+ *   `name` for EventBridge's DisableRule and `imageId` for ModifyImageAttribute). Not confirmed: neither AWS's pages
+ *   nor a public issue or sample show a recorded PutResourcePolicy/DeleteResourcePolicy event of Systems Manager
+ *   (docs/aws-behaviours/organization.md). Were the member named otherwise, PointerPolicyChangeRule would match
+ *   nothing and a changed pointer policy would wait for the pointers' sweep (`pointerSweepEvery`).
  */
 
 export const PARAMETER_STORE_CHANGE = 'Parameter Store Change';

@@ -9,7 +9,7 @@ import type { Plan } from './launch-repair.js';
 import { auditPointerPolicies } from './pointer-policies.js';
 import { auditChannelPointers } from './pointers.js';
 import { type AuditPart, emptyPart } from './report.js';
-import { auditForwardingRules, wantedForwardingRule } from './rules.js';
+import { auditForwardingRules, wantedForwardingRules } from './rules.js';
 
 /** The parameter names of channel pointers: `/goldsmith/<image>/<channel>`. */
 const POINTER = /^\/goldsmith\/([^/]+)\/([^/]+)$/;
@@ -20,7 +20,7 @@ const POINTER = /^\/goldsmith\/([^/]+)\/([^/]+)$/;
  * says where to look; what is put back comes from the ledger and the stacks, as in the sweep. An event about
  * something that is not Goldsmith's reads nothing.
  * - a channel pointer's Parameter Store Change: that pointer in the event's Region (one GetParameters);
- * - a call on the findings-forwarding rule: that rule in the event's Region;
+ * - a call on a forwarding rule (findings', outside changes'): that rule in the event's Region;
  * - ModifyImageAttribute / ResetImageAttribute: that AMI, if it is a live version's;
  * - PutResourcePolicy / DeleteResourcePolicy on a parameter: that pointer's resource policies, if a channel's share
  *   holds it (one GetResourcePolicies; a foreign policy is deleted as the sweep does).
@@ -49,8 +49,8 @@ export async function readBackOutsideChange(
     case 'aws.events': {
       const name = event.detail.requestParameters?.name ?? event.detail.requestParameters?.rule ?? '';
       const region = event.detail.awsRegion ?? event.region;
-      const part =
-        name === wantedForwardingRule()?.name ? await auditForwardingRules(now, [region], true) : emptyPart();
+      const named = wantedForwardingRules().filter((rule) => rule.name === name);
+      const part = named.length > 0 ? await auditForwardingRules(now, [region], true, named) : emptyPart();
       return { subject: `rule ${name} in ${region}`, ...part };
     }
     case 'aws.ec2': {

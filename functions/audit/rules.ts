@@ -12,9 +12,14 @@ import {
 import { logger } from '../lib/powertools.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
-/** The findings-forwarding rule the stacks made (`FINDING_FORWARDING`), or undefined where there is none. */
-export function wantedForwardingRule(): WantedRule | undefined {
-  return wantedRuleFrom(process.env.FINDING_FORWARDING);
+/**
+ * The forwarding rules the stacks made in every non-home distribution Region: the findings' (`FINDING_FORWARDING`) and
+ * the outside changes' (`CHANGES_FORWARDING`, `<stage>-goldsmith-changes-to-home`); none where there is no such Region.
+ */
+export function wantedForwardingRules(): WantedRule[] {
+  return [process.env.FINDING_FORWARDING, process.env.CHANGES_FORWARDING]
+    .map((json) => wantedRuleFrom(json))
+    .filter((rule): rule is WantedRule => rule !== undefined);
 }
 
 /** Puts one Region's rule back as the stacks made it: recreated, re-enabled, its pattern and target put back. */
@@ -27,55 +32,68 @@ async function putBack(region: string, wanted: WantedRule, drift: RuleDrift): Pr
 }
 
 /**
- * The audit of the findings-forwarding rule in each non-home distribution Region (`regions`: all of them, or the one a
+ * The audit of the forwarding rules (findings', outside changes') in each non-home distribution Region (`regions`: all of them, or the one a
  * change event named): the rule read (DescribeRule) and, with `withTargets` (the sweep's days and every change
  * event), its targets (ListTargetsByRule), compared with what the stacks made. A rule deleted, disabled, given another pattern, stripped of its home-bus target or given another
  * target is recorded (`DRIFT#rule#…` in the factory's partition), put back, read back, marked repaired once EventBridge
  * holds it as made, and announced (critical while not put right): until then every Inspector finding of that Region is
- * lost. One Region's failure stops no other.
+ * lost, or every outside change of that Region goes unseen until the next sweep. One Region's failure stops no other.
  */
 export async function auditForwardingRules(
   now: Date,
   regions?: readonly string[],
   /** Whether the targets are read too (ListTargetsByRule); otherwise only the rule's state and pattern. */
   withTargets = true,
-  wanted: WantedRule | undefined = wantedForwardingRule(),
+  rules: readonly WantedRule[] = wantedForwardingRules(),
 ): Promise<AuditPart> {
   const part = emptyPart();
-  if (!wanted) return part;
   const at = now.toISOString();
-  for (const region of wanted.regions.filter((r) => !regions || regions.includes(r))) {
-    part.checked++;
-    try {
-      part.reads += withTargets ? 2 : 1;
-      const held = await readRule(region, wanted.name, withTargets);
-      // Unread targets are taken as made: they are compared on the days they are read.
-      const drift = ruleDrift(held && !withTargets ? { ...held, targets: [wanted.target] } : held, wanted);
-      if (!hasRuleDrift(drift)) continue;
-      const sk = ruleDriftSk(wanted.name, region, drift, now);
-      const finding = {
-        image: '',
-        resource: 'event-rule' as const,
-        region,
-        name: wanted.name,
-        found: describeRuleDrift(drift),
-        expected: `enabled, Inspector2 Finding, forwarded to ${wanted.target.arn}`,
-      };
-      logger.warn('a Goldsmith rule differs from what the stacks made; putting it back', finding);
-      await recordDrift({ ...finding, sk, action: 'put back as the stacks made it', foundAt: at });
-      await putBack(region, wanted, drift);
-      const after = ruleDrift(await readRule(region, wanted.name), wanted);
-      const repaired = !hasRuleDrift(after);
-      if (repaired) await markDriftRepaired('', sk, at, 'enabled, pattern and target as made');
-      const action = repaired
-        ? 'put back as the stacks made it, confirmed'
-        : `put back; EventBridge still shows ${describeRuleDrift(after)}: a person must look`;
-      const full = { ...finding, action, repaired };
-      part.findings.push(full);
-      await announceFinding(full, sk, at);
-    } catch (error) {
-      failed(part, `rule ${wanted.name} in ${region}: ${messageOf(error)}`, error);
+  for (const wanted of rules) {
+    for (const region of wanted.regions.filter((r) => !regions || regions.includes(r))) {
+      await auditOneRule(part, wanted, region, now, at, withTargets);
     }
   }
   return part;
+}
+
+/** One forwarding rule in one Region: read, and put back and announced where it differs (auditForwardingRules). */
+async function auditOneRule(
+  part: AuditPart,
+  wanted: WantedRule,
+  region: string,
+  now: Date,
+  at: string,
+  withTargets: boolean,
+): Promise<void> {
+  part.checked++;
+  try {
+    part.reads += withTargets ? 2 : 1;
+    const held = await readRule(region, wanted.name, withTargets);
+    // Unread targets are taken as made: they are compared on the days they are read.
+    const drift = ruleDrift(held && !withTargets ? { ...held, targets: [wanted.target] } : held, wanted);
+    if (!hasRuleDrift(drift)) return;
+    const sk = ruleDriftSk(wanted.name, region, drift, now);
+    const finding = {
+      image: '',
+      resource: 'event-rule' as const,
+      region,
+      name: wanted.name,
+      found: describeRuleDrift(drift),
+      expected: `enabled, as made (${wanted.description}), forwarded to ${wanted.target.arn}`,
+    };
+    logger.warn('a Goldsmith rule differs from what the stacks made; putting it back', finding);
+    await recordDrift({ ...finding, sk, action: 'put back as the stacks made it', foundAt: at });
+    await putBack(region, wanted, drift);
+    const after = ruleDrift(await readRule(region, wanted.name), wanted);
+    const repaired = !hasRuleDrift(after);
+    if (repaired) await markDriftRepaired('', sk, at, 'enabled, pattern and target as made');
+    const action = repaired
+      ? 'put back as the stacks made it, confirmed'
+      : `put back; EventBridge still shows ${describeRuleDrift(after)}: a person must look`;
+    const full = { ...finding, action, repaired };
+    part.findings.push(full);
+    await announceFinding(full, sk, at);
+  } catch (error) {
+    failed(part, `rule ${wanted.name} in ${region}: ${messageOf(error)}`, error);
+  }
 }

@@ -132,7 +132,9 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
   // CloudTrail's events of changes to a rule, an AMI's launch permissions or a pointer's resource policy in this
   // Region, to the home bus, where OutsideChangeRule's rules hand them to the reconciler
   // (stacks/promotion/outside-change-rules.ts).
-  const changesPattern = JSON.stringify({ $or: [ruleChangePattern, imageAttributePattern, pointerPolicyPattern] });
+  const changesPattern = JSON.stringify({
+    $or: [ruleChangePattern, imageAttributePattern, pointerPolicyPattern(account)],
+  });
   const changesDescription =
     "Goldsmith: changes to rules, AMI launch permissions and pointers' policies in this Region → the home bus";
   const rules = regions.map((region) => {
@@ -140,15 +142,17 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     forwardRule(region, 'Changes', changesRuleName, changesPattern, changesDescription);
     return { region, rule, target };
   });
-  // What the audit reads back in every Region and puts back where it differs (functions/audit/rules.ts).
-  const wanted = {
-    name: ruleName,
+  // What the audit reads back in every Region and puts back where it differs (functions/audit/rules.ts): both rules.
+  const target = { id: FORWARD_TARGET_ID, arn: homeBusArn, roleArn: role.roleArn };
+  const wanted = { name: ruleName, regions, pattern: patternObject, description, target };
+  const wantedChanges = {
+    name: changesRuleName,
     regions,
-    pattern: patternObject,
-    description,
-    target: { id: FORWARD_TARGET_ID, arn: homeBusArn, roleArn: role.roleArn },
+    pattern: JSON.parse(changesPattern) as unknown,
+    description: changesDescription,
+    target,
   };
-  return { role, busPolicy, rules, ruleArns, homeBusArn, wanted };
+  return { role, busPolicy, rules, ruleArns, changesRuleArns, homeBusArn, wanted, wantedChanges };
 }
 
 export type FindingForwarding = NonNullable<ReturnType<typeof createFindingForwarding>>;
@@ -156,7 +160,8 @@ export type FindingForwarding = NonNullable<ReturnType<typeof createFindingForwa
 /**
  * Lets `fn` (the reconciler's audit) read the forwarding rules back and put them back as made: describe, list
  * targets, enable, put the rule and its target, remove targets the stacks did not make, on these rules only; pass the
- * forwarding role to EventBridge (PutTargets with a RoleArn). The wanted rule goes in `FINDING_FORWARDING`.
+ * forwarding role to EventBridge (PutTargets with a RoleArn). The wanted rules go in `FINDING_FORWARDING` (findings)
+ * and `CHANGES_FORWARDING` (outside changes' CloudTrail events).
  */
 export function allowForwardingAudit(
   fn: { addToRolePolicy(s: iam.PolicyStatement): void; addEnvironment(k: string, v: string): unknown },
@@ -172,9 +177,10 @@ export function allowForwardingAudit(
         'events:PutTargets',
         'events:RemoveTargets',
       ],
-      resources: forwarding.ruleArns,
+      resources: [...forwarding.ruleArns, ...forwarding.changesRuleArns],
     }),
   );
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [forwarding.role.roleArn] }));
   fn.addEnvironment('FINDING_FORWARDING', Stack.of(forwarding.role).toJsonString(forwarding.wanted));
+  fn.addEnvironment('CHANGES_FORWARDING', Stack.of(forwarding.role).toJsonString(forwarding.wantedChanges));
 }

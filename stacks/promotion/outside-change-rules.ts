@@ -24,20 +24,30 @@ export const imageAttributePattern = {
   detail: { eventSource: ['ec2.amazonaws.com'], eventName: [...IMAGE_ATTRIBUTE_CALLS] },
 };
 /**
- * The CloudTrail events of the calls that put or delete a resource policy on a channel pointer. The parameter's ARN
- * names its Region and account, so it is matched by wildcard: "Wildcard filters use the wildcard character (*) to
- * match zero, single, or multiple characters in a string value", several to a filter
+ * The CloudTrail events of the calls that put or delete a resource policy on a channel pointer, made in the factory
+ * account (`account`) and carried out. The parameter's ARN names its Region and account, so it is matched by
+ * wildcard: "Wildcard filters use the wildcard character (*) to match zero, single, or multiple characters in a string
+ * value", several to a filter
  * (https://aws.amazon.com/blogs/compute/filtering-events-in-amazon-eventbridge-with-wildcard-pattern-matching/).
+ * A refused call is recorded with its `errorCode` and changed nothing, so it is left out by an exists filter, which
+ * matches "when a specific field doesn't exist in the event JSON"
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/content-filtering-with-event-patterns.html). The
+ * envelope's `account` is the account the call was made in; the other Regions' events come through the forwarding
+ * rule, which sends to the home bus of the same account, so the factory account is the only one wanted.
  */
-export const pointerPolicyPattern = {
-  source: ['aws.ssm'],
-  'detail-type': [API_CALL_VIA_CLOUDTRAIL],
-  detail: {
-    eventSource: ['ssm.amazonaws.com'],
-    eventName: [...RESOURCE_POLICY_CALLS],
-    requestParameters: { resourceArn: [{ wildcard: `arn:*:ssm:*:*:parameter/${NAME_PREFIX}/*` }] },
-  },
-};
+export function pointerPolicyPattern(account: string) {
+  return {
+    source: ['aws.ssm'],
+    'detail-type': [API_CALL_VIA_CLOUDTRAIL],
+    account: [account],
+    detail: {
+      eventSource: ['ssm.amazonaws.com'],
+      eventName: [...RESOURCE_POLICY_CALLS],
+      errorCode: [{ exists: false }],
+      requestParameters: { resourceArn: [{ wildcard: `arn:*:ssm:*:*:parameter/${NAME_PREFIX}/*` }] },
+    },
+  };
+}
 
 /**
  * Outside changes seen in minutes: the events AWS emits when someone changes a channel pointer (Parameter Store
@@ -56,6 +66,7 @@ export function createOutsideChangeRules(stack: Stack, reconcile: IFunction, dlq
       eventPattern: {
         source: pattern.source as string[],
         detailType: pattern['detail-type'] as string[],
+        ...(pattern.account ? { account: pattern.account as string[] } : {}),
         detail: pattern.detail as Record<string, unknown>,
       },
       targets: [target()],
@@ -79,7 +90,7 @@ export function createOutsideChangeRules(stack: Stack, reconcile: IFunction, dlq
     rule(
       'PointerPolicyChangeRule',
       "Goldsmith: a channel pointer's resource policy changed (CloudTrail) → the reconciler reads it back",
-      pointerPolicyPattern,
+      pointerPolicyPattern(stack.account),
     ),
   ];
 }

@@ -84,7 +84,7 @@ describe("a channel pointer's resource policy changed: CloudTrail's event asks f
         userIdentity: { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/attacker/mallory` },
       },
     });
-    expect(matchesPattern(pointerPolicyPattern, event)).toBe(true);
+    expect(matchesPattern(pointerPolicyPattern(ACCOUNT), event)).toBe(true);
     expect(outsideChangeEventSchema.safeParse(event).success).toBe(true);
     // A read is no event; a refused call is recorded with its error.
     await held();
@@ -95,6 +95,8 @@ describe("a channel pointer's resource policy changed: CloudTrail's event asks f
       ['PutResourcePolicy', undefined],
       ['PutResourcePolicy', 'MalformedResourcePolicyDocumentException'],
     ]);
+    // The refused call changed nothing: the stacks' rule lets it by.
+    expect(matchesPattern(pointerPolicyPattern(ACCOUNT), trail[1])).toBe(false);
   });
 
   it('deletes a foreign policy once, with one read, and a duplicate of the event changes nothing more', async () => {

@@ -1,7 +1,7 @@
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventbridgeClient } from '../../aws/clients/eventbridge.js';
-import { findingForwardRuleName } from '../../core/names.js';
+import { changesForwardRuleName, findingForwardRuleName } from '../../core/names.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { armSchedule } from '../../local/simulator/driver.js';
 import { raiseInstanceFinding } from '../../local/simulator/inspector-findings.js';
@@ -134,5 +134,25 @@ describe('attack: the findings-forwarding rule of a distribution Region changed 
     const rule = await eventbridgeClient('eu-west-1').send(new DescribeRuleCommand({ Name: RULE }));
     expect(rule.State).toBe('ENABLED');
     expect(ruleDrifts()).toHaveLength(3);
+  }, 120_000);
+
+  it("DisableRule on the Region's changes-to-home rule is found by the next audit, enabled again and announced", async () => {
+    const changes = changesForwardRuleName('local');
+    await performOutsideChange(cloud, {
+      kind: 'outside-change',
+      action: 'disable-rule',
+      rule: changes,
+      region: 'eu-west-1',
+    });
+    await pastNextAudit();
+    const rule = await eventbridgeClient('eu-west-1').send(new DescribeRuleCommand({ Name: changes }));
+    expect(rule.State).toBe('ENABLED');
+    const announced = cloud.installed.fakes.sns.messages.filter(
+      (m) => m.attributes.event === 'drift-found' && (m.subject ?? '').includes(changes),
+    );
+    expect(announced.map((m) => m.subject)).toEqual([expect.stringContaining('(eu-west-1)')]);
+    expect(
+      (await items(`DRIFT#rule#${changes}#eu-west-1#`, 'FACTORY#audit')).map((r) => [r.found, Boolean(r.repairedAt)]),
+    ).toEqual([['disabled', true]]);
   }, 120_000);
 });

@@ -78,20 +78,46 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
     expect(changes).toHaveLength(2);
     for (const rule of changes) {
       const pattern = JSON.parse(String(rule.parameters.EventPattern));
-      const call = (eventName: string) => ({
+      const call = (eventName: string, account = ACCOUNT, refused?: string) => ({
         source: 'aws.ssm',
         'detail-type': 'AWS API Call via CloudTrail',
+        account,
         region: rule.region,
         detail: {
           eventSource: 'ssm.amazonaws.com',
           eventName,
-          requestParameters: { resourceArn: `arn:aws:ssm:${rule.region}:${ACCOUNT}:parameter/goldsmith/base/prod` },
+          requestParameters: { resourceArn: `arn:aws:ssm:${rule.region}:${account}:parameter/goldsmith/base/prod` },
+          ...(refused ? { errorCode: refused } : {}),
         },
       });
       expect(matchesPattern(pattern, call('PutResourcePolicy'))).toBe(true);
       expect(matchesPattern(pattern, call('DeleteResourcePolicy'))).toBe(true);
       expect(matchesPattern(pattern, call('GetResourcePolicies'))).toBe(false);
+      // A refused call changed nothing; another account's call is not the factory's pointer.
+      expect(matchesPattern(pattern, call('PutResourcePolicy', ACCOUNT, 'AccessDeniedException'))).toBe(false);
+      expect(matchesPattern(pattern, call('PutResourcePolicy', '444455556666'))).toBe(false);
     }
+  });
+
+  it("hands the home Region's pointer-policy calls to the reconciler only when made in the factory account and carried out", () => {
+    const [rule] = resources('AWS::Events::Rule').filter(([id]) => id.startsWith('PointerPolicyChangeRule'));
+    if (!rule) throw new Error('no PointerPolicyChangeRule');
+    const pattern = resolver.resolve(rule[1].Properties.EventPattern) as Record<string, unknown>;
+    const event = (account: string, refused?: string) => ({
+      source: 'aws.ssm',
+      'detail-type': 'AWS API Call via CloudTrail',
+      account,
+      region: 'us-east-1',
+      detail: {
+        eventSource: 'ssm.amazonaws.com',
+        eventName: 'DeleteResourcePolicy',
+        requestParameters: { resourceArn: `arn:aws:ssm:us-east-1:${account}:parameter/goldsmith/base/prod` },
+        ...(refused ? { errorCode: refused } : {}),
+      },
+    });
+    expect(matchesPattern(pattern, event(ACCOUNT))).toBe(true);
+    expect(matchesPattern(pattern, event(ACCOUNT, 'ResourcePolicyNotFoundException'))).toBe(false);
+    expect(matchesPattern(pattern, event('444455556666'))).toBe(false);
   });
 
   it('targets the home default bus through a role that may only put events there', () => {
