@@ -134,8 +134,15 @@ function samePrincipals(held: HeldPointerShare, principals: readonly string[]): 
  * @returns the version Parameter Store holds the value at.
  * @throws PointerNotTakenError when the value is not (yet) there.
  */
-async function writeConfirmed(region: string, name: string, target: PointerTarget, description: string) {
-  const before = await readChannelPointer(region, name);
+async function writeConfirmed(
+  region: string,
+  name: string,
+  target: PointerTarget,
+  description: string,
+  readFirst: boolean,
+) {
+  // A retry or a redrive reads first: an earlier attempt's write may have taken, and then nothing is written again.
+  const before = readFirst ? await readChannelPointer(region, name) : undefined;
   if (before && pointerTook(before, target.value)) return before.version;
   const written = await writeChannelPointer(region, name, target.value, description, target.dataType);
   const took = (read: PointerRead | undefined) => pointerTook(read, target.value, written);
@@ -154,9 +161,13 @@ async function writeConfirmed(region: string, name: string, target: PointerTarge
  * names other principals; what RAM then confirms is held, and the reconciler's daily backstop compares it with RAM.
  * Publish runs after Share, so a pointer never names an image its readers cannot yet launch or pull. The one way a
  * pointer moves: Publish forwards, a rollback or revocation backwards (functions/lifecycle/pointers.ts).
+ * `readFirst` false (Publish's first attempt, nothing earlier could have written) skips the read before each write.
  * @throws PointerNotTakenError naming every region whose pointer did not take (the others are moved and shared).
  */
-export async function publishPointers(item: PointerRequest): Promise<PointerRegionRecord[]> {
+export async function publishPointers(
+  item: PointerRequest,
+  { readFirst }: { readFirst: boolean } = { readFirst: true },
+): Promise<PointerRegionRecord[]> {
   const channel = item.channel.name;
   const name = channelParameterName(item.image, channel);
   const { partition, account } = factoryOf(item.buildVersionArn);
@@ -168,7 +179,7 @@ export async function publishPointers(item: PointerRequest): Promise<PointerRegi
     regions.map(async (region): Promise<PointerRegionRecord> => {
       const target = await targetFor(item, region);
       const description = `Goldsmith: ${item.image} ${item.version} (${channel})`;
-      const parameterVersion = await writeConfirmed(region, name, target, description);
+      const parameterVersion = await writeConfirmed(region, name, target, description, readFirst);
       const parameterArn = `arn:${partition}:ssm:${region}:${account}:parameter${name}`;
       const shared =
         principals.length > 0 ? await sharePointer(region, shareName, parameterArn, principals, held) : undefined;

@@ -20,6 +20,7 @@ import { stopIfHeldBeforePublish } from './held.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { publishPointers } from './pointers.js';
+import { firstAttempt, publishPayload } from './schemas.js';
 import { trustedChannel } from './trusted.js';
 
 /** A newer build already holds the channel: this one must not move the pointer back. */
@@ -48,9 +49,10 @@ const sharedSchema = z.object({
  * Goldsmith's bus (children's cascade). Every step tolerates a retry: a re-run finds its own writes and repeats only
  * what is idempotent.
  */
-export async function publish(input: unknown): Promise<ImagePromotedDetail> {
+export async function publish(payload: unknown): Promise<ImagePromotedDetail> {
   const busName = process.env.EVENT_BUS_NAME;
   if (!busName) throw new Error('EVENT_BUS_NAME is not set');
+  const { state: input, attempt } = publishPayload(payload);
   const { item, facts } = await trustedChannel(input, 'Publish');
   const unmet = unmetToPromote(facts, item);
   if (unmet.length > 0) throw new PreconditionsUnmetError('Publish', unmet);
@@ -70,7 +72,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   });
   if (!moved) throw new SupersededError(`a newer build than ${item.version} already holds ${item.image}/${channel}`);
 
-  const regions = await publishPointers(item);
+  // A first attempt has nothing of its own to find: it writes without reading first (pointers.ts).
+  const regions = await publishPointers(item, { readFirst: !firstAttempt(attempt) });
   await recordPointerMove({ image: item.image, channel, version: item.version, at, regions });
   await tagAmis(item.build.amis, { [`${NAME_PREFIX}:channel:${channel}`]: 'promoted' });
 

@@ -92,3 +92,25 @@ export function parseTaskInput<T>(schema: z.ZodType<T>, input: unknown, task: st
   }
   return result.data;
 }
+
+/**
+ * Publish's payload: the state (`$`) and its attempt's counts from the Context object, `$$.State.RetryCount` and
+ * `$$.Execution.RedriveCount` (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+ * An execution started on an earlier definition passes the state alone, without them.
+ */
+export const attemptCountsSchema = z.object({
+  retryCount: z.number().int().nonnegative().optional(),
+  redriveCount: z.number().int().nonnegative().optional(),
+});
+export type AttemptCounts = z.infer<typeof attemptCountsSchema>;
+const publishPayloadSchema = z.object({ state: z.unknown(), attempt: attemptCountsSchema });
+
+/** The state and the attempt's counts of a Publish payload; a bare state (an earlier definition's) has no counts. */
+export function publishPayload(input: unknown): { state: unknown; attempt: AttemptCounts } {
+  const parsed = publishPayloadSchema.safeParse(input);
+  if (parsed.success) return { state: parsed.data.state, attempt: parsed.data.attempt };
+  return { state: input, attempt: {} };
+}
+
+/** Whether an attempt is the execution's first at its state: both counts known and 0 (nothing earlier wrote). */
+export const firstAttempt = (attempt: AttemptCounts): boolean => attempt.retryCount === 0 && attempt.redriveCount === 0;

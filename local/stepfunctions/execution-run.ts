@@ -1,4 +1,5 @@
 import type { StateMachine } from 'aws-local-stepfunctions';
+import { attemptContext, resolveParameters } from './attempt-context.js';
 import type { LocalStepFunctionsOptions } from './engine-options.js';
 import type { LocalExecution } from './execution.js';
 import { ExecutionJournal, type LiveCall, type Restore, replayOutcome } from './journal.js';
@@ -28,6 +29,7 @@ function handle(
   restore: Restore | undefined,
   stateName: string,
   input: Json,
+  context: { [key: string]: Json },
 ): Promise<Json> {
   const key = journal.next(stateName, input);
   const replayed = restore?.take(key);
@@ -40,18 +42,28 @@ function handle(
     : {
         ...key,
         callbackKey: `task:${execution.name}:${stateName}:${++ctx.counters.taskSeq}`,
+        enteredTime: ctx.options.clock.now().toISOString(),
         counts: [],
         retried: false,
       };
   journal.inFlight.add(call);
   const at = { options: ctx.options, tokens: ctx.tokens, execution, call };
-  const resource = machine.tasks[stateName]?.resource ?? '';
+  const task = machine.tasks[stateName];
+  const resource = task?.resource ?? '';
+  // Parameters that read the context's State are resolved for each attempt, RetryCount being the retries so far.
+  const attemptInput = (): Json => {
+    if (!task?.perAttempt || task.parameters === undefined) return input;
+    const enteredTime = call.enteredTime ?? ctx.options.clock.now().toISOString();
+    const retryCount = call.counts.reduce((sum, n) => sum + n, 0);
+    const state = { name: stateName, enteredTime, retryCount };
+    return resolveParameters(task.parameters, input, attemptContext(context, state), stateName);
+  };
   return withRetries(
     ctx.options,
     call,
     machine.retries[stateName],
     execution,
-    (resume) => serveTask(at, machine, resource, input, resume),
+    async (resume) => serveTask(at, machine, resource, attemptInput(), resume),
     pending?.phase,
   )
     .then(
@@ -82,24 +94,25 @@ export async function runExecution(
   const journal = new ExecutionJournal(restoring?.run.journal);
   ctx.journals.set(execution.executionArn, journal);
   const restore = restoring?.restore;
+  const context: { [key: string]: Json } = {
+    Execution: {
+      Id: execution.executionArn,
+      Name: execution.name,
+      Input: JSON.parse(execution.input) as Json,
+      StartTime: execution.startDate.toISOString(),
+      RoleArn: `arn:aws:iam::${ctx.accountId}:role/goldsmith-promotion`,
+    },
+    StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineArn.split(':').pop() ?? '' },
+    Task: { Token: TOKEN_PLACEHOLDER },
+  };
   const handlers: Record<string, (input: Json) => Promise<Json>> = {};
   for (const stateName of Object.keys(machine.tasks)) {
-    handlers[stateName] = (input) => handle(ctx, machine, execution, journal, restore, stateName, input);
+    handlers[stateName] = (input) => handle(ctx, machine, execution, journal, restore, stateName, input, context);
   }
   const retryIntervalOverrides = Object.fromEntries(Object.keys(machine.tasks).map((n) => [n, 0]));
   const { result, abort, eventLogs } = sm.run(JSON.parse(execution.input) as Json, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
-    context: {
-      Execution: {
-        Id: execution.executionArn,
-        Name: execution.name,
-        Input: JSON.parse(execution.input),
-        StartTime: execution.startDate.toISOString(),
-        RoleArn: `arn:aws:iam::${ctx.accountId}:role/goldsmith-promotion`,
-      },
-      StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineArn.split(':').pop() },
-      Task: { Token: TOKEN_PLACEHOLDER },
-    } as never,
+    context: context as never,
   });
   // A restored execution enters again the states it entered before it was saved: those were billed already.
   const billed = restoring?.run.entered ?? 0;

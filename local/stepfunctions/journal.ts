@@ -44,6 +44,8 @@ export interface RetryProgress {
 /** A call in flight: its key, the key the onTask* callbacks know it by, its Retry progress and where it waits. */
 export interface LiveCall extends CallKey, RetryProgress {
   callbackKey: string;
+  /** When the state was entered (the context's State.EnteredTime); absent in a save written before it was kept. */
+  enteredTime?: string;
   /** Undefined while the call works (a Lambda invoke): not a quiescent instant. */
   phase?: CallPhase;
 }

@@ -8,9 +8,13 @@
  * - The machine's own TimeoutSeconds is lifted out and enforced virtually (a year overflows Node's timers).
  * - Every other Task gets a real-time safety timeout far beyond any simulated run, since the library's
  *   default is 60 real seconds.
+ * - A Task whose Parameters read `$$.State` or `$$.Execution.RedriveCount` loses them: the engine resolves them for
+ *   every attempt (attempt-context.ts).
  * - Task `Retry` lists are lifted out and run by the engine, whose backoff waits elapse on the virtual clock (the
  *   library would wait in real time, or not at all).
  */
+
+import { readsAttemptContext } from './attempt-context.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type StateDefinition = { Type: string; [key: string]: Json };
@@ -40,8 +44,11 @@ export interface LocalizedMachine {
   timeoutSeconds?: number;
   waits: Record<string, LocalWait>;
   tokenTasks: Record<string, LocalTokenTask>;
-  /** Every Task state's original Resource and Parameters, by state name. */
-  tasks: Record<string, { resource: string; parameters?: Json }>;
+  /**
+   * Every Task state's original Resource and Parameters, by state name; `perAttempt`: its Parameters read the
+   * context's State or Execution.RedriveCount, so the engine resolves them for every attempt (attempt-context.ts).
+   */
+  tasks: Record<string, { resource: string; parameters?: Json; perAttempt?: boolean }>;
   /** Every Task state's Retry list, by state name (run by the engine on the virtual clock). */
   retries: Record<string, LocalRetrier[]>;
 }
@@ -80,9 +87,17 @@ function localizeNested(definition: Json | undefined, out: LocalizedMachine): Js
   return { ...definition, States: localizeStates(definition.States as Record<string, StateDefinition>, out) };
 }
 
-function localizeTask(name: string, state: StateDefinition, out: LocalizedMachine): StateDefinition {
-  const resource = typeof state.Resource === 'string' ? state.Resource : '';
-  out.tasks[name] = { resource, ...(state.Parameters === undefined ? {} : { parameters: state.Parameters }) };
+function localizeTask(name: string, task: StateDefinition, out: LocalizedMachine): StateDefinition {
+  const resource = typeof task.Resource === 'string' ? task.Resource : '';
+  const perAttempt = readsAttemptContext(task.Parameters);
+  out.tasks[name] = {
+    resource,
+    ...(task.Parameters === undefined ? {} : { parameters: task.Parameters }),
+    ...(perAttempt ? { perAttempt } : {}),
+  };
+  // Resolved by the engine per attempt: the library would resolve them once, against a context without State.
+  const { Parameters: _parameters, ...withoutParameters } = task;
+  const state = perAttempt ? (withoutParameters as StateDefinition) : task;
   if (resource.endsWith('.waitForTaskToken')) {
     const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath: _hb, ...rest } = state;
     out.tokenTasks[name] = {

@@ -6,7 +6,7 @@ import { POINTER_NOT_TAKEN, POINTER_RETRY } from '../../core/promotion/pointer-t
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { soakStates } from './soak.js';
 import { approvalStateName } from './state-names.js';
-import { invoke, type PromotionTaskFunctions, TASK_STATES, tokenTask } from './task-states.js';
+import { invoke, type PromotionTaskFunctions, STATE_WITH_ATTEMPT, TASK_STATES, tokenTask } from './task-states.js';
 
 export { soakStateName, soakTimes } from './soak.js';
 export { approvalStateName, TASK_STATES } from './state-names.js';
@@ -60,7 +60,9 @@ export function promotionDefinition(
 
   const gate = catchInto(invoke(scope, TASK_STATES.gate, fns.gate, '$.gate', retry), recordOutcome);
   const share = catchInto(invoke(scope, TASK_STATES.share, fns.share, '$.share', retry), recordOutcome);
-  const publish = catchInto(invoke(scope, TASK_STATES.publish, fns.publish, '$.publish', retry), recordOutcome);
+  // Publish reads a pointer before writing it only on a retry or a redrive (functions/promotion/pointers.ts).
+  const publishTask = invoke(scope, TASK_STATES.publish, fns.publish, '$.publish', retry, STATE_WITH_ATTEMPT);
+  const publish = catchInto(publishTask, recordOutcome);
   // A pointer Parameter Store has not taken yet (it validates AMI values after answering): a few attempts, then
   // RecordOutcome pauses the promotion (core/promotion/pointer-taken.ts).
   publish.addRetry({

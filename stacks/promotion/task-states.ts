@@ -38,17 +38,22 @@ export function withRetry<T extends sfn.TaskStateBase>(task: T, policy: RetryPol
   return task;
 }
 
-/** A Lambda task whose whole state is the payload and whose result lands at `resultPath`. */
+/**
+ * A Lambda task whose whole state is the payload (or `payload`, a template over it) and whose result lands at
+ * `resultPath`.
+ */
 export function invoke(
   scope: Construct,
   id: string,
   fn: IFunction,
   resultPath: string,
   policy: RetryPolicy,
+  payload?: sfn.TaskInput,
 ): tasks.LambdaInvoke {
   return withRetry(
     new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: fn,
+      ...(payload ? { payload } : {}),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath,
@@ -56,6 +61,18 @@ export function invoke(
     policy,
   );
 }
+
+/**
+ * The state with its attempt's counts from the Context object: `$$.State.RetryCount` (0 on the first attempt) and
+ * `$$.Execution.RedriveCount` (0 until a redrive), https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html.
+ */
+export const STATE_WITH_ATTEMPT = sfn.TaskInput.fromObject({
+  state: sfn.JsonPath.objectAt('$'),
+  attempt: {
+    retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
+    redriveCount: sfn.JsonPath.numberAt('$$.Execution.RedriveCount'),
+  },
+});
 
 /**
  * A task-token wait on one channel (an approval request, a soak): `fn` gets the token, the image, the version, the

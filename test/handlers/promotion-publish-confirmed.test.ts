@@ -36,7 +36,8 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     await publish(channelItem('staging'));
 
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: POINTER });
-    // Per Region one read before the write (a retry writes nothing) and one read-back after the first wait.
+    // A payload without the attempt's counts (an execution started on an earlier definition): per Region one read
+    // before the write (a retry writes nothing) and one read-back after the first wait.
     expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2 * AMIS.length);
     const [move] = itemsPut(ddb, 'POINTER#') as unknown as {
       regions: { region: string; parameterVersion: number }[];
@@ -73,5 +74,27 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     const [move] = itemsPut(ddb, 'POINTER#') as unknown as { regions: { parameterVersion: number }[] }[];
     expect(move?.regions.map((r) => r.parameterVersion)).toEqual([5, 5]);
     expect(itemsPut(ddb, 'PROMOTION#')).toMatchObject([{ outcome: 'promoted' }]);
+  });
+
+  it('on a first attempt (RetryCount and RedriveCount 0) writes without reading first, then reads back', async () => {
+    await publish({ state: channelItem('staging'), attempt: { retryCount: 0, redriveCount: 0 } });
+
+    const names = ssm.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name);
+    const pointerCalls = names.filter((n) => n === 'GetParameterCommand' || n === 'PutParameterCommand');
+    // Each Region: PutParameter, then the read-back; no GetParameter before the first PutParameter.
+    expect(pointerCalls.slice(0, AMIS.length)).toEqual(AMIS.map(() => 'PutParameterCommand'));
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, AMIS.length);
+    expect(itemsPut(ddb, 'PROMOTION#')).toMatchObject([{ outcome: 'promoted' }]);
+  });
+
+  it('on a retry (RetryCount 1) that finds its earlier write, writes nothing', async () => {
+    const held = parameterStore(ssm, { Version: 7 });
+    for (const a of AMIS) held.set(`${a.region}|${POINTER}`, { value: a.imageId, version: 5 });
+
+    await publish({ state: channelItem('staging'), attempt: { retryCount: 1, redriveCount: 0 } });
+
+    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
+    const [move] = itemsPut(ddb, 'POINTER#') as unknown as { regions: { parameterVersion: number }[] }[];
+    expect(move?.regions.map((r) => r.parameterVersion)).toEqual([5, 5]);
   });
 });

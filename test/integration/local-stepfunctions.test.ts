@@ -102,4 +102,52 @@ describe('LocalStepFunctions', () => {
       expect.objectContaining({ name: 'TaskDoesNotExist' }),
     );
   });
+
+  it("fills the context's State and Execution.RedriveCount for each attempt: RetryCount 0, then 1 on the retry", async () => {
+    const clock = manualClock('2027-01-01T00:00:00Z');
+    const payloads: unknown[] = [];
+    const sfn = new LocalStepFunctions({
+      clock,
+      invoke: async (_arn, payload) => {
+        payloads.push(payload);
+        if (payloads.length === 1) throw Object.assign(new Error('not yet'), { name: 'NotYet' });
+        return {};
+      },
+    });
+    const attempts = `${machineArn}-attempts`;
+    sfn.register(attempts, {
+      StartAt: 'Publish',
+      States: {
+        Publish: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: {
+            FunctionName: FN,
+            Payload: {
+              'image.$': '$.image',
+              'retryCount.$': '$$.State.RetryCount',
+              'redriveCount.$': '$$.Execution.RedriveCount',
+              'state.$': '$$.State.Name',
+              'entered.$': '$$.State.EnteredTime',
+            },
+          },
+          Retry: [{ ErrorEquals: ['NotYet'], IntervalSeconds: 60, MaxAttempts: 2 }],
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = sfn.startExecution({
+      stateMachineArn: attempts,
+      name: 'img-5',
+      input: '{"image":"base"}',
+    });
+    await clock.advance(60);
+    await sfn.settled();
+    expect(sfn.describeExecution(executionArn).status).toBe('SUCCEEDED');
+    const entered = '2027-01-01T00:00:00.000Z';
+    expect(payloads).toEqual([
+      { image: 'base', retryCount: 0, redriveCount: 0, state: 'Publish', entered },
+      { image: 'base', retryCount: 1, redriveCount: 0, state: 'Publish', entered },
+    ]);
+  });
 });

@@ -119,16 +119,20 @@ function sharingWorld(): void {
 /** RAM as Publish meets it: a channel's share is created on first use and associates at once. */
 function pointerShares(): void {
   const shares = new Map<string, { name: string; principals: string[]; resources: string[] }>();
-  mocks.ram.on(GetResourceSharesCommand).callsFake((input: { name?: string }) => ({
-    resourceShares: [...shares]
-      .filter(([, s]) => s.name === input.name)
-      .map(([resourceShareArn, s]) => ({
-        resourceShareArn,
-        name: s.name,
-        tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
-        allowExternalPrincipals: false,
-      })),
-  }));
+  // A share is regional: a client sees only its own Region's shares of that name.
+  mocks.ram.on(GetResourceSharesCommand).callsFake(async (input: { name?: string }, getClient: () => RAMClient) => {
+    const region = await getClient().config.region();
+    return {
+      resourceShares: [...shares]
+        .filter(([arn, s]) => s.name === input.name && arn.startsWith(`arn:aws:ram:${region}:`))
+        .map(([resourceShareArn, s]) => ({
+          resourceShareArn,
+          name: s.name,
+          tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+          allowExternalPrincipals: false,
+        })),
+    };
+  });
   mocks.ram
     .on(CreateResourceShareCommand)
     .callsFake((input: { name: string; principals?: string[]; resourceArns?: string[] }) => {
@@ -307,8 +311,11 @@ export async function runPromotion(asl: Asl, handlers: Record<string, Handler>) 
       taskResourceLocalHandlers: handlers as LocalHandlers,
       retryIntervalOverrides,
     },
+    // One context for the whole run: every state reads State.RetryCount 0 here (the library resolves Parameters
+    // against it as given); the local engine fills State per attempt (test/integration/local-stepfunctions.test.ts).
     context: {
-      Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:promotion:base-1-0-0-3' },
+      Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:promotion:base-1-0-0-3', RedriveCount: 0 },
+      State: { Name: '', EnteredTime: '2027-01-14T04:00:00.000Z', RetryCount: 0 },
       Task: { Token: 'local-task-token-0123456789' },
     },
   });

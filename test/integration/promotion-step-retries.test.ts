@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, markApprovalSent } from '../../aws/promotion/promotion-approvals.js';
 import { approvalTaskToken } from '../../aws/promotion/task-tokens.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
+import { publishPayload } from '../../functions/promotion/schemas.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { soakStateName, TASK_STATES } from '../../stacks/promotion/state-names.js';
 import { described } from '../helpers/described-call.js';
@@ -79,6 +80,16 @@ const mark = () => Object.values(mocks).map((m) => m.calls().length);
 
 const approveAs = (by: string) => approver(async () => ({ decision: 'approved', by, at: '2027-01-20T09:00:00Z' }));
 
+/**
+ * The retry's payload: Step Functions resolves the Parameters again for it, so a payload carrying the attempt's
+ * counts (`$$.State.RetryCount`, Publish's) has RetryCount one more; any other is the same input.
+ */
+function retryPayload(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || !('attempt' in input)) return input;
+  const { state, attempt } = publishPayload(input);
+  return { state, attempt: { ...attempt, retryCount: (attempt.retryCount ?? 0) + 1 } };
+}
+
 /** Runs `fn` twice on the same input: the first answer is lost; what the retry changed is kept per state. */
 function failedAfterEffect(state: string, fn: Handler, retryChanges: Map<string, string[]>): Handler {
   return async (input) => {
@@ -88,7 +99,7 @@ function failedAfterEffect(state: string, fn: Handler, retryChanges: Map<string,
       (error: unknown) => ({ error }),
     );
     const before = mark();
-    const retry = await fn(input).then(
+    const retry = await fn(retryPayload(input)).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
