@@ -1,5 +1,5 @@
+import type { Json } from './json.js';
 import { readPath } from './jsonpath.js';
-import type { Json } from './localize.js';
 import { TaskError } from './tokens.js';
 
 /**

@@ -16,7 +16,9 @@
 
 import { readsAttemptContext } from './attempt-context.js';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { Json } from './json.js';
+
+export type { Json };
 export type StateDefinition = { Type: string; [key: string]: Json };
 export interface StatesDefinition {
   StartAt: string;

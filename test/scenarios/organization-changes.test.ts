@@ -66,8 +66,9 @@ describe('the organization changes while versions are shared', () => {
   }, 180_000);
 
   it('a lost event is caught by the weekly full read', async () => {
-    // The full read runs every 7 days from the deploy (`monitoring.organizationFullReadEvery`), first on 2027-01-08 at
-    // midnight; the tag comes on 2027-01-02 and its event is lost.
+    // The daily tick reads in full when the last full read is 7 days old (`monitoring.organizationFullReadEvery`): the
+    // first tick (2027-01-02 at midnight) reads, the next full read is 2027-01-09's; the tag comes on 2027-01-02 and its
+    // event is lost.
     const tag = {
       at: '2027-01-02T01:00:00Z',
       kind: 'organization',
@@ -79,7 +80,7 @@ describe('the organization changes while versions are shared', () => {
     const before = await run('2027-01-02T03:00:00Z', [tag]);
     // The audit checks grants against the organization as it is: the tagged account is not reached yet.
     expect(before.report.consistency.problems.join('\n')).toMatch(new RegExp(NEWCOMER));
-    const after = await run('2027-01-08T06:00:00Z', [tag]);
+    const after = await run('2027-01-09T06:00:00Z', [tag]);
     expect(after.report.consistency.problems).toEqual([]);
   }, 180_000);
 

@@ -200,9 +200,11 @@ describe('Promotion stack: event rules', () => {
 
   it("sends CloudTrail's events of a resource policy put on or taken off a channel pointer to the auditor, no other", () => {
     const rules = Object.values(resourcesOf(synth.template, 'AWS::Events::Rule'));
+    // The test app's account (a placeholder): the rule takes only the factory account's calls.
     const call = (eventName: string, resourceArn: string) => ({
       source: 'aws.ssm',
       'detail-type': 'AWS API Call via CloudTrail',
+      account: 'my-account',
       region: 'eu-west-1',
       detail: { eventSource: 'ssm.amazonaws.com', eventName, requestParameters: { resourceArn } },
     });
