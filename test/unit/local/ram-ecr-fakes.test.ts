@@ -184,21 +184,26 @@ describe('EcrFake', () => {
   });
 });
 
+/** A local cloud with the pointer parameter and an empty pointer share `p` to the OU. */
+async function pointerAndShare() {
+  const { fakes } = localCloud({ organization });
+  await putPointer(fakes, 'Advanced');
+  const share = await ramClient(R).send(
+    new CreateResourceShareCommand({
+      name: 'p',
+      principals: [OU_ARN],
+      allowExternalPrincipals: false,
+      tags: [{ ...POINTER_SHARE_TAG }],
+    }),
+  );
+  return { fakes, resourceShareArn: share.resourceShare?.resourceShareArn ?? '' };
+}
+
 describe('a parameter added to a held share: no read before the association, a token per withdrawal', () => {
   afterEach(resetClients);
 
   it('retries with the same token (one association), and after a withdrawal the ledger counted makes it anew', async () => {
-    const { fakes } = localCloud({ organization });
-    await putPointer(fakes, 'Advanced');
-    const share = await ramClient(R).send(
-      new CreateResourceShareCommand({
-        name: 'p',
-        principals: [OU_ARN],
-        allowExternalPrincipals: false,
-        tags: [{ ...POINTER_SHARE_TAG }],
-      }),
-    );
-    const resourceShareArn = share.resourceShare?.resourceShareArn ?? '';
+    const { fakes, resourceShareArn } = await pointerAndShare();
     const add = (withdrawals: number) =>
       addParameterToHeldShare({ region: R, resourceShareArn, resourceArn: PARAM_ARN, withdrawals });
     const readers = () => [...fakes.ram.readers(R, PARAM_ARN)].length;
@@ -213,17 +218,7 @@ describe('a parameter added to a held share: no read before the association, a t
   });
 
   it('associates anew when a retry finds the first association taken out: RAM repeating its answer made nothing', async () => {
-    const { fakes } = localCloud({ organization });
-    await putPointer(fakes, 'Advanced');
-    const share = await ramClient(R).send(
-      new CreateResourceShareCommand({
-        name: 'p',
-        principals: [OU_ARN],
-        allowExternalPrincipals: false,
-        tags: [{ ...POINTER_SHARE_TAG }],
-      }),
-    );
-    const resourceShareArn = share.resourceShare?.resourceShareArn ?? '';
+    const { fakes, resourceShareArn } = await pointerAndShare();
     // The ledger has not recorded the association yet (withdrawals still 0) when someone takes it out in RAM.
     const add = () => addParameterToHeldShare({ region: R, resourceShareArn, resourceArn: PARAM_ARN, withdrawals: 0 });
     const readers = () => [...fakes.ram.readers(R, PARAM_ARN)].length;
