@@ -55,3 +55,14 @@ export function formatDuration(seconds: number): string {
   }
   return `${seconds}s`;
 }
+
+/**
+ * Whether a period of `everyDays` whole UTC days (at least 1) has passed since `last` at `now`: counted in calendar
+ * days, so a run made at any hour of the due day counts; true when `last` is absent or not a date (never done).
+ */
+export function daysPassed(now: number, last: string | undefined, everyDays: number): boolean {
+  const at = last === undefined ? Number.NaN : Date.parse(last);
+  if (Number.isNaN(at)) return true;
+  const day = (ms: number) => Math.floor(ms / 86_400_000);
+  return day(now) - day(at) >= Math.max(1, Math.round(everyDays));
+}

@@ -3,6 +3,7 @@
  * knows about each, which builds missed their "Image State Change" handling and what must be done for them.
  * EventBridge delivers at least once and sometimes not at all; this is what catches the "not at all".
  */
+import { daysPassed } from '../duration.js';
 
 /** Statuses after which on-image-event acts: promote (AVAILABLE) or announce (FAILED, CANCELLED). */
 export const ACTIONABLE_STATUSES = ['AVAILABLE', 'FAILED', 'CANCELLED'] as const;
@@ -132,9 +133,5 @@ export function isLaunchPermissionSweep(now: Date, everyDays: number): boolean {
  * whose run failed (or whose full pass never came) is made up by the next full pass rather than skipped for a week.
  */
 export function isSweepDue(now: Date, lastSweptAt: string | undefined, everyDays: number): boolean {
-  if (!isFullPass(now)) return false;
-  const last = lastSweptAt === undefined ? Number.NaN : Date.parse(lastSweptAt);
-  if (Number.isNaN(last)) return true;
-  const day = (ms: number) => Math.floor(ms / 86_400_000);
-  return day(now.getTime()) - day(last) >= Math.max(1, Math.round(everyDays));
+  return isFullPass(now) && daysPassed(now.getTime(), lastSweptAt, everyDays);
 }

@@ -1,3 +1,4 @@
+import { daysPassed } from '../duration.js';
 import { orgKey } from '../ledger/keys.js';
 import { ancestorsOf, type OrgTree } from './targets.js';
 
@@ -196,21 +197,16 @@ export function accountPlaces(tree: OrgTree): Map<string, { parentId: string; pa
   );
 }
 
-/**
- * Slack under the full read's period: the daily tick that falls one period after the last full read reads, though
- * Scheduler's 60-second precision and the run's own time put that read a little after the tick.
- */
-const FULL_READ_SLACK_MS = 3_600_000;
+/** A Share in flight when a change was held (its Lambda timeout is 300 s): the slack a re-grant after it allows. */
+const SHARE_IN_FLIGHT_MS = 3_600_000;
 
 /**
  * Whether the daily tick at `at` reads the organization in full: when it was never read in full, or its last full read
- * (scheduled or made for an event) is at least `everySeconds` (`monitoring.organizationFullReadEvery`) old. A tick
- * that fails reads again at the next one, so one lost run delays the read by a day, not a period.
+ * is `everySeconds` (`monitoring.organizationFullReadEvery`, whole days) old, counted in UTC days as the sweeps are. A
+ * tick that fails reads again at the next one, so one lost run delays the read by a day, not a period.
  */
 export function fullReadDue(held: { fullReadAt: string } | undefined, at: string, everySeconds: number): boolean {
-  if (!held) return true;
-  const last = Date.parse(held.fullReadAt);
-  return !(Date.parse(at) - last < everySeconds * 1000 - FULL_READ_SLACK_MS);
+  return daysPassed(Date.parse(at), held?.fullReadAt, everySeconds / 86_400);
 }
 
 /** The tick's period (stacks/promotion/organization.ts `ORGANIZATION_FULL_READ_RATE`). */
@@ -223,5 +219,5 @@ const TICK_MS = 86_400_000;
 export function changedSinceLastTick(held: { changedAt?: string } | undefined, at: string): boolean {
   if (held?.changedAt === undefined) return false;
   const since = Date.parse(at) - Date.parse(held.changedAt);
-  return since >= 0 && since <= TICK_MS + FULL_READ_SLACK_MS;
+  return since >= 0 && since <= TICK_MS + SHARE_IN_FLIGHT_MS;
 }
