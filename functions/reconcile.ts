@@ -1,37 +1,25 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import {
-  buildHandlings,
-  buildKey,
-  closeOpenBuild,
-  type OpenBuild,
-  openBuilds,
-  recordReconciliation,
-} from '../aws/builds/build-handling.js';
-import { getImage } from '../aws/builds/imagebuilder.js';
-import { listPipelineBuilds } from '../aws/builds/pipeline-builds.js';
+import { buildHandlings, buildKey, recordReconciliation } from '../aws/builds/build-handling.js';
 import { redeliverAnnouncements } from '../aws/notifications/notifications.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
-import { parseDuration } from '../core/duration.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
 import {
   DEFAULT_WINDOW_DAYS,
-  isFullPass,
-  isLaunchPermissionSweep,
   type LedgerBuildView,
-  type ListedBuild,
   MAX_WINDOW_DAYS,
   needsLedgerLookup,
   planReconciliation,
   windowStart,
 } from '../core/reconcile/decide.js';
 import { reconciledRecord } from '../core/reconcile/record.js';
-import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
+import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 import { actOnBuildStatus, type ImageEventAction } from './on-image-event.js';
 import { promotionPlans } from './promotion/plans.js';
 import { catalogApprovers, type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
+import { buildsToReconcile, recordPipelinesListed } from './reconcile-builds.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 import { type MigrationsReport, migrateLedger } from './reconcile-migrations.js';
 import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
@@ -79,76 +67,6 @@ async function redeliver(): Promise<{ redelivered: number; pending: number }> {
 }
 
 /**
- * The builds the ledger holds open, as Image Builder describes each now (GetImage): one call per open build instead
- * of every pipeline's listing. A build found final and already handled only had its open mark outlive the handling
- * (the start recorded after the final status): the mark is closed. A build Image Builder no longer knows is left
- * to the day's full pass.
- */
-async function describeOpenBuilds(
-  open: readonly OpenBuild[],
-): Promise<{ listed: ListedBuild[]; undescribed: string[] }> {
-  const listed: ListedBuild[] = [];
-  const undescribed = new Set<string>();
-  for (const build of open) {
-    let image: Awaited<ReturnType<typeof getImage>>;
-    try {
-      image = await getImage(build.buildVersionArn);
-    } catch (error) {
-      logger.warn("an open build could not be described; its pipeline is listed on the day's pass", {
-        build: build.buildVersionArn,
-        error,
-      });
-      undescribed.add(build.image);
-      continue;
-    }
-    const status = image.state?.status;
-    if (!status) continue;
-    if (build.handledStatuses.includes(status)) {
-      await closeOpenBuild(build.image, build.version, status);
-      continue;
-    }
-    listed.push({
-      image: build.image,
-      buildVersionArn: build.buildVersionArn,
-      version: build.version,
-      status,
-      reason: image.state?.reason,
-      createdAt: image.dateCreated ?? '',
-    });
-  }
-  return { listed, undescribed: [...undescribed].sort() };
-}
-
-/**
- * What the run asks Image Builder: on the pipelines' listing day (`monitoring.pipelineListingEvery`, the day's pass)
- * every catalog pipeline's builds, a build the ledger never recorded; otherwise the builds the ledger holds open
- * (GetImage each), and on the day's pass also the pipelines of open builds Image Builder no longer describes (their
- * terminal status overdue: no event will bring it), whose listing says what became of them.
- */
-async function buildsToReconcile(
-  images: readonly string[],
-  now: Date,
-): Promise<{ listed: ListedBuild[]; fullPass: boolean }> {
-  const fullPass = isFullPass(now);
-  const everyDays = parseDuration(bundledCatalog().monitoring.pipelineListingEvery) / 86_400;
-  if (isLaunchPermissionSweep(now, everyDays)) return { listed: await listCatalogBuilds(images), fullPass };
-  const open = await describeOpenBuilds(await openBuilds());
-  const overdue = fullPass ? open.undescribed.filter((image) => images.includes(image)) : [];
-  const described = new Set(open.listed.map((b) => b.buildVersionArn));
-  const listedAgain = (await listCatalogBuilds(overdue)).filter((b) => !described.has(b.buildVersionArn));
-  return { listed: [...open.listed, ...listedAgain], fullPass };
-}
-
-/** Every catalog pipeline's builds, attributed to their image. */
-async function listCatalogBuilds(images: readonly string[]): Promise<ListedBuild[]> {
-  const listed: ListedBuild[] = [];
-  for (const image of images) {
-    for (const build of await listPipelineBuilds(pipelineArnOf(image))) listed.push({ image, ...build });
-  }
-  return listed;
-}
-
-/**
  * The reconciler. First what outages left undone: approval decisions recorded while Step Functions was down are
  * delivered, promotions paused at the end of their retry horizon are resumed, and build intents whose start never
  * happened are re-issued. Then it asks Image Builder about the builds the ledger holds open (every
@@ -175,8 +93,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const rollouts = await stopOrphanedRollouts(now);
   // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
   const intents = await reissueIntents(bundledCatalog(), now);
-  // Weekly every pipeline is listed (a build the ledger never recorded); otherwise only the open builds.
-  const { listed, fullPass } = await buildsToReconcile(images, now);
+  // Every pipelineListingEvery every pipeline is listed (a build the ledger never recorded); otherwise the open builds.
+  const { listed, fullPass, everyPipeline } = await buildsToReconcile(images, now);
   const candidates = listed.filter((build) => needsLedgerLookup(build, since));
   const handlings = await buildHandlings(candidates);
   const ledger = new Map<string, LedgerBuildView>();
@@ -250,6 +168,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     // Only transient failures (a service down): the run's dead letter is re-driven like any other transient one.
     throw permanent === 0 ? new TransientError(message) : new Error(message);
   }
+  // The listing is done once each build it found was acted on: a build that failed is listed again tomorrow.
+  if (everyPipeline) await recordPipelinesListed(now);
   return report;
 }
 

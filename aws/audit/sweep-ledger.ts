@@ -4,12 +4,12 @@ import { conditionalWrite } from '../ledger/ledger-writes.js';
 import { FACTORY_DRIFT_PK } from './audit-ledger.js';
 
 /**
- * When each of the audit's sweeps last completed, one item per sweep in the factory's audit partition
- * (`FACTORY#audit`, `SWEEP#<kind>`): written only once a sweep has run without a failure, so a sweep that failed or
- * never ran is still overdue on the next full pass.
+ * When each periodic sweep last completed (the audit's launch permissions and pointers, the reconciler's listing of
+ * every pipeline), one item per sweep in the factory's audit partition (`FACTORY#audit`, `SWEEP#<kind>`): written only
+ * once a sweep has run without a failure, so a sweep that failed or never ran is still overdue on the next full pass.
  */
 
-export type SweepKind = 'launch-permissions' | 'pointers';
+export type SweepKind = 'launch-permissions' | 'pointers' | 'pipelines';
 
 const sweepKey = (kind: SweepKind) => ({ pk: FACTORY_DRIFT_PK, sk: `SWEEP#${kind}` });
 

@@ -120,14 +120,6 @@ export function isFullPass(now: Date, periodHours: number = RECONCILE_PERIOD_HOU
 }
 
 /**
- * Whether the day's full pass also runs a sweep due every `everyDays` days (every live version's launch permissions,
- * every channel pointer): counted from the epoch in UTC days, so the sweep days need no state and every run agrees.
- */
-export function isLaunchPermissionSweep(now: Date, everyDays: number): boolean {
-  return isFullPass(now) && Math.floor(now.getTime() / 86_400_000) % Math.max(1, Math.round(everyDays)) === 0;
-}
-
-/**
  * Whether a sweep due every `everyDays` days runs on this run: on the day's full pass, when it never completed or
  * last completed at least `everyDays` UTC days before today. Counted from the last completed sweep, so a sweep day
  * whose run failed (or whose full pass never came) is made up by the next full pass rather than skipped for a week.

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it, vi } from 'vitest';
+import { recordSweep } from '../../aws/audit/sweep-ledger.js';
 import { recordBuildRequested } from '../../aws/triggers/ledger.js';
 import { TRANSIENT_ERROR_NAME } from '../../core/errors/classify.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
@@ -116,21 +117,45 @@ describe('reconcileBuilds between full passes: only the builds the ledger holds 
     process.env.GOLDSMITH_CATALOG = JSON.stringify(listingEvery('7d'));
   };
 
-  it("lists no pipeline on a day's pass between listing days, and every pipeline on the listing day", async () => {
+  it("lists every pipeline on the first day's pass, then on the day's pass a period after the last listing", async () => {
     weekly();
     listBase([summary('AVAILABLE')]);
     imagebuilder.on(GetImageCommand).resolves(getImageOutput());
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
 
-    // 2027-03-03 is no listing day (days since the epoch not a multiple of 7); 2027-03-04 is.
-    const between = await reconcileBuilds(INPUT);
-    expect(between.fullPass).toBe(true);
-    expect(imagebuilder).not.toHaveReceivedCommand(ListImagePipelineImagesCommand);
-
-    vi.setSystemTime(new Date('2027-03-04T00:00:00Z'));
-    const listing = await reconcileBuilds(INPUT);
+    // Never listed: the first day's pass lists every pipeline and acts on what it finds.
+    const first = await reconcileBuilds(INPUT);
+    expect(first.fullPass).toBe(true);
     expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
-    expect(listing.reconciled.map((r) => r.status)).toEqual(['AVAILABLE']);
+    expect(first.reconciled.map((r) => r.status)).toEqual(['AVAILABLE']);
+
+    // The next six days' passes list nothing; the seventh day's does.
+    for (const day of ['04', '09']) {
+      imagebuilder.resetHistory();
+      vi.setSystemTime(new Date(`2027-03-${day}T00:30:00Z`));
+      expect((await reconcileBuilds(INPUT)).fullPass).toBe(true);
+      expect(imagebuilder).not.toHaveReceivedCommand(ListImagePipelineImagesCommand);
+    }
+    vi.setSystemTime(new Date('2027-03-10T00:30:00Z'));
+    await reconcileBuilds(INPUT);
+    expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
+  });
+
+  it('lists every pipeline again the next day when a build the listing found could not be acted on', async () => {
+    weekly();
+    listBase([summary('AVAILABLE')]);
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    const down = Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+    sfn.on(StartExecutionCommand).rejectsOnce(down).resolves({ executionArn: 'arn:exec' });
+
+    await expect(reconcileBuilds(INPUT)).rejects.toThrow(/could not be reconciled/);
+    expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
+
+    imagebuilder.resetHistory();
+    vi.setSystemTime(new Date('2027-03-04T00:30:00Z'));
+    const next = await reconcileBuilds(INPUT);
+    expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
+    expect(next.reconciled.map((r) => [r.version, r.status])).toEqual([['1.0.0/3', 'AVAILABLE']]);
   });
 
   it("lists the pipeline of an open build Image Builder no longer describes, on the day's pass, and acts on what it lists", async () => {
@@ -142,6 +167,8 @@ describe('reconcileBuilds between full passes: only the builds the ledger holds 
     listBase([summary('AVAILABLE')]);
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
 
+    // Every pipeline was listed the day before: today's pass lists only the overdue build's pipeline.
+    await recordSweep('pipelines', '2027-03-02T00:30:00.000Z');
     vi.setSystemTime(new Date('2027-03-03T12:00:00Z'));
     const later = await reconcileBuilds(INPUT);
     expect(later.reconciled).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRuleDrift, hasRuleDrift, ruleDrift, ruleDriftSk, type WantedRule } from '../../../core/audit/rules.js';
 import { catalogShapeSchema } from '../../../core/config/schema.js';
-import { isLaunchPermissionSweep, isSweepDue } from '../../../core/reconcile/decide.js';
+import { isSweepDue } from '../../../core/reconcile/decide.js';
 
 const HOME_BUS = 'arn:aws:events:us-east-1:111122223333:event-bus/default';
 const ROLE = 'arn:aws:iam::111122223333:role/forwarding';
@@ -46,14 +46,7 @@ describe('ruleDrift', () => {
   });
 });
 
-describe('the launch permissions sweep cadence', () => {
-  it('sweeps on the daily pass of one day in seven, and on every daily pass at 1d', () => {
-    const days = Array.from({ length: 14 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i, 0, 10)));
-    expect(days.filter((d) => isLaunchPermissionSweep(d, 7))).toHaveLength(2);
-    expect(days.filter((d) => isLaunchPermissionSweep(d, 1))).toHaveLength(14);
-    expect(isLaunchPermissionSweep(new Date('2027-01-01T12:00:00Z'), 1)).toBe(false);
-  });
-
+describe("the sweeps' cadence (launch permissions, pointers, every pipeline's listing)", () => {
   it('sweeps when the last completed sweep is a period old, so a failed sweep day is made up the next day', () => {
     const at = (d: number, h = 0) => new Date(Date.UTC(2027, 0, d, h, 10));
     // Swept on the 1st; the 8th's sweep failed (nothing recorded): the 9th's full pass sweeps.
