@@ -9,6 +9,7 @@ import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { CallStreams } from './call-streams.js';
 import {
   continueRequestIdsFrom,
+  dropWireOnlyMiddleware,
   type FakeService,
   localEndpoint,
   type SeededRandom,
@@ -275,6 +276,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       attachModelCheck(client);
       const fake = byService[service];
       if (!fake) return;
+      dropWireOnlyMiddleware(client);
       attachFake(client, {
         service,
         region,
