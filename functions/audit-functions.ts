@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { readExpectedFunctions } from '../aws/audit/functions.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { type ExpectedFunction, functionsPath } from '../core/audit/functions.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { expectedFunctionChangeSchema, functionCallSchema } from '../events/function-call.js';
@@ -73,10 +75,16 @@ async function functionsAndRoles(
         ? { parameter: input.detail.name }
         : { functionName: input.detail.requestParameters?.functionName }
       : undefined;
-  const part = await auditFunctions(now, stage(), self, only);
+  // The functions' records, read once: the roles' audit stops a changed role's functions by them.
+  let read: Promise<ExpectedFunction[]> | undefined;
+  const records = () => {
+    read ??= readExpectedFunctions(functionsPath(stage()));
+    return read;
+  };
+  const part = await auditFunctions(now, stage(), self, only, records);
   if (deleted) part.findings.unshift(...deleted.findings);
   if ('source' in input) return part;
-  const roles = await auditRoles(now, stage(), self);
+  const roles = await auditRoles(now, stage(), self, undefined, await records());
   return {
     checked: part.checked + roles.checked,
     reads: part.reads + roles.reads,

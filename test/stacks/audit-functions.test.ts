@@ -110,6 +110,7 @@ describe("the functions' audit in the stacks", () => {
       'iam:ListAttachedRolePolicies',
       'iam:ListRolePolicies',
       'lambda:GetFunction',
+      'lambda:ListFunctions',
       'lambda:PutFunctionConcurrency',
       'sns:Publish',
       'sqs:SendMessage',
