@@ -1,13 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { readExpectedFunctions } from '../aws/audit/functions.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
-import { type ExpectedFunction, functionsPath } from '../core/audit/functions.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { expectedFunctionChangeSchema, functionCallSchema } from '../events/function-call.js';
 import { roleCallSchema } from '../events/role-call.js';
-import { auditFunctions, expectedFunctionDeleted } from './audit/functions.js';
+import { auditFunctions, expectedFunctionDeleted, expectedFunctions } from './audit/functions.js';
 import type { AuditPart } from './audit/report.js';
 import { auditRoles } from './audit/roles.js';
 import { handlerFor } from './lib/middleware.js';
@@ -75,12 +73,9 @@ async function functionsAndRoles(
         ? { parameter: input.detail.name }
         : { functionName: input.detail.requestParameters?.functionName }
       : undefined;
-  // The functions' records, read once: the roles' audit stops a changed role's functions by them.
-  let read: Promise<ExpectedFunction[]> | undefined;
-  const records = () => {
-    read ??= readExpectedFunctions(functionsPath(stage()));
-    return read;
-  };
+  // The functions' records, read once (a rewritten parameter's alone): the roles' audit stops a role's functions by them.
+  const rewritten = 'source' in input && input.source === 'aws.ssm' && !deleted ? input.detail.name : undefined;
+  const records = expectedFunctions(stage(), rewritten);
   const part = await auditFunctions(now, stage(), self, only, records);
   if (deleted) part.findings.unshift(...deleted.findings);
   if ('source' in input) return part;

@@ -5,7 +5,7 @@ import {
   PutFunctionConcurrencyCommand,
   paginateListFunctions,
 } from '@aws-sdk/client-lambda';
-import { paginateGetParametersByPath } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 import { type ExpectedFunction, expectedFunctionFrom, type HeldFunction } from '../../core/audit/functions.js';
 import { cloudFormationClient } from '../clients/cloudformation.js';
 import { lambdaClient } from '../clients/lambda.js';
@@ -29,6 +29,23 @@ export async function readExpectedFunctions(path: string): Promise<ExpectedFunct
     }
   }
   return out;
+}
+
+/**
+ * One function's expected properties, its parameter read on its own (GetParameter, with `LastModifiedDate`: "Date the
+ * parameter was last changed or updated and the parameter version was created",
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Parameter.html); undefined when the parameter
+ * is gone (ParameterNotFound, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
+ */
+export async function readExpectedFunction(parameter: string): Promise<ExpectedFunction | undefined> {
+  try {
+    const out = await ssmClient().send(new GetParameterCommand({ Name: parameter }));
+    const p = out.Parameter;
+    return expectedFunctionFrom(p?.Name ?? parameter, p?.Value ?? '', p?.LastModifiedDate ?? new Date(0));
+  } catch (error) {
+    if (error instanceof ParameterNotFound) return undefined;
+    throw error;
+  }
 }
 
 /** The fields the audit compares, as Lambda's FunctionConfiguration carries them (GetFunction and ListFunctions alike). */

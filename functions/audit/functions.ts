@@ -1,6 +1,7 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
 import {
   listFunctions,
+  readExpectedFunction,
   readExpectedFunctions,
   readFunction,
   rollbackEndedAt,
@@ -34,6 +35,24 @@ function narrowed(
   const name = only?.functionName?.split(':function:').pop()?.split(':')[0];
   const named = expected.filter((f) => f.parameter === only?.parameter || (name !== undefined && f.name === name));
   return named.length > 0 ? named : expected;
+}
+
+/**
+ * The expected functions a run compares, read once: for a deploy's rewrite of one function's parameter (a Parameter
+ * Store Change under this stage's path), that parameter alone (GetParameter); otherwise, or when it is gone, every
+ * one (GetParametersByPath, a page per ten). The roles' audit of the same run stops functions by the same read.
+ */
+export function expectedFunctions(stage: string, parameter?: string): () => Promise<readonly ExpectedFunction[]> {
+  let read: Promise<readonly ExpectedFunction[]> | undefined;
+  const all = () => readExpectedFunctions(functionsPath(stage));
+  const one = async (name: string) => {
+    const found = await readExpectedFunction(name);
+    return found ? [found] : all();
+  };
+  return () => {
+    read ??= parameter?.startsWith(functionsPath(stage)) ? one(parameter) : all();
+    return read;
+  };
 }
 
 /** A function as read: `listed` when it came from the account's listing, which does not give its reserved concurrency. */
@@ -84,7 +103,7 @@ export async function auditFunctions(
   stage: string,
   self?: string,
   only?: { parameter?: string | undefined; functionName?: string | undefined },
-  records: () => Promise<readonly ExpectedFunction[]> = () => readExpectedFunctions(functionsPath(stage)),
+  records: () => Promise<readonly ExpectedFunction[]> = expectedFunctions(stage),
 ): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();

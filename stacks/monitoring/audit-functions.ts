@@ -48,7 +48,8 @@ export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUN
 
 /**
  * The audit of Goldsmith's functions (functions/audit-functions.ts), a function of its own. Its role: read the
- * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath), read Goldsmith's
+ * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath; one of them,
+ * ssm:GetParameter, when a deploy rewrote it), read Goldsmith's
  * functions (lambda:GetFunction) and stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names
  * `<stage>-goldsmith-<Stack>-…` only; list the account's functions (lambda:ListFunctions, on `*`) for all of them at
  * once; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
@@ -76,6 +77,13 @@ export function createFunctionAudit(
     new iam.PolicyStatement({
       actions: ['ssm:GetParametersByPath'],
       resources: paths.map((path) => `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${path}`),
+    }),
+  );
+  // A deploy's rewrite of one function's parameter reads that parameter alone (GetParameter, on the parameter).
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${functionsPath(stage)}*`],
     }),
   );
   // Reads only, each on the role resource

@@ -11,7 +11,7 @@ import { lambdaClient } from '../../aws/clients/lambda.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { functionsPath } from '../../core/audit/functions.js';
-import { auditFunctions, expectedFunctionDeleted } from '../../functions/audit/functions.js';
+import { auditFunctions, expectedFunctionDeleted, expectedFunctions } from '../../functions/audit/functions.js';
 import { VirtualClock } from '../../local/clock.js';
 import type { FakeCall } from '../../local/fakes/common.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
@@ -366,5 +366,50 @@ describe("the functions' audit reads every function at once from the account's l
       findings: [],
     });
     expect(lambdaCalls).toEqual({ GetFunction: 1 });
+  });
+});
+
+describe("the functions' records a run reads", () => {
+  const ssmCalls = () => ({
+    GetParameter: cloud.stats.apiCalls['ssm:GetParameter'] ?? 0,
+    GetParametersByPath: cloud.stats.apiCalls['ssm:GetParametersByPath'] ?? 0,
+  });
+
+  it("reads only the parameter a deploy rewrote (GetParameter), and every one when it is gone or another stage's", async () => {
+    await deploy(others(11));
+    const rewritten = `${functionsPath(STAGE)}${worker(3)}`;
+    const before = ssmCalls();
+    lambdaCalls = {};
+
+    const part = await auditFunctions(
+      now(),
+      STAGE,
+      undefined,
+      { parameter: rewritten },
+      expectedFunctions(STAGE, rewritten),
+    );
+
+    expect(part).toMatchObject({ checked: 1, findings: [], failures: [] });
+    expect(ssmCalls()).toEqual({
+      GetParameter: before.GetParameter + 1,
+      GetParametersByPath: before.GetParametersByPath,
+    });
+    expect(lambdaCalls).toEqual({ GetFunction: 1 });
+    // Gone by the time it is read: every record (12, two pages of ten).
+    expect(await expectedFunctions(STAGE, `${functionsPath(STAGE)}Deleted`)()).toHaveLength(12);
+    // Another stage's parameter is not this audit's to read alone.
+    expect(await expectedFunctions(STAGE, `${functionsPath('prod')}${worker(3)}`)()).toHaveLength(12);
+    expect(ssmCalls()).toEqual({
+      GetParameter: before.GetParameter + 2,
+      GetParametersByPath: before.GetParametersByPath + 4,
+    });
+  });
+
+  it('reads the records once for a run that asks twice', async () => {
+    const before = ssmCalls();
+    const records = expectedFunctions(STAGE);
+    const [first, second] = await Promise.all([records(), records()]);
+    expect(first).toBe(second);
+    expect(ssmCalls().GetParametersByPath).toBe(before.GetParametersByPath + 1);
   });
 });

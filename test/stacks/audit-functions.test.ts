@@ -114,6 +114,7 @@ describe("the functions' audit in the stacks", () => {
       'lambda:PutFunctionConcurrency',
       'sns:Publish',
       'sqs:SendMessage',
+      'ssm:GetParameter',
       'ssm:GetParametersByPath',
     ]);
     const lambda = statements.find((s) => [s.Action].flat().includes('lambda:GetFunction'));
