@@ -73,7 +73,7 @@ async function functionsAndRoles(
         ? { parameter: input.detail.name }
         : { functionName: input.detail.requestParameters?.functionName }
       : undefined;
-  // The functions' records, read once (a rewritten parameter's alone): the roles' audit stops a role's functions by them.
+  // The functions' records, read once (a rewritten parameter's alone); the roles' audit stops functions by them.
   const rewritten = 'source' in input && input.source === 'aws.ssm' && !deleted ? input.detail.name : undefined;
   const records = expectedFunctions(stage(), rewritten);
   const part = await auditFunctions(now, stage(), self, only, records);

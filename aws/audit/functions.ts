@@ -48,7 +48,7 @@ export async function readExpectedFunction(parameter: string): Promise<ExpectedF
   }
 }
 
-/** The fields the audit compares, as Lambda's FunctionConfiguration carries them (GetFunction and ListFunctions alike). */
+/** The fields the audit compares, as Lambda's FunctionConfiguration carries them (GetFunction, ListFunctions). */
 function configurationOf(c: FunctionConfiguration): Omit<HeldFunction, 'reserved'> {
   return {
     role: c.Role,

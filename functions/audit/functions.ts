@@ -55,7 +55,7 @@ export function expectedFunctions(stage: string, parameter?: string): () => Prom
   };
 }
 
-/** A function as read: `listed` when it came from the account's listing, which does not give its reserved concurrency. */
+/** A function as read; `listed`: from the account's listing, which does not give its reserved concurrency. */
 type Read = { held: HeldFunction; listed: boolean };
 
 /**

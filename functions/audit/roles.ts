@@ -80,8 +80,9 @@ async function stopFunctionsOf(
  * from IAM (GetAccountAuthorizationDetails; one role an IAM call named, by GetRole, ListRolePolicies, GetRolePolicy,
  * ListAttachedRolePolicies) and compared with the record
  * (core/audit/roles.ts). A role that differs lets whoever changed it act as Goldsmith: the change is recorded
- * (`DRIFT#role#…`), every Goldsmith function that runs as the role (the functions' records, read once a run) is stopped (reserved concurrency 0; the auditor
- * never stops itself) and the change is announced critical, naming the role and what differs. Not put back: this role
+ * (`DRIFT#role#…`), every Goldsmith function that runs as the role (by the functions' records, read once a run) is
+ * stopped (reserved concurrency 0; the auditor never stops itself) and the change is announced critical, naming the
+ * role and what differs. Not put back: this role
  * may not write IAM (a function that can rewrite roles is the door it guards), and a deploy does not undo a change
  * made outside CloudFormation: a person runs the IAM commands the announcement gives. One role's failure stops no
  * other.
