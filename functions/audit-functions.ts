@@ -5,7 +5,7 @@ import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { expectedFunctionChangeSchema, functionCallSchema } from '../events/function-call.js';
 import { roleCallSchema } from '../events/role-call.js';
-import { auditFunctions, expectedFunctionDeleted } from './audit/functions.js';
+import { auditFunctions, expectedFunctionDeleted, expectedFunctions } from './audit/functions.js';
 import type { AuditPart } from './audit/report.js';
 import { auditRoles } from './audit/roles.js';
 import { handlerFor } from './lib/middleware.js';
@@ -73,10 +73,13 @@ async function functionsAndRoles(
         ? { parameter: input.detail.name }
         : { functionName: input.detail.requestParameters?.functionName }
       : undefined;
-  const part = await auditFunctions(now, stage(), self, only);
+  // The functions' records, read once (a rewritten parameter's alone); the roles' audit stops functions by them.
+  const rewritten = 'source' in input && input.source === 'aws.ssm' && !deleted ? input.detail.name : undefined;
+  const records = expectedFunctions(stage(), rewritten);
+  const part = await auditFunctions(now, stage(), self, only, records);
   if (deleted) part.findings.unshift(...deleted.findings);
   if ('source' in input) return part;
-  const roles = await auditRoles(now, stage(), self);
+  const roles = await auditRoles(now, stage(), self, undefined, await records());
   return {
     checked: part.checked + roles.checked,
     reads: part.reads + roles.reads,

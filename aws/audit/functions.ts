@@ -1,6 +1,11 @@
 import { paginateDescribeStackEvents, type StackEvent } from '@aws-sdk/client-cloudformation';
-import { GetFunctionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
-import { paginateGetParametersByPath } from '@aws-sdk/client-ssm';
+import {
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  PutFunctionConcurrencyCommand,
+  paginateListFunctions,
+} from '@aws-sdk/client-lambda';
+import { GetParameterCommand, ParameterNotFound, paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 import { type ExpectedFunction, expectedFunctionFrom, type HeldFunction } from '../../core/audit/functions.js';
 import { cloudFormationClient } from '../clients/cloudformation.js';
 import { lambdaClient } from '../clients/lambda.js';
@@ -27,13 +32,24 @@ export async function readExpectedFunctions(path: string): Promise<ExpectedFunct
 }
 
 /**
- * A function as Lambda holds it: GetFunction's `Configuration` (role, handler, runtime, environment, layers, timeout,
- * memory, `CodeSha256`, `LastModified`) and `Concurrency` (its reserved concurrency, absent when none is set),
- * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html.
+ * One function's expected properties, its parameter read on its own (GetParameter, with `LastModifiedDate`: "Date the
+ * parameter was last changed or updated and the parameter version was created",
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Parameter.html); undefined when the parameter
+ * is gone (ParameterNotFound, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
  */
-export async function readFunction(name: string): Promise<HeldFunction> {
-  const out = await lambdaClient().send(new GetFunctionCommand({ FunctionName: name }));
-  const c = out.Configuration ?? {};
+export async function readExpectedFunction(parameter: string): Promise<ExpectedFunction | undefined> {
+  try {
+    const out = await ssmClient().send(new GetParameterCommand({ Name: parameter }));
+    const p = out.Parameter;
+    return expectedFunctionFrom(p?.Name ?? parameter, p?.Value ?? '', p?.LastModifiedDate ?? new Date(0));
+  } catch (error) {
+    if (error instanceof ParameterNotFound) return undefined;
+    throw error;
+  }
+}
+
+/** The fields the audit compares, as Lambda's FunctionConfiguration carries them (GetFunction, ListFunctions). */
+function configurationOf(c: FunctionConfiguration): Omit<HeldFunction, 'reserved'> {
   return {
     role: c.Role,
     handler: c.Handler,
@@ -44,8 +60,39 @@ export async function readFunction(name: string): Promise<HeldFunction> {
     memorySize: c.MemorySize,
     codeSha256: c.CodeSha256,
     lastModified: c.LastModified,
-    reserved: out.Concurrency?.ReservedConcurrentExecutions,
   };
+}
+
+/**
+ * A function as Lambda holds it: GetFunction's `Configuration` (role, handler, runtime, environment, layers, timeout,
+ * memory, `CodeSha256`, `LastModified`) and `Concurrency` (its reserved concurrency, absent when none is set),
+ * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html.
+ */
+export async function readFunction(name: string): Promise<HeldFunction> {
+  const out = await lambdaClient().send(new GetFunctionCommand({ FunctionName: name }));
+  return { ...configurationOf(out.Configuration ?? {}), reserved: out.Concurrency?.ReservedConcurrentExecutions };
+}
+
+/**
+ * The functions named in `names` as the account's listing gives them (ListFunctions, every page: "Lambda returns up
+ * to 50 functions per call", https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html), and how many pages
+ * that took. Each entry is the function's unpublished version with the configuration GetFunction gives (role,
+ * handler, runtime, environment, layers, timeout, memory, `CodeSha256`, `LastModified`: ListFunctions "returns a
+ * subset of the FunctionConfiguration fields", without the state fields the audit does not read), but not its
+ * reserved concurrency, which only GetFunction answers. Other functions of the account are passed over.
+ */
+export async function listFunctions(
+  names: ReadonlySet<string>,
+): Promise<{ functions: Map<string, Omit<HeldFunction, 'reserved'>>; pages: number }> {
+  const functions = new Map<string, Omit<HeldFunction, 'reserved'>>();
+  let pages = 0;
+  for await (const page of paginateListFunctions({ client: lambdaClient(), pageSize: 50 }, {})) {
+    pages++;
+    for (const c of page.Functions ?? []) {
+      if (c.FunctionName !== undefined && names.has(c.FunctionName)) functions.set(c.FunctionName, configurationOf(c));
+    }
+  }
+  return { functions, pages };
 }
 
 /**

@@ -1,11 +1,19 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
-import { readExpectedFunctions, readFunction, rollbackEndedAt, stopFunction } from '../../aws/audit/functions.js';
+import {
+  listFunctions,
+  readExpectedFunction,
+  readExpectedFunctions,
+  readFunction,
+  rollbackEndedAt,
+  stopFunction,
+} from '../../aws/audit/functions.js';
 import {
   changedAfterDeploy,
   type ExpectedFunction,
   functionDrift,
   functionDriftSk,
   functionsPath,
+  type HeldFunction,
 } from '../../core/audit/functions.js';
 import { logger } from '../lib/powertools.js';
 import { announceCritical, recordUnrepaired } from './policies.js';
@@ -30,29 +38,82 @@ function narrowed(
 }
 
 /**
+ * The expected functions a run compares, read once: for a deploy's rewrite of one function's parameter (a Parameter
+ * Store Change under this stage's path), that parameter alone (GetParameter); otherwise, or when it is gone, every
+ * one (GetParametersByPath, a page per ten). The roles' audit of the same run stops functions by the same read.
+ */
+export function expectedFunctions(stage: string, parameter?: string): () => Promise<readonly ExpectedFunction[]> {
+  let read: Promise<readonly ExpectedFunction[]> | undefined;
+  const all = () => readExpectedFunctions(functionsPath(stage));
+  const one = async (name: string) => {
+    const found = await readExpectedFunction(name);
+    return found ? [found] : all();
+  };
+  return () => {
+    read ??= parameter?.startsWith(functionsPath(stage)) ? one(parameter) : all();
+    return read;
+  };
+}
+
+/** A function as read; `listed`: from the account's listing, which does not give its reserved concurrency. */
+type Read = { held: HeldFunction; listed: boolean };
+
+/**
+ * How each function is read, counted on `part`: one function (an event's) by GetFunction; more at once by the
+ * account's listing (ListFunctions, a page per up to 50 functions), which carries every field the comparison reads.
+ * A function missing from the listing (deleted, or not yet listed) is read by GetFunction, which says what is wrong
+ * with it; a listing that cannot be read is a failure of the part, and every function is then read by GetFunction.
+ */
+async function functionReader(
+  wanted: readonly ExpectedFunction[],
+  part: AuditPart,
+): Promise<(name: string) => Promise<Read>> {
+  const one = async (name: string): Promise<Read> => {
+    part.reads++;
+    return { held: await readFunction(name), listed: false };
+  };
+  if (wanted.length <= 1) return one;
+  part.reads++;
+  const listing = await listFunctions(new Set(wanted.map((f) => f.name))).catch((error: unknown) => {
+    failed(part, `the account's functions (each function read on its own instead): ${messageOf(error)}`, error);
+    return undefined;
+  });
+  if (!listing) return one;
+  part.reads += listing.pages - 1;
+  return async (name) => {
+    const held = listing.functions.get(name);
+    return held ? { held, listed: true } : one(name);
+  };
+}
+
+/**
  * The audit of Goldsmith's functions: each function the deployment wrote under `/goldsmith/_functions/<stage>/` read
- * back (GetFunction) and compared with the deployment's properties and with when the deployment last wrote them
- * (core/audit/functions.ts). A function that differs is recorded (`DRIFT#function#…`), stopped (reserved concurrency
- * 0: whatever runs in it now is not the deployment's, and may run as its role) and announced critical, naming what
- * differs. Not put back: the code the deployment uploaded is not this role's to read, and a configuration put back
- * over changed code would run that code again. The auditor never stops itself (`self`): a run whose own function was
- * changed is not the deployment's code, and stopping it would only end the audit. One function's failure stops no other.
+ * back (all of them by the account's listing, ListFunctions; an event's one by GetFunction) and compared with the
+ * deployment's properties and with when the deployment last wrote them (core/audit/functions.ts). A function that
+ * differs is recorded (`DRIFT#function#…`), stopped (reserved concurrency 0: whatever runs in it now is not the
+ * deployment's, and may run as its role) and announced critical, naming what differs; its reserved concurrency, which
+ * the listing does not give, is read (GetFunction) for it alone. Not put back: the code the deployment uploaded is not
+ * this role's to read, and a configuration put back over changed code would run that code again. The auditor never
+ * stops itself (`self`): a run whose own function was changed is not the deployment's code, and stopping it would
+ * only end the audit. One function's failure stops no other. `records` reads the expected functions (the caller may
+ * share one read with the roles' audit).
  */
 export async function auditFunctions(
   now: Date,
   stage: string,
   self?: string,
   only?: { parameter?: string | undefined; functionName?: string | undefined },
+  records: () => Promise<readonly ExpectedFunction[]> = expectedFunctions(stage),
 ): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
   part.reads++;
-  const expected = narrowed(await readExpectedFunctions(functionsPath(stage)), only);
+  const expected = narrowed(await records(), only);
+  const read = await functionReader(expected, part);
   for (const wanted of expected) {
     part.checked++;
     try {
-      part.reads++;
-      const held = await readFunction(wanted.name);
+      const { held, listed } = await read(wanted.name);
       // Changed after its parameter: a failed deploy's rollback does that too; its stack's events tell (one read).
       let rolledBackAt: Date | undefined;
       if (changedAfterDeploy(held, wanted) && wanted.stack) {
@@ -70,7 +131,9 @@ export async function auditFunctions(
         expected: `the deployment's function (${wanted.parameter})`,
       };
       logger.error('a function differs from what the deployment made; stopping it', finding);
-      const stopped = held.reserved === 0;
+      if (listed) part.reads++;
+      const reserved = listed ? (await readFunction(wanted.name)).reserved : held.reserved;
+      const stopped = reserved === 0;
       const mine = wanted.name === self;
       const action = mine
         ? 'nothing it could: this is the auditor itself; a person must look'

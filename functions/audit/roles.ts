@@ -80,18 +80,26 @@ async function stopFunctionsOf(
  * from IAM (GetAccountAuthorizationDetails; one role an IAM call named, by GetRole, ListRolePolicies, GetRolePolicy,
  * ListAttachedRolePolicies) and compared with the record
  * (core/audit/roles.ts). A role that differs lets whoever changed it act as Goldsmith: the change is recorded
- * (`DRIFT#role#…`), every Goldsmith function that runs as the role is stopped (reserved concurrency 0; the auditor
- * never stops itself) and the change is announced critical, naming the role and what differs. Not put back: this role
+ * (`DRIFT#role#…`), every Goldsmith function that runs as the role (by the functions' records, read once a run) is
+ * stopped (reserved concurrency 0; the auditor never stops itself) and the change is announced critical, naming the
+ * role and what differs. Not put back: this role
  * may not write IAM (a function that can rewrite roles is the door it guards), and a deploy does not undo a change
  * made outside CloudFormation: a person runs the IAM commands the announcement gives. One role's failure stops no
  * other.
  */
-export async function auditRoles(now: Date, stage: string, self?: string, roleName?: string): Promise<AuditPart> {
+export async function auditRoles(
+  now: Date,
+  stage: string,
+  self?: string,
+  roleName?: string,
+  /** The functions' records, when the same run has read them already (the daily run, after the functions' audit). */
+  functionRecords?: readonly ExpectedFunction[],
+): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
   const expected = await readExpectedRoles(rolesPath(stage));
   part.reads += expected.pages;
-  let functions: ExpectedFunction[] | undefined;
+  let functions = functionRecords;
   const stackStatus = new Map<string, string | undefined>();
   const roles = narrowed(expected.roles, roleName);
   const read = await roleReader(roles, expected.roles.length, part);

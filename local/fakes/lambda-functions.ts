@@ -53,7 +53,8 @@ const sha = (code: string | Uint8Array) => createHash('sha256').update(code).dig
  * Lambda's function API for Goldsmith's functions, as far as the functions' auditor and an outside principal use it
  * (https://docs.aws.amazon.com/lambda/latest/api/): GetFunction / GetFunctionConfiguration (the configuration with
  * `CodeSha256` and `LastModified`, GetFunction with `Concurrency` when a reserved concurrency is set), ListFunctions
- * (paginated by `Marker`, at most 50 a page), UpdateFunctionCode (a zip or an S3 object: a new `CodeSha256`),
+ * (the same configuration without the state fields and without the concurrency, paginated by `MaxItems` and
+ * `Marker`/`NextMarker`, at most 50 a page), UpdateFunctionCode (a zip or an S3 object: a new `CodeSha256`),
  * UpdateFunctionConfiguration, PutFunctionConcurrency / GetFunctionConcurrency / DeleteFunctionConcurrency. Every
  * change of code or configuration sets `LastModified` to the time of the call; a reserved concurrency does not. A
  * function is named by its name or its (partial) ARN; an unknown one is ResourceNotFoundException (404).
@@ -90,7 +91,13 @@ export class LambdaFunctionsFake implements FakeService {
           max: 50,
           invalidToken: () => invalid('Invalid Marker'),
         });
-        return { Functions: page.items.map((f) => this.configuration(f)), NextMarker: page.nextToken };
+        // "a subset of the FunctionConfiguration fields": GetFunction's without the state fields (State,
+        // LastUpdateStatus and their reasons), https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html.
+        const listed = page.items.map((f) => {
+          const { State: _state, LastUpdateStatus: _update, ...rest } = this.configuration(f);
+          return rest;
+        });
+        return { Functions: listed, ...(page.nextToken ? { NextMarker: page.nextToken } : {}) };
       }
       case 'GetFunction': {
         const fn = this.find(input.FunctionName);

@@ -1,4 +1,5 @@
 import type { AuditCalls } from './audit-calls.js';
+import { AUDIT_READ_REASONS } from './audit-read-reasons.js';
 
 /**
  * What every "per channel promotion" figure divides by (the totals, the cost, `callPlan`, the HTML, the benchmark): the
@@ -80,6 +81,9 @@ const MUTATING =
  *   Store validates an `aws:ec2:image` value after PutParameter answered).
  * - SSM GetParameters (the base-image watcher): AWS puts no event when a public parameter changes, so its polls
  *   are what is needed to see a release: counted as made.
+ * - The audit's backstop reads (the daily reads of functions, roles, rules, doors and subscriptions, the hourly
+ *   glance at the subscriptions, the SBOM exports' look before a write): 0, each with why it is made
+ *   (audit-read-reasons.ts).
  * - Any other mutating call: as made (the change required it); any other read: 0.
  */
 export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
@@ -143,6 +147,7 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
         "no policy changed; made: the pointers' weekly sweep (a policy whose CloudTrail event was lost), and one read per PutResourcePolicy/DeleteResourcePolicy event",
     },
   };
+  for (const [op, basis] of Object.entries(AUDIT_READ_REASONS)) rules[op] ??= { minimum: 0, basis };
   for (const [op, n] of Object.entries(input.organizationFullRead)) {
     rules[op] = {
       minimum: n,

@@ -144,6 +144,13 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       );
     case 'ssm:PutParameter':
     case 'ssm:GetParameter':
+      // The functions' audit (its stage, no doors' policies) reads one function's expected properties on its own.
+      if (site.env.GOLDSMITH_STAGE !== undefined && site.env.EXPECTED_POLICIES === undefined) {
+        return one(
+          `arn:aws:ssm:${region}:${account}:parameter/goldsmith/_functions/${site.env.GOLDSMITH_STAGE}/PromotionPublishA1B2C3D4`,
+        );
+      }
+      return channelPointerArns(catalog, account).flatMap((arn) => one(arn));
     case 'ssm:DeleteParameter':
     // The audit reads, and takes off, the resource policies on the shared channel pointers.
     case 'ssm:GetResourcePolicies':
@@ -228,6 +235,9 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ec2:DescribeImages':
     // The roles' audit's daily read of every role at once (aws/audit/roles.ts readRoles): no resource type.
     case 'iam:GetAccountAuthorizationDetails':
+    // The functions' audit's daily read of every function at once (aws/audit/functions.ts listFunctions): no resource
+    // type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+    case 'lambda:ListFunctions':
     case 'organizations:DescribeOrganization':
     case 'organizations:ListRoots':
     case 'states:SendTaskSuccess':

@@ -48,9 +48,11 @@ export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUN
 
 /**
  * The audit of Goldsmith's functions (functions/audit-functions.ts), a function of its own. Its role: read the
- * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath), read Goldsmith's
+ * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath; one of them,
+ * ssm:GetParameter, when a deploy rewrote it), read Goldsmith's
  * functions (lambda:GetFunction) and stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names
- * `<stage>-goldsmith-<Stack>-…` only; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
+ * `<stage>-goldsmith-<Stack>-…` only; list the account's functions (lambda:ListFunctions, on `*`) for all of them at
+ * once; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
  * function changed after its parameter; read Goldsmith's roles (iam:GetRole, ListRolePolicies, GetRolePolicy,
  * ListAttachedRolePolicies on `<stage>-goldsmith-*` roles; GetAccountAuthorizationDetails, on `*`, for all of them at
  * once) and their records under `/goldsmith/_roles/<stage>/`;
@@ -77,6 +79,13 @@ export function createFunctionAudit(
       resources: paths.map((path) => `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${path}`),
     }),
   );
+  // A deploy's rewrite of one function's parameter reads that parameter alone (GetParameter, on the parameter).
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${functionsPath(stage)}*`],
+    }),
+  );
   // Reads only, each on the role resource
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html):
   // the roles CloudFormation names `<stage>-goldsmith-<Stack>-…` and the ones Goldsmith names `goldsmith-<stage>-…`
@@ -101,6 +110,9 @@ export function createFunctionAudit(
       resources: [`arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${stage}-${NAME_PREFIX}-*`],
     }),
   );
+  // The daily run reads every function at once: ListFunctions takes no resource type, so `*` (the same Service
+  // Authorization Reference). It reads the account's functions' configuration, no more than GetFunction on each.
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:ListFunctions'], resources: ['*'] }));
   // A function changed after its parameter: whether its stack's rollback did it (its events, read only then).
   fn.addToRolePolicy(
     new iam.PolicyStatement({

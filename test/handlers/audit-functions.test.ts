@@ -1,4 +1,8 @@
-import { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  LambdaServiceException,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,8 +11,9 @@ import { lambdaClient } from '../../aws/clients/lambda.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { functionsPath } from '../../core/audit/functions.js';
-import { auditFunctions, expectedFunctionDeleted } from '../../functions/audit/functions.js';
+import { auditFunctions, expectedFunctionDeleted, expectedFunctions } from '../../functions/audit/functions.js';
 import { VirtualClock } from '../../local/clock.js';
+import type { FakeCall } from '../../local/fakes/common.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
 import { type FunctionSpec, LambdaFunctionsFake } from '../../local/fakes/lambda-functions.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
@@ -33,6 +38,10 @@ const dynamo = useLocalDynamo();
 let cloud: InstalledFakes;
 let clock: VirtualClock;
 let lambda: LambdaFunctionsFake;
+/** Lambda's calls the audit made, by action. */
+let lambdaCalls: Record<string, number>;
+/** Lambda refuses ListFunctions (the role lacks it). */
+let refuseListing: boolean;
 
 const spec: FunctionSpec = {
   FunctionName: ENGINE,
@@ -46,16 +55,20 @@ const spec: FunctionSpec = {
   code: 'the bundle the deployment uploaded',
 };
 
-/** What a deploy does: the function, then (it names the function) its expected properties' parameter. */
-async function deploy(): Promise<void> {
-  lambda.deploy(spec);
+/** What a deploy does: the functions, then (each names its function) their expected properties' parameters. */
+async function deploy(specs: readonly FunctionSpec[] = [spec]): Promise<void> {
+  for (const s of specs) lambda.deploy(s);
   clock.moveTo(clock.now() + 20_000);
-  await writeParameter();
+  for (const [i, s] of specs.entries()) {
+    // A second apart: Parameter Store throttles PutParameter beyond a few a second (the fake as AWS).
+    if (i > 0) clock.moveTo(clock.now() + 1_000);
+    await writeParameter(s);
+  }
 }
 
-/** The function's expected properties, as CloudFormation writes them. */
-async function writeParameter(): Promise<void> {
-  const { FunctionName, code: _code, Environment, ...props } = spec;
+/** A function's expected properties, as CloudFormation writes them (the rollout engine's by default). */
+async function writeParameter(fn: FunctionSpec = spec): Promise<void> {
+  const { FunctionName, code: _code, Environment, ...props } = fn;
   const properties = {
     ...props,
     Environment: { Variables: Environment },
@@ -63,7 +76,7 @@ async function writeParameter(): Promise<void> {
   };
   await ssmClient().send(
     new PutParameterCommand({
-      Name: `${functionsPath(STAGE)}PromotionRolloutEngine`,
+      Name: `${functionsPath(STAGE)}${fn === spec ? 'PromotionRolloutEngine' : FunctionName}`,
       Type: 'String',
       Overwrite: true,
       Value: JSON.stringify({
@@ -96,7 +109,23 @@ beforeEach(async () => {
   cloud = installFakes({ clock, accountId: ACCOUNT, topics: [NOTIFY] });
   lambda = new LambdaFunctionsFake(ACCOUNT, 'us-east-1', () => clock.now());
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  configureAuditClients(cloud, dynamo.endpoint, { service: 'lambda', fake: lambda, clock, accountId: ACCOUNT });
+  lambdaCalls = {};
+  refuseListing = false;
+  const counted = {
+    handle: (call: FakeCall) => {
+      lambdaCalls[call.action] = (lambdaCalls[call.action] ?? 0) + 1;
+      if (refuseListing && call.action === 'ListFunctions') {
+        throw new LambdaServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          message: `User: ${ROLE} is not authorized to perform: lambda:ListFunctions`,
+          $metadata: { httpStatusCode: 403 },
+        });
+      }
+      return lambda.handle(call);
+    },
+  };
+  configureAuditClients(cloud, dynamo.endpoint, { service: 'lambda', fake: counted, clock, accountId: ACCOUNT });
   await deploy();
   clock.moveTo(clock.now() + 3_600_000);
 });
@@ -233,5 +262,154 @@ describe("attack: a Goldsmith function's code or configuration changed outside t
         $metadata: expect.objectContaining({ httpStatusCode: 429 }),
       }),
     );
+  });
+});
+
+/** The name of the `i`th of the functions `others` adds. */
+const worker = (i: number) => `${STAGE}-goldsmith-Promotion-Worker${i}-AbC123`;
+
+/** `n` more Goldsmith functions beside the rollout engine, each its own name and role. */
+const others = (n: number): FunctionSpec[] =>
+  Array.from({ length: n }, (_, i) => ({
+    ...spec,
+    FunctionName: worker(i),
+    Role: `${ROLE}${i}`,
+  }));
+
+describe("the functions' audit reads every function at once from the account's listing", () => {
+  it('reads 55 unchanged functions with ⌈55/50⌉ ListFunctions pages and no GetFunction, stopping none', async () => {
+    await deploy(others(54));
+    clock.moveTo(clock.now() + 3_600_000);
+    lambdaCalls = {};
+
+    const part = await auditFunctions(now(), STAGE);
+
+    expect(part).toMatchObject({ checked: 55, findings: [], failures: [], reads: 1 + 2 });
+    expect(lambdaCalls).toEqual({ ListFunctions: 2 });
+    expect(announced()).toEqual([]);
+  });
+
+  it("finds a changed code, environment and role in the listing, reads only those three's concurrency, and stops them", async () => {
+    await deploy(others(4));
+    const [code, environment, role, untouched] = [worker(0), worker(1), worker(2), worker(3)];
+    clock.moveTo(clock.now() + 3_600_000);
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: code, S3Bucket: 'b', S3Key: 'k.zip' }));
+    await lambdaClient().send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: environment,
+        Environment: {
+          Variables: { LEDGER_TABLE: 'ledger', GOLDSMITH_STAGE: STAGE, NODE_OPTIONS: '--require /tmp/x' },
+        },
+      }),
+    );
+    await lambdaClient().send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: role, Role: `arn:aws:iam::${ACCOUNT}:role/mallory` }),
+    );
+    clock.moveTo(clock.now() + 60_000);
+    lambdaCalls = {};
+
+    const part = await auditFunctions(now(), STAGE);
+
+    expect(Object.fromEntries(part.findings.map((f) => [f.name, f.found]))).toEqual({
+      [code]: expect.stringMatching(/^code or configuration changed at /),
+      [environment]: expect.stringMatching(/^environment variable NODE_OPTIONS added; /),
+      [role]: expect.stringMatching(/^role arn:aws:iam::123456789012:role\/mallory instead of /),
+    });
+    for (const changed of [code, environment, role]) expect(lambda.runs(changed)).toBe(false);
+    expect([lambda.runs(untouched), lambda.runs(ENGINE)]).toEqual([true, true]);
+    // One listing; per changed function one GetFunction for its concurrency, the stop, and the read-back.
+    expect(lambdaCalls).toEqual({ ListFunctions: 1, GetFunction: 6, PutFunctionConcurrency: 3 });
+    expect(announced()).toHaveLength(3);
+  });
+
+  it('reads a function missing from the listing (deleted) on its own, which says it is gone', async () => {
+    await deploy(others(2));
+    const deleted = worker(0);
+    lambda.functions.delete(deleted);
+    lambdaCalls = {};
+
+    const part = await auditFunctions(now(), STAGE);
+
+    expect(part).toMatchObject({
+      checked: 3,
+      findings: [],
+      failures: [`function ${deleted}: Function not found: arn:aws:lambda:us-east-1:${ACCOUNT}:function:${deleted}`],
+    });
+    expect(lambdaCalls).toEqual({ ListFunctions: 1, GetFunction: 1 });
+  });
+
+  it('reads every function on its own when the listing fails, and still stops a changed one', async () => {
+    await deploy(others(2));
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: ENGINE, S3Bucket: 'b', S3Key: 'k.zip' }));
+    clock.moveTo(clock.now() + 60_000);
+    refuseListing = true;
+    lambdaCalls = {};
+
+    const part = await auditFunctions(now(), STAGE);
+
+    expect(part.failures).toEqual([
+      expect.stringMatching(/^the account's functions \(each function read on its own instead\): .*not authorized/),
+    ]);
+    expect(part.findings.map((f) => f.name)).toEqual([ENGINE]);
+    expect(lambda.runs(ENGINE)).toBe(false);
+    // The refused listing, one GetFunction per function, and the stopped one's read-back.
+    expect(lambdaCalls).toEqual({ ListFunctions: 1, GetFunction: 4, PutFunctionConcurrency: 1 });
+  });
+
+  it("reads only the function a Lambda call's event names, by GetFunction", async () => {
+    await deploy(others(3));
+    lambdaCalls = {};
+    const arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${ENGINE}`;
+
+    expect(await auditFunctions(now(), STAGE, undefined, { functionName: arn })).toMatchObject({
+      checked: 1,
+      findings: [],
+    });
+    expect(lambdaCalls).toEqual({ GetFunction: 1 });
+  });
+});
+
+describe("the functions' records a run reads", () => {
+  const ssmCalls = () => ({
+    GetParameter: cloud.stats.apiCalls['ssm:GetParameter'] ?? 0,
+    GetParametersByPath: cloud.stats.apiCalls['ssm:GetParametersByPath'] ?? 0,
+  });
+
+  it("reads only the parameter a deploy rewrote (GetParameter), and every one when it is gone or another stage's", async () => {
+    await deploy(others(11));
+    const rewritten = `${functionsPath(STAGE)}${worker(3)}`;
+    const before = ssmCalls();
+    lambdaCalls = {};
+
+    const part = await auditFunctions(
+      now(),
+      STAGE,
+      undefined,
+      { parameter: rewritten },
+      expectedFunctions(STAGE, rewritten),
+    );
+
+    expect(part).toMatchObject({ checked: 1, findings: [], failures: [] });
+    expect(ssmCalls()).toEqual({
+      GetParameter: before.GetParameter + 1,
+      GetParametersByPath: before.GetParametersByPath,
+    });
+    expect(lambdaCalls).toEqual({ GetFunction: 1 });
+    // Gone by the time it is read: every record (12, two pages of ten).
+    expect(await expectedFunctions(STAGE, `${functionsPath(STAGE)}Deleted`)()).toHaveLength(12);
+    // Another stage's parameter is not this audit's to read alone.
+    expect(await expectedFunctions(STAGE, `${functionsPath('prod')}${worker(3)}`)()).toHaveLength(12);
+    expect(ssmCalls()).toEqual({
+      GetParameter: before.GetParameter + 2,
+      GetParametersByPath: before.GetParametersByPath + 4,
+    });
+  });
+
+  it('reads the records once for a run that asks twice', async () => {
+    const before = ssmCalls();
+    const records = expectedFunctions(STAGE);
+    const [first, second] = await Promise.all([records(), records()]);
+    expect(first).toBe(second);
+    expect(ssmCalls().GetParametersByPath).toBe(before.GetParametersByPath + 1);
   });
 });

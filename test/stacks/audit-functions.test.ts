@@ -110,9 +110,11 @@ describe("the functions' audit in the stacks", () => {
       'iam:ListAttachedRolePolicies',
       'iam:ListRolePolicies',
       'lambda:GetFunction',
+      'lambda:ListFunctions',
       'lambda:PutFunctionConcurrency',
       'sns:Publish',
       'sqs:SendMessage',
+      'ssm:GetParameter',
       'ssm:GetParametersByPath',
     ]);
     const lambda = statements.find((s) => [s.Action].flat().includes('lambda:GetFunction'));

@@ -69,6 +69,26 @@ describe('callPlanFigures', () => {
     expect(op(f, 'ram:GetResourceShareAssociations')?.basis).toMatch(/confirmation per RAM change.*backstop/);
   });
 
+  it("says why each of the audit's daily reads is made: the functions' listing, the records' pages, the doors' glance", () => {
+    const f = figures({
+      'lambda:ListFunctions': 30,
+      'lambda:GetFunction': 2,
+      'ssm:GetParametersByPath': 660,
+      'sns:ListSubscriptionsByTopic': 1500,
+      'eventbridge:DescribeRule': 900,
+    });
+    expect(op(f, 'lambda:ListFunctions')).toMatchObject({
+      made: 30,
+      minimum: 0,
+      basis: expect.stringMatching(/daily audit.*50/),
+    });
+    expect(op(f, 'lambda:GetFunction')?.basis).toMatch(/Lambda call's event/);
+    expect(op(f, 'ssm:GetParametersByPath')?.basis).toMatch(/10 a page.*functions.*roles.*policies/);
+    expect(op(f, 'sns:ListSubscriptionsByTopic')?.basis).toMatch(/hourly glance/);
+    expect(op(f, 'eventbridge:DescribeRule')?.basis).toMatch(/daily read-back in every Region/);
+    expect(f.operations.filter((o) => o.basis === 'a read nothing needed')).toEqual([]);
+  });
+
   it('needs one pointer read-back per pointer written, and no read before a write', () => {
     const f = figures({ 'ssm:PutParameter': 6, 'ssm:GetParameter': 18 });
     expect(op(f, 'ssm:GetParameter')).toMatchObject({ made: 18, minimum: 6 });

@@ -1,0 +1,30 @@
+/**
+ * Why the audit's backstop reads are made, per operation: each reads what nothing in the run changed (minimum 0 in
+ * `callPlanFigures`), on a schedule or because an event asked, and says here which run makes it and what it would
+ * catch that no event announces. What the benchmark's call table prints beside them (call-minimum.ts).
+ */
+export const AUDIT_READ_REASONS: Readonly<Record<string, string>> = {
+  'lambda:ListFunctions':
+    "the functions' daily audit: every function at once, a page per 50 (a change made where no trail records Lambda's calls sends no event)",
+  'lambda:GetFunction':
+    "the functions' audit: the one function a Lambda call's event names; beyond the listing, a function it lacks and a changed function's reserved concurrency",
+  'ssm:GetParametersByPath':
+    "what the deployment wrote, 10 a page, read by each daily audit: the functions' records, the roles' (a role's documents in parts) and the doors' policies",
+  'iam:GetAccountAuthorizationDetails':
+    "the roles' daily audit: every role at once, a page per 1,000 (IAM's events reach only us-east-1's bus)",
+  'sns:ListSubscriptionsByTopic':
+    "the doors' hourly glance at each topic's subscriptions (an email's unsubscribe link emits no CloudTrail event) and their daily read",
+  'sns:GetSubscriptionAttributes': "the doors' daily read of each confirmed subscription's filter policy",
+  'eventbridge:DescribeRule':
+    "the forwarding rules' daily read-back in every Region (a rule changed where no trail records it sends no event), and one per rule-change event",
+  'eventbridge:ListTargetsByRule':
+    "the forwarding rules' targets, with the launch-permission sweep and on a rule-change event",
+  'sqs:GetQueueAttributes':
+    "the doors' policies' daily read-back, one per queue (and one per policy-change event), and a drift's read after it is put back",
+  'sns:GetTopicAttributes':
+    "the doors' policies' daily read-back, one per topic (and one per policy-change event), and a drift's read after it is put back",
+  'eventbridge:DescribeEventBus':
+    "the doors' policies' daily read-back of the event bus's policy (and one per policy-change event)",
+  's3:HeadObject':
+    'the SBOM exports: a look before writing each document (a re-run writes nothing) and its read-back (S3 holds what was written)',
+};
