@@ -77,15 +77,15 @@ export function continueRequestIdsFrom(issued: number): void {
 }
 
 /**
- * The SDK middleware that only writes HTTP headers no fake reads (User-Agent, Host, Content-Length, the recursion
- * detection's X-Amzn-Trace-Id) or logs through the client's logger (none is set): each runs on every attempt, and the
- * user agent's string alone is rebuilt each time. A client whose requests a fake answers before anything is sent
- * drops them; its input, serialization, endpoint, retries, identity and the model check stay as they are.
+ * The SDK middleware that only writes HTTP headers no fake reads (User-Agent, Host, the recursion detection's
+ * X-Amzn-Trace-Id) or logs through the client's logger (none is set): each runs on every attempt, and the user
+ * agent's string alone is rebuilt each time. A client whose requests a fake answers before anything is sent drops
+ * them; its input, serialization, endpoint, retries, identity and the model check stay as they are. Content-Length
+ * stays: S3's client checks it is set on PutObject and warns on every request without it.
  */
 const WIRE_ONLY_MIDDLEWARE = [
   'getUserAgentMiddleware',
   'hostHeaderMiddleware',
-  'contentLengthMiddleware',
   'recursionDetectionMiddleware',
   'loggerMiddleware',
 ] as const;

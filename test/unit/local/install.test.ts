@@ -18,7 +18,7 @@ describe('installFakes', () => {
 
   it("drops from a fake-answered client only the middleware that writes headers no fake reads, keeping DynamoDB's", () => {
     const { clientSettings } = installFakes({ clock: new VirtualClock('2027-01-01T00:00:00Z') });
-    const wireOnly = ['getUserAgentMiddleware', 'hostHeaderMiddleware', 'contentLengthMiddleware'];
+    const wireOnly = ['getUserAgentMiddleware', 'hostHeaderMiddleware', 'recursionDetectionMiddleware'];
     const names = (c: { middlewareStack: { identify(): string[] } }) => c.middlewareStack.identify().join();
     const ec2 = new EC2Client({ region: 'us-east-1' });
     const dynamodb = new DynamoDBClient({ region: 'us-east-1' });
@@ -30,7 +30,7 @@ describe('installFakes', () => {
       expect(names(ec2)).not.toContain(name);
       expect(names(dynamodb)).toContain(name);
     }
-    for (const kept of ['serializerMiddleware', 'retryMiddleware', 'httpSigningMiddleware', 'goldsmithLocalFake']) {
+    for (const kept of ['serializerMiddleware', 'contentLengthMiddleware', 'retryMiddleware', 'goldsmithLocalFake']) {
       expect(names(ec2)).toContain(kept);
     }
   });
