@@ -56,13 +56,18 @@ export function formatDuration(seconds: number): string {
   return `${seconds}s`;
 }
 
+/** How far ahead of `now` a recorded time may lie and still be taken as written by a clock a little ahead. */
+export const CLOCK_SKEW_MS = 60 * 60 * 1000;
+
 /**
  * Whether a period of `everyDays` whole UTC days (at least 1) has passed since `last` at `now`: counted in calendar
- * days, so a run made at any hour of the due day counts; true when `last` is absent or not a date (never done).
+ * days, so a run made at any hour of the due day counts; true when `last` is absent or not a date (never done), and
+ * when it lies more than {@link CLOCK_SKEW_MS} ahead of `now`: no run wrote that, and taken at its word it would put
+ * the next one off until that day.
  */
 export function daysPassed(now: number, last: string | undefined, everyDays: number): boolean {
   const at = last === undefined ? Number.NaN : Date.parse(last);
-  if (Number.isNaN(at)) return true;
+  if (Number.isNaN(at) || at > now + CLOCK_SKEW_MS) return true;
   const day = (ms: number) => Math.floor(ms / 86_400_000);
   return day(now) - day(at) >= Math.max(1, Math.round(everyDays));
 }

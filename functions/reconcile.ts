@@ -168,8 +168,9 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     // Only transient failures (a service down): the run's dead letter is re-driven like any other transient one.
     throw permanent === 0 ? new TransientError(message) : new Error(message);
   }
-  // The listing is done once each build it found was acted on: a build that failed is listed again tomorrow.
-  if (everyPipeline) await recordPipelinesListed(now);
+  // The listing is done once each build it found was acted on (a build that failed is listed again tomorrow), and
+  // only by a run that looked as far back as the schedule's: a narrower window left older builds unlisted.
+  if (everyPipeline && input.windowDays >= DEFAULT_WINDOW_DAYS) await recordPipelinesListed(now);
   return report;
 }
 

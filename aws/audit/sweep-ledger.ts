@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CLOCK_SKEW_MS } from '../../core/duration.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite } from '../ledger/ledger-writes.js';
 import { FACTORY_DRIFT_PK } from './audit-ledger.js';
@@ -23,18 +24,21 @@ export async function lastSweptAt(kind: SweepKind): Promise<string | undefined> 
 }
 
 /**
- * Records that the sweep completed at `at`; never moves the time back (a late retry of an older run).
+ * Records that the sweep completed at `at`; never moves the time back (a late retry of an older run), except from a
+ * time more than CLOCK_SKEW_MS ahead of the clock now, which no run wrote (it would otherwise hold every later record
+ * off).
  * @returns false when a later (or the same) completion was already recorded.
  */
 export async function recordSweep(kind: SweepKind, at: string): Promise<boolean> {
+  const ahead = new Date(Date.now() + CLOCK_SKEW_MS).toISOString();
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: sweepKey(kind),
         UpdateExpression: 'SET sweptAt = :at, kind = :kind',
-        ConditionExpression: 'attribute_not_exists(sweptAt) OR sweptAt < :at',
-        ExpressionAttributeValues: { ':at': at, ':kind': 'audit-sweep' },
+        ConditionExpression: 'attribute_not_exists(sweptAt) OR sweptAt < :at OR sweptAt > :ahead',
+        ExpressionAttributeValues: { ':at': at, ':ahead': ahead, ':kind': 'audit-sweep' },
       }),
     ),
   );

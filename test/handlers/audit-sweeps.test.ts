@@ -69,8 +69,22 @@ describe("the audit's sweeps", () => {
   });
 
   it('never moves the last sweep back when an older run records late', async () => {
-    await recordCompletedSweeps(report(false), { launchPermissions: true, pointers: true }, fullPass(7));
-    await recordCompletedSweeps(report(false), { launchPermissions: true, pointers: true }, fullPass(0));
-    expect(await lastSweptAt('pointers')).toBe(fullPass(7).toISOString());
+    // Written now, after both runs: the later run's record stays.
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    const later = daysAgo(0);
+    await recordCompletedSweeps(report(false), { launchPermissions: true, pointers: true }, later);
+    await recordCompletedSweeps(report(false), { launchPermissions: true, pointers: true }, daysAgo(7));
+    expect(await lastSweptAt('pointers')).toBe(later.toISOString());
+  });
+
+  it('records over a completion no run wrote, more than an hour ahead of the clock', async () => {
+    const now = new Date();
+    await recordCompletedSweeps(
+      report(false),
+      { launchPermissions: true, pointers: true },
+      new Date(now.getTime() + 300 * 86_400_000),
+    );
+    await recordCompletedSweeps(report(false), { launchPermissions: true, pointers: true }, now);
+    expect(await lastSweptAt('pointers')).toBe(now.toISOString());
   });
 });

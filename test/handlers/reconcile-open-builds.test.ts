@@ -158,6 +158,34 @@ describe('reconcileBuilds between full passes: only the builds the ledger holds 
     expect(next.reconciled.map((r) => [r.version, r.status])).toEqual([['1.0.0/3', 'AVAILABLE']]);
   });
 
+  it("lists on the day's pass when the last listing is recorded in the future, and records today's over it", async () => {
+    weekly();
+    listBase([summary('AVAILABLE')]);
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+    // A time no run wrote (someone with the ledger's write rights): taken at its word, nothing would list until 9999.
+    await recordSweep('pipelines', '9999-12-31T00:00:00.000Z');
+
+    await reconcileBuilds(INPUT);
+    expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
+    expect(ledger.get('FACTORY#audit|SWEEP#pipelines')?.sweptAt).toBe('2027-03-03T02:00:00.000Z');
+  });
+
+  it('does not count a listing that looked back less than the schedule does', async () => {
+    weekly();
+    listBase([summary('AVAILABLE')]);
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+
+    await reconcileBuilds({ ...INPUT, windowDays: 0.5 });
+    expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
+    expect(ledger.get('FACTORY#audit|SWEEP#pipelines')).toBeUndefined();
+    // The next run with the schedule's window lists again.
+    imagebuilder.resetHistory();
+    await reconcileBuilds(INPUT);
+    expect(imagebuilder).toHaveReceivedCommand(ListImagePipelineImagesCommand);
+  });
+
   it("lists the pipeline of an open build Image Builder no longer describes, on the day's pass, and acts on what it lists", async () => {
     weekly();
     await started();

@@ -61,6 +61,15 @@ describe("the sweeps' cadence (launch permissions, pointers, every pipeline's li
     expect(isSweepDue(at(3), undefined, 7)).toBe(true);
   });
 
+  it('takes a completion recorded in the future as no completion, within an hour of clock skew', () => {
+    const now = new Date('2027-01-09T00:10:00Z');
+    // Nobody's run finished in 9999: due now, not in 9999.
+    expect(isSweepDue(now, '9999-12-31T00:00:00.000Z', 7)).toBe(true);
+    expect(isSweepDue(now, '2027-01-10T00:10:00.000Z', 7)).toBe(true);
+    // Half an hour ahead: a clock a little fast, taken as today's completion.
+    expect(isSweepDue(now, '2027-01-09T00:40:00.000Z', 7)).toBe(false);
+  });
+
   it('refuses a sweep period that is not whole days from 1d to 30d, naming the field', () => {
     const base = {
       organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
