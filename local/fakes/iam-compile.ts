@@ -129,6 +129,50 @@ function hitTest(base: string, policyValues: readonly string[]): (value: string)
   return (value) => exact.has(value);
 }
 
+const WILDCARD = /[*?]/;
+
+/**
+ * A `Like` (or ARN) value with policy variables as a test made once: when no text before its last variable holds a
+ * wildcard, the substituted value is fixed text up to that variable's end, then the last text as a pattern. A
+ * request value matches when it starts with that fixed text and the pattern matches the rest: the same answer as the
+ * whole substituted value's pattern, without a regular expression per caller (a key policy naming
+ * `${aws:PrincipalAccount}` is asked by every member account). A substituted value holding a wildcard, or a template
+ * with a wildcard before a variable, takes the whole pattern. Undefined when a variable is missing from the context.
+ */
+function likeTemplate({ parts }: Template): (context: RequestContext) => ((value: string) => boolean) | undefined {
+  const last = parts.length - 1;
+  if (last === 0) {
+    const re = globToRegExp(parts[0]!);
+    const test = (value: string) => re.test(value);
+    return () => test;
+  }
+  const fixedHead = parts.every((p, i) => i % 2 === 1 || i === last || !WILDCARD.test(p));
+  const tail = fixedHead ? globToRegExp(parts[last]!) : undefined;
+  return (context) => {
+    let head = parts[0]!;
+    let literal = tail !== undefined;
+    for (let i = 1; i < last; i += 2) {
+      const v = context[parts[i]!];
+      if (typeof v !== 'string') return undefined;
+      if (!literal) continue;
+      literal = !WILDCARD.test(v);
+      head += i + 1 < last ? v + parts[i + 1]! : v;
+    }
+    if (literal && tail) return (value) => value.startsWith(head) && tail.test(value.slice(head.length));
+    const re = globToRegExp(substitute({ parts }, context) ?? '');
+    return (value) => re.test(value);
+  };
+}
+
+/** Whether a value matches one of the `Like` values, each substituted for the request (likeTemplate). */
+function anyLike(
+  tests: readonly ((context: RequestContext) => ((value: string) => boolean) | undefined)[],
+  context: RequestContext,
+): (value: string) => boolean {
+  const matchers = tests.map((t) => t(context)).filter((m): m is (value: string) => boolean => m !== undefined);
+  return (value) => matchers.some((m) => m(value));
+}
+
 /** One `operator: { key: values }` condition, as a test of the request context. */
 function compileCondition(operator: string, key: string, rawValues: string[]): ContextTest {
   const [qualifier, base] = operator.includes(':') ? operator.split(':', 2) : [undefined, operator];
@@ -139,9 +183,12 @@ function compileCondition(operator: string, key: string, rawValues: string[]): C
   const negated = base.includes('Not');
   const templates = rawValues.map(template);
   const fixed = templates.every((t) => t.parts.length === 1) ? hitTest(base, rawValues) : undefined;
+  const like = base.endsWith('Like') || ARN_OPERATORS.has(base);
+  const likeTests = !fixed && like ? templates.map(likeTemplate) : undefined;
   return (context) => {
     const hit =
       fixed ??
+      (likeTests ? anyLike(likeTests, context) : undefined) ??
       hitTest(
         base,
         templates.map((t) => substitute(t, context)).filter((v): v is string => v !== undefined),

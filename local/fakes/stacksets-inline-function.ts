@@ -85,37 +85,85 @@ function compiled(code: string): ModuleLoader {
   return loader;
 }
 
-/** Runs `code`'s `handler` for `event` at `site`. */
-export async function runInlineFunction(
-  code: string,
-  event: CustomResourceEvent,
-  site: FunctionSite,
-  cloud: MemberCloud,
-): Promise<InlineRun> {
-  let elapsedMs = 0;
-  const now = () => site.startMs + elapsedMs;
-  let response: CustomResourceResponse | undefined;
-  const caller: KmsCaller = {
-    account: site.account,
-    principalArn: site.roleArn,
-    identityAllows: true,
-    organizationId: cloud.organizationId,
-  };
+/** What the https module's `request` hands the response callback: a 200 with no body to read. */
+const OK_RESPONSE = { statusCode: 200, resume() {}, on: (ev: string, fn: () => void) => ev === 'end' && fn() };
 
-  const iamSend = async (command: Command) => {
+/**
+ * One run of the inline code: its virtual time, its answer, and the SDK clients and https module the runtime gives it.
+ * Made once per run as one object (79,000 stack instances each run the code): the clients are plain constructors
+ * answering this run's `send`, not classes made per run.
+ */
+class InlineRuntime {
+  elapsedMs = 0;
+  response: CustomResourceResponse | undefined;
+  private readonly caller: KmsCaller;
+  private readonly modules: Record<string, unknown>;
+
+  constructor(
+    private readonly site: FunctionSite,
+    private readonly cloud: MemberCloud,
+  ) {
+    this.caller = {
+      account: site.account,
+      principalArn: site.roleArn,
+      identityAllows: true,
+      organizationId: cloud.organizationId,
+    };
+    const iam = { send: (command: Command) => this.iamSend(command) };
+    const kms = { send: (command: Command) => this.kmsSend(command) };
+    this.modules = {
+      'node:https': {
+        request: (_url: string, _options: unknown, onResponse: (r: unknown) => void) => ({
+          on() {},
+          end: (body: string) => {
+            this.response = JSON.parse(body) as CustomResourceResponse;
+            onResponse(OK_RESPONSE);
+          },
+        }),
+      },
+      '@aws-sdk/client-iam': {
+        IAMClient: function IAMClient() {
+          return iam;
+        },
+        CreateServiceLinkedRoleCommand,
+      },
+      '@aws-sdk/client-kms': {
+        KMSClient: function KMSClient() {
+          return kms;
+        },
+        CreateGrantCommand,
+        RetireGrantCommand,
+      },
+    };
+  }
+
+  now(): number {
+    return this.site.startMs + this.elapsedMs;
+  }
+
+  require(name: string): unknown {
+    if (!(name in this.modules))
+      throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
+    return this.modules[name];
+  }
+
+  async iamSend(command: Command): Promise<unknown> {
+    const { cloud, site } = this;
     if (!(command instanceof CreateServiceLinkedRoleCommand)) throw new Error('the IAM fake answers no such command');
     checkRequest('IAM', 'CreateServiceLinkedRole', command.input);
-    const out = stackless(() => cloud.iam.create(site.account, String(command.input['AWSServiceName']), now()));
+    const out = stackless(() => cloud.iam.create(site.account, String(command.input['AWSServiceName']), this.now()));
     checkResponse('IAM', 'CreateServiceLinkedRole', out);
     return out;
-  };
-  const kmsSend = async (command: Command) => {
+  }
+
+  async kmsSend(command: Command): Promise<unknown> {
+    const { cloud, site, caller } = this;
     const input = command.input;
     const keyId = String(input['KeyId']);
     if (command instanceof CreateGrantCommand) {
       checkRequest('KMS', 'CreateGrant', input);
       const grantee = String(input['GranteePrincipal']);
-      if (grantee.includes(':role/aws-service-role/') && !cloud.iam.visibleAt(grantee, now()))
+      if (grantee.includes(':role/aws-service-role/') && !cloud.iam.visibleAt(grantee, this.now()))
         throw awsError('InvalidArnException', `ARN ${grantee} is not valid`);
       const outcome = stackless(() =>
         cloud.kms.grantOutcome(site.region, keyId, caller, {
@@ -140,53 +188,31 @@ export async function runInlineFunction(
       return {};
     }
     throw new Error('the KMS fake answers no such command');
-  };
+  }
+}
 
-  const modules: Record<string, unknown> = {
-    'node:https': {
-      request(_url: string, _options: unknown, onResponse: (r: unknown) => void) {
-        return {
-          on() {},
-          end(body: string) {
-            response = JSON.parse(body) as CustomResourceResponse;
-            onResponse({ statusCode: 200, resume() {}, on: (ev: string, fn: () => void) => ev === 'end' && fn() });
-          },
-        };
-      },
-    },
-    '@aws-sdk/client-iam': {
-      IAMClient: class {
-        send = iamSend;
-      },
-      CreateServiceLinkedRoleCommand,
-    },
-    '@aws-sdk/client-kms': {
-      KMSClient: class {
-        send = kmsSend;
-      },
-      CreateGrantCommand,
-      RetireGrantCommand,
-    },
-  };
-  const require = (name: string) => {
-    if (!(name in modules))
-      throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
-    return modules[name];
-  };
+/** Runs `code`'s `handler` for `event` at `site`. */
+export async function runInlineFunction(
+  code: string,
+  event: CustomResourceEvent,
+  site: FunctionSite,
+  cloud: MemberCloud,
+): Promise<InlineRun> {
+  const run = new InlineRuntime(site, cloud);
   const sleep = (fn: () => void, ms: number) => {
-    elapsedMs += ms;
+    run.elapsedMs += ms;
     queueMicrotask(fn);
   };
   const module = { exports: {} as { handler?: (event: unknown, context: unknown) => Promise<unknown> } };
   // The runtime loads index.js as a CommonJS module; its free names are these.
   const load = compiled(code);
-  load(module, module.exports, require, { env: { AWS_REGION: site.region } }, sleep);
+  load(module, module.exports, (name) => run.require(name), { env: { AWS_REGION: site.region } }, sleep);
   const handler = module.exports.handler;
   if (!handler) throw new Error('the inline code exports no handler');
   try {
-    await handler(event, { getRemainingTimeInMillis: () => site.timeoutSeconds * 1000 - elapsedMs });
+    await handler(event, { getRemainingTimeInMillis: () => site.timeoutSeconds * 1000 - run.elapsedMs });
   } catch {
     // Lambda records the error; CloudFormation still waits for an answer.
   }
-  return { response, elapsedMs };
+  return { response: run.response, elapsedMs: run.elapsedMs };
 }
