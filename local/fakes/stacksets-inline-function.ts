@@ -88,16 +88,55 @@ function compiled(code: string): ModuleLoader {
 /** What the https module's `request` hands the response callback: a 200 with no body to read. */
 const OK_RESPONSE = { statusCode: 200, resume() {}, on: (ev: string, fn: () => void) => ev === 'end' && fn() };
 
+/** The run whose index.js is loading: the SDK clients the module makes as it loads answer that run. */
+let loading: InlineRuntime | undefined;
+
+function loadingRun(client: string): InlineRuntime {
+  if (!loading) throw new Error(`the fake runtime's ${client} is made while index.js loads, as the inline code does`);
+  return loading;
+}
+
+// The runtime's SDK clients: the same classes for every run, each instance answering the run that made it.
+class IAMClient {
+  private readonly run = loadingRun('IAMClient');
+  send(command: Command): Promise<unknown> {
+    return this.run.iamSend(command);
+  }
+}
+class KMSClient {
+  private readonly run = loadingRun('KMSClient');
+  send(command: Command): Promise<unknown> {
+    return this.run.kmsSend(command);
+  }
+}
+const SDK_MODULES: Record<string, unknown> = {
+  '@aws-sdk/client-iam': { IAMClient, CreateServiceLinkedRoleCommand },
+  '@aws-sdk/client-kms': { KMSClient, CreateGrantCommand, RetireGrantCommand },
+};
+
+/** The PUT of the answer to CloudFormation's ResponseURL: its body is the run's response. */
+class ResponsePut {
+  constructor(
+    private readonly run: InlineRuntime,
+    private readonly onResponse: (r: unknown) => void,
+  ) {}
+  on(): void {}
+  end(body: string): void {
+    this.run.response = JSON.parse(body) as CustomResourceResponse;
+    this.onResponse(OK_RESPONSE);
+  }
+}
+
 /**
- * One run of the inline code: its virtual time, its answer, and the SDK clients and https module the runtime gives it.
- * Made once per run as one object (79,000 stack instances each run the code): the clients are plain constructors
- * answering this run's `send`, not classes made per run.
+ * One run of the inline code: its virtual time, its answer, and what its SDK clients and https module call. Made once
+ * per run as one object, with no function made per run beyond the https module's `request` (79,000 stack instances
+ * each run the code, and the simulator's TypeScript loader names every function it makes).
  */
 class InlineRuntime {
   elapsedMs = 0;
   response: CustomResourceResponse | undefined;
   private readonly caller: KmsCaller;
-  private readonly modules: Record<string, unknown>;
+  private readonly https: { request(url: string, options: unknown, onResponse: (r: unknown) => void): ResponsePut };
 
   constructor(
     private readonly site: FunctionSite,
@@ -109,32 +148,31 @@ class InlineRuntime {
       identityAllows: true,
       organizationId: cloud.organizationId,
     };
-    const iam = { send: (command: Command) => this.iamSend(command) };
-    const kms = { send: (command: Command) => this.kmsSend(command) };
-    this.modules = {
-      'node:https': {
-        request: (_url: string, _options: unknown, onResponse: (r: unknown) => void) => ({
-          on() {},
-          end: (body: string) => {
-            this.response = JSON.parse(body) as CustomResourceResponse;
-            onResponse(OK_RESPONSE);
-          },
-        }),
-      },
-      '@aws-sdk/client-iam': {
-        IAMClient: function IAMClient() {
-          return iam;
-        },
-        CreateServiceLinkedRoleCommand,
-      },
-      '@aws-sdk/client-kms': {
-        KMSClient: function KMSClient() {
-          return kms;
-        },
-        CreateGrantCommand,
-        RetireGrantCommand,
+    const run = this;
+    this.https = {
+      request(_url, _options, onResponse) {
+        return new ResponsePut(run, onResponse);
       },
     };
+  }
+
+  /** Loads `code` as the runtime loads index.js (a CommonJS module; its free names are these), for this run. */
+  load(code: string, module: { exports: unknown }): void {
+    loading = this;
+    try {
+      compiled(code)(
+        module,
+        module.exports,
+        (name) => this.require(name),
+        { env: { AWS_REGION: this.site.region } },
+        (fn: () => void, ms: number) => {
+          this.elapsedMs += ms;
+          queueMicrotask(fn);
+        },
+      );
+    } finally {
+      loading = undefined;
+    }
   }
 
   now(): number {
@@ -142,9 +180,10 @@ class InlineRuntime {
   }
 
   require(name: string): unknown {
-    if (!(name in this.modules))
+    if (name === 'node:https') return this.https;
+    if (!(name in SDK_MODULES))
       throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
-    return this.modules[name];
+    return SDK_MODULES[name];
   }
 
   async iamSend(command: Command): Promise<unknown> {
@@ -199,18 +238,16 @@ export async function runInlineFunction(
   cloud: MemberCloud,
 ): Promise<InlineRun> {
   const run = new InlineRuntime(site, cloud);
-  const sleep = (fn: () => void, ms: number) => {
-    run.elapsedMs += ms;
-    queueMicrotask(fn);
-  };
   const module = { exports: {} as { handler?: (event: unknown, context: unknown) => Promise<unknown> } };
-  // The runtime loads index.js as a CommonJS module; its free names are these.
-  const load = compiled(code);
-  load(module, module.exports, (name) => run.require(name), { env: { AWS_REGION: site.region } }, sleep);
+  run.load(code, module);
   const handler = module.exports.handler;
   if (!handler) throw new Error('the inline code exports no handler');
   try {
-    await handler(event, { getRemainingTimeInMillis: () => site.timeoutSeconds * 1000 - run.elapsedMs });
+    await handler(event, {
+      getRemainingTimeInMillis() {
+        return site.timeoutSeconds * 1000 - run.elapsedMs;
+      },
+    });
   } catch {
     // Lambda records the error; CloudFormation still waits for an answer.
   }
