@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CustomResourceEvent, CustomResourceResponse } from '../../member/auto-scaling-grant.js';
 import { checkRequest, checkResponse } from '../models/request-check.js';
 import type { ServiceLinkedRolesFake } from './iam-service-roles.js';
@@ -75,7 +76,7 @@ type ModuleLoader = (
 ) => void;
 const loaders = new Map<string, ModuleLoader>();
 
-/** The module's code compiled once per text: every stack instance runs the same bytes, each with its own module. */
+/** The module's code compiled once per text. */
 function compiled(code: string): ModuleLoader {
   let loader = loaders.get(code);
   if (!loader) {
@@ -88,31 +89,26 @@ function compiled(code: string): ModuleLoader {
 /** What the https module's `request` hands the response callback: a 200 with no body to read. */
 const OK_RESPONSE = { statusCode: 200, resume() {}, on: (ev: string, fn: () => void) => ev === 'end' && fn() };
 
-/** The run whose index.js is loading: the SDK clients the module makes as it loads answer that run. */
-let loading: InlineRuntime | undefined;
+/** The run each call of the runtime's modules belongs to: the one whose handler call it comes from. */
+const runs = new AsyncLocalStorage<InlineRuntime>();
 
-function loadingRun(client: string): InlineRuntime {
-  if (!loading) throw new Error(`the fake runtime's ${client} is made while index.js loads, as the inline code does`);
-  return loading;
+function currentRun(what: string): InlineRuntime {
+  const run = runs.getStore();
+  if (!run) throw new Error(`the fake runtime's ${what} is called outside a run of the handler`);
+  return run;
 }
 
-// The runtime's SDK clients: the same classes for every run, each instance answering the run that made it.
+// The runtime's SDK clients and https module: the same for every run, each call answering the run it comes from.
 class IAMClient {
-  private readonly run = loadingRun('IAMClient');
   send(command: Command): Promise<unknown> {
-    return this.run.iamSend(command);
+    return currentRun('IAMClient').iamSend(command);
   }
 }
 class KMSClient {
-  private readonly run = loadingRun('KMSClient');
   send(command: Command): Promise<unknown> {
-    return this.run.kmsSend(command);
+    return currentRun('KMSClient').kmsSend(command);
   }
 }
-const SDK_MODULES: Record<string, unknown> = {
-  '@aws-sdk/client-iam': { IAMClient, CreateServiceLinkedRoleCommand },
-  '@aws-sdk/client-kms': { KMSClient, CreateGrantCommand, RetireGrantCommand },
-};
 
 /** The PUT of the answer to CloudFormation's ResponseURL: its body is the run's response. */
 class ResponsePut {
@@ -127,16 +123,62 @@ class ResponsePut {
   }
 }
 
+const MODULES: Record<string, unknown> = {
+  'node:https': {
+    request(_url: string, _options: unknown, onResponse: (r: unknown) => void) {
+      return new ResponsePut(currentRun('https.request'), onResponse);
+    },
+  },
+  '@aws-sdk/client-iam': { IAMClient, CreateServiceLinkedRoleCommand },
+  '@aws-sdk/client-kms': { KMSClient, CreateGrantCommand, RetireGrantCommand },
+};
+
+function requireModule(name: string): unknown {
+  if (!(name in MODULES)) throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
+  return MODULES[name];
+}
+
+/** The runtime's `setTimeout`: the run's virtual time moves on by `ms`, and `fn` runs next. */
+function sleep(fn: () => void, ms: number): void {
+  currentRun('setTimeout').elapsedMs += ms;
+  queueMicrotask(fn);
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+/** Each code's module, loaded once per Region (its `process.env.AWS_REGION`), by code text then Region. */
+const loaded = new Map<string, Map<string, Handler>>();
+
 /**
- * One run of the inline code: its virtual time, its answer, and what its SDK clients and https module call. Made once
- * per run as one object, with no function made per run beyond the https module's `request` (79,000 stack instances
- * each run the code, and the simulator's TypeScript loader names every function it makes).
+ * The code's handler in `region`: the runtime loads index.js as a CommonJS module (its free names are these) once per
+ * code and Region, not once per stack instance. The module keeps nothing of a run: its SDK clients and https calls
+ * answer the run they are called from, so each account's function behaves as its own module would.
+ */
+function handlerOf(code: string, region: string): Handler {
+  let byRegion = loaded.get(code);
+  if (!byRegion) {
+    byRegion = new Map();
+    loaded.set(code, byRegion);
+  }
+  let handler = byRegion.get(region);
+  if (!handler) {
+    const module = { exports: {} as { handler?: Handler } };
+    compiled(code)(module, module.exports, requireModule, { env: { AWS_REGION: region } }, sleep);
+    handler = module.exports.handler;
+    if (!handler) throw new Error('the inline code exports no handler');
+    byRegion.set(region, handler);
+  }
+  return handler;
+}
+
+/**
+ * One run of the inline code: its virtual time, its answer, and what its SDK clients call. Made once per run as one
+ * object, with no function made per run (79,000 stack instances each run the code, and the simulator's TypeScript
+ * loader names every function it makes).
  */
 class InlineRuntime {
   elapsedMs = 0;
   response: CustomResourceResponse | undefined;
   private readonly caller: KmsCaller;
-  private readonly https: { request(url: string, options: unknown, onResponse: (r: unknown) => void): ResponsePut };
 
   constructor(
     private readonly site: FunctionSite,
@@ -148,42 +190,10 @@ class InlineRuntime {
       identityAllows: true,
       organizationId: cloud.organizationId,
     };
-    const run = this;
-    this.https = {
-      request(_url, _options, onResponse) {
-        return new ResponsePut(run, onResponse);
-      },
-    };
-  }
-
-  /** Loads `code` as the runtime loads index.js (a CommonJS module; its free names are these), for this run. */
-  load(code: string, module: { exports: unknown }): void {
-    loading = this;
-    try {
-      compiled(code)(
-        module,
-        module.exports,
-        (name) => this.require(name),
-        { env: { AWS_REGION: this.site.region } },
-        (fn: () => void, ms: number) => {
-          this.elapsedMs += ms;
-          queueMicrotask(fn);
-        },
-      );
-    } finally {
-      loading = undefined;
-    }
   }
 
   now(): number {
     return this.site.startMs + this.elapsedMs;
-  }
-
-  require(name: string): unknown {
-    if (name === 'node:https') return this.https;
-    if (!(name in SDK_MODULES))
-      throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
-    return SDK_MODULES[name];
   }
 
   async iamSend(command: Command): Promise<unknown> {
@@ -237,17 +247,15 @@ export async function runInlineFunction(
   site: FunctionSite,
   cloud: MemberCloud,
 ): Promise<InlineRun> {
+  const handler = handlerOf(code, site.region);
   const run = new InlineRuntime(site, cloud);
-  const module = { exports: {} as { handler?: (event: unknown, context: unknown) => Promise<unknown> } };
-  run.load(code, module);
-  const handler = module.exports.handler;
-  if (!handler) throw new Error('the inline code exports no handler');
+  const context = {
+    getRemainingTimeInMillis() {
+      return site.timeoutSeconds * 1000 - run.elapsedMs;
+    },
+  };
   try {
-    await handler(event, {
-      getRemainingTimeInMillis() {
-        return site.timeoutSeconds * 1000 - run.elapsedMs;
-      },
-    });
+    await runs.run(run, handler, event, context);
   } catch {
     // Lambda records the error; CloudFormation still waits for an answer.
   }
