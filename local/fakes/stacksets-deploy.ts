@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { OrganizationTree } from './organization-tree.js';
 import { CANCELLED_REASON, type RegionRun, runRegion } from './stacksets-operation.js';
 import {
@@ -50,7 +50,8 @@ function uuidOf(hex: string, from: number): string {
  * than the hash).
  */
 export function stackIdOf(name: string, account: string, region: string, seed: number): string {
-  const hex = createHash('sha256').update(`${name}/${account}/${region}/${seed}`).digest('hex');
+  // One call, not a Hash object per stack (https://nodejs.org/api/crypto.html#cryptohashalgorithm-data-options).
+  const hex = hash('sha256', `${name}/${account}/${region}/${seed}`, 'hex');
   return `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${name}-${uuidOf(hex, 0)}/${uuidOf(hex, 32)}`;
 }
 
