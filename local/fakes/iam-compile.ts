@@ -6,8 +6,9 @@
  * reaches that part of the statement, not when the policy is compiled.
  */
 
-/** The request context a principal brings: single-valued keys as strings, multivalued ones as arrays. */
-export type RequestContext = Record<string, string | string[] | undefined>;
+import { anyLike, globToRegExp, likeTemplate, type RequestContext, substitute, template } from './iam-patterns.js';
+
+export type { RequestContext } from './iam-patterns.js';
 
 /** One statement of a resource policy, as this evaluator reads it. */
 export interface PolicyStatement {
@@ -48,28 +49,6 @@ const STRING_OPERATORS = new Set(['StringEquals', 'StringNotEquals', 'StringLike
 const ARN_OPERATORS = new Set(['ArnEquals', 'ArnNotEquals', 'ArnLike', 'ArnNotLike']);
 const SESSION = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
 const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
-const VARIABLE = /\$\{([^}]+)\}/g;
-
-const compiled = new Map<string, RegExp>();
-/** Condition values with policy variables make one pattern per caller: the regular expressions kept are bounded. */
-const MAX_COMPILED_PATTERNS = 4096;
-
-/** A policy wildcard pattern (`*`, `?`) as a regular expression; compiled once (audits evaluate it many times). */
-function globToRegExp(pattern: string, flags = ''): RegExp {
-  const key = `${flags}/${pattern}`;
-  let re = compiled.get(key);
-  if (!re) {
-    const body = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, flags);
-    if (compiled.size >= MAX_COMPILED_PATTERNS) compiled.clear();
-    compiled.set(key, re);
-  }
-  return re;
-}
-
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
 /** Resolves who a request's principal is once; statements compare it against their principals. */
@@ -88,33 +67,6 @@ const refuse = (what: string) => (): never => {
   throw new UnsupportedPolicyError(what);
 };
 
-/** A condition value as literal text and `${key}` policy variables, alternating (text first and last). */
-interface Template {
-  readonly parts: readonly string[];
-}
-
-function template(value: string): Template {
-  const parts: string[] = [];
-  let last = 0;
-  for (const m of value.matchAll(VARIABLE)) {
-    parts.push(value.slice(last, m.index), m[1]!);
-    last = m.index + m[0].length;
-  }
-  parts.push(value.slice(last));
-  return { parts };
-}
-
-/** `${key}` in a condition value is the request's single value for key; a missing key makes the value unmatchable. */
-function substitute({ parts }: Template, context: RequestContext): string | undefined {
-  let out = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) {
-    const v = context[parts[i]!];
-    if (typeof v !== 'string') return undefined;
-    out += v + parts[i + 1]!;
-  }
-  return out;
-}
-
 /** Whether a request value matches one of the policy values, before a `Not` operator negates it. */
 function hitTest(base: string, policyValues: readonly string[]): (value: string) => boolean {
   if (base === 'Bool') {
@@ -127,50 +79,6 @@ function hitTest(base: string, policyValues: readonly string[]): (value: string)
   }
   const exact = new Set(policyValues);
   return (value) => exact.has(value);
-}
-
-const WILDCARD = /[*?]/;
-
-/**
- * A `Like` (or ARN) value with policy variables as a test made once: when no text before its last variable holds a
- * wildcard, the substituted value is fixed text up to that variable's end, then the last text as a pattern. A
- * request value matches when it starts with that fixed text and the pattern matches the rest: the same answer as the
- * whole substituted value's pattern, without a regular expression per caller (a key policy naming
- * `${aws:PrincipalAccount}` is asked by every member account). A substituted value holding a wildcard, or a template
- * with a wildcard before a variable, takes the whole pattern. Undefined when a variable is missing from the context.
- */
-function likeTemplate({ parts }: Template): (context: RequestContext) => ((value: string) => boolean) | undefined {
-  const last = parts.length - 1;
-  if (last === 0) {
-    const re = globToRegExp(parts[0]!);
-    const test = (value: string) => re.test(value);
-    return () => test;
-  }
-  const fixedHead = parts.every((p, i) => i % 2 === 1 || i === last || !WILDCARD.test(p));
-  const tail = fixedHead ? globToRegExp(parts[last]!) : undefined;
-  return (context) => {
-    let head = parts[0]!;
-    let literal = tail !== undefined;
-    for (let i = 1; i < last; i += 2) {
-      const v = context[parts[i]!];
-      if (typeof v !== 'string') return undefined;
-      if (!literal) continue;
-      literal = !WILDCARD.test(v);
-      head += i + 1 < last ? v + parts[i + 1]! : v;
-    }
-    if (literal && tail) return (value) => value.startsWith(head) && tail.test(value.slice(head.length));
-    const re = globToRegExp(substitute({ parts }, context) ?? '');
-    return (value) => re.test(value);
-  };
-}
-
-/** Whether a value matches one of the `Like` values, each substituted for the request (likeTemplate). */
-function anyLike(
-  tests: readonly ((context: RequestContext) => ((value: string) => boolean) | undefined)[],
-  context: RequestContext,
-): (value: string) => boolean {
-  const matchers = tests.map((t) => t(context)).filter((m): m is (value: string) => boolean => m !== undefined);
-  return (value) => matchers.some((m) => m(value));
 }
 
 /** One `operator: { key: values }` condition, as a test of the request context. */

@@ -1,15 +1,23 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CustomResourceEvent, CustomResourceResponse } from '../../member/auto-scaling-grant.js';
 import { checkRequest, checkResponse } from '../models/request-check.js';
 import type { ServiceLinkedRolesFake } from './iam-service-roles.js';
 import type { KmsCaller, KmsFake } from './kms.js';
 import { grantsOf } from './kms-grants.js';
+import {
+  type Command,
+  CreateGrantCommand,
+  CreateServiceLinkedRoleCommand,
+  handlerOf,
+  RetireGrantCommand,
+  type RunCalls,
+  runHandler,
+} from './stacksets-inline-runtime.js';
 
 /**
- * Runs a template's inline Lambda code (`Code.ZipFile`, a CommonJS `index.js`) the way the Node.js runtime would,
- * for one custom resource event: the exact bytes the StackSet deploys, with the SDK clients the runtime provides
- * answered by the fakes (each request and answer checked against AWS's API models), `setTimeout` in virtual time,
- * and the HTTPS PUT of the answer to CloudFormation captured.
+ * Runs a template's inline Lambda code (`Code.ZipFile`, a CommonJS `index.js`) the way the Node.js runtime would
+ * (stacksets-inline-runtime.ts), for one custom resource event: the exact bytes the StackSet deploys, with the SDK
+ * clients the runtime provides answered by the fakes (each request and answer checked against AWS's API models),
+ * `setTimeout` in virtual time, and the HTTPS PUT of the answer to CloudFormation captured.
  */
 
 /** The fakes a member account's function reaches. */
@@ -59,123 +67,12 @@ function awsError(name: string, message: string): Error {
   });
 }
 
-class Command {
-  constructor(readonly input: Record<string, unknown>) {}
-}
-// The commands the runtime's SDK clients take, the same classes for every run.
-class CreateServiceLinkedRoleCommand extends Command {}
-class CreateGrantCommand extends Command {}
-class RetireGrantCommand extends Command {}
-
-type ModuleLoader = (
-  module: unknown,
-  exports: unknown,
-  require: (name: string) => unknown,
-  process: unknown,
-  setTimeout: unknown,
-) => void;
-const loaders = new Map<string, ModuleLoader>();
-
-/** The module's code compiled once per text. */
-function compiled(code: string): ModuleLoader {
-  let loader = loaders.get(code);
-  if (!loader) {
-    loader = new Function('module', 'exports', 'require', 'process', 'setTimeout', code) as ModuleLoader;
-    loaders.set(code, loader);
-  }
-  return loader;
-}
-
-/** What the https module's `request` hands the response callback: a 200 with no body to read. */
-const OK_RESPONSE = { statusCode: 200, resume() {}, on: (ev: string, fn: () => void) => ev === 'end' && fn() };
-
-/** The run each call of the runtime's modules belongs to: the one whose handler call it comes from. */
-const runs = new AsyncLocalStorage<InlineRuntime>();
-
-function currentRun(what: string): InlineRuntime {
-  const run = runs.getStore();
-  if (!run) throw new Error(`the fake runtime's ${what} is called outside a run of the handler`);
-  return run;
-}
-
-// The runtime's SDK clients and https module: the same for every run, each call answering the run it comes from.
-class IAMClient {
-  send(command: Command): Promise<unknown> {
-    return currentRun('IAMClient').iamSend(command);
-  }
-}
-class KMSClient {
-  send(command: Command): Promise<unknown> {
-    return currentRun('KMSClient').kmsSend(command);
-  }
-}
-
-/** The PUT of the answer to CloudFormation's ResponseURL: its body is the run's response. */
-class ResponsePut {
-  constructor(
-    private readonly run: InlineRuntime,
-    private readonly onResponse: (r: unknown) => void,
-  ) {}
-  on(): void {}
-  end(body: string): void {
-    this.run.response = JSON.parse(body) as CustomResourceResponse;
-    this.onResponse(OK_RESPONSE);
-  }
-}
-
-const MODULES: Record<string, unknown> = {
-  'node:https': {
-    request(_url: string, _options: unknown, onResponse: (r: unknown) => void) {
-      return new ResponsePut(currentRun('https.request'), onResponse);
-    },
-  },
-  '@aws-sdk/client-iam': { IAMClient, CreateServiceLinkedRoleCommand },
-  '@aws-sdk/client-kms': { KMSClient, CreateGrantCommand, RetireGrantCommand },
-};
-
-function requireModule(name: string): unknown {
-  if (!(name in MODULES)) throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
-  return MODULES[name];
-}
-
-/** The runtime's `setTimeout`: the run's virtual time moves on by `ms`, and `fn` runs next. */
-function sleep(fn: () => void, ms: number): void {
-  currentRun('setTimeout').elapsedMs += ms;
-  queueMicrotask(fn);
-}
-
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-/** Each code's module, loaded once per Region (its `process.env.AWS_REGION`), by code text then Region. */
-const loaded = new Map<string, Map<string, Handler>>();
-
 /**
- * The code's handler in `region`: the runtime loads index.js as a CommonJS module (its free names are these) once per
- * code and Region, not once per stack instance. The module keeps nothing of a run: its SDK clients and https calls
- * answer the run they are called from, so each account's function behaves as its own module would.
+ * One run of the inline code: its virtual time, its answer, and what its SDK clients' requests do to the fakes. Made
+ * once per run as one object, with no function made per run (79,000 stack instances each run the code, and the
+ * simulator's TypeScript loader names every function it makes).
  */
-function handlerOf(code: string, region: string): Handler {
-  let byRegion = loaded.get(code);
-  if (!byRegion) {
-    byRegion = new Map();
-    loaded.set(code, byRegion);
-  }
-  let handler = byRegion.get(region);
-  if (!handler) {
-    const module = { exports: {} as { handler?: Handler } };
-    compiled(code)(module, module.exports, requireModule, { env: { AWS_REGION: region } }, sleep);
-    handler = module.exports.handler;
-    if (!handler) throw new Error('the inline code exports no handler');
-    byRegion.set(region, handler);
-  }
-  return handler;
-}
-
-/**
- * One run of the inline code: its virtual time, its answer, and what its SDK clients call. Made once per run as one
- * object, with no function made per run (79,000 stack instances each run the code, and the simulator's TypeScript
- * loader names every function it makes).
- */
-class InlineRuntime {
+class InlineRuntime implements RunCalls {
   elapsedMs = 0;
   response: CustomResourceResponse | undefined;
   private readonly caller: KmsCaller;
@@ -255,7 +152,7 @@ export async function runInlineFunction(
     },
   };
   try {
-    await runs.run(run, handler, event, context);
+    await runHandler(handler, run, event, context);
   } catch {
     // Lambda records the error; CloudFormation still waits for an answer.
   }
