@@ -6,8 +6,9 @@
  * reaches that part of the statement, not when the policy is compiled.
  */
 
-/** The request context a principal brings: single-valued keys as strings, multivalued ones as arrays. */
-export type RequestContext = Record<string, string | string[] | undefined>;
+import { anyLike, globToRegExp, likeTemplate, type RequestContext, substitute, template } from './iam-patterns.js';
+
+export type { RequestContext } from './iam-patterns.js';
 
 /** One statement of a resource policy, as this evaluator reads it. */
 export interface PolicyStatement {
@@ -48,28 +49,6 @@ const STRING_OPERATORS = new Set(['StringEquals', 'StringNotEquals', 'StringLike
 const ARN_OPERATORS = new Set(['ArnEquals', 'ArnNotEquals', 'ArnLike', 'ArnNotLike']);
 const SESSION = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
 const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
-const VARIABLE = /\$\{([^}]+)\}/g;
-
-const compiled = new Map<string, RegExp>();
-/** Condition values with policy variables make one pattern per caller: the regular expressions kept are bounded. */
-const MAX_COMPILED_PATTERNS = 4096;
-
-/** A policy wildcard pattern (`*`, `?`) as a regular expression; compiled once (audits evaluate it many times). */
-function globToRegExp(pattern: string, flags = ''): RegExp {
-  const key = `${flags}/${pattern}`;
-  let re = compiled.get(key);
-  if (!re) {
-    const body = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, flags);
-    if (compiled.size >= MAX_COMPILED_PATTERNS) compiled.clear();
-    compiled.set(key, re);
-  }
-  return re;
-}
-
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
 /** Resolves who a request's principal is once; statements compare it against their principals. */
@@ -87,33 +66,6 @@ export function prepareRequest(request: {
 const refuse = (what: string) => (): never => {
   throw new UnsupportedPolicyError(what);
 };
-
-/** A condition value as literal text and `${key}` policy variables, alternating (text first and last). */
-interface Template {
-  readonly parts: readonly string[];
-}
-
-function template(value: string): Template {
-  const parts: string[] = [];
-  let last = 0;
-  for (const m of value.matchAll(VARIABLE)) {
-    parts.push(value.slice(last, m.index), m[1]!);
-    last = m.index + m[0].length;
-  }
-  parts.push(value.slice(last));
-  return { parts };
-}
-
-/** `${key}` in a condition value is the request's single value for key; a missing key makes the value unmatchable. */
-function substitute({ parts }: Template, context: RequestContext): string | undefined {
-  let out = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) {
-    const v = context[parts[i]!];
-    if (typeof v !== 'string') return undefined;
-    out += v + parts[i + 1]!;
-  }
-  return out;
-}
 
 /** Whether a request value matches one of the policy values, before a `Not` operator negates it. */
 function hitTest(base: string, policyValues: readonly string[]): (value: string) => boolean {
@@ -139,9 +91,12 @@ function compileCondition(operator: string, key: string, rawValues: string[]): C
   const negated = base.includes('Not');
   const templates = rawValues.map(template);
   const fixed = templates.every((t) => t.parts.length === 1) ? hitTest(base, rawValues) : undefined;
+  const like = base.endsWith('Like') || ARN_OPERATORS.has(base);
+  const likeTests = !fixed && like ? templates.map(likeTemplate) : undefined;
   return (context) => {
     const hit =
       fixed ??
+      (likeTests ? anyLike(likeTests, context) : undefined) ??
       hitTest(
         base,
         templates.map((t) => substitute(t, context)).filter((v): v is string => v !== undefined),

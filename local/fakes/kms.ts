@@ -218,12 +218,19 @@ export class KmsFake {
         code: 'AccessDeniedException',
         message: `User: ${caller.principalArn} is not authorized to perform: kms:CreateGrant on resource: ${key.arn} (${decision.reason})`,
       };
+    // Methods, not arrow functions: every member account's stack instance asks, and the simulator's TypeScript loader
+    // names each arrow function it makes.
+    const fake = this;
     return addGrant(key, caller, grant, {
       // KMS's grant ids are 64 hex digits.
-      nextGrantId: () => (++this.grantCounter).toString(16).padStart(64, '0'),
+      nextGrantId() {
+        return (++fake.grantCounter).toString(16).padStart(64, '0');
+      },
       usableAt: this.clock ? this.clock() + GRANT_PROPAGATION_MS : 0,
       createdAt: this.clock?.() ?? 0,
-      volumeGrants: () => volumesForQuota(this, region, key),
+      volumeGrants() {
+        return volumesForQuota(fake, region, key);
+      },
     });
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { OrganizationTree } from './organization-tree.js';
 import { CANCELLED_REASON, type RegionRun, runRegion } from './stacksets-operation.js';
 import {
@@ -38,12 +38,21 @@ export interface DeployWorld {
   queued?(account: string, region: string): boolean;
 }
 
-/** A stack id as StackSets names its stacks (`StackSet-<name>-<uuid>/<uuid>`), drawn from `seed`. */
+/** 32 hex digits from `from` as a version 4 UUID. */
+function uuidOf(hex: string, from: number): string {
+  const h = hex.slice(from, from + 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * A stack id as StackSets names its stacks (`StackSet-<name>-<uuid>/<uuid>`), drawn from `seed`. Made for every stack
+ * instance: no function is made per call (the simulator's TypeScript loader names each one it makes, which costs more
+ * than the hash).
+ */
 export function stackIdOf(name: string, account: string, region: string, seed: number): string {
-  const hex = createHash('sha256').update(`${name}/${account}/${region}/${seed}`).digest('hex');
-  const uuid = (h: string) =>
-    `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  return `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${name}-${uuid(hex)}/${uuid(hex.slice(32))}`;
+  // One call, not a Hash object per stack (https://nodejs.org/api/crypto.html#cryptohashalgorithm-data-options).
+  const hex = hash('sha256', `${name}/${account}/${region}/${seed}`, 'hex');
+  return `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${name}-${uuidOf(hex, 0)}/${uuidOf(hex, 32)}`;
 }
 
 /** Each targeted member account's OU: the most specific of `ous` above it (never the management account). */

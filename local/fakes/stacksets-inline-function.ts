@@ -3,12 +3,21 @@ import { checkRequest, checkResponse } from '../models/request-check.js';
 import type { ServiceLinkedRolesFake } from './iam-service-roles.js';
 import type { KmsCaller, KmsFake } from './kms.js';
 import { grantsOf } from './kms-grants.js';
+import {
+  type Command,
+  CreateGrantCommand,
+  CreateServiceLinkedRoleCommand,
+  handlerOf,
+  RetireGrantCommand,
+  type RunCalls,
+  runHandler,
+} from './stacksets-inline-runtime.js';
 
 /**
- * Runs a template's inline Lambda code (`Code.ZipFile`, a CommonJS `index.js`) the way the Node.js runtime would,
- * for one custom resource event: the exact bytes the StackSet deploys, with the SDK clients the runtime provides
- * answered by the fakes (each request and answer checked against AWS's API models), `setTimeout` in virtual time,
- * and the HTTPS PUT of the answer to CloudFormation captured.
+ * Runs a template's inline Lambda code (`Code.ZipFile`, a CommonJS `index.js`) the way the Node.js runtime would
+ * (stacksets-inline-runtime.ts), for one custom resource event: the exact bytes the StackSet deploys, with the SDK
+ * clients the runtime provides answered by the fakes (each request and answer checked against AWS's API models),
+ * `setTimeout` in virtual time, and the HTTPS PUT of the answer to CloudFormation captured.
  */
 
 /** The fakes a member account's function reaches. */
@@ -58,64 +67,49 @@ function awsError(name: string, message: string): Error {
   });
 }
 
-class Command {
-  constructor(readonly input: Record<string, unknown>) {}
-}
-// The commands the runtime's SDK clients take, the same classes for every run.
-class CreateServiceLinkedRoleCommand extends Command {}
-class CreateGrantCommand extends Command {}
-class RetireGrantCommand extends Command {}
+/**
+ * One run of the inline code: its virtual time, its answer, and what its SDK clients' requests do to the fakes. Made
+ * once per run as one object, with no function made per run (79,000 stack instances each run the code, and the
+ * simulator's TypeScript loader names every function it makes).
+ */
+class InlineRuntime implements RunCalls {
+  elapsedMs = 0;
+  response: CustomResourceResponse | undefined;
+  private readonly caller: KmsCaller;
 
-type ModuleLoader = (
-  module: unknown,
-  exports: unknown,
-  require: (name: string) => unknown,
-  process: unknown,
-  setTimeout: unknown,
-) => void;
-const loaders = new Map<string, ModuleLoader>();
-
-/** The module's code compiled once per text: every stack instance runs the same bytes, each with its own module. */
-function compiled(code: string): ModuleLoader {
-  let loader = loaders.get(code);
-  if (!loader) {
-    loader = new Function('module', 'exports', 'require', 'process', 'setTimeout', code) as ModuleLoader;
-    loaders.set(code, loader);
+  constructor(
+    private readonly site: FunctionSite,
+    private readonly cloud: MemberCloud,
+  ) {
+    this.caller = {
+      account: site.account,
+      principalArn: site.roleArn,
+      identityAllows: true,
+      organizationId: cloud.organizationId,
+    };
   }
-  return loader;
-}
 
-/** Runs `code`'s `handler` for `event` at `site`. */
-export async function runInlineFunction(
-  code: string,
-  event: CustomResourceEvent,
-  site: FunctionSite,
-  cloud: MemberCloud,
-): Promise<InlineRun> {
-  let elapsedMs = 0;
-  const now = () => site.startMs + elapsedMs;
-  let response: CustomResourceResponse | undefined;
-  const caller: KmsCaller = {
-    account: site.account,
-    principalArn: site.roleArn,
-    identityAllows: true,
-    organizationId: cloud.organizationId,
-  };
+  now(): number {
+    return this.site.startMs + this.elapsedMs;
+  }
 
-  const iamSend = async (command: Command) => {
+  async iamSend(command: Command): Promise<unknown> {
+    const { cloud, site } = this;
     if (!(command instanceof CreateServiceLinkedRoleCommand)) throw new Error('the IAM fake answers no such command');
     checkRequest('IAM', 'CreateServiceLinkedRole', command.input);
-    const out = stackless(() => cloud.iam.create(site.account, String(command.input['AWSServiceName']), now()));
+    const out = stackless(() => cloud.iam.create(site.account, String(command.input['AWSServiceName']), this.now()));
     checkResponse('IAM', 'CreateServiceLinkedRole', out);
     return out;
-  };
-  const kmsSend = async (command: Command) => {
+  }
+
+  async kmsSend(command: Command): Promise<unknown> {
+    const { cloud, site, caller } = this;
     const input = command.input;
     const keyId = String(input['KeyId']);
     if (command instanceof CreateGrantCommand) {
       checkRequest('KMS', 'CreateGrant', input);
       const grantee = String(input['GranteePrincipal']);
-      if (grantee.includes(':role/aws-service-role/') && !cloud.iam.visibleAt(grantee, now()))
+      if (grantee.includes(':role/aws-service-role/') && !cloud.iam.visibleAt(grantee, this.now()))
         throw awsError('InvalidArnException', `ARN ${grantee} is not valid`);
       const outcome = stackless(() =>
         cloud.kms.grantOutcome(site.region, keyId, caller, {
@@ -140,53 +134,27 @@ export async function runInlineFunction(
       return {};
     }
     throw new Error('the KMS fake answers no such command');
-  };
+  }
+}
 
-  const modules: Record<string, unknown> = {
-    'node:https': {
-      request(_url: string, _options: unknown, onResponse: (r: unknown) => void) {
-        return {
-          on() {},
-          end(body: string) {
-            response = JSON.parse(body) as CustomResourceResponse;
-            onResponse({ statusCode: 200, resume() {}, on: (ev: string, fn: () => void) => ev === 'end' && fn() });
-          },
-        };
-      },
-    },
-    '@aws-sdk/client-iam': {
-      IAMClient: class {
-        send = iamSend;
-      },
-      CreateServiceLinkedRoleCommand,
-    },
-    '@aws-sdk/client-kms': {
-      KMSClient: class {
-        send = kmsSend;
-      },
-      CreateGrantCommand,
-      RetireGrantCommand,
+/** Runs `code`'s `handler` for `event` at `site`. */
+export async function runInlineFunction(
+  code: string,
+  event: CustomResourceEvent,
+  site: FunctionSite,
+  cloud: MemberCloud,
+): Promise<InlineRun> {
+  const handler = handlerOf(code, site.region);
+  const run = new InlineRuntime(site, cloud);
+  const context = {
+    getRemainingTimeInMillis() {
+      return site.timeoutSeconds * 1000 - run.elapsedMs;
     },
   };
-  const require = (name: string) => {
-    if (!(name in modules))
-      throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
-    return modules[name];
-  };
-  const sleep = (fn: () => void, ms: number) => {
-    elapsedMs += ms;
-    queueMicrotask(fn);
-  };
-  const module = { exports: {} as { handler?: (event: unknown, context: unknown) => Promise<unknown> } };
-  // The runtime loads index.js as a CommonJS module; its free names are these.
-  const load = compiled(code);
-  load(module, module.exports, require, { env: { AWS_REGION: site.region } }, sleep);
-  const handler = module.exports.handler;
-  if (!handler) throw new Error('the inline code exports no handler');
   try {
-    await handler(event, { getRemainingTimeInMillis: () => site.timeoutSeconds * 1000 - elapsedMs });
+    await runHandler(handler, run, event, context);
   } catch {
     // Lambda records the error; CloudFormation still waits for an answer.
   }
-  return { response, elapsedMs };
+  return { response: run.response, elapsedMs: run.elapsedMs };
 }

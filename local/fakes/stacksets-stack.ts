@@ -59,9 +59,11 @@ function namedRoles(
   const roles: (MemberRole & { id: string })[] = [];
   for (const [id, r] of Object.entries((template.Resources ?? {}) as Resources)) {
     if (r.Type !== 'AWS::IAM::Role' || r.Properties?.['RoleName'] === undefined) continue;
-    const holds = (name: string) => conditionHolds(conditions[name], resolve, name);
-    if (r.Condition && !holds(r.Condition)) continue;
-    const p = resolve(chooseIfs(r.Properties, holds)) as Record<string, unknown>;
+    if (r.Condition && !conditionHolds(conditions[r.Condition], resolve, r.Condition)) continue;
+    const p = resolve(chooseIfs(r.Properties, (name) => conditionHolds(conditions[name], resolve, name))) as Record<
+      string,
+      unknown
+    >;
     const path = typeof p['Path'] === 'string' ? p['Path'] : '/';
     const inline = (p['Policies'] ?? []) as { PolicyDocument?: unknown }[];
     roles.push({
@@ -94,7 +96,9 @@ export function instanceTemplate(instance: StackInstance, set: CreateStackSetInp
     stackId: instance.stackId,
     stackName,
   });
-  const resolve = (v: unknown) => resolver.resolve(v);
+  // Bound, not an arrow function: one is made per stack instance, and the simulator's TypeScript loader names each
+  // arrow function it makes.
+  const resolve = resolver.resolve.bind(resolver);
   const resources = template.Resources as Resources;
   return {
     resources,

@@ -201,10 +201,38 @@ export class TemplateResolver {
 
   private sub(arg: unknown): string {
     const [template, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
-    return template.replace(/\$\{([^}!]+)\}/g, (_m, expr: string) => {
-      if (expr in vars) return String(this.resolve(vars[expr]));
-      const [id, attr] = expr.split('.');
-      return attr ? this.getAtt(id!, attr) : this.resolveRef(id!);
-    });
+    const parts = subParts(template);
+    let out = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) {
+      const expr = parts[i]!;
+      if (expr in vars) out += String(this.resolve(vars[expr]));
+      else {
+        const [id, attr] = expr.split('.');
+        out += attr ? this.getAtt(id!, attr) : this.resolveRef(id!);
+      }
+      out += parts[i + 1]!;
+    }
+    return out;
   }
+}
+
+/** `Fn::Sub` strings split once into text and `${…}` names, alternating (text first and last; `${!…}` is text). */
+const subTemplates = new Map<string, readonly string[]>();
+const MAX_SUB_TEMPLATES = 4096;
+
+function subParts(template: string): readonly string[] {
+  let parts = subTemplates.get(template);
+  if (!parts) {
+    const split: string[] = [];
+    let last = 0;
+    for (const m of template.matchAll(/\$\{([^}!]+)\}/g)) {
+      split.push(template.slice(last, m.index), m[1]!);
+      last = m.index + m[0].length;
+    }
+    split.push(template.slice(last));
+    parts = split;
+    if (subTemplates.size >= MAX_SUB_TEMPLATES) subTemplates.clear();
+    subTemplates.set(template, parts);
+  }
+  return parts;
 }
