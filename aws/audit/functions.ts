@@ -1,10 +1,5 @@
 import { paginateDescribeStackEvents, type StackEvent } from '@aws-sdk/client-cloudformation';
-import {
-  type FunctionConfiguration,
-  GetFunctionCommand,
-  PutFunctionConcurrencyCommand,
-  paginateListFunctions,
-} from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, ParameterNotFound, paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 import { type ExpectedFunction, expectedFunctionFrom, type HeldFunction } from '../../core/audit/functions.js';
 import { cloudFormationClient } from '../clients/cloudformation.js';
@@ -48,8 +43,14 @@ export async function readExpectedFunction(parameter: string): Promise<ExpectedF
   }
 }
 
-/** The fields the audit compares, as Lambda's FunctionConfiguration carries them (GetFunction, ListFunctions). */
-function configurationOf(c: FunctionConfiguration): Omit<HeldFunction, 'reserved'> {
+/**
+ * A function as Lambda holds it: GetFunction's `Configuration` (role, handler, runtime, environment, layers, timeout,
+ * memory, `CodeSha256`, `LastModified`) and `Concurrency` (its reserved concurrency, absent when none is set),
+ * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html.
+ */
+export async function readFunction(name: string): Promise<HeldFunction> {
+  const out = await lambdaClient().send(new GetFunctionCommand({ FunctionName: name }));
+  const c = out.Configuration ?? {};
   return {
     role: c.Role,
     handler: c.Handler,
@@ -60,39 +61,8 @@ function configurationOf(c: FunctionConfiguration): Omit<HeldFunction, 'reserved
     memorySize: c.MemorySize,
     codeSha256: c.CodeSha256,
     lastModified: c.LastModified,
+    reserved: out.Concurrency?.ReservedConcurrentExecutions,
   };
-}
-
-/**
- * A function as Lambda holds it: GetFunction's `Configuration` (role, handler, runtime, environment, layers, timeout,
- * memory, `CodeSha256`, `LastModified`) and `Concurrency` (its reserved concurrency, absent when none is set),
- * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html.
- */
-export async function readFunction(name: string): Promise<HeldFunction> {
-  const out = await lambdaClient().send(new GetFunctionCommand({ FunctionName: name }));
-  return { ...configurationOf(out.Configuration ?? {}), reserved: out.Concurrency?.ReservedConcurrentExecutions };
-}
-
-/**
- * The functions named in `names` as the account's listing gives them (ListFunctions, every page: "Lambda returns up
- * to 50 functions per call", https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html), and how many pages
- * that took. Each entry is the function's unpublished version with the configuration GetFunction gives (role,
- * handler, runtime, environment, layers, timeout, memory, `CodeSha256`, `LastModified`: ListFunctions "returns a
- * subset of the FunctionConfiguration fields", without the state fields the audit does not read), but not its
- * reserved concurrency, which only GetFunction answers. Other functions of the account are passed over.
- */
-export async function listFunctions(
-  names: ReadonlySet<string>,
-): Promise<{ functions: Map<string, Omit<HeldFunction, 'reserved'>>; pages: number }> {
-  const functions = new Map<string, Omit<HeldFunction, 'reserved'>>();
-  let pages = 0;
-  for await (const page of paginateListFunctions({ client: lambdaClient(), pageSize: 50 }, {})) {
-    pages++;
-    for (const c of page.Functions ?? []) {
-      if (c.FunctionName !== undefined && names.has(c.FunctionName)) functions.set(c.FunctionName, configurationOf(c));
-    }
-  }
-  return { functions, pages };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
 import {
-  listFunctions,
   readExpectedFunction,
   readExpectedFunctions,
   readFunction,
@@ -13,7 +12,6 @@ import {
   functionDrift,
   functionDriftSk,
   functionsPath,
-  type HeldFunction,
 } from '../../core/audit/functions.js';
 import { logger } from '../lib/powertools.js';
 import { announceCritical, recordUnrepaired } from './policies.js';
@@ -55,44 +53,13 @@ export function expectedFunctions(stage: string, parameter?: string): () => Prom
   };
 }
 
-/** A function as read; `listed`: from the account's listing, which does not give its reserved concurrency. */
-type Read = { held: HeldFunction; listed: boolean };
-
-/**
- * How each function is read, counted on `part`: one function (an event's) by GetFunction; more at once by the
- * account's listing (ListFunctions, a page per up to 50 functions), which carries every field the comparison reads.
- * A function missing from the listing (deleted, or not yet listed) is read by GetFunction, which says what is wrong
- * with it; a listing that cannot be read is a failure of the part, and every function is then read by GetFunction.
- */
-async function functionReader(
-  wanted: readonly ExpectedFunction[],
-  part: AuditPart,
-): Promise<(name: string) => Promise<Read>> {
-  const one = async (name: string): Promise<Read> => {
-    part.reads++;
-    return { held: await readFunction(name), listed: false };
-  };
-  if (wanted.length <= 1) return one;
-  part.reads++;
-  const listing = await listFunctions(new Set(wanted.map((f) => f.name))).catch((error: unknown) => {
-    failed(part, `the account's functions (each function read on its own instead): ${messageOf(error)}`, error);
-    return undefined;
-  });
-  if (!listing) return one;
-  part.reads += listing.pages - 1;
-  return async (name) => {
-    const held = listing.functions.get(name);
-    return held ? { held, listed: true } : one(name);
-  };
-}
-
 /**
  * The audit of Goldsmith's functions: each function the deployment wrote under `/goldsmith/_functions/<stage>/` read
- * back (all of them by the account's listing, ListFunctions; an event's one by GetFunction) and compared with the
- * deployment's properties and with when the deployment last wrote them (core/audit/functions.ts). A function that
- * differs is recorded (`DRIFT#function#…`), stopped (reserved concurrency 0: whatever runs in it now is not the
- * deployment's, and may run as its role) and announced critical, naming what differs; its reserved concurrency, which
- * the listing does not give, is read (GetFunction) for it alone. Not put back: the code the deployment uploaded is not
+ * back (GetFunction, one per function: scoped to Goldsmith's functions, where the account's listing, ListFunctions,
+ * takes no resource and would read every function's environment) and compared with the deployment's properties and
+ * with when the deployment last wrote them (core/audit/functions.ts). A function that differs is recorded
+ * (`DRIFT#function#…`), stopped (reserved concurrency 0: whatever runs in it now is not the deployment's, and may run
+ * as its role) and announced critical, naming what differs. Not put back: the code the deployment uploaded is not
  * this role's to read, and a configuration put back over changed code would run that code again. The auditor never
  * stops itself (`self`): a run whose own function was changed is not the deployment's code, and stopping it would
  * only end the audit. One function's failure stops no other. `records` reads the expected functions (the caller may
@@ -109,11 +76,11 @@ export async function auditFunctions(
   const at = now.toISOString();
   part.reads++;
   const expected = narrowed(await records(), only);
-  const read = await functionReader(expected, part);
   for (const wanted of expected) {
     part.checked++;
     try {
-      const { held, listed } = await read(wanted.name);
+      part.reads++;
+      const held = await readFunction(wanted.name);
       // Changed after its parameter: a failed deploy's rollback does that too; its stack's events tell (one read).
       let rolledBackAt: Date | undefined;
       if (changedAfterDeploy(held, wanted) && wanted.stack) {
@@ -131,9 +98,7 @@ export async function auditFunctions(
         expected: `the deployment's function (${wanted.parameter})`,
       };
       logger.error('a function differs from what the deployment made; stopping it', finding);
-      if (listed) part.reads++;
-      const reserved = listed ? (await readFunction(wanted.name)).reserved : held.reserved;
-      const stopped = reserved === 0;
+      const stopped = held.reserved === 0;
       const mine = wanted.name === self;
       const action = mine
         ? 'nothing it could: this is the auditor itself; a person must look'

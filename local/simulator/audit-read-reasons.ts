@@ -4,10 +4,8 @@
  * catch that no event announces. What the benchmark's call table prints beside them (call-minimum.ts).
  */
 export const AUDIT_READ_REASONS: Readonly<Record<string, string>> = {
-  'lambda:ListFunctions':
-    "the functions' daily audit: every function at once, a page per 50 (a change made where no trail records Lambda's calls sends no event)",
   'lambda:GetFunction':
-    "the functions' audit: the one function a Lambda call's event names; beyond the listing, a function it lacks and a changed function's reserved concurrency",
+    "the functions' daily audit: each Goldsmith function on its own (a change made where no trail records Lambda's calls sends no event; the account's listing would read every team's functions), and the one a Lambda call's event names",
   'ssm:GetParametersByPath':
     "what the deployment wrote, 10 a page, read by each daily audit: the functions' records, the roles' (a role's documents in parts) and the doors' policies",
   'iam:GetAccountAuthorizationDetails':

@@ -235,9 +235,6 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ec2:DescribeImages':
     // The roles' audit's daily read of every role at once (aws/audit/roles.ts readRoles): no resource type.
     case 'iam:GetAccountAuthorizationDetails':
-    // The functions' audit's daily read of every function at once (aws/audit/functions.ts listFunctions): no resource
-    // type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
-    case 'lambda:ListFunctions':
     case 'organizations:DescribeOrganization':
     case 'organizations:ListRoots':
     case 'states:SendTaskSuccess':

@@ -155,7 +155,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       "The functions' audit: read Goldsmith's own functions and stop one changed outside the deployment, named by " +
       'CloudFormation after their stack (`<stage>-goldsmith-<Stack>-…`, a suffix unknown before deploy), and read the ' +
       "events of Goldsmith's stacks (ids unknown before deploy). Only GetFunction, PutFunctionConcurrency and " +
-      "DescribeStackEvents (ListFunctions, which takes no resource type, is on `*`); GetParameter on the functions' " +
+      "DescribeStackEvents; GetParameter on the functions' " +
       'records (`/goldsmith/_functions/<stage>/…`, one per function, named by its construct). ' +
       "The roles' audit reads Goldsmith's roles (`<stage>-goldsmith-…`, `goldsmith-<stage>-…`): " +
       'only GetRole, ListRolePolicies, GetRolePolicy and ListAttachedRolePolicies (GetAccountAuthorizationDetails, ' +

@@ -49,16 +49,14 @@ export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUN
 /**
  * The audit of Goldsmith's functions (functions/audit-functions.ts), a function of its own. Its role: read the
  * functions' expected properties under `/goldsmith/_functions/<stage>/` (ssm:GetParametersByPath; one of them,
- * ssm:GetParameter, when a deploy rewrote it), read Goldsmith's
- * functions (lambda:GetFunction) and stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names
- * `<stage>-goldsmith-<Stack>-…` only; list the account's functions (lambda:ListFunctions, on `*`) for all of them at
- * once; read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a
- * function changed after its parameter; read Goldsmith's roles (iam:GetRole, ListRolePolicies, GetRolePolicy,
- * ListAttachedRolePolicies on `<stage>-goldsmith-*` roles; GetAccountAuthorizationDetails, on `*`, for all of them at
- * once) and their records under `/goldsmith/_roles/<stage>/`;
- * record drifts, announce. It runs daily and within minutes of a Lambda call CloudTrail reports in the home Region,
- * where the functions are (which needs a trail: docs/security.md), of a change of an expected function's parameter,
- * or of an IAM call on a role (us-east-1 only: docs/security/audit.md).
+ * ssm:GetParameter, when a deploy rewrote it), read Goldsmith's functions (lambda:GetFunction, one per function) and
+ * stop one (lambda:PutFunctionConcurrency), on the functions CloudFormation names `<stage>-goldsmith-<Stack>-…` only;
+ * read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a function changed after its parameter;
+ * read Goldsmith's roles (iam:GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies on
+ * `<stage>-goldsmith-*` roles; GetAccountAuthorizationDetails, on `*`, for all of them at once) and their records
+ * under `/goldsmith/_roles/<stage>/`; record drifts, announce. It runs daily and within minutes of a Lambda call
+ * CloudTrail reports in the home Region, where the functions are (which needs a trail: docs/security.md), of a change
+ * of an expected function's parameter, or of an IAM call on a role (us-east-1 only: docs/security/audit.md).
  */
 export function createFunctionAudit(
   stack: Stack,
@@ -104,15 +102,14 @@ export function createFunctionAudit(
   // every role; no write.
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:GetAccountAuthorizationDetails'], resources: ['*'] }));
   // Both on the function resource (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+  // No lambda:ListFunctions: it takes no resource type, so it could only be granted on `*`, reading every function's
+  // configuration (other teams' environment variables included); the audit reads its own functions one by one.
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['lambda:GetFunction', 'lambda:PutFunctionConcurrency'],
       resources: [`arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${stage}-${NAME_PREFIX}-*`],
     }),
   );
-  // The daily run reads every function at once: ListFunctions takes no resource type, so `*` (the same Service
-  // Authorization Reference). It reads the account's functions' configuration, no more than GetFunction on each.
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:ListFunctions'], resources: ['*'] }));
   // A function changed after its parameter: whether its stack's rollback did it (its events, read only then).
   fn.addToRolePolicy(
     new iam.PolicyStatement({

@@ -1,8 +1,4 @@
-import {
-  LambdaServiceException,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-} from '@aws-sdk/client-lambda';
+import { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -40,8 +36,8 @@ let clock: VirtualClock;
 let lambda: LambdaFunctionsFake;
 /** Lambda's calls the audit made, by action. */
 let lambdaCalls: Record<string, number>;
-/** Lambda refuses ListFunctions (the role lacks it). */
-let refuseListing: boolean;
+/** The functions Lambda's calls named, in order. */
+let lambdaNamed: string[];
 
 const spec: FunctionSpec = {
   FunctionName: ENGINE,
@@ -110,18 +106,11 @@ beforeEach(async () => {
   lambda = new LambdaFunctionsFake(ACCOUNT, 'us-east-1', () => clock.now());
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
   lambdaCalls = {};
-  refuseListing = false;
+  lambdaNamed = [];
   const counted = {
     handle: (call: FakeCall) => {
       lambdaCalls[call.action] = (lambdaCalls[call.action] ?? 0) + 1;
-      if (refuseListing && call.action === 'ListFunctions') {
-        throw new LambdaServiceException({
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          message: `User: ${ROLE} is not authorized to perform: lambda:ListFunctions`,
-          $metadata: { httpStatusCode: 403 },
-        });
-      }
+      if (typeof call.input.FunctionName === 'string') lambdaNamed.push(call.input.FunctionName);
       return lambda.handle(call);
     },
   };
@@ -276,20 +265,31 @@ const others = (n: number): FunctionSpec[] =>
     Role: `${ROLE}${i}`,
   }));
 
-describe("the functions' audit reads every function at once from the account's listing", () => {
-  it('reads 55 unchanged functions with ⌈55/50⌉ ListFunctions pages and no GetFunction, stopping none', async () => {
+/** Another team's function in the same account and Region, with a secret in its environment. */
+const PAYMENTS: FunctionSpec = {
+  ...spec,
+  FunctionName: 'payments-api',
+  Role: `arn:aws:iam::${ACCOUNT}:role/payments`,
+  Environment: { DB_PASSWORD: 'hunter2' },
+};
+
+describe("the functions' audit reads each Goldsmith function on its own (GetFunction), never the account's listing", () => {
+  it("reads 55 unchanged functions with 55 GetFunction, no ListFunctions and none of another team's, stopping none", async () => {
     await deploy(others(54));
+    lambda.deploy(PAYMENTS);
     clock.moveTo(clock.now() + 3_600_000);
     lambdaCalls = {};
+    lambdaNamed = [];
 
     const part = await auditFunctions(now(), STAGE);
 
-    expect(part).toMatchObject({ checked: 55, findings: [], failures: [], reads: 1 + 2 });
-    expect(lambdaCalls).toEqual({ ListFunctions: 2 });
+    expect(part).toMatchObject({ checked: 55, findings: [], failures: [], reads: 1 + 55 });
+    expect(lambdaCalls).toEqual({ GetFunction: 55 });
+    expect(new Set(lambdaNamed)).toEqual(new Set([ENGINE, ...others(54).map((f) => f.FunctionName)]));
     expect(announced()).toEqual([]);
   });
 
-  it("finds a changed code, environment and role in the listing, reads only those three's concurrency, and stops them", async () => {
+  it('finds a changed code, environment and role, stops those three, and reads each stop back', async () => {
     await deploy(others(4));
     const [code, environment, role, untouched] = [worker(0), worker(1), worker(2), worker(3)];
     clock.moveTo(clock.now() + 3_600_000);
@@ -317,12 +317,12 @@ describe("the functions' audit reads every function at once from the account's l
     });
     for (const changed of [code, environment, role]) expect(lambda.runs(changed)).toBe(false);
     expect([lambda.runs(untouched), lambda.runs(ENGINE)]).toEqual([true, true]);
-    // One listing; per changed function one GetFunction for its concurrency, the stop, and the read-back.
-    expect(lambdaCalls).toEqual({ ListFunctions: 1, GetFunction: 6, PutFunctionConcurrency: 3 });
+    // One GetFunction per function (its reserved concurrency with it); per changed function the stop and its read-back.
+    expect(lambdaCalls).toEqual({ GetFunction: 5 + 3, PutFunctionConcurrency: 3 });
     expect(announced()).toHaveLength(3);
   });
 
-  it('reads a function missing from the listing (deleted) on its own, which says it is gone', async () => {
+  it('reports a deleted function as gone and reads the others', async () => {
     await deploy(others(2));
     const deleted = worker(0);
     lambda.functions.delete(deleted);
@@ -335,25 +335,7 @@ describe("the functions' audit reads every function at once from the account's l
       findings: [],
       failures: [`function ${deleted}: Function not found: arn:aws:lambda:us-east-1:${ACCOUNT}:function:${deleted}`],
     });
-    expect(lambdaCalls).toEqual({ ListFunctions: 1, GetFunction: 1 });
-  });
-
-  it('reads every function on its own when the listing fails, and still stops a changed one', async () => {
-    await deploy(others(2));
-    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: ENGINE, S3Bucket: 'b', S3Key: 'k.zip' }));
-    clock.moveTo(clock.now() + 60_000);
-    refuseListing = true;
-    lambdaCalls = {};
-
-    const part = await auditFunctions(now(), STAGE);
-
-    expect(part.failures).toEqual([
-      expect.stringMatching(/^the account's functions \(each function read on its own instead\): .*not authorized/),
-    ]);
-    expect(part.findings.map((f) => f.name)).toEqual([ENGINE]);
-    expect(lambda.runs(ENGINE)).toBe(false);
-    // The refused listing, one GetFunction per function, and the stopped one's read-back.
-    expect(lambdaCalls).toEqual({ ListFunctions: 1, GetFunction: 4, PutFunctionConcurrency: 1 });
+    expect(lambdaCalls).toEqual({ GetFunction: 3 });
   });
 
   it("reads only the function a Lambda call's event names, by GetFunction", async () => {

@@ -110,7 +110,6 @@ describe("the functions' audit in the stacks", () => {
       'iam:ListAttachedRolePolicies',
       'iam:ListRolePolicies',
       'lambda:GetFunction',
-      'lambda:ListFunctions',
       'lambda:PutFunctionConcurrency',
       'sns:Publish',
       'sqs:SendMessage',
@@ -119,6 +118,17 @@ describe("the functions' audit in the stacks", () => {
     ]);
     const lambda = statements.find((s) => [s.Action].flat().includes('lambda:GetFunction'));
     expect(JSON.stringify(lambda?.Resource)).toContain(':function:test-goldsmith-*');
+    // No Lambda action on `*`: ListFunctions (which takes no resource) would read every function's environment.
+    const onEverything = statements.filter((s) => [s.Resource].flat().includes('*'));
+    const everywhere = onEverything.flatMap((s) => [s.Action].flat());
+    expect(everywhere).toContain('iam:GetAccountAuthorizationDetails');
+    expect(everywhere.filter((a) => a.startsWith('lambda:'))).toEqual([]);
+    // One record read alone: GetParameter under this stage's functions' records, nothing wider.
+    const record = statements.find((s) => [s.Action].flat().includes('ssm:GetParameter'));
+    expect(record).toMatchObject({
+      Action: 'ssm:GetParameter',
+      Resource: 'arn:aws:ssm:us-east-1:111111111111:parameter/goldsmith/_functions/test/*',
+    });
     const cfn = statements.find((s) => [s.Action].flat().includes('cloudformation:DescribeStackEvents'));
     expect(JSON.stringify(cfn?.Resource)).toContain(':stack/test-goldsmith-*/*');
     const ssm = statements.find((s) => [s.Action].flat().includes('ssm:GetParametersByPath'));

@@ -69,20 +69,18 @@ describe('callPlanFigures', () => {
     expect(op(f, 'ram:GetResourceShareAssociations')?.basis).toMatch(/confirmation per RAM change.*backstop/);
   });
 
-  it("says why each of the audit's daily reads is made: the functions' listing, the records' pages, the doors' glance", () => {
+  it("says why each of the audit's daily reads is made: the functions' reads, the records' pages, the doors' glance", () => {
     const f = figures({
-      'lambda:ListFunctions': 30,
-      'lambda:GetFunction': 2,
+      'lambda:GetFunction': 690,
       'ssm:GetParametersByPath': 660,
       'sns:ListSubscriptionsByTopic': 1500,
       'eventbridge:DescribeRule': 900,
     });
-    expect(op(f, 'lambda:ListFunctions')).toMatchObject({
-      made: 30,
+    expect(op(f, 'lambda:GetFunction')).toMatchObject({
+      made: 690,
       minimum: 0,
-      basis: expect.stringMatching(/daily audit.*50/),
+      basis: expect.stringMatching(/daily audit: each Goldsmith function on its own.*Lambda call's event/),
     });
-    expect(op(f, 'lambda:GetFunction')?.basis).toMatch(/Lambda call's event/);
     expect(op(f, 'ssm:GetParametersByPath')?.basis).toMatch(/10 a page.*functions.*roles.*policies/);
     expect(op(f, 'sns:ListSubscriptionsByTopic')?.basis).toMatch(/hourly glance/);
     expect(op(f, 'eventbridge:DescribeRule')?.basis).toMatch(/daily read-back in every Region/);
