@@ -94,8 +94,8 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
       'test/unit/both.test.ts changes process-wide state or mocks',
     ]);
     // Strings blanked, lines kept; the names of the modules imported kept.
-    expect(codeOf("import { a } from './a.js';\nconst s = 'vi.mock';\nconst t = `x\n${s}y`;\n")).toBe(
-      "import { a } from './a.js';\nconst s = '       ';\nconst t = ` \n${s} `;\n",
+    expect(codeOf(`import { a } from './a.js';\nconst s = 'vi.mock';\nconst t = \`x\n\${s}y\`;\n`)).toBe(
+      `import { a } from './a.js';\nconst s = '       ';\nconst t = \` \n\${s} \`;\n`,
     );
   });
 
