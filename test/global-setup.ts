@@ -13,20 +13,32 @@ import { join } from 'node:path';
 /** Caches that Node and tsx keep in the temp folder on purpose (child `goldsmith` processes), not test leftovers. */
 export const TOOL_CACHES = [/^node-compile-cache$/, /^tsx-\d+$/];
 
+/**
+ * The folder of the run's fixtures that test files share (test/helpers/run-fixtures.ts: a saved cloud several files
+ * start from), named to the workers by this variable; it is the run's own, so it goes with the temp folder and is not
+ * a leftover.
+ */
+export const RUN_FIXTURES_ENV = 'GOLDSMITH_RUN_FIXTURES';
+const RUN_FIXTURES = 'goldsmith-run-fixtures';
+
 /** The entries of `dir` that are neither tool caches nor absent. */
 export function leftoversIn(dir: string): string[] {
   return readdirSync(dir)
-    .filter((name) => !TOOL_CACHES.some((cache) => cache.test(name)))
+    .filter((name) => name !== RUN_FIXTURES && !TOOL_CACHES.some((cache) => cache.test(name)))
     .sort();
 }
 
 export default function setup(): () => void {
   const outer = process.env.TMPDIR;
+  const outerFixtures = process.env[RUN_FIXTURES_ENV];
   const own = mkdtempSync(join(tmpdir(), 'goldsmith-vitest-'));
   process.env.TMPDIR = own;
+  process.env[RUN_FIXTURES_ENV] = join(own, RUN_FIXTURES);
   return () => {
     if (outer === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = outer;
+    if (outerFixtures === undefined) delete process.env[RUN_FIXTURES_ENV];
+    else process.env[RUN_FIXTURES_ENV] = outerFixtures;
     const left = leftoversIn(own);
     rmSync(own, { recursive: true, force: true });
     if (left.length > 0) {

@@ -104,14 +104,59 @@ export function withoutFileResets(text: string): string {
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;
 
+/** Texts already blanked (`codeOf`), by their text: a helper is read once per test file that imports it. */
+const BLANKED = new Map<string, string>();
+
+/**
+ * A module's text with the contents of its string and template literals blanked (spaces, newlines kept), but for the
+ * module names it imports from: an import, a mock or a `process.env` written inside a string (a test of these very
+ * checks, the source of a script a test runs) is text the module holds, not code it runs.
+ */
+export function codeOf(text: string): string {
+  const known = BLANKED.get(text);
+  if (known !== undefined) return known;
+  const source = ts.createSourceFile('module.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const spans: [number, number][] = [];
+  const isModuleName = (node: ts.Node): boolean => {
+    const parent = node.parent;
+    return (
+      ((ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent)) && parent.moduleSpecifier === node) ||
+      (ts.isCallExpression(parent) && parent.expression.kind === ts.SyntaxKind.ImportKeyword) ||
+      ts.isExternalModuleReference(parent)
+    );
+  };
+  const visit = (node: ts.Node): void => {
+    const start = node.getStart(source);
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && !isModuleName(node)) {
+      spans.push([start + 1, node.end - 1]);
+    } else if (ts.isTemplateHead(node) || ts.isTemplateMiddle(node)) {
+      spans.push([start + 1, node.end - 2]);
+    } else if (ts.isTemplateTail(node)) {
+      spans.push([start + 1, node.end - 1]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  let code = '';
+  let at = 0;
+  for (const [from, to] of spans.sort((a, b) => a[0] - b[0])) {
+    if (from < at || to < from) continue;
+    code += text.slice(at, from) + text.slice(from, to).replace(/[^\n]/g, ' ');
+    at = to;
+  }
+  code += text.slice(at);
+  BLANKED.set(text, code);
+  return code;
+}
+
 /** A module's text without its `import type` and `export type … from` statements (erased at run time). */
 function typesErased(text: string): string {
   return text.replace(/^\s*(?:import|export)\s+type\s[^;]*;/gm, '');
 }
 
 /** The repository modules `file` imports (static, side-effect and literal dynamic imports; `import type` erased). */
-function importsOf(root: string, file: string): string[] {
-  const text = typesErased(readFileSync(join(root, file), 'utf8'));
+function importsOf(root: string, file: string, code: (text: string) => string): string[] {
+  const text = typesErased(code(readFileSync(join(root, file), 'utf8')));
   const found: string[] = [];
   for (const match of text.matchAll(IMPORT)) {
     const specifier = match[1] ?? match[2] ?? '';
@@ -133,6 +178,17 @@ function importsOf(root: string, file: string): string[] {
  * after each file by test/setup-shared-cloud.ts; the checks on the test modules themselves are the same.
  */
 export function isolationReasons(root: string, file: string, sharing: Sharing = 'pure'): string[] {
+  const reasons = reasonsIn(root, file, sharing, (text) => text);
+  // Reasons that text inside a string could give are checked again on the modules' code alone (codeOf): parsing
+  // every module would cost seconds of each vitest start, and only a file with such reasons alone could gain.
+  if (reasons.length === 0 || !reasons.every((reason) => FROM_TEXT.test(reason))) return reasons;
+  return reasonsIn(root, file, sharing, codeOf);
+}
+
+/** The reasons an import, a mock or the environment written inside a string would give. */
+const FROM_TEXT = /^imports unresolved:| changes process-wide state or mocks$| registers hooks$/;
+
+function reasonsIn(root: string, file: string, sharing: Sharing, code: (text: string) => string): string[] {
   const reasons: string[] = [];
   const seen = new Set<string>();
   for (const pending = [file]; pending.length > 0; ) {
@@ -148,7 +204,7 @@ export function isolationReasons(root: string, file: string, sharing: Sharing = 
       reasons.push(`imports ${module}`);
       continue;
     }
-    const source = isTest ? readFileSync(join(root, module), 'utf8') : '';
+    const source = isTest ? code(readFileSync(join(root, module), 'utf8')) : '';
     const resets = sharing === 'cloud';
     const restores =
       (sharing !== 'pure' && SELF_RESTORING.includes(module)) || (resets && RESTORED_AFTER_EACH_FILE.includes(module));
@@ -158,7 +214,7 @@ export function isolationReasons(root: string, file: string, sharing: Sharing = 
     if (module !== file && hooks.test(text)) reasons.push(`${module} registers hooks`);
     if (resets && module !== file && mocksAtLoad(source)) reasons.push(`${module} mocks clients at load`);
     // Past the test modules, the cloud project needs no walk: any module of the repository may be reached.
-    if (sharing === 'pure' || isTest) pending.push(...importsOf(root, module));
+    if (sharing === 'pure' || isTest) pending.push(...importsOf(root, module, code));
   }
   return reasons;
 }

@@ -21,6 +21,7 @@ import {
   PRD2,
   ROOT,
   STG,
+  setWorld,
   world,
 } from './organization-fixture.js';
 import { catalog } from './promotion-fixtures.js';
@@ -83,10 +84,11 @@ beforeEach(async () => {
   );
   await outcome('dev', 'promoted');
   await outcome('staging', 'promoted');
-  world.ous = { [ROOT]: [DEV, STG, PRD2], [DEV]: [], [STG]: [], [PRD2]: [] };
-  world.parents = { '200000000001': DEV, '200000000002': STG, '777788889999': PRD2 };
-  world.inForce = new Map([[AMI.imageId, new Set([ouArn(DEV), ouArn(STG)])]]);
-  world.beforeDescribe = undefined;
+  setWorld({
+    ous: { [ROOT]: [DEV, STG, PRD2], [DEV]: [], [STG]: [], [PRD2]: [] },
+    parents: { '200000000001': DEV, '200000000002': STG, '777788889999': PRD2 },
+    inForce: new Map([[AMI.imageId, new Set([ouArn(DEV), ouArn(STG)])]]),
+  });
   answerOrganizations();
   answerEc2();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

@@ -11,7 +11,19 @@ import { readOnce } from '../../functions/lib/read-once.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { AMI, answerEc2, answerOrganizations, DEV, ec2, org, ouArn, ROOT, STG, world } from './organization-fixture.js';
+import {
+  AMI,
+  answerEc2,
+  answerOrganizations,
+  DEV,
+  ec2,
+  org,
+  ouArn,
+  ROOT,
+  STG,
+  setWorld,
+  world,
+} from './organization-fixture.js';
 import { catalog } from './promotion-fixtures.js';
 
 /**
@@ -67,13 +79,14 @@ beforeEach(async () => {
     cancelledAt: '2027-01-10T00:00:00.000Z',
     ...scheduled,
   });
-  world.ous = { [ROOT]: [DEV, STG], [DEV]: [], [STG]: [] };
-  world.parents = { '200000000001': DEV, '200000000002': STG };
-  world.inForce = new Map([
-    [AMI.imageId, new Set([ouArn(DEV)])],
-    [OTHER_AMI.imageId, new Set([ouArn(DEV)])],
-  ]);
-  world.beforeDescribe = undefined;
+  setWorld({
+    ous: { [ROOT]: [DEV, STG], [DEV]: [], [STG]: [] },
+    parents: { '200000000001': DEV, '200000000002': STG },
+    inForce: new Map([
+      [AMI.imageId, new Set([ouArn(DEV)])],
+      [OTHER_AMI.imageId, new Set([ouArn(DEV)])],
+    ]),
+  });
   answerOrganizations();
   answerEc2();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

@@ -38,21 +38,30 @@ import { parameterStore } from './parameter-store-mock.js';
 import { AMIS, catalog, ORGANIZATION, OU } from './promotion-fixtures.js';
 
 /**
- * Shared fixtures of the lifecycle handler tests: one mock per client (mockClient stubs the prototype, so each test
- * file imports these), the ledger of `base` as Query answers it, and AWS answers in which every AMI is launchable by
- * the dev OU and every pointer share associates at once.
+ * Shared fixtures of the lifecycle handler tests: one mock per client (mockClient stubs the prototype), the ledger of
+ * `base` as Query answers it, and AWS answers in which every AMI is launchable by the dev OU and every pointer share
+ * associates at once.
  */
-export const mocks = {
-  ddb: mockClient(DynamoDBDocumentClient),
-  ec2: mockClient(EC2Client),
-  imagebuilder: mockClient(ImagebuilderClient),
-  ssm: mockClient(SSMClient),
-  bus: mockClient(EventBridgeClient),
-  sns: mockClient(SNSClient),
-  org: mockClient(OrganizationsClient),
-  ram: mockClient(RAMClient),
-  s3: mockClient(S3Client),
-};
+function stubClients() {
+  return {
+    ddb: mockClient(DynamoDBDocumentClient),
+    ec2: mockClient(EC2Client),
+    imagebuilder: mockClient(ImagebuilderClient),
+    ssm: mockClient(SSMClient),
+    bus: mockClient(EventBridgeClient),
+    sns: mockClient(SNSClient),
+    org: mockClient(OrganizationsClient),
+    ram: mockClient(RAMClient),
+    s3: mockClient(S3Client),
+  };
+}
+
+/**
+ * The mocks of the test file that runs: stubbed by `useLifecycleWorld` when the file calls it, not when this module
+ * loads, so that a file sharing its worker with others (test/isolation.ts) gets stubs of its own after the previous
+ * file's were restored (test/setup-shared-cloud.ts).
+ */
+export const mocks = {} as ReturnType<typeof stubClients>;
 
 /** The SBOM objects the bucket holds (by key): each version's two documents, until the lifecycle deletes them. */
 export const sbomObjects = new Set<string>();
@@ -208,6 +217,7 @@ export function resetLifecycleWorld(): void {
  * file's own answers, if given) and every mock is reset after it. Returns the mocks.
  */
 export function useLifecycleWorld(world?: () => void): typeof mocks {
+  Object.assign(mocks, stubClients());
   beforeEach(() => {
     lifecycleWorld();
     world?.();

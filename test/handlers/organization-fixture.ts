@@ -14,6 +14,7 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
 import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
@@ -30,8 +31,13 @@ import { catalog } from './promotion-fixtures.js';
  * are granted prod by account id and prd00002 by its OU.
  */
 
-export const org = mockClient(OrganizationsClient);
-export const ec2 = mockClient(EC2Client);
+/**
+ * The Organizations and EC2 mocks of the test file that runs: stubbed anew by `answerOrganizations` and `answerEc2`
+ * (each file's set-up calls them), not when this module loads, so that a file sharing its worker with others
+ * (test/isolation.ts) gets stubs of its own after the previous file's were restored (test/setup-shared-cloud.ts).
+ */
+export let org: AwsClientStub<OrganizationsClient>;
+export let ec2: AwsClientStub<EC2Client>;
 const ORG_ARN = 'arn:aws:organizations::999988887777:organization/o-a1b2c3d4e5';
 export const ouArn = (id: string) => `arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/${id}`;
 export const ROOT = 'r-x1y2';
@@ -63,6 +69,16 @@ export const world = {
   beforeDescribe: undefined as (() => Promise<void>) | undefined,
 };
 
+/** Sets what Organizations and EC2 hold, with no fault and no slow read-back (as a test file starts). */
+export function setWorld(held: Pick<typeof world, 'ous' | 'parents' | 'inForce'>): void {
+  Object.assign(world, held, {
+    failDescribe: false,
+    loseModifyAnswer: false,
+    slow: undefined,
+    beforeDescribe: undefined,
+  });
+}
+
 /** Makes ListParents of `account` wait until the returned function is called. */
 export function slowReadBackOf(account: string): () => void {
   let release: () => void = () => {};
@@ -71,7 +87,7 @@ export function slowReadBackOf(account: string): () => void {
 }
 
 export function answerOrganizations(): void {
-  org.reset();
+  org = mockClient(OrganizationsClient);
   org.on(DescribeOrganizationCommand).resolves({ Organization: { Arn: ORG_ARN } });
   org.on(ListRootsCommand).resolves({ Roots: [{ Id: ROOT }] });
   org.on(ListOrganizationalUnitsForParentCommand).callsFake((i: { ParentId: string }) => ({
@@ -97,7 +113,7 @@ const grantKey = (g: { UserId?: string; OrganizationalUnitArn?: string; Organiza
   g.UserId ?? g.OrganizationalUnitArn ?? g.OrganizationArn ?? `group:${g.Group}`;
 
 export function answerEc2(): void {
-  ec2.reset();
+  ec2 = mockClient(EC2Client);
   ec2.on(DescribeImagesCommand).resolves({ Images: [] });
   ec2.on(DescribeImageAttributeCommand).callsFake(async (i: { ImageId: string }) => {
     const meanwhile = world.beforeDescribe;
@@ -155,20 +171,18 @@ export async function startOrganization(dynamo: Pick<LocalDynamo, 'endpoint'>): 
   process.env.LEDGER_TABLE = name;
   process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
   forgetOrganization();
-  world.ous = { [ROOT]: [DEV, STG, PRD1, PRD2], [DEV]: [], [STG]: [], [PRD1]: [], [PRD2]: [] };
-  world.parents = {
-    '200000000001': DEV,
-    [NEWCOMER]: STG,
-    '111122223333': PRD1, // excluded from prod
-    [LEAVER]: PRD1,
-    '777788889999': PRD2,
-  };
-  world.failDescribe = false;
-  world.loseModifyAnswer = false;
-  world.slow = undefined;
-  world.beforeDescribe = undefined;
+  setWorld({
+    ous: { [ROOT]: [DEV, STG, PRD1, PRD2], [DEV]: [], [STG]: [], [PRD1]: [], [PRD2]: [] },
+    parents: {
+      '200000000001': DEV,
+      [NEWCOMER]: STG,
+      '111122223333': PRD1, // excluded from prod
+      [LEAVER]: PRD1,
+      '777788889999': PRD2,
+    },
+    inForce: new Map([[AMI.imageId, new Set([LEAVER, ouArn(PRD2)])]]),
+  });
   answerOrganizations();
-  world.inForce = new Map([[AMI.imageId, new Set([LEAVER, ouArn(PRD2)])]]);
   answerEc2();
   await recordOutcome({
     image: 'base',

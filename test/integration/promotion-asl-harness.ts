@@ -43,6 +43,7 @@ import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { LOCAL_ACCOUNT } from '../../local/simulator/cloud-types.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from '../../local/simulator/synth-cache.js';
+import { validatedCache } from '../../local/stepfunctions/validated.js';
 import { parseCatalogInput } from '../../stacks/catalog.js';
 import { aslFromTemplate, stateMachineIds, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/state-names.js';
@@ -65,16 +66,33 @@ export type Asl = ConstructorParameters<typeof StateMachine>[0];
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const MACHINE = 'PromotionStateMachine';
 
-export const mocks = {
-  imagebuilder: mockClient(ImagebuilderClient),
-  ssm: mockClient(SSMClient),
-  ec2: mockClient(EC2Client),
-  bus: mockClient(EventBridgeClient),
-  sns: mockClient(SNSClient),
-  secrets: mockClient(SecretsManagerClient),
-  organizations: mockClient(OrganizationsClient),
-  ram: mockClient(RAMClient),
-};
+/**
+ * The definitions that passed aws-local-stepfunctions' validation, as the local cloud remembers them
+ * (local/stepfunctions/validated.ts): asl-validator compiles its schema on every check (about 0.8 s of CPU here), and
+ * every run of a file runs the same definition. A definition a test changed is validated again.
+ */
+const VALIDATED = validatedCache();
+const VALIDATION = { checkArn: false };
+
+function stubClients() {
+  return {
+    imagebuilder: mockClient(ImagebuilderClient),
+    ssm: mockClient(SSMClient),
+    ec2: mockClient(EC2Client),
+    bus: mockClient(EventBridgeClient),
+    sns: mockClient(SNSClient),
+    secrets: mockClient(SecretsManagerClient),
+    organizations: mockClient(OrganizationsClient),
+    ram: mockClient(RAMClient),
+  };
+}
+
+/**
+ * The mocked services of the test that runs: stubbed anew by `defaultWorld` before each test, not when this module
+ * loads, so that a file sharing its worker with others (test/isolation.ts) gets stubs of its own after the previous
+ * file's were restored (test/setup-shared-cloud.ts).
+ */
+export const mocks = {} as ReturnType<typeof stubClients>;
 
 // The example catalog's OUs, one active account each (prd00001 also holds the excluded 111122223333).
 const ROOT = 'r-x1y2';
@@ -188,7 +206,7 @@ export async function freshLedger(endpoint: string): Promise<void> {
 /** Default answers of the mocked services, and a build that went through TESTING to AVAILABLE. */
 export async function defaultWorld(): Promise<void> {
   vi.useRealTimers();
-  for (const m of Object.values(mocks)) m.reset();
+  Object.assign(mocks, stubClients());
   resetApprovalSecret();
   process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
   process.env.EVENT_BUS_NAME = 'goldsmith-test';
@@ -300,7 +318,8 @@ export async function runPromotion(asl: Asl, handlers: Record<string, Handler>) 
   // The execution timeout (364 days) overflows Node's 24.8-day timer limit, which fires such timers at once; it is
   // asserted in the stack test, so the copy run here drops it.
   const { TimeoutSeconds: _executionTimeout, ...runnable } = asl;
-  const machine = new StateMachine(runnable, { validationOptions: { checkArn: false } });
+  VALIDATED.check(runnable, VALIDATION, () => new StateMachine(runnable, { validationOptions: VALIDATION }));
+  const machine = new StateMachine(runnable, { validationOptions: { noValidate: true } });
   const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((name) => [name, 0]));
   // The plan is plain JSON (it is what on-image-event serializes); the round trip makes TypeScript agree.
   const input: JsonInput = JSON.parse(

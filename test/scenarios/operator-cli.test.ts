@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { GOLDSMITH_VERSION, releaseName } from '../../core/release/index.js';
+import { savedWeek } from '../fixtures/saved-week.js';
 import { type CommandOutput, captureOutput } from '../helpers/output.js';
 
 const LONG = 600_000;
@@ -21,7 +22,6 @@ function goldsmith(args: string[]): Promise<CommandOutput> {
 /** The test's temp folder; the saved cloud is `dir`, inside it. */
 let root: string;
 let dir: string;
-let scenarioFile: string;
 
 /** Runs an acting command against the saved cloud with --json; it must succeed. Returns the endpoint's answer. */
 async function act(args: string[]): Promise<unknown> {
@@ -37,26 +37,9 @@ const OPERATOR_SESSION = 'arn:aws:sts::123456789012:assumed-role/goldsmith-local
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'goldsmith-operator-'));
-  scenarioFile = join(root, 'scenario.json');
-  // A base release on day one; approvals left to people, so prod's approval is still waiting a week later.
-  writeFileSync(
-    scenarioFile,
-    JSON.stringify({
-      start: '2027-01-01T00:00:00Z',
-      until: '2027-01-08T00:00:00Z',
-      organization: { accountsPerOu: 1 },
-      approvals: 'none',
-      events: [
-        {
-          at: '2027-01-01T01:00:00Z',
-          kind: 'base-image-release',
-          parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-        },
-      ],
-    }),
-  );
   dir = join(root, 'cloud');
-  const saved = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', dir, '--json']);
+  // The same saved cloud as serve.test.ts's, made once per run.
+  const saved = await savedWeek(root, dir);
   expect(saved.stderr).toContain('saved the local cloud at 2027-01-08T00:00:00.000Z');
   expect(saved.code).toBe(0);
 }, LONG);

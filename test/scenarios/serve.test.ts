@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { replayProblems, type SavedState } from '../../cli/operator/saved-state.js';
 import { socketOf } from '../../cli/operator/served.js';
+import { savedWeek } from '../fixtures/saved-week.js';
 import { type CommandOutput, captureOutput } from '../helpers/output.js';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -46,26 +47,10 @@ const servedLines = () => serverLog.split('\n').filter((l) => l.startsWith('serv
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'goldsmith-serve-'));
-  const scenarioFile = join(root, 'scenario.json');
-  writeFileSync(
-    scenarioFile,
-    JSON.stringify({
-      start: '2027-01-01T00:00:00Z',
-      until: '2027-01-08T00:00:00Z',
-      organization: { accountsPerOu: 1 },
-      approvals: 'none',
-      events: [
-        {
-          at: '2027-01-01T01:00:00Z',
-          kind: 'base-image-release',
-          parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-        },
-      ],
-    }),
-  );
   served = join(root, 'served');
   replayed = join(root, 'replayed');
-  const saved = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', served, '--json']);
+  // The same saved cloud as operator-cli.test.ts's, made once per run.
+  const saved = await savedWeek(root, served);
   expect(saved.code).toBe(0);
   cpSync(served, replayed, { recursive: true });
   server = spawn(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), 'serve', '--local', served, '--idle', '300'], {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testTempDir } from '../helpers/temp-dir.js';
-import { isolationReasons, mocksAtLoad, sharedRegistryTestFiles } from '../isolation.js';
+import { codeOf, isolationReasons, mocksAtLoad, sharedRegistryTestFiles } from '../isolation.js';
 
 const REPO = join(import.meta.dirname, '../..');
 
@@ -75,6 +75,28 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
 
     expect(sharedRegistryTestFiles(root)).toEqual(['test/unit/helped.test.ts']);
     expect(isolationReasons(root, 'test/unit/hooked.test.ts')).toEqual(['test/unit/hooks.ts registers hooks']);
+  });
+
+  it('reads an import, a mock or the environment written inside a string as text the file holds, not code it runs', () => {
+    const root = repository({
+      'core/add.ts': 'export const add = (a: number, b: number) => a + b;',
+      // A script the test would run in a child process, and a check's input: text, not code.
+      'test/unit/script.test.ts': `${PURE}const script = \`import { x } from './missing.js';\\nprocess.env.A = '\${1}';\`;\nconst mocked = "vi.mock('../../aws/clients.js')";\n`,
+      'test/unit/code.test.ts': `${PURE}process.env.A = \`\${'1'}\`;\n`,
+      'test/unit/both.test.ts': `${PURE}const script = "import { x } from './missing.js';";\nvi.mock('../../core/add.js');\n`,
+    });
+    expect(isolationReasons(root, 'test/unit/script.test.ts')).toEqual([]);
+    expect(isolationReasons(root, 'test/unit/code.test.ts')).toEqual([
+      'test/unit/code.test.ts changes process-wide state or mocks',
+    ]);
+    // The string's import no longer counts; the mock, which is code, still does.
+    expect(isolationReasons(root, 'test/unit/both.test.ts')).toEqual([
+      'test/unit/both.test.ts changes process-wide state or mocks',
+    ]);
+    // Strings blanked, lines kept; the names of the modules imported kept.
+    expect(codeOf(`import { a } from './a.js';\nconst s = 'vi.mock';\nconst t = \`x\n\${s}y\`;\n`)).toBe(
+      `import { a } from './a.js';\nconst s = '       ';\nconst t = \` \n\${s} \`;\n`,
+    );
   });
 
   it('isolates a file whose import it cannot resolve, rather than guess', () => {
@@ -186,8 +208,9 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
     expect(cloud.length).toBeGreaterThan(250);
     // Stubs SDK clients through test/helpers/mock-client.ts and sets the environment: both undone after the file.
     expect(cloud).toContain('test/handlers/approval-callback.test.ts');
-    // Its fixture stubs the clients when it is loaded; mocks a module.
-    expect(cloud).not.toContain('test/handlers/lifecycle-revoke.test.ts');
+    // Its fixture stubs the clients when the file asks (useLifecycleWorld), not when the fixture is loaded.
+    expect(cloud).toContain('test/handlers/lifecycle-revoke.test.ts');
+    // Mocks a module.
     expect(cloud).not.toContain('test/unit/cli/saved-cloud-open.test.ts');
   });
 });
