@@ -408,10 +408,14 @@ describe("attack: an outside principal re-encrypts a Goldsmith function's enviro
 
   /** Mallory's key, whose policy lets only Mallory use it; then the rollout engine's environment re-encrypted with it. */
   async function reencrypt(): Promise<void> {
-    cloud.fakes.kms.createKey('us-east-1', KEY_ID, {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: MALLORY }, Action: 'kms:*', Resource: '*' }],
-    });
+    cloud.fakes.kms.createKey(
+      'us-east-1',
+      KEY_ID,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: MALLORY }, Action: 'kms:*', Resource: '*' }],
+      }),
+    );
     lambda.keys = cloud.fakes.kms;
     await runAs(MALLORY, () =>
       lambdaClient().send(new UpdateFunctionConfigurationCommand({ FunctionName: ENGINE, KMSKeyArn: KEY })),
