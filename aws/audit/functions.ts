@@ -45,7 +45,9 @@ export async function readExpectedFunction(parameter: string): Promise<ExpectedF
 
 /**
  * A function as Lambda holds it: GetFunction's `Configuration` (role, handler, runtime, environment, layers, timeout,
- * memory, `CodeSha256`, `LastModified`) and `Concurrency` (its reserved concurrency, absent when none is set),
+ * memory, `CodeSha256`, `LastModified`, the environment's customer managed key `KMSKeyArn`, and `Environment.Error`
+ * in place of the variables when the caller may not decrypt them, EnvironmentResponse
+ * https://docs.aws.amazon.com/lambda/latest/api/API_EnvironmentResponse.html) and `Concurrency` (its reserved concurrency, absent when none is set),
  * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html.
  */
 export async function readFunction(name: string): Promise<HeldFunction> {
@@ -56,6 +58,10 @@ export async function readFunction(name: string): Promise<HeldFunction> {
     handler: c.Handler,
     runtime: c.Runtime,
     environment: c.Environment?.Variables ?? {},
+    kmsKeyArn: c.KMSKeyArn || undefined,
+    environmentError: c.Environment?.Error
+      ? { code: c.Environment.Error.ErrorCode, message: c.Environment.Error.Message }
+      : undefined,
     layers: (c.Layers ?? []).map((l) => l.Arn ?? ''),
     timeout: c.Timeout,
     memorySize: c.MemorySize,

@@ -31,6 +31,12 @@ interface FunctionConfiguration {
   layers: string[];
   timeout?: number | undefined;
   memorySize?: number | undefined;
+  /**
+   * The customer managed key that encrypts the environment (`KMSKeyArn`); undefined for Lambda's own key, which is
+   * what Goldsmith's functions use ("This key is returned only if you've configured a customer managed key",
+   * https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html).
+   */
+  kmsKeyArn?: string | undefined;
 }
 
 export interface ExpectedFunction extends FunctionConfiguration {
@@ -80,6 +86,7 @@ export function expectedFunctionFrom(parameter: string, value: string, writtenAt
     layers: Array.isArray(p.Layers) ? p.Layers.map(String) : [],
     timeout: num(p.Timeout),
     memorySize: num(p.MemorySize),
+    kmsKeyArn: str(p.KmsKeyArn),
     code: str(code.S3Bucket) && str(code.S3Key) ? `${code.S3Bucket}/${code.S3Key}` : undefined,
     stack,
   };
@@ -92,6 +99,13 @@ export interface HeldFunction extends FunctionConfiguration {
   lastModified?: string | undefined;
   /** The reserved concurrency; 0 is a stopped function. */
   reserved?: number | undefined;
+  /**
+   * Why Lambda gave no environment (`Environment.Error`: "Error messages for environment variables that couldn't be
+   * applied", https://docs.aws.amazon.com/lambda/latest/api/API_EnvironmentError.html): with a customer managed key,
+   * "only users in your account with access to the KMS key can view or manage environment variables on the function"
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html).
+   */
+  environmentError?: { code?: string | undefined; message?: string | undefined } | undefined;
 }
 
 /** Lambda's `LastModified` (`…+0000`) as a time; undefined when it cannot be read. */
@@ -113,7 +127,8 @@ function environmentDrift(held: Record<string, string>, wanted: Record<string, s
 
 /**
  * What differs between the function Lambda holds and the deployment's, as people read it (empty: none): each
- * configuration field that differs, and a change of code or configuration after the deployment last wrote the
+ * configuration field that differs (the environment's key among them; an environment Lambda would not show the audit
+ * is reported as unreadable, not as every variable removed), and a change of code or configuration after the deployment last wrote the
  * function's parameter. A reserved concurrency of 0 the deployment did not set is reported too (the audit's own stop).
  */
 export function functionDrift(held: HeldFunction, wanted: ExpectedFunction, rolledBackAt?: Date): string[] {
@@ -121,7 +136,16 @@ export function functionDrift(held: HeldFunction, wanted: ExpectedFunction, roll
   if (held.role !== wanted.role) out.push(`role ${held.role ?? '(none)'} instead of ${wanted.role}`);
   if (wanted.handler && held.handler !== wanted.handler) out.push(`handler ${held.handler ?? '(none)'}`);
   if (wanted.runtime && held.runtime !== wanted.runtime) out.push(`runtime ${held.runtime ?? '(none)'}`);
-  out.push(...environmentDrift(held.environment, wanted.environment));
+  if (held.kmsKeyArn !== wanted.kmsKeyArn) {
+    out.push(
+      held.kmsKeyArn
+        ? `environment encrypted with another key (${held.kmsKeyArn})`
+        : `environment encrypted with Lambda's own key instead of ${wanted.kmsKeyArn}`,
+    );
+  }
+  // An environment the audit cannot read is not an empty one: its variables are not listed as removed.
+  if (held.environmentError) out.push(`environment unreadable (${held.environmentError.code ?? 'no error code'})`);
+  else out.push(...environmentDrift(held.environment, wanted.environment));
   const layers = (l: readonly string[]) => [...l].sort().join(',');
   if (layers(held.layers) !== layers(wanted.layers)) out.push(`layers ${held.layers.join(', ') || '(none)'}`);
   if (wanted.timeout !== undefined && held.timeout !== wanted.timeout) out.push(`timeout ${held.timeout ?? '?'} s`);

@@ -13,6 +13,7 @@ import {
   NotImplementedByFakeError,
   paginate,
 } from './common.js';
+import type { KmsFake } from './kms.js';
 
 const err = errorFactory(LambdaServiceException);
 const invalid = (message: string) => err(InvalidParameterValueException, message, 400);
@@ -32,12 +33,16 @@ export interface FakeFunction {
   CodeSize: number;
   LastModified: string;
   reserved?: number | undefined;
+  /** The customer managed key that encrypts the environment; absent for Lambda's own key. */
+  KMSKeyArn?: string | undefined;
+  /** Who set that key (the caller of UpdateFunctionConfiguration), when the local cloud knew it. */
+  keySetBy?: string | undefined;
 }
 
 /** What a deploy gives a function (CloudFormation's CreateFunction / UpdateFunctionCode with the asset's object). */
 export type FunctionSpec = Omit<
   FakeFunction,
-  'FunctionArn' | 'CodeSha256' | 'CodeSize' | 'LastModified' | 'reserved'
+  'FunctionArn' | 'CodeSha256' | 'CodeSize' | 'LastModified' | 'reserved' | 'KMSKeyArn' | 'keySetBy'
 > & {
   /** The deployment package's bytes (or a stand-in for them): its SHA-256 is `CodeSha256`. */
   code: string;
@@ -58,9 +63,22 @@ const sha = (code: string | Uint8Array) => createHash('sha256').update(code).dig
  * UpdateFunctionConfiguration, PutFunctionConcurrency / GetFunctionConcurrency / DeleteFunctionConcurrency. Every
  * change of code or configuration sets `LastModified` to the time of the call; a reserved concurrency does not. A
  * function is named by its name or its (partial) ARN; an unknown one is ResourceNotFoundException (404).
+ *
+ * The environment's key: UpdateFunctionConfiguration's `KMSKeyArn` sets a customer managed key (GetFunction then
+ * answers it as `KMSKeyArn`). With one, "only users in your account with access to the KMS key can view or manage
+ * environment variables on the function"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html): GetFunction by a caller who may
+ * not decrypt answers `Environment: { Error: { ErrorCode, Message } }` without `Variables` (EnvironmentResponse,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_EnvironmentResponse.html). Who may decrypt: where {@link keys}
+ * holds the key, whom its key policy names or a grant allows `kms:Decrypt` (the callers' own IAM policies are not
+ * modelled: a key policy that delegates to the account lets no one through); a key the local KMS does not hold, only
+ * the principal that set it. AWS does not document the `ErrorCode` it gives; the fake answers KMS's
+ * `AccessDeniedException`.
  */
 export class LambdaFunctionsFake implements FakeService {
   readonly functions = new Map<string, FakeFunction>();
+  /** The local KMS, to decide who may read an environment a customer managed key encrypts. */
+  keys: KmsFake | undefined;
 
   constructor(
     private readonly accountId: string,
@@ -78,6 +96,8 @@ export class LambdaFunctionsFake implements FakeService {
       CodeSize: code.length,
       LastModified: lambdaTime(this.now()),
       reserved: this.functions.get(spec.FunctionName)?.reserved,
+      KMSKeyArn: undefined,
+      keySetBy: undefined,
     };
     this.functions.set(spec.FunctionName, fn);
     return fn;
@@ -101,8 +121,10 @@ export class LambdaFunctionsFake implements FakeService {
       }
       case 'GetFunction': {
         const fn = this.find(input.FunctionName);
+        const configuration = this.configuration(fn);
+        const denied = this.environmentDenied(call, fn);
         return {
-          Configuration: this.configuration(fn),
+          Configuration: denied ? { ...configuration, Environment: { Error: denied } } : configuration,
           Code: { RepositoryType: 'S3' },
           ...(fn.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reserved } } : {}),
         };
@@ -130,6 +152,11 @@ export class LambdaFunctionsFake implements FakeService {
         }
         if (env !== undefined) fn.Environment = { ...env };
         if (input.Layers !== undefined) fn.Layers = asArray<string>(input.Layers);
+        if (typeof input.KMSKeyArn === 'string') {
+          // An empty string is taken as Lambda's own key (the fake's reading; AWS's reference does not say).
+          fn.KMSKeyArn = input.KMSKeyArn || undefined;
+          fn.keySetBy = input.KMSKeyArn ? call.principal : undefined;
+        }
         fn.LastModified = lambdaTime(this.now());
         return this.configuration(fn);
       }
@@ -184,10 +211,31 @@ export class LambdaFunctionsFake implements FakeService {
     return fn;
   }
 
+  /** Why `call`'s caller may not see the function's environment (EnvironmentError), or undefined when it may. */
+  private environmentDenied(call: FakeCall, fn: FakeFunction): { ErrorCode: string; Message: string } | undefined {
+    const keyArn = fn.KMSKeyArn;
+    if (!keyArn) return undefined;
+    const principal = call.principal ?? `arn:aws:iam::${call.accountId}:root`;
+    const allowed = this.keys?.key(call.region, keyArn)
+      ? this.keys.authorize(
+          call.region,
+          keyArn,
+          { account: call.accountId, principalArn: principal, identityAllows: false },
+          'kms:Decrypt',
+        ).allowed
+      : principal === fn.keySetBy;
+    if (allowed) return undefined;
+    return {
+      ErrorCode: 'AccessDeniedException',
+      Message: `Lambda was unable to decrypt the environment variables because KMS access was denied. KMS Message: User: ${principal} is not authorized to perform: kms:Decrypt on resource: ${keyArn}`,
+    };
+  }
+
   private configuration(fn: FakeFunction) {
-    const { reserved: _reserved, Environment, Layers, ...rest } = fn;
+    const { reserved: _reserved, keySetBy: _keySetBy, KMSKeyArn, Environment, Layers, ...rest } = fn;
     return {
       ...rest,
+      ...(KMSKeyArn ? { KMSKeyArn } : {}),
       Environment: { Variables: { ...Environment } },
       Layers: Layers.map((Arn) => ({ Arn })),
       State: 'Active',

@@ -1,4 +1,8 @@
-import { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +16,7 @@ import { VirtualClock } from '../../local/clock.js';
 import type { FakeCall } from '../../local/fakes/common.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
 import { type FunctionSpec, LambdaFunctionsFake } from '../../local/fakes/lambda-functions.js';
+import { runAs } from '../../local/trust/caller.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { configureAuditClients, driftAnnouncements } from './audit-fixtures.js';
 
@@ -393,5 +398,57 @@ describe("the functions' records a run reads", () => {
     const [first, second] = await Promise.all([records(), records()]);
     expect(first).toBe(second);
     expect(ssmCalls().GetParametersByPath).toBe(before.GetParametersByPath + 1);
+  });
+});
+
+describe("attack: an outside principal re-encrypts a Goldsmith function's environment with a key of its own", () => {
+  const MALLORY = `arn:aws:iam::${ACCOUNT}:role/mallory`;
+  const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+  const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
+
+  /** Mallory's key, whose policy lets only Mallory use it; then the rollout engine's environment re-encrypted with it. */
+  async function reencrypt(): Promise<void> {
+    cloud.fakes.kms.createKey(
+      'us-east-1',
+      KEY_ID,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: MALLORY }, Action: 'kms:*', Resource: '*' }],
+      }),
+    );
+    lambda.keys = cloud.fakes.kms;
+    await runAs(MALLORY, () =>
+      lambdaClient().send(new UpdateFunctionConfigurationCommand({ FunctionName: ENGINE, KMSKeyArn: KEY })),
+    );
+    clock.moveTo(clock.now() + 60_000);
+  }
+
+  it('reports the other key and the unreadable environment, not every variable removed, and stops the function', async () => {
+    await reencrypt();
+
+    const part = await auditFunctions(now(), STAGE);
+
+    const [finding] = part.findings;
+    expect(finding?.found.split('; ').slice(0, 2)).toEqual([
+      `environment encrypted with another key (${KEY})`,
+      'environment unreadable (AccessDeniedException)',
+    ]);
+    expect(finding?.found).not.toContain('removed');
+    expect(finding?.action).toContain('stopped (reserved concurrency 0)');
+    expect(lambda.runs(ENGINE)).toBe(false);
+    expect(announced()).toEqual([{ severity: 'critical', subject: `function ${ENGINE}: changed outside Goldsmith` }]);
+  });
+
+  it("answers the key's own user the variables and the auditor Environment.Error, as Lambda does", async () => {
+    await reencrypt();
+    const read = () => lambdaClient().send(new GetFunctionCommand({ FunctionName: ENGINE }));
+
+    const auditor = (await read()).Configuration;
+    expect(auditor?.KMSKeyArn).toBe(KEY);
+    expect(auditor?.Environment).toEqual({
+      Error: { ErrorCode: 'AccessDeniedException', Message: expect.stringContaining('kms:Decrypt') },
+    });
+    const mallory = (await runAs(MALLORY, read)).Configuration;
+    expect(mallory?.Environment).toEqual({ Variables: spec.Environment });
   });
 });

@@ -57,3 +57,29 @@ describe("the Lambda fake's ListFunctions", () => {
     expect(() => list(fake, { Marker: 'not-one-it-gave' })).toThrow(/Invalid Marker/);
   });
 });
+
+describe("the Lambda fake's environment key", () => {
+  const call = (fake: LambdaFunctionsFake, action: string, input: Record<string, unknown>, principal?: string) =>
+    fake.handle({ service: 'lambda', action, input, body: input, region: 'us-east-1', accountId: ACCOUNT, principal });
+  const environment = (fake: LambdaFunctionsFake, principal?: string) =>
+    (call(fake, 'GetFunction', { FunctionName: 'fn-0' }, principal) as { Configuration: Record<string, unknown> })
+      .Configuration.Environment;
+
+  it('shows a key the local KMS does not hold only to the principal that set it, until a deploy puts Lambda’s key back', () => {
+    const fake = new LambdaFunctionsFake(ACCOUNT, 'us-east-1', () => Date.parse('2027-01-18T00:00:00Z'));
+    fake.deploy(spec(0));
+    const mallory = `arn:aws:iam::${ACCOUNT}:role/mallory`;
+    const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/mallorys`;
+
+    const updated = call(fake, 'UpdateFunctionConfiguration', { FunctionName: 'fn-0', KMSKeyArn: key }, mallory);
+
+    expect(updated).toMatchObject({ KMSKeyArn: key });
+    expect(environment(fake, mallory)).toEqual({ Variables: { SECRET: 'x' } });
+    expect(environment(fake, `arn:aws:iam::${ACCOUNT}:role/auditor`)).toEqual({
+      Error: { ErrorCode: 'AccessDeniedException', Message: expect.stringContaining(key) },
+    });
+    expect(environment(fake)).toHaveProperty('Error');
+    fake.deploy(spec(0));
+    expect(environment(fake)).toEqual({ Variables: { SECRET: 'x' } });
+  });
+});
