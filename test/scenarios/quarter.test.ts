@@ -48,6 +48,20 @@ describe('the default scenario on the example catalog', () => {
   // The dead-letter queues the re-drive function reads (its DEAD_LETTER_QUEUES), from the stacks the quarter runs.
   let deadLetterQueues = 0;
 
+  /** The quarter's HTML page, rendered and parsed once for the tests that read it (they only query it). */
+  let rendered:
+    | Promise<{
+        catalog: Catalog;
+        channelsOf: (image: string) => string[];
+        document: ReturnType<typeof parseHTML>['document'];
+      }>
+    | undefined;
+  const page = () =>
+    (rendered ??= loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`).then((catalog) => {
+      const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
+      return { catalog, channelsOf, document: parseHTML(renderHtml(result, channelsOf)).document };
+    }));
+
   beforeAll(async () => {
     result = await cleanQuarter((entries, when) => streamed.push({ entries, when }));
     deadLetterQueues = await deadLetterQueuesRead();
@@ -165,9 +179,7 @@ describe('the default scenario on the example catalog', () => {
     expect(result.run.monthsPerSecond).toBeGreaterThan(0);
   });
   it('renders as an HTML page that draws a lane per image and channel, the quarter builds and outcomes as marks, and the monthly chart', async () => {
-    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
-    const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
-    const { document } = parseHTML(renderHtml(result, channelsOf));
+    const { catalog, channelsOf, document } = await page();
 
     const lanes = [...document.querySelectorAll('#lanes .lane')].map(
       (l) => `${l.getAttribute('data-image')}/${l.getAttribute('data-channel')}`,
@@ -189,9 +201,7 @@ describe('the default scenario on the example catalog', () => {
   }, 600_000);
 
   it('shows in the HTML totals every figure of the text and JSON totals, with the same label and value', async () => {
-    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
-    const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
-    const { document } = parseHTML(renderHtml(result, channelsOf));
+    const { document } = await page();
     const html = [...document.querySelectorAll('#totals tbody tr')].map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.textContent),
     );
@@ -213,9 +223,7 @@ describe('the default scenario on the example catalog', () => {
   });
 
   it('shows in the HTML the cost and monthly summaries the text prints, with the figures --json carries', async () => {
-    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
-    const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
-    const { document } = parseHTML(renderHtml(result, channelsOf));
+    const { document } = await page();
     const cells = (id: string) =>
       [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
         [...tr.querySelectorAll('td')].map((td) => td.textContent),

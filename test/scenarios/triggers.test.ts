@@ -22,8 +22,9 @@ describe('triggers on the local cloud: three patch windows, a base release and a
   beforeAll(async () => {
     result = await run(
       catalog,
-      // To the day after March's patch window (Thursday 11 March): its build and the child's are done by then.
-      scenarioBetween('2027-01-01T00:00:00Z', '2027-03-12T12:00:00Z', {
+      // From the day before January's patch window (Thursday 14 January, 03:00) to noon of March's (Thursday 11
+      // March): its build and the child's are done by then.
+      scenarioBetween('2027-01-13T00:00:00Z', '2027-03-11T12:00:00Z', {
         events: [
           { at: '2027-01-20T09:00:00Z', kind: 'base-image-release', parameter: AL2023 },
           opensslRelease('2027-02-03T10:00:00Z', '3.0.16'),

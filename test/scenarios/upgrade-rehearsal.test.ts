@@ -70,23 +70,24 @@ interface SavedCloudFile {
 const cloudIn = (dir: string, state: State) =>
   JSON.parse(gunzipSync(readFileSync(join(dir, state.cloud.file))).toString('utf8')) as SavedCloudFile;
 
-describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter', () => {
-  const root = mkdtempSync(join(tmpdir(), 'upgrade-rehearsal-'));
-  const dir = saveDirIn(root);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-  // The upgrade runs once, for the first test that needs it; a failure of it fails each of those tests with its cause
-  // (no test of the file is skipped for it, and the refusal below does not depend on it).
-  let upgrade:
-    | Promise<{ before: State; files: Record<string, string>; run: Awaited<ReturnType<typeof upgradeAndGoOn>> }>
-    | undefined;
-  const upgraded = () =>
-    (upgrade ??= (async () => {
-      unpack(dir);
-      const before = stateIn(dir);
-      const files = filesIn(dir);
-      return { before, files, run: await upgradeAndGoOn(dir) };
-    })());
+/** The untouched save of the previous release, unpacked here and upgraded by `upgraded` (removed after the file). */
+const root = mkdtempSync(join(tmpdir(), 'upgrade-rehearsal-'));
+const dir = saveDirIn(root);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+// The upgrade runs once, for the first test that needs it, in either describe block; a failure of it fails each of
+// those tests with its cause (no test of the file is skipped for it, and the refusal below does not depend on it).
+let upgrade:
+  | Promise<{ before: State; files: Record<string, string>; run: Awaited<ReturnType<typeof upgradeAndGoOn>> }>
+  | undefined;
+const upgraded = () =>
+  (upgrade ??= (async () => {
+    unpack(dir);
+    const before = stateIn(dir);
+    const files = filesIn(dir);
+    return { before, files, run: await upgradeAndGoOn(dir) };
+  })());
 
+describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter', () => {
   it(
     'upgrades it to this code and runs on: every piece of work in flight ends as it did without the upgrade, and the audit passes',
     async () => {
@@ -291,15 +292,15 @@ describe('an upgrade deploys the new templates into the saved cloud', () => {
   it(
     'creates what the saved release lacked, updates what it had otherwise, and keeps running executions on their definitions',
     async () => {
-      const dir = saveDirIn(testTempDir('upgrade-deploy-'));
-      unpack(dir);
+      const rewritten = saveDirIn(testTempDir('upgrade-deploy-'));
+      unpack(rewritten);
       const RULE = 'CodeArtifactReleaseRule4AB01503';
       const PARAMETER = 'us-east-1|/goldsmith-release/local';
       let changedRule = '';
       // As if the saved release had had no release parameter, no CodeArtifact rule, another pattern on one rule and
       // another definition of the promotion state machine (a comment: the running promotions' path is the same), which
       // this release updates anyway (Publish's payload carries its attempt).
-      rewriteSave(dir, (cloud, deployment) => {
+      rewriteSave(rewritten, (cloud, deployment) => {
         const ssm = fieldsAt(cloud.fakes, 'ssm');
         ssm.params = { $map: (ssm.params as { $map: [string, unknown][] }).$map.filter(([k]) => k !== PARAMETER) };
         const bus = fieldsAt(cloud.fakes, 'bus', 'options');
@@ -317,14 +318,12 @@ describe('an upgrade deploys the new templates into the saved cloud', () => {
         deployment.stateMachines[`arn:aws:states:${region}:${account}:stateMachine:RetiredMachine`] = definition;
       });
 
-      const { code, stderr } = await upgradeAndGoOn(dir);
+      const { code, stderr } = await upgradeAndGoOn(rewritten);
 
       expect(code).toBe(0);
       // What the rewrite took away or changed, on top of what this release deploys over 0.2.0's own save (its new
-      // functions, rules, queues and parameters: the same upgrade of the untouched save).
-      const plain = saveDirIn(testTempDir('upgrade-plain-'));
-      unpack(plain);
-      const base = figuresOf((await upgradeAndGoOn(plain)).stderr);
+      // functions, rules, queues and parameters: the same upgrade of the untouched save, the one the tests above read).
+      const base = figuresOf((await upgraded()).run.stderr);
       expect(figuresOf(stderr)).toEqual({
         ...base,
         removedFunctions: '1 removed (goldsmith-retired)',
@@ -338,7 +337,7 @@ describe('an upgrade deploys the new templates into the saved cloud', () => {
       });
       expect(base).toMatchObject({ removedFunctions: '0 removed', removedMachines: '0 removed', running: 4 });
       expect(changedRule).not.toBe('');
-      const after = stateIn(dir);
+      const after = stateIn(rewritten);
       expect(outcomesOf(after.snapshot.ledger)).toEqual(recorded.outcomes);
     },
     LONG,
