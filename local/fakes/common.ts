@@ -77,26 +77,6 @@ export function continueRequestIdsFrom(issued: number): void {
 }
 
 /**
- * The SDK middleware that only writes HTTP headers no fake reads (User-Agent, Host, the recursion detection's
- * X-Amzn-Trace-Id) or logs through the client's logger (none is set): each runs on every attempt, and the user
- * agent's string alone is rebuilt each time. A client whose requests a fake answers before anything is sent drops
- * them; its input, serialization, endpoint, retries, identity and the model check stay as they are. Content-Length
- * stays: S3's client checks it is set on PutObject and warns on every request without it.
- */
-const WIRE_ONLY_MIDDLEWARE = [
-  'getUserAgentMiddleware',
-  'hostHeaderMiddleware',
-  'recursionDetectionMiddleware',
-  'loggerMiddleware',
-] as const;
-
-/** Removes {@link WIRE_ONLY_MIDDLEWARE} from a fake-answered client's middleware stack. */
-export function dropWireOnlyMiddleware(client: { middlewareStack: unknown }): void {
-  const stack = client.middlewareStack as { remove(name: string): boolean };
-  for (const name of WIRE_ONLY_MIDDLEWARE) stack.remove(name);
-}
-
-/**
  * The local cloud's endpoint for a service, `https://<hostname>/`, handed to an SDK client already parsed: given as a
  * string, the client parses it with `new URL` twice per request (`toEndpointV1` in @smithy/core, through the
  * endpoint parameters and the endpoint itself); an object in the same shape is used as it is. The requests are the

@@ -9,7 +9,6 @@ import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { CallStreams } from './call-streams.js';
 import {
   continueRequestIdsFrom,
-  dropWireOnlyMiddleware,
   type FakeService,
   localEndpoint,
   type SeededRandom,
@@ -276,7 +275,6 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       attachModelCheck(client);
       const fake = byService[service];
       if (!fake) return;
-      dropWireOnlyMiddleware(client);
       attachFake(client, {
         service,
         region,

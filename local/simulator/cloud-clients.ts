@@ -3,7 +3,7 @@ import { SDK_MAX_ATTEMPTS } from '../../aws/clients/retry.js';
 import { configureClients } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import type { InProcessDynamo } from '../dynalite-in-process.js';
-import { dropWireOnlyMiddleware, type FakeService, localEndpoint, UNSIGNED_AUTH_SCHEMES } from '../fakes/common.js';
+import { type FakeService, localEndpoint, UNSIGNED_AUTH_SCHEMES } from '../fakes/common.js';
 import type { InstalledFakes } from '../fakes/install.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import type { Outages } from '../fakes/outages.js';
@@ -64,7 +64,6 @@ export function configureLocalClients(options: {
       }
       const fake = extra[service];
       if (!fake) return;
-      dropWireOnlyMiddleware(sdkClient);
       attachFake(sdkClient, {
         service,
         region: clientRegion,

@@ -16,25 +16,6 @@ describe('installFakes', () => {
     expect(clientSettings.overrides?.dynamodb).toBeUndefined();
   });
 
-  it("drops from a fake-answered client only the middleware that writes headers no fake reads, keeping DynamoDB's", () => {
-    const { clientSettings } = installFakes({ clock: new VirtualClock('2027-01-01T00:00:00Z') });
-    const wireOnly = ['getUserAgentMiddleware', 'hostHeaderMiddleware', 'recursionDetectionMiddleware'];
-    const names = (c: { middlewareStack: { identify(): string[] } }) => c.middlewareStack.identify().join();
-    const ec2 = new EC2Client({ region: 'us-east-1' });
-    const dynamodb = new DynamoDBClient({ region: 'us-east-1' });
-    // The SDK still names them so: a rename would leave them in place silently.
-    for (const name of wireOnly) expect(names(ec2)).toContain(name);
-    clientSettings.decorate?.(ec2, 'ec2', 'us-east-1');
-    clientSettings.decorate?.(dynamodb, 'dynamodb', 'us-east-1');
-    for (const name of wireOnly) {
-      expect(names(ec2)).not.toContain(name);
-      expect(names(dynamodb)).toContain(name);
-    }
-    for (const kept of ['serializerMiddleware', 'contentLengthMiddleware', 'retryMiddleware', 'goldsmithLocalFake']) {
-      expect(names(ec2)).toContain(kept);
-    }
-  });
-
   it('gives every client its own retry strategy, so retry quotas are per client as in the SDK', () => {
     const { clientSettings } = installFakes({ clock: new VirtualClock('2027-01-01T00:00:00Z') });
     const first = { ...clientSettings.overrides?.ec2 };
