@@ -82,7 +82,10 @@ function revokeText(r: Result): string[] {
     ...(rebuild.length > 0 ? [`rebuilding ${rebuild.join(', ')} on the rolled-back parent`] : []),
   ];
   return [
-    `revoke: revoked ${what} everywhere (its launch permissions withdrawn)`,
+    // A container image's versions have no AMI, so no launch permission: only its channels' pointers move.
+    r.amis === 0
+      ? `revoke: revoked ${what} everywhere (a container image: its channels' pointers moved off it)`
+      : `revoke: revoked ${what} everywhere (its launch permissions withdrawn)`,
     ...(typeof r.atTakenAsNow === 'string' ? [`  ${r.atTakenAsNow}`] : []),
     `  ${next.join('; ')}`,
   ];
@@ -129,7 +132,7 @@ export function answerText(action: string, r: Result): string {
         return r.alreadyRestored === true
           ? [`restore: ${what} ${str(r.note)}`]
           : [
-              `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked, its AMIs no longer deprecated by the revocation`,
+              `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked${r.amis === 0 ? ' (a container image: no AMI to undeprecate)' : ', its AMIs no longer deprecated by the revocation'}`,
               `  ${restoredReach(r)}; no channel moved back to it`,
               `  ${restoredWayBack(r, what)}`,
               ...(Array.isArray(r.flagsCleared) && r.flagsCleared.length > 0

@@ -43,6 +43,8 @@ export interface RestoreResult {
   channels: string[];
   /** ModifyImageAttribute calls that gave grants back (0 on a retry that finds them in place). */
   grantCalls: number;
+  /** The version's AMIs (every Region); 0 for a container image. */
+  amis: number;
   /** AMIs whose revocation deprecation was cancelled or moved back to retention's time. */
   amisUndeprecated: number;
   /** Versions built on it whose "built on revoked" flag this restore cleared ("hardened 1.0.0/2"). */
@@ -134,6 +136,7 @@ export async function restoreVersion(
     restoredBy: restored.by,
     channels: granted.channels,
     grantCalls: granted.calls,
+    amis: outputs.amis.length,
     amisUndeprecated,
     flagsCleared,
   };

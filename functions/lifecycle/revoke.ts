@@ -51,6 +51,8 @@ export interface RevokeResult extends RevocationPlan {
   firstTime: boolean;
   /** Launch permissions removed (ModifyImageAttribute calls; 0 on a retry that finds none left). */
   grantCalls: number;
+  /** The version's AMIs (every Region); 0 for a container image, whose versions have no launch permissions. */
+  amis: number;
   amisDeprecated: number;
   descendantsFlagged: number;
   /** Descendant versions revoked with it (`revocation.descendants: 'revoke'`), at any depth: "<image> <version>". */
@@ -223,6 +225,7 @@ export async function revokeVersion(
     ...decided,
     firstTime,
     grantCalls: applied.reduce((n, a) => n + a.imageCalls, 0),
+    amis: outputs.amis.length,
     amisDeprecated,
     descendantsFlagged,
     descendantsRevoked,

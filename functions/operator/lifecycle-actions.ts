@@ -172,6 +172,7 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
             note: `already revoked${first.by ? ` by ${first.by}` : ''} at ${first.at}: ${first.reason}; this request's reason was not recorded`,
           }
         : {}),
+      amis: result.amis,
       moves: result.moves,
       rebuild: result.rebuild,
       ...(superseded ? { supersededSchedule: superseded } : {}),

@@ -108,6 +108,30 @@ describe('what an acting command prints without --json', () => {
     );
   });
 
+  it("says a container image's revocation and restore in its own terms: no launch permission, no AMI", () => {
+    const revoked = answerText('revoke', {
+      image: 'web-runtime',
+      version: '1.0.0/1',
+      alreadyRevoked: false,
+      amis: 0,
+      moves: [{ channel: 'dev', action: 'withdraw', reason: 'none earlier' }],
+    });
+    expect(revoked).toBe(
+      "revoke: revoked web-runtime 1.0.0/1 everywhere (a container image: its channels' pointers moved off it)\n" +
+        '  dev withdrawn\n',
+    );
+    const restored = answerText('restore', {
+      image: 'web-runtime',
+      version: '1.0.0/1',
+      revokedAt: '2027-01-05T09:00:00.000Z',
+      amis: 0,
+      channels: [],
+    });
+    expect(restored.split('\n')[0]).toBe(
+      'restore: restored web-runtime 1.0.0/1 (revoked at 2027-01-05T09:00:00.000Z): no longer revoked (a container image: no AMI to undeprecate)',
+    );
+  });
+
   it('tells a restore: who may launch it again, that no channel names it, and a repeat as a repeat', () => {
     const restored = { image: 'base', version: '1.0.0/2', revokedAt: '2027-01-05T09:00:00.000Z', channels: ['dev'] };
     expect(answerText('restore', restored)).toBe(
