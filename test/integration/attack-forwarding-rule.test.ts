@@ -37,6 +37,10 @@ const pastNextAudit = () => {
   return cloud.clock.run(new Date(midnight.getTime() + 30 * 60_000).toISOString());
 };
 
+/** Someone outside Goldsmith disables or deletes a rule in eu-west-1. */
+const changeRuleInEuWest1 = (action: 'disable-rule' | 'delete-rule', rule: string) =>
+  performOutsideChange(cloud, { kind: 'outside-change', action, rule, region: 'eu-west-1' });
+
 const ruleDrifts = () =>
   cloud.installed.fakes.sns.messages
     .filter((m) => m.attributes.event === 'drift-found' && (m.subject ?? '').includes(RULE))
@@ -54,12 +58,7 @@ afterAll(() => cloud?.stop());
 
 describe('attack: the findings-forwarding rule of a distribution Region changed outside Goldsmith', () => {
   it('DisableRule silences the Region until the next audit, which enables it again and announces it', async () => {
-    await performOutsideChange(cloud, {
-      kind: 'outside-change',
-      action: 'disable-rule',
-      rule: RULE,
-      region: 'eu-west-1',
-    });
+    await changeRuleInEuWest1('disable-rule', RULE);
     raiseInstanceFinding(cloud, findingInEuWest1('0201'));
     await cloud.clock.run(later(10));
     expect(await findingsOf()).toEqual([]);
@@ -77,12 +76,7 @@ describe('attack: the findings-forwarding rule of a distribution Region changed 
   }, 120_000);
 
   it('a deleted rule is made again, with its home-bus target, and announced', async () => {
-    await performOutsideChange(cloud, {
-      kind: 'outside-change',
-      action: 'delete-rule',
-      rule: RULE,
-      region: 'eu-west-1',
-    });
+    await changeRuleInEuWest1('delete-rule', RULE);
     await pastNextAudit();
     const targets = await eventbridgeClient('eu-west-1').send(new ListTargetsByRuleCommand({ Rule: RULE }));
     expect(targets.Targets?.map((t) => t.Arn)).toEqual([`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`]);
@@ -100,12 +94,7 @@ describe('attack: the findings-forwarding rule of a distribution Region changed 
   }, 120_000);
 
   it('with a CloudTrail trail, DisableRule is seen in minutes: its event asks for that rule to be read back', async () => {
-    await performOutsideChange(cloud, {
-      kind: 'outside-change',
-      action: 'disable-rule',
-      rule: RULE,
-      region: 'eu-west-1',
-    });
+    await changeRuleInEuWest1('disable-rule', RULE);
     // What CloudTrail puts on eu-west-1's default bus for the call, where a trail records management events
     // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
     cloud.bus.put(
@@ -138,12 +127,7 @@ describe('attack: the findings-forwarding rule of a distribution Region changed 
 
   it("DisableRule on the Region's changes-to-home rule is found by the next audit, enabled again and announced", async () => {
     const changes = changesForwardRuleName('local');
-    await performOutsideChange(cloud, {
-      kind: 'outside-change',
-      action: 'disable-rule',
-      rule: changes,
-      region: 'eu-west-1',
-    });
+    await changeRuleInEuWest1('disable-rule', changes);
     await pastNextAudit();
     const rule = await eventbridgeClient('eu-west-1').send(new DescribeRuleCommand({ Name: changes }));
     expect(rule.State).toBe('ENABLED');

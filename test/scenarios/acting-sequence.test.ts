@@ -9,6 +9,7 @@ import { seededRandom } from '../../local/fakes/common.js';
 import { simulate } from '../../local/simulator/index.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';
 import { captureOutput } from '../helpers/output.js';
+import { THROTTLED_NEW_YEAR_RELEASE } from './helpers.js';
 
 const LONG = 900_000;
 
@@ -18,18 +19,10 @@ const LONG = 900_000;
  * answer that takes longer than the instant it was sent at is the common case here, not the exception.
  */
 const SCENARIO = {
-  start: '2027-01-01T00:00:00Z',
+  ...THROTTLED_NEW_YEAR_RELEASE,
   until: '2027-01-12T12:00:00Z',
-  organization: { accountsPerOu: 1 },
-  approvals: 'none',
-  faults: { throttleRate: 0.2 },
-  seed: 3,
   events: [
-    {
-      at: '2027-01-01T01:00:00Z',
-      kind: 'base-image-release',
-      parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-    },
+    ...THROTTLED_NEW_YEAR_RELEASE.events,
     {
       at: '2027-01-05T06:00:00Z',
       kind: 'operator',

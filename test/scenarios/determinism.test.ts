@@ -6,7 +6,7 @@ import { requestIdsIssued } from '../../local/fakes/common.js';
 import { simulate } from '../../local/simulator/index.js';
 import { Throttle } from '../../local/throttle.js';
 import { currentCaller } from '../../local/trust/caller.js';
-import { REPO_ROOT, scenarioOf } from './helpers.js';
+import { REPO_ROOT, scenarioOf, THROTTLED_NEW_YEAR_RELEASE } from './helpers.js';
 
 const LONG = 600_000;
 
@@ -15,21 +15,7 @@ const LONG = 600_000;
  * on-image-event starts the promotion, then writes the ledger and the SBOMs while the promotion's first task backs
  * off from a throttle. The smallest run that shows a function's requests moving to another instant.
  */
-const SCENARIO = scenarioOf({
-  start: '2027-01-01T00:00:00Z',
-  until: '2027-01-01T02:00:00Z',
-  organization: { accountsPerOu: 1 },
-  approvals: 'none',
-  faults: { throttleRate: 0.2 },
-  seed: 3,
-  events: [
-    {
-      at: '2027-01-01T01:00:00Z',
-      kind: 'base-image-release',
-      parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-    },
-  ],
-});
+const SCENARIO = scenarioOf({ ...THROTTLED_NEW_YEAR_RELEASE, until: '2027-01-01T02:00:00Z' });
 
 interface Recorded {
   /** Every attempt that reached a token bucket: virtual time, caller, call, and whether it was throttled. */

@@ -70,6 +70,20 @@ type CatalogRest = Omit<CatalogInput, 'organization' | 'images' | 'channels'>;
 /** The public SSM parameter of the latest Amazon Linux 2023 AMI, the parent of every test catalog's base image. */
 export const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
+/**
+ * A cloud that throttles a fifth of its AWS calls (seed 3) over a one-account-per-OU organization with no approvals,
+ * the base image released at 01:00 on New Year's day: a request's work then waits on the clock while the SDK backs
+ * off. The start of the determinism and acting-sequence scenarios; each adds its `until` and its own events.
+ */
+export const THROTTLED_NEW_YEAR_RELEASE = {
+  start: '2027-01-01T00:00:00Z',
+  organization: { accountsPerOu: 1 },
+  approvals: 'none',
+  faults: { throttleRate: 0.2 },
+  seed: 3,
+  events: [{ at: '2027-01-01T01:00:00Z', kind: 'base-image-release', parameter: AL2023 }],
+};
+
 /** How often the reconciler runs: what it deferred is finished within this long of an outage's end. */
 export const RECONCILER_PERIOD_MS = 6 * 3_600_000;
 
