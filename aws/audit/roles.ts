@@ -45,6 +45,26 @@ function decoded(what: string, value: string | undefined): PolicyDocument {
   return policyDocumentFrom(what, decodeURIComponent(value));
 }
 
+/** A role's parts as IAM answers them, its documents still URL-encoded: GetRole and its lists, or a RoleDetail. */
+interface RoleParts {
+  trust: string | undefined;
+  inline: readonly { name: string; document: string | undefined }[];
+  managed: readonly string[];
+  boundary: string | undefined;
+}
+
+/** The role `name` as the audit compares it, its documents decoded and named in any error. */
+function heldRole(name: string, parts: RoleParts): HeldRole {
+  const inline: Record<string, PolicyDocument> = {};
+  for (const p of parts.inline) inline[p.name] = decoded(`role ${name} policy ${p.name}`, p.document);
+  return {
+    trust: decoded(`role ${name} trust policy`, parts.trust),
+    inline,
+    managed: [...parts.managed],
+    boundary: parts.boundary,
+  };
+}
+
 /**
  * A role as IAM holds it, and how many calls that took: GetRole (trust policy, permissions boundary), ListRolePolicies
  * (every page) and GetRolePolicy for each inline policy, ListAttachedRolePolicies (every page: "IAM might return fewer
@@ -60,23 +80,23 @@ export async function readRole(name: string): Promise<{ role: HeldRole; calls: n
     calls++;
     names.push(...(page.PolicyNames ?? []));
   }
-  const inline: Record<string, PolicyDocument> = {};
+  const inline: RoleParts['inline'][number][] = [];
   for (const policy of names) {
     calls++;
     const out = await client.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policy }));
-    inline[policy] = decoded(`role ${name} policy ${policy}`, out.PolicyDocument);
+    inline.push({ name: policy, document: out.PolicyDocument });
   }
   const managed: string[] = [];
   for await (const page of paginateListAttachedRolePolicies({ client }, { RoleName: name })) {
     calls++;
     managed.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? ''));
   }
-  const role = {
-    trust: decoded(`role ${name} trust policy`, got.Role?.AssumeRolePolicyDocument),
+  const role = heldRole(name, {
+    trust: got.Role?.AssumeRolePolicyDocument,
     inline,
     managed,
     boundary: got.Role?.PermissionsBoundary?.PermissionsBoundaryArn,
-  };
+  });
   return { role, calls };
 }
 
@@ -100,16 +120,15 @@ export async function readRoles(names: ReadonlySet<string>): Promise<{ roles: Ma
     for (const r of page.RoleDetailList ?? []) {
       const name = r.RoleName ?? '';
       if (!names.has(name)) continue;
-      const inline: Record<string, PolicyDocument> = {};
-      for (const p of r.RolePolicyList ?? []) {
-        inline[p.PolicyName ?? ''] = decoded(`role ${name} policy ${p.PolicyName}`, p.PolicyDocument);
-      }
-      roles.set(name, {
-        trust: decoded(`role ${name} trust policy`, r.AssumeRolePolicyDocument),
-        inline,
-        managed: (r.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ''),
-        boundary: r.PermissionsBoundary?.PermissionsBoundaryArn,
-      });
+      roles.set(
+        name,
+        heldRole(name, {
+          trust: r.AssumeRolePolicyDocument,
+          inline: (r.RolePolicyList ?? []).map((p) => ({ name: p.PolicyName ?? '', document: p.PolicyDocument })),
+          managed: (r.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ''),
+          boundary: r.PermissionsBoundary?.PermissionsBoundaryArn,
+        }),
+      );
     }
   }
   return { roles, pages };
