@@ -19,10 +19,13 @@ export const POINTER_NOT_TAKEN = 'Goldsmith.PointerNotTaken';
 export const POINTER_RETRY = { intervalSeconds: 10, backoffRate: 2, maxAttempts: 5 } as const;
 
 /**
- * How long Publish and the lifecycle wait between read-backs within one invocation before they give the step back to
- * its retries: 0.5 + 1 + 2 + 4 s, enough for a validation that succeeds (AWS documents no figure; it takes seconds).
+ * How long Publish and the pointer audit wait before each read-back within one invocation, before they give the step
+ * back to its retries: 2.5 + 1.5 + 3.5 s. AWS documents no figure for the validation ("validated asynchronously",
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-data-types.html; it takes seconds), and
+ * a value still being validated is not in GetParameter's answer: a read sooner than a few seconds after PutParameter
+ * costs a call and proves nothing, so the first read waits for a validation of a few seconds to have ended.
  */
-export const POINTER_READ_BACK_WAITS_MS = [500, 1_000, 2_000, 4_000] as const;
+export const POINTER_READ_BACK_WAITS_MS = [2_500, 1_500, 3_500] as const;
 
 /** One region's pointer as GetParameter answered it (undefined: the parameter does not exist). */
 export interface PointerRead {

@@ -14,7 +14,7 @@ import {
   readingKey,
 } from '../../core/audit/pointers.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
-import { POINTER_READ_BACK_WAITS_MS, pointerTook } from '../../core/promotion/pointer-taken.js';
+import { POINTER_READ_BACK_WAITS_MS, type PointerRead, pointerTook } from '../../core/promotion/pointer-taken.js';
 import { logger } from '../lib/powertools.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
@@ -117,11 +117,11 @@ async function repairPointer(part: AuditPart, drift: PointerDrift, now: Date): P
     part.reads += 1;
     return (await readParameters([drift.parameter], drift.region)).get(drift.parameter);
   };
-  let back = await readBack();
+  let back: PointerRead | undefined;
   for (const ms of POINTER_READ_BACK_WAITS_MS) {
-    if (pointerTook(back, drift.value, written)) break;
     await clientSleep(ms);
     back = await readBack();
+    if (pointerTook(back, drift.value, written)) break;
   }
   const confirmed = back !== undefined && pointerTook(back, drift.value, written) ? back : undefined;
   const action = confirmed

@@ -53,8 +53,9 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
 
     expect(error).toMatchObject({ name: POINTER_NOT_TAKEN });
     // An AMI value is validated after PutParameter answered, so each read-back waits first: the Region that took is
-    // read once, after 0.5 s; the other over 7.5 s before the step goes back to its retries.
-    expect(waits).toEqual([500, 500, 1_000, 2_000, 4_000]);
+    // read once, after 2.5 s (one GetParameter); the other three times over 7.5 s before the step goes back to its
+    // retries.
+    expect(waits).toEqual([2_500, 2_500, 1_500, 3_500]);
     expect(String((error as Error).message)).toContain(
       `${POINTER} in ${failing} still holds nothing, not ${AMIS[1]!.imageId}`,
     );
