@@ -200,16 +200,24 @@ export function unionTargets(tree: OrgTree, resolved: readonly ResolvedTargets[]
   };
 }
 
-/** A short, stable fingerprint of a resolved account set (FNV-1a, 64-bit, hex), recorded instead of the ids. */
+/**
+ * A short, stable fingerprint of a resolved account set (FNV-1a, 64-bit, hex), recorded instead of the ids. The
+ * 64-bit state is kept as two 32-bit halves: multiplying by the prime 2^40 + 0x1b3 is the low half times 0x1b3 (under
+ * 2^41, exact in a double) with its carry, plus the low half shifted into the high one (5,000 accounts hash in a
+ * fraction of the time BigInt arithmetic took, with the same digits).
+ */
 export function accountSetHash(accounts: readonly string[]): string {
-  let h = 0xcbf29ce484222325n;
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
   for (const a of [...accounts].sort()) {
     for (const c of `${a},`) {
-      h ^= BigInt(c.charCodeAt(0));
-      h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+      lo = (lo ^ c.charCodeAt(0)) >>> 0;
+      const low = lo * 0x1b3;
+      hi = (Math.imul(hi, 0x1b3) + Math.floor(low / 0x1_0000_0000) + (lo << 8)) >>> 0;
+      lo = low >>> 0;
     }
   }
-  return h.toString(16).padStart(16, '0');
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
 /**

@@ -198,4 +198,24 @@ describe('accountSetHash', () => {
     expect(accountSetHash(['111111111111', '222222222222'])).toBe(accountSetHash(['222222222222', '111111111111']));
     expect(accountSetHash(['111111111111'])).not.toBe(accountSetHash(['222222222222']));
   });
+
+  it('gives the digits of FNV-1a 64 computed in 64-bit integers, which the ledger holds from earlier promotions', () => {
+    const fnv1a64 = (accounts: readonly string[]) => {
+      let h = 0xcbf29ce484222325n;
+      for (const c of [...accounts]
+        .sort()
+        .map((a) => `${a},`)
+        .join('')) {
+        h = ((h ^ BigInt(c.charCodeAt(0))) * 0x100000001b3n) & 0xffffffffffffffffn;
+      }
+      return h.toString(16).padStart(16, '0');
+    };
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^\d{12}$/), { maxLength: 40 }), (accounts) => {
+        expect(accountSetHash(accounts)).toBe(fnv1a64(accounts));
+      }),
+    );
+    const thousands = Array.from({ length: 5000 }, (_, i) => String(100000000000 + i * 7919));
+    expect(accountSetHash(thousands)).toBe(fnv1a64(thousands));
+  });
 });
