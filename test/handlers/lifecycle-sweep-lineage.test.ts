@@ -29,9 +29,7 @@ function baseWithRetiredVersion(): void {
 }
 
 const childReads = () =>
-  ddb
-    .commandCalls(QueryCommand)
-    .filter((c) => c.args[0].input.ExpressionAttributeValues?.[':pk'] === 'IMAGE#hardened');
+  ddb.commandCalls(QueryCommand).filter((c) => c.args[0].input.ExpressionAttributeValues?.[':pk'] === 'IMAGE#hardened');
 
 describe("the lifecycle sweep's lineage holds", () => {
   it("holds a parent version for a child build, reading the child's builds once: in the child's own pass", async () => {
