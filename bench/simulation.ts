@@ -90,6 +90,7 @@ const callPlanSchema = z.object({
   ratio: z.number().nullable(),
   dynamo: z.object({ requests: z.number(), byOperation: z.record(z.string(), z.number()) }),
   audit: z.object({ calls: z.number(), byOperation: z.record(z.string(), z.number()) }).optional(),
+  dynamoByFunction: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 
 // The part of the report (docs/simulation.md, `simulate --json`) the benchmark reads; anything else → no numbers.
@@ -279,8 +280,35 @@ export function callPlanLines(plan: CallPlan | null): string[] {
     `    ${'operation'.padEnd(46)} ${'made'.padStart(7)} ${'needed'.padStart(7)}  ratio`,
     ...rows,
     `  DynamoDB per promotion    ${perPromotion(plan.dynamo.requests, n)} requests (${dynamo})`,
+    ...dynamoByFunctionLine(plan),
     ...auditLine(plan),
   ];
+}
+
+/** How many functions the DynamoDB line names, the most requests first (the rest are summed). */
+const DYNAMO_FUNCTIONS_NAMED = 6;
+
+/**
+ * Who sends the DynamoDB requests, per promotion: each function's requests and its two largest operations, the
+ * functions with the most first.
+ */
+export function dynamoByFunctionLine(plan: CallPlan): string[] {
+  if (!plan.dynamoByFunction) return [];
+  const n = plan.promotions;
+  const total = (ops: Record<string, number>) => Object.values(ops).reduce((s, c) => s + c, 0);
+  const ranked = Object.entries(plan.dynamoByFunction).sort(
+    ([a, x], [b, y]) => total(y) - total(x) || a.localeCompare(b),
+  );
+  const named = ranked.slice(0, DYNAMO_FUNCTIONS_NAMED).map(([name, ops]) => {
+    const largest = Object.entries(ops)
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+      .slice(0, 2)
+      .map(([op, c]) => `${op.replace(/^dynamodb:/, '')} ${perPromotion(c, n)}`);
+    return `${name.split('-').pop()} ${perPromotion(total(ops), n)} (${largest.join(', ')})`;
+  });
+  const rest = ranked.slice(DYNAMO_FUNCTIONS_NAMED).reduce((s, [, ops]) => s + total(ops), 0);
+  const others = rest > 0 ? [`${ranked.length - DYNAMO_FUNCTIONS_NAMED} others ${perPromotion(rest, n)}`] : [];
+  return [`    by function             ${[...named, ...others].join('; ')}`];
 }
 
 /**

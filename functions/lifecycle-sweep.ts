@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { readImagePartitionByPrefix } from '../aws/ledger/image-partition.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { skPrefix } from '../core/ledger/keys.js';
+import { buildsAfterPass, type ChildBuild } from '../core/lifecycle/descendant-holds.js';
 import { lineageDepths } from '../core/lifecycle/order.js';
 import { childrenOf } from '../core/lifecycle/revocation.js';
 import { metricNames } from '../core/observability/metrics.js';
@@ -51,6 +52,10 @@ export async function sweepLifecycle(
     logger.error('pending usage reports not read; read on the next pass', { error });
     return new Map();
   });
+  // Each image's builds as its pass left them: its parent's pass (later in this sweep) takes its lineage holds from
+  // them instead of reading them again. An image whose pass failed is not in it; its parent reads its builds. A build
+  // deleted by anything but this sweep after its image's read still holds its parent version, until the next sweep.
+  const swept = new Map<string, ChildBuild[]>();
   for (const image of order) {
     const plan = plans[image];
     if (!plan) continue;
@@ -58,7 +63,9 @@ export async function sweepLifecycle(
       const children = childrenOf(image, plans).map((c) => c.image);
       // The parts of the image's partition its pass reads, not the whole partition.
       const partition = await readImagePartitionByPrefix(image, SWEEP_READS);
-      results.push(await applyRetention({ plan, children, now, partition, reports }));
+      const result = await applyRetention({ plan, children, now, partition, reports, swept });
+      results.push(result);
+      swept.set(image, buildsAfterPass(partition.of<ChildBuild>(skPrefix.build), result.deleted, now.toISOString()));
     } catch (err) {
       logger.error('lifecycle sweep failed for an image', { image, error: err });
       failed.push({ image, error: err instanceof Error ? err.message : String(err) });

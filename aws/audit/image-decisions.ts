@@ -1,5 +1,4 @@
 import { skPrefix } from '../../core/ledger/keys.js';
-import { ledgerTable } from '../clients/dynamodb.js';
 import { readImagePartitionByPrefix } from '../ledger/image-partition.js';
 import type { RevocationItem } from '../lifecycle/lifecycle-ledger.js';
 import type { ScheduledRevocation } from '../lifecycle/scheduled-revocations.js';
@@ -23,12 +22,9 @@ export interface DecisionsAndRevocations {
  */
 export async function readDecisionsAndRevocations(image: string): Promise<DecisionsAndRevocations> {
   const { promotion, revocation, scheduledRevocation } = skPrefix;
-  const read = await readImagePartitionByPrefix(
-    image,
-    [[promotion, revocation, scheduledRevocation]],
-    ledgerTable(),
-    false,
-  );
+  const read = await readImagePartitionByPrefix(image, [[promotion, revocation, scheduledRevocation]], {
+    consistent: false,
+  });
   return {
     outcomes: read.of<OutcomeRecord>(promotion),
     revocations: read.of<RevocationItem>(revocation),

@@ -45,23 +45,38 @@ function pastPrefix(prefix: string): string {
   return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 }
 
+/** How `readImagePartitionByPrefix` reads. */
+export interface PartitionReadOptions {
+  /** The ledger table (default: the function's `LEDGER_TABLE`). */
+  table?: string;
+  /** Strongly consistent (the default), or not: half the read units, for a read that needs no write made just before it. */
+  consistent?: boolean;
+  /** The table's Region (default: the function's own), for a reader outside it (`preflight`). */
+  region?: string;
+  /**
+   * Only these attributes of each item (`sk` is always read): a smaller answer, the same read units (DynamoDB bills
+   * the whole items: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
+   */
+  attributes?: readonly string[];
+}
+
 /**
  * The items of `image` under the prefixes of `groups` (whole prefixes up to their `#`), strongly consistent unless
- * `consistent` is false (half the read units; a read that needs no write made just before it): one
- * paginated Query per group, over the sort keys from its first prefix to past its last (`sk BETWEEN`). A group holds
- * prefixes next to each other in the partition's sort-key order, so the range reads little else; what else it reads
- * is left out. A Query reads, and is billed for, only the items its key condition matches (their sizes summed,
- * rounded up to 4 KB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html),
- * in sort-key order (strings by their UTF-8 bytes).
+ * `options.consistent` is false: one paginated Query per group, over the sort keys from its first prefix to past its
+ * last (`sk BETWEEN`). A group holds prefixes next to each other in the partition's sort-key order, so the range
+ * reads little else; what else it reads is left out. A Query reads, and is billed for, only the items its key
+ * condition matches (their sizes summed, rounded up to 4 KB:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html), in sort-key order
+ * (strings by their UTF-8 bytes).
  */
 export async function readImagePartitionByPrefix(
   image: string,
   groups: readonly (readonly string[])[],
-  table: string = ledgerTable(),
-  consistent = true,
-  /** The table's Region (default: the function's own), for a reader outside it (`preflight`). */
-  region?: string,
+  options: PartitionReadOptions = {},
 ): Promise<ImagePartition> {
+  const { table = ledgerTable(), consistent = true, region, attributes } = options;
+  const projected = attributes?.length ? [...new Set(['sk', ...attributes])] : [];
+  const names = projectionNames(projected);
   const read = await Promise.all(
     groups.map(async (group) => {
       const sorted = [...group].sort();
@@ -77,6 +92,7 @@ export async function readImagePartitionByPrefix(
             ':past': pastPrefix(sorted[sorted.length - 1] ?? ''),
           },
           ...(consistent ? { ConsistentRead: true } : {}),
+          ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
         },
       );
       for await (const page of pages) items.push(...((page.Items ?? []) as LedgerItem[]));

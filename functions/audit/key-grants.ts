@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { accountPathNow } from '../../aws/audit/grant-holder.js';
-import { listKeyGrants, readGrantCount, recordGrantCount } from '../../aws/audit/key-grants.js';
+import { listKeyGrants, readGrantCounts, recordGrantCount } from '../../aws/audit/key-grants.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.js';
 import {
@@ -96,11 +96,13 @@ async function countRegion(
   now: Date,
   organizationWord: OrganizationWord,
   organizationChangedAt: string | undefined,
+  /** Every Region's held count, read once for the run (`readGrantCounts`). */
+  heldCounts: Promise<ReadonlyMap<string, GrantCount>>,
 ): Promise<RegionGrants> {
   const at = now.toISOString();
   const keyArn = keyArnIn(homeKeyArn, region);
   const { keyGrantQuota: quota, keyGrantAccountShare: share } = catalog.monitoring;
-  const held = await readGrantCount(region);
+  const held = (await heldCounts).get(region);
   const why = countDue(held, keyArn, organizationChangedAt, now, quota);
   if (held && why === undefined) return heldRegion(held, quota);
   const factoryAccount = keyArn.split(':')[4] ?? '';
@@ -169,9 +171,12 @@ export async function countKeyGrants(
     }
     return word;
   };
+  // Every Region's held count in one read; were it to fail, each Region fails with it, as its own read would have.
+  const heldCounts = readGrantCounts(regions);
+  heldCounts.catch(() => undefined);
   run.regions = await mapWithConcurrency(regions, REGIONS_AT_ONCE, async (region) => {
     try {
-      return await countRegion(catalog, homeKeyArn, region, tree, now, organizationWord, changedAt);
+      return await countRegion(catalog, homeKeyArn, region, tree, now, organizationWord, changedAt, heldCounts);
     } catch (error) {
       logger.error('counting the AMI key grants of a Region failed', { region, error });
       return {

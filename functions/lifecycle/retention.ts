@@ -17,6 +17,7 @@ import { describeBuild } from '../../aws/promotion/promotion-images.js';
 import { deleteSboms } from '../../aws/sbom/sbom-objects.js';
 import { formatDuration } from '../../core/duration.js';
 import { skPrefix } from '../../core/ledger/keys.js';
+import { type ChildBuild, versionsBuiltOn } from '../../core/lifecycle/descendant-holds.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -53,13 +54,18 @@ export interface RetentionResult {
   compliance?: CompliancePass;
 }
 
-/** The versions of `image` that live builds of its children were built on (lineage holds). */
-export async function heldByChildren(image: string, children: readonly string[]): Promise<Set<string>> {
+/**
+ * The versions of `image` that live builds of its children were built on (lineage holds). A child in `swept` (the
+ * sweep passed it earlier in this invocation) is taken as that pass left it; any other child's builds are read.
+ */
+export async function heldByChildren(
+  image: string,
+  children: readonly string[],
+  swept: ReadonlyMap<string, readonly ChildBuild[]> = new Map(),
+): Promise<Set<string>> {
   const held = new Set<string>();
   for (const child of children) {
-    for (const b of await listBuilds(child)) {
-      if (!b.deletedAt && b.parent?.image === image && b.parent.buildVersion) held.add(b.parent.buildVersion);
-    }
+    for (const version of versionsBuiltOn(image, swept.get(child) ?? (await listBuilds(child)))) held.add(version);
   }
   return held;
 }
@@ -93,7 +99,7 @@ type RetentionPlanInput = {
  */
 async function decide(
   input: RetentionPlanInput,
-  children: readonly string[] | undefined,
+  children: { names: readonly string[]; swept: ReadonlyMap<string, readonly ChildBuild[]> | undefined } | undefined,
   state: ImageState,
   usage: readonly UsageItem[],
   released: ReadonlySet<string> = new Set(),
@@ -106,7 +112,7 @@ async function decide(
     policy,
     builds: state.histories,
     pointers: pointerVersions(state),
-    heldByDescendants: children ? await heldByChildren(input.plan.image, children) : new Set(),
+    heldByDescendants: children ? await heldByChildren(input.plan.image, children.names, children.swept) : new Set(),
     inUse: new Set(used.keys()),
   });
   return { policy, decided, used };
@@ -204,6 +210,8 @@ export async function applyRetention(
     partition?: ImagePartition;
     /** Every pending usage report, read once by the sweep for all images (`readPendingReports`). */
     reports?: ReadonlyMap<string, ReportRead>;
+    /** Children the sweep passed before this image: their builds as their passes left them (`buildsAfterPass`). */
+    swept?: ReadonlyMap<string, readonly ChildBuild[]>;
   },
 ): Promise<RetentionResult> {
   const { partition } = input;
@@ -218,7 +226,8 @@ export async function applyRetention(
   const holdItems = partition ? partition.of<HoldItem>(skPrefix.hold) : await listHolds(input.plan.image);
   const holds = new Map(holdItems.map((h) => [h.version, h]));
   const released = new Set([...holds.values()].filter((h) => h.releasedAt).map((h) => h.version));
-  const { policy, decided, used } = await decide(input, input.children, state, usage, released);
+  const children = { names: input.children, swept: input.swept };
+  const { policy, decided, used } = await decide(input, children, state, usage, released);
   const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared, used);
   // Versions retired earlier and still kept shared follow their users and the organization: an account that stopped
   // using one, or left every channel's targets, can no longer launch it.

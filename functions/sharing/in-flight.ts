@@ -1,4 +1,4 @@
-import { queryPrefix } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { readImagePartitionByPrefix } from '../../aws/ledger/image-partition.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { readVersionSharing } from '../../aws/promotion/promotion-ledger.js';
 import { retryPolicyOf } from '../../core/errors/retry.js';
@@ -13,6 +13,9 @@ import {
 } from './channel-targets.js';
 import { heldChannels } from './version-grants.js';
 
+const SHARE = 'SHARE#';
+const SHARING = 'SHARING#';
+
 /**
  * Promotions in flight, as the paths that settle a version's launch permissions without being its promotion read
  * them (the daily audit, functions/audit/; the organization re-grant, regrant.ts): core/sharing/in-flight.ts.
@@ -25,18 +28,21 @@ export function inFlightSeconds(): number {
 
 /**
  * Of each version of `image`, the channels a promotion has in flight at `now`, from a first (eventually consistent)
- * read: the Shares begun (`SHARING#`) and recorded (`SHARE#`), one Query per exact prefix, of each only its version,
- * channel and time; `outcomes` are the image's recorded decisions.
+ * read: the Shares begun (`SHARING#`) and recorded (`SHARE#`), in one Query over both prefixes, of each only its
+ * version, channel and time; `outcomes` are the image's recorded decisions.
  */
 export async function versionsInFlight(
   image: string,
   outcomes: readonly { version: string; channel: string }[],
   now: Date,
 ): Promise<Map<string, string[]>> {
-  const started = (prefix: string) =>
-    queryPrefix<ShareStarted & { version: string }>(image, prefix, ['version', 'channel', 'at']);
-  const [intents, shares] = await Promise.all([started('SHARING#'), started('SHARE#')]);
-  const all = [...intents, ...shares];
+  // `SHARE#` and `SHARING#` are next to each other in the partition's sort-key order: one range holds both.
+  const read = await readImagePartitionByPrefix(image, [[SHARE, SHARING]], {
+    consistent: false,
+    attributes: ['version', 'channel', 'at'],
+  });
+  type Started = ShareStarted & { version: string };
+  const all = [...read.of<Started>(SHARING), ...read.of<Started>(SHARE)];
   const maxAge = inFlightSeconds();
   const byVersion = new Map<string, string[]>();
   for (const version of new Set(all.map((s) => s.version))) {

@@ -27,6 +27,8 @@ export interface CallPlanFigures {
   dynamo: { requests: number; byOperation: Record<string, number> };
   /** The audit of outside changes: its calls, per operation (audit-calls.ts); part of `made`. */
   audit?: AuditCalls;
+  /** `dynamo`'s requests per function, per operation (dynamo-usage.ts `dynamoByFunction`). */
+  dynamoByFunction?: Record<string, Record<string, number>>;
 }
 
 export interface CallPlanOperation {

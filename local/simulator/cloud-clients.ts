@@ -29,7 +29,7 @@ export function configureLocalClients(options: {
 }): { localDynamo: DynamoDBClientConfig; dynamoUsage: DynamoUsage } {
   const { installed, extra, dynamo, outages, clock, random } = options;
   const base = installed.clientSettings;
-  const dynamoUsage: DynamoUsage = { writes: 0, reads: 0, requests: {} };
+  const dynamoUsage: DynamoUsage = { writes: 0, reads: 0, requests: {}, byCaller: {} };
   // dynalite answers in process (local/dynalite-in-process.ts), unsigned, like the fakes: for Goldsmith's DynamoDB
   // clients and for the simulator's own ledger observer alike.
   const localDynamo: DynamoDBClientConfig = {

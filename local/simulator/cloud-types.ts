@@ -20,6 +20,7 @@ import type { BusAuthorizer } from '../trust/bus-authorizer.js';
 import type { PolicyDocument } from '../trust/policies.js';
 import type { ResourceDoors } from '../trust/resource-doors.js';
 import type { RefusedWrite } from './cloud-doors.js';
+import type { DynamoUsage } from './dynamo-usage.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Wiring } from './wiring.js';
@@ -44,7 +45,7 @@ export interface LocalCloud {
    * DynamoDB request units asked of the ledger (one per item written or read: items are under 1 KB), and the
    * requests per operation.
    */
-  dynamoUsage: { writes: number; reads: number; requests: Record<string, number> };
+  dynamoUsage: DynamoUsage;
   /**
    * The simulator's own reader of the ledger (the streamed timeline): not a Goldsmith call, so no faults, no model
    * checks and not counted in `dynamoUsage`.

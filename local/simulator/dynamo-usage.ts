@@ -1,5 +1,6 @@
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { client } from '../../aws/clients.js';
+import { currentCaller } from '../trust/caller.js';
 import type { Wiring } from './wiring.js';
 
 // The local DynamoDB's tables, and the request units Goldsmith's DynamoDB clients use (the simulator's cost figures).
@@ -59,9 +60,32 @@ export interface DynamoUsage {
   writes: number;
   reads: number;
   requests: Record<string, number>;
+  /**
+   * The same requests per caller (the invoked function's role, local/trust/caller.ts), per operation; requests made
+   * outside any function (the simulator's own) are in `requests` only.
+   */
+  byCaller: Record<string, Record<string, number>>;
 }
 
-/** Counts the request units and the requests every command sent through `sdkClient` uses into `usage`. */
+/**
+ * DynamoDB requests per function (`<Stack>-<function>`, from its role `<stage>-goldsmith-<Stack>-<function>`), per
+ * operation, out of `DynamoUsage.byCaller`: where the ledger's requests come from.
+ */
+export function dynamoByFunction(
+  byCaller: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): Record<string, Record<string, number>> {
+  const byFunction: Record<string, Record<string, number>> = {};
+  for (const [caller, requests] of Object.entries(byCaller)) {
+    const role = caller.split('/').pop() ?? caller;
+    const name = role.replace(/^.*?-goldsmith-/, '');
+    const mine = byFunction[name] ?? {};
+    for (const [operation, n] of Object.entries(requests)) mine[operation] = (mine[operation] ?? 0) + n;
+    byFunction[name] = mine;
+  }
+  return byFunction;
+}
+
+/** Counts the request units and the requests (in all and per caller) of every command sent through `sdkClient` into `usage`. */
 export function countDynamoUsage(sdkClient: { middlewareStack: unknown }, usage: DynamoUsage): void {
   (sdkClient.middlewareStack as UsageStack).add(
     (next, context) => (args) => {
@@ -71,6 +95,12 @@ export function countDynamoUsage(sdkClient: { middlewareStack: unknown }, usage:
       usage.reads += units.reads;
       const operation = `dynamodb:${command.replace(/Command$/, '')}`;
       usage.requests[operation] = (usage.requests[operation] ?? 0) + 1;
+      const who = currentCaller();
+      if (who !== undefined) {
+        const mine = usage.byCaller[who] ?? {};
+        mine[operation] = (mine[operation] ?? 0) + 1;
+        usage.byCaller[who] = mine;
+      }
       return next(args);
     },
     { step: 'initialize', name: 'goldsmithDynamoUsage' },

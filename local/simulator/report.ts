@@ -6,6 +6,7 @@ import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import { auditCalls } from './audit-calls.js';
 import { type CallPlanFigures, callPlanFigures } from './call-minimum.js';
 import type { LocalCloud } from './cloud.js';
+import { dynamoByFunction } from './dynamo-usage.js';
 import type { AsyncInvoker } from './invoke.js';
 import { type AmiFigures, amiFigures, type PatchTime, patchTimes, withdrawnBuilds } from './lifecycle-audit.js';
 import {
@@ -152,6 +153,7 @@ export async function buildReport(
     dynamoRequests: cloud.dynamoUsage.requests,
   });
   callPlan.audit = auditCalls(stats.callsByCaller);
+  callPlan.dynamoByFunction = dynamoByFunction(cloud.dynamoUsage.byCaller);
 
   return {
     scenario: { start: scenario.start, until: scenario.until, seed: scenario.seed },

@@ -57,7 +57,7 @@ export function createKeyGrantsAuditor(
   });
   const ledger = dynamodb.Table.fromTableName(stack, 'KeyGrantsLedger', ledgerTableName(props.stage));
   fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: failureQueue(dlq, ledger) });
-  grantLedger(ledger, fn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+  grantLedger(ledger, fn, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantTopicPublish('notifications', sns.Topic.fromTopicArn(stack, 'KeyGrantsTopic', topicArn), fn);
   fn.addToRolePolicy(
     new iam.PolicyStatement({

@@ -9,6 +9,7 @@ import { auditLaunchPermissions } from '../../functions/audit/launch-permissions
 import { auditScheduledRevocations } from '../../functions/audit/scheduled-revocations.js';
 import { readOnce } from '../../functions/lib/read-once.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
+import { versionsInFlight } from '../../functions/sharing/in-flight.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import {
@@ -107,12 +108,36 @@ function ledgerRequests() {
       inputs()
         .filter((c) => c instanceof QueryCommand && /begins_with/.test(c.input.KeyConditionExpression ?? ''))
         .map((c) => String((c as QueryCommand).input.ExpressionAttributeValues?.[':prefix'])),
-    rangeQueries: () =>
-      inputs().filter((c) => c instanceof QueryCommand && /BETWEEN/.test(c.input.KeyConditionExpression ?? '')),
+    /** Range Queries (`BETWEEN`), by the first prefix each reads. */
+    rangeQueries: (from = 'PROMOTION#') =>
+      inputs().filter(
+        (c) =>
+          c instanceof QueryCommand &&
+          /BETWEEN/.test(c.input.KeyConditionExpression ?? '') &&
+          c.input.ExpressionAttributeValues?.[':from'] === from,
+      ),
     organizationStateReads: () =>
       inputs().filter((c) => c instanceof GetCommand && c.input.Key?.pk === 'ORG' && c.input.Key?.sk === 'STATE'),
   };
 }
+
+describe('the promotions in flight the audit and the re-grant leave to Share', () => {
+  it('reads the Shares begun and recorded in one Query over both prefixes, as the two prefix reads give them', async () => {
+    const started = (sk: string, version: string) => put({ sk, version, channel: 'dev', at: NOW.toISOString() });
+    // 1.0.0/4's Share begun, 1.0.0/5's recorded, neither decided; 1.0.0/1's recorded and decided (promoted).
+    await started('SHARING#1.0.0/4#dev', '1.0.0/4');
+    await started('SHARE#1.0.0/5#dev', '1.0.0/5');
+    await started('SHARE#1.0.0/1#dev', '1.0.0/1');
+    const outcomes = await listOutcomes('base');
+    const requests = ledgerRequests();
+
+    const inFlight = await versionsInFlight('base', outcomes, NOW);
+
+    expect(Object.fromEntries(inFlight)).toEqual({ '1.0.0/4': ['dev'], '1.0.0/5': ['dev'] });
+    expect(requests.rangeQueries('SHARE#')).toHaveLength(1);
+    expect(requests.prefixQueries()).toEqual([]);
+  });
+});
 
 describe("the daily audit's reads of an image's decisions and revocations", () => {
   it('reads decisions, revocations and scheduled revocations in one Query, as the three prefix reads give them', async () => {

@@ -1,5 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { auditKeyGrants } from '../../functions/key-grants.js';
 import { grant, LEAVER, NOW, useKeyGrantsWorld, world } from './key-grants-world.js';
@@ -34,6 +34,24 @@ describe('the AMI key grants auditor lists only what may have changed', () => {
 
     const week = byRegion(await auditKeyGrants(later(7)));
     expect(week['eu-west-1']).toMatchObject({ total: 1, listed: '7 days since the last count' });
+  });
+
+  it("reads every Region's held count in one request, not one a Region", async () => {
+    await auditKeyGrants(NOW);
+    const send = vi.spyOn(documentClient(), 'send');
+    const nextDay = byRegion(await auditKeyGrants(later(1)));
+    const sent = send.mock.calls.map(([command]) => command);
+    send.mockRestore();
+
+    // The quiet Region's count stands, read from the ledger; the busy one is listed and its new count read back.
+    expect(nextDay['eu-west-1']).toMatchObject({ total: 0, heldFrom: NOW.toISOString() });
+    const countReads = sent.filter(
+      (c) => c instanceof BatchGetCommand && c.input.RequestItems?.ledger?.Keys?.some((k) => k.pk === 'KEYGRANTS'),
+    );
+    expect(countReads).toHaveLength(1);
+    const gets = sent.filter((c) => c instanceof GetCommand && c.input.Key?.pk === 'KEYGRANTS');
+    // Only the read-back of the one count written (us-east-1's).
+    expect(gets.map((c) => (c as GetCommand).input.Key?.sk)).toEqual(['REGION#us-east-1']);
   });
 
   it('lists every Region again once the organization the ledger holds changed after its count', async () => {

@@ -7,7 +7,7 @@ import {
 import { DeleteImageCommand } from '@aws-sdk/client-imagebuilder';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { applyRetention, retireOutOfRetention } from '../../functions/lifecycle/retention.js';
 import {
@@ -131,6 +131,37 @@ describe('applyRetention', () => {
 
     expect(result.deleted).toEqual([]);
     expect(ec2).not.toHaveReceivedCommand(DeregisterImageCommand);
+  });
+
+  it("takes a child's lineage hold from the sweep's earlier pass over it, without reading its builds again", async () => {
+    const live = { sk: 'BUILD#1.0.0/4', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/1' } };
+    ledger(retired('1.0.0/1', 1, '2027-01-20T00:00:00Z'));
+    const swept = new Map([['hardened', [live]]]);
+
+    const result = await applyRetention({
+      plan: { ...basePlan, retentionKeep: 1 },
+      children: ['hardened'],
+      now: NOW,
+      swept,
+    });
+
+    expect(result.deleted).toEqual([]);
+    expect(ddb).not.toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#hardened' } });
+  });
+
+  it("deletes a version whose only child build the child's pass deleted, though that build reads as live", async () => {
+    const child = { sk: 'BUILD#1.0.0/4', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/1' } };
+    ledger({ ...retired('1.0.0/1', 1, '2027-01-20T00:00:00Z'), childBuilds: [child] });
+    const swept = new Map([['hardened', [{ ...child, deletedAt: NOW.toISOString() }]]]);
+
+    const result = await applyRetention({
+      plan: { ...basePlan, retentionKeep: 1 },
+      children: ['hardened'],
+      now: NOW,
+      swept,
+    });
+
+    expect(result.deleted).toEqual(['1.0.0/1']);
   });
 
   it('waits out deleteAfter: a version retired 29 days ago stays', async () => {

@@ -50,7 +50,7 @@ describe('the lifecycle sweep’s reads of an image’s partition', () => {
   it('reads each prefix it decides from, as the whole partition holds it, a Query per group, and no other prefix', async () => {
     const whole = await readImagePartition('base', TABLE);
     const send = vi.spyOn(documentClient(), 'send');
-    const partition = await readImagePartitionByPrefix('base', SWEEP_READS, TABLE);
+    const partition = await readImagePartitionByPrefix('base', SWEEP_READS, { table: TABLE });
     const returned = await Promise.all(
       send.mock.results.map(async (r) => ((await r.value) as { Items?: { sk: string }[] }).Items ?? []),
     );
@@ -80,7 +80,7 @@ describe('the lifecycle sweep’s reads of an image’s partition', () => {
   });
 
   it('refuses to answer for a prefix it did not read, rather than answer "none"', async () => {
-    const partition = await readImagePartitionByPrefix('base', SWEEP_READS, TABLE);
+    const partition = await readImagePartitionByPrefix('base', SWEEP_READS, { table: TABLE });
     expect(() => partition.of('POINTER#')).toThrow(/POINTER# was not read/);
     expect(() => partition.of('SHARE#')).toThrow(/SHARE# was not read/);
     expect(() => partition.of('INVENTORY#')).toThrow(/INVENTORY# was not read/);

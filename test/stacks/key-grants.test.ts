@@ -58,6 +58,7 @@ describe('the AMI key grants auditor', () => {
       [],
     );
     expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
