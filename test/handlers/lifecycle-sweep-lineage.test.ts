@@ -50,6 +50,29 @@ describe("the lifecycle sweep's lineage holds", () => {
     );
   });
 
+  it("reads a child's builds in the parent's pass when the child's own pass failed, and still holds", async () => {
+    baseWithRetiredVersion();
+    const builds = [{ sk: 'BUILD#2.0.0/1', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/1' } }];
+    range('hardened', 'BUILD#', builds);
+    // The child's pass fails on its promotions' range; the parent's pass reads its builds by their prefix.
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#hardened', ':from': 'PROMOTION#' } })
+      .rejects(Object.assign(new Error('The ledger is not answering'), { name: 'InternalServerError' }));
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#hardened', ':prefix': 'BUILD#' } })
+      .resolves({ Items: builds });
+
+    const { results, failed } = await sweepLifecycle(PLANS, NOW);
+
+    expect(failed.map((f) => f.image)).toEqual(['hardened']);
+    expect(results.find((r) => r.image === 'base')?.deleted).toEqual([]);
+    for (const ami of amisOf(1))
+      expect(ec2).not.toHaveReceivedCommandWith(DeregisterImageCommand, { ImageId: ami.imageId });
+    expect(
+      childReads().filter((c) => c.args[0].input.ExpressionAttributeValues?.[':prefix'] === 'BUILD#'),
+    ).toHaveLength(1);
+  });
+
   it('deletes a parent version no child build holds, in the same sweep', async () => {
     baseWithRetiredVersion();
     range('hardened', 'BUILD#', [
