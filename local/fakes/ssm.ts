@@ -155,15 +155,19 @@ export class SsmFake implements FakeService {
       case 'GetParametersByPath': {
         const path = required(input, 'Path', invalid);
         const prefix = path.endsWith('/') ? path : `${path}/`;
-        const all = [...this.params.values()]
-          .filter((p) => this.params.get(`${region}|${p.Name}`) === p && p.Name.startsWith(prefix))
-          .filter((p) => input.Recursive === true || !p.Name.slice(prefix.length).includes('/'))
-          .map((p) => this.get(region, p.Name));
-        const page = paginate(all, input.MaxResults, input.NextToken, {
+        // The names under the path in this Region, in the order written; only the page asked for is read out (an
+        // audit pages through every pointer: reading each one out on every page made the listing quadratic).
+        const inRegion = `${region}|${prefix}`;
+        const names: string[] = [];
+        for (const [key, p] of this.params) {
+          if (!key.startsWith(inRegion)) continue;
+          if (input.Recursive === true || !p.Name.slice(prefix.length).includes('/')) names.push(p.Name);
+        }
+        const page = paginate(names, input.MaxResults, input.NextToken, {
           max: 10,
           invalidToken: () => invalid('Invalid NextToken'),
         });
-        return { Parameters: page.items, NextToken: page.nextToken };
+        return { Parameters: page.items.map((name) => this.get(region, name)), NextToken: page.nextToken };
       }
       case 'PutParameter':
         return this.put(region, input);

@@ -31,6 +31,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
 import { mockClient } from '../helpers/mock-client.js';
@@ -219,9 +220,16 @@ export function resetLifecycleWorld(): void {
 export function useLifecycleWorld(world?: () => void): typeof mocks {
   Object.assign(mocks, stubClients());
   beforeEach(() => {
+    // A revocation's or a roll-back's pointer is read back half a second after it is written
+    // (aws/promotion/pointers.ts): the mocked Parameter Store holds a value once written, so the wait takes no time
+    // here (a test may set its own sleep after this).
+    configureClients({ sleep: () => Promise.resolve() });
     lifecycleWorld();
     world?.();
   });
-  afterEach(resetLifecycleWorld);
+  afterEach(() => {
+    resetLifecycleWorld();
+    configureClients({});
+  });
   return mocks;
 }

@@ -13,6 +13,7 @@ import { type PutParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
+import { configureClients } from '../../aws/clients/registry.js';
 import { mockClient } from '../helpers/mock-client.js';
 import { parameterStore } from './parameter-store-mock.js';
 import { associatedAnswer, catalog, ledgerFactsAnswer, ORGANIZATION } from './promotion-fixtures.js';
@@ -37,6 +38,10 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
   };
 
   beforeEach(() => {
+    // Publish reads each pointer back half a second after writing it (aws/promotion/pointers.ts): the mocked
+    // Parameter Store holds a value once written, so the wait takes no time here (a test that counts the waits sets
+    // its own sleep after this).
+    configureClients({ sleep: () => Promise.resolve() });
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.EVENT_BUS_NAME = 'goldsmith-test';
@@ -58,6 +63,7 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
 
   afterEach(() => {
     for (const m of Object.values(mocks)) m.reset();
+    configureClients({});
   });
 
   return mocks;

@@ -11,6 +11,8 @@ import { dynamodbClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { imageViewIndex, openWorkIndex } from '../../core/ledger/keys.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import type { InProcessDynamo } from '../../local/dynalite-in-process.js';
+import { localEndpoint } from '../../local/fakes/common.js';
 
 /**
  * Test helpers for a ledger table in dynalite (local/dynalite.ts over HTTP, or local/dynalite-in-process.ts):
@@ -99,13 +101,29 @@ export async function recreateLedgerTable(ddb: DynamoDBClient, name = 'ledger'):
 }
 
 /**
- * Points the application's DynamoDB client (aws/clients.ts) at a dynalite `endpoint`, with fake keys and one attempt
- * per request, and returns it. `configureClients({})` in `afterAll` undoes it.
+ * Where a test's ledger table lives: dynalite's HTTP server at an endpoint (local/dynalite.ts), or dynalite answered
+ * in process (local/dynalite-in-process.ts, as the local cloud runs it: the same validations and actions without the
+ * loopback socket and the HTTP parsing of every request).
  */
-export function localLedgerClient(endpoint: string): DynamoDBClient {
+export type LedgerDynamo = string | InProcessDynamo;
+
+/**
+ * Points the application's DynamoDB client (aws/clients.ts) at dynalite (`dynamo`: an endpoint, or one in process),
+ * with fake keys and one attempt per request, and returns it. `sleep`: how the AWS edge waits before it reads an
+ * asynchronous effect again (a timer by default). `configureClients({})` in `afterAll` undoes it.
+ */
+export function localLedgerClient(
+  dynamo: LedgerDynamo,
+  { sleep }: Pick<Parameters<typeof configureClients>[0], 'sleep'> = {},
+): DynamoDBClient {
+  const at =
+    typeof dynamo === 'string'
+      ? { endpoint: dynamo }
+      : { endpoint: localEndpoint('dynamodb.local.test'), requestHandler: dynamo.requestHandler };
   configureClients({
+    ...(sleep ? { sleep } : {}),
     overrides: {
-      dynamodb: { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 },
+      dynamodb: { ...at, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 },
     },
   });
   return dynamodbClient();

@@ -49,7 +49,7 @@ import { aslFromTemplate, stateMachineIds, type TemplateJson } from '../../stack
 import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/state-names.js';
 import { parameterStore } from '../handlers/parameter-store-mock.js';
 import { BUILD_ARN, basePlan, catalog, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
-import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { type LedgerDynamo, localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 
 /**
@@ -196,9 +196,14 @@ export async function synthesizedPromotion(): Promise<Asl> {
   return aslFromTemplate(template as TemplateJson, MACHINE) as Asl;
 }
 
-/** Points the DynamoDB client at dynalite and (re)creates an empty ledger table. */
-export async function freshLedger(endpoint: string): Promise<void> {
-  const ddb = localLedgerClient(endpoint);
+/**
+ * Points the DynamoDB client at dynalite and (re)creates an empty ledger table. The AWS edge's waits (Publish reads
+ * each pointer back half a second after writing it, for Parameter Store's validation of an `aws:ec2:image` value:
+ * aws/promotion/pointers.ts) take no time: the mocked Parameter Store holds a value once it is written, and a real
+ * timer made each promotion here wait about 1.5 s of wall time for nothing.
+ */
+export async function freshLedger(dynamo: LedgerDynamo): Promise<void> {
+  const ddb = localLedgerClient(dynamo, { sleep: () => Promise.resolve() });
   process.env.LEDGER_TABLE = 'ledger';
   await recreateLedgerTable(ddb);
 }

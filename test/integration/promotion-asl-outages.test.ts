@@ -12,7 +12,7 @@ import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { share } from '../../functions/promotion/share.js';
 import { startSoak } from '../../functions/promotion/soak-start.js';
 import exampleCatalog from '../../goldsmith.config.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { type InProcessDynamo, startInProcessDynamo } from '../../local/dynalite-in-process.js';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine.js';
 import type { LocalExecution } from '../../local/stepfunctions/execution.js';
 import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
@@ -33,11 +33,11 @@ type Handler = (input: unknown) => Promise<unknown>;
 
 let definition: StatesDefinition;
 const stepFunctions = mockClient(SFNClient);
-let dynamo: LocalDynamo;
+let dynamo: InProcessDynamo;
 
 beforeAll(async () => {
   definition = (await synthesizedPromotion()) as StatesDefinition;
-  dynamo = await startLocalDynamo();
+  dynamo = startInProcessDynamo();
 });
 
 afterAll(async () => {
@@ -46,7 +46,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   stepFunctions.reset();
-  await freshLedger(dynamo.endpoint);
+  await freshLedger(dynamo);
   await defaultWorld();
   process.env.GOLDSMITH_CATALOG = JSON.stringify(exampleCatalog);
 });

@@ -12,7 +12,7 @@ import { rejectionCause } from '../../core/promotion/outcome.js';
 import { onFinding } from '../../functions/on-finding.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { share } from '../../functions/promotion/share.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { type InProcessDynamo, startInProcessDynamo } from '../../local/dynalite-in-process.js';
 import { BUILD_ARN, catalog, getImageOutput } from '../handlers/promotion-fixtures.js';
 import {
   type Asl,
@@ -26,11 +26,11 @@ import {
 } from './promotion-asl-harness.js';
 
 let asl: Asl;
-let dynamo: LocalDynamo;
+let dynamo: InProcessDynamo;
 
 beforeAll(async () => {
   asl = await synthesizedPromotion();
-  dynamo = await startLocalDynamo();
+  dynamo = startInProcessDynamo();
 });
 
 afterAll(async () => {
@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await freshLedger(dynamo.endpoint);
+  await freshLedger(dynamo);
   await defaultWorld();
 });
 

@@ -4,7 +4,7 @@ import { getApproval, markApprovalSent } from '../../aws/promotion/promotion-app
 import { approvalTaskToken } from '../../aws/promotion/task-tokens.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { publishPayload } from '../../functions/promotion/schemas.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { type InProcessDynamo, startInProcessDynamo } from '../../local/dynalite-in-process.js';
 import { soakStateName, TASK_STATES } from '../../stacks/promotion/state-names.js';
 import { described } from '../helpers/described-call.js';
 import {
@@ -28,11 +28,11 @@ import {
 type Handler = (input: unknown) => Promise<unknown>;
 
 let asl: Asl;
-let dynamo: LocalDynamo;
+let dynamo: InProcessDynamo;
 
 beforeAll(async () => {
   asl = await synthesizedPromotion();
-  dynamo = await startLocalDynamo();
+  dynamo = startInProcessDynamo();
 });
 
 afterAll(async () => {
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** The harness's world, with launch permissions EC2 keeps (a retried Share reads back what the first granted). */
 async function world(): Promise<void> {
-  await freshLedger(dynamo.endpoint);
+  await freshLedger(dynamo);
   await defaultWorld();
   const granted = new Map<string, LaunchPermission[]>();
   mocks.ec2
