@@ -204,6 +204,10 @@ export const reportSchema = z.strictObject({
       ratio: z.number().nullable(),
       dynamo: z.strictObject({ requests: count, byOperation: z.record(z.string(), count) }),
       audit: z.strictObject({ calls: count, byOperation: z.record(z.string(), count) }).optional(),
+      dynamoByFunction: z
+        .record(z.string(), z.record(z.string(), count))
+        .optional()
+        .describe("DynamoDB requests by the calling function's logical id, then by operation"),
     })
     .optional(),
   amis: z.strictObject({

@@ -7,6 +7,7 @@ import { main } from '../../cli/main.js';
 import type { SavedState } from '../../cli/operator/saved-state.js';
 import { seededRandom } from '../../local/fakes/common.js';
 import { simulate } from '../../local/simulator/index.js';
+import { reportSchema } from '../../local/simulator/report-schema.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';
 import { captureOutput } from '../helpers/output.js';
 import { THROTTLED_NEW_YEAR_RELEASE } from './helpers.js';
@@ -40,6 +41,8 @@ const SCENARIO = {
 
 let root: string;
 let saved: string;
+/** What `simulate --json` printed for the saved run. */
+let printed: string;
 
 const goldsmith = (args: string[]) => captureOutput(() => main(args));
 const stateIn = (dir: string) => readFileSync(join(dir, 'state.json'), 'utf8');
@@ -62,9 +65,17 @@ beforeAll(async () => {
   const scenarioFile = join(root, 'scenario.json');
   writeFileSync(scenarioFile, JSON.stringify(SCENARIO));
   saved = join(root, 'saved');
-  const { stderr } = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', saved, '--json']);
+  const { stdout, stderr } = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', saved, '--json']);
   expect(stderr).toContain('saved the local cloud at 2027-01-12T12:00:00.000Z');
+  printed = stdout;
 }, LONG);
+
+describe('simulate --json', () => {
+  it('prints a report that fits the published schema (docs/schemas/report.schema.json), every field named there', () => {
+    const checked = reportSchema.safeParse(JSON.parse(printed));
+    expect(checked.error?.issues ?? []).toEqual([]);
+  });
+});
 
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
