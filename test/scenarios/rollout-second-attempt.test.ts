@@ -44,8 +44,9 @@ describe('a second promotion attempt of a restored version rolls out again, on t
     ];
     const notes = rolloutNotes(report, V2);
     expect(notes.map((n) => n.subject)).toEqual([...waves, ...waves]);
-    // The second attempt's waves start once its Publish moved prod's pointer again (after dev's and prod's soaks).
-    expect(notes[waves.length]?.at).toBe('2027-01-03T10:10:07.000Z');
+    // The second attempt's waves start once its Publish moved prod's pointer again (after dev's and prod's soaks;
+    // each Publish confirms its pointer with one read 2.5 s after writing it).
+    expect(notes[waves.length]?.at).toBe('2027-01-03T10:10:05.000Z');
     const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
     // Before the revocation: wave-1 refreshing; the day after: every instance back on 1.0.0/2.
     expect(days.at(-2)?.instances).toEqual({ '1.0.0/1': 4, [V2]: 6 });
