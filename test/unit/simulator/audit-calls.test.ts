@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditLine } from '../../../bench/simulation.js';
 import { auditCalls } from '../../../local/simulator/audit-calls.js';
+import { emptyCallPlan } from '../../fixtures/report.js';
 
 const role = (name: string) => `arn:aws:iam::123456789012:role/local-goldsmith-${name}`;
 
@@ -29,14 +30,7 @@ describe('what the audit of outside changes costs, as the benchmark prints it', 
         'ssm:GetParameters': 20,
       },
     });
-    const plan = {
-      promotions: 10,
-      operations: [],
-      made: 0,
-      minimum: 0,
-      ratio: null,
-      dynamo: { requests: 0, byOperation: {} },
-    };
+    const plan = emptyCallPlan(10);
     expect(auditLine({ ...plan, audit })).toEqual([
       '  audit per promotion       10.6 calls (ec2:DescribeImageAttribute 7.0, ssm:GetParameters 2.0, ram:GetResourceShareAssociations 1.0, sns:ListSubscriptionsByTopic 0.6)',
     ]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dynamoByFunctionLine } from '../../../bench/simulation.js';
 import { countDynamoUsage, type DynamoUsage, dynamoByFunction } from '../../../local/simulator/dynamo-usage.js';
 import { runAs } from '../../../local/trust/caller.js';
+import { emptyCallPlan } from '../../fixtures/report.js';
 
 const role = (name: string) => `arn:aws:iam::123456789012:role/local-goldsmith-${name}`;
 
@@ -42,14 +43,7 @@ describe('where the DynamoDB requests come from, as the benchmark prints it', ()
       'dynamodb:UpdateItem': 460,
       'dynamodb:GetItem': 5,
     });
-    const plan = {
-      promotions: 10,
-      operations: [],
-      made: 0,
-      minimum: 0,
-      ratio: null,
-      dynamo: { requests: 0, byOperation: {} },
-    };
+    const plan = emptyCallPlan(10);
     expect(dynamoByFunctionLine({ ...plan, dynamoByFunction: byFunction })).toEqual([
       '    by function             LifecycleSweep 94.5 (Query 48.0, UpdateItem 46.0); AuditHoldings 53.0 (BatchGetItem 34.0, Query 19.0); PromotionPublish 18.0 (UpdateItem 18.0); PromotionGate 2.0 (PutItem 2.0); PromotionShare 2.0 (GetItem 2.0); StartBuilds 1.5 (GetItem 1.5); 2 others 1.3',
     ]);
