@@ -14,9 +14,9 @@ import {
   readingKey,
 } from '../../core/audit/pointers.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
-import { POINTER_READ_BACK_WAITS_MS, type PointerRead, pointerTook } from '../../core/promotion/pointer-taken.js';
+import { POINTER_READ_BACK_WAITS_MS, pointerTook } from '../../core/promotion/pointer-taken.js';
 import { logger } from '../lib/powertools.js';
-import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+import { type AuditFinding, type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
 /** Regions read at once: each has its own SSM throughput, so Regions never slow each other down. */
 const REGION_CONCURRENCY = 8;
@@ -42,6 +42,9 @@ export async function auditChannelPointers(
 ): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
+  // Every drifted pointer is written back first and all are read back together: one wait for the validation however
+  // many were overwritten (someone's script over every pointer of a Region), and ten names a GetParameters call.
+  const putBacks: PutBack[] = [];
   for (const plan of plans) {
     let pointers: LedgerPointerView[];
     try {
@@ -75,23 +78,35 @@ export async function auditChannelPointers(
     const movedAt = new Map(pointers.map((p) => [`${p.image}/${p.channel}`, p.at] as const));
     for (const drift of pointerDrifts(readable, readings, { now, movedAt })) {
       try {
-        await repairPointer(part, drift, now);
+        const written = await putBack(drift, now);
+        if (written) putBacks.push(written);
       } catch (error) {
         failed(part, `${drift.parameter} ${drift.region}: ${messageOf(error)}`, error);
       }
     }
     await confirmEarlierRepairs(part, plan.image, readable, readings, at);
   }
+  await confirmPutBacks(part, putBacks, at);
   return part;
 }
 
-/** Records one drifted pointer, writes the ledger's value back, reads it back, and says what happened. */
-async function repairPointer(part: AuditPart, drift: PointerDrift, now: Date): Promise<void> {
-  const at = now.toISOString();
+/** A drifted pointer written back: what was found, its drift record's key and the version PutParameter answered. */
+interface PutBack {
+  drift: PointerDrift;
+  finding: Omit<AuditFinding, 'action' | 'repaired'>;
+  sk: string;
+  written: number;
+}
+
+/**
+ * Records one drifted pointer and writes the ledger's value back through Publish's own write, unless the ledger moved
+ * the pointer since the pass began (then undefined: the step that moved it owns it).
+ */
+async function putBack(drift: PointerDrift, now: Date): Promise<PutBack | undefined> {
   // Read again just before repairing (strongly consistent): a pointer moved since the pass began is not put back.
   const ledger = await getChannelPointer(drift.image, drift.channel);
   const value = ledger?.amis.find((a) => a.region === drift.region)?.imageId;
-  if (ledger?.version !== drift.version || value !== drift.value) return;
+  if (ledger?.version !== drift.version || value !== drift.value) return undefined;
   const sk = pointerDriftSk(drift, now);
   const finding = {
     resource: 'channel-pointer' as const,
@@ -103,7 +118,7 @@ async function repairPointer(part: AuditPart, drift: PointerDrift, now: Date): P
     expected: `${drift.value} (${drift.version})`,
   };
   logger.warn('a channel pointer differs from the ledger; putting it back', { ...finding });
-  await recordDrift({ ...finding, sk, action: `put back ${drift.value}`, foundAt: at });
+  await recordDrift({ ...finding, sk, action: `put back ${drift.value}`, foundAt: now.toISOString() });
   const written = await writeChannelPointer(
     drift.region,
     drift.parameter,
@@ -111,26 +126,52 @@ async function repairPointer(part: AuditPart, drift: PointerDrift, now: Date): P
     `Goldsmith: ${drift.image} ${drift.version} (${drift.channel})`,
     'aws:ec2:image',
   );
-  // Parameter Store validates an aws:ec2:image value after answering: read back as Publish does, waiting a few
-  // seconds before leaving the confirmation to the next pass.
-  const readBack = async () => {
-    part.reads += 1;
-    return (await readParameters([drift.parameter], drift.region)).get(drift.parameter);
-  };
-  let back: PointerRead | undefined;
+  return { drift, finding, sk, written };
+}
+
+/**
+ * Reads the pointers written back until Parameter Store holds each (it validates an aws:ec2:image value after
+ * answering), waiting as Publish does before each read, each Region's names ten a GetParameters call; what it does
+ * not show yet is confirmed on the next pass. Then says what happened to each, in the order they were found.
+ */
+async function confirmPutBacks(part: AuditPart, putBacks: readonly PutBack[], at: string): Promise<void> {
+  const read = new Map<PutBack, ParameterValue | undefined>();
+  const unread = new Map<PutBack, unknown>();
+  const took = (p: PutBack) => pointerTook(read.get(p), p.drift.value, p.written);
+  let waiting = [...putBacks];
   for (const ms of POINTER_READ_BACK_WAITS_MS) {
+    if (waiting.length === 0) break;
     await clientSleep(ms);
-    back = await readBack();
-    if (pointerTook(back, drift.value, written)) break;
+    const regions = [...new Set(waiting.map((p) => p.drift.region))].sort();
+    await mapWithConcurrency(regions, REGION_CONCURRENCY, async (region) => {
+      const here = waiting.filter((p) => p.drift.region === region);
+      const names = [...new Set(here.map((p) => p.drift.parameter))];
+      part.reads += Math.ceil(names.length / 10);
+      try {
+        const values = await readParameters(names, region);
+        for (const p of here) read.set(p, values.get(p.drift.parameter));
+      } catch (error) {
+        for (const p of here) unread.set(p, error);
+      }
+    });
+    waiting = waiting.filter((p) => !unread.has(p) && !took(p));
   }
-  const confirmed = back !== undefined && pointerTook(back, drift.value, written) ? back : undefined;
-  const action = confirmed
-    ? `put back ${drift.value}, confirmed at parameter version ${confirmed.version}`
-    : `put back ${drift.value} (parameter version ${written}); SSM does not show it yet, confirmed on the next pass`;
-  if (confirmed) await markDriftRepaired(drift.image, sk, at, shown(confirmed));
-  const full = { ...finding, action, repaired: confirmed !== undefined };
-  part.findings.push(full);
-  await announceFinding(full, sk, at);
+  for (const p of putBacks) {
+    const { drift, finding, sk, written } = p;
+    try {
+      if (unread.has(p)) throw unread.get(p);
+      const confirmed = took(p) ? read.get(p) : undefined;
+      const action = confirmed
+        ? `put back ${drift.value}, confirmed at parameter version ${confirmed.version}`
+        : `put back ${drift.value} (parameter version ${written}); SSM does not show it yet, confirmed on the next pass`;
+      if (confirmed) await markDriftRepaired(drift.image, sk, at, shown(confirmed));
+      const full = { ...finding, action, repaired: confirmed !== undefined };
+      part.findings.push(full);
+      await announceFinding(full, sk, at);
+    } catch (error) {
+      failed(part, `${drift.parameter} ${drift.region}: ${messageOf(error)}`, error);
+    }
+  }
 }
 
 /** Drifts recorded earlier and not yet confirmed, whose parameter now holds the ledger's value: marked repaired. */

@@ -15,13 +15,17 @@ import { Throttle } from '../../local/throttle.js';
  * for a service `installFakes` does not hold), and what the auditor left behind — its drift records and announcements.
  */
 
-/** Points every client at `cloud`'s fakes and the ledger at dynalite; `beside` answers one more service's calls. */
+/**
+ * Points every client at `cloud`'s fakes and the ledger at dynalite; `beside` answers one more service's calls;
+ * `sleep` takes the AWS edge's waits between read-backs instead of the fakes' clock.
+ */
 export function configureAuditClients(
   cloud: InstalledFakes,
   dynamoEndpoint: string,
   beside?: { service: string; fake: FakeService; clock: VirtualClock; accountId: string },
+  sleep?: (ms: number) => Promise<void>,
 ): void {
-  const settings = cloud.clientSettings;
+  const settings = sleep ? { ...cloud.clientSettings, sleep } : cloud.clientSettings;
   const local = { accessKeyId: 'local', secretAccessKey: 'local' };
   const overrides = {
     ...settings.overrides,
