@@ -61,19 +61,10 @@ export async function auditChannelPointers(
     const expected = expectedPointers(pointers).filter((e) => !onlyRegion || e.region === onlyRegion);
     if (expected.length === 0) continue;
     part.checked += expected.length;
-    const readings = new Map<string, ParameterValue>();
-    const regions = [...new Set(expected.map((e) => e.region))].sort();
-    const unread = new Set<string>();
-    await mapWithConcurrency(regions, REGION_CONCURRENCY, async (region) => {
-      const names = [...new Set(expected.filter((e) => e.region === region).map((e) => e.parameter))];
-      part.reads += Math.ceil(names.length / 10);
-      try {
-        for (const [name, value] of await readParameters(names, region)) readings.set(readingKey(region, name), value);
-      } catch (error) {
-        unread.add(region);
-        failed(part, `${plan.image} ${region}: reading the pointers: ${messageOf(error)}`, error);
-      }
-    });
+    const { readings, unread } = await readPointers(part, expected);
+    for (const [region, error] of unread) {
+      failed(part, `${plan.image} ${region}: reading the pointers: ${messageOf(error)}`, error);
+    }
     const readable = expected.filter((e) => !unread.has(e.region));
     const movedAt = new Map(pointers.map((p) => [`${p.image}/${p.channel}`, p.at] as const));
     for (const drift of pointerDrifts(readable, readings, { now, movedAt })) {
@@ -88,6 +79,29 @@ export async function auditChannelPointers(
   }
   await confirmPutBacks(part, putBacks, at);
   return part;
+}
+
+/**
+ * Reads the pointers `wanted` names, each Region's names ten a GetParameters call, Regions at once: what SSM holds (by
+ * `readingKey`), and each Region whose read failed, with its error.
+ */
+async function readPointers(
+  part: AuditPart,
+  wanted: readonly { region: string; parameter: string }[],
+): Promise<{ readings: Map<string, ParameterValue>; unread: Map<string, unknown> }> {
+  const readings = new Map<string, ParameterValue>();
+  const unread = new Map<string, unknown>();
+  const regions = [...new Set(wanted.map((w) => w.region))].sort();
+  await mapWithConcurrency(regions, REGION_CONCURRENCY, async (region) => {
+    const names = [...new Set(wanted.filter((w) => w.region === region).map((w) => w.parameter))];
+    part.reads += Math.ceil(names.length / 10);
+    try {
+      for (const [name, value] of await readParameters(names, region)) readings.set(readingKey(region, name), value);
+    } catch (error) {
+      unread.set(region, error);
+    }
+  });
+  return { readings, unread };
 }
 
 /** A drifted pointer written back: what was found, its drift record's key and the version PutParameter answered. */
@@ -142,18 +156,15 @@ async function confirmPutBacks(part: AuditPart, putBacks: readonly PutBack[], at
   for (const ms of POINTER_READ_BACK_WAITS_MS) {
     if (waiting.length === 0) break;
     await clientSleep(ms);
-    const regions = [...new Set(waiting.map((p) => p.drift.region))].sort();
-    await mapWithConcurrency(regions, REGION_CONCURRENCY, async (region) => {
-      const here = waiting.filter((p) => p.drift.region === region);
-      const names = [...new Set(here.map((p) => p.drift.parameter))];
-      part.reads += Math.ceil(names.length / 10);
-      try {
-        const values = await readParameters(names, region);
-        for (const p of here) read.set(p, values.get(p.drift.parameter));
-      } catch (error) {
-        for (const p of here) unread.set(p, error);
-      }
-    });
+    const round = await readPointers(
+      part,
+      waiting.map((p) => p.drift),
+    );
+    for (const p of waiting) {
+      const { region, parameter } = p.drift;
+      if (round.unread.has(region)) unread.set(p, round.unread.get(region));
+      else read.set(p, round.readings.get(readingKey(region, parameter)));
+    }
     waiting = waiting.filter((p) => !unread.has(p) && !took(p));
   }
   for (const p of putBacks) {
