@@ -90,9 +90,10 @@ export async function readGrantCounts(regions: readonly string[]): Promise<Map<s
     ledgerTable(),
     regions.map((region) => ({ pk: KEY_GRANTS_PK, sk: keyGrantsSk(region) })),
   );
+  const regionOf = new Map(regions.map((region) => [keyGrantsSk(region), region]));
   const counts = new Map<string, GrantCount>();
   for (const item of items) {
-    const region = regions.find((r) => keyGrantsSk(r) === item.sk);
+    const region = regionOf.get(String(item.sk));
     const count = region === undefined ? undefined : grantCountOf(region, item);
     if (region !== undefined && count) counts.set(region, count);
   }
