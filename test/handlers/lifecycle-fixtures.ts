@@ -220,7 +220,7 @@ export function resetLifecycleWorld(): void {
 export function useLifecycleWorld(world?: () => void): typeof mocks {
   Object.assign(mocks, stubClients());
   beforeEach(() => {
-    // A revocation's or a roll-back's pointer is read back half a second after it is written
+    // A revocation's or a roll-back's pointer is read back 2.5 s after it is written
     // (aws/promotion/pointers.ts): the mocked Parameter Store holds a value once written, so the wait takes no time
     // here (a test may set its own sleep after this).
     configureClients({ sleep: () => Promise.resolve() });

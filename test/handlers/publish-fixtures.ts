@@ -38,7 +38,7 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
   };
 
   beforeEach(() => {
-    // Publish reads each pointer back half a second after writing it (aws/promotion/pointers.ts): the mocked
+    // Publish reads each pointer back 2.5 s after writing it (core/promotion/pointer-taken.ts): the mocked
     // Parameter Store holds a value once written, so the wait takes no time here (a test that counts the waits sets
     // its own sleep after this).
     configureClients({ sleep: () => Promise.resolve() });

@@ -198,9 +198,9 @@ export async function synthesizedPromotion(): Promise<Asl> {
 
 /**
  * Points the DynamoDB client at dynalite and (re)creates an empty ledger table. The AWS edge's waits (Publish reads
- * each pointer back half a second after writing it, for Parameter Store's validation of an `aws:ec2:image` value:
+ * each pointer back 2.5 s after writing it, for Parameter Store's validation of an `aws:ec2:image` value:
  * aws/promotion/pointers.ts) take no time: the mocked Parameter Store holds a value once it is written, and a real
- * timer made each promotion here wait about 1.5 s of wall time for nothing.
+ * timer would make each promotion here wait that long for nothing.
  */
 export async function freshLedger(dynamo: LedgerDynamo): Promise<void> {
   const ddb = localLedgerClient(dynamo, { sleep: () => Promise.resolve() });
