@@ -3,6 +3,7 @@ import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.j
 import { organizationRef } from '../../aws/sharing/organization-ref.js';
 import { deletePointerPolicy, readPointerPolicies } from '../../aws/sharing/pointer-policies.js';
 import { type HeldPointerShare, readHeldPointerSharesOf } from '../../aws/sharing/pointer-shares-held.js';
+import { listSharedParameters } from '../../aws/sharing/shared-parameters.js';
 import {
   type ForeignPointerPolicy,
   foreignPointerPolicies,
@@ -20,6 +21,13 @@ import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from '.
 
 type Plan = { regions: readonly string[]; channels: readonly { name: string; targets: TargetSpec }[] };
 
+/**
+ * Which pointers' policies a run reads: every held one (`all`, the policies' sweep); only those RAM lists in a share
+ * other than their channel's (`outside-shares`, the daily pass: a policy someone puts on a pointer makes RAM create a
+ * share for it); or the one pointer a PutResourcePolicy or DeleteResourcePolicy event names (readback.ts).
+ */
+export type PointerPolicyScope = 'all' | 'outside-shares' | { region: string; parameterArn: string };
+
 /** The image a pointer's ARN names (`…:parameter/goldsmith/<image>/<channel>`), or '' when it names none. */
 const imageOf = (parameterArn: string) => /:parameter\/goldsmith\/([^/]+)\/[^/]+$/.exec(parameterArn)?.[1] ?? '';
 
@@ -30,10 +38,11 @@ const denied = (error: unknown) => {
 };
 
 /**
- * The read-back of the resource policies on the channel pointers, on the pointers' sweep days and for the one pointer
- * a PutResourcePolicy or DeleteResourcePolicy event names: every parameter each held channel pointer
- * share holds (aws/sharing/pointer-shares-held.ts), in every Region, read with GetResourcePolicies (every page; one
- * call per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
+ * The read-back of the resource policies on the channel pointers (`scope`): on the policies' sweep days
+ * (`pointerPolicySweepEvery`) every parameter each held channel pointer share holds (aws/sharing/pointer-shares-held.ts),
+ * in every Region; on the other days only those RAM lists in a share that is not their channel's; and the one pointer
+ * a PutResourcePolicy or DeleteResourcePolicy event names. Each is read with GetResourcePolicies (every page; one call
+ * per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
  * (core/audit/pointer-policies.ts: a principal the share does not reach, an action beyond reading, a Deny) is
  * recorded (`DRIFT#pointer-policy#…`), deleted by its id and hash (DeleteResourcePolicy: Goldsmith never puts a
  * resource policy on a pointer, so none is its own), read back, and announced critical naming the share, the Region
@@ -44,23 +53,32 @@ const denied = (error: unknown) => {
  * was last made to reach, OUs and the organization expanded to their accounts through the ledger's organization copy,
  * read once a run and only when a policy is found) is never deleted: it may be RAM's own, or from before a targets
  * change, and consumers would lose their reads. It, and a policy whose conditions the audit does not read, is
- * announced for a person to judge, again at each pointers' sweep (`pointerSweepEvery`) while it stays. One pointer's failure stops no other.
+ * announced for a person to judge, again on each pass that reads it while it stays. One pointer's failure stops no
+ * other.
  */
 export async function auditPointerPolicies(
   plans: readonly Plan[],
   now: Date,
-  /** Only this pointer (a resource policy call's event names it: readback.ts); every held one when absent. */
-  only?: { region: string; parameterArn: string },
+  scope: PointerPolicyScope = 'all',
 ): Promise<AuditPart> {
   const part = emptyPart();
-  const regions = only ? [only.region] : [...new Set(plans.flatMap((p) => p.regions))].sort();
+  const one = typeof scope === 'object' ? scope : undefined;
+  const regions = one ? [one.region] : [...new Set(plans.flatMap((p) => p.regions))].sort();
   const channels = new Map(plans.flatMap((p) => p.channels.map((c) => [pointerShareName(c.name), c] as const)));
   let held: HeldPointerShare[];
+  let selected: (share: HeldPointerShare, parameterArn: string) => boolean;
   let organizationId: string;
   let wanted: (share: HeldPointerShare) => readonly string[];
   try {
     held = await readHeldPointerSharesOf(regions, [...channels.keys()].sort());
     if (held.length === 0) return part;
+    if (scope === 'outside-shares') {
+      const outside = await pointersOutsideTheirShares(part, held);
+      if (outside.size === 0) return part;
+      selected = (share, parameterArn) => outside.has(`${share.region}|${parameterArn}`);
+    } else {
+      selected = (_share, parameterArn) => !one || parameterArn === one.parameterArn;
+    }
     const org = await organizationRef();
     organizationId = org.id;
     wanted = (share) => {
@@ -80,8 +98,8 @@ export async function auditPointerPolicies(
   for (const share of held) {
     const reach: ShareReach = { principals: wanted(share), organizationId };
     for (const parameterArn of share.resources) {
-      if (only && parameterArn !== only.parameterArn) continue;
-      part.checked++;
+      if (!selected(share, parameterArn)) continue;
+      if (scope !== 'outside-shares') part.checked++;
       try {
         const read = await readPointerPolicies(share.region, parameterArn);
         part.reads += read.calls;
@@ -96,6 +114,29 @@ export async function auditPointerPolicies(
     }
   }
   return part;
+}
+
+/**
+ * The held pointers RAM lists in a share other than their channel's (`region|parameterArn`): one ListResources a
+ * Region holding a share (aws/sharing/shared-parameters.ts). Each held pointer listed counts as checked; a Region whose
+ * listing fails is a failure of this part, and its pointers are left to the next pass.
+ */
+async function pointersOutsideTheirShares(part: AuditPart, held: readonly HeldPointerShare[]): Promise<Set<string>> {
+  const ours = new Set(held.map((s) => s.resourceShareArn));
+  const pointers = new Set(held.flatMap((s) => s.resources.map((r) => `${s.region}|${r}`)));
+  const outside = new Set<string>();
+  for (const region of [...new Set(held.map((s) => s.region))].sort()) {
+    try {
+      const listed = await listSharedParameters(region);
+      part.reads += listed.calls;
+      const mine = listed.parameters.filter((p) => pointers.has(`${region}|${p.arn}`));
+      part.checked += new Set(mine.map((p) => p.arn)).size;
+      for (const p of mine) if (!ours.has(p.resourceShareArn)) outside.add(`${region}|${p.arn}`);
+    } catch (error) {
+      failed(part, `the parameters RAM shares in ${region}: ${messageOf(error)}`, error);
+    }
+  }
+  return outside;
 }
 
 /** Records one foreign policy, deletes it, reads the pointer's policies back, and says what happened. */
