@@ -3,7 +3,6 @@ import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.j
 import { organizationRef } from '../../aws/sharing/organization-ref.js';
 import { deletePointerPolicy, readPointerPolicies } from '../../aws/sharing/pointer-policies.js';
 import { type HeldPointerShare, readHeldPointerSharesOf } from '../../aws/sharing/pointer-shares-held.js';
-import { listSharedParameters } from '../../aws/sharing/shared-parameters.js';
 import {
   type ForeignPointerPolicy,
   foreignPointerPolicies,
@@ -17,6 +16,7 @@ import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree, TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
+import { listedForRead, listPointersOutside } from './pointers-outside.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
 type Plan = { regions: readonly string[]; channels: readonly { name: string; targets: TargetSpec }[] };
@@ -38,11 +38,12 @@ const denied = (error: unknown) => {
 };
 
 /**
- * The read-back of the resource policies on the channel pointers (`scope`): on the policies' sweep days
- * (`pointerPolicySweepEvery`) every parameter each held channel pointer share holds (aws/sharing/pointer-shares-held.ts),
- * in every Region; on the other days only those RAM lists in a share that is not their channel's; and the one pointer
- * a PutResourcePolicy or DeleteResourcePolicy event names. Each is read with GetResourcePolicies (every page; one call
- * per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
+ * The read-back of the resource policies on the channel pointers (`scope`). Each full pass first lists what RAM
+ * shares in every Region (pointers-outside.ts: a pointer in someone's own share is announced there); then on the
+ * policies' sweep days (`pointerPolicySweepEvery`) every parameter each held channel pointer share holds
+ * (aws/sharing/pointer-shares-held.ts) is read, on the other days only those the listing names (in a share not their
+ * channel's, or not listed in their channel's); and the one pointer a PutResourcePolicy or DeleteResourcePolicy event
+ * names, alone. Each is read with GetResourcePolicies (every page; one call per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
  * (core/audit/pointer-policies.ts: a principal the share does not reach, an action beyond reading, a Deny) is
  * recorded (`DRIFT#pointer-policy#…`), deleted by its id and hash (DeleteResourcePolicy: Goldsmith never puts a
  * resource policy on a pointer, so none is its own), read back, and announced critical naming the share, the Region
@@ -53,8 +54,8 @@ const denied = (error: unknown) => {
  * was last made to reach, OUs and the organization expanded to their accounts through the ledger's organization copy,
  * read once a run and only when a policy is found) is never deleted: it may be RAM's own, or from before a targets
  * change, and consumers would lose their reads. It, and a policy whose conditions the audit does not read, is
- * announced for a person to judge, again on each pass that reads it while it stays. One pointer's failure stops no
- * other.
+ * announced for a person to judge: once, and again on each sweep day or event that reads it while it stays. One
+ * pointer's failure stops no other.
  */
 export async function auditPointerPolicies(
   plans: readonly Plan[],
@@ -72,12 +73,17 @@ export async function auditPointerPolicies(
   try {
     held = await readHeldPointerSharesOf(regions, [...channels.keys()].sort());
     if (held.length === 0) return part;
-    if (scope === 'outside-shares') {
-      const outside = await pointersOutsideTheirShares(part, held);
-      if (outside.size === 0) return part;
-      selected = (share, parameterArn) => outside.has(`${share.region}|${parameterArn}`);
+    if (one) {
+      selected = (_share, parameterArn) => parameterArn === one.parameterArn;
     } else {
-      selected = (_share, parameterArn) => !one || parameterArn === one.parameterArn;
+      // Every full pass lists what RAM shares (a pointer in someone's own share is announced there); the policies'
+      // sweep then reads every pointer's policies, the other days only those the listing names.
+      const listing = await listPointersOutside(part, held, now.toISOString(), scope === 'all');
+      if (scope === 'all') selected = () => true;
+      else {
+        if (listing.read.size === 0) return part;
+        selected = (share, parameterArn) => listedForRead(listing, share.region, parameterArn);
+      }
     }
     const org = await organizationRef();
     organizationId = org.id;
@@ -99,14 +105,14 @@ export async function auditPointerPolicies(
     const reach: ShareReach = { principals: wanted(share), organizationId };
     for (const parameterArn of share.resources) {
       if (!selected(share, parameterArn)) continue;
-      if (scope !== 'outside-shares') part.checked++;
+      if (one) part.checked++;
       try {
         const read = await readPointerPolicies(share.region, parameterArn);
         part.reads += read.calls;
         if (foreignPointerPolicies(read.policies, reach).length === 0) continue;
         const resolved = resolvedShareReach([...reach.principals, ...share.principals], await heldTree());
         for (const foreign of foreignPointerPolicies(read.policies, reach, resolved)) {
-          await removePolicy(part, { share, parameterArn, reach, foreign }, now);
+          await removePolicy(part, { share, parameterArn, reach, foreign }, now, scope !== 'outside-shares');
         }
       } catch (error) {
         failed(part, `${share.name} ${share.region} ${parameterArn}: ${messageOf(error)}`, error);
@@ -116,41 +122,20 @@ export async function auditPointerPolicies(
   return part;
 }
 
-/**
- * The held pointers RAM lists in a share other than their channel's (`region|parameterArn`): one ListResources a
- * Region holding a share (aws/sharing/shared-parameters.ts). Each held pointer listed counts as checked; a Region whose
- * listing fails is a failure of this part, and its pointers are left to the next pass.
- */
-async function pointersOutsideTheirShares(part: AuditPart, held: readonly HeldPointerShare[]): Promise<Set<string>> {
-  const ours = new Set(held.map((s) => s.resourceShareArn));
-  const pointers = new Set(held.flatMap((s) => s.resources.map((r) => `${s.region}|${r}`)));
-  const outside = new Set<string>();
-  for (const region of [...new Set(held.map((s) => s.region))].sort()) {
-    try {
-      const listed = await listSharedParameters(region);
-      part.reads += listed.calls;
-      const mine = listed.parameters.filter((p) => pointers.has(`${region}|${p.arn}`));
-      part.checked += new Set(mine.map((p) => p.arn)).size;
-      for (const p of mine) if (!ours.has(p.resourceShareArn)) outside.add(`${region}|${p.arn}`);
-    } catch (error) {
-      failed(part, `the parameters RAM shares in ${region}: ${messageOf(error)}`, error);
-    }
-  }
-  return outside;
-}
-
 /** Records one foreign policy, deletes it, reads the pointer's policies back, and says what happened. */
 async function removePolicy(
   part: AuditPart,
   found: { share: HeldPointerShare; parameterArn: string; reach: ShareReach; foreign: ForeignPointerPolicy },
   now: Date,
+  /** A policy left for a person is announced again on this day (the sweep's, or an event's); else once. */
+  again: boolean,
 ): Promise<void> {
   const { share, parameterArn, reach, foreign } = found;
   const at = now.toISOString();
   const channel = share.name.replace(/^goldsmith-pointers-/, '');
   const image = imageOf(parameterArn);
   const left = foreign.unclear || foreign.withinReach;
-  const sk = pointerPolicyDriftSk(channel, share.region, foreign, left ? at.slice(0, 10) : undefined);
+  const sk = pointerPolicyDriftSk(channel, share.region, foreign, left && again ? at.slice(0, 10) : undefined);
   const accounts = policyAccounts(foreign.policy);
   const finding = {
     resource: 'pointer-policy' as const,

@@ -10,8 +10,10 @@ import { err, invalid, PAGE, type ResourceShare } from './ram-types.js';
  * resource-based policy. However, this type of managed permission is visible to only the resource share owner, and
  * the associated resource share can't be modified by using AWS RAM."
  * (https://docs.aws.amazon.com/ram/latest/APIReference/API_PromoteResourceShareCreatedFromPolicy.html). Here one such
- * share per policy, holding the resource and the accounts the policy's Allow statements name; it ends when the policy
- * is deleted. AWS does not document such a share's name: the fake names it after the policy's id.
+ * share per policy whose Allow statements name an account, holding the resource and those accounts; it ends when the
+ * policy is deleted. AWS documents neither such a share's name (the fake names it after the policy's id) nor whether
+ * it lets principals outside the organization in (taken as yes: a policy may name any account), nor a share for a
+ * policy that allows no account (a Deny alone: RAM's permissions only allow), for which the fake makes none.
  */
 
 /** RAM's resource type of an ARN, as ListResources filters and answers it (`ssm:Parameter`, `ec2:Subnet`, …). */

@@ -66,12 +66,12 @@ export class ParameterResourcePolicies {
   private readonly ids = new IdMaker();
   private trail: CloudTrailHooks | undefined;
   private shares: ((change: PolicyShareChange) => void) | undefined;
-  /** The ARN each parameter's policies were put by (`region|name` → ARN), for RAM's shares of them. */
-  private readonly arns = new Map<string, string>();
 
   constructor(
     private readonly params: ReadonlyMap<string, ParameterRecord>,
     private readonly nameOfArn: (arn: string, region: string) => string | undefined,
+    /** The parameter's own ARN, as RAM lists it whatever form the caller gave. */
+    private readonly arnOf: (key: string) => string,
   ) {}
 
   /** Records every later PutResourcePolicy and DeleteResourcePolicy as a trail would (see above). */
@@ -136,7 +136,7 @@ export class ParameterResourcePolicies {
         if (id === undefined || hash === undefined) throw invalid('PolicyId and PolicyHash are required.');
         this.current(key, id, hash);
         this.held.get(key)?.delete(id);
-        this.shares?.({ region, resourceArn: String(input.ResourceArn), policyId: id });
+        this.shares?.({ region, resourceArn: this.arnOf(key), policyId: id });
         return {};
       }
       default:
@@ -147,12 +147,10 @@ export class ParameterResourcePolicies {
   /** Forgets a deleted parameter's policies (a parameter created again under the name starts with none). */
   forget(key: string): void {
     const [region = ''] = key.split('|');
-    const resourceArn = this.arns.get(key);
     for (const policyId of this.held.get(key)?.keys() ?? []) {
-      if (resourceArn) this.shares?.({ region, resourceArn, policyId });
+      this.shares?.({ region, resourceArn: this.arnOf(key), policyId });
     }
     this.held.delete(key);
-    this.arns.delete(key);
   }
 
   /** The accounts an `Allow` statement of a policy on the parameter names (ids or root ARNs), as bare ids. */
@@ -165,14 +163,11 @@ export class ParameterResourcePolicies {
   private put(key: string, input: Record<string, unknown>): unknown {
     const made = this.write(key, input);
     const [region = ''] = key.split('|');
-    const resourceArn = String(input.ResourceArn);
-    this.arns.set(key, resourceArn);
-    this.shares?.({
-      region,
-      resourceArn,
-      policyId: made.PolicyId,
-      accounts: [...allowedAccounts(String(input.Policy))],
-    });
+    const resourceArn = this.arnOf(key);
+    // RAM's managed permissions only allow ("Effect: must be set to ALLOW"), so a policy that names no account in an
+    // Allow statement (a Deny alone, a wildcard principal) is taken to make no share: AWS does not say it does.
+    const accounts = [...allowedAccounts(String(input.Policy))];
+    this.shares?.({ region, resourceArn, policyId: made.PolicyId, ...(accounts.length > 0 ? { accounts } : {}) });
     return made;
   }
 

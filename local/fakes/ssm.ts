@@ -43,7 +43,14 @@ export class SsmFake implements FakeService {
     private readonly now: () => number,
   ) {
     this.shared = new SharedParameterReads(accountId, this.params, (region, name) => this.arn(region, name));
-    this.policies = new ParameterResourcePolicies(this.params, (arn, region) => this.shared.nameOfArn(arn, region));
+    this.policies = new ParameterResourcePolicies(
+      this.params,
+      (arn, region) => this.shared.nameOfArn(arn, region),
+      (key) => {
+        const [region = '', ...name] = key.split('|');
+        return this.arn(region, name.join('|'));
+      },
+    );
   }
 
   /**

@@ -97,8 +97,10 @@ describe("the daily pass over the pointers' policies, between the policies' swee
       expect.objectContaining({ resource: 'pointer-policy', region: other, repaired: true }),
     ]);
     expect(part.findings[0]?.found).toContain(STRANGER);
-    // Only that pointer's policies: read, and read back after the delete.
-    expect([calls('ram:ListResources'), calls('ssm:GetResourcePolicies')]).toEqual([2, 2]);
+    // Only that pointer's policies: read, and read back after the delete (the share RAM made described once).
+    expect([calls('ram:ListResources'), calls('ram:GetResourceShares'), calls('ssm:GetResourcePolicies')]).toEqual([
+      2, 1, 2,
+    ]);
     expect(await held(other)).toEqual([]);
     expect(await held(R)).toEqual([]);
     expect(driftAnnouncements(cloud, NOTIFY).map((a) => a.severity)).toEqual(['critical']);
@@ -109,7 +111,7 @@ describe("the daily pass over the pointers' policies, between the policies' swee
     expect([calls('ram:ListResources'), calls('ssm:GetResourcePolicies') - policyReads]).toEqual([4, 0]);
   });
 
-  it('reports a Region whose listing failed and still covers the others', async () => {
+  it("reads every pointer's policies in a Region whose listing failed, reported, and covers the others", async () => {
     const other = REGIONS[1] ?? '';
     await ssmClient(R).send(
       new PutResourcePolicyCommand({ ResourceArn: pointer(R), Policy: readPolicy(STRANGER, pointer(R)) }),
@@ -127,5 +129,47 @@ describe("the daily pass over the pointers' policies, between the policies' swee
     const part = await auditPointerPolicies(plans, NOW, 'outside-shares');
     expect(part.failures).toEqual([expect.stringContaining(`the parameters RAM shares in ${other}`)]);
     expect(part.findings.map((f) => f.region)).toEqual([R]);
+    // That Region's pointer has its policies read instead: R's once and read back, the other's once.
+    expect(calls('ssm:GetResourcePolicies')).toBe(3);
+  });
+
+  it('announces a pointer someone put in a standard share of their own, once, with the command that takes it out', async () => {
+    const made = await ramClient(R).send(
+      new CreateResourceShareCommand({ name: 'team-parameters', resourceArns: [pointer(R)], principals: [STRANGER] }),
+    );
+    const part = await auditPointerPolicies(plans, NOW, 'outside-shares');
+    expect(part.failures).toEqual([]);
+    expect(part.findings).toEqual([
+      expect.objectContaining({
+        resource: 'pointer-share',
+        region: R,
+        name: 'team-parameters',
+        repaired: false,
+        action: expect.stringContaining(
+          `aws ram disassociate-resource-share --region ${R} --resource-share-arn ${made.resourceShare?.resourceShareArn} --resource-arns ${pointer(R)}`,
+        ),
+      }),
+    ]);
+    expect(driftAnnouncements(cloud, NOTIFY).map((a) => a.severity)).toEqual(['critical']);
+    // Its policies are read too (RAM keeps no policy of a share in this local cloud: nothing to delete).
+    expect(calls('ssm:GetResourcePolicies')).toBe(1);
+
+    await auditPointerPolicies(plans, new Date(NOW.getTime() + 86_400_000), 'outside-shares');
+    expect(driftAnnouncements(cloud, NOTIFY)).toHaveLength(1);
+  });
+
+  it("leaves a policy that names no account (a Deny alone: RAM makes no share) to the policies' sweep", async () => {
+    const deny = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: { AWS: TARGET }, Action: 'ssm:GetParameter', Resource: pointer(R) }],
+    });
+    await ssmClient(R).send(new PutResourcePolicyCommand({ ResourceArn: pointer(R), Policy: deny }));
+    const daily = await auditPointerPolicies(plans, NOW, 'outside-shares');
+    expect([daily.findings, calls('ssm:GetResourcePolicies')]).toEqual([[], 0]);
+
+    const sweep = await auditPointerPolicies(plans, NOW, 'all');
+    expect(sweep.findings).toEqual([
+      expect.objectContaining({ resource: 'pointer-policy', region: R, repaired: true }),
+    ]);
   });
 });
