@@ -20,7 +20,8 @@ import * as z from 'zod';
  *   `name` for EventBridge's DisableRule and `imageId` for ModifyImageAttribute). Not confirmed: neither AWS's pages
  *   nor a public issue or sample show a recorded PutResourcePolicy/DeleteResourcePolicy event of Systems Manager
  *   (docs/aws-behaviours/organization.md). Were the member named otherwise, PointerPolicyChangeRule would match
- *   nothing and a changed pointer policy would wait for the pointers' sweep (`pointerSweepEvery`).
+ *   nothing and a changed pointer policy would wait for the next daily pass, which reads the policies of a pointer RAM
+ *   lists in a share not its channel's, or for the policies' sweep (`pointerPolicySweepEvery`).
  */
 
 export const PARAMETER_STORE_CHANGE = 'Parameter Store Change';

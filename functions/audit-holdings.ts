@@ -30,8 +30,8 @@ export interface AuditHoldingsReport {
   /** The day's comparison of the channel pointer shares with RAM, and what it put back (full pass only). */
   pointerShares?: PointerShareCheck;
   /**
-   * The audit of what AWS holds: scheduled revocations (every run); channel pointers and launch permissions (full
-   * pass only, when their sweep is due), and what it put back.
+   * The audit of what AWS holds: scheduled revocations (every run); channel pointers, their policies and launch
+   * permissions (full pass only: each sweep when due), and what it put back.
    */
   audit: AuditReport;
 }
@@ -59,7 +59,9 @@ export async function auditHoldings(raw: AuditHoldingsInput, now = new Date()): 
   }
   // Scheduled revocations every run; rules daily; pointers and launch permissions when their sweep is due (between
   // them, their change events ask for a read-back: functions/audit/readback.ts).
-  const sweeps = fullPass ? await sweepsDue(now) : { launchPermissions: false, pointers: false };
+  const sweeps = fullPass
+    ? await sweepsDue(now)
+    : { launchPermissions: false, pointers: false, pointerPolicies: false };
   const audit = await auditWhatAwsHolds(plans, now, fullPass, sweeps);
   await recordCompletedSweeps(audit, sweeps, now);
   metrics.addMetric(metricNames.driftFound, MetricUnit.Count, audit.findings.length);
@@ -74,11 +76,12 @@ export async function auditHoldings(raw: AuditHoldingsInput, now = new Date()): 
 }
 
 /** Which sweeps a run makes. */
-type Sweeps = Record<'launchPermissions' | 'pointers', boolean>;
+type Sweeps = Record<'launchPermissions' | 'pointers' | 'pointerPolicies', boolean>;
 
 /**
  * Which sweeps this full pass makes: each whose last completed sweep (the ledger's `SWEEP#<kind>` item) is at least
- * its catalog period (`monitoring.launchPermissionSweepEvery`, `pointerSweepEvery`) old, or that never completed.
+ * its catalog period (`monitoring.launchPermissionSweepEvery`, `pointerSweepEvery`, `pointerPolicySweepEvery`) old,
+ * or that never completed.
  */
 export async function sweepsDue(now: Date): Promise<Sweeps> {
   const { monitoring } = bundledCatalog();
@@ -87,17 +90,19 @@ export async function sweepsDue(now: Date): Promise<Sweeps> {
   return {
     launchPermissions: await due('launch-permissions', monitoring.launchPermissionSweepEvery),
     pointers: await due('pointers', monitoring.pointerSweepEvery),
+    pointerPolicies: await due('pointer-policies', monitoring.pointerPolicySweepEvery),
   };
 }
 
 /**
- * Records each sweep this run made that completed without a failure (the pointers' with their policies; the launch
- * permissions' with the rules' targets it reads), so a failed one stays due for the next full pass.
+ * Records each sweep this run made that completed without a failure (the launch permissions' with the rules' targets
+ * it reads), so a failed one stays due for the next full pass.
  */
 export async function recordCompletedSweeps(audit: AuditReport, sweeps: Sweeps, now: Date): Promise<void> {
   const clean = (...parts: (AuditReport['pointers'] | undefined)[]) =>
     parts.every((p) => p !== undefined && p.failures.length === 0);
-  if (sweeps.pointers && clean(audit.pointers, audit.pointerPolicies)) await recordSweep('pointers', now.toISOString());
+  if (sweeps.pointers && clean(audit.pointers)) await recordSweep('pointers', now.toISOString());
+  if (sweeps.pointerPolicies && clean(audit.pointerPolicies)) await recordSweep('pointer-policies', now.toISOString());
   if (sweeps.launchPermissions && clean(audit.launchPermissions, audit.rules)) {
     await recordSweep('launch-permissions', now.toISOString());
   }

@@ -10,7 +10,7 @@ import { FACTORY_DRIFT_PK } from './audit-ledger.js';
  * once a sweep has run without a failure, so a sweep that failed or never ran is still overdue on the next full pass.
  */
 
-export type SweepKind = 'launch-permissions' | 'pointers' | 'pipelines';
+export type SweepKind = 'launch-permissions' | 'pointers' | 'pointer-policies' | 'pipelines';
 
 const sweepKey = (kind: SweepKind) => ({ pk: FACTORY_DRIFT_PK, sk: `SWEEP#${kind}` });
 

@@ -95,17 +95,27 @@ export async function sharesAssociations(
   return found;
 }
 
+/** A share as GetResourceShares describes it, to the fields Goldsmith reads. */
+export interface ShareHeld {
+  resourceShareArn: string;
+  name: string;
+  status: string;
+  allowExternalPrincipals: boolean;
+  /** `STANDARD`, `CREATED_FROM_POLICY` (RAM made it for a resource policy) or `PROMOTING_TO_STANDARD`. */
+  featureSet: string;
+  /** Tagged as Goldsmith tags the shares it creates (`POINTER_SHARE_TAG`). */
+  goldsmiths: boolean;
+}
+
 /**
  * The given shares of one Region as RAM holds them now (GetResourceShares, owner SELF, by ARN, every page): name,
- * status and whether they allow external principals (https://docs.aws.amazon.com/ram/latest/APIReference/API_ResourceShare.html).
- * A share deleted since is absent or DELETED.
+ * status, whether they allow external principals, feature set and tags
+ * (https://docs.aws.amazon.com/ram/latest/APIReference/API_ResourceShare.html). A share deleted since is absent or
+ * DELETED.
  */
-export async function sharesHeld(
-  region: string,
-  resourceShareArns: readonly string[],
-): Promise<{ resourceShareArn: string; name: string; status: string; allowExternalPrincipals: boolean }[]> {
+export async function sharesHeld(region: string, resourceShareArns: readonly string[]): Promise<ShareHeld[]> {
   if (resourceShareArns.length === 0) return [];
-  const found: { resourceShareArn: string; name: string; status: string; allowExternalPrincipals: boolean }[] = [];
+  const found: ShareHeld[] = [];
   const pages = paginateGetResourceShares(
     { client: ramClient(region) },
     { resourceOwner: 'SELF', resourceShareArns: [...resourceShareArns] },
@@ -118,6 +128,9 @@ export async function sharesHeld(
         name: s.name,
         status: s.status ?? '',
         allowExternalPrincipals: s.allowExternalPrincipals !== false,
+        featureSet: s.featureSet ?? 'STANDARD',
+        goldsmiths:
+          s.tags?.some((t) => t.key === POINTER_SHARE_TAG.key && t.value === POINTER_SHARE_TAG.value) ?? false,
       });
     }
   }

@@ -86,12 +86,18 @@ export const monitoringSchema = z.strictObject({
    */
   launchPermissionSweepEvery: sweepEverySchema.default('7d'),
   /**
-   * How often the audit's full sweep reads back every channel pointer in every Region (GetParameters, ten a call) and
-   * the resource policies on every shared pointer (GetResourcePolicies, one a pointer). Between sweeps a pointer is
-   * read back when Parameter Store's own change event arrives (no trail needed), and its policies when CloudTrail's
-   * event of a PutResourcePolicy or DeleteResourcePolicy arrives (needs a trail).
+   * How often the audit's full sweep reads back every channel pointer in every Region (GetParameters, ten a call).
+   * Between sweeps a pointer is read back when Parameter Store's own change event arrives (no trail needed).
    */
   pointerSweepEvery: sweepEverySchema.default('7d'),
+  /**
+   * How often the audit reads the resource policies on every shared pointer (GetResourcePolicies, one a pointer).
+   * A policy someone puts on a pointer makes RAM create a share of its own for it, so every day the audit lists the
+   * parameters RAM shares in each Region (ListResources, one call per 500) and reads the policies of any pointer held
+   * by a share other than its channel's; CloudTrail's PutResourcePolicy event (needs a trail) reads that pointer's
+   * within minutes. This sweep is the backstop for what neither shows: a policy that makes no share.
+   */
+  pointerPolicySweepEvery: sweepEverySchema.default('28d'),
   /**
    * How often organization-sync reads the whole organization (ListOrganizationalUnitsForParent and
    * ListAccountsForParent under every OU) and holds what changed. Between full reads Organizations' own events, which

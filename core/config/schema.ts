@@ -75,6 +75,7 @@ export const catalogShapeSchema = z.strictObject({
     staleChannelAfter: '45d',
     launchPermissionSweepEvery: '7d',
     pointerSweepEvery: '7d',
+    pointerPolicySweepEvery: '28d',
     organizationFullReadEvery: '7d',
     pipelineListingEvery: '7d',
     keyGrantQuota: 50_000,

@@ -20,7 +20,10 @@ export interface AuditReport {
   scheduledRevocations: AuditPart;
   /** The findings-forwarding rule and its target in every non-home distribution Region (daily). */
   rules?: AuditPart;
-  /** The resource policies on the pointers each channel's share holds, in every Region (with the pointers). */
+  /**
+   * The resource policies on the pointers each channel's share holds, in every Region (every
+   * `pointerPolicySweepEvery` days; daily, those RAM lists in a share other than their channel's).
+   */
   pointerPolicies?: AuditPart;
   findings: AuditFinding[];
   failures: string[];
@@ -36,8 +39,10 @@ type Plan = {
 /**
  * The reconciler's audit of what AWS holds against the ledger (docs/operating.md, "The daily audit"). Every run:
  * scheduled revocations whose schedule is gone are carried out once due, or announced while still to come. Once a
- * day (the full pass): the findings-forwarding rule in every Region; every `pointerSweepEvery` days, every channel
- * pointer in every Region and the resource policies on the pointers each channel's share holds (pointer-policies.ts); every `launchPermissionSweepEvery` days, every live version's launch permissions in every
+ * day (the full pass): the findings-forwarding rule in every Region, and the resource policies of the pointers RAM
+ * lists in a share other than their channel's; every `pointerSweepEvery` days, every channel pointer in every Region;
+ * every `pointerPolicySweepEvery` days, the resource policies on every pointer each channel's share holds
+ * (pointer-policies.ts); every `launchPermissionSweepEvery` days, every live version's launch permissions in every
  * Region; each put back where someone changed it outside Goldsmith. Between sweeps a change's own event asks for a
  * read of just that resource (readback.ts): the sweeps are the backstop. Parts run one after the other; a failure in
  * one stops none of the others.
@@ -46,8 +51,15 @@ export async function auditWhatAwsHolds(
   plans: readonly Plan[],
   now: Date,
   daily: boolean,
-  /** Which sweeps this daily pass makes (the catalog's `monitoring.launchPermissionSweepEvery`, `pointerSweepEvery`). */
-  sweeps: { launchPermissions: boolean; pointers: boolean } = { launchPermissions: daily, pointers: daily },
+  /**
+   * Which sweeps this daily pass makes (the catalog's `monitoring.launchPermissionSweepEvery`, `pointerSweepEvery`,
+   * `pointerPolicySweepEvery`).
+   */
+  sweeps: { launchPermissions: boolean; pointers: boolean; pointerPolicies: boolean } = {
+    launchPermissions: daily,
+    pointers: daily,
+    pointerPolicies: daily,
+  },
 ): Promise<AuditReport> {
   const sweepLaunchPermissions = daily && sweeps.launchPermissions;
   // On the daily pass each image's decisions, revocations and scheduled revocations are read once, in one Query,
@@ -61,9 +73,12 @@ export async function auditWhatAwsHolds(
   );
   // Daily the rule's state and pattern; its targets with the sweep (and on every change event, readback.ts).
   const rules = daily ? await auditForwardingRules(now, undefined, sweepLaunchPermissions) : undefined;
-  // The pointers' resource policies with the pointers' sweep: between sweeps a PutResourcePolicy's event asks for
+  // The pointers' resource policies: all of them on their sweep's day; on the other days those RAM lists in a share
+  // that is not their channel's (one ListResources a Region); between passes a PutResourcePolicy's event asks for
   // that pointer's (readback.ts).
-  const pointerPolicies = daily && sweeps.pointers ? await auditPointerPolicies(plans, now) : undefined;
+  const pointerPolicies = daily
+    ? await auditPointerPolicies(plans, now, sweeps.pointerPolicies ? 'all' : 'outside-shares')
+    : undefined;
   const pointers = daily && sweeps.pointers ? await auditChannelPointers(plans, now) : undefined;
   const launchPermissions = sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;
   const parts = [scheduledRevocations, rules, pointerPolicies, pointers, launchPermissions].filter(

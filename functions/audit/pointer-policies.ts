@@ -16,9 +16,17 @@ import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree, TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
+import { listedForRead, listPointersOutside } from './pointers-outside.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
 type Plan = { regions: readonly string[]; channels: readonly { name: string; targets: TargetSpec }[] };
+
+/**
+ * Which pointers' policies a run reads: every held one (`all`, the policies' sweep); only those RAM lists in a share
+ * other than their channel's (`outside-shares`, the daily pass: a policy someone puts on a pointer makes RAM create a
+ * share for it); or the one pointer a PutResourcePolicy or DeleteResourcePolicy event names (readback.ts).
+ */
+export type PointerPolicyScope = 'all' | 'outside-shares' | { region: string; parameterArn: string };
 
 /** The image a pointer's ARN names (`…:parameter/goldsmith/<image>/<channel>`), or '' when it names none. */
 const imageOf = (parameterArn: string) => /:parameter\/goldsmith\/([^/]+)\/[^/]+$/.exec(parameterArn)?.[1] ?? '';
@@ -30,10 +38,12 @@ const denied = (error: unknown) => {
 };
 
 /**
- * The read-back of the resource policies on the channel pointers, on the pointers' sweep days and for the one pointer
- * a PutResourcePolicy or DeleteResourcePolicy event names: every parameter each held channel pointer
- * share holds (aws/sharing/pointer-shares-held.ts), in every Region, read with GetResourcePolicies (every page; one
- * call per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
+ * The read-back of the resource policies on the channel pointers (`scope`). Each full pass first lists what RAM
+ * shares in every Region (pointers-outside.ts: a pointer in someone's own share is announced there); then on the
+ * policies' sweep days (`pointerPolicySweepEvery`) every parameter each held channel pointer share holds
+ * (aws/sharing/pointer-shares-held.ts) is read, on the other days only those the listing names (in a share not their
+ * channel's, or not listed in their channel's); and the one pointer a PutResourcePolicy or DeleteResourcePolicy event
+ * names, alone. Each is read with GetResourcePolicies (every page; one call per pointer of up to 50 policies). A policy that lets someone do more than the channel's share does
  * (core/audit/pointer-policies.ts: a principal the share does not reach, an action beyond reading, a Deny) is
  * recorded (`DRIFT#pointer-policy#…`), deleted by its id and hash (DeleteResourcePolicy: Goldsmith never puts a
  * resource policy on a pointer, so none is its own), read back, and announced critical naming the share, the Region
@@ -44,23 +54,37 @@ const denied = (error: unknown) => {
  * was last made to reach, OUs and the organization expanded to their accounts through the ledger's organization copy,
  * read once a run and only when a policy is found) is never deleted: it may be RAM's own, or from before a targets
  * change, and consumers would lose their reads. It, and a policy whose conditions the audit does not read, is
- * announced for a person to judge, again at each pointers' sweep (`pointerSweepEvery`) while it stays. One pointer's failure stops no other.
+ * announced for a person to judge: once, and again on each sweep day or event that reads it while it stays. One
+ * pointer's failure stops no other.
  */
 export async function auditPointerPolicies(
   plans: readonly Plan[],
   now: Date,
-  /** Only this pointer (a resource policy call's event names it: readback.ts); every held one when absent. */
-  only?: { region: string; parameterArn: string },
+  scope: PointerPolicyScope = 'all',
 ): Promise<AuditPart> {
   const part = emptyPart();
-  const regions = only ? [only.region] : [...new Set(plans.flatMap((p) => p.regions))].sort();
+  const one = typeof scope === 'object' ? scope : undefined;
+  const regions = one ? [one.region] : [...new Set(plans.flatMap((p) => p.regions))].sort();
   const channels = new Map(plans.flatMap((p) => p.channels.map((c) => [pointerShareName(c.name), c] as const)));
   let held: HeldPointerShare[];
+  let selected: (share: HeldPointerShare, parameterArn: string) => boolean;
   let organizationId: string;
   let wanted: (share: HeldPointerShare) => readonly string[];
   try {
     held = await readHeldPointerSharesOf(regions, [...channels.keys()].sort());
     if (held.length === 0) return part;
+    if (one) {
+      selected = (_share, parameterArn) => parameterArn === one.parameterArn;
+    } else {
+      // Every full pass lists what RAM shares (a pointer in someone's own share is announced there); the policies'
+      // sweep then reads every pointer's policies, the other days only those the listing names.
+      const listing = await listPointersOutside(part, held, now.toISOString(), scope === 'all');
+      if (scope === 'all') selected = () => true;
+      else {
+        if (listing.read.size === 0) return part;
+        selected = (share, parameterArn) => listedForRead(listing, share.region, parameterArn);
+      }
+    }
     const org = await organizationRef();
     organizationId = org.id;
     wanted = (share) => {
@@ -80,15 +104,15 @@ export async function auditPointerPolicies(
   for (const share of held) {
     const reach: ShareReach = { principals: wanted(share), organizationId };
     for (const parameterArn of share.resources) {
-      if (only && parameterArn !== only.parameterArn) continue;
-      part.checked++;
+      if (!selected(share, parameterArn)) continue;
+      if (one) part.checked++;
       try {
         const read = await readPointerPolicies(share.region, parameterArn);
         part.reads += read.calls;
         if (foreignPointerPolicies(read.policies, reach).length === 0) continue;
         const resolved = resolvedShareReach([...reach.principals, ...share.principals], await heldTree());
         for (const foreign of foreignPointerPolicies(read.policies, reach, resolved)) {
-          await removePolicy(part, { share, parameterArn, reach, foreign }, now);
+          await removePolicy(part, { share, parameterArn, reach, foreign }, now, scope !== 'outside-shares');
         }
       } catch (error) {
         failed(part, `${share.name} ${share.region} ${parameterArn}: ${messageOf(error)}`, error);
@@ -103,13 +127,15 @@ async function removePolicy(
   part: AuditPart,
   found: { share: HeldPointerShare; parameterArn: string; reach: ShareReach; foreign: ForeignPointerPolicy },
   now: Date,
+  /** A policy left for a person is announced again on this day (the sweep's, or an event's); else once. */
+  again: boolean,
 ): Promise<void> {
   const { share, parameterArn, reach, foreign } = found;
   const at = now.toISOString();
   const channel = share.name.replace(/^goldsmith-pointers-/, '');
   const image = imageOf(parameterArn);
   const left = foreign.unclear || foreign.withinReach;
-  const sk = pointerPolicyDriftSk(channel, share.region, foreign, left ? at.slice(0, 10) : undefined);
+  const sk = pointerPolicyDriftSk(channel, share.region, foreign, left && again ? at.slice(0, 10) : undefined);
   const accounts = policyAccounts(foreign.policy);
   const finding = {
     resource: 'pointer-policy' as const,

@@ -174,6 +174,11 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     now,
     () => prerequisites.organization.trustedAccess.has(RAM_SERVICE_PRINCIPAL),
   );
+  ssm.sharePoliciesWith((c) =>
+    c.accounts
+      ? ram.policyShares.attach(c.region, c.resourceArn, c.policyId, c.accounts)
+      : ram.policyShares.detach(c.region, c.resourceArn, c.policyId),
+  );
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
   kms.organizationPathsOf = (account) => organizations.principalOrgPaths(account);

@@ -21,6 +21,11 @@ export interface ResourceShare {
   allowExternalPrincipals: boolean;
   readonly createdAt: Date;
   readonly tags: { key: string; value: string }[];
+  /**
+   * `CREATED_FROM_POLICY`: made by RAM for a resource policy someone attached to a resource of this account, visible
+   * to its owner only and not changed through RAM (ram-policy-shares.ts); `STANDARD` otherwise.
+   */
+  readonly featureSet: 'STANDARD' | 'CREATED_FROM_POLICY';
   readonly principals: Map<string, Association>;
   readonly resources: Map<string, Association>;
 }

@@ -1,18 +1,16 @@
-import { MissingRequiredParameterException, UnknownResourceException } from '@aws-sdk/client-ram';
 import {
-  asArray,
-  type FakeCall,
-  type FakeService,
-  IdMaker,
-  NotImplementedByFakeError,
-  paginate,
-  required,
-} from './common.js';
+  MissingRequiredParameterException,
+  OperationNotPermittedException,
+  UnknownResourceException,
+} from '@aws-sdk/client-ram';
+import { asArray, type FakeCall, type FakeService, IdMaker, NotImplementedByFakeError, required } from './common.js';
 import type { OrganizationsFake } from './organizations.js';
 import { addAssociations, describeAssociation } from './ram-associations.js';
 import { type ClientTokens, idempotent } from './ram-idempotency.js';
+import { listResources, PolicyShares } from './ram-policy-shares.js';
 import { ACCOUNT, accountsOf, type ResourceCheck, validateShareEntities } from './ram-principals.js';
-import { type Association, err, invalid, PAGE, type ResourceShare } from './ram-types.js';
+import { getAssociations, getShares } from './ram-reads.js';
+import { type Association, err, type ResourceShare } from './ram-types.js';
 
 export type { ResourceCheck } from './ram-principals.js';
 
@@ -27,6 +25,8 @@ export class RamFake implements FakeService {
   private readonly shares = new Map<string, ResourceShare>();
   private readonly tokens: ClientTokens = new Map();
   private readonly ids = new IdMaker();
+  /** The shares RAM makes for resource policies put on this account's resources (the SSM fake's policies call it). */
+  readonly policyShares: PolicyShares;
 
   constructor(
     private readonly accountId: string,
@@ -38,13 +38,17 @@ export class RamFake implements FakeService {
      * reads it from the organization's trusted access at each call (local/fakes/organization-admin.ts).
      */
     private readonly sharingEnabled: boolean | (() => boolean) = true,
-  ) {}
+  ) {
+    this.policyShares = new PolicyShares(this.shares, accountId, this.ids, now);
+  }
 
-  /** Accounts that can use `resourceArn` in `region` through an active share (the owner not included). */
+  /**
+   * Accounts that can use `resourceArn` in `region` through an active share (the owner not included). A share made
+   * from a resource policy is left out: the policy itself answers who reads through it (the SSM fake's `readers`).
+   */
   readers(region: string, resourceArn: string): Set<string> {
     const out = new Set<string>();
-    for (const share of this.shares.values()) {
-      if (share.region !== region || share.resources.get(resourceArn)?.status !== 'ASSOCIATED') continue;
+    for (const share of this.standardShares(region, resourceArn)) {
       for (const p of share.principals.values()) {
         if (p.status !== 'ASSOCIATED') continue;
         for (const account of accountsOf(p.entity, this.organizations)) out.add(account);
@@ -59,12 +63,19 @@ export class RamFake implements FakeService {
    */
   accountPrincipals(region: string, resourceArn: string): Set<string> {
     const out = new Set<string>();
-    for (const share of this.shares.values()) {
-      if (share.region !== region || share.resources.get(resourceArn)?.status !== 'ASSOCIATED') continue;
+    for (const share of this.standardShares(region, resourceArn)) {
       for (const p of share.principals.values())
         if (p.status === 'ASSOCIATED' && ACCOUNT.test(p.entity)) out.add(p.entity);
     }
     return out;
+  }
+
+  /** The STANDARD shares of `region` where `resourceArn` is ASSOCIATED. */
+  private standardShares(region: string, resourceArn: string): ResourceShare[] {
+    return [...this.shares.values()].filter(
+      (s) =>
+        s.region === region && s.featureSet === 'STANDARD' && s.resources.get(resourceArn)?.status === 'ASSOCIATED',
+    );
   }
 
   /**
@@ -93,9 +104,11 @@ export class RamFake implements FakeService {
       case 'CreateResourceShare':
         return idempotent(this.tokens, call, () => this.create(call.region, input));
       case 'GetResourceShares':
-        return this.getShares(call.region, input);
+        return getShares(this.shares.values(), call.region, input, (s) => this.describe(s));
       case 'GetResourceShareAssociations':
-        return this.getAssociations(call.region, input);
+        return getAssociations(this.shares.values(), call.region, input, (s, t, a) => this.association(s, t, a));
+      case 'ListResources':
+        return listResources(this.shares.values(), call.region, input);
       case 'AssociateResourceShare':
         return idempotent(this.tokens, call, () => this.associate(call.region, input));
       case 'DisassociateResourceShare':
@@ -122,6 +135,7 @@ export class RamFake implements FakeService {
       allowExternalPrincipals: input.allowExternalPrincipals !== false,
       createdAt: new Date(this.now()),
       tags: asArray<{ key: string; value: string }>(input.tags),
+      featureSet: 'STANDARD',
       principals: new Map(),
       resources: new Map(),
     };
@@ -160,47 +174,6 @@ export class RamFake implements FakeService {
     return { resourceShareAssociations: out };
   }
 
-  private getShares(region: string, input: Record<string, unknown>): unknown {
-    const owner = required(input, 'resourceOwner', (m) => err(MissingRequiredParameterException, m));
-    if (owner !== 'SELF' && owner !== 'OTHER-ACCOUNTS') throw invalid(`resourceOwner ${owner} is not valid.`);
-    const arns = asArray<string>(input.resourceShareArns);
-    const all =
-      owner === 'OTHER-ACCOUNTS'
-        ? []
-        : [...this.shares.values()].filter(
-            (s) =>
-              s.region === region &&
-              (input.name === undefined || s.name === input.name) &&
-              (arns.length === 0 || arns.includes(s.arn)) &&
-              (input.resourceShareStatus === undefined || input.resourceShareStatus === 'ACTIVE'),
-          );
-    const page = paginate(all, input.maxResults, input.nextToken, PAGE);
-    return { resourceShares: page.items.map((s) => this.describe(s)), nextToken: page.nextToken };
-  }
-
-  private getAssociations(region: string, input: Record<string, unknown>): unknown {
-    const type = required(input, 'associationType', (m) => err(MissingRequiredParameterException, m));
-    if (type !== 'PRINCIPAL' && type !== 'RESOURCE') throw invalid(`associationType ${type} is not valid.`);
-    if (type === 'PRINCIPAL' && input.resourceArn !== undefined)
-      throw invalid('resourceArn applies to RESOURCE associations only.');
-    if (type === 'RESOURCE' && input.principal !== undefined)
-      throw invalid('principal applies to PRINCIPAL associations only.');
-    const arns = asArray<string>(input.resourceShareArns);
-    const all: unknown[] = [];
-    for (const share of this.shares.values()) {
-      if (share.region !== region || (arns.length > 0 && !arns.includes(share.arn))) continue;
-      const map = type === 'PRINCIPAL' ? share.principals : share.resources;
-      for (const a of map.values()) {
-        if (input.resourceArn !== undefined && a.entity !== input.resourceArn) continue;
-        if (input.principal !== undefined && a.entity !== input.principal) continue;
-        if (input.associationStatus !== undefined && a.status !== input.associationStatus) continue;
-        all.push(this.association(share, type, a));
-      }
-    }
-    const page = paginate(all, input.maxResults, input.nextToken, PAGE);
-    return { resourceShareAssociations: page.items, nextToken: page.nextToken };
-  }
-
   private validate(region: string, resources: string[], principals: string[]): void {
     validateShareEntities(region, resources, principals, {
       organizations: this.organizations,
@@ -222,6 +195,12 @@ export class RamFake implements FakeService {
     const share = this.shares.get(arn);
     if (!share || share.region !== region)
       throw err(UnknownResourceException, `ResourceShare ${arn} could not be found.`);
+    // Every caller of this lookup changes the share: one made from a policy "can't be modified by using AWS RAM".
+    if (share.featureSet === 'CREATED_FROM_POLICY')
+      throw err(
+        OperationNotPermittedException,
+        `ResourceShare ${arn} was created from a policy and can't be modified by using RAM.`,
+      );
     return share;
   }
 
@@ -235,7 +214,7 @@ export class RamFake implements FakeService {
       tags: s.tags,
       creationTime: s.createdAt,
       lastUpdatedTime: s.createdAt,
-      featureSet: 'STANDARD',
+      featureSet: s.featureSet,
     };
   }
 

@@ -27,7 +27,9 @@ const invalid = (msg: string): Error => err(ResourcePolicyInvalidParameterExcept
  *   no policy has that id: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeleteResourcePolicy.html);
  * - GetResourcePolicies pages 1–50 policies
  *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetResourcePolicies.html).
- * A policy's `Allow` statements naming accounts let those accounts read the parameter by ARN (`readers`).
+ * A policy's `Allow` statements naming accounts let those accounts read the parameter by ARN (`readers`). RAM makes a
+ * share of its own for each policy, holding the parameter and those accounts, that ends with the policy (`sharedWith`:
+ * ram-policy-shares.ts).
  *
  * With a trail (`recordCallsWith`), each PutResourcePolicy and DeleteResourcePolicy, refused or not, is recorded as
  * CloudTrail records it and put on the default bus of the Region it was called in: "All of the Systems Manager
@@ -46,6 +48,14 @@ export interface CloudTrailHooks {
   put(event: CloudTrailEvent): unknown;
 }
 
+/** What RAM is told when a policy is put on a parameter (`accounts`), or deleted (no `accounts`). */
+export interface PolicyShareChange {
+  region: string;
+  resourceArn: string;
+  policyId: string;
+  accounts?: readonly string[];
+}
+
 /** CloudTrail names a call's request and response members as the API does, first letter lower case. */
 const recorded = (members: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(members).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
@@ -55,15 +65,23 @@ export class ParameterResourcePolicies {
   private readonly held = new Map<string, Map<string, { policy: string; hash: string }>>();
   private readonly ids = new IdMaker();
   private trail: CloudTrailHooks | undefined;
+  private shares: ((change: PolicyShareChange) => void) | undefined;
 
   constructor(
     private readonly params: ReadonlyMap<string, ParameterRecord>,
     private readonly nameOfArn: (arn: string, region: string) => string | undefined,
+    /** The parameter's own ARN, as RAM lists it whatever form the caller gave. */
+    private readonly arnOf: (key: string) => string,
   ) {}
 
   /** Records every later PutResourcePolicy and DeleteResourcePolicy as a trail would (see above). */
   recordCallsWith(hooks: CloudTrailHooks): void {
     this.trail = hooks;
+  }
+
+  /** Tells RAM of every later policy put or deleted, as RAM makes and ends a share for each (ram-policy-shares.ts). */
+  sharedWith(shares: (change: PolicyShareChange) => void): void {
+    this.shares = shares;
   }
 
   handle(call: FakeCall): unknown {
@@ -118,6 +136,7 @@ export class ParameterResourcePolicies {
         if (id === undefined || hash === undefined) throw invalid('PolicyId and PolicyHash are required.');
         this.current(key, id, hash);
         this.held.get(key)?.delete(id);
+        this.shares?.({ region, resourceArn: this.arnOf(key), policyId: id });
         return {};
       }
       default:
@@ -127,26 +146,32 @@ export class ParameterResourcePolicies {
 
   /** Forgets a deleted parameter's policies (a parameter created again under the name starts with none). */
   forget(key: string): void {
+    const [region = ''] = key.split('|');
+    for (const policyId of this.held.get(key)?.keys() ?? []) {
+      this.shares?.({ region, resourceArn: this.arnOf(key), policyId });
+    }
     this.held.delete(key);
   }
 
   /** The accounts an `Allow` statement of a policy on the parameter names (ids or root ARNs), as bare ids. */
   readers(key: string): Set<string> {
     const out = new Set<string>();
-    for (const { policy } of this.held.get(key)?.values() ?? []) {
-      for (const s of statementsOf(JSON.parse(policy) as unknown)) {
-        if (s.Effect !== 'Allow') continue;
-        const aws = (s.Principal as { AWS?: unknown } | undefined)?.AWS;
-        for (const p of Array.isArray(aws) ? aws : [aws]) {
-          const id = typeof p === 'string' ? /^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::root)?$/.exec(p)?.[1] : undefined;
-          if (id) out.add(id);
-        }
-      }
-    }
+    for (const { policy } of this.held.get(key)?.values() ?? []) for (const id of allowedAccounts(policy)) out.add(id);
     return out;
   }
 
   private put(key: string, input: Record<string, unknown>): unknown {
+    const made = this.write(key, input);
+    const [region = ''] = key.split('|');
+    const resourceArn = this.arnOf(key);
+    // RAM's managed permissions only allow ("Effect: must be set to ALLOW"), so a policy that names no account in an
+    // Allow statement (a Deny alone, a wildcard principal) is taken to make no share: AWS does not say it does.
+    const accounts = [...allowedAccounts(String(input.Policy))];
+    this.shares?.({ region, resourceArn, policyId: made.PolicyId, ...(accounts.length > 0 ? { accounts } : {}) });
+    return made;
+  }
+
+  private write(key: string, input: Record<string, unknown>): { PolicyId: string; PolicyHash: string } {
     const policy = input.Policy;
     if (typeof policy !== 'string' || policy.trim() === '') throw invalid('Policy is required.');
     const p = this.params.get(key);
@@ -199,6 +224,20 @@ export class ParameterResourcePolicies {
     if (held.hash !== hash)
       throw err(ResourcePolicyConflictException, `The hash given for policy ${id} is not the current one.`);
   }
+}
+
+/** The accounts a policy's `Allow` statements name (ids or root ARNs), as bare ids. */
+function allowedAccounts(policy: string): Set<string> {
+  const out = new Set<string>();
+  for (const s of statementsOf(JSON.parse(policy) as unknown)) {
+    if (s.Effect !== 'Allow') continue;
+    const aws = (s.Principal as { AWS?: unknown } | undefined)?.AWS;
+    for (const p of Array.isArray(aws) ? aws : [aws]) {
+      const id = typeof p === 'string' ? /^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::root)?$/.exec(p)?.[1] : undefined;
+      if (id) out.add(id);
+    }
+  }
+  return out;
 }
 
 function statementsOf(policy: unknown): Record<string, unknown>[] {

@@ -16,7 +16,7 @@ import {
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import { type ImageValidationHooks, ImageValueValidation } from './ssm-image-validation.js';
-import { type CloudTrailHooks, ParameterResourcePolicies } from './ssm-resource-policies.js';
+import { type CloudTrailHooks, ParameterResourcePolicies, type PolicyShareChange } from './ssm-resource-policies.js';
 import { type ParameterRecord, SharedParameterReads } from './ssm-shared.js';
 
 const err = errorFactory(SSMServiceException);
@@ -43,7 +43,14 @@ export class SsmFake implements FakeService {
     private readonly now: () => number,
   ) {
     this.shared = new SharedParameterReads(accountId, this.params, (region, name) => this.arn(region, name));
-    this.policies = new ParameterResourcePolicies(this.params, (arn, region) => this.shared.nameOfArn(arn, region));
+    this.policies = new ParameterResourcePolicies(
+      this.params,
+      (arn, region) => this.shared.nameOfArn(arn, region),
+      (key) => {
+        const [region = '', ...name] = key.split('|');
+        return this.arn(region, name.join('|'));
+      },
+    );
   }
 
   /**
@@ -74,6 +81,11 @@ export class SsmFake implements FakeService {
   /** Records the resource policy calls as a trail does, on the default bus of their Region (ssm-resource-policies.ts). */
   recordPolicyCallsWith(hooks: CloudTrailHooks): void {
     this.policies.recordCallsWith(hooks);
+  }
+
+  /** Tells RAM of each resource policy put or deleted: RAM makes a share for each (ram-policy-shares.ts). */
+  sharePoliciesWith(shares: (change: PolicyShareChange) => void): void {
+    this.policies.sharedWith(shares);
   }
 
   /** The current value of a parameter, or undefined (for the simulator's audit). */

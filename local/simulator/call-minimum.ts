@@ -69,8 +69,8 @@ const MUTATING =
  *   (RAM associates asynchronously, so a read confirms it); no GetResourceShares (the share, once made, is known).
  * - Organizations: one full read for the run (the tree does not change in it); the weekly full read beyond it is
  *   the backstop for a lost event.
- * - SSM GetResourcePolicies: none (no one changes a pointer's policy in the run); the pointers' weekly sweep and the
- *   read a policy call's CloudTrail event asks for are what is made.
+ * - SSM GetResourcePolicies and RAM ListResources: none (no one changes a pointer's policy in the run); the policies'
+ *   sweep, the daily listing of what RAM shares and the read a policy call's CloudTrail event asks for are what is made.
  * - Image Builder: one GetImage per finished build (its outputs decide the promotion), one ListImageScanFindings
  *   per available build (the findings gate); no ListImagePipelineImages (every build's status arrives as an event;
  *   the weekly listing and an overdue build's pipeline are the backstop).
@@ -146,7 +146,12 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
     'ssm:GetResourcePolicies': {
       minimum: 0,
       basis:
-        "no policy changed; made: the pointers' weekly sweep (a policy whose CloudTrail event was lost), and one read per PutResourcePolicy/DeleteResourcePolicy event",
+        "no policy changed; made: the policies' 28-day sweep (a policy that made no RAM share), one read per pointer RAM lists in a share not its channel's, and one per PutResourcePolicy/DeleteResourcePolicy event",
+    },
+    'ram:ListResources': {
+      minimum: 0,
+      basis:
+        'no policy changed; made: the daily listing per Region of the parameters RAM shares (a policy put on a pointer makes a share of its own)',
     },
   };
   for (const [op, basis] of Object.entries(AUDIT_READ_REASONS)) rules[op] ??= { minimum: 0, basis };

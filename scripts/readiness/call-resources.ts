@@ -232,6 +232,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, GOLDSMITH_AMI));
     case 'ram:GetResourceShares':
     case 'ram:GetResourceShareAssociations':
+    case 'ram:ListResources':
     case 'ec2:DescribeImages':
     // The roles' audit's daily read of every role at once (aws/audit/roles.ts readRoles): no resource type.
     case 'iam:GetAccountAuthorizationDetails':

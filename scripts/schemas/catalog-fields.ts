@@ -136,7 +136,9 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'monitoring.launchPermissionSweepEvery':
     "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back when its CloudTrail event arrives (needs a trail: docs/security.md); the findings-forwarding rules are read back daily.",
   'monitoring.pointerSweepEvery':
-    "How often the audit reads back every channel pointer and every shared pointer's resource policies (whole days, 1d to 30d). Between sweeps: a pointer on Parameter Store's change event, its policies on CloudTrail's PutResourcePolicy or DeleteResourcePolicy (needs a trail).",
+    "How often the audit reads back every channel pointer (whole days, 1d to 30d). Between sweeps a pointer is read back on Parameter Store's change event.",
+  'monitoring.pointerPolicySweepEvery':
+    "How often the audit reads every shared pointer's resource policies (whole days, 1d to 30d). Daily it reads those of a pointer RAM lists in a share not its channel's (a policy put on a pointer makes RAM create one), and a pointer's on its PutResourcePolicy event (needs a trail).",
   'monitoring.organizationFullReadEvery':
     "How often organization-sync reads the whole organization and holds what changed (whole days, 1d to 30d). Between full reads Organizations' own events bring each change (CloudTrail, US East (N. Virginia): docs/organization.md); the full read catches an event lost on the way.",
   'monitoring.pipelineListingEvery':

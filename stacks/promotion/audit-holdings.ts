@@ -79,7 +79,8 @@ export function createHoldingsAuditor(
  * What the audit of what AWS holds takes (functions/audit/): the channel pointers read and written back (GetParameters,
  * PutParameter on Goldsmith's parameters; SSM validates an `aws:ec2:image` value with the writer's own
  * ec2:DescribeImages, which allowSharing grants), launch permissions read and put right through Share's path
- * (allowSharing: the organization's reads, the AMIs' and snapshots' permissions), the revocation schedules read
+ * (allowSharing: the organization's reads, the AMIs' and snapshots' permissions), the parameters RAM shares listed
+ * (a pointer in a share not its channel's has its resource policies read), the revocation schedules read
  * (GetSchedule in Goldsmith's revocation group only) and an overdue revocation handed to on-lifecycle-request, as
  * its schedule would (lambda:InvokeFunction on that function only).
  */
@@ -98,6 +99,10 @@ function allowAudit(
     }),
   );
   allowSharing(stack, fn, catalog.organization.id);
+  // The daily listing of the parameters RAM shares (functions/audit/pointer-policies.ts): ListResources takes no
+  // resource ARN, like RAM's other reads
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsresourceaccessmanagerram.html).
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ram:ListResources'], resources: ['*'] }));
   const group = revocationScheduleGroupName(audit.stage);
   fn.addToRolePolicy(
     new iam.PolicyStatement({

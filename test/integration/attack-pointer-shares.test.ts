@@ -94,7 +94,8 @@ describe("attack: the dev pointer given to accounts of one's own through RAM and
       reads.push(policyReads() - before);
     }
     // One GetResourcePolicies per pointer the channels' shares hold (dev's, and prod's once promoted), on the day of
-    // the pointers' sweep (`monitoring.pointerSweepEvery`, 7 days) alone: no event said a policy changed.
+    // the policies' sweep (`monitoring.pointerPolicySweepEvery`, 28 days) alone: no event said a policy changed, and
+    // RAM lists no pointer outside its channel's share.
     expect(reads.filter((n) => n > 0)).toEqual([expect.any(Number)]);
     expect(Math.max(...reads)).toBeGreaterThanOrEqual(1);
     expect(doorDrifts()).toEqual([]);

@@ -42,6 +42,7 @@ function expectResourcesNamed(statements: Statement[]): void {
       'ec2:DescribeImages',
       'ram:GetResourceShares',
       'ram:GetResourceShareAssociations',
+      'ram:ListResources',
       'ram:CreateResourceShare',
       'ram:TagResource',
     ].includes(a);

@@ -15,8 +15,8 @@ vi.mock('../../../functions/audit/launch-permissions.js', () => ({
   },
 }));
 vi.mock('../../../functions/audit/pointer-policies.js', () => ({
-  auditPointerPolicies: async () => {
-    calls.push('pointer policies');
+  auditPointerPolicies: async (_plans: unknown, _now: Date, scope: unknown) => {
+    calls.push(`pointer policies (${String(scope)})`);
     return part();
   },
 }));
@@ -42,16 +42,27 @@ beforeEach(() => {
 });
 
 describe("the audit's sweeps: full reads at the catalog's cadence, event read-backs between them", () => {
-  it("reads every pointer, pointer's policies and launch permission only on their sweep days; rules daily; schedules every run", async () => {
-    await auditWhatAwsHolds([], NOW, true, { launchPermissions: false, pointers: false });
-    expect(calls).toEqual(['scheduled revocations', 'rules']);
+  it("reads every pointer, pointer's policies and launch permission only on their sweep days; rules and the policies of pointers outside their shares daily; schedules every run", async () => {
+    const none = { launchPermissions: false, pointers: false, pointerPolicies: false };
+    await auditWhatAwsHolds([], NOW, true, none);
+    expect(calls).toEqual(['scheduled revocations', 'rules', 'pointer policies (outside-shares)']);
 
     calls.length = 0;
-    await auditWhatAwsHolds([], NOW, true, { launchPermissions: true, pointers: true });
-    expect(calls).toEqual(['scheduled revocations', 'rules', 'pointer policies', 'pointers', 'launch permissions']);
+    await auditWhatAwsHolds([], NOW, true, { launchPermissions: true, pointers: true, pointerPolicies: false });
+    expect(calls).toEqual([
+      'scheduled revocations',
+      'rules',
+      'pointer policies (outside-shares)',
+      'pointers',
+      'launch permissions',
+    ]);
 
     calls.length = 0;
-    await auditWhatAwsHolds([], NOW, false, { launchPermissions: true, pointers: true });
+    await auditWhatAwsHolds([], NOW, true, { ...none, pointerPolicies: true });
+    expect(calls).toEqual(['scheduled revocations', 'rules', 'pointer policies (all)']);
+
+    calls.length = 0;
+    await auditWhatAwsHolds([], NOW, false, { launchPermissions: true, pointers: true, pointerPolicies: true });
     expect(calls).toEqual(['scheduled revocations']);
   });
 });

@@ -55,15 +55,18 @@ describe('callPlanFigures', () => {
     expect(op(f, 'organizations:ListAccountsForParent')).toMatchObject({ made: 0, minimum: 3 });
   });
 
-  it('says of each backstop read what it is made for: the weekly sweeps and listings, the event that asked', () => {
+  it('says of each backstop read what it is made for: the sweeps and listings, the event that asked', () => {
     const f = figures({
       'ssm:GetResourcePolicies': 50,
       'imagebuilder:ListImagePipelineImages': 4,
       'organizations:ListAccountsForParent': 9,
       'ram:GetResourceShareAssociations': 12,
+      'ram:ListResources': 16,
     });
     expect(op(f, 'ssm:GetResourcePolicies')).toMatchObject({ made: 50, minimum: 0 });
-    expect(op(f, 'ssm:GetResourcePolicies')?.basis).toMatch(/weekly sweep.*PutResourcePolicy/);
+    expect(op(f, 'ssm:GetResourcePolicies')?.basis).toMatch(/28-day sweep.*share not its channel's.*PutResourcePolicy/);
+    expect(op(f, 'ram:ListResources')).toMatchObject({ made: 16, minimum: 0 });
+    expect(op(f, 'ram:ListResources')?.basis).toMatch(/daily listing per Region/);
     expect(op(f, 'imagebuilder:ListImagePipelineImages')?.basis).toMatch(/weekly listing.*overdue/);
     expect(op(f, 'organizations:ListAccountsForParent')?.basis).toMatch(/weekly full read/);
     expect(op(f, 'ram:GetResourceShareAssociations')?.basis).toMatch(/confirmation per RAM change.*backstop/);
