@@ -174,11 +174,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     now,
     () => prerequisites.organization.trustedAccess.has(RAM_SERVICE_PRINCIPAL),
   );
-  ssm.sharePoliciesWith((c) =>
-    c.accounts
-      ? ram.policyShares.attach(c.region, c.resourceArn, c.policyId, c.accounts)
-      : ram.policyShares.detach(c.region, c.resourceArn, c.policyId),
-  );
+  ssm.sharePoliciesWith((change) => ram.policyChanged(change));
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
   kms.organizationPathsOf = (account) => organizations.principalOrgPaths(account);

@@ -66,52 +66,63 @@ export function listResources(shares: Iterable<ResourceShare>, region: string, i
   return { resources: page.items, nextToken: page.nextToken };
 }
 
-/** The shares RAM makes for resource policies, kept in the RAM fake's own map of shares. */
-export class PolicyShares {
-  constructor(
-    private readonly shares: Map<string, ResourceShare>,
-    private readonly accountId: string,
-    private readonly ids: IdMaker,
-    private readonly now: () => number,
-  ) {}
+/** What the shares RAM makes for resource policies are kept in: the RAM fake's own map of shares and id maker. */
+export interface PolicyShareStore {
+  shares: Map<string, ResourceShare>;
+  accountId: string;
+  ids: IdMaker;
+  now: () => number;
+}
 
-  /** A policy put on `resourceArn` (or written again): its share holds the resource and the accounts it names. */
-  attach(region: string, resourceArn: string, policyId: string, accounts: readonly string[]): void {
-    const at = new Date(this.now());
-    const share = this.find(region, resourceArn, policyId) ?? {
-      arn: `arn:aws:ram:${region}:${this.accountId}:resource-share/${this.ids.next('rs', 12).slice(3)}`,
-      name: policyId,
-      region,
-      allowExternalPrincipals: true,
-      createdAt: at,
-      tags: [],
-      featureSet: 'CREATED_FROM_POLICY' as const,
-      principals: new Map(),
-      resources: new Map(),
-    };
-    share.resources.set(resourceArn, { entity: resourceArn, status: 'ASSOCIATED', createdAt: at, updatedAt: at });
-    share.principals.clear();
-    for (const entity of accounts)
-      share.principals.set(entity, { entity, status: 'ASSOCIATED', createdAt: at, updatedAt: at });
-    this.shares.set(share.arn, share);
+/** A policy put on `resourceArn` (or written again): its share holds the resource and the accounts it names. */
+export function attachPolicyShare(
+  store: PolicyShareStore,
+  change: { region: string; resourceArn: string; policyId: string; accounts: readonly string[] },
+): void {
+  const { region, resourceArn, policyId, accounts } = change;
+  const at = new Date(store.now());
+  const share = findPolicyShare(store.shares, region, resourceArn, policyId) ?? {
+    arn: `arn:aws:ram:${region}:${store.accountId}:resource-share/${store.ids.next('rs', 12).slice(3)}`,
+    name: policyId,
+    region,
+    allowExternalPrincipals: true,
+    createdAt: at,
+    tags: [],
+    featureSet: 'CREATED_FROM_POLICY' as const,
+    principals: new Map(),
+    resources: new Map(),
+  };
+  share.resources.set(resourceArn, { entity: resourceArn, status: 'ASSOCIATED', createdAt: at, updatedAt: at });
+  share.principals.clear();
+  for (const entity of accounts) {
+    share.principals.set(entity, { entity, status: 'ASSOCIATED', createdAt: at, updatedAt: at });
   }
+  store.shares.set(share.arn, share);
+}
 
-  /** The policy deleted (or its resource): RAM's share for it ends. */
-  detach(region: string, resourceArn: string, policyId: string): void {
-    const share = this.find(region, resourceArn, policyId);
-    if (share) this.shares.delete(share.arn);
-  }
+/** The policy deleted (or its resource): RAM's share for it ends. */
+export function detachPolicyShare(
+  shares: Map<string, ResourceShare>,
+  change: { region: string; resourceArn: string; policyId: string },
+): void {
+  const share = findPolicyShare(shares, change.region, change.resourceArn, change.policyId);
+  if (share) shares.delete(share.arn);
+}
 
-  private find(region: string, resourceArn: string, policyId: string): ResourceShare | undefined {
-    for (const s of this.shares.values()) {
-      if (
-        s.featureSet === 'CREATED_FROM_POLICY' &&
-        s.region === region &&
-        s.name === policyId &&
-        s.resources.has(resourceArn)
-      )
-        return s;
-    }
-    return undefined;
+function findPolicyShare(
+  shares: Map<string, ResourceShare>,
+  region: string,
+  resourceArn: string,
+  policyId: string,
+): ResourceShare | undefined {
+  for (const s of shares.values()) {
+    if (
+      s.featureSet === 'CREATED_FROM_POLICY' &&
+      s.region === region &&
+      s.name === policyId &&
+      s.resources.has(resourceArn)
+    )
+      return s;
   }
+  return undefined;
 }

@@ -23,9 +23,10 @@ export interface ResourceShare {
   readonly tags: { key: string; value: string }[];
   /**
    * `CREATED_FROM_POLICY`: made by RAM for a resource policy someone attached to a resource of this account, visible
-   * to its owner only and not changed through RAM (ram-policy-shares.ts); `STANDARD` otherwise.
+   * to its owner only and not changed through RAM (ram-policy-shares.ts); `STANDARD` otherwise, or when absent (a
+   * share a local cloud of an earlier release saved).
    */
-  readonly featureSet: 'STANDARD' | 'CREATED_FROM_POLICY';
+  readonly featureSet?: 'STANDARD' | 'CREATED_FROM_POLICY';
   readonly principals: Map<string, Association>;
   readonly resources: Map<string, Association>;
 }

@@ -7,7 +7,7 @@ import { asArray, type FakeCall, type FakeService, IdMaker, NotImplementedByFake
 import type { OrganizationsFake } from './organizations.js';
 import { addAssociations, describeAssociation } from './ram-associations.js';
 import { type ClientTokens, idempotent } from './ram-idempotency.js';
-import { listResources, PolicyShares } from './ram-policy-shares.js';
+import { attachPolicyShare, detachPolicyShare, listResources } from './ram-policy-shares.js';
 import { ACCOUNT, accountsOf, type ResourceCheck, validateShareEntities } from './ram-principals.js';
 import { getAssociations, getShares } from './ram-reads.js';
 import { type Association, err, type ResourceShare } from './ram-types.js';
@@ -25,8 +25,6 @@ export class RamFake implements FakeService {
   private readonly shares = new Map<string, ResourceShare>();
   private readonly tokens: ClientTokens = new Map();
   private readonly ids = new IdMaker();
-  /** The shares RAM makes for resource policies put on this account's resources (the SSM fake's policies call it). */
-  readonly policyShares: PolicyShares;
 
   constructor(
     private readonly accountId: string,
@@ -38,8 +36,21 @@ export class RamFake implements FakeService {
      * reads it from the organization's trusted access at each call (local/fakes/organization-admin.ts).
      */
     private readonly sharingEnabled: boolean | (() => boolean) = true,
-  ) {
-    this.policyShares = new PolicyShares(this.shares, accountId, this.ids, now);
+  ) {}
+
+  /**
+   * A resource policy put on one of this account's resources (`accounts`: those its Allow statements name), or deleted
+   * (no `accounts`): RAM makes, updates or ends the share it keeps for it (ram-policy-shares.ts). The SSM fake's
+   * policies call it.
+   */
+  policyChanged(change: { region: string; resourceArn: string; policyId: string; accounts?: readonly string[] }): void {
+    const { accounts } = change;
+    if (accounts) {
+      attachPolicyShare(
+        { shares: this.shares, accountId: this.accountId, ids: this.ids, now: this.now },
+        { ...change, accounts },
+      );
+    } else detachPolicyShare(this.shares, change);
   }
 
   /**
@@ -74,7 +85,9 @@ export class RamFake implements FakeService {
   private standardShares(region: string, resourceArn: string): ResourceShare[] {
     return [...this.shares.values()].filter(
       (s) =>
-        s.region === region && s.featureSet === 'STANDARD' && s.resources.get(resourceArn)?.status === 'ASSOCIATED',
+        s.region === region &&
+        s.featureSet !== 'CREATED_FROM_POLICY' &&
+        s.resources.get(resourceArn)?.status === 'ASSOCIATED',
     );
   }
 
@@ -214,7 +227,7 @@ export class RamFake implements FakeService {
       tags: s.tags,
       creationTime: s.createdAt,
       lastUpdatedTime: s.createdAt,
-      featureSet: s.featureSet,
+      featureSet: s.featureSet ?? 'STANDARD',
     };
   }
 
