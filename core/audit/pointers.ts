@@ -38,7 +38,31 @@ export interface LedgerPointerView {
   amis: readonly { region: string; imageId: string }[];
   /** When the ledger last moved it. */
   at: string;
+  /**
+   * The version whose move Publish recorded (`POINTER#`), stamped on the item Publish moved once it recorded the move:
+   * a pointer naming that version needs no read of its `POINTER#` record. Absent on items moved otherwise (a
+   * rollback) or written before the stamp existed.
+   */
+  recordedMove?: string | undefined;
+  /**
+   * Regions where a drift of this pointer may be open: those Publish found open when it stamped the move, and each
+   * Region the audit recorded a drift in since (duplicates possible). Only meaningful with `recordedMove`.
+   */
+  driftRegions?: readonly string[] | undefined;
 }
+
+/** Whether the ledger's item itself says Publish recorded the move to the version it names (no `POINTER#` read). */
+export const moveStamped = (p: Pick<LedgerPointerView, 'version' | 'recordedMove'>) => p.recordedMove === p.version;
+
+/**
+ * Whether a drift of `p`'s pointer in `region` may be open (recorded, not yet confirmed repaired): unknown unless the
+ * move is stamped, and then only in the Regions the item names. With no possible open drift, reading the pointer back
+ * needs no read of the open drifts.
+ */
+export const driftMayBeOpen = (
+  p: Pick<LedgerPointerView, 'version' | 'recordedMove' | 'driftRegions'>,
+  region: string,
+) => !moveStamped(p) || (p.driftRegions ?? []).includes(region);
 
 /**
  * How long after the ledger moves a pointer its parameters may still say the old value: Publish and a rollback move
@@ -94,5 +118,8 @@ export function pointerDrifts(
 export function pointerDriftSk(drift: PointerDrift, now: Date): string {
   const day = now.toISOString().slice(0, 10);
   const which = drift.found ? `v${drift.found.version}@${day}` : `absent@${day}`;
-  return `DRIFT#pointer#${drift.channel}#${drift.region}#${which}`;
+  return `${pointerDriftPrefix(drift.channel)}${drift.region}#${which}`;
 }
+
+/** The prefix of the pointer drift records of one channel, or of every channel (`DRIFT#pointer#`). */
+export const pointerDriftPrefix = (channel?: string) => `DRIFT#pointer#${channel === undefined ? '' : `${channel}#`}`;

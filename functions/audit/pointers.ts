@@ -1,14 +1,17 @@
 import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit/audit-ledger.js';
 import { clientSleep } from '../../aws/clients/registry.js';
-import { getChannelPointer, getChannelPointers } from '../../aws/promotion/channel-pointers.js';
+import { getChannelPointers, markPointerDrift } from '../../aws/promotion/channel-pointers.js';
 import { recordedPointerMoves } from '../../aws/promotion/pointer-history.js';
 import { writeChannelPointer } from '../../aws/promotion/pointers.js';
 import { type ParameterValue, readParameters } from '../../aws/triggers/ssm.js';
 import {
+  driftMayBeOpen,
   expectedPointers,
   type LedgerPointerView,
+  moveStamped,
   type PointerDrift,
   type PointerExpectation,
+  pointerDriftPrefix,
   pointerDriftSk,
   pointerDrifts,
   readingKey,
@@ -51,9 +54,13 @@ export async function auditChannelPointers(
       const channels = plan.channels.map((c) => c.name);
       const held = (await getChannelPointers(plan.image, channels)).flatMap((p) => (p ? [p] : []));
       // A move the ledger holds but Publish has not recorded is in flight or paused (announced as such): Parameter
-      // Store never confirmed it, so it is not what to put back (Publish's own read-back decides it).
-      const recorded = await recordedPointerMoves(plan.image, held);
-      pointers = held.filter((p) => recorded.has(p.channel));
+      // Store never confirmed it, so it is not what to put back (Publish's own read-back decides it). A pointer
+      // Publish stamped says so itself; only the others' records are read (none: no read).
+      const recorded = await recordedPointerMoves(
+        plan.image,
+        held.filter((p) => !moveStamped(p)),
+      );
+      pointers = held.filter((p) => moveStamped(p) || recorded.has(p.channel));
     } catch (error) {
       failed(part, `${plan.image}: the ledger's pointers: ${messageOf(error)}`, error);
       continue;
@@ -75,7 +82,14 @@ export async function auditChannelPointers(
         failed(part, `${drift.parameter} ${drift.region}: ${messageOf(error)}`, error);
       }
     }
-    await confirmEarlierRepairs(part, plan.image, readable, readings, at);
+    // The pass reads the image's open drifts always; a read-back of one Region only where its item says a drift
+    // may be open there (or cannot say: not stamped by Publish).
+    const byChannel = new Map(pointers.map((p) => [p.channel, p] as const));
+    const mayBeOpen = (e: PointerExpectation) => {
+      const p = byChannel.get(e.channel);
+      return !p || driftMayBeOpen(p, e.region);
+    };
+    if (!onlyRegion || readable.some(mayBeOpen)) await confirmEarlierRepairs(part, plan.image, readable, readings, at);
   }
   await confirmPutBacks(part, putBacks, at);
   return part;
@@ -117,8 +131,10 @@ interface PutBack {
  * the pointer since the pass began (then undefined: the step that moved it owns it).
  */
 async function putBack(drift: PointerDrift, now: Date): Promise<PutBack | undefined> {
-  // Read again just before repairing (strongly consistent): a pointer moved since the pass began is not put back.
-  const ledger = await getChannelPointer(drift.image, drift.channel);
+  // The Region marked on the ledger's item before the drift is recorded (a read-back of it then reads the open
+  // drifts), only while the pointer names the drift's version; the write answers the item as it is now (strongly
+  // consistent), read again just before repairing: a pointer moved since the pass began is not put back.
+  const ledger = await markPointerDrift(drift.image, drift.channel, drift.version, drift.region);
   const value = ledger?.amis.find((a) => a.region === drift.region)?.imageId;
   if (ledger?.version !== drift.version || value !== drift.value) return undefined;
   const sk = pointerDriftSk(drift, now);
@@ -195,7 +211,7 @@ async function confirmEarlierRepairs(
 ): Promise<void> {
   let open: Awaited<ReturnType<typeof openDrifts>>;
   try {
-    open = await openDrifts(image, 'DRIFT#pointer#');
+    open = await openDrifts(image, pointerDriftPrefix());
   } catch (error) {
     failed(part, `${image}: the ledger's open pointer drifts: ${messageOf(error)}`, error);
     return;
