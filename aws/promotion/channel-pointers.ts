@@ -28,8 +28,8 @@ export interface ChannelPointer {
  * reads, core/audit/pointers.ts `LedgerPointerView`).
  */
 export interface HeldChannelPointer extends ChannelPointer {
-  /** The version whose move Publish recorded (`POINTER#`), stamped once it did (`stampRecordedMove`). */
-  recordedMove?: string;
+  /** Whether Publish recorded this move (`POINTER#`): false as its move writes the item, then `stampRecordedMove`. */
+  moveRecorded?: boolean;
   /** Regions where a drift of the pointer may be open (`stampRecordedMove`, `markPointerDrift`). */
   driftRegions?: string[];
 }
@@ -41,7 +41,8 @@ const APPEND_REGIONS = '#regions = list_append(if_not_exists(#regions, :none), :
 
 /**
  * Moves an image's channel pointer to `pointer.version`, never backwards: the write is conditional on the pointer
- * being absent or on a version no newer than this one (so re-publishing the same build is a no-op success).
+ * being absent or on a version no newer than this one (so re-publishing the same build is a no-op success). The move
+ * is not recorded yet (`moveRecorded: false`, until `stampRecordedMove`): the audit leaves it to Publish.
  * @returns false when the pointer already names a newer build.
  */
 export async function moveChannelPointer(pointer: ChannelPointer): Promise<boolean> {
@@ -55,6 +56,7 @@ export async function moveChannelPointer(pointer: ChannelPointer): Promise<boole
           kind: 'channel',
           ...pointer,
           versionKey: versionKey(pointer.version),
+          moveRecorded: false,
         },
         ConditionExpression: 'attribute_not_exists(versionKey) OR versionKey <= :vk',
         ExpressionAttributeValues: { ':vk': versionKey(pointer.version) },
@@ -65,7 +67,7 @@ export async function moveChannelPointer(pointer: ChannelPointer): Promise<boole
 
 /**
  * Stamps the item Publish's move wrote, once the move is recorded (`POINTER#`, Parameter Store confirmed it in every
- * Region): `recordedMove` (the version), and the Regions where a drift of the channel's pointer is open now (a strongly
+ * Region): `moveRecorded`, and the Regions where a drift of the channel's pointer is open now (a strongly
  * consistent Query of its `DRIFT#pointer#<channel>#` records; repaired ones left out). The audit's read-back of one
  * Region's pointer then reads this item alone (functions/audit/pointers.ts): no `POINTER#` read, and no read of the
  * open drifts unless the Region is named. Only that move's own item is stamped (the `version` and `at` it wrote): a
@@ -88,10 +90,16 @@ export async function stampRecordedMove(move: {
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: key(move.image, move.channel),
-        UpdateExpression: `SET recordedMove = :version, ${APPEND_REGIONS}`,
+        UpdateExpression: `SET moveRecorded = :recorded, ${APPEND_REGIONS}`,
         ConditionExpression: '#version = :version AND #at = :at',
         ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: { ':version': move.version, ':at': move.at, ':none': [], ':regions': regions },
+        ExpressionAttributeValues: {
+          ':recorded': true,
+          ':version': move.version,
+          ':at': move.at,
+          ':none': [],
+          ':regions': regions,
+        },
       }),
     ),
   );

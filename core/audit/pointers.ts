@@ -39,30 +39,41 @@ export interface LedgerPointerView {
   /** When the ledger last moved it. */
   at: string;
   /**
-   * The version whose move Publish recorded (`POINTER#`), stamped on the item Publish moved once it recorded the move:
-   * a pointer naming that version needs no read of its `POINTER#` record. Absent on items moved otherwise (a
-   * rollback) or written before the stamp existed.
+   * Whether Publish recorded this move (`POINTER#`: Parameter Store confirmed it in every Region): false as Publish's
+   * move writes the item, true once it recorded the move and stamped it on this very item. Absent on items moved
+   * otherwise (a rollback) or by an earlier release.
    */
-  recordedMove?: string | undefined;
+  moveRecorded?: boolean | undefined;
   /**
    * Regions where a drift of this pointer may be open: those Publish found open when it stamped the move, and each
-   * Region the audit recorded a drift in since (duplicates possible). Only meaningful with `recordedMove`.
+   * Region the audit recorded a drift in since (duplicates possible). Only meaningful once `moveRecorded`.
    */
   driftRegions?: readonly string[] | undefined;
 }
 
-/** Whether the ledger's item itself says Publish recorded the move to the version it names (no `POINTER#` read). */
-export const moveStamped = (p: Pick<LedgerPointerView, 'version' | 'recordedMove'>) => p.recordedMove === p.version;
+/**
+ * What the ledger's item itself says of its move's record, without reading `POINTER#`: `recorded` (Publish stamped
+ * it); `in-flight` (Publish moved it less than {@link POINTER_SETTLE_MS} ago and has not recorded it yet: left to
+ * Publish, as the audit leaves any pointer moved that recently); `unknown` (moved by a rollback or an earlier release,
+ * or a Publish that stopped before stamping its record): the record is read.
+ */
+export function moveRecordOf(
+  p: Pick<LedgerPointerView, 'at' | 'moveRecorded'>,
+  now: Date,
+): 'recorded' | 'in-flight' | 'unknown' {
+  if (p.moveRecorded === true) return 'recorded';
+  const moved = Date.parse(p.at);
+  if (p.moveRecorded === false && now.getTime() - moved < POINTER_SETTLE_MS) return 'in-flight';
+  return 'unknown';
+}
 
 /**
- * Whether a drift of `p`'s pointer in `region` may be open (recorded, not yet confirmed repaired): unknown unless the
- * move is stamped, and then only in the Regions the item names. With no possible open drift, reading the pointer back
- * needs no read of the open drifts.
+ * Whether a drift of `p`'s pointer in `region` may be open (recorded, not yet confirmed repaired): unknown unless
+ * Publish stamped the move, and then only in the Regions the item names. With no possible open drift, reading the
+ * pointer back needs no read of the open drifts.
  */
-export const driftMayBeOpen = (
-  p: Pick<LedgerPointerView, 'version' | 'recordedMove' | 'driftRegions'>,
-  region: string,
-) => !moveStamped(p) || (p.driftRegions ?? []).includes(region);
+export const driftMayBeOpen = (p: Pick<LedgerPointerView, 'moveRecorded' | 'driftRegions'>, region: string) =>
+  p.moveRecorded !== true || (p.driftRegions ?? []).includes(region);
 
 /**
  * How long after the ledger moves a pointer its parameters may still say the old value: Publish and a rollback move

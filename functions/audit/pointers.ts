@@ -8,7 +8,7 @@ import {
   driftMayBeOpen,
   expectedPointers,
   type LedgerPointerView,
-  moveStamped,
+  moveRecordOf,
   type PointerDrift,
   type PointerExpectation,
   pointerDriftPrefix,
@@ -54,13 +54,15 @@ export async function auditChannelPointers(
       const channels = plan.channels.map((c) => c.name);
       const held = (await getChannelPointers(plan.image, channels)).flatMap((p) => (p ? [p] : []));
       // A move the ledger holds but Publish has not recorded is in flight or paused (announced as such): Parameter
-      // Store never confirmed it, so it is not what to put back (Publish's own read-back decides it). A pointer
-      // Publish stamped says so itself; only the others' records are read (none: no read).
+      // Store never confirmed it, so it is not what to put back (Publish's own read-back decides it). The item says
+      // so itself where Publish moved it (core/audit/pointers.ts `moveRecordOf`); only the others' records are read
+      // (none: no read). Publish's own writes' Parameter Store Changes arrive while it reads them back: in flight.
+      const record = new Map(held.map((p) => [p.channel, moveRecordOf(p, now)] as const));
       const recorded = await recordedPointerMoves(
         plan.image,
-        held.filter((p) => !moveStamped(p)),
+        held.filter((p) => record.get(p.channel) === 'unknown'),
       );
-      pointers = held.filter((p) => moveStamped(p) || recorded.has(p.channel));
+      pointers = held.filter((p) => record.get(p.channel) === 'recorded' || recorded.has(p.channel));
     } catch (error) {
       failed(part, `${plan.image}: the ledger's pointers: ${messageOf(error)}`, error);
       continue;

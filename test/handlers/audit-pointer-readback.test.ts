@@ -1,5 +1,5 @@
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordDrift } from '../../aws/audit/audit-ledger.js';
 import { documentClient } from '../../aws/clients/dynamodb.js';
@@ -86,17 +86,36 @@ const channelItem = async () =>
   (await documentClient().send(new GetCommand({ TableName: 'ledger', Key: { pk: 'IMAGE#base', sk: 'CHANNEL#dev' } })))
     .Item;
 
+/** Publish's move of the dev pointer to VERSION in the ledger (`CHANNEL#`), at `at`. */
+const moved = (at = MOVED) =>
+  moveChannelPointer({
+    image: 'base',
+    channel: 'dev',
+    version: VERSION,
+    buildVersionArn: `arn:aws:imagebuilder:${R1}:${ACCOUNT}:image/base/${VERSION}`,
+    amis: REGIONS.map((region) => ({ region, imageId: ours[region] ?? '' })),
+    at,
+  });
+
 /**
  * Publish's writes of the dev pointer to VERSION: the ledger's pointer moved, every Region's parameter written, the
- * move recorded (`POINTER#`) and, unless `stamp` is false (a release before the stamp), stamped on the item.
+ * move recorded (`POINTER#`) and stamped on the item; `recorded`: not stamped (a Publish that stopped in between);
+ * `earlier release`: the item as a release before the stamp wrote it (no `moveRecorded`).
  */
-async function published(stamp = true): Promise<void> {
-  const amis = REGIONS.map((region) => ({ region, imageId: ours[region] ?? '' }));
-  const buildVersionArn = `arn:aws:imagebuilder:${R1}:${ACCOUNT}:image/base/${VERSION}`;
-  await moveChannelPointer({ image: 'base', channel: 'dev', version: VERSION, buildVersionArn, amis, at: MOVED });
+async function published(how: 'stamped' | 'recorded' | 'earlier release' = 'stamped'): Promise<void> {
+  await moved();
   for (const region of REGIONS) await write(region, ours[region] ?? '');
   await recordPointerMove({ image: 'base', channel: 'dev', version: VERSION, at: MOVED, regions: [] });
-  if (stamp) await stampRecordedMove({ image: 'base', channel: 'dev', version: VERSION, at: MOVED });
+  if (how === 'stamped') await stampRecordedMove({ image: 'base', channel: 'dev', version: VERSION, at: MOVED });
+  if (how === 'earlier release') {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: 'ledger',
+        Key: { pk: 'IMAGE#base', sk: 'CHANNEL#dev' },
+        UpdateExpression: 'REMOVE moveRecorded',
+      }),
+    );
+  }
   // Parameter Store's write throughput and validation are settled before the read-back runs.
   await clock.run(clock.now() + 10_000);
 }
@@ -216,9 +235,25 @@ describe('a Parameter Store Change of a pointer Publish wrote, recorded and stam
   });
 });
 
-describe('a pointer item without the stamp (written by the previous release, or moved by a rollback)', () => {
-  it('is judged by its POINTER# record as before: an overwrite is put back and confirmed', async () => {
-    await published(false);
+describe("a Parameter Store Change of Publish's own write, before Publish recorded the move", () => {
+  it('reads the ledger once and nothing else: the move is in flight, left to Publish', async () => {
+    await moved(new Date(NOW.getTime() - 2_000).toISOString());
+    await write(R1, ours[R1] ?? '');
+    await clock.run(clock.now() + 10_000);
+    const requests = ledgerRequests();
+    const before = parameterReads();
+
+    const part = await readBack(R1);
+
+    expect(part).toMatchObject({ findings: [], failures: [], checked: 0 });
+    expect(requests()).toEqual(['BatchGetCommand']);
+    expect(parameterReads() - before).toBe(0);
+  });
+});
+
+describe('a pointer item without the stamp', () => {
+  it('written by an earlier release is judged by its POINTER# record: an overwrite is put back and confirmed', async () => {
+    await published('earlier release');
     await overwritten(R1);
     const requests = ledgerRequests();
 
@@ -232,16 +267,20 @@ describe('a pointer item without the stamp (written by the previous release, or 
     expect(requests().slice(0, 4)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'PutCommand']);
   });
 
-  it('whose move Publish has not recorded is left to Publish: nothing read from Parameter Store, nothing put back', async () => {
-    const amis = REGIONS.map((region) => ({ region, imageId: ours[region] ?? '' }));
-    await moveChannelPointer({
-      image: 'base',
-      channel: 'dev',
-      version: VERSION,
-      buildVersionArn: 'arn',
-      amis,
-      at: MOVED,
-    });
+  it('moved by a Publish that stopped before stamping its record is audited from that record, once settled', async () => {
+    await published('recorded');
+    await overwritten(R2);
+    const requests = ledgerRequests();
+
+    const part = await readBack(R2);
+
+    expect(part.findings).toEqual([expect.objectContaining({ region: R2, repaired: true })]);
+    expect(await held(R2)).toBe(ours[R2]);
+    expect(reads(requests())).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand']);
+  });
+
+  it('whose move nobody recorded is left alone: nothing read from Parameter Store, nothing put back', async () => {
+    await moved();
     await overwritten(R1);
     const reads = parameterReads();
 
@@ -269,7 +308,7 @@ describe("Publish's stamp", () => {
 
     expect(await stampRecordedMove({ image: 'base', channel: 'dev', version: VERSION, at: MOVED })).toBe(false);
     expect(await stampRecordedMove({ image: 'base', channel: 'newer', version: VERSION, at: MOVED })).toBe(false);
-    expect(await channelItem()).not.toHaveProperty('recordedMove');
+    expect(await channelItem()).not.toHaveProperty('moveRecorded');
     // Nothing was written for the channel with no pointer.
     const newer = await documentClient().send(
       new GetCommand({ TableName: 'ledger', Key: { pk: 'IMAGE#base', sk: 'CHANNEL#newer' } }),
@@ -284,6 +323,6 @@ describe("Publish's stamp", () => {
 
     expect(await stampRecordedMove({ image: 'base', channel: 'dev', version: VERSION, at: MOVED })).toBe(true);
 
-    expect(await channelItem()).toMatchObject({ recordedMove: VERSION, driftRegions: [R1] });
+    expect(await channelItem()).toMatchObject({ moveRecorded: true, driftRegions: [R1] });
   });
 });

@@ -59,7 +59,8 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
 
     await publish(channelItem('staging'));
 
-    // The channel's open drifts, read strongly consistent after the move.
+    // The move written not recorded yet (the audit leaves it to Publish), then its open drifts read.
+    expect(itemsPut(ddb, 'CHANNEL#staging')).toMatchObject([{ version: '1.0.0/3', moveRecorded: false }]);
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
       ConsistentRead: true,
       ExpressionAttributeValues: expect.objectContaining({ ':prefix': 'DRIFT#pointer#staging#' }),
@@ -72,6 +73,7 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     expect(stamped).toBeGreaterThan(recorded);
     const stamp = ddb.commandCalls(UpdateCommand).find((c) => c.args[0].input.Key?.sk === 'CHANNEL#staging');
     expect(stamp?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':recorded': true,
       ':version': '1.0.0/3',
       ':regions': [AMIS[1]!.region],
     });
