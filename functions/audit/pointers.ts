@@ -28,14 +28,16 @@ const shown = (p: ParameterValue | undefined) => (p ? `${p.value} (parameter ver
 
 /**
  * The daily audit of the channel pointers: every channel pointer the ledger holds (`CHANNEL#`) whose move Publish
- * recorded (`POINTER#`: confirmed by Parameter Store), in every Region of its build, compared with SSM (GetParameters, ten names a call, one Region at a time per image). A pointer SSM holds
+ * recorded (`POINTER#`: confirmed by Parameter Store; Publish's own item says so, core/audit/pointers.ts
+ * `moveRecordOf`, else the record is read), in every Region of its build, compared with SSM (GetParameters, ten names a call, one Region at a time per image). A pointer SSM holds
  * otherwise (overwritten, or deleted) is recorded (`DRIFT#pointer#…`), written back with the ledger's value through
- * Publish's own write (PutParameter, `aws:ec2:image`) after the ledger is read again (a pointer moved meanwhile is
- * left to the step that moved it), read back, and marked repaired once SSM answers the ledger's value: SSM validates
+ * Publish's own write (PutParameter, `aws:ec2:image`) after the ledger's item is read again (the write marking the
+ * drift's Region on it answers it; a pointer moved meanwhile is left to the step that moved it), read back, and marked repaired once SSM answers the ledger's value: SSM validates
  * an `aws:ec2:image` value asynchronously
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-data-types.html), so a write not yet
  * visible is confirmed on the next pass. A drift recorded by an earlier run whose parameter now holds the ledger's
- * value (that run repaired and stopped) is marked repaired too. One pointer's failure stops no other.
+ * value (that run repaired and stopped) is marked repaired too (a read-back of one Region reads those drifts only where
+ * the item says one may be open there: `driftMayBeOpen`). One pointer's failure stops no other.
  */
 export async function auditChannelPointers(
   plans: readonly { image: string; channels: readonly { name: string }[] }[],
