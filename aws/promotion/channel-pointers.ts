@@ -107,10 +107,13 @@ export async function stampRecordedMove(move: {
 
 /**
  * Names `region` on the channel's item as a Region where a drift of its pointer may be open, if the pointer still
- * names `version` (the audit, before it records a drift: a read-back then reads the open drifts). Answers the item as
- * it is after the write (`ReturnValues: ALL_NEW`: strongly consistent, no read capacity,
- * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html), or undefined when the pointer
- * names another version or none (nothing written).
+ * names `version` (the audit, before it records a drift: a read-back then reads the open drifts). Each Region is
+ * named once (`NOT contains`, which holds for a list not holding the element:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html), so
+ * overwrites repeated for as long as the version is live do not grow the item. Answers the item as it is after the
+ * write (`ReturnValues: ALL_NEW`: strongly consistent, no read capacity,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html), or as a strongly consistent
+ * read finds it when the Region was named already; undefined when the pointer names another version or none.
  */
 export async function markPointerDrift(
   image: string,
@@ -124,25 +127,27 @@ export async function markPointerDrift(
         TableName: ledgerTable(),
         Key: key(image, channel),
         UpdateExpression: `SET ${APPEND_REGIONS}`,
-        ConditionExpression: '#version = :version',
+        ConditionExpression: '#version = :version AND NOT contains(#regions, :region)',
         ExpressionAttributeNames: { '#version': NAMES['#version'], '#regions': NAMES['#regions'] },
-        ExpressionAttributeValues: { ':version': version, ':none': [], ':regions': [region] },
+        ExpressionAttributeValues: { ':version': version, ':region': region, ':none': [], ':regions': [region] },
         ReturnValues: 'ALL_NEW',
       }),
     );
     return out.Attributes as HeldChannelPointer | undefined;
   } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    // Not written: the Region is named already, or the pointer names another version or none.
+    const now = await getChannelPointer(image, channel);
+    return now?.version === version ? now : undefined;
   }
 }
 
 /** The build a channel pointer names now, if any. */
-export async function getChannelPointer(image: string, channel: string): Promise<ChannelPointer | undefined> {
+export async function getChannelPointer(image: string, channel: string): Promise<HeldChannelPointer | undefined> {
   const out = await documentClient().send(
     new GetCommand({ TableName: ledgerTable(), Key: key(image, channel), ConsistentRead: true }),
   );
-  return out.Item as ChannelPointer | undefined;
+  return out.Item as HeldChannelPointer | undefined;
 }
 
 /**

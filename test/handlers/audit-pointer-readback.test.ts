@@ -192,6 +192,22 @@ describe('a Parameter Store Change of a pointer Publish wrote, recorded and stam
     expect(other()).toEqual(['BatchGetCommand']);
   });
 
+  it('names a Region on the item once, however often its pointer is overwritten and put back', async () => {
+    await published();
+    await overwritten(R1);
+    await readBack(R1);
+    await overwritten(R1);
+    const requests = ledgerRequests();
+
+    const part = await readBack(R1);
+
+    expect(part.findings).toEqual([expect.objectContaining({ region: R1, repaired: true })]);
+    expect(await held(R1)).toBe(ours[R1]);
+    // The Region named already: the write changes nothing, and the item is read as it is now before the repair.
+    expect(requests().slice(0, 4)).toEqual(['BatchGetCommand', 'UpdateCommand', 'GetCommand', 'PutCommand']);
+    expect((await channelItem())?.driftRegions).toEqual([R1]);
+  });
+
   it('confirms a drift left open before the move, in the Region Publish found it open', async () => {
     // An earlier version's pointer put back in R2, which Parameter Store had not shown by the end of that pass.
     const sk = `DRIFT#pointer#dev#${R2}#v3@2027-01-09`;
