@@ -77,9 +77,12 @@ export async function markDriftRepaired(image: string, sk: string, at: string, c
   );
 }
 
-/** The drifts of one kind recorded for an image and not yet confirmed repaired (`prefix`: `DRIFT#pointer#`, …). */
-export async function openDrifts(image: string, prefix: string): Promise<HeldDrift[]> {
-  return (await queryPrefix<HeldDrift>(image, prefix)).filter((d) => !d.repairedAt);
+/**
+ * The drifts of one kind recorded for an image and not yet confirmed repaired (`prefix`: `DRIFT#pointer#`, …);
+ * `consistent`: a strongly consistent read (every drift recorded before it is in the answer).
+ */
+export async function openDrifts(image: string, prefix: string, consistent = false): Promise<HeldDrift[]> {
+  return (await queryPrefix<HeldDrift>(image, prefix, undefined, consistent)).filter((d) => !d.repairedAt);
 }
 
 /**

@@ -19,7 +19,13 @@ import type { RevocationRecord } from './promotion-findings.js';
  * projection makes the answer smaller, not the read: DynamoDB bills the whole items
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
  */
-export async function queryPrefix<T>(image: string, prefix: string, attributes?: readonly string[]): Promise<T[]> {
+export async function queryPrefix<T>(
+  image: string,
+  prefix: string,
+  attributes?: readonly string[],
+  /** A strongly consistent read: every write acknowledged before it is in the answer. */
+  consistent = false,
+): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery(
     { client: documentClient() },
@@ -27,6 +33,7 @@ export async function queryPrefix<T>(image: string, prefix: string, attributes?:
       TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': prefix },
+      ...(consistent ? { ConsistentRead: true } : {}),
       ...(attributes?.length
         ? {
             ProjectionExpression: attributes.map((_, i) => `#p${i}`).join(', '),

@@ -38,7 +38,42 @@ export interface LedgerPointerView {
   amis: readonly { region: string; imageId: string }[];
   /** When the ledger last moved it. */
   at: string;
+  /**
+   * Whether Publish recorded this move (`POINTER#`: Parameter Store confirmed it in every Region): false as Publish's
+   * move writes the item, true once it recorded the move and stamped it on this very item. Absent on items moved
+   * otherwise (a rollback) or by an earlier release.
+   */
+  moveRecorded?: boolean | undefined;
+  /**
+   * Regions where a drift of this pointer may be open: those Publish found open when it stamped the move, and each
+   * Region the audit recorded a drift in since (duplicates possible). Only meaningful once `moveRecorded`.
+   */
+  driftRegions?: readonly string[] | undefined;
 }
+
+/**
+ * What the ledger's item itself says of its move's record, without reading `POINTER#`: `recorded` (Publish stamped
+ * it); `in-flight` (Publish moved it less than {@link POINTER_SETTLE_MS} ago and has not recorded it yet: left to
+ * Publish, as the audit leaves any pointer moved that recently); `unknown` (moved by a rollback or an earlier release,
+ * or a Publish that stopped before stamping its record): the record is read.
+ */
+export function moveRecordOf(
+  p: Pick<LedgerPointerView, 'at' | 'moveRecorded'>,
+  now: Date,
+): 'recorded' | 'in-flight' | 'unknown' {
+  if (p.moveRecorded === true) return 'recorded';
+  const moved = Date.parse(p.at);
+  if (p.moveRecorded === false && now.getTime() - moved < POINTER_SETTLE_MS) return 'in-flight';
+  return 'unknown';
+}
+
+/**
+ * Whether a drift of `p`'s pointer in `region` may be open (recorded, not yet confirmed repaired): unknown unless
+ * Publish stamped the move, and then only in the Regions the item names. With no possible open drift, reading the
+ * pointer back needs no read of the open drifts.
+ */
+export const driftMayBeOpen = (p: Pick<LedgerPointerView, 'moveRecorded' | 'driftRegions'>, region: string) =>
+  p.moveRecorded !== true || (p.driftRegions ?? []).includes(region);
 
 /**
  * How long after the ledger moves a pointer its parameters may still say the old value: Publish and a rollback move
@@ -94,5 +129,8 @@ export function pointerDrifts(
 export function pointerDriftSk(drift: PointerDrift, now: Date): string {
   const day = now.toISOString().slice(0, 10);
   const which = drift.found ? `v${drift.found.version}@${day}` : `absent@${day}`;
-  return `DRIFT#pointer#${drift.channel}#${drift.region}#${which}`;
+  return `${pointerDriftPrefix(drift.channel)}${drift.region}#${which}`;
 }
+
+/** The prefix of the pointer drift records of one channel, or of every channel (`DRIFT#pointer#`). */
+export const pointerDriftPrefix = (channel?: string) => `DRIFT#pointer#${channel === undefined ? '' : `${channel}#`}`;

@@ -1,14 +1,17 @@
 import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit/audit-ledger.js';
 import { clientSleep } from '../../aws/clients/registry.js';
-import { getChannelPointer, getChannelPointers } from '../../aws/promotion/channel-pointers.js';
+import { getChannelPointers, markPointerDrift } from '../../aws/promotion/channel-pointers.js';
 import { recordedPointerMoves } from '../../aws/promotion/pointer-history.js';
 import { writeChannelPointer } from '../../aws/promotion/pointers.js';
 import { type ParameterValue, readParameters } from '../../aws/triggers/ssm.js';
 import {
+  driftMayBeOpen,
   expectedPointers,
   type LedgerPointerView,
+  moveRecordOf,
   type PointerDrift,
   type PointerExpectation,
+  pointerDriftPrefix,
   pointerDriftSk,
   pointerDrifts,
   readingKey,
@@ -25,14 +28,16 @@ const shown = (p: ParameterValue | undefined) => (p ? `${p.value} (parameter ver
 
 /**
  * The daily audit of the channel pointers: every channel pointer the ledger holds (`CHANNEL#`) whose move Publish
- * recorded (`POINTER#`: confirmed by Parameter Store), in every Region of its build, compared with SSM (GetParameters, ten names a call, one Region at a time per image). A pointer SSM holds
+ * recorded (`POINTER#`: confirmed by Parameter Store; Publish's own item says so, core/audit/pointers.ts
+ * `moveRecordOf`, else the record is read), in every Region of its build, compared with SSM (GetParameters, ten names a call, one Region at a time per image). A pointer SSM holds
  * otherwise (overwritten, or deleted) is recorded (`DRIFT#pointer#…`), written back with the ledger's value through
- * Publish's own write (PutParameter, `aws:ec2:image`) after the ledger is read again (a pointer moved meanwhile is
- * left to the step that moved it), read back, and marked repaired once SSM answers the ledger's value: SSM validates
+ * Publish's own write (PutParameter, `aws:ec2:image`) after the ledger's item is read again (the write marking the
+ * drift's Region on it answers it; a pointer moved meanwhile is left to the step that moved it), read back, and marked repaired once SSM answers the ledger's value: SSM validates
  * an `aws:ec2:image` value asynchronously
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-data-types.html), so a write not yet
  * visible is confirmed on the next pass. A drift recorded by an earlier run whose parameter now holds the ledger's
- * value (that run repaired and stopped) is marked repaired too. One pointer's failure stops no other.
+ * value (that run repaired and stopped) is marked repaired too (a read-back of one Region reads those drifts only where
+ * the item says one may be open there: `driftMayBeOpen`). One pointer's failure stops no other.
  */
 export async function auditChannelPointers(
   plans: readonly { image: string; channels: readonly { name: string }[] }[],
@@ -51,9 +56,15 @@ export async function auditChannelPointers(
       const channels = plan.channels.map((c) => c.name);
       const held = (await getChannelPointers(plan.image, channels)).flatMap((p) => (p ? [p] : []));
       // A move the ledger holds but Publish has not recorded is in flight or paused (announced as such): Parameter
-      // Store never confirmed it, so it is not what to put back (Publish's own read-back decides it).
-      const recorded = await recordedPointerMoves(plan.image, held);
-      pointers = held.filter((p) => recorded.has(p.channel));
+      // Store never confirmed it, so it is not what to put back (Publish's own read-back decides it). The item says
+      // so itself where Publish moved it (core/audit/pointers.ts `moveRecordOf`); only the others' records are read
+      // (none: no read). Publish's own writes' Parameter Store Changes arrive while it reads them back: in flight.
+      const record = new Map(held.map((p) => [p.channel, moveRecordOf(p, now)] as const));
+      const recorded = await recordedPointerMoves(
+        plan.image,
+        held.filter((p) => record.get(p.channel) === 'unknown'),
+      );
+      pointers = held.filter((p) => record.get(p.channel) === 'recorded' || recorded.has(p.channel));
     } catch (error) {
       failed(part, `${plan.image}: the ledger's pointers: ${messageOf(error)}`, error);
       continue;
@@ -75,7 +86,14 @@ export async function auditChannelPointers(
         failed(part, `${drift.parameter} ${drift.region}: ${messageOf(error)}`, error);
       }
     }
-    await confirmEarlierRepairs(part, plan.image, readable, readings, at);
+    // The pass reads the image's open drifts always; a read-back of one Region only where its item says a drift
+    // may be open there (or cannot say: not stamped by Publish).
+    const byChannel = new Map(pointers.map((p) => [p.channel, p] as const));
+    const mayBeOpen = (e: PointerExpectation) => {
+      const p = byChannel.get(e.channel);
+      return !p || driftMayBeOpen(p, e.region);
+    };
+    if (!onlyRegion || readable.some(mayBeOpen)) await confirmEarlierRepairs(part, plan.image, readable, readings, at);
   }
   await confirmPutBacks(part, putBacks, at);
   return part;
@@ -117,8 +135,10 @@ interface PutBack {
  * the pointer since the pass began (then undefined: the step that moved it owns it).
  */
 async function putBack(drift: PointerDrift, now: Date): Promise<PutBack | undefined> {
-  // Read again just before repairing (strongly consistent): a pointer moved since the pass began is not put back.
-  const ledger = await getChannelPointer(drift.image, drift.channel);
+  // The Region marked on the ledger's item before the drift is recorded (a read-back of it then reads the open
+  // drifts), only while the pointer names the drift's version; the write answers the item as it is now (strongly
+  // consistent), read again just before repairing: a pointer moved since the pass began is not put back.
+  const ledger = await markPointerDrift(drift.image, drift.channel, drift.version, drift.region);
   const value = ledger?.amis.find((a) => a.region === drift.region)?.imageId;
   if (ledger?.version !== drift.version || value !== drift.value) return undefined;
   const sk = pointerDriftSk(drift, now);
@@ -195,7 +215,7 @@ async function confirmEarlierRepairs(
 ): Promise<void> {
   let open: Awaited<ReturnType<typeof openDrifts>>;
   try {
-    open = await openDrifts(image, 'DRIFT#pointer#');
+    open = await openDrifts(image, pointerDriftPrefix());
   } catch (error) {
     failed(part, `${image}: the ledger's open pointer drifts: ${messageOf(error)}`, error);
     return;

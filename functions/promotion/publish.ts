@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { announce } from '../../aws/notifications/notifications.js';
 import { getAttemptRecord } from '../../aws/promotion/attempt-record.js';
-import { moveChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { moveChannelPointer, stampRecordedMove } from '../../aws/promotion/channel-pointers.js';
 import { ExecutionSquattedError, startOwnExecution } from '../../aws/promotion/own-execution.js';
 import { recordPointerMove } from '../../aws/promotion/pointer-history.js';
 import { putEvent, tagAmis } from '../../aws/promotion/promotion-images.js';
@@ -45,9 +45,9 @@ const sharedSchema = z.object({
  *
  * Publish: moves the `CHANNEL#` pointer (conditionally, never backwards), writes the SSM pointer in every
  * distribution region and shares it through RAM (container images: moves the channel tag to the digest first),
- * records the move in the pointer history, tags the AMIs, records `promoted`, and puts "Image Promoted" on
- * Goldsmith's bus (children's cascade). Every step tolerates a retry: a re-run finds its own writes and repeats only
- * what is idempotent.
+ * records the move in the pointer history (and stamps it on the `CHANNEL#` item), tags the AMIs, records `promoted`,
+ * and puts "Image Promoted" on Goldsmith's bus (children's cascade). Every step tolerates a retry: a re-run finds its
+ * own writes and repeats only what is idempotent.
  */
 export async function publish(payload: unknown): Promise<ImagePromotedDetail> {
   const busName = process.env.EVENT_BUS_NAME;
@@ -75,6 +75,9 @@ export async function publish(payload: unknown): Promise<ImagePromotedDetail> {
   // A first attempt has nothing of its own to find: it writes without reading first (pointers.ts).
   const regions = await publishPointers(item, { readFirst: !firstAttempt(attempt) });
   await recordPointerMove({ image: item.image, channel, version: item.version, at, regions });
+  // The record, and where a drift of the pointer is open, stamped on the item moved: the audit's read-back of each
+  // Region's Parameter Store Change (these writes' own included) reads that item alone.
+  await stampRecordedMove({ image: item.image, channel, version: item.version, at });
   await tagAmis(item.build.amis, { [`${NAME_PREFIX}:channel:${channel}`]: 'promoted' });
 
   const recorded = await recordOutcome({

@@ -143,7 +143,8 @@ export function createTaskFunctions(
     soakStart: ['BatchGetItem', 'GetItem', 'PutItem'],
     soakCheck: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'],
     share: ['BatchGetItem', 'GetItem', 'Query', 'PutItem'],
-    publish: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+    // Query: the channel's open pointer drifts, stamped on its item with the move's record.
+    publish: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
     retire: ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem'],
     recordOutcome: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   };

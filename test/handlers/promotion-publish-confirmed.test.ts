@@ -1,7 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
 import { POINTER_NOT_TAKEN } from '../../core/promotion/pointer-taken.js';
@@ -45,6 +45,41 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     expect(move?.regions.map((r) => [r.region, r.parameterVersion])).toEqual(AMIS.map((a) => [a.region, 7]));
   });
 
+  it('stamps the recorded move on the channel’s item, with the Regions where a drift of its pointer is open', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { sk: `DRIFT#pointer#staging#${AMIS[1]!.region}#v3@2027-01-09`, region: AMIS[1]!.region },
+        {
+          sk: `DRIFT#pointer#staging#${AMIS[0]!.region}#v2@2027-01-02`,
+          region: AMIS[0]!.region,
+          repairedAt: '2027-01-02T10:00:00.000Z',
+        },
+      ],
+    });
+
+    await publish(channelItem('staging'));
+
+    // The move written not recorded yet (the audit leaves it to Publish), then its open drifts read.
+    expect(itemsPut(ddb, 'CHANNEL#staging')).toMatchObject([{ version: '1.0.0/3', moveRecorded: false }]);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      ConsistentRead: true,
+      ExpressionAttributeValues: expect.objectContaining({ ':prefix': 'DRIFT#pointer#staging#' }),
+    });
+    const calls = ddb.calls().map((c) => c.args[0].input as { Key?: { sk?: string }; Item?: { sk?: string } });
+    const recorded = calls.findIndex((i) => i.Item?.sk?.startsWith('POINTER#staging#'));
+    const stamped = calls.findIndex((i) => i.Key?.sk === 'CHANNEL#staging');
+    expect(recorded).toBeGreaterThanOrEqual(0);
+    // Stamped once the move is recorded, only on the item this move wrote (its version and time).
+    expect(stamped).toBeGreaterThan(recorded);
+    const stamp = ddb.commandCalls(UpdateCommand).find((c) => c.args[0].input.Key?.sk === 'CHANNEL#staging');
+    expect(stamp?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':recorded': true,
+      ':version': '1.0.0/3',
+      ':regions': [AMIS[1]!.region],
+    });
+    expect(stamp?.args[0].input.ConditionExpression).toContain('#at = :at');
+  });
+
   it('throws PointerNotTaken, records no move and no promotion, when a region’s write did not take', async () => {
     const failing = AMIS[1]!.region;
     parameterStore(ssm, { Version: 7 }, (region) => region !== failing);
@@ -60,6 +95,7 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
       `${POINTER} in ${failing} still holds nothing, not ${AMIS[1]!.imageId}`,
     );
     expect(itemsPut(ddb, 'POINTER#')).toEqual([]);
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#staging' } });
     expect(itemsPut(ddb, 'PROMOTION#')).toEqual([]);
     expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);

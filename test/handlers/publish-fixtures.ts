@@ -10,7 +10,14 @@ import {
 } from '@aws-sdk/client-ram';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type PutParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
@@ -51,6 +58,8 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
     // (aws/sharing/pointer-shares-held.ts): Publish asks RAM, then records what it confirmed.
     mocks.ddb.on(BatchGetCommand).callsFake(ledgerFactsAnswer());
     mocks.ddb.on(UpdateCommand).resolves({});
+    // No pointer drift open: the move's record is stamped with none (aws/promotion/channel-pointers.ts).
+    mocks.ddb.on(QueryCommand).resolves({ Items: [] });
     // Publish reads the build record for its outcome metrics (time from AVAILABLE to the channel).
     mocks.ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });
     // Every write takes (a test that needs one that does not sets its own parameterStore).

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  driftMayBeOpen,
   expectedPointers,
+  moveRecordOf,
   POINTER_SETTLE_MS,
   pointerDriftSk,
   pointerDrifts,
@@ -53,5 +55,33 @@ describe('pointerDrifts', () => {
 
   it('audits no container channel (no AMIs recorded)', () => {
     expect(expectedPointers([{ ...prod, amis: [] }])).toEqual([]);
+  });
+});
+
+describe("what the ledger's item says of its move's record (moveRecordOf)", () => {
+  const movedAgo = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+
+  it('is recorded once Publish stamped it, however long ago it moved', () => {
+    expect(moveRecordOf({ at: movedAgo(1_000), moveRecorded: true }, NOW)).toBe('recorded');
+    expect(moveRecordOf({ at: movedAgo(30 * 86_400_000), moveRecorded: true }, NOW)).toBe('recorded');
+  });
+
+  it('leaves a Publish move not recorded yet to Publish within the settle time, and reads its record after', () => {
+    expect(moveRecordOf({ at: movedAgo(2_000), moveRecorded: false }, NOW)).toBe('in-flight');
+    expect(moveRecordOf({ at: movedAgo(POINTER_SETTLE_MS - 1), moveRecorded: false }, NOW)).toBe('in-flight');
+    expect(moveRecordOf({ at: movedAgo(POINTER_SETTLE_MS), moveRecorded: false }, NOW)).toBe('unknown');
+  });
+
+  it('cannot say for an item moved otherwise (a rollback, an earlier release), however recent', () => {
+    expect(moveRecordOf({ at: movedAgo(2_000) }, NOW)).toBe('unknown');
+    expect(moveRecordOf({ at: 'not a time', moveRecorded: false }, NOW)).toBe('unknown');
+  });
+
+  it('says a drift may be open in the Regions a stamped item names, and anywhere on an item not stamped', () => {
+    expect(driftMayBeOpen({ moveRecorded: true, driftRegions: ['eu-west-1'] }, 'eu-west-1')).toBe(true);
+    expect(driftMayBeOpen({ moveRecorded: true, driftRegions: ['eu-west-1'] }, 'us-east-1')).toBe(false);
+    expect(driftMayBeOpen({ moveRecorded: true }, 'us-east-1')).toBe(false);
+    expect(driftMayBeOpen({ moveRecorded: false, driftRegions: [] }, 'us-east-1')).toBe(true);
+    expect(driftMayBeOpen({}, 'us-east-1')).toBe(true);
   });
 });
