@@ -4,11 +4,12 @@ import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { recordPointerShareInForce } from '../../aws/sharing/pointer-shares-held.js';
-import type { VirtualClock } from '../../local/clock.js';
+import { VirtualClock } from '../../local/clock.js';
 import type { FakeService } from '../../local/fakes/common.js';
-import type { InstalledFakes } from '../../local/fakes/install.js';
+import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
 import { attachFake, emptyStats } from '../../local/fakes/middleware.js';
 import { Throttle } from '../../local/throttle.js';
+import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 
 /**
  * The policies auditor's handler tests: the SDK clients on the installed fakes and dynalite (optionally one more fake,
@@ -102,4 +103,24 @@ export async function heldDevPointer(
     resourceArn: `arn:aws:ssm:${region}:${account}:parameter/goldsmith/base/dev`,
     at: at.toISOString(),
   });
+}
+
+/**
+ * A fresh local cloud for one audit test, at `now`: the ledger table made anew on dynalite, the notifications topic
+ * made, every client pointed at both (`sleep`: as configureAuditClients takes it).
+ */
+export async function startAuditCloud(
+  dynamoEndpoint: string,
+  now: Date,
+  account: string,
+  notifyTopic: string,
+  sleep?: (clock: VirtualClock) => (ms: number) => Promise<void>,
+): Promise<{ clock: VirtualClock; cloud: InstalledFakes }> {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.NOTIFY_TOPIC_ARN = notifyTopic;
+  const clock = new VirtualClock(now.toISOString());
+  const cloud = installFakes({ clock, accountId: account, topics: [notifyTopic] });
+  await recreateLedgerTable(localLedgerClient(dynamoEndpoint));
+  configureAuditClients(cloud, dynamoEndpoint, undefined, sleep?.(clock));
+  return { clock, cloud };
 }

@@ -6,11 +6,17 @@ import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { recordPointerShareInForce } from '../../aws/sharing/pointer-shares-held.js';
 import { auditPointerPolicies } from '../../functions/audit/pointer-policies.js';
-import { VirtualClock } from '../../local/clock.js';
+import type { VirtualClock } from '../../local/clock.js';
 import { errorFactory, type FakeCall } from '../../local/fakes/common.js';
-import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { configureAuditClients, driftAnnouncements, heldDevPointer, readPolicy } from './audit-fixtures.js';
+import type { InstalledFakes } from '../../local/fakes/install.js';
+import { useLocalDynamo } from '../helpers/ledger-table.js';
+import {
+  configureAuditClients,
+  driftAnnouncements,
+  heldDevPointer,
+  readPolicy,
+  startAuditCloud,
+} from './audit-fixtures.js';
 
 /**
  * The daily pass over the pointers' resource policies, between the policies' sweeps: a policy someone put on a
@@ -43,13 +49,8 @@ const held = async (region: string) =>
   (await ssmClient(region).send(new GetResourcePoliciesCommand({ ResourceArn: pointer(region) }))).Policies ?? [];
 
 beforeEach(async () => {
-  process.env.LEDGER_TABLE = 'ledger';
-  process.env.NOTIFY_TOPIC_ARN = NOTIFY;
   // No trail: a policy's PutResourcePolicy sends the audit no event.
-  clock = new VirtualClock(NOW.toISOString());
-  cloud = installFakes({ clock, accountId: ACCOUNT, topics: [NOTIFY] });
-  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  configureAuditClients(cloud, dynamo.endpoint);
+  ({ clock, cloud } = await startAuditCloud(dynamo.endpoint, NOW, ACCOUNT, NOTIFY));
   for (const region of REGIONS) {
     await heldDevPointer(region, ACCOUNT, [TARGET], NOW);
     // The channel's own share, as Publish made it: RAM lists the pointer in it, which is as it should be.

@@ -10,10 +10,10 @@ import { recordPointerMove } from '../../aws/promotion/pointer-history.js';
 import { type OutsideChangeEvent, outsideChangeEventSchema } from '../../events/outside-change.js';
 import { auditChannelPointers } from '../../functions/audit/pointers.js';
 import { readBackOutsideChange } from '../../functions/audit/readback.js';
-import { VirtualClock } from '../../local/clock.js';
-import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { configureAuditClients, driftAnnouncements } from './audit-fixtures.js';
+import type { VirtualClock } from '../../local/clock.js';
+import type { InstalledFakes } from '../../local/fakes/install.js';
+import { useLocalDynamo } from '../helpers/ledger-table.js';
+import { driftAnnouncements, startAuditCloud } from './audit-fixtures.js';
 
 /**
  * Every pointer Publish writes raises a Parameter Store Change, which the holdings auditor reads back. Publish stamps
@@ -127,15 +127,10 @@ async function overwritten(region: string): Promise<void> {
 }
 
 beforeEach(async () => {
-  process.env.LEDGER_TABLE = 'ledger';
-  process.env.NOTIFY_TOPIC_ARN = NOTIFY;
-  clock = new VirtualClock(NOW.toISOString());
-  cloud = installFakes({ clock, accountId: ACCOUNT, topics: [NOTIFY] });
-  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
   // The read-back's wait for Parameter Store's validation passes at once (the writes settle on the fakes' clock).
-  configureAuditClients(cloud, dynamo.endpoint, undefined, async () => {
-    await clock.run(clock.now() + 10_000);
-  });
+  ({ clock, cloud } = await startAuditCloud(dynamo.endpoint, NOW, ACCOUNT, NOTIFY, (c) => async () => {
+    await c.run(c.now() + 10_000);
+  }));
   ours = {};
   theirs = {};
   for (const region of REGIONS) {
