@@ -104,7 +104,8 @@ export function expectedPointers(pointers: readonly LedgerPointerView[]): Pointe
 
 /**
  * The pointers SSM holds otherwise than the ledger says (another value, or none), except those the ledger moved in
- * the last {@link POINTER_SETTLE_MS} (`movedAt` by `image/channel`), which the moving step is still writing.
+ * the last {@link POINTER_SETTLE_MS} (`movedAt` by `image/channel`: the caller leaves out a move Publish stamped as
+ * recorded, which is done writing), which the moving step is still writing.
  */
 export function pointerDrifts(
   expected: readonly PointerExpectation[],

@@ -77,7 +77,11 @@ export async function auditChannelPointers(
       failed(part, `${plan.image} ${region}: reading the pointers: ${messageOf(error)}`, error);
     }
     const readable = expected.filter((e) => !unread.has(e.region));
-    const movedAt = new Map(pointers.map((p) => [`${p.image}/${p.channel}`, p.at] as const));
+    // A move Publish stamped as recorded is done writing (every Region confirmed): an overwrite after it is drift at
+    // once, however recent the move. Any other move is left its settling time (core/audit/pointers.ts).
+    const movedAt = new Map(
+      pointers.filter((p) => p.moveRecorded !== true).map((p) => [`${p.image}/${p.channel}`, p.at] as const),
+    );
     for (const drift of pointerDrifts(readable, readings, { now, movedAt })) {
       try {
         const written = await putBack(drift, now);

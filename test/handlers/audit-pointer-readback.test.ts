@@ -102,11 +102,11 @@ const moved = (at = MOVED) =>
  * move recorded (`POINTER#`) and stamped on the item; `recorded`: not stamped (a Publish that stopped in between);
  * `earlier release`: the item as a release before the stamp wrote it (no `moveRecorded`).
  */
-async function published(how: 'stamped' | 'recorded' | 'earlier release' = 'stamped'): Promise<void> {
-  await moved();
+async function published(how: 'stamped' | 'recorded' | 'earlier release' = 'stamped', at = MOVED): Promise<void> {
+  await moved(at);
   for (const region of REGIONS) await write(region, ours[region] ?? '');
-  await recordPointerMove({ image: 'base', channel: 'dev', version: VERSION, at: MOVED, regions: [] });
-  if (how === 'stamped') await stampRecordedMove({ image: 'base', channel: 'dev', version: VERSION, at: MOVED });
+  await recordPointerMove({ image: 'base', channel: 'dev', version: VERSION, at, regions: [] });
+  if (how === 'stamped') await stampRecordedMove({ image: 'base', channel: 'dev', version: VERSION, at });
   if (how === 'earlier release') {
     await documentClient().send(
       new UpdateCommand({
@@ -185,6 +185,17 @@ describe('a Parameter Store Change of a pointer Publish wrote, recorded and stam
     const other = ledgerRequests();
     expect((await readBack(R2)).findings).toEqual([]);
     expect(other()).toEqual(['BatchGetCommand']);
+  });
+
+  it('puts back an overwrite made minutes after the move: the stamped move is done writing, nothing to wait for', async () => {
+    // Publish moved, confirmed and stamped the pointer ten minutes before someone overwrites it.
+    await published('stamped', new Date(NOW.getTime() - 10 * 60_000).toISOString());
+    await overwritten(R1);
+
+    const part = await readBack(R1);
+
+    expect(part.findings).toEqual([expect.objectContaining({ region: R1, repaired: true })]);
+    expect(await held(R1)).toBe(ours[R1]);
   });
 
   it('names a Region on the item once, however often its pointer is overwritten and put back', async () => {
