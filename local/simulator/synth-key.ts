@@ -8,7 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 export const CODE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Bumped when the cache entry's format or the way the key is made changes. */
-const KEY_FORMAT = 'goldsmith-synth-cache/1';
+const KEY_FORMAT = 'goldsmith-synth-cache/2';
 
 /**
  * Everything the stacks' code can read, relative to the repository: the stacks and what they import (core, events),
@@ -54,6 +54,11 @@ export interface SynthKeyInput {
  * source file the stacks can read, the component files the catalog names, the installed CDK/SST versions, Node's
  * version and the environment SST reads. Returns undefined when the catalog holds a value that cannot be
  * serialized faithfully (then nothing is cached: a key blind to part of the input could hit stale).
+ *
+ * The catalog's root goes in by what the synthesis reads under it, not by its path: the stacks read the component
+ * files the catalog names, each by its path relative to the root (stacks/factory/components.ts), so those files are
+ * hashed by that relative path and their content. The same catalog written to another folder holding the same files
+ * (a temporary folder a test or a user writes `catalog.json` to) synthesizes the same app and hits the same entry.
  */
 export function synthCacheKey(input: SynthKeyInput): string | undefined {
   const hash = createHash('sha256');
@@ -76,7 +81,7 @@ export function synthCacheKey(input: SynthKeyInput): string | undefined {
   const codeRoot = resolve(input.codeRoot ?? CODE_ROOT);
   field('format', KEY_FORMAT);
   field('catalog', catalog);
-  field('options', JSON.stringify([root, input.stage, input.region, input.accountId, process.cwd()]));
+  field('options', JSON.stringify([input.stage, input.region, input.accountId, process.cwd()]));
   field('stacks', JSON.stringify(input.stacks));
   field('node', process.version);
   const env = Object.keys(process.env)
@@ -92,15 +97,18 @@ export function synthCacheKey(input: SynthKeyInput): string | undefined {
   for (const file of SOURCE_FILES) files.add(join(codeRoot, file));
   // SST loads .env files from the project root into process.env before synthesizing.
   for (const name of readdirSync(codeRoot)) if (name.startsWith('.env')) files.add(join(codeRoot, name));
-  // The catalog's own files: everything under its root's components/, and any catalog string naming a file.
-  listFiles(join(root, 'components'), files);
-  for (const value of stringsOf(input.catalog)) {
-    const path = fileAt(root, value);
-    if (path) files.add(path);
-  }
   for (const path of [...files].sort()) {
     field(`file:${path.startsWith(codeRoot) ? relative(codeRoot, path) : path}`, readOrMissing(path));
   }
+  // The catalog's own files, by their path relative to its root: everything under its components/, and any catalog
+  // string naming a file.
+  const catalogFiles = new Set<string>();
+  listFiles(join(root, 'components'), catalogFiles);
+  for (const value of stringsOf(input.catalog)) {
+    const path = fileAt(root, value);
+    if (path) catalogFiles.add(path);
+  }
+  for (const path of [...catalogFiles].sort()) field(`catalog-file:${relative(root, path)}`, readOrMissing(path));
   return hash.digest('hex');
 }
 

@@ -1,24 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import {
-  al2023Image,
-  buildLines,
-  devChannel,
-  OPENSSL_RELEASES,
-  orgCatalog,
-  promotedLines,
-  run,
-  scenarioBetween,
-} from './helpers.js';
+import { accessCatalog, buildLines, promotedLines, run, scenarioBetween } from './helpers.js';
 
-const CI = 'arn:aws:iam::123456789012:role/ci-release';
-const catalog = orgCatalog(
-  { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
-  [devChannel()],
-  {
-    access: { ci: [CI] },
-  },
-);
+const catalog = accessCatalog();
 
 // CI's principal puts "Package Update" for openssl 3.0.20 two days before 3.0.20 is released (nothing published to
 // the repository the builds install from); the real release is announced on the 4th.

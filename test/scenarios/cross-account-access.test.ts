@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { ACCOUNT } from '../integration/operator-helpers.js';
-import { al2023Image, buildLines, devChannel, OPENSSL_RELEASES, orgCatalog, run, scenarioBetween } from './helpers.js';
+import { accessCatalog, buildLines, run, scenarioBetween } from './helpers.js';
 
 /**
  * A catalog whose operator lives in a security account: the scenario's operator build is carried out (the stacks
@@ -9,16 +8,9 @@ import { al2023Image, buildLines, devChannel, OPENSSL_RELEASES, orgCatalog, run,
  * never dropped silently.
  */
 
-const OPERATOR = 'arn:aws:iam::210987654321:role/platform-engineer';
 const STRANGER = 'arn:aws:iam::210987654321:role/intruder';
 
-const catalog = orgCatalog(
-  { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
-  [devChannel()],
-  {
-    access: { ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`], operators: [OPERATOR], approvers: {} },
-  },
-);
+const catalog = accessCatalog();
 
 describe("a scenario's operator requests when the catalog's operator is in another account", () => {
   let result: SimulationResult;

@@ -181,6 +181,22 @@ export function orgCatalog(images: CatalogInput['images'], channels: ChannelInpu
   return catalogOf(catalogInput(images, channels, rest));
 }
 
+/** The CI principal of accessCatalog(), in the Goldsmith account. */
+const CI_ROLE = 'arn:aws:iam::123456789012:role/ci-release';
+/** The operator of accessCatalog(), in a security account of its own. */
+const OPERATOR_ROLE = 'arn:aws:iam::210987654321:role/platform-engineer';
+
+/**
+ * A validated catalog of one base image in us-east-1 built on openssl releases, through dev, with a CI principal and
+ * an operator in another account. The scenario files of one small base image share it, whether they use the access
+ * or not: one catalog is one synthesis when the synthesis cache is cold (a fresh clone, any change to the stacks).
+ */
+export function accessCatalog(): Catalog {
+  return orgCatalog({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [devChannel()], {
+    access: { ci: [CI_ROLE], operators: [OPERATOR_ROLE] },
+  });
+}
+
 /** A validated catalog of base (two regions) built on patch day, base-image and openssl releases, and `images` on it. */
 export function everyTriggerCatalog(images: CatalogInput['images'], channels: ChannelInput[]): Catalog {
   const base = al2023Image({

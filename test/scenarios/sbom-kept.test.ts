@@ -1,19 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import {
-  al2023Image,
-  buildLines,
-  devChannel,
-  OPENSSL_RELEASES,
-  opensslRelease,
-  orgCatalog,
-  run,
-  scenarioBetween,
-} from './helpers.js';
+import { accessCatalog, buildLines, devChannel, opensslRelease, orgCatalog, run, scenarioBetween } from './helpers.js';
 
-const catalog = orgCatalog({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
-  devChannel(),
-]);
+const catalog = accessCatalog();
 
 describe("a build's SBOMs in the local cloud", () => {
   let result: SimulationResult;

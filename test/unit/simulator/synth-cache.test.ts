@@ -205,7 +205,6 @@ describe('synthCacheKey', () => {
     ['the region', () => ({ region: 'eu-west-1' })],
     ['the account', () => ({ accountId: '210987654321' })],
     ['the stack list', () => ({ stacks: ['Ledger', 'Factory'] })],
-    ['the catalog root', () => ({ root: REPO_ROOT })],
   ])('changes with %s', (_, change) => {
     const [before, after] = keysAround(change);
     expect(after).not.toBe(before);
@@ -226,6 +225,22 @@ describe('synthCacheKey', () => {
       return undefined;
     });
     expect(after).not.toBe(before);
+  });
+
+  it('is the same for the catalog in another folder holding the same component files, not for one whose differ', () => {
+    // A temporary folder a catalog is written to (as the CLI scenario files do): the stacks read only the component
+    // files under the catalog's root, by their path relative to it, never the root's own path.
+    const other = mkdtempSync(join(tmpdir(), 'goldsmith-synth-key-root-'));
+    try {
+      cpSync(join(code, 'components'), join(other, 'components'), { recursive: true });
+      expect(synthCacheKey({ ...base, root: other })).toBe(synthCacheKey(base));
+      writeFileSync(join(other, 'components/base-agents.yml'), '# another document\n');
+      expect(synthCacheKey({ ...base, root: other })).not.toBe(synthCacheKey(base));
+      rmSync(join(other, 'components/base-agents.yml'));
+      expect(synthCacheKey({ ...base, root: other })).not.toBe(synthCacheKey(base));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('changes when a stack source is added', () => {
