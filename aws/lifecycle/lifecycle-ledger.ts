@@ -1,10 +1,10 @@
 import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk, imageViewKeys } from '../../core/ledger/keys.js';
 import type { AwaitedParent } from '../../core/lifecycle/lineage-hold.js';
-import type { RegionAmi } from '../../core/promotion/types.js';
+import type { ChannelPointer, RegionAmi } from '../../core/promotion/types.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
-import type { ChannelPointer } from '../promotion/channel-pointers.js';
+
 import { versionKey } from '../promotion/promotion-ledger.js';
 import type { RevocationRecord } from './promotion-findings.js';
 

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pointerDriftPrefix } from '../../core/audit/pointers.js';
 import { imagePk, imageViewKeys, skPrefix } from '../../core/ledger/keys.js';
-import type { RegionAmi } from '../../core/promotion/types.js';
+import type { ChannelPointer } from '../../core/promotion/types.js';
 import { openDrifts } from '../audit/audit-ledger.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { batchGetItems } from '../ledger/batch-get.js';
@@ -13,15 +13,7 @@ import { versionKey } from './promotion-ledger.js';
 const sk = (channel: string) => `${skPrefix.channel}${channel}`;
 const key = (image: string, channel: string) => ({ pk: imagePk(image), sk: sk(channel) });
 
-/** The current `CHANNEL#` pointer. */
-export interface ChannelPointer {
-  image: string;
-  channel: string;
-  version: string;
-  buildVersionArn: string;
-  amis: RegionAmi[];
-  at: string;
-}
+export type { ChannelPointer } from '../../core/promotion/types.js';
 
 /**
  * A `CHANNEL#` item as read back: the pointer, and what was stamped on it since the move wrote it (the audit's

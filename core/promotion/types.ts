@@ -76,3 +76,13 @@ export interface CaughtFailure {
   Error: string;
   Cause?: string | undefined;
 }
+
+/** The ledger's current `CHANNEL#` pointer: the build a channel names now (aws/promotion/channel-pointers.ts). */
+export interface ChannelPointer {
+  image: string;
+  channel: string;
+  version: string;
+  buildVersionArn: string;
+  amis: RegionAmi[];
+  at: string;
+}
