@@ -1,6 +1,6 @@
 import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit/audit-ledger.js';
 import { clientSleep } from '../../aws/clients/registry.js';
-import { getChannelPointers, markPointerDrift } from '../../aws/promotion/channel-pointers.js';
+import { getChannelPointer, getChannelPointers, markPointerDrift } from '../../aws/promotion/channel-pointers.js';
 import { recordedPointerMoves } from '../../aws/promotion/pointer-history.js';
 import { writeChannelPointer } from '../../aws/promotion/pointers.js';
 import { type ParameterValue, readParameters } from '../../aws/triggers/ssm.js';
@@ -136,7 +136,10 @@ interface PutBack {
 
 /**
  * Records one drifted pointer and writes the ledger's value back through Publish's own write, unless the ledger moved
- * the pointer since the pass began (then undefined: the step that moved it owns it).
+ * the pointer since the pass began (then undefined: the step that moved it owns it). The ledger is read again after
+ * the write: a rollback or newer move that landed while it went out may have written its value first, so its value is
+ * written again over this one (what the mover writes too) and the drift is left open, confirmed once Parameter Store
+ * holds the ledger's value.
  */
 async function putBack(drift: PointerDrift, now: Date): Promise<PutBack | undefined> {
   // The Region marked on the ledger's item before the drift is recorded (a read-back of it then reads the open
@@ -157,14 +160,25 @@ async function putBack(drift: PointerDrift, now: Date): Promise<PutBack | undefi
   };
   logger.warn('a channel pointer differs from the ledger; putting it back', { ...finding });
   await recordDrift({ ...finding, sk, action: `put back ${drift.value}`, foundAt: now.toISOString() });
+  const describe = (version: string) => `Goldsmith: ${drift.image} ${version} (${drift.channel})`;
   const written = await writeChannelPointer(
     drift.region,
     drift.parameter,
     drift.value,
-    `Goldsmith: ${drift.image} ${drift.version} (${drift.channel})`,
+    describe(drift.version),
     'aws:ec2:image',
   );
-  return { drift, finding, sk, written };
+  const after = await getChannelPointer(drift.image, drift.channel);
+  if (after?.version === drift.version) return { drift, finding, sk, written };
+  const current = after?.amis.find((a) => a.region === drift.region)?.imageId;
+  logger.warn('the ledger moved the pointer while it was put back; its own value written again', {
+    ...finding,
+    now: after ? `${current} (${after.version})` : 'withdrawn',
+  });
+  if (after && current) {
+    await writeChannelPointer(drift.region, drift.parameter, current, describe(after.version), 'aws:ec2:image');
+  }
+  return undefined;
 }
 
 /**

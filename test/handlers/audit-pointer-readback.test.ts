@@ -5,6 +5,7 @@ import { recordDrift } from '../../aws/audit/audit-ledger.js';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
+import { rollBackChannelPointer } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { moveChannelPointer, stampRecordedMove } from '../../aws/promotion/channel-pointers.js';
 import { recordPointerMove } from '../../aws/promotion/pointer-history.js';
 import { type OutsideChangeEvent, outsideChangeEventSchema } from '../../events/outside-change.js';
@@ -172,9 +173,9 @@ describe('a Parameter Store Change of a pointer Publish wrote, recorded and stam
     ]);
     expect(await held(R1)).toBe(ours[R1]);
     expect(driftAnnouncements(cloud, NOTIFY)).toHaveLength(1);
-    // One read; the Region is marked on the item before the drift is recorded, the write answering the item (no
-    // GetItem), then the drift is recorded.
-    expect(reads(requests())).toEqual(['BatchGetCommand']);
+    // One read before the repair; the Region is marked on the item before the drift is recorded, the write answering
+    // the item (no GetItem), then the drift is recorded; after the write the item is read again (still this move).
+    expect(reads(requests())).toEqual(['BatchGetCommand', 'GetCommand']);
     expect(requests().slice(0, 3)).toEqual(['BatchGetCommand', 'UpdateCommand', 'PutCommand']);
     expect((await channelItem())?.driftRegions).toEqual([R1]);
 
@@ -196,6 +197,33 @@ describe('a Parameter Store Change of a pointer Publish wrote, recorded and stam
 
     expect(part.findings).toEqual([expect.objectContaining({ region: R1, repaired: true })]);
     expect(await held(R1)).toBe(ours[R1]);
+  });
+
+  it('writes a rollback that lands while the pointer is put back over its own write: the rollback keeps the pointer', async () => {
+    await published();
+    await overwritten(R1);
+    const older = cloud.fakes.ec2.registerImage(R1, { name: 'base 1.0.0/3' }).imageId;
+    // A rollback to 1.0.0/3 moves the ledger and writes its value just as the audit's put-back goes out.
+    const ssm = ssmClient(R1);
+    const send = ssm.send.bind(ssm);
+    vi.spyOn(ssm, 'send').mockImplementationOnce(async (command: Parameters<typeof send>[0]) => {
+      await rollBackChannelPointer(VERSION, {
+        image: 'base',
+        channel: 'dev',
+        version: '1.0.0/3',
+        buildVersionArn: `arn:aws:imagebuilder:${R1}:${ACCOUNT}:image/base/1.0.0/3`,
+        amis: [{ region: R1, imageId: older }],
+        at: NOW.toISOString(),
+      });
+      await write(R1, older);
+      return send(command);
+    });
+
+    const part = await readBack(R1);
+    await clock.run(clock.now() + 10_000);
+
+    expect(part.failures).toEqual([]);
+    expect(await held(R1)).toBe(older);
   });
 
   it('names a Region on the item once, however often its pointer is overwritten and put back', async () => {
@@ -252,7 +280,7 @@ describe('a Parameter Store Change of a pointer Publish wrote, recorded and stam
     expect(part.failures).toEqual([]);
     expect(part.findings.map((f) => [f.region, f.repaired])).toEqual([[R2, true]]);
     expect(await held(R2)).toBe(ours[R2]);
-    expect(reads(requests())).toEqual(['BatchGetCommand', 'QueryCommand']);
+    expect(reads(requests())).toEqual(['BatchGetCommand', 'GetCommand', 'QueryCommand']);
     expect(requests().slice(0, 3)).toEqual(['BatchGetCommand', 'UpdateCommand', 'PutCommand']);
   });
 });
@@ -284,8 +312,8 @@ describe('a pointer item without the stamp', () => {
     expect(part.failures).toEqual([]);
     expect(part.findings).toEqual([expect.objectContaining({ region: R1, repaired: true })]);
     expect(await held(R1)).toBe(ours[R1]);
-    // The item, the move's record, the open drifts, as before the stamp; the drift marked, then recorded.
-    expect(reads(requests())).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand']);
+    // The item, the move's record, the item again after the put-back, the open drifts; the drift marked, then recorded.
+    expect(reads(requests())).toEqual(['BatchGetCommand', 'BatchGetCommand', 'GetCommand', 'QueryCommand']);
     expect(requests().slice(0, 4)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'PutCommand']);
   });
 
@@ -298,7 +326,7 @@ describe('a pointer item without the stamp', () => {
 
     expect(part.findings).toEqual([expect.objectContaining({ region: R2, repaired: true })]);
     expect(await held(R2)).toBe(ours[R2]);
-    expect(reads(requests())).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand']);
+    expect(reads(requests())).toEqual(['BatchGetCommand', 'BatchGetCommand', 'GetCommand', 'QueryCommand']);
   });
 
   it('whose move nobody recorded is left alone: nothing read from Parameter Store, nothing put back', async () => {
