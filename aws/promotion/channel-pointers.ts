@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { pointerDriftPrefix } from '../../core/audit/pointers.js';
+import { type LedgerPointerView, pointerDriftPrefix } from '../../core/audit/pointers.js';
 import { imagePk, imageViewKeys, skPrefix } from '../../core/ledger/keys.js';
 import type { ChannelPointer } from '../../core/promotion/types.js';
 import { openDrifts } from '../audit/audit-ledger.js';
@@ -16,15 +16,10 @@ const key = (image: string, channel: string) => ({ pk: imagePk(image), sk: sk(ch
 export type { ChannelPointer } from '../../core/promotion/types.js';
 
 /**
- * A `CHANNEL#` item as read back: the pointer, and what was stamped on it since the move wrote it (the audit's
- * reads, core/audit/pointers.ts `LedgerPointerView`).
+ * A `CHANNEL#` item as read back: the pointer, and what was stamped on it since the move wrote it (`moveRecorded`,
+ * `driftRegions`: core/audit/pointers.ts `LedgerPointerView` says what each means).
  */
-export interface HeldChannelPointer extends ChannelPointer {
-  /** Whether Publish recorded this move (`POINTER#`): false as its move writes the item, then `stampRecordedMove`. */
-  moveRecorded?: boolean;
-  /** Regions where a drift of the pointer may be open (`stampRecordedMove`, `markPointerDrift`). */
-  driftRegions?: string[];
-}
+export type HeldChannelPointer = ChannelPointer & Pick<LedgerPointerView, 'moveRecorded' | 'driftRegions'>;
 
 /** The attributes the stamps name (`at` is one of DynamoDB's reserved words). */
 const NAMES = { '#version': 'version', '#at': 'at', '#regions': 'driftRegions' };

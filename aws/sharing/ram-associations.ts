@@ -24,6 +24,10 @@ export function clientToken(...parts: string[]): string {
 /** The tag Goldsmith puts on every share it creates; a share without it is never adopted. */
 export const POINTER_SHARE_TAG = { key: 'goldsmith:purpose', value: 'channel-pointers' } as const;
 
+/** Whether a share's tags (as GetResourceShares answers them) hold `POINTER_SHARE_TAG`. */
+const taggedAsGoldsmiths = (tags: readonly { key?: string | undefined; value?: string | undefined }[] | undefined) =>
+  tags?.some((t) => t.key === POINTER_SHARE_TAG.key && t.value === POINTER_SHARE_TAG.value) ?? false;
+
 /**
  * The channel's share in `region`, adopted only when Goldsmith created it: tagged `goldsmith:purpose =
  * channel-pointers` (set at creation) and closed to external principals. Another ACTIVE share of the same name, made
@@ -38,8 +42,7 @@ export async function findShare(region: string, name: string): Promise<string | 
   for await (const page of pages) {
     const found = page.resourceShares?.find((s) => s.name === name && s.resourceShareArn);
     if (!found?.resourceShareArn) continue;
-    const ours = found.tags?.some((t) => t.key === POINTER_SHARE_TAG.key && t.value === POINTER_SHARE_TAG.value);
-    if (!ours) {
+    if (!taggedAsGoldsmiths(found.tags)) {
       throw new ForeignPointerShareError(
         `RAM share ${name} in ${region} (${found.resourceShareArn}) was not created by Goldsmith (no ${POINTER_SHARE_TAG.key}=${POINTER_SHARE_TAG.value} tag): refusing to add pointers to it; delete or rename it`,
       );
@@ -129,8 +132,7 @@ export async function sharesHeld(region: string, resourceShareArns: readonly str
         status: s.status ?? '',
         allowExternalPrincipals: s.allowExternalPrincipals !== false,
         featureSet: s.featureSet ?? 'STANDARD',
-        goldsmiths:
-          s.tags?.some((t) => t.key === POINTER_SHARE_TAG.key && t.value === POINTER_SHARE_TAG.value) ?? false,
+        goldsmiths: taggedAsGoldsmiths(s.tags),
       });
     }
   }

@@ -59,7 +59,8 @@ export class RamFake implements FakeService {
    */
   readers(region: string, resourceArn: string): Set<string> {
     const out = new Set<string>();
-    for (const share of this.standardShares(region, resourceArn)) {
+    for (const share of this.shares.values()) {
+      if (!this.standardHolder(share, region, resourceArn)) continue;
       for (const p of share.principals.values()) {
         if (p.status !== 'ASSOCIATED') continue;
         for (const account of accountsOf(p.entity, this.organizations)) out.add(account);
@@ -74,20 +75,20 @@ export class RamFake implements FakeService {
    */
   accountPrincipals(region: string, resourceArn: string): Set<string> {
     const out = new Set<string>();
-    for (const share of this.standardShares(region, resourceArn)) {
+    for (const share of this.shares.values()) {
+      if (!this.standardHolder(share, region, resourceArn)) continue;
       for (const p of share.principals.values())
         if (p.status === 'ASSOCIATED' && ACCOUNT.test(p.entity)) out.add(p.entity);
     }
     return out;
   }
 
-  /** The STANDARD shares of `region` where `resourceArn` is ASSOCIATED. */
-  private standardShares(region: string, resourceArn: string): ResourceShare[] {
-    return [...this.shares.values()].filter(
-      (s) =>
-        s.region === region &&
-        s.featureSet !== 'CREATED_FROM_POLICY' &&
-        s.resources.get(resourceArn)?.status === 'ASSOCIATED',
+  /** Whether `share` is a STANDARD share of `region` where `resourceArn` is ASSOCIATED. */
+  private standardHolder(share: ResourceShare, region: string, resourceArn: string): boolean {
+    return (
+      share.region === region &&
+      share.featureSet !== 'CREATED_FROM_POLICY' &&
+      share.resources.get(resourceArn)?.status === 'ASSOCIATED'
     );
   }
 

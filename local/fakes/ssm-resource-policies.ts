@@ -28,8 +28,8 @@ const invalid = (msg: string): Error => err(ResourcePolicyInvalidParameterExcept
  * - GetResourcePolicies pages 1–50 policies
  *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetResourcePolicies.html).
  * A policy's `Allow` statements naming accounts let those accounts read the parameter by ARN (`readers`). RAM makes a
- * share of its own for each policy, holding the parameter and those accounts, that ends with the policy (`sharedWith`:
- * ram-policy-shares.ts).
+ * share of its own for each policy that names an account, holding the parameter and those accounts, that ends with
+ * the policy (`sharedWith`: ram-policy-shares.ts).
  *
  * With a trail (`recordCallsWith`), each PutResourcePolicy and DeleteResourcePolicy, refused or not, is recorded as
  * CloudTrail records it and put on the default bus of the Region it was called in: "All of the Systems Manager
