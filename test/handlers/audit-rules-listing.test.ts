@@ -1,3 +1,4 @@
+import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
 import type { WantedRule } from '../../core/audit/rules.js';
@@ -6,7 +7,7 @@ import { auditForwardingRules } from '../../functions/audit/rules.js';
 import type { BusRule } from '../../local/eventbridge/bus.js';
 import { EventBridgeRulesApi } from '../../local/eventbridge/rules-api.js';
 import { EventBridgeFake } from '../../local/eventbridge/service.js';
-import type { FakeCall } from '../../local/fakes/common.js';
+import { errorFactory, type FakeCall } from '../../local/fakes/common.js';
 import { useLocalDynamo } from '../helpers/ledger-table.js';
 import { configureAuditClients, driftAnnouncements, startAuditCloud } from './audit-fixtures.js';
 
@@ -34,10 +35,13 @@ const wanted = (name: string, source: string): WantedRule => ({
 });
 const WANTED = [wanted(FINDINGS, 'aws.inspector2'), wanted(CHANGES, 'aws.ssm')];
 
+const denied = errorFactory(EventBridgeServiceException);
 const dynamo = useLocalDynamo();
 let rules: BusRule[];
 /** The EventBridge calls the audit made, as `Action region`. */
 let calls: string[];
+/** Actions the EventBridge fake refuses as the role lacking them would (AccessDeniedException). */
+let refused: Set<string>;
 
 /** A rule of `region`'s default bus as the stacks make it (or as `name` for a rule that is not Goldsmith's). */
 const made = (w: WantedRule, region: string): BusRule => ({
@@ -63,6 +67,7 @@ beforeEach(async () => {
   // Another rule under the stage's prefix: listed with them, compared with nothing.
   rules.push({ ...made(WANTED[0] as WantedRule, 'eu-west-1'), ruleName: 'test-goldsmith-Other', name: 'other' });
   calls = [];
+  refused = new Set();
   const eventbridge = new EventBridgeFake(
     () => undefined,
     () => clock.now(),
@@ -72,6 +77,7 @@ beforeEach(async () => {
   const counted = {
     handle: (call: FakeCall) => {
       calls.push(`${call.action} ${call.region}`);
+      if (refused.has(call.action)) throw denied('AccessDeniedException', `not authorized to perform ${call.action}`);
       return eventbridge.handle(call);
     },
   };
@@ -130,6 +136,18 @@ describe("the forwarding rules' daily read, a Region's rules in one listing", ()
     // The listing's first page, each rule described, then the deleted one's read-back.
     expect([count('ListRules'), count('DescribeRule')]).toEqual([1, 3]);
     expect(part.reads).toBe(3);
+  });
+
+  it('reads rule by rule in a Region whose listing fails, and still finds a disabled rule', async () => {
+    refused.add('ListRules');
+    ruleIn(CHANGES, 'eu-west-1').state = 'DISABLED';
+
+    const part = await auditForwardingRules(NOW, ['eu-west-1'], false, WANTED);
+
+    expect(part.failures).toEqual([]);
+    expect(part.findings.map((f) => [f.name, f.found, f.repaired])).toEqual([[CHANGES, 'disabled', true]]);
+    // The refused listing, each rule described, the repaired one's read-back: one call more than before.
+    expect([count('ListRules'), count('DescribeRule')]).toEqual([1, 3]);
   });
 
   it('describes a Region holding one of the rules: a listing would save nothing', async () => {

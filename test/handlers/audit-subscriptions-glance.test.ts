@@ -1,7 +1,9 @@
+import { SNSServiceException } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
 import { glanceAtSubscriptions } from '../../functions/audit/subscriptions.js';
 import { VirtualClock } from '../../local/clock.js';
+import { errorFactory, type FakeCall } from '../../local/fakes/common.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { patchDayCatalog } from '../scenarios/helpers.js';
@@ -86,6 +88,39 @@ describe("the doors' auditor's hourly look at the topics' subscriptions", () => 
     // The account's first page (a NextToken: not the whole listing), each topic's listing, then each topic's full
     // read and read-back: the look costs one call more than listing each topic alone.
     expect(snsCalls()).toMatchObject({ 'sns:ListSubscriptions': 1, 'sns:ListSubscriptionsByTopic': 6 });
+  });
+
+  it("lists each topic when the account's listing is refused, and still finds a removal", async () => {
+    const seen: string[] = [];
+    const refused = errorFactory(SNSServiceException)('AuthorizationErrorException', 'not authorized', 403);
+    const sns = cloud.fakes.sns;
+    const fake = {
+      handle: (call: FakeCall) => {
+        seen.push(call.action);
+        if (call.action === 'ListSubscriptions') throw refused;
+        return sns.handle(call);
+      },
+    };
+    const clock = new VirtualClock(NOW.toISOString());
+    configureAuditClients(cloud, dynamo.endpoint, { service: 'sns', fake, clock, accountId: ACCOUNT });
+    const team = sns.subscriptions.find((s) => s.topicArn === NOTIFY);
+    if (!team) throw new Error('the team is not subscribed');
+    sns.unsubscribeByLink(team.arn);
+
+    const part = await glanceAtSubscriptions(NOW);
+
+    expect(part.failures).toEqual([]);
+    expect(part.findings.map((f) => [f.name, f.found])).toEqual([
+      ['goldsmith-test-notifications', expect.stringContaining(TEAM)],
+    ]);
+    // The refused listing, each topic's, then the notifications topic's full read and read-back.
+    expect(seen.filter((a) => a.startsWith('List'))).toEqual([
+      'ListSubscriptions',
+      'ListSubscriptionsByTopic',
+      'ListSubscriptionsByTopic',
+      'ListSubscriptionsByTopic',
+      'ListSubscriptionsByTopic',
+    ]);
   });
 
   it('audits in full only the topic whose listing lost a subscription, and names the approver it cut off', async () => {
