@@ -5,7 +5,8 @@
  * non-mutating 100 / 20 per s; unfiltered-and-unpaginated non-mutating (DescribeSnapshots, DescribeInstances, ...)
  * 50 / 10; mutating 50 / 5; and uncategorized actions with their own buckets (ModifyImageAttribute 100 / 5,
  * CreateTags 100 / 10, CopyImage 100 / 1, ...). SSM: GetParameter, GetParameters and GetParametersByPath share a
- * default 40 TPS. AWS publishes no numbers for the rest, so those are conservative guesses, marked below.
+ * default 40 TPS. SNS: ListSubscriptions and ListSubscriptionsByTopic 30 TPS each. AWS publishes no numbers for the
+ * rest, so those are conservative guesses, marked below.
  */
 
 export interface BucketLimit {
@@ -92,7 +93,13 @@ export function bucketFor(service: string, action: string, input: Record<string,
     // RAM publishes no per-API rates: a conservative guess, per action.
     case 'ram':
       return { bucket: action, limit: { capacity: 20, refillPerSecond: 10 } };
+    // "This action is throttled at 30 transactions per second (TPS)"
+    // (https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptions.html, and the same on
+    // API_ListSubscriptionsByTopic.html); the rest publish no rate: a generous guess, per action.
     case 'sns':
+      if (action === 'ListSubscriptions' || action === 'ListSubscriptionsByTopic') {
+        return { bucket: action, limit: { capacity: 30, refillPerSecond: 30 } };
+      }
       return { bucket: action, limit: { capacity: 300, refillPerSecond: 300 } };
     case 'sts':
       return { bucket: action, limit: { capacity: 100, refillPerSecond: 50 } };

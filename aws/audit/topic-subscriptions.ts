@@ -1,12 +1,20 @@
 import {
   GetSubscriptionAttributesCommand,
+  paginateListSubscriptions,
   paginateListSubscriptionsByTopic,
   SetSubscriptionAttributesCommand,
   SubscribeCommand,
+  type Subscription,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import type { FilterPolicy, HeldSubscription } from '../../core/audit/subscriptions.js';
 import { snsClient } from '../clients/sns.js';
+
+const heldFrom = (s: Subscription): HeldSubscription => ({
+  arn: s.SubscriptionArn ?? '',
+  protocol: s.Protocol ?? '',
+  endpoint: s.Endpoint ?? '',
+});
 
 /**
  * A topic's subscriptions as SNS holds them (ListSubscriptionsByTopic, 100 a page:
@@ -17,10 +25,36 @@ export async function listTopicSubscriptions(topicArn: string): Promise<HeldSubs
   const held: HeldSubscription[] = [];
   for await (const page of paginateListSubscriptionsByTopic({ client: snsClient() }, { TopicArn: topicArn })) {
     for (const s of page.Subscriptions ?? []) {
-      held.push({ arn: s.SubscriptionArn ?? '', protocol: s.Protocol ?? '', endpoint: s.Endpoint ?? '' });
+      held.push(heldFrom(s));
     }
   }
   return held;
+}
+
+/**
+ * The subscriptions of each of `topicArns` read from the first page of the account's subscriptions in the home Region
+ * (ListSubscriptions: "Returns a list of the requester's subscriptions. Each call returns a limited list of
+ * subscriptions, up to 100. If there are more subscriptions, a NextToken is also returned"; "throttled at 30
+ * transactions per second (TPS)": https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptions.html), each as
+ * ListSubscriptionsByTopic would list it (the same Subscription objects; a pending one's SubscriptionArn
+ * `PendingConfirmation`). Undefined when that page is not the whole listing (a NextToken): the caller then lists each
+ * topic on its own, so a run costs at most one call more than per-topic listing. "The requester's subscriptions" are
+ * those made by principals of this account; another account's subscription to a topic is listed only by
+ * ListSubscriptionsByTopic (https://github.com/turbot/steampipe-plugin-aws/issues/1488): Goldsmith's topics refuse
+ * Subscribe to anyone but this account's deployment role and the doors' auditor (stacks/resource-doors.ts,
+ * SubscriptionsOnlyByDeployment), so every subscription they hold is this account's.
+ */
+export async function subscriptionsOfTopicsAtOnce(
+  topicArns: readonly string[],
+): Promise<Map<string, HeldSubscription[]> | undefined> {
+  const byTopic = new Map(topicArns.map((arn): [string, HeldSubscription[]] => [arn, []]));
+  // Only the first page: the paginator asks for the next one only when the loop goes on.
+  for await (const page of paginateListSubscriptions({ client: snsClient() }, {})) {
+    if (page.NextToken) return undefined;
+    for (const s of page.Subscriptions ?? []) byTopic.get(s.TopicArn ?? '')?.push(heldFrom(s));
+    return byTopic;
+  }
+  return byTopic;
 }
 
 /**

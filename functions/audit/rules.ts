@@ -1,5 +1,15 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
-import { enableRule, putRule, putRuleTarget, readRule, removeRuleTargets } from '../../aws/audit/event-rules.js';
+import {
+  enableRule,
+  type HeldRule,
+  type ListedRules,
+  listRules,
+  putRule,
+  putRuleTarget,
+  readRule,
+  readRuleTargets,
+  removeRuleTargets,
+} from '../../aws/audit/event-rules.js';
 import {
   describeRuleDrift,
   hasRuleDrift,
@@ -33,8 +43,9 @@ async function putBack(region: string, wanted: WantedRule, drift: RuleDrift): Pr
 
 /**
  * The audit of the forwarding rules (findings', outside changes') in each non-home distribution Region (`regions`: all of them, or the one a
- * change event named): the rule read (DescribeRule) and, with `withTargets` (the sweep's days and every change
- * event), its targets (ListTargetsByRule), compared with what the stacks made. A rule deleted, disabled, given another pattern, stripped of its home-bus target or given another
+ * change event named): the rules read (one ListRules per Region holding two or more of them, else DescribeRule) and,
+ * with `withTargets` (the sweep's days and every change event), each one's targets (ListTargetsByRule), compared with
+ * what the stacks made. A rule deleted, disabled, given another pattern, stripped of its home-bus target or given another
  * target is recorded (`DRIFT#rule#…` in the factory's partition), put back, read back, marked repaired once EventBridge
  * holds it as made, and announced (critical while not put right): until then every Inspector finding of that Region is
  * lost, or every outside change of that Region goes unseen until the next sweep. One Region's failure stops no other.
@@ -48,12 +59,64 @@ export async function auditForwardingRules(
 ): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
+  const inScope = (wanted: WantedRule) => wanted.regions.filter((r) => !regions || regions.includes(r));
+  const listings = await listEachRegion(part, rules, inScope);
   for (const wanted of rules) {
-    for (const region of wanted.regions.filter((r) => !regions || regions.includes(r))) {
-      await auditOneRule(part, wanted, region, now, at, withTargets);
+    for (const region of inScope(wanted)) {
+      await auditOneRule(part, wanted, region, now, at, withTargets, listings.get(region));
     }
   }
   return part;
+}
+
+/**
+ * Each Region's rules in one ListRules where it holds two or more of them (DescribeRule each would cost more); a
+ * Region whose listing fails is read rule by rule, as one with a single rule is.
+ */
+async function listEachRegion(
+  part: AuditPart,
+  rules: readonly WantedRule[],
+  inScope: (wanted: WantedRule) => string[],
+): Promise<Map<string, ListedRules>> {
+  const names = new Map<string, string[]>();
+  for (const wanted of rules)
+    for (const region of inScope(wanted)) names.set(region, [...(names.get(region) ?? []), wanted.name]);
+  const listings = new Map<string, ListedRules>();
+  for (const [region, inRegion] of names) {
+    if (inRegion.length < 2) continue;
+    part.reads++;
+    try {
+      listings.set(region, await listRules(region, inRegion));
+    } catch (error) {
+      logger.warn("a Region's rules could not be listed; reading each rule instead", {
+        region,
+        error: messageOf(error),
+      });
+    }
+  }
+  return listings;
+}
+
+/**
+ * One rule as EventBridge holds it: from the Region's listing where that settles it (listed, or absent from a whole
+ * listing: deleted), with its targets read when asked; else DescribeRule (and ListTargetsByRule).
+ */
+async function heldRule(
+  part: AuditPart,
+  wanted: WantedRule,
+  region: string,
+  withTargets: boolean,
+  listed: ListedRules | undefined,
+): Promise<HeldRule | undefined> {
+  const fromList = listed?.held.get(wanted.name);
+  if (!listed || (!fromList && !listed.complete)) {
+    part.reads += withTargets ? 2 : 1;
+    return readRule(region, wanted.name, withTargets);
+  }
+  if (!fromList || !withTargets) return fromList;
+  part.reads++;
+  const targets = await readRuleTargets(region, wanted.name);
+  return targets && { ...fromList, targets };
 }
 
 /** One forwarding rule in one Region: read, and put back and announced where it differs (auditForwardingRules). */
@@ -64,11 +127,11 @@ async function auditOneRule(
   now: Date,
   at: string,
   withTargets: boolean,
+  listed: ListedRules | undefined,
 ): Promise<void> {
   part.checked++;
   try {
-    part.reads += withTargets ? 2 : 1;
-    const held = await readRule(region, wanted.name, withTargets);
+    const held = await heldRule(part, wanted, region, withTargets, listed);
     // Unread targets are taken as made: they are compared on the days they are read.
     const drift = ruleDrift(held && !withTargets ? { ...held, targets: [wanted.target] } : held, wanted);
     if (!hasRuleDrift(drift)) return;

@@ -4,6 +4,7 @@ import {
   setFilterPolicy,
   subscribe,
   subscriptionFilterPolicy,
+  subscriptionsOfTopicsAtOnce,
   unsubscribe,
 } from '../../aws/audit/topic-subscriptions.js';
 import {
@@ -139,22 +140,49 @@ export async function auditSubscriptions(now: Date, only?: ReadonlySet<Subscribe
 }
 
 /**
+ * The topics' subscriptions for the hourly look: one page of the account's subscriptions when it holds them all
+ * (fewer than a page), else each topic's own listing; a failed account listing falls back to the topics' listings too.
+ */
+async function glanceListing(part: AuditPart, arns: readonly string[]) {
+  part.reads++;
+  try {
+    return await subscriptionsOfTopicsAtOnce(arns);
+  } catch (error) {
+    logger.warn("the account's subscriptions could not be listed; listing each topic instead", {
+      error: messageOf(error),
+    });
+    return undefined;
+  }
+}
+
+/**
  * The hourly look at the topics' subscriptions, the backstop of a change CloudTrail never reports (an email's
  * unsubscribe link calls Unsubscribe unauthenticated, which CloudTrail does not log:
- * https://docs.aws.amazon.com/sns/latest/dg/sns-logging-using-cloudtrail.html): each topic's subscriptions listed
- * (ListSubscriptionsByTopic only, one call per 100 subscriptions); a topic where one was added or removed goes to the
- * full audit above. A changed filter policy is left to the daily audit and the CloudTrail-triggered runs.
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-logging-using-cloudtrail.html): the topics' subscriptions listed (one
+ * ListSubscriptions while the account holds fewer than 100 subscriptions in the Region, else ListSubscriptionsByTopic
+ * per topic, one call per 100 subscriptions); a topic where one was added or removed goes to the full audit above. A
+ * changed filter policy is left to the daily audit and the CloudTrail-triggered runs.
  */
 export async function glanceAtSubscriptions(now: Date): Promise<AuditPart> {
   const part = emptyPart();
   const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env);
   const changed = new Set<SubscribedTopic>();
-  for (const { topic, arn } of topics()) {
+  const all = topics();
+  const atOnce =
+    all.length > 0
+      ? await glanceListing(
+          part,
+          all.map((t) => t.arn),
+        )
+      : undefined;
+  for (const { topic, arn } of all) {
     part.checked++;
-    part.reads++;
     try {
       const mine = wanted.filter((w) => w.topic === topic);
-      if (listingDiffers(subscriptionDrift(await listTopicSubscriptions(arn), mine))) changed.add(topic);
+      const listed = atOnce?.get(arn);
+      if (!listed) part.reads++;
+      const held = listed ?? (await listTopicSubscriptions(arn));
+      if (listingDiffers(subscriptionDrift(held, mine))) changed.add(topic);
     } catch (error) {
       failed(part, `subscriptions of ${arn}: ${messageOf(error)}`, error);
     }

@@ -190,6 +190,7 @@ export class SnsFake implements FakeService {
         }
       }
       case 'ListSubscriptionsByTopic':
+      case 'ListSubscriptions':
       case 'GetSubscriptionAttributes':
       case 'SetSubscriptionAttributes':
       case 'Unsubscribe':

@@ -6,7 +6,8 @@ import type { SnsSubscription } from './sns-subscription.js';
 const snsErr = errorFactory(SNSServiceException);
 
 /**
- * SNS's calls on a topic's subscriptions: ListSubscriptionsByTopic, GetSubscriptionAttributes,
+ * SNS's calls on subscriptions: ListSubscriptionsByTopic, ListSubscriptions (the account's, in the Region called),
+ * GetSubscriptionAttributes,
  * SetSubscriptionAttributes (the filter policy) and Unsubscribe, on the SNS fake's subscriptions.
  */
 export function subscriptionCall(
@@ -22,11 +23,11 @@ export function subscriptionCall(
     return sub;
   };
   /**
-   * One page of a topic's subscriptions, 100 a page; a pending one's ARN is `PendingConfirmation`
-   * (https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html).
+   * One page of subscriptions, 100 a page; a pending one's ARN is `PendingConfirmation`
+   * (https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html,
+   * https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptions.html).
    */
-  const listByTopic = (topicArn: string, token: unknown) => {
-    const all = subscriptions.filter((s) => s.topicArn === topicArn);
+  const pageOf = (all: readonly SnsSubscription[], token: unknown) => {
     const start = typeof token === 'string' ? Number(token) : 0;
     const page = all.slice(start, start + 100);
     return {
@@ -41,8 +42,20 @@ export function subscriptionCall(
     };
   };
   switch (call.action) {
-    case 'ListSubscriptionsByTopic':
-      return listByTopic(topic(required(call.input, 'TopicArn', invalid)), call.input.NextToken);
+    case 'ListSubscriptionsByTopic': {
+      const topicArn = topic(required(call.input, 'TopicArn', invalid));
+      return pageOf(
+        subscriptions.filter((s) => s.topicArn === topicArn),
+        call.input.NextToken,
+      );
+    }
+    // "The requester's subscriptions": every subscription the account made is the fake's, on the topics of the
+    // Region called (each Region's SNS is its own).
+    case 'ListSubscriptions':
+      return pageOf(
+        subscriptions.filter((s) => s.topicArn.split(':')[3] === call.region),
+        call.input.NextToken,
+      );
     case 'GetSubscriptionAttributes': {
       const sub = subscription(required(call.input, 'SubscriptionArn', invalid));
       return {

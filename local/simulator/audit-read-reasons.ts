@@ -10,11 +10,15 @@ export const AUDIT_READ_REASONS: Readonly<Record<string, string>> = {
     "what the deployment wrote, 10 a page, read by each daily audit: the functions' records, the roles' (a role's documents in parts) and the doors' policies",
   'iam:GetAccountAuthorizationDetails':
     "the roles' daily audit: every role at once, a page per 1,000 (IAM's events reach only us-east-1's bus)",
+  'sns:ListSubscriptions':
+    "the doors' hourly glance: the account's subscriptions in one call while they fit a page of 100 (an email's unsubscribe link emits no CloudTrail event)",
   'sns:ListSubscriptionsByTopic':
-    "the doors' hourly glance at each topic's subscriptions (an email's unsubscribe link emits no CloudTrail event) and their daily read",
+    "the doors' daily read of each topic's subscriptions, a changed topic's read-back, and the hourly glance's listing of each topic when the account holds more than a page",
   'sns:GetSubscriptionAttributes': "the doors' daily read of each confirmed subscription's filter policy",
+  'eventbridge:ListRules':
+    "the forwarding rules' daily read-back, one listing per Region of its rules (a rule changed where no trail records it sends no event)",
   'eventbridge:DescribeRule':
-    "the forwarding rules' daily read-back in every Region (a rule changed where no trail records it sends no event), and one per rule-change event",
+    "the forwarding rules' read-back after a repair, one per rule-change event, and a Region's rule its listing did not settle",
   'eventbridge:ListTargetsByRule':
     "the forwarding rules' targets, with the launch-permission sweep and on a rule-change event",
   'sqs:GetQueueAttributes':

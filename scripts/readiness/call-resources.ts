@@ -253,6 +253,10 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return prefixed(site, action, 'REDRIVE_TARGET').flatMap((arn) => one(arn));
     case 'events:PutEvents':
       return one(`arn:aws:events:${region}:${account}:event-bus/${required(site, action, 'EVENT_BUS_NAME')}`);
+    // The audit's daily read lists each Region's forwarding rules: ListRules names no resource type (Service
+    // Authorization Reference for EventBridge), so IAM authorizes it on `*`.
+    case 'events:ListRules':
+      return site.env.FINDING_FORWARDING ? one('*') : [];
     // The audit's read-back and repair of the findings-forwarding rule, in each Region its environment names.
     case 'events:DescribeRule':
     case 'events:ListTargetsByRule':
@@ -329,11 +333,13 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         one(keyArn.replace(/^(arn:[^:]+:kms:)[^:]+:/, `$1${r}:`)),
       );
     }
-    // The doors' auditor: each topic's subscriptions listed and subscribed again on the topic; a subscription's own
-    // calls take no resource type (Service Authorization Reference for SNS), so IAM authorizes them on `*`.
+    // The doors' auditor: each topic's subscriptions listed and subscribed again on the topic; the account's listing
+    // and a subscription's own calls take no resource type (Service Authorization Reference for SNS), so IAM
+    // authorizes them on `*`.
     case 'sns:ListSubscriptionsByTopic':
     case 'sns:Subscribe':
       return ['NOTIFY_TOPIC_ARN', 'APPROVAL_TOPIC_ARN'].flatMap((v) => one(required(site, action, v)));
+    case 'sns:ListSubscriptions':
     case 'sns:GetSubscriptionAttributes':
     case 'sns:SetSubscriptionAttributes':
     case 'sns:Unsubscribe':

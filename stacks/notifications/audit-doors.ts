@@ -86,6 +86,12 @@ export function createDoorsAuditor(
       resources: topicArns,
     }),
   );
+  // The hourly glance lists the account's subscriptions in one call while they fit a page
+  // (functions/audit/subscriptions.ts). ListSubscriptions takes no resource type ("Grants permission to return a list
+  // of the requester's subscriptions", no resource:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html), so IAM grants it on `*`;
+  // it reads, and the code keeps only the subscriptions of Goldsmith's two topics.
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:ListSubscriptions'], resources: ['*'] }));
   // A subscription's own calls take no resource type, so IAM grants them on `*`
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html); the topics' policies
   // keep them to the deployment and this role (SubscriptionsOnlyByDeployment), and the code calls them only on the

@@ -158,8 +158,8 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
 export type FindingForwarding = NonNullable<ReturnType<typeof createFindingForwarding>>;
 
 /**
- * Lets `fn` (the reconciler's audit) read the forwarding rules back and put them back as made: describe, list
- * targets, enable, put the rule and its target, remove targets the stacks did not make, on these rules only; pass the
+ * Lets `fn` (the reconciler's audit) read the forwarding rules back and put them back as made: list the rules (on
+ * `*`: ListRules takes no resource), describe, list targets, enable, put the rule and its target, remove targets the stacks did not make, on these rules only; pass the
  * forwarding role to EventBridge (PutTargets with a RoleArn). The wanted rules go in `FINDING_FORWARDING` (findings)
  * and `CHANGES_FORWARDING` (outside changes' CloudTrail events).
  */
@@ -180,6 +180,11 @@ export function allowForwardingAudit(
       resources: [...forwarding.ruleArns, ...forwarding.changesRuleArns],
     }),
   );
+  // The daily read lists a Region's rules in one call (functions/audit/rules.ts). ListRules takes no resource type
+  // ("Grants permission to retrieve a list of the Amazon EventBridge rules in the account", no resource:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html), so IAM grants it
+  // on `*`; it reads names, states and patterns only, and the code keeps only the forwarding rules.
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:ListRules'], resources: ['*'] }));
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [forwarding.role.roleArn] }));
   fn.addEnvironment('FINDING_FORWARDING', Stack.of(forwarding.role).toJsonString(forwarding.wanted));
   fn.addEnvironment('CHANGES_FORWARDING', Stack.of(forwarding.role).toJsonString(forwarding.wantedChanges));

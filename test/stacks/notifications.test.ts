@@ -166,20 +166,29 @@ describe("the doors' auditor in the Notifications stack", () => {
     expect(String(hourly?.Target.DeadLetterConfig.Arn)).toContain('AuditDoorsDlq');
   });
 
-  it('keeps the same permissions on the topics: the hourly look needs none more', () => {
+  it("adds only the account's subscription listing for the hourly look, on `*` (it takes no resource)", () => {
     const found = Object.entries(resourcesOf(synth.template, 'AWS::IAM::Policy')).find(([id]) =>
       id.startsWith('AuditDoorsServiceRoleDefaultPolicy'),
     );
-    const document = found?.[1].Properties.PolicyDocument as { Statement: { Action: string | string[] }[] };
-    const actions = document.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    const document = found?.[1].Properties.PolicyDocument as {
+      Statement: { Action: string | string[]; Resource: unknown }[];
+    };
+    const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+    const actions = document.Statement.flatMap(actionsOf);
     expect(actions.filter((a) => a.startsWith('sns:')).sort()).toEqual([
       'sns:GetSubscriptionAttributes',
+      'sns:ListSubscriptions',
       'sns:ListSubscriptionsByTopic',
       'sns:Publish',
       'sns:SetSubscriptionAttributes',
       'sns:Subscribe',
       'sns:Unsubscribe',
     ]);
+    // ListSubscriptions in a statement of its own, which grants nothing else; the topics' listing stays on the topics.
+    const listing = document.Statement.filter((s) => actionsOf(s).includes('sns:ListSubscriptions'));
+    expect(listing.map((s) => [actionsOf(s), s.Resource])).toEqual([[['sns:ListSubscriptions'], '*']]);
+    const byTopic = document.Statement.find((s) => actionsOf(s).includes('sns:ListSubscriptionsByTopic'));
+    expect(byTopic?.Resource).not.toBe('*');
     // The ledger: its drift records written, and each topic's awaiting-confirmation records read (one Query a run).
     expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([
       'dynamodb:PutItem',

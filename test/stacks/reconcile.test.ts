@@ -40,6 +40,7 @@ function expectResourcesNamed(statements: Statement[]): void {
       'organizations:DescribeOrganization',
       'organizations:ListRoots',
       'ec2:DescribeImages',
+      'events:ListRules',
       'ram:GetResourceShares',
       'ram:GetResourceShareAssociations',
       'ram:ListResources',
@@ -229,6 +230,14 @@ describe('Promotion stack: the audit of what AWS holds', () => {
     expect(byAction('scheduler:GetSchedule').flatMap(resourcesOfStatement)).toEqual([
       'arn:aws:scheduler:us-east-1:my-account:schedule/goldsmith-test-revocations/*',
     ]);
+    // The forwarding rules' daily read lists each Region's rules (ListRules takes no resource: `*`, in a statement of
+    // its own); every other rule call stays on the forwarding rules' ARNs.
+    expect(byAction('events:ListRules').map((s) => [actionsOf(s), resourcesOfStatement(s)])).toEqual([
+      [['events:ListRules'], ['*']],
+    ]);
+    const ruleCalls = byAction('events:DescribeRule');
+    expect(ruleCalls.flatMap(resourcesOfStatement).length).toBeGreaterThan(0);
+    expect(ruleCalls.flatMap(resourcesOfStatement)).not.toContain('*');
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('scheduler:'))).toEqual(['scheduler:GetSchedule']);
     expect(byAction('lambda:InvokeFunction').flatMap(resourcesOfStatement).join(' ')).toMatch(/^<OnLifecycleRequest/);
     expect(byAction('ec2:ModifyImageAttribute')[0]?.Condition).toBeDefined();

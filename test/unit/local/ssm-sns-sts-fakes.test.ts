@@ -1,4 +1,4 @@
-import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, ListSubscriptionsCommand, PublishCommand } from '@aws-sdk/client-sns';
 import {
   DeleteParameterCommand,
   DeleteParametersCommand,
@@ -139,6 +139,34 @@ describe('SnsFake and StsFake', () => {
         name: 'InvalidParameterException',
       });
     }
+  });
+
+  it("lists the account's subscriptions of the Region called, 100 a page, a pending one as PendingConfirmation", async () => {
+    const { fakes } = localCloud({ topics: [`arn:aws:sns:${R}:${ACCOUNT}:a`, `arn:aws:sns:eu-west-1:${ACCOUNT}:b`] });
+    const pending = fakes.sns.subscribe(
+      `arn:aws:sns:${R}:${ACCOUNT}:a`,
+      'email',
+      'someone@example.com',
+      undefined,
+      true,
+    );
+    for (let i = 0; i < 100; i++) fakes.sns.subscribe(`arn:aws:sns:${R}:${ACCOUNT}:a`, 'sqs', `q${i}`);
+    fakes.sns.subscribe(`arn:aws:sns:eu-west-1:${ACCOUNT}:b`, 'sqs', 'elsewhere');
+    const sns = snsClient(R);
+
+    const first = await sns.send(new ListSubscriptionsCommand({}));
+    const second = await sns.send(new ListSubscriptionsCommand({ NextToken: first.NextToken }));
+
+    expect(first.Subscriptions).toHaveLength(100);
+    expect(first.Subscriptions?.[0]).toEqual({
+      SubscriptionArn: 'PendingConfirmation',
+      Owner: ACCOUNT,
+      Protocol: 'email',
+      Endpoint: 'someone@example.com',
+      TopicArn: pending.topicArn,
+    });
+    expect(second.Subscriptions?.map((s) => s.Endpoint)).toEqual(['q99']);
+    expect(second.NextToken).toBeUndefined();
   });
 
   it('returns a fixed caller identity', async () => {

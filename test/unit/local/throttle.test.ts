@@ -19,6 +19,17 @@ describe('bucketFor', () => {
     expect(bucketFor('ssm', 'GetParameter').limit.capacity).toBe(40);
     expect(bucketFor('ssm', 'PutParameter').limit.capacity).toBeLessThan(40);
   });
+  it("throttles SNS's subscription listings at their documented 30 TPS, each in its own bucket", () => {
+    expect(bucketFor('sns', 'ListSubscriptions')).toEqual({
+      bucket: 'ListSubscriptions',
+      limit: { capacity: 30, refillPerSecond: 30 },
+    });
+    expect(bucketFor('sns', 'ListSubscriptionsByTopic').limit).toEqual({ capacity: 30, refillPerSecond: 30 });
+    const t = new Throttle(() => 0);
+    let ok = 0;
+    for (let i = 0; i < 31; i++) if (t.take('a', 'us-east-1', 'sns', 'ListSubscriptions')) ok++;
+    expect(ok).toBe(30);
+  });
 });
 
 describe('Throttle', () => {

@@ -76,8 +76,10 @@ describe('callPlanFigures', () => {
     const f = figures({
       'lambda:GetFunction': 690,
       'ssm:GetParametersByPath': 660,
-      'sns:ListSubscriptionsByTopic': 1500,
-      'eventbridge:DescribeRule': 900,
+      'sns:ListSubscriptions': 720,
+      'sns:ListSubscriptionsByTopic': 60,
+      'eventbridge:ListRules': 450,
+      'eventbridge:DescribeRule': 10,
     });
     expect(op(f, 'lambda:GetFunction')).toMatchObject({
       made: 690,
@@ -85,8 +87,10 @@ describe('callPlanFigures', () => {
       basis: expect.stringMatching(/daily audit: each Goldsmith function on its own.*Lambda call's event/),
     });
     expect(op(f, 'ssm:GetParametersByPath')?.basis).toMatch(/10 a page.*functions.*roles.*policies/);
-    expect(op(f, 'sns:ListSubscriptionsByTopic')?.basis).toMatch(/hourly glance/);
-    expect(op(f, 'eventbridge:DescribeRule')?.basis).toMatch(/daily read-back in every Region/);
+    expect(op(f, 'sns:ListSubscriptions')?.basis).toMatch(/hourly glance.*one call/);
+    expect(op(f, 'sns:ListSubscriptionsByTopic')?.basis).toMatch(/daily read.*more than a page/);
+    expect(op(f, 'eventbridge:ListRules')?.basis).toMatch(/daily read-back, one listing per Region/);
+    expect(op(f, 'eventbridge:DescribeRule')?.basis).toMatch(/rule-change event/);
     expect(f.operations.filter((o) => o.basis === 'a read nothing needed')).toEqual([]);
   });
 
