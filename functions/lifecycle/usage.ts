@@ -164,7 +164,9 @@ export async function refreshUsage(
       }
       // Nothing asked in this pass (the next report is not due yet, or EC2's quotas kept it): a reading the item already
       // holds stays pending, read again by the pass that asks the next report and recorded with it in that one write.
-      // A changed reading is recorded now, and so is the last reading of a version no later pass asks about.
+      // A changed reading is recorded now, and so is the last reading of a version no later pass asks about. EC2 keeps
+      // a report 30 days after it was created, past a week's wait
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageUsageReport.html, expirationTime).
       if (reportable && sameReading(item, observation)) continue;
       if (await recordUsageObserved(item, item.reportId, observation)) {
         pass.observe(item, () =>

@@ -273,7 +273,7 @@ describe('a report read when no next one is due', () => {
   });
 
   it('records the same reading of a revoked version at once: no later pass asks about it', async () => {
-    const revoked = [{ ...builds[0], revokedAt: '2027-03-19T00:00:00.000Z' }];
+    const revoked = builds.map((b) => ({ ...b, revokedAt: '2027-03-19T00:00:00.000Z' }));
 
     await refreshUsage('base', revoked, amis, new Date('2027-03-20T15:00:00.000Z'), reading(2));
 
