@@ -14,6 +14,7 @@ import { OUT_OF_CYCLE_PREFIX } from './lifecycle/compliance.js';
 import { applyRetention, type RetentionResult } from './lifecycle/retention.js';
 import { readPendingReports } from './lifecycle/usage.js';
 import { promotionPlans } from './promotion/plans.js';
+import { organizationForOnePass } from './sharing/channel-targets.js';
 
 /**
  * The parts of an image's partition an image's pass decides from: builds, channel decisions, revocations and pointers
@@ -56,6 +57,8 @@ export async function sweepLifecycle(
   // them instead of reading them again. An image whose pass failed is not in it; its parent reads its builds. A build
   // deleted by anything but this sweep after its image's read still holds its parent version, until the next sweep.
   const swept = new Map<string, ChildBuild[]>();
+  // The organization the compliance passes measure against: read at the first image that needs it, for all of them.
+  const organization = organizationForOnePass();
   for (const image of order) {
     const plan = plans[image];
     if (!plan) continue;
@@ -63,7 +66,7 @@ export async function sweepLifecycle(
       const children = childrenOf(image, plans).map((c) => c.image);
       // The parts of the image's partition its pass reads, not the whole partition.
       const partition = await readImagePartitionByPrefix(image, SWEEP_READS);
-      const result = await applyRetention({ plan, children, now, partition, reports, swept });
+      const result = await applyRetention({ plan, children, now, partition, reports, swept, organization });
       results.push(result);
       swept.set(image, buildsAfterPass(partition.of<ChildBuild>(skPrefix.build), result.deleted, now.toISOString()));
     } catch (err) {

@@ -5,14 +5,19 @@ import { announce } from '../aws/notifications/notifications.js';
 import { getChannelPointer } from '../aws/promotion/channel-pointers.js';
 import { pointerChanges } from '../aws/promotion/pointer-changes.js';
 import { describeBuild } from '../aws/promotion/promotion-images.js';
-import { buildAnnounced, markBuildAnnounced, recordBuildStatus } from '../aws/promotion/promotion-ledger.js';
+import {
+  buildAnnounced,
+  markBuildAnnounced,
+  recordBuildParent,
+  recordBuildStatus,
+} from '../aws/promotion/promotion-ledger.js';
 import { startNamedExecution } from '../aws/promotion/stepfunctions.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { ledgerBuildCost } from '../core/cost/build-record.js';
 import { priceTable } from '../core/cost/prices.js';
 import { MalformedEventError } from '../core/errors.js';
 import type { PackageInventory } from '../core/lifecycle/finding-scope.js';
-import { parentVersionAt } from '../core/lifecycle/parent-at.js';
+import { lineageRecorded, parentVersionAt } from '../core/lifecycle/parent-at.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
 import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming.js';
@@ -148,18 +153,21 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
   const plan = image ? plans[image] : undefined;
   if (!image || !plan) return { action: 'ignored', reason: `${buildVersionArn} was not built by a Goldsmith pipeline` };
 
-  // Lineage: the parent build this build was made from (if_not_exists keeps the first event's).
-  const parent = await parentOfBuild(plan, facts.createdAt);
   const reason = change.reason ?? facts.reason;
-  const item = await recordBuildStatus({
+  let item = await recordBuildStatus({
     image,
     version,
     buildVersionArn,
     status,
     reason,
     at,
-    parent,
+    ...(plan.parent && { parentApart: true }),
   });
+  // Lineage: the parent build this build was made from, looked up once, by the first status whose write found none
+  // recorded (if_not_exists keeps the first answer, so a later status's lookup would change nothing).
+  if (plan.parent && !lineageRecorded(item)) {
+    item = await recordBuildParent(image, version, await parentOfBuild(plan, facts.createdAt));
+  }
   if (FINAL.has(status)) await recordFinishedBuildCost(image, version, status, at, item);
 
   if (status === 'AVAILABLE') {

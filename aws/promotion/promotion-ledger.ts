@@ -23,10 +23,21 @@ export interface BuildFacts {
   reason?: string | undefined;
   at: string;
   /** The parent build it was made from; `unknown` says why its version could not be told (the build is held). */
-  parent?:
-    | { image: string; channel: string; buildVersion?: string | undefined; unknown?: string | undefined }
-    | undefined;
+  parent?: BuildParent | undefined;
+  /**
+   * The parent is recorded apart (`recordBuildParent`), after this write showed the item holds none: the status write
+   * leaves `parent` alone instead of recording an image without one.
+   */
+  parentApart?: true;
 }
+
+/** A build's parent, as its ledger item holds it (`parent`). */
+export type BuildParent = {
+  image: string;
+  channel: string;
+  buildVersion?: string | undefined;
+  unknown?: string | undefined;
+};
 
 /**
  * Records a status the build reached; statuses accumulate in a string set, so re-delivered events change nothing.
@@ -42,13 +53,14 @@ export async function recordBuildStatus(build: BuildFacts): Promise<Record<strin
         ? ', instancesStoppedAt = if_not_exists(instancesStoppedAt, :at)'
         : '';
   const sk = buildSk(build.version);
+  const lineage = build.parentApart ? '' : ', parent = if_not_exists(parent, :parent)';
   // The image-event handler may write a build before the start records it (recordBuildRequested): either creates it.
   const view = imageViewUpdate(build.image, sk);
   const out = await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
       Key: key(build.image, sk),
-      UpdateExpression: `SET ${view.set}, buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at, parent = if_not_exists(parent, :parent)${times} ADD statusesSeen :seen`,
+      UpdateExpression: `SET ${view.set}, buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at${lineage}${times} ADD statusesSeen :seen`,
       ExpressionAttributeNames: { '#status': 'status', ...view.names },
       ExpressionAttributeValues: {
         ...view.values,
@@ -56,9 +68,30 @@ export async function recordBuildStatus(build: BuildFacts): Promise<Record<strin
         ':status': build.status,
         ':reason': build.reason ?? null,
         ':at': build.at,
-        ':parent': build.parent ?? null,
+        ...(build.parentApart ? {} : { ':parent': build.parent ?? null }),
         ':seen': new Set([build.status]),
       },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return out.Attributes ?? {};
+}
+
+/**
+ * Records the parent build a build was made from, once (`if_not_exists`: the first answer stays, as a status write's
+ * would). @returns the build item as it now stands.
+ */
+export async function recordBuildParent(
+  image: string,
+  version: string,
+  parent: BuildParent | undefined,
+): Promise<Record<string, unknown>> {
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: ledgerTable(),
+      Key: key(image, buildSk(version)),
+      UpdateExpression: 'SET parent = if_not_exists(parent, :parent)',
+      ExpressionAttributeValues: { ':parent': parent ?? null },
       ReturnValues: 'ALL_NEW',
     }),
   );

@@ -123,6 +123,31 @@ export function usageReportToken(imageId: string, now: string): string {
   return `goldsmith-usage-${imageId}-${now.slice(0, 10)}`;
 }
 
+/** A usage item's last observation, as the ledger holds it (absent before its first report was read). */
+export interface HeldReading {
+  observedAt?: string | undefined;
+  accounts?: Record<string, AccountUse> | undefined;
+  instances?: number | undefined;
+  launchTemplates?: number | undefined;
+}
+
+/**
+ * Whether a report says what the item's last observation already holds: the same instances and launch templates
+ * in all, and per account. An item with no observation yet holds nothing to compare with.
+ */
+export function sameReading(held: HeldReading, observation: UsageObservation): boolean {
+  if (!held.observedAt) return false;
+  if ((held.instances ?? 0) !== observation.instances || (held.launchTemplates ?? 0) !== observation.launchTemplates) {
+    return false;
+  }
+  const before = Object.entries(held.accounts ?? {});
+  if (before.length !== Object.keys(observation.accounts).length) return false;
+  return before.every(([account, use]) => {
+    const now = observation.accounts[account];
+    return now !== undefined && now.instances === use.instances && now.launchTemplates === use.launchTemplates;
+  });
+}
+
 /** One account's use of a version in one Region, as its last observation saw it. */
 export interface AccountRegionUse extends AccountUse {
   account: string;

@@ -40,3 +40,12 @@ export function parentVersionAt(
   }
   return { version: before.version };
 }
+
+/**
+ * Whether a build's ledger item already holds its lineage: `parent` recorded (the parent build, why its version is
+ * unknown, or `null` for an image without a parent). The first answer stays (`if_not_exists`), so once it is there
+ * the parent's pointer history is not read again for the build's later statuses.
+ */
+export function lineageRecorded(item: Readonly<Record<string, unknown>>): boolean {
+  return item.parent !== undefined;
+}

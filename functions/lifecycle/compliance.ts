@@ -6,7 +6,7 @@ import { type ComplianceRecord, complianceUpdates, isOpen, recordKey } from '../
 import { withoutSuperseded } from '../../core/fleet/readings.js';
 import type { ChannelStep } from '../../core/promotion/types.js';
 import { accountPlaces } from '../../core/sharing/held-organization.js';
-import { currentOrganization, resolveChannels } from '../sharing/channel-targets.js';
+import { type OrganizationReader, organizationForOnePass, resolveChannels } from '../sharing/channel-targets.js';
 import type { ImageState } from './ledger-view.js';
 
 /** The sort-key prefix of the rebuilds a finding asked for. */
@@ -30,7 +30,8 @@ export interface CompliancePass {
  * share of each channel's instances per OU on the cycle's version or newer in the latest usage sample; records an OU
  * seen for the first time and each threshold crossed for the first time (core/fleet/compliance-record.ts). An
  * account's OU is its parent in the organization (`currentOrganization`); one the organization does not hold counts
- * under `unknown`.
+ * under `unknown`. The channels and the OUs come from one read of the organization (`organization`: the sweep's
+ * one read for all its images; otherwise one read for this pass).
  */
 export async function measureCompliance(
   plan: { image: string; channels: readonly Pick<ChannelStep, 'name' | 'targets'>[] },
@@ -39,6 +40,7 @@ export async function measureCompliance(
   now: Date,
   /** The image's `OUTOFCYCLE#` items when the caller read them (the sweep's partition); otherwise read here. */
   outOfCycleItems?: readonly OutOfCycleItem[],
+  organization: OrganizationReader = organizationForOnePass(),
 ): Promise<CompliancePass> {
   const revoked = new Set(state.view.revocations.filter((r) => r.state === 'revoked').map((r) => r.version));
   // A revoked version is shared with nobody, so EC2 reports on it no more: its last observation stands until deleted.
@@ -58,8 +60,11 @@ export async function measureCompliance(
   // Nobody runs the image (or nothing to measure): no organization read, no write.
   if (!sample || cycles.length === 0 || instancesOn(sample.uses) === 0) return { written: 0, onRevoked };
 
-  const channels = await resolveChannels(plan.channels.filter((c) => cycles.some((x) => x.channel === c.name)));
-  const places = accountPlaces(await currentOrganization(false));
+  const channels = await resolveChannels(
+    plan.channels.filter((c) => cycles.some((x) => x.channel === c.name)),
+    organization,
+  );
+  const places = accountPlaces(await organization(false));
   const ouOf = (account: string) => places.get(account)?.parentId ?? UNKNOWN_OU;
   const recorded = new Map<string, Partial<ComplianceRecord>>();
   for (const id of new Set(cycles.map((c) => c.cycle))) {

@@ -25,6 +25,7 @@ import type { ChannelStep, PromotionPlan, RegionAmi } from '../../core/promotion
 import { SBOM_FILES } from '../../core/sbom/documents.js';
 import { formerlySharedVersions, retiredSharedVersions } from '../../core/sharing/retired-shared.js';
 import { logger } from '../lib/powertools.js';
+import type { OrganizationReader } from '../sharing/channel-targets.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { narrowToUsers, withdrawFormerlyShared } from '../sharing/retired-shared.js';
 import { type CompliancePass, measureCompliance, OUT_OF_CYCLE_PREFIX, type OutOfCycleItem } from './compliance.js';
@@ -212,6 +213,8 @@ export async function applyRetention(
     reports?: ReadonlyMap<string, ReportRead>;
     /** Children the sweep passed before this image: their builds as their passes left them (`buildsAfterPass`). */
     swept?: ReadonlyMap<string, readonly ChildBuild[]>;
+    /** The organization as the sweep read it once for all its images' compliance passes (`organizationForOnePass`). */
+    organization?: OrganizationReader;
   },
 ): Promise<RetentionResult> {
   const { partition } = input;
@@ -271,7 +274,7 @@ export async function applyRetention(
   // A measurement: its failure (an organization read, a ledger write) is logged and never holds up retention.
   try {
     const outOfCycle = partition?.of<OutOfCycleItem>(OUT_OF_CYCLE_PREFIX);
-    result.compliance = await measureCompliance(input.plan, state, usage, input.now, outOfCycle);
+    result.compliance = await measureCompliance(input.plan, state, usage, input.now, outOfCycle, input.organization);
   } catch (err) {
     logger.error('patch compliance not measured', { image: input.plan.image, error: err });
   }

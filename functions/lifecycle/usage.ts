@@ -11,6 +11,7 @@ import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import {
   inUse,
   needsReport,
+  sameReading,
   USAGE_REFRESH_SECONDS,
   type UsageObservation,
   usageFromEntries,
@@ -115,7 +116,10 @@ export async function readPendingReports(): Promise<ReadonlyMap<string, ReportRe
  * an earlier pass and records what they say, then asks for a new report on every AMI of every promoted, not yet
  * deleted and not revoked version whose last observation is a day old. A revoked version's AMIs are shared with
  * nobody, so a report would show nobody: its last observation, made while it was shared, stands. Reports are
- * asynchronous, so what is asked for now is read on the next pass. `read` is what the sweep read: the image's usage
+ * asynchronous, so what is asked for now is read on the next pass. A report read when no next one is due (a second
+ * pass the same day, or a version asked about weekly) is recorded only if its reading differs from the item's last
+ * observation; one that says the same stays pending until the pass that asks the next report records both in one
+ * write. `read` is what the sweep read: the image's usage
  * items (from its partition) and every pending report (`readPendingReports`); without it, both are read here. With
  * `cadence`, a version nobody runs is asked about weekly rather than daily (core `usageRefreshSeconds`).
  */
@@ -158,6 +162,12 @@ export async function refreshUsage(
         }
         continue;
       }
+      // Nothing asked in this pass (the next report is not due yet, or EC2's quotas kept it): a reading the item already
+      // holds stays pending, read again by the pass that asks the next report and recorded with it in that one write.
+      // A changed reading is recorded now, and so is the last reading of a version no later pass asks about. EC2 keeps
+      // a report 30 days after it was created, past a week's wait
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageUsageReport.html, expirationTime).
+      if (reportable && sameReading(item, observation)) continue;
       if (await recordUsageObserved(item, item.reportId, observation)) {
         pass.observe(item, () =>
           Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: undefined }),

@@ -4,13 +4,13 @@ import {
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
 } from '@aws-sdk/client-organizations';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { UsageItem } from '../../aws/fleet/usage-ledger.js';
 import { measureCompliance } from '../../functions/lifecycle/compliance.js';
 import type { ImageState } from '../../functions/lifecycle/ledger-view.js';
 import { applyRetention } from '../../functions/lifecycle/retention.js';
-import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
+import { forgetOrganization, organizationForOnePass } from '../../functions/sharing/channel-targets.js';
 import { build, ledger, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
 import { basePlan } from './promotion-fixtures.js';
 
@@ -120,6 +120,31 @@ describe("the sweep's compliance pass", () => {
     org.resetHistory();
     expect(await measureCompliance(basePlan, state, [usage('1.0.0/2', {})], NOW)).toEqual({ written: 0, onRevoked: 0 });
     expect(org).not.toHaveReceivedCommand(ListRootsCommand);
+  });
+
+  describe('the organization it measures against', () => {
+    const seen = [usage('1.0.0/2', { '200000000001': 9 }), usage('1.0.0/1', { '200000000002': 1 })];
+    const stateReads = () =>
+      ddb
+        .commandCalls(GetCommand)
+        .filter((c) => c.args[0].input.Key?.pk === 'ORG' && c.args[0].input.Key.sk === 'STATE').length;
+
+    it("is read once per pass: the channels' accounts and the accounts' OUs come from the same read", async () => {
+      ddb.resetHistory();
+      expect((await measureCompliance(basePlan, state, seen, NOW)).written).toBe(1);
+      expect(stateReads()).toBe(1);
+    });
+
+    it("is read once for all the images of a sweep that passes its reader on (each image's result the same)", async () => {
+      const alone = await measureCompliance(basePlan, state, seen, NOW);
+      const organization = organizationForOnePass();
+      ddb.resetHistory();
+      const first = await measureCompliance(basePlan, state, seen, NOW, undefined, organization);
+      const second = await measureCompliance({ ...basePlan, image: 'hardened' }, state, seen, NOW, [], organization);
+      expect(first).toEqual(alone);
+      expect(second).toEqual(alone);
+      expect(stateReads()).toBe(1);
+    });
   });
 
   it('never holds up retention: an organization that cannot be read leaves the pass unmeasured, retention done', async () => {

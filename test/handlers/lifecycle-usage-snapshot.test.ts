@@ -205,3 +205,81 @@ describe('a report whose id the ledger lost', () => {
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 });
+
+describe('a report read when no next one is due', () => {
+  /** Base 1.0.0/1 in us-east-1: asked about yesterday (a use of 2 instances), and again this morning. */
+  const MORNING = '2027-03-20T03:00:00.000Z';
+  const builds = [{ version: '1.0.0/1', promotions: [{ channel: 'dev', at: '2027-02-18T00:00:00.000Z' }] }];
+  const amis = async () => [{ region: 'us-east-1', imageId: 'ami-00000000000000001' }];
+  const heldUse = { '200000000001': { instances: 2, launchTemplates: 0 } };
+  const item = (): UsageItem => ({
+    sk: 'USAGE#1.0.0/1#us-east-1',
+    image: 'base',
+    version: '1.0.0/1',
+    region: 'us-east-1',
+    imageId: 'ami-00000000000000001',
+    observedAt: '2027-03-20T03:00:00.000Z',
+    lastRequestedAt: '2027-03-19T03:00:00.000Z',
+    accounts: heldUse,
+    instances: 2,
+    launchTemplates: 0,
+    reportId: 'amiur-0000000000morning',
+    requestedAt: MORNING,
+  });
+  const reading = (instances: number) => ({
+    items: [item()],
+    reports: new Map([
+      [
+        'amiur-0000000000morning',
+        {
+          state: 'available' as const,
+          entries: [{ AccountId: '200000000001', ResourceType: 'ec2:Instance', UsageCount: instances }],
+        },
+      ],
+    ]),
+  });
+
+  it('writes nothing on a second pass the same day when the report says what the item holds', async () => {
+    await refreshUsage('base', builds, amis, new Date('2027-03-20T15:00:00.000Z'), reading(2));
+
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ec2).not.toHaveReceivedCommand(CreateImageUsageReportCommand);
+  });
+
+  it('records that reading the next day with the next report, in one write', async () => {
+    ec2.on(CreateImageUsageReportCommand).resolves({ ReportId: 'amiur-00000000nextday' });
+
+    await refreshUsage('base', builds, amis, new Date('2027-03-21T03:00:00.000Z'), reading(2));
+
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({
+        ':reportId': 'amiur-0000000000morning',
+        ':next': 'amiur-00000000nextday',
+        ':instances': 2,
+      }),
+    });
+  });
+
+  it('records a changed reading the same day', async () => {
+    const items = await refreshUsage('base', builds, amis, new Date('2027-03-20T15:00:00.000Z'), reading(5));
+
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: expect.stringContaining('REMOVE reportId'),
+      ExpressionAttributeValues: expect.objectContaining({ ':reportId': 'amiur-0000000000morning', ':instances': 5 }),
+    });
+    expect(items[0]).toMatchObject({ instances: 5, reportId: undefined });
+  });
+
+  it('records the same reading of a revoked version at once: no later pass asks about it', async () => {
+    const revoked = builds.map((b) => ({ ...b, revokedAt: '2027-03-19T00:00:00.000Z' }));
+
+    await refreshUsage('base', revoked, amis, new Date('2027-03-20T15:00:00.000Z'), reading(2));
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'USAGE#1.0.0/1#us-east-1' },
+      UpdateExpression: expect.stringContaining('REMOVE reportId'),
+    });
+  });
+});

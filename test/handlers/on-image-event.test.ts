@@ -305,6 +305,34 @@ describe('onImageEvent', () => {
     });
   });
 
+  it("reads the parent's pointer history once per build: a later status finds the lineage recorded and leaves it", async () => {
+    const child = getImageOutput('TESTING');
+    child.image.sourcePipelineArn = 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/goldsmith-hardened';
+    imagebuilder.on(GetImageCommand).resolves(child);
+    const parent = { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' };
+    ddb.on(UpdateCommand).resolves({ Attributes: { status: 'TESTING', parent } });
+
+    await onImageEvent(stateChangeEvent('TESTING'));
+
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).not.toContain('parent');
+  });
+
+  it('records no parent for an image without one, in the status write', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput('TESTING'));
+
+    await onImageEvent(stateChangeEvent('TESTING'));
+
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' },
+      ExpressionAttributeValues: expect.objectContaining({ ':parent': null }),
+    });
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+  });
+
   describe("a child whose first event is handled after its parent's revocation rolled the pointer back", () => {
     // base 1.0.0/2 reached staging before hardened 1.0.0/3 was created (BUILD_CREATED, 08:15); revoked at 12:00,
     // staging rolled back to 1.0.0/1, which the pointer names now.

@@ -136,14 +136,18 @@ describe('patch compliance on the local cloud: laggard teams, a revocation under
     expect(result.report.consistency.problems).toEqual([]);
   });
 
-  it('samples every live AMI daily: a report read, the next one is asked for a day after it', () => {
+  it('samples every live AMI in use daily: a report read, the next one is asked for a day after it', () => {
     const live = ledger.filter((i) => str(i.sk).startsWith('USAGE#') && i.reportId && i.lastReportId);
-    expect(live.length).toBeGreaterThan(0);
+    const used = live.filter((i) => Number(i.instances) > 0 || Number(i.launchTemplates) > 0);
+    expect(used.length).toBeGreaterThan(0);
     for (const i of live) {
-      // The report being waited for was asked for a day after the one last read.
+      // The report being waited for was asked for a day after the one last recorded; a week after it where nobody
+      // runs the version (core usageRefreshSeconds), whose reading is recorded with the next report when it says
+      // the same.
       const gap = Date.parse(str(i.requestedAt)) - Date.parse(str(i.lastRequestedAt));
-      expect(gap).toBeGreaterThanOrEqual(20 * HOUR);
-      expect(gap).toBeLessThanOrEqual(30 * HOUR);
+      const weekly = !used.includes(i) && gap > 30 * HOUR;
+      expect(gap).toBeGreaterThanOrEqual(weekly ? 7 * 24 * HOUR - 4 * HOUR : 20 * HOUR);
+      expect(gap).toBeLessThanOrEqual(weekly ? 7 * 24 * HOUR + 6 * HOUR : 30 * HOUR);
       expect(i.openWork).toBe('usage-report');
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parentVersionAt } from '../../../core/lifecycle/parent-at.js';
+import { lineageRecorded, parentVersionAt } from '../../../core/lifecycle/parent-at.js';
 
 // base/staging: 1.0.0/1 published, then 1.0.0/2, which a revocation rolled back to 1.0.0/1, then withdrawn.
 const CHANGES = [
@@ -36,5 +36,20 @@ describe('parentVersionAt', () => {
     expect(parentVersionAt('base/staging', [], '2027-01-04T20:00:00Z', undefined)).toEqual({
       unknown: 'parent version unknown: base/staging names no version',
     });
+  });
+});
+
+describe('lineageRecorded', () => {
+  it('is true once the build item holds a parent, an unknown one, or null for an image without one', () => {
+    expect(lineageRecorded({ parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' } })).toBe(true);
+    expect(lineageRecorded({ parent: { image: 'base', channel: 'staging', unknown: 'parent version unknown' } })).toBe(
+      true,
+    );
+    expect(lineageRecorded({ parent: null })).toBe(true);
+  });
+
+  it('is false for an item written without its lineage yet', () => {
+    expect(lineageRecorded({ status: 'PENDING' })).toBe(false);
+    expect(lineageRecorded({})).toBe(false);
   });
 });
