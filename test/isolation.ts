@@ -31,8 +31,9 @@ const SHARED_SOURCES = ['core/', 'events/', 'test/'];
 
 /**
  * The projects whose files share a module registry per worker (vitest.config.ts). `scenarios` applies the cloud
- * project's checks without what its setup undoes after each file (RESET_AFTER_EACH_FILE): its files run simulations
- * for tens of seconds in `beforeAll`, and the few that spy or set the environment keep a process each.
+ * project's checks, and its files run with the same setup (test/setup-shared-cloud.ts), which undoes what
+ * RESET_AFTER_EACH_FILE masks once the file's cloud has stopped: a scenario file that spies or sets the environment
+ * shares a worker as a cloud test file does, instead of paying a process and the local cloud's imports of its own.
  */
 export type Sharing = 'pure' | 'cloud' | 'scenarios';
 
@@ -205,7 +206,7 @@ function reasonsIn(root: string, file: string, sharing: Sharing, code: (text: st
       continue;
     }
     const source = isTest ? code(readFileSync(join(root, module), 'utf8')) : '';
-    const resets = sharing === 'cloud';
+    const resets = sharing !== 'pure';
     const restores =
       (sharing !== 'pure' && SELF_RESTORING.includes(module)) || (resets && RESTORED_AFTER_EACH_FILE.includes(module));
     const text = resets ? withoutFileResets(typesErased(source)) : source;

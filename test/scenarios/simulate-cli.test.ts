@@ -36,16 +36,16 @@ describe('goldsmith simulate (human output)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'goldsmith-simulate-cli-'));
     const scenario = join(dir, 'scenario.json');
-    // Two weeks: a base release on day one and the catalog's own schedules (January's patch build on the 14th).
+    // Two days: a base release on day one and the catalog's own schedules (January's patch build on the 14th).
     writeFileSync(
       scenario,
       JSON.stringify({
-        start: '2027-01-01T00:00:00Z',
+        start: '2027-01-13T00:00:00Z',
         until: '2027-01-15T00:00:00Z',
         organization: { accountsPerOu: 1 },
         events: [
           {
-            at: '2027-01-01T01:00:00Z',
+            at: '2027-01-13T01:00:00Z',
             kind: 'base-image-release',
             parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
           },
@@ -61,7 +61,7 @@ describe('goldsmith simulate (human output)', () => {
   it('prints the header, the timeline in time order, then the tables', () => {
     expect(run.code).toBe(0);
     const lines = stdout().split('\n');
-    expect(lines[0]).toBe('Goldsmith simulation 2027-01-01 00:00 → 2027-01-15 00:00 (seed 1)');
+    expect(lines[0]).toBe('Goldsmith simulation 2027-01-13 00:00 → 2027-01-15 00:00 (seed 1)');
     const end = lines.indexOf('Builds');
     const timeline = lines.slice(2, end - 1).filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d {2}/.test(l));
     expect(timeline.length).toBeGreaterThan(3);

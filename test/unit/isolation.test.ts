@@ -151,14 +151,12 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
     ]);
     // The pure project still isolates all of them: they reach past core/ and events/.
     expect(sharedRegistryTestFiles(root)).toEqual([]);
-    // The scenario project undoes nothing after a file: the environment, spies and stubs keep a process each.
-    expect(sharedRegistryTestFiles(root, 'test', 'scenarios')).toEqual([
-      'test/unit/captured.test.ts',
-      'test/unit/cloud.test.ts',
-      'test/unit/dynamo.test.ts',
-    ]);
-    expect(isolationReasons(root, 'test/unit/env.test.ts', 'scenarios')).toEqual([
-      'test/unit/env.test.ts changes process-wide state or mocks',
+    // The scenario project runs the cloud project's setup, which undoes the environment, spies and stubs after each
+    // file: it shares the same files, and isolates the same ones for the same reasons.
+    expect(sharedRegistryTestFiles(root, 'test', 'scenarios')).toEqual(sharedRegistryTestFiles(root, 'test', 'cloud'));
+    expect(isolationReasons(root, 'test/unit/env.test.ts', 'scenarios')).toEqual([]);
+    expect(isolationReasons(root, 'test/unit/mocked.test.ts', 'scenarios')).toEqual([
+      'test/unit/mocked.test.ts changes process-wide state or mocks',
     ]);
     expect(isolationReasons(root, 'test/unit/mocked.test.ts', 'cloud')).toEqual([
       'test/unit/mocked.test.ts changes process-wide state or mocks',
