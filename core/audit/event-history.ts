@@ -73,19 +73,31 @@ export const recordedCallSchema = z.object({
 });
 export type RecordedCall = z.output<typeof recordedCallSchema>;
 
-/** The role behind a call: its session's issuer, else the role in the caller's ARN. */
-function roleNameOf(call: RecordedCall): string | undefined {
-  const arn = call.userIdentity?.sessionContext?.sessionIssuer?.arn ?? call.userIdentity?.arn ?? '';
-  return /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+/** The role behind a call: its session's issuer, else the caller's own ARN. */
+function roleArnOf(call: RecordedCall): string {
+  return call.userIdentity?.sessionContext?.sessionIssuer?.arn ?? call.userIdentity?.arn ?? '';
 }
 
 /**
- * Whether Goldsmith's own role made the call: the roles CloudFormation names `<stage>-goldsmith-…` and those Goldsmith
- * names `goldsmith-<stage>-…` (stacks/names.ts), as the functions' auditor's grants name them.
+ * Image Builder's service-linked role: it sets the launch permissions a distribution configuration names
+ * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-service-linked-role.html).
  */
-export function isGoldsmithCall(call: RecordedCall, stage: string): boolean {
-  const role = roleNameOf(call);
-  return role !== undefined && (role.startsWith(`${stage}-goldsmith-`) || role.startsWith(`goldsmith-${stage}-`));
+const IMAGE_BUILDER_ROLE = 'AWSServiceRoleForImageBuilder';
+
+/**
+ * Whether Goldsmith made the call: one of `ownRoles` (the roles of Goldsmith's functions that may make the calls
+ * looked up, as the stacks list them: stacks/monitoring/audit-history.ts), any role CloudFormation names
+ * `<stage>-goldsmith-…` or Goldsmith names `goldsmith-<stage>-…` (stacks/names.ts, as the functions' auditor's grants
+ * name them), or Image Builder distributing Goldsmith's AMIs.
+ */
+export function isGoldsmithCall(call: RecordedCall, stage: string, ownRoles: ReadonlySet<string>): boolean {
+  const arn = roleArnOf(call);
+  if (ownRoles.has(arn)) return true;
+  const role = /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+  if (role === undefined) return false;
+  return (
+    role === IMAGE_BUILDER_ROLE || role.startsWith(`${stage}-goldsmith-`) || role.startsWith(`goldsmith-${stage}-`)
+  );
 }
 
 /** An EventBridge event as a trail would have sent the call (its `detail` is the CloudTrail record itself). */
@@ -123,22 +135,23 @@ export function asApiCallEvent(call: RecordedCall): ApiCallEvent {
 /** What one run asks to be read back: each AMI and each function once, by the first call that named it. */
 export interface ReadBacks {
   amis: ApiCallEvent[];
-  functions: ApiCallEvent[];
+  /** By the function's name: the caller keeps those that are Goldsmith's (its deployment's records say which). */
+  functions: Map<string, ApiCallEvent>;
   /** Calls left alone, and why (Goldsmith's own, refused, naming nothing of Goldsmith's). */
   ignored: number;
 }
 
 /**
  * The calls that ask for a read-back: not Goldsmith's own, not refused (`errorCode`: nothing changed), an AMI's
- * launch permissions (ModifyImageAttribute, ResetImageAttribute naming an `imageId`) or a Goldsmith function
- * (`<stage>-goldsmith-…`, named by name or ARN) changed by one of the calls events/function-call.ts lists.
+ * launch permissions (ModifyImageAttribute, ResetImageAttribute naming an `imageId`) or a function (named by name or
+ * ARN) changed by one of the calls events/function-call.ts lists.
  */
-export function readBacksOf(calls: readonly RecordedCall[], stage: string): ReadBacks {
+export function readBacksOf(calls: readonly RecordedCall[], stage: string, ownRoles: ReadonlySet<string>): ReadBacks {
   const amis = new Map<string, ApiCallEvent>();
   const functions = new Map<string, ApiCallEvent>();
   let ignored = 0;
   for (const call of calls) {
-    if (call.errorCode || isGoldsmithCall(call, stage)) {
+    if (call.errorCode || isGoldsmithCall(call, stage, ownRoles)) {
       ignored++;
       continue;
     }
@@ -155,10 +168,10 @@ export function readBacksOf(calls: readonly RecordedCall[], stage: string): Read
     } else if (
       call.eventSource === 'lambda.amazonaws.com' &&
       FUNCTION_CALL_PREFIXES.some((p) => call.eventName.startsWith(p)) &&
-      fn?.startsWith(`${stage}-goldsmith-`)
+      fn
     ) {
       if (!functions.has(fn)) functions.set(fn, asApiCallEvent(call));
     } else ignored++;
   }
-  return { amis: [...amis.values()], functions: [...functions.values()], ignored };
+  return { amis: [...amis.values()], functions, ignored };
 }
