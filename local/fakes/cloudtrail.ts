@@ -112,6 +112,10 @@ export class CloudTrailFake implements FakeService {
       responseElements: error ? null : typeof response === 'object' && response !== null ? {} : null,
       error: error && { name: error.name, message: error.message },
     });
+    // Ids in the order calls were recorded, not random: the same scenario run twice holds the same history.
+    const seq = ++this.recordedCount;
+    detail.eventID = `00000000-0000-4000-8000-${seq.toString(16).padStart(12, '0')}`;
+    detail.requestID = `00000000-0000-4000-9000-${seq.toString(16).padStart(12, '0')}`;
     const identity = detail.userIdentity as {
       arn?: string;
       sessionContext?: { sessionIssuer?: { userName?: string } };
@@ -121,7 +125,7 @@ export class CloudTrailFake implements FakeService {
     // Older than 90 days: gone from the history.
     while (held.length > 0 && (held[0]?.eventTimeMs ?? at) < at - NINETY_DAYS_MS) held.shift();
     held.push({
-      seq: ++this.recordedCount,
+      seq,
       eventId: String(detail.eventID),
       eventName,
       eventSource,
