@@ -5,10 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Function as SstFunction } from 'sst/constructs';
-import { FACTORY_DRIFT_PK } from '../../aws/audit/audit-ledger.js';
 import { functionsPath } from '../../core/audit/functions.js';
 import { rolesPath } from '../../core/audit/roles.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { FACTORY_AUDIT_PK } from '../../core/ledger/keys.js';
 import { EXPECTED_FUNCTIONS_PREFIX, FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
 import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
 import { ROLE_CALLS } from '../../events/role-call.js';
@@ -74,7 +74,7 @@ export function createFunctionAudit(
     environment: { GOLDSMITH_STAGE: stage },
   });
   // When the functions were last read back in full (`SWEEP#functions` in the ledger's audit partition).
-  grantLedgerPartition(env.ledger, fn, ['GetItem'], [FACTORY_DRIFT_PK]);
+  grantLedgerPartition(env.ledger, fn, ['GetItem'], [FACTORY_AUDIT_PK]);
   // GetParametersByPath is authorized against the path in the request
   // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
   const paths = [functionsPath(stage), rolesPath(stage)].map((p) => p.replace(/\/$/, ''));

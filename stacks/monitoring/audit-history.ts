@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { Function as SstFunction } from 'sst/constructs';
-import { FACTORY_DRIFT_PK } from '../../aws/audit/audit-ledger.js';
 import { functionsPath } from '../../core/audit/functions.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { FACTORY_AUDIT_PK } from '../../core/ledger/keys.js';
 import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
 import { IMAGE_ATTRIBUTE_CALLS } from '../../events/outside-change.js';
 import { catalogBundling } from '../catalog.js';
@@ -89,7 +89,7 @@ export function createHistoryAudit(
     maxEventAge: Duration.hours(6),
     onFailure: failureQueue(dlq, env.ledger),
   });
-  grantLedgerPartition(env.ledger, fn, ['GetItem', 'UpdateItem'], [FACTORY_DRIFT_PK]);
+  grantLedgerPartition(env.ledger, fn, ['GetItem', 'UpdateItem'], [FACTORY_AUDIT_PK]);
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudtrail:LookupEvents'], resources: ['*'] }));
   // GetParametersByPath is authorized against the path in the request
   // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
