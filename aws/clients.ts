@@ -1,5 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -34,6 +35,7 @@ export { type ClientOf, type ClientSettings, configureClients, type ServiceName 
 const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   autoscaling: AutoScalingClient,
   cloudformation: CloudFormationClient,
+  cloudtrail: CloudTrailClient,
   cloudwatch: CloudWatchClient,
   dynamodb: DynamoDBClient,
   ec2: EC2Client,

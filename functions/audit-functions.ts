@@ -1,13 +1,17 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { lastSweptAt, recordSweep } from '../aws/audit/sweep-ledger.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { parseDuration } from '../core/duration.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
+import { isSweepDue } from '../core/reconcile/decide.js';
 import { expectedFunctionChangeSchema, functionCallSchema } from '../events/function-call.js';
 import { roleCallSchema } from '../events/role-call.js';
 import { auditFunctions, expectedFunctionDeleted, expectedFunctions } from './audit/functions.js';
-import type { AuditPart } from './audit/report.js';
+import { type AuditPart, emptyPart } from './audit/report.js';
 import { auditRoles } from './audit/roles.js';
+import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { metrics } from './lib/powertools.js';
 
@@ -23,9 +27,10 @@ function stage(): string {
 
 /**
  * The audit of Goldsmith's functions (functions/audit/functions.ts): every function's code and configuration against
- * what the deployment made, a function changed outside the deployment stopped and announced, daily and within minutes
- * of a Lambda call CloudTrail reports (events/function-call.ts) or of a change of a function's expected properties in
- * Parameter Store (a deletion is drift itself). A function of its own, apart from the policies' auditor, so neither
+ * what the deployment made, a function changed outside the deployment stopped and announced, every
+ * `monitoring.functionSweepEvery` days, within minutes of a Lambda call CloudTrail reports (events/function-call.ts),
+ * the day after one the event history holds (functions/audit-history.ts) or of a change of a function's expected
+ * properties in Parameter Store (a deletion is drift itself). A function of its own, apart from the policies' auditor, so neither
  * bundle grows and a changed policies' auditor still has this one read it. A failure to read or stop a function fails
  * the run (transient when every failure is), after every function was tried. Its own stop is a call CloudTrail
  * reports: the run it starts finds the drift recorded and announces nothing twice. Goldsmith's IAM roles too
@@ -54,8 +59,18 @@ export const handler = handlerFor({
 });
 
 /**
- * The functions (an event's own, or all), and on the daily schedule the roles too, as one report: a role's drift
- * stops functions the functions' comparison found unchanged.
+ * Whether the scheduled run reads back every function: their last complete read-back (the ledger's
+ * `SWEEP#functions`) at least `monitoring.functionSweepEvery` old, or never made. Between, the Lambda calls CloudTrail
+ * reports (a trail's events, the event history's daily read: functions/audit-history.ts) read back the one named.
+ */
+async function functionSweepDue(now: Date): Promise<boolean> {
+  const every = parseDuration(bundledCatalog().monitoring.functionSweepEvery) / 86_400;
+  return isSweepDue(now, await lastSweptAt('functions'), every);
+}
+
+/**
+ * The functions (an event's own, or all when their sweep is due), and on the daily schedule the roles too, as one
+ * report: a role's drift stops functions the functions' comparison found unchanged.
  */
 async function functionsAndRoles(
   input: z.infer<typeof auditFunctionsInputSchema | typeof functionCallSchema | typeof expectedFunctionChangeSchema>,
@@ -76,7 +91,10 @@ async function functionsAndRoles(
   // The functions' records, read once (a rewritten parameter's alone); the roles' audit stops functions by them.
   const rewritten = 'source' in input && input.source === 'aws.ssm' && !deleted ? input.detail.name : undefined;
   const records = expectedFunctions(stage(), rewritten);
-  const part = await auditFunctions(now, stage(), self, only, records);
+  // An event's function now; on the schedule every function only when their sweep is due (`functionSweepEvery`).
+  const sweep = 'source' in input ? false : await functionSweepDue(now);
+  const part = 'source' in input || sweep ? await auditFunctions(now, stage(), self, only, records) : emptyPart();
+  if (sweep && part.failures.length === 0) await recordSweep('functions', now.toISOString());
   if (deleted) part.findings.unshift(...deleted.findings);
   if ('source' in input) return part;
   const roles = await auditRoles(now, stage(), self, undefined, await records());

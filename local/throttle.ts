@@ -103,6 +103,10 @@ export function bucketFor(service: string, action: string, input: Record<string,
       return { bucket: action, limit: { capacity: 300, refillPerSecond: 300 } };
     case 'sts':
       return { bucket: action, limit: { capacity: 100, refillPerSecond: 50 } };
+    // "The rate of lookup requests is limited to two per second, per account, per Region"
+    // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html).
+    case 'cloudtrail':
+      return { bucket: action, limit: { capacity: 2, refillPerSecond: 2 } };
     // Auto Scaling publishes no per-API rates either: a conservative guess, per action and account.
     case 'autoscaling':
       return {

@@ -6,6 +6,7 @@ import { ownLogGroups } from './function-logs.js';
 import { Ledger } from './Ledger.js';
 import { createAlarms } from './monitoring/alarms.js';
 import { createFunctionAudit } from './monitoring/audit-functions.js';
+import { createHistoryAudit, rolesThatMayCall } from './monitoring/audit-history.js';
 import { createPolicyAudit } from './monitoring/audit-policies.js';
 import { createDashboard } from './monitoring/dashboard.js';
 import { discoverWatched } from './monitoring/discover.js';
@@ -13,6 +14,7 @@ import { createHealthGauges } from './monitoring/health.js';
 import { createRedrive } from './monitoring/redrive.js';
 import { Notifications } from './Notifications.js';
 import { NAME_PREFIX } from './names.js';
+import { Promotion } from './Promotion.js';
 
 /** What `use(Monitoring)` gives (tests read it). */
 export interface MonitoringResources {
@@ -32,7 +34,11 @@ export function Monitoring({ app, stack }: StackContext): MonitoringResources {
   const { topic } = use(Notifications);
   createHealthGauges(stack, catalog, table);
   createPolicyAudit(stack, app.stage, catalog, { ledger: table, topic });
-  createFunctionAudit(stack, app.stage, catalog, { ledger: table, topic });
+  const { auditFunctions } = createFunctionAudit(stack, app.stage, catalog, { ledger: table, topic });
+  // The daily read of CloudTrail's event history hands what it finds to the two auditors that read it back.
+  const { auditHoldings } = use(Promotion);
+  const ownRoles = rolesThatMayCall(app);
+  createHistoryAudit(stack, app.stage, catalog, { ledger: table, auditHoldings, auditFunctions, ownRoles });
   // After the health gauges, so their function and queue are watched (and re-driven) too.
   const watched = discoverWatched(app);
   createRedrive(stack, app.stage, catalog, { ledger: table, topic }, watched);

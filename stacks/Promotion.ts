@@ -74,6 +74,8 @@ export interface PromotionResources {
   rolloutStateMachine?: sfn.StateMachine;
   /** on-lifecycle-request: revokes on "Image Revoked" (from the bus, or from a revocation's schedule). */
   lifecycleRequests: SstFunction;
+  /** The audit of what AWS holds: the event history's read hands it the AMIs changed outside Goldsmith. */
+  auditHoldings: SstFunction;
 }
 
 /**
@@ -202,6 +204,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     ...(rollout && { rolloutStateMachine: rollout.stateMachine }),
     approvalUrl,
     lifecycleRequests: lifecycle.requests,
+    auditHoldings: auditor,
     busWriters: [
       { fn: tasks.publish, detailTypes: [DETAIL_TYPES.imagePromoted] },
       // Revocation (revokeVersion) puts the fact "Image Revoked" and asks for the children's rebuilds; a new finding

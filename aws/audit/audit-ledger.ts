@@ -1,5 +1,5 @@
 import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imagePk } from '../../core/ledger/keys.js';
+import { FACTORY_AUDIT_PK, imagePk } from '../../core/ledger/keys.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
 import { queryPrefix } from '../lifecycle/lifecycle-ledger.js';
@@ -25,7 +25,7 @@ export type DriftResource =
   | 'role';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
-export const FACTORY_DRIFT_PK = 'FACTORY#audit';
+export const FACTORY_DRIFT_PK = FACTORY_AUDIT_PK;
 
 /** The partition a drift is recorded in: its image's, or the factory's when it names no image. */
 export const driftPk = (image: string) => (image ? imagePk(image) : FACTORY_DRIFT_PK);

@@ -10,7 +10,17 @@ import { FACTORY_DRIFT_PK } from './audit-ledger.js';
  * once a sweep has run without a failure, so a sweep that failed or never ran is still overdue on the next full pass.
  */
 
-export type SweepKind = 'launch-permissions' | 'pointers' | 'pointer-policies' | 'pipelines';
+/**
+ * `functions`: the functions' full read-back; `event-history#<region>`: where the last read of CloudTrail's event
+ * history in that Region ended (its window's end, not the run's time: core/audit/event-history.ts).
+ */
+export type SweepKind =
+  | 'launch-permissions'
+  | 'pointers'
+  | 'pointer-policies'
+  | 'pipelines'
+  | 'functions'
+  | `event-history#${string}`;
 
 const sweepKey = (kind: SweepKind) => ({ pk: FACTORY_DRIFT_PK, sk: `SWEEP#${kind}` });
 

@@ -1,5 +1,6 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -35,6 +36,7 @@ import { GoldsmithRetryStrategy } from './retry.js';
 export interface ServiceClients {
   autoscaling: AutoScalingClient;
   cloudformation: CloudFormationClient;
+  cloudtrail: CloudTrailClient;
   cloudwatch: CloudWatchClient;
   dynamodb: DynamoDBClient;
   ec2: EC2Client;

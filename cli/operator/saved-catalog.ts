@@ -17,7 +17,9 @@ const shown = (v: unknown) => {
 /**
  * Where `given` (the catalog as this release loads it) differs from `saved` (as the release that saved the cloud
  * loaded it), as `path: saved X, given Y` lines. A field `given` has that `saved` lacks is a default this release
- * adds when `written` (the catalog file's own document) does not set it; one the file sets is a change.
+ * adds when `written` (the catalog file's own document) does not set it; a value both hold that the file does not set
+ * is a default this release changed (`monitoring.launchPermissionSweepEvery`: 7 days, then 28); one the file sets is
+ * a change.
  */
 export function catalogChanges(saved: unknown, given: unknown, written: unknown, path = 'catalog'): string[] {
   if (isObject(saved) && isObject(given)) {
@@ -25,6 +27,8 @@ export function catalogChanges(saved: unknown, given: unknown, written: unknown,
     return [...new Set([...Object.keys(saved), ...Object.keys(given)])].flatMap((key) => {
       const at = `${path}.${key}`;
       if (!(key in saved) && written_[key] === undefined) return [];
+      const defaulted = written_[key] === undefined && key in given && !isObject(saved[key]) && !isObject(given[key]);
+      if (defaulted) return [];
       return catalogChanges(saved[key], given[key], written_[key], at);
     });
   }

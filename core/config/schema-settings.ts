@@ -82,9 +82,17 @@ export const monitoringSchema = z.strictObject({
   /**
    * How often the audit's full sweep reads back every live version's launch permissions in every Region
    * (DescribeImageAttribute per AMI). Between sweeps a change is read back when its event arrives (EC2's
-   * ModifyImageAttribute through CloudTrail, which needs a trail); the forwarding rules are read daily.
+   * ModifyImageAttribute through CloudTrail, which needs a trail), or the next day from CloudTrail's event history
+   * (functions/audit-history.ts, no trail needed); the forwarding rules are read daily.
    */
-  launchPermissionSweepEvery: sweepEverySchema.default('7d'),
+  launchPermissionSweepEvery: sweepEverySchema.default('28d'),
+  /**
+   * How often the functions' audit reads back every Goldsmith function (GetFunction, one a function). Between full
+   * read-backs a function is read back on its Lambda call's CloudTrail event (needs a trail), the next day from
+   * CloudTrail's event history (functions/audit-history.ts, no trail needed), or on its expected properties' Parameter
+   * Store change; the roles are read back daily.
+   */
+  functionSweepEvery: sweepEverySchema.default('28d'),
   /**
    * How often the audit's full sweep reads back every channel pointer in every Region (GetParameters, ten a call).
    * Between sweeps a pointer is read back when Parameter Store's own change event arrives (no trail needed).

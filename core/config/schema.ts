@@ -73,7 +73,8 @@ export const catalogShapeSchema = z.strictObject({
   }),
   monitoring: monitoringSchema.default({
     staleChannelAfter: '45d',
-    launchPermissionSweepEvery: '7d',
+    launchPermissionSweepEvery: '28d',
+    functionSweepEvery: '28d',
     pointerSweepEvery: '7d',
     pointerPolicySweepEvery: '28d',
     organizationFullReadEvery: '7d',

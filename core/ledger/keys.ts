@@ -16,6 +16,9 @@ export function buildSk(buildVersion: string): string {
 /** An image's build circuit breaker (core/triggers/breaker.ts): one item, tripped and resumed in place. */
 export const BREAKER_SK = 'BREAKER';
 
+/** The factory's audit partition: drifts that belong to no image, and when each sweep last completed. */
+export const FACTORY_AUDIT_PK = 'FACTORY#audit';
+
 /**
  * A trigger decision: sorted by time, then by the change's dedupe key. A decision is written once and never replaced;
  * another delivery of the same change deciding at the same instant records under `#2`, `#3`… (`delivery` > 1).

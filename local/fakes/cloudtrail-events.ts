@@ -40,6 +40,30 @@ export function cloudTrailEnvelope(
   };
 }
 
+/** CloudTrail names a call's request and response members as the API does, first letter lower case. */
+export const recordedMembers = (members: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(members).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
+
+/**
+ * Who made a call, as CloudTrail's `userIdentity` names a role session: type `AssumedRole`, the session's ARN, and the
+ * role it was issued from as `sessionContext.sessionIssuer`
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html). The
+ * local cloud knows a function's role (its session is named here after the role) or a member role's session ARN.
+ */
+export function userIdentityOf(caller: string | undefined, account: string): Record<string, unknown> {
+  const role = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(caller ?? '');
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(caller ?? '');
+  if (!role && !session) return { type: 'IAMUser', ...(caller ? { arn: caller } : {}), accountId: account };
+  const [, partition, roleAccount, name] = (role ?? session) as RegExpExecArray;
+  const issuer = role ? caller : `arn:${partition}:iam::${roleAccount}:role/${name}`;
+  return {
+    type: 'AssumedRole',
+    arn: session ? caller : `arn:${partition}:sts::${roleAccount}:assumed-role/${name}/${name}`,
+    accountId: roleAccount,
+    sessionContext: { sessionIssuer: { type: 'Role', arn: issuer, accountId: roleAccount, userName: name } },
+  };
+}
+
 /**
  * The record of one API call a caller made (a management event: it changed something), as CloudTrail writes it
  * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html): who
@@ -61,11 +85,7 @@ export function apiCallEvent(call: {
   const time = cloudTrailTime(call.time);
   const detail = {
     eventVersion: '1.09',
-    userIdentity: {
-      type: call.caller?.includes(':assumed-role/') || call.caller?.includes(':role/') ? 'AssumedRole' : 'IAMUser',
-      ...(call.caller ? { arn: call.caller } : {}),
-      accountId: call.account,
-    },
+    userIdentity: userIdentityOf(call.caller, call.account),
     eventTime: time,
     eventSource: call.eventSource,
     eventName: call.eventName,

@@ -1,4 +1,5 @@
 import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
+import { CloudTrailServiceException, ThrottlingException as CloudTrailThrottling } from '@aws-sdk/client-cloudtrail';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { ECRServiceException, ServerException as EcrServerException } from '@aws-sdk/client-ecr';
 import {
@@ -38,6 +39,7 @@ const sts = errorFactory(STSServiceException);
 const ram = errorFactory(RAMServiceException);
 const ecr = errorFactory(ECRServiceException);
 const autoscaling = errorFactory(AutoScalingServiceException);
+const cloudtrail = errorFactory(CloudTrailServiceException);
 
 // Each service's own throttling and server-error codes, as their APIs document them.
 const table: Record<string, ServiceFaults> = {
@@ -46,6 +48,13 @@ const table: Record<string, ServiceFaults> = {
   autoscaling: {
     throttled: () => autoscaling('Throttling', 'Rate exceeded', 400),
     serverError: () => autoscaling('InternalFailure', 'An internal error has occurred.', 500),
+  },
+  // LookupEvents past "two per second, per account, per Region": "a throttling error occurs", ThrottlingException
+  // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html); the common InternalFailure.
+  cloudtrail: {
+    throttled: () => cloudtrail(CloudTrailThrottling, 'Rate exceeded', 400),
+    serverError: () =>
+      cloudtrail('InternalFailure', 'The request processing has failed because of an unknown error.', 500),
   },
   ec2: {
     throttled: () => ec2('RequestLimitExceeded', 'Request limit exceeded.', 400),

@@ -7,6 +7,7 @@ import { ImageBlockPublicAccess, InspectorActivation, inFrontOf } from './accoun
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { CallStreams } from './call-streams.js';
+import { CloudTrailFake } from './cloudtrail.js';
 import {
   continueRequestIdsFrom,
   type FakeService,
@@ -75,6 +76,8 @@ export interface InstallOptions {
 
 export interface LocalFakes {
   readonly ec2: Ec2Fake;
+  /** CloudTrail's event history: the write management events of every call the fakes answered, per account and Region. */
+  readonly cloudtrail: CloudTrailFake;
   /** Member accounts' Auto Scaling groups and instance refreshes. */
   readonly autoscaling: AutoScalingFake;
   /** Member accounts' CloudWatch alarms, whose state a scenario sets. */
@@ -138,6 +141,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const stats = emptyStats();
   const throttle = new Throttle(now);
   const ec2 = new Ec2Fake(accountId, now);
+  const cloudtrail = new CloudTrailFake(now);
   const ecr = new EcrFake(accountId, now);
   // The stacks create each container image's repository in every distribution region.
   for (const p of opts.pipelines ?? []) {
@@ -225,6 +229,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
     cloudformation: inFrontOf(stackSetsApi(stackSets), StackEventsFake.ACTIONS, stackEvents),
+    cloudtrail,
     cloudwatch,
     ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,
@@ -288,6 +293,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
         calls,
         faults,
         identities,
+        history: cloudtrail,
       });
     },
   };
@@ -299,6 +305,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       memberAccess,
       stackSets,
       stackEvents,
+      cloudtrail,
       ec2,
       ecr,
       imagebuilder,

@@ -88,6 +88,8 @@ export interface AttachOptions {
    * (a role session in a member account); other keys act in `accountId` as the running function.
    */
   readonly identities?: (accessKeyId: string | undefined) => { account: string; principal: string } | undefined;
+  /** CloudTrail's event history (local/fakes/cloudtrail.ts): told of every call the fake answered or refused. */
+  readonly history?: { record(call: FakeCall, response: unknown, error?: Error): void };
 }
 
 interface MiddlewareContext {
@@ -219,8 +221,16 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
         o.stats.throttled++;
         throw throttledError(o.service);
       }
-      // A fake may answer asynchronously (the local EventBridge evaluates IAM policies).
-      const output = ((await o.fake.handle(call)) ?? {}) as Record<string, unknown>;
+      // A fake may answer asynchronously (the local EventBridge evaluates IAM policies). CloudTrail records the call
+      // whether the service answered or refused it; not a throttled or failed attempt the service never served.
+      let output: Record<string, unknown>;
+      try {
+        output = ((await o.fake.handle(call)) ?? {}) as Record<string, unknown>;
+      } catch (error) {
+        if (error instanceof Error && !madeUpErrors.has(error)) o.history?.record(call, undefined, error);
+        throw error;
+      }
+      o.history?.record(call, output);
       checkResponse(serviceId, call.action, output, operationSchemaOf(context));
       const $metadata = { httpStatusCode: 200, requestId: nextRequestId(), attempts: 1, totalRetryDelay: 0 };
       return { output: { ...output, $metadata }, response: { statusCode: 200, headers: {}, body: undefined } };

@@ -8,7 +8,7 @@ import {
   ResourcePolicyNotFoundException,
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
-import { apiCallEvent, type CloudTrailEvent } from './cloudtrail-events.js';
+import { apiCallEvent, type CloudTrailEvent, recordedMembers } from './cloudtrail-events.js';
 import { errorFactory, type FakeCall, IdMaker, paginate } from './common.js';
 import type { ParameterRecord } from './ssm-shared.js';
 
@@ -56,10 +56,6 @@ export interface PolicyShareChange {
   accounts?: readonly string[];
 }
 
-/** CloudTrail names a call's request and response members as the API does, first letter lower case. */
-const recorded = (members: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(members).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
-
 export class ParameterResourcePolicies {
   /** Policies by parameter key (`region|name`), then by id. */
   private readonly held = new Map<string, Map<string, { policy: string; hash: string }>>();
@@ -97,7 +93,7 @@ export class ParameterResourcePolicies {
           region: call.region,
           time: new Date(trail.now()).toISOString(),
           caller: trail.caller(),
-          requestParameters: recorded(call.input),
+          requestParameters: recordedMembers(call.input),
           responseElements: response,
           error: error && { name: error.name, message: error.message },
         }),
@@ -109,7 +105,7 @@ export class ParameterResourcePolicies {
       if (error instanceof Error) record(null, error);
       throw error;
     }
-    record(recorded(response as Record<string, unknown>));
+    record(recordedMembers(response as Record<string, unknown>));
     return response;
   }
 

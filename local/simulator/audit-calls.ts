@@ -2,8 +2,9 @@
  * What the audit of outside changes costs: the calls the holdings auditor (functions/audit-holdings.ts) makes to read
  * back what AWS holds (channel pointers, launch permissions, rules, revocation schedules, pointer shares, and the
  * read-backs a change's event asks for) and every call of the doors' auditor (functions/audit-doors.ts: the bus,
- * topic and queue policies and the subscriptions). The holdings auditor's ledger reads and announcements call other
- * services and are not counted.
+ * topic and queue policies and the subscriptions) and of the event history's daily read (functions/audit-history.ts:
+ * its lookups, and the functions' records when a Lambda call names one). The holdings auditor's ledger reads and
+ * announcements call other services and are not counted.
  */
 
 /** The services the holdings auditor reads back what AWS holds from (functions/audit/, functions/sharing/). */
@@ -12,6 +13,7 @@ const HOLDINGS_AUDIT_SERVICES = new Set(['ec2', 'ssm', 'eventbridge', 'scheduler
 /** The role of a function, as the local cloud names the caller: `<stage>-goldsmith-<Stack>-<function>`. */
 const HOLDINGS_AUDITOR = /-AuditHoldings$/;
 const DOORS_AUDITOR = /-AuditDoors$/;
+const HISTORY_AUDITOR = /-AuditHistory$/;
 
 export interface AuditCalls {
   /** Every call the audit made. */
@@ -25,7 +27,7 @@ export function auditCalls(callsByCaller: Readonly<Record<string, Readonly<Recor
   const byOperation: Record<string, number> = {};
   for (const [caller, calls] of Object.entries(callsByCaller)) {
     const role = caller.split('/').pop() ?? '';
-    const doors = DOORS_AUDITOR.test(role);
+    const doors = DOORS_AUDITOR.test(role) || HISTORY_AUDITOR.test(role);
     if (!doors && !HOLDINGS_AUDITOR.test(role)) continue;
     for (const [operation, n] of Object.entries(calls)) {
       if (!doors && !HOLDINGS_AUDIT_SERVICES.has(operation.split(':')[0] ?? '')) continue;

@@ -75,6 +75,7 @@ export function configureLocalClients(options: {
         random: installed.calls.random,
         calls: installed.calls,
         faults: { outages },
+        history: installed.fakes.cloudtrail,
       });
     },
   });

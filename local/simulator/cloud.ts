@@ -216,13 +216,16 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     factoryAccount: LOCAL_ACCOUNT,
   });
   startImageValidation({ installed, rolePolicies, clock, put: (event) => bus.put(event, 'default') });
-  // A trail records management events: a pointer's resource policy changed reaches the Region's default bus.
-  installed.fakes.ssm.recordPolicyCallsWith({
-    account: LOCAL_ACCOUNT,
-    now: () => clock.now(),
-    caller: currentCaller,
-    put: (event) => bus.put(event, 'default', event.region),
-  });
+  // A trail records management events: a pointer's resource policy changed reaches the Region's default bus. Without
+  // one, only the event history records them (local/fakes/cloudtrail.ts).
+  if (scenario.cloudTrail.trail)
+    installed.fakes.ssm.recordPolicyCallsWith({
+      account: LOCAL_ACCOUNT,
+      now: () => clock.now(),
+      caller: currentCaller,
+      put: (event) => bus.put(event, 'default', event.region),
+    });
+  installed.fakes.cloudtrail.delayMs = scenario.cloudTrail.historyDelayMinutes * 60_000;
   const { goldsmithBus, busAuthorizer, refusedPuts, authorizePut } = startBusAuthorization({
     catalog,
     templates: app.templates,

@@ -5,10 +5,12 @@ import {
   ListTargetsByRuleCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { ec2Client } from '../../aws/clients/ec2.js';
 import { eventbridgeClient } from '../../aws/clients/eventbridge.js';
+import { lambdaClient } from '../../aws/clients/lambda.js';
 import { schedulerClient } from '../../aws/clients/scheduler.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { revocationScheduleName } from '../../core/lifecycle/scheduled-revocation.js';
@@ -84,6 +86,14 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
       if (!schedule)
         throw cannot(cloud, action, `no schedule ${name} (revoke ${action.image} ${action.version} --at first)`);
       await schedulerClient().send(new DeleteScheduleCommand({ Name: name, GroupName: schedule.GroupName }));
+      return;
+    }
+    case 'update-function-code': {
+      const arn = [...cloud.wiring.functions].find(([, f]) => f.handler === action.handler)?.[0];
+      if (!arn) throw cannot(cloud, action, `no function runs ${action.handler}`);
+      await lambdaClient().send(
+        new UpdateFunctionCodeCommand({ FunctionName: arn, ZipFile: new TextEncoder().encode('outside code') }),
+      );
       return;
     }
     case 'modify-launch-permission': {

@@ -18,6 +18,8 @@ const grant = z.union([
  *   value the parameter held before its current version (the channel rolled back by hand);
  * - `delete-schedule`: deletes the schedule of `image` `version`'s revocation asked for later (`revoke --at`);
  * - `modify-launch-permission`: adds and/or removes launch permissions of `image` `version`'s AMI in `region`;
+ * - `update-function-code`: uploads other code into the Goldsmith function whose handler is `handler`
+ *   (`functions/promotion/publish.handler`);
  * - `disable-rule`, `remove-targets`, `delete-rule`: disables the EventBridge rule named `rule` in `region`, removes
  *   every target of it, or removes its targets and deletes it (the findings-forwarding rule,
  *   `<stage>-goldsmith-findings-to-home`, silences that Region's Inspector findings).
@@ -29,12 +31,17 @@ export const outsideChange = z
       'put-parameter',
       'delete-schedule',
       'modify-launch-permission',
+      'update-function-code',
       'disable-rule',
       'remove-targets',
       'delete-rule',
     ]),
     image: z.string().min(1).optional(),
     rule: z.string().min(1).optional(),
+    handler: z
+      .string()
+      .regex(/^functions\/[\w/-]+\.handler$/, 'must be a handler like "functions/promotion/publish.handler"')
+      .optional(),
     channel: z.string().min(1).optional(),
     version: z.string().min(1).optional(),
     region: z.string().min(1).optional(),
@@ -50,14 +57,16 @@ export const outsideChange = z
       .optional(),
   })
   .superRefine((c, ctx) => {
-    const needs: Record<typeof c.action, readonly ('image' | 'channel' | 'version' | 'region' | 'rule')[]> = {
-      'put-parameter': ['image', 'channel', 'region'],
-      'delete-schedule': ['image', 'version'],
-      'modify-launch-permission': ['image', 'version', 'region'],
-      'disable-rule': ['rule', 'region'],
-      'remove-targets': ['rule', 'region'],
-      'delete-rule': ['rule', 'region'],
-    };
+    const needs: Record<typeof c.action, readonly ('image' | 'channel' | 'version' | 'region' | 'rule' | 'handler')[]> =
+      {
+        'put-parameter': ['image', 'channel', 'region'],
+        'delete-schedule': ['image', 'version'],
+        'modify-launch-permission': ['image', 'version', 'region'],
+        'update-function-code': ['handler'],
+        'disable-rule': ['rule', 'region'],
+        'remove-targets': ['rule', 'region'],
+        'delete-rule': ['rule', 'region'],
+      };
     for (const field of needs[c.action]) {
       if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${c.action}` });
     }
@@ -68,6 +77,7 @@ export const outsideChange = z
       ['value', 'put-parameter'],
       ['add', 'modify-launch-permission'],
       ['remove', 'modify-launch-permission'],
+      ['handler', 'update-function-code'],
     ];
     for (const [field, action] of only) {
       if (c[field] !== undefined && c.action !== action) {

@@ -116,6 +116,18 @@ export const scenarioSchema = z.strictObject({
   seed: z.number().int().default(1),
   /** Member accounts' fleets (none by default: a scenario without them runs exactly as before). */
   fleets: z.array(fleetSchema).default([]),
+  /**
+   * CloudTrail: whether a trail records management events (`trail`, default true: the calls EventBridge is sent as
+   * "AWS API Call via CloudTrail" reach the default buses; false: none do, as in an account without a trail) and how
+   * many minutes after its call an event can be looked up in the event history (`historyDelayMinutes`, default 15:
+   * local/fakes/cloudtrail.ts). The event history records with or without a trail.
+   */
+  cloudTrail: z
+    .strictObject({
+      trail: z.boolean().default(true),
+      historyDelayMinutes: z.number().int().min(0).max(1440).default(15),
+    })
+    .default({ trail: true, historyDelayMinutes: 15 }),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -1,5 +1,6 @@
 import * as autoscaling from '@aws-sdk/client-auto-scaling';
 import * as cloudformation from '@aws-sdk/client-cloudformation';
+import * as cloudtrail from '@aws-sdk/client-cloudtrail';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
@@ -47,6 +48,7 @@ export interface WarmClient {
 const PACKAGES: Record<ServiceName, [string, Record<string, unknown>]> = {
   autoscaling: ['@aws-sdk/client-auto-scaling', autoscaling],
   cloudformation: ['@aws-sdk/client-cloudformation', cloudformation],
+  cloudtrail: ['@aws-sdk/client-cloudtrail', cloudtrail],
   cloudwatch: ['@aws-sdk/client-cloudwatch', cloudwatch],
   dynamodb: ['@aws-sdk/client-dynamodb', dynamodb],
   ec2: ['@aws-sdk/client-ec2', ec2],

@@ -236,6 +236,8 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ec2:DescribeImages':
     // The roles' audit's daily read of every role at once (aws/audit/roles.ts readRoles): no resource type.
     case 'iam:GetAccountAuthorizationDetails':
+    // The daily read of CloudTrail's event history (aws/audit/event-history.ts): no resource type.
+    case 'cloudtrail:LookupEvents':
     case 'organizations:DescribeOrganization':
     case 'organizations:ListRoots':
     case 'states:SendTaskSuccess':
@@ -249,6 +251,11 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return prefixed(site, action, 'DEAD_LETTER_QUEUE').flatMap((url) => one(queueArnOf(url)));
     // The re-drive's targets, or the holdings auditor handing an overdue revocation to on-lifecycle-request.
     case 'lambda:InvokeFunction':
+      // The event history's read hands calls to the two auditors that read them back (functions/audit-history.ts).
+      if (site.env.AUDIT_HOLDINGS_ARN)
+        return [required(site, action, 'AUDIT_HOLDINGS_ARN'), required(site, action, 'AUDIT_FUNCTIONS_ARN')].flatMap(
+          (arn) => one(arn),
+        );
       if (site.env.REVOCATION_TARGET_ARN && !site.env.REDRIVE_TARGETS) return one(site.env.REVOCATION_TARGET_ARN);
       return prefixed(site, action, 'REDRIVE_TARGET').flatMap((arn) => one(arn));
     case 'events:PutEvents':
@@ -277,7 +284,14 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     // The roles' audit in the same function: its stage's recorded roles, then each role.
     case 'ssm:GetParametersByPath': {
       const stage = required(site, action, 'GOLDSMITH_STAGE');
-      const under = site.env.EXPECTED_POLICIES === undefined ? ['_functions', '_roles'] : ['_policies'];
+      // The policies' auditor reads its records; the event history's read the functions' (which are Goldsmith's); the
+      // functions' auditor the functions' and the roles'.
+      const under =
+        site.env.EXPECTED_POLICIES !== undefined
+          ? ['_policies']
+          : site.env.AUDIT_FUNCTIONS_ARN !== undefined
+            ? ['_functions']
+            : ['_functions', '_roles'];
       return under.flatMap((u) => one(`arn:aws:ssm:${region}:${account}:parameter/goldsmith/${u}/${stage}`));
     }
     // A role CloudFormation names after its stack and one Goldsmith names itself (core/names.ts).

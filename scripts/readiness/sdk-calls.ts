@@ -20,6 +20,7 @@ export interface SdkCall {
 const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   'auto-scaling': 'autoscaling',
   cloudformation: 'cloudformation',
+  cloudtrail: 'cloudtrail',
   cloudwatch: 'cloudwatch',
   dynamodb: 'dynamodb',
   ec2: 'ec2',

@@ -134,7 +134,9 @@ export const CATALOG_FIELDS: Record<string, string> = {
   monitoring: 'Alarm settings.',
   'monitoring.staleChannelAfter': 'A channel that has not moved this long raises the stale-golden-image alarm.',
   'monitoring.launchPermissionSweepEvery':
-    "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back when its CloudTrail event arrives (needs a trail: docs/security.md); the findings-forwarding rules are read back daily.",
+    "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back on its CloudTrail event (needs a trail: docs/security.md), or the next day from CloudTrail's event history.",
+  'monitoring.functionSweepEvery':
+    "How often the functions' audit reads back every Goldsmith function (whole days, 1d to 30d). Between, a function is read back on its Lambda call's CloudTrail event (needs a trail), or the next day from CloudTrail's event history; the roles daily.",
   'monitoring.pointerSweepEvery':
     "How often the audit reads back every channel pointer (whole days, 1d to 30d). Between sweeps a pointer is read back on Parameter Store's change event.",
   'monitoring.pointerPolicySweepEvery':

@@ -8,9 +8,11 @@ import type { Function as SstFunction } from 'sst/constructs';
 import { functionsPath } from '../../core/audit/functions.js';
 import { rolesPath } from '../../core/audit/roles.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { FACTORY_AUDIT_PK } from '../../core/ledger/keys.js';
 import { EXPECTED_FUNCTIONS_PREFIX, FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
 import { API_CALL_VIA_CLOUDTRAIL } from '../../events/outside-change.js';
 import { ROLE_CALLS } from '../../events/role-call.js';
+import { grantLedgerPartition } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { createAuditor, parameterChangePattern, scheduleAuditor } from './auditor.js';
 
@@ -54,7 +56,10 @@ export const expectedFunctionChangePattern = parameterChangePattern(EXPECTED_FUN
  * read Goldsmith's stacks' events (cloudformation:DescribeStackEvents) when a function changed after its parameter;
  * read Goldsmith's roles (iam:GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies on
  * `<stage>-goldsmith-*` roles; GetAccountAuthorizationDetails, on `*`, for all of them at once) and their records
- * under `/goldsmith/_roles/<stage>/`; record drifts, announce. It runs daily and within minutes of a Lambda call
+ * under `/goldsmith/_roles/<stage>/`; read when the functions were last read back in full (GetItem in the ledger's
+ * audit partition); record drifts, announce. It runs daily (every function every `monitoring.functionSweepEvery`
+ * days, the roles every day), the day after the event history holds a Lambda call (stacks/monitoring/audit-history.ts)
+ * and within minutes of a Lambda call
  * CloudTrail reports in the home Region, where the functions are (which needs a trail: docs/security.md), of a change
  * of an expected function's parameter, or of an IAM call on a role (us-east-1 only: docs/security/audit.md).
  */
@@ -68,6 +73,8 @@ export function createFunctionAudit(
     handler: 'functions/audit-functions.handler',
     environment: { GOLDSMITH_STAGE: stage },
   });
+  // When the functions were last read back in full (`SWEEP#functions` in the ledger's audit partition).
+  grantLedgerPartition(env.ledger, fn, ['GetItem'], [FACTORY_AUDIT_PK]);
   // GetParametersByPath is authorized against the path in the request
   // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
   const paths = [functionsPath(stage), rolesPath(stage)].map((p) => p.replace(/\/$/, ''));

@@ -101,6 +101,7 @@ describe("the functions' audit in the stacks", () => {
       .sort();
     expect(actions).toEqual([
       'cloudformation:DescribeStackEvents',
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',

@@ -17,6 +17,15 @@ describe('catalogChanges: the catalog given to an upgrade against the one saved'
     expect(catalogChanges(saved, given, written)).toEqual([]);
   });
 
+  it('lets through a default this release changed, in a field the file does not set, and not one the file sets', () => {
+    const before = { monitoring: { launchPermissionSweepEvery: '7d', pointerSweepEvery: '7d' } };
+    const given = { monitoring: { launchPermissionSweepEvery: '28d', pointerSweepEvery: '1d' } };
+    const written = { monitoring: { pointerSweepEvery: '1d' } };
+    expect(catalogChanges(before, given, written)).toEqual([
+      'catalog.monitoring.pointerSweepEvery: saved "7d", given "1d"',
+    ]);
+  });
+
   it('names every changed, removed or written-in field by its path', () => {
     const given = { images: { base: { version: '1.1.0' }, extra: { version: '1.0.0' } }, channels: [] };
     const written = given;

@@ -80,11 +80,18 @@ describe('callPlanFigures', () => {
       'sns:ListSubscriptionsByTopic': 60,
       'eventbridge:ListRules': 450,
       'eventbridge:DescribeRule': 10,
+      'cloudtrail:LookupEvents': 36,
     });
     expect(op(f, 'lambda:GetFunction')).toMatchObject({
       made: 690,
       minimum: 0,
-      basis: expect.stringMatching(/daily audit: each Goldsmith function on its own.*Lambda call's event/),
+      basis: expect.stringMatching(/every 28 days.*each Goldsmith function on its own.*event history/),
+    });
+    // The event history's daily read: a backstop, needed by nothing the run changed.
+    expect(op(f, 'cloudtrail:LookupEvents')).toMatchObject({
+      made: 36,
+      minimum: 0,
+      basis: expect.stringMatching(/event history's daily read.*no trail/),
     });
     expect(op(f, 'ssm:GetParametersByPath')?.basis).toMatch(/10 a page.*functions.*roles.*policies/);
     expect(op(f, 'sns:ListSubscriptions')?.basis).toMatch(/hourly glance.*one call/);

@@ -1,0 +1,177 @@
+import * as z from 'zod';
+import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
+import { API_CALL_VIA_CLOUDTRAIL, IMAGE_ATTRIBUTE_CALLS } from '../../events/outside-change.js';
+
+/**
+ * The audit's daily read of CloudTrail's event history (functions/audit-history.ts): which calls changed something
+ * Goldsmith keeps, between its full sweeps, where no trail sends them to EventBridge. Pure: what to look up, for which
+ * window, and which recorded calls ask for a read-back.
+ */
+
+/**
+ * How late an event may reach the history and still be looked up: each window ends this long before the run. AWS:
+ * "CloudTrail typically delivers logs within an average of about 5 minutes of an API call. This time is not
+ * guaranteed" (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html).
+ */
+export const HISTORY_DELAY_ALLOWANCE_MS = 60 * 60_000;
+
+/** The longest a window reaches back: the history holds "the past 90 days" (a day's margin). */
+const HISTORY_DAYS = 89;
+
+/** The first run's window: the day before (the sweeps cover what came earlier). */
+const FIRST_WINDOW_MS = 86_400_000;
+
+/** What one lookup asks: one attribute (LookupEvents takes one at most), in one Region. */
+export interface HistoryLookup {
+  readonly region: string;
+  readonly key: 'EventName' | 'EventSource';
+  readonly value: string;
+}
+
+/**
+ * The window one run looks up in a Region: from where the last one ended (the ledger's record) to
+ * {@link HISTORY_DELAY_ALLOWANCE_MS} before now, so consecutive windows meet without overlapping and an event late by
+ * less than the allowance is in the next window, never in none. Undefined when nothing new is due (a retried run).
+ */
+export function lookupWindow(lastEnd: string | undefined, now: Date): { start: Date; end: Date } | undefined {
+  const end = now.getTime() - HISTORY_DELAY_ALLOWANCE_MS;
+  const oldest = now.getTime() - HISTORY_DAYS * 86_400_000;
+  const last = lastEnd === undefined ? Number.NaN : Date.parse(lastEnd);
+  const start = Math.max(Number.isNaN(last) ? end - FIRST_WINDOW_MS : last, oldest);
+  return start < end ? { start: new Date(start), end: new Date(end) } : undefined;
+}
+
+/** The lookups of one run: the AMIs' attribute calls in each Region that holds AMIs, Lambda's in the home Region. */
+export function historyLookups(amiRegions: readonly string[], homeRegion: string): HistoryLookup[] {
+  return [
+    ...[...new Set(amiRegions)].flatMap((region) =>
+      IMAGE_ATTRIBUTE_CALLS.map((value) => ({ region, key: 'EventName' as const, value })),
+    ),
+    { region: homeRegion, key: 'EventSource', value: 'lambda.amazonaws.com' },
+  ];
+}
+
+/**
+ * A CloudTrail record as the event history gives it (`CloudTrailEvent`, a JSON string): the fields the read-back uses
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+ */
+export const recordedCallSchema = z.object({
+  eventID: z.string().min(1),
+  eventTime: z.string().min(1),
+  eventSource: z.string().min(1),
+  eventName: z.string().min(1),
+  awsRegion: z.string().min(1),
+  recipientAccountId: z.string().optional(),
+  errorCode: z.string().optional(),
+  userIdentity: z
+    .object({
+      arn: z.string().optional(),
+      sessionContext: z.object({ sessionIssuer: z.object({ arn: z.string().optional() }).optional() }).optional(),
+    })
+    .optional(),
+  requestParameters: z.record(z.string(), z.unknown()).nullish(),
+});
+export type RecordedCall = z.output<typeof recordedCallSchema>;
+
+/** The role behind a call: its session's issuer, else the caller's own ARN. */
+function roleArnOf(call: RecordedCall): string {
+  return call.userIdentity?.sessionContext?.sessionIssuer?.arn ?? call.userIdentity?.arn ?? '';
+}
+
+/**
+ * Image Builder's service-linked role: it sets the launch permissions a distribution configuration names
+ * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-service-linked-role.html).
+ */
+const IMAGE_BUILDER_ROLE = 'AWSServiceRoleForImageBuilder';
+
+/**
+ * Whether Goldsmith made the call: one of `ownRoles` (the roles of Goldsmith's functions that may make the calls
+ * looked up, as the stacks list them: stacks/monitoring/audit-history.ts), any role CloudFormation names
+ * `<stage>-goldsmith-…` or Goldsmith names `goldsmith-<stage>-…` (stacks/names.ts, as the functions' auditor's grants
+ * name them), or Image Builder distributing Goldsmith's AMIs.
+ */
+export function isGoldsmithCall(call: RecordedCall, stage: string, ownRoles: ReadonlySet<string>): boolean {
+  const arn = roleArnOf(call);
+  if (ownRoles.has(arn)) return true;
+  const role = /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+  if (role === undefined) return false;
+  return (
+    role === IMAGE_BUILDER_ROLE || role.startsWith(`${stage}-goldsmith-`) || role.startsWith(`goldsmith-${stage}-`)
+  );
+}
+
+/** An EventBridge event as a trail would have sent the call (its `detail` is the CloudTrail record itself). */
+export interface ApiCallEvent {
+  version: '0';
+  id: string;
+  'detail-type': typeof API_CALL_VIA_CLOUDTRAIL;
+  source: string;
+  account?: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: RecordedCall;
+}
+
+/**
+ * The call as "AWS API Call via CloudTrail": `source` the service's (`aws.ec2`), the Region the call was recorded in,
+ * the record as `detail` (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html),
+ * its `id` the record's `eventID`.
+ */
+export function asApiCallEvent(call: RecordedCall): ApiCallEvent {
+  return {
+    version: '0',
+    id: call.eventID,
+    'detail-type': API_CALL_VIA_CLOUDTRAIL,
+    source: `aws.${call.eventSource.split('.')[0]}`,
+    ...(call.recipientAccountId ? { account: call.recipientAccountId } : {}),
+    time: call.eventTime,
+    region: call.awsRegion,
+    resources: [],
+    detail: call,
+  };
+}
+
+/** What one run asks to be read back: each AMI and each function once, by the first call that named it. */
+export interface ReadBacks {
+  amis: ApiCallEvent[];
+  /** By the function's name: the caller keeps those that are Goldsmith's (its deployment's records say which). */
+  functions: Map<string, ApiCallEvent>;
+  /** Calls left alone, and why (Goldsmith's own, refused, naming nothing of Goldsmith's). */
+  ignored: number;
+}
+
+/**
+ * The calls that ask for a read-back: not Goldsmith's own, not refused (`errorCode`: nothing changed), an AMI's
+ * launch permissions (ModifyImageAttribute, ResetImageAttribute naming an `imageId`) or a function (named by name or
+ * ARN) changed by one of the calls events/function-call.ts lists.
+ */
+export function readBacksOf(calls: readonly RecordedCall[], stage: string, ownRoles: ReadonlySet<string>): ReadBacks {
+  const amis = new Map<string, ApiCallEvent>();
+  const functions = new Map<string, ApiCallEvent>();
+  let ignored = 0;
+  for (const call of calls) {
+    if (call.errorCode || isGoldsmithCall(call, stage, ownRoles)) {
+      ignored++;
+      continue;
+    }
+    const imageId = call.requestParameters?.imageId;
+    const named = call.requestParameters?.functionName;
+    const fn = typeof named === 'string' ? named.split(':function:').pop()?.split(':')[0] : undefined;
+    if (
+      call.eventSource === 'ec2.amazonaws.com' &&
+      (IMAGE_ATTRIBUTE_CALLS as readonly string[]).includes(call.eventName) &&
+      typeof imageId === 'string' &&
+      imageId.length > 0
+    ) {
+      if (!amis.has(`${call.awsRegion}|${imageId}`)) amis.set(`${call.awsRegion}|${imageId}`, asApiCallEvent(call));
+    } else if (
+      call.eventSource === 'lambda.amazonaws.com' &&
+      FUNCTION_CALL_PREFIXES.some((p) => call.eventName.startsWith(p)) &&
+      fn
+    ) {
+      if (!functions.has(fn)) functions.set(fn, asApiCallEvent(call));
+    } else ignored++;
+  }
+  return { amis: [...amis.values()], functions, ignored };
+}

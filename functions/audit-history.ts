@@ -1,0 +1,106 @@
+import * as z from 'zod';
+import { deliverToAuditor, lookUpCalls } from '../aws/audit/event-history.js';
+import { readExpectedFunctions } from '../aws/audit/functions.js';
+import { lastSweptAt, recordSweep } from '../aws/audit/sweep-ledger.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { historyLookups, lookupWindow, type RecordedCall, readBacksOf } from '../core/audit/event-history.js';
+import { functionsPath } from '../core/audit/functions.js';
+import { isTransient, TransientError } from '../core/errors/classify.js';
+import { bundledCatalog } from './lib/catalog.js';
+import { handlerFor } from './lib/middleware.js';
+import { logger } from './lib/powertools.js';
+
+/** The schedule's fixed input (stacks/monitoring/audit-history.ts). */
+export const auditHistoryInputSchema = z.strictObject({ audit: z.literal('event-history') });
+
+/** What one run looked up and handed on, for logs and tests. */
+export interface AuditHistoryReport {
+  /** Per Region: the window looked up (absent: nothing new since the last run), the calls found, pages read. */
+  regions: Record<string, { start?: string; end?: string; calls: number; pages: number }>;
+  /** The AMIs handed to the audit of what AWS holds, the functions to the functions' audit. */
+  amis: string[];
+  functions: string[];
+  /** Calls that asked for nothing (Goldsmith's own, refused, not about anything Goldsmith keeps). */
+  ignored: number;
+  /** Events whose record could not be read, with why. */
+  skipped: string[];
+}
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+/**
+ * The daily read of CloudTrail's event history: in each Region the catalog distributes AMIs to, the launch-permission
+ * calls (ModifyImageAttribute, ResetImageAttribute), and in the home Region Lambda's calls, recorded since the last
+ * run's window ended (core/audit/event-history.ts `lookupWindow`), not made by Goldsmith's own roles
+ * (`GOLDSMITH_OWN_ROLES`, and the roles' names). Each AMI or Goldsmith function (one the deployment recorded under
+ * `/goldsmith/_functions/<stage>/`, read only when a call names a function) they name is handed, once, to the auditor that reads it back, as the event a trail would have
+ * sent it (audit-holdings: `AUDIT_HOLDINGS_ARN`; audit-functions: `AUDIT_FUNCTIONS_ARN`), so a change is
+ * found the next day with no trail and the full sweeps can run every 28 days. A Region's window end is recorded only
+ * once everything it found was handed on: a failed run looks the same window up again, and a read-back asked twice
+ * changes nothing twice.
+ */
+export async function auditHistory(now = new Date()): Promise<AuditHistoryReport> {
+  const catalog = bundledCatalog();
+  const home = env('AWS_REGION');
+  const stage = env('GOLDSMITH_STAGE');
+  const amiRegions = Object.values(catalog.images).flatMap((image) => image.regions);
+  const lookups = historyLookups(amiRegions, home);
+  const report: AuditHistoryReport = { regions: {}, amis: [], functions: [], ignored: 0, skipped: [] };
+  const failures: { text: string; transient: boolean }[] = [];
+  const ownRoles = new Set((process.env.GOLDSMITH_OWN_ROLES ?? '').split(',').filter((r) => r.length > 0));
+  let mine: Set<string> | undefined;
+  for (const region of new Set(lookups.map((l) => l.region))) {
+    const window = lookupWindow(await lastSweptAt(`event-history#${region}`), now);
+    const seen: AuditHistoryReport['regions'][string] = { calls: 0, pages: 0 };
+    report.regions[region] = seen;
+    if (!window) continue;
+    Object.assign(seen, { start: window.start.toISOString(), end: window.end.toISOString() });
+    try {
+      const calls: RecordedCall[] = [];
+      for (const lookup of lookups.filter((l) => l.region === region)) {
+        const found = await lookUpCalls(lookup, window.start, window.end);
+        calls.push(...found.calls);
+        seen.pages += found.pages;
+        report.skipped.push(...found.skipped);
+      }
+      seen.calls = calls.length;
+      const asked = readBacksOf(calls, stage, ownRoles);
+      report.ignored += asked.ignored;
+      for (const event of asked.amis) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
+      report.amis.push(...asked.amis.map((e) => String(e.detail.requestParameters?.imageId)));
+      // A function's call: only Goldsmith's functions (the deployment's records, read only when a call names one).
+      if (asked.functions.size > 0) {
+        mine ??= new Set((await readExpectedFunctions(functionsPath(stage))).map((f) => f.name));
+        for (const [name, event] of asked.functions) {
+          if (!mine.has(name)) {
+            report.ignored++;
+            continue;
+          }
+          await deliverToAuditor(env('AUDIT_FUNCTIONS_ARN'), event);
+          report.functions.push(name);
+        }
+      }
+      await recordSweep(`event-history#${region}`, window.end.toISOString());
+    } catch (error) {
+      const text = `${region}: ${error instanceof Error ? error.message : String(error)}`;
+      failures.push({ text, transient: isTransient(error) });
+    }
+  }
+  for (const reason of report.skipped) logger.warn('an event history record skipped', { reason });
+  if (failures.length > 0) {
+    const message = `audit-history: ${failures.map((f) => f.text).join('; ')}`;
+    throw failures.every((f) => f.transient) ? new TransientError(message) : new Error(message);
+  }
+  return report;
+}
+
+export const handler = handlerFor({
+  name: 'audit-history',
+  recordFailure: recordFailedInvocation,
+  parse: auditHistoryInputSchema,
+  handle: () => auditHistory(),
+});

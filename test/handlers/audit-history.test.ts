@@ -1,0 +1,159 @@
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lastSweptAt } from '../../aws/audit/sweep-ledger.js';
+import { configureClients } from '../../aws/clients/registry.js';
+import { ssmClient } from '../../aws/clients/ssm.js';
+import { functionsPath } from '../../core/audit/functions.js';
+import { functionCallSchema } from '../../events/function-call.js';
+import { outsideChangeEventSchema } from '../../events/outside-change.js';
+import { auditHistory } from '../../functions/audit-history.js';
+import { VirtualClock } from '../../local/clock.js';
+import type { FakeCall } from '../../local/fakes/common.js';
+import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { configureAuditClients } from './audit-fixtures.js';
+import { catalog } from './promotion-fixtures.js';
+
+/**
+ * The daily read of CloudTrail's event history: with no trail, an outside change of an AMI's launch permissions or of
+ * a Goldsmith function is handed to the auditor that reads it back the next day, as the event a trail would have
+ * sent; Goldsmith's own calls ask for nothing; a run retried hands nothing on twice, and an event late in the history
+ * (within the hour each window leaves it) is handed on by the next run.
+ */
+
+const ACCOUNT = '123456789012';
+const STAGE = 'test';
+const R = 'us-east-1';
+const HOLDINGS = `arn:aws:lambda:${R}:${ACCOUNT}:function:AuditHoldings`;
+const FUNCTIONS = `arn:aws:lambda:${R}:${ACCOUNT}:function:AuditFunctions`;
+/** A Goldsmith role the stacks list (GOLDSMITH_OWN_ROLES), and one named by CloudFormation after its stack. */
+const SHARE_ROLE = `arn:aws:iam::${ACCOUNT}:role/ShareServiceRole1A2B3C`;
+const NAMED_ROLE = `arn:aws:iam::${ACCOUNT}:role/${STAGE}-goldsmith-Promotion-LifecycleRole-XyZ`;
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/Administrator`;
+const ENGINE = `${STAGE}-goldsmith-Promotion-RolloutEngine-AbC123`;
+
+const dynamo = useLocalDynamo();
+let cloud: InstalledFakes;
+let clock: VirtualClock;
+/** The auditors invoked: which, and with what. */
+let invoked: { target: string; event: unknown }[];
+
+/** A call as the local cloud's fakes record it, made now. */
+function call(principal: string, service: string, action: string, input: Record<string, unknown>, error?: Error) {
+  const made: FakeCall = { service, action, input, body: undefined, region: R, accountId: ACCOUNT, principal };
+  cloud.fakes.cloudtrail.record(made, error ? undefined : {}, error);
+}
+
+const modify = (principal: string, imageId: string) =>
+  call(principal, 'ec2', 'ModifyImageAttribute', { ImageId: imageId, LaunchPermission: { Add: [{ UserId: '9' }] } });
+
+beforeEach(async () => {
+  Object.assign(process.env, {
+    LEDGER_TABLE: 'ledger',
+    GOLDSMITH_CATALOG: JSON.stringify(catalog),
+    GOLDSMITH_STAGE: STAGE,
+    AWS_REGION: R,
+    AUDIT_HOLDINGS_ARN: HOLDINGS,
+    AUDIT_FUNCTIONS_ARN: FUNCTIONS,
+    GOLDSMITH_OWN_ROLES: SHARE_ROLE,
+  });
+  clock = new VirtualClock('2027-01-03T00:00:00Z');
+  cloud = installFakes({ clock, accountId: ACCOUNT });
+  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+  invoked = [];
+  const lambda = {
+    handle: (c: FakeCall) => {
+      const payload = c.input.Payload as Uint8Array;
+      invoked.push({ target: String(c.input.FunctionName), event: JSON.parse(new TextDecoder().decode(payload)) });
+      return { StatusCode: 202 };
+    },
+  };
+  configureAuditClients(cloud, dynamo.endpoint, { service: 'lambda', fake: lambda, clock, accountId: ACCOUNT });
+  // The deployment's record of the rollout engine: a Goldsmith function.
+  await ssmClient().send(
+    new PutParameterCommand({
+      Name: `${functionsPath(STAGE)}PromotionRolloutEngine`,
+      Type: 'String',
+      Value: JSON.stringify({
+        name: ENGINE,
+        arn: `arn:aws:lambda:${R}:${ACCOUNT}:function:${ENGINE}`,
+        properties: { Role: SHARE_ROLE },
+      }),
+    }),
+  );
+});
+
+afterEach(() => {
+  configureClients({});
+  for (const v of ['GOLDSMITH_CATALOG', 'AUDIT_HOLDINGS_ARN', 'AUDIT_FUNCTIONS_ARN', 'GOLDSMITH_OWN_ROLES'])
+    delete process.env[v];
+});
+
+/** Runs the read at `iso`, the clock moved there (events become visible in the history on the way). */
+async function runAt(iso: string) {
+  await clock.run(Date.parse(iso));
+  const done = clock.track(() => auditHistory(new Date(clock.now())));
+  await clock.run(clock.now() + 60_000);
+  return done;
+}
+
+describe("the daily read of CloudTrail's event history", () => {
+  it("hands an outside ModifyImageAttribute to the holdings audit the next day; Goldsmith's own and refused calls ask for nothing", async () => {
+    await clock.run(Date.parse('2027-01-03T13:30:00Z'));
+    modify(SHARE_ROLE, 'ami-0000000000000aaaa');
+    modify(NAMED_ROLE, 'ami-0000000000000bbbb');
+    call(ADMIN, 'ec2', 'ModifyImageAttribute', { ImageId: 'ami-0000000000000cccc' }, new Error('refused'));
+    modify(ADMIN, 'ami-0000000000000dddd');
+    // The same AMI reset a minute later: read back once.
+    await clock.run(clock.now() + 60_000);
+    call(ADMIN, 'ec2', 'ResetImageAttribute', { ImageId: 'ami-0000000000000dddd', Attribute: 'launchPermission' });
+
+    const report = await runAt('2027-01-04T01:30:00Z');
+
+    expect(invoked.map((i) => i.target)).toEqual([HOLDINGS]);
+    const event = outsideChangeEventSchema.parse(invoked[0]?.event);
+    expect(event).toMatchObject({
+      source: 'aws.ec2',
+      'detail-type': 'AWS API Call via CloudTrail',
+      region: R,
+      detail: { eventName: 'ModifyImageAttribute', requestParameters: { imageId: 'ami-0000000000000dddd' } },
+    });
+    expect(report.amis).toEqual(['ami-0000000000000dddd']);
+    expect(report.ignored).toBe(3);
+    // Each Region of the catalog looked up, the home Region's Lambda calls too; each window recorded.
+    expect(Object.keys(report.regions).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    expect(await lastSweptAt(`event-history#${R}`)).toBe('2027-01-04T00:30:00.000Z');
+  });
+
+  it("hands a Goldsmith function's outside code change to the functions' audit, and no other team's function", async () => {
+    await clock.run(Date.parse('2027-01-03T14:00:00Z'));
+    call(ADMIN, 'lambda', 'UpdateFunctionCode', { FunctionName: ENGINE, ZipFile: 'bWFsbG9yeQ==' });
+    call(ADMIN, 'lambda', 'UpdateFunctionCode', { FunctionName: 'someone-elses', ZipFile: 'b3RoZXI=' });
+    call(ADMIN, 'lambda', 'Invoke', { FunctionName: ENGINE });
+
+    const report = await runAt('2027-01-04T01:30:00Z');
+
+    expect(invoked.map((i) => i.target)).toEqual([FUNCTIONS]);
+    expect(functionCallSchema.parse(invoked[0]?.event)).toMatchObject({
+      source: 'aws.lambda',
+      detail: { eventName: 'UpdateFunctionCode20150331v2', requestParameters: { functionName: ENGINE } },
+    });
+    expect(report).toMatchObject({ functions: [ENGINE], ignored: 1 });
+  });
+
+  it('hands nothing on twice when run again, and an event late in the history to the next day’s run', async () => {
+    cloud.fakes.cloudtrail.delayMs = 59 * 60_000;
+    await clock.run(Date.parse('2027-01-03T23:59:59Z'));
+    modify(ADMIN, 'ami-0000000000000eeee');
+    // After the first window's end (00:00, an hour before the run), and visible in the history only at 01:29.
+    await clock.run(Date.parse('2027-01-04T00:30:00Z'));
+    modify(ADMIN, 'ami-0000000000000ffff');
+
+    const first = await runAt('2027-01-04T01:00:00Z');
+    const again = await runAt('2027-01-04T01:05:00Z');
+    const nextDay = await runAt('2027-01-05T01:00:00Z');
+
+    expect([first.amis, again.amis, nextDay.amis]).toEqual([['ami-0000000000000eeee'], [], ['ami-0000000000000ffff']]);
+    expect(invoked).toHaveLength(2);
+  });
+});

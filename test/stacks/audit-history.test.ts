@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../goldsmith.config.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { Monitoring } from '../../stacks/Monitoring.js';
+import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+
+/**
+ * The daily read of CloudTrail's event history in the synthesized stacks: a function of its own, scheduled daily, whose
+ * role looks up the history, invokes the two auditors it feeds, reads which functions are Goldsmith's and keeps its
+ * windows in the ledger's audit partition, and nothing else; it is told which roles are Goldsmith's callers.
+ */
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+let synth: Synthesized;
+
+const monitoring = () => {
+  const t = synth.templates.get(Monitoring as StackFunction);
+  if (!t) throw new Error('no Monitoring stack');
+  return t;
+};
+
+beforeAll(async () => {
+  synth = await synthesize(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
+}, 120_000);
+
+describe("the event history's daily read in the stacks", () => {
+  it('runs daily, and its role looks up the history, invokes the two auditors and keeps its windows, nothing more', () => {
+    const schedule = Object.values(resourcesOf(monitoring(), 'AWS::Scheduler::Schedule')).find((s) =>
+      JSON.stringify(s.Properties.Target).includes('AuditHistory'),
+    );
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(30 1 * * ? *)',
+      Target: { Input: JSON.stringify({ audit: 'event-history' }) },
+    });
+    const policy = Object.values(resourcesOf(monitoring(), 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('AuditHistoryServiceRole'),
+    );
+    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
+    const actions = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+      .sort();
+    expect(actions).toEqual([
+      'cloudtrail:LookupEvents',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'lambda:InvokeFunction',
+      'sqs:SendMessage',
+      'ssm:GetParametersByPath',
+    ]);
+    const of = (action: string) => statements.find((s) => [s.Action].flat().includes(action));
+    expect(of('cloudtrail:LookupEvents')?.Resource).toBe('*');
+    expect(JSON.stringify(of('dynamodb:GetItem')?.Condition)).toContain('"FACTORY#audit"');
+    expect(JSON.stringify(of('dynamodb:PutItem')?.Condition)).toContain('FAILED-INVOCATION#*');
+    const invoked = JSON.stringify(of('lambda:InvokeFunction')?.Resource);
+    expect(invoked).toContain('AuditHoldings');
+    expect(invoked).toContain('AuditFunctions');
+    expect([of('lambda:InvokeFunction')?.Resource].flat()).toHaveLength(2);
+    expect(JSON.stringify(of('ssm:GetParametersByPath')?.Resource)).toContain(':parameter/goldsmith/_functions/test"');
+  });
+
+  it("names Goldsmith's callers of the calls it looks up: Share's, the lifecycle's, the audits', the organization sync's roles", () => {
+    // The template as CloudFormation reads it: another stack's role is an import naming that role's ARN.
+    const raw = monitoring().toJSON() as {
+      Resources: Record<string, { Type: string; Properties: { Environment?: { Variables: Record<string, unknown> } } }>;
+    };
+    const fn = Object.entries(raw.Resources).find(
+      ([id, r]) => id.startsWith('AuditHistory') && r.Type === 'AWS::Lambda::Function',
+    );
+    const variables = fn?.[1].Properties.Environment?.Variables ?? {};
+    const roles = JSON.stringify(variables.GOLDSMITH_OWN_ROLES);
+    for (const role of [
+      'ShareServiceRole',
+      'AuditHoldingsServiceRole',
+      'AuditFunctionsServiceRole',
+      'OrganizationSync',
+    ])
+      expect(roles).toContain(role);
+    expect(variables).toMatchObject({ GOLDSMITH_STAGE: 'test' });
+    expect(JSON.stringify(variables.AUDIT_HOLDINGS_ARN)).toContain('AuditHoldings');
+  });
+});
