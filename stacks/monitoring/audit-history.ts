@@ -54,9 +54,10 @@ export function rolesThatMayCall(app: IConstruct): iam.Role[] {
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html), lambda:InvokeFunction
  * on the two auditors it hands calls to (the audit of what AWS holds, the functions' audit), ssm:GetParametersByPath
  * on the functions' records (`/goldsmith/_functions/<stage>`: which functions are Goldsmith's), GetItem and UpdateItem
- * on the ledger's audit partition (`FACTORY#audit`: each Region's `SWEEP#event-history#<region>`), and what its own
- * failures need (its dead-letter queue, its failed-invocation records). No read of any resource, no write but its
- * window: what changed is read back by the auditors, with their own roles.
+ * on the ledger's audit partition (`FACTORY#audit`: the windows' item `SWEEP#event-history`, and the earlier layout's
+ * `SWEEP#event-history#<region>` read once), and what its own failures need (its dead-letter queue, its
+ * failed-invocation records). No read of any resource, no write but its windows: what changed is read back by the
+ * auditors, with their own roles.
  */
 export function createHistoryAudit(
   stack: Stack,
