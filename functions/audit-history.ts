@@ -20,8 +20,9 @@ export interface AuditHistoryReport {
    * them the calls of the kinds audited (`calls`), and the pages read.
    */
   regions: Record<string, { start?: string; end?: string; writes: number; calls: number; pages: number }>;
-  /** The AMIs handed to the audit of what AWS holds, the functions to the functions' audit. */
+  /** The AMIs and channel pointers handed to the audit of what AWS holds, the functions to the functions' audit. */
   amis: string[];
+  pointers: string[];
   functions: string[];
   /** Calls that asked for nothing (Goldsmith's own, refused, not about anything Goldsmith keeps). */
   ignored: number;
@@ -38,14 +39,16 @@ const env = (name: string): string => {
 /**
  * The daily read of CloudTrail's event history: one lookup (its pages) of the write events in each Region the catalog
  * distributes AMIs to and in the home Region; of them, the launch-permission calls (ModifyImageAttribute,
- * ResetImageAttribute) and the home Region's Lambda calls, recorded since the last run's window ended (core/audit/event-history.ts `lookupWindow`), not made by Goldsmith's own roles
- * (`GOLDSMITH_OWN_ROLES`, and the roles' names). Each AMI or Goldsmith function (one the deployment recorded under
- * `/goldsmith/_functions/<stage>/`, read only when a call names a function) they name is handed, once, to the auditor that reads it back, as the event a trail would have
- * sent it (audit-holdings: `AUDIT_HOLDINGS_ARN`; audit-functions: `AUDIT_FUNCTIONS_ARN`), so a change is
- * found the next day with no trail and the full sweeps can run every 28 days. The windows' ends are one ledger item
- * (aws/audit/history-windows.ts), read once and written once a run; a Region's new end is written only once
- * everything it found was handed on: a failed run looks the same window up again, and a read-back asked twice
- * changes nothing twice.
+ * ResetImageAttribute), the channel pointers' calls (PutParameter, DeleteParameter, LabelParameterVersion) and the home
+ * Region's Lambda calls, recorded since the last run's window ended (core/audit/event-history.ts `lookupWindow`), not
+ * made by Goldsmith's own roles (`GOLDSMITH_OWN_ROLES`, and the roles' names). Each AMI or Goldsmith function (one the
+ * deployment recorded under `/goldsmith/_functions/<stage>/`, read only when a call names a function) they name is
+ * handed, once, to the auditor that reads it back, as the event a trail would have sent it (audit-holdings:
+ * `AUDIT_HOLDINGS_ARN`; audit-functions: `AUDIT_FUNCTIONS_ARN`), and each pointer as the "Parameter Store Change"
+ * Parameter Store sends (lost, it would wait for the pointers' sweep), so a change is found the next day with no trail
+ * and the full sweeps can run every 28 days. The windows' ends are one ledger item (aws/audit/history-windows.ts), read
+ * once and written once a run; a Region's new end is written only once everything it found was handed on: a failed run
+ * looks the same window up again, and a read-back asked twice changes nothing twice.
  */
 export async function auditHistory(now = new Date()): Promise<AuditHistoryReport> {
   const catalog = bundledCatalog();
@@ -53,7 +56,7 @@ export async function auditHistory(now = new Date()): Promise<AuditHistoryReport
   const stage = env('GOLDSMITH_STAGE');
   const amiRegions = Object.values(catalog.images).flatMap((image) => image.regions);
   const lookups = historyLookups(amiRegions, home);
-  const report: AuditHistoryReport = { regions: {}, amis: [], functions: [], ignored: 0, skipped: [] };
+  const report: AuditHistoryReport = { regions: {}, amis: [], pointers: [], functions: [], ignored: 0, skipped: [] };
   const failures: { text: string; transient: boolean }[] = [];
   const ownRoles = new Set((process.env.GOLDSMITH_OWN_ROLES ?? '').split(',').filter((r) => r.length > 0));
   let mine: Set<string> | undefined;
@@ -80,6 +83,8 @@ export async function auditHistory(now = new Date()): Promise<AuditHistoryReport
       report.ignored += asked.ignored;
       for (const event of asked.amis) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
       report.amis.push(...asked.amis.map((e) => String(e.detail.requestParameters?.imageId)));
+      for (const event of asked.pointers) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
+      report.pointers.push(...asked.pointers.map((e) => `${e.detail.name} in ${e.region}`));
       // A function's call: only Goldsmith's functions (the deployment's records, read only when a call names one).
       if (asked.functions.size > 0) {
         mine ??= new Set((await readExpectedFunctions(functionsPath(stage))).map((f) => f.name));
@@ -100,7 +105,8 @@ export async function auditHistory(now = new Date()): Promise<AuditHistoryReport
   }
   if (Object.keys(ended).length > 0 && !(await recordHistoryWindows(windows, ended)))
     logger.warn('another run recorded the windows first: the next run looks these up again', { ended });
-  logger.info('event history read', { regions: report.regions, amis: report.amis, functions: report.functions });
+  const { regions: read, amis, pointers, functions } = report;
+  logger.info('event history read', { regions: read, amis, pointers, functions });
   for (const reason of report.skipped) logger.warn('an event history record skipped', { reason });
   if (failures.length > 0) {
     const message = `audit-history: ${failures.map((f) => f.text).join('; ')}`;

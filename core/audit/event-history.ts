@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
 import { API_CALL_VIA_CLOUDTRAIL, IMAGE_ATTRIBUTE_CALLS } from '../../events/outside-change.js';
+import { asParameterChange, type ParameterChangeEvent, pointerOf } from './pointer-calls.js';
 
 /**
  * The audit's daily read of CloudTrail's event history (functions/audit-history.ts): which calls changed something
@@ -140,14 +141,20 @@ export interface ReadBacks {
   amis: ApiCallEvent[];
   /** By the function's name: the caller keeps those that are Goldsmith's (its deployment's records say which). */
   functions: Map<string, ApiCallEvent>;
+  /** The channel pointers, each as the Parameter Store Change it would have sent, by the earliest call naming it. */
+  pointers: ParameterChangeEvent[];
   /** Calls of the kinds audited left alone (Goldsmith's own, refused, naming nothing of Goldsmith's). */
   ignored: number;
   /** The calls of the kinds audited: the launch-permission calls, and Lambda's in the home Region. */
   audited: number;
 }
 
-/** Whether the audit reads calls of this kind back: EC2's launch-permission calls, Lambda's in the home Region. */
+/**
+ * Whether the audit reads calls of this kind back: EC2's launch-permission calls, Parameter Store's on a channel
+ * pointer, Lambda's in the home Region.
+ */
 function isAuditedKind(call: RecordedCall, homeRegion: string): boolean {
+  if (pointerOf(call) !== undefined) return true;
   if (call.eventSource === 'ec2.amazonaws.com')
     return (IMAGE_ATTRIBUTE_CALLS as readonly string[]).includes(call.eventName);
   return call.eventSource === 'lambda.amazonaws.com' && call.awsRegion === homeRegion;
@@ -167,15 +174,22 @@ export function readBacksOf(
 ): ReadBacks {
   const amis = new Map<string, ApiCallEvent>();
   const functions = new Map<string, ApiCallEvent>();
+  const pointers = new Map<string, ParameterChangeEvent>();
   let ignored = 0;
   let audited = 0;
   // Oldest first (the history answers newest first): each AMI and function is handed on by the first call naming it.
-  const inOrder = [...calls].sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+  const inOrder = [...calls].reverse().sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
   for (const call of inOrder) {
     if (!isAuditedKind(call, homeRegion)) continue;
     audited++;
     if (call.errorCode || isGoldsmithCall(call, stage, ownRoles)) {
       ignored++;
+      continue;
+    }
+    const pointer = pointerOf(call);
+    if (pointer !== undefined) {
+      const key = `${call.awsRegion}|${pointer}`;
+      if (!pointers.has(key)) pointers.set(key, asParameterChange(call, pointer));
       continue;
     }
     const imageId = call.requestParameters?.imageId;
@@ -196,5 +210,5 @@ export function readBacksOf(
       if (!functions.has(fn)) functions.set(fn, asApiCallEvent(call));
     } else ignored++;
   }
-  return { amis: [...amis.values()], functions, ignored, audited };
+  return { amis: [...amis.values()], functions, pointers: [...pointers.values()], ignored, audited };
 }

@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { Function as SstFunction } from 'sst/constructs';
 import { functionsPath } from '../../core/audit/functions.js';
+import { POINTER_CALLS } from '../../core/audit/pointer-calls.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { FACTORY_AUDIT_PK } from '../../core/ledger/keys.js';
 import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
@@ -25,6 +26,7 @@ export const AUDIT_HISTORY_SCHEDULE = 'cron(30 1 * * ? *)';
 const WATCHED_ACTIONS: ReadonlySet<string> = new Set([
   ...IMAGE_ATTRIBUTE_CALLS.map((call) => `ec2:${call}`),
   ...FUNCTION_CALL_PREFIXES.map((call) => `lambda:${call}`),
+  ...POINTER_CALLS.map((call) => `ssm:${call}`),
 ]);
 
 /**

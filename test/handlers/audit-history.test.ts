@@ -169,6 +169,28 @@ describe("the daily read of CloudTrail's event history", () => {
     expect(report.ignored).toBe(0);
   });
 
+  it("hands an outside overwrite of a channel pointer to the holdings audit as Parameter Store's own event", async () => {
+    await clock.run(Date.parse('2027-01-03T15:00:00Z'));
+    const pointer = { Name: '/goldsmith/base/prod', Value: 'ami-0000000000000aaaa', Overwrite: true };
+    call(ADMIN, 'ssm', 'PutParameter', pointer);
+    call(ADMIN, 'ssm', 'LabelParameterVersion', { Name: '/goldsmith/base/prod', Labels: ['x'] });
+    call(NAMED_ROLE, 'ssm', 'DeleteParameter', { Name: '/goldsmith/base/dev' });
+    call(ADMIN, 'ssm', 'PutParameter', { Name: '/goldsmith/_functions/test/X', Value: '{}', Overwrite: true });
+
+    const report = await runAt('2027-01-04T01:30:00Z');
+
+    expect(invoked.map((i) => i.target)).toEqual([HOLDINGS]);
+    outsideChangeEventSchema.parse(invoked[0]?.event);
+    expect(invoked[0]?.event).toMatchObject({
+      source: 'aws.ssm',
+      'detail-type': 'Parameter Store Change',
+      region: R,
+      resources: [`arn:aws:ssm:${R}:${ACCOUNT}:parameter/goldsmith/base/prod`],
+      detail: { name: '/goldsmith/base/prod', operation: 'Update' },
+    });
+    expect(report).toMatchObject({ pointers: [`/goldsmith/base/prod in ${R}`], ignored: 1 });
+  });
+
   it('starts a Region where the earlier layout’s own item ended, once, and then from the one item', async () => {
     // The earlier layout: one item a Region. us-east-1's window ended at noon the day before.
     await documentClient().send(
