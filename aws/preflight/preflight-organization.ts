@@ -214,7 +214,7 @@ export async function attachedScps(s: Standing, region: string): Promise<Attache
  * Organizations' events (docs/organization.md): a CloudTrail trail logging management events in the management
  * account and, for a factory outside us-east-1 or in a member account, a rule there forwarding `aws.organizations`
  * events. Neither can be read from here: both live in the management account's us-east-1, where the factory's
- * credentials cannot look (the deploy reads the factory account's own event history, not another account's trails).
+ * credentials cannot look (the audit reads the factory account's own event history, not another account's trails).
  */
 export function organizationEventsCheck(s: Standing, homeRegion: string): PreflightCheck {
   const forwarding =
