@@ -13,7 +13,8 @@ const grant = z.union([
 /**
  * Someone in the factory account who is not Goldsmith changes what Goldsmith made, through the same SDK calls a
  * person with the rights would make (local/simulator/outside-change.ts), as `as` (default: an administrator role of
- * the factory account). No event tells Goldsmith; the reconciler's audit finds it.
+ * the factory account). Only a pointer's overwrite sends an event (Parameter Store's own); the audit finds the rest
+ * (docs/simulation.md, `outside-change`).
  * - `put-parameter`: overwrites `/goldsmith/<image>/<channel>` in `region` with `value` (an AMI id), by default the
  *   value the parameter held before its current version (the channel rolled back by hand); with `dropEvent`, the
  *   Parameter Store Change it makes is lost on the way (the event history's daily read, or the sweep, finds it);
