@@ -78,6 +78,11 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
         const before = await ssm.send(new GetParameterCommand({ Name: `${name}:${version - 1}` }));
         value = before.Parameter?.Value ?? '';
       }
+      if (action.dropEvent)
+        cloud.bus.loseNext(
+          (e, at) =>
+            at === region && e.source === 'aws.ssm' && (e.detail as { name?: unknown } | undefined)?.name === name,
+        );
       await ssm.send(
         new PutParameterCommand({
           Name: name,

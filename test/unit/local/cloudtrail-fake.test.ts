@@ -170,4 +170,20 @@ describe("the local cloud's CloudTrail event history", () => {
       expect.stringMatching(/^event e-3 in us-east-1: eventName: /),
     ]);
   });
+
+  it('answers the ReadOnly key: every write it recorded for false, none for true (it records no reads)', async () => {
+    const { clock, ami } = await modifiedByAdmin();
+    await ec2Client(R).send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }));
+    await runAs(ADMIN, () =>
+      ec2Client(R).send(new ModifyImageAttributeCommand({ ImageId: ami.imageId, Description: { Value: 'base' } })),
+    );
+    await clock.run(clock.now() + 15 * MINUTE);
+    const start = new Date('2027-01-01T00:00:00Z');
+    const end = new Date(clock.now());
+    const writes = clock.track(() => lookUpCalls({ region: R, key: 'ReadOnly', value: 'false' }, start, end));
+    const reads = clock.track(() => lookUpCalls({ region: R, key: 'ReadOnly', value: 'true' }, start, end));
+    await clock.run(clock.now() + 60_000);
+    expect((await writes).calls.map((c) => c.eventName)).toEqual(['ModifyImageAttribute', 'ModifyImageAttribute']);
+    expect((await reads).calls).toEqual([]);
+  });
 });
