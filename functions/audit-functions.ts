@@ -1,7 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { readHistoryWindows } from '../aws/audit/history-windows.js';
 import { lastSweptAt, recordSweep } from '../aws/audit/sweep-ledger.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { historyBehindIn, sweepPeriodDays } from '../core/audit/history-lag.js';
 import { parseDuration } from '../core/duration.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
@@ -61,11 +63,14 @@ export const handler = handlerFor({
 /**
  * Whether the scheduled run reads back every function: their last complete read-back (the ledger's
  * `SWEEP#functions`) at least `monitoring.functionSweepEvery` old, or never made. Between, the Lambda calls CloudTrail
- * reports (a trail's events, the event history's daily read: functions/audit-history.ts) read back the one named.
+ * reports (a trail's events, the event history's daily read: functions/audit-history.ts) read back the one named;
+ * while that read is behind in the home Region (core/audit/history-lag.ts), every day.
  */
-async function functionSweepDue(now: Date): Promise<boolean> {
+export async function functionSweepDue(now: Date): Promise<boolean> {
   const every = parseDuration(bundledCatalog().monitoring.functionSweepEvery) / 86_400;
-  return isSweepDue(now, await lastSweptAt('functions'), every);
+  const home = [process.env.AWS_REGION ?? ''];
+  const behind = historyBehindIn((await readHistoryWindows(home)).ends, home, now);
+  return isSweepDue(now, await lastSweptAt('functions'), sweepPeriodDays(every, behind));
 }
 
 /**

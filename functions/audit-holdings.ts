@@ -1,7 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { readHistoryWindows } from '../aws/audit/history-windows.js';
 import { lastSweptAt, recordSweep, type SweepKind } from '../aws/audit/sweep-ledger.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { historyBehindIn, sweepPeriodDays } from '../core/audit/history-lag.js';
 import { parseDuration } from '../core/duration.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
@@ -81,16 +83,24 @@ type Sweeps = Record<'launchPermissions' | 'pointers' | 'pointerPolicies', boole
 /**
  * Which sweeps this full pass makes: each whose last completed sweep (the ledger's `SWEEP#<kind>` item) is at least
  * its catalog period (`monitoring.launchPermissionSweepEvery`, `pointerSweepEvery`, `pointerPolicySweepEvery`) old,
- * or that never completed.
+ * or that never completed. The launch permissions' and the pointers' periods hold only while the event history is read
+ * in every Region the catalog distributes to (core/audit/history-lag.ts); while it is behind in one, they are swept
+ * daily.
  */
 export async function sweepsDue(now: Date): Promise<Sweeps> {
-  const { monitoring } = bundledCatalog();
-  const due = async (kind: SweepKind, every: string) =>
-    isSweepDue(now, await lastSweptAt(kind), parseDuration(every) / 86_400);
+  const catalog = bundledCatalog();
+  const { monitoring } = catalog;
+  if (!isFullPass(now)) return { launchPermissions: false, pointers: false, pointerPolicies: false };
+  const regions = Object.values(catalog.images).flatMap((image) => image.regions);
+  const behind = historyBehindIn((await readHistoryWindows(regions)).ends, regions, now);
+  const due = async (kind: SweepKind, every: string, followsHistory: boolean) => {
+    const days = parseDuration(every) / 86_400;
+    return isSweepDue(now, await lastSweptAt(kind), followsHistory ? sweepPeriodDays(days, behind) : days);
+  };
   return {
-    launchPermissions: await due('launch-permissions', monitoring.launchPermissionSweepEvery),
-    pointers: await due('pointers', monitoring.pointerSweepEvery),
-    pointerPolicies: await due('pointer-policies', monitoring.pointerPolicySweepEvery),
+    launchPermissions: await due('launch-permissions', monitoring.launchPermissionSweepEvery, true),
+    pointers: await due('pointers', monitoring.pointerSweepEvery, true),
+    pointerPolicies: await due('pointer-policies', monitoring.pointerPolicySweepEvery, false),
   };
 }
 

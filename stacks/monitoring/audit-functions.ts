@@ -73,7 +73,8 @@ export function createFunctionAudit(
     handler: 'functions/audit-functions.handler',
     environment: { GOLDSMITH_STAGE: stage },
   });
-  // When the functions were last read back in full (`SWEEP#functions` in the ledger's audit partition).
+  // When the functions were last read back in full (`SWEEP#functions` in the ledger's audit partition), and how far
+  // the event history's daily read has come (`SWEEP#event-history`: while it is behind, the sweep is daily).
   grantLedgerPartition(env.ledger, fn, ['GetItem'], [FACTORY_AUDIT_PK]);
   // GetParametersByPath is authorized against the path in the request
   // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).

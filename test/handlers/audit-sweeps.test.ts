@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readHistoryWindows, recordHistoryWindows } from '../../aws/audit/history-windows.js';
 import { lastSweptAt } from '../../aws/audit/sweep-ledger.js';
 import type { AuditPart, AuditReport } from '../../functions/audit/index.js';
 import { recordCompletedSweeps, sweepsDue } from '../../functions/audit-holdings.js';
@@ -32,6 +33,18 @@ const report = (pointersFailed: boolean, policiesFailed = false): AuditReport =>
 });
 /** The full pass (before 06:00 UTC) of day `n` after 2027-01-07. */
 const fullPass = (n: number, minutes = 10) => new Date(Date.UTC(2027, 0, 7 + n, 0, minutes));
+/** The catalog's Regions, where the event history's daily read looks. */
+const regions = [...new Set(Object.values(catalog.images).flatMap((image) => image.regions))];
+/** The event history read in `only` (every Region by default) up to an hour before `at`, as its daily run records. */
+async function historyReadBefore(at: Date, only: readonly string[] = regions): Promise<void> {
+  const end = new Date(at.getTime() - 3_600_000).toISOString();
+  await recordHistoryWindows(await readHistoryWindows(regions), Object.fromEntries(only.map((r) => [r, end])));
+}
+/** `sweepsDue` on a day the event history's daily read ran the day before, as it does. */
+async function dueWithHistoryRead(at: Date) {
+  await historyReadBefore(new Date(at.getTime() - 86_400_000 + 3_600_000));
+  return sweepsDue(at);
+}
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
@@ -47,7 +60,7 @@ describe("the audit's sweeps", () => {
   it('makes up a failed sweep on the next full pass, and repeats no completed one', async () => {
     const day0 = fullPass(0);
     // Never swept: all due.
-    const first = await sweepsDue(day0);
+    const first = await dueWithHistoryRead(day0);
     expect(first).toEqual({ launchPermissions: true, pointers: true, pointerPolicies: true });
     // The pointers' sweep fails (SSM throttled); the launch permissions' and the policies' complete.
     await recordCompletedSweeps(report(true), first, day0);
@@ -57,7 +70,7 @@ describe("the audit's sweeps", () => {
 
     // The next day's full pass sweeps the pointers again, nothing else.
     const day1 = fullPass(1);
-    const next = await sweepsDue(day1);
+    const next = await dueWithHistoryRead(day1);
     expect(next).toEqual({ launchPermissions: false, pointers: true, pointerPolicies: false });
     await recordCompletedSweeps(report(false), next, day1);
     expect(await lastSweptAt('pointers')).toBe(day1.toISOString());
@@ -65,13 +78,50 @@ describe("the audit's sweeps", () => {
     // A retried run of that pass repeats none; 28 days on, the launch permissions' and the policies' sweeps are due
     // again, the pointers' on its own day, 28 days after it completed.
     const none = { launchPermissions: false, pointers: false, pointerPolicies: false };
-    expect(await sweepsDue(fullPass(1, 40))).toEqual(none);
-    expect(await sweepsDue(fullPass(8))).toEqual(none);
-    expect(await sweepsDue(fullPass(27))).toEqual(none);
-    expect(await sweepsDue(fullPass(28))).toEqual({ ...none, launchPermissions: true, pointerPolicies: true });
-    expect(await sweepsDue(fullPass(29))).toEqual({ launchPermissions: true, pointers: true, pointerPolicies: true });
+    expect(await dueWithHistoryRead(fullPass(1, 40))).toEqual(none);
+    expect(await dueWithHistoryRead(fullPass(8))).toEqual(none);
+    expect(await dueWithHistoryRead(fullPass(27))).toEqual(none);
+    expect(await dueWithHistoryRead(fullPass(28))).toEqual({ ...none, launchPermissions: true, pointerPolicies: true });
+    expect(await dueWithHistoryRead(fullPass(29))).toEqual({
+      launchPermissions: true,
+      pointers: true,
+      pointerPolicies: true,
+    });
     // A run after the full pass sweeps nothing, however overdue.
-    expect(await sweepsDue(new Date(Date.UTC(2027, 1, 15, 12)))).toEqual(none);
+    expect(await dueWithHistoryRead(new Date(Date.UTC(2027, 1, 15, 12)))).toEqual(none);
+  });
+
+  it('sweeps launch permissions and pointers daily while the event history is behind in a Region, then waits again', async () => {
+    const day0 = fullPass(0);
+    await recordCompletedSweeps(report(false), await dueWithHistoryRead(day0), day0);
+    const none = { launchPermissions: false, pointers: false, pointerPolicies: false };
+    // The history's runs stop completing in one Region (someone uses up its two lookups a second): its last window
+    // ended an hour before day 0's pass; a day on, nothing is due yet; two days on, the sweeps it stands in for are.
+    const stuck = regions[regions.length - 1] ?? '';
+    await historyReadBefore(day0);
+    await historyReadBefore(
+      fullPass(1),
+      regions.filter((r) => r !== stuck),
+    );
+    expect(await sweepsDue(fullPass(1))).toEqual(none);
+    const day2 = fullPass(2);
+    await historyReadBefore(
+      day2,
+      regions.filter((r) => r !== stuck),
+    );
+    const behind = await sweepsDue(day2);
+    expect(behind).toEqual({ launchPermissions: true, pointers: true, pointerPolicies: false });
+    await recordCompletedSweeps(report(false), behind, day2);
+    expect(await sweepsDue(fullPass(2, 40))).toEqual(none);
+    // Read again in every Region: the sweeps wait their 28 days from day 2.
+    expect(await dueWithHistoryRead(fullPass(3))).toEqual(none);
+    // (the policies' sweep, which does not follow the history, is due 28 days from day 0)
+    expect(await dueWithHistoryRead(fullPass(29))).toEqual({ ...none, pointerPolicies: true });
+    expect(await dueWithHistoryRead(fullPass(30))).toEqual({
+      launchPermissions: true,
+      pointers: true,
+      pointerPolicies: true,
+    });
   });
 
   it("keeps the policies' sweep due while it fails, whatever the pointers' sweep does", async () => {
