@@ -23,6 +23,8 @@ export interface AuditHistoryReport {
   /** The AMIs and channel pointers handed to the audit of what AWS holds, the functions to the functions' audit. */
   amis: string[];
   pointers: string[];
+  /** Goldsmith's rules changed outside it (`<name> in <region>`), handed to the holdings audit. */
+  rules: string[];
   functions: string[];
   /** Calls that asked for nothing (Goldsmith's own, refused, not about anything Goldsmith keeps). */
   ignored: number;
@@ -56,7 +58,15 @@ export async function auditHistory(now = new Date()): Promise<AuditHistoryReport
   const stage = env('GOLDSMITH_STAGE');
   const amiRegions = Object.values(catalog.images).flatMap((image) => image.regions);
   const lookups = historyLookups(amiRegions, home);
-  const report: AuditHistoryReport = { regions: {}, amis: [], pointers: [], functions: [], ignored: 0, skipped: [] };
+  const report: AuditHistoryReport = {
+    regions: {},
+    amis: [],
+    pointers: [],
+    rules: [],
+    functions: [],
+    ignored: 0,
+    skipped: [],
+  };
   const failures: { text: string; transient: boolean }[] = [];
   const ownRoles = new Set((process.env.GOLDSMITH_OWN_ROLES ?? '').split(',').filter((r) => r.length > 0));
   let mine: Set<string> | undefined;
@@ -83,8 +93,13 @@ export async function auditHistory(now = new Date()): Promise<AuditHistoryReport
       report.ignored += asked.ignored;
       for (const event of asked.amis) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
       report.amis.push(...asked.amis.map((e) => String(e.detail.requestParameters?.imageId)));
-      for (const event of asked.pointers) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
+      for (const event of [...asked.pointers, ...asked.rules]) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
       report.pointers.push(...asked.pointers.map((e) => `${e.detail.name} in ${e.region}`));
+      report.rules.push(
+        ...asked.rules.map(
+          (e) => `${String(e.detail.requestParameters?.name ?? e.detail.requestParameters?.rule)} in ${e.region}`,
+        ),
+      );
       // A function's call: only Goldsmith's functions (the deployment's records, read only when a call names one).
       if (asked.functions.size > 0) {
         mine ??= new Set((await readExpectedFunctions(functionsPath(stage))).map((f) => f.name));

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
-import { API_CALL_VIA_CLOUDTRAIL, IMAGE_ATTRIBUTE_CALLS } from '../../events/outside-change.js';
+import { API_CALL_VIA_CLOUDTRAIL, IMAGE_ATTRIBUTE_CALLS, RULE_CHANGE_CALLS } from '../../events/outside-change.js';
 import { asParameterChange, type ParameterChangeEvent, pointerOf } from './pointer-calls.js';
 
 /**
@@ -143,6 +143,8 @@ export interface ReadBacks {
   functions: Map<string, ApiCallEvent>;
   /** The channel pointers, each as the Parameter Store Change it would have sent, by the earliest call naming it. */
   pointers: ParameterChangeEvent[];
+  /** Goldsmith's EventBridge rules (named `<stage>-goldsmith-…`) disabled, deleted, re-patterned or re-targeted. */
+  rules: ApiCallEvent[];
   /** Calls of the kinds audited left alone (Goldsmith's own, refused, naming nothing of Goldsmith's). */
   ignored: number;
   /** The calls of the kinds audited: the launch-permission calls, and Lambda's in the home Region. */
@@ -151,10 +153,12 @@ export interface ReadBacks {
 
 /**
  * Whether the audit reads calls of this kind back: EC2's launch-permission calls, Parameter Store's on a channel
- * pointer, Lambda's in the home Region.
+ * pointer, EventBridge's that silence or redirect a rule, Lambda's in the home Region.
  */
 function isAuditedKind(call: RecordedCall, homeRegion: string): boolean {
   if (pointerOf(call) !== undefined) return true;
+  if (call.eventSource === 'events.amazonaws.com')
+    return (RULE_CHANGE_CALLS as readonly string[]).includes(call.eventName);
   if (call.eventSource === 'ec2.amazonaws.com')
     return (IMAGE_ATTRIBUTE_CALLS as readonly string[]).includes(call.eventName);
   return call.eventSource === 'lambda.amazonaws.com' && call.awsRegion === homeRegion;
@@ -175,6 +179,7 @@ export function readBacksOf(
   const amis = new Map<string, ApiCallEvent>();
   const functions = new Map<string, ApiCallEvent>();
   const pointers = new Map<string, ParameterChangeEvent>();
+  const rules = new Map<string, ApiCallEvent>();
   let ignored = 0;
   let audited = 0;
   // Oldest first (the history answers newest first): each AMI and function is handed on by the first call naming it.
@@ -190,6 +195,14 @@ export function readBacksOf(
     if (pointer !== undefined) {
       const key = `${call.awsRegion}|${pointer}`;
       if (!pointers.has(key)) pointers.set(key, asParameterChange(call, pointer));
+      continue;
+    }
+    // DisableRule, DeleteRule and PutRule name the rule `name`; PutTargets and RemoveTargets `rule`.
+    const rule = call.requestParameters?.name ?? call.requestParameters?.rule;
+    if (call.eventSource === 'events.amazonaws.com') {
+      const key = `${call.awsRegion}|${String(rule)}`;
+      if (typeof rule !== 'string' || !rule.startsWith(`${stage}-goldsmith-`)) ignored++;
+      else if (!rules.has(key)) rules.set(key, asApiCallEvent(call));
       continue;
     }
     const imageId = call.requestParameters?.imageId;
@@ -210,5 +223,12 @@ export function readBacksOf(
       if (!functions.has(fn)) functions.set(fn, asApiCallEvent(call));
     } else ignored++;
   }
-  return { amis: [...amis.values()], functions, pointers: [...pointers.values()], ignored, audited };
+  return {
+    amis: [...amis.values()],
+    functions,
+    pointers: [...pointers.values()],
+    rules: [...rules.values()],
+    ignored,
+    audited,
+  };
 }

@@ -191,6 +191,27 @@ describe("the daily read of CloudTrail's event history", () => {
     expect(report).toMatchObject({ pointers: [`/goldsmith/base/prod in ${R}`], ignored: 1 });
   });
 
+  it("hands an outside change of a Goldsmith rule's targets or state to the holdings audit, and no other team's rule", async () => {
+    await clock.run(Date.parse('2027-01-03T15:00:00Z'));
+    const forwarding = `${STAGE}-goldsmith-findings-to-home`;
+    call(ADMIN, 'events', 'RemoveTargets', { Rule: forwarding, Ids: ['home'] });
+    call(ADMIN, 'events', 'DisableRule', { Name: forwarding });
+    call(ADMIN, 'events', 'DisableRule', { Name: 'another-teams-rule' });
+    call(NAMED_ROLE, 'events', 'PutTargets', { Rule: forwarding, Targets: [] });
+
+    const report = await runAt('2027-01-04T01:30:00Z');
+
+    // Once per rule, as the earliest call's event: the holdings audit reads the rule and its targets back.
+    expect(invoked.map((i) => i.target)).toEqual([HOLDINGS]);
+    outsideChangeEventSchema.parse(invoked[0]?.event);
+    expect(invoked[0]?.event).toMatchObject({
+      source: 'aws.events',
+      region: R,
+      detail: { eventName: 'RemoveTargets', requestParameters: { rule: forwarding } },
+    });
+    expect(report).toMatchObject({ rules: [`${forwarding} in ${R}`] });
+  });
+
   it('starts a Region where the earlier layout’s own item ended, once, and then from the one item', async () => {
     // The earlier layout: one item a Region. us-east-1's window ended at noon the day before.
     await documentClient().send(
