@@ -103,7 +103,9 @@ export function isGoldsmithCall(call: RecordedCall, _stage: string, ownRoles: Re
   const account = call.recipientAccountId;
   const partition = /^arn:([a-z-]+):iam::/.exec(issuer)?.[1];
   return (
-    account !== undefined && partition !== undefined && issuer === `arn:${partition}:iam::${account}:${IMAGE_BUILDER_ROLE}`
+    account !== undefined &&
+    partition !== undefined &&
+    issuer === `arn:${partition}:iam::${account}:${IMAGE_BUILDER_ROLE}`
   );
 }
 
