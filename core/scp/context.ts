@@ -55,13 +55,8 @@ export function statementContext(options: ScpOptions, region: string, sampleAcco
   // Goldsmith's role names in any path: a role's ARN carries its path before the name
   // (`arn:aws:iam::123456789012:role/application_abc/component_xyz/S3Access`,
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns), and `*` in a
-  // resource ARN matches across `/`, so `role/*/<name>` covers every path but the root one `role/<name>` covers.
-  const goldsmithRoles = [
-    `arn:aws:iam::*:role/${P}*`,
-    `arn:aws:iam::*:role/*/${P}*`,
-    `arn:aws:iam::*:role/goldsmith-${stage}-*`,
-    `arn:aws:iam::*:role/*/goldsmith-${stage}-*`,
-  ];
+  // resource ARN matches across `/`, so `role/*<name>` covers the root path and every other.
+  const goldsmithRoles = [`arn:aws:iam::*:role/*${P}*`, `arn:aws:iam::*:role/*goldsmith-${stage}-*`];
   const topics = [`arn:aws:sns:*:*:${P}*`, `arn:aws:sns:*:*:goldsmith-${stage}-*`];
   const keys = [
     `arn:aws:secretsmanager:*:*:secret:goldsmith/${stage}/approval-links-*`,
