@@ -85,8 +85,8 @@ describe("changes made outside Goldsmith with no trail, found in CloudTrail's ev
 
   it("reads back nothing for Goldsmith's own sharing: no other drift, and the history read once a day per Region", () => {
     expect(result.report.notifications.filter((n) => n.event === 'drift-found')).toHaveLength(2);
-    // Days 1 to 4 at 01:30: one region (us-east-1) × (two EC2 calls' names + Lambda's source), a page each.
-    expect(result.report.apiCalls['cloudtrail:LookupEvents']).toBe(4 * 3);
+    // Days 1 to 4 at 01:30: one region (us-east-1) × (three EC2 calls' names + Lambda's source), a page each.
+    expect(result.report.apiCalls['cloudtrail:LookupEvents']).toBe(4 * 4);
     // The functions' full read-back (GetFunction of each of some twenty functions) not every day: at most twice in
     // these four days, and the publisher's own read-back on the fourth (a daily read-back would make four).
     expect(result.report.apiCalls['lambda:GetFunction']).toBeLessThan(3 * 21);
