@@ -196,9 +196,8 @@ describe("the functions' audit in the stacks", () => {
     const t = monitoring();
     const fns = resourcesOf(t, 'AWS::Lambda::Function');
     const auditor = Object.entries(fns).find(([id]) => id.startsWith('AuditFunctions'));
-    const daily = String(
-      (auditor?.[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables.AUDIT_DAILY_FUNCTIONS,
-    ).split(',');
+    const environment = auditor?.[1].Properties.Environment as { Variables?: Record<string, unknown> } | undefined;
+    const daily = String(environment?.Variables?.AUDIT_DAILY_FUNCTIONS).split(',');
     const params = Object.values(resourcesOf(t, 'AWS::SSM::Parameter')).map((p) => p.Properties);
     // Each name is a record of the template, whose value names the function it is about.
     const named = daily.map((name) => {
