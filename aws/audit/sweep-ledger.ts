@@ -11,8 +11,8 @@ import { FACTORY_DRIFT_PK } from './audit-ledger.js';
  */
 
 /**
- * `functions`: the functions' full read-back; `event-history#<region>`: where the last read of CloudTrail's event
- * history in that Region ended (its window's end, not the run's time: core/audit/event-history.ts).
+ * `functions`: the functions' full read-back; `event-history#<region>`: the earlier layout's record of where the last
+ * read of CloudTrail's event history in that Region ended, read once as the fallback (aws/audit/history-windows.ts).
  */
 export type SweepKind =
   | 'launch-permissions'

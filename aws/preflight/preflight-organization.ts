@@ -213,8 +213,8 @@ export async function attachedScps(s: Standing, region: string): Promise<Attache
 /**
  * Organizations' events (docs/organization.md): a CloudTrail trail logging management events in the management
  * account and, for a factory outside us-east-1 or in a member account, a rule there forwarding `aws.organizations`
- * events. Neither can be read from here: Goldsmith has no CloudTrail client (`@aws-sdk/client-cloudtrail` is not one
- * of its dependencies), and both live in the management account's us-east-1, where a member account cannot look.
+ * events. Neither can be read from here: both live in the management account's us-east-1, where the factory's
+ * credentials cannot look (the audit reads the factory account's own event history, not another account's trails).
  */
 export function organizationEventsCheck(s: Standing, homeRegion: string): PreflightCheck {
   const forwarding =
@@ -224,6 +224,6 @@ export function organizationEventsCheck(s: Standing, homeRegion: string): Prefli
   return {
     name: 'Organizations events',
     status: 'not checked',
-    detail: `not readable here (no CloudTrail client; the trail and rule are the management account's, in us-east-1): in ${s.management}, \`aws cloudtrail get-trail-status --name <trail> --region us-east-1\` must say IsLogging true for a trail logging management events${forwarding}. Without them organization changes reach Goldsmith only at the full read (every \`monitoring.organizationFullReadEvery\`, 7 days by default)`,
+    detail: `not readable from the factory account (the trail and rule are the management account's, in us-east-1): in ${s.management}, \`aws cloudtrail get-trail-status --name <trail> --region us-east-1\` must say IsLogging true for a trail logging management events${forwarding}. Without them organization changes reach Goldsmith only at the full read (every \`monitoring.organizationFullReadEvery\`, 7 days by default)`,
   };
 }

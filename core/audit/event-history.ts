@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
 import { API_CALL_VIA_CLOUDTRAIL, IMAGE_ATTRIBUTE_CALLS } from '../../events/outside-change.js';
+import { asParameterChange, type ParameterChangeEvent, pointerOf } from './pointer-calls.js';
 
 /**
  * The audit's daily read of CloudTrail's event history (functions/audit-history.ts): which calls changed something
@@ -21,10 +22,18 @@ const HISTORY_DAYS = 89;
 /** The first run's window: the day before (the sweeps cover what came earlier). */
 const FIRST_WINDOW_MS = 86_400_000;
 
-/** What one lookup asks: one attribute (LookupEvents takes one at most), in one Region. */
+/**
+ * What one lookup asks, in one Region: one attribute (LookupEvents takes one at most). The read asks each Region for
+ * its write management events (`ReadOnly` `false`): LookupAttribute's AttributeKey takes "EventId | EventName |
+ * ReadOnly | Username | ResourceType | ResourceName | EventSource | AccessKeyId"
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupAttribute.html), and "Write-only events
+ * include API operations that modify (or might modify) your resources"
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html): every
+ * call the audit reads back is one, and {@link readBacksOf} keeps those.
+ */
 export interface HistoryLookup {
   readonly region: string;
-  readonly key: 'EventName' | 'EventSource';
+  readonly key: 'ReadOnly' | 'EventName' | 'EventSource';
   readonly value: string;
 }
 
@@ -43,14 +52,9 @@ export function lookupWindow(lastEnd: string | undefined, now: Date): { start: D
   return start < end ? { start: new Date(start), end: new Date(end) } : undefined;
 }
 
-/** The lookups of one run: the AMIs' attribute calls in each Region that holds AMIs, Lambda's in the home Region. */
+/** The lookups of one run: one in each Region that holds AMIs and in the home Region, its write events. */
 export function historyLookups(amiRegions: readonly string[], homeRegion: string): HistoryLookup[] {
-  return [
-    ...[...new Set(amiRegions)].flatMap((region) =>
-      IMAGE_ATTRIBUTE_CALLS.map((value) => ({ region, key: 'EventName' as const, value })),
-    ),
-    { region: homeRegion, key: 'EventSource', value: 'lambda.amazonaws.com' },
-  ];
+  return [...new Set([...amiRegions, homeRegion])].map((region) => ({ region, key: 'ReadOnly', value: 'false' }));
 }
 
 /**
@@ -141,27 +145,60 @@ export function asApiCallEvent(call: RecordedCall): ApiCallEvent {
   };
 }
 
-/** What one run asks to be read back: each AMI and each function once, by the first call that named it. */
+/** What one run asks to be read back: each AMI and each function once, by the earliest call that named it. */
 export interface ReadBacks {
   amis: ApiCallEvent[];
   /** By the function's name: the caller keeps those that are Goldsmith's (its deployment's records say which). */
   functions: Map<string, ApiCallEvent>;
-  /** Calls left alone, and why (Goldsmith's own, refused, naming nothing of Goldsmith's). */
+  /** The channel pointers, each as the Parameter Store Change it would have sent, by the earliest call naming it. */
+  pointers: ParameterChangeEvent[];
+  /** Calls of the kinds audited left alone (Goldsmith's own, refused, naming nothing of Goldsmith's). */
   ignored: number;
+  /** The calls of the kinds audited: the launch-permission calls, and Lambda's in the home Region. */
+  audited: number;
 }
 
 /**
- * The calls that ask for a read-back: not Goldsmith's own, not refused (`errorCode`: nothing changed), an AMI's
- * launch permissions (ModifyImageAttribute, ResetImageAttribute naming an `imageId`) or a function (named by name or
- * ARN) changed by one of the calls events/function-call.ts lists.
+ * Whether the audit reads calls of this kind back: EC2's launch-permission calls, Parameter Store's on a channel
+ * pointer, Lambda's in the home Region.
  */
-export function readBacksOf(calls: readonly RecordedCall[], stage: string, ownRoles: ReadonlySet<string>): ReadBacks {
+function isAuditedKind(call: RecordedCall, homeRegion: string): boolean {
+  if (pointerOf(call) !== undefined) return true;
+  if (call.eventSource === 'ec2.amazonaws.com')
+    return (IMAGE_ATTRIBUTE_CALLS as readonly string[]).includes(call.eventName);
+  return call.eventSource === 'lambda.amazonaws.com' && call.awsRegion === homeRegion;
+}
+
+/**
+ * The calls that ask for a read-back, of a Region's write events: of the kinds audited ({@link isAuditedKind}; the
+ * others are not counted), not Goldsmith's own, not refused (`errorCode`: nothing changed), an AMI's launch
+ * permissions (ModifyImageAttribute, ResetImageAttribute naming an `imageId`) or a function (named by name or ARN)
+ * changed by one of the calls events/function-call.ts lists.
+ */
+export function readBacksOf(
+  calls: readonly RecordedCall[],
+  stage: string,
+  ownRoles: ReadonlySet<string>,
+  homeRegion: string,
+): ReadBacks {
   const amis = new Map<string, ApiCallEvent>();
   const functions = new Map<string, ApiCallEvent>();
+  const pointers = new Map<string, ParameterChangeEvent>();
   let ignored = 0;
-  for (const call of calls) {
+  let audited = 0;
+  // Oldest first (the history answers newest first): each AMI and function is handed on by the first call naming it.
+  const inOrder = [...calls].reverse().sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+  for (const call of inOrder) {
+    if (!isAuditedKind(call, homeRegion)) continue;
+    audited++;
     if (call.errorCode || isGoldsmithCall(call, stage, ownRoles)) {
       ignored++;
+      continue;
+    }
+    const pointer = pointerOf(call);
+    if (pointer !== undefined) {
+      const key = `${call.awsRegion}|${pointer}`;
+      if (!pointers.has(key)) pointers.set(key, asParameterChange(call, pointer));
       continue;
     }
     const imageId = call.requestParameters?.imageId;
@@ -182,5 +219,5 @@ export function readBacksOf(calls: readonly RecordedCall[], stage: string, ownRo
       if (!functions.has(fn)) functions.set(fn, asApiCallEvent(call));
     } else ignored++;
   }
-  return { amis: [...amis.values()], functions, ignored };
+  return { amis: [...amis.values()], functions, pointers: [...pointers.values()], ignored, audited };
 }

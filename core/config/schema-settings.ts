@@ -95,9 +95,10 @@ export const monitoringSchema = z.strictObject({
   functionSweepEvery: sweepEverySchema.default('28d'),
   /**
    * How often the audit's full sweep reads back every channel pointer in every Region (GetParameters, ten a call).
-   * Between sweeps a pointer is read back when Parameter Store's own change event arrives (no trail needed).
+   * Between sweeps a pointer is read back when Parameter Store's own change event arrives (no trail needed), or, that
+   * event lost, the next day when the event history's daily read finds the call (functions/audit-history.ts).
    */
-  pointerSweepEvery: sweepEverySchema.default('7d'),
+  pointerSweepEvery: sweepEverySchema.default('28d'),
   /**
    * How often the audit reads the resource policies on every shared pointer (GetResourcePolicies, one a pointer).
    * A policy someone puts on a pointer makes RAM create a share of its own for it, so every day the audit lists the

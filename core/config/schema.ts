@@ -75,7 +75,7 @@ export const catalogShapeSchema = z.strictObject({
     staleChannelAfter: '45d',
     launchPermissionSweepEvery: '28d',
     functionSweepEvery: '28d',
-    pointerSweepEvery: '7d',
+    pointerSweepEvery: '28d',
     pointerPolicySweepEvery: '28d',
     organizationFullReadEvery: '7d',
     pipelineListingEvery: '7d',

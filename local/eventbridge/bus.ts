@@ -86,6 +86,14 @@ export class LocalEventBus {
    */
   readonly policies = new Map<string, { Version: string; Statement: unknown[] }>();
 
+  /** Events a scenario loses on the way (`outside-change` `dropEvent`): each the next event put that it matches. */
+  private readonly toLose: ((event: BusEvent, region: string | undefined) => boolean)[] = [];
+
+  /** Loses the next event put that `matches` (a scenario's lost event: only the backstops then find the change). */
+  loseNext(matches: (event: BusEvent, region: string | undefined) => boolean): void {
+    this.toLose.push(matches);
+  }
+
   constructor(private readonly options: LocalEventBusOptions) {
     this.faults = options.faults ?? { copies: () => 1, dropRate: 0, droppableSources: [] };
     this.random = options.random ?? Math.random;
@@ -114,6 +122,12 @@ export class LocalEventBus {
     this.stats.put += 1;
     const rules = this.match(event, eventBusName, region);
     if (rules.length === 0) this.stats.unmatched += 1;
+    const lost = this.toLose.findIndex((matches) => matches(event, region));
+    if (lost >= 0) {
+      this.toLose.splice(lost, 1);
+      this.stats.dropped += 1;
+      return { matched: rules.map((r) => r.name), delivered: 0, dropped: true };
+    }
     const droppable = this.faults.droppableSources.includes(event.source);
     if (rules.length > 0 && droppable && this.faults.dropRate > 0 && this.random() < this.faults.dropRate) {
       this.stats.dropped += 1;

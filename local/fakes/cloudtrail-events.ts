@@ -40,9 +40,17 @@ export function cloudTrailEnvelope(
   };
 }
 
-/** CloudTrail names a call's request and response members as the API does, first letter lower case. */
+/**
+ * CloudTrail names a call's request and response members as the API does, first letter lower case. A record is JSON:
+ * a binary member (UpdateFunctionCode's `ZipFile`) is left out rather than written as bytes, which also keeps the
+ * history savable with the rest of the cloud.
+ */
 export const recordedMembers = (members: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(members).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
+  Object.fromEntries(
+    Object.entries(members)
+      .filter(([, v]) => !(v instanceof Uint8Array))
+      .map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]),
+  );
 
 /**
  * Who made a call, as CloudTrail's `userIdentity` names a role session: type `AssumedRole`, the session's ARN, and the

@@ -14,7 +14,7 @@ import { type FakeCall, type FakeService, NotImplementedByFakeError } from './co
  * account": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html). Every call the local
  * cloud's fakes answer (local/fakes/middleware.ts) is offered to `record`; kept are the calls that change something
  * (write management events), refused ones too. Left out: read-only calls (Describe…, Get…, List…: event history
- * holds them too, Goldsmith looks up none) and the calls CloudTrail documents as data events, which event history never
+ * holds them too, Goldsmith looks up none; so `ReadOnly` `false` answers every event held, `true` none) and the calls CloudTrail documents as data events, which event history never
  * holds ("The CloudTrail Event history feature supports only management events":
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html).
  *

@@ -39,7 +39,16 @@ export async function performOutsideChange(cloud: LocalCloud, action: OutsideCha
       { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
     ]);
   }
-  await runAs(principal, () => change(cloud, action));
+  try {
+    await runAs(principal, () => change(cloud, action));
+  } catch (error) {
+    // AWS refused the call (a rule, function or parameter that does not exist): one line, not a stack trace.
+    if (error instanceof Error && '$metadata' in error) {
+      const hint = 'rule' in action && action.rule ? " (a rule's name carries the stage: local-goldsmith-…)" : '';
+      throw cannot(cloud, action, `${error.name}: ${error.message}${hint}`);
+    }
+    throw error;
+  }
 }
 
 async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<void> {
@@ -69,6 +78,11 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
         const before = await ssm.send(new GetParameterCommand({ Name: `${name}:${version - 1}` }));
         value = before.Parameter?.Value ?? '';
       }
+      if (action.dropEvent)
+        cloud.bus.loseNext(
+          (e, at) =>
+            at === region && e.source === 'aws.ssm' && (e.detail as { name?: unknown } | undefined)?.name === name,
+        );
       await ssm.send(
         new PutParameterCommand({
           Name: name,

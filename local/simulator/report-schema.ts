@@ -109,6 +109,9 @@ export const reportSchema = z.strictObject({
   faults: z.strictObject({
     injected: count,
     retried: count,
+    throttled: count.describe(
+      "attempts a service's own rate limit refused, which the SDK retried like injected faults",
+    ),
     failedCalls: count,
     failed: z.array(z.strictObject({ at: time, operation: z.string(), error: z.string(), handledBy: z.string() })),
     outages: z.array(

@@ -46,6 +46,8 @@ export interface SimulationReport {
   faults: {
     injected: number;
     retried: number;
+    /** Attempts a service's own rate limit refused (its token bucket, local/throttle.ts): retried like injected faults. */
+    throttled: number;
     failedCalls: number;
     /** Every call that failed after the SDK's retries, with what handled it. */
     failed: FailedCall[];
@@ -166,6 +168,7 @@ export async function buildReport(
     apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
     faults: {
       ...stats.faults,
+      throttled: stats.throttled,
       failed: [...stats.failed],
       outages: cloud.outages.report(),
       redriven: cloud.redrives.count,

@@ -13,9 +13,11 @@ const grant = z.union([
 /**
  * Someone in the factory account who is not Goldsmith changes what Goldsmith made, through the same SDK calls a
  * person with the rights would make (local/simulator/outside-change.ts), as `as` (default: an administrator role of
- * the factory account). No event tells Goldsmith; the reconciler's audit finds it.
+ * the factory account). Only a pointer's overwrite sends an event (Parameter Store's own); the audit finds the rest
+ * (docs/simulation.md, `outside-change`).
  * - `put-parameter`: overwrites `/goldsmith/<image>/<channel>` in `region` with `value` (an AMI id), by default the
- *   value the parameter held before its current version (the channel rolled back by hand);
+ *   value the parameter held before its current version (the channel rolled back by hand); with `dropEvent`, the
+ *   Parameter Store Change it makes is lost on the way (the event history's daily read, or the sweep, finds it);
  * - `delete-schedule`: deletes the schedule of `image` `version`'s revocation asked for later (`revoke --at`);
  * - `modify-launch-permission`: adds and/or removes launch permissions of `image` `version`'s AMI in `region`;
  * - `update-function-code`: uploads other code into the Goldsmith function whose handler is `handler`
@@ -51,6 +53,8 @@ export const outsideChange = z
       .optional(),
     add: z.array(grant).min(1).optional(),
     remove: z.array(grant).min(1).optional(),
+    /** `put-parameter`: Parameter Store's "Parameter Store Change" of the write is lost on its way to the bus. */
+    dropEvent: z.boolean().optional(),
     as: z
       .string()
       .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be an IAM principal ARN of the factory account')
@@ -75,6 +79,7 @@ export const outsideChange = z
     }
     const only: [keyof typeof c, typeof c.action][] = [
       ['value', 'put-parameter'],
+      ['dropEvent', 'put-parameter'],
       ['add', 'modify-launch-permission'],
       ['remove', 'modify-launch-permission'],
       ['handler', 'update-function-code'],

@@ -117,8 +117,9 @@ export const scenarioSchema = z.strictObject({
   /** Member accounts' fleets (none by default: a scenario without them runs exactly as before). */
   fleets: z.array(fleetSchema).default([]),
   /**
-   * CloudTrail: whether a trail records management events (`trail`, default true: the calls EventBridge is sent as
-   * "AWS API Call via CloudTrail" reach the default buses; false: none do, as in an account without a trail) and how
+   * CloudTrail: whether a trail records management events (`trail`, default true: Parameter Store's resource-policy
+   * calls reach the default buses as "AWS API Call via CloudTrail", the only calls the local cloud's trail delivers;
+   * false: none do, as in an account without a trail; Organizations' events come either way) and how
    * many minutes after its call an event can be looked up in the event history (`historyDelayMinutes`, default 15:
    * local/fakes/cloudtrail.ts). The event history records with or without a trail.
    */

@@ -138,7 +138,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'monitoring.functionSweepEvery':
     "How often the functions' audit reads back every Goldsmith function (whole days, 1d to 30d). Between, a function is read back on its Lambda call's CloudTrail event (needs a trail), or the next day from CloudTrail's event history; the roles daily.",
   'monitoring.pointerSweepEvery':
-    "How often the audit reads back every channel pointer (whole days, 1d to 30d). Between sweeps a pointer is read back on Parameter Store's change event.",
+    "How often the audit reads back every channel pointer (whole days, 1d to 30d). Between sweeps a pointer is read back on Parameter Store's change event (no trail needed), or, the event lost, the next day from CloudTrail's event history.",
   'monitoring.pointerPolicySweepEvery':
     "How often the audit reads every shared pointer's resource policies (whole days, 1d to 30d). Daily it reads those of a pointer RAM lists in a share not its channel's (a policy put on a pointer makes RAM create one), and a pointer's on its PutResourcePolicy event (needs a trail).",
   'monitoring.organizationFullReadEvery':

@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { Function as SstFunction } from 'sst/constructs';
 import { functionsPath } from '../../core/audit/functions.js';
+import { POINTER_CALLS } from '../../core/audit/pointer-calls.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { FACTORY_AUDIT_PK } from '../../core/ledger/keys.js';
 import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
@@ -25,6 +26,7 @@ export const AUDIT_HISTORY_SCHEDULE = 'cron(30 1 * * ? *)';
 const WATCHED_ACTIONS: ReadonlySet<string> = new Set([
   ...IMAGE_ATTRIBUTE_CALLS.map((call) => `ec2:${call}`),
   ...FUNCTION_CALL_PREFIXES.map((call) => `lambda:${call}`),
+  ...POINTER_CALLS.map((call) => `ssm:${call}`),
 ]);
 
 /**
@@ -54,9 +56,10 @@ export function rolesThatMayCall(app: IConstruct): iam.Role[] {
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html), lambda:InvokeFunction
  * on the two auditors it hands calls to (the audit of what AWS holds, the functions' audit), ssm:GetParametersByPath
  * on the functions' records (`/goldsmith/_functions/<stage>`: which functions are Goldsmith's), GetItem and UpdateItem
- * on the ledger's audit partition (`FACTORY#audit`: each Region's `SWEEP#event-history#<region>`), and what its own
- * failures need (its dead-letter queue, its failed-invocation records). No read of any resource, no write but its
- * window: what changed is read back by the auditors, with their own roles.
+ * on the ledger's audit partition (`FACTORY#audit`: the windows' item `SWEEP#event-history`, and the earlier layout's
+ * `SWEEP#event-history#<region>` read once), and what its own failures need (its dead-letter queue, its
+ * failed-invocation records). No read of any resource, no write but its windows: what changed is read back by the
+ * auditors, with their own roles.
  */
 export function createHistoryAudit(
   stack: Stack,

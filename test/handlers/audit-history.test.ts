@@ -1,6 +1,8 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lastSweptAt } from '../../aws/audit/sweep-ledger.js';
+import { FACTORY_DRIFT_PK } from '../../aws/audit/audit-ledger.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { functionsPath } from '../../core/audit/functions.js';
@@ -120,9 +122,99 @@ describe("the daily read of CloudTrail's event history", () => {
     });
     expect(report.amis).toEqual(['ami-0000000000000dddd']);
     expect(report.ignored).toBe(3);
-    // Each Region of the catalog looked up, the home Region's Lambda calls too; each window recorded.
+    // Each Region of the catalog looked up once (its write events: one page here), the home Region's Lambda calls in
+    // the same lookup; every window recorded in one ledger item.
     expect(Object.keys(report.regions).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
-    expect(await lastSweptAt(`event-history#${R}`)).toBe('2027-01-04T00:30:00.000Z');
+    expect(cloud.stats.apiCalls['cloudtrail:LookupEvents']).toBe(3);
+    expect(report.regions[R]).toMatchObject({ writes: 5, calls: 5, pages: 1 });
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: 'ledger',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sweep)',
+        ExpressionAttributeValues: { ':pk': FACTORY_DRIFT_PK, ':sweep': 'SWEEP#event-history' },
+      }),
+    );
+    expect(Items?.map((i) => [i.sk, i.windows])).toEqual([
+      [
+        'SWEEP#event-history',
+        {
+          'ap-southeast-2': '2027-01-04T00:30:00.000Z',
+          'eu-west-1': '2027-01-04T00:30:00.000Z',
+          [R]: '2027-01-04T00:30:00.000Z',
+        },
+      ],
+    ]);
+  });
+
+  it("reads only the kinds of call it audits of a Region's write events, Lambda's in the home Region only", async () => {
+    await clock.run(Date.parse('2027-01-03T13:00:00Z'));
+    call(ADMIN, 'ssm', 'PutParameter', { Name: '/someone/else', Value: 'x' });
+    call(ADMIN, 'ec2', 'CreateTags', { Resources: ['ami-0000000000000aaaa'] });
+    const elsewhere: FakeCall = {
+      service: 'lambda',
+      action: 'UpdateFunctionCode',
+      input: { FunctionName: ENGINE },
+      body: undefined,
+      region: 'eu-west-1',
+      accountId: ACCOUNT,
+      principal: ADMIN,
+    };
+    cloud.fakes.cloudtrail.record(elsewhere, {});
+
+    const report = await runAt('2027-01-04T01:30:00Z');
+
+    expect(invoked).toEqual([]);
+    expect(report.regions[R]).toMatchObject({ writes: 2, calls: 0 });
+    expect(report.regions['eu-west-1']).toMatchObject({ writes: 1, calls: 0 });
+    expect(report.ignored).toBe(0);
+  });
+
+  it("hands an outside overwrite of a channel pointer to the holdings audit as Parameter Store's own event", async () => {
+    await clock.run(Date.parse('2027-01-03T15:00:00Z'));
+    const pointer = { Name: '/goldsmith/base/prod', Value: 'ami-0000000000000aaaa', Overwrite: true };
+    call(ADMIN, 'ssm', 'PutParameter', pointer);
+    call(ADMIN, 'ssm', 'LabelParameterVersion', { Name: '/goldsmith/base/prod', Labels: ['x'] });
+    call(SHARE_ROLE, 'ssm', 'DeleteParameter', { Name: '/goldsmith/base/dev' });
+    call(ADMIN, 'ssm', 'PutParameter', { Name: '/goldsmith/_functions/test/X', Value: '{}', Overwrite: true });
+
+    const report = await runAt('2027-01-04T01:30:00Z');
+
+    expect(invoked.map((i) => i.target)).toEqual([HOLDINGS]);
+    outsideChangeEventSchema.parse(invoked[0]?.event);
+    expect(invoked[0]?.event).toMatchObject({
+      source: 'aws.ssm',
+      'detail-type': 'Parameter Store Change',
+      region: R,
+      resources: [`arn:aws:ssm:${R}:${ACCOUNT}:parameter/goldsmith/base/prod`],
+      detail: { name: '/goldsmith/base/prod', operation: 'Update' },
+    });
+    expect(report).toMatchObject({ pointers: [`/goldsmith/base/prod in ${R}`], ignored: 1 });
+  });
+
+  it('starts a Region where the earlier layout’s own item ended, once, and then from the one item', async () => {
+    // The earlier layout: one item a Region. us-east-1's window ended at noon the day before.
+    await documentClient().send(
+      new PutCommand({
+        TableName: 'ledger',
+        Item: { pk: FACTORY_DRIFT_PK, sk: `SWEEP#event-history#${R}`, sweptAt: '2027-01-03T12:00:00.000Z' },
+      }),
+    );
+    await clock.run(Date.parse('2027-01-03T11:00:00Z'));
+    modify(ADMIN, 'ami-0000000000000aaaa');
+    await clock.run(Date.parse('2027-01-03T13:00:00Z'));
+    modify(ADMIN, 'ami-0000000000000bbbb');
+
+    const first = await runAt('2027-01-04T01:30:00Z');
+    const next = await runAt('2027-01-05T01:30:00Z');
+
+    // Before the earlier window's end: looked up then, not again; after it: handed on.
+    expect(first.amis).toEqual(['ami-0000000000000bbbb']);
+    expect(first.regions[R]?.start).toBe('2027-01-03T12:00:00.000Z');
+    expect(next.regions[R]?.start).toBe('2027-01-04T00:30:00.000Z');
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: 'ledger', Key: { pk: FACTORY_DRIFT_PK, sk: 'SWEEP#event-history' } }),
+    );
+    expect(Item).toMatchObject({ version: 2, windows: { [R]: '2027-01-05T00:30:00.000Z' } });
   });
 
   it("hands a Goldsmith function's outside code change to the functions' audit, and no other team's function", async () => {

@@ -6,7 +6,7 @@ import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpe
 import { catalog } from './promotion-fixtures.js';
 
 /**
- * The audit's sweeps (channel pointers weekly, launch permissions and the pointers' resource policies every 28 days)
+ * The audit's sweeps (channel pointers, launch permissions and the pointers' resource policies every 28 days)
  * run when overdue, counted from the last one that completed as the ledger holds it: a sweep that failed is made up by
  * the next full pass instead of waiting its period, and one that completed is not repeated by a retried run or the
  * next day's.
@@ -62,14 +62,14 @@ describe("the audit's sweeps", () => {
     await recordCompletedSweeps(report(false), next, day1);
     expect(await lastSweptAt('pointers')).toBe(day1.toISOString());
 
-    // A retried run of that pass repeats none; seven days on, the pointers' weekly sweep is due again on its own day,
-    // the launch permissions' and the policies' 28 days on.
+    // A retried run of that pass repeats none; 28 days on, the launch permissions' and the policies' sweeps are due
+    // again, the pointers' on its own day, 28 days after it completed.
     const none = { launchPermissions: false, pointers: false, pointerPolicies: false };
     expect(await sweepsDue(fullPass(1, 40))).toEqual(none);
-    expect(await sweepsDue(fullPass(7))).toEqual(none);
-    expect(await sweepsDue(fullPass(8))).toEqual({ ...none, pointers: true });
-    expect(await sweepsDue(fullPass(27))).toEqual({ ...none, pointers: true });
-    expect(await sweepsDue(fullPass(28))).toEqual({ launchPermissions: true, pointers: true, pointerPolicies: true });
+    expect(await sweepsDue(fullPass(8))).toEqual(none);
+    expect(await sweepsDue(fullPass(27))).toEqual(none);
+    expect(await sweepsDue(fullPass(28))).toEqual({ ...none, launchPermissions: true, pointerPolicies: true });
+    expect(await sweepsDue(fullPass(29))).toEqual({ launchPermissions: true, pointers: true, pointerPolicies: true });
     // A run after the full pass sweeps nothing, however overdue.
     expect(await sweepsDue(new Date(Date.UTC(2027, 1, 15, 12)))).toEqual(none);
   });

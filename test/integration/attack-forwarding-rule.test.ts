@@ -57,6 +57,14 @@ beforeAll(async () => {
 afterAll(() => cloud?.stop());
 
 describe('attack: the findings-forwarding rule of a distribution Region changed outside Goldsmith', () => {
+  it("a scenario's change of a rule that does not exist stops with one line naming the rule, changing nothing", async () => {
+    await expect(changeRuleInEuWest1('disable-rule', 'findings-to-home')).rejects.toThrow(
+      /disable-rule: ResourceNotFoundException: .*findings-to-home.*\(a rule's name carries the stage: local-goldsmith-…\)$/,
+    );
+    const rule = await eventbridgeClient('eu-west-1').send(new DescribeRuleCommand({ Name: RULE }));
+    expect(rule.State).toBe('ENABLED');
+  });
+
   it('DisableRule silences the Region until the next audit, which enables it again and announces it', async () => {
     await changeRuleInEuWest1('disable-rule', RULE);
     raiseInstanceFinding(cloud, findingInEuWest1('0201'));

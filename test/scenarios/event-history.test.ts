@@ -22,8 +22,9 @@ const PUBLISHER = 'functions/promotion/publish.handler';
 
 /**
  * With no trail (no "AWS API Call via CloudTrail" reaches EventBridge), an administrator of the factory account shares
- * 1.0.0/2's AMI with an account no channel targets, and uploads other code into the promotion's publisher. The
- * sweeps made on the first day are not due again for 28 days; the next day's read of the event history finds both.
+ * 1.0.0/2's AMI with an account no channel targets, uploads other code into the promotion's publisher, and rolls the
+ * prod pointer back (Parameter Store's own event of it lost). The sweeps made on the first day are not due again for
+ * 28 days; the next day's read of the event history finds all three.
  */
 const events = [
   opensslRelease('2027-01-01T01:00:00Z', '3.0.1'),
@@ -38,6 +39,16 @@ const events = [
     add: [{ UserId: STRANGER }],
   },
   { at: '2027-01-03T14:00:00Z', kind: 'outside-change', action: 'update-function-code', handler: PUBLISHER },
+  // The prod pointer rolled back by hand, and Parameter Store's own event of it lost on the way.
+  {
+    at: '2027-01-03T15:00:00Z',
+    kind: 'outside-change',
+    action: 'put-parameter',
+    image: 'base',
+    channel: 'prod',
+    region: 'us-east-1',
+    dropEvent: true,
+  },
 ];
 
 let result: SimulationResult;
@@ -83,10 +94,17 @@ describe("changes made outside Goldsmith with no trail, found in CloudTrail's ev
     expect(Date.parse(stopped[0]?.at ?? '')).toBeLessThan(Date.parse('2027-01-04T03:00:00Z'));
   });
 
+  it('puts back the prod pointer rolled back by hand the next morning, its own event lost', () => {
+    const found = drifts('pointer base/prod (us-east-1)');
+    expect(found).toHaveLength(1);
+    expect(Date.parse(found[0]?.at ?? '')).toBeGreaterThan(Date.parse('2027-01-04T01:30:00Z'));
+    expect(Date.parse(found[0]?.at ?? '')).toBeLessThan(Date.parse('2027-01-04T03:00:00Z'));
+  });
+
   it("reads back nothing for Goldsmith's own sharing: no other drift, and the history read once a day per Region", () => {
-    expect(result.report.notifications.filter((n) => n.event === 'drift-found')).toHaveLength(2);
-    // Days 1 to 4 at 01:30: one region (us-east-1) × (three EC2 calls' names + Lambda's source), a page each.
-    expect(result.report.apiCalls['cloudtrail:LookupEvents']).toBe(4 * 4);
+    expect(result.report.notifications.filter((n) => n.event === 'drift-found')).toHaveLength(3);
+    // Days 1 to 4 at 01:30: one region (us-east-1), one lookup of its write events, a page each.
+    expect(result.report.apiCalls['cloudtrail:LookupEvents']).toBe(4);
     // The functions' full read-back (GetFunction of each of some twenty functions) not every day: at most twice in
     // these four days, and the publisher's own read-back on the fourth (a daily read-back would make four).
     expect(result.report.apiCalls['lambda:GetFunction']).toBeLessThan(3 * 21);

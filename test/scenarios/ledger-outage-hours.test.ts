@@ -76,8 +76,9 @@ describe('the ledger down for 90 minutes from each hour of patch day', () => {
   it("retries each failed ledger call as the functions' SDK does, before the call counts as failed", () => {
     // Six attempts per call (aws/clients/retry.ts): every failed attempt but a call's last is followed by a retry.
     for (const [hour, outage] of outages) {
-      const { injected, retried, failedCalls } = outage.report.faults;
-      expect(retried, `${hour}:00`).toBe(injected - failedCalls);
+      // A service's own rate limit (CloudTrail's two lookups a second) refuses attempts the SDK retries too.
+      const { injected, throttled, retried, failedCalls } = outage.report.faults;
+      expect(retried, `${hour}:00`).toBe(injected + throttled - failedCalls);
       expect(injected, `${hour}:00`).toBeGreaterThanOrEqual(6 * failedCalls);
     }
   });

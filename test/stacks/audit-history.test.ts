@@ -60,7 +60,7 @@ describe("the event history's daily read in the stacks", () => {
     expect(JSON.stringify(of('ssm:GetParametersByPath')?.Resource)).toContain(':parameter/goldsmith/_functions/test"');
   });
 
-  it("names Goldsmith's callers of the calls it looks up: Share's, the lifecycle's, the audits', the organization sync's roles", () => {
+  it("names Goldsmith's callers of the calls it looks up: Share's, Publish's, the lifecycle's, the audits', the organization sync's roles", () => {
     // The template as CloudFormation reads it: another stack's role is an import naming that role's ARN.
     const raw = monitoring().toJSON() as {
       Resources: Record<string, { Type: string; Properties: { Environment?: { Variables: Record<string, unknown> } } }>;
@@ -72,11 +72,17 @@ describe("the event history's daily read in the stacks", () => {
     const roles = JSON.stringify(variables.GOLDSMITH_OWN_ROLES);
     for (const role of [
       'ShareServiceRole',
+      'PublishServiceRole',
       'AuditHoldingsServiceRole',
       'AuditFunctionsServiceRole',
       'OrganizationSync',
     ])
       expect(roles).toContain(role);
+    // Lambda's environment holds 4 KB in all (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html):
+    // each role resolved to an ARN of at most 96 characters with its comma (a role name is at most 64).
+    const count = (roles.match(/Fn::ImportValue/g) ?? []).length;
+    const others = JSON.stringify({ ...variables, GOLDSMITH_OWN_ROLES: '' }).length;
+    expect(count * 96 + others).toBeLessThan(4096);
     expect(variables).toMatchObject({ GOLDSMITH_STAGE: 'test' });
     expect(JSON.stringify(variables.AUDIT_HOLDINGS_ARN)).toContain('AuditHoldings');
   });

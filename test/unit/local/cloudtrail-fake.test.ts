@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lookUpCalls } from '../../../aws/audit/event-history.js';
 import { cloudtrailClient } from '../../../aws/clients/cloudtrail.js';
 import { ec2Client } from '../../../aws/clients/ec2.js';
+import { recordedMembers } from '../../../local/fakes/cloudtrail-events.js';
 import { formatViolation, modelCheckFigures, resetModelChecks } from '../../../local/models/request-check.js';
+import { exportState } from '../../../local/snapshot/plain-state.js';
 import { runAs } from '../../../local/trust/caller.js';
 import { mockClient, restoreClientMocks } from '../../helpers/mock-client.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
@@ -34,6 +36,12 @@ describe("the local cloud's CloudTrail event history", () => {
   afterEach(() => {
     restoreClientMocks();
     resetClients();
+  });
+
+  it("leaves a binary member (a function's zip) out of a call's record, so the history saves with the cloud", () => {
+    const members = recordedMembers({ FunctionName: 'publish', ZipFile: new Uint8Array([80, 75, 3, 4]) });
+    expect(members).toEqual({ functionName: 'publish' });
+    expect(() => exportState(members)).not.toThrow();
   });
 
   it('records a write with who made it, and lets it be looked up only once the modelled delay has passed', async () => {
@@ -161,5 +169,21 @@ describe("the local cloud's CloudTrail event history", () => {
       `event e-2 in ${R}: its CloudTrailEvent is not JSON`,
       expect.stringMatching(/^event e-3 in us-east-1: eventName: /),
     ]);
+  });
+
+  it('answers the ReadOnly key: every write it recorded for false, none for true (it records no reads)', async () => {
+    const { clock, ami } = await modifiedByAdmin();
+    await ec2Client(R).send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }));
+    await runAs(ADMIN, () =>
+      ec2Client(R).send(new ModifyImageAttributeCommand({ ImageId: ami.imageId, Description: { Value: 'base' } })),
+    );
+    await clock.run(clock.now() + 15 * MINUTE);
+    const start = new Date('2027-01-01T00:00:00Z');
+    const end = new Date(clock.now());
+    const writes = clock.track(() => lookUpCalls({ region: R, key: 'ReadOnly', value: 'false' }, start, end));
+    const reads = clock.track(() => lookUpCalls({ region: R, key: 'ReadOnly', value: 'true' }, start, end));
+    await clock.run(clock.now() + 60_000);
+    expect((await writes).calls.map((c) => c.eventName)).toEqual(['ModifyImageAttribute', 'ModifyImageAttribute']);
+    expect((await reads).calls).toEqual([]);
   });
 });
