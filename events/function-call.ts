@@ -19,6 +19,11 @@ import { API_CALL_VIA_CLOUDTRAIL, PARAMETER_STORE_CHANGE } from './outside-chang
 
 /** The Lambda calls, by the start of their CloudTrail event name, that change what a function runs or who calls it. */
 export const FUNCTION_CALL_PREFIXES = [
+  // A function deleted, and one made again under the same name (`CreateFunction20150331`, `DeleteFunction20150331`):
+  // read back like any other change. `DeleteFunction` also starts DeleteFunctionUrlConfig and
+  // DeleteFunctionEventInvokeConfig, which change who calls a function and where its results go.
+  'CreateFunction',
+  'DeleteFunction',
   'UpdateFunctionCode',
   'UpdateFunctionConfiguration',
   'AddPermission',

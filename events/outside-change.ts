@@ -6,7 +6,7 @@ import * as z from 'zod';
  * - "Parameter Store Change" (source aws.ssm): sent by Parameter Store itself, no trail needed
  *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html).
  * - "AWS API Call via CloudTrail" (aws.events: DisableRule, DeleteRule, PutRule, RemoveTargets, PutTargets; aws.ec2:
- *   ModifyImageAttribute, ResetImageAttribute): sent only where "a CloudTrail trail with logging enabled" records
+ *   ModifyImageAttribute, ResetImageAttribute, DisableImage): sent only where "a CloudTrail trail with logging enabled" records
  *   management events (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html),
  *   and only to the default bus of the Region the call was made in.
  * - "AWS API Call via CloudTrail" (aws.ssm: PutResourcePolicy, DeleteResourcePolicy on a parameter): "All of the
@@ -28,8 +28,13 @@ export const PARAMETER_STORE_CHANGE = 'Parameter Store Change';
 export const API_CALL_VIA_CLOUDTRAIL = 'AWS API Call via CloudTrail';
 /** The EventBridge calls that silence or redirect a rule. */
 export const RULE_CHANGE_CALLS = ['DisableRule', 'DeleteRule', 'PutRule', 'RemoveTargets', 'PutTargets'] as const;
-/** The EC2 calls that change an AMI's launch permissions. */
-export const IMAGE_ATTRIBUTE_CALLS = ['ModifyImageAttribute', 'ResetImageAttribute'] as const;
+/**
+ * The EC2 calls that change an AMI's launch permissions: ModifyImageAttribute, ResetImageAttribute, and DisableImage,
+ * which "sets the AMI state to disabled and removes all launch permissions from the AMI"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisableImage.html). Each names the AMI `imageId` in the
+ * record, as the API's `ImageId` (first letter lower case, as CloudTrail names ModifyImageAttribute's).
+ */
+export const IMAGE_ATTRIBUTE_CALLS = ['ModifyImageAttribute', 'ResetImageAttribute', 'DisableImage'] as const;
 /** The Parameter Store calls that put or take away a parameter's resource policy (a pointer shared outside RAM). */
 export const RESOURCE_POLICY_CALLS = ['PutResourcePolicy', 'DeleteResourcePolicy'] as const;
 

@@ -10,8 +10,8 @@ import { metricNames } from '../core/observability/metrics.js';
 import { isSweepDue } from '../core/reconcile/decide.js';
 import { expectedFunctionChangeSchema, functionCallSchema } from '../events/function-call.js';
 import { roleCallSchema } from '../events/role-call.js';
-import { auditFunctions, expectedFunctionDeleted, expectedFunctions } from './audit/functions.js';
-import { type AuditPart, emptyPart } from './audit/report.js';
+import { auditFunctions, dailyFunctions, expectedFunctionDeleted, expectedFunctions } from './audit/functions.js';
+import type { AuditPart } from './audit/report.js';
 import { auditRoles } from './audit/roles.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
@@ -35,7 +35,8 @@ function stage(): string {
  * properties in Parameter Store (a deletion is drift itself). A function of its own, apart from the policies' auditor, so neither
  * bundle grows and a changed policies' auditor still has this one read it. A failure to read or stop a function fails
  * the run (transient when every failure is), after every function was tried. Its own stop is a call CloudTrail
- * reports: the run it starts finds the drift recorded and announces nothing twice. Goldsmith's IAM roles too
+ * reports: the run it starts finds the drift recorded and announces nothing twice. Between sweeps the scheduled run still
+ * reads back the event history's reader and itself (`dailyFunctions`). Goldsmith's IAM roles too
  * (functions/audit/roles.ts): all of them on the daily schedule, one within minutes of an IAM call on it that
  * CloudTrail reports (events/role-call.ts; us-east-1 only).
  */
@@ -59,6 +60,11 @@ export const handler = handlerFor({
     return part;
   },
 });
+
+/** The records of the functions read back every day (`AUDIT_DAILY_FUNCTIONS`, parameter names, set by the stacks). */
+function dailyParameters(): ReadonlySet<string> {
+  return new Set((process.env.AUDIT_DAILY_FUNCTIONS ?? '').split(',').filter((p) => p.length > 0));
+}
 
 /**
  * Whether the scheduled run reads back every function: their last complete read-back (the ledger's
@@ -98,7 +104,11 @@ async function functionsAndRoles(
   const records = expectedFunctions(stage(), rewritten);
   // An event's function now; on the schedule every function only when their sweep is due (`functionSweepEvery`).
   const sweep = 'source' in input ? false : await functionSweepDue(now);
-  const part = 'source' in input || sweep ? await auditFunctions(now, stage(), self, only, records) : emptyPart();
+  // Between sweeps, the event history's reader and this auditor every day (two GetFunction).
+  const part =
+    'source' in input || sweep
+      ? await auditFunctions(now, stage(), self, only, records)
+      : await auditFunctions(now, stage(), self, undefined, dailyFunctions(records, dailyParameters()));
   if (sweep && part.failures.length === 0) await recordSweep('functions', now.toISOString());
   if (deleted) part.findings.unshift(...deleted.findings);
   if ('source' in input) return part;

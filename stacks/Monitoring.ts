@@ -2,6 +2,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { type StackContext, use } from 'sst/constructs';
 import { parseDuration } from '../core/duration.js';
 import { useCatalog } from './catalog.js';
+import { expectedFunctionParameter } from './expected-functions.js';
 import { ownLogGroups } from './function-logs.js';
 import { Ledger } from './Ledger.js';
 import { createAlarms } from './monitoring/alarms.js';
@@ -38,7 +39,20 @@ export function Monitoring({ app, stack }: StackContext): MonitoringResources {
   // The daily read of CloudTrail's event history hands what it finds to the two auditors that read it back.
   const { auditHoldings } = use(Promotion);
   const ownRoles = rolesThatMayCall(app);
-  createHistoryAudit(stack, app.stage, catalog, { ledger: table, auditHoldings, auditFunctions, ownRoles });
+  const { auditHistory } = createHistoryAudit(stack, app.stage, catalog, {
+    ledger: table,
+    auditHoldings,
+    auditFunctions,
+    ownRoles,
+  });
+  // The functions' audit reads these two back every day (functions/audit/functions.ts `dailyFunctions`): by their
+  // records' names, plain strings (their functions' names would make the two functions refer to each other).
+  auditFunctions.addEnvironment(
+    'AUDIT_DAILY_FUNCTIONS',
+    [auditHistory, auditFunctions]
+      .map((fn) => expectedFunctionParameter(app.stage, fn.node.defaultChild ?? fn))
+      .join(','),
+  );
   // After the health gauges, so their function and queue are watched (and re-driven) too.
   const watched = discoverWatched(app);
   createRedrive(stack, app.stage, catalog, { ledger: table, topic }, watched);

@@ -55,12 +55,17 @@ class ExpectedFunctions implements IAspect {
       },
     });
     new ssm.StringParameter(scope, id, {
-      parameterName: `${functionsPath(root.stage)}${Names.uniqueId(node)}`,
+      parameterName: expectedFunctionParameter(root.stage, node),
       description: 'Goldsmith: the function as the deployment made it, for the audit',
       stringValue: value,
       tier: ssm.ParameterTier.INTELLIGENT_TIERING,
     });
   }
+}
+
+/** The parameter that holds a function's expected properties (`node`: its `AWS::Lambda::Function`). */
+export function expectedFunctionParameter(stage: string, node: IConstruct): string {
+  return `${functionsPath(stage)}${Names.uniqueId(node)}`;
 }
 
 /** Applies {@link ExpectedFunctions} to every function `stack` holds, now or later. */

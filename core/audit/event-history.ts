@@ -46,7 +46,9 @@ export function lookupWindow(lastEnd: string | undefined, now: Date): { start: D
   const end = now.getTime() - HISTORY_DELAY_ALLOWANCE_MS;
   const oldest = now.getTime() - HISTORY_DAYS * 86_400_000;
   const last = lastEnd === undefined ? Number.NaN : Date.parse(lastEnd);
-  const start = Math.max(Number.isNaN(last) ? end - FIRST_WINDOW_MS : last, oldest);
+  // A recorded end later than this run's own (a clock set ahead, a hand-written record) counts as none: the first
+  // window, not a Region skipped until the clock catches up.
+  const start = Math.max(Number.isNaN(last) || last > end ? end - FIRST_WINDOW_MS : last, oldest);
   return start < end ? { start: new Date(start), end: new Date(end) } : undefined;
 }
 
@@ -77,30 +79,37 @@ export const recordedCallSchema = z.object({
 });
 export type RecordedCall = z.output<typeof recordedCallSchema>;
 
-/** The role behind a call: its session's issuer, else the caller's own ARN. */
-function roleArnOf(call: RecordedCall): string {
-  return call.userIdentity?.sessionContext?.sessionIssuer?.arn ?? call.userIdentity?.arn ?? '';
-}
+/**
+ * Image Builder's service-linked role, by its path and name: it sets the launch permissions a distribution
+ * configuration names. "Image Builder uses the AWSServiceRoleForImageBuilder service-linked role"
+ * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-service-linked-role.html), a role IAM makes
+ * under the path `/aws-service-role/<service principal>/` (CreateServiceLinkedRole: "the service controls the
+ * attached policies", https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html), so
+ * `arn:aws:iam::<account>:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`.
+ */
+const IMAGE_BUILDER_ROLE = 'role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 
 /**
- * Image Builder's service-linked role: it sets the launch permissions a distribution configuration names
- * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-service-linked-role.html).
+ * Whether Goldsmith made the call, by the exact ARN of the role whose session made it: the record's
+ * `userIdentity.sessionContext.sessionIssuer.arn`, the role's own ARN, path included (`arn:aws:iam::123456789012:
+ * role/RoleToBeAssumed` beside `arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName` in AWS's example,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html); an
+ * assumed-role ARN carries no path, so it is never compared. Goldsmith's are `ownRoles` (the roles of Goldsmith's
+ * functions that may make the calls looked up, as the stacks list them: stacks/monitoring/audit-history.ts) and Image
+ * Builder's service-linked role in the account the call was made in (the factory's: its own history). A name alone
+ * proves nothing (anyone allowed to make roles may make one named like Goldsmith's, in any path): a call wrongly
+ * taken for someone else's only costs a read-back. `stage` is not used: names do not count.
  */
-const IMAGE_BUILDER_ROLE = 'AWSServiceRoleForImageBuilder';
-
-/**
- * Whether Goldsmith made the call: one of `ownRoles` (the roles of Goldsmith's functions that may make the calls
- * looked up, as the stacks list them: stacks/monitoring/audit-history.ts), any role CloudFormation names
- * `<stage>-goldsmith-…` or Goldsmith names `goldsmith-<stage>-…` (stacks/names.ts, as the functions' auditor's grants
- * name them), or Image Builder distributing Goldsmith's AMIs.
- */
-export function isGoldsmithCall(call: RecordedCall, stage: string, ownRoles: ReadonlySet<string>): boolean {
-  const arn = roleArnOf(call);
-  if (ownRoles.has(arn)) return true;
-  const role = /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
-  if (role === undefined) return false;
+export function isGoldsmithCall(call: RecordedCall, _stage: string, ownRoles: ReadonlySet<string>): boolean {
+  const issuer = call.userIdentity?.sessionContext?.sessionIssuer?.arn;
+  if (issuer === undefined) return false;
+  if (ownRoles.has(issuer)) return true;
+  const account = call.recipientAccountId;
+  const partition = /^arn:([a-z-]+):iam::/.exec(issuer)?.[1];
   return (
-    role === IMAGE_BUILDER_ROLE || role.startsWith(`${stage}-goldsmith-`) || role.startsWith(`goldsmith-${stage}-`)
+    account !== undefined &&
+    partition !== undefined &&
+    issuer === `arn:${partition}:iam::${account}:${IMAGE_BUILDER_ROLE}`
   );
 }
 

@@ -52,7 +52,11 @@ export function statementContext(options: ScpOptions, region: string, sampleAcco
   const onFinding = role(`goldsmith-${stage}-on-finding`);
   const fn = (f: FunctionRole) => role(constructPattern(stage, f.stack, f.construct));
   const functions = `arn:aws:lambda:*:*:function:${P}*`;
-  const goldsmithRoles = [`arn:aws:iam::*:role/${P}*`, `arn:aws:iam::*:role/goldsmith-${stage}-*`];
+  // Goldsmith's role names in any path: a role's ARN carries its path before the name
+  // (`arn:aws:iam::123456789012:role/application_abc/component_xyz/S3Access`,
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns), and `*` in a
+  // resource ARN matches across `/`, so `role/*<name>` covers the root path and every other.
+  const goldsmithRoles = [`arn:aws:iam::*:role/*${P}*`, `arn:aws:iam::*:role/*goldsmith-${stage}-*`];
   const topics = [`arn:aws:sns:*:*:${P}*`, `arn:aws:sns:*:*:goldsmith-${stage}-*`];
   const keys = [
     `arn:aws:secretsmanager:*:*:secret:goldsmith/${stage}/approval-links-*`,

@@ -13,7 +13,11 @@ export function amiAndPointerStatements(c: StatementContext): ScpStatementSpec[]
   return [
     {
       sid: 'AmisOnlyByGoldsmith',
-      actions: ['ec2:ModifyImageAttribute', 'ec2:DeleteTags'],
+      // ResetImageAttribute takes the launch permissions away as ModifyImageAttribute does, DisableImage "removes all
+      // launch permissions from the AMI" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisableImage.html);
+      // each is authorized on the image with its tags as condition keys
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+      actions: ['ec2:ModifyImageAttribute', 'ec2:ResetImageAttribute', 'ec2:DisableImage', 'ec2:DeleteTags'],
       resources: ['arn:aws:ec2:*::image/*'],
       conditions: { StringEquals: managed },
       exempt: [own, onFinding],

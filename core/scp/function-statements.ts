@@ -106,6 +106,7 @@ export function functionStatements(c: StatementContext): ScpStatementSpec[] {
       samples: [
         { resource: r.role },
         { resource: `arn:aws:iam::${r.account}:role/goldsmith-${stage}-rollout-engine` },
+        { resource: `arn:aws:iam::${r.account}:role/team/${stage}-goldsmith-Promotion-Lookalike` },
         { resource: `arn:aws:iam::${r.account}:role/cdk-attacker-cfn-exec-role-1` },
         { resource: `arn:aws:iam::${r.account}:role/cdk-attacker-file-publishing-role-1` },
       ],

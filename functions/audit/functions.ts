@@ -54,6 +54,19 @@ export function expectedFunctions(stage: string, parameter?: string): () => Prom
 }
 
 /**
+ * The records of the functions read back every day, whatever `monitoring.functionSweepEvery` says: the event
+ * history's reader (functions/audit-history.ts: without a trail, the only daily detector of a function's change, so a
+ * change of its own would hide every other until the next sweep) and the functions' auditor itself. `parameters`
+ * names their records (`AUDIT_DAILY_FUNCTIONS`, set by stacks/Monitoring.ts); a name with no record reads nothing.
+ */
+export function dailyFunctions(
+  records: () => Promise<readonly ExpectedFunction[]>,
+  parameters: ReadonlySet<string>,
+): () => Promise<readonly ExpectedFunction[]> {
+  return async () => (await records()).filter((f) => parameters.has(f.parameter));
+}
+
+/**
  * The audit of Goldsmith's functions: each function the deployment wrote under `/goldsmith/_functions/<stage>/` read
  * back (GetFunction, one per function: scoped to Goldsmith's functions, where the account's listing, ListFunctions,
  * takes no resource and would read every function's environment) and compared with the deployment's properties and

@@ -7,6 +7,7 @@ import {
   launchDriftSk,
   repairableDrift,
 } from '../../core/audit/launch-permissions.js';
+import { isTransient } from '../../core/errors/classify.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import type { LaunchGrant } from '../../core/sharing/grants.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
@@ -15,7 +16,7 @@ import { type ChannelTargets, type OrganizationReader, resolveChannels } from '.
 import { versionTargetsNow } from '../sharing/in-flight.js';
 import { applyLaunchGrants } from '../sharing/launch-grants.js';
 import { retiredGrantsWanted } from '../sharing/retired-shared.js';
-import { type AuditPart, announceFinding } from './report.js';
+import { type AuditPart, announceFinding, messageOf } from './report.js';
 
 /** One image's channels as the catalog states them. */
 export type Plan = {
@@ -79,6 +80,19 @@ export const drifted = (d: GrantDrift) =>
     .filter(Boolean)
     .join('; ');
 
+/** Share's own path for one AMI: planned against EC2 as read before the ledger (a grant a Share made since is kept). */
+function putBack(
+  ami: RegionAmi,
+  grants: readonly LaunchGrant[],
+  wanted: { copyAccounts: readonly string[] },
+  copyKept: readonly string[],
+  inForce: Awaited<ReturnType<typeof readLaunchPermissions>>,
+): Promise<unknown> {
+  return applyLaunchGrants([
+    { region: ami.region, imageId: ami.imageId, grants, copyAccounts: wanted.copyAccounts, copyKept, inForce },
+  ]);
+}
+
 /**
  * Puts one AMI's launch permissions right after the pass found them differing. EC2 is read again first and the
  * ledger after it (a Share writes its intent before its first grant, so a grant EC2 shows here has its intent in
@@ -111,17 +125,19 @@ export async function repairLaunchPermissions(
   };
   logger.warn("an AMI's launch permissions differ from Goldsmith's grants; putting them back", { ...finding });
   await recordDrift({ ...finding, sk, action: 'grants put back', foundAt: at });
-  await applyLaunchGrants([
-    // Planned against EC2 as read before the ledger: a grant a Share made since is not taken away.
-    {
-      region: ami.region,
-      imageId: ami.imageId,
-      grants: drift.keep,
-      copyAccounts: wanted.copyAccounts,
-      copyKept,
-      inForce,
-    },
-  ]);
+  try {
+    await putBack(ami, drift.keep, wanted, copyKept, inForce);
+  } catch (error) {
+    // Refused for good (a disabled AMI "can't be shared": DisableImage,
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisableImage.html): announced, not left to retries
+    // that fail the same way each pass; the failure still fails the pass. A transient one is retried unannounced.
+    if (!isTransient(error)) {
+      const full = { ...finding, action: `not put back: ${messageOf(error)}`, repaired: false };
+      part.findings.push(full);
+      await announceFinding(full, sk, at);
+    }
+    throw error;
+  }
   part.reads += 1;
   const after = repairableDrift(await readLaunchPermissions(ami.region, ami.imageId), wanted.grants, inFlight);
   const confirmed = !hasGrantDrift(after);

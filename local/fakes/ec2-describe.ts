@@ -32,6 +32,8 @@ export function describeImages(input: Record<string, unknown>, s: DescribeState)
   if (input.IncludeDeprecated !== true && ids.length === 0) {
     list = list.filter((a) => a.ownerId === s.accountId || !a.deprecationTime || Date.parse(a.deprecationTime) > now);
   }
+  // Disabled AMIs are hidden unless asked for (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html).
+  if (input.IncludeDisabled !== true) list = list.filter((a) => a.state !== 'disabled');
   for (const f of asArray<{ Name?: string; Values?: string[] }>(input.Filters))
     list = list.filter((a) => matches(a, f));
   if (input.MaxResults !== undefined && (Number(input.MaxResults) < 5 || Number(input.MaxResults) > 1000)) {
@@ -53,7 +55,7 @@ function view(a: AmiRecord, snapshots: ReadonlyMap<string, SnapshotRecord>): unk
     Name: a.name,
     Description: a.description,
     OwnerId: a.ownerId,
-    State: 'available',
+    State: a.state ?? 'available',
     Public: a.launchPermissions.has('group:all'),
     CreationDate: a.creationDate,
     DeprecationTime: a.deprecationTime,

@@ -10,6 +10,8 @@ export interface AmiRecord {
   readonly snapshotIds: string[];
   description: string;
   deprecationTime: string | undefined;
+  /** `disabled` after DisableImage (local/fakes/ec2-disable.ts); absent: available. */
+  state?: 'disabled' | undefined;
   readonly tags: Map<string, string>;
   readonly launchPermissions: Map<string, LaunchPermission>;
 }

@@ -9,6 +9,7 @@ import {
   required,
 } from './common.js';
 import { describeImages } from './ec2-describe.js';
+import { disableImage, enableImage, refuseSharingDisabled } from './ec2-disable.js';
 import {
   applyChanges,
   applyLaunchPermissionChanges,
@@ -101,7 +102,7 @@ export class Ec2Fake implements FakeService {
   /** The audit's question: may this account launch this AMI in this region right now? */
   isLaunchableBy(region: string, imageId: string, accountId: string, org?: OrgModel): boolean {
     const ami = this.images.get(imageId);
-    if (!ami || ami.region !== region) return false;
+    if (!ami || ami.region !== region || ami.state === 'disabled') return false;
     return permits(ami.ownerId, ami.launchPermissions.values(), accountId, org);
   }
 
@@ -138,6 +139,7 @@ export class Ec2Fake implements FakeService {
         if (description?.Value !== undefined) ami.description = description.Value;
         const changes = permissionChanges(input, input.LaunchPermission);
         for (const p of [...changes.add, ...changes.remove]) checkPermission(p, err);
+        refuseSharingDisabled(ami, changes.add, err);
         applyLaunchPermissionChanges(ami.launchPermissions, changes, err);
         return {};
       }
@@ -173,6 +175,10 @@ export class Ec2Fake implements FakeService {
         ami.deprecationTime = new Date(rounded).toISOString();
         return { Return: true };
       }
+      case 'DisableImage':
+        return disableImage(this.ami(input.ImageId, region), this.accountId, err);
+      case 'EnableImage':
+        return enableImage(this.ami(input.ImageId, region), this.accountId, err);
       case 'DisableImageDeprecation':
         this.ami(input.ImageId, region).deprecationTime = undefined;
         return { Return: true };

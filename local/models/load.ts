@@ -120,6 +120,9 @@ const NEWER_ENUM_VALUES: Readonly<Record<string, Readonly<Record<string, readonl
   autoscaling: {
     InstanceRefreshStatus: ['Baking', 'RollbackInProgress', 'RollbackFailed', 'RollbackSuccessful'],
   },
+  // DisableImage (2024) sets an AMI's state to `disabled`
+  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisableImage.html).
+  ec2: { ImageState: ['disabled'] },
 };
 
 function withNewerEnumValues(id: string, constraints: ConstraintModel | undefined): ConstraintModel | undefined {

@@ -5,7 +5,7 @@
  */
 export const AUDIT_READ_REASONS: Readonly<Record<string, string>> = {
   'lambda:GetFunction':
-    "the functions' full read-back every 28 days (functionSweepEvery): each Goldsmith function on its own (the account's listing would read every team's functions), and the one a Lambda call names (a trail's event, or the next day the event history)",
+    "the functions' full read-back every 28 days (functionSweepEvery): each Goldsmith function on its own (the account's listing would read every team's functions); the event history's reader and the functions' auditor every day (the only daily detector of a function's change, which could hide its own); and the one a Lambda call names (a trail's event, or the next day the event history)",
   'cloudtrail:LookupEvents':
     "the event history's daily read, one lookup of the write events per Region holding AMIs and in the home Region (a change made where no trail sends events to EventBridge is found the next day, so the full sweeps run every 28 days), 50 events a page",
   'ssm:GetParametersByPath':

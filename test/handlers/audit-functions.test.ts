@@ -11,7 +11,12 @@ import { lambdaClient } from '../../aws/clients/lambda.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { functionsPath } from '../../core/audit/functions.js';
-import { auditFunctions, expectedFunctionDeleted, expectedFunctions } from '../../functions/audit/functions.js';
+import {
+  auditFunctions,
+  dailyFunctions,
+  expectedFunctionDeleted,
+  expectedFunctions,
+} from '../../functions/audit/functions.js';
 import { VirtualClock } from '../../local/clock.js';
 import type { FakeCall } from '../../local/fakes/common.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
@@ -353,6 +358,32 @@ describe("the functions' audit reads each Goldsmith function on its own (GetFunc
       findings: [],
     });
     expect(lambdaCalls).toEqual({ GetFunction: 1 });
+  });
+
+  it("reads back the event history's reader and the auditor itself every day between sweeps: two GetFunction", async () => {
+    await deploy(others(3));
+    const [history, auditor] = [worker(0), worker(1)];
+    clock.moveTo(clock.now() + 3_600_000);
+    // The history's reader changed (it would hide every other change without a trail), and another function too.
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: history, S3Bucket: 'b', S3Key: 'k.zip' }));
+    await lambdaClient().send(new UpdateFunctionCodeCommand({ FunctionName: ENGINE, S3Bucket: 'b', S3Key: 'k.zip' }));
+    clock.moveTo(clock.now() + 60_000);
+    lambdaCalls = {};
+    lambdaNamed = [];
+    const daily = new Set([history, auditor, 'not-deployed'].map((name) => `${functionsPath(STAGE)}${name}`));
+
+    const part = await auditFunctions(
+      now(),
+      STAGE,
+      auditor,
+      undefined,
+      dailyFunctions(expectedFunctions(STAGE), daily),
+    );
+
+    expect(part.findings.map((f) => f.name)).toEqual([history]);
+    expect(new Set(lambdaNamed)).toEqual(new Set([history, auditor]));
+    expect(lambdaCalls).toEqual({ GetFunction: 2 + 1, PutFunctionConcurrency: 1 });
+    expect([lambda.runs(history), lambda.runs(ENGINE)]).toEqual([false, true]);
   });
 });
 

@@ -28,9 +28,9 @@ const STAGE = 'test';
 const R = 'us-east-1';
 const HOLDINGS = `arn:aws:lambda:${R}:${ACCOUNT}:function:AuditHoldings`;
 const FUNCTIONS = `arn:aws:lambda:${R}:${ACCOUNT}:function:AuditFunctions`;
-/** A Goldsmith role the stacks list (GOLDSMITH_OWN_ROLES), and one named by CloudFormation after its stack. */
+/** A Goldsmith role the stacks list (GOLDSMITH_OWN_ROLES), and one only named like Goldsmith's (in a path). */
 const SHARE_ROLE = `arn:aws:iam::${ACCOUNT}:role/ShareServiceRole1A2B3C`;
-const NAMED_ROLE = `arn:aws:iam::${ACCOUNT}:role/${STAGE}-goldsmith-Promotion-LifecycleRole-XyZ`;
+const LOOKALIKE = `arn:aws:iam::${ACCOUNT}:role/insider/${STAGE}-goldsmith-Promotion-LifecycleRole-XyZ`;
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/Administrator`;
 const ENGINE = `${STAGE}-goldsmith-Promotion-RolloutEngine-AbC123`;
 
@@ -103,7 +103,7 @@ describe("the daily read of CloudTrail's event history", () => {
   it("hands an outside ModifyImageAttribute to the holdings audit the next day; Goldsmith's own and refused calls ask for nothing", async () => {
     await clock.run(Date.parse('2027-01-03T13:30:00Z'));
     modify(SHARE_ROLE, 'ami-0000000000000aaaa');
-    modify(NAMED_ROLE, 'ami-0000000000000bbbb');
+    call(ADMIN, 'ec2', 'ModifyImageAttribute', { ImageId: 'ami-0000000000000bbbb' }, new Error('refused'));
     call(ADMIN, 'ec2', 'ModifyImageAttribute', { ImageId: 'ami-0000000000000cccc' }, new Error('refused'));
     modify(ADMIN, 'ami-0000000000000dddd');
     // The same AMI reset a minute later: read back once.
@@ -174,7 +174,7 @@ describe("the daily read of CloudTrail's event history", () => {
     const pointer = { Name: '/goldsmith/base/prod', Value: 'ami-0000000000000aaaa', Overwrite: true };
     call(ADMIN, 'ssm', 'PutParameter', pointer);
     call(ADMIN, 'ssm', 'LabelParameterVersion', { Name: '/goldsmith/base/prod', Labels: ['x'] });
-    call(NAMED_ROLE, 'ssm', 'DeleteParameter', { Name: '/goldsmith/base/dev' });
+    call(SHARE_ROLE, 'ssm', 'DeleteParameter', { Name: '/goldsmith/base/dev' });
     call(ADMIN, 'ssm', 'PutParameter', { Name: '/goldsmith/_functions/test/X', Value: '{}', Overwrite: true });
 
     const report = await runAt('2027-01-04T01:30:00Z');
@@ -252,6 +252,16 @@ describe("the daily read of CloudTrail's event history", () => {
       detail: { eventName: 'UpdateFunctionCode20150331v2', requestParameters: { functionName: ENGINE } },
     });
     expect(report).toMatchObject({ functions: [ENGINE], ignored: 1 });
+  });
+
+  it("reads back after a role only named like Goldsmith's: only the stack's roles' exact ARNs are Goldsmith's", async () => {
+    await clock.run(Date.parse('2027-01-03T13:30:00Z'));
+    modify(LOOKALIKE, 'ami-0000000000000bbbb');
+
+    const report = await runAt('2027-01-04T01:30:00Z');
+
+    expect(invoked.map((i) => i.target)).toEqual([HOLDINGS]);
+    expect(report.amis).toEqual(['ami-0000000000000bbbb']);
   });
 
   it('hands nothing on twice when run again, and an event late in the history to the next day’s run', async () => {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { Monitoring } from '../../stacks/Monitoring.js';
+import { Promotion } from '../../stacks/Promotion.js';
 import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
 
 /**
@@ -71,6 +72,9 @@ describe("the functions' audit in the stacks", () => {
         eventName: expect.arrayContaining([
           { prefix: 'UpdateFunctionCode' },
           { prefix: 'UpdateFunctionConfiguration' },
+          // A function deleted and one made again under its name (CreateFunction20150331, DeleteFunction20150331).
+          { prefix: 'CreateFunction' },
+          { prefix: 'DeleteFunction' },
         ]),
       },
     });
@@ -187,5 +191,30 @@ describe("the functions' audit in the stacks", () => {
       }
     }
     expect(roles).toBeGreaterThanOrEqual(20);
+  });
+  it("names the event history's reader and itself as the two functions it reads back every day", () => {
+    const t = monitoring();
+    const fns = resourcesOf(t, 'AWS::Lambda::Function');
+    const auditor = Object.entries(fns).find(([id]) => id.startsWith('AuditFunctions'));
+    const environment = auditor?.[1].Properties.Environment as { Variables?: Record<string, unknown> } | undefined;
+    const daily = String(environment?.Variables?.AUDIT_DAILY_FUNCTIONS).split(',');
+    const params = Object.values(resourcesOf(t, 'AWS::SSM::Parameter')).map((p) => p.Properties);
+    // Each name is a record of the template, whose value names the function it is about.
+    const named = daily.map((name) => {
+      const value = String(params.find((p) => p.Name === name)?.Value);
+      return Object.keys(fns).find((id) => value.includes(`"arn":"<${id}.Arn>"`));
+    });
+    expect(named.map((id) => id?.replace(/[0-9A-F]{8}$/, ''))).toEqual(['AuditHistory', 'AuditFunctions']);
+  });
+
+  it('reads an AMI back after DisableImage as after ModifyImageAttribute and ResetImageAttribute', () => {
+    const promotion = synth.templates.get(Promotion as StackFunction);
+    if (!promotion) throw new Error('no Promotion stack');
+    const patterns = Object.values(resourcesOf(promotion, 'AWS::Events::Rule')).map(
+      (r) => r.Properties.EventPattern as { source?: string[]; detail?: { eventName?: unknown } },
+    );
+    expect(patterns.filter((p) => p.source?.includes('aws.ec2')).map((p) => p.detail?.eventName)).toEqual([
+      ['ModifyImageAttribute', 'ResetImageAttribute', 'DisableImage'],
+    ]);
   });
 });

@@ -109,4 +109,21 @@ describe('attacks on Goldsmith outside its resource policies, refused by the SCP
       'StateMachineDefinitionsOnlyByTheDeployment',
     );
   });
+  it("refuses a role named like Goldsmith's in a path of its own, made or passed by anyone but the deployment", () => {
+    for (const name of ['insider/prod-goldsmith-Promotion-ShareServiceRole-X', 'a/b/goldsmith-prod-on-finding']) {
+      expect(decide(ADMIN, 'iam:CreateRole', role(name)), name).toBe('RolesOnlyByTheDeployment');
+      expect(decide(DEVELOPER, 'iam:PassRole', role(name)), name).toBe('RolesPassedOnlyByGoldsmith');
+    }
+    expect(decide(ADMIN, 'iam:CreateRole', role('insider/prod-goldsmiths-own'))).toBeUndefined();
+    expect(decide(CFN_EXEC, 'iam:CreateRole', role('team/prod-goldsmith-Promotion-X'))).toBeUndefined();
+  });
+
+  it("refuses resetting or disabling a Goldsmith AMI's launch permissions as it refuses modifying them", () => {
+    const ami = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
+    const tagged = { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' };
+    for (const action of ['ec2:ModifyImageAttribute', 'ec2:ResetImageAttribute', 'ec2:DisableImage']) {
+      expect(decide(ADMIN, action, ami, tagged), action).toBe('AmisOnlyByGoldsmith');
+      expect(decide(ADMIN, action, ami), action).toBeUndefined();
+    }
+  });
 });
