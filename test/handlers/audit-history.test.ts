@@ -197,7 +197,7 @@ describe("the daily read of CloudTrail's event history", () => {
     call(ADMIN, 'events', 'RemoveTargets', { Rule: forwarding, Ids: ['home'] });
     call(ADMIN, 'events', 'DisableRule', { Name: forwarding });
     call(ADMIN, 'events', 'DisableRule', { Name: 'another-teams-rule' });
-    call(NAMED_ROLE, 'events', 'PutTargets', { Rule: forwarding, Targets: [] });
+    call(SHARE_ROLE, 'events', 'PutTargets', { Rule: forwarding, Targets: [] });
 
     const report = await runAt('2027-01-04T01:30:00Z');
 
