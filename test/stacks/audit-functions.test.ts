@@ -3,7 +3,7 @@ import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { Monitoring } from '../../stacks/Monitoring.js';
 import { Promotion } from '../../stacks/Promotion.js';
-import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+import { auditorOf, resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
 
 /**
  * The functions' audit in the synthesized stacks: every function's properties written where the audit reads them,
@@ -11,7 +11,6 @@ import { resourcesOf, type StackFunction, type Synthesized, synthesize } from '.
  * makes, on Goldsmith's functions only.
  */
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 let synth: Synthesized;
 
 const monitoring = () => {
@@ -88,21 +87,11 @@ describe("the functions' audit in the stacks", () => {
   });
 
   it("runs daily, and its role reads and stops only Goldsmith's functions", () => {
-    const schedule = Object.values(resourcesOf(monitoring(), 'AWS::Scheduler::Schedule')).find((s) =>
-      JSON.stringify(s.Properties.Target).includes('AuditFunctions'),
-    );
-    expect(schedule?.Properties).toMatchObject({
+    const { schedule, statements, actions } = auditorOf(monitoring(), 'AuditFunctions');
+    expect(schedule).toMatchObject({
       ScheduleExpression: 'cron(15 1 * * ? *)',
       Target: { Input: JSON.stringify({ audit: 'functions' }) },
     });
-    const policy = Object.values(resourcesOf(monitoring(), 'AWS::IAM::Policy')).find((p) =>
-      JSON.stringify(p.Properties.Roles).includes('AuditFunctionsServiceRole'),
-    );
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
-    const actions = statements
-      .flatMap((s) => [s.Action].flat())
-      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
-      .sort();
     expect(actions).toEqual([
       'cloudformation:DescribeStackEvents',
       'dynamodb:GetItem',

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { Monitoring } from '../../stacks/Monitoring.js';
-import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+import { auditorOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
 
 /**
  * The daily read of CloudTrail's event history in the synthesized stacks: a function of its own, scheduled daily, whose
@@ -10,7 +10,6 @@ import { resourcesOf, type StackFunction, type Synthesized, synthesize } from '.
  * windows in the ledger's audit partition, and nothing else; it is told which roles are Goldsmith's callers.
  */
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 let synth: Synthesized;
 
 const monitoring = () => {
@@ -25,21 +24,11 @@ beforeAll(async () => {
 
 describe("the event history's daily read in the stacks", () => {
   it('runs daily, and its role looks up the history, invokes the two auditors and keeps its windows, nothing more', () => {
-    const schedule = Object.values(resourcesOf(monitoring(), 'AWS::Scheduler::Schedule')).find((s) =>
-      JSON.stringify(s.Properties.Target).includes('AuditHistory'),
-    );
-    expect(schedule?.Properties).toMatchObject({
+    const { schedule, statements, actions } = auditorOf(monitoring(), 'AuditHistory');
+    expect(schedule).toMatchObject({
       ScheduleExpression: 'cron(30 1 * * ? *)',
       Target: { Input: JSON.stringify({ audit: 'event-history' }) },
     });
-    const policy = Object.values(resourcesOf(monitoring(), 'AWS::IAM::Policy')).find((p) =>
-      JSON.stringify(p.Properties.Roles).includes('AuditHistoryServiceRole'),
-    );
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
-    const actions = statements
-      .flatMap((s) => [s.Action].flat())
-      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
-      .sort();
     expect(actions).toEqual([
       'cloudtrail:LookupEvents',
       'dynamodb:GetItem',

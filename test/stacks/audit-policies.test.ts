@@ -2,14 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { Monitoring } from '../../stacks/Monitoring.js';
-import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+import { auditorOf, resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
 
 /**
  * The daily audit of resource policies in the synthesized stacks: every door's policy written where the audit reads
  * it, and the audit's role holding exactly the calls functions/audit-policies.ts makes, on Goldsmith's resources only.
  */
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 let synth: Synthesized;
 
 const across = (type: string) =>
@@ -90,22 +89,11 @@ describe('the audit of resource policies in the stacks', () => {
   it("runs daily, and its role reads and sets only Goldsmith's topics', queues', bus's and expected policies", () => {
     const monitoring = synth.templates.get(Monitoring as StackFunction);
     if (!monitoring) throw new Error('no Monitoring stack');
-    const schedule = Object.values(resourcesOf(monitoring, 'AWS::Scheduler::Schedule')).find((s) =>
-      JSON.stringify(s.Properties.Target).includes('AuditPolicies'),
-    );
-    expect(schedule?.Properties).toMatchObject({
+    const { schedule, statements, actions } = auditorOf(monitoring, 'AuditPolicies');
+    expect(schedule).toMatchObject({
       ScheduleExpression: 'cron(0 1 * * ? *)',
       Target: { Input: JSON.stringify({ audit: 'resource-policies' }) },
     });
-    const policy = Object.values(resourcesOf(monitoring, 'AWS::IAM::Policy')).find((p) =>
-      JSON.stringify(p.Properties.Roles).includes('AuditPoliciesServiceRole'),
-    );
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
-    // Logs and traces aside (every function's).
-    const actions = statements
-      .flatMap((s) => [s.Action].flat())
-      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
-      .sort();
     expect(actions).toEqual([
       'dynamodb:PutItem',
       'dynamodb:PutItem',

@@ -163,3 +163,26 @@ const pseudo: Record<string, string> = {
 export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, Json> }> {
   return flatten(template.findResources(type)) as Record<string, { Properties: Record<string, Json> }>;
 }
+
+/** An IAM policy statement as the stacks write it. */
+export type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+
+/**
+ * A scheduled auditor as its stack declares it: the schedule whose target names `name` (its `Properties`), the
+ * statements of the policy on `<name>ServiceRole`, and its actions sorted, logs and traces aside (every function's).
+ */
+export function auditorOf(template: Template, name: string) {
+  const schedule = Object.values(resourcesOf(template, 'AWS::Scheduler::Schedule')).find((s) =>
+    JSON.stringify(s.Properties.Target).includes(name),
+  );
+  const policy = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).find((p) =>
+    JSON.stringify(p.Properties.Roles).includes(`${name}ServiceRole`),
+  );
+  const statements =
+    (policy?.Properties.PolicyDocument as { Statement: PolicyStatement[] } | undefined)?.Statement ?? [];
+  const actions = statements
+    .flatMap((s) => [s.Action].flat())
+    .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+    .sort();
+  return { schedule: schedule?.Properties, statements, actions };
+}
