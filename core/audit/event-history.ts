@@ -80,37 +80,21 @@ export const recordedCallSchema = z.object({
 export type RecordedCall = z.output<typeof recordedCallSchema>;
 
 /**
- * Image Builder's service-linked role, by its path and name: it sets the launch permissions a distribution
- * configuration names. "Image Builder uses the AWSServiceRoleForImageBuilder service-linked role"
- * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-service-linked-role.html), a role IAM makes
- * under the path `/aws-service-role/<service principal>/` (CreateServiceLinkedRole: "the service controls the
- * attached policies", https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html), so
- * `arn:aws:iam::<account>:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`.
- */
-const IMAGE_BUILDER_ROLE = 'role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
-
-/**
  * Whether Goldsmith made the call, by the exact ARN of the role whose session made it: the record's
  * `userIdentity.sessionContext.sessionIssuer.arn`, the role's own ARN, path included (`arn:aws:iam::123456789012:
  * role/RoleToBeAssumed` beside `arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName` in AWS's example,
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html); an
  * assumed-role ARN carries no path, so it is never compared. Goldsmith's are `ownRoles` (the roles of Goldsmith's
- * functions that may make the calls looked up, as the stacks list them: stacks/monitoring/audit-history.ts) and Image
- * Builder's service-linked role in the account the call was made in (the factory's: its own history). A name alone
+ * functions that may make the calls looked up, as the stacks list them: stacks/monitoring/audit-history.ts). Not Image
+ * Builder's service-linked role: Goldsmith's distribution configurations name no launch permissions
+ * (stacks/factory/distribution.ts), so a launch-permission call of that role means someone changed a distribution,
+ * and SCPs do not bind service-linked roles. A name alone
  * proves nothing (anyone allowed to make roles may make one named like Goldsmith's, in any path): a call wrongly
  * taken for someone else's only costs a read-back. `stage` is not used: names do not count.
  */
 export function isGoldsmithCall(call: RecordedCall, _stage: string, ownRoles: ReadonlySet<string>): boolean {
   const issuer = call.userIdentity?.sessionContext?.sessionIssuer?.arn;
-  if (issuer === undefined) return false;
-  if (ownRoles.has(issuer)) return true;
-  const account = call.recipientAccountId;
-  const partition = /^arn:([a-z-]+):iam::/.exec(issuer)?.[1];
-  return (
-    account !== undefined &&
-    partition !== undefined &&
-    issuer === `arn:${partition}:iam::${account}:${IMAGE_BUILDER_ROLE}`
-  );
+  return issuer !== undefined && ownRoles.has(issuer);
 }
 
 /** An EventBridge event as a trail would have sent the call (its `detail` is the CloudTrail record itself). */

@@ -115,22 +115,41 @@ export function createAlarms(
   // The reconciler is the re-drive of missed work, the holdings auditor the audit and the carrying out of
   // revocations whose schedule is gone: either's own schedule (EventBridge Scheduler) deleted or disabled by anyone
   // with scheduler:* stops all of it, and every alarm above treats missing data as not breaching. Both run every six
-  // hours: no invocation in twelve is a silent one.
+  // hours: no invocation in twelve is a silent one. The event history's reader and the functions' auditor run daily
+  // (their schedules as open to scheduler:* without the SCP): no invocation in 26 hours. "Period multiplied by
+  // EvaluationPeriods can't be more than 604,800 seconds"
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
   const silent = [
     {
       id: 'ReconcilerSilentAlarm',
       construct: 'Reconcile',
+      hours: 12,
       description:
         'Goldsmith: the reconciler has not run for twelve hours (its schedule deleted or disabled?): no re-issued intents, no missed promotion started, no recorded decision delivered; check the Reconcile schedule',
     },
     {
       id: 'AuditSilentAlarm',
       construct: 'AuditHoldings',
+      hours: 12,
       description:
         'Goldsmith: the audit of what AWS holds has not run for twelve hours (its schedule deleted or disabled?): no audit, no overdue revocation carried out; check the AuditHoldings schedule',
     },
+    {
+      id: 'AuditHistorySilentAlarm',
+      construct: 'AuditHistory',
+      hours: 26,
+      description:
+        "Goldsmith: the read of CloudTrail's event history has not run for a day (its schedule deleted or disabled?): changes made without a trail wait for the sweeps; check the AuditHistory schedule",
+    },
+    {
+      id: 'AuditFunctionsSilentAlarm',
+      construct: 'AuditFunctions',
+      hours: 26,
+      description:
+        "Goldsmith: the audit of Goldsmith's functions and roles has not run for a day (its schedule deleted or disabled?): a changed function or role goes unseen; check the AuditFunctions schedule",
+    },
   ];
-  for (const { id, construct, description } of silent) {
+  for (const { id, construct, hours, description } of silent) {
     const watchedFn = watched.functions.find(({ fn }) => fn.node.id === construct);
     if (!watchedFn) continue;
     add(id, {
@@ -139,7 +158,7 @@ export function createAlarms(
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       alarmDescription: description,
-      metric: watchedFn.fn.metricInvocations({ statistic: 'Sum', period: Duration.hours(12) }),
+      metric: watchedFn.fn.metricInvocations({ statistic: 'Sum', period: Duration.hours(hours) }),
     });
   }
   add('PipelineDisabledAlarm', {

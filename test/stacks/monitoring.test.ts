@@ -209,6 +209,23 @@ describe('Monitoring stack: alarms', () => {
     expect(topicAction(silent)).toContain('NotificationsTopic');
   });
 
+  it("alarms when the event history's reader or the functions' auditor, both daily, has not run for a day", () => {
+    for (const [id, fn] of [
+      ['AuditHistorySilentAlarm', 'AuditHistory'],
+      ['AuditFunctionsSilentAlarm', 'AuditFunctions'],
+    ] as const) {
+      const silent = alarm(id);
+      expect(silent, id).toMatchObject({
+        MetricName: 'Invocations',
+        Period: 93_600,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+      expect(JSON.stringify(silent.Dimensions)).toContain(fn);
+      expect(topicAction(silent)).toContain('NotificationsTopic');
+    }
+  });
+
   it('alarms when an approval has waited half its timeout, from the three-hourly gauge', () => {
     expect(alarm('ApprovalWaitingAlarm')).toMatchObject({
       MetricName: metricNames.approvalWaitPercent,
