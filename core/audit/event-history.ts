@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { FUNCTION_CALL_PREFIXES } from '../../events/function-call.js';
 import { API_CALL_VIA_CLOUDTRAIL, IMAGE_ATTRIBUTE_CALLS, RULE_CHANGE_CALLS } from '../../events/outside-change.js';
 import { asParameterChange, type ParameterChangeEvent, pointerOf } from './pointer-calls.js';
+import type { RecordedCall } from './recorded-call.js';
 
 /**
  * The audit's daily read of CloudTrail's event history (functions/audit-history.ts): which calls changed something
@@ -57,27 +57,7 @@ export function historyLookups(amiRegions: readonly string[], homeRegion: string
   return [...new Set([...amiRegions, homeRegion])].map((region) => ({ region, key: 'ReadOnly', value: 'false' }));
 }
 
-/**
- * A CloudTrail record as the event history gives it (`CloudTrailEvent`, a JSON string): the fields the read-back uses
- * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
- */
-export const recordedCallSchema = z.object({
-  eventID: z.string().min(1),
-  eventTime: z.string().min(1),
-  eventSource: z.string().min(1),
-  eventName: z.string().min(1),
-  awsRegion: z.string().min(1),
-  recipientAccountId: z.string().optional(),
-  errorCode: z.string().optional(),
-  userIdentity: z
-    .object({
-      arn: z.string().optional(),
-      sessionContext: z.object({ sessionIssuer: z.object({ arn: z.string().optional() }).optional() }).optional(),
-    })
-    .optional(),
-  requestParameters: z.record(z.string(), z.unknown()).nullish(),
-});
-export type RecordedCall = z.output<typeof recordedCallSchema>;
+export { type RecordedCall, recordedCallSchema } from './recorded-call.js';
 
 /**
  * Whether Goldsmith made the call, by the exact ARN of the role whose session made it: the record's

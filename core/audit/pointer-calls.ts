@@ -1,6 +1,6 @@
 import { PARAMETER_STORE_CHANGE } from '../../events/outside-change.js';
 import { NAME_PREFIX } from '../names.js';
-import type { RecordedCall } from './event-history.js';
+import type { RecordedCall } from './recorded-call.js';
 
 /**
  * The event history's calls on channel pointers (core/audit/event-history.ts `readBacksOf`): with the trail off and
