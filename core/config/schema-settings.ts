@@ -83,7 +83,7 @@ export const monitoringSchema = z.strictObject({
    * How often the audit's full sweep reads back every live version's launch permissions in every Region
    * (DescribeImageAttribute per AMI). Between sweeps a change is read back when its event arrives (EC2's
    * ModifyImageAttribute through CloudTrail, which needs a trail), or the next day from CloudTrail's event history
-   * (functions/audit-history.ts, no trail needed); the forwarding rules are read daily.
+   * (functions/audit-history.ts, no trail needed). The forwarding rules (and their targets) are read with this sweep.
    */
   launchPermissionSweepEvery: sweepEverySchema.default('28d'),
   /**

@@ -39,11 +39,11 @@ type Plan = {
 /**
  * The reconciler's audit of what AWS holds against the ledger (docs/operating.md, "The daily audit"). Every run:
  * scheduled revocations whose schedule is gone are carried out once due, or announced while still to come. Once a
- * day (the full pass): the findings-forwarding rule in every Region, and the resource policies of the pointers RAM
- * lists in a share other than their channel's; every `pointerSweepEvery` days, every channel pointer in every Region;
+ * day (the full pass): the resource policies of the pointers RAM lists in a share other than their channel's; every
+ * `pointerSweepEvery` days, every channel pointer in every Region;
  * every `pointerPolicySweepEvery` days, the resource policies on every pointer each channel's share holds
  * (pointer-policies.ts); every `launchPermissionSweepEvery` days, every live version's launch permissions in every
- * Region; each put back where someone changed it outside Goldsmith. Between sweeps a change's own event asks for a
+ * Region and the forwarding rules (with their targets) of every Region; each put back where someone changed it outside Goldsmith. Between sweeps a change's own event asks for a
  * read of just that resource (readback.ts): the sweeps are the backstop. Parts run one after the other; a failure in
  * one stops none of the others.
  */
@@ -71,8 +71,10 @@ export async function auditWhatAwsHolds(
     daily,
     decisions,
   );
-  // Daily the rule's state and pattern; its targets with the sweep (and on every change event, readback.ts).
-  const rules = daily ? await auditForwardingRules(now, undefined, sweepLaunchPermissions) : undefined;
+  // The rules, state, pattern and targets, with the launch permissions' sweep; between, a change reaches the audit as
+  // its event (a trail's, within minutes; the event history's, the next day: functions/audit-history.ts), which reads
+  // that rule back (readback.ts).
+  const rules = sweepLaunchPermissions ? await auditForwardingRules(now, undefined, true) : undefined;
   // The pointers' resource policies: all of them on their sweep's day; on the other days those RAM lists in a share
   // that is not their channel's (one ListResources a Region); between passes a PutResourcePolicy's event asks for
   // that pointer's (readback.ts).

@@ -18,7 +18,7 @@ export const AUDIT_READ_REASONS: Readonly<Record<string, string>> = {
     "the doors' daily read of each topic's subscriptions, a changed topic's read-back, and the hourly glance's listing of each topic when the account holds more than a page",
   'sns:GetSubscriptionAttributes': "the doors' daily read of each confirmed subscription's filter policy",
   'eventbridge:ListRules':
-    "the forwarding rules' daily read-back, one listing per Region of its rules (a rule changed where no trail records it sends no event)",
+    "the forwarding rules' read-back with the launch-permission sweep, one listing per Region of its rules (between, a rule's change reaches the audit as its event: a trail's, or the next day the event history's)",
   'eventbridge:DescribeRule':
     "the forwarding rules' read-back after a repair, one per rule-change event, and a Region's rule its listing did not settle",
   'eventbridge:ListTargetsByRule':

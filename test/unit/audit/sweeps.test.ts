@@ -42,10 +42,10 @@ beforeEach(() => {
 });
 
 describe("the audit's sweeps: full reads at the catalog's cadence, event read-backs between them", () => {
-  it("reads every pointer, pointer's policies and launch permission only on their sweep days; rules and the policies of pointers outside their shares daily; schedules every run", async () => {
+  it("reads every pointer, pointer's policies, launch permission and rule only on their sweep days; the policies of pointers outside their shares daily; schedules every run", async () => {
     const none = { launchPermissions: false, pointers: false, pointerPolicies: false };
     await auditWhatAwsHolds([], NOW, true, none);
-    expect(calls).toEqual(['scheduled revocations', 'rules', 'pointer policies (outside-shares)']);
+    expect(calls).toEqual(['scheduled revocations', 'pointer policies (outside-shares)']);
 
     calls.length = 0;
     await auditWhatAwsHolds([], NOW, true, { launchPermissions: true, pointers: true, pointerPolicies: false });
@@ -59,7 +59,7 @@ describe("the audit's sweeps: full reads at the catalog's cadence, event read-ba
 
     calls.length = 0;
     await auditWhatAwsHolds([], NOW, true, { ...none, pointerPolicies: true });
-    expect(calls).toEqual(['scheduled revocations', 'rules', 'pointer policies (all)']);
+    expect(calls).toEqual(['scheduled revocations', 'pointer policies (all)']);
 
     calls.length = 0;
     await auditWhatAwsHolds([], NOW, false, { launchPermissions: true, pointers: true, pointerPolicies: true });
