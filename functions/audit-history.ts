@@ -91,9 +91,10 @@ export async function auditHistory(now = new Date()): Promise<AuditHistoryReport
       const asked = readBacksOf(calls, stage, ownRoles, home);
       seen.calls = asked.audited;
       report.ignored += asked.ignored;
-      for (const event of asked.amis) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
+      // The AMIs, pointers and rules to the holdings audit, each as the event it would have received.
+      for (const event of [...asked.amis, ...asked.pointers, ...asked.rules])
+        await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
       report.amis.push(...asked.amis.map((e) => String(e.detail.requestParameters?.imageId)));
-      for (const event of [...asked.pointers, ...asked.rules]) await deliverToAuditor(env('AUDIT_HOLDINGS_ARN'), event);
       report.pointers.push(...asked.pointers.map((e) => `${e.detail.name} in ${e.region}`));
       report.rules.push(
         ...asked.rules.map(
