@@ -96,7 +96,9 @@ describe('callPlanFigures', () => {
     expect(op(f, 'ssm:GetParametersByPath')?.basis).toMatch(/10 a page.*functions.*roles.*policies/);
     expect(op(f, 'sns:ListSubscriptions')?.basis).toMatch(/hourly glance.*one call/);
     expect(op(f, 'sns:ListSubscriptionsByTopic')?.basis).toMatch(/daily read.*more than a page/);
-    expect(op(f, 'eventbridge:ListRules')?.basis).toMatch(/read-back with the launch-permission sweep, one listing per Region/);
+    expect(op(f, 'eventbridge:ListRules')?.basis).toMatch(
+      /read-back with the launch-permission sweep, one listing per Region/,
+    );
     expect(op(f, 'eventbridge:DescribeRule')?.basis).toMatch(/rule-change event/);
     expect(f.operations.filter((o) => o.basis === 'a read nothing needed')).toEqual([]);
   });
