@@ -70,9 +70,9 @@ export { type RecordedCall, recordedCallSchema } from './recorded-call.js';
  * (stacks/factory/distribution.ts), so a launch-permission call of that role means someone changed a distribution,
  * and SCPs do not bind service-linked roles. A name alone
  * proves nothing (anyone allowed to make roles may make one named like Goldsmith's, in any path): a call wrongly
- * taken for someone else's only costs a read-back. `stage` is not used: names do not count.
+ * taken for someone else's only costs a read-back. Names do not count.
  */
-export function isGoldsmithCall(call: RecordedCall, _stage: string, ownRoles: ReadonlySet<string>): boolean {
+export function isGoldsmithCall(call: RecordedCall, ownRoles: ReadonlySet<string>): boolean {
   const issuer = call.userIdentity?.sessionContext?.sessionIssuer?.arn;
   return issuer !== undefined && ownRoles.has(issuer);
 }
@@ -160,7 +160,7 @@ export function readBacksOf(
   for (const call of inOrder) {
     if (!isAuditedKind(call, homeRegion)) continue;
     audited++;
-    if (call.errorCode || isGoldsmithCall(call, stage, ownRoles)) {
+    if (call.errorCode || isGoldsmithCall(call, ownRoles)) {
       ignored++;
       continue;
     }

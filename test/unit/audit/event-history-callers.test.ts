@@ -37,8 +37,8 @@ describe("whose calls the event history's read leaves alone", () => {
   const own = new Set([OWN]);
 
   it("ignores the stack's own roles; reads back after Image Builder's service-linked role (a distribution changed)", () => {
-    expect(isGoldsmithCall(callBy(OWN), 'prod', own)).toBe(true);
-    expect(isGoldsmithCall(callBy(IMAGE_BUILDER), 'prod', own)).toBe(false);
+    expect(isGoldsmithCall(callBy(OWN), own)).toBe(true);
+    expect(isGoldsmithCall(callBy(IMAGE_BUILDER), own)).toBe(false);
   });
 
   it('reads back after a role merely named like Goldsmith’s, in a path, in another account, or not the service’s', () => {
@@ -50,14 +50,14 @@ describe("whose calls the event history's read leaves alone", () => {
       `arn:aws:iam::${ACCOUNT}:role/x/AWSServiceRoleForImageBuilder`,
       `arn:aws:iam::210987654321:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`,
     ]) {
-      expect(isGoldsmithCall(callBy(issuer), 'prod', own), issuer).toBe(false);
+      expect(isGoldsmithCall(callBy(issuer), own), issuer).toBe(false);
     }
   });
 
   it('does not trust the assumed-role ARN alone (it carries no path)', () => {
     const call = callBy(OWN);
     const bare: RecordedCall = { ...call, userIdentity: { arn: OWN } };
-    expect(isGoldsmithCall(bare, 'prod', own)).toBe(false);
+    expect(isGoldsmithCall(bare, own)).toBe(false);
   });
 });
 
