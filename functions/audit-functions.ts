@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { readHistoryWindows } from '../aws/audit/history-windows.js';
+import { historyBehind } from '../aws/audit/history-windows.js';
 import { lastSweptAt, recordSweep } from '../aws/audit/sweep-ledger.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
-import { historyBehindIn, sweepPeriodDays } from '../core/audit/history-lag.js';
+import { sweepPeriodDays } from '../core/audit/history-lag.js';
 import { parseDuration } from '../core/duration.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
@@ -75,7 +75,7 @@ function dailyParameters(): ReadonlySet<string> {
 export async function functionSweepDue(now: Date): Promise<boolean> {
   const every = parseDuration(bundledCatalog().monitoring.functionSweepEvery) / 86_400;
   const home = [process.env.AWS_REGION ?? ''];
-  const behind = historyBehindIn((await readHistoryWindows(home)).ends, home, now);
+  const behind = await historyBehind(home, now);
   return isSweepDue(now, await lastSweptAt('functions'), sweepPeriodDays(every, behind));
 }
 

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { readHistoryWindows } from '../aws/audit/history-windows.js';
+import { historyBehind } from '../aws/audit/history-windows.js';
 import { lastSweptAt, recordSweep, type SweepKind } from '../aws/audit/sweep-ledger.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
-import { historyBehindIn, sweepPeriodDays } from '../core/audit/history-lag.js';
+import { sweepPeriodDays } from '../core/audit/history-lag.js';
 import { parseDuration } from '../core/duration.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
@@ -92,7 +92,7 @@ export async function sweepsDue(now: Date): Promise<Sweeps> {
   const { monitoring } = catalog;
   if (!isFullPass(now)) return { launchPermissions: false, pointers: false, pointerPolicies: false };
   const regions = Object.values(catalog.images).flatMap((image) => image.regions);
-  const behind = historyBehindIn((await readHistoryWindows(regions)).ends, regions, now);
+  const behind = await historyBehind(regions, now);
   const due = async (kind: SweepKind, every: string, followsHistory: boolean) => {
     const days = parseDuration(every) / 86_400;
     return isSweepDue(now, await lastSweptAt(kind), followsHistory ? sweepPeriodDays(days, behind) : days);

@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { historyBehindIn } from '../../core/audit/history-lag.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite } from '../ledger/ledger-writes.js';
 import { FACTORY_DRIFT_PK } from './audit-ledger.js';
@@ -65,4 +66,12 @@ export async function recordHistoryWindows(read: HistoryWindows, ends: Record<st
       }),
     ),
   );
+}
+
+/**
+ * The Regions among `regions` where the event history's daily read is behind (core/audit/history-lag.ts), from the
+ * windows' item: what the sweeps it stands in for ask before waiting their period.
+ */
+export async function historyBehind(regions: readonly string[], now: Date): Promise<string[]> {
+  return historyBehindIn((await readHistoryWindows(regions)).ends, regions, now);
 }
