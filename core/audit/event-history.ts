@@ -139,9 +139,10 @@ function isAuditedKind(call: RecordedCall, homeRegion: string): boolean {
 
 /**
  * The calls that ask for a read-back, of a Region's write events: of the kinds audited ({@link isAuditedKind}; the
- * others are not counted), not Goldsmith's own, not refused (`errorCode`: nothing changed), an AMI's launch
- * permissions (ModifyImageAttribute, ResetImageAttribute naming an `imageId`) or a function (named by name or ARN)
- * changed by one of the calls events/function-call.ts lists.
+ * others are not counted), not Goldsmith's own, not refused (`errorCode`: nothing changed): a channel pointer written,
+ * deleted or labelled; a `<stage>-goldsmith-…` rule silenced or redirected; an AMI's launch permissions (the
+ * IMAGE_ATTRIBUTE_CALLS naming an `imageId`); a function (named by name or ARN) changed by one of the calls
+ * events/function-call.ts lists. Each once, by the earliest call naming it.
  */
 export function readBacksOf(
   calls: readonly RecordedCall[],
