@@ -64,11 +64,11 @@ export async function readRuleTargets(region: string, name: string): Promise<Rul
 }
 
 /**
- * The rule `name` on `region`'s default bus and, `withTargets`, its targets (DescribeRule, then ListTargetsByRule;
- * without, `targets` is empty), or undefined when the rule does not exist
+ * The rule `name` on `region`'s default bus and its targets (DescribeRule, then ListTargetsByRule), or undefined when
+ * the rule does not exist
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeRule.html: ResourceNotFoundException).
  */
-export async function readRule(region: string, name: string, withTargets = true): Promise<HeldRule | undefined> {
+export async function readRule(region: string, name: string): Promise<HeldRule | undefined> {
   let described: DescribeRuleCommandOutput;
   try {
     described = await eventbridgeClient(region).send(new DescribeRuleCommand({ Name: name }));
@@ -76,7 +76,6 @@ export async function readRule(region: string, name: string, withTargets = true)
     if (notFound(error)) return undefined;
     throw error;
   }
-  if (!withTargets) return heldFrom(described, []);
   const targets = await readRuleTargets(region, name);
   return targets && heldFrom(described, targets);
 }

@@ -74,7 +74,7 @@ export async function auditWhatAwsHolds(
   // The rules, state, pattern and targets, with the launch permissions' sweep; between, a change reaches the audit as
   // its event (a trail's, within minutes; the event history's, the next day: functions/audit-history.ts), which reads
   // that rule back (readback.ts).
-  const rules = sweepLaunchPermissions ? await auditForwardingRules(now, undefined, true) : undefined;
+  const rules = sweepLaunchPermissions ? await auditForwardingRules(now) : undefined;
   // The pointers' resource policies: all of them on their sweep's day; on the other days those RAM lists in a share
   // that is not their channel's (one ListResources a Region); between passes a PutResourcePolicy's event asks for
   // that pointer's (readback.ts).

@@ -50,7 +50,7 @@ export async function readBackOutsideChange(
       const name = event.detail.requestParameters?.name ?? event.detail.requestParameters?.rule ?? '';
       const region = event.detail.awsRegion ?? event.region;
       const named = wantedForwardingRules().filter((rule) => rule.name === name);
-      const part = named.length > 0 ? await auditForwardingRules(now, [region], true, named) : emptyPart();
+      const part = named.length > 0 ? await auditForwardingRules(now, [region], named) : emptyPart();
       return { subject: `rule ${name} in ${region}`, ...part };
     }
     case 'aws.ec2': {

@@ -43,8 +43,8 @@ async function putBack(region: string, wanted: WantedRule, drift: RuleDrift): Pr
 
 /**
  * The audit of the forwarding rules (findings', outside changes') in each non-home distribution Region (`regions`: all of them, or the one a
- * change event named): the rules read (one ListRules per Region holding two or more of them, else DescribeRule) and,
- * with `withTargets` (the sweep's days and every change event), each one's targets (ListTargetsByRule), compared with
+ * change event named): the rules read (one ListRules per Region holding two or more of them, else DescribeRule) and
+ * each one's targets (ListTargetsByRule), compared with
  * what the stacks made. A rule deleted, disabled, given another pattern, stripped of its home-bus target or given another
  * target is recorded (`DRIFT#rule#…` in the factory's partition), put back, read back, marked repaired once EventBridge
  * holds it as made, and announced (critical while not put right): until then every Inspector finding of that Region is
@@ -53,8 +53,6 @@ async function putBack(region: string, wanted: WantedRule, drift: RuleDrift): Pr
 export async function auditForwardingRules(
   now: Date,
   regions?: readonly string[],
-  /** Whether the targets are read too (ListTargetsByRule); otherwise only the rule's state and pattern. */
-  withTargets = true,
   rules: readonly WantedRule[] = wantedForwardingRules(),
 ): Promise<AuditPart> {
   const part = emptyPart();
@@ -63,7 +61,7 @@ export async function auditForwardingRules(
   const listings = await listEachRegion(part, rules, inScope);
   for (const wanted of rules) {
     for (const region of inScope(wanted)) {
-      await auditOneRule(part, wanted, region, now, at, withTargets, listings.get(region));
+      await auditOneRule(part, wanted, region, now, at, listings.get(region));
     }
   }
   return part;
@@ -99,21 +97,20 @@ async function listEachRegion(
 
 /**
  * One rule as EventBridge holds it: from the Region's listing where that settles it (listed, or absent from a whole
- * listing: deleted), with its targets read when asked; else DescribeRule (and ListTargetsByRule).
+ * listing: deleted), then its targets; else DescribeRule and ListTargetsByRule.
  */
 async function heldRule(
   part: AuditPart,
   wanted: WantedRule,
   region: string,
-  withTargets: boolean,
   listed: ListedRules | undefined,
 ): Promise<HeldRule | undefined> {
   const fromList = listed?.held.get(wanted.name);
   if (!listed || (!fromList && !listed.complete)) {
-    part.reads += withTargets ? 2 : 1;
-    return readRule(region, wanted.name, withTargets);
+    part.reads += 2;
+    return readRule(region, wanted.name);
   }
-  if (!fromList || !withTargets) return fromList;
+  if (!fromList) return fromList;
   part.reads++;
   const targets = await readRuleTargets(region, wanted.name);
   return targets && { ...fromList, targets };
@@ -126,14 +123,12 @@ async function auditOneRule(
   region: string,
   now: Date,
   at: string,
-  withTargets: boolean,
   listed: ListedRules | undefined,
 ): Promise<void> {
   part.checked++;
   try {
-    const held = await heldRule(part, wanted, region, withTargets, listed);
-    // Unread targets are taken as made: they are compared on the days they are read.
-    const drift = ruleDrift(held && !withTargets ? { ...held, targets: [wanted.target] } : held, wanted);
+    const held = await heldRule(part, wanted, region, listed);
+    const drift = ruleDrift(held, wanted);
     if (!hasRuleDrift(drift)) return;
     const sk = ruleDriftSk(wanted.name, region, drift, now);
     const finding = {

@@ -12,9 +12,9 @@ import { useLocalDynamo } from '../helpers/ledger-table.js';
 import { configureAuditClients, driftAnnouncements, startAuditCloud } from './audit-fixtures.js';
 
 /**
- * The forwarding rules' daily read: each Region's two rules in one ListRules (under the prefix their names share)
- * instead of a DescribeRule each, targets read as before on the sweep's days; a rule the listing lacks is deleted, and
- * one a partial listing (a NextToken) does not show is described on its own.
+ * The forwarding rules' read (with the launch-permission sweep, and on a rule's change event): each Region's two rules
+ * in one ListRules (under the prefix their names share) instead of a DescribeRule each, then each rule's targets; a
+ * rule the listing lacks is deleted, and one a partial listing (a NextToken) does not show is described on its own.
  */
 
 const ACCOUNT = '123456789012';
@@ -90,18 +90,24 @@ let announcements: () => { severity: string | undefined; subject: string }[];
 
 afterEach(() => configureClients({}));
 
-describe("the forwarding rules' daily read, a Region's rules in one listing", () => {
-  it('lists each Region once, and reads the targets only on the sweep day, while the rules are as made', async () => {
-    const daily = await auditForwardingRules(NOW, undefined, false, WANTED);
+describe("the forwarding rules' read, a Region's rules in one listing", () => {
+  it("lists each Region once, then reads each rule's targets, while the rules are as made", async () => {
+    const part = await auditForwardingRules(NOW, undefined, WANTED);
 
-    expect(daily).toMatchObject({ checked: 4, reads: 2, findings: [], failures: [] });
-    expect(calls.sort()).toEqual(['ListRules ap-southeast-2', 'ListRules eu-west-1']);
-
-    calls = [];
-    const sweep = await auditForwardingRules(NOW, undefined, true, WANTED);
-
-    expect(sweep).toMatchObject({ checked: 4, reads: 6, findings: [], failures: [] });
+    expect(part).toMatchObject({ checked: 4, reads: 6, findings: [], failures: [] });
     expect([count('ListRules'), count('ListTargetsByRule'), count('DescribeRule')]).toEqual([2, 4, 0]);
+  });
+
+  it('finds a rule whose target someone replaced, and puts the home bus back', async () => {
+    const rule = ruleIn(FINDINGS, 'ap-southeast-2');
+    const elsewhere = `arn:aws:events:ap-southeast-2:999999999999:event-bus/default`;
+    rule.targets = [elsewhere];
+    rule.targetIds = { [elsewhere]: { id: 'theirs', roleArn: ROLE } };
+
+    const part = await auditForwardingRules(NOW, ['ap-southeast-2'], WANTED);
+
+    expect(part.findings.map((f) => [f.name, f.region, f.repaired])).toEqual([[FINDINGS, 'ap-southeast-2', true]]);
+    expect(ruleIn(FINDINGS, 'ap-southeast-2').targets).toEqual([HOME_BUS]);
   });
 
   it('finds a deleted, a disabled and a re-patterned rule as before, puts each back, with one read per Region', async () => {
@@ -109,7 +115,7 @@ describe("the forwarding rules' daily read, a Region's rules in one listing", ()
     ruleIn(CHANGES, 'eu-west-1').state = 'DISABLED';
     ruleIn(FINDINGS, 'ap-southeast-2').pattern = { source: ['aws.nothing'] };
 
-    const part = await auditForwardingRules(NOW, undefined, false, WANTED);
+    const part = await auditForwardingRules(NOW, undefined, WANTED);
 
     expect(part.findings.map((f) => [f.name, f.region, f.found, f.repaired])).toEqual([
       [FINDINGS, 'eu-west-1', 'no such rule (deleted)', true],
@@ -130,19 +136,20 @@ describe("the forwarding rules' daily read, a Region's rules in one listing", ()
     }
     rules.splice(rules.indexOf(ruleIn(CHANGES, 'eu-west-1')), 1);
 
-    const part = await auditForwardingRules(NOW, ['eu-west-1'], false, WANTED);
+    const part = await auditForwardingRules(NOW, ['eu-west-1'], WANTED);
 
     expect(part.findings.map((f) => [f.name, f.found])).toEqual([[CHANGES, 'no such rule (deleted)']]);
-    // The listing's first page, each rule described, then the deleted one's read-back.
-    expect([count('ListRules'), count('DescribeRule')]).toEqual([1, 3]);
-    expect(part.reads).toBe(3);
+    // The listing's first page, each rule described, then the deleted one's read-back; the rule that exists has its
+    // targets read (two reads counted for each rule described, as a DescribeRule each would).
+    expect([count('ListRules'), count('DescribeRule'), count('ListTargetsByRule')]).toEqual([1, 3, 2]);
+    expect(part.reads).toBe(5);
   });
 
   it('reads rule by rule in a Region whose listing fails, and still finds a disabled rule', async () => {
     refused.add('ListRules');
     ruleIn(CHANGES, 'eu-west-1').state = 'DISABLED';
 
-    const part = await auditForwardingRules(NOW, ['eu-west-1'], false, WANTED);
+    const part = await auditForwardingRules(NOW, ['eu-west-1'], WANTED);
 
     expect(part.failures).toEqual([]);
     expect(part.findings.map((f) => [f.name, f.found, f.repaired])).toEqual([[CHANGES, 'disabled', true]]);
@@ -151,7 +158,7 @@ describe("the forwarding rules' daily read, a Region's rules in one listing", ()
   });
 
   it('describes a Region holding one of the rules: a listing would save nothing', async () => {
-    const part = await auditForwardingRules(NOW, ['eu-west-1'], true, [WANTED[0] as WantedRule]);
+    const part = await auditForwardingRules(NOW, ['eu-west-1'], [WANTED[0] as WantedRule]);
 
     expect(part).toMatchObject({ checked: 1, reads: 2, findings: [] });
     expect(calls).toEqual(['DescribeRule eu-west-1', 'ListTargetsByRule eu-west-1']);
