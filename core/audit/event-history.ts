@@ -154,6 +154,10 @@ export function readBacksOf(
   const functions = new Map<string, ApiCallEvent>();
   const pointers = new Map<string, ParameterChangeEvent>();
   const rules = new Map<string, ApiCallEvent>();
+  // Each resource is handed on once, as the first call naming it made it.
+  const first = <T>(held: Map<string, T>, key: string, made: () => T) => {
+    if (!held.has(key)) held.set(key, made());
+  };
   let ignored = 0;
   let audited = 0;
   // Oldest first (the history answers newest first): each AMI and function is handed on by the first call naming it.
@@ -167,16 +171,14 @@ export function readBacksOf(
     }
     const pointer = pointerOf(call);
     if (pointer !== undefined) {
-      const key = `${call.awsRegion}|${pointer}`;
-      if (!pointers.has(key)) pointers.set(key, asParameterChange(call, pointer));
+      first(pointers, `${call.awsRegion}|${pointer}`, () => asParameterChange(call, pointer));
       continue;
     }
     // DisableRule, DeleteRule and PutRule name the rule `name`; PutTargets and RemoveTargets `rule`.
     const rule = call.requestParameters?.name ?? call.requestParameters?.rule;
     if (call.eventSource === 'events.amazonaws.com') {
-      const key = `${call.awsRegion}|${String(rule)}`;
       if (typeof rule !== 'string' || !rule.startsWith(`${stage}-goldsmith-`)) ignored++;
-      else if (!rules.has(key)) rules.set(key, asApiCallEvent(call));
+      else first(rules, `${call.awsRegion}|${rule}`, () => asApiCallEvent(call));
       continue;
     }
     const imageId = call.requestParameters?.imageId;
@@ -188,13 +190,13 @@ export function readBacksOf(
       typeof imageId === 'string' &&
       imageId.length > 0
     ) {
-      if (!amis.has(`${call.awsRegion}|${imageId}`)) amis.set(`${call.awsRegion}|${imageId}`, asApiCallEvent(call));
+      first(amis, `${call.awsRegion}|${imageId}`, () => asApiCallEvent(call));
     } else if (
       call.eventSource === 'lambda.amazonaws.com' &&
       FUNCTION_CALL_PREFIXES.some((p) => call.eventName.startsWith(p)) &&
       fn
     ) {
-      if (!functions.has(fn)) functions.set(fn, asApiCallEvent(call));
+      first(functions, fn, () => asApiCallEvent(call));
     } else ignored++;
   }
   return {
