@@ -1,5 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { CfnTemplate, TemplateResolver } from '../simulator/intrinsics.js';
+import { contentId } from './policy-content.js';
 
 /**
  * IAM as the local cloud evaluates it: the synthesized policies (resolved with the local cloud's account and
@@ -76,8 +77,9 @@ type Evaluation = { decision: Decision; errors?: string };
  * Decisions already made, by the request's content. The engine's answer depends on nothing but the request (the
  * principal, action, resource, context and the policies' text), and the local cloud asks the same few questions
  * thousands of times a run (each ledger write passes the table's door): one evaluation takes about a millisecond
- * of CPU, a key a few microseconds. Keyed by content, not by object, so a policy rebuilt for each call (a
- * function's resource policy) still hits and a policy changed since is a new key. Bounded: cleared when full.
+ * of CPU, a key a few microseconds. Keyed by content, not by object (each policy by its content's number,
+ * policy-content.ts), so a policy rebuilt for each call (a function's resource policy) still hits and a policy
+ * changed since, in place or replaced, is a new key. Bounded: cleared when full.
  */
 const decided = new Map<string, Promise<Evaluation>>();
 const DECIDED_MAX = 20_000;
@@ -90,8 +92,8 @@ export function evaluate(request: Request): Promise<Evaluation> {
     request.resource,
     request.resourceAccount,
     request.context,
-    request.identityPolicies,
-    request.resourcePolicy ?? null,
+    contentId(request.identityPolicies),
+    request.resourcePolicy ? contentId(request.resourcePolicy) : null,
   ]);
   let evaluation = decided.get(key);
   if (!evaluation) {
