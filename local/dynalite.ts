@@ -4,6 +4,7 @@ import type dynaliteServer from 'dynalite';
 import { rememberDynaliteParses } from './dynalite-parse-cache.js';
 import { repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
 import { compileDynaliteTypeChecks } from './dynalite-type-checks.js';
+import { compileDynaliteValidations } from './dynalite-validations.js';
 
 const require = createRequire(import.meta.url);
 
@@ -33,6 +34,7 @@ function dynaliteWithRepairedStore(options: Parameters<typeof dynaliteServer>[0]
     repairStore(store);
     rememberDynaliteParses();
     compileDynaliteTypeChecks();
+    compileDynaliteValidations();
     return server;
   } finally {
     db.create = create;
