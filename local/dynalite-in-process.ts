@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { rememberDynaliteParses } from './dynalite-parse-cache.js';
 import { rememberActiveTables, repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
 import { transactWriteItems } from './dynalite-transactions.js';
+import { compileDynaliteTypeChecks } from './dynalite-type-checks.js';
+import { compileDynaliteValidations } from './dynalite-validations.js';
 
 /**
  * dynalite's DynamoDB, answered in process: the SDK client serializes each request to DynamoDB's JSON protocol as it
@@ -101,6 +103,8 @@ export function startInProcessDynamo(): InProcessDynamo {
   repairStore(store);
   const forgetTables = rememberActiveTables(store);
   rememberDynaliteParses();
+  compileDynaliteTypeChecks();
+  compileDynaliteValidations();
   // Request ids look like dynalite's server's (52 characters of A–Z and 0–9) and are unique per store: a random
   // prefix drawn once, then a counter. Drawing 39 random bytes per answer, as the server does, cost about 1 % of a
   // long simulation.

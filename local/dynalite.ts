@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type dynaliteServer from 'dynalite';
 import { rememberDynaliteParses } from './dynalite-parse-cache.js';
 import { repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
+import { compileDynaliteTypeChecks } from './dynalite-type-checks.js';
+import { compileDynaliteValidations } from './dynalite-validations.js';
 
 const require = createRequire(import.meta.url);
 
@@ -31,6 +33,8 @@ function dynaliteWithRepairedStore(options: Parameters<typeof dynaliteServer>[0]
     if (!store) throw new Error('dynalite made its store without dynalite/db create(): cannot repair it');
     repairStore(store);
     rememberDynaliteParses();
+    compileDynaliteTypeChecks();
+    compileDynaliteValidations();
     return server;
   } finally {
     db.create = create;

@@ -5,6 +5,8 @@ import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
+import { openSbomExports, putSbomExport } from '../../aws/sbom/export-records.js';
+import type { SbomExportStatus } from '../../core/sbom/inspector-export.js';
 import { contentOf } from '../../core/sbom/ledger-content.js';
 import { pollOpenSbomExports } from '../../functions/builds/sbom-exports.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
@@ -182,5 +184,40 @@ describe("a container version's packages from Inspector's SBOM export", () => {
     await onImageEvent(stateChangeEvent('AVAILABLE'));
     expect(exports.exports.size).toBe(0);
     expect(await exportOf()).toBeUndefined();
+  });
+
+  it('reads back only the unfinished exports: the finished ones are not returned by the Query', async () => {
+    const statuses: SbomExportStatus[] = ['READ', 'FAILED', 'REQUESTED', 'CANCELLED', 'IN_PROGRESS', 'NOT_COVERED'];
+    for (const [i, status] of statuses.entries()) {
+      await putSbomExport({
+        image: 'base',
+        version: `1.0.0/${i + 1}`,
+        repository: 'goldsmith-base',
+        tag: `1.0.0-${i + 1}`,
+        keyPrefix: `inspector/base/1.0.0-${i + 1}`,
+        status,
+        startedAt: '2027-01-18T17:00:00Z',
+      });
+    }
+    // Every item each Query answer carried, as DynamoDB returned it.
+    const returned: string[] = [];
+    const client = documentClient();
+    const name = 'count-returned-sbom-exports';
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const items = (result.output as { Items?: { sk?: string }[] }).Items;
+        if (context.commandName === 'QueryCommand') returned.push(...(items ?? []).map((i) => i.sk ?? ''));
+        return result;
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      const open = await openSbomExports('base');
+      expect(open.map((r) => `${r.version} ${r.status}`).sort()).toEqual(['1.0.0/3 REQUESTED', '1.0.0/5 IN_PROGRESS']);
+      expect(returned.sort()).toEqual(['SBOMEXPORT#1.0.0/3', 'SBOMEXPORT#1.0.0/5']);
+    } finally {
+      client.middlewareStack.remove(name);
+    }
   });
 });
