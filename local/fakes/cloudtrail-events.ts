@@ -78,7 +78,17 @@ export function userIdentityOf(caller: string | undefined, account: string): Rec
  * called, the service and call, the Region, the request's members, the response's, and for a refused call its
  * `errorCode` and `errorMessage` (CloudTrail records failed calls too).
  */
-export function apiCallEvent(call: {
+export function apiCallEvent(call: ApiCall): CloudTrailEvent {
+  const detail = apiCallRecord(call, randomUUID(), randomUUID());
+  return cloudTrailEnvelope(
+    'AWS API Call via CloudTrail',
+    { source: call.source, account: call.account, region: call.region, time: detail.eventTime },
+    detail,
+  );
+}
+
+/** One API call, as `apiCallEvent` and `apiCallRecord` take it. */
+export interface ApiCall {
   source: string;
   eventSource: string;
   eventName: string;
@@ -89,9 +99,15 @@ export function apiCallEvent(call: {
   requestParameters: Record<string, unknown>;
   responseElements: Record<string, unknown> | null;
   error?: { name: string; message: string } | undefined;
-}): CloudTrailEvent {
+}
+
+/**
+ * The record alone, with the request and event ids given: the event history numbers its own (local/fakes/cloudtrail.ts)
+ * and keeps no envelope, so it draws no random ids for either.
+ */
+export function apiCallRecord(call: ApiCall, requestID: string, eventID: string) {
   const time = cloudTrailTime(call.time);
-  const detail = {
+  return {
     eventVersion: '1.09',
     userIdentity: userIdentityOf(call.caller, call.account),
     eventTime: time,
@@ -101,17 +117,12 @@ export function apiCallEvent(call: {
     requestParameters: call.requestParameters,
     responseElements: call.error ? null : call.responseElements,
     ...(call.error ? { errorCode: call.error.name, errorMessage: call.error.message } : {}),
-    requestID: randomUUID(),
-    eventID: randomUUID(),
+    requestID,
+    eventID,
     readOnly: false,
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: call.account,
     eventCategory: 'Management',
   };
-  return cloudTrailEnvelope(
-    'AWS API Call via CloudTrail',
-    { source: call.source, account: call.account, region: call.region, time },
-    detail,
-  );
 }

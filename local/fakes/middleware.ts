@@ -1,5 +1,5 @@
 import type { VirtualClock } from '../clock.js';
-import { checkResponse, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
+import { checkResponse, operationKey, operationOf, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
 import type { Throttle } from '../throttle.js';
 import { currentCaller } from '../trust/caller.js';
 import type { CallStreams } from './call-streams.js';
@@ -115,8 +115,6 @@ interface StackLike {
 /** A failed call whose error never left the function: it handled the failure itself. */
 const CAUGHT = 'caught by the calling function (kept for its next run, or logged)';
 
-const actionOf = (context: MiddlewareContext): string => (context.commandName ?? 'Unknown').replace(/Command$/, '');
-
 function parseBody(request: MiddlewareArgs['request']): Record<string, unknown> | undefined {
   if (typeof request?.body !== 'string' || !request.body.startsWith('{')) return undefined;
   try {
@@ -147,8 +145,8 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
   const serviceId = serviceIdOf(client);
   stack.add(
     (next, context) => async (args) => {
-      const action = actionOf(context);
-      const key = `${o.service}:${action}`;
+      const action = operationOf(context);
+      const key = operationKey(o.service, action);
       o.stats.apiCalls[key] = (o.stats.apiCalls[key] ?? 0) + 1;
       const who = currentCaller();
       if (who !== undefined) {
@@ -190,7 +188,7 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       let body: Record<string, unknown> | undefined | null = null;
       const call: FakeCall = {
         service: o.service,
-        action: actionOf(context),
+        action: operationOf(context),
         input: args.input,
         get body() {
           if (body === null) body = parseBody(args.request);
@@ -254,13 +252,13 @@ export function attachOutage(
   stack.add(
     (next, context) => async (args) => {
       try {
-        return await inFlight(clock, () => next(args), `${service}:${actionOf(context)}`);
+        return await inFlight(clock, () => next(args), operationKey(service, operationOf(context)));
       } catch (e) {
         if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
           stats.faults.failedCalls++;
           const record = {
             at: clock.iso(),
-            operation: `${service}:${actionOf(context)}`,
+            operation: operationKey(service, operationOf(context)),
             error: e instanceof Error ? e.name : String(e),
             handledBy: CAUGHT,
           };
