@@ -115,12 +115,49 @@ interface StackLike {
 /** A failed call whose error never left the function: it handled the failure itself. */
 const CAUGHT = 'caught by the calling function (kept for its next run, or logged)';
 
+/** A JSON request's serialized body: the SDK's JSON protocols hand it over as bytes, not as a string. */
 function parseBody(request: MiddlewareArgs['request']): Record<string, unknown> | undefined {
-  if (typeof request?.body !== 'string' || !request.body.startsWith('{')) return undefined;
+  const body = request?.body;
+  const text =
+    typeof body === 'string'
+      ? body
+      : body instanceof Uint8Array
+        ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
+        : undefined;
+  if (!text?.startsWith('{')) return undefined;
   try {
-    return JSON.parse(request.body) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * One attempt as the fake sees it. A class rather than an object literal with a `body` getter: a literal defines its
+ * getter anew on every object, about 0.7 µs an attempt on Node 22 against 0.03 µs for this.
+ */
+class Attempt implements FakeCall {
+  private parsed: Record<string, unknown> | undefined | null = null;
+  readonly input: Record<string, unknown>;
+
+  constructor(
+    readonly service: string,
+    readonly action: string,
+    private readonly args: MiddlewareArgs,
+    readonly region: string,
+    readonly accountId: string,
+    readonly principal: string | undefined,
+  ) {
+    this.input = args.input;
+  }
+
+  /**
+   * The serialized body, parsed only for a fake that reads it (one operation does: StartImagePipelineExecution's
+   * idempotency token), not on every attempt.
+   */
+  get body(): Record<string, unknown> | undefined {
+    if (this.parsed === null) this.parsed = parseBody(this.args.request);
+    return this.parsed;
   }
 }
 
@@ -183,21 +220,14 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       o.clock.touch();
       o.stats.attempts++;
       const session = o.identities?.(context.__smithy_context?.selectedHttpAuthScheme?.identity?.accessKeyId);
-      // The serialized body is parsed only for a fake that reads it (one operation does: StartImagePipelineExecution's
-      // idempotency token), not on every attempt.
-      let body: Record<string, unknown> | undefined | null = null;
-      const call: FakeCall = {
-        service: o.service,
-        action: operationOf(context),
-        input: args.input,
-        get body() {
-          if (body === null) body = parseBody(args.request);
-          return body;
-        },
-        region: o.region,
-        accountId: session?.account ?? o.accountId,
-        principal: session?.principal ?? currentCaller(),
-      };
+      const call: FakeCall = new Attempt(
+        o.service,
+        operationOf(context),
+        args,
+        o.region,
+        session?.account ?? o.accountId,
+        session?.principal ?? currentCaller(),
+      );
       o.calls?.name(`${call.principal}|${o.service}:${call.action}|${call.accountId}|${o.region}`);
       const down = o.faults.outages?.fail(o.service);
       if (down) {
