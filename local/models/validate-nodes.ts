@@ -1,4 +1,4 @@
-import type { ApiModel, ApiShape, ConstraintModel, ConstraintShape } from './load.js';
+import type { ApiModel, ApiShape, ConstraintModel, ConstraintShape, ServiceModels } from './load.js';
 import { constraintShape, type Direction, resolve, type SdkSchema } from './validate-context.js';
 import { type StringRules, stringRules } from './validate-scalars.js';
 import { sdkMembersOf, sdkValue } from './validate-sdk-schema.js';
@@ -137,36 +137,47 @@ export function keyNode(parent: ShapeNode): ShapeNode {
   return parent.key;
 }
 
-/** Each service's plans by direction, and each plan's root nodes by operation (one per SDK schema seen with it). */
-const plans = new WeakMap<ApiModel, Record<Direction, { plan: Plan; roots: Map<string, ShapeNode[]> }>>();
+/** One operation's input or output: its reference in the model, and its root nodes (one per SDK schema met). */
+export interface OperationNodes {
+  readonly ref: ApiShape | undefined;
+  readonly cname: string | undefined;
+  readonly plan: Plan;
+  readonly roots: ShapeNode[];
+}
 
-/**
- * The node of `operation`'s input (request) or output (response), `ref` in the model and `cname` in botocore's;
- * `sdk` is the installed client's schema of it.
- */
-export function rootNode(
-  api: ApiModel,
-  constraints: ConstraintModel | undefined,
-  direction: Direction,
-  operation: string,
-  ref: ApiShape,
-  cname: string | undefined,
-  sdk: SdkSchema | undefined,
-): ShapeNode {
-  let byDirection = plans.get(api);
+/** Each service's operations by direction, looked up once by name (null: not an operation of the model). */
+const operations = new WeakMap<ServiceModels, Record<Direction, Map<string, OperationNodes | null>>>();
+
+/** The input (request) or output (response) of `operation` in `models`, or null if the model has no such operation. */
+export function operationNodes(models: ServiceModels, operation: string, direction: Direction): OperationNodes | null {
+  let byDirection = operations.get(models);
   if (!byDirection) {
-    const planOf = (d: Direction) => ({ plan: { api, constraints, direction: d }, roots: new Map() });
-    byDirection = { request: planOf('request'), response: planOf('response') };
-    plans.set(api, byDirection);
+    byDirection = { request: new Map(), response: new Map() };
+    operations.set(models, byDirection);
   }
-  const { plan, roots } = byDirection[direction];
-  let list = roots.get(operation);
-  if (!list) {
-    list = [];
-    roots.set(operation, list);
+  const known = byDirection[direction];
+  let found = known.get(operation);
+  if (found === undefined) {
+    const { api, constraints } = models;
+    const op = api.operations[operation];
+    const cop = constraints?.operations[operation];
+    found = op
+      ? {
+          ref: direction === 'request' ? op.input : op.output,
+          cname: direction === 'request' ? cop?.input : cop?.output,
+          plan: { api, constraints, direction },
+          roots: [],
+        }
+      : null;
+    known.set(operation, found);
   }
-  for (const root of list) if (root.sdk === sdk) return root;
-  const root = nodeOf(plan, ref, constraintShape(plan, cname), sdk);
-  list.push(root);
+  return found;
+}
+
+/** The node of an operation's input or output as checked with the installed client's schema `sdk` of it. */
+export function rootNode(operation: OperationNodes, ref: ApiShape, sdk: SdkSchema | undefined): ShapeNode {
+  for (const root of operation.roots) if (root.sdk === sdk) return root;
+  const root = nodeOf(operation.plan, ref, constraintShape(operation.plan, operation.cname), sdk);
+  operation.roots.push(root);
   return root;
 }

@@ -13,7 +13,7 @@ import {
   Step,
   wrongType,
 } from './validate-context.js';
-import { innerNode, Kind, keyNode, memberNode, rootNode, type ShapeNode } from './validate-nodes.js';
+import { innerNode, Kind, keyNode, memberNode, operationNodes, rootNode, type ShapeNode } from './validate-nodes.js';
 import { checkNumber, checkSize, checkString } from './validate-scalars.js';
 import { checkSdkOnly } from './validate-sdk-schema.js';
 
@@ -152,7 +152,7 @@ export function checkAgainstModel(
   sdk?: SdkSchema,
 ): ModelCheckResult {
   const ctx = newContext(models.api, models.constraints, direction);
-  const op = models.api.operations[operation];
+  const op = operationNodes(models, operation, direction);
   if (!op) {
     if (sdk) {
       ctx.newer++;
@@ -160,10 +160,7 @@ export function checkAgainstModel(
     } else addAt(ctx, '(operation)', 'operation', `${operation} is not an operation of this service`);
     return { problems: ctx.problems, newerThanModel: ctx.newer };
   }
-  const ref = direction === 'request' ? op.input : op.output;
-  const cop = models.constraints?.operations[operation];
-  const cname = direction === 'request' ? cop?.input : cop?.output;
-  if (ref) checkValue(ctx, rootNode(models.api, models.constraints, direction, operation, ref, cname, sdk), value);
+  if (op.ref) checkValue(ctx, rootNode(op, op.ref, sdk), value);
   else if (sdk) checkSdkOnly(ctx, sdk, value);
   else {
     const set = Object.entries(value).filter(([, v]) => v !== undefined);
