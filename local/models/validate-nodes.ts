@@ -8,8 +8,9 @@ import { sdkMembersOf, sdkValue } from './validate-sdk-schema.js';
  * model's resolved shape and type, the botocore constraints that apply (only where both models agree on the type),
  * the SDK's schema, and each member's, item's, key's and value's own node, made on first use. Every request walks
  * the same few hundred places, so the lookups by name (the model's members, the constraints' shapes, the SDK's
- * members) and the reference's resolution are done once per place instead of once per value: they were most of the
- * check's 5.5 s in the organization cycle.
+ * members) and the reference's resolution are done once per place instead of once per value. The quarter's 59,476
+ * checks replayed alone: about 950 ms of CPU before, 200 ms with the nodes; in the organization cycle the check's
+ * share of the run's samples went from 8 to 6 %.
  *
  * A node belongs to one operation's input or output in one direction of one service's models (its tree's root,
  * `rootNode`), so what it decides from the direction (required members the SDK fills, which constraints a response
