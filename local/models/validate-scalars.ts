@@ -55,8 +55,13 @@ export function checkString(ctx: Context, value: string, rules: StringRules | un
     const shown = all.length > 12 ? `${all.slice(0, 12).join(', ')}, … (${all.length} values)` : all.join(', ');
     add(ctx, 'enum', `"${value}" is not one of ${shown}`);
   }
-  // AWS counts a string's length in characters (code points); counted only where a length limit applies.
-  if (rules.length) checkSize(ctx, codePoints(value), c, 'length');
+  // AWS counts a string's length in characters (code points); counted only where a length limit applies and the
+  // string's n UTF-16 units (n/2 to n code points) could break it.
+  if (
+    rules.length &&
+    ((c.max !== undefined && value.length > c.max) || (c.min !== undefined && value.length < 2 * c.min))
+  )
+    checkSize(ctx, codePoints(value), c, 'length');
   if (rules.pattern && !rules.pattern.test(value)) add(ctx, 'pattern', `"${value}" does not match ${c.pattern}`);
 }
 

@@ -89,11 +89,14 @@ function checkValue(ctx: Context, node: ShapeNode, value: unknown): void {
         wrongType(ctx, 'a map', value);
         return;
       }
-      const keys = Object.keys(value).filter((k) => value[k] !== undefined);
-      checkSize(ctx, keys.length, node.c, 'map size');
+      const keys = Object.keys(value);
+      let size = 0;
+      for (const k of keys) if (value[k] !== undefined) size++;
+      checkSize(ctx, size, node.c, 'map size');
       const key = keyNode(node);
       const inner = innerNode(node);
       for (const k of keys) {
+        if (value[k] === undefined) continue;
         enter(ctx, Step.Key, k);
         checkValue(ctx, key, k);
         leave(ctx);
