@@ -4,7 +4,7 @@ import {
   InvalidNextTokenException,
   InvalidTimeRangeException,
 } from '@aws-sdk/client-cloudtrail';
-import { apiCallEvent, recordedMembers } from './cloudtrail-events.js';
+import { apiCallRecord, recordedMembers } from './cloudtrail-events.js';
 import { type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
 
 /**
@@ -100,22 +100,25 @@ export class CloudTrailFake implements FakeService {
     const eventSource = EVENT_SOURCES[call.service] ?? `${call.service}.amazonaws.com`;
     const eventName = call.service === 'lambda' ? lambdaEventName(call.action) : call.action;
     const at = this.now();
-    const { detail } = apiCallEvent({
-      source: `aws.${call.service}`,
-      eventSource,
-      eventName,
-      account: call.accountId,
-      region,
-      time: new Date(at).toISOString(),
-      caller: call.principal,
-      requestParameters: recordedMembers(call.input),
-      responseElements: error ? null : typeof response === 'object' && response !== null ? {} : null,
-      error: error && { name: error.name, message: error.message },
-    });
     // Ids in the order calls were recorded, not random: the same scenario run twice holds the same history.
     const seq = ++this.recordedCount;
-    detail.eventID = `00000000-0000-4000-8000-${seq.toString(16).padStart(12, '0')}`;
-    detail.requestID = `00000000-0000-4000-9000-${seq.toString(16).padStart(12, '0')}`;
+    const id = (part: string) => `00000000-0000-4000-${part}-${seq.toString(16).padStart(12, '0')}`;
+    const detail: Record<string, unknown> = apiCallRecord(
+      {
+        source: `aws.${call.service}`,
+        eventSource,
+        eventName,
+        account: call.accountId,
+        region,
+        time: new Date(at).toISOString(),
+        caller: call.principal,
+        requestParameters: recordedMembers(call.input),
+        responseElements: error ? null : typeof response === 'object' && response !== null ? {} : null,
+        error: error && { name: error.name, message: error.message },
+      },
+      id('9000'),
+      id('8000'),
+    );
     const identity = detail.userIdentity as {
       arn?: string;
       sessionContext?: { sessionIssuer?: { userName?: string } };

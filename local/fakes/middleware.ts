@@ -1,7 +1,8 @@
 import type { VirtualClock } from '../clock.js';
-import { checkResponse, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
+import { checkResponse, operationKey, operationOf, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
 import type { Throttle } from '../throttle.js';
 import { currentCaller } from '../trust/caller.js';
+import { Attempt, type AttemptArgs } from './attempt.js';
 import type { CallStreams } from './call-streams.js';
 import { rememberFailure } from './caller.js';
 import { type FakeCall, type FakeService, nextRequestId } from './common.js';
@@ -100,12 +101,8 @@ interface MiddlewareContext {
     selectedHttpAuthScheme?: { identity?: { accessKeyId?: string } };
   };
 }
-interface MiddlewareArgs {
-  input: Record<string, unknown>;
-  request?: { body?: unknown };
-}
-type Next = (args: MiddlewareArgs) => Promise<{ output: unknown; response: unknown }>;
-type Middleware = (next: Next, context: MiddlewareContext) => (args: MiddlewareArgs) => Promise<unknown>;
+type Next = (args: AttemptArgs) => Promise<{ output: unknown; response: unknown }>;
+type Middleware = (next: Next, context: MiddlewareContext) => (args: AttemptArgs) => Promise<unknown>;
 
 /** The part of an SDK client's middleware stack used here (typed loosely: every client's stack differs). */
 interface StackLike {
@@ -114,17 +111,6 @@ interface StackLike {
 
 /** A failed call whose error never left the function: it handled the failure itself. */
 const CAUGHT = 'caught by the calling function (kept for its next run, or logged)';
-
-const actionOf = (context: MiddlewareContext): string => (context.commandName ?? 'Unknown').replace(/Command$/, '');
-
-function parseBody(request: MiddlewareArgs['request']): Record<string, unknown> | undefined {
-  if (typeof request?.body !== 'string' || !request.body.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(request.body) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Runs one logical call as busy work of its own on the clock, parked only while it backs off: the clock does not move
@@ -147,8 +133,8 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
   const serviceId = serviceIdOf(client);
   stack.add(
     (next, context) => async (args) => {
-      const action = actionOf(context);
-      const key = `${o.service}:${action}`;
+      const action = operationOf(context);
+      const key = operationKey(o.service, action);
       o.stats.apiCalls[key] = (o.stats.apiCalls[key] ?? 0) + 1;
       const who = currentCaller();
       if (who !== undefined) {
@@ -185,21 +171,14 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       o.clock.touch();
       o.stats.attempts++;
       const session = o.identities?.(context.__smithy_context?.selectedHttpAuthScheme?.identity?.accessKeyId);
-      // The serialized body is parsed only for a fake that reads it (one operation does: StartImagePipelineExecution's
-      // idempotency token), not on every attempt.
-      let body: Record<string, unknown> | undefined | null = null;
-      const call: FakeCall = {
-        service: o.service,
-        action: actionOf(context),
-        input: args.input,
-        get body() {
-          if (body === null) body = parseBody(args.request);
-          return body;
-        },
-        region: o.region,
-        accountId: session?.account ?? o.accountId,
-        principal: session?.principal ?? currentCaller(),
-      };
+      const call: FakeCall = new Attempt(
+        o.service,
+        operationOf(context),
+        args,
+        o.region,
+        session?.account ?? o.accountId,
+        session?.principal ?? currentCaller(),
+      );
       o.calls?.name(`${call.principal}|${o.service}:${call.action}|${call.accountId}|${o.region}`);
       const down = o.faults.outages?.fail(o.service);
       if (down) {
@@ -254,13 +233,13 @@ export function attachOutage(
   stack.add(
     (next, context) => async (args) => {
       try {
-        return await inFlight(clock, () => next(args), `${service}:${actionOf(context)}`);
+        return await inFlight(clock, () => next(args), operationKey(service, operationOf(context)));
       } catch (e) {
         if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
           stats.faults.failedCalls++;
           const record = {
             at: clock.iso(),
-            operation: `${service}:${actionOf(context)}`,
+            operation: operationKey(service, operationOf(context)),
             error: e instanceof Error ? e.name : String(e),
             handledBy: CAUGHT,
           };

@@ -121,10 +121,27 @@ function record(service: string, operation: string, direction: Direction, value:
   for (const p of result.problems) found({ service, operation, direction, ...p });
 }
 
+/** `service:Operation` by service and operation: made once, not on every request (the counts' keys, the labels). */
+const operationKeys = new Map<string, Map<string, string>>();
+
+export function operationKey(serviceId: string, operation: string): string {
+  let byOperation = operationKeys.get(serviceId);
+  if (!byOperation) {
+    byOperation = new Map();
+    operationKeys.set(serviceId, byOperation);
+  }
+  let key = byOperation.get(operation);
+  if (key === undefined) {
+    key = `${serviceId}:${operation}`;
+    byOperation.set(operation, key);
+  }
+  return key;
+}
+
 /** Checks one request input; `operation` is the model's operation name (the command name without `Command`). */
 export function checkRequest(serviceId: string, operation: string, input: unknown, op?: OperationSchema): void {
   figures.requests++;
-  const key = `${serviceId}:${operation}`;
+  const key = operationKey(serviceId, operation);
   figures.operations[key] = (figures.operations[key] ?? 0) + 1;
   record(serviceId, operation, 'request', input, op);
 }
@@ -143,6 +160,22 @@ interface ClientLike {
 export interface MiddlewareContext {
   commandName?: string;
   __smithy_context?: { operationSchema?: OperationSchema };
+}
+
+const operations = new Map<string, string>();
+
+/**
+ * The operation a middleware is running for, by its command's name (`GetImageCommand` → `GetImage`; `Unknown` when
+ * the context names none): worked out once per command, as every request and attempt asks.
+ */
+export function operationOf(context: MiddlewareContext): string {
+  const command = context.commandName ?? 'Unknown';
+  let operation = operations.get(command);
+  if (operation === undefined) {
+    operation = command.replace(/Command$/, '');
+    operations.set(command, operation);
+  }
+  return operation;
 }
 
 /** The operation schema of the command a middleware is running for. */
@@ -173,8 +206,7 @@ export function attachModelCheck(client: unknown): void {
   const stack = (client as ClientLike).middlewareStack as BuildStack;
   stack.add(
     (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      checkRequest(serviceId, operation, args.input, operationSchemaOf(context));
+      checkRequest(serviceId, operationOf(context), args.input, operationSchemaOf(context));
       return next(args);
     },
     { step: 'build', name: 'goldsmithModelCheck', priority: 'high' },

@@ -91,8 +91,12 @@ export function resolve(api: ApiModel, ref: ApiShape): ApiShape {
   return out;
 }
 
-export function constraintShape(ctx: Context, name: string | undefined): ConstraintShape | undefined {
-  return name === undefined ? undefined : ctx.constraints?.shapes[name];
+/** botocore's shape named `name`, in the constraints of `models` (a check's context, or a node's plan). */
+export function constraintShape(
+  models: { readonly constraints: ConstraintModel | undefined },
+  name: string | undefined,
+): ConstraintShape | undefined {
+  return name === undefined ? undefined : models.constraints?.shapes[name];
 }
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>

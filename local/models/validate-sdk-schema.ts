@@ -22,33 +22,63 @@ export function sdkValue(sdk: SdkSchema | undefined): SdkSchema | undefined {
   return valueSchemas.get(sdk);
 }
 
+const SdkKind = { Document: 0, Structure: 1, List: 2, Map: 3, Other: 4 } as const;
+type SdkKind = (typeof SdkKind)[keyof typeof SdkKind];
+
+/** What the check reads of one SDK schema, asked of it once (each `is…Schema` call works it out again). */
+interface SdkNode {
+  readonly kind: SdkKind;
+  readonly members: Record<string, SdkSchema>;
+  readonly inner: SdkSchema | undefined;
+}
+
+const sdkNodes = new WeakMap<SdkSchema, SdkNode>();
+
+function sdkNodeOf(sdk: SdkSchema): SdkNode {
+  let node = sdkNodes.get(sdk);
+  if (!node) {
+    const kind = sdk.isDocumentSchema()
+      ? SdkKind.Document
+      : sdk.isStructSchema()
+        ? SdkKind.Structure
+        : sdk.isListSchema()
+          ? SdkKind.List
+          : sdk.isMapSchema()
+            ? SdkKind.Map
+            : SdkKind.Other;
+    node = { kind, members: sdkMembersOf(sdk), inner: sdkValue(sdk) };
+    sdkNodes.set(sdk, node);
+  }
+  return node;
+}
+
 /** Member names only, against the SDK's schema: for what the published model does not have yet. */
 export function checkSdkOnly(ctx: Context, sdk: SdkSchema, value: unknown): void {
-  if (sdk.isDocumentSchema()) return;
-  if (sdk.isStructSchema() && isRecord(value)) {
-    const members = sdkMembersOf(sdk);
-    for (const [name, v] of Object.entries(value)) {
+  const node = sdkNodeOf(sdk);
+  if (node.kind === SdkKind.Structure && isRecord(value)) {
+    for (const name of Object.keys(value)) {
+      const v = value[name];
       if (v === undefined || v === null) continue;
-      const member = members[name];
+      const member = node.members[name];
       enter(ctx, Step.Member, name);
       if (member) checkSdkOnly(ctx, member, v);
       else add(ctx, 'member', `neither the model nor the SDK's schema has a member "${name}" here`);
       leave(ctx);
     }
-  } else if (sdk.isListSchema() && Array.isArray(value)) {
-    const inner = sdkValue(sdk);
+  } else if (node.kind === SdkKind.List && Array.isArray(value)) {
+    const inner = node.inner;
     if (!inner) return;
     for (let i = 0; i < value.length; i++) {
       enter(ctx, Step.Item, i);
       checkSdkOnly(ctx, inner, value[i]);
       leave(ctx);
     }
-  } else if (sdk.isMapSchema() && isRecord(value)) {
-    const inner = sdkValue(sdk);
+  } else if (node.kind === SdkKind.Map && isRecord(value)) {
+    const inner = node.inner;
     if (!inner) return;
-    for (const [k, v] of Object.entries(value)) {
+    for (const k of Object.keys(value)) {
       enter(ctx, Step.Value, k);
-      checkSdkOnly(ctx, inner, v);
+      checkSdkOnly(ctx, inner, value[k]);
       leave(ctx);
     }
   }

@@ -1,22 +1,21 @@
-import type { ApiShape, ConstraintShape, ServiceModels } from './load.js';
+import type { ServiceModels } from './load.js';
 import {
   add,
   addAt,
   type Context,
-  constraintShape,
   type Direction,
   enter,
   isRecord,
   leave,
   type ModelProblem,
   newContext,
-  resolve,
   type SdkSchema,
   Step,
   wrongType,
 } from './validate-context.js';
+import { innerNode, Kind, keyNode, memberNode, operationNodes, rootNode, type ShapeNode } from './validate-nodes.js';
 import { checkNumber, checkSize, checkString } from './validate-scalars.js';
-import { checkSdkOnly, sdkMembersOf, sdkValue } from './validate-sdk-schema.js';
+import { checkSdkOnly } from './validate-sdk-schema.js';
 
 /**
  * Checks one SDK v3 request input or response output against a service's published model: the operation exists;
@@ -34,22 +33,9 @@ import { checkSdkOnly, sdkMembersOf, sdkValue } from './validate-sdk-schema.js';
  * violation, and is checked for member names against the SDK's schema alone.
  */
 
-const NUMERIC = new Set(['integer', 'long', 'float', 'double']);
-const sameType = (a: string, b: string) => a === b || (NUMERIC.has(a) && NUMERIC.has(b));
-
-function checkStructure(
-  ctx: Context,
-  shape: ApiShape,
-  value: Record<string, unknown>,
-  c: ConstraintShape | undefined,
-  sdk: SdkSchema | undefined,
-): void {
-  const members = shape.members ?? {};
-  const sdkMembers = sdkMembersOf(sdk);
-  for (const name of shape.required ?? []) {
-    const member = members[name];
-    const filledBySdk = member?.idempotencyToken === true && ctx.direction === 'request';
-    if ((value[name] === undefined || value[name] === null) && !filledBySdk) {
+function checkStructure(ctx: Context, node: ShapeNode, value: Record<string, unknown>): void {
+  for (const name of node.required) {
+    if (value[name] === undefined || value[name] === null) {
       enter(ctx, Step.Member, name);
       add(ctx, 'required', 'required member is missing');
       leave(ctx);
@@ -61,110 +47,87 @@ function checkStructure(
     const v = value[name];
     if (v === undefined || v === null) continue;
     set++;
-    const member = members[name];
+    const member = memberNode(node, name);
     enter(ctx, Step.Member, name);
-    if (member) checkValue(ctx, member, v, constraintShape(ctx, c?.members?.[name]), sdkMembers[name]);
-    else {
-      const newer = sdkMembers[name];
-      if (newer) {
-        ctx.newer++;
-        checkSdkOnly(ctx, newer, v);
-      } else add(ctx, 'member', `the model has no member "${name}" here`);
-    }
+    if (member.kind === Kind.SdkOnly) {
+      ctx.newer++;
+      checkSdkOnly(ctx, member.sdk as SdkSchema, v);
+    } else if (member.kind === Kind.Unknown) add(ctx, 'member', `the model has no member "${name}" here`);
+    else checkValue(ctx, member, v);
     leave(ctx);
   }
-  if (shape.union && set !== 1) add(ctx, 'union', `a union takes exactly one member; ${set} are set`);
+  if (node.shape.union && set !== 1) add(ctx, 'union', `a union takes exactly one member; ${set} are set`);
 }
 
-function checkValue(
-  ctx: Context,
-  ref: ApiShape,
-  value: unknown,
-  c0: ConstraintShape | undefined,
-  sdk?: SdkSchema,
-): void {
-  const shape = resolve(ctx.api, ref);
-  const type = shape.type ?? 'string';
-  const c = c0 && sameType(c0.type, type) ? c0 : undefined;
-  if (shape.document || shape.streaming || shape.eventstream) return;
-  switch (type) {
-    case 'structure':
+function checkValue(ctx: Context, node: ShapeNode, value: unknown): void {
+  switch (node.kind) {
+    case Kind.Structure:
       if (!isRecord(value)) {
         wrongType(ctx, 'a structure', value);
         return;
       }
-      checkStructure(ctx, shape, value, c, sdk);
+      checkStructure(ctx, node, value);
       return;
-    case 'list': {
+    case Kind.List: {
       if (!Array.isArray(value)) {
         wrongType(ctx, 'a list', value);
         return;
       }
-      checkSize(ctx, value.length, c, 'list size');
-      // The items' constraints and SDK schema once per list, not once per item.
-      const itemShape = constraintShape(ctx, c?.member);
-      const itemSdk = sdkValue(sdk);
+      checkSize(ctx, value.length, node.c, 'list size');
+      const item = innerNode(node);
       for (let i = 0; i < value.length; i++) {
-        const item: unknown = value[i];
-        if (item === undefined) continue;
+        const v: unknown = value[i];
+        if (v === undefined) continue;
         enter(ctx, Step.Item, i);
-        checkValue(ctx, shape.member ?? {}, item, itemShape, itemSdk);
+        checkValue(ctx, item, v);
         leave(ctx);
       }
       return;
     }
-    case 'map': {
+    case Kind.Map: {
       if (!isRecord(value)) {
         wrongType(ctx, 'a map', value);
         return;
       }
-      const keys = Object.keys(value).filter((k) => value[k] !== undefined);
-      checkSize(ctx, keys.length, c, 'map size');
-      const keyShape = constraintShape(ctx, c?.key);
-      const valueShape = constraintShape(ctx, c?.value);
-      const valueSdk = sdkValue(sdk);
+      const keys = Object.keys(value);
+      let size = 0;
+      for (const k of keys) if (value[k] !== undefined) size++;
+      checkSize(ctx, size, node.c, 'map size');
+      const key = keyNode(node);
+      const inner = innerNode(node);
       for (const k of keys) {
+        if (value[k] === undefined) continue;
         enter(ctx, Step.Key, k);
-        checkValue(ctx, shape.key ?? {}, k, keyShape);
+        checkValue(ctx, key, k);
         leave(ctx);
         enter(ctx, Step.Value, k);
-        checkValue(ctx, shape.value ?? {}, value[k], valueShape, valueSdk);
+        checkValue(ctx, inner, value[k]);
         leave(ctx);
       }
       return;
     }
-    case 'string':
-    case 'character':
+    case Kind.String:
       if (typeof value !== 'string') {
         wrongType(ctx, 'a string', value);
         return;
       }
-      checkString(ctx, value, c);
+      checkString(ctx, value, node.strings);
       return;
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
+    case Kind.Number:
       if (typeof value === 'bigint') return;
       if (typeof value !== 'number') {
         wrongType(ctx, 'a number', value);
         return;
       }
-      checkNumber(ctx, value, type, c);
+      checkNumber(ctx, value, node.type, node.c);
       return;
-    case 'boolean':
-      if (typeof value !== 'boolean') {
-        wrongType(ctx, 'a boolean', value);
-        return;
-      }
+    case Kind.Boolean:
+      if (typeof value !== 'boolean') wrongType(ctx, 'a boolean', value);
       return;
-    case 'timestamp':
-      if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-        wrongType(ctx, 'a Date', value);
-        return;
-      }
+    case Kind.Timestamp:
+      if (!(value instanceof Date) || Number.isNaN(value.getTime())) wrongType(ctx, 'a Date', value);
       return;
-    case 'blob':
+    case Kind.Blob:
       if (!(value instanceof Uint8Array) && !(ctx.direction === 'request' && typeof value === 'string')) {
         wrongType(ctx, 'bytes', value);
       }
@@ -192,7 +155,7 @@ export function checkAgainstModel(
   sdk?: SdkSchema,
 ): ModelCheckResult {
   const ctx = newContext(models.api, models.constraints, direction);
-  const op = models.api.operations[operation];
+  const op = operationNodes(models, operation, direction);
   if (!op) {
     if (sdk) {
       ctx.newer++;
@@ -200,10 +163,7 @@ export function checkAgainstModel(
     } else addAt(ctx, '(operation)', 'operation', `${operation} is not an operation of this service`);
     return { problems: ctx.problems, newerThanModel: ctx.newer };
   }
-  const ref = direction === 'request' ? op.input : op.output;
-  const cop = models.constraints?.operations[operation];
-  const cname = direction === 'request' ? cop?.input : cop?.output;
-  if (ref) checkValue(ctx, ref, value, constraintShape(ctx, cname), sdk);
+  if (op.ref) checkValue(ctx, rootNode(op, op.ref, sdk), value);
   else if (sdk) checkSdkOnly(ctx, sdk, value);
   else {
     const set = Object.entries(value).filter(([, v]) => v !== undefined);

@@ -101,6 +101,16 @@ describe('ImageBuilderFake', () => {
     expect(fakes.imagebuilder.builds.size).toBe(2);
   });
 
+  it('takes the clientToken the SDK fills in when the caller leaves it out: a new build for each start', async () => {
+    const { fakes } = cloud();
+    const ib = imagebuilderClient(R);
+    const a = await ib.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE }));
+    const b = await ib.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE }));
+    expect(a.clientToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.clientToken).not.toBe(a.clientToken);
+    expect(fakes.imagebuilder.builds.size).toBe(2);
+  });
+
   it('walks PENDING → AVAILABLE on the virtual clock, emitting AWS-shaped events and the SNS message', async () => {
     const { clock, events, fakes } = cloud();
     const t0 = clock.now();
