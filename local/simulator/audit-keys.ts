@@ -1,6 +1,6 @@
 import type { KmsFake } from '../fakes/kms.js';
 import { autoScalingGrantRefusal, directUseRefusal, launchRefusal, memberRole } from '../fakes/kms-launch.js';
-import { keyDiffers, Launchability } from './audit-classes.js';
+import { type ClassAnswers, keyDiffers, Launchability } from './audit-classes.js';
 import { ProblemsByCheck } from './audit-problems.js';
 import type { LaunchAuditCloud } from './audit-sharing.js';
 import { OUTSIDER_ACCOUNT } from './audit-sharing.js';
@@ -40,7 +40,7 @@ export function auditKeys(
   const { classes } = launchability;
   // The key's answer depends on (Region, key, account), not on the AMI: asked once per class of accounts that answer
   // alike (audit-classes.ts), counted per AMI. A refusal names its account: worked out for each account refused.
-  const answers = new Map<string, (account: string) => string | undefined>();
+  const answers = new Map<string, ClassAnswers<string | undefined>>();
   const answersFor = (region: string, key: string) => {
     const id = `${region}|${key}`;
     let answer = answers.get(id);
@@ -53,6 +53,7 @@ export function auditKeys(
     return answer;
   };
 
+  const everyMember = classes.group(members);
   const keysInUse = new Map<string, Set<string>>();
   for (const build of imagebuilder.builds.values()) {
     for (const { region, image: amiId } of build.amis ?? []) {
@@ -64,6 +65,12 @@ export function auditKeys(
         keysInUse.set(region, (keysInUse.get(region) ?? new Set()).add(key));
         const known = answersFor(region, key);
         const launchable = launchability.of(region, amiId);
+        // Every member launches it and its key refuses none of them (so the launch question was asked of each):
+        // counted without asking account by account; otherwise asked one by one for each refusal, in order.
+        if (classes.allPass(everyMember, [launchable, (ok) => ok], [known, (no) => no === undefined])) {
+          checks['key-usable-by-targets'] += everyMember.size;
+          continue;
+        }
         for (const account of members) {
           if (!launchable(account)) continue;
           checks['key-usable-by-targets']++;
@@ -95,7 +102,7 @@ export function auditKeys(
       const usesDirectly = classes.answers((a) => !directUseRefusal(kms, region, key, memberRole(a, orgId)), differs);
       const grantsOther = classes.answers(
         (a) => !autoScalingGrantRefusal(kms, region, key, memberRole(a, orgId), otherOf.get(a)),
-        (a) => differs(a) || differs(otherOf.get(a) ?? a),
+        (a) => differs.has(a) || differs.has(otherOf.get(a) ?? a),
         { classOf: (a) => `${classes.classOf(a)} → ${classes.classOf(otherOf.get(a) ?? a)}` },
       );
       for (const account of members) {

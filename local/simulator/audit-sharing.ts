@@ -114,6 +114,10 @@ export function auditLaunchPermissions(
       const c = channels.get(name);
       if (c) for (const a of reach(c.targets)) if (!expected.has(a) && !pending.has(a)) abortedReach.set(a, name);
     }
+    // The build's targets grouped by class once, for every AMI of it; the others (neither held nor paused) listed once,
+    // not picked out of every account for each AMI.
+    const targets = launchability.classes.group(expected);
+    const others = everyone.filter((a) => !expected.has(a) && !pending.has(a));
     const promotedAnywhere = decided.some((d) => d.endsWith(':promoted'));
     const othersKey =
       !promotedAnywhere && failed
@@ -128,14 +132,17 @@ export function auditLaunchPermissions(
       const problem = (text: string) => {
         if (reported++ < MAX_PROBLEMS_PER_AMI) audit.problems.push(text);
       };
-      for (const account of expected) {
-        audit.checks['launchable-by-targets']++;
-        if (!launchable(account)) {
-          problem(`${image} ${version} (${held.join(', ')}): ${account} cannot launch ${amiId} in ${region}`);
+      if (launchability.classes.allPass(targets, [launchable, (ok) => ok]))
+        audit.checks['launchable-by-targets'] += targets.size;
+      else
+        for (const account of expected) {
+          audit.checks['launchable-by-targets']++;
+          if (!launchable(account)) {
+            problem(`${image} ${version} (${held.join(', ')}): ${account} cannot launch ${amiId} in ${region}`);
+          }
         }
-      }
-      for (const account of everyone) {
-        if (expected.has(account) || pending.has(account) || account === owner) continue;
+      for (const account of others) {
+        if (account === owner) continue;
         const abortedAt = abortedReach.get(account);
         audit.checks[abortedAt ? 'aborted-withdrawn' : othersKey]++;
         if (abortedAt && launchable(account)) {

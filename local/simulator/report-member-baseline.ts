@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { AUTO_SCALING_GRANT_NAME } from '../../core/sharing/key-grants.js';
 import type { LocalFakes } from '../fakes/install.js';
-import type { StackInstance } from '../fakes/stacksets-types.js';
+import { byAccountThenRegion, type StackInstance } from '../fakes/stacksets-types.js';
 
 /**
  * The report's `memberBaseline` section: what the member baseline left in the member accounts at the end of the run,
@@ -52,7 +52,7 @@ export function memberBaselineFigures(
         .filter((g) => g.name?.startsWith(AUTO_SCALING_GRANT_NAME))
         .map((g) => ({ account: g.issuingAccount, region: key.region, inForceAt: iso(g.usableAt ?? 0) })),
     )
-    .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+    .sort(byAccountThenRegion);
   return {
     stackSet,
     instances: fakes.stackSets.stackInstances().map(stackFigures),
