@@ -4,6 +4,17 @@ import type { KmsFake } from '../fakes/kms.js';
 import { autoScalingRoleArn, memberRole } from '../fakes/kms-launch.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
 
+/** `make` of each key worked out once and kept: what the audit reads of the fakes stays as it is while it runs. */
+export function remembered<K, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    if (made.has(key)) return made.get(key) as V;
+    const value = make(key);
+    made.set(key, value);
+    return value;
+  };
+}
+
 /**
  * Accounts grouped by where they sit (AccountClasses.classOf), each class's accounts in their given order: what the
  * audit's loops ask many questions of at once (AccountClasses.allPass). A collection grouped must not change after.
@@ -119,8 +130,7 @@ export class AccountClasses {
       if (shared(found)) byClass.set(c, found);
       return found;
     };
-    const passesAll = (group: AccountGroup, pass: (answer: T) => boolean): boolean => {
-      if (options.classOf) throw new Error('passesAll asks by where accounts sit, not by a class of their own');
+    const verdict = (group: AccountGroup, pass: (answer: T) => boolean): boolean => {
       // The accounts named on their own, then each class by its first account not named.
       const named = typeof differs === 'function' ? [...group.byClass.values()].flat().filter(differs) : differs;
       for (const account of named) if (group.has(account) && !pass(own(account))) return false;
@@ -131,6 +141,23 @@ export class AccountClasses {
         if (!byClass.has(c) || !pass(found)) return false;
       }
       return true;
+    };
+    // An answer once worked out stays, so a group's verdict does too: kept per expectation (the key audit puts the same
+    // question to every member, each of them named by its grant, for each of a Region's 100 AMIs).
+    const verdicts = new WeakMap<AccountGroup, Map<(answer: T) => boolean, boolean>>();
+    const passesAll = (group: AccountGroup, pass: (answer: T) => boolean): boolean => {
+      if (options.classOf) throw new Error('passesAll asks by where accounts sit, not by a class of their own');
+      let byPass = verdicts.get(group);
+      if (!byPass) {
+        byPass = new Map();
+        verdicts.set(group, byPass);
+      }
+      let found = byPass.get(pass);
+      if (found === undefined) {
+        found = verdict(group, pass);
+        byPass.set(pass, found);
+      }
+      return found;
     };
     return Object.assign(
       (account: string) => {
