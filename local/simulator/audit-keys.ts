@@ -98,6 +98,10 @@ export function auditKeys(
     }
   }
 
+  // Each member's next member, whose Auto Scaling role it must not be able to grant a key to.
+  const otherOf = new Map(members.map((a, i) => [a, members[(i + 1) % members.length]!]));
+  // The pair's class (member, next member), written once per member for every key, not once per key.
+  const pairClassOf = remembered((a: string) => `${classes.classOf(a)} → ${classes.classOf(otherOf.get(a) ?? a)}`);
   for (const [region, keys] of keysInUse) {
     for (const key of keys) {
       const outsider = memberRole(OUTSIDER_ACCOUNT, undefined);
@@ -111,12 +115,11 @@ export function auditKeys(
         failures.add('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} can grant ${key} to its Auto Scaling role`);
       // Refused or not, by class (audit-classes.ts): the pair (member, next member) by both accounts' classes.
       const differs = differsFor(`${region}|${key}`);
-      const otherOf = new Map(members.map((a, i) => [a, members[(i + 1) % members.length]!]));
       const usesDirectly = classes.answers((a) => !directUseRefusal(kms, region, key, memberRole(a, orgId)), differs);
       const grantsOther = classes.answers(
         (a) => !autoScalingGrantRefusal(kms, region, key, memberRole(a, orgId), otherOf.get(a)),
         (a) => differs.has(a) || differs.has(otherOf.get(a) ?? a),
-        { classOf: (a) => `${classes.classOf(a)} → ${classes.classOf(otherOf.get(a) ?? a)}` },
+        { classOf: pairClassOf },
       );
       for (const account of members) {
         checks['key-not-usable-by-others']++;
