@@ -1,6 +1,6 @@
 import { MalformedArnException, OperationNotPermittedException, UnknownResourceException } from '@aws-sdk/client-ram';
 import type { OrganizationsFake } from './organizations.js';
-import { err, invalid } from './ram-types.js';
+import { err, invalid, type ResourceShare } from './ram-types.js';
 
 /** The RAM fake's principals and resources: validating what goes into a share, and the accounts a principal names. */
 
@@ -53,6 +53,18 @@ export function accountsOf(principal: string, organizations: OrganizationsFake):
   if (principal === organizations.organizationArn()) return organizations.accountIds();
   const ou = /\/(ou-[a-z0-9-]+)$/.exec(principal)?.[1];
   return ou && principal === organizations.ouArn(ou) ? organizations.accountsUnder(ou) : [];
+}
+
+/** The accounts the shares' ASSOCIATED principals reach. */
+export function accountsOfShares(shares: readonly ResourceShare[], organizations: OrganizationsFake): Set<string> {
+  const out = new Set<string>();
+  for (const share of shares) {
+    for (const p of share.principals.values()) {
+      if (p.status !== 'ASSOCIATED') continue;
+      for (const account of accountsOf(p.entity, organizations)) out.add(account);
+    }
+  }
+  return out;
 }
 
 function ouExists(arn: string, organizations: OrganizationsFake): boolean {

@@ -8,7 +8,7 @@ import type { OrganizationsFake } from './organizations.js';
 import { addAssociations, describeAssociation } from './ram-associations.js';
 import { type ClientTokens, idempotent } from './ram-idempotency.js';
 import { attachPolicyShare, detachPolicyShare, listResources } from './ram-policy-shares.js';
-import { ACCOUNT, accountsOf, type ResourceCheck, validateShareEntities } from './ram-principals.js';
+import { ACCOUNT, accountsOfShares, type ResourceCheck, validateShareEntities } from './ram-principals.js';
 import { getAssociations, getShares } from './ram-reads.js';
 import { type Association, err, type ResourceShare } from './ram-types.js';
 
@@ -58,15 +58,31 @@ export class RamFake implements FakeService {
    * from a resource policy is left out: the policy itself answers who reads through it (the SSM fake's `readers`).
    */
   readers(region: string, resourceArn: string): Set<string> {
-    const out = new Set<string>();
-    for (const share of this.shares.values()) {
-      if (!this.standardHolder(share, region, resourceArn)) continue;
-      for (const p of share.principals.values()) {
-        if (p.status !== 'ASSOCIATED') continue;
-        for (const account of accountsOf(p.entity, this.organizations)) out.add(account);
+    return accountsOfShares(this.holders(region, resourceArn), this.organizations);
+  }
+
+  /**
+   * `readers` for many resources of `region` while the shares stay as they are (the end-of-run audit asks it of every
+   * pointer): the accounts of each set of shares holding them worked out once. The returned sets are not to be
+   * changed. At fleet scale (4,800 pointers, 4,960 accounts) worked out per pointer they cost the audit 1 s.
+   */
+  readersAt(region: string): (resourceArn: string) => Set<string> {
+    const bySharesHolding = new Map<string, Set<string>>();
+    return (resourceArn) => {
+      const holders = this.holders(region, resourceArn);
+      const key = holders.map((s) => s.arn).join(' ');
+      let readers = bySharesHolding.get(key);
+      if (!readers) {
+        readers = accountsOfShares(holders, this.organizations);
+        bySharesHolding.set(key, readers);
       }
-    }
-    return out;
+      return readers;
+    };
+  }
+
+  /** The STANDARD shares of `region` where `resourceArn` is ASSOCIATED. */
+  private holders(region: string, resourceArn: string): ResourceShare[] {
+    return [...this.shares.values()].filter((share) => this.standardHolder(share, region, resourceArn));
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   runDeletion,
 } from './stacksets-moves.js';
 import type { runInstanceStack } from './stacksets-stack.js';
-import type { CreateStackSetInput, StackInstance } from './stacksets-types.js';
+import { byAccountThenRegion, type CreateStackSetInput, type StackInstance } from './stacksets-types.js';
 
 /**
  * StackSetsFake's (stacksets.ts) instances as they are targeted and listed, with moved accounts' old instances being
@@ -62,9 +62,7 @@ export abstract class StackSetInstances {
 
   /** The stack instances, sorted by account then Region. */
   stackInstances(): StackInstance[] {
-    return [...this.instances.values()]
-      .flatMap((byAccount) => [...byAccount.values()])
-      .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+    return [...this.instances.values()].flatMap((byAccount) => [...byAccount.values()]).sort(byAccountThenRegion);
   }
 
   /**

@@ -3,7 +3,7 @@ import { channelParameterName, containerRepositoryName } from '../../stacks/name
 import type { RequestContext } from '../fakes/iam-conditions.js';
 import type { LocalFakes } from '../fakes/install.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
-import { AccountClasses } from './audit-classes.js';
+import { AccountClasses, type ClassAnswers, remembered } from './audit-classes.js';
 import { ProblemsByCheck } from './audit-problems.js';
 import type { PausedChannel } from './audit-recovering.js';
 import { LOCAL_ACCOUNT } from './cloud.js';
@@ -78,6 +78,10 @@ export function auditConsumerAccess(
     ...organizations.accountIds().filter((a) => a !== owner && organizations.accountState(a) === 'ACTIVE'),
     OUTSIDER,
   ];
+  // The accounts outside each channel's shares, picked out of everyone once per channel, not per pointer.
+  const outside = remembered((shared: ReadonlySet<string>) => everyone.filter((a) => !shared.has(a)));
+  // Who RAM lets read each pointer, worked out once per set of shares holding pointers in a Region (ram.ts).
+  const readersIn = remembered((region: string) => ram.readersAt(region));
   const checks: Record<string, number> = {
     'pointer-readable-by-targets': 0,
     'pointer-not-readable-by-others': 0,
@@ -86,6 +90,25 @@ export function auditConsumerAccess(
     'not-pullable-by-others': 0,
   };
   const failures = new ProblemsByCheck();
+  // Each account's answer is what `pass` wants, counted under `check`: by class when they all are; otherwise asked one
+  // by one, each that is not a problem in the accounts' order.
+  const expectAll = (
+    check: string,
+    accounts: ReadonlySet<string> | readonly string[],
+    read: ClassAnswers<string | undefined>,
+    pass: (answer: string | undefined) => boolean,
+    problem: (account: string) => string,
+  ) => {
+    const group = classes.group(accounts);
+    if (classes.allPass(group, [read, pass])) {
+      checks[check]! += group.size;
+      return;
+    }
+    for (const account of accounts) {
+      checks[check]!++;
+      if (!pass(read(account))) failures.add(check, problem(account));
+    }
+  };
 
   for (const [image, spec] of Object.entries(cloud.catalog.images)) {
     const channels = cloud.catalog.channels.filter((c) => !spec.channels || spec.channels.includes(c.name));
@@ -99,36 +122,37 @@ export function auditConsumerAccess(
         if (value === undefined) continue;
         promotedAny = true;
         const arn = ssm.arn(region, name);
-        const readers = ram.readers(region, arn);
         // By class (audit-classes.ts): RAM shares with OUs and the organization, so an account reads as the others
         // under its parent unless something names it (a RAM account principal, a resource policy, the owner).
         const named = new Set([owner, ...ram.accountPrincipals(region, arn), ...ssm.policyReaders(region, arn)]);
-        const read = classes.answers(
-          ssm.readerOf(region, arn, () => readers),
-          (a) => named.has(a),
-        );
+        const read = classes.answers(ssm.readerOf(region, arn, readersIn(region)), named);
         const pausedHere = [...paused.values()].flat().some((c) => c.image === image && c.channel === channel.name);
         const targets = pausedHere ? new Set<string>() : reach(`targets of ${channel.name}`, channel.targets);
-        for (const account of targets) {
-          checks['pointer-readable-by-targets']!++;
-          if (read(account) !== value)
-            failures.add('pointer-readable-by-targets', `${account} cannot read ${name} in ${region}`);
-        }
+        // Every target reads the pointer.
+        expectAll(
+          'pointer-readable-by-targets',
+          targets,
+          read,
+          (v) => v === value,
+          (account) => {
+            return `${account} cannot read ${name} in ${region}`;
+          },
+        );
         // RAM shares with whole OUs (or the organization, for it and for tag-selected targets): exclusions stay
         // readable.
         const shared =
           channel.targets.organization || Object.keys(channel.targets.accountTags).length > 0
             ? wholeOrganization
             : reach(`shares of ${channel.name}`, { ous: channel.targets.ous, accounts: channel.targets.accounts });
-        for (const account of everyone) {
-          if (shared.has(account)) continue;
-          checks['pointer-not-readable-by-others']!++;
-          if (read(account) !== undefined)
-            failures.add(
-              'pointer-not-readable-by-others',
-              `${account}, not a target of ${channel.name}, can read ${name} in ${region}`,
-            );
-        }
+        expectAll(
+          'pointer-not-readable-by-others',
+          outside(shared),
+          read,
+          (v) => v === undefined,
+          (account) => {
+            return `${account}, not a target of ${channel.name}, can read ${name} in ${region}`;
+          },
+        );
         if (spec.kind !== 'container') continue;
 
         const digest = ecr.digestOfTag(region, repository, channel.name);

@@ -1,6 +1,6 @@
 import type { KmsFake } from '../fakes/kms.js';
 import { autoScalingGrantRefusal, directUseRefusal, launchRefusal, memberRole } from '../fakes/kms-launch.js';
-import { keyDiffers, Launchability } from './audit-classes.js';
+import { type ClassAnswers, keyDiffers, Launchability, remembered } from './audit-classes.js';
 import { ProblemsByCheck } from './audit-problems.js';
 import type { LaunchAuditCloud } from './audit-sharing.js';
 import { OUTSIDER_ACCOUNT } from './audit-sharing.js';
@@ -15,6 +15,10 @@ export interface KeyAudit {
   problems: string[];
   checks: { 'key-usable-by-targets': number; 'key-not-usable-by-others': number };
 }
+
+// The answers a pass needs, the same functions every time (AccountClasses keeps a group's verdict per function).
+const LAUNCHES = (launches: boolean) => launches;
+const NO_REFUSAL = (refusal: string | undefined) => refusal === undefined;
 
 /**
  * The KMS side of every launch, answered from the KMS fake (the key policies and replicas as the stacks write
@@ -40,19 +44,29 @@ export function auditKeys(
   const { classes } = launchability;
   // The key's answer depends on (Region, key, account), not on the AMI: asked once per class of accounts that answer
   // alike (audit-classes.ts), counted per AMI. A refusal names its account: worked out for each account refused.
-  const answers = new Map<string, (account: string) => string | undefined>();
+  const answers = new Map<string, ClassAnswers<string | undefined>>();
+  // The accounts each key answers on their own, read once per key and Region (every member holds a grant on it).
+  const differsFor = remembered((id: string) => {
+    const [region = '', key = ''] = id.split('|');
+    return keyDiffers(kms, region, key);
+  });
   const answersFor = (region: string, key: string) => {
     const id = `${region}|${key}`;
     let answer = answers.get(id);
     if (!answer) {
-      answer = classes.answers((a) => launchAndScaleRefusal(kms, region, key, a, orgId), keyDiffers(kms, region, key), {
-        shared: (refusal) => refusal === undefined,
-      });
+      answer = classes.answers(
+        (a) => launchAndScaleRefusal(kms, region, key, a, orgId),
+        differsFor(`${region}|${key}`),
+        {
+          shared: (refusal) => refusal === undefined,
+        },
+      );
       answers.set(id, answer);
     }
     return answer;
   };
 
+  const everyMember = classes.group(members);
   const keysInUse = new Map<string, Set<string>>();
   for (const build of imagebuilder.builds.values()) {
     for (const { region, image: amiId } of build.amis ?? []) {
@@ -64,6 +78,12 @@ export function auditKeys(
         keysInUse.set(region, (keysInUse.get(region) ?? new Set()).add(key));
         const known = answersFor(region, key);
         const launchable = launchability.of(region, amiId);
+        // Every member launches it and its key refuses none of them (so the launch question was asked of each):
+        // counted without asking account by account; otherwise asked one by one for each refusal, in order.
+        if (classes.allPass(everyMember, [launchable, LAUNCHES], [known, NO_REFUSAL])) {
+          checks['key-usable-by-targets'] += everyMember.size;
+          continue;
+        }
         for (const account of members) {
           if (!launchable(account)) continue;
           checks['key-usable-by-targets']++;
@@ -78,6 +98,10 @@ export function auditKeys(
     }
   }
 
+  // Each member's next member, whose Auto Scaling role it must not be able to grant a key to.
+  const otherOf = new Map(members.map((a, i) => [a, members[(i + 1) % members.length]!]));
+  // The pair's class (member, next member), written once per member for every key, not once per key.
+  const pairClassOf = remembered((a: string) => `${classes.classOf(a)} → ${classes.classOf(otherOf.get(a) ?? a)}`);
   for (const [region, keys] of keysInUse) {
     for (const key of keys) {
       const outsider = memberRole(OUTSIDER_ACCOUNT, undefined);
@@ -90,13 +114,12 @@ export function auditKeys(
       if (!autoScalingGrantRefusal(kms, region, key, outsider))
         failures.add('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} can grant ${key} to its Auto Scaling role`);
       // Refused or not, by class (audit-classes.ts): the pair (member, next member) by both accounts' classes.
-      const differs = keyDiffers(kms, region, key);
-      const otherOf = new Map(members.map((a, i) => [a, members[(i + 1) % members.length]!]));
+      const differs = differsFor(`${region}|${key}`);
       const usesDirectly = classes.answers((a) => !directUseRefusal(kms, region, key, memberRole(a, orgId)), differs);
       const grantsOther = classes.answers(
         (a) => !autoScalingGrantRefusal(kms, region, key, memberRole(a, orgId), otherOf.get(a)),
-        (a) => differs(a) || differs(otherOf.get(a) ?? a),
-        { classOf: (a) => `${classes.classOf(a)} → ${classes.classOf(otherOf.get(a) ?? a)}` },
+        (a) => differs.has(a) || differs.has(otherOf.get(a) ?? a),
+        { classOf: pairClassOf },
       );
       for (const account of members) {
         checks['key-not-usable-by-others']++;

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../core/config/schema.js';
 import type { Ec2Fake } from '../fakes/ec2.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
-import { Launchability } from './audit-classes.js';
+import { Launchability, remembered } from './audit-classes.js';
 import type { PausedChannel } from './audit-recovering.js';
 import type { SimulationReport } from './report.js';
 import { targetResolver } from './targets.js';
@@ -64,7 +64,11 @@ export function auditLaunchPermissions(
   launchability = new Launchability(cloud.installed.fakes.ec2, cloud.installed.fakes.organizations),
 ): LaunchAudit {
   const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
-  const reach = targetResolver(organizations);
+  const resolve = targetResolver(organizations);
+  // Each channel's targets, and the targets of the channels a build holds, worked out once: 100 builds hold the same
+  // channels, and their targets are grouped by class once (AccountClasses.group keeps a collection's groups).
+  const reach = remembered(resolve);
+  const heldReach = new Map<string, Set<string>>();
   const channels = new Map(cloud.catalog.channels.map((c) => [c.name, c]));
   // A suspended or closed account can launch nothing, whatever the grants: only active members are asked.
   const members = organizations.accountIds().filter((a) => organizations.accountState(a) === 'ACTIVE');
@@ -80,6 +84,7 @@ export function auditLaunchPermissions(
       'aborted-withdrawn': 0,
     },
   };
+  const outside = remembered((expected: ReadonlySet<string>) => everyone.filter((a) => !expected.has(a)));
   const outcomes = new Map<string, string[]>();
   for (const p of report.promotions) {
     const key = `${p.image}@${p.version}`;
@@ -95,11 +100,16 @@ export function auditLaunchPermissions(
     const gone = withdrawn.get(`${image}@${version}`);
     const held = gone ? [] : decided.filter((d) => d.endsWith(':promoted')).map((d) => d.split(':')[0]!);
     const failed = decided.some((d) => !d.endsWith(':promoted'));
-    const expected = new Set<string>();
     const users = retiredUsers.get(`${image}@${version}`);
-    for (const name of held) {
-      const c = channels.get(name);
-      if (c) for (const a of reach(c.targets)) if (!users || users.has(a)) expected.add(a);
+    const heldKey = users ? undefined : held.join('\n');
+    let expected = heldKey === undefined ? undefined : heldReach.get(heldKey);
+    if (!expected) {
+      expected = new Set<string>();
+      for (const name of held) {
+        const c = channels.get(name);
+        if (c) for (const a of reach(c.targets)) if (!users || users.has(a)) expected.add(a);
+      }
+      if (heldKey !== undefined) heldReach.set(heldKey, expected);
     }
     const pending = new Set<string>();
     for (const p of gone ? [] : (paused.get(`${image}@${version}`) ?? [])) {
@@ -114,6 +124,10 @@ export function auditLaunchPermissions(
       const c = channels.get(name);
       if (c) for (const a of reach(c.targets)) if (!expected.has(a) && !pending.has(a)) abortedReach.set(a, name);
     }
+    // The build's targets grouped by class once, for every AMI of it; the others (neither held nor paused) listed once,
+    // not picked out of every account for each AMI.
+    const targets = launchability.classes.group(expected);
+    const others = pending.size === 0 ? outside(expected) : everyone.filter((a) => !expected.has(a) && !pending.has(a));
     const promotedAnywhere = decided.some((d) => d.endsWith(':promoted'));
     const othersKey =
       !promotedAnywhere && failed
@@ -128,14 +142,17 @@ export function auditLaunchPermissions(
       const problem = (text: string) => {
         if (reported++ < MAX_PROBLEMS_PER_AMI) audit.problems.push(text);
       };
-      for (const account of expected) {
-        audit.checks['launchable-by-targets']++;
-        if (!launchable(account)) {
-          problem(`${image} ${version} (${held.join(', ')}): ${account} cannot launch ${amiId} in ${region}`);
+      if (launchability.classes.allPass(targets, [launchable, (ok) => ok]))
+        audit.checks['launchable-by-targets'] += targets.size;
+      else
+        for (const account of expected) {
+          audit.checks['launchable-by-targets']++;
+          if (!launchable(account)) {
+            problem(`${image} ${version} (${held.join(', ')}): ${account} cannot launch ${amiId} in ${region}`);
+          }
         }
-      }
-      for (const account of everyone) {
-        if (expected.has(account) || pending.has(account) || account === owner) continue;
+      for (const account of others) {
+        if (account === owner) continue;
         const abortedAt = abortedReach.get(account);
         audit.checks[abortedAt ? 'aborted-withdrawn' : othersKey]++;
         if (abortedAt && launchable(account)) {

@@ -136,6 +136,20 @@ describe('the launch audit by classes of accounts', () => {
     expect(audit().problems).toEqual([`base 1.0.0/1 holds only prod, but ${OTHER} can launch ${ami} in ${R}`]);
   });
 
+  it('finds every account of an OU whose launch permission someone else removed, one by one in order', async () => {
+    const { share, audit, ami } = await prodAmi();
+    const ouArn = `arn:aws:organizations::${ACCOUNT}:ou/${ORG}/${PROD}`;
+    await share('Remove', [{ OrganizationalUnitArn: ouArn }]);
+    const { problems, checks } = audit();
+    // The AMI's first three problems (the rest are not listed), each naming its account.
+    expect(problems).toEqual(
+      ['210000000000', '210000000001', '210000000002'].map(
+        (a) => `base 1.0.0/1 (prod): ${a} cannot launch ${ami} in ${R}`,
+      ),
+    );
+    expect(checks['launchable-by-targets']).toBe(2001);
+  });
+
   it('answers the key questions of thousands of accounts by class, and finds nothing on a clean key', async () => {
     const { keyAudit } = await prodAmi();
     const { problems, checks, launchability } = keyAudit();
@@ -196,5 +210,15 @@ describe('the launch audit by classes of accounts', () => {
 
     expect(cloud.fakes.ram.disassociateOutside(R, 'pointers', NAMED)).toBe(1);
     expect(audit().problems).toEqual([`${NAMED} cannot read ${name} in ${R}`]);
+
+    // The whole OU's share taken out: each of its 2,000 accounts is found, the first five listed.
+    expect(cloud.fakes.ram.disassociateOutside(R, 'pointers', principals[0]!)).toBe(1);
+    const { problems, checks } = audit();
+    expect(problems.slice(0, 2)).toEqual([
+      `210000000000 cannot read ${name} in ${R}`,
+      `210000000001 cannot read ${name} in ${R}`,
+    ]);
+    expect(problems.at(-1)).toBe('pointer-readable-by-targets: 1996 more like these');
+    expect(checks['pointer-readable-by-targets']).toBe(2001);
   });
 });

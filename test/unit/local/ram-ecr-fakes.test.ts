@@ -64,6 +64,26 @@ describe('RamFake', () => {
     expect([...fakes.ram.readers(R, PARAM_ARN)].sort()).toEqual(['111100000001', '111100000002', '111100000003']);
   });
 
+  it("answers the audit's many reads (readersAt) as readers does, and a later readersAt sees a share changed since", async () => {
+    const { fakes } = localCloud({ organization });
+    await putPointer(fakes, 'Advanced');
+    const other = '/goldsmith/base/dev';
+    await ssmClient(R).send(
+      new PutParameterCommand({ Name: other, Value: fakes.ssm.value(R, PARAM)!, Type: 'String', Tier: 'Advanced' }),
+    );
+    const otherArn = fakes.ssm.arn(R, other);
+    const resourceArns = [PARAM_ARN, otherArn];
+    await ram().send(new CreateResourceShareCommand({ name: 'p', resourceArns, principals: [OU_ARN, '222200000001'] }));
+    const unchanged = fakes.ram.readersAt(R);
+    for (const arn of resourceArns) expect(unchanged(arn)).toEqual(fakes.ram.readers(R, arn));
+    expect([...unchanged(otherArn)].sort()).toEqual(['111100000001', '111100000002', '111100000003', '222200000001']);
+
+    expect(fakes.ram.disassociateOutside(R, 'p', OU_ARN)).toBe(1);
+    const changed = fakes.ram.readersAt(R);
+    for (const arn of resourceArns) expect([...changed(arn)]).toEqual(['222200000001']);
+    expect([...changed('arn:aws:ssm:us-east-1:123456789012:parameter/nothing')]).toEqual([]);
+  });
+
   it('lets a target read the shared pointer by ARN only, and nobody outside the share at all', async () => {
     const { fakes } = localCloud({ organization });
     const ami = await putPointer(fakes, 'Advanced');

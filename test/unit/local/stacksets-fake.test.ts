@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { AWS_COMMERCIAL_REGIONS } from '../../../core/regions.js';
 import { ServiceLinkedRolesFake } from '../../../local/fakes/iam-service-roles.js';
 import { KmsFake } from '../../../local/fakes/kms.js';
 import { OrganizationsFake } from '../../../local/fakes/organizations.js';
 import { StackSetsFake } from '../../../local/fakes/stacksets.js';
 import { stackSetsApi } from '../../../local/fakes/stacksets-api.js';
-import type { CreateStackSetInput } from '../../../local/fakes/stacksets-types.js';
+import { byAccountThenRegion, type CreateStackSetInput } from '../../../local/fakes/stacksets-types.js';
 import { withdrawViolations } from '../../../local/models/request-check.js';
 
 const MANAGEMENT = '100000000000';
@@ -248,5 +249,18 @@ describe('the StackSets fake', () => {
     // The old stack's Delete ran its minute first; the new one's Create ran after it, for its own minute.
     expect([before.at, after.at]).toEqual([660_000, 720_000]);
     expect(stackSets.operations.at(-1)).toMatchObject({ kind: 'auto-deployment', created: 1, deleted: 1 });
+  });
+});
+
+describe('the order of stack instances', () => {
+  it('is by account, then Region, as localeCompare orders every commercial Region and account id', () => {
+    const accounts = ['200000000010', '200000000002', '111100000001', '999999999999', '200000000001'];
+    const all = accounts.flatMap((account) => AWS_COMMERCIAL_REGIONS.map((region) => ({ account, region })));
+    const byLocale = [...all].sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+    expect([...all].reverse().sort(byAccountThenRegion)).toEqual(byLocale);
+    expect(byLocale.slice(0, 2)).toEqual([
+      { account: '111100000001', region: 'af-south-1' },
+      { account: '111100000001', region: 'ap-east-1' },
+    ]);
   });
 });
