@@ -1,15 +1,21 @@
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
 import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { readBackOutsideChange } from '../../functions/audit/readback.js';
-import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { AMI, answerEc2, answerOrganizations, DEV, ec2, org, ROOT, setWorld } from './organization-fixture.js';
-import { catalog } from './promotion-fixtures.js';
+import {
+  AMI,
+  answerEc2,
+  answerOrganizations,
+  DEV,
+  ec2,
+  org,
+  ROOT,
+  setWorld,
+  startAuditLedger,
+} from './organization-fixture.js';
 
 /**
  * Someone disables a live version's AMI (DisableImage: every launch permission taken away, the AMI no longer
@@ -42,17 +48,7 @@ const disabled = {
 };
 
 beforeEach(async () => {
-  process.env.LEDGER_TABLE = 'ledger';
-  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
-  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  forgetOrganization();
-  await documentClient().send(
-    new PutCommand({
-      TableName: 'ledger',
-      Item: { pk: 'IMAGE#base', sk: `BUILD#${VERSION}`, buildVersion: VERSION, status: 'AVAILABLE' },
-    }),
-  );
+  await startAuditLedger(dynamo, [VERSION]);
   await recordOutcome({
     image: 'base',
     version: VERSION,

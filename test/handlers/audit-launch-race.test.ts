@@ -1,13 +1,10 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
 import { queryPrefix } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { recordOutcome, recordShareIntent } from '../../aws/promotion/promotion-ledger.js';
 import { auditLaunchPermissions } from '../../functions/audit/launch-permissions.js';
-import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { grantVersionTo } from '../../functions/sharing/version-grants.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import {
   AMI,
@@ -22,9 +19,9 @@ import {
   ROOT,
   STG,
   setWorld,
+  startAuditLedger,
   world,
 } from './organization-fixture.js';
-import { catalog } from './promotion-fixtures.js';
 
 /**
  * The daily audit and a prod promotion of the same version at the same instant, interleaved deterministically: the
@@ -70,18 +67,8 @@ const outcome = (channel: string, result: 'promoted' | 'aborted') =>
   });
 
 beforeEach(async () => {
-  process.env.LEDGER_TABLE = 'ledger';
-  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
   // The catalog's retry horizon (24 hours) says how long a promotion can be in flight.
-  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
-  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  forgetOrganization();
-  await documentClient().send(
-    new PutCommand({
-      TableName: 'ledger',
-      Item: { pk: 'IMAGE#base', sk: `BUILD#${VERSION}`, buildVersion: VERSION, status: 'AVAILABLE' },
-    }),
-  );
+  await startAuditLedger(dynamo, [VERSION]);
   await outcome('dev', 'promoted');
   await outcome('staging', 'promoted');
   setWorld({

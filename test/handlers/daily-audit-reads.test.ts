@@ -8,9 +8,8 @@ import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { auditLaunchPermissions } from '../../functions/audit/launch-permissions.js';
 import { auditScheduledRevocations } from '../../functions/audit/scheduled-revocations.js';
 import { readOnce } from '../../functions/lib/read-once.js';
-import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { versionsInFlight } from '../../functions/sharing/in-flight.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import {
   AMI,
@@ -23,9 +22,9 @@ import {
   ROOT,
   STG,
   setWorld,
+  startAuditLedger,
   world,
 } from './organization-fixture.js';
-import { catalog } from './promotion-fixtures.js';
 
 /**
  * The daily audit's reads of the ledger and the organization: each image's decisions, revocations and scheduled
@@ -55,17 +54,9 @@ const promoted = (version: string, ami: typeof AMI) => ({
 });
 
 beforeEach(async () => {
-  process.env.LEDGER_TABLE = 'ledger';
-  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-  // The catalog's retry horizon says how long a promotion can be in flight (functions/sharing/in-flight.ts).
-  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
-  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  forgetOrganization();
   // Two live versions, one revoked (not audited), a scheduled revocation of the revoked one and a cancelled one,
   // and an item of a prefix no reader asked for, sorting between the decisions and the revocations.
-  for (const version of ['1.0.0/1', '1.0.0/2', '1.0.0/3']) {
-    await put({ sk: `BUILD#${version}`, buildVersion: version, status: 'AVAILABLE' });
-  }
+  await startAuditLedger(dynamo, ['1.0.0/1', '1.0.0/2', '1.0.0/3']);
   await put(promoted('1.0.0/1', AMI));
   await put(promoted('1.0.0/2', OTHER_AMI));
   await put(promoted('1.0.0/3', AMI));

@@ -14,13 +14,15 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import type { LocalDynamo } from '../../local/dynalite.js';
-import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
+import { createLedgerTable, localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import { catalog } from './promotion-fixtures.js';
 
@@ -195,6 +197,27 @@ export async function startOrganization(dynamo: Pick<LocalDynamo, 'endpoint'>): 
     amis: [AMI],
   });
   await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-02T00:00:00Z' });
+}
+
+/**
+ * The audit tests' start: a fresh `ledger` table holding base's `versions` as AVAILABLE builds, the catalog (its
+ * retry horizon says how long a promotion can be in flight: functions/sharing/in-flight.ts) and the notification
+ * topic set, and no organization held from an earlier test.
+ */
+export async function startAuditLedger(dynamo: Pick<LocalDynamo, 'endpoint'>, versions: readonly string[]) {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+  forgetOrganization();
+  for (const version of versions) {
+    await documentClient().send(
+      new PutCommand({
+        TableName: 'ledger',
+        Item: { pk: 'IMAGE#base', sk: `BUILD#${version}`, buildVersion: version, status: 'AVAILABLE' },
+      }),
+    );
+  }
 }
 
 /** A local DynamoDB for the file's tests, and a fresh ledger and organization (`startOrganization`) before each. */
