@@ -5,6 +5,7 @@ import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import {
   HeldOrganizationChangedError,
   readHeldOrganizationItems,
+  readHeldOrganizationState,
   writeHeldOrganization,
 } from '../aws/sharing/organization-held.js';
 import { readOrganizationNode, readOrganizationTree } from '../aws/sharing/organizations-targets.js';
@@ -178,16 +179,51 @@ const SHARE_MARGIN_MS = 3_600_000;
 /** Attempts of one run against other runs holding new trees under it; then the event is retried by Lambda. */
 const MAX_ATTEMPTS = 5;
 
+/**
+ * The held freshness when a tick finds nothing to do from the `STATE` item alone: the organization was read in full,
+ * that read is younger than `organizationFullReadEvery`, and nothing changed since the last tick (the decision
+ * `syncOnce` makes from the whole partition depends on `STATE` only). Undefined when the tick has work.
+ */
+function idleTick(
+  state: Record<string, unknown> | undefined,
+  at: string,
+  everySeconds: number,
+): { fullReadAt: string } | undefined {
+  const held = state ? [state] : [];
+  const freshness = heldState(held);
+  const idle =
+    treeFromHeldItems(held) !== undefined &&
+    !fullReadDue(freshness, at, everySeconds) &&
+    !changedSinceLastTick(freshness, at);
+  return idle ? freshness : undefined;
+}
+
+/** A tick's answer when it has nothing to do. */
+function idle(freshness: { fullReadAt: string } | undefined): OrganizationSyncResult {
+  return {
+    read: 'none',
+    ignored: `the last full read (${freshness?.fullReadAt}) is younger than organizationFullReadEvery`,
+    itemsChanged: 0,
+    regrant: { channels: [], versions: 0, modifyImageAttribute: 0 },
+  };
+}
+
 async function syncOnce(
   input: z.output<typeof organizationSyncInputSchema>,
   attempts: Attempts,
 ): Promise<OrganizationSyncResult> {
   const withTags = withTagsFor();
+  const every = parseDuration(bundledCatalog().monitoring.organizationFullReadEvery);
+  // Most ticks have nothing to do, which the `STATE` item alone tells (one GetItem): the held items, a Query of
+  // several 1 MB pages in a large organization, are read only when the tick acts on them.
+  if ('organization' in input) {
+    const idleSince = idleTick(await readHeldOrganizationState(), input.scheduledTime, every);
+    if (idleSince) return idle(idleSince);
+  }
   const items = await readHeldOrganizationItems();
   const before = treeFromHeldItems(items);
   const freshness = heldState(items);
   if ('organization' in input) {
-    const every = parseDuration(bundledCatalog().monitoring.organizationFullReadEvery);
     if (before && !fullReadDue(freshness, input.scheduledTime, every)) {
       // Between full reads, a tick after a change an event brought re-grants every channel from the tree held now
       // (no Organizations read): a Share that resolved the tree just before the change is corrected within a day.
@@ -198,12 +234,7 @@ async function syncOnce(
           { held: freshness, read: 'nodes', scheduled: false, at: input.scheduledTime, regrantAll: true },
           attempts,
         );
-      return {
-        read: 'none',
-        ignored: `the last full read (${freshness?.fullReadAt}) is younger than organizationFullReadEvery`,
-        itemsChanged: 0,
-        regrant: { channels: [], versions: 0, modifyImageAttribute: 0 },
-      };
+      return idle(freshness);
     }
     const after = await readOrganizationTree({ withTags });
     // A Share that resolved the tree just before a change was held grants by the older tree, and a sync cannot see

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { accountPathNow } from '../../aws/audit/grant-holder.js';
 import { listKeyGrants, readGrantCounts, recordGrantCount } from '../../aws/audit/key-grants.js';
 import { announce } from '../../aws/notifications/notifications.js';
-import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.js';
+import { readHeldOrganizationItems, readHeldOrganizationState } from '../../aws/sharing/organization-held.js';
 import {
   type AccountWord,
   countDue,
@@ -19,6 +19,7 @@ import { announcement } from '../../core/notifications/announce.js';
 import { heldState, treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { logger, metricsWithDimensions } from '../lib/powertools.js';
+import { readOnce } from '../lib/read-once.js';
 import {
   confirmed,
   judgeByGrantee,
@@ -92,7 +93,8 @@ async function countRegion(
   catalog: Catalog,
   homeKeyArn: string,
   region: string,
-  tree: OrgTree | undefined,
+  /** The held organization's tree, read when first asked for (only a Region listed today needs it). */
+  tree: () => Promise<OrgTree | undefined>,
   now: Date,
   organizationWord: OrganizationWord,
   organizationChangedAt: string | undefined,
@@ -108,7 +110,8 @@ async function countRegion(
   const factoryAccount = keyArn.split(':')[4] ?? '';
   const listed = await listKeyGrants(region, keyArn);
   const judged = await judgeByGrantee(region, keyArn, factoryAccount, listed, at);
-  const candidates = tree ? leftoverGrants(catalog, tree, factoryAccount, judged.baseline) : [];
+  const organization = await tree();
+  const candidates = organization ? leftoverGrants(catalog, organization, factoryAccount, judged.baseline) : [];
   const { revoke: leftovers, kept } = await confirmed(catalog, region, candidates, organizationWord, at);
   const revoked = [...judged.revoked, ...(await sweep(region, keyArn, leftovers, at))];
   const gone = new Set(revoked.map((r) => r.grantId));
@@ -155,16 +158,20 @@ export async function countKeyGrants(
   regions: readonly string[],
   now: Date,
 ): Promise<KeyGrantsRun> {
-  const items = await readHeldOrganizationItems();
-  const tree = treeFromHeldItems(items);
-  const changedAt = heldState(items)?.changedAt;
+  // The held organization's `STATE` item (one GetItem) says whether a tree is held and when it last changed; the tree
+  // itself (the whole partition, several 1 MB pages in a large organization) is read once, by the first Region listed.
+  const state = await readHeldOrganizationState();
+  const stateOnly = treeFromHeldItems(state ? [state] : []);
+  const changedAt = heldState(state ? [state] : [])?.changedAt;
   const run: KeyGrantsRun = { regions: [] };
-  if (!tree) run.sweepSkipped = 'the ledger holds no organization yet (organization-sync has not read it)';
+  if (!stateOnly) run.sweepSkipped = 'the ledger holds no organization yet (organization-sync has not read it)';
+  const heldTree = readOnce(async (_: 'tree') => treeFromHeldItems(await readHeldOrganizationItems()));
+  const tree = (): Promise<OrgTree | undefined> => (stateOnly ? heldTree('tree') : Promise.resolve(undefined));
   const asked = new Map<string, Promise<AccountWord['organization']>>();
   const organizationWord: OrganizationWord = (account) => {
     let word = asked.get(account);
     if (!word) {
-      word = accountPathNow(account, tree?.organizationArn ?? '');
+      word = accountPathNow(account, stateOnly?.organizationArn ?? '');
       // A failed read is asked again by the next Region rather than failing it too.
       word.catch(() => asked.delete(account));
       asked.set(account, word);

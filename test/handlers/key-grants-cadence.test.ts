@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { auditKeyGrants } from '../../functions/key-grants.js';
@@ -52,6 +52,36 @@ describe('the AMI key grants auditor lists only what may have changed', () => {
     const gets = sent.filter((c) => c instanceof GetCommand && c.input.Key?.pk === 'KEYGRANTS');
     // Only the read-back of the one count written (us-east-1's).
     expect(gets.map((c) => (c as GetCommand).input.Key?.sk)).toEqual(['REGION#us-east-1']);
+  });
+
+  it('reads the organization the ledger holds only on a day a Region is listed, once for every Region listed', async () => {
+    const heldTreeReads = async (at: Date) => {
+      const send = vi.spyOn(documentClient(), 'send');
+      const run = byRegion(await auditKeyGrants(at));
+      const queries = send.mock.calls
+        .map(([command]) => command)
+        .filter((c) => c instanceof QueryCommand && c.input.ExpressionAttributeValues?.[':pk'] === 'ORG');
+      send.mockRestore();
+      return { run, reads: queries.length };
+    };
+    // The first count lists both Regions: the tree is read once for the two.
+    const first = await heldTreeReads(NOW);
+    expect(Object.values(first.run).filter((r) => r.listed !== undefined)).toHaveLength(2);
+    expect(first.reads).toBe(1);
+    // The home Region's held count brought under half the quota: the next day lists no Region, and the tree (every
+    // OU and account item) is not read; the STATE item alone says the organization did not change.
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: 'ledger',
+        Key: { pk: 'KEYGRANTS', sk: 'REGION#us-east-1' },
+        UpdateExpression: 'SET #total = :total',
+        ExpressionAttributeNames: { '#total': 'total' },
+        ExpressionAttributeValues: { ':total': 10 },
+      }),
+    );
+    const quiet = await heldTreeReads(later(1));
+    expect(Object.values(quiet.run).filter((r) => r.listed !== undefined)).toHaveLength(0);
+    expect(quiet.reads).toBe(0);
   });
 
   it('lists every Region again once the organization the ledger holds changed after its count', async () => {

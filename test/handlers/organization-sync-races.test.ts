@@ -1,5 +1,6 @@
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { metricNames } from '../../core/observability/metrics.js';
@@ -194,9 +195,14 @@ describe('the daily tick between full reads (organizationFullReadEvery, 7 days b
   // The fixture's full read was the tick of 2027-01-02.
   it('reads nothing from Organizations while the last full read is younger than the period', async () => {
     org.resetHistory();
+    const send = vi.spyOn(documentClient(), 'send');
     const tick = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-05T00:00:00Z' });
+    const ledgerReads = send.mock.calls.map(([command]) => command.constructor.name);
+    send.mockRestore();
     expect(tick).toMatchObject({ read: 'none', itemsChanged: 0 });
     expect(org.commandCalls(ListRootsCommand)).toHaveLength(0);
+    // Nothing to do, which the held STATE item alone says: the held OU and account items are not read.
+    expect(ledgerReads).toEqual(['GetCommand']);
     const due = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-09T00:00:00Z' });
     expect(due.read).toBe('full');
     expect(org.commandCalls(ListRootsCommand)).toHaveLength(1);
