@@ -5,6 +5,7 @@ import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import type { ReportRead } from '../../aws/fleet/image-usage.js';
 import type { UsageItem } from '../../aws/fleet/usage-ledger.js';
+import { recordUsageWrites, usageRequestCleared, usageRequested } from '../../aws/fleet/usage-writes.js';
 import { refreshUsage } from '../../functions/lifecycle/usage.js';
 import { type InProcessDynamo, startInProcessDynamo } from '../../local/dynalite-in-process.js';
 import { createLedgerTable, localLedgerClient } from '../helpers/ledger-table.js';
@@ -146,5 +147,41 @@ describe('the usage pass’s writes', () => {
     expect(after.map((i) => [i.region, i.reportId])).toEqual(
       REGIONS.map((region, i) => [region, nextOf(`ami-0000000000000000${i}`)]),
     );
+  });
+});
+
+describe('recordUsageWrites', () => {
+  const requested = (version: string, region: string, reportId: string) =>
+    usageRequested({ image: 'many', version, region, imageId: 'ami-00000000000000009' }, reportId, NOW.toISOString());
+
+  it('sends up to 100 writes a transaction (TransactWriteItems’ limit), and each is recorded', async () => {
+    const writes = Array.from({ length: 101 }, (_, i) => requested(`1.0.0/${i}`, 'us-east-1', `amiur-${i}`));
+    let done: boolean[] = [];
+    const sent = await requestsOf(async () => {
+      done = await recordUsageWrites(writes);
+    });
+
+    expect(sent).toEqual([TransactWriteCommand.name, UpdateCommand.name]);
+    expect(done).toEqual(writes.map(() => true));
+    const last = await documentClient().send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'IMAGE#many', sk: 'USAGE#1.0.0/100#us-east-1' } }),
+    );
+    expect(last.Item).toMatchObject({ reportId: 'amiur-100', openWork: 'usage-report' });
+  });
+
+  it('sends two writes on one item alone and in order, the second seeing the first', async () => {
+    await documentClient().send(new PutCommand({ TableName: TABLE, Item: waiting('eu-west-1', 0) }));
+    const key = { image: 'base', version: '1.0.0/1', region: 'eu-west-1' };
+    let done: boolean[] = [];
+    const sent = await requestsOf(async () => {
+      done = await recordUsageWrites([
+        usageRequestCleared(key, reportOf('eu-west-1'), 'report failed'),
+        usageRequested({ ...key, imageId: 'ami-00000000000000000' }, 'amiur-askedagain', NOW.toISOString()),
+      ]);
+    });
+
+    expect(sent).toEqual([UpdateCommand.name, UpdateCommand.name]);
+    expect(done).toEqual([true, true]);
+    expect(await stored('eu-west-1')).toMatchObject({ reportId: 'amiur-askedagain', lastReportError: 'report failed' });
   });
 });
