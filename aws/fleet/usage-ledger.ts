@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageObservation } from '../../core/fleet/usage.js';
-import { holdSk, imagePk, openWork, skPrefix, usageSk } from '../../core/ledger/keys.js';
+import { holdSk, imagePk, openWork, skPrefix } from '../../core/ledger/keys.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite } from '../ledger/ledger-writes.js';
 import { openWorkItems } from '../ledger/open-work.js';
@@ -9,7 +9,8 @@ import { queryPrefix } from '../lifecycle/lifecycle-ledger.js';
 /**
  * The fleet side of the ledger (core/ledger/README.md, "Reserved for the held organization and the fleet"):
  * `USAGE#<buildVersion>#<region>` (the report asked for, open work `usage-report` until read; the last observation)
- * and `HOLD#<buildVersion>` (a deletion held because the version is in use).
+ * and `HOLD#<buildVersion>` (a deletion held because the version is in use). The sweep's writes to `USAGE#` items are
+ * aws/fleet/usage-writes.ts.
  */
 
 export interface UsageItem {
@@ -66,88 +67,6 @@ export async function listPendingUsageReports(): Promise<{ region: string; repor
 /** Every retention hold of an image (paginated). */
 export function listHolds(image: string): Promise<HoldItem[]> {
   return queryPrefix<HoldItem>(image, skPrefix.hold);
-}
-
-/** Records a report asked for (open work until read); a second request while one is pending changes nothing. */
-export async function recordUsageRequested(
-  u: Pick<UsageItem, 'image' | 'version' | 'region' | 'imageId'>,
-  reportId: string,
-  at: string,
-): Promise<boolean> {
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: ledgerTable(),
-        Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
-        UpdateExpression:
-          'SET image = :image, version = :version, #region = :region, imageId = :imageId, reportId = :reportId, requestedAt = :at, openWork = :work',
-        ConditionExpression: 'attribute_not_exists(reportId) OR reportId = :reportId',
-        ExpressionAttributeNames: { '#region': 'region' },
-        ExpressionAttributeValues: {
-          ':image': u.image,
-          ':version': u.version,
-          ':region': u.region,
-          ':imageId': u.imageId,
-          ':reportId': reportId,
-          ':at': at,
-          ':work': openWork.usageReport,
-        },
-      }),
-    ),
-  );
-}
-
-/**
- * Records what a report said, once per report: the open work closes, or, with `next` (the report asked for next, in
- * the same pass), stays open for it — one UpdateItem a day per AMI instead of two.
- */
-export async function recordUsageObserved(
-  u: Pick<UsageItem, 'image' | 'version' | 'region'>,
-  reportId: string,
-  observation: UsageObservation,
-  next?: { reportId: string; at: string },
-): Promise<boolean> {
-  const observed =
-    'SET observedAt = :at, accounts = :accounts, instances = :instances, launchTemplates = :templates, lastReportId = :reportId, lastRequestedAt = requestedAt';
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: ledgerTable(),
-        Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
-        UpdateExpression: next
-          ? `${observed}, reportId = :next, requestedAt = :nextAt`
-          : `${observed} REMOVE reportId, requestedAt, openWork`,
-        ConditionExpression: 'reportId = :reportId',
-        ExpressionAttributeValues: {
-          ':at': observation.observedAt,
-          ':accounts': observation.accounts,
-          ':instances': observation.instances,
-          ':templates': observation.launchTemplates,
-          ':reportId': reportId,
-          ...(next && { ':next': next.reportId, ':nextAt': next.at }),
-        },
-      }),
-    ),
-  );
-}
-
-/** Forgets a report that ended in error or is gone (the next run asks again), keeping the last observation. */
-export async function clearUsageRequest(
-  u: Pick<UsageItem, 'image' | 'version' | 'region'>,
-  reportId: string,
-  reason: string,
-): Promise<boolean> {
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: ledgerTable(),
-        Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
-        UpdateExpression: 'SET lastReportError = :reason REMOVE reportId, requestedAt, openWork',
-        ConditionExpression: 'reportId = :reportId',
-        ExpressionAttributeValues: { ':reportId': reportId, ':reason': reason },
-      }),
-    ),
-  );
 }
 
 /** Records (or extends) a hold: the first time is kept, the latest users replace the earlier ones. */

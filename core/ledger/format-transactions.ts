@@ -13,7 +13,7 @@ const SINGLE: Readonly<Record<string, string>> = {
  * single-item request is (core/ledger/format-requests.ts: stamped with the record format, conditional on the item
  * holding no newer record); actions on other tables, and ConditionChecks, as they are. The document client's
  * middleware leaves transactions to their writer, so the format's code for them is bundled only with the functions
- * that write one (aws/promotion/promotion-attempts.ts).
+ * that write one (aws/promotion/promotion-attempts.ts, aws/fleet/usage-writes.ts).
  */
 export function shapeLedgerTransaction<T extends Input>(items: readonly T[], table: string): T[] {
   return items.map(

@@ -1,12 +1,6 @@
 import { type ReportRead, readUsageReports, requestUsageReport } from '../../aws/fleet/image-usage.js';
-import {
-  clearUsageRequest,
-  listPendingUsageReports,
-  listUsage,
-  recordUsageObserved,
-  recordUsageRequested,
-  type UsageItem,
-} from '../../aws/fleet/usage-ledger.js';
+import { listPendingUsageReports, listUsage, type UsageItem } from '../../aws/fleet/usage-ledger.js';
+import { UsageWrites, usageObserved, usageRequestCleared, usageRequested } from '../../aws/fleet/usage-writes.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import {
   inUse,
@@ -112,6 +106,29 @@ export async function readPendingReports(): Promise<ReadonlyMap<string, ReportRe
 }
 
 /**
+ * Applies a reading to the pass's item at once, as its write will record it, so the next AMIs' periods count it
+ * (`cadenceOf`: a version in use makes its image's pointed versions daily), as they did when each write was sent
+ * before the next AMI was looked at. @returns what puts the item back, should the write not take effect (its report
+ * recorded by a concurrent pass).
+ */
+function observeNow(pass: ReturnType<typeof cadenceOf>, item: UsageItem, change: () => void): () => void {
+  const { observedAt, accounts, instances, launchTemplates, lastRequestedAt, reportId, requestedAt } = item;
+  pass.observe(item, change);
+  return () =>
+    pass.observe(item, () =>
+      Object.assign(item, {
+        observedAt,
+        accounts,
+        instances,
+        launchTemplates,
+        lastRequestedAt,
+        reportId,
+        requestedAt,
+      }),
+    );
+}
+
+/**
  * One image's usage pass (the daily sweep, before it retires or deletes anything): reads the reports asked for on
  * an earlier pass and records what they say, then asks for a new report on every AMI of every promoted, not yet
  * deleted and not revoked version whose last observation is a day old. A revoked version's AMIs are shared with
@@ -139,10 +156,14 @@ export async function refreshUsage(
   const pass = cadenceOf(builds, items, at, cadence);
   /** AMIs EC2's quotas kept from a report in this pass: not asked about twice. */
   const refused = new Set<string>();
+  // Each step's writes go together (aws/fleet/usage-writes.ts): an image's reports read and asked for in one or two
+  // requests, not one per AMI.
+  const writes = new UsageWrites();
   for (const item of items) {
-    if (!item.reportId) continue;
+    const reportId = item.reportId;
+    if (!reportId) continue;
     // Not read yet (the sweep's read came before the index listed it): pending, read on the next pass.
-    const read = reads.get(item.reportId) ?? { state: 'pending' as const };
+    const read = reads.get(reportId) ?? { state: 'pending' as const };
     if (read.state === 'pending') continue;
     if (read.state === 'available') {
       const observation = usageFromEntries(read.entries, at);
@@ -155,11 +176,11 @@ export async function refreshUsage(
           ? await askForReport(image, item.region, item.imageId, at, refused)
           : undefined;
       if (asked !== undefined) {
-        if (await recordUsageObserved(item, item.reportId, observation, { reportId: asked, at })) {
-          pass.observe(item, () =>
-            Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: asked, requestedAt: at }),
-          );
-        }
+        const write = usageObserved(item, reportId, observation, { reportId: asked, at });
+        const undo = observeNow(pass, item, () =>
+          Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: asked, requestedAt: at }),
+        );
+        writes.add(write, (recorded) => recorded || undo());
         continue;
       }
       // Nothing asked in this pass (the next report is not due yet, or EC2's quotas kept it): a reading the item already
@@ -168,19 +189,25 @@ export async function refreshUsage(
       // a report 30 days after it was created, past a week's wait
       // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageUsageReport.html, expirationTime).
       if (reportable && sameReading(item, observation)) continue;
-      if (await recordUsageObserved(item, item.reportId, observation)) {
-        pass.observe(item, () =>
-          Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: undefined }),
-        );
+      const write = usageObserved(item, reportId, observation);
+      const undo = observeNow(pass, item, () =>
+        Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: undefined }),
+      );
+      writes.add(write, async (recorded) => {
+        if (!recorded) return undo();
         // A report asked for before a revocation, read after it: its accounts are told too (each once).
         const revokedAt = builds.find((b) => b.version === item.version)?.revokedAt;
         if (revokedAt) await tellLateUsers(image, item, observation, revokedAt);
-      }
+      });
     } else {
       logger.warn('image usage report not usable; asking again', { image, item: item.sk, reason: read.reason });
-      if (await clearUsageRequest(item, item.reportId, read.reason)) item.reportId = undefined;
+      writes.add(usageRequestCleared(item, reportId, read.reason), (recorded) => {
+        if (recorded) item.reportId = undefined;
+      });
     }
   }
+  // Recorded before the AMIs still without a report are asked about: a report cleared above is asked for again.
+  await writes.flush();
   for (const b of builds) {
     if (b.deletedAt || b.revokedAt || b.promotions.length === 0) continue;
     for (const ami of await amisOf(b.version)) {
@@ -189,12 +216,14 @@ export async function refreshUsage(
       const reportId = await askForReport(image, ami.region, ami.imageId, at, refused);
       if (reportId === undefined) continue;
       const u = { image, version: b.version, region: ami.region, imageId: ami.imageId };
-      if ((await recordUsageRequested(u, reportId, at)) && !item) {
+      writes.add(usageRequested(u, reportId, at), (recorded) => {
+        if (!recorded || item) return;
         const added = { sk: `USAGE#${b.version}#${ami.region}`, ...u, reportId, requestedAt: at };
         items.push(added);
         pass.add(added);
-      }
+      });
     }
   }
+  await writes.flush();
   return items;
 }

@@ -236,7 +236,7 @@ export function sdkCallsOf(entryFile: string, exportName: string): SdkCall[] {
         const binding = info.imports.get(n.text);
         if (binding?.relative) visitName(binding.from, binding.name);
         else if (binding) {
-          for (const action of iamActionsForImport(binding.from, binding.name)) {
+          for (const action of transactionActions(binding, node) ?? iamActionsForImport(binding.from, binding.name)) {
             calls.set(`${action}@${file}`, { action, file });
           }
         } else if (info.declarations.has(n.text)) visitName(file, n.text);
@@ -246,6 +246,38 @@ export function sdkCallsOf(entryFile: string, exportName: string): SdkCall[] {
     walk(node);
   }
   return [...calls.values()].sort((a, b) => a.action.localeCompare(b.action) || a.file.localeCompare(b.file));
+}
+
+/** A transaction's action kinds, as TransactWriteItems names them, and the IAM action each is authorized as. */
+const TRANSACT_KINDS: Readonly<Record<string, string>> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+/**
+ * The item actions a document client TransactWriteItems carries, when the declaration that sends it spells them
+ * (`{ Update: … }`): each action is authorized as its own item operation
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html), so a writer that only
+ * updates is not charged with deletes. Undefined for any other import, or when the declaration names no kind (its
+ * actions built elsewhere): then every write a transaction can carry (`DOCUMENT_COMMANDS`).
+ */
+function transactionActions(binding: ImportBinding, declaration: ts.Node): string[] | undefined {
+  if (binding.from !== '@aws-sdk/lib-dynamodb' || binding.name !== 'TransactWriteCommand') return undefined;
+  const kinds = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (
+      (ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) &&
+      ts.isIdentifier(n.name) &&
+      TRANSACT_KINDS[n.name.text]
+    ) {
+      kinds.add(n.name.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(declaration);
+  return kinds.size > 0 ? [...kinds].sort().map((k) => TRANSACT_KINDS[k] ?? '') : undefined;
 }
 
 /** The handler file and export of an SST handler setting (`functions/start-builds.handler`) under `root`. */

@@ -97,6 +97,29 @@ describe('sdkCallsOf', () => {
     }
   });
 
+  it('charges a transaction with the item actions its writer spells, and with every write when it spells none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goldsmith-sdk-calls-'));
+    try {
+      const file = join(dir, 'handler.ts');
+      const handler = (actions: string) =>
+        `import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';\nexport const handler = (w: object[]) => new TransactWriteCommand({ TransactItems: ${actions} });\n`;
+      writeFileSync(file, handler('w.map((u) => ({ Update: u }))'));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['dynamodb:UpdateItem']);
+      writeFileSync(file, handler('[{ Put: w[0] }, { Delete: w[1] }]'));
+      utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+      writeFileSync(file, handler('w'));
+      utimesSync(file, new Date(), new Date(Date.now() + 10_000));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('collects commands, paginators and document commands of a helper', () => {
     const calls = sdkCallsOf(`${REPO_ROOT}test/stacks/readiness/fixtures/calls-edge.ts`, 'recordAndScan');
     expect(calls.map((c) => c.action)).toEqual(['dynamodb:PutItem', 'imagebuilder:ListImageScanFindings']);
