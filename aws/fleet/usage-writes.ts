@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageObservation } from '../../core/fleet/usage.js';
@@ -105,36 +106,77 @@ const MAX_ACTIONS = 100;
  * @returns per write, true when it took effect, false when its condition failed (the work was recorded before).
  */
 export async function recordUsageWrites(writes: readonly UsageWrite[]): Promise<boolean[]> {
-  const keys = new Set(writes.map((w) => `${w.Key.pk}\u0000${w.Key.sk}`));
-  if (writes.length < 2 || keys.size < writes.length) return sendEachAlone(writes);
   const done: boolean[] = [];
-  for (let i = 0; i < writes.length; i += MAX_ACTIONS) {
-    const chunk = writes.slice(i, i + MAX_ACTIONS);
-    if (chunk.length < 2) {
-      done.push(...(await sendEachAlone(chunk)));
-      continue;
+  try {
+    const keys = new Set(writes.map((w) => `${w.Key.pk}\u0000${w.Key.sk}`));
+    if (writes.length < 2 || keys.size < writes.length) {
+      await sendEachAlone(writes, done);
+      return done;
     }
-    try {
-      // Stamped and guarded with the ledger's record format, as every single-item write is.
-      const TransactItems = shapeLedgerTransaction(
-        chunk.map((w) => ({ Update: w })),
-        ledgerTable(),
-      );
-      await documentClient().send(new TransactWriteCommand({ TransactItems }));
-      done.push(...chunk.map(() => true));
-    } catch (error) {
-      if (!isCancelled(error)) throw error;
-      done.push(...(await sendEachAlone(chunk)));
+    for (let i = 0; i < writes.length; i += MAX_ACTIONS) {
+      const chunk = writes.slice(i, i + MAX_ACTIONS);
+      if (chunk.length < 2) {
+        await sendEachAlone(chunk, done);
+        continue;
+      }
+      try {
+        // Stamped and guarded with the ledger's record format, as every single-item write is.
+        const TransactItems = shapeLedgerTransaction(
+          chunk.map((w) => ({ Update: w })),
+          ledgerTable(),
+        );
+        await documentClient().send(new TransactWriteCommand({ TransactItems }));
+        for (const _ of chunk) done.push(true);
+      } catch (error) {
+        if (!isCancelled(error)) throw error;
+        await sendEachAlone(chunk, done);
+      }
     }
+    return done;
+  } catch (error) {
+    throw new UsageWritesInterrupted(done, error);
   }
-  return done;
 }
 
-async function sendEachAlone(writes: readonly UsageWrite[]): Promise<boolean[]> {
-  const done: boolean[] = [];
-  for (const w of writes) done.push(await conditionalWrite(() => documentClient().send(new UpdateCommand(w))));
-  return done;
+/**
+ * A `recordUsageWrites` stopped by an error after `done.length` of its writes were sent: `done` tells which of those
+ * took effect, so what follows each is still done; the writes after them were not sent.
+ */
+export class UsageWritesInterrupted extends Error {
+  override readonly name = 'UsageWritesInterrupted';
+  constructor(
+    readonly done: readonly boolean[],
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
 }
+
+/** A lone write's attempts while another pass's transaction holds its item, and the wait before each retry. */
+const CONFLICT_ATTEMPTS = 4;
+const CONFLICT_BACKOFF_MS = 100;
+
+/**
+ * Each write alone, in order. A single-item write on an item an ongoing TransactWriteItems includes is rejected with
+ * TransactionConflictException (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html,
+ * transaction conflict handling), which the SDK does not retry: another pass's transaction (an overlapping sweep)
+ * ends within moments, so the write is sent again after a short wait, up to {@link CONFLICT_ATTEMPTS} times.
+ */
+async function sendEachAlone(writes: readonly UsageWrite[], done: boolean[]): Promise<void> {
+  for (const w of writes) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        done.push(await conditionalWrite(() => documentClient().send(new UpdateCommand(w))));
+        break;
+      } catch (error) {
+        if (!isNamed(error, 'TransactionConflictException') || attempt >= CONFLICT_ATTEMPTS) throw error;
+        await sleepFor(CONFLICT_BACKOFF_MS * attempt);
+      }
+    }
+  }
+}
+
+const isNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
 
 function isCancelled(error: unknown): boolean {
   return (
@@ -154,10 +196,30 @@ export class UsageWrites {
     this.queued.push({ write, then });
   }
 
+  /**
+   * Sends the queued writes, then runs what follows each, every one of them even when one throws or the writes stopped
+   * part way (a write not sent counts as not taken effect): a report a write closed is read by no later pass, so what
+   * its follow-up does (telling a revoked version's late users) cannot wait for one. Then throws the first error.
+   */
   async flush(): Promise<void> {
     const queued = this.queued;
     this.queued = [];
-    const recorded = await recordUsageWrites(queued.map((q) => q.write));
-    for (const [i, q] of queued.entries()) await q.then(recorded[i] === true);
+    const errors: unknown[] = [];
+    let recorded: readonly boolean[];
+    try {
+      recorded = await recordUsageWrites(queued.map((q) => q.write));
+    } catch (error) {
+      if (!(error instanceof UsageWritesInterrupted)) throw error;
+      recorded = error.done;
+      errors.push(error.cause);
+    }
+    for (const [i, q] of queued.entries()) {
+      try {
+        await q.then(recorded[i] === true);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
   }
 }

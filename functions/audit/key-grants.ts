@@ -108,9 +108,11 @@ async function countRegion(
   const why = countDue(held, keyArn, organizationChangedAt, now, quota);
   if (held && why === undefined) return heldRegion(held, quota);
   const factoryAccount = keyArn.split(':')[4] ?? '';
+  // The held tree read beside the listing, and before anything is revoked: a failed read acts on nothing.
+  const organizationRead = tree();
   const listed = await listKeyGrants(region, keyArn);
+  const organization = await organizationRead;
   const judged = await judgeByGrantee(region, keyArn, factoryAccount, listed, at);
-  const organization = await tree();
   const candidates = organization ? leftoverGrants(catalog, organization, factoryAccount, judged.baseline) : [];
   const { revoke: leftovers, kept } = await confirmed(catalog, region, candidates, organizationWord, at);
   const revoked = [...judged.revoked, ...(await sweep(region, keyArn, leftovers, at))];

@@ -5,7 +5,7 @@ import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import type { ReportRead } from '../../aws/fleet/image-usage.js';
 import type { UsageItem } from '../../aws/fleet/usage-ledger.js';
-import { recordUsageWrites, usageRequestCleared, usageRequested } from '../../aws/fleet/usage-writes.js';
+import { recordUsageWrites, UsageWrites, usageRequestCleared, usageRequested } from '../../aws/fleet/usage-writes.js';
 import { refreshUsage } from '../../functions/lifecycle/usage.js';
 import { type InProcessDynamo, startInProcessDynamo } from '../../local/dynalite-in-process.js';
 import { createLedgerTable, localLedgerClient } from '../helpers/ledger-table.js';
@@ -169,6 +169,31 @@ describe('recordUsageWrites', () => {
     expect(last.Item).toMatchObject({ reportId: 'amiur-100', openWork: 'usage-report' });
   });
 
+  it('sends a lone write again while another pass’s transaction holds its item (TransactionConflictException)', async () => {
+    const write = requested('1.0.0/conflict', 'us-east-1', 'amiur-conflict');
+    const send = vi.spyOn(documentClient(), 'send');
+    const conflict = Object.assign(
+      new Error('Operation was rejected because there is an ongoing transaction for the item.'),
+      {
+        name: 'TransactionConflictException',
+      },
+    );
+    send.mockRejectedValueOnce(conflict);
+    let done: boolean[] = [];
+    let sent = 0;
+    try {
+      done = await recordUsageWrites([write]);
+    } finally {
+      sent = send.mock.calls.length;
+      send.mockRestore();
+    }
+    expect(sent).toBe(2);
+    expect(done).toEqual([true]);
+    expect((await documentClient().send(new GetCommand({ TableName: TABLE, Key: write.Key }))).Item).toMatchObject({
+      reportId: 'amiur-conflict',
+    });
+  });
+
   it('sends two writes on one item alone and in order, the second seeing the first', async () => {
     await documentClient().send(new PutCommand({ TableName: TABLE, Item: waiting('eu-west-1', 0) }));
     const key = { image: 'base', version: '1.0.0/1', region: 'eu-west-1' };
@@ -183,5 +208,44 @@ describe('recordUsageWrites', () => {
     expect(sent).toEqual([UpdateCommand.name, UpdateCommand.name]);
     expect(done).toEqual([true, true]);
     expect(await stored('eu-west-1')).toMatchObject({ reportId: 'amiur-askedagain', lastReportError: 'report failed' });
+  });
+});
+
+describe('UsageWrites.flush', () => {
+  const requested = (region: string, reportId: string) =>
+    usageRequested(
+      { image: 'follow', version: '1.0.0/1', region, imageId: 'ami-00000000000000009' },
+      reportId,
+      NOW.toISOString(),
+    );
+
+  it('runs what follows every write though one follow-up throws (a late user is still told), then throws it', async () => {
+    const writes = new UsageWrites();
+    const followed: string[] = [];
+    for (const region of REGIONS) {
+      writes.add(requested(region, `amiur-${region}`), (recorded) => {
+        followed.push(`${region} ${recorded}`);
+        if (region === 'eu-west-1') throw new Error('the revocation read failed');
+      });
+    }
+
+    await expect(writes.flush()).rejects.toThrow('the revocation read failed');
+    expect(followed).toEqual(REGIONS.map((r) => `${r} true`));
+  });
+
+  it('runs what follows the writes sent before one failed, as taken effect, and the rest as not', async () => {
+    await documentClient().send(new PutCommand({ TableName: TABLE, Item: waiting('eu-west-1', 0) }));
+    const key = { image: 'base', version: '1.0.0/1', region: 'eu-west-1' };
+    const writes = new UsageWrites();
+    const followed: string[] = [];
+    // Two writes on one item: sent alone, in order; the second's expression is one DynamoDB refuses.
+    writes.add(usageRequestCleared(key, reportOf('eu-west-1'), 'report failed'), (r) => followed.push(`cleared ${r}`));
+    writes.add({ ...usageRequestCleared(key, 'amiur-none', 'x'), UpdateExpression: 'SET' }, (r) =>
+      followed.push(`refused ${r}`),
+    );
+
+    await expect(writes.flush()).rejects.toThrow();
+    expect(followed).toEqual(['cleared true', 'refused false']);
+    expect(await stored('eu-west-1')).toMatchObject({ lastReportError: 'report failed' });
   });
 });
