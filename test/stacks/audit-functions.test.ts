@@ -3,7 +3,7 @@ import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { Monitoring } from '../../stacks/Monitoring.js';
 import { Promotion } from '../../stacks/Promotion.js';
-import { auditorOf, resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+import { auditorOf, resourcesOf, type StackFunction, type Synthesized, synthesizeShared } from './helpers.js';
 
 /**
  * The functions' audit in the synthesized stacks: every function's properties written where the audit reads them,
@@ -20,7 +20,7 @@ const monitoring = () => {
 };
 
 beforeAll(async () => {
-  synth = await synthesize(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
+  synth = await synthesizeShared(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
 }, 120_000);
 
 describe("the functions' audit in the stacks", () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { Monitoring } from '../../stacks/Monitoring.js';
-import { auditorOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+import { auditorOf, type StackFunction, type Synthesized, synthesizeShared } from './helpers.js';
 
 /**
  * The daily read of CloudTrail's event history in the synthesized stacks: a function of its own, scheduled daily, whose
@@ -19,7 +19,7 @@ const monitoring = () => {
 };
 
 beforeAll(async () => {
-  synth = await synthesize(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
+  synth = await synthesizeShared(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
 }, 120_000);
 
 describe("the event history's daily read in the stacks", () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { Monitoring } from '../../stacks/Monitoring.js';
-import { auditorOf, resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+import { auditorOf, resourcesOf, type StackFunction, type Synthesized, synthesizeShared } from './helpers.js';
 
 /**
  * The daily audit of resource policies in the synthesized stacks: every door's policy written where the audit reads
@@ -15,7 +15,7 @@ const across = (type: string) =>
   [...synth.templates.values()].flatMap((t) => Object.values(resourcesOf(t, type)).map((r) => r.Properties));
 
 beforeAll(async () => {
-  synth = await synthesize(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
+  synth = await synthesizeShared(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
 }, 120_000);
 
 describe('the audit of resource policies in the stacks', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
 import { Promotion } from '../../stacks/Promotion.js';
-import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+import { minimalCatalog, resourcesOf, type Synthesized, synthesizeShared } from './helpers.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
 
@@ -23,8 +23,8 @@ let example: Synthesized;
 let amisOnly: Synthesized;
 
 beforeAll(async () => {
-  example = await synthesize(exampleCatalog, { stacks: [Promotion] });
-  amisOnly = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+  example = await synthesizeShared(exampleCatalog, { stacks: [Promotion] });
+  amisOnly = await synthesizeShared(minimalCatalog(), { stacks: [Promotion] });
 }, 120_000);
 
 describe('Promotion stack: the RAM share of channel pointers', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCatalogInput } from '../../stacks/catalog.js';
 import { outputIdPart } from '../../stacks/Factory.js';
 import { managedComponentArn, readComponentDocument, shortHash } from '../../stacks/factory/components.js';
@@ -87,9 +87,12 @@ describe('outputIdPart', () => {
 
 describe('catalog module', () => {
   it('refuses to hand out a catalog before one is set', async () => {
-    // Stack test files share one module registry (isolate: false): a fresh copy of the module has no catalog yet.
-    vi.resetModules();
-    const fresh = await import('../../stacks/catalog.js');
+    // Stack test files share one module registry (isolate: false): a fresh copy of the module (its own URL) has no
+    // catalog yet. Only this module is loaded anew: vi.resetModules() would drop the whole registry, and with it the
+    // apps later files in this worker would have reused (test/stacks/readiness/synth.ts, release-helpers.ts).
+    const fresh = (await import(
+      /* @vite-ignore */ `../../stacks/catalog.js?fresh=${Date.now()}`
+    )) as typeof import('../../stacks/catalog.js');
     expect(() => fresh.useCatalog()).toThrow(/No catalog: call setCatalog/);
   });
 

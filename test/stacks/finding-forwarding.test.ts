@@ -5,7 +5,7 @@ import { matchesPattern } from '../../local/eventbridge/match.js';
 import { readForwardingRules } from '../../local/simulator/forwarding-rules.js';
 import { type CfnTemplate, TemplateResolver } from '../../local/simulator/intrinsics.js';
 import { Promotion } from '../../stacks/Promotion.js';
-import { minimalCatalog, type Synthesized, synthesize } from './helpers.js';
+import { minimalCatalog, type Synthesized, synthesizeShared } from './helpers.js';
 
 type Call = { action: string; region: string; parameters: Record<string, unknown> };
 
@@ -38,7 +38,7 @@ const ALL_RULES = [
 
 beforeAll(async () => {
   // The example catalog's images are distributed to us-east-1 (home), eu-west-1 and ap-southeast-2.
-  synth = await synthesize(exampleCatalog, { stacks: [Promotion] });
+  synth = await synthesizeShared(exampleCatalog, { stacks: [Promotion] });
   // The test app's account is a placeholder; a deploy names a 12-digit account.
   json = JSON.parse(JSON.stringify(synth.template.toJSON()).replaceAll('my-account', ACCOUNT)) as CfnTemplate;
   resolver = new TemplateResolver([json], { accountId: ACCOUNT, region: 'us-east-1' });
@@ -197,7 +197,7 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
   });
 
   it('forwards nothing when every image is built and distributed in the home Region only', async () => {
-    const single = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+    const single = await synthesizeShared(minimalCatalog(), { stacks: [Promotion] });
     expect(single.template.findResources('Custom::GoldsmithFindingForwardRule')).toEqual({});
     expect(single.template.findResources('AWS::Events::EventBusPolicy')).toEqual({});
   });

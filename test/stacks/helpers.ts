@@ -79,6 +79,25 @@ export async function synthesize(catalog: CatalogInput, options: SynthOptions): 
   return { app, templates, template: templates.get(last)!, stack: getStack(last) };
 }
 
+const shared = new Map<string, Promise<Synthesized>>();
+
+/**
+ * `synthesize`, once per worker for the same catalog, stacks and validation: the stack test files share one module
+ * registry (vitest.config.ts, isolate: false), and several read the same app's templates. Only for files that read
+ * the templates (`templates`, `template`): every caller gets the same objects, and SST's `getStack` answers for the
+ * latest synthesis, which may be another file's.
+ */
+export function synthesizeShared(catalog: CatalogInput, options: SynthOptions): Promise<Synthesized> {
+  const key = JSON.stringify([catalog, options.stacks.map((fn) => fn.name), options.validate ?? 'full']);
+  let synth = shared.get(key);
+  if (!synth) {
+    synth = synthesize(catalog, options);
+    shared.set(key, synth);
+    synth.catch(() => shared.delete(key));
+  }
+  return synth;
+}
+
 type Json = unknown;
 
 /** The Factory and the image stacks that hold each image's Image Builder resources. */

@@ -1,15 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogInput } from '../../core/config/schema.js';
 import { imageViewIndex, openWorkIndex } from '../../core/ledger/keys.js';
-import exampleCatalog from '../../goldsmith.config.js';
 import { TemplateResolver } from '../../local/simulator/intrinsics.js';
-import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.js';
+import type { SynthesizedApp } from '../../local/simulator/synth.js';
 import { evaluate, type PolicyDocument, rolePoliciesByArn } from '../../local/trust/policies.js';
-import { GOLDSMITH_STACKS } from '../../stacks/app.js';
-import { parseCatalogInput } from '../../stacks/catalog.js';
 import { LEDGER_WRITE_ACTIONS } from '../../stacks/ledger-access.js';
 import { LEDGER_INDEXES } from '../helpers/ledger-table.js';
-import { REPO_ROOT } from './helpers.js';
+import { exampleLocalApp } from './local-app.js';
 
 const ACCOUNT = '123456789012';
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin`;
@@ -51,10 +47,7 @@ async function decide(
 }
 
 beforeAll(async () => {
-  app = await synthesizeApp(parseCatalogInput(exampleCatalog as CatalogInput, REPO_ROOT), GOLDSMITH_STACKS, {
-    root: REPO_ROOT,
-    accountId: ACCOUNT,
-  });
+  app = await exampleLocalApp(ACCOUNT);
   resolver = new TemplateResolver(app.templates, { accountId: ACCOUNT, region: 'us-east-1' });
   const [[tableId, table] = ['', {}]] = resources('AWS::DynamoDB::Table');
   tableArn = resolver.arn(tableId);

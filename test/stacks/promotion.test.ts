@@ -7,7 +7,7 @@ import { Promotion } from '../../stacks/Promotion.js';
 import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { approvalStateName, soakStateName } from '../../stacks/promotion/definition.js';
 import { stateChangeEvent } from '../handlers/promotion-fixtures.js';
-import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+import { minimalCatalog, resourcesOf, type Synthesized, synthesize, synthesizeShared } from './helpers.js';
 
 /** Publish's own retrier for a pointer Parameter Store has not taken (yet). */
 const POINTER_RETRIER = {
@@ -57,7 +57,7 @@ function statementsByRole(): Map<string, Statement[]> {
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 beforeAll(async () => {
-  synth = await synthesize(exampleCatalog, { stacks: [Promotion] });
+  synth = await synthesizeShared(exampleCatalog, { stacks: [Promotion] });
   template = synth.template.toJSON() as TemplateJson;
   states = allStates(aslFromTemplate(template, 'PromotionStateMachine') as { States: Record<string, State> });
 });
@@ -271,7 +271,7 @@ describe('Promotion stack: lifecycle', () => {
 
 describe('Promotion stack: catalogs without approvals', () => {
   it('builds a machine with no task-token wait when no channel asks for approval', async () => {
-    const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+    const minimal = await synthesizeShared(minimalCatalog(), { stacks: [Promotion] });
     const asl = aslFromTemplate(minimal.template.toJSON() as TemplateJson, 'PromotionStateMachine');
     expect(JSON.stringify(asl)).not.toContain('waitForTaskToken');
     expect(JSON.stringify(asl)).not.toContain('Needs approval?');

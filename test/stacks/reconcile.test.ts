@@ -3,7 +3,7 @@ import exampleCatalog from '../../goldsmith.config.js';
 import { Promotion } from '../../stacks/Promotion.js';
 import { AUDIT_HOLDINGS_INPUT } from '../../stacks/promotion/audit-holdings.js';
 import { RECONCILE_INPUT, RECONCILE_RATE } from '../../stacks/promotion/reconcile.js';
-import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+import { minimalCatalog, resourcesOf, type Synthesized, synthesizeShared } from './helpers.js';
 
 // SST's test app has an unresolved account, which synthesizes as `my-account`.
 type Json = unknown;
@@ -53,7 +53,7 @@ function expectResourcesNamed(statements: Statement[]): void {
 }
 
 beforeAll(async () => {
-  synth = await synthesize(exampleCatalog, { stacks: [Promotion] });
+  synth = await synthesizeShared(exampleCatalog, { stacks: [Promotion] });
 });
 
 describe('Promotion stack: reconciler schedule', () => {
@@ -165,7 +165,7 @@ describe('Promotion stack: reconciler function', () => {
   });
 
   it('names the pipelines by prefix whatever the catalog, so the policy does not grow with it', async () => {
-    const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+    const minimal = await synthesizeShared(minimalCatalog(), { stacks: [Promotion] });
     const policy = only(resourcesOf(minimal.template, 'AWS::IAM::Policy'), 'ReconcileServiceRoleDefaultPolicy')[1];
     const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
     const listed = statements

@@ -1,13 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogInput } from '../../core/config/schema.js';
-import exampleCatalog from '../../goldsmith.config.js';
 import { TemplateResolver } from '../../local/simulator/intrinsics.js';
-import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.js';
+import type { SynthesizedApp } from '../../local/simulator/synth.js';
 import { evaluate, type PolicyDocument, rolePoliciesByArn } from '../../local/trust/policies.js';
 import { queueArnOf, ResourceDoors } from '../../local/trust/resource-doors.js';
-import { GOLDSMITH_STACKS } from '../../stacks/app.js';
-import { parseCatalogInput } from '../../stacks/catalog.js';
-import { REPO_ROOT } from './helpers.js';
+import { exampleLocalApp } from './local-app.js';
 
 /**
  * Every queue, topic and Scheduler role of the synthesized stacks, as AWS would evaluate their policies: writes only
@@ -72,10 +68,7 @@ async function decide(
 }
 
 beforeAll(async () => {
-  app = await synthesizeApp(parseCatalogInput(exampleCatalog as CatalogInput, REPO_ROOT), GOLDSMITH_STACKS, {
-    root: REPO_ROOT,
-    accountId: ACCOUNT,
-  });
+  app = await exampleLocalApp(ACCOUNT);
   resolver = new TemplateResolver(app.templates, { accountId: ACCOUNT, region: REGION });
   roles = rolePoliciesByArn(app.templates, resolver);
 }, 180_000);

@@ -4,7 +4,7 @@ import { MemberBaseline } from '../../stacks/MemberBaseline.js';
 import { Promotion } from '../../stacks/Promotion.js';
 import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { rolloutCatalog } from '../fixtures/catalogs/rollout.js';
-import { FACTORY_STACKS, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+import { FACTORY_STACKS, resourcesOf, type Synthesized, synthesize, synthesizeShared } from './helpers.js';
 
 type Statement = {
   Effect: string;
@@ -139,7 +139,7 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
   });
 
   it('defines no Rollout state machine when no channel rolls out', async () => {
-    const plain = await synthesize(example, { stacks: [Promotion] });
+    const plain = await synthesizeShared(example, { stacks: [Promotion] });
     const machines = Object.keys(resourcesOf(plain.template, 'AWS::StepFunctions::StateMachine'));
     expect(machines.filter((id) => id.startsWith('RolloutStateMachine'))).toEqual([]);
   });

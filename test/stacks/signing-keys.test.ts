@@ -1,12 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogInput } from '../../core/config/schema.js';
-import exampleCatalog from '../../goldsmith.config.js';
 import { TemplateResolver } from '../../local/simulator/intrinsics.js';
-import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.js';
+import type { SynthesizedApp } from '../../local/simulator/synth.js';
 import { evaluate, type PolicyDocument, rolePoliciesByArn } from '../../local/trust/policies.js';
-import { GOLDSMITH_STACKS } from '../../stacks/app.js';
-import { parseCatalogInput } from '../../stacks/catalog.js';
-import { REPO_ROOT } from './helpers.js';
+import { exampleLocalApp } from './local-app.js';
 
 /**
  * The secrets Goldsmith signs with, as AWS would evaluate their policies on the synthesized templates: each secret's
@@ -107,10 +103,7 @@ async function administer(principal: string, action: string, s: Signing) {
 }
 
 beforeAll(async () => {
-  app = await synthesizeApp(parseCatalogInput(exampleCatalog as CatalogInput, REPO_ROOT), GOLDSMITH_STACKS, {
-    root: REPO_ROOT,
-    accountId: ACCOUNT,
-  });
+  app = await exampleLocalApp(ACCOUNT);
   resolver = new TemplateResolver(app.templates, { accountId: ACCOUNT, region: REGION });
   roles = rolePoliciesByArn(app.templates, resolver);
 }, 180_000);

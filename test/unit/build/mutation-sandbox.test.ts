@@ -23,7 +23,14 @@ type ProjectReaderClass = new (
  * the current folder with the configuration's ignore patterns). The reader is not part of Stryker's public API: it is
  * loaded from the file beside the package's entry point.
  */
-async function sandboxFiles(): Promise<string[]> {
+function sandboxFiles(): Promise<string[]> {
+  // Read once for the file: both tests ask for the same walk of the repository.
+  sandboxListing ??= readSandboxFiles();
+  return sandboxListing;
+}
+let sandboxListing: Promise<string[]> | undefined;
+
+async function readSandboxFiles(): Promise<string[]> {
   const config = (
     (await import(pathToFileURL(resolve(ROOT, 'stryker.config.mjs')).href)) as {
       default: PartialStrykerOptions;
