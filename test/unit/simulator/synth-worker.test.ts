@@ -125,7 +125,8 @@ describe('stack synthesis for the local cloud', () => {
       expect(approved.templates).not.toEqual(plain.templates);
       expect(plain.templates).toEqual(inWorker?.templates);
       expect([...plain.handlers]).toEqual([...(inWorker?.handlers ?? [])]);
-      // A refusal (the stack list's) leaves the thread serving the next request.
+      // A refusal (the stack list's) counts as one of the thread's three syntheses: at that limit the thread is ended
+      // and a fresh one serves the next request, with the same templates.
       await expect(synthesize(smallCatalog(), { ...IN_WORKER, worker: { stacks: ['NoSuchStack'] } })).rejects.toThrow(
         /no such stack in GOLDSMITH_STACKS: NoSuchStack/,
       );
