@@ -260,13 +260,26 @@ const TRANSACT_KINDS: Readonly<Record<string, string>> = {
  * The item actions a document client TransactWriteItems carries, when the declaration that sends it spells them
  * (`{ Update: … }`): each action is authorized as its own item operation
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html), so a writer that only
- * updates is not charged with deletes. Undefined for any other import, or when the declaration names no kind (its
- * actions built elsewhere): then every write a transaction can carry (`DOCUMENT_COMMANDS`).
+ * updates is not charged with deletes. Undefined for any other import, or when the declaration names no kind, a
+ * computed one, or spreads a helper's actions (its actions built elsewhere): then every write a transaction can carry
+ * (`DOCUMENT_COMMANDS`).
  */
 function transactionActions(binding: ImportBinding, declaration: ts.Node): string[] | undefined {
   if (binding.from !== '@aws-sdk/lib-dynamodb' || binding.name !== 'TransactWriteCommand') return undefined;
   const kinds = new Set<string>();
+  // Actions this declaration cannot spell: a computed kind (`{ [kind]: … }`), or a helper's actions spread in
+  // (`...removals(keys)`). Then every write a transaction can carry is charged.
+  let unspelled = false;
   const visit = (n: ts.Node): void => {
+    if (ts.isComputedPropertyName(n) && ts.isObjectLiteralExpression(n.parent.parent)) unspelled = true;
+    if (
+      ts.isSpreadElement(n) &&
+      ts.isArrayLiteralExpression(n.parent) &&
+      ts.isCallExpression(n.expression) &&
+      ts.isIdentifier(n.expression.expression)
+    ) {
+      unspelled = true;
+    }
     if (
       (ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) &&
       ts.isIdentifier(n.name) &&
@@ -277,7 +290,7 @@ function transactionActions(binding: ImportBinding, declaration: ts.Node): strin
     ts.forEachChild(n, visit);
   };
   visit(declaration);
-  return kinds.size > 0 ? [...kinds].sort().map((k) => TRANSACT_KINDS[k] ?? '') : undefined;
+  return kinds.size > 0 && !unspelled ? [...kinds].sort().map((k) => TRANSACT_KINDS[k] ?? '') : undefined;
 }
 
 /** The handler file and export of an SST handler setting (`functions/start-builds.handler`) under `root`. */

@@ -112,7 +112,7 @@ describe('sdkCallsOf', () => {
     }
   });
 
-  it('charges a transaction with the item actions its writer spells, and with every write when it spells none', () => {
+  it('charges a transaction with the item actions its writer spells, and with every write when it spells none or not all', () => {
     const dir = mkdtempSync(join(tmpdir(), 'goldsmith-sdk-calls-'));
     try {
       const file = join(dir, 'handler.ts');
@@ -123,13 +123,20 @@ describe('sdkCallsOf', () => {
       writeFileSync(file, handler('[{ Put: w[0] }, { Delete: w[1] }]'));
       utimesSync(file, new Date(), new Date(Date.now() + 5_000));
       expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+      const everyWrite = ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
       writeFileSync(file, handler('w'));
       utimesSync(file, new Date(), new Date(Date.now() + 10_000));
-      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual([
-        'dynamodb:DeleteItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-      ]);
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(everyWrite);
+      // A kind it does not spell: a helper's actions spread in, or a computed kind.
+      writeFileSync(
+        file,
+        `${handler('[{ Put: w[0] }, ...removals(w)]')}const removals = (w: object[]) => w.map((k) => ({ Delete: k }));\n`,
+      );
+      utimesSync(file, new Date(), new Date(Date.now() + 15_000));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(everyWrite);
+      writeFileSync(file, handler("[{ ['Del' + 'ete']: w[0] }, { Update: w[1] }]"));
+      utimesSync(file, new Date(), new Date(Date.now() + 20_000));
+      expect(sdkCallsOf(file, 'handler').map((c) => c.action)).toEqual(everyWrite);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
