@@ -1,5 +1,4 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageObservation } from '../../core/fleet/usage.js';
 import { shapeLedgerTransaction } from '../../core/ledger/format-transactions.js';
@@ -176,14 +175,9 @@ async function sendEachAlone(writes: readonly UsageWrite[], done: boolean[]): Pr
   }
 }
 
+/** The SDK's service exceptions carry their error code as `name` (a TransactionCanceledException's too). */
 const isNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
-
-function isCancelled(error: unknown): boolean {
-  return (
-    error instanceof TransactionCanceledException ||
-    (error instanceof Error && error.name === 'TransactionCanceledException')
-  );
-}
+const isCancelled = (error: unknown): boolean => isNamed(error, 'TransactionCanceledException');
 
 /**
  * Writes gathered over one step of a pass and sent together (`recordUsageWrites`) by `flush`, each followed by what
