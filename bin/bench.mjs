@@ -1,8 +1,6 @@
-#!/usr/bin/env -S node --experimental-async-context-frame
-// The flag on the first line (and in package.json's scripts): AsyncLocalStorage, which the local cloud's clock and
-// caller tracking use, then follows each async continuation through V8's context frame instead of installing
-// async_hooks on every promise; a simulation takes about a fifth less CPU, with the same report
-// (https://nodejs.org/api/cli.html#--experimental-async-context-frame; the default from Node 24 on).
+#!/usr/bin/env -S node --experimental-async-context-frame --max-semi-space-size=64
+// The flags on the first line (and in package.json's scripts) are bin/goldsmith.mjs's, which says why: AsyncLocalStorage
+// on V8's context frame, and a young generation of up to 64 MiB a semi-space.
 import { enableCompileCache } from 'node:module';
 // `npm run bench`: registers tsx (as bin/goldsmith.mjs does) so the TypeScript benchmarks load directly.
 import { register } from 'tsx/esm/api';

@@ -1,12 +1,12 @@
-#!/usr/bin/env -S node --experimental-async-context-frame
-// The flag on the first line (and in package.json's scripts): AsyncLocalStorage, which the local cloud's clock and
+#!/usr/bin/env -S node --experimental-async-context-frame --max-semi-space-size=64
+// The flags on the first line (and in package.json's scripts). AsyncLocalStorage, which the local cloud's clock and
 // caller tracking use, then follows each async continuation through V8's context frame instead of installing
 // async_hooks on every promise; a simulation takes about a fifth less CPU, with the same report
-// (https://nodejs.org/api/cli.html#--experimental-async-context-frame; the default from Node 24 on).
-// The `goldsmith` command. It runs the prebuilt bundle of the TypeScript sources (bin/bundle.mjs: built on the first
-// run after a change, then reused); a TypeScript file outside it (a goldsmith.config.ts, a `--config x.ts`) is
-// transformed as it is imported (bin/typescript-hooks.mjs). GOLDSMITH_NO_BUNDLE=1 loads every source through tsx, as
-// before the bundle: slower to start, for working on the loading itself.
+// (https://nodejs.org/api/cli.html#--experimental-async-context-frame; the default from Node 24 on). And V8's young
+// generation may grow to 64 MiB a semi-space, where its default is at most 16 MiB on a 64-bit system (less under a
+// smaller memory limit), at 3 MiB of heap per MiB (https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-mib):
+// a simulation allocates gigabytes of short-lived requests and answers, and a larger nursery lets more of them die
+// before a scavenge copies them (docs/performance.md, "The laboratory's garbage"). A short command never grows it.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   // The local cloud (aws-local-stepfunctions) and the Lambda runtime are Node 22; npm scripts and npx put the

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GOLDSMITH_NODE_FLAGS } from '../../../bench/goldsmith-process.js';
 import { benchOptions } from '../../../bench/options.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
@@ -80,5 +81,22 @@ describe('node scripts/lock-platform-packages.mjs (README: after any npm install
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('package-lock.json: 0 platform package entries added\n');
     expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lock);
+  });
+});
+
+describe("the Node flags of goldsmith's simulations", () => {
+  // A simulation run by `npx goldsmith`, `npm start`, `npm run goldsmith` or the benchmark's quarter runs on the same
+  // Node settings, so that the benchmark times what a person runs (bin/goldsmith.mjs says what each flag does).
+  it("are bin/goldsmith.mjs's first line, npm start's, npm run goldsmith's, npm run bench's and its quarter's", () => {
+    const shebang = readFileSync(join(REPO, 'bin/goldsmith.mjs'), 'utf8').split('\n')[0] ?? '';
+    const flags = (line: string) =>
+      line.split(' ').filter((word) => word.startsWith('--') && !word.startsWith('--max-old'));
+    expect(flags(shebang)).toEqual([...GOLDSMITH_NODE_FLAGS]);
+    expect(flags(readFileSync(join(REPO, 'bin/bench.mjs'), 'utf8').split('\n')[0] ?? '')).toEqual([
+      ...GOLDSMITH_NODE_FLAGS,
+    ]);
+    for (const name of ['start', 'goldsmith', 'bench'])
+      expect([name, flags(pkg.scripts[name] ?? '')]).toEqual([name, [...GOLDSMITH_NODE_FLAGS]]);
+    expect(GOLDSMITH_NODE_FLAGS).toContain('--max-semi-space-size=64');
   });
 });
