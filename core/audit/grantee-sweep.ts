@@ -47,19 +47,31 @@ export function memberGrantsByAccount(
   const by = new Map<string, ListedGrant[]>();
   for (const g of grants) {
     const account = memberGrantee(g, factoryAccount);
-    if (account) by.set(account, [...(by.get(account) ?? []), g]);
+    if (!account) continue;
+    const held = by.get(account);
+    if (held) held.push(g);
+    else by.set(account, [g]);
   }
   return by;
 }
 
-const OPERATIONS = [...AUTO_SCALING_GRANT_OPERATIONS].sort().join();
+const OPERATIONS: ReadonlySet<string> = new Set(AUTO_SCALING_GRANT_OPERATIONS);
+
+/** Whether `operations` are the documented ones, each once, in any order (judged for every grant of a Region's count). */
+function documentedOperations(operations: readonly string[] = []): boolean {
+  return (
+    operations.length === OPERATIONS.size &&
+    operations.every((op) => OPERATIONS.has(op)) &&
+    new Set(operations).size === operations.length
+  );
+}
 
 /** Whether `g` is what the baseline grants, whatever its name: the default role, the documented operations, no constraints. */
 function servesAutoScaling(g: ListedGrant): boolean {
   return (
-    AUTO_SCALING_ROLE.exec(g.granteePrincipal ?? '')?.[2] === BASELINE_GRANTEE_ROLE &&
-    [...(g.operations ?? [])].sort().join() === OPERATIONS &&
-    !g.constrained
+    !g.constrained &&
+    documentedOperations(g.operations) &&
+    AUTO_SCALING_ROLE.exec(g.granteePrincipal ?? '')?.[2] === BASELINE_GRANTEE_ROLE
   );
 }
 

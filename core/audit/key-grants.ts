@@ -1,5 +1,5 @@
 import type { Catalog } from '../config/schema.js';
-import { autoScalingGrantees } from '../sharing/key-grants.js';
+import { autoScalingGrantees, type KeyGrantees } from '../sharing/key-grants.js';
 import { ancestorsOf, isActive, type OrgTree } from '../sharing/targets.js';
 import type { LeftoverGrant, ListedGrant } from './grant-types.js';
 import { memberGrantee } from './grantee-sweep.js';
@@ -127,10 +127,14 @@ export function notServedReason(
   tree: OrgTree,
   account: string,
 ): string | undefined {
+  return reasonNotServed(autoScalingGrantees(catalog), tree, account);
+}
+
+/** `notServedReason` with the channels' grantees worked out once (`autoScalingGrantees`) for every account asked. */
+function reasonNotServed(grantees: KeyGrantees | undefined, tree: OrgTree, account: string): string | undefined {
   const held = tree.accounts.get(account);
   if (!held) return 'the account left the organization';
   if (!isActive(held.state)) return `the account is ${held.state.toLowerCase()}`;
-  const grantees = autoScalingGrantees(catalog);
   if (!grantees) return undefined;
   if (grantees.accounts.includes(account)) return undefined;
   const above = new Set(ancestorsOf(tree, account));
@@ -141,7 +145,8 @@ export function notServedReason(
 /**
  * The grants to the Auto Scaling roles of accounts the key no longer serves, whatever their name (grantee-sweep.ts
  * judges a grant by its grantee). Volume grants are never among them: they go with their volume. The factory's own
- * account is never swept.
+ * account is never swept. The channels' grantees are worked out once, and each account judged once however many
+ * grants it holds (a Region's count lists one or more a member account: 4,960 in the organization benchmark).
  */
 export function leftoverGrants(
   catalog: Pick<Catalog, 'channels'>,
@@ -149,11 +154,14 @@ export function leftoverGrants(
   factoryAccount: string,
   grants: readonly ListedGrant[],
 ): LeftoverGrant[] {
+  const grantees = autoScalingGrantees(catalog);
+  const judged = new Map<string, string | undefined>();
   const out: LeftoverGrant[] = [];
   for (const grant of grants) {
     const account = memberGrantee(grant, factoryAccount);
     if (!account) continue;
-    const reason = notServedReason(catalog, tree, account);
+    if (!judged.has(account)) judged.set(account, reasonNotServed(grantees, tree, account));
+    const reason = judged.get(account);
     if (reason) out.push({ grant, account, reason });
   }
   return out;

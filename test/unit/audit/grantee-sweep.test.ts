@@ -82,4 +82,13 @@ describe('baselineGrantsOf and extraGrantsOf', () => {
     expect(baselineGrantsOf([constrained, fewer, serving])).toEqual([serving]);
     expect(baselineGrantsOf([fewer])).toEqual([fewer]);
   });
+
+  it('takes the documented operations in any order as serving Auto Scaling, not a list that repeats one and lacks another', () => {
+    const [first = '', second = '', ...rest] = AUTO_SCALING_GRANT_OPERATIONS;
+    const repeated = made(role(MEMBER), { name: 'a', operations: [first, first, ...rest] });
+    const reordered = made(role(MEMBER), { name: 'b', operations: [...rest].reverse().concat(second, first) });
+    expect(baselineGrantsOf([repeated, reordered])).toEqual([reordered]);
+    const many = Array.from({ length: 3 }, () => made(role(MEMBER), { operations: [second, ...rest] }));
+    expect(memberGrantsByAccount([...many, reordered], FACTORY).get(MEMBER)).toEqual([...many, reordered]);
+  });
 });
