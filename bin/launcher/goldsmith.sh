@@ -11,4 +11,5 @@ if [ ! -f "$dir/bin/goldsmith.mjs" ]; then
   echo "goldsmith: run it inside the goldsmith repository (no package.json named goldsmith in $PWD or above)" >&2
   exit 1
 fi
-exec node --experimental-async-context-frame "$dir/bin/goldsmith.mjs" "$@"
+# The Node flags are bin/goldsmith.mjs's first line's, which says why.
+exec node --experimental-async-context-frame --max-semi-space-size=64 "$dir/bin/goldsmith.mjs" "$@"

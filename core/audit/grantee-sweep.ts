@@ -58,7 +58,8 @@ export function memberGrantsByAccount(
 const OPERATIONS: ReadonlySet<string> = new Set(AUTO_SCALING_GRANT_OPERATIONS);
 
 /** Whether `operations` are the documented ones, each once, in any order (judged for every grant of a Region's count). */
-function documentedOperations(operations: readonly string[] = []): boolean {
+function documentedOperations(listed: readonly string[] | undefined): boolean {
+  const operations = listed ?? [];
   return (
     operations.length === OPERATIONS.size &&
     operations.every((op) => OPERATIONS.has(op)) &&

@@ -127,18 +127,19 @@ export function notServedReason(
   tree: OrgTree,
   account: string,
 ): string | undefined {
-  return reasonNotServed(autoScalingGrantees(catalog), tree, account);
+  return reasonNotServed(() => autoScalingGrantees(catalog), tree, account);
 }
 
-/** `notServedReason` with the channels' grantees worked out once (`autoScalingGrantees`) for every account asked. */
-function reasonNotServed(grantees: KeyGrantees | undefined, tree: OrgTree, account: string): string | undefined {
+/** `notServedReason` with the channels' grantees from `grantees`, asked only once the account is an active member. */
+function reasonNotServed(grantees: () => KeyGrantees | undefined, tree: OrgTree, account: string): string | undefined {
   const held = tree.accounts.get(account);
   if (!held) return 'the account left the organization';
   if (!isActive(held.state)) return `the account is ${held.state.toLowerCase()}`;
-  if (!grantees) return undefined;
-  if (grantees.accounts.includes(account)) return undefined;
+  const served = grantees();
+  if (!served) return undefined;
+  if (served.accounts.includes(account)) return undefined;
   const above = new Set(ancestorsOf(tree, account));
-  if (grantees.ous.some((ou) => above.has(ou))) return undefined;
+  if (served.ous.some((ou) => above.has(ou))) return undefined;
   return 'no channel targets the account any more';
 }
 
@@ -154,7 +155,9 @@ export function leftoverGrants(
   factoryAccount: string,
   grants: readonly ListedGrant[],
 ): LeftoverGrant[] {
-  const grantees = autoScalingGrantees(catalog);
+  // Worked out at the first active member's grant, once for all of them.
+  let worked: { grantees: KeyGrantees | undefined } | undefined;
+  const grantees = () => (worked ??= { grantees: autoScalingGrantees(catalog) }).grantees;
   const judged = new Map<string, string | undefined>();
   const out: LeftoverGrant[] = [];
   for (const grant of grants) {
