@@ -157,7 +157,10 @@ export function leftoverGrants(
 ): LeftoverGrant[] {
   // Worked out at the first active member's grant, once for all of them.
   let worked: { grantees: KeyGrantees | undefined } | undefined;
-  const grantees = () => (worked ??= { grantees: autoScalingGrantees(catalog) }).grantees;
+  const grantees = () => {
+    worked ??= { grantees: autoScalingGrantees(catalog) };
+    return worked.grantees;
+  };
   const judged = new Map<string, string | undefined>();
   const out: LeftoverGrant[] = [];
   for (const grant of grants) {
