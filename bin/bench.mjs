@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --experimental-async-context-frame --max-semi-space-size=64
-// The flags on the first line (and in package.json's scripts) are bin/goldsmith.mjs's, which says why: AsyncLocalStorage
-// on V8's context frame, and a young generation of up to 64 MiB a semi-space.
+// The flags on the first line (and in package.json's scripts) are bin/goldsmith.mjs's, which says why:
+// AsyncLocalStorage on V8's context frame, and a young generation of up to 64 MiB a semi-space.
 import { enableCompileCache } from 'node:module';
 // `npm run bench`: registers tsx (as bin/goldsmith.mjs does) so the TypeScript benchmarks load directly.
 import { register } from 'tsx/esm/api';

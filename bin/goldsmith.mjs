@@ -7,6 +7,10 @@
 // smaller memory limit), at 3 MiB of heap per MiB (https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-mib):
 // a simulation allocates gigabytes of short-lived requests and answers, and a larger nursery lets more of them die
 // before a scavenge copies them (docs/performance.md, "The laboratory's garbage"). A short command never grows it.
+// The `goldsmith` command. It runs the prebuilt bundle of the TypeScript sources (bin/bundle.mjs: built on the first
+// run after a change, then reused); a TypeScript file outside it (a goldsmith.config.ts, a `--config x.ts`) is
+// transformed as it is imported (bin/typescript-hooks.mjs). GOLDSMITH_NO_BUNDLE=1 loads every source through tsx, as
+// before the bundle: slower to start, for working on the loading itself.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   // The local cloud (aws-local-stepfunctions) and the Lambda runtime are Node 22; npm scripts and npx put the
