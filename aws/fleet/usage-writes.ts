@@ -4,7 +4,7 @@ import type { UsageObservation } from '../../core/fleet/usage.js';
 import { shapeLedgerTransaction } from '../../core/ledger/format-transactions.js';
 import { imagePk, openWork, usageSk } from '../../core/ledger/keys.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
-import { conditionalWrite } from '../ledger/ledger-writes.js';
+import { conditionalWrite, isTransactionCancelled } from '../ledger/ledger-writes.js';
 import type { UsageItem } from './usage-ledger.js';
 
 /**
@@ -127,7 +127,7 @@ export async function recordUsageWrites(writes: readonly UsageWrite[]): Promise<
         await documentClient().send(new TransactWriteCommand({ TransactItems }));
         for (const _ of chunk) done.push(true);
       } catch (error) {
-        if (!isCancelled(error)) throw error;
+        if (!isTransactionCancelled(error)) throw error;
         await sendEachAlone(chunk, done);
       }
     }
@@ -175,9 +175,8 @@ async function sendEachAlone(writes: readonly UsageWrite[], done: boolean[]): Pr
   }
 }
 
-/** The SDK's service exceptions carry their error code as `name` (a TransactionCanceledException's too). */
+/** The SDK's service exceptions carry their error code as `name`. */
 const isNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
-const isCancelled = (error: unknown): boolean => isNamed(error, 'TransactionCanceledException');
 
 /**
  * Writes gathered over one step of a pass and sent together (`recordUsageWrites`) by `flush`, each followed by what

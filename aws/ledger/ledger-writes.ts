@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 
@@ -12,6 +12,17 @@ export function isConditionFailure(err: unknown): boolean {
   return (
     err instanceof ConditionalCheckFailedException ||
     (err instanceof Error && err.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/**
+ * True when `err` is DynamoDB's answer to a cancelled TransactWriteItems: a condition failed or another request wrote
+ * one of its items meanwhile, and none of its actions took effect (`CancellationReasons` says which,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+ */
+export function isTransactionCancelled(err: unknown): boolean {
+  return (
+    err instanceof TransactionCanceledException || (err instanceof Error && err.name === 'TransactionCanceledException')
   );
 }
 

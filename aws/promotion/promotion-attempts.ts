@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { shapeLedgerTransaction } from '../../core/ledger/format-transactions.js';
 import {
@@ -11,7 +10,7 @@ import {
 } from '../../core/ledger/keys.js';
 import type { AttemptRecord, AttemptStart } from '../../core/promotion/attempts.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
-import { conditionalWrite } from '../ledger/ledger-writes.js';
+import { conditionalWrite, isTransactionCancelled } from '../ledger/ledger-writes.js';
 
 /**
  * A version's promotion attempts in the ledger (core/promotion/attempts.ts): the attempt record `ATTEMPT#<v>#current` and
@@ -124,14 +123,7 @@ export async function archiveAttempt(
 }
 
 function isCancelledOnCondition(error: unknown): boolean {
-  if (
-    !(
-      error instanceof TransactionCanceledException ||
-      (error instanceof Error && error.name === 'TransactionCanceledException')
-    )
-  ) {
-    return false;
-  }
+  if (!isTransactionCancelled(error)) return false;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
 }

@@ -163,8 +163,9 @@ export async function countKeyGrants(
   // The held organization's `STATE` item (one GetItem) says whether a tree is held and when it last changed; the tree
   // itself (the whole partition, several 1 MB pages in a large organization) is read once, by the first Region listed.
   const state = await readHeldOrganizationState();
-  const stateOnly = treeFromHeldItems(state ? [state] : []);
-  const changedAt = heldState(state ? [state] : [])?.changedAt;
+  const held = state ? [state] : [];
+  const stateOnly = treeFromHeldItems(held);
+  const changedAt = heldState(held)?.changedAt;
   const run: KeyGrantsRun = { regions: [] };
   if (!stateOnly) run.sweepSkipped = 'the ledger holds no organization yet (organization-sync has not read it)';
   const heldTree = readOnce(async (_: 'tree') => treeFromHeldItems(await readHeldOrganizationItems()));
