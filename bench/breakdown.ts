@@ -1,5 +1,5 @@
 import type { PhaseTime } from '../local/simulator/timing.js';
-import { stackCause } from './profile-causes.js';
+import { IDLE, stackCause } from './profile-causes.js';
 
 /** The parts of a V8 CPU profile (`Profiler.stop`, a `.cpuprofile` file) the breakdown reads; times in µs. */
 export interface CpuProfile {
@@ -128,13 +128,26 @@ function causeLines(causes: readonly CauseTime[], sampledMs: number): string[] {
   ];
 }
 
+/**
+ * The CPU time a phase spent off the main thread: its CPU time (all threads, `process.cpuUsage`) less the main
+ * thread's busy samples (sampled, not idle). V8 runs background jobs on a thread pool of its own ("Set V8's thread
+ * pool size which will be used to allocate background jobs", https://nodejs.org/api/cli.html#--v8-pool-sizenum):
+ * its optimizing compiler's work and part of its garbage collector's; the start's synthesis runs in a worker thread.
+ * None of it is in the main thread's profile. On a loaded machine the main thread's samples also count time it
+ * waited for a core, and this reads low (at least 0).
+ */
+export function otherThreadsMs(phase: PhaseBreakdown): number {
+  const idle = phase.causes.find((c) => c.cause === IDLE)?.ms ?? 0;
+  return round(Math.max(0, phase.cpuMs - (phase.sampledMs - idle)));
+}
+
 /** The breakdown for people: each phase's wall and CPU time, then its causes (the main thread's samples). */
 export function formatBreakdown(breakdown: Breakdown | null): string[] {
   if (!breakdown) return ['  where the time goes       not measured'];
   return [
     `  where the time goes       ${seconds(breakdown.wholeMs)} profiled; each phase's wall and CPU time, then the main thread's samples in it by cause:`,
     ...breakdown.phases.flatMap((p) => [
-      `    ${p.phase.padEnd(24)} ${seconds(p.wallMs).padStart(8)} wall, ${seconds(p.cpuMs)} CPU (all threads), ${seconds(p.sampledMs)} sampled`,
+      `    ${p.phase.padEnd(24)} ${seconds(p.wallMs).padStart(8)} wall, ${seconds(p.cpuMs)} CPU (all threads; ${seconds(otherThreadsMs(p))} off the main thread: V8's compiler and collector, workers), ${seconds(p.sampledMs)} sampled`,
       ...causeLines(p.causes, p.sampledMs),
     ]),
     `    ${'outside the run'.padEnd(24)} ${seconds(breakdown.outside.sampledMs).padStart(8)} sampled (Node's start, the imports, the bench)`,

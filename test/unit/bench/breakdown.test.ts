@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { breakdownOf, type CpuProfile, formatBreakdown } from '../../../bench/breakdown.js';
+import { breakdownOf, type CpuProfile, formatBreakdown, otherThreadsMs } from '../../../bench/breakdown.js';
 import { withOriginalSources } from '../../../bench/profile.js';
 import type { PhaseTime } from '../../../local/simulator/timing.js';
 
@@ -155,6 +155,29 @@ describe("the bench's breakdown of where the time goes", () => {
     for (const name of ['start', 'run', 'audit', 'outside the run']) expect(text).toMatch(new RegExp(`\n    ${name} `));
     expect(text).toContain('handler promotion');
     expect(formatBreakdown(null)).toEqual(['  where the time goes       not measured']);
+  });
+
+  it("says how much of a phase's CPU time was spent off the main thread: its CPU less the main thread's busy samples", () => {
+    const phase = (cpuMs: number, sampledMs: number, idleMs: number) => ({
+      phase: 'run',
+      wallMs: sampledMs,
+      cpuMs,
+      sampledMs,
+      causes: [
+        { cause: 'DynamoDB (dynalite)', ms: sampledMs - idleMs },
+        { cause: 'idle (the main thread waiting)', ms: idleMs },
+      ],
+    });
+    // The quarter as measured: 34.6 s of CPU in all threads, 27.4 s sampled of which 0.2 s idle.
+    expect(otherThreadsMs(phase(34_600, 27_400, 200))).toBe(7_400);
+    // A main thread that waited for a core (sampled above its CPU time) reads as nothing off it, not less.
+    expect(otherThreadsMs(phase(10_000, 12_000, 0))).toBe(0);
+    const text = formatBreakdown({
+      wholeMs: 27_400,
+      phases: [phase(34_600, 27_400, 200)],
+      outside: { sampledMs: 0, causes: [] },
+    }).join('\n');
+    expect(text).toContain('34.6 s CPU (all threads; 7.4 s off the main thread');
   });
 
   it("names a bundle's frames by their original files through the bundle's source map", () => {
