@@ -129,17 +129,28 @@ function causeLines(causes: readonly CauseTime[], sampledMs: number): string[] {
 }
 
 /**
- * The CPU time a phase spent off the main thread: its CPU time (all threads, `process.cpuUsage`) less the main
- * thread's busy samples (sampled, not idle). V8 runs background jobs on a thread pool of its own ("Set V8's thread
- * pool size which will be used to allocate background jobs", https://nodejs.org/api/cli.html#--v8-pool-sizenum):
- * its optimizing compiler's work and part of its garbage collector's; the start's synthesis runs in a worker thread.
- * None of it is in the main thread's profile. On a loaded machine the main thread's samples also count time it
- * waited for a core, and this reads low (at least 0).
+ * At least how much of a phase's CPU time ran off the main thread: its CPU time in all threads (`process.cpuUsage`)
+ * less the main thread's busy samples (sampled, not idle). A sample stands for the wall time up to the next one, so
+ * the busy samples are the main thread's busy wall time, at least its CPU time: the difference is a lower bound. It
+ * reads low when the main thread waited for a core (on two cores, its own process's background threads can take it),
+ * for a page fault or in a garbage-collection pause waiting for the helpers. Off the main thread run V8's background
+ * jobs, its optimizing compiler ("optimizing hot functions asynchronously on a separate thread", `node --v8-options`,
+ * `--concurrent-recompilation`) and its collector's background tasks (`--single-threaded-gc`: "disable the use of
+ * background gc tasks"), the profiler's sampling thread, libuv's thread pool and worker threads (the start's synthesis).
+ * Undefined when the busy samples exceed the CPU time: the main thread waited, and nothing can be said.
  */
-export function otherThreadsMs(phase: PhaseBreakdown): number {
+export function otherThreadsMs(phase: PhaseBreakdown): number | undefined {
   const idle = phase.causes.find((c) => c.cause === IDLE)?.ms ?? 0;
-  return round(Math.max(0, phase.cpuMs - (phase.sampledMs - idle)));
+  const off = phase.cpuMs - (phase.sampledMs - idle);
+  return off < 0 ? undefined : round(off);
 }
+
+const offMainThread = (phase: PhaseBreakdown) => {
+  const ms = otherThreadsMs(phase);
+  return ms === undefined
+    ? 'off the main thread not measurable: its samples exceed the CPU time'
+    : `at least ${seconds(ms)} off the main thread (V8's compiler and collector, the profiler, workers)`;
+};
 
 /** The breakdown for people: each phase's wall and CPU time, then its causes (the main thread's samples). */
 export function formatBreakdown(breakdown: Breakdown | null): string[] {
@@ -147,7 +158,7 @@ export function formatBreakdown(breakdown: Breakdown | null): string[] {
   return [
     `  where the time goes       ${seconds(breakdown.wholeMs)} profiled; each phase's wall and CPU time, then the main thread's samples in it by cause:`,
     ...breakdown.phases.flatMap((p) => [
-      `    ${p.phase.padEnd(24)} ${seconds(p.wallMs).padStart(8)} wall, ${seconds(p.cpuMs)} CPU (all threads; ${seconds(otherThreadsMs(p))} off the main thread: V8's compiler and collector, workers), ${seconds(p.sampledMs)} sampled`,
+      `    ${p.phase.padEnd(24)} ${seconds(p.wallMs).padStart(8)} wall, ${seconds(p.cpuMs)} CPU (all threads; ${offMainThread(p)}), ${seconds(p.sampledMs)} sampled`,
       ...causeLines(p.causes, p.sampledMs),
     ]),
     `    ${'outside the run'.padEnd(24)} ${seconds(breakdown.outside.sampledMs).padStart(8)} sampled (Node's start, the imports, the bench)`,
