@@ -137,7 +137,8 @@ function causeLines(causes: readonly CauseTime[], sampledMs: number): string[] {
  * jobs, its optimizing compiler ("optimizing hot functions asynchronously on a separate thread", `node --v8-options`,
  * `--concurrent-recompilation`) and its collector's background tasks (`--single-threaded-gc`: "disable the use of
  * background gc tasks"), the profiler's sampling thread, libuv's thread pool and worker threads (the start's synthesis).
- * Undefined when the busy samples exceed the CPU time: the main thread waited, and nothing can be said.
+ * Undefined when the busy samples exceed the CPU time (the main thread waited, or the phase is too short for its
+ * samples): nothing can be said.
  */
 export function otherThreadsMs(phase: PhaseBreakdown): number | undefined {
   const idle = phase.causes.find((c) => c.cause === IDLE)?.ms ?? 0;
@@ -148,7 +149,7 @@ export function otherThreadsMs(phase: PhaseBreakdown): number | undefined {
 const offMainThread = (phase: PhaseBreakdown) => {
   const ms = otherThreadsMs(phase);
   return ms === undefined
-    ? 'off the main thread not measurable: its samples exceed the CPU time'
+    ? 'off the main thread not measurable: its busy samples exceed its CPU time'
     : `at least ${seconds(ms)} off the main thread (V8's compiler and collector, the profiler, workers)`;
 };
 

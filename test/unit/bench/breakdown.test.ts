@@ -179,6 +179,7 @@ describe("the bench's breakdown of where the time goes", () => {
     // The profile's run: 11 ms sampled, one of them idle and one the garbage collector's (busy: the main thread's own
     // CPU). With 9 ms of CPU the main thread waited, and the line says nothing can be measured, not 0.
     const run = breakdown.phases[1];
+    expect(run?.phase).toBe('run');
     expect(run && otherThreadsMs(run)).toBeUndefined();
     expect(formatBreakdown(breakdown).join('\n')).toMatch(/run .*off the main thread not measurable/);
     // With 12 ms of CPU: 12 less the 10 busy samples, at least 2 ms off it.
