@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OpenWork } from '../aws/ledger/open-work.js';
 import { announce } from '../aws/notifications/notifications.js';
 import { decisionKeys } from '../aws/promotion/approval-secret.js';
 import {
@@ -110,9 +111,14 @@ async function refuseUnproven(a: ApprovalRecord, reason: string, now: Date): Pro
  * instead. Idempotent: a delivered decision is marked sent, and a second delivery of the same token would meet
  * TaskDoesNotExist, which marks it undeliverable instead of failing.
  */
-export async function deliverRecordedDecisions(approvers: CatalogApprovers, now: Date): Promise<DecisionsReport> {
+export async function deliverRecordedDecisions(
+  approvers: CatalogApprovers,
+  now: Date,
+  /** What the run's read of the open-work index found (aws/ledger/open-work.ts), or nothing: a Query of its own. */
+  read?: OpenWork,
+): Promise<DecisionsReport> {
   const report: DecisionsReport = { delivered: [], pending: 0, undeliverable: [], failures: [] };
-  for (const approval of await undeliveredDecisions()) {
+  for (const approval of await undeliveredDecisions(read)) {
     const { image } = approval;
     // An image no longer in the catalog has no promotion to deliver to: left as it is.
     if (!approvers[image]) continue;

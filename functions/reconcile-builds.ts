@@ -2,6 +2,7 @@ import { lastSweptAt, recordSweep } from '../aws/audit/sweep-ledger.js';
 import { closeOpenBuild, type OpenBuild, openBuilds } from '../aws/builds/build-handling.js';
 import { getImage } from '../aws/builds/imagebuilder.js';
 import { listPipelineBuilds } from '../aws/builds/pipeline-builds.js';
+import type { OpenWork } from '../aws/ledger/open-work.js';
 import { parseDuration } from '../core/duration.js';
 import { isFullPass, isSweepDue, type ListedBuild } from '../core/reconcile/decide.js';
 import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
@@ -69,13 +70,18 @@ export interface BuildsToReconcile {
  * overdue: no event will bring it), whose listing says what became of them. A listing day whose run failed is made up
  * by the next day's pass, not a period later.
  */
-export async function buildsToReconcile(images: readonly string[], now: Date): Promise<BuildsToReconcile> {
+export async function buildsToReconcile(
+  images: readonly string[],
+  now: Date,
+  /** What the run's read of the open-work index found (aws/ledger/open-work.ts), or nothing: a Query of its own. */
+  read?: OpenWork,
+): Promise<BuildsToReconcile> {
   const fullPass = isFullPass(now);
   const everyDays = parseDuration(bundledCatalog().monitoring.pipelineListingEvery) / 86_400;
   if (fullPass && isSweepDue(now, await lastSweptAt('pipelines'), everyDays)) {
     return { listed: await listCatalogBuilds(images), fullPass, everyPipeline: true };
   }
-  const open = await describeOpenBuilds(await openBuilds());
+  const open = await describeOpenBuilds(await openBuilds(read));
   const overdue = fullPass ? open.undescribed.filter((image) => images.includes(image)) : [];
   const described = new Set(open.listed.map((b) => b.buildVersionArn));
   const listedAgain = (await listCatalogBuilds(overdue)).filter((b) => !described.has(b.buildVersionArn));

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { markIntentDone, pendingIntents, readIntent } from '../aws/builds/intents.js';
+import type { OpenWork } from '../aws/ledger/open-work.js';
 import type { Catalog } from '../core/config/schema.js';
 import { isTransient } from '../core/errors/classify.js';
 import { dueScheduleChanges } from '../core/reconcile/schedules.js';
@@ -26,7 +27,12 @@ export interface IntentsReport {
  * written. Both go through start-builds' own path, so its dedupe markers and client tokens keep every re-issue to
  * at most one build per change and image.
  */
-export async function reissueIntents(catalog: Catalog, now: Date): Promise<IntentsReport> {
+export async function reissueIntents(
+  catalog: Catalog,
+  now: Date,
+  /** What the run's read of the open-work index found (aws/ledger/open-work.ts), or nothing: a Query of its own. */
+  read?: OpenWork,
+): Promise<IntentsReport> {
   const report: IntentsReport = { reissued: [], schedulesRederived: [], refused: [], failures: [] };
   const attempt = async (change: Change, into: string[]): Promise<void> => {
     try {
@@ -38,7 +44,7 @@ export async function reissueIntents(catalog: Catalog, now: Date): Promise<Inten
       if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
     }
   };
-  for (const intent of await pendingIntents()) {
+  for (const intent of await pendingIntents(read)) {
     // A change whose keys cannot fit is refused once, with its reason: its intent is closed, not re-issued each run.
     const refusal = keyRefusalOf(catalog, intent.change);
     if (refusal) {

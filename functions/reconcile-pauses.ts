@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OpenWork } from '../aws/ledger/open-work.js';
 import { announce } from '../aws/notifications/notifications.js';
 import { discardUnansweredApproval, markResumed, pausedPromotions } from '../aws/promotion/promotion-pauses.js';
 import { startNamedExecution } from '../aws/promotion/stepfunctions.js';
@@ -63,10 +64,15 @@ export async function resumePromotion(
  * many times it paused before: an outage of any length ends with the promotion finished, no operator needed.
  * Resuming while the outage goes on is harmless: the new execution waits it out again, and the next waits longer.
  */
-export async function resumePausedPromotions(images: readonly string[], now: Date): Promise<ResumesReport> {
+export async function resumePausedPromotions(
+  images: readonly string[],
+  now: Date,
+  /** What the run's read of the open-work index found (aws/ledger/open-work.ts), or nothing: a Query of its own. */
+  read?: OpenWork,
+): Promise<ResumesReport> {
   const report: ResumesReport = { resumed: [], waiting: [], failures: [] };
   const catalog = new Set(images);
-  for (const paused of await pausedPromotions()) {
+  for (const paused of await pausedPromotions(read)) {
     const { image } = paused;
     // An image no longer in the catalog cannot be resumed (resumePromotion needs its plan): left as it is.
     if (!catalog.has(image)) continue;

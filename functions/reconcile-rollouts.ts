@@ -1,3 +1,4 @@
+import type { OpenWork } from '../aws/ledger/open-work.js';
 import { ExecutionSquattedError, executionStatus, startOwnExecution } from '../aws/promotion/own-execution.js';
 import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
@@ -29,12 +30,16 @@ export interface StoppedRolloutsReport {
  * take-back (an ended rollout superseded, its groups on their way back, {@link stopOrphanedTakeBacks}). Without a
  * Rollout state machine (no channel rolls out: no `ROLLOUT_STATE_MACHINE_ARN`) there is nothing to look at.
  */
-export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsReport> {
+export async function stopOrphanedRollouts(
+  now: Date,
+  /** What the run's read of the open-work index found (aws/ledger/open-work.ts), or nothing: a Query of its own. */
+  read?: OpenWork,
+): Promise<StoppedRolloutsReport> {
   const report: StoppedRolloutsReport = { stopped: [], failures: [] };
   const machine = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!machine) return report;
   const at = now.toISOString();
-  for (const record of await openRollouts()) {
+  for (const record of await openRollouts(read)) {
     await checked(report, record, async (what) => {
       const name = rolloutExecutionNameOf(record);
       const status = await executionStatus(machine, name);
@@ -63,7 +68,7 @@ export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsRe
       await markStopped(report, { record, what, at }, reason, status, status);
     });
   }
-  await stopOrphanedTakeBacks(machine, at, report);
+  await stopOrphanedTakeBacks(machine, at, report, read);
   return report;
 }
 
@@ -86,8 +91,13 @@ async function markStopped(
  * silently. Each is marked (`takenBack.stopped`, closing its open work: one run, one mark) and announced once
  * (`rollout-stopped`, naming the take-back). Nothing is refreshed; `rollout status` lists where each group is.
  */
-async function stopOrphanedTakeBacks(machine: string, at: string, report: StoppedRolloutsReport): Promise<void> {
-  for (const record of await openTakeBacks()) {
+async function stopOrphanedTakeBacks(
+  machine: string,
+  at: string,
+  report: StoppedRolloutsReport,
+  read?: OpenWork,
+): Promise<void> {
+  for (const record of await openTakeBacks(read)) {
     if (record.replacement?.settledAt !== undefined) continue;
     await checked(report, record, async (what) => {
       const name = followedByItsExecution(record)

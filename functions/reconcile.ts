@@ -1,8 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { buildHandlings, buildKey, recordReconciliation } from '../aws/builds/build-handling.js';
+import { buildHandlings, buildKey, OPEN_BUILDS, recordReconciliation } from '../aws/builds/build-handling.js';
+import { PENDING_INTENTS } from '../aws/builds/intents.js';
+import { type OpenWorkRequest, readOpenWork } from '../aws/ledger/open-work.js';
 import { redeliverAnnouncements } from '../aws/notifications/notifications.js';
+import { UNDELIVERED_DECISIONS } from '../aws/promotion/promotion-approvals.js';
+import { PAUSED_PROMOTIONS } from '../aws/promotion/promotion-pauses.js';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { OPEN_ROLLOUTS, OPEN_TAKE_BACKS } from '../aws/rollout/rollout-ledger.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
 import {
   DEFAULT_WINDOW_DAYS,
@@ -56,6 +61,19 @@ export interface ReconcileReport {
   rollouts?: StoppedRolloutsReport;
 }
 
+/**
+ * The kinds of open work a run acts on, each with the condition its step restates: read together, once a run, after
+ * the migrations (aws/ledger/open-work.ts `readOpenWork`).
+ */
+export const RECONCILED_WORK: readonly OpenWorkRequest[] = [
+  UNDELIVERED_DECISIONS,
+  PAUSED_PROMOTIONS,
+  OPEN_ROLLOUTS,
+  OPEN_TAKE_BACKS,
+  PENDING_INTENTS,
+  OPEN_BUILDS,
+];
+
 /** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
 async function redeliver(): Promise<{ redelivered: number; pending: number }> {
   try {
@@ -86,15 +104,18 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const migrations = await migrateLedger(now);
   const plans = promotionPlans();
   const images = Object.keys(plans);
+  // What is open, every kind the steps below act on, in one read of the open-work index rather than a Query each.
+  const open = await readOpenWork(RECONCILED_WORK);
   // Approvals given while Step Functions was down: their promotions have waited long enough.
-  const decisions = await deliverRecordedDecisions(catalogApprovers(plans), now);
+  const decisions = await deliverRecordedDecisions(catalogApprovers(plans), now, open);
   // Promotions a transient error paused at the end of their retry horizon start again from where they stopped.
-  const resumes = await resumePausedPromotions(images, now);
-  const rollouts = await stopOrphanedRollouts(now);
-  // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
-  const intents = await reissueIntents(bundledCatalog(), now);
+  const resumes = await resumePausedPromotions(images, now, open);
+  const rollouts = await stopOrphanedRollouts(now, open);
+  // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for
+  // (a build started now is not finished: the open builds read with the rest before it lose nothing).
+  const intents = await reissueIntents(bundledCatalog(), now, open);
   // Every pipelineListingEvery every pipeline is listed (a build the ledger never recorded); otherwise the open builds.
-  const { listed, fullPass, everyPipeline } = await buildsToReconcile(images, now);
+  const { listed, fullPass, everyPipeline } = await buildsToReconcile(images, now, open);
   const candidates = listed.filter((build) => needsLedgerLookup(build, since));
   const handlings = await buildHandlings(candidates);
   const ledger = new Map<string, LedgerBuildView>();

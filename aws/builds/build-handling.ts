@@ -5,7 +5,7 @@ import { type ReconciledRecord, reconciledSk } from '../../core/reconcile/record
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { batchGetItems } from '../ledger/batch-get.js';
 import { isConditionFailure, putItemOnce } from '../ledger/ledger-writes.js';
-import { openWorkItems } from '../ledger/open-work.js';
+import { type OpenWork, type OpenWorkRequest, openItemsOf } from '../ledger/open-work.js';
 
 /**
  * Which image-state statuses of a build were acted on (promotion started, failure announced), and the
@@ -41,9 +41,12 @@ export interface OpenBuild {
   handledStatuses: string[];
 }
 
+/** The open-work index's builds Goldsmith started and has not seen finish. */
+export const OPEN_BUILDS: OpenWorkRequest = { kind: openWork.build };
+
 /** Every open build, from the open-work index (one paginated Query, eventually consistent). */
-export async function openBuilds(): Promise<OpenBuild[]> {
-  const items = await openWorkItems<Record<string, unknown>>(openWork.build);
+export async function openBuilds(read?: OpenWork): Promise<OpenBuild[]> {
+  const items = await openItemsOf<Record<string, unknown>>(OPEN_BUILDS, read);
   return items.flatMap((item) => {
     const image = typeof item.image === 'string' ? item.image : undefined;
     const version = typeof item.buildVersion === 'string' ? item.buildVersion : undefined;

@@ -3,7 +3,7 @@ import { intentKey, type OpenWorkKind, openWork, openWorkIndex, ttlAfter } from 
 import { type Change, changeIdOf, changeTimeOf } from '../../core/triggers/change.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { isConditionFailure } from '../ledger/ledger-writes.js';
-import { openWorkItems } from '../ledger/open-work.js';
+import { type OpenWork, type OpenWorkRequest, openItemsOf } from '../ledger/open-work.js';
 
 /** Intents are kept this long (well past the reconciler's look-back and any retry horizon). */
 const INTENT_TTL_DAYS = 90;
@@ -75,12 +75,17 @@ export async function readIntent(change: Change): Promise<IntentRecord | undefin
   return out.Item as IntentRecord | undefined;
 }
 
-/** Every intent still pending, oldest change first: one Query of the open-work index, not of every intent kept. */
-export async function pendingIntents(): Promise<IntentRecord[]> {
-  const found = await openWorkItems<IntentRecord>(openWork.intent, {
-    expression: '#status = :pending',
-    names: { '#status': 'status' },
-    values: { ':pending': 'pending' },
-  });
+/** The open-work index's intents still pending (their status restated: the index lags). */
+export const PENDING_INTENTS: OpenWorkRequest = {
+  kind: openWork.intent,
+  filter: { expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } },
+};
+
+/**
+ * Every intent still pending, oldest change first: one Query of the open-work index, not of every intent kept (or
+ * what the run's read of the index found: `read`).
+ */
+export async function pendingIntents(read?: OpenWork): Promise<IntentRecord[]> {
+  const found = await openItemsOf<IntentRecord>(PENDING_INTENTS, read);
   return found.sort((a, b) => a.sk.localeCompare(b.sk));
 }

@@ -1,6 +1,19 @@
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { type OpenWorkKind, openWorkIndex } from '../../core/ledger/keys.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+
+/** A filter on an open-work Query: what makes an item of that kind still open, restated (the index lags). */
+export interface OpenWorkFilter {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** One kind of open work and the condition its readers restate: what a reader asks of the index. */
+export interface OpenWorkRequest {
+  kind: OpenWorkKind;
+  filter?: OpenWorkFilter;
+}
 
 /**
  * Every ledger item of one kind of open work, from the sparse `open-work` index (core/ledger/keys.ts): one paginated
@@ -12,7 +25,7 @@ import { documentClient, ledgerTable } from '../clients/dynamodb.js';
  */
 export async function openWorkItems<T>(
   kind: OpenWorkKind,
-  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  filter?: OpenWorkFilter,
   /** Only these attributes of each item (a projection), when the items are large and the caller needs few. */
   attributes?: readonly string[],
   /** Another stage's ledger than the function's (`goldsmith preflight --stage` reads the stage's with the operators' credentials). */
@@ -38,4 +51,82 @@ export async function openWorkItems<T>(
   );
   for await (const page of pages) found.push(...((page.Items ?? []) as T[]));
   return found;
+}
+
+/**
+ * What one read of the open-work index found for several kinds at once ({@link readOpenWork}): each kind's items in
+ * the index's order, as the kind's own Query lists them, and the filter they were read with.
+ */
+export class OpenWork {
+  constructor(private readonly read: ReadonlyMap<OpenWorkKind, { filter?: OpenWorkFilter; items: unknown[] }>) {}
+
+  /**
+   * The items of `request`'s kind, when this read holds that kind under the same filter (the same object: a reader
+   * that restates its condition otherwise reads the index itself); undefined otherwise.
+   */
+  itemsOf<T>(request: OpenWorkRequest): T[] | undefined {
+    const found = this.read.get(request.kind);
+    return found && found.filter === request.filter ? ([...found.items] as T[]) : undefined;
+  }
+}
+
+/** Prefixes every placeholder (`#name`, `:value`) of an expression, so filters of several kinds can share one. */
+const prefixed = (expression: string, prefix: string) =>
+  expression.replace(/([#:])([A-Za-z0-9_]+)/g, (_, sigil: string, name: string) => `${sigil}${prefix}${name}`);
+
+/**
+ * One filter for a Scan of the index that keeps, of each requested kind, the items its own Query would keep: `(kind
+ * is k0 AND its condition) OR (kind is k1) OR …`, each kind's placeholders prefixed (`#k0_status`) so they cannot
+ * clash. Items of kinds not requested are read and left out.
+ */
+export function combinedFilter(requests: readonly OpenWorkRequest[]): Required<OpenWorkFilter> {
+  const names: Record<string, string> = { '#open': openWorkIndex.partitionKey };
+  const values: Record<string, unknown> = {};
+  const terms = requests.map((request, i) => {
+    const prefix = `k${i}_`;
+    values[`:kind${i}`] = request.kind;
+    const { filter } = request;
+    if (!filter) return `#open = :kind${i}`;
+    for (const [name, attribute] of Object.entries(filter.names ?? {})) names[prefixed(name, prefix)] = attribute;
+    for (const [name, value] of Object.entries(filter.values ?? {})) values[prefixed(name, prefix)] = value;
+    return `(#open = :kind${i} AND (${prefixed(filter.expression, prefix)}))`;
+  });
+  return { expression: terms.join(' OR '), names, values };
+}
+
+/**
+ * Every open item of several kinds in one paginated Scan of the sparse index, instead of a Query per kind: the index
+ * holds only what is open, so the Scan reads what those Queries would, plus the open items of the kinds not asked
+ * for (left out by the filter). "The Scan operation returns one or more items and item attributes by accessing every
+ * item in a table or a secondary index", and "first reads up to ... 1 MB of data and then applies any filtering"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html); like every read of a global
+ * secondary index it is eventually consistent, as the Queries were. Items come back a partition (a kind) at a time,
+ * each in sort-key order: each kind's list is in its Query's order.
+ */
+export async function readOpenWork(requests: readonly OpenWorkRequest[]): Promise<OpenWork> {
+  const kinds = new Set(requests.map((r) => r.kind));
+  if (kinds.size !== requests.length) throw new Error('readOpenWork: each kind once');
+  const filter = combinedFilter(requests);
+  const byKind = new Map<OpenWorkKind, { filter?: OpenWorkFilter; items: unknown[] }>(
+    requests.map((r) => [r.kind, { ...(r.filter ? { filter: r.filter } : {}), items: [] }]),
+  );
+  const pages = paginateScan(
+    { client: documentClient() },
+    {
+      TableName: ledgerTable(),
+      IndexName: openWorkIndex.name,
+      FilterExpression: filter.expression,
+      ExpressionAttributeNames: filter.names,
+      ExpressionAttributeValues: filter.values,
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) byKind.get(item[openWorkIndex.partitionKey] as OpenWorkKind)?.items.push(item);
+  }
+  return new OpenWork(byKind);
+}
+
+/** The open items of `request`'s kind: from `read` when it holds them, else from the kind's own Query. */
+export async function openItemsOf<T>(request: OpenWorkRequest, read?: OpenWork): Promise<T[]> {
+  return read?.itemsOf<T>(request) ?? openWorkItems<T>(request.kind, request.filter);
 }

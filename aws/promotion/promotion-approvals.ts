@@ -5,7 +5,7 @@ import { byImageThenVersion } from '../../core/promotion/naming.js';
 import type { ApprovalChanges } from '../../events/approval-changes.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, isConditionFailure } from '../ledger/ledger-writes.js';
-import { openWorkItems } from '../ledger/open-work.js';
+import { type OpenWork, type OpenWorkRequest, openItemsOf } from '../ledger/open-work.js';
 
 /**
  * Approvals in the ledger: `APPROVAL#<buildVersion>#<channel>` holds the request (the long task token, which never
@@ -219,12 +219,18 @@ export async function pendingApprovals(image: string, channel: string): Promise<
  * image, by image then oldest version first; those Step Functions refused for good are left out. One Query of the
  * open-work index, however long the ledger's history.
  */
-export async function undeliveredDecisions(): Promise<ApprovalRecord[]> {
-  const found = await openWorkItems<ApprovalRecord>(openWork.decision, {
-    expression: 'attribute_exists(decision) AND attribute_not_exists(sentAt) AND attribute_not_exists(undeliverable)',
-  });
+export async function undeliveredDecisions(read?: OpenWork): Promise<ApprovalRecord[]> {
+  const found = await openItemsOf<ApprovalRecord>(UNDELIVERED_DECISIONS, read);
   return found.sort(byImageThenVersion);
 }
+
+/** The open-work index's decisions recorded and neither sent nor refused for good (restated: the index lags). */
+export const UNDELIVERED_DECISIONS: OpenWorkRequest = {
+  kind: openWork.decision,
+  filter: {
+    expression: 'attribute_exists(decision) AND attribute_not_exists(sentAt) AND attribute_not_exists(undeliverable)',
+  },
+};
 
 /**
  * Takes back a recorded decision no door proved (written to the ledger outside Goldsmith's doors): the approval is

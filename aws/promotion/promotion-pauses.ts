@@ -4,7 +4,7 @@ import { byImageThenVersion } from '../../core/promotion/naming.js';
 import type { PausedPromotion } from '../../core/promotion/resume.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, isConditionFailure } from '../ledger/ledger-writes.js';
-import { openWorkItems } from '../ledger/open-work.js';
+import { type OpenWork, type OpenWorkRequest, openItemsOf } from '../ledger/open-work.js';
 
 /**
  * Paused promotions in the ledger: `PAUSED#<version>` in the image's partition, one per build. A pause is not a
@@ -73,14 +73,16 @@ export async function getPause(image: string, version: string): Promise<PausedPr
 }
 
 /** Every image's promotions paused now, by image then oldest version first: one Query of the open-work index. */
-export async function pausedPromotions(): Promise<PausedPromotion[]> {
-  const found = await openWorkItems<PausedPromotion>(openWork.pause, {
-    expression: '#status = :paused',
-    names: { '#status': 'status' },
-    values: { ':paused': 'paused' },
-  });
+export async function pausedPromotions(read?: OpenWork): Promise<PausedPromotion[]> {
+  const found = await openItemsOf<PausedPromotion>(PAUSED_PROMOTIONS, read);
   return found.sort(byImageThenVersion);
 }
+
+/** The open-work index's promotions paused now (their status restated: the index lags). */
+export const PAUSED_PROMOTIONS: OpenWorkRequest = {
+  kind: openWork.pause,
+  filter: { expression: '#status = :paused', names: { '#status': 'status' }, values: { ':paused': 'paused' } },
+};
 
 /**
  * Marks a paused promotion resumed for the `n`th time, once: only from `paused` with `n - 1` resumptions, so two

@@ -10,7 +10,7 @@ import {
 } from '../../core/rollout/record.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
-import { openWorkItems } from '../ledger/open-work.js';
+import { type OpenWork, type OpenWorkRequest, openItemsOf } from '../ledger/open-work.js';
 import { readRolloutsUnder, withGroups, writeGroupChunks } from './rollout-chunks.js';
 
 /**
@@ -180,15 +180,20 @@ export async function supersedeEndedRollout(
 }
 
 /** Every rollout the ledger holds running or paused (the open-work index; its state restated, the index lags). */
-export async function openRollouts(): Promise<RolloutRecord[]> {
-  const [first, second] = openRolloutStates;
-  const open = await openWorkItems<RolloutRecord>(openWork.rollout, {
-    expression: '#state IN (:a, :b)',
-    names: { '#state': 'state' },
-    values: { ':a': first, ':b': second },
-  });
+export async function openRollouts(read?: OpenWork): Promise<RolloutRecord[]> {
+  const open = await openItemsOf<RolloutRecord>(OPEN_ROLLOUTS, read);
   return Promise.all(open.map(withItsGroups));
 }
+
+/** The open-work index's rollouts running or paused (their state restated: the index lags). */
+export const OPEN_ROLLOUTS: OpenWorkRequest = {
+  kind: openWork.rollout,
+  filter: {
+    expression: '#state IN (:a, :b)',
+    names: { '#state': 'state' },
+    values: { ':a': openRolloutStates[0], ':b': openRolloutStates[1] },
+  },
+};
 
 const withItsGroups = (r: RolloutRecord): Promise<RolloutRecord> => {
   const { pk, sk } = keyOf(r.image, r.channel, r.version);
@@ -196,14 +201,20 @@ const withItsGroups = (r: RolloutRecord): Promise<RolloutRecord> => {
 };
 
 /** Every superseded rollout whose take-back is open work (the open-work index; its state restated). */
-export async function openTakeBacks(): Promise<RolloutRecord[]> {
-  const open = await openWorkItems<RolloutRecord>(openWork.takeBack, {
+export async function openTakeBacks(read?: OpenWork): Promise<RolloutRecord[]> {
+  const open = await openItemsOf<RolloutRecord>(OPEN_TAKE_BACKS, read);
+  return Promise.all(open.map(withItsGroups));
+}
+
+/** The open-work index's take-backs neither settled nor found stopped (restated: the index lags). */
+export const OPEN_TAKE_BACKS: OpenWorkRequest = {
+  kind: openWork.takeBack,
+  filter: {
     expression: '#state = :superseded AND attribute_not_exists(takenBack.stopped)',
     names: { '#state': 'state' },
     values: { ':superseded': 'superseded' },
-  });
-  return Promise.all(open.map(withItsGroups));
-}
+  },
+};
 
 /**
  * Marks a take-back whose execution is no longer running (`takenBack.stopped`), closing its open work. Conditional on

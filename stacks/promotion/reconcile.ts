@@ -90,10 +90,11 @@ export function createReconciler(
     'DeleteItem',
   ]);
   // The open-work index, by its own ARN: the grant above covers the table, not its indexes
-  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html). A run
+  // reads every kind it acts on in one Scan of it (functions/reconcile.ts `RECONCILED_WORK`), never a Query.
   reconcile.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['dynamodb:Query'],
+      actions: ['dynamodb:Scan'],
       resources: [`${env.ledger.tableArn}/index/${openWorkIndex.name}`],
     }),
   );

@@ -1,6 +1,10 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openBuilds } from '../../aws/builds/build-handling.js';
 import { markIntentDone, pendingIntents, recordIntent } from '../../aws/builds/intents.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { combinedFilter, openWorkItems, readOpenWork } from '../../aws/ledger/open-work.js';
 import {
   claimApprovalDecision,
   markApprovalSent,
@@ -11,6 +15,7 @@ import {
 import { markResumed, pausedPromotions, recordPause } from '../../aws/promotion/promotion-pauses.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import type { PackageChange } from '../../core/triggers/change.js';
+import { RECONCILED_WORK } from '../../functions/reconcile.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 
 const dynamo = useLocalDynamo();
@@ -32,6 +37,26 @@ async function indexed(kind: string): Promise<{ scanned: number; keys: string[] 
     }),
   );
   return { scanned: out.ScannedCount ?? 0, keys: (out.Items ?? []).map((i) => `${i.pk?.S} ${i.sk?.S}`) };
+}
+
+/** Counts the ledger requests the document client sends until `stop`, by command. */
+function countSent(): { stop(): Record<string, number> } {
+  const counts: Record<string, number> = {};
+  const stack = documentClient().middlewareStack;
+  stack.add(
+    (next, context) => (args) => {
+      const name = context.commandName ?? '';
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countLedgerRequests' },
+  );
+  return {
+    stop: () => {
+      stack.remove('countLedgerRequests');
+      return counts;
+    },
+  };
 }
 
 async function decide(image: string, version: string) {
@@ -113,5 +138,111 @@ describe('the open-work index', () => {
 
     expect((await pendingIntents()).map((i) => i.change)).toEqual([change('3.0.17')]);
     expect(await indexed(openWork.intent)).toMatchObject({ scanned: 1 });
+  });
+
+  it('reads every kind the reconciler acts on in one Scan: each kind as its own Query lists it, what is closed left out', async () => {
+    await decide('base', '1.0.0/7');
+    await decide('base', '1.0.0/8');
+    await markApprovalSent('base', '1.0.0/8', 'prod', '2027-01-21T00:01:00Z');
+    const change = (version: string): PackageChange => ({
+      kind: 'package',
+      name: 'openssl',
+      version,
+      source: 'ci',
+      observedAt: `2027-02-0${version.at(-1)}T10:00:00Z`,
+    });
+    await recordIntent(change('3.0.18'), new Date('2027-02-08T10:00:00Z'));
+    await recordIntent(change('3.0.19'), new Date('2027-02-09T10:00:00Z'));
+    await markIntentDone(change('3.0.18'), ['base: start 1.0.0/9'], new Date('2027-02-08T10:05:00Z'));
+    await recordPause({
+      image: 'app',
+      version: '1.0.0/2',
+      buildVersionArn: 'arn:aws:imagebuilder:us-east-1:123456789012:image/app/1.0.0/2',
+      channel: 'prod',
+      error: 'ServiceUnavailableException',
+      reason: 'still failing after the retry horizon',
+      pausedAt: '2027-01-15T05:00:00.000Z',
+    });
+    // Open builds of two images under the same sort key (the index orders them by key, not by image), and an open
+    // usage report: a kind the reconciler does not act on, left out of its read.
+    const ledger = localLedgerClient(dynamo.endpoint);
+    for (const [image, version] of [
+      ['base', '1.0.0/9'],
+      ['app', '1.0.0/9'],
+      ['app', '1.0.0/10'],
+    ] as const) {
+      const arn = `arn:aws:imagebuilder:us-east-1:123456789012:image/${image}/${version}`;
+      await ledger.send(
+        new PutItemCommand({
+          TableName: 'ledger',
+          Item: marshall({
+            pk: `IMAGE#${image}`,
+            sk: `BUILD#${version}`,
+            image,
+            buildVersion: version,
+            buildVersionArn: arn,
+            openWork: openWork.build,
+          }),
+        }),
+      );
+    }
+    await ledger.send(
+      new PutItemCommand({
+        TableName: 'ledger',
+        Item: marshall({
+          pk: 'IMAGE#base',
+          sk: 'USAGE#1.0.0/9#us-east-1',
+          reportId: 'r-1',
+          openWork: openWork.usageReport,
+        }),
+      }),
+    );
+
+    const sent = countSent();
+    const read = await readOpenWork(RECONCILED_WORK);
+    expect(sent.stop()).toEqual({ ScanCommand: 1 });
+
+    // Each kind as its own Query returns it, in the same order: the closed decision and intent left out.
+    for (const request of RECONCILED_WORK) {
+      expect(read.itemsOf(request), request.kind).toEqual(await openWorkItems(request.kind, request.filter));
+    }
+    expect((await undeliveredDecisions(read)).map((a) => a.version)).toEqual(['1.0.0/7']);
+    expect((await pendingIntents(read)).map((i) => i.change)).toEqual([change('3.0.19')]);
+    expect((await pausedPromotions(read)).map((p) => `${p.image} ${p.version}`)).toEqual(['app 1.0.0/2']);
+    expect((await openBuilds(read)).map((b) => `${b.image} ${b.version}`)).toEqual(
+      (await openBuilds()).map((b) => `${b.image} ${b.version}`),
+    );
+    expect((await openBuilds(read)).length).toBe(3);
+    // A reader restating another condition than the one read with reads the index itself.
+    expect(read.itemsOf({ kind: openWork.intent, filter: { expression: 'attribute_exists(change)' } })).toBeUndefined();
+    expect(read.itemsOf({ kind: openWork.usageReport })).toBeUndefined();
+  });
+});
+
+describe('one filter for several kinds of open work', () => {
+  it("keeps each kind's own condition, its placeholders apart from another kind's of the same name", () => {
+    const filter = combinedFilter([
+      {
+        kind: openWork.intent,
+        filter: { expression: '#status = :v', names: { '#status': 'status' }, values: { ':v': 'pending' } },
+      },
+      {
+        kind: openWork.pause,
+        filter: { expression: '#status = :v', names: { '#status': 'status' }, values: { ':v': 'paused' } },
+      },
+      { kind: openWork.build },
+    ]);
+    expect(filter).toEqual({
+      expression:
+        '(#open = :kind0 AND (#k0_status = :k0_v)) OR (#open = :kind1 AND (#k1_status = :k1_v)) OR #open = :kind2',
+      names: { '#open': 'openWork', '#k0_status': 'status', '#k1_status': 'status' },
+      values: {
+        ':kind0': openWork.intent,
+        ':k0_v': 'pending',
+        ':kind1': openWork.pause,
+        ':k1_v': 'paused',
+        ':kind2': openWork.build,
+      },
+    });
   });
 });

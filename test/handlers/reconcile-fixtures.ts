@@ -18,6 +18,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
+  type ScanCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -57,17 +58,23 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>, items: Map<s
       ]),
     ),
   }));
+  // An open-work index entry its reader keeps: a pending intent, an open build.
+  const open = (i: Record<string, unknown>) =>
+    i[openWorkIndex.partitionKey] !== undefined &&
+    (i.status === 'pending' || i[openWorkIndex.partitionKey] === openWork.build);
   // A partition's pending items, or (with IndexName) the open-work index's entries of one kind.
   ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
     Items: [...items.values()].filter((i) =>
       input.IndexName === openWorkIndex.name
-        ? i[openWorkIndex.partitionKey] === input.ExpressionAttributeValues?.[':kind'] &&
-          (i.status === 'pending' || i[openWorkIndex.partitionKey] === openWork.build)
+        ? i[openWorkIndex.partitionKey] === input.ExpressionAttributeValues?.[':kind'] && open(i)
         : i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
     ),
   }));
-  // The ledger migration's walk (aws/ledger/migrations.ts): the whole ledger in one page.
-  ddb.on(ScanCommand).callsFake(() => ({ Items: [...items.values()] }));
+  // The ledger migration's walk (aws/ledger/migrations.ts): the whole ledger in one page; with IndexName, the run's
+  // read of every open kind (aws/ledger/open-work.ts readOpenWork).
+  ddb.on(ScanCommand).callsFake((input: ScanCommandInput) => ({
+    Items: [...items.values()].filter((i) => input.IndexName !== openWorkIndex.name || open(i)),
+  }));
   ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
     const key = keyOf(input.Item);
     if (input.ConditionExpression === 'attribute_not_exists(sk)' && items.has(key)) {

@@ -112,17 +112,17 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     expect([...(statement?.Condition.ArnNotLike['aws:PrincipalArn'] ?? [])].sort()).toEqual(writers.sort());
   });
 
-  it('indexes open work and the image views sparsely, and lets only their one reader Query each index', async () => {
+  it('indexes open work and the image views sparsely, and lets only their readers read each index, as they read it', async () => {
     const [[, table] = ['', {}]] = resources('AWS::DynamoDB::Table');
     const props = resolver.resolve(table.Properties) as {
       GlobalSecondaryIndexes?: { IndexName: string; KeySchema: unknown; Projection: unknown }[];
     };
     expect(props.GlobalSecondaryIndexes).toEqual(LEDGER_INDEXES);
-    const allowed = async (arn: string, policies: PolicyDocument[], resource: string) =>
+    const allowed = async (arn: string, policies: PolicyDocument[], resource: string, action = 'dynamodb:Query') =>
       (
         await evaluate({
           principal: arn,
-          action: 'dynamodb:Query',
+          action,
           resource,
           resourceAccount: ACCOUNT,
           context: {},
@@ -131,17 +131,25 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
       ).decision === 'Allowed';
     const openWorkArn = `${tableArn}/index/${openWorkIndex.name}`;
     const imageViewArn = `${tableArn}/index/${imageViewIndex.name}`;
-    // The reconciler and the holdings auditor read open work, the health gauges the image views; neither the other's
-    // index, and a role granted only some ledger actions (Slack's) neither.
+    // The reconciler Scans open work (every kind it acts on at once), the holdings auditor Queries it (its scheduled
+    // revocations), the health gauges Query the image views; neither the other's index, nor the other's way, and a
+    // role granted only some ledger actions (Slack's) neither.
     const only = (pattern: RegExp) => [...roles].filter(([arn]) => pattern.test(arn));
-    const [reconcilers, gauges, slack] = [
-      only(/role\/[^/]*-(Reconcile|AuditHoldings)$/),
+    const [reconciler, auditor, gauges, slack] = [
+      only(/role\/[^/]*-Reconcile$/),
+      only(/role\/[^/]*-AuditHoldings$/),
       only(/role\/[^/]*-Health$/),
       only(/role\/[^/]*-SlackNotify$/),
     ];
-    expect([reconcilers.length, gauges.length, slack.length]).toEqual([2, 1, 1]);
-    for (const [arn, policies] of reconcilers) {
+    expect([reconciler.length, auditor.length, gauges.length, slack.length]).toEqual([1, 1, 1, 1]);
+    for (const [arn, policies] of reconciler) {
+      expect(await allowed(arn, policies, openWorkArn, 'dynamodb:Scan'), arn).toBe(true);
+      expect(await allowed(arn, policies, openWorkArn), arn).toBe(false);
+      expect(await allowed(arn, policies, imageViewArn, 'dynamodb:Scan'), arn).toBe(false);
+    }
+    for (const [arn, policies] of auditor) {
       expect(await allowed(arn, policies, openWorkArn), arn).toBe(true);
+      expect(await allowed(arn, policies, openWorkArn, 'dynamodb:Scan'), arn).toBe(false);
       expect(await allowed(arn, policies, imageViewArn), arn).toBe(false);
     }
     for (const [arn, policies] of gauges) {
