@@ -59,6 +59,15 @@ function countSent(): { stop(): Record<string, number> } {
   };
 }
 
+/** An openssl release observed on the day of February its last digit names. */
+const change = (version: string): PackageChange => ({
+  kind: 'package',
+  name: 'openssl',
+  version,
+  source: 'ci',
+  observedAt: `2027-02-0${version.at(-1)}T10:00:00Z`,
+});
+
 async function decide(image: string, version: string) {
   const request = {
     image,
@@ -125,13 +134,6 @@ describe('the open-work index', () => {
   });
 
   it('holds a build intent until it is done', async () => {
-    const change = (version: string): PackageChange => ({
-      kind: 'package',
-      name: 'openssl',
-      version,
-      source: 'ci',
-      observedAt: `2027-02-0${version.at(-1)}T10:00:00Z`,
-    });
     await recordIntent(change('3.0.16'), new Date('2027-02-06T10:00:00Z'));
     await recordIntent(change('3.0.17'), new Date('2027-02-07T10:00:00Z'));
     await markIntentDone(change('3.0.16'), ['base: start 1.0.0/3'], new Date('2027-02-06T10:05:00Z'));
@@ -144,13 +146,6 @@ describe('the open-work index', () => {
     await decide('base', '1.0.0/7');
     await decide('base', '1.0.0/8');
     await markApprovalSent('base', '1.0.0/8', 'prod', '2027-01-21T00:01:00Z');
-    const change = (version: string): PackageChange => ({
-      kind: 'package',
-      name: 'openssl',
-      version,
-      source: 'ci',
-      observedAt: `2027-02-0${version.at(-1)}T10:00:00Z`,
-    });
     await recordIntent(change('3.0.18'), new Date('2027-02-08T10:00:00Z'));
     await recordIntent(change('3.0.19'), new Date('2027-02-09T10:00:00Z'));
     await markIntentDone(change('3.0.18'), ['base: start 1.0.0/9'], new Date('2027-02-08T10:05:00Z'));
