@@ -55,6 +55,11 @@ export interface ReconcileReport {
   decisions?: DecisionsReport;
   /** Older ledger items brought to this release's record format (a bounded batch a run, until none is left). */
   migrations?: MigrationsReport;
+  /**
+   * The run's one read of the open-work index: the entries the Scan read (every open item, of every kind) and those
+   * of the kinds it acts on, still open: a backlog of another kind shows as the difference.
+   */
+  openWork?: { scanned: number; kept: number };
   /** Promotions paused at the end of their retry horizon, resumed now. */
   resumes?: ResumesReport;
   /** Rollouts still open in the ledger whose execution is no longer running, marked stopped now. */
@@ -136,6 +141,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     intents,
     decisions,
     migrations,
+    openWork: open.counts,
     resumes,
     rollouts,
   };

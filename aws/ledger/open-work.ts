@@ -58,7 +58,11 @@ export async function openWorkItems<T>(
  * the index's order, as the kind's own Query lists them, and the filter they were read with.
  */
 export class OpenWork {
-  constructor(private readonly read: ReadonlyMap<OpenWorkKind, { filter?: OpenWorkFilter; items: unknown[] }>) {}
+  constructor(
+    private readonly read: ReadonlyMap<OpenWorkKind, { filter?: OpenWorkFilter; items: unknown[] }>,
+    /** The index entries the Scan read, and of them those the filter kept: what the read cost against what it found. */
+    readonly counts: { scanned: number; kept: number },
+  ) {}
 
   /**
    * The items of `request`'s kind, when this read holds that kind under the same filter (the same object: a reader
@@ -100,8 +104,9 @@ export function combinedFilter(requests: readonly OpenWorkRequest[]): Required<O
  * for (left out by the filter). "The Scan operation returns one or more items and item attributes by accessing every
  * item in a table or a secondary index", and "first reads up to ... 1 MB of data and then applies any filtering"
  * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html); like every read of a global
- * secondary index it is eventually consistent, as the Queries were. Items come back a partition (a kind) at a time,
- * each in sort-key order: each kind's list is in its Query's order.
+ * secondary index it is eventually consistent, as the Queries were. AWS documents no order for a Scan's items: the
+ * readers that need an order sort what they get (intents, decisions, pauses); the others act on each item alone. A
+ * failed Scan fails the read of every kind at once: the run fails and is retried, where each Query failed alone.
  */
 export async function readOpenWork(requests: readonly OpenWorkRequest[]): Promise<OpenWork> {
   const kinds = new Set(requests.map((r) => r.kind));
@@ -120,13 +125,22 @@ export async function readOpenWork(requests: readonly OpenWorkRequest[]): Promis
       ExpressionAttributeValues: filter.values,
     },
   );
+  const counts = { scanned: 0, kept: 0 };
   for await (const page of pages) {
+    counts.scanned += page.ScannedCount ?? 0;
+    counts.kept += page.Count ?? 0;
     for (const item of page.Items ?? []) byKind.get(item[openWorkIndex.partitionKey] as OpenWorkKind)?.items.push(item);
   }
-  return new OpenWork(byKind);
+  return new OpenWork(byKind, counts);
 }
 
-/** The open items of `request`'s kind: from `read` when it holds them, else from the kind's own Query. */
+/**
+ * The open items of `request`'s kind: from `read` when given (a read that does not hold the kind under this filter is
+ * a caller's mistake, refused: the reconciler's role may Scan the index, not Query it), else the kind's own Query.
+ */
 export async function openItemsOf<T>(request: OpenWorkRequest, read?: OpenWork): Promise<T[]> {
-  return read?.itemsOf<T>(request) ?? openWorkItems<T>(request.kind, request.filter);
+  if (!read) return openWorkItems<T>(request.kind, request.filter);
+  const items = read.itemsOf<T>(request);
+  if (!items) throw new Error(`the read of the open-work index holds no ${request.kind} items under this condition`);
+  return items;
 }

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openBuilds } from '../../aws/builds/build-handling.js';
 import { markIntentDone, pendingIntents, recordIntent } from '../../aws/builds/intents.js';
 import { documentClient } from '../../aws/clients/dynamodb.js';
-import { combinedFilter, openWorkItems, readOpenWork } from '../../aws/ledger/open-work.js';
+import { combinedFilter, openItemsOf, openWorkItems, readOpenWork } from '../../aws/ledger/open-work.js';
 import {
   claimApprovalDecision,
   markApprovalSent,
@@ -13,6 +13,7 @@ import {
   undeliveredDecisions,
 } from '../../aws/promotion/promotion-approvals.js';
 import { markResumed, pausedPromotions, recordPause } from '../../aws/promotion/promotion-pauses.js';
+import { OPEN_ROLLOUTS, OPEN_TAKE_BACKS } from '../../aws/rollout/rollout-ledger.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import type { PackageChange } from '../../core/triggers/change.js';
 import { RECONCILED_WORK } from '../../functions/reconcile.js';
@@ -158,49 +159,70 @@ describe('the open-work index', () => {
       reason: 'still failing after the retry horizon',
       pausedAt: '2027-01-15T05:00:00.000Z',
     });
-    // Open builds of two images under the same sort key (the index orders them by key, not by image), and an open
+    // Open builds of two images under the same sort key; rollouts running, paused and completed (still marked: the
+    // index lags), two under one sort key; take-backs open, found stopped, and of a rollout not superseded; an open
     // usage report: a kind the reconciler does not act on, left out of its read.
     const ledger = localLedgerClient(dynamo.endpoint);
+    const put = (item: Record<string, unknown>) =>
+      ledger.send(new PutItemCommand({ TableName: 'ledger', Item: marshall(item) }));
     for (const [image, version] of [
       ['base', '1.0.0/9'],
       ['app', '1.0.0/9'],
       ['app', '1.0.0/10'],
     ] as const) {
       const arn = `arn:aws:imagebuilder:us-east-1:123456789012:image/${image}/${version}`;
-      await ledger.send(
-        new PutItemCommand({
-          TableName: 'ledger',
-          Item: marshall({
-            pk: `IMAGE#${image}`,
-            sk: `BUILD#${version}`,
-            image,
-            buildVersion: version,
-            buildVersionArn: arn,
-            openWork: openWork.build,
-          }),
-        }),
-      );
+      await put({
+        pk: `IMAGE#${image}`,
+        sk: `BUILD#${version}`,
+        image,
+        buildVersion: version,
+        buildVersionArn: arn,
+        openWork: openWork.build,
+      });
     }
-    await ledger.send(
-      new PutItemCommand({
-        TableName: 'ledger',
-        Item: marshall({
-          pk: 'IMAGE#base',
-          sk: 'USAGE#1.0.0/9#us-east-1',
-          reportId: 'r-1',
-          openWork: openWork.usageReport,
-        }),
-      }),
-    );
+    for (const [image, state] of [
+      ['base', 'running'],
+      ['app', 'paused'],
+      ['web', 'completed'],
+    ] as const) {
+      await put({ pk: `IMAGE#${image}`, sk: 'ROLLOUT#prod#1.0.0/9', image, state, openWork: openWork.rollout });
+    }
+    for (const [image, state, stopped] of [
+      ['base', 'superseded', false],
+      ['app', 'superseded', true],
+      ['web', 'halted', false],
+    ] as const) {
+      const takenBack = stopped ? { stopped: '2027-02-09T00:00:00Z' } : {};
+      await put({
+        pk: `IMAGE#${image}`,
+        sk: 'ROLLOUT#staging#1.0.0/8',
+        image,
+        state,
+        takenBack,
+        openWork: openWork.takeBack,
+      });
+    }
+    await put({ pk: 'IMAGE#base', sk: 'USAGE#1.0.0/9#us-east-1', reportId: 'r-1', openWork: openWork.usageReport });
 
     const sent = countSent();
     const read = await readOpenWork(RECONCILED_WORK);
     expect(sent.stop()).toEqual({ ScanCommand: 1 });
 
-    // Each kind as its own Query returns it, in the same order: the closed decision and intent left out.
+    // Each kind as its own Query returns it (AWS documents no Scan order: compared by key), what is closed left out.
+    const keys = (items: Record<string, unknown>[] | undefined) => (items ?? []).map((i) => `${i.pk} ${i.sk}`).sort();
     for (const request of RECONCILED_WORK) {
-      expect(read.itemsOf(request), request.kind).toEqual(await openWorkItems(request.kind, request.filter));
+      expect(keys(read.itemsOf(request)), request.kind).toEqual(
+        keys(await openWorkItems(request.kind, request.filter)),
+      );
     }
+    expect(keys(read.itemsOf(OPEN_ROLLOUTS))).toEqual([
+      'IMAGE#app ROLLOUT#prod#1.0.0/9',
+      'IMAGE#base ROLLOUT#prod#1.0.0/9',
+    ]);
+    expect(keys(read.itemsOf(OPEN_TAKE_BACKS))).toEqual(['IMAGE#base ROLLOUT#staging#1.0.0/8']);
+    // Read: every entry of the index, 13 (the sent decision and the done intent left it; the completed rollout, the
+    // stopped take-back and the usage report not yet); kept: the 9 of the reconciler's kinds still open.
+    expect(read.counts).toEqual({ scanned: 13, kept: 9 });
     expect((await undeliveredDecisions(read)).map((a) => a.version)).toEqual(['1.0.0/7']);
     expect((await pendingIntents(read)).map((i) => i.change)).toEqual([change('3.0.19')]);
     expect((await pausedPromotions(read)).map((p) => `${p.image} ${p.version}`)).toEqual(['app 1.0.0/2']);
@@ -208,9 +230,12 @@ describe('the open-work index', () => {
       (await openBuilds()).map((b) => `${b.image} ${b.version}`),
     );
     expect((await openBuilds(read)).length).toBe(3);
-    // A reader restating another condition than the one read with reads the index itself.
-    expect(read.itemsOf({ kind: openWork.intent, filter: { expression: 'attribute_exists(change)' } })).toBeUndefined();
-    expect(read.itemsOf({ kind: openWork.usageReport })).toBeUndefined();
+    // A reader restating another condition than the one read with, or of a kind not read, is refused, not sent to a
+    // Query the reconciler's role may not make.
+    const other = { kind: openWork.intent, filter: { expression: 'attribute_exists(change)' } };
+    expect(read.itemsOf(other)).toBeUndefined();
+    await expect(openItemsOf(other, read)).rejects.toThrow('holds no pending-intent items under this condition');
+    await expect(openItemsOf({ kind: openWork.usageReport }, read)).rejects.toThrow('holds no usage-report items');
   });
 });
 

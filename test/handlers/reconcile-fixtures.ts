@@ -62,14 +62,15 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>, items: Map<s
   const open = (i: Record<string, unknown>) =>
     i[openWorkIndex.partitionKey] !== undefined &&
     (i.status === 'pending' || i[openWorkIndex.partitionKey] === openWork.build);
-  // A partition's pending items, or (with IndexName) the open-work index's entries of one kind.
-  ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
-    Items: [...items.values()].filter((i) =>
-      input.IndexName === openWorkIndex.name
-        ? i[openWorkIndex.partitionKey] === input.ExpressionAttributeValues?.[':kind'] && open(i)
-        : i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
-    ),
-  }));
+  // A partition's pending items. An index Query is refused, as the reconciler's role refuses it (it may Scan the index).
+  ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+    if (input.IndexName) throw new Error(`AccessDeniedException: no dynamodb:Query on index/${input.IndexName}`);
+    return {
+      Items: [...items.values()].filter(
+        (i) => i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
+      ),
+    };
+  });
   // The ledger migration's walk (aws/ledger/migrations.ts): the whole ledger in one page; with IndexName, the run's
   // read of every open kind (aws/ledger/open-work.ts readOpenWork).
   ddb.on(ScanCommand).callsFake((input: ScanCommandInput) => ({
