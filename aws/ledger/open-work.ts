@@ -54,8 +54,8 @@ export async function openWorkItems<T>(
 }
 
 /**
- * What one read of the open-work index found for several kinds at once ({@link readOpenWork}): each kind's items in
- * the index's order, as the kind's own Query lists them, and the filter they were read with.
+ * What one read of the open-work index found for several kinds at once ({@link readOpenWork}): each kind's items, the
+ * ones the kind's own Query would list, and the filter they were read with.
  */
 export class OpenWork {
   constructor(
@@ -65,8 +65,8 @@ export class OpenWork {
   ) {}
 
   /**
-   * The items of `request`'s kind, when this read holds that kind under the same filter (the same object: a reader
-   * that restates its condition otherwise reads the index itself); undefined otherwise.
+   * The items of `request`'s kind, when this read holds that kind under the same filter (the same object); undefined
+   * otherwise ({@link openItemsOf} refuses that).
    */
   itemsOf<T>(request: OpenWorkRequest): T[] | undefined {
     const found = this.read.get(request.kind);
