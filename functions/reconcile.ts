@@ -111,6 +111,9 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const images = Object.keys(plans);
   // What is open, every kind the steps below act on, in one read of the open-work index rather than a Query each.
   const open = await readOpenWork(RECONCILED_WORK);
+  // Every open item of the ledger, of every kind, is read to find the reconciler's: a backlog of another kind (usage
+  // reports, scheduled revocations) shows here as what was read against what was kept.
+  logger.info('open work read', { ...open.counts });
   // Approvals given while Step Functions was down: their promotions have waited long enough.
   const decisions = await deliverRecordedDecisions(catalogApprovers(plans), now, open);
   // Promotions a transient error paused at the end of their retry horizon start again from where they stopped.
