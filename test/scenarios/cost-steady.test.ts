@@ -66,4 +66,14 @@ describe('six months of a steady catalog with retention', () => {
     const promotions = result.report.promotions.filter((p) => p.outcome === 'promoted').length;
     expect(cost.orchestrationPerPromotion).toBeCloseTo(cost.orchestration / promotions, 3);
   });
+
+  it("reads the ledger's open work once a reconciler run: one Scan of the open-work index, not a Query per kind", () => {
+    const runs = Object.entries(result.run.functions ?? {}).find(([id]) => /^Reconcile[0-9A-F]{8}$/.test(id))?.[1];
+    const calls = result.report.callPlan?.dynamoByFunction?.['Promotion-Reconcile'] ?? {};
+    expect(runs?.invocations).toBeGreaterThan(700);
+    // One Query a run: the announcements' redelivery (its own partition), none of the index.
+    expect(calls['dynamodb:Query']).toBe(runs?.invocations);
+    // One Scan a run of the index, and the first run's walk of the table for the ledger's migrations.
+    expect(calls['dynamodb:Scan']).toBe((runs?.invocations ?? 0) + 1);
+  });
 });
