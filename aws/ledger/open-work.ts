@@ -59,7 +59,7 @@ export async function openWorkItems<T>(
  */
 export class OpenWork {
   constructor(
-    private readonly read: ReadonlyMap<OpenWorkKind, { filter?: OpenWorkFilter; items: unknown[] }>,
+    private readonly read: ReadonlyMap<OpenWorkKind, { request: OpenWorkRequest; items: unknown[] }>,
     /** The index entries the Scan read, and of them those the filter kept: what the read cost against what it found. */
     readonly counts: { scanned: number; kept: number },
   ) {}
@@ -70,7 +70,7 @@ export class OpenWork {
    */
   itemsOf<T>(request: OpenWorkRequest): T[] | undefined {
     const found = this.read.get(request.kind);
-    return found && found.filter === request.filter ? ([...found.items] as T[]) : undefined;
+    return found && found.request.filter === request.filter ? ([...found.items] as T[]) : undefined;
   }
 }
 
@@ -109,12 +109,9 @@ export function combinedFilter(requests: readonly OpenWorkRequest[]): Required<O
  * failed Scan fails the read of every kind at once: the run fails and is retried, where each Query failed alone.
  */
 export async function readOpenWork(requests: readonly OpenWorkRequest[]): Promise<OpenWork> {
-  const kinds = new Set(requests.map((r) => r.kind));
-  if (kinds.size !== requests.length) throw new Error('readOpenWork: each kind once');
+  const byKind = new Map(requests.map((request) => [request.kind, { request, items: [] as unknown[] }]));
+  if (byKind.size !== requests.length) throw new Error('readOpenWork: each kind once');
   const filter = combinedFilter(requests);
-  const byKind = new Map<OpenWorkKind, { filter?: OpenWorkFilter; items: unknown[] }>(
-    requests.map((r) => [r.kind, { ...(r.filter ? { filter: r.filter } : {}), items: [] }]),
-  );
   const pages = paginateScan(
     { client: documentClient() },
     {
