@@ -4,13 +4,13 @@ import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { client, configureClients, documentClient } from '../aws/clients.js';
 import { startInProcessDynamo } from '../local/dynalite-in-process.js';
-import { localEndpoint, UNSIGNED_AUTH_SCHEMES } from '../local/fakes/common.js';
+import { localEndpoint, UNSIGNED_AUTH_SCHEMES, withoutWireMiddleware } from '../local/fakes/common.js';
 import { attachModelCheck, checkResponse, operationSchemaOf, serviceIdOf } from '../local/models/request-check.js';
 
 /**
  * The laboratory's floor: what one request costs in the local cloud with none of Goldsmith's code and none of the
  * fakes' logic in its path. Each request is sent as the simulator sends it (the SDK client as aws/clients builds it,
- * unsigned, checked against AWS's model), to dynalite in process, or answered the way a fake answers (a fixed output
+ * unsigned and without the wire's headers, checked against AWS's model), to dynalite in process, or answered the way a fake answers (a fixed output
  * from the deserialize step, checked against the model: local/fakes/middleware.ts).
  */
 export interface RequestFloor {
@@ -131,6 +131,8 @@ export async function measureRequestFloor(n: number): Promise<RequestFloor> {
       ssm: local('ssm'),
     },
     decorate: (sdkClient, service) => {
+      // As the local cloud's clients are made (local/fakes/install.ts).
+      withoutWireMiddleware(sdkClient);
       attachModelCheck(sdkClient);
       const output = FIXED_OUTPUT[service];
       if (output) answerAsAFake(sdkClient, output);

@@ -91,14 +91,53 @@ export function localEndpoint(hostname: string): { protocol: string; hostname: s
  * and dynalite answer (skipping SigV4 saves a third of the SDK's time per call in long simulations). The identity is
  * still resolved, as the SDK does before signing.
  */
+const UNSIGNED_SIGNER = { sign: async <T>(request: T): Promise<T> => request };
 export const UNSIGNED_AUTH_SCHEMES = [
   {
     schemeId: 'aws.auth#sigv4',
     identityProvider: (config: { getIdentityProvider(id: string): unknown }) =>
       config.getIdentityProvider('aws.auth#sigv4'),
-    signer: { sign: async <T>(request: T): Promise<T> => request },
+    signer: UNSIGNED_SIGNER,
   },
 ];
+
+/**
+ * The middlewares of an SDK client (as `middlewareStack.identify()` names them) that only dress a request for the
+ * wire: the User-Agent, Host and X-Amzn-Trace-Id headers. The local cloud's requests never leave the process: the
+ * fakes answer them from the deserialize step and dynalite reads only the body and the X-Amz-Target header, so no
+ * fake, no model check and no test reads what these write (a test's client sent to dynalite's HTTP server gets its
+ * Host from Node). The rest of the stack runs as on Lambda: serialization, Content-Length (S3's client warns without
+ * it), endpoint, the identity's resolution, retries, deserialization.
+ */
+export const WIRE_ONLY_MIDDLEWARE = [
+  'getUserAgentMiddleware',
+  'hostHeaderMiddleware',
+  'recursionDetectionMiddleware',
+] as const;
+
+interface MiddlewareStackLike {
+  remove(name: string): boolean;
+  add(middleware: (next: unknown) => unknown, options: Record<string, unknown>): void;
+}
+
+/**
+ * Removes WIRE_ONLY_MIDDLEWARE from a local cloud's client as it is made (aws/clients `decorate`), and its signing
+ * step when its signer is UNSIGNED_AUTH_SCHEMES' (which signs nothing: a client a test sends to dynalite's HTTP
+ * server signs, as that server asks). The User-Agent's place stays, held by a step that passes the request on:
+ * Powertools puts its own user-agent middleware after it (`addPowertoolsToUserAgent`), and the SDK refuses to send
+ * from a stack whose middleware names a missing one.
+ */
+export function withoutWireMiddleware(sdkClient: unknown): void {
+  const { middlewareStack: stack, config } = sdkClient as {
+    middlewareStack: MiddlewareStackLike;
+    config?: { httpAuthSchemes?: readonly { signer?: unknown }[] };
+  };
+  for (const name of WIRE_ONLY_MIDDLEWARE) stack.remove(name);
+  // The SDK's own options for it (@aws-sdk/core, getUserAgentMiddlewareOptions).
+  stack.add((next) => next, { name: 'getUserAgentMiddleware', step: 'build', priority: 'low', override: true });
+  if (config?.httpAuthSchemes?.some((scheme) => scheme.signer === UNSIGNED_SIGNER))
+    stack.remove('httpSigningMiddleware');
+}
 
 /** Request ids in AWS's UUID shape, deterministic within a run. */
 export function nextRequestId(): string {

@@ -15,6 +15,7 @@ import {
   type SeededRandom,
   seededRandom,
   UNSIGNED_AUTH_SCHEMES,
+  withoutWireMiddleware,
 } from './common.js';
 import { Ec2Fake } from './ec2.js';
 import { FleetState } from './ec2-fleet.js';
@@ -277,6 +278,8 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     // The AWS edge's waits for asynchronous effects (a pointer's validation) run on the virtual clock.
     sleep: (ms) => clock.sleep(ms, 'read back an asynchronous effect'),
     decorate: (client, service, region) => {
+      // Nothing goes on the wire: the headers and the signature are not made (WIRE_ONLY_MIDDLEWARE).
+      withoutWireMiddleware(client);
       // Every request that reaches the local cloud (fakes and dynalite alike) is checked against AWS's model.
       attachModelCheck(client);
       const fake = byService[service];
