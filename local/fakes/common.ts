@@ -103,17 +103,19 @@ export const UNSIGNED_AUTH_SCHEMES = [
 
 /**
  * The middlewares of an SDK client (as `middlewareStack.identify()` names them) that only dress a request for the
- * wire: the User-Agent, Host and X-Amzn-Trace-Id headers. The local cloud's requests never leave the process: the
- * fakes answer them from the deserialize step and dynalite reads only the body and the X-Amz-Target header, so no
- * fake, no model check and no test reads what these write (a test's client sent to dynalite's HTTP server gets its
- * Host from Node). The rest of the stack runs as on Lambda: serialization, Content-Length (S3's client warns without
- * it), endpoint, the identity's resolution, retries, deserialization.
+ * wire: the User-Agent and X-Amzn-Trace-Id headers (neither signed: SigV4 leaves both out, @smithy/signature-v4
+ * `ALWAYS_UNSIGNABLE_HEADERS`). The local cloud's requests never leave the process: the fakes answer them from the
+ * deserialize step and dynalite reads only the body and the X-Amz-Target header, so no fake, no model check and no
+ * test reads what these write. The rest of the stack runs as on Lambda: serialization, Content-Length (S3's client
+ * warns without it), endpoint, the identity's resolution, retries, deserialization.
  */
-export const WIRE_ONLY_MIDDLEWARE = [
-  'getUserAgentMiddleware',
-  'hostHeaderMiddleware',
-  'recursionDetectionMiddleware',
-] as const;
+export const WIRE_ONLY_MIDDLEWARE = ['getUserAgentMiddleware', 'recursionDetectionMiddleware'] as const;
+
+/**
+ * What a client whose signer signs nothing (UNSIGNED_AUTH_SCHEMES) does not need either: the signing step, and the
+ * Host header it would sign.
+ */
+export const UNSIGNED_ONLY_MIDDLEWARE = ['hostHeaderMiddleware', 'httpSigningMiddleware'] as const;
 
 interface MiddlewareStackLike {
   remove(name: string): boolean;
@@ -121,9 +123,9 @@ interface MiddlewareStackLike {
 }
 
 /**
- * Removes WIRE_ONLY_MIDDLEWARE from a local cloud's client as it is made (aws/clients `decorate`), and its signing
- * step when its signer is UNSIGNED_AUTH_SCHEMES' (which signs nothing: a client a test sends to dynalite's HTTP
- * server signs, as that server asks). The User-Agent's place stays, held by a step that passes the request on:
+ * Removes WIRE_ONLY_MIDDLEWARE from a local cloud's client as it is made (aws/clients `decorate`), and
+ * UNSIGNED_ONLY_MIDDLEWARE when its signer is UNSIGNED_AUTH_SCHEMES' (a client a test sends to dynalite's HTTP
+ * server signs, Host included, as AWS asks). The User-Agent's place stays, held by a step that passes the request on:
  * Powertools puts its own user-agent middleware after it (`addPowertoolsToUserAgent`), and the SDK refuses to send
  * from a stack whose middleware names a missing one.
  */
@@ -135,8 +137,9 @@ export function withoutWireMiddleware(sdkClient: unknown): void {
   for (const name of WIRE_ONLY_MIDDLEWARE) stack.remove(name);
   // The SDK's own options for it (@aws-sdk/core, getUserAgentMiddlewareOptions).
   stack.add((next) => next, { name: 'getUserAgentMiddleware', step: 'build', priority: 'low', override: true });
-  if (config?.httpAuthSchemes?.some((scheme) => scheme.signer === UNSIGNED_SIGNER))
-    stack.remove('httpSigningMiddleware');
+  if (config?.httpAuthSchemes?.some((scheme) => scheme.signer === UNSIGNED_SIGNER)) {
+    for (const name of UNSIGNED_ONLY_MIDDLEWARE) stack.remove(name);
+  }
 }
 
 /** Request ids in AWS's UUID shape, deterministic within a run. */

@@ -278,7 +278,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     // The AWS edge's waits for asynchronous effects (a pointer's validation) run on the virtual clock.
     sleep: (ms) => clock.sleep(ms, 'read back an asynchronous effect'),
     decorate: (client, service, region) => {
-      // Nothing goes on the wire: the headers and the signature are not made (WIRE_ONLY_MIDDLEWARE).
+      // Nothing goes on the wire: the headers only the wire reads are not made, nor an unsigned client's signing step.
       withoutWireMiddleware(client);
       // Every request that reaches the local cloud (fakes and dynalite alike) is checked against AWS's model.
       attachModelCheck(client);
