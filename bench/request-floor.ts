@@ -10,8 +10,8 @@ import { attachModelCheck, checkResponse, operationSchemaOf, serviceIdOf } from 
 /**
  * The laboratory's floor: what one request costs in the local cloud with none of Goldsmith's code and none of the
  * fakes' logic in its path. Each request is sent as the simulator sends it (the SDK client as aws/clients builds it,
- * unsigned and without the wire's headers, checked against AWS's model), to dynalite in process, or answered the way a fake answers (a fixed output
- * from the deserialize step, checked against the model: local/fakes/middleware.ts).
+ * unsigned and without the wire's headers, checked against AWS's model), to dynalite in process, or answered the way
+ * a fake answers (a fixed output from the deserialize step, checked against the model: local/fakes/middleware.ts).
  */
 export interface RequestFloor {
   requests: number;

@@ -86,12 +86,14 @@ export function localEndpoint(hostname: string): { protocol: string; hostname: s
   return { protocol: 'https:', hostname, path: '/' };
 }
 
+/** The signer of UNSIGNED_AUTH_SCHEMES: it hands the request on as it is. */
+const UNSIGNED_SIGNER = { sign: async <T>(request: T): Promise<T> => request };
+
 /**
  * The SigV4 scheme with a signer that signs nothing: the local cloud's clients send unsigned requests, which the fakes
  * and dynalite answer (skipping SigV4 saves a third of the SDK's time per call in long simulations). The identity is
  * still resolved, as the SDK does before signing.
  */
-const UNSIGNED_SIGNER = { sign: async <T>(request: T): Promise<T> => request };
 export const UNSIGNED_AUTH_SCHEMES = [
   {
     schemeId: 'aws.auth#sigv4',
