@@ -70,6 +70,11 @@ export async function simulate(
     /** Told the timeline's entries as they become final during the run, then the rest at the end (see LiveTimeline). */
     onTimeline?: TimelineListener;
     /**
+     * With `onTimeline`: the steps of the clock (by their virtual time) after which the timeline is read, instead of
+     * every FLUSH_MS of wall time (a test's reads, the same whatever the machine's speed).
+     */
+    timelineAfter?: (now: number) => boolean;
+    /**
      * Runs on past `until` until every operator request sent has been answered, then one virtual minute more for
      * what the answers set going: an acting command on a saved cloud journals its request at `until` and must save
      * all of its work, not half.
@@ -131,7 +136,9 @@ export async function simulate(
             builds: cloud.installed.fakes.imagebuilder.builds.size,
             promotions: cloud.sfn.count,
           });
-          if (!live || performance.now() < nextFlush) return;
+          if (!live) return;
+          if (options.timelineAfter) return options.timelineAfter(now) ? live.flush(now) : undefined;
+          if (performance.now() < nextFlush) return;
           const began = performance.now();
           return live.flush(now).then(() => {
             const ended = performance.now();

@@ -76,6 +76,11 @@ export class AsyncInvoker {
     return Object.fromEntries(entries.map(([name, u]) => [name, { invocations: u.invocations, ms: Math.round(u.ms) }]));
   }
 
+  /** When the longest-running invocation running now started (virtual time), if one is running. */
+  runningSince(): number | undefined {
+    return this.options.lambdas.runningSince();
+  }
+
   private functionFor(arn: string): { name: string; handler: string; arn: string } {
     const fn = this.options.wiring.functions.get(unqualifiedFunctionArn(arn));
     if (!fn) throw new Error(`no local function for ${arn}`);

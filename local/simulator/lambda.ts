@@ -18,6 +18,8 @@ export class LocalLambdas {
    * running at the same time, is counted in it too), per function. Not CPU time: reading it (a system call) twice
    * per invocation cost 1 % of a quarter, and it counted the same overlapping work. */
   readonly usage = new Map<string, { invocations: number; ms: number }>();
+  /** The invocations running now: how many started at each virtual time. */
+  private readonly running = new Map<number, number>();
 
   constructor(
     private readonly projectRoot: string,
@@ -84,10 +86,25 @@ export class LocalLambdas {
     const usage = this.usage.get(functionName) ?? { invocations: 0, ms: 0 };
     this.usage.set(functionName, usage);
     usage.invocations++;
+    this.running.set(started, (this.running.get(started) ?? 0) + 1);
     try {
       return await runAs(this.roles.get(functionName), () => fn(event, context));
     } finally {
       usage.ms += performance.now() - wallStart;
+      const left = (this.running.get(started) ?? 1) - 1;
+      if (left > 0) this.running.set(started, left);
+      else this.running.delete(started);
     }
+  }
+
+  /**
+   * The virtual time the longest-running invocation running now started at, if any: a handler takes the times it
+   * records (an outcome's `at`, an announcement's) when it runs, and may write them later in virtual time, after
+   * read-backs and retries that wait on the clock.
+   */
+  runningSince(): number | undefined {
+    let earliest: number | undefined;
+    for (const at of this.running.keys()) if (earliest === undefined || at < earliest) earliest = at;
+    return earliest;
   }
 }

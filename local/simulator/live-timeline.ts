@@ -20,7 +20,8 @@ export interface LiveSources {
 
 /**
  * Where a streamed line went: `live` lines were final when printed (nothing earlier could still be recorded);
- * `late` ones were recorded after later lines had printed and come at the end of the stream.
+ * `late` ones were recorded behind a read that had taken everything before a later time as final: they come after
+ * the lines of that read (at the end of the stream, for those found only then).
  */
 export type TimelineListener = (entries: TimelineEntry[], when: 'live' | 'rest' | 'late') => void;
 
@@ -33,7 +34,9 @@ const keyOf = (e: TimelineEntry) =>
  * The timeline while the run goes on: each `flush(now)` reads what the run has recorded so far — the fakes, and the
  * ledger through the simulator's own observer client (not a Goldsmith call: no faults, not counted) — builds the
  * timeline exactly as the end of the run will, and hands on the entries before `now` not handed on yet. Everything
- * before `now` is final: the clock has run every item due before it, and every step records at its own virtual time.
+ * before `now` is final, but for what a handler still running may write: the clock has run every item due before it,
+ * and a handler records the times it took since it started (Publish records its outcome after its read-backs wait on
+ * the clock), so lines are final only before the start of the longest-running invocation.
  */
 export class LiveTimeline {
   private readonly triggers = new Map<string, string>();
@@ -54,7 +57,8 @@ export class LiveTimeline {
 
   /** Every build the fake holds, with its trigger from the ledger once recorded; and how far lines are final. */
   private async builds(now: number): Promise<{ builds: TimelineSources['builds']; finalBefore: number }> {
-    let finalBefore = now;
+    // A running handler may still write a line timed when it started (Publish's outcome, after its read-backs).
+    let finalBefore = Math.min(now, this.cloud.invoker.runningSince() ?? now);
     const builds: TimelineSources['builds'][number][] = [];
     for (const b of this.cloud.installed.fakes.imagebuilder.builds.values()) {
       const image = b.pipeline.image;
@@ -154,9 +158,15 @@ export class LiveTimeline {
     const notifications: SimulationReport['notifications'] = notificationsOf(this.cloud);
     const before = Math.max(this.watermark, finalBefore);
     const entries = this.fresh(this.timeline({ builds, promotions, notifications, ledger }), before);
+    // A line timed before the last read's watermark was recorded after that read had said everything before it was
+    // final: it is late, whether or not a line after it has printed.
+    const late = entries.filter((e) => Date.parse(e.at) < this.watermark);
+    const live = late.length > 0 ? entries.filter((e) => Date.parse(e.at) >= this.watermark) : entries;
     this.watermark = before;
-    this.counts.live += entries.length;
-    if (entries.length > 0) this.emit(entries, 'live');
+    this.counts.live += live.length;
+    this.counts.late += late.length;
+    if (live.length > 0) this.emit(live, 'live');
+    if (late.length > 0) this.emit(late, 'late');
   }
 
   /**
@@ -172,7 +182,7 @@ export class LiveTimeline {
       timeline.filter((e) => Date.parse(e.at) >= this.watermark),
       Number.POSITIVE_INFINITY,
     );
-    this.counts.late = late.length;
+    this.counts.late += late.length;
     if (rest.length > 0) this.emit(rest, 'rest');
     if (late.length > 0) this.emit(late, 'late');
   }
