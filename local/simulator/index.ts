@@ -47,7 +47,7 @@ export interface SimulationResult {
     peakRssMb: number;
     /** Invocations and wall milliseconds per function (overlapping work counted in each), longest first. */
     functions?: Record<string, { invocations: number; ms: number }>;
-    /** With `onTimeline`: timeline lines handed on during the run, and lines recorded behind them (expected 0). */
+    /** With `onTimeline`: lines handed on during the run, and lines that arrived behind a read's watermark (expected 0). */
     streamed?: { live: number; late: number };
     /** The run's phases one after the other (timing.ts): the cloud's start, the clock's run, the report, the audits. */
     phases?: PhaseTime[];

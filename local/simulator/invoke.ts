@@ -49,6 +49,8 @@ export interface Attempt {
   requestId: string;
   n: number;
   refused: number;
+  /** When an invocation delivered the event: the time it held the streamed timeline to, held until this one ends. */
+  since?: number;
 }
 
 /** How long EventBridge and Scheduler wait before re-trying an invocation Lambda refused (an outage), at most. */
@@ -76,9 +78,14 @@ export class AsyncInvoker {
     return Object.fromEntries(entries.map(([name, u]) => [name, { invocations: u.invocations, ms: Math.round(u.ms) }]));
   }
 
-  /** When the longest-running invocation running now started (virtual time), if one is running. */
+  /**
+   * The earliest time an invocation running now, or a delivery an invocation made that is still to run (its
+   * retries included), holds the streamed timeline back to (virtual time), if any.
+   */
   runningSince(): number | undefined {
-    return this.options.lambdas.runningSince();
+    let earliest = this.options.lambdas.runningSince();
+    for (const since of this.pending.values()) if (earliest === undefined || since < earliest) earliest = since;
+    return earliest;
   }
 
   private functionFor(arn: string): { name: string; handler: string; arn: string } {
@@ -93,16 +100,20 @@ export class AsyncInvoker {
     payload: unknown,
     via: 'task' | 'async' | 'sync' = 'task',
     requestId?: string,
+    since?: number,
   ): Promise<unknown> {
     const fn = this.functionFor(arn);
     this.invocations++;
-    return this.options.lambdas.invoke(fn.name, fn.handler, payload, fn.arn, requestId).catch((error: unknown) => {
+    const invoked = this.options.lambdas.invoke(fn.name, fn.handler, payload, fn.arn, requestId, since);
+    return invoked.catch((error: unknown) => {
       attributeFailure({ name: fn.name, via }, error);
       throw error;
     });
   }
 
   private deliveries = 0;
+  /** The deliveries armed to run whose `since` holds the streamed timeline back, by key. */
+  private readonly pending = new Map<string, number>();
   /** Work whose invocation failed every retry, by identity: done when the same invocation next succeeds. */
   private readonly failedWork = new Map<string, DeadLetter[]>();
 
@@ -122,11 +133,15 @@ export class AsyncInvoker {
       .toString(16)
       .padStart(8, '0');
     const requestId = `${second}-0000-4000-8000-${this.deliveries.toString(16).padStart(12, '0')}`;
-    this.arm({ arn, event, label, key, requestId, n: 0, refused: 0 }, clock.now(), label);
+    const since = this.options.lambdas.heldByCaller();
+    const attempt: Attempt = { arn, event, label, key, requestId, n: 0, refused: 0 };
+    if (since !== undefined) attempt.since = since;
+    this.arm(attempt, clock.now(), label);
   }
 
   /** Puts an attempt of a delivery on the clock, as plain data a saved cloud arms again (`rearm`). */
   private arm(attempt: Attempt, at: number, label: string): void {
+    if (attempt.since !== undefined) this.pending.set(attempt.key, attempt.since);
     this.options.clock.schedule(at, label, () => this.attempt(attempt), { kind: 'invoke', data: attempt });
   }
 
@@ -137,7 +152,9 @@ export class AsyncInvoker {
 
   private async attempt(d: Attempt): Promise<void> {
     const { clock, outages } = this.options;
-    const { arn, event, label, key, requestId, n, refused } = d;
+    const { arn, event, label, key, requestId, n, refused, since } = d;
+    // From here the invocation holds the timeline back (or the next attempt, armed again, does).
+    this.pending.delete(key);
     if (outages?.isDown('lambda')) {
       outages.fail('lambda', 'invocation');
       outages.defer(key);
@@ -146,7 +163,7 @@ export class AsyncInvoker {
       return;
     }
     try {
-      const result = await this.invokeSync(arn, event, 'async', requestId);
+      const result = await this.invokeSync(arn, event, 'async', requestId, since);
       outages?.done(key);
       this.options.onReturned?.(result);
       // The same invocation succeeding (a re-drive, or the next run of a schedule with the same input) finishes

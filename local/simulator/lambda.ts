@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +19,10 @@ export class LocalLambdas {
    * running at the same time, is counted in it too), per function. Not CPU time: reading it (a system call) twice
    * per invocation cost 1 % of a quarter, and it counted the same overlapping work. */
   readonly usage = new Map<string, { invocations: number; ms: number }>();
-  /** The invocations running now: how many started at each virtual time. */
+  /** The invocations running now: how many hold lines back to each virtual time (see `invoke`'s `since`). */
   private readonly running = new Map<number, number>();
+  /** The time the invocation whose code is running holds lines back to. */
+  private readonly holding = new AsyncLocalStorage<number>();
 
   constructor(
     private readonly projectRoot: string,
@@ -57,7 +60,9 @@ export class LocalLambdas {
 
   /**
    * Invokes `handler` with `event`, as function `functionName` (whose ARN the context carries, when given), as request
-   * `requestId` (the context's `awsRequestId`; a fresh one unless the caller names it).
+   * `requestId` (the context's `awsRequestId`; a fresh one unless the caller names it). While it runs it holds the
+   * streamed timeline back to when it started, or to `since` if earlier: the start of the invocation whose work
+   * delivered its event (a time the event carries, such as a revocation's, is written by this one).
    */
   async invoke(
     functionName: string,
@@ -65,9 +70,11 @@ export class LocalLambdas {
     event: unknown,
     functionArn?: string,
     requestId: string = randomUUID(),
+    since?: number,
   ): Promise<unknown> {
     const fn = await this.load(handler);
     const started = Date.now();
+    const holds = since !== undefined && since < started ? since : started;
     const context: Context = {
       callbackWaitsForEmptyEventLoop: false,
       functionName,
@@ -86,19 +93,19 @@ export class LocalLambdas {
     const usage = this.usage.get(functionName) ?? { invocations: 0, ms: 0 };
     this.usage.set(functionName, usage);
     usage.invocations++;
-    this.running.set(started, (this.running.get(started) ?? 0) + 1);
+    this.running.set(holds, (this.running.get(holds) ?? 0) + 1);
     try {
-      return await runAs(this.roles.get(functionName), () => fn(event, context));
+      return await this.holding.run(holds, () => runAs(this.roles.get(functionName), () => fn(event, context)));
     } finally {
       usage.ms += performance.now() - wallStart;
-      const left = (this.running.get(started) ?? 1) - 1;
-      if (left > 0) this.running.set(started, left);
-      else this.running.delete(started);
+      const left = (this.running.get(holds) ?? 1) - 1;
+      if (left > 0) this.running.set(holds, left);
+      else this.running.delete(holds);
     }
   }
 
   /**
-   * The virtual time the longest-running invocation running now started at, if any: a handler takes the times it
+   * The earliest time an invocation running now holds the timeline back to, if any: a handler takes the times it
    * records (an outcome's `at`, an announcement's) when it runs, and may write them later in virtual time, after
    * read-backs and retries that wait on the clock.
    */
@@ -106,5 +113,10 @@ export class LocalLambdas {
     let earliest: number | undefined;
     for (const at of this.running.keys()) if (earliest === undefined || at < earliest) earliest = at;
     return earliest;
+  }
+
+  /** The time the invocation whose code calls this holds the timeline back to; undefined outside any invocation. */
+  heldByCaller(): number | undefined {
+    return this.holding.getStore();
   }
 }

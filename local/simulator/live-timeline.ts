@@ -9,6 +9,13 @@ import { buildTimeline, type TimelineEntry, type TimelineSources } from './timel
 /** How long a build may wait for its ledger record before it is shown without one ("unknown" trigger). */
 const RECORD_WAIT_MS = 86_400_000;
 
+/**
+ * How long a running invocation holds the stream back at most: Lambda runs an invocation "up to a maximum value of
+ * 900 seconds (15 minutes)" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). A delivery
+ * retried for longer (Lambda down) writes a line it was handed late.
+ */
+const MAX_HOLD_MS = 900_000;
+
 /** What the simulator collects as it runs, read by each flush (the same lists the end-of-run timeline reads). */
 export interface LiveSources {
   statuses: Parameters<typeof buildTimeline>[1];
@@ -20,8 +27,8 @@ export interface LiveSources {
 
 /**
  * Where a streamed line went: `live` lines were final when printed (nothing earlier could still be recorded);
- * `late` ones were recorded behind a read that had taken everything before a later time as final: they come after
- * the lines of that read (at the end of the stream, for those found only then).
+ * `late` ones were recorded behind a read that had taken everything before a later time as final: they come at the
+ * end of the stream, after the rest of the run.
  */
 export type TimelineListener = (entries: TimelineEntry[], when: 'live' | 'rest' | 'late') => void;
 
@@ -36,13 +43,17 @@ const keyOf = (e: TimelineEntry) =>
  * timeline exactly as the end of the run will, and hands on the entries before `now` not handed on yet. Everything
  * before `now` is final, but for what a handler still running may write: the clock has run every item due before it,
  * and a handler records the times it took since it started (Publish records its outcome after its read-backs wait on
- * the clock), so lines are final only before the start of the longest-running invocation.
+ * the clock) or that the event it was delivered carries (a revocation's), so lines are final only before the time
+ * the running invocations and the deliveries still to run hold back to (AsyncInvoker `runningSince`), 15 minutes
+ * at most. A reconciler writing a decision taken long before writes a late line.
  */
 export class LiveTimeline {
   private readonly triggers = new Map<string, string>();
   private readonly emitted = new Map<string, number>();
   private watermark = Number.NEGATIVE_INFINITY;
-  /** Lines printed during the run and lines that arrived behind the watermark (expected: none). */
+  /** Lines that arrived behind an earlier read's watermark, held for the end of the stream. */
+  private readonly late: TimelineEntry[] = [];
+  /** Lines printed during the run and lines that arrived behind a read's watermark (expected: none). */
   readonly counts = { live: 0, late: 0 };
 
   constructor(
@@ -57,8 +68,9 @@ export class LiveTimeline {
 
   /** Every build the fake holds, with its trigger from the ledger once recorded; and how far lines are final. */
   private async builds(now: number): Promise<{ builds: TimelineSources['builds']; finalBefore: number }> {
-    // A running handler may still write a line timed when it started (Publish's outcome, after its read-backs).
-    let finalBefore = Math.min(now, this.cloud.invoker.runningSince() ?? now);
+    // A running handler may still write a line timed when it started (Publish's outcome, after its read-backs), or
+    // when the invocation that delivered its event started (a revocation's time, written by the next function).
+    let finalBefore = Math.min(now, Math.max(now - MAX_HOLD_MS, this.cloud.invoker.runningSince() ?? now));
     const builds: TimelineSources['builds'][number][] = [];
     for (const b of this.cloud.installed.fakes.imagebuilder.builds.values()) {
       const image = b.pipeline.image;
@@ -159,14 +171,14 @@ export class LiveTimeline {
     const before = Math.max(this.watermark, finalBefore);
     const entries = this.fresh(this.timeline({ builds, promotions, notifications, ledger }), before);
     // A line timed before the last read's watermark was recorded after that read had said everything before it was
-    // final: it is late, whether or not a line after it has printed.
+    // final: it is late, whether or not a line after it has printed, and comes at the end with the other late ones.
     const late = entries.filter((e) => Date.parse(e.at) < this.watermark);
     const live = late.length > 0 ? entries.filter((e) => Date.parse(e.at) >= this.watermark) : entries;
     this.watermark = before;
     this.counts.live += live.length;
     this.counts.late += late.length;
+    this.late.push(...late);
     if (live.length > 0) this.emit(live, 'live');
-    if (late.length > 0) this.emit(late, 'late');
   }
 
   /**
@@ -183,7 +195,9 @@ export class LiveTimeline {
       Number.POSITIVE_INFINITY,
     );
     this.counts.late += late.length;
+    // In time order, those found during the run first at the same instant (a stable sort).
+    const allLate = [...this.late, ...late].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     if (rest.length > 0) this.emit(rest, 'rest');
-    if (late.length > 0) this.emit(late, 'late');
+    if (allLate.length > 0) this.emit(allLate, 'late');
   }
 }

@@ -38,7 +38,7 @@ describe('the timeline streamed while a simulation runs, read at each step of th
     );
     expect(streamed.filter((s) => s.when === 'late')).toEqual([]);
     expect(result.run.streamed?.late).toBe(0);
-    // Most lines are printed while the run goes, not at its end.
+    // The build's lines and the promotion's are printed while the run goes, not at its end.
     expect(result.run.streamed?.live).toBeGreaterThanOrEqual(3);
     expect(streamed.flatMap((s) => s.entries)).toEqual(result.timeline);
   });
