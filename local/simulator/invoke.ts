@@ -49,7 +49,7 @@ export interface Attempt {
   requestId: string;
   n: number;
   refused: number;
-  /** When an invocation delivered the event: the time it held the streamed timeline to, held until this one ends. */
+  /** When a running invocation delivered the event: the time it held the streamed timeline to, held until this ends. */
   since?: number;
 }
 
@@ -230,6 +230,8 @@ export class AsyncInvoker {
     this.deliveries = held.deliveries;
     this.duplicates = held.duplicates;
     this.invocations = held.invocations;
+    // The saved clock's attempts are armed again (`rearm`), their holds with them.
+    this.pending.clear();
   }
 
   private held() {

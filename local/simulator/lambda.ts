@@ -21,8 +21,8 @@ export class LocalLambdas {
   readonly usage = new Map<string, { invocations: number; ms: number }>();
   /** The invocations running now: how many hold lines back to each virtual time (see `invoke`'s `since`). */
   private readonly running = new Map<number, number>();
-  /** The time the invocation whose code is running holds lines back to. */
-  private readonly holding = new AsyncLocalStorage<number>();
+  /** The time the invocation whose code is running holds lines back to, until it has ended. */
+  private readonly holding = new AsyncLocalStorage<{ at: number; ended: boolean }>();
 
   constructor(
     private readonly projectRoot: string,
@@ -61,8 +61,8 @@ export class LocalLambdas {
   /**
    * Invokes `handler` with `event`, as function `functionName` (whose ARN the context carries, when given), as request
    * `requestId` (the context's `awsRequestId`; a fresh one unless the caller names it). While it runs it holds the
-   * streamed timeline back to when it started, or to `since` if earlier: the start of the invocation whose work
-   * delivered its event (a time the event carries, such as a revocation's, is written by this one).
+   * streamed timeline back to when it started, or to `since` if earlier: what the invocation whose work delivered its
+   * event held it to (a time the event carries, such as a revocation's, is written by this one).
    */
   async invoke(
     functionName: string,
@@ -94,9 +94,12 @@ export class LocalLambdas {
     this.usage.set(functionName, usage);
     usage.invocations++;
     this.running.set(holds, (this.running.get(holds) ?? 0) + 1);
+    // Work the handler set going that outlives it (a Step Functions execution, say) holds nothing once it ends.
+    const hold = { at: holds, ended: false };
     try {
-      return await this.holding.run(holds, () => runAs(this.roles.get(functionName), () => fn(event, context)));
+      return await this.holding.run(hold, () => runAs(this.roles.get(functionName), () => fn(event, context)));
     } finally {
+      hold.ended = true;
       usage.ms += performance.now() - wallStart;
       const left = (this.running.get(holds) ?? 1) - 1;
       if (left > 0) this.running.set(holds, left);
@@ -117,6 +120,7 @@ export class LocalLambdas {
 
   /** The time the invocation whose code calls this holds the timeline back to; undefined outside any invocation. */
   heldByCaller(): number | undefined {
-    return this.holding.getStore();
+    const hold = this.holding.getStore();
+    return hold && !hold.ended ? hold.at : undefined;
   }
 }

@@ -10,9 +10,10 @@ import { buildTimeline, type TimelineEntry, type TimelineSources } from './timel
 const RECORD_WAIT_MS = 86_400_000;
 
 /**
- * How long a running invocation holds the stream back at most: Lambda runs an invocation "up to a maximum value of
- * 900 seconds (15 minutes)" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). A delivery
- * retried for longer (Lambda down) writes a line it was handed late.
+ * How long the running invocations and their deliveries hold the stream back at most: a bound chosen, not AWS's (a
+ * single invocation runs "up to a maximum value of 900 seconds (15 minutes)",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html, but a chain of deliveries and Lambda's
+ * retries can last longer). A line handed on for longer than this arrives late.
  */
 const MAX_HOLD_MS = 900_000;
 
@@ -69,7 +70,7 @@ export class LiveTimeline {
   /** Every build the fake holds, with its trigger from the ledger once recorded; and how far lines are final. */
   private async builds(now: number): Promise<{ builds: TimelineSources['builds']; finalBefore: number }> {
     // A running handler may still write a line timed when it started (Publish's outcome, after its read-backs), or
-    // when the invocation that delivered its event started (a revocation's time, written by the next function).
+    // one its event carries from the invocation that delivered it (a revocation's time, written by the next function).
     let finalBefore = Math.min(now, Math.max(now - MAX_HOLD_MS, this.cloud.invoker.runningSince() ?? now));
     const builds: TimelineSources['builds'][number][] = [];
     for (const b of this.cloud.installed.fakes.imagebuilder.builds.values()) {

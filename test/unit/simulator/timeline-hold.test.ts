@@ -13,7 +13,7 @@ const START = Date.parse('2027-01-14T02:00:00Z');
 const arnOf = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const wiring = {
   functions: new Map(
-    ['Finding', 'Revoke'].map((name) => [
+    ['Finding', 'Revoke', 'Later'].map((name) => [
       arnOf(name),
       { logicalId: name, handler: `functions/${name.toLowerCase()}.handler`, environment: {} },
     ]),
@@ -32,7 +32,7 @@ function cloudWithAChain() {
   // The handler files exist (Lambda's loader looks for them); the modules the test provides run in their place.
   const root = testTempDir('goldsmith-timeline-hold-');
   mkdirSync(join(root, 'functions'));
-  for (const file of ['finding', 'revoke']) writeFileSync(join(root, `functions/${file}.ts`), 'export {};\n');
+  for (const file of ['finding', 'revoke', 'later']) writeFileSync(join(root, `functions/${file}.ts`), 'export {};\n');
   const clock = new VirtualClock(START);
   restoreDate = installVirtualDate(() => clock.now());
   const lambdas = new LocalLambdas(root);
@@ -43,6 +43,11 @@ function cloudWithAChain() {
     [join(root, 'functions/finding.ts')]: async () => ({
       handler: async () => {
         const at = Date.now();
+        // Work it sets going apart from itself, which delivers an event of its own after the handler has ended.
+        void clock.trackApart(async () => {
+          await clock.sleep(300_000);
+          invoker.deliverAsync(arnOf('Later'), {}, 'event Later');
+        });
         await clock.sleep(60_000);
         invoker.deliverAsync(arnOf('Revoke'), { at }, 'event Revoke');
       },
@@ -55,12 +60,17 @@ function cloudWithAChain() {
         written.push({ at: event.at, writtenAt: Date.now() });
       },
     }),
+    [join(root, 'functions/later.ts')]: async () => ({
+      handler: async () => {
+        await clock.sleep(5_000);
+      },
+    }),
   });
   return { clock, invoker, written };
 }
 
 describe('what holds the streamed timeline back', () => {
-  it('holds it to the start of the invocation whose event a later one writes, through that one and its retry', async () => {
+  it('holds it to the start of the invocation whose event a later one writes, through that one and its retry, not after', async () => {
     const { clock, invoker, written } = cloudWithAChain();
     const held: [string, string | undefined][] = [];
     clock.schedule(START, 'finding', () => {
@@ -75,7 +85,8 @@ describe('what holds the streamed timeline back', () => {
     expect(written).toEqual([{ at: START, writtenAt: START + 60_000 + 60_000 + 5_000 }]);
     // After each step of the clock: the finding's delivery armed (nothing held yet), its handler running (held to its
     // start), its minute's wait, its event's first attempt failing, the retry a minute later writing the line five
-    // seconds on: held to the finding's start until then, then nothing.
+    // seconds on: held to the finding's start until then, then nothing. The work it set going apart delivers after the
+    // handler ended: that event holds nothing, and its invocation only its own start.
     const t = (ms: number) => new Date(START + ms).toISOString();
     const since = t(0);
     expect(held).toEqual([
@@ -85,6 +96,9 @@ describe('what holds the streamed timeline back', () => {
       [t(60_000), since],
       [t(120_000), since],
       [t(125_000), undefined],
+      [t(300_000), undefined],
+      [t(300_000), t(300_000)],
+      [t(305_000), undefined],
     ]);
     expect(invoker.runningSince()).toBeUndefined();
   });
