@@ -100,14 +100,16 @@ export async function markRevoked(r: {
   channels: string[];
   withdrawn: string[];
   at: string;
+  /** The reason a recorded request gave, when the revocation carries one out: kept beside the revocation's own. */
+  requestedReason?: string;
 }): Promise<boolean> {
+  const requested = r.requestedReason === undefined ? {} : { ':requested': r.requestedReason };
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
-        UpdateExpression:
-          'SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
+        UpdateExpression: `SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)${r.requestedReason === undefined ? '' : ', requestedReason = if_not_exists(requestedReason, :requested)'}`,
         ConditionExpression: 'attribute_not_exists(revokedAt) OR #state = :restored',
         ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
         ExpressionAttributeValues: {
@@ -121,6 +123,7 @@ export async function markRevoked(r: {
           ':withdrawn': r.withdrawn,
           ':state': 'revoked',
           ':at': r.at,
+          ...requested,
         },
       }),
     ),

@@ -89,6 +89,8 @@ export interface RevocationRecord {
   image: string;
   version: string;
   reason: string;
+  /** Why it was requested, kept when it is revoked for another reason (markRevoked: an operator's `revoke`). */
+  requestedReason?: string;
   channels: string[];
   /** `restored`: revoked, then restored by an operator (`restore`): no longer revoked (markRestored). */
   state: 'requested' | 'revoked' | 'restored';

@@ -188,7 +188,8 @@ export function historyOf(
       // perhaps restored by an operator since (`restore`).
       const revokedAt = str(i.revokedAt) || str(i.at);
       const carriedOut = i.state === 'revoked' || i.state === 'restored';
-      if (!carriedOut || revokedAt !== str(i.at)) add(str(i.at), `revocation requested: ${str(i.reason)}`);
+      const requested = str(i.requestedReason) || str(i.reason);
+      if (!carriedOut || revokedAt !== str(i.at)) add(str(i.at), `revocation requested: ${requested}`);
       if (carriedOut) add(revokedAt, `revoked by ${str(i.by) || 'goldsmith'}: ${str(i.reason)}`);
       if (str(i.restoredAt)) {
         add(

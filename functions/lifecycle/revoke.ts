@@ -89,6 +89,8 @@ export async function revokeVersion(
     children,
   });
   const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
+  // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
+  const requested = before.revocations.find((r) => r.version === request.version && r.state === 'requested');
   const firstTime = await markRevoked({
     image: request.image,
     version: request.version,
@@ -97,6 +99,7 @@ export async function revokeVersion(
     channels: decided.moves.map((m) => m.channel),
     withdrawn,
     at,
+    ...(requested ? { requestedReason: requested.reason } : {}),
   });
   // Its promotions waiting for an approval or a soak end now, recorded aborted, rather than when the wait would end.
   const waitsEnded = await endWaitingPromotions({ ...request, at });

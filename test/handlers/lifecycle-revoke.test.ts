@@ -142,6 +142,32 @@ describe('revokeVersion', () => {
     expect(ram).toHaveReceivedCommandTimes(DisassociateResourceShareCommand, 2);
   });
 
+  it("keeps a finding's requested revocation's reason beside the operator's when it carries the request out", async () => {
+    ledger({
+      builds: [build('1.0.0/1')],
+      outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
+      revocations: [
+        { sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', reason: '1 critical finding over dev', state: 'requested' },
+      ],
+      pointers: { dev: '1.0.0/1' },
+    });
+
+    await revokeVersion(
+      { image: 'base', version: '1.0.0/1', reason: 'CVE-2027-0001 confirmed', by: 'ops-lead', at: NOW },
+      plans,
+      'goldsmith-test',
+    );
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' },
+      UpdateExpression: expect.stringContaining('requestedReason = if_not_exists(requestedReason, :requested)'),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':reason': 'CVE-2027-0001 confirmed',
+        ':requested': '1 critical finding over dev',
+      }),
+    });
+  });
+
   it('on a second delivery finishes nothing twice: no announcement, no "Image Revoked", no grant left to remove', async () => {
     ledger({
       builds: [build('1.0.0/1')],

@@ -143,6 +143,24 @@ describe('history of the lifecycle', () => {
       'deleted: released by an operator',
     ]);
   });
+
+  it("tells a requested revocation by its own reason when an operator's revoke later carried it out with another", () => {
+    const revocation = {
+      sk: 'REVOCATION#1.0.0/2',
+      version: '1.0.0/2',
+      // As markRevoked leaves a request it carries out: the revoke's reason, the request's kept beside it.
+      reason: 'CVE-2027-0001 confirmed by security',
+      requestedReason: '1 critical finding over dev',
+      state: 'revoked',
+      at: '2027-02-01T12:00:00.000Z',
+      revokedAt: '2027-02-01T18:00:00.000Z',
+      by: REVOKER,
+    };
+    expect(historyOf([revocation]).map((e) => [e.at, e.what])).toEqual([
+      ['2027-02-01T12:00:00.000Z', 'revocation requested: 1 critical finding over dev'],
+      ['2027-02-01T18:00:00.000Z', `revoked by ${REVOKER}: CVE-2027-0001 confirmed by security`],
+    ]);
+  });
 });
 
 describe('status of a version held in use', () => {
