@@ -84,7 +84,11 @@ export class AsyncInvoker {
    */
   runningSince(): number | undefined {
     let earliest = this.options.lambdas.runningSince();
-    for (const since of this.pending.values()) if (earliest === undefined || since < earliest) earliest = since;
+    // The deliveries' attempts on the clock (a saved cloud's re-armed ones included), read where they wait.
+    for (const { remake } of this.options.clock.pendingItems()) {
+      const since = remake?.kind === 'invoke' ? (remake.data as Attempt).since : undefined;
+      if (since !== undefined && (earliest === undefined || since < earliest)) earliest = since;
+    }
     return earliest;
   }
 
@@ -112,8 +116,6 @@ export class AsyncInvoker {
   }
 
   private deliveries = 0;
-  /** The deliveries armed to run whose `since` holds the streamed timeline back, by key. */
-  private readonly pending = new Map<string, number>();
   /** Work whose invocation failed every retry, by identity: done when the same invocation next succeeds. */
   private readonly failedWork = new Map<string, DeadLetter[]>();
 
@@ -141,7 +143,6 @@ export class AsyncInvoker {
 
   /** Puts an attempt of a delivery on the clock, as plain data a saved cloud arms again (`rearm`). */
   private arm(attempt: Attempt, at: number, label: string): void {
-    if (attempt.since !== undefined) this.pending.set(attempt.key, attempt.since);
     this.options.clock.schedule(at, label, () => this.attempt(attempt), { kind: 'invoke', data: attempt });
   }
 
@@ -153,8 +154,6 @@ export class AsyncInvoker {
   private async attempt(d: Attempt): Promise<void> {
     const { clock, outages } = this.options;
     const { arn, event, label, key, requestId, n, refused, since } = d;
-    // From here the invocation holds the timeline back (or the next attempt, armed again, does).
-    this.pending.delete(key);
     if (outages?.isDown('lambda')) {
       outages.fail('lambda', 'invocation');
       outages.defer(key);
@@ -230,8 +229,6 @@ export class AsyncInvoker {
     this.deliveries = held.deliveries;
     this.duplicates = held.duplicates;
     this.invocations = held.invocations;
-    // The saved clock's attempts are armed again (`rearm`), their holds with them.
-    this.pending.clear();
   }
 
   private held() {

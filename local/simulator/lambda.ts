@@ -19,9 +19,9 @@ export class LocalLambdas {
    * running at the same time, is counted in it too), per function. Not CPU time: reading it (a system call) twice
    * per invocation cost 1 % of a quarter, and it counted the same overlapping work. */
   readonly usage = new Map<string, { invocations: number; ms: number }>();
-  /** The invocations running now: how many hold lines back to each virtual time (see `invoke`'s `since`). */
-  private readonly running = new Map<number, number>();
-  /** The time the invocation whose code is running holds lines back to, until it has ended. */
+  /** The holds of the invocations running now: the time each holds lines back to (see `invoke`'s `since`). */
+  private readonly running = new Set<{ at: number; ended: boolean }>();
+  /** The hold of the invocation whose code is running, marked ended once it has. */
   private readonly holding = new AsyncLocalStorage<{ at: number; ended: boolean }>();
 
   constructor(
@@ -93,17 +93,15 @@ export class LocalLambdas {
     const usage = this.usage.get(functionName) ?? { invocations: 0, ms: 0 };
     this.usage.set(functionName, usage);
     usage.invocations++;
-    this.running.set(holds, (this.running.get(holds) ?? 0) + 1);
     // Work the handler set going that outlives it (a Step Functions execution, say) holds nothing once it ends.
     const hold = { at: holds, ended: false };
+    this.running.add(hold);
     try {
       return await this.holding.run(hold, () => runAs(this.roles.get(functionName), () => fn(event, context)));
     } finally {
       hold.ended = true;
+      this.running.delete(hold);
       usage.ms += performance.now() - wallStart;
-      const left = (this.running.get(holds) ?? 1) - 1;
-      if (left > 0) this.running.set(holds, left);
-      else this.running.delete(holds);
     }
   }
 
@@ -114,7 +112,7 @@ export class LocalLambdas {
    */
   runningSince(): number | undefined {
     let earliest: number | undefined;
-    for (const at of this.running.keys()) if (earliest === undefined || at < earliest) earliest = at;
+    for (const { at } of this.running) if (earliest === undefined || at < earliest) earliest = at;
     return earliest;
   }
 
