@@ -67,13 +67,14 @@ export interface LifecycleBuild {
 
 /**
  * Every build item of an image (paginated); with `attributes`, only those of each (`sk`, from which the version
- * comes, is always read).
+ * comes, is always read); `consistent`: strongly consistent.
  */
 export async function listBuilds(
   image: string,
   attributes?: readonly (keyof LifecycleBuild)[],
+  consistent = false,
 ): Promise<(LifecycleBuild & { version: string })[]> {
-  const items = await queryPrefix<LifecycleBuild>(image, 'BUILD#', attributes && ['sk', ...attributes]);
+  const items = await queryPrefix<LifecycleBuild>(image, 'BUILD#', attributes && ['sk', ...attributes], consistent);
   return items.map((b) => ({ ...b, version: b.sk.slice('BUILD#'.length) }));
 }
 
@@ -83,9 +84,9 @@ export interface RevocationItem extends RevocationRecord {
   withdrawn?: string[];
 }
 
-/** Every revocation of an image (paginated). */
-export async function listRevocations(image: string): Promise<RevocationItem[]> {
-  return queryPrefix<RevocationItem>(image, 'REVOCATION#');
+/** Every revocation of an image (paginated); `consistent`: strongly consistent. */
+export async function listRevocations(image: string, consistent = false): Promise<RevocationItem[]> {
+  return queryPrefix<RevocationItem>(image, 'REVOCATION#', undefined, consistent);
 }
 
 /**

@@ -142,9 +142,9 @@ export async function getOutcome(image: string, version: string, channel: string
   return out.Item as OutcomeRecord | undefined;
 }
 
-/** Every channel decision of an image (paginated), optionally only one build's. */
-export async function listOutcomes(image: string, version?: string): Promise<OutcomeRecord[]> {
-  return queryAll<OutcomeRecord>(image, version ? `PROMOTION#${version}#` : 'PROMOTION#');
+/** Every channel decision of an image (paginated), optionally only one build's; `consistent`: strongly consistent. */
+export async function listOutcomes(image: string, version?: string, consistent = false): Promise<OutcomeRecord[]> {
+  return queryAll<OutcomeRecord>(image, version ? `PROMOTION#${version}#` : 'PROMOTION#', consistent);
 }
 
 /** Every item of an image whose sort key starts with `prefix` (paginated). */

@@ -23,6 +23,17 @@ export interface ImageState {
   pointers: Record<string, ChannelPointer>;
 }
 
+/** How `readImageState` reads what it does not take from a partition. */
+export interface ImageStateRead {
+  /**
+   * Builds, outcomes and revocations strongly consistent (the pointers always are), as an operator's revoke, rollback
+   * and restore read them: what they decide from includes a write made a moment before (a finding's revocation
+   * request, an outcome just recorded), which an eventually consistent Query may not return yet
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
+   */
+  consistent?: boolean;
+}
+
 /**
  * Reads an image's builds, outcomes, revocations and pointers (all paginated or single-item reads), or takes them
  * from the parts of its partition the caller read (the daily sweep: aws/ledger/image-partition.ts).
@@ -30,6 +41,7 @@ export interface ImageState {
 export async function readImageState(
   plan: { image: string; channels: readonly Pick<PromotionPlan['channels'][number], 'name'>[] },
   partition?: ImagePartition,
+  read: ImageStateRead = {},
 ): Promise<ImageState> {
   if (partition) {
     const names = new Set(plan.channels.map((c) => c.name));
@@ -42,9 +54,9 @@ export async function readImageState(
     );
   }
   const [builds, outcomes, revocations, pointerList] = await Promise.all([
-    listBuilds(plan.image),
-    listOutcomes(plan.image),
-    listRevocations(plan.image),
+    listBuilds(plan.image, undefined, read.consistent),
+    listOutcomes(plan.image, undefined, read.consistent),
+    listRevocations(plan.image, read.consistent),
     getChannelPointers(
       plan.image,
       plan.channels.map((c) => c.name),
@@ -64,6 +76,14 @@ function stateOf(
   const pointers: ImageState['pointers'] = {};
   for (const p of pointerList) if (p) pointers[p.channel] = p;
   return { view, builds, revocations, histories: buildHistories(view, plan.channels[0]?.name), pointers };
+}
+
+/** The revocation a finding (or a schedule) requested for `version` and nobody has carried out yet, if any. */
+export function requestedRevocation(
+  state: Pick<ImageState, 'revocations'>,
+  version: string,
+): RevocationItem | undefined {
+  return state.revocations.find((r) => r.version === version && r.state === 'requested');
 }
 
 /** Channel → version, from the pointers. */

@@ -70,7 +70,7 @@ export async function restoreVersion(
   if (!plan) throw new RestoreRefused(404, `unknown image "${request.image}"`);
   const what = `${request.image} ${request.version}`;
   const [state, revocation, scheduled] = await Promise.all([
-    readImageState(plan),
+    readImageState(plan, undefined, { consistent: true }),
     getRevocation(request.image, request.version),
     getScheduledRevocation(request.image, request.version),
   ]);

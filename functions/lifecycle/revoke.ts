@@ -19,7 +19,7 @@ import type { ImageRevokedDetail } from '../../events/image-revoked.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { flagDescendants } from './flag-descendants.js';
-import { readImageState } from './ledger-view.js';
+import { readImageState, requestedRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endWaitingPromotions } from './revoke-waits.js';
@@ -77,7 +77,7 @@ export async function revokeVersion(
   const plan = plans[request.image];
   if (!plan) throw new Error(`revoke: unknown image "${request.image}"`);
   const at = request.at.toISOString();
-  const before = await readImageState(plan);
+  const before = await readImageState(plan, undefined, { consistent: true });
   if (!before.builds.some((b) => b.version === request.version)) {
     throw new UnknownVersionError(`revoke: ${request.image} has no build ${request.version}`);
   }
@@ -90,7 +90,7 @@ export async function revokeVersion(
   });
   const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
-  const requested = before.revocations.find((r) => r.version === request.version && r.state === 'requested');
+  const requested = requestedRevocation(before, request.version);
   const firstTime = await markRevoked({
     image: request.image,
     version: request.version,

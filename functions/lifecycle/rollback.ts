@@ -9,7 +9,7 @@ import { compareBuildVersions } from '../../core/promotion/naming.js';
 import type { ChannelStep, PromotionPlan } from '../../core/promotion/types.js';
 import { currentFindings } from '../promotion/findings.js';
 import { grantHeldChannels } from '../sharing/version-grants.js';
-import { type ImageState, readImageState } from './ledger-view.js';
+import { type ImageState, readImageState, requestedRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack } from './pointers.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { planRollForward, restartRolledForward } from './roll-forward-rollout.js';
@@ -64,7 +64,7 @@ export async function rollbackChannel(
   const step = plan.channels.find((c) => c.name === request.channel);
   if (!step) throw new Error(`rollback: ${request.image} is not promoted through channel "${request.channel}"`);
   const base = { image: request.image, channel: request.channel };
-  const state = await readImageState(plan);
+  const state = await readImageState(plan, undefined, { consistent: true });
   const current = state.pointers[request.channel]?.version;
   if (current !== request.from) {
     if (request.to !== undefined && current === request.to) {
@@ -162,7 +162,7 @@ async function whyNotToday(
     getScheduledRevocation(image, version),
     arn ? currentFindings(image, version, arn) : undefined,
   ]);
-  const requested = state.revocations.find((r) => r.version === version && r.state === 'requested');
+  const requested = requestedRevocation(state, version);
   const open = scheduled?.openWork !== undefined && !scheduled.cancelledAt && !scheduled.supersededAt;
   return unsafeRollbackTarget({
     image,

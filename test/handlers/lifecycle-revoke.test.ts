@@ -8,7 +8,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DisassociateResourceShareCommand, GetResourceSharesCommand } from '@aws-sdk/client-ram';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
 import { MalformedEventError } from '../../core/errors.js';
@@ -166,6 +166,13 @@ describe('revokeVersion', () => {
         ':requested': '1 critical finding over dev',
       }),
     });
+    // Read strongly consistent: a request recorded a moment before the revoke is in the answer.
+    for (const prefix of ['BUILD#', 'PROMOTION#', 'REVOCATION#']) {
+      expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+        ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': prefix },
+        ConsistentRead: true,
+      });
+    }
   });
 
   it('on a second delivery finishes nothing twice: no announcement, no "Image Revoked", no grant left to remove', async () => {

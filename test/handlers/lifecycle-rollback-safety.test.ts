@@ -64,6 +64,11 @@ describe("rollbackChannel: what prod's gates would say today", () => {
         "a fixed version comes from goldsmith build base through prod's gates",
     });
     expectNothingChanged();
+    // The revocations read strongly consistent: a request recorded a moment before the rollback is in the answer.
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'REVOCATION#' },
+      ConsistentRead: true,
+    });
   });
 
   it('refuses a version due to be revoked, and takes it once that revocation is called off', async () => {
