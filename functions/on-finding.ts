@@ -176,7 +176,7 @@ async function countFindings(
   const recordArrival = (done: string) => recordFindingArrival({ image, version, at, findings, counts: arrived, done });
   const promoted = (await listOutcomes(image, version)).filter((o) => o.outcome === 'promoted').map((o) => o.channel);
   if (promoted.length === 0) {
-    await recordArrival(findingOutcomeText(undefined, false));
+    await recordArrival(findingOutcomeText(undefined, false, build));
     return { action: 'recorded', image, version, findings: findings.length };
   }
   const counts = await currentFindings(image, version, buildVersionArn);
@@ -194,7 +194,7 @@ async function countFindings(
   });
   const reason = response.reason;
   if (!reason) {
-    await recordArrival(findingOutcomeText(response, false));
+    await recordArrival(findingOutcomeText(response, false, build));
     return { action: 'recorded', image, version, findings: findings.length };
   }
   const channels = response.channels;
@@ -214,7 +214,7 @@ async function countFindings(
   if (!busName) throw new Error('EVENT_BUS_NAME is not set');
   if (response.rebuild) await requestOutOfCycleRebuild({ image, version, channels, reason, at, busName });
   if (response.revoke) await revokeAtOnce({ image, version, buildVersionArn, channels, reason, at, busName });
-  await recordArrival(findingOutcomeText(response, response.revoke));
+  await recordArrival(findingOutcomeText(response, response.revoke, build));
   return {
     action: 'recorded',
     image,

@@ -78,10 +78,15 @@ function revokeOnMatch(policy: VulnerabilityPolicy, arrived: FindingCounts): str
 }
 
 /**
- * What was done about findings that arrived on a version, for its `history` line: revoked, revocation requested,
- * rebuild asked, or nothing (within policy, or promoted nowhere).
+ * What was done about findings that arrived on `subject`, for its `history` line: revoked, revocation requested
+ * (with the command that carries it out: a request waits for a person), rebuild asked, or nothing (within policy,
+ * or promoted nowhere).
  */
-export function findingOutcomeText(response: FindingResponse | undefined, revoked: boolean): string {
+export function findingOutcomeText(
+  response: FindingResponse | undefined,
+  revoked: boolean,
+  subject: { image: string; version: string },
+): string {
   if (response === undefined) return 'not promoted to any channel: recorded, nothing done';
   if (response.reason === undefined) return 'within policy, nothing done';
   const done = [
@@ -89,6 +94,11 @@ export function findingOutcomeText(response: FindingResponse | undefined, revoke
       ? `revoked (${response.revokedOn.join(', ')}: revokeOn)`
       : `revocation requested (${response.channels.join(', ')})`,
     ...(response.rebuild ? ['rebuild asked'] : []),
-  ];
-  return done.join(', ');
+  ].join(', ');
+  return revoked ? done : `${done}: ${revokeCommand(subject)} carries the revocation out`;
+}
+
+/** The operator's command that carries out a requested revocation (`goldsmith revoke`, cli/operator). */
+export function revokeCommand(subject: { image: string; version: string }): string {
+  return `goldsmith revoke ${subject.image} ${subject.version} --reason R`;
 }

@@ -1,3 +1,5 @@
+import { revokeCommand } from './finding-response.js';
+
 /**
  * What a channel's gates would say today about a version an operator's rollback (either way) would point the channel
  * at: the facts read where the rollback decides (functions/lifecycle/rollback.ts), none of which stopped the version
@@ -34,8 +36,8 @@ export function unsafeRollbackTarget(f: RollbackTargetFacts): string | undefined
   }
   if (f.requested) {
     return (
-      `${version} has a revocation requested (${f.requested.reason}): goldsmith revoke ${image} ${version} ` +
-      `--reason R carries it out; a fixed version comes from goldsmith build ${image} through ${channel}'s gates`
+      `${version} has a revocation requested (${f.requested.reason}): ${revokeCommand({ image, version })} ` +
+      `carries it out; a fixed version comes from goldsmith build ${image} through ${channel}'s gates`
     );
   }
   if (f.scheduled) {

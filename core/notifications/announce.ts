@@ -6,6 +6,7 @@ import {
   type Severity,
 } from '../../events/notification.js';
 import { AWAITING_CONFIRMATION } from '../audit/subscriptions.js';
+import { revokeCommand } from '../lifecycle/finding-response.js';
 import { approverDoorText } from '../promotion/decision-proof.js';
 import { changesLine } from '../sbom/changes-text.js';
 import { KEY_GRANTS_SEVERITY, KEY_GRANTS_TEXT } from './key-grants-text.js';
@@ -113,7 +114,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>, o: TextOption
   }),
   'revocation-requested': (s, d) => ({
     title: `Revoke ${s.image} ${s.version} from ${list(d.channels)}?`,
-    summary: `${s.image} ${s.version}, promoted to ${list(d.channels)}, now breaks policy: ${d.reason}. A revocation was requested.`,
+    summary: `${s.image} ${s.version}, promoted to ${list(d.channels)}, now breaks policy: ${d.reason}. A revocation was requested: ${revokeCommand({ image: s.image ?? '', version: s.version ?? '' })} carries it out; until then it stays where it is promoted.`,
   }),
   'fleet-finding': (s, d) => ({
     title: `${s.image} ${s.version}: ${d.findingSeverity.toLowerCase()} finding on an instance of account ${d.account}`,

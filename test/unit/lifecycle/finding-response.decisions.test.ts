@@ -122,10 +122,18 @@ describe('respondToFindings', () => {
 describe('findingOutcomeText', () => {
   it('tells what was done: revoked, a revocation requested, a rebuild asked, or nothing', () => {
     const revoke = respondToFindings(input({ counts: { ...none, critical: 1 } }));
-    expect(findingOutcomeText(revoke, true)).toBe('revoked (prod: revokeOn), rebuild asked');
+    const subject = { image: 'base', version: '1.0.0/3' };
+    expect(findingOutcomeText(revoke, true, subject)).toBe('revoked (prod: revokeOn), rebuild asked');
     const breach = respondToFindings(input({ counts: { ...none, high: 2 }, pointers: {} }));
-    expect(findingOutcomeText(breach, false)).toBe('revocation requested (prod)');
-    expect(findingOutcomeText(respondToFindings(input()), false)).toBe('within policy, nothing done');
-    expect(findingOutcomeText(undefined, false)).toBe('not promoted to any channel: recorded, nothing done');
+    // A request waits for a person: the line names the command that carries it out.
+    expect(findingOutcomeText(breach, false, subject)).toBe(
+      'revocation requested (prod): goldsmith revoke base 1.0.0/3 --reason R carries the revocation out',
+    );
+    const named = respondToFindings(input({ counts: { ...none, high: 2 } }));
+    expect(findingOutcomeText(named, false, subject)).toBe(
+      'revocation requested (prod), rebuild asked: goldsmith revoke base 1.0.0/3 --reason R carries the revocation out',
+    );
+    expect(findingOutcomeText(respondToFindings(input()), false, subject)).toBe('within policy, nothing done');
+    expect(findingOutcomeText(undefined, false, subject)).toBe('not promoted to any channel: recorded, nothing done');
   });
 });

@@ -98,7 +98,8 @@ describe('announcement: what each kind says, and how urgent it is', () => {
     'revocation-requested': [
       'critical',
       'Revoke base 1.0.0/3 from prod?',
-      'base 1.0.0/3, promoted to prod, now breaks policy: 1 critical finding over 0. A revocation was requested.',
+      'base 1.0.0/3, promoted to prod, now breaks policy: 1 critical finding over 0. A revocation was requested: ' +
+        'goldsmith revoke base 1.0.0/3 --reason R carries it out; until then it stays where it is promoted.',
     ],
     'fleet-finding': [
       'warning',
