@@ -89,48 +89,6 @@ export async function listRevocations(image: string, consistent = false): Promis
   return queryPrefix<RevocationItem>(image, 'REVOCATION#', undefined, consistent);
 }
 
-/**
- * Records that a build is revoked, once (a requested revocation becomes `revoked`; a restored one is revoked again).
- * @returns false when it was already revoked: the caller finishes what is left but announces nothing twice.
- */
-export async function markRevoked(r: {
-  image: string;
-  version: string;
-  reason: string;
-  by: string;
-  channels: string[];
-  withdrawn: string[];
-  at: string;
-  /** The reason a recorded request gave, when the revocation carries one out: kept beside the revocation's own. */
-  requestedReason?: string;
-}): Promise<boolean> {
-  const requested = r.requestedReason === undefined ? {} : { ':requested': r.requestedReason };
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: ledgerTable(),
-        Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
-        UpdateExpression: `SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)${r.requestedReason === undefined ? '' : ', requestedReason = if_not_exists(requestedReason, :requested)'}`,
-        ConditionExpression: 'attribute_not_exists(revokedAt) OR #state = :restored',
-        ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
-        ExpressionAttributeValues: {
-          ':restored': 'restored',
-          ':kind': 'revocation',
-          ':image': r.image,
-          ':version': r.version,
-          ':reason': r.reason,
-          ':by': r.by,
-          ':channels': r.channels,
-          ':withdrawn': r.withdrawn,
-          ':state': 'revoked',
-          ':at': r.at,
-          ...requested,
-        },
-      }),
-    ),
-  );
-}
-
 /** Writes the AMIs a deletion is about to remove (the intent, before the effect), once. */
 export async function markDeleting(image: string, version: string, amis: readonly RegionAmi[]): Promise<void> {
   await documentClient().send(

@@ -84,6 +84,16 @@ export async function recordedSeverities(image: string, version: string): Promis
   return severities;
 }
 
+/** A revocation of a version that an operator restored, then revoked again: when, by whom and why, each. */
+export interface EarlierRevocation {
+  revokedAt: string;
+  by: string;
+  reason: string;
+  restoredAt: string;
+  restoredBy: string;
+  restoreReason: string;
+}
+
 /** A revocation: `requested` (a finding over a channel's policy, announced) or `revoked` (acted on: lifecycle). */
 export interface RevocationRecord {
   image: string;
@@ -102,6 +112,8 @@ export interface RevocationRecord {
   restoredAt?: string;
   restoredBy?: string;
   restoreReason?: string;
+  /** The revocations restored before this one, oldest first (markRevoked moves a restored one here when revoking again). */
+  earlier?: EarlierRevocation[];
   /** To be revoked at once, for a finding a promoted channel's `revokeOn` names (markRevocationAtOnce). */
   atOnce?: RevocationAtOnce;
 }

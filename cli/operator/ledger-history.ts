@@ -23,6 +23,7 @@ import {
   withdrawalText,
 } from './history-lines.js';
 import { recordedCost } from './read.js';
+import { revocationHistory } from './revocation-history.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -184,19 +185,7 @@ export function historyOf(
       // Findings that arrived on the version: how many of each severity, and what Goldsmith did about them.
       add(str(i.at), findingsReportedText(i));
     } else if (sk.startsWith('REVOCATION#')) {
-      // Requested (a finding over policy, announced) and perhaps later revoked; or revoked at once (by whom); and
-      // perhaps restored by an operator since (`restore`).
-      const revokedAt = str(i.revokedAt) || str(i.at);
-      const carriedOut = i.state === 'revoked' || i.state === 'restored';
-      const requested = str(i.requestedReason) || str(i.reason);
-      if (!carriedOut || revokedAt !== str(i.at)) add(str(i.at), `revocation requested: ${requested}`);
-      if (carriedOut) add(revokedAt, `revoked by ${str(i.by) || 'goldsmith'}: ${str(i.reason)}`);
-      if (str(i.restoredAt)) {
-        add(
-          str(i.restoredAt),
-          `restored by ${str(i.restoredBy)}: ${str(i.restoreReason)} (no longer revoked; no channel moved back to it)`,
-        );
-      }
+      for (const line of revocationHistory(i)) add(line.at, line.what);
     } else if (sk.startsWith('HOLD#')) {
       // Kept past retention because member accounts still ran it (usage-aware retention).
       add(

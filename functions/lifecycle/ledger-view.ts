@@ -5,6 +5,7 @@ import {
   listRevocations,
   type RevocationItem,
 } from '../../aws/lifecycle/lifecycle-ledger.js';
+import type { EarlierRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { type ChannelPointer, getChannelPointers } from '../../aws/promotion/channel-pointers.js';
 import { listOutcomes, type OutcomeRecord } from '../../aws/promotion/promotion-ledger.js';
 import { skPrefix } from '../../core/ledger/keys.js';
@@ -84,6 +85,26 @@ export function requestedRevocation(
   version: string,
 ): RevocationItem | undefined {
   return state.revocations.find((r) => r.version === version && r.state === 'requested');
+}
+
+/**
+ * The revocation of `version` an operator restored, as an earlier revocation to keep when it is revoked again; undefined
+ * when it is not restored (or its record lacks the restore: then nothing is kept, as before such records were kept).
+ */
+export function restoredRevocation(
+  state: Pick<ImageState, 'revocations'>,
+  version: string,
+): EarlierRevocation | undefined {
+  const r = state.revocations.find((x) => x.version === version && x.state === 'restored');
+  if (!r?.revokedAt || !r.restoredAt) return undefined;
+  return {
+    revokedAt: r.revokedAt,
+    by: r.by ?? 'goldsmith',
+    reason: r.reason,
+    restoredAt: r.restoredAt,
+    restoredBy: r.restoredBy ?? 'goldsmith',
+    restoreReason: r.restoreReason ?? '',
+  };
 }
 
 /** Channel → version, from the pointers. */

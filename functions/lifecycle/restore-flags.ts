@@ -1,5 +1,5 @@
 import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
-import { clearRestoredFlag } from '../../aws/lifecycle/revocation-restore.js';
+import { clearRestoredFlag } from '../../aws/lifecycle/revocation-marks.js';
 import { builtOnRevoked, descendantImagesOf } from '../../core/lifecycle/revocation.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 

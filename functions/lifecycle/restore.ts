@@ -1,7 +1,7 @@
 import { undoRevocationDeprecation } from '../../aws/lifecycle/image-deprecation.js';
 import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
-import { markRestored } from '../../aws/lifecycle/revocation-restore.js';
+import { markRestored } from '../../aws/lifecycle/revocation-marks.js';
 import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { announcement } from '../../core/notifications/announce.js';

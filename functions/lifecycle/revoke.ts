@@ -1,6 +1,6 @@
 import { listUsage } from '../../aws/fleet/usage-ledger.js';
 import { deprecateAmisAt } from '../../aws/lifecycle/image-deprecation.js';
-import { markRevoked } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { markRevoked } from '../../aws/lifecycle/revocation-marks.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { putEvent } from '../../aws/promotion/promotion-images.js';
 import { GoldsmithError } from '../../core/errors.js';
@@ -19,7 +19,7 @@ import type { ImageRevokedDetail } from '../../events/image-revoked.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { flagDescendants } from './flag-descendants.js';
-import { readImageState, requestedRevocation } from './ledger-view.js';
+import { readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endWaitingPromotions } from './revoke-waits.js';
@@ -91,6 +91,7 @@ export async function revokeVersion(
   const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
   const requested = requestedRevocation(before, request.version);
+  const restored = restoredRevocation(before, request.version);
   const firstTime = await markRevoked({
     image: request.image,
     version: request.version,
@@ -100,6 +101,7 @@ export async function revokeVersion(
     withdrawn,
     at,
     ...(requested ? { requestedReason: requested.reason } : {}),
+    ...(restored ? { previous: restored } : {}),
   });
   // Its promotions waiting for an approval or a soak end now, recorded aborted, rather than when the wait would end.
   const waitsEnded = await endWaitingPromotions({ ...request, at });

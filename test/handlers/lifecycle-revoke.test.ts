@@ -175,6 +175,55 @@ describe('revokeVersion', () => {
     }
   });
 
+  it('revoking a restored version again keeps the restored revocation, on condition its restore is still recorded', async () => {
+    const restored = {
+      sk: 'REVOCATION#1.0.0/1',
+      version: '1.0.0/1',
+      reason: 'CVE-2027-0001',
+      by: 'ops-lead',
+      state: 'restored',
+      at: '2027-02-01T12:00:00Z',
+      revokedAt: '2027-02-01T12:00:00Z',
+      restoredAt: '2027-02-02T12:00:00Z',
+      restoredBy: 'security',
+      restoreReason: 'the CVE does not apply',
+    };
+    ledger({
+      builds: [build('1.0.0/1')],
+      outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
+      revocations: [restored],
+      pointers: { dev: '1.0.0/1' },
+    });
+
+    await revokeVersion(
+      { image: 'base', version: '1.0.0/1', reason: 'CVE-2027-0009 confirmed', by: 'ops-lead', at: NOW },
+      plans,
+      'goldsmith-test',
+    );
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' },
+      UpdateExpression: expect.stringMatching(
+        /earlier = list_append\(if_not_exists\(earlier, :none\), :previous\) REMOVE restoredAt, restoredBy, restoreReason$/,
+      ),
+      ConditionExpression: '#state = :restored AND restoredAt = :restoredAt',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':reason': 'CVE-2027-0009 confirmed',
+        ':restoredAt': '2027-02-02T12:00:00Z',
+        ':previous': [
+          {
+            revokedAt: '2027-02-01T12:00:00Z',
+            by: 'ops-lead',
+            reason: 'CVE-2027-0001',
+            restoredAt: '2027-02-02T12:00:00Z',
+            restoredBy: 'security',
+            restoreReason: 'the CVE does not apply',
+          },
+        ],
+      }),
+    });
+  });
+
   it('on a second delivery finishes nothing twice: no announcement, no "Image Revoked", no grant left to remove', async () => {
     ledger({
       builds: [build('1.0.0/1')],

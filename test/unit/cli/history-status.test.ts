@@ -161,6 +161,37 @@ describe('history of the lifecycle', () => {
       ['2027-02-01T18:00:00.000Z', `revoked by ${REVOKER}: CVE-2027-0001 confirmed by security`],
     ]);
   });
+
+  it('tells each revocation of a version revoked, restored and revoked again by its own reason, and no request', () => {
+    const revocation = {
+      sk: 'REVOCATION#1.0.0/2',
+      version: '1.0.0/2',
+      // As markRevoked leaves a restored revocation it revokes again: the first kept in `earlier`, its restore with it.
+      reason: 'CVE-2027-0009 confirmed',
+      state: 'revoked',
+      at: '2027-02-01T12:00:00.000Z',
+      revokedAt: '2027-02-03T12:00:00.000Z',
+      by: REVOKER,
+      earlier: [
+        {
+          revokedAt: '2027-02-01T12:00:00.000Z',
+          by: REVOKER,
+          reason: 'CVE-2027-0001',
+          restoredAt: '2027-02-02T12:00:00.000Z',
+          restoredBy: 'ops-lead',
+          restoreReason: 'the CVE does not apply',
+        },
+      ],
+    };
+    expect(historyOf([revocation]).map((e) => [e.at, e.what])).toEqual([
+      ['2027-02-01T12:00:00.000Z', `revoked by ${REVOKER}: CVE-2027-0001`],
+      [
+        '2027-02-02T12:00:00.000Z',
+        'restored by ops-lead: the CVE does not apply (no longer revoked; no channel moved back to it)',
+      ],
+      ['2027-02-03T12:00:00.000Z', `revoked by ${REVOKER}: CVE-2027-0009 confirmed`],
+    ]);
+  });
 });
 
 describe('status of a version held in use', () => {

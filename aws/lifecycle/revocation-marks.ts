@@ -1,0 +1,143 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildSk, imagePk } from '../../core/ledger/keys.js';
+import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+import { conditionalWrite } from '../ledger/ledger-writes.js';
+import type { EarlierRevocation } from './promotion-findings.js';
+
+/**
+ * A version's revocation as its `REVOCATION#<version>` item records it: revoked (markRevoked: a request carried out,
+ * an operator's or a finding's revocation), then perhaps restored (`restore IMAGE VERSION --reason R`, markRestored):
+ * every reader that asks "is it revoked?" (`state === 'revoked'`) sees it launchable again, and the item keeps when,
+ * by whom and why it had been revoked. A later revocation marks it `revoked` again, the restored one kept in `earlier`.
+ */
+
+/**
+ * Records that a build is revoked, once (a requested revocation becomes `revoked`; a restored one is revoked again).
+ * Revoking a restored one again keeps the restored revocation (`previous`, as read) in `earlier` and clears its restore
+ * from the item, on condition that the item still holds that restore: one revocation's reason never overwrites
+ * another's.
+ * @returns false when it was already revoked: the caller finishes what is left but announces nothing twice.
+ */
+export async function markRevoked(r: {
+  image: string;
+  version: string;
+  reason: string;
+  by: string;
+  channels: string[];
+  withdrawn: string[];
+  at: string;
+  /** The reason a recorded request gave, when the revocation carries one out: kept beside the revocation's own. */
+  requestedReason?: string;
+  /** The restored revocation this one revokes again, as the caller read it (RevocationItem, state `restored`). */
+  previous?: EarlierRevocation;
+}): Promise<boolean> {
+  const requested = r.requestedReason === undefined ? {} : { ':requested': r.requestedReason };
+  const previous =
+    r.previous === undefined ? {} : { ':previous': [r.previous], ':none': [], ':restoredAt': r.previous.restoredAt };
+  const set = [
+    '#kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels',
+    'withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
+    ...(r.requestedReason === undefined ? [] : ['requestedReason = if_not_exists(requestedReason, :requested)']),
+    ...(r.previous === undefined ? [] : ['earlier = list_append(if_not_exists(earlier, :none), :previous)']),
+  ];
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
+        UpdateExpression: `SET ${set.join(', ')}${r.previous === undefined ? '' : ' REMOVE restoredAt, restoredBy, restoreReason'}`,
+        ConditionExpression:
+          r.previous === undefined
+            ? 'attribute_not_exists(revokedAt) OR #state = :restored'
+            : '#state = :restored AND restoredAt = :restoredAt',
+        ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':restored': 'restored',
+          ':kind': 'revocation',
+          ':image': r.image,
+          ':version': r.version,
+          ':reason': r.reason,
+          ':by': r.by,
+          ':channels': r.channels,
+          ':withdrawn': r.withdrawn,
+          ':state': 'revoked',
+          ':at': r.at,
+          ...requested,
+          ...previous,
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * Records that a revoked build is restored (`restore`): no longer revoked, with who, why and when, keeping when and
+ * why it had been revoked; only the revocation carried out at `revokedAt` is restored.
+ * @returns false when it is not that revocation any more (restored before, or revoked again since).
+ */
+export async function markRestored(r: {
+  image: string;
+  version: string;
+  revokedAt: string;
+  reason: string;
+  by: string;
+  at: string;
+}): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
+        UpdateExpression: 'SET #state = :restored, restoredAt = :at, restoredBy = :by, restoreReason = :reason',
+        ConditionExpression: '#state = :revoked AND revokedAt = :revokedAt',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':restored': 'restored',
+          ':revoked': 'revoked',
+          ':revokedAt': r.revokedAt,
+          ':at': r.at,
+          ':by': r.by,
+          ':reason': r.reason,
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * Clears the flag a revocation wrote on a descendant build (`flagDescendant`) once that revocation is restored: the
+ * build is no longer held by it (every reader of `flaggedAt` / `flaggedReason` sees it unflagged), and keeps the
+ * flag's story in `flagCleared` (when it was flagged and why, when and by whom the parent was restored). Only a flag
+ * with that revocation's `reason` is cleared: a repeat, or a flag another revocation wrote, changes nothing. One
+ * UpdateItem carries both clauses, SET and REMOVE, each once
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Modifying.html).
+ * @returns false when the build holds no such flag.
+ */
+export async function clearRestoredFlag(c: {
+  image: string;
+  version: string;
+  /** The flag's reason, as the revocation wrote it ("built on revoked base 1.0.0/2"). */
+  reason: string;
+  /** When the flag was written (`flaggedAt` as read). */
+  flaggedAt: string;
+  /** The parent restored: "base 1.0.0/2". */
+  parent: string;
+  by: string;
+  at: string;
+}): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(c.image), sk: buildSk(c.version) },
+        UpdateExpression: 'SET flagCleared = :cleared REMOVE flaggedAt, flaggedReason, flagAwaits, flagVia',
+        ConditionExpression: 'flaggedAt = :flaggedAt AND flaggedReason = :reason',
+        ExpressionAttributeValues: {
+          ':flaggedAt': c.flaggedAt,
+          ':reason': c.reason,
+          ':cleared': { flaggedAt: c.flaggedAt, reason: c.reason, parent: c.parent, by: c.by, at: c.at },
+        },
+      }),
+    ),
+  );
+}

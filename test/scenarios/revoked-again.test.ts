@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import {
+  al2023Image,
+  catalogInput,
+  devThenProdSoakingAnHour,
+  OPENSSL_RELEASES,
+  opensslRelease as release,
+} from './helpers.js';
+import { goldsmith, useSavedRun } from './saved-run.js';
+
+/**
+ * base 1.0.0/2 revoked by an operator, restored (the CVE did not apply), then revoked again for another CVE: the
+ * ledger keeps both revocations, and `history` tells each with its own reason, the restore between them, and no
+ * revocation request, since nobody requested one.
+ */
+const catalog = catalogInput(
+  { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
+  devThenProdSoakingAnHour(),
+);
+const scenario = {
+  start: '2027-01-01T00:00:00Z',
+  until: '2027-01-09T00:00:00Z',
+  organization: { accountsPerOu: 1 },
+  events: [
+    release('2027-01-02T08:00:00Z', '3.0.1'),
+    release('2027-01-04T08:00:00Z', '3.0.2'),
+    { at: '2027-01-06T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001' },
+    {
+      at: '2027-01-07T12:00:00Z',
+      kind: 'operator',
+      request: { action: 'restore', image: 'base', version: '1.0.0/2', reason: 'the CVE does not apply' },
+    },
+    { at: '2027-01-08T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0009' },
+  ],
+};
+
+describe('a version revoked, restored and revoked again', () => {
+  const run = useSavedRun('goldsmith-revoked-again-', catalog, scenario);
+
+  it('history tells both revocations by their own reasons, the restore between them, and no request', async () => {
+    const { stdout, code } = await goldsmith(['history', 'base', '--local', run().cloud]);
+    expect(code).toBe(0);
+    const told = stdout
+      .split('\n')
+      .map((l) => l.replace(/ {2,}/g, '  '))
+      .filter((l) => /^\S+ \S+ {2}1\.0\.0\/2 {2}(revoked by|restored by|revocation requested)/.test(l));
+    expect(told).toEqual([
+      expect.stringMatching(/^2027-01-06 12:00 {2}1\.0\.0\/2 .*revoked by \S+: CVE-2027-0001$/),
+      expect.stringMatching(/^2027-01-07 12:00 {2}1\.0\.0\/2 .*restored by \S+: the CVE does not apply \(no longer/),
+      expect.stringMatching(/^2027-01-08 12:00 {2}1\.0\.0\/2 .*revoked by \S+: CVE-2027-0009$/),
+    ]);
+  });
+});
