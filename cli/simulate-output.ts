@@ -13,7 +13,9 @@ import {
   totalsRows,
 } from '../local/simulator/totals.js';
 
-function table(headers: string[], rows: string[][]): string {
+/** Rows under their headers, columns padded to their widths; with no rows, `(none)` or why there are none. */
+export function table(headers: string[], rows: string[][], none = 'none'): string {
+  if (rows.length === 0) return `(${none})`;
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -68,6 +70,7 @@ export function renderTables(result: SimulationResult): string {
     table(
       ['image', 'version', 'trigger', 'status', 'requested', 'finished'],
       report.builds.map((b) => [b.image, b.version, b.trigger, b.status, minute(b.requestedAt), minute(b.finishedAt)]),
+      'none: no build was started',
     ),
   );
   out.push('', 'Promotions');
@@ -85,6 +88,7 @@ export function renderTables(result: SimulationResult): string {
         String(p.targets.accounts),
         p.outcome === 'promoted' ? '' : p.reason,
       ]),
+      'none: no build reached a channel',
     ),
   );
   if (report.summaries?.length) out.push('', ...renderSummaries(report.summaries));
@@ -93,6 +97,7 @@ export function renderTables(result: SimulationResult): string {
     table(
       ['pointer', 'regions', 'AMI or image digest (first region)'],
       Object.entries(report.pointers).map(([k, v]) => [k, String(Object.keys(v).length), Object.values(v)[0] ?? '']),
+      'none: no channel names a version (nothing promoted, or every pointer withdrawn)',
     ),
   );
   const calls = Object.entries(report.apiCalls);
