@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  al2023Image,
-  catalogInput,
-  devThenProdSoakingAnHour,
-  OPENSSL_RELEASES,
-  opensslRelease as release,
-} from './helpers.js';
+import { al2023Image, catalogInput, devThenProdSoakingAnHour, OPENSSL_RELEASES } from './helpers.js';
+import { revokedThenRestored } from './revocation-events.js';
 import { goldsmith, useSavedRun } from './saved-run.js';
 
 /**
@@ -22,14 +17,7 @@ const scenario = {
   until: '2027-01-09T00:00:00Z',
   organization: { accountsPerOu: 1 },
   events: [
-    release('2027-01-02T08:00:00Z', '3.0.1'),
-    release('2027-01-04T08:00:00Z', '3.0.2'),
-    { at: '2027-01-06T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001' },
-    {
-      at: '2027-01-07T12:00:00Z',
-      kind: 'operator',
-      request: { action: 'restore', image: 'base', version: '1.0.0/2', reason: 'the CVE does not apply' },
-    },
+    ...revokedThenRestored('2027-01-07T12:00:00Z'),
     { at: '2027-01-08T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0009' },
   ],
 };
