@@ -34,6 +34,17 @@ const { ddb, ec2, ssm, bus, sns, ram } = useLifecycleWorld();
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
+/** base 1.0.0/1 promoted to dev and named by its pointer, with `revocation` recorded, revoked by ops-lead for `reason`. */
+async function revokeOnDev(reason: string, revocation: Record<string, unknown>): Promise<void> {
+  ledger({
+    builds: [build('1.0.0/1')],
+    outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
+    revocations: [revocation],
+    pointers: { dev: '1.0.0/1' },
+  });
+  await revokeVersion({ image: 'base', version: '1.0.0/1', reason, by: 'ops-lead', at: NOW }, plans, 'goldsmith-test');
+}
+
 describe('revokeVersion', () => {
   it('rolls every pointer naming it back, deprecates it now and asks for the children rebuild', async () => {
     baseOnDevAndStaging([
@@ -143,20 +154,12 @@ describe('revokeVersion', () => {
   });
 
   it("keeps a finding's requested revocation's reason beside the operator's when it carries the request out", async () => {
-    ledger({
-      builds: [build('1.0.0/1')],
-      outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
-      revocations: [
-        { sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', reason: '1 critical finding over dev', state: 'requested' },
-      ],
-      pointers: { dev: '1.0.0/1' },
+    await revokeOnDev('CVE-2027-0001 confirmed', {
+      sk: 'REVOCATION#1.0.0/1',
+      version: '1.0.0/1',
+      reason: '1 critical finding over dev',
+      state: 'requested',
     });
-
-    await revokeVersion(
-      { image: 'base', version: '1.0.0/1', reason: 'CVE-2027-0001 confirmed', by: 'ops-lead', at: NOW },
-      plans,
-      'goldsmith-test',
-    );
 
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' },
@@ -176,7 +179,7 @@ describe('revokeVersion', () => {
   });
 
   it('revoking a restored version again keeps the restored revocation, on condition its restore is still recorded', async () => {
-    const restored = {
+    await revokeOnDev('CVE-2027-0009 confirmed', {
       sk: 'REVOCATION#1.0.0/1',
       version: '1.0.0/1',
       reason: 'CVE-2027-0001',
@@ -187,19 +190,7 @@ describe('revokeVersion', () => {
       restoredAt: '2027-02-02T12:00:00Z',
       restoredBy: 'security',
       restoreReason: 'the CVE does not apply',
-    };
-    ledger({
-      builds: [build('1.0.0/1')],
-      outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
-      revocations: [restored],
-      pointers: { dev: '1.0.0/1' },
     });
-
-    await revokeVersion(
-      { image: 'base', version: '1.0.0/1', reason: 'CVE-2027-0009 confirmed', by: 'ops-lead', at: NOW },
-      plans,
-      'goldsmith-test',
-    );
 
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' },
