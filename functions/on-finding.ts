@@ -1,7 +1,12 @@
 import { inventoryOf } from '../aws/builds/image-packages.js';
 import { isActiveOrganizationAccount, recordFleetFinding } from '../aws/fleet/fleet-findings.js';
 import { findingsReader, listedFinding, readerName, regionOfFindingArn } from '../aws/lifecycle/inspector-findings.js';
-import { recordFinding, recordFindingArrival, requestRevocation } from '../aws/lifecycle/promotion-findings.js';
+import {
+  getRevocation,
+  recordFinding,
+  recordFindingArrival,
+  requestRevocation,
+} from '../aws/lifecycle/promotion-findings.js';
 import { announce } from '../aws/notifications/notifications.js';
 import { getChannelPointers } from '../aws/promotion/channel-pointers.js';
 import { scanFindings } from '../aws/promotion/promotion-images.js';
@@ -198,7 +203,8 @@ async function countFindings(
     return { action: 'recorded', image, version, findings: findings.length };
   }
   const channels = response.channels;
-  if (await requestRevocation({ image, version, reason, channels, state: 'requested', at })) {
+  const requested = await requestRevocation({ image, version, reason, channels, state: 'requested', at });
+  if (requested) {
     for (const channel of channels) {
       await announce(
         announcement(
@@ -214,7 +220,9 @@ async function countFindings(
   if (!busName) throw new Error('EVENT_BUS_NAME is not set');
   if (response.rebuild) await requestOutOfCycleRebuild({ image, version, channels, reason, at, busName });
   if (response.revoke) await revokeAtOnce({ image, version, buildVersionArn, channels, reason, at, busName });
-  await recordArrival(findingOutcomeText(response, response.revoke, build));
+  // No request recorded over a revocation recorded before: the line says how that one stands.
+  const standing = requested || response.revoke ? undefined : (await getRevocation(image, version))?.state;
+  await recordArrival(findingOutcomeText(response, response.revoke, build, standing));
   return {
     action: 'recorded',
     image,

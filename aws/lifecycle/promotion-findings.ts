@@ -89,6 +89,8 @@ export interface EarlierRevocation {
   revokedAt: string;
   by: string;
   reason: string;
+  /** The channels it moved back or withdrew (`status` tells those moves by it). */
+  channels: string[];
   restoredAt: string;
   restoredBy: string;
   restoreReason: string;

@@ -15,8 +15,9 @@ import type { EarlierRevocation } from './promotion-findings.js';
  * Records that a build is revoked, once (a requested revocation becomes `revoked`; a restored one is revoked again).
  * Revoking a restored one again keeps the restored revocation (`previous`, as read) in `earlier` and clears its restore
  * from the item, on condition that the item still holds that restore: one revocation's reason never overwrites
- * another's.
- * @returns false when it was already revoked: the caller finishes what is left but announces nothing twice.
+ * another's. Without `previous`, only a version never revoked is marked.
+ * @returns false when the item is not as the caller read it: revoked already (a repeat: the caller finishes what is
+ * left but announces nothing twice), or restored since the caller's read (the caller reads it again).
  */
 export async function markRevoked(r: {
   image: string;
@@ -33,7 +34,9 @@ export async function markRevoked(r: {
 }): Promise<boolean> {
   const requested = r.requestedReason === undefined ? {} : { ':requested': r.requestedReason };
   const previous =
-    r.previous === undefined ? {} : { ':previous': [r.previous], ':none': [], ':restoredAt': r.previous.restoredAt };
+    r.previous === undefined
+      ? {}
+      : { ':previous': [r.previous], ':none': [], ':restored': 'restored', ':restoredAt': r.previous.restoredAt };
   const set = [
     '#kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels',
     'withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
@@ -46,13 +49,13 @@ export async function markRevoked(r: {
         TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
         UpdateExpression: `SET ${set.join(', ')}${r.previous === undefined ? '' : ' REMOVE restoredAt, restoredBy, restoreReason'}`,
+        // Never revoked (a request, or nothing yet); or restored, with the restore the caller read.
         ConditionExpression:
           r.previous === undefined
-            ? 'attribute_not_exists(revokedAt) OR #state = :restored'
+            ? 'attribute_not_exists(revokedAt)'
             : '#state = :restored AND restoredAt = :restoredAt',
         ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
         ExpressionAttributeValues: {
-          ':restored': 'restored',
           ':kind': 'revocation',
           ':image': r.image,
           ':version': r.version,

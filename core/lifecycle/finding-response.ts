@@ -80,22 +80,26 @@ function revokeOnMatch(policy: VulnerabilityPolicy, arrived: FindingCounts): str
 /**
  * What was done about findings that arrived on `subject`, for its `history` line: revoked, revocation requested
  * (with the command that carries it out: a request waits for a person), rebuild asked, or nothing (within policy,
- * or promoted nowhere).
+ * or promoted nowhere). `standing`: the version's revocation as recorded before, when one was (no request is recorded
+ * over it: requested already, revoked, or restored after a revocation).
  */
 export function findingOutcomeText(
   response: FindingResponse | undefined,
   revoked: boolean,
   subject: { image: string; version: string },
+  standing?: 'requested' | 'revoked' | 'restored',
 ): string {
   if (response === undefined) return 'not promoted to any channel: recorded, nothing done';
   if (response.reason === undefined) return 'within policy, nothing done';
-  const done = [
-    revoked
-      ? `revoked (${response.revokedOn.join(', ')}: revokeOn)`
-      : `revocation requested (${response.channels.join(', ')})`,
-    ...(response.rebuild ? ['rebuild asked'] : []),
-  ].join(', ');
-  return revoked ? done : `${done}: ${revokeCommand(subject)} carries the revocation out`;
+  const rebuild = response.rebuild ? ', rebuild asked' : '';
+  const channels = response.channels.join(', ');
+  if (revoked) return `revoked (${response.revokedOn.join(', ')}: revokeOn)${rebuild}`;
+  if (standing === 'revoked') return `revoked already, nothing requested${rebuild}`;
+  if (standing === 'restored') {
+    return `no revocation requested (${channels}): it was restored after a revocation${rebuild}: ${revokeCommand(subject)} revokes it again`;
+  }
+  const requested = standing === 'requested' ? 'revocation requested already' : 'revocation requested';
+  return `${requested} (${channels})${rebuild}: ${revokeCommand(subject)} carries the revocation out`;
 }
 
 /** The operator's command that carries out a requested revocation (`goldsmith revoke`, cli/operator). */

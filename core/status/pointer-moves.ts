@@ -44,18 +44,25 @@ export function revocationsByVersion(items: readonly LedgerItem[]): Map<string, 
 /**
  * The revocation that made a roll-back: the version it moved away from was revoked, and the revocation moved this
  * channel (its `channels`) or ran at the roll-back's instant (both are written with the revocation's time). A version
- * revoked after an operator had already rolled the channel back made no move here.
+ * revoked after an operator had already rolled the channel back made no move here. A version revoked, restored and
+ * revoked again has each restored revocation in `earlier` (markRevoked): the one that made the move is the latest
+ * whose time is at or before it, told as restored.
  */
 function revocationOf(
   move: LedgerItem,
   channel: string,
   revocations: ReadonlyMap<string, LedgerItem>,
 ): LedgerItem | undefined {
-  const revocation = revocations.get(str(move, 'from'));
-  if (!revocation) return undefined;
+  const item = revocations.get(str(move, 'from'));
+  if (!item) return undefined;
+  const earlier = (Array.isArray(item.earlier) ? item.earlier : []) as LedgerItem[];
+  const at = Date.parse(str(move, 'at'));
+  const cycles: LedgerItem[] = [...earlier.map((e) => ({ ...e, state: 'restored' })), item];
+  const revocation =
+    cycles.filter((c) => !(Date.parse(str(c, 'revokedAt') || str(c, 'at')) > at)).at(-1) ?? cycles[0] ?? item;
   const moved = Array.isArray(revocation.channels) && revocation.channels.includes(channel);
   const revokedAt = str(revocation, 'revokedAt') || str(revocation, 'at');
-  return moved || Date.parse(revokedAt) === Date.parse(str(move, 'at')) ? revocation : undefined;
+  return moved || Date.parse(revokedAt) === at ? revocation : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   listRevocations,
   type RevocationItem,
 } from '../../aws/lifecycle/lifecycle-ledger.js';
-import type { EarlierRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import type { EarlierRevocation, RevocationRecord } from '../../aws/lifecycle/promotion-findings.js';
 import { type ChannelPointer, getChannelPointers } from '../../aws/promotion/channel-pointers.js';
 import { listOutcomes, type OutcomeRecord } from '../../aws/promotion/promotion-ledger.js';
 import { skPrefix } from '../../core/ledger/keys.js';
@@ -95,12 +95,18 @@ export function restoredRevocation(
   state: Pick<ImageState, 'revocations'>,
   version: string,
 ): EarlierRevocation | undefined {
-  const r = state.revocations.find((x) => x.version === version && x.state === 'restored');
-  if (!r?.revokedAt || !r.restoredAt) return undefined;
+  const r = state.revocations.find((x) => x.version === version);
+  return r ? asEarlier(r) : undefined;
+}
+
+/** A restored revocation record as an earlier revocation; undefined unless it is restored, with its times. */
+export function asEarlier(r: RevocationRecord): EarlierRevocation | undefined {
+  if (r.state !== 'restored' || !r.revokedAt || !r.restoredAt) return undefined;
   return {
     revokedAt: r.revokedAt,
     by: r.by ?? 'goldsmith',
     reason: r.reason,
+    channels: r.channels ?? [],
     restoredAt: r.restoredAt,
     restoredBy: r.restoredBy ?? 'goldsmith',
     restoreReason: r.restoreReason ?? '',

@@ -1,5 +1,4 @@
 import { undoRevocationDeprecation } from '../../aws/lifecycle/image-deprecation.js';
-import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { markRestored } from '../../aws/lifecycle/revocation-marks.js';
 import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
@@ -88,7 +87,7 @@ export async function restoreVersion(
     const only = revocation?.state === 'requested' ? ' (a revocation is only requested, waiting for an operator)' : '';
     throw new RestoreRefused(409, `${what} is not revoked${only}: nothing to restore. Nothing changed.`);
   }
-  const build = (await listBuilds(request.image)).find((b) => b.version === request.version);
+  const build = state.builds.find((b) => b.version === request.version);
   if (build?.deletedAt) {
     throw new RestoreRefused(409, `${what} was deleted at ${build.deletedAt}: nothing to restore. Nothing changed.`);
   }

@@ -1,5 +1,7 @@
 import { listUsage } from '../../aws/fleet/usage-ledger.js';
 import { deprecateAmisAt } from '../../aws/lifecycle/image-deprecation.js';
+import type { EarlierRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { markRevoked } from '../../aws/lifecycle/revocation-marks.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { putEvent } from '../../aws/promotion/promotion-images.js';
@@ -19,7 +21,7 @@ import type { ImageRevokedDetail } from '../../events/image-revoked.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { flagDescendants } from './flag-descendants.js';
-import { readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
+import { asEarlier, readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endWaitingPromotions } from './revoke-waits.js';
@@ -60,6 +62,25 @@ export interface RevokeResult extends RevocationPlan {
 }
 
 /**
+ * Marks the revocation (markRevoked), keeping the restored one it revokes again (`previous`, as read). Refused, it
+ * reads the record again: restored meanwhile (a restore between the read and the write), it revokes that restore, at
+ * most three times; otherwise the version is revoked already (false).
+ */
+async function markRevokedAsRead(
+  mark: Omit<Parameters<typeof markRevoked>[0], 'previous'>,
+  previous: EarlierRevocation | undefined,
+): Promise<boolean> {
+  let restored = previous;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await markRevoked({ ...mark, ...(restored ? { previous: restored } : {}) })) return true;
+    const now = await getRevocation(mark.image, mark.version);
+    restored = now ? asEarlier(now) : undefined;
+    if (!restored) return false;
+  }
+  return false;
+}
+
+/**
  * Revokes one build of one image, at once: records it (the promotion's next step and its soak check refuse a
  * revoked build), removes every launch permission of its AMIs in every region (the sharing step's own grant code,
  * `withdrawLaunchGrants`, towards no grantee), deprecates them now, rolls every channel pointer that names it back to the
@@ -91,18 +112,19 @@ export async function revokeVersion(
   const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
   const requested = requestedRevocation(before, request.version);
-  const restored = restoredRevocation(before, request.version);
-  const firstTime = await markRevoked({
-    image: request.image,
-    version: request.version,
-    reason: request.reason,
-    by: request.by,
-    channels: decided.moves.map((m) => m.channel),
-    withdrawn,
-    at,
-    ...(requested ? { requestedReason: requested.reason } : {}),
-    ...(restored ? { previous: restored } : {}),
-  });
+  const firstTime = await markRevokedAsRead(
+    {
+      image: request.image,
+      version: request.version,
+      reason: request.reason,
+      by: request.by,
+      channels: decided.moves.map((m) => m.channel),
+      withdrawn,
+      at,
+      ...(requested ? { requestedReason: requested.reason } : {}),
+    },
+    restoredRevocation(before, request.version),
+  );
   // Its promotions waiting for an approval or a soak end now, recorded aborted, rather than when the wait would end.
   const waitsEnded = await endWaitingPromotions({ ...request, at });
   const outputs = await buildOutputs(before, request.version);

@@ -169,7 +169,7 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
       ...(timing.takenAsNow ? { atTakenAsNow: timing.takenAsNow } : {}),
       ...(first
         ? {
-            note: `already revoked${first.by ? ` by ${first.by}` : ''} at ${first.at}: ${first.reason}; this request's reason was not recorded`,
+            note: `already revoked${first.by ? ` by ${first.by}` : ''} at ${first.revokedAt ?? first.at}: ${first.reason}; this request's reason was not recorded`,
           }
         : {}),
       amis: result.amis,

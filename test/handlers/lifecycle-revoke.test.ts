@@ -77,7 +77,7 @@ describe('revokeVersion', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' },
       // Revoked once, or again after a restore.
-      ConditionExpression: 'attribute_not_exists(revokedAt) OR #state = :restored',
+      ConditionExpression: 'attribute_not_exists(revokedAt)',
     });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({
@@ -184,6 +184,7 @@ describe('revokeVersion', () => {
       version: '1.0.0/1',
       reason: 'CVE-2027-0001',
       by: 'ops-lead',
+      channels: ['dev'],
       state: 'restored',
       at: '2027-02-01T12:00:00Z',
       revokedAt: '2027-02-01T12:00:00Z',
@@ -206,6 +207,7 @@ describe('revokeVersion', () => {
             revokedAt: '2027-02-01T12:00:00Z',
             by: 'ops-lead',
             reason: 'CVE-2027-0001',
+            channels: ['dev'],
             restoredAt: '2027-02-02T12:00:00Z',
             restoredBy: 'security',
             restoreReason: 'the CVE does not apply',
@@ -213,6 +215,37 @@ describe('revokeVersion', () => {
         ],
       }),
     });
+  });
+
+  it('a restore between its read and its write is revoked again, kept in earlier, not overwritten', async () => {
+    // Read as revoked (a repeat of the operator's revoke); restored meanwhile: the mark is refused, read again, retried.
+    const revoked = { sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', reason: 'CVE-2027-0001', by: 'ops-lead' };
+    ddb.on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(revokedAt)' }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' } }).resolves({
+      Item: {
+        ...revoked,
+        channels: ['dev'],
+        state: 'restored',
+        at: '2027-02-01T12:00:00Z',
+        revokedAt: '2027-02-01T12:00:00Z',
+        restoredAt: '2027-03-01T10:00:00Z',
+        restoredBy: 'security',
+        restoreReason: 'the CVE does not apply',
+      },
+    });
+    await revokeOnDev('CVE-2027-0009 confirmed', { ...revoked, state: 'revoked', revokedAt: '2027-02-01T12:00:00Z' });
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' },
+      ConditionExpression: '#state = :restored AND restoredAt = :restoredAt',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':reason': 'CVE-2027-0009 confirmed',
+        ':restoredAt': '2027-03-01T10:00:00Z',
+        ':previous': [expect.objectContaining({ reason: 'CVE-2027-0001', restoreReason: 'the CVE does not apply' })],
+      }),
+    });
+    // Revoked again for the first time since the restore: announced.
+    expect(sns).toHaveReceivedCommand(PublishCommand);
   });
 
   it('on a second delivery finishes nothing twice: no announcement, no "Image Revoked", no grant left to remove', async () => {

@@ -180,6 +180,29 @@ describe('onFinding', () => {
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
+  it('says, on a version restored after a revocation, that no request is recorded and what revokes it again', async () => {
+    criticalOn('dev');
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk.startsWith('REVOCATION#'))
+        throw new ConditionalCheckFailedException({ message: 'x', $metadata: {} });
+      return {};
+    });
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' } })
+      .resolves({ Item: { sk: 'REVOCATION#1.0.0/3', version: '1.0.0/3', state: 'restored' } });
+
+    await deliver(inspectorFinding('CRITICAL'));
+
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        sk: expect.stringMatching(/^FOUND#1\.0\.0\/3#/),
+        done: expect.stringContaining(
+          'no revocation requested (dev): it was restored after a revocation: goldsmith revoke base 1.0.0/3 --reason R revokes it again',
+        ),
+      }),
+    });
+  });
+
   it('rebuilds the image out of cycle, once, when a channel pointer names the version the finding hits', async () => {
     criticalOn('dev', 'staging');
     ddb

@@ -133,6 +133,14 @@ describe('findingOutcomeText', () => {
     expect(findingOutcomeText(named, false, subject)).toBe(
       'revocation requested (prod), rebuild asked: goldsmith revoke base 1.0.0/3 --reason R carries the revocation out',
     );
+    // Over a revocation recorded before, no request is recorded: the line says how that one stands.
+    expect(findingOutcomeText(named, false, subject, 'requested')).toBe(
+      'revocation requested already (prod), rebuild asked: goldsmith revoke base 1.0.0/3 --reason R carries the revocation out',
+    );
+    expect(findingOutcomeText(breach, false, subject, 'revoked')).toBe('revoked already, nothing requested');
+    expect(findingOutcomeText(breach, false, subject, 'restored')).toBe(
+      'no revocation requested (prod): it was restored after a revocation: goldsmith revoke base 1.0.0/3 --reason R revokes it again',
+    );
     expect(findingOutcomeText(respondToFindings(input()), false, subject)).toBe('within policy, nothing done');
     expect(findingOutcomeText(undefined, false, subject)).toBe('not promoted to any channel: recorded, nothing done');
   });

@@ -376,6 +376,39 @@ describe('imageView: withdrawn pointers', () => {
     expect(back.channels[2]).not.toHaveProperty('revoked');
   });
 
+  it('tells a move back by the revocation that made it, when the version was restored and revoked again since', () => {
+    const v = view([
+      revocation('1.0.0/2', {
+        // As markRevoked leaves it: the second revocation moved nothing; the first, restored, is in `earlier`.
+        reason: 'CVE-2027-0009',
+        channels: [],
+        state: 'revoked',
+        revokedAt: '2027-02-10T00:00:00Z',
+        earlier: [
+          {
+            revokedAt: '2027-02-08T00:00:00Z',
+            by: 'ops',
+            reason: 'CVE-2027-0001',
+            channels: ['prod'],
+            restoredAt: '2027-02-09T00:00:00Z',
+            restoredBy: 'security',
+            restoreReason: 'the CVE does not apply',
+          },
+        ],
+      }),
+      rollback('prod', '1.0.0/2', '2027-02-08T00:00:00Z'),
+      pointer('prod', '1.0.0/1', '2027-02-08T00:00:00Z'),
+    ]);
+
+    expect(v.channels[2]?.revoked).toStrictEqual({
+      version: '1.0.0/2',
+      at: '2027-02-08T00:00:00Z',
+      reason: 'CVE-2027-0001',
+      restored: { by: 'security', at: '2027-02-09T00:00:00Z', reason: 'the CVE does not apply' },
+    });
+    expect(v.channels[2]).not.toHaveProperty('rolledBack');
+  });
+
   it('ignores a move back from a version whose revocation was cancelled', () => {
     const v = view([
       revocation('1.0.0/2', { state: 'cancelled' }),
