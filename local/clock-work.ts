@@ -100,6 +100,11 @@ export abstract class WorkTracker {
     });
   }
 
+  /** The labels of the tracked work busy now (not parked on the clock): what `settle` waits for. */
+  busyLabels(): string[] {
+    return this.busy().map((w) => w.label);
+  }
+
   protected busy(): Work[] {
     return [...this.work].filter((w) => !w.settled && w.parked === 0);
   }

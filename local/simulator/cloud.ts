@@ -331,6 +331,10 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     dynamo,
     randoms: { faults: installed.random, cloud: random, duplicates: duplicateRandom, stepFunctions: sfnRandom },
     async stop() {
+      // Work still running (an execution an approval set going, a request in flight) first finishes or parks on the
+      // virtual clock: torn down under it, it would go on with the SDK's real endpoints and a closed store, in
+      // whatever the process runs next. Work that never settles is left after the clock's stall timeout.
+      await clock.settle().catch(() => undefined);
       configureClients({});
       forgetSinkClients();
       await slack?.stop();
