@@ -116,7 +116,8 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
     }
     if (image.lastFindings) {
       const f = image.lastFindings;
-      out.push(`  last findings: ${f.version} at ${when(f.at)}: ${f.what}`);
+      const since = f.revokedSince ? `; revoked since, at ${when(f.revokedSince)}` : '';
+      out.push(`  last findings: ${f.version} at ${when(f.at)}: ${f.what}${since}`);
     }
     const c = image.cost;
     out.push(

@@ -1,5 +1,4 @@
 import { type ApprovalChanges, approvalChangesSchema } from '../../events/approval-changes.js';
-import { skPrefix } from '../ledger/keys.js';
 import { promotableVersions } from './channel-lag.js';
 import {
   type FlaggedVersion,
@@ -11,7 +10,7 @@ import {
   lastFailureOf,
 } from './image-progress.js';
 import type { LedgerItem } from './ledger-item.js';
-import { findingsReportedText } from './ledger-lines.js';
+import { type LastFindings, lastFindingsOf } from './ledger-lines.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 import { type ScheduledRevocationView, scheduledRevocationsOf } from './scheduled-revocations.js';
@@ -73,7 +72,7 @@ export interface ImageView {
   inFlight: InFlightBuild[];
   lastFailure?: { version: string; at: string; what: string };
   /** The latest findings reported on a version, and what was done about them (`FOUND#`, as `history` says it). */
-  lastFindings?: { version: string; at: string; what: string };
+  lastFindings?: LastFindings;
   /**
    * Versions retention would have deleted but keeps because member accounts still run them (usage-aware retention),
    * not yet deleted: since when, by how many, until when the hold lasts, and whether an operator released it.
@@ -245,15 +244,4 @@ export function imageView(
   const scheduled = scheduledRevocationsOf(items, now);
   if (scheduled.length > 0) view.scheduledRevocations = scheduled;
   return view;
-}
-
-/** The latest `FOUND#` record of the image, in `history`'s words. */
-function lastFindingsOf(items: readonly LedgerItem[]): ImageView['lastFindings'] {
-  const found = items
-    .filter((i) => typeof i.sk === 'string' && i.sk.startsWith(skPrefix.found))
-    .sort((a, b) => Date.parse(String(a.at)) - Date.parse(String(b.at)))
-    .at(-1);
-  return found
-    ? { version: String(found.version), at: String(found.at), what: findingsReportedText(found) }
-    : undefined;
 }

@@ -1,10 +1,11 @@
+import { skPrefix } from '../ledger/keys.js';
 import { countsText } from '../lifecycle/finding-response.js';
 import type { FindingCounts } from '../promotion/types.js';
 import type { LedgerItem } from './ledger-item.js';
 
 /**
  * The words of ledger records that both `history` and the simulator's timeline tell, one definition each: a pointer
- * moved back (rolled back or withdrawn) and findings reported on a version. Pure.
+ * moved back (rolled back or withdrawn) and findings reported on a version; and `status`'s latest findings. Pure.
  */
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -30,4 +31,28 @@ export function pointerMovedBackText(i: LedgerItem): string {
 /** A `FOUND#` record: how many findings of each severity, and what Goldsmith did about them. */
 export function findingsReportedText(i: LedgerItem): string {
   return `findings reported: ${countsText(countsOf(i.counts))} — ${str(i.done)}`;
+}
+
+/** The latest findings reported on a version, and what was done about them (`FOUND#`, as `history` says it). */
+export interface LastFindings {
+  version: string;
+  at: string;
+  what: string;
+  /** The version's revocation carried out since (its `revokedAt`): what the findings asked for is done. */
+  revokedSince?: string;
+}
+
+/** The latest `FOUND#` record of the image, in `history`'s words. */
+export function lastFindingsOf(items: readonly LedgerItem[]): LastFindings | undefined {
+  const found = items
+    .filter((i) => typeof i.sk === 'string' && i.sk.startsWith(skPrefix.found))
+    .sort((a, b) => Date.parse(String(a.at)) - Date.parse(String(b.at)))
+    .at(-1);
+  if (!found) return undefined;
+  const last = { version: String(found.version), at: String(found.at), what: findingsReportedText(found) };
+  const revocation = items.find((i) => i.sk === `REVOCATION#${last.version}`);
+  const revokedAt = typeof revocation?.revokedAt === 'string' ? revocation.revokedAt : '';
+  return revocation?.state === 'revoked' && Date.parse(revokedAt) >= Date.parse(last.at)
+    ? { ...last, revokedSince: revokedAt }
+    : last;
 }

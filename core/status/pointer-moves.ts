@@ -45,8 +45,8 @@ export function revocationsByVersion(items: readonly LedgerItem[]): Map<string, 
  * The revocation that made a roll-back: the version it moved away from was revoked, and the revocation moved this
  * channel (its `channels`) or ran at the roll-back's instant (both are written with the revocation's time). A version
  * revoked after an operator had already rolled the channel back made no move here. A version revoked, restored and
- * revoked again has each restored revocation in `earlier` (markRevoked): the one that made the move is the latest
- * whose time is at or before it, told as restored.
+ * revoked again has each restored revocation in `earlier` (markRevoked): a move one of them made is the revocation's
+ * too, told as the version stands now (revoked again, with the latest reason; or restored).
  */
 function revocationOf(
   move: LedgerItem,
@@ -57,12 +57,10 @@ function revocationOf(
   if (!item) return undefined;
   const earlier = (Array.isArray(item.earlier) ? item.earlier : []) as LedgerItem[];
   const at = Date.parse(str(move, 'at'));
-  const cycles: LedgerItem[] = [...earlier.map((e) => ({ ...e, state: 'restored' })), item];
-  const revocation =
-    cycles.filter((c) => !(Date.parse(str(c, 'revokedAt') || str(c, 'at')) > at)).at(-1) ?? cycles[0] ?? item;
-  const moved = Array.isArray(revocation.channels) && revocation.channels.includes(channel);
-  const revokedAt = str(revocation, 'revokedAt') || str(revocation, 'at');
-  return moved || Date.parse(revokedAt) === at ? revocation : undefined;
+  const made = (c: LedgerItem) =>
+    (Array.isArray(c.channels) && c.channels.includes(channel)) ||
+    Date.parse(str(c, 'revokedAt') || str(c, 'at')) === at;
+  return [...earlier, item].some(made) ? item : undefined;
 }
 
 /**

@@ -38,4 +38,11 @@ describe('a version revoked, restored and revoked again', () => {
       expect.stringMatching(/^2027-01-08 12:00 {2}1\.0\.0\/2 .*revoked by \S+: CVE-2027-0009$/),
     ]);
   });
+
+  it('status tells the channels moved back from it by its revocation as it stands: revoked again, not launchable', async () => {
+    const { stdout, code } = await goldsmith(['status', '--local', run().cloud]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('1.0.0/2 revoked 2027-01-08 12:00 (CVE-2027-0009)');
+    expect(stdout).not.toContain('launchable again');
+  });
 });

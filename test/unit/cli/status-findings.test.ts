@@ -36,6 +36,33 @@ describe('findings reported on a version', () => {
     );
   });
 
+  it('status says a requested revocation was carried out since, once it was', async () => {
+    const requested = found(
+      '2027-01-16T09:30:00.000Z',
+      { critical: 1 },
+      'revocation requested (prod): goldsmith revoke base 1.0.0/1 --reason R carries the revocation out',
+    );
+    const revoked = {
+      pk: 'IMAGE#base',
+      sk: 'REVOCATION#1.0.0/1',
+      version: '1.0.0/1',
+      state: 'revoked',
+      at: '2027-01-16T09:30:00.000Z',
+      revokedAt: '2027-01-17T10:00:00.000Z',
+      reason: 'CVE-2027-0001',
+    };
+    const state = savedStateOf(
+      { at: AT, ledger: [requested, revoked], executions: [], pointers: {}, builds: [], amis: [] },
+      'x.ts',
+    );
+    const text = renderStatus(
+      await statusOf({ kind: 'local' as const, dir: '/nowhere', state, catalog, as: undefined }),
+      new Date(AT),
+    );
+
+    expect(text).toContain('carries the revocation out; revoked since, at 2027-01-17 10:00');
+  });
+
   it('history shows each report, the one within policy too', () => {
     expect(historyOf(ledger).map((e) => e.what)).toEqual([
       'findings reported: 1 medium — within policy, nothing done',
