@@ -221,7 +221,9 @@ async function countFindings(
   if (response.rebuild) await requestOutOfCycleRebuild({ image, version, channels, reason, at, busName });
   if (response.revoke) await revokeAtOnce({ image, version, buildVersionArn, channels, reason, at, busName });
   // No request recorded over a revocation recorded before: the line says how that one stands.
-  const standing = requested || response.revoke ? undefined : (await getRevocation(image, version))?.state;
+  const recorded = requested || response.revoke ? undefined : await getRevocation(image, version);
+  // A request at this arrival's time is its own (recorded by a first attempt that stopped before the line).
+  const standing = recorded?.state === 'requested' && recorded.at === at ? undefined : recorded?.state;
   await recordArrival(findingOutcomeText(response, response.revoke, build, standing));
   return {
     action: 'recorded',

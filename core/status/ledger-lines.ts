@@ -38,7 +38,10 @@ export interface LastFindings {
   version: string;
   at: string;
   what: string;
-  /** The version's revocation carried out since (its `revokedAt`): what the findings asked for is done. */
+  /**
+   * The version's revocation carried out after the findings (its `revokedAt`): what they asked for is done. One the
+   * findings carried out themselves (`revokeOn`, at their own time) is already in `what`.
+   */
   revokedSince?: string;
 }
 
@@ -52,7 +55,7 @@ export function lastFindingsOf(items: readonly LedgerItem[]): LastFindings | und
   const last = { version: String(found.version), at: String(found.at), what: findingsReportedText(found) };
   const revocation = items.find((i) => i.sk === `REVOCATION#${last.version}`);
   const revokedAt = typeof revocation?.revokedAt === 'string' ? revocation.revokedAt : '';
-  return revocation?.state === 'revoked' && Date.parse(revokedAt) >= Date.parse(last.at)
+  return revocation?.state === 'revoked' && Date.parse(revokedAt) > Date.parse(last.at)
     ? { ...last, revokedSince: revokedAt }
     : last;
 }

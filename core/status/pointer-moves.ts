@@ -57,10 +57,11 @@ function revocationOf(
   if (!item) return undefined;
   const earlier = (Array.isArray(item.earlier) ? item.earlier : []) as LedgerItem[];
   const at = Date.parse(str(move, 'at'));
-  const made = (c: LedgerItem) =>
-    (Array.isArray(c.channels) && c.channels.includes(channel)) ||
-    Date.parse(str(c, 'revokedAt') || str(c, 'at')) === at;
-  return [...earlier, item].some(made) ? item : undefined;
+  const atItsTime = (c: LedgerItem) => Date.parse(str(c, 'revokedAt') || str(c, 'at')) === at;
+  // An earlier one made a move only at its own time: a later move of that channel may be an operator's rollback.
+  const made =
+    (Array.isArray(item.channels) && item.channels.includes(channel)) || atItsTime(item) || earlier.some(atItsTime);
+  return made ? item : undefined;
 }
 
 /**

@@ -64,7 +64,7 @@ export interface RevokeResult extends RevocationPlan {
 /**
  * Marks the revocation (markRevoked), keeping the restored one it revokes again (`previous`, as read). Refused, it
  * reads the record again: restored meanwhile (a restore between the read and the write), it revokes that restore, at
- * most three times; otherwise the version is revoked already (false).
+ * most three times, then fails (for the delivery to be retried); otherwise the version is revoked already (false).
  */
 async function markRevokedAsRead(
   mark: Omit<Parameters<typeof markRevoked>[0], 'previous'>,
@@ -77,7 +77,8 @@ async function markRevokedAsRead(
     restored = now ? asEarlier(now) : undefined;
     if (!restored) return false;
   }
-  return false;
+  // Restored again under each attempt: nothing is done on a record that says restored; the delivery is retried.
+  throw new Error(`revoke: ${mark.image} ${mark.version} was restored under three attempts to revoke it: retried`);
 }
 
 /**

@@ -60,6 +60,9 @@ import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
 import { readQueueDepthAlarms } from './wiring-alarms.js';
 
+/** How long a cloud's `stop()` waits at most for its busy work to settle (real milliseconds). */
+const STOP_SETTLE_MS = 5_000;
+
 export { LOCAL_ACCOUNT, type LocalCloud, type RefusedPut } from './cloud-types.js';
 
 /** This package's root: where the functions' handler modules are (`functions/…`). */
@@ -333,8 +336,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     async stop() {
       // Work still running (an execution an approval set going, a request in flight) first finishes or parks on the
       // virtual clock: torn down under it, it would go on with the SDK's real endpoints and a closed store, in
-      // whatever the process runs next. Work that never settles is left after the clock's stall timeout.
-      await clock.settle().catch(() => undefined);
+      // whatever the process runs next. At most STOP_SETTLE_MS of real time: work that never settles is left.
+      await Promise.race([
+        clock.settle().catch(() => undefined),
+        new Promise<void>((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref()),
+      ]);
       configureClients({});
       forgetSinkClients();
       await slack?.stop();

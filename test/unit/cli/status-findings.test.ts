@@ -24,15 +24,29 @@ const ledger = [
   found('2027-01-16T09:30:00.000Z', { critical: 1, medium: 1 }, 'revoked (prod: revokeOn), rebuild asked'),
 ];
 
+/** The revocation the latest findings carried out at once (`revokeOn`): at their own time. */
+const atOnce = {
+  pk: 'IMAGE#base',
+  sk: 'REVOCATION#1.0.0/1',
+  version: '1.0.0/1',
+  state: 'revoked',
+  at: '2027-01-16T09:30:00.000Z',
+  revokedAt: '2027-01-16T09:30:00.000Z',
+  reason: '1 new critical finding',
+};
+
 describe('findings reported on a version', () => {
   it('status shows the latest and what was done about it', async () => {
-    const state = savedStateOf({ at: AT, ledger, executions: [], pointers: {}, builds: [], amis: [] }, 'x.ts');
+    const state = savedStateOf(
+      { at: AT, ledger: [...ledger, atOnce], executions: [], pointers: {}, builds: [], amis: [] },
+      'x.ts',
+    );
     const where = { kind: 'local' as const, dir: '/nowhere', state, catalog, as: undefined };
 
     const text = renderStatus(await statusOf(where), new Date(AT));
 
     expect(text).toContain(
-      'last findings: 1.0.0/1 at 2027-01-16 09:30: findings reported: 1 critical, 1 medium — revoked (prod: revokeOn), rebuild asked',
+      'last findings: 1.0.0/1 at 2027-01-16 09:30: findings reported: 1 critical, 1 medium — revoked (prod: revokeOn), rebuild asked\n',
     );
   });
 
