@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
-import { al2023Image, OPENSSL_RELEASES, OPS_LEAD_APPROVAL, orgCatalog, prodChannel } from '../scenarios/helpers.js';
-import { ACCOUNT, APPROVER, OPERATOR, startWithOneBuildWaiting } from './operator-helpers.js';
+import { OPS_LEAD_APPROVAL, prodChannel } from '../scenarios/helpers.js';
+import { APPROVER, operatorCatalog, startWithOneBuildWaiting } from './operator-helpers.js';
 
-const catalog = orgCatalog(
-  { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
-  [prodChannel({ approval: OPS_LEAD_APPROVAL })],
-  {
-    access: {
-      ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`],
-      operators: [OPERATOR],
-      approvers: { 'ops-lead': [APPROVER] },
-    },
-  },
-);
+const catalog = operatorCatalog(['us-east-1'], [prodChannel({ approval: OPS_LEAD_APPROVAL })], {
+  'ops-lead': [APPROVER],
+});
 
 describe("a local cloud's stop", () => {
   it('waits for the work it set going to finish or wait on the clock: none goes on after it', async () => {
