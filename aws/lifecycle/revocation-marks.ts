@@ -33,27 +33,27 @@ export async function markRevoked(r: {
   previous?: EarlierRevocation;
 }): Promise<boolean> {
   const requested = r.requestedReason === undefined ? {} : { ':requested': r.requestedReason };
-  const previous =
-    r.previous === undefined
-      ? {}
-      : { ':previous': [r.previous], ':none': [], ':restored': 'restored', ':restoredAt': r.previous.restoredAt };
+  // Revoking a restored one again: it goes to `earlier` and its restore off the item, if the item still holds it.
+  // Otherwise only a version never revoked (a request, or nothing yet) is marked.
+  const again = r.previous && {
+    set: ['earlier = list_append(if_not_exists(earlier, :none), :previous)'],
+    remove: ' REMOVE restoredAt, restoredBy, restoreReason',
+    condition: '#state = :restored AND restoredAt = :restoredAt',
+    values: { ':previous': [r.previous], ':none': [], ':restored': 'restored', ':restoredAt': r.previous.restoredAt },
+  };
   const set = [
     '#kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels',
     'withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
     ...(r.requestedReason === undefined ? [] : ['requestedReason = if_not_exists(requestedReason, :requested)']),
-    ...(r.previous === undefined ? [] : ['earlier = list_append(if_not_exists(earlier, :none), :previous)']),
+    ...(again?.set ?? []),
   ];
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
-        UpdateExpression: `SET ${set.join(', ')}${r.previous === undefined ? '' : ' REMOVE restoredAt, restoredBy, restoreReason'}`,
-        // Never revoked (a request, or nothing yet); or restored, with the restore the caller read.
-        ConditionExpression:
-          r.previous === undefined
-            ? 'attribute_not_exists(revokedAt)'
-            : '#state = :restored AND restoredAt = :restoredAt',
+        UpdateExpression: `SET ${set.join(', ')}${again?.remove ?? ''}`,
+        ConditionExpression: again?.condition ?? 'attribute_not_exists(revokedAt)',
         ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
         ExpressionAttributeValues: {
           ':kind': 'revocation',
@@ -66,7 +66,7 @@ export async function markRevoked(r: {
           ':state': 'revoked',
           ':at': r.at,
           ...requested,
-          ...previous,
+          ...again?.values,
         },
       }),
     ),
