@@ -29,11 +29,16 @@ const figures = (t: FiguresTable) => table(t.headers, t.rows);
 
 const minute = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
+/** Why the summaries' table is empty: none was due in the window, or the catalog sends none. */
+const NO_SUMMARY =
+  "none: no monthly summary was sent in the window (a month's goes out in the month after, on notifications.monthlySummary's day, unless that is false)";
+
 /** The monthly summaries as sent: one row per month and image, then what waited and what the month cost. */
 function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
+  const t = summaryTable(summaries);
   return [
     'Monthly summaries (as announced)',
-    figures(summaryTable(summaries)),
+    table(t.headers, t.rows, NO_SUMMARY),
     ...summaryMonthLines(summaries).map((l) => `  ${l}`),
   ];
 }
@@ -52,6 +57,10 @@ export function renderHeader(scenario: SimulationReport['scenario']): string {
 export function renderTimelineLine(line: PrintedLine): string {
   return `${minute(line.at)}  ${line.image.padEnd(12)} ${line.text}\n`;
 }
+
+/** Printed where the timeline's lines go when the window held none. */
+export const EMPTY_TIMELINE =
+  '(no timeline line: nothing the timeline tells, such as a build, a promotion or an outcome, happened in the window)\n';
 
 /** The outcomes the streamed timeline printed once and then folded: how often each happened again. */
 export function renderRepeats(folder: RepeatFolder): string {
@@ -91,7 +100,7 @@ export function renderTables(result: SimulationResult): string {
       'none: no build reached a channel',
     ),
   );
-  if (report.summaries?.length) out.push('', ...renderSummaries(report.summaries));
+  out.push('', ...renderSummaries(report.summaries ?? []));
   out.push('', 'Channel pointers (/goldsmith/<image>/<channel>)');
   out.push(
     table(

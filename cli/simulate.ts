@@ -16,6 +16,7 @@ import {
   writeStateIfUnchanged,
 } from './operator/saved-state.js';
 import {
+  EMPTY_TIMELINE,
   renderHeader,
   renderRepeats,
   renderSlackChannel,
@@ -136,6 +137,7 @@ export const command: Command = {
     // The human output streams the timeline as the run goes: each line once nothing earlier can still happen.
     const { RepeatFolder, repeatedOutcomes } = await import('../local/simulator/timeline-fold.js');
     const folder = new RepeatFolder();
+    let printed = 0;
     // Written with the first line of the run: a refusal before it prints nothing on stdout.
     let header = values.json === true;
     const writeHeader = () => {
@@ -173,6 +175,7 @@ export const command: Command = {
               for (const e of entries) {
                 const line = folder.push(e);
                 if (line) process.stdout.write(renderTimelineLine(line));
+                if (line) printed++;
               }
             },
           }),
@@ -236,6 +239,7 @@ export const command: Command = {
       };
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
+      if (printed === 0) process.stdout.write(EMPTY_TIMELINE);
       process.stdout.write(renderRepeats(folder) + renderTables(result));
       if (values.slack) process.stdout.write(renderSlackChannel(result.slackMessages));
     }

@@ -54,7 +54,9 @@ export interface CostReport {
   /** Per image: its builds, storage and pointers over the run. */
   perImage: Record<string, number>;
   perImagePerMonth: Record<string, number>;
-  /** All orchestration divided by channel promotions, and only what scales with work (no per-month charges). */
+  /** The channel promotions the per-promotion figures divide by. */
+  promotions: number;
+  /** All orchestration divided by channel promotions, and only what scales with work (no per-month charges); 0 without one. */
   orchestrationPerPromotion: number;
   orchestrationPerPromotionUsage: number;
   /** Orchestration over the whole run, by service (not per promotion). */
@@ -164,6 +166,7 @@ export function estimateRun(input: {
     orchestration: cents(orchestration),
     perImage: Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v)])),
     perImagePerMonth: Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v / months)])),
+    promotions: input.promotions,
     orchestrationPerPromotion: input.promotions > 0 ? cents(orchestration / input.promotions) : 0,
     orchestrationPerPromotionUsage:
       input.promotions > 0

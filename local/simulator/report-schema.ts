@@ -31,6 +31,7 @@ const costSchema = z.strictObject({
   orchestration: z.number(),
   perImage: perName,
   perImagePerMonth: perName,
+  promotions: z.number(),
   orchestrationPerPromotion: z.number(),
   orchestrationPerPromotionUsage: z.number(),
   orchestrationParts: perName,

@@ -125,7 +125,10 @@ export function costRows(cost: CostReport): TotalsRow[] {
     { what: 'orchestration', value: money(cost.orchestration, c) },
     {
       what: 'orchestration per channel promotion (without monthly charges)',
-      value: `${cost.orchestrationPerPromotion.toFixed(4)} ${c} (${cost.orchestrationPerPromotionUsage.toFixed(4)})`,
+      value:
+        cost.promotions === 0
+          ? 'none: no channel promotion in the window'
+          : `${cost.orchestrationPerPromotion.toFixed(4)} ${c} (${cost.orchestrationPerPromotionUsage.toFixed(4)})`,
     },
     { what: 'orchestration over the whole run, by service', value: parts },
     { what: 'prices', value: `as of ${cost.prices.asOf}: ${cost.prices.source}` },

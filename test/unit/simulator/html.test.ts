@@ -101,6 +101,7 @@ describe('renderHtml', () => {
       orchestration: 1.25,
       perImage: { base: 20.5 },
       perImagePerMonth: { base: 10.25 },
+      promotions: 8,
       orchestrationPerPromotion: 0.125,
       orchestrationPerPromotionUsage: 0.1,
       orchestrationParts: { lambda: 0.25, cloudwatch: 1 },
