@@ -213,7 +213,8 @@ export async function revokeVersion(
           by: request.by,
           ...(users.length > 0 ? { inUse: inUseSummary(users) } : {}),
         },
-        { at },
+        // Each revocation its own (a version restored and revoked again is announced again), a retry's the same.
+        { at, key: at },
       ),
     );
     await tellUsers(request, users, at);
@@ -229,7 +230,7 @@ export async function revokeVersion(
             reason: `${request.version} revoked: ${request.reason}`,
             by: request.by,
           },
-          { at, key: `revoked:${request.version}` },
+          { at, key: `revoked:${request.version}:${at}` },
         ),
       );
     }

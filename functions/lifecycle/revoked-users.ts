@@ -21,7 +21,8 @@ const TELL_CONCURRENCY = 8;
 
 /**
  * Tells every account that still ran the revoked version (its last usage observation, per Region) on its own
- * (`fleet-on-revoked`, keyed by account and Region, so a retry tells nobody twice). After the revocation EC2 can no
+ * (`fleet-on-revoked`, keyed by account, Region and the revocation's time, so a retry tells nobody twice and a
+ * second revocation of a restored version tells them again). After the revocation EC2 can no
  * longer report their use (image usage reports count only the accounts an AMI is shared with), so this is the last
  * word Goldsmith has on them.
  */
@@ -43,7 +44,7 @@ export async function tellUsers(
           observedAt: u.observedAt,
           reason: request.reason,
         },
-        { at, key: `${u.account}:${u.region}` },
+        { at, key: `${u.account}:${u.region}:${at}` },
       ),
     ),
   );

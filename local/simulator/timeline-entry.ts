@@ -13,11 +13,13 @@ export type TimelineKind =
 
 /**
  * What Goldsmith announced that changes what a channel serves or whether work goes on, beside builds and outcomes:
- * a revocation, a pointer rolled back, a promotion paused and resumed, an image's builds paused, a revocation
+ * a revocation and its restore, a pointer rolled back, a promotion paused and resumed, an image's builds paused, a revocation
  * scheduled or cancelled. A `lifecycle` entry's `outcome` is the announcement's event.
  */
 export const LIFECYCLE_EVENTS = [
   'revoked',
+  // An operator's restore of a revoked version (`goldsmith restore`): launchable again, no channel moved back to it.
+  'version-restored',
   'rolled-back',
   'paused',
   'resumed',

@@ -6,6 +6,8 @@ import type { LIFECYCLE_EVENTS, TimelineEntry } from './timeline-entry.js';
 /** The kind of ledger record each lifecycle announcement tells, for its causal rank. */
 const LIFECYCLE_RECORD: Record<(typeof LIFECYCLE_EVENTS)[number], string> = {
   revoked: 'REVOCATION',
+  // Recorded on the version's revocation record (aws/lifecycle/revocation-marks.ts).
+  'version-restored': 'REVOCATION',
   'rolled-back': 'ROLLBACK',
   paused: 'PAUSED',
   resumed: 'RESUMED',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TimelineEntry } from '../../local/simulator/timeline.js';
 import { al2023Image, catalogInput, devThenProdSoakingAnHour, OPENSSL_RELEASES } from './helpers.js';
 import { revokedThenRestored } from './revocation-events.js';
 import { goldsmith, useSavedRun } from './saved-run.js';
@@ -44,5 +45,18 @@ describe('a version revoked, restored and revoked again', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('1.0.0/2 revoked 2027-01-08 12:00 (CVE-2027-0009)');
     expect(stdout).not.toContain('launchable again');
+  });
+
+  it('the timeline tells each revocation and the restore between them, in order, and folds none of them', () => {
+    const json = run().report as unknown as { timeline: TimelineEntry[]; repeatedOutcomes: { text: string }[] };
+    const told = json.timeline
+      .filter((e) => e.kind === 'lifecycle' && ['revoked', 'version-restored'].includes(e.outcome ?? ''))
+      .map((e) => `${e.at.slice(0, 16)} ${e.text}`);
+    expect(told).toEqual([
+      expect.stringMatching(/^2027-01-06T12:00 1\.0\.0\/2.* revoked/),
+      '2027-01-07T12:00 1.0.0/2: restored',
+      expect.stringMatching(/^2027-01-08T12:00 1\.0\.0\/2.* revoked/),
+    ]);
+    expect(json.repeatedOutcomes.filter((r) => / revoked|restored/.test(r.text))).toEqual([]);
   });
 });

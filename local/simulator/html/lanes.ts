@@ -21,6 +21,7 @@ export const OUTCOME_COLOURS: Record<string, string> = {
 /** The marks of what changed a channel or stopped work beside builds and outcomes (timeline kind `lifecycle`). */
 export const LIFECYCLE_COLOURS: Record<string, string> = {
   revoked: '#b71c1c',
+  'version-restored': '#2e7d32',
   'rolled-back': '#d81b60',
   'pointer-withdrawn': '#d81b60',
   'findings-reported': '#6a1b9a',
