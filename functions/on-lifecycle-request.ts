@@ -62,7 +62,7 @@ export async function onLifecycleRequest(
       throw new FactContradictsLedgerError(decision.contradiction);
     }
     return revokeVersion(
-      { image: d.image, version: d.version, reason: decision.reason, by: decision.by, at: new Date(d.revokedAt) },
+      { image: d.image, version: d.version, reason: decision.reason, by: decision.by, at: new Date(decision.at) },
       promotionPlans(),
       busName(),
     );

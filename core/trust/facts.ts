@@ -53,6 +53,8 @@ export interface RecordedRevocations {
         reason: string;
         by?: string | undefined;
         state: 'requested' | 'revoked' | 'restored';
+        /** When it was carried out (once revoked). */
+        revokedAt?: string | undefined;
         restoredAt?: string | undefined;
         /** A new finding of a severity a promoted channel's `revokeOn` names: revoke at once (on-finding). */
         atOnce?: RevocationAtOnce | undefined;
@@ -73,8 +75,13 @@ export interface RevocationAtOnce {
   at: string;
 }
 
-/** The revocation to carry out (what the ledger says: reason and who), or why the fact is refused. */
-export type RevocationDecision = { act: true; reason: string; by: string } | { act: false; contradiction: string };
+/**
+ * The revocation to carry out (what the ledger says: reason, who, and its time: the time the ledger records for one
+ * carried out already, never the payload's, which could otherwise be replayed with any), or why the fact is refused.
+ */
+export type RevocationDecision =
+  | { act: true; reason: string; by: string; at: string }
+  | { act: false; contradiction: string };
 
 /**
  * Whether an "Image Revoked" for `fact.image` `fact.version` is one the ledger records, whoever put or invoked it:
@@ -93,7 +100,8 @@ export function imageRevokedDecision(
 ): RevocationDecision {
   const what = `"Image Revoked" ${fact.image} ${fact.version}`;
   if (recorded.revocation?.state === 'revoked') {
-    return { act: true, reason: recorded.revocation.reason, by: recorded.revocation.by ?? 'goldsmith' };
+    const { reason, by, revokedAt } = recorded.revocation;
+    return { act: true, reason, by: by ?? 'goldsmith', at: revokedAt ?? fact.revokedAt };
   }
   const s = recorded.scheduled;
   // Restored by an operator since: a fact delivered again revokes nothing; only a revocation scheduled after the
@@ -101,7 +109,7 @@ export function imageRevokedDecision(
   const restoredAt = recorded.revocation?.state === 'restored' ? Date.parse(recorded.revocation.restoredAt ?? '') : NaN;
   const atOnce = recorded.revocation?.atOnce;
   if (atOnce?.at === fact.revokedAt && !(Date.parse(atOnce.at) <= restoredAt)) {
-    return { act: true, reason: atOnce.reason, by: atOnce.by };
+    return { act: true, reason: atOnce.reason, by: atOnce.by, at: atOnce.at };
   }
   if (recorded.revocation?.state === 'restored' && !(s && Date.parse(s.dueAt) > restoredAt)) {
     return { act: false, contradiction: `${what}: an operator restored it since it was revoked` };
@@ -117,5 +125,5 @@ export function imageRevokedDecision(
   if (now.getTime() < Date.parse(s.dueAt)) {
     return { act: false, contradiction: `${what}: its scheduled revocation is not due until ${s.dueAt}` };
   }
-  return { act: true, reason: s.reason, by: s.by };
+  return { act: true, reason: s.reason, by: s.by, at: s.dueAt };
 }

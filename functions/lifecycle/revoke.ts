@@ -1,8 +1,5 @@
 import { listUsage } from '../../aws/fleet/usage-ledger.js';
 import { deprecateAmisAt } from '../../aws/lifecycle/image-deprecation.js';
-import type { EarlierRevocation } from '../../aws/lifecycle/promotion-findings.js';
-import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
-import { markRevoked } from '../../aws/lifecycle/revocation-marks.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { putEvent } from '../../aws/promotion/promotion-images.js';
 import { GoldsmithError } from '../../core/errors.js';
@@ -21,8 +18,9 @@ import type { ImageRevokedDetail } from '../../events/image-revoked.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { flagDescendants } from './flag-descendants.js';
-import { asEarlier, readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
+import { readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
+import { markRevokedAsRead, restoredSince, revocationKey } from './revoke-mark.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
@@ -59,27 +57,20 @@ export interface RevokeResult extends RevocationPlan {
   descendantsFlagged: number;
   /** Descendant versions revoked with it (`revocation.descendants: 'revoke'`), at any depth: "<image> <version>". */
   descendantsRevoked: string[];
+  /** Set when nothing was done: an operator restored the version at this time, at or after the revocation's. */
+  restoredSince?: string;
 }
 
-/**
- * Marks the revocation (markRevoked), keeping the restored one it revokes again (`previous`, as read). Refused, it
- * reads the record again: restored meanwhile (a restore between the read and the write), it revokes that restore, at
- * most three times, then fails (for the delivery to be retried); otherwise the version is revoked already (false).
- */
-async function markRevokedAsRead(
-  mark: Omit<Parameters<typeof markRevoked>[0], 'previous'>,
-  previous: EarlierRevocation | undefined,
-): Promise<boolean> {
-  let restored = previous;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await markRevoked({ ...mark, ...(restored ? { previous: restored } : {}) })) return true;
-    const now = await getRevocation(mark.image, mark.version);
-    restored = now ? asEarlier(now) : undefined;
-    if (!restored) return false;
-  }
-  // Restored again under each attempt: nothing is done on a record that says restored; the delivery is retried.
-  throw new Error(`revoke: ${mark.image} ${mark.version} was restored under three attempts to revoke it: retried`);
-}
+const NOTHING_DONE = {
+  moves: [],
+  rebuild: [],
+  firstTime: false,
+  grantCalls: 0,
+  amis: 0,
+  amisDeprecated: 0,
+  descendantsFlagged: 0,
+  descendantsRevoked: [],
+} satisfies Omit<RevokeResult, 'image' | 'version'>;
 
 /**
  * Revokes one build of one image, at once: records it (the promotion's next step and its soak check refuse a
@@ -103,6 +94,10 @@ export async function revokeVersion(
   if (!before.builds.some((b) => b.version === request.version)) {
     throw new UnknownVersionError(`revoke: ${request.image} has no build ${request.version}`);
   }
+  // Restored at or after this revocation's time (a re-delivered fact, a parent's cascade from before the restore):
+  // the operator's restore stands, and nothing is done.
+  const since = restoredSince(before, request.version, at);
+  if (since) return { ...NOTHING_DONE, image: request.image, version: request.version, restoredSince: since };
   const children = childrenOf(request.image, plans);
   const decided = planRevocation({
     version: request.version,
@@ -113,7 +108,7 @@ export async function revokeVersion(
   const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
   const requested = requestedRevocation(before, request.version);
-  const firstTime = await markRevokedAsRead(
+  const mark = await markRevokedAsRead(
     {
       image: request.image,
       version: request.version,
@@ -126,6 +121,9 @@ export async function revokeVersion(
     },
     restoredRevocation(before, request.version),
   );
+  const { firstTime } = mark;
+  // Each revocation's announcements their own: a version restored and revoked again is announced again.
+  const key = revocationKey(mark);
   // Its promotions waiting for an approval or a soak end now, recorded aborted, rather than when the wait would end.
   const waitsEnded = await endWaitingPromotions({ ...request, at });
   const outputs = await buildOutputs(before, request.version);
@@ -182,7 +180,7 @@ export async function revokeVersion(
     });
     for (const d of cascade) {
       const revoked = await revokeVersion({ ...d, by: request.by, at: request.at, cascade: true }, plans, busName);
-      descendantsRevoked.push(`${d.image} ${d.version}`, ...revoked.descendantsRevoked);
+      if (!revoked.restoredSince) descendantsRevoked.push(`${d.image} ${d.version}`, ...revoked.descendantsRevoked);
     }
   }
   for (const child of decided.rebuild) {
@@ -213,11 +211,10 @@ export async function revokeVersion(
           by: request.by,
           ...(users.length > 0 ? { inUse: inUseSummary(users) } : {}),
         },
-        // Each revocation its own (a version restored and revoked again is announced again), a retry's the same.
-        { at, key: at },
+        { at, key },
       ),
     );
-    await tellUsers(request, users, at);
+    await tellUsers(request, users, at, key);
     for (const move of decided.moves) {
       if (move.action !== 'roll-back') continue;
       await announce(
@@ -230,7 +227,7 @@ export async function revokeVersion(
             reason: `${request.version} revoked: ${request.reason}`,
             by: request.by,
           },
-          { at, key: `revoked:${request.version}:${at}` },
+          { at, key: `revoked:${request.version}${key ? `:${key}` : ''}` },
         ),
       );
     }

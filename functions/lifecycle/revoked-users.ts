@@ -21,8 +21,8 @@ const TELL_CONCURRENCY = 8;
 
 /**
  * Tells every account that still ran the revoked version (its last usage observation, per Region) on its own
- * (`fleet-on-revoked`, keyed by account, Region and the revocation's time, so a retry tells nobody twice and a
- * second revocation of a restored version tells them again). After the revocation EC2 can no
+ * (`fleet-on-revoked`, keyed by account, Region and the revocation's own key (revoke-mark.ts `revocationKey`), so
+ * a repeat tells nobody twice and a second revocation of a restored version tells them again). After the revocation EC2 can no
  * longer report their use (image usage reports count only the accounts an AMI is shared with), so this is the last
  * word Goldsmith has on them.
  */
@@ -30,6 +30,7 @@ export async function tellUsers(
   request: { image: string; version: string; reason: string },
   users: readonly AccountRegionUse[],
   at: string,
+  key: string,
 ): Promise<void> {
   await mapWithConcurrency(users, TELL_CONCURRENCY, (u) =>
     announce(
@@ -44,7 +45,7 @@ export async function tellUsers(
           observedAt: u.observedAt,
           reason: request.reason,
         },
-        { at, key: `${u.account}:${u.region}:${at}` },
+        { at, key: `${u.account}:${u.region}${key ? `:${key}` : ''}` },
       ),
     ),
   );

@@ -15,6 +15,7 @@ import {
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { logger } from '../lib/powertools.js';
+import { revocationKeyOf } from './revoke-mark.js';
 import { tellUsers } from './revoked-users.js';
 import { cadenceOf, type UsageCadence } from './usage-cadence.js';
 
@@ -46,8 +47,9 @@ export function versionsInUse(items: readonly UsageItem[]): Map<string, VersionU
 async function tellLateUsers(image: string, item: UsageItem, observation: UsageObservation, revokedAt: string) {
   const users = usersOfVersion([{ region: item.region, ...observation }]);
   if (users.length === 0) return;
-  const reason = (await getRevocation(image, item.version))?.reason ?? `revoked at ${revokedAt}`;
-  await tellUsers({ image, version: item.version, reason }, users, observation.observedAt);
+  const revocation = await getRevocation(image, item.version);
+  const reason = revocation?.reason ?? `revoked at ${revokedAt}`;
+  await tellUsers({ image, version: item.version, reason }, users, observation.observedAt, revocationKeyOf(revocation));
 }
 
 /**

@@ -71,6 +71,8 @@ describe('imageRevokedDecision', () => {
       act: true,
       reason: 'CVE-2027-0003',
       by: 'goldsmith',
+      // No time recorded (an item written before revokedAt was): the fact's.
+      at: revoked.revokedAt,
     });
   });
 
@@ -88,6 +90,7 @@ describe('imageRevokedDecision', () => {
       act: true,
       reason: 'now',
       by: 'bob',
+      at: revoked.revokedAt,
     });
   });
 
@@ -96,6 +99,7 @@ describe('imageRevokedDecision', () => {
       act: true,
       reason: 'CVE-2027-0001',
       by: 'alice',
+      at: scheduled.dueAt,
     });
     expect(imageRevokedDecision(revoked, { scheduled }, new Date(Date.parse(revoked.revokedAt) - 1))).toEqual({
       act: false,
@@ -124,7 +128,7 @@ describe('imageRevokedDecision', () => {
     const requested = { reason: 'finding', state: 'requested' as const };
     expect(
       imageRevokedDecision(revoked, { revocation: requested, scheduled }, new Date('2027-03-01T00:00:00Z')),
-    ).toEqual({ act: true, reason: 'CVE-2027-0001', by: 'alice' });
+    ).toEqual({ act: true, reason: 'CVE-2027-0001', by: 'alice', at: scheduled.dueAt });
   });
   describe('a revocation at once for a finding a channel revokeOn names (on-finding)', () => {
     const atOnce = {
@@ -139,6 +143,7 @@ describe('imageRevokedDecision', () => {
         act: true,
         reason: atOnce.reason,
         by: 'goldsmith',
+        at: atOnce.at,
       });
     });
 
@@ -163,6 +168,7 @@ describe('imageRevokedDecision', () => {
         act: true,
         reason: atOnce.reason,
         by: 'goldsmith',
+        at: later.revokedAt,
       });
     });
   });

@@ -31,12 +31,19 @@ describe('imageRevokedDecision', () => {
   const due = new Date('2027-02-05T10:00:30Z');
   const scheduled = { reason: 'CVE-2027-0001', by: 'arn:aws:sts::1:assumed-role/ops/a', dueAt: revoked.revokedAt };
 
-  it("acts on a recorded revocation with the ledger's reason and requester, not the payload's", () => {
-    const revocation = { reason: 'CVE-2027-0002', by: 'on-finding', state: 'revoked' as const };
+  it("acts on a recorded revocation with the ledger's reason, requester and time, not the payload's", () => {
+    const revocation = {
+      reason: 'CVE-2027-0002',
+      by: 'on-finding',
+      state: 'revoked' as const,
+      revokedAt: '2027-02-01T08:00:00.000Z',
+    };
+    // A fact replayed with another time is carried out at the time the ledger records.
     expect(imageRevokedDecision(revoked, { revocation }, due)).toEqual({
       act: true,
       reason: 'CVE-2027-0002',
       by: 'on-finding',
+      at: '2027-02-01T08:00:00.000Z',
     });
   });
 
@@ -67,6 +74,7 @@ describe('imageRevokedDecision', () => {
       act: true,
       reason: 'CVE-2027-0001',
       by: scheduled.by,
+      at: scheduled.dueAt,
     });
   });
 
@@ -82,6 +90,7 @@ describe('imageRevokedDecision', () => {
       act: true,
       reason: scheduled.reason,
       by: scheduled.by,
+      at: scheduled.dueAt,
     });
     const early = imageRevokedDecision(revoked, { scheduled }, new Date('2027-02-05T09:59:59Z'));
     expect(early).toMatchObject({ act: false, contradiction: expect.stringContaining('not due until') });

@@ -1,0 +1,56 @@
+import type { EarlierRevocation, RevocationRecord } from '../../aws/lifecycle/promotion-findings.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { markRevoked } from '../../aws/lifecycle/revocation-marks.js';
+import { asEarlier, type ImageState, restoredRevocation } from './ledger-view.js';
+
+/** What marking a revocation found: marked now (revoking a restore, `undoes`: that restore's time), or revoked already. */
+export interface RevocationMark {
+  firstTime: boolean;
+  undoes?: string;
+}
+
+/**
+ * Marks the revocation (markRevoked), keeping the restored one it revokes again (`previous`, as read). Refused, it
+ * reads the record again: restored meanwhile (a restore between the read and the write), it revokes that restore, at
+ * most three times, then fails (for the delivery to be retried); otherwise the version is revoked already.
+ */
+export async function markRevokedAsRead(
+  mark: Omit<Parameters<typeof markRevoked>[0], 'previous'>,
+  previous: EarlierRevocation | undefined,
+): Promise<RevocationMark> {
+  let restored = previous;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await markRevoked({ ...mark, ...(restored ? { previous: restored } : {}) })) {
+      return { firstTime: true, ...(restored ? { undoes: restored.restoredAt } : {}) };
+    }
+    const now = await getRevocation(mark.image, mark.version);
+    restored = now ? asEarlier(now) : undefined;
+    if (!restored) return { firstTime: false };
+  }
+  // Restored again under each attempt: nothing is done on a record that says restored; the delivery is retried.
+  throw new Error(`revoke: ${mark.image} ${mark.version} was restored under three attempts to revoke it: retried`);
+}
+
+/**
+ * The key of one revocation's announcements (`announcement`'s `key`): the time of the restore it undoes, so that a
+ * version restored and revoked again is announced again, each cycle once; '' for a version's first revocation, whose
+ * announcements keep the ids they had before there were restores.
+ */
+export function revocationKey(mark: RevocationMark): string {
+  return mark.undoes ?? '';
+}
+
+/** The same key read from the revocation's record: the restore its last revocation undid, kept last in `earlier`. */
+export function revocationKeyOf(record: Pick<RevocationRecord, 'earlier'> | undefined): string {
+  return record?.earlier?.at(-1)?.restoredAt ?? '';
+}
+
+/**
+ * The time an operator restored `version`, when that is at or after `at`: a revocation of that time (a re-delivered
+ * or replayed "Image Revoked", a parent's cascade from before the restore) is older than the restore, which stands.
+ * Undefined when it is not restored, or was restored before `at` (a later revocation revokes it again).
+ */
+export function restoredSince(state: Pick<ImageState, 'revocations'>, version: string, at: string): string | undefined {
+  const restored = restoredRevocation(state, version);
+  return restored && Date.parse(restored.restoredAt) >= Date.parse(at) ? restored.restoredAt : undefined;
+}

@@ -1,0 +1,95 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { announcement } from '../../core/notifications/announce.js';
+import { revokeVersion } from '../../functions/lifecycle/revoke.js';
+import { build, ledger, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
+import { plans } from './promotion-fixtures.js';
+
+const { ddb, sns } = useLifecycleWorld();
+
+/** base 1.0.0/2's revocation by ops-lead, restored by security at `restoredAt`. */
+const restoredAt = '2027-02-25T09:00:00.000Z';
+const restored = {
+  sk: 'REVOCATION#1.0.0/2',
+  version: '1.0.0/2',
+  reason: 'CVE-2027-0001',
+  by: 'ops-lead',
+  channels: ['dev', 'staging'],
+  state: 'restored',
+  at: '2027-02-22T12:00:00.000Z',
+  revokedAt: '2027-02-22T12:00:00.000Z',
+  restoredAt,
+  restoredBy: 'security',
+  restoreReason: 'the CVE does not apply',
+};
+
+/** The ids SNS was handed, per announcement event. */
+function publishedIds(): Record<string, string[]> {
+  const ids: Record<string, string[]> = {};
+  for (const call of sns.commandCalls(PublishCommand)) {
+    const message = JSON.parse(String(call.args[0].input.Message)) as { default: string };
+    const doc = JSON.parse(message.default) as { event: string; id: string };
+    ids[doc.event] = [...(ids[doc.event] ?? []), doc.id];
+  }
+  return ids;
+}
+
+/** The id of a `revoked` or `rolled-back` announcement about base `version` (in `channel`) with `key`: the detail plays no part. */
+const idOf = (event: 'revoked' | 'rolled-back', version: string, channel?: string, key?: string) => {
+  const options = { at: NOW.toISOString(), ...(key ? { key } : {}) };
+  const subject = { image: 'base', version, ...(channel ? { channel } : {}) };
+  return event === 'revoked'
+    ? announcement(event, subject, { reason: 'r', channels: [], by: 'b' }, options).id
+    : announcement(event, subject, { from: '1.0.0/2', to: version, reason: 'r', by: 'b' }, options).id;
+};
+
+const revoke = (at = NOW) =>
+  revokeVersion(
+    { image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0009', by: 'ops-lead', at },
+    plans,
+    'goldsmith-test',
+  );
+
+describe('revoking a version an operator restored', () => {
+  it('announces the revocation and its roll-backs again, under ids of its own, not the first revocation’s', async () => {
+    ledger({
+      builds: [build('1.0.0/1'), build('1.0.0/2')],
+      outcomes: [
+        promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1),
+        promoted('1.0.0/1', 'staging', '2027-02-02T00:00:00Z', 1),
+        promoted('1.0.0/2', 'dev', '2027-02-26T00:00:00Z', 2),
+        promoted('1.0.0/2', 'staging', '2027-02-27T00:00:00Z', 2),
+      ],
+      revocations: [restored],
+      pointers: { dev: '1.0.0/2', staging: '1.0.0/2' },
+    });
+
+    const result = await revoke();
+
+    expect(result.firstTime).toBe(true);
+    const ids = publishedIds();
+    // The first revocation's ids (no key: every announcement made before restores existed) stay its own.
+    expect(ids.revoked).toEqual([idOf('revoked', '1.0.0/2', undefined, restoredAt)]);
+    expect(ids.revoked).not.toContain(idOf('revoked', '1.0.0/2'));
+    expect(ids['rolled-back']).toEqual([
+      idOf('rolled-back', '1.0.0/1', 'dev', `revoked:1.0.0/2:${restoredAt}`),
+      idOf('rolled-back', '1.0.0/1', 'staging', `revoked:1.0.0/2:${restoredAt}`),
+    ]);
+  });
+
+  it('revokes nothing when the restore came at or after the revocation’s time: a replayed fact, a parent’s cascade', async () => {
+    ledger({
+      builds: [build('1.0.0/1'), build('1.0.0/2')],
+      outcomes: [promoted('1.0.0/2', 'dev', '2027-02-20T00:00:00Z', 2)],
+      revocations: [restored],
+      pointers: { dev: '1.0.0/1' },
+    });
+
+    const result = await revoke(new Date(restored.revokedAt));
+
+    expect(result).toMatchObject({ firstTime: false, restoredSince: restoredAt, moves: [], grantCalls: 0 });
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' } });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
