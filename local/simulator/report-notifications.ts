@@ -72,6 +72,19 @@ export interface ReportNotification {
   subject: string;
   /** An approval request's changes against the channel's current version, in one line (core/sbom/changes-text.ts `changesBrief`). */
   changes?: string;
+  /** A revocation's or a restore's why and who (`<reason> (by <who>)`): two revocations of a version told apart. */
+  why?: string;
+}
+
+/** The announcements whose detail says who acted and why (`by`, `reason`), which the timeline tells. */
+const TOLD_WHY = new Set(['revoked', 'version-restored']);
+
+/** `<reason> (by <who>)` of a revocation or a restore, from the announcement's detail. */
+function whyOf(message: string): string | undefined {
+  const n = JSON.parse(message) as { event?: unknown; detail?: { by?: unknown; reason?: unknown } };
+  if (typeof n.event !== 'string' || !TOLD_WHY.has(n.event)) return undefined;
+  const { by, reason } = n.detail ?? {};
+  return typeof by === 'string' && typeof reason === 'string' ? `${reason} (by ${by})` : undefined;
 }
 
 /** The one-line changes an announced approval request carries, if it is one that carries them. */
@@ -91,6 +104,7 @@ export function notificationsOf(cloud: LocalCloud): ReportNotification[] {
     .filter((m) => notifyTopic.has(m.topicArn))
     .map((m) => {
       const changes = changesOf(m.message);
+      const why = whyOf(m.message);
       return {
         event: m.attributes.event ?? '',
         image: m.attributes.image ?? '',
@@ -98,6 +112,7 @@ export function notificationsOf(cloud: LocalCloud): ReportNotification[] {
         at: m.at,
         subject: m.subject ?? '',
         ...(changes ? { changes } : {}),
+        ...(why ? { why } : {}),
       };
     });
 }

@@ -102,6 +102,10 @@ export const reportSchema = z.strictObject({
         .string()
         .optional()
         .describe("an approval request's changes against the channel's current version, in one line"),
+      why: z
+        .string()
+        .optional()
+        .describe("a revocation's or a restore's reason and who made it: `<reason> (by <who>)`"),
     }),
   ),
   announcements: z.strictObject({ distinct: count, deliveries: count, suppressed: count }).optional(),

@@ -118,7 +118,7 @@ export function buildTimeline(
       kind: 'lifecycle',
       outcome: n.event,
       // The subject names the image, which the line's image column already says.
-      text: withoutImage(n.subject, n.image),
+      text: `${withoutImage(n.subject, n.image)}${n.why ? ` — ${shortenArns(n.why)}` : ''}`,
     });
   }
   entries.push(...ledgerEntries(report.ledger ?? []));

@@ -105,7 +105,10 @@ describe('lifecycle on the local cloud: retention, a revocation with rollback an
     const lines = result.timeline.filter((e) => e.kind === 'lifecycle').map((e) => `${e.image} ${e.text}`);
     expect(lines).toEqual(
       expect.arrayContaining([
-        'base 1.0.0/2: revoked',
+        // Told with its reason (what it did besides) and who revoked it.
+        expect.stringMatching(
+          /^base 1\.0\.0\/2: revoked — CVE-2027-0001; rebuilding app on the rolled-back parent \(by assumed-role \S+\)$/,
+        ),
         'base dev: rolled back to 1.0.0/1',
         'base prod: rolled back to 1.0.0/1',
         expect.stringMatching(/^base dev: rolled back to 1\.0\.0\/\d+$/),

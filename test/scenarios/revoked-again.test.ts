@@ -47,15 +47,15 @@ describe('a version revoked, restored and revoked again', () => {
     expect(stdout).not.toContain('launchable again');
   });
 
-  it('the timeline tells each revocation and the restore between them, in order, and folds none of them', () => {
+  it('the timeline tells each revocation and the restore between them, in order, each with its reason and who, folding none', () => {
     const json = run().report as unknown as { timeline: TimelineEntry[]; repeatedOutcomes: { text: string }[] };
     const told = json.timeline
       .filter((e) => e.kind === 'lifecycle' && ['revoked', 'version-restored'].includes(e.outcome ?? ''))
       .map((e) => `${e.at.slice(0, 16)} ${e.text}`);
     expect(told).toEqual([
-      expect.stringMatching(/^2027-01-06T12:00 1\.0\.0\/2.* revoked/),
-      '2027-01-07T12:00 1.0.0/2: restored',
-      expect.stringMatching(/^2027-01-08T12:00 1\.0\.0\/2.* revoked/),
+      expect.stringMatching(/^2027-01-06T12:00 1\.0\.0\/2: revoked — CVE-2027-0001 \(by assumed-role \S+\)$/),
+      expect.stringMatching(/^2027-01-07T12:00 1\.0\.0\/2: restored — the CVE does not apply \(by assumed-role \S+\)$/),
+      expect.stringMatching(/^2027-01-08T12:00 1\.0\.0\/2: revoked — CVE-2027-0009 \(by assumed-role \S+\)$/),
     ]);
     expect(json.repeatedOutcomes.filter((r) => / revoked|restored/.test(r.text))).toEqual([]);
   });
