@@ -113,9 +113,13 @@ function pointer(channel: string, version: string): void {
     .resolves({ Item: { channel, version, amis: [] } });
 }
 
-/** base 1.0.0/1 then 1.0.0/2 on dev and staging, both pointers on 1.0.0/2, and hardened's `childBuilds`. */
-export function baseOnDevAndStaging(childBuilds: Record<string, unknown>[]): void {
+/** base 1.0.0/1 then 1.0.0/2 on dev and staging, both pointers on 1.0.0/2, hardened's `childBuilds`, and base's `revocations`. */
+export function baseOnDevAndStaging(
+  childBuilds: Record<string, unknown>[],
+  revocations: Record<string, unknown>[] = [],
+): void {
   ledger({
+    revocations,
     builds: [build('1.0.0/1'), build('1.0.0/2')],
     outcomes: [
       promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1),

@@ -3,7 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { announcement } from '../../core/notifications/announce.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
-import { build, ledger, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
+import { baseOnDevAndStaging, build, ledger, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
 import { plans } from './promotion-fixtures.js';
 
 const { ddb, sns } = useLifecycleWorld();
@@ -53,17 +53,7 @@ const revoke = (at = NOW) =>
 
 describe('revoking a version an operator restored', () => {
   it('announces the revocation and its roll-backs again, under ids of its own, not the first revocation’s', async () => {
-    ledger({
-      builds: [build('1.0.0/1'), build('1.0.0/2')],
-      outcomes: [
-        promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1),
-        promoted('1.0.0/1', 'staging', '2027-02-02T00:00:00Z', 1),
-        promoted('1.0.0/2', 'dev', '2027-02-26T00:00:00Z', 2),
-        promoted('1.0.0/2', 'staging', '2027-02-27T00:00:00Z', 2),
-      ],
-      revocations: [restored],
-      pointers: { dev: '1.0.0/2', staging: '1.0.0/2' },
-    });
+    baseOnDevAndStaging([], [restored]);
 
     const result = await revoke();
 
