@@ -53,7 +53,9 @@ export interface RecordedRevocations {
         reason: string;
         by?: string | undefined;
         state: 'requested' | 'revoked' | 'restored';
-        /** When it was carried out (once revoked). */
+        /** When it was first recorded (requested, or revoked at once). */
+        at?: string | undefined;
+        /** When it was carried out (once revoked; an item written before this field has only `at`). */
         revokedAt?: string | undefined;
         restoredAt?: string | undefined;
         /** A new finding of a severity a promoted channel's `revokeOn` names: revoke at once (on-finding). */
@@ -100,8 +102,8 @@ export function imageRevokedDecision(
 ): RevocationDecision {
   const what = `"Image Revoked" ${fact.image} ${fact.version}`;
   if (recorded.revocation?.state === 'revoked') {
-    const { reason, by, revokedAt } = recorded.revocation;
-    return { act: true, reason, by: by ?? 'goldsmith', at: revokedAt ?? fact.revokedAt };
+    const { reason, by, revokedAt, at } = recorded.revocation;
+    return { act: true, reason, by: by ?? 'goldsmith', at: revokedAt ?? at ?? fact.revokedAt };
   }
   const s = recorded.scheduled;
   // Restored by an operator since: a fact delivered again revokes nothing; only a revocation scheduled after the

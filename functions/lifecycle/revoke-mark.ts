@@ -3,16 +3,28 @@ import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { markRevoked } from '../../aws/lifecycle/revocation-marks.js';
 import { asEarlier, type ImageState, restoredRevocation } from './ledger-view.js';
 
-/** What marking a revocation found: marked now (revoking a restore, `undoes`: that restore's time), or revoked already. */
+/**
+ * What marking a revocation found: marked now (revoking a restore, `undoes`: that restore's time), revoked already,
+ * or restored from this revocation or a later one (`restoredSince`: the restore's time; nothing marked).
+ */
 export interface RevocationMark {
   firstTime: boolean;
   undoes?: string;
+  restoredSince?: string;
 }
+
+/**
+ * Whether a restore took back this revocation or a later one: the revocation it restored was carried out at or after
+ * `at`. A revocation of that time (a re-delivered or replayed "Image Revoked", a parent's cascade re-run that way) is
+ * then not carried out again: the operator's restore stands. One restored from an earlier revocation is revoked again.
+ */
+const restoresSince = (restored: EarlierRevocation, at: string) => Date.parse(restored.revokedAt) >= Date.parse(at);
 
 /**
  * Marks the revocation (markRevoked), keeping the restored one it revokes again (`previous`, as read). Refused, it
  * reads the record again: restored meanwhile (a restore between the read and the write), it revokes that restore, at
- * most three times, then fails (for the delivery to be retried); otherwise the version is revoked already.
+ * most three times, then fails (for the delivery to be retried), unless that restore took back this revocation or a
+ * later one (restoresSince); otherwise the version is revoked already.
  */
 export async function markRevokedAsRead(
   mark: Omit<Parameters<typeof markRevoked>[0], 'previous'>,
@@ -26,6 +38,7 @@ export async function markRevokedAsRead(
     const now = await getRevocation(mark.image, mark.version);
     restored = now ? asEarlier(now) : undefined;
     if (!restored) return { firstTime: false };
+    if (restoresSince(restored, mark.at)) return { firstTime: false, restoredSince: restored.restoredAt };
   }
   // Restored again under each attempt: nothing is done on a record that says restored; the delivery is retried.
   throw new Error(`revoke: ${mark.image} ${mark.version} was restored under three attempts to revoke it: retried`);
@@ -46,11 +59,10 @@ export function revocationKeyOf(record: Pick<RevocationRecord, 'earlier'> | unde
 }
 
 /**
- * The time an operator restored `version`, when that is at or after `at`: a revocation of that time (a re-delivered
- * or replayed "Image Revoked", a parent's cascade from before the restore) is older than the restore, which stands.
- * Undefined when it is not restored, or was restored before `at` (a later revocation revokes it again).
+ * The time an operator restored `version`, when that restore took back a revocation carried out at or after `at`
+ * (restoresSince). Undefined when it is not restored, or was restored from an earlier revocation (revoked again).
  */
 export function restoredSince(state: Pick<ImageState, 'revocations'>, version: string, at: string): string | undefined {
   const restored = restoredRevocation(state, version);
-  return restored && Date.parse(restored.restoredAt) >= Date.parse(at) ? restored.restoredAt : undefined;
+  return restored && restoresSince(restored, at) ? restored.restoredAt : undefined;
 }

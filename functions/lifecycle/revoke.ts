@@ -4,12 +4,7 @@ import { announce } from '../../aws/notifications/notifications.js';
 import { putEvent } from '../../aws/promotion/promotion-images.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
-import {
-  childrenOf,
-  descendantRevocations,
-  planRevocation,
-  type RevocationPlan,
-} from '../../core/lifecycle/revocation.js';
+import { childrenOf, descendantRevocations, planRevocation } from '../../core/lifecycle/revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { REBUILD_REQUEST } from '../../core/triggers/change.js';
@@ -33,44 +28,9 @@ export class UnknownVersionError extends GoldsmithError {
   }
 }
 
-/** What a revocation request asks. */
-export interface RevokeRequest {
-  image: string;
-  version: string;
-  reason: string;
-  by: string;
-  at: Date;
-  /** Part of a revocation that revokes descendants: this one revokes its own descendants too, whatever its image says. */
-  cascade?: boolean | undefined;
-}
+import { type RevokeRequest, type RevokeResult, restoreStands } from './revoke-result.js';
 
-export interface RevokeResult extends RevocationPlan {
-  image: string;
-  version: string;
-  /** False when it had been revoked before (the rest was finished again, idempotently, and not re-announced). */
-  firstTime: boolean;
-  /** Launch permissions removed (ModifyImageAttribute calls; 0 on a retry that finds none left). */
-  grantCalls: number;
-  /** The version's AMIs (every Region); 0 for a container image, whose versions have no launch permissions. */
-  amis: number;
-  amisDeprecated: number;
-  descendantsFlagged: number;
-  /** Descendant versions revoked with it (`revocation.descendants: 'revoke'`), at any depth: "<image> <version>". */
-  descendantsRevoked: string[];
-  /** Set when nothing was done: an operator restored the version at this time, at or after the revocation's. */
-  restoredSince?: string;
-}
-
-const NOTHING_DONE = {
-  moves: [],
-  rebuild: [],
-  firstTime: false,
-  grantCalls: 0,
-  amis: 0,
-  amisDeprecated: 0,
-  descendantsFlagged: 0,
-  descendantsRevoked: [],
-} satisfies Omit<RevokeResult, 'image' | 'version'>;
+export type { RevokeRequest, RevokeResult } from './revoke-result.js';
 
 /**
  * Revokes one build of one image, at once: records it (the promotion's next step and its soak check refuse a
@@ -97,7 +57,7 @@ export async function revokeVersion(
   // Restored at or after this revocation's time (a re-delivered fact, a parent's cascade from before the restore):
   // the operator's restore stands, and nothing is done.
   const since = restoredSince(before, request.version, at);
-  if (since) return { ...NOTHING_DONE, image: request.image, version: request.version, restoredSince: since };
+  if (since) return restoreStands(request, since);
   const children = childrenOf(request.image, plans);
   const decided = planRevocation({
     version: request.version,
@@ -121,6 +81,7 @@ export async function revokeVersion(
     },
     restoredRevocation(before, request.version),
   );
+  if (mark.restoredSince) return restoreStands(request, mark.restoredSince);
   const { firstTime } = mark;
   // Each revocation's announcements their own: a version restored and revoked again is announced again.
   const key = revocationKey(mark);

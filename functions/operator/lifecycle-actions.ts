@@ -157,6 +157,12 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
       promotionPlans(),
       busName(),
     );
+    if (result.restoredSince) {
+      throw new Refusal(
+        409,
+        `${request.image} ${request.version} was restored at ${result.restoredSince} from a revocation at or after this request's time (${at.toISOString()}): nothing was revoked; run the revoke again`,
+      );
+    }
     // A repeat finishes what is left but keeps the first revocation's record: say whose it is, and that this
     // request's reason was not recorded, rather than drop it silently.
     const first = result.firstTime ? undefined : await getRevocation(request.image, request.version);

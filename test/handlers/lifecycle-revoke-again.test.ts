@@ -1,5 +1,6 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { announcement } from '../../core/notifications/announce.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
@@ -68,7 +69,7 @@ describe('revoking a version an operator restored', () => {
     ]);
   });
 
-  it('revokes nothing when the restore came at or after the revocation’s time: a replayed fact, a parent’s cascade', async () => {
+  it('revokes nothing of a version restored from this very revocation: a replayed or re-delivered fact', async () => {
     ledger({
       builds: [build('1.0.0/1'), build('1.0.0/2')],
       outcomes: [promoted('1.0.0/2', 'dev', '2027-02-20T00:00:00Z', 2)],
@@ -80,6 +81,27 @@ describe('revoking a version an operator restored', () => {
 
     expect(result).toMatchObject({ firstTime: false, restoredSince: restoredAt, moves: [], grantCalls: 0 });
     expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' } });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('revokes nothing when a restore of this revocation lands between its read and its write', async () => {
+    ledger({
+      builds: [build('1.0.0/1'), build('1.0.0/2')],
+      outcomes: [promoted('1.0.0/2', 'dev', '2027-02-20T00:00:00Z', 2)],
+      revocations: [{ ...restored, state: 'revoked', restoredAt: undefined, restoredBy: undefined }],
+      pointers: { dev: '1.0.0/1' },
+    });
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(revokedAt)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' } }).resolves({ Item: restored });
+
+    const result = await revoke(new Date(restored.revokedAt));
+
+    expect(result).toMatchObject({ firstTime: false, restoredSince: restoredAt });
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#state = :restored AND restoredAt = :restoredAt',
+    });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 });

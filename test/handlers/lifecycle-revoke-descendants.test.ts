@@ -144,6 +144,32 @@ describe('revokeVersion with revocation.descendants: revoke', () => {
     // app is rebuilt once hardened's rebuild reaches the channel it follows (a cascade), not on the flagged 1.0.0/7.
     expect(busEntries()).toEqual(['Image Rebuild Requested hardened', 'Image Revoked base 1.0.0/2']);
   });
+  it('leaves restored a child an operator restored from this very revocation (a re-run of the parent’s cascade)', async () => {
+    const at = NOW.toISOString();
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#hardened', ':prefix': 'REVOCATION#' } })
+      .resolves({
+        Items: [
+          {
+            sk: 'REVOCATION#1.0.0/7',
+            version: '1.0.0/7',
+            reason: REASON,
+            by: 'ops-lead',
+            state: 'restored',
+            at,
+            revokedAt: at,
+            restoredAt: '2027-03-02T08:00:00.000Z',
+            restoredBy: 'security',
+            restoreReason: 'hardened does not ship the package',
+          },
+        ],
+      });
+
+    const result = await revokeVersion(request, cascading, 'goldsmith-test');
+
+    expect(result).toMatchObject({ firstTime: true, descendantsRevoked: [] });
+    expect(revocationUpdates()).toEqual(['IMAGE#base REVOCATION#1.0.0/2 CVE-2027-0001']);
+  });
 });
 
 function conditionFailed() {

@@ -66,13 +66,13 @@ describe('imageRevokedDecision', () => {
   const scheduled = { reason: 'CVE-2027-0001', by: 'alice', dueAt: revoked.revokedAt };
 
   it("acts on a revocation marked revoked without a requester as Goldsmith's", () => {
-    const revocation = { reason: 'CVE-2027-0003', state: 'revoked' as const };
+    const revocation = { reason: 'CVE-2027-0003', state: 'revoked' as const, at: '2027-02-04T00:00:00.000Z' };
     expect(imageRevokedDecision(revoked, { revocation }, new Date(0))).toEqual({
       act: true,
       reason: 'CVE-2027-0003',
       by: 'goldsmith',
-      // No time recorded (an item written before revokedAt was): the fact's.
-      at: revoked.revokedAt,
+      // No revokedAt (an item written before it was): the time the item was recorded, not the fact's.
+      at: '2027-02-04T00:00:00.000Z',
     });
   });
 
