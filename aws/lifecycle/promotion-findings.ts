@@ -114,6 +114,8 @@ export interface RevocationRecord {
   restoredAt?: string;
   restoredBy?: string;
   restoreReason?: string;
+  /** The `revokedAt` of the revocation whose announcements were made (markRevocationAnnounced). */
+  announcedFor?: string;
   /** The revocations restored before this one, oldest first (markRevoked moves a restored one here when revoking again). */
   earlier?: EarlierRevocation[];
   /** To be revoked at once, for a finding a promoted channel's `revokeOn` names (markRevocationAtOnce). */

@@ -74,6 +74,31 @@ export async function markRevoked(r: {
 }
 
 /**
+ * Records that a revocation's announcements were made (`announcedFor`: the `revokedAt` of the revocation they were
+ * for), after they were claimed and published: a retry of the same revocation that finds its own mark without it
+ * makes them (their ids are the same, so the announcements' ledger publishes each once), one that finds it does not.
+ * @returns false when the item holds another revocation now (restored, or revoked again since).
+ */
+export async function markRevocationAnnounced(r: {
+  image: string;
+  version: string;
+  revokedAt: string;
+}): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
+        UpdateExpression: 'SET announcedFor = :revokedAt',
+        ConditionExpression: '#state = :revoked AND revokedAt = :revokedAt',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':revoked': 'revoked', ':revokedAt': r.revokedAt },
+      }),
+    ),
+  );
+}
+
+/**
  * Records that a revoked build is restored (`restore`): no longer revoked, with who, why and when, keeping when and
  * why it had been revoked; only the revocation carried out at `revokedAt` is restored.
  * @returns false when it is not that revocation any more (restored before, or revoked again since).

@@ -11,6 +11,11 @@ export interface RevocationMark {
   firstTime: boolean;
   undoes?: string;
   restoredSince?: string;
+  /**
+   * Marked by an earlier attempt of this very revocation (its time and revoker), which stopped before its
+   * announcements were recorded made: the channels it recorded, for this attempt to announce.
+   */
+  unannounced?: { channels: string[] };
 }
 
 /**
@@ -37,11 +42,22 @@ export async function markRevokedAsRead(
     }
     const now = await getRevocation(mark.image, mark.version);
     restored = now ? asEarlier(now) : undefined;
-    if (!restored) return { firstTime: false };
+    if (!restored) return { firstTime: false, ...unannouncedOwn(now, mark) };
     if (restoresSince(restored, mark.at)) return { firstTime: false, restoredSince: restored.restoredAt };
   }
   // Restored again under each attempt: nothing is done on a record that says restored; the delivery is retried.
   throw new Error(`revoke: ${mark.image} ${mark.version} was restored under three attempts to revoke it: retried`);
+}
+
+/** The record as an earlier attempt of this revocation left it, before its announcements were recorded made. */
+function unannouncedOwn(
+  now: RevocationRecord | undefined,
+  mark: { at: string; by: string; undoes?: string },
+): Pick<RevocationMark, 'unannounced' | 'undoes'> {
+  if (now?.state !== 'revoked' || now.revokedAt !== mark.at || now.by !== mark.by || now.announcedFor === now.revokedAt)
+    return {};
+  const undoes = revocationKeyOf(now);
+  return { unannounced: { channels: now.channels ?? [] }, ...(undoes ? { undoes } : {}) };
 }
 
 /**

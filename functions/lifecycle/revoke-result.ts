@@ -16,7 +16,10 @@ export interface RevokeRequest {
 export interface RevokeResult extends RevocationPlan {
   image: string;
   version: string;
-  /** False when it had been revoked before (the rest was finished again, idempotently, and not re-announced). */
+  /**
+   * False when it had been revoked before: the rest was finished again, idempotently, and announced only when that
+   * was an earlier attempt of this very revocation that stopped before recording its announcements made.
+   */
   firstTime: boolean;
   /** Launch permissions removed (ModifyImageAttribute calls; 0 on a retry that finds none left). */
   grantCalls: number;

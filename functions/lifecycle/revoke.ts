@@ -1,5 +1,6 @@
 import { listUsage } from '../../aws/fleet/usage-ledger.js';
 import { deprecateAmisAt } from '../../aws/lifecycle/image-deprecation.js';
+import { markRevocationAnnounced } from '../../aws/lifecycle/revocation-marks.js';
 import { announce } from '../../aws/notifications/notifications.js';
 import { putEvent } from '../../aws/promotion/promotion-images.js';
 import { GoldsmithError } from '../../core/errors.js';
@@ -154,7 +155,9 @@ export async function revokeVersion(
     };
     await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imageRebuildRequested, detail);
   }
-  if (firstTime) {
+  // Announced the first time, or by a retry of this very revocation that finds them not recorded made (its earlier
+  // attempt stopped between its mark and its announcements): the same ids, so each is published once.
+  if (firstTime || mark.unannounced) {
     const users = usersOfVersion((await listUsage(request.image)).filter((u) => u.version === request.version));
     const withdrawals = decided.moves.flatMap((m) =>
       m.action === 'withdraw' ? [`${m.channel} withdrawn (${m.reason})`] : [],
@@ -168,7 +171,7 @@ export async function revokeVersion(
         { image: request.image, version: request.version },
         {
           reason: [request.reason, ...waitsEnded, ...withdrawals, ...alsoRevoked, ...rebuilt, ...waiting].join('; '),
-          channels: decided.moves.map((m) => m.channel),
+          channels: mark.unannounced?.channels ?? decided.moves.map((m) => m.channel),
           by: request.by,
           ...(users.length > 0 ? { inUse: inUseSummary(users) } : {}),
         },
@@ -192,6 +195,8 @@ export async function revokeVersion(
         ),
       );
     }
+    // Recorded made before the fact goes out: on-lifecycle-request, which the fact invokes, finds them made.
+    await markRevocationAnnounced({ image: request.image, version: request.version, revokedAt: at });
   }
   const buildVersionArn = before.builds.find((b) => b.version === request.version)?.buildVersionArn;
   if (firstTime && buildVersionArn) {

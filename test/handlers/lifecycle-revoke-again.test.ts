@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { revokeVersion } from '../../functions/lifecycle/revoke.js';
 import { baseOnDevAndStaging, build, ledger, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
 import { plans } from './promotion-fixtures.js';
 
-const { ddb, sns } = useLifecycleWorld();
+const { ddb, sns, bus } = useLifecycleWorld();
 
 /** base 1.0.0/2's revocation by ops-lead, restored by security at `restoredAt`. */
 const restoredAt = '2027-02-25T09:00:00.000Z';
@@ -102,6 +103,43 @@ describe('revoking a version an operator restored', () => {
     expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, {
       ConditionExpression: '#state = :restored AND restoredAt = :restoredAt',
     });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('a retry of a revocation that stopped after its mark announces it, once; one that finds it announced does not', async () => {
+    // base 1.0.0/2 marked revoked by ops-lead at NOW, by an attempt that stopped before its announcements.
+    const marked = {
+      sk: 'REVOCATION#1.0.0/2',
+      version: '1.0.0/2',
+      reason: 'CVE-2027-0009',
+      by: 'ops-lead',
+      channels: ['dev', 'staging'],
+      state: 'revoked',
+      at: NOW.toISOString(),
+      revokedAt: NOW.toISOString(),
+    };
+    baseOnDevAndStaging([], [marked]);
+    ddb
+      .on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(revokedAt)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const record = ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' } });
+    record.resolves({ Item: marked });
+
+    const retried = await revoke();
+
+    expect(retried.firstTime).toBe(false);
+    expect(publishedIds().revoked).toEqual([idOf('revoked', '1.0.0/2')]);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET announcedFor = :revokedAt',
+      ExpressionAttributeValues: expect.objectContaining({ ':revokedAt': NOW.toISOString() }),
+    });
+    // Not the fact again: on-lifecycle-request, which it invokes, would come back here.
+    const facts = bus.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(facts.map((e) => e.DetailType)).not.toContain('Image Revoked');
+
+    sns.resetHistory();
+    record.resolves({ Item: { ...marked, announcedFor: NOW.toISOString() } });
+    await revoke();
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 });

@@ -46,11 +46,12 @@ function world(): void {
   imagebuilder.on(GetImageCommand).resolves({});
 }
 
+/** The revocations marked (not the records that their announcements were made). */
 const revocationUpdates = () =>
   ddb
     .commandCalls(UpdateCommand)
     .map((c) => c.args[0].input)
-    .filter((i) => String(i.Key?.sk).startsWith('REVOCATION#'))
+    .filter((i) => String(i.Key?.sk).startsWith('REVOCATION#') && i.ExpressionAttributeValues?.[':reason'])
     .map((i) => `${i.Key?.pk} ${i.Key?.sk} ${i.ExpressionAttributeValues?.[':reason']}`);
 const busEntries = () =>
   bus
