@@ -114,8 +114,8 @@ export interface RevocationRecord {
   restoredAt?: string;
   restoredBy?: string;
   restoreReason?: string;
-  /** The `revokedAt` of the revocation whose announcements were made (markRevocationAnnounced). */
-  announcedFor?: string;
+  /** The `revokedAt` of a revocation whose announcements are not made yet (markRevoked sets it, markRevocationAnnounced removes it). */
+  announcePending?: string;
   /** The revocations restored before this one, oldest first (markRevoked moves a restored one here when revoking again). */
   earlier?: EarlierRevocation[];
   /** To be revoked at once, for a finding a promoted channel's `revokeOn` names (markRevocationAtOnce). */

@@ -44,6 +44,8 @@ export async function markRevoked(r: {
   const set = [
     '#kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels',
     'withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
+    // Its announcements not made yet: markRevocationAnnounced removes it once they are.
+    'announcePending = :at',
     ...(r.requestedReason === undefined ? [] : ['requestedReason = if_not_exists(requestedReason, :requested)']),
     ...(again?.set ?? []),
   ];
@@ -74,9 +76,10 @@ export async function markRevoked(r: {
 }
 
 /**
- * Records that a revocation's announcements were made (`announcedFor`: the `revokedAt` of the revocation they were
- * for), after they were claimed and published: a retry of the same revocation that finds its own mark without it
- * makes them (their ids are the same, so the announcements' ledger publishes each once), one that finds it does not.
+ * Records that a revocation's announcements were made: removes the `announcePending` markRevoked set with it, after
+ * they were claimed and published and before "Image Revoked" goes out. A retry of the same revocation that finds its
+ * own mark still pending makes them (their ids are the same, so the announcements' ledger publishes each once); a
+ * record written before the field existed holds none, and is never announced again.
  * @returns false when the item holds another revocation now (restored, or revoked again since).
  */
 export async function markRevocationAnnounced(r: {
@@ -89,7 +92,7 @@ export async function markRevocationAnnounced(r: {
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
-        UpdateExpression: 'SET announcedFor = :revokedAt',
+        UpdateExpression: 'REMOVE announcePending',
         ConditionExpression: '#state = :revoked AND revokedAt = :revokedAt',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':revoked': 'revoked', ':revokedAt': r.revokedAt },

@@ -54,8 +54,8 @@ function unannouncedOwn(
   now: RevocationRecord | undefined,
   mark: { at: string; by: string; undoes?: string },
 ): Pick<RevocationMark, 'unannounced' | 'undoes'> {
-  if (now?.state !== 'revoked' || now.revokedAt !== mark.at || now.by !== mark.by || now.announcedFor === now.revokedAt)
-    return {};
+  const own = now?.state === 'revoked' && now.revokedAt === mark.at && now.by === mark.by;
+  if (!own || now.announcePending !== now.revokedAt) return {};
   const undoes = revocationKeyOf(now);
   return { unannounced: { channels: now.channels ?? [] }, ...(undoes ? { undoes } : {}) };
 }

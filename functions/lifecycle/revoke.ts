@@ -195,11 +195,11 @@ export async function revokeVersion(
         ),
       );
     }
-    // Recorded made before the fact goes out: on-lifecycle-request, which the fact invokes, finds them made.
     await markRevocationAnnounced({ image: request.image, version: request.version, revokedAt: at });
   }
   const buildVersionArn = before.builds.find((b) => b.version === request.version)?.buildVersionArn;
-  if (firstTime && buildVersionArn) {
+  // Put once its announcements are recorded made: on-lifecycle-request, which it invokes, then finds nothing to do.
+  if ((firstTime || mark.unannounced) && buildVersionArn) {
     const fact: ImageRevokedDetail = {
       image: request.image,
       version: request.version,

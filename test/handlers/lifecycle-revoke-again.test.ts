@@ -106,7 +106,7 @@ describe('revoking a version an operator restored', () => {
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
-  it('a retry of a revocation that stopped after its mark announces it, once; one that finds it announced does not', async () => {
+  it('a retry of a revocation that stopped after its mark announces it and puts its fact; one that finds them made, or an old record, does not', async () => {
     // base 1.0.0/2 marked revoked by ops-lead at NOW, by an attempt that stopped before its announcements.
     const marked = {
       sk: 'REVOCATION#1.0.0/2',
@@ -117,6 +117,7 @@ describe('revoking a version an operator restored', () => {
       state: 'revoked',
       at: NOW.toISOString(),
       revokedAt: NOW.toISOString(),
+      announcePending: NOW.toISOString(),
     };
     baseOnDevAndStaging([], [marked]);
     ddb
@@ -124,22 +125,31 @@ describe('revoking a version an operator restored', () => {
       .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     const record = ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' } });
     record.resolves({ Item: marked });
+    const facts = () =>
+      bus
+        .commandCalls(PutEventsCommand)
+        .flatMap((c) => c.args[0].input.Entries ?? [])
+        .filter((e) => e.DetailType === 'Image Revoked');
 
     const retried = await revoke();
 
     expect(retried.firstTime).toBe(false);
     expect(publishedIds().revoked).toEqual([idOf('revoked', '1.0.0/2')]);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET announcedFor = :revokedAt',
+      UpdateExpression: 'REMOVE announcePending',
       ExpressionAttributeValues: expect.objectContaining({ ':revokedAt': NOW.toISOString() }),
     });
-    // Not the fact again: on-lifecycle-request, which it invokes, would come back here.
-    const facts = bus.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
-    expect(facts.map((e) => e.DetailType)).not.toContain('Image Revoked');
+    expect(facts()).toHaveLength(1);
 
-    sns.resetHistory();
-    record.resolves({ Item: { ...marked, announcedFor: NOW.toISOString() } });
-    await revoke();
-    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    // Its announcements recorded made, or a record from before the field: nothing announced, no fact.
+    const { announcePending: _made, ...old } = marked;
+    for (const item of [old, { ...old, announcePending: '2027-01-01T00:00:00.000Z' }]) {
+      sns.resetHistory();
+      bus.resetHistory();
+      record.resolves({ Item: item });
+      await revoke();
+      expect(sns).not.toHaveReceivedCommand(PublishCommand);
+      expect(facts()).toEqual([]);
+    }
   });
 });
