@@ -55,8 +55,8 @@ export async function revokeVersion(
   if (!before.builds.some((b) => b.version === request.version)) {
     throw new UnknownVersionError(`revoke: ${request.image} has no build ${request.version}`);
   }
-  // Restored at or after this revocation's time (a re-delivered fact, a parent's cascade from before the restore):
-  // the operator's restore stands, and nothing is done.
+  // Restored from this revocation or a later one (a re-delivered fact, a parent's cascade re-run that way): the
+  // operator's restore stands, and nothing is done.
   const since = restoredSince(before, request.version, at);
   if (since) return restoreStands(request, since);
   const children = childrenOf(request.image, plans);
@@ -204,7 +204,8 @@ export async function revokeVersion(
       image: request.image,
       version: request.version,
       buildVersionArn,
-      channels: decided.moves.map((m) => m.channel),
+      // The channels its mark recorded: a retry plans no move for a pointer its stopped attempt moved.
+      channels: mark.unannounced?.channels ?? decided.moves.map((m) => m.channel),
       reason: request.reason,
       by: request.by,
       revokedAt: at,

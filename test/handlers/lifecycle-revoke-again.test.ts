@@ -139,7 +139,7 @@ describe('revoking a version an operator restored', () => {
       UpdateExpression: 'REMOVE announcePending',
       ExpressionAttributeValues: expect.objectContaining({ ':revokedAt': NOW.toISOString() }),
     });
-    expect(facts()).toHaveLength(1);
+    expect(facts().map((e) => JSON.parse(e.Detail ?? '{}').channels)).toEqual([['dev', 'staging']]);
 
     // Its announcements recorded made, or a record from before the field: nothing announced, no fact.
     const { announcePending: _made, ...old } = marked;
