@@ -87,18 +87,7 @@ export async function markRevocationAnnounced(r: {
   version: string;
   revokedAt: string;
 }): Promise<boolean> {
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: ledgerTable(),
-        Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
-        UpdateExpression: 'REMOVE announcePending',
-        ConditionExpression: '#state = :revoked AND revokedAt = :revokedAt',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':revoked': 'revoked', ':revokedAt': r.revokedAt },
-      }),
-    ),
-  );
+  return updateRevocationAt(r, 'REMOVE announcePending');
 }
 
 /**
@@ -114,22 +103,33 @@ export async function markRestored(r: {
   by: string;
   at: string;
 }): Promise<boolean> {
+  return updateRevocationAt(r, 'SET #state = :restored, restoredAt = :at, restoredBy = :by, restoreReason = :reason', {
+    ':restored': 'restored',
+    ':at': r.at,
+    ':by': r.by,
+    ':reason': r.reason,
+  });
+}
+
+/**
+ * One UpdateItem of a version's `REVOCATION#` item, on condition that it still holds the revocation carried out at
+ * `revokedAt` (revoked, neither restored nor revoked again since): markRestored's and markRevocationAnnounced's.
+ * @returns false when it does not.
+ */
+function updateRevocationAt(
+  r: { image: string; version: string; revokedAt: string },
+  update: string,
+  values: Record<string, string> = {},
+): Promise<boolean> {
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
-        UpdateExpression: 'SET #state = :restored, restoredAt = :at, restoredBy = :by, restoreReason = :reason',
+        UpdateExpression: update,
         ConditionExpression: '#state = :revoked AND revokedAt = :revokedAt',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':restored': 'restored',
-          ':revoked': 'revoked',
-          ':revokedAt': r.revokedAt,
-          ':at': r.at,
-          ':by': r.by,
-          ':reason': r.reason,
-        },
+        ExpressionAttributeValues: { ':revoked': 'revoked', ':revokedAt': r.revokedAt, ...values },
       }),
     ),
   );
