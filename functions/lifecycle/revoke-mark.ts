@@ -52,7 +52,7 @@ export async function markRevokedAsRead(
 /** The record as an earlier attempt of this revocation left it, before its announcements were recorded made. */
 function unannouncedOwn(
   now: RevocationRecord | undefined,
-  mark: { at: string; by: string; undoes?: string },
+  mark: { at: string; by: string },
 ): Pick<RevocationMark, 'unannounced' | 'undoes'> {
   const own = now?.state === 'revoked' && now.revokedAt === mark.at && now.by === mark.by;
   if (!own || now.announcePending !== now.revokedAt) return {};
@@ -67,6 +67,11 @@ function unannouncedOwn(
  */
 export function revocationKey(mark: RevocationMark): string {
   return mark.undoes ?? '';
+}
+
+/** An announcement's key within one revocation: `base` alone for a first revocation (its ids as before), else with `key`. */
+export function keyedBy(base: string, key: string): string {
+  return key ? `${base}:${key}` : base;
 }
 
 /** The same key read from the revocation's record: the restore its last revocation undid, kept last in `earlier`. */

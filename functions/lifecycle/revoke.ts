@@ -16,7 +16,7 @@ import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { flagDescendants } from './flag-descendants.js';
 import { readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
-import { markRevokedAsRead, restoredSince, revocationKey } from './revoke-mark.js';
+import { keyedBy, markRevokedAsRead, restoredSince, revocationKey } from './revoke-mark.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
@@ -66,6 +66,7 @@ export async function revokeVersion(
     pointers: Object.fromEntries(Object.entries(before.pointers).map(([c, p]) => [c, p.version])),
     children,
   });
+  const moved = decided.moves.map((m) => m.channel);
   const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
   const requested = requestedRevocation(before, request.version);
@@ -75,7 +76,7 @@ export async function revokeVersion(
       version: request.version,
       reason: request.reason,
       by: request.by,
-      channels: decided.moves.map((m) => m.channel),
+      channels: moved,
       withdrawn,
       at,
       ...(requested ? { requestedReason: requested.reason } : {}),
@@ -86,6 +87,9 @@ export async function revokeVersion(
   const { firstTime } = mark;
   // Each revocation's announcements their own: a version restored and revoked again is announced again.
   const key = revocationKey(mark);
+  // The channels the revocation moved: as its mark recorded them, on a retry that plans no move for a pointer its
+  // stopped attempt moved.
+  const channels = mark.unannounced?.channels ?? moved;
   // Its promotions waiting for an approval or a soak end now, recorded aborted, rather than when the wait would end.
   const waitsEnded = await endWaitingPromotions({ ...request, at });
   const outputs = await buildOutputs(before, request.version);
@@ -171,7 +175,7 @@ export async function revokeVersion(
         { image: request.image, version: request.version },
         {
           reason: [request.reason, ...waitsEnded, ...withdrawals, ...alsoRevoked, ...rebuilt, ...waiting].join('; '),
-          channels: mark.unannounced?.channels ?? decided.moves.map((m) => m.channel),
+          channels,
           by: request.by,
           ...(users.length > 0 ? { inUse: inUseSummary(users) } : {}),
         },
@@ -191,7 +195,7 @@ export async function revokeVersion(
             reason: `${request.version} revoked: ${request.reason}`,
             by: request.by,
           },
-          { at, key: `revoked:${request.version}${key ? `:${key}` : ''}` },
+          { at, key: keyedBy(`revoked:${request.version}`, key) },
         ),
       );
     }
@@ -204,8 +208,7 @@ export async function revokeVersion(
       image: request.image,
       version: request.version,
       buildVersionArn,
-      // The channels its mark recorded: a retry plans no move for a pointer its stopped attempt moved.
-      channels: mark.unannounced?.channels ?? decided.moves.map((m) => m.channel),
+      channels,
       reason: request.reason,
       by: request.by,
       revokedAt: at,

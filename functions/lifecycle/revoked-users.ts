@@ -2,6 +2,7 @@ import { announce } from '../../aws/notifications/notifications.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { AccountRegionUse } from '../../core/fleet/usage.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { keyedBy } from './revoke-mark.js';
 
 /** How many accounts and instances ran the version, as of its newest observation. */
 export function inUseSummary(users: readonly AccountRegionUse[]) {
@@ -45,7 +46,7 @@ export async function tellUsers(
           observedAt: u.observedAt,
           reason: request.reason,
         },
-        { at, key: `${u.account}:${u.region}${key ? `:${key}` : ''}` },
+        { at, key: keyedBy(`${u.account}:${u.region}`, key) },
       ),
     ),
   );
