@@ -174,8 +174,9 @@ export const command: Command = {
               if (when === 'late') process.stdout.write('(recorded after the lines above had printed)\n');
               for (const e of entries) {
                 const line = folder.push(e);
-                if (line) process.stdout.write(renderTimelineLine(line));
-                if (line) printed++;
+                if (!line) continue;
+                process.stdout.write(renderTimelineLine(line));
+                printed++;
               }
             },
           }),

@@ -53,7 +53,7 @@ export function lastFindingsOf(items: readonly LedgerItem[]): LastFindings | und
     .at(-1);
   if (!found) return undefined;
   const last = { version: String(found.version), at: String(found.at), what: findingsReportedText(found) };
-  const revocation = items.find((i) => i.sk === `REVOCATION#${last.version}`);
+  const revocation = items.find((i) => i.sk === `${skPrefix.revocation}${last.version}`);
   const revokedAt = typeof revocation?.revokedAt === 'string' ? revocation.revokedAt : '';
   return revocation?.state === 'revoked' && Date.parse(revokedAt) > Date.parse(last.at)
     ? { ...last, revokedSince: revokedAt }

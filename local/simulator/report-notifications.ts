@@ -76,20 +76,24 @@ export interface ReportNotification {
   why?: string;
 }
 
+/** An announcement as published (its `default` body), read loosely: the parts the report takes from it. */
+interface AnnouncedDoc {
+  event?: unknown;
+  detail?: { by?: unknown; reason?: unknown; changes?: unknown };
+}
+
 /** The announcements whose detail says who acted and why (`by`, `reason`), which the timeline tells. */
 const TOLD_WHY = new Set(['revoked', 'version-restored']);
 
 /** `<reason> (by <who>)` of a revocation or a restore, from the announcement's detail. */
-function whyOf(message: string): string | undefined {
-  const n = JSON.parse(message) as { event?: unknown; detail?: { by?: unknown; reason?: unknown } };
+function whyOf(n: AnnouncedDoc): string | undefined {
   if (typeof n.event !== 'string' || !TOLD_WHY.has(n.event)) return undefined;
   const { by, reason } = n.detail ?? {};
   return typeof by === 'string' && typeof reason === 'string' ? `${reason} (by ${by})` : undefined;
 }
 
 /** The one-line changes an announced approval request carries, if it is one that carries them. */
-function changesOf(message: string): string | undefined {
-  const n = JSON.parse(message) as { event?: unknown; detail?: { changes?: unknown } };
+function changesOf(n: AnnouncedDoc): string | undefined {
   if (n.event !== 'approval-requested') return undefined;
   const changes = approvalChangesSchema.safeParse(n.detail?.changes);
   return changes.success ? changesBrief(changes.data) : undefined;
@@ -103,8 +107,9 @@ export function notificationsOf(cloud: LocalCloud): ReportNotification[] {
   return cloud.installed.fakes.sns.messages
     .filter((m) => notifyTopic.has(m.topicArn))
     .map((m) => {
-      const changes = changesOf(m.message);
-      const why = whyOf(m.message);
+      const doc = JSON.parse(m.message) as AnnouncedDoc;
+      const changes = changesOf(doc);
+      const why = whyOf(doc);
       return {
         event: m.attributes.event ?? '',
         image: m.attributes.image ?? '',
