@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   CreateImageUsageReportCommand,
   DeregisterImageCommand,
@@ -90,6 +91,10 @@ export function ledger(items: {
   query('IMAGE#hardened', 'BUILD#', items.childBuilds ?? []);
   for (const [channel, version] of Object.entries(items.pointers ?? {})) pointer(channel, version);
 }
+
+/** What DynamoDB answers a write whose condition does not hold. */
+export const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 export const build = (v: string, extra: Record<string, unknown> = {}) => ({
   sk: `BUILD#${v}`,

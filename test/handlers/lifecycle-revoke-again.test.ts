@@ -1,11 +1,18 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { announcement } from '../../core/notifications/announce.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
-import { baseOnDevAndStaging, build, ledger, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
+import {
+  baseOnDevAndStaging,
+  build,
+  conditionFailed,
+  ledger,
+  NOW,
+  promoted,
+  useLifecycleWorld,
+} from './lifecycle-fixtures.js';
 import { plans } from './promotion-fixtures.js';
 
 const { ddb, sns, bus } = useLifecycleWorld();
@@ -92,9 +99,7 @@ describe('revoking a version an operator restored', () => {
       revocations: [{ ...restored, state: 'revoked', restoredAt: undefined, restoredBy: undefined }],
       pointers: { dev: '1.0.0/1' },
     });
-    ddb
-      .on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(revokedAt)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb.on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(revokedAt)' }).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' } }).resolves({ Item: restored });
 
     const result = await revoke(new Date(restored.revokedAt));
@@ -120,9 +125,7 @@ describe('revoking a version an operator restored', () => {
       announcePending: NOW.toISOString(),
     };
     baseOnDevAndStaging([], [marked]);
-    ddb
-      .on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(revokedAt)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb.on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(revokedAt)' }).rejects(conditionFailed());
     const record = ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' } });
     record.resolves({ Item: marked });
     const facts = () =>

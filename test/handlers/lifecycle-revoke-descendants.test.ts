@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand } from '@aws-sdk/client-imagebuilder';
@@ -7,7 +6,15 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { describe, expect, it } from 'vitest';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
-import { amisOf, baseOnDevAndStaging, DEV_GRANT, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
+import {
+  amisOf,
+  baseOnDevAndStaging,
+  conditionFailed,
+  DEV_GRANT,
+  NOW,
+  promoted,
+  useLifecycleWorld,
+} from './lifecycle-fixtures.js';
 import { plans } from './promotion-fixtures.js';
 
 const { ddb, ec2, bus, sns, imagebuilder } = useLifecycleWorld(world);
@@ -172,7 +179,3 @@ describe('revokeVersion with revocation.descendants: revoke', () => {
     expect(revocationUpdates()).toEqual(['IMAGE#base REVOCATION#1.0.0/2 CVE-2027-0001']);
   });
 });
-
-function conditionFailed() {
-  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-}

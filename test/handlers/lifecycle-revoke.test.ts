@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DescribeImageAttributeCommand,
   EnableImageDeprecationCommand,
@@ -21,6 +20,7 @@ import {
   arnOf,
   baseOnDevAndStaging,
   build,
+  conditionFailed,
   DEV_GRANT,
   ledger,
   NOW,
@@ -31,8 +31,6 @@ import { parameterStore } from './parameter-store-mock.js';
 import { channelItem, plans } from './promotion-fixtures.js';
 
 const { ddb, ec2, ssm, bus, sns, ram } = useLifecycleWorld();
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 /** base 1.0.0/1 promoted to dev and named by its pointer, with `revocation` recorded, revoked by ops-lead for `reason`. */
 async function revokeOnDev(reason: string, revocation: Record<string, unknown>): Promise<void> {
