@@ -139,7 +139,9 @@ export function estimateRun(input: {
   const { prices } = input;
   const start = Date.parse(input.start);
   const until = Date.parse(input.until);
-  const months = Math.max((until - start) / MONTH_MS, 1 / 30);
+  // The window's own length, however short: alarms and dashboards are billed for the time they exist (an hour's
+  // window is an hour of them, not a day's), and nothing is priced per month for a window of no length.
+  const months = Math.max(until - start, 0) / MONTH_MS;
   const perImage: Record<string, number> = {};
   const perMonth: Record<string, number> = {};
   const sum = { builds: 0, storage: 0, pointers: 0 };
@@ -165,7 +167,9 @@ export function estimateRun(input: {
     pointers: cents(sum.pointers),
     orchestration: cents(orchestration),
     perImage: Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v)])),
-    perImagePerMonth: Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v / months)])),
+    perImagePerMonth: Object.fromEntries(
+      Object.entries(perImage).map(([k, v]) => [k, months > 0 ? cents(v / months) : 0]),
+    ),
     promotions: input.promotions,
     orchestrationPerPromotion: input.promotions > 0 ? cents(orchestration / input.promotions) : 0,
     orchestrationPerPromotionUsage:

@@ -172,10 +172,14 @@ describe('estimateRun: the whole run', () => {
     expect(cost.orchestrationParts.cloudwatch).toBe(0.1938);
   });
 
-  it('counts a run shorter than a day as a day’s share of a month', () => {
-    const cost = run({ until: '2027-01-01T01:00:00Z' });
-    expect(cost.months).toBe(0.03);
-    expect(cost.orchestrationParts.cloudwatch).toBe(0.0033); // a thirtieth of 0.1
+  it('counts a run shorter than a day as its own hours, and a run of no length as no month', () => {
+    const hour = run({ until: '2027-01-01T01:00:00Z', orchestration: { ...NO_USAGE, alarms: 730 } });
+    expect(hour.months).toBe(0);
+    // 730 alarms for one of a month's 730.5 hours: one alarm-month, not the 30 a day's share would count.
+    expect(hour.orchestrationParts.cloudwatch).toBe(0.0999);
+    const none = run({ until: '2027-01-01T00:00:00Z' });
+    expect(none.orchestrationParts.cloudwatch).toBe(0);
+    expect(none.perImagePerMonth).toEqual({});
   });
 
   it('divides orchestration per promotion, all of it and only what scales with work', () => {
