@@ -7,11 +7,15 @@ import { shortTime as when } from './ledger-history.js';
  */
 
 /**
- * "1.0.0/2 revoked 2027-01-26 10:00 (CVE-2027-0001)"; once restored, who restored it and when, and that it is
+ * "1.0.0/2 revoked 2027-01-26 10:00 (CVE-2027-0001)"; when the move was a revocation an operator restored and the
+ * version was revoked again since, that revocation too; once restored, who restored it and when, and that it is
  * launchable again without being the channel's version until promoted here again.
  */
 export function revokedText(r: RevokedMove): string {
-  const revoked = `${r.version} revoked ${when(r.at)}${r.reason ? ` (${r.reason})` : ''}`;
+  const again = r.revokedAgain
+    ? `, revoked again ${when(r.revokedAgain.at)}${r.revokedAgain.reason ? ` (${r.revokedAgain.reason})` : ''}`
+    : '';
+  const revoked = `${r.version} revoked ${when(r.at)}${r.reason ? ` (${r.reason})` : ''}${again}`;
   if (!r.restored) return revoked;
   const b = r.restored;
   return (

@@ -15,6 +15,11 @@ export interface RevokedMove {
    * pointer names it again only when it is promoted here again.
    */
   restored?: { by: string; at: string; reason: string };
+  /**
+   * The move was an earlier revocation's, which an operator restored, and the version was revoked again since
+   * (making no move here, or a later one of its own): that revocation's time and why.
+   */
+  revokedAgain?: { at: string; reason: string };
 }
 
 /**
@@ -42,26 +47,27 @@ export function revocationsByVersion(items: readonly LedgerItem[]): Map<string, 
 }
 
 /**
- * The revocation that made a roll-back: the version it moved away from was revoked, and the revocation moved this
- * channel (its `channels`) or ran at the roll-back's instant (both are written with the revocation's time). A version
+ * The revocation that made a roll-back: the version it moved away from was revoked, and the revocation ran at the
+ * roll-back's instant (both are written with the revocation's time) or moved this channel (its `channels`). A version
  * revoked after an operator had already rolled the channel back made no move here. A version revoked, restored and
- * revoked again has each restored revocation in `earlier` (markRevoked): a move one of them made is the revocation's
- * too, told as the version stands now (revoked again, with the latest reason; or restored).
+ * revoked again has each restored revocation in `earlier` (markRevoked): a move one of them made is told with that
+ * revocation's time and why, beside how the version stands now (`item`: revoked again, or restored).
  */
 function revocationOf(
   move: LedgerItem,
   channel: string,
   revocations: ReadonlyMap<string, LedgerItem>,
-): LedgerItem | undefined {
+): { item: LedgerItem; maker: LedgerItem } | undefined {
   const item = revocations.get(str(move, 'from'));
   if (!item) return undefined;
   const earlier = (Array.isArray(item.earlier) ? item.earlier : []) as LedgerItem[];
   const at = Date.parse(str(move, 'at'));
   const atItsTime = (c: LedgerItem) => Date.parse(str(c, 'revokedAt') || str(c, 'at')) === at;
   // An earlier one made a move only at its own time: a later move of that channel may be an operator's rollback.
-  const made =
-    (Array.isArray(item.channels) && item.channels.includes(channel)) || atItsTime(item) || earlier.some(atItsTime);
-  return made ? item : undefined;
+  const maker = atItsTime(item)
+    ? item
+    : (earlier.find(atItsTime) ?? (Array.isArray(item.channels) && item.channels.includes(channel) ? item : undefined));
+  return maker ? { item, maker } : undefined;
 }
 
 /**
@@ -82,17 +88,19 @@ export function lastMoveBack(
   const byOperator = moves.filter((m) => revocationOf(m, channel, revocations) === undefined).at(-1);
   const out: { revoked?: RevokedMove; rolledBack?: RolledBackMove } = {};
   if (byRevocation && pointer !== str(byRevocation, 'from')) {
-    const revocation = revocationOf(byRevocation, channel, revocations) ?? {};
+    const { item, maker } = revocationOf(byRevocation, channel, revocations) ?? { item: {}, maker: {} };
     out.revoked = {
       version: str(byRevocation, 'from'),
-      at: str(revocation, 'revokedAt') || str(byRevocation, 'at'),
-      reason: str(revocation, 'reason'),
+      at: str(maker, 'revokedAt') || str(byRevocation, 'at'),
+      reason: str(maker, 'reason'),
     };
-    if (str(revocation, 'state') === 'restored') {
+    if (maker !== item)
+      out.revoked.revokedAgain = { at: str(item, 'revokedAt') || str(item, 'at'), reason: str(item, 'reason') };
+    if (str(item, 'state') === 'restored') {
       out.revoked.restored = {
-        by: str(revocation, 'restoredBy') || 'goldsmith',
-        at: str(revocation, 'restoredAt'),
-        reason: str(revocation, 'restoreReason'),
+        by: str(item, 'restoredBy') || 'goldsmith',
+        at: str(item, 'restoredAt'),
+        reason: str(item, 'restoreReason'),
       };
     }
   }

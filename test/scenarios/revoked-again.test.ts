@@ -40,10 +40,12 @@ describe('a version revoked, restored and revoked again', () => {
     ]);
   });
 
-  it('status tells the channels moved back from it by its revocation as it stands: revoked again, not launchable', async () => {
+  it('status tells the channels moved back from it by the revocation that moved them, and that it is revoked again', async () => {
     const { stdout, code } = await goldsmith(['status', '--local', run().cloud]);
     expect(code).toBe(0);
-    expect(stdout).toContain('1.0.0/2 revoked 2027-01-08 12:00 (CVE-2027-0009)');
+    expect(stdout).toContain(
+      '1.0.0/2 revoked 2027-01-06 12:00 (CVE-2027-0001), revoked again 2027-01-08 12:00 (CVE-2027-0009)',
+    );
     expect(stdout).not.toContain('launchable again');
   });
 

@@ -376,7 +376,7 @@ describe('imageView: withdrawn pointers', () => {
     expect(back.channels[2]).not.toHaveProperty('revoked');
   });
 
-  it('tells a move back an earlier revocation made as the version stands now: revoked again, for its latest reason', () => {
+  it('tells a move back an earlier revocation made with its own time and reason, and the revocation since', () => {
     const v = view([
       revocation('1.0.0/2', {
         // As markRevoked leaves it: the second revocation moved nothing; the first, restored, is in `earlier`.
@@ -400,11 +400,13 @@ describe('imageView: withdrawn pointers', () => {
       pointer('prod', '1.0.0/1', '2027-02-08T00:00:00Z'),
     ]);
 
-    // Not "restored: launchable again": the version is revoked again; not an operator's rollback either.
+    // The first revocation's move, then the second: not "restored: launchable again" (the version is revoked again),
+    // nor an operator's rollback.
     expect(v.channels[2]?.revoked).toStrictEqual({
       version: '1.0.0/2',
-      at: '2027-02-10T00:00:00Z',
-      reason: 'CVE-2027-0009',
+      at: '2027-02-08T00:00:00Z',
+      reason: 'CVE-2027-0001',
+      revokedAgain: { at: '2027-02-10T00:00:00Z', reason: 'CVE-2027-0009' },
     });
     expect(v.channels[2]).not.toHaveProperty('rolledBack');
   });
