@@ -43,9 +43,9 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
       "move a channel's pointer back to its newest earlier version, or --to any launchable version the channel promoted, older or newer (a roll-forward); refused for one its gates would refuse today (lineage hold, revocation asked for, findings over the policy now)",
   },
   revoke: {
-    args: 'IMAGE VERSION (--reason R [--now | --at TIME] | --cancel [--reason R])',
+    args: 'IMAGE VERSION (--reason R [--now | --at TIME] [--withdraw] | --cancel [--reason R])',
     summary:
-      'withdraw a version everywhere, now (--now, the default) or at a later TIME (a past TIME is refused); --cancel: call off a revocation scheduled for later',
+      'withdraw a version everywhere, now (--now, the default) or at a later TIME (a past TIME is refused); --withdraw: a revocation now may empty a channel (else refused); --cancel: call off a revocation scheduled for later',
   },
   restore: {
     args: 'IMAGE VERSION --reason R',
@@ -132,11 +132,13 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     }
     return { action, image, version: second, reason: values.reason };
   }
-  if (values.now === true && action !== 'revoke')
-    throw new UsageError(`--now belongs to revoke, not ${commandName(action)}`);
+  for (const flag of ['now', 'withdraw'] as const) {
+    if (values[flag] === true && action !== 'revoke')
+      throw new UsageError(`--${flag} belongs to revoke, not ${commandName(action)}`);
+  }
   if (action === 'revoke' && values.cancel === true) {
-    if (values.at !== undefined || values.now === true)
-      throw new UsageError('revoke --cancel calls off the scheduled revocation: no --at');
+    if (values.at !== undefined || values.now === true || values.withdraw === true)
+      throw new UsageError('revoke --cancel calls off the scheduled revocation: no --at, --now or --withdraw');
     return { action: 'cancel-revocation', image, version: second, ...opt('reason') };
   }
   if (action === 'revoke') {
@@ -146,7 +148,8 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     if (values.now === true && values.at !== undefined) {
       throw new UsageError('revoke --now revokes at once: no --at (or --at now alone)');
     }
-    return { action, image, version: second, ...opt('reason'), ...(now ? {} : opt('at')) };
+    const withdraw = values.withdraw === true ? { withdraw: true } : {};
+    return { action, image, version: second, ...opt('reason'), ...(now ? {} : opt('at')), ...withdraw };
   }
   if (action === 'reject' && typeof values.reason !== 'string') {
     throw new UsageError('reject needs --reason R (it is announced to the people who asked, and kept)');
@@ -193,6 +196,7 @@ export function actionCommand(action: Action): Command {
         cancel: { type: 'boolean' },
         builds: { type: 'boolean' },
         now: { type: 'boolean' },
+        withdraw: { type: 'boolean' },
         'through-gates': { type: 'boolean' },
       } as const;
       const parsed = await operatorOptions(

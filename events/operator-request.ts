@@ -104,13 +104,18 @@ const promoteThroughGatesRequest = z.strictObject({
  */
 const rollbackRequest = promoteRequest.extend({ action: z.literal('rollback') });
 
-/** `revoke IMAGE VERSION --reason R [--at T]`: withdraw a version everywhere, now or at `at`. */
+/**
+ * `revoke IMAGE VERSION --reason R [--at T] [--withdraw]`: withdraw a version everywhere, now or at `at`. A revocation
+ * now that would leave a channel's pointer empty (no earlier launchable version promoted there) is refused (409,
+ * naming the channels) unless `withdraw` says so.
+ */
 const revokeRequest = z.strictObject({
   action: z.literal('revoke'),
   image: catalogName,
   version: imageVersion,
   reason,
   at: isoTime.optional(),
+  withdraw: z.literal(true).optional(),
 });
 
 /**

@@ -93,6 +93,13 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
         reason:
           'a key read under 0.1.0 signs valid links until it is rotated; links sent before stay valid until they expire',
       },
+      {
+        kind: 'after-deploy',
+        when: "an operator's script revokes a channel's only promoted version (the revocation empties the channel)",
+        command: 'goldsmith revoke --withdraw IMAGE VERSION --reason R',
+        reason:
+          'a revocation now that would withdraw a channel pointer is refused without --withdraw, and changes nothing',
+      },
     ],
   },
 ];

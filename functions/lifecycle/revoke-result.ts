@@ -10,6 +10,11 @@ export interface RevokeRequest {
   at: Date;
   /** Part of a revocation that revokes descendants: this one revokes its own descendants too, whatever its image says. */
   cascade?: boolean | undefined;
+  /**
+   * Do nothing when the revocation would withdraw a channel's pointer (no earlier launchable version to roll back to):
+   * an operator's revocation that did not say `--withdraw`.
+   */
+  refuseWithdrawal?: boolean | undefined;
 }
 
 /** What a revocation did. */
@@ -31,6 +36,8 @@ export interface RevokeResult extends RevocationPlan {
   descendantsRevoked: string[];
   /** Set when nothing was done: the time an operator restored the version from this revocation or a later one. */
   restoredSince?: string;
+  /** Set when nothing was done: the channels whose pointer it would have withdrawn (`refuseWithdrawal`). */
+  wouldWithdraw?: string[];
 }
 
 const NOTHING_DONE = {
@@ -53,4 +60,9 @@ export function restoreStands(request: RevokeRequest, since: string): RevokeResu
     restoredAt: since,
   });
   return { ...NOTHING_DONE, image: request.image, version: request.version, restoredSince: since };
+}
+
+/** Nothing revoked: it would withdraw the pointers of `channels`, and the request asked not to (`refuseWithdrawal`). */
+export function withdrawalRefused(request: RevokeRequest, channels: string[]): RevokeResult {
+  return { ...NOTHING_DONE, image: request.image, version: request.version, wouldWithdraw: channels };
 }

@@ -29,7 +29,7 @@ export class UnknownVersionError extends GoldsmithError {
   }
 }
 
-import { type RevokeRequest, type RevokeResult, restoreStands } from './revoke-result.js';
+import { type RevokeRequest, type RevokeResult, restoreStands, withdrawalRefused } from './revoke-result.js';
 
 export type { RevokeRequest, RevokeResult } from './revoke-result.js';
 
@@ -68,6 +68,7 @@ export async function revokeVersion(
   });
   const moved = decided.moves.map((m) => m.channel);
   const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
+  if (request.refuseWithdrawal && withdrawn.length > 0) return withdrawalRefused(request, withdrawn);
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
   const requested = requestedRevocation(before, request.version);
   const mark = await markRevokedAsRead(

@@ -203,7 +203,13 @@ export function runAction(
       return;
     case 'revoke':
       return handlers.operator(
-        { action: 'revoke', image: action.image, version: action.version, reason: action.reason },
+        {
+          action: 'revoke',
+          image: action.image,
+          version: action.version,
+          reason: action.reason,
+          ...(action.withdraw && { withdraw: action.withdraw }),
+        },
         action.as,
       );
     case 'build':

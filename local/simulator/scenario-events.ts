@@ -94,6 +94,8 @@ export const kinds = z.discriminatedUnion('kind', [
     reason: z.string().min(1),
     // The operator principal the revocation is sent as (default: the catalog's first operator).
     as: z.string().min(1).optional(),
+    // `revoke --withdraw`: it may leave a channel's pointer empty (without it, such a revocation is refused).
+    withdraw: z.literal(true).optional(),
   }),
   // A new finding on a build already built (Image Builder's "CVE Detected").
   z.strictObject({

@@ -8,8 +8,8 @@ import { ACCOUNT, OPERATOR, pointerOf, SESSION, startTwoVersionsPromoted } from 
 const DUE = '2027-02-05T09:00:00.000Z';
 let cloud: LocalCloud;
 const operator = (body: Record<string, unknown>) => invokeOperatorUrl(cloud, { as: OPERATOR, body });
-const revokeAt = (version: string, at: string) =>
-  operator({ action: 'revoke', image: 'base', version, reason: 'CVE-2027-0042', at });
+const revokeAt = (version: string, at: string, withdraw?: true) =>
+  operator({ action: 'revoke', image: 'base', version, reason: 'CVE-2027-0042', at, ...(withdraw && { withdraw }) });
 
 /**
  * The environment the stacks give the function that schedules revocations (its schedules' target and role), as the
@@ -151,7 +151,13 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
   });
 
   it('revokes at once when T is within five minutes before now (two clocks), says so, creating no schedule', async () => {
-    const reply = await revokeAt('1.0.0/1', '2027-02-05T11:56:00Z');
+    // Taken as now, it would leave prod empty (1.0.0/1 is the only version promoted there): refused until --withdraw.
+    const refused = await revokeAt('1.0.0/1', '2027-02-05T11:56:00Z');
+    expect(refused).toMatchObject({ status: 409, body: { ok: false } });
+    expect(JSON.stringify(refused.body)).toContain('would withdraw the pointer of');
+    expect(await getRevocation('base', '1.0.0/1')).toBeUndefined();
+
+    const reply = await revokeAt('1.0.0/1', '2027-02-05T11:56:00Z', true);
 
     expect(reply).toMatchObject({
       status: 200,

@@ -116,7 +116,7 @@ describe('acting commands on a saved cloud answer for themselves and save all of
         to: '1.0.0/1',
       });
 
-      const revoke = await act(dir, ['revoke', 'base', '1.0.0/1', '--reason', 'x']);
+      const revoke = await act(dir, ['revoke', 'base', '1.0.0/1', '--reason', 'x', '--withdraw']);
       expect(revoke.code, revoke.stderr).toBe(0);
       expect(revoke.answer?.result).toMatchObject({ image: 'base', version: '1.0.0/1', alreadyRevoked: false });
       expect(revoke.answer?.result).not.toHaveProperty('outcome');
@@ -171,7 +171,7 @@ function drawCommand(next: () => number): { args: string[]; expected: Record<str
       return { args: ['rollback', image, channel], expected: { outcome: 'rolled-back', image, channel } };
     case 'revoke':
       return {
-        args: ['revoke', image, version, '--reason', 'drawn'],
+        args: ['revoke', image, version, '--reason', 'drawn', '--withdraw'],
         expected: { image, version, alreadyRevoked: expect.any(Boolean) },
       };
     default:

@@ -116,6 +116,16 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
       /^goldsmith revoke: at: 2020-01-01T00:00:00Z is \d+ days before now \(\S+\): a revocation is never back-dated; to revoke at once, leave out --at or say --now\. Nothing was revoked\.$/,
     ],
     [
+      'revoking now what would leave channels empty, without --withdraw (the endpoint plans it, in the replayed cloud)',
+      ['revoke', 'base', '1.0.0/1', '--reason', 'test'],
+      /^goldsmith revoke: revoking base 1\.0\.0\/1 would withdraw the pointer of dev, staging: no earlier launchable version was promoted there, .*Nothing was revoked\. To revoke it all the same, run the revoke again with --withdraw; to keep the channel served, promote a replacement there first$/,
+    ],
+    [
+      '--withdraw on another command',
+      ['rollback', 'base', 'dev', '--withdraw'],
+      /--withdraw belongs to revoke, not rollback/,
+    ],
+    [
       'revoking --now at a time',
       ['revoke', 'base', '1.0.0/1', '--reason', 'test', '--now', '--at', '2030-01-01T00:00:00Z'],
       /revoke --now revokes at once: no --at/,
@@ -171,7 +181,10 @@ describe('goldsmith revoke --local DIR', () => {
     async () => {
       const before = state();
       // The same --as the approval above was refused with: the same session.
-      const revoke = ['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001', '--as', OPERATOR_ARN, '--now'];
+      // --withdraw: 1.0.0/1 is all dev and staging were promoted to, and the revocation empties both.
+      const revoke = [
+        ...['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001', '--as', OPERATOR_ARN, '--withdraw', '--now'],
+      ];
 
       expect(await act(revoke)).toMatchObject({
         ok: true,

@@ -105,9 +105,10 @@ describe('promote IMAGE VERSION --through-gates: refusals, nothing changed', () 
 
   it('refuses a version still revoked: restore it first', async () => {
     await cloud.clock.run('2027-02-02T00:01:00Z');
-    expect((await onTheClock({ action: 'revoke', image: 'base', version: V, reason: 'CVE-2027-0042' })).status).toBe(
-      200,
-    );
+    expect(
+      (await onTheClock({ action: 'revoke', image: 'base', version: V, reason: 'CVE-2027-0042', withdraw: true }))
+        .status,
+    ).toBe(200);
     await cloud.clock.run('2027-02-02T01:00:00Z');
     expect(await getOutcome('base', V, 'prod')).toMatchObject({ outcome: 'aborted' });
     expect(await pointerOf('dev')).toBeUndefined();

@@ -111,10 +111,20 @@ describe('an acting command opens the saved cloud and does what a replay of it d
     async () => {
       const opened = copy('revoke-opened');
       const replay = copy('revoke-replayed');
-      const args = ['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001', '--local', opened, '--json'];
+      const args = [
+        'revoke',
+        'base',
+        '1.0.0/1',
+        '--reason',
+        'CVE-2027-0001',
+        '--withdraw',
+        '--local',
+        opened,
+        '--json',
+      ];
       const { code, stdout } = await goldsmith(args);
       expect(code).toBe(0);
-      const request = { action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'CVE-2027-0001' };
+      const request = { action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'CVE-2027-0001', withdraw: true };
       const answer = await replayed(replay, request);
       expect(JSON.parse(stdout)).toEqual({ status: answer.status, ...answer.response });
       expect(shown(opened)).toEqual(shown(replay));

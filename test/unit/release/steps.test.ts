@@ -16,6 +16,7 @@ describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
     '0.3.0 expect-alerts',
     '0.3.0 after-deploy',
     '0.3.0 after-deploy',
+    '0.3.0 after-deploy',
   ];
 
   it("counts 0.3.0's steps from 0.2.0 to 0.3.0, and to the pre-release heading there", () => {

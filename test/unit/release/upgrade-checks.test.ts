@@ -241,6 +241,13 @@ describe('what the deploy raises and what to redo after it', () => {
           /^0\.3\.0: a stage first deployed with 0\.1\.0 .*: goldsmith rotate-signing-key --stage prod$/,
         ),
       },
+      {
+        name: 'after the deploy',
+        status: 'ok',
+        detail: expect.stringMatching(
+          /^0\.3\.0: an operator's script revokes .*: goldsmith revoke --withdraw IMAGE VERSION --reason R --stage prod$/,
+        ),
+      },
     ]);
   });
 
