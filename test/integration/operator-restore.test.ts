@@ -1,4 +1,6 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient, ledgerTable } from '../../aws/clients/dynamodb.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
@@ -165,5 +167,38 @@ describe('operator restore IMAGE VERSION --reason R', () => {
       body: { ok: false, error: expect.stringContaining('goldsmith revoke base 1.0.0/1 --cancel') },
     });
     expect(await getRevocation('base', '1.0.0/1')).toBeUndefined();
+  });
+
+  it('refuses a revoke that meets a restore of a revocation at or after its own time (a clock ahead), changing nothing', async () => {
+    // Another invocation, its clock a minute ahead of this one's, revoked 1.0.0/2 and an operator restored it: the
+    // restore took back a revocation later than this request's now, so this request revokes nothing.
+    const ahead = (ms: number) => new Date(cloud.clock.now() + ms).toISOString();
+    const record = {
+      ...(await getRevocation('base', '1.0.0/2')),
+      state: 'restored',
+      revokedAt: ahead(60_000),
+      restoredAt: ahead(120_000),
+      restoredBy: 'security',
+      restoreReason: 'the CVE does not apply',
+    };
+    await documentClient().send(new PutCommand({ TableName: ledgerTable(), Item: record }));
+
+    const refused = await operatorOnTheClock({
+      action: 'revoke',
+      image: 'base',
+      version: '1.0.0/2',
+      reason: 'CVE-2027-0044',
+    });
+
+    expect(refused).toMatchObject({
+      status: 409,
+      body: {
+        ok: false,
+        error: expect.stringMatching(
+          /^base 1\.0\.0\/2 was restored at \S+ from a revocation at or after this request's time \(\S+\): nothing was revoked; run the revoke again$/,
+        ),
+      },
+    });
+    expect(await getRevocation('base', '1.0.0/2')).toStrictEqual(record);
   });
 });
