@@ -102,6 +102,13 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
             : `revocation scheduled for ${due} by ${r.by}: ${r.reason}`;
       out.push(`  ${r.version}: ${what}`);
     }
+    for (const r of image.revocationRequests ?? []) {
+      const channels = r.channels.length > 0 ? ` (${r.channels.join(', ')})` : '';
+      out.push(
+        `  ${r.version}: revocation requested ${when(r.since)}${channels}, waiting for an operator: ${r.reason}; ` +
+          `carry it out: goldsmith revoke ${image.image} ${r.version} --reason R`,
+      );
+    }
     if (image.buildsPaused) {
       const p = image.buildsPaused;
       out.push(

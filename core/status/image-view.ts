@@ -13,6 +13,7 @@ import type { LedgerItem } from './ledger-item.js';
 import { type LastFindings, lastFindingsOf } from './ledger-lines.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
+import { openRevocationRequests, type RevocationRequestView } from './revocation-requests.js';
 import { type ScheduledRevocationView, scheduledRevocationsOf } from './scheduled-revocations.js';
 
 /**
@@ -82,6 +83,8 @@ export interface ImageView {
   flagged?: FlaggedVersion[];
   /** Revocations asked for a time still to come: scheduled, cancelled, or superseded by an earlier revocation. */
   scheduledRevocations?: ScheduledRevocationView[];
+  /** Revocations a finding asked for that nobody has carried out yet: they wait for a person. */
+  revocationRequests?: RevocationRequestView[];
   builds: number;
 }
 
@@ -243,5 +246,7 @@ export function imageView(
   if (flagged.length > 0) view.flagged = flagged;
   const scheduled = scheduledRevocationsOf(items, now);
   if (scheduled.length > 0) view.scheduledRevocations = scheduled;
+  const requests = openRevocationRequests(items);
+  if (requests.length > 0) view.revocationRequests = requests;
   return view;
 }

@@ -35,15 +35,32 @@ const atOnce = {
   reason: '1 new critical finding',
 };
 
+/** `goldsmith status` of a saved cloud whose ledger holds `items`, as printed at AT. */
+async function statusText(items: Record<string, unknown>[]): Promise<string> {
+  const state = savedStateOf({ at: AT, ledger: items, executions: [], pointers: {}, builds: [], amis: [] }, 'x.ts');
+  return renderStatus(
+    await statusOf({ kind: 'local' as const, dir: '/nowhere', state, catalog, as: undefined }),
+    new Date(AT),
+  );
+}
+
+/** A revocation of base `version` a finding asked for at `at`, nobody having carried it out. */
+const requestedRevocation = (version: string, at: string, extra: Record<string, unknown> = {}) => ({
+  pk: 'IMAGE#base',
+  sk: `REVOCATION#${version}`,
+  kind: 'revocation',
+  image: 'base',
+  version,
+  state: 'requested',
+  at,
+  reason: '1 new critical finding (CVE-2027-0007)',
+  channels: ['prod'],
+  ...extra,
+});
+
 describe('findings reported on a version', () => {
   it('status shows the latest and what was done about it', async () => {
-    const state = savedStateOf(
-      { at: AT, ledger: [...ledger, atOnce], executions: [], pointers: {}, builds: [], amis: [] },
-      'x.ts',
-    );
-    const where = { kind: 'local' as const, dir: '/nowhere', state, catalog, as: undefined };
-
-    const text = renderStatus(await statusOf(where), new Date(AT));
+    const text = await statusText([...ledger, atOnce]);
 
     expect(text).toContain(
       'last findings: 1.0.0/1 at 2027-01-16 09:30: findings reported: 1 critical, 1 medium — revoked (prod: revokeOn), rebuild asked\n',
@@ -65,16 +82,28 @@ describe('findings reported on a version', () => {
       revokedAt: '2027-01-17T10:00:00.000Z',
       reason: 'CVE-2027-0001',
     };
-    const state = savedStateOf(
-      { at: AT, ledger: [requested, revoked], executions: [], pointers: {}, builds: [], amis: [] },
-      'x.ts',
-    );
-    const text = renderStatus(
-      await statusOf({ kind: 'local' as const, dir: '/nowhere', state, catalog, as: undefined }),
-      new Date(AT),
-    );
+    const text = await statusText([requested, revoked]);
 
     expect(text).toContain('carries the revocation out; revoked since, at 2027-01-17 10:00');
+    expect(text).not.toContain('waiting for an operator');
+  });
+
+  it('status keeps a requested revocation in view until someone carries it out, oldest first', async () => {
+    const text = await statusText([
+      requestedRevocation('1.0.0/3', '2027-01-18T08:00:00.000Z'),
+      requestedRevocation('1.0.0/2', '2027-01-16T09:30:00.000Z', { channels: ['staging', 'prod'] }),
+      // On its way: a channel's `revokeOn` marked it to be carried out at once.
+      requestedRevocation('1.0.0/4', '2027-01-19T08:00:00.000Z', { atOnce: { at: '2027-01-19T08:00:00.000Z' } }),
+      // Of a version the lifecycle deleted since.
+      requestedRevocation('1.0.0/1', '2027-01-10T08:00:00.000Z'),
+      { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/1', buildVersion: '1.0.0/1', deletedAt: '2027-01-12T00:00:00.000Z' },
+    ]);
+
+    const lines = text.split('\n').filter((l) => l.includes('revocation requested'));
+    expect(lines).toEqual([
+      '  1.0.0/2: revocation requested 2027-01-16 09:30 (staging, prod), waiting for an operator: 1 new critical finding (CVE-2027-0007); carry it out: goldsmith revoke base 1.0.0/2 --reason R',
+      '  1.0.0/3: revocation requested 2027-01-18 08:00 (prod), waiting for an operator: 1 new critical finding (CVE-2027-0007); carry it out: goldsmith revoke base 1.0.0/3 --reason R',
+    ]);
   });
 
   it('history shows each report, the one within policy too', () => {

@@ -1,0 +1,46 @@
+import { skPrefix } from '../ledger/keys.js';
+
+// Revocations a finding asked for and nobody has carried out (`REVOCATION#<version>`, state `requested`), as `status`
+// keeps them in view until someone acts: the announcement and `history` tell them once, when they are asked.
+
+type Item = Record<string, unknown>;
+
+const str = (item: Item | undefined, field: string): string =>
+  typeof item?.[field] === 'string' ? (item[field] as string) : '';
+
+/** A revocation asked for and still waiting for a person (`goldsmith revoke`, run as the operators' role). */
+export interface RevocationRequestView {
+  version: string;
+  /** When it was asked for. */
+  since: string;
+  reason: string;
+  /** The channels whose policy the findings break. */
+  channels: string[];
+}
+
+/**
+ * The revocation requests still open: asked for, neither carried out nor marked to be carried out at once (a
+ * channel's `revokeOn`: on its way), of a version not deleted. Oldest first.
+ */
+export function openRevocationRequests(items: readonly Item[]): RevocationRequestView[] {
+  const deleted = new Set(
+    items
+      .filter((i) => str(i, 'sk').startsWith('BUILD#') && str(i, 'deletedAt'))
+      .map((i) => str(i, 'sk').slice(skPrefix.build.length)),
+  );
+  return items
+    .filter(
+      (i) =>
+        str(i, 'sk').startsWith('REVOCATION#') &&
+        str(i, 'state') === 'requested' &&
+        i.atOnce === undefined &&
+        !deleted.has(str(i, 'version')),
+    )
+    .map((i) => ({
+      version: str(i, 'version'),
+      since: str(i, 'at'),
+      reason: str(i, 'reason'),
+      channels: Array.isArray(i.channels) ? i.channels.filter((c): c is string => typeof c === 'string') : [],
+    }))
+    .sort((a, b) => a.since.localeCompare(b.since));
+}
