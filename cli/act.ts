@@ -45,7 +45,7 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
   revoke: {
     args: 'IMAGE VERSION (--reason R [--now | --at TIME] [--withdraw] | --cancel [--reason R])',
     summary:
-      'withdraw a version everywhere, now (--now, the default) or at a later TIME (a past TIME is refused); --withdraw: a revocation now may empty a channel (else refused); --cancel: call off a revocation scheduled for later',
+      'withdraw a version everywhere, now (--now, the default) or at a later TIME (a past TIME is refused); --withdraw: it may empty a channel (else refused, checked when asked); --cancel: call off a revocation scheduled for later',
   },
   restore: {
     args: 'IMAGE VERSION --reason R',

@@ -9,12 +9,13 @@ import { UsageError } from './usage.js';
 const HELP = `usage: goldsmith history IMAGE [--channel C] [--verbose] (--stage STAGE | --local DIR) [--json]
        goldsmith history --factory (--stage STAGE | --local DIR) [--json]
 
-The ledger's story of an image: builds with trigger and reason, skipped triggers and why, approvals, soaks (and
-who ended one early), outcomes with who and why, grants (a promotion's shares), withdrawals (a promotion stopped
-after it shared: its grants taken back), pointer moves (an operator's rollback or roll-forward, a revocation's
-roll-back or withdrawal), revocations (requested, revoked, restored: who and why; the launch permissions a
-revocation removes have no line of their own), pipeline events, rollouts (each wave's start and end, halts, pauses,
-resumptions, aborts, completion, groups skipped).
+The ledger's story of an image: builds with trigger, reason and cost, skipped triggers and why, approval requests
+(with what the version changes) and decisions, soaks (and who ended one early), outcomes with who and why, grants (a
+promotion's shares), withdrawals (a promotion stopped after it shared: its grants taken back), pointer moves (an
+operator's rollback or roll-forward, a revocation's roll-back or withdrawal), findings reported and what was done,
+revocations (requested: why; revoked, restored: who and why; the launch permissions a revocation removes and its
+AMIs' deprecation have no line of their own), flags (a version built on a revoked parent) and their clearing,
+pipeline events, rollouts (each wave's start and end, halts, pauses, resumptions, aborts, completion, groups skipped).
   --channel C       only what concerns channel C: its approvals, soaks, outcomes, grants, withdrawals, pauses and
                     pointer moves; the builds, flags and lifecycle of the versions that came to it (its gate); and what
                     concerns every channel (revocations, builds paused and resumed, pipeline events). Trigger

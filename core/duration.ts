@@ -5,6 +5,9 @@ export const DURATION_PATTERN = /^(\d+)(m|h|d|w)$/;
 
 const SECONDS_PER_UNIT = { m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
 
+/** A day in milliseconds. */
+export const DAY_MS = SECONDS_PER_UNIT.d * 1000;
+
 /** A month as the run's figures and costs count it: the mean Gregorian month, 365.2425 / 12 days, in milliseconds. */
 export const MONTH_MS = 30.436875 * SECONDS_PER_UNIT.d * 1000;
 

@@ -104,9 +104,11 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
     }
     for (const r of image.revocationRequests ?? []) {
       const channels = r.channels.length > 0 ? ` (${r.channels.join(', ')})` : '';
+      const who = r.atOnce ? 'to be carried out at once (revokeOn), not yet' : 'waiting for an operator';
       out.push(
-        `  ${r.version}: revocation requested ${when(r.since)}${channels}, waiting for an operator: ${r.reason}; ` +
-          `carry it out: goldsmith revoke ${image.image} ${r.version} --reason R`,
+        `  ${r.version}: revocation requested ${when(r.since)}${channels}, ${who}: ${r.reason}; ` +
+          `carry it out: goldsmith revoke ${image.image} ${r.version} --reason R (with --withdraw where it is all a ` +
+          'channel was promoted to)',
       );
     }
     if (image.buildsPaused) {

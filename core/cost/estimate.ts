@@ -1,4 +1,4 @@
-import { MONTH_MS } from '../duration.js';
+import { DAY_MS, MONTH_MS } from '../duration.js';
 import { monthBounds } from '../notifications/monthly-summary.js';
 import { type ImageCostInput, imageCostIn, monthsBetween } from './ledger-cost.js';
 import type { PriceTable } from './prices.js';
@@ -140,7 +140,7 @@ export function estimateRun(input: {
   const start = Date.parse(input.start);
   const until = Date.parse(input.until);
   // The window's own length, however short: alarms and dashboards are billed for the time they exist (an hour's
-  // window is an hour of them, not a day's), and nothing is priced per month for a window of no length.
+  // window is an hour of them, not a day's).
   const months = Math.max(until - start, 0) / MONTH_MS;
   const perImage: Record<string, number> = {};
   const perMonth: Record<string, number> = {};
@@ -167,9 +167,11 @@ export function estimateRun(input: {
     pointers: cents(sum.pointers),
     orchestration: cents(orchestration),
     perImage: Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v)])),
-    perImagePerMonth: Object.fromEntries(
-      Object.entries(perImage).map(([k, v]) => [k, months > 0 ? cents(v / months) : 0]),
-    ),
+    // A month's average only from a window of a day or more: an hour's build is not a month's cost divided by 730.
+    perImagePerMonth:
+      until - start >= DAY_MS
+        ? Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v / months)]))
+        : {},
     promotions: input.promotions,
     orchestrationPerPromotion: input.promotions > 0 ? cents(orchestration / input.promotions) : 0,
     orchestrationPerPromotionUsage:

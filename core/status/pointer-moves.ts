@@ -59,14 +59,17 @@ function revocationOf(
   revocations: ReadonlyMap<string, LedgerItem>,
 ): { item: LedgerItem; maker: LedgerItem } | undefined {
   const item = revocations.get(str(move, 'from'));
-  if (!item) return undefined;
+  // A revocation only requested (a finding's) moved nothing: a move back from its version is an operator's rollback.
+  if (!item || str(item, 'state') === 'requested') return undefined;
   const earlier = (Array.isArray(item.earlier) ? item.earlier : []) as LedgerItem[];
   const at = Date.parse(str(move, 'at'));
   const atItsTime = (c: LedgerItem) => Date.parse(str(c, 'revokedAt') || str(c, 'at')) === at;
-  // An earlier one made a move only at its own time: a later move of that channel may be an operator's rollback.
+  const movedHere = (c: LedgerItem) => Array.isArray(c.channels) && c.channels.includes(channel);
+  // At its instant first; then by the channels each recorded moving (a retry's move is written at its own time),
+  // the latest revocation's before the earlier ones'.
   const maker = atItsTime(item)
     ? item
-    : (earlier.find(atItsTime) ?? (Array.isArray(item.channels) && item.channels.includes(channel) ? item : undefined));
+    : (earlier.find(atItsTime) ?? (movedHere(item) ? item : [...earlier].reverse().find(movedHere)));
   return maker ? { item, maker } : undefined;
 }
 

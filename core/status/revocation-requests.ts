@@ -16,11 +16,16 @@ export interface RevocationRequestView {
   reason: string;
   /** The channels whose policy the findings break. */
   channels: string[];
+  /**
+   * A channel's `revokeOn` marked it to be carried out at once (on-lifecycle-request's work, retried and re-driven):
+   * still listed, so that one whose work is stuck stays in view.
+   */
+  atOnce?: true;
 }
 
 /**
- * The revocation requests still open: asked for, neither carried out nor marked to be carried out at once (a
- * channel's `revokeOn`: on its way), of a version not deleted. Oldest first.
+ * The revocation requests still open: asked for and not carried out (those marked to be carried out at once by a
+ * channel's `revokeOn` too, while they are not), of a version not deleted. Oldest first.
  */
 export function openRevocationRequests(items: readonly Item[]): RevocationRequestView[] {
   const deleted = new Set(
@@ -31,16 +36,14 @@ export function openRevocationRequests(items: readonly Item[]): RevocationReques
   return items
     .filter(
       (i) =>
-        str(i, 'sk').startsWith('REVOCATION#') &&
-        str(i, 'state') === 'requested' &&
-        i.atOnce === undefined &&
-        !deleted.has(str(i, 'version')),
+        str(i, 'sk').startsWith('REVOCATION#') && str(i, 'state') === 'requested' && !deleted.has(str(i, 'version')),
     )
     .map((i) => ({
       version: str(i, 'version'),
       since: str(i, 'at'),
       reason: str(i, 'reason'),
       channels: Array.isArray(i.channels) ? i.channels.filter((c): c is string => typeof c === 'string') : [],
+      ...(i.atOnce !== undefined && { atOnce: true as const }),
     }))
     .sort((a, b) => a.since.localeCompare(b.since));
 }

@@ -5,7 +5,7 @@ import { announce } from '../../aws/notifications/notifications.js';
 import { putEvent } from '../../aws/promotion/promotion-images.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
-import { childrenOf, descendantRevocations, planRevocation } from '../../core/lifecycle/revocation.js';
+import { descendantRevocations } from '../../core/lifecycle/revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { REBUILD_REQUEST } from '../../core/triggers/change.js';
@@ -17,6 +17,7 @@ import { flagDescendants } from './flag-descendants.js';
 import { readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
 import { keyedBy, markRevokedAsRead, restoredSince, revocationKey } from './revoke-mark.js';
+import { revocationPlanOf, revokedAlready, withdrawnBy } from './revoke-plan.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
@@ -59,16 +60,14 @@ export async function revokeVersion(
   // operator's restore stands, and nothing is done.
   const since = restoredSince(before, request.version, at);
   if (since) return restoreStands(request, since);
-  const children = childrenOf(request.image, plans);
-  const decided = planRevocation({
-    version: request.version,
-    builds: before.histories,
-    pointers: Object.fromEntries(Object.entries(before.pointers).map(([c, p]) => [c, p.version])),
-    children,
-  });
+  const decided = revocationPlanOf(before, request.image, request.version, plans);
   const moved = decided.moves.map((m) => m.channel);
-  const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
-  if (request.refuseWithdrawal && withdrawn.length > 0) return withdrawalRefused(request, withdrawn);
+  const withdrawn = withdrawnBy(decided);
+  // Asked not to empty a channel: refused, unless the version is revoked already (a repeat finishes what an earlier
+  // run, which had its consent or the catalog's, began).
+  if (request.refuseWithdrawal && withdrawn.length > 0 && !revokedAlready(before, request.version)) {
+    return withdrawalRefused(request, withdrawn);
+  }
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
   const requested = requestedRevocation(before, request.version);
   const mark = await markRevokedAsRead(

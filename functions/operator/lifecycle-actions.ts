@@ -25,6 +25,7 @@ import { rollbackChannel } from '../lifecycle/rollback.js';
 import { promotionPlans } from '../promotion/plans.js';
 import { Refusal } from './refusal.js';
 import { scheduleRevocation, supersedeScheduledRevocation } from './scheduled-revoke.js';
+import { withdrawalNeedsConsent } from './withdraw-consent.js';
 
 /**
  * The operator's promote, rollback and revoke: each through the path the system itself takes (the Soak state's own
@@ -164,7 +165,7 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
       promotionPlans(),
       busName(),
     );
-    if (result.wouldWithdraw) throw new Refusal(409, withdrawalNeedsConsent(request, result.wouldWithdraw));
+    if (result.wouldWithdraw) throw withdrawalNeedsConsent(request, result.wouldWithdraw);
     if (result.restoredSince) {
       throw new Refusal(
         409,
@@ -196,15 +197,4 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
       throw new Refusal(404, `unknown version ${request.version} of ${request.image}`);
     throw error;
   }
-}
-
-/** Why a revocation that would empty a channel waits for `--withdraw`, and what else there is to do. */
-function withdrawalNeedsConsent(request: OperatorRequestOf<'revoke'>, channels: string[]): string {
-  const which = channels.join(', ');
-  return (
-    `revoking ${request.image} ${request.version} would withdraw the pointer of ${which}: no earlier launchable ` +
-    `version was promoted there, so consumers of ${channels.length > 1 ? 'those channels' : 'that channel'} would ` +
-    'find no AMI until the next promotion. Nothing was revoked. To revoke it all the same, run the revoke again ' +
-    'with --withdraw; to keep the channel served, promote a replacement there first'
-  );
 }

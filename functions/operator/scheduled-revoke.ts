@@ -20,6 +20,7 @@ import type { ImageRevokedEvent } from '../../events/image-revoked.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { Refusal } from './refusal.js';
+import { requireWithdrawConsent } from './withdraw-consent.js';
 
 /** The account an Image Builder ARN names (`arn:aws:imagebuilder:<region>:<account>:image/…`). */
 const accountOf = (arn: string) => arn.split(':')[4] ?? '';
@@ -74,6 +75,7 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
       `${request.image} ${request.version} was already revoked at ${revoked.revokedAt ?? revoked.at}`,
     );
   }
+  await requireWithdrawConsent(request);
   const name = revocationScheduleName(request.image, request.version);
   const event = scheduledRevocationEvent(request, build.buildVersionArn, caller, due);
   const dueAt = event.detail.revokedAt;

@@ -155,7 +155,7 @@ export function costTables(cost: CostReport): FiguresTable[] {
       rows: Object.entries(cost.perImage).map(([image, total]) => [
         image,
         total.toFixed(2),
-        (cost.perImagePerMonth[image] ?? 0).toFixed(2),
+        cost.perImagePerMonth[image]?.toFixed(2) ?? 'none: the window is shorter than a day',
       ]),
     },
     {

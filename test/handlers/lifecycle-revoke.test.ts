@@ -151,6 +151,38 @@ describe('revokeVersion', () => {
     expect(ram).toHaveReceivedCommandTimes(DisassociateResourceShareCommand, 2);
   });
 
+  it('does nothing when asked not to empty a channel, and finishes a revocation begun before all the same', async () => {
+    const onlyOnDev = (revocations: Record<string, unknown>[] = []) =>
+      ledger({
+        builds: [build('1.0.0/1')],
+        outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
+        pointers: { dev: '1.0.0/1' },
+        revocations,
+      });
+    const revoke = () =>
+      revokeVersion(
+        { image: 'base', version: '1.0.0/1', reason: 'bad', by: 'ops-lead', at: NOW, refuseWithdrawal: true },
+        plans,
+        'goldsmith-test',
+      );
+    onlyOnDev();
+
+    expect(await revoke()).toMatchObject({ wouldWithdraw: ['dev'], firstTime: false, moves: [] });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expect(ssm).not.toHaveReceivedCommand(DeleteParameterCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+
+    // An earlier run, consented to, marked it revoked and stopped before it withdrew the pointer: its repeat finishes.
+    onlyOnDev([
+      { sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', state: 'revoked', revokedAt: '2027-03-01T09:00:00.000Z' },
+    ]);
+    const repeat = await revoke();
+
+    expect(repeat).not.toHaveProperty('wouldWithdraw');
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#dev' } });
+  });
+
   it("keeps a finding's requested revocation's reason beside the operator's when it carries the request out", async () => {
     await revokeOnDev('CVE-2027-0001 confirmed', {
       sk: 'REVOCATION#1.0.0/1',

@@ -150,6 +150,22 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
     expect(cloud.scheduler.list()).toEqual([]);
   });
 
+  it('refuses to schedule, a minute ahead, a revocation that would empty its channels now, without --withdraw', async () => {
+    const reply = await revokeAt('1.0.0/1', '2027-02-05T12:01:00Z');
+
+    expect(reply).toMatchObject({
+      status: 409,
+      body: {
+        ok: false,
+        error: expect.stringMatching(
+          /^revoking base 1\.0\.0\/1 would withdraw the pointer of dev, prod were it carried out now: .* run the revoke again with --withdraw;/,
+        ),
+      },
+    });
+    expect(await getScheduledRevocation('base', '1.0.0/1')).toBeUndefined();
+    expect(cloud.scheduler.list()).toEqual([]);
+  });
+
   it('revokes at once when T is within five minutes before now (two clocks), says so, creating no schedule', async () => {
     // Taken as now, it would leave prod empty (1.0.0/1 is the only version promoted there): refused until --withdraw.
     const refused = await revokeAt('1.0.0/1', '2027-02-05T11:56:00Z');

@@ -88,11 +88,11 @@ describe('findings reported on a version', () => {
     expect(text).not.toContain('waiting for an operator');
   });
 
-  it('status keeps a requested revocation in view until someone carries it out, oldest first', async () => {
+  it('status keeps a requested revocation in view until it is carried out, oldest first', async () => {
     const text = await statusText([
       requestedRevocation('1.0.0/3', '2027-01-18T08:00:00.000Z'),
       requestedRevocation('1.0.0/2', '2027-01-16T09:30:00.000Z', { channels: ['staging', 'prod'] }),
-      // On its way: a channel's `revokeOn` marked it to be carried out at once.
+      // A channel's `revokeOn` marked it to be carried out at once, and it is not yet: still in view.
       requestedRevocation('1.0.0/4', '2027-01-19T08:00:00.000Z', { atOnce: { at: '2027-01-19T08:00:00.000Z' } }),
       // Of a version the lifecycle deleted since.
       requestedRevocation('1.0.0/1', '2027-01-10T08:00:00.000Z'),
@@ -101,8 +101,9 @@ describe('findings reported on a version', () => {
 
     const lines = text.split('\n').filter((l) => l.includes('revocation requested'));
     expect(lines).toEqual([
-      '  1.0.0/2: revocation requested 2027-01-16 09:30 (staging, prod), waiting for an operator: 1 new critical finding (CVE-2027-0007); carry it out: goldsmith revoke base 1.0.0/2 --reason R',
-      '  1.0.0/3: revocation requested 2027-01-18 08:00 (prod), waiting for an operator: 1 new critical finding (CVE-2027-0007); carry it out: goldsmith revoke base 1.0.0/3 --reason R',
+      '  1.0.0/2: revocation requested 2027-01-16 09:30 (staging, prod), waiting for an operator: 1 new critical finding (CVE-2027-0007); carry it out: goldsmith revoke base 1.0.0/2 --reason R (with --withdraw where it is all a channel was promoted to)',
+      '  1.0.0/3: revocation requested 2027-01-18 08:00 (prod), waiting for an operator: 1 new critical finding (CVE-2027-0007); carry it out: goldsmith revoke base 1.0.0/3 --reason R (with --withdraw where it is all a channel was promoted to)',
+      '  1.0.0/4: revocation requested 2027-01-19 08:00 (prod), to be carried out at once (revokeOn), not yet: 1 new critical finding (CVE-2027-0007); carry it out: goldsmith revoke base 1.0.0/4 --reason R (with --withdraw where it is all a channel was promoted to)',
     ]);
   });
 

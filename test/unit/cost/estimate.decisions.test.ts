@@ -172,14 +172,16 @@ describe('estimateRun: the whole run', () => {
     expect(cost.orchestrationParts.cloudwatch).toBe(0.1938);
   });
 
-  it('counts a run shorter than a day as its own hours, and a run of no length as no month', () => {
+  it('counts a run shorter than a day as its own hours, and gives it no average per month', () => {
     const hour = run({ until: '2027-01-01T01:00:00Z', orchestration: { ...NO_USAGE, alarms: 730 } });
     expect(hour.months).toBe(0);
     // 730 alarms for one of a month's 730.5 hours: one alarm-month, not the 30 a day's share would count.
     expect(hour.orchestrationParts.cloudwatch).toBe(0.0999);
+    // base's 0.5 of builds in its first hour is no month's average: not 365 (an hour's 730th), nor 15 (a day's 30th).
+    expect(hour.perImagePerMonth).toEqual({});
+    expect(run({ until: '2027-01-02T00:00:00Z' }).perImagePerMonth.base).toBe(15.2184);
     const none = run({ until: '2027-01-01T00:00:00Z' });
     expect(none.orchestrationParts.cloudwatch).toBe(0);
-    expect(none.perImagePerMonth).toEqual({});
   });
 
   it('divides orchestration per promotion, all of it and only what scales with work', () => {

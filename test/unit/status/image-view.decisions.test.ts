@@ -411,6 +411,47 @@ describe('imageView: withdrawn pointers', () => {
     expect(v.channels[2]).not.toHaveProperty('rolledBack');
   });
 
+  it("leaves an operator's rollback the operator's when the version's revocation is only requested: a request moves nothing", () => {
+    const v = view([
+      revocation('1.0.0/2', { state: 'requested', reason: '1 new critical finding', at: '2027-02-08T00:00:00Z' }),
+      { ...rollback('prod', '1.0.0/2', '2027-02-09T00:00:00Z'), to: '1.0.0/1', by: 'ops', reason: 'CHG-1' },
+      pointer('prod', '1.0.0/1', '2027-02-09T00:00:00Z'),
+    ]);
+
+    expect(v.channels[2]).not.toHaveProperty('revoked');
+    expect(v.channels[2]?.rolledBack).toMatchObject({ from: '1.0.0/2', to: '1.0.0/1', by: 'ops', reason: 'CHG-1' });
+  });
+
+  it('tells a move an earlier revocation made at another instant (a retry) by the channels it recorded moving', () => {
+    const v = view([
+      revocation('1.0.0/2', {
+        reason: 'CVE-2027-0009',
+        channels: [],
+        state: 'revoked',
+        revokedAt: '2027-02-10T00:00:00Z',
+        earlier: [
+          {
+            revokedAt: '2027-02-08T00:00:00Z',
+            reason: 'CVE-2027-0001',
+            channels: ['prod'],
+            restoredAt: '2027-02-09T00:00:00Z',
+          },
+        ],
+      }),
+      // The first revocation's retry moved prod five minutes after its time.
+      { ...rollback('prod', '1.0.0/2', '2027-02-08T00:05:00Z'), to: '1.0.0/1', reason: 'revoked: CVE-2027-0001' },
+      pointer('prod', '1.0.0/1', '2027-02-08T00:05:00Z'),
+    ]);
+
+    expect(v.channels[2]?.revoked).toStrictEqual({
+      version: '1.0.0/2',
+      at: '2027-02-08T00:00:00Z',
+      reason: 'CVE-2027-0001',
+      revokedAgain: { at: '2027-02-10T00:00:00Z', reason: 'CVE-2027-0009' },
+    });
+    expect(v.channels[2]).not.toHaveProperty('rolledBack');
+  });
+
   it('ignores a move back from a version whose revocation was cancelled', () => {
     const v = view([
       revocation('1.0.0/2', { state: 'cancelled' }),
