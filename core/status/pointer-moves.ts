@@ -59,17 +59,23 @@ function revocationOf(
   revocations: ReadonlyMap<string, LedgerItem>,
 ): { item: LedgerItem; maker: LedgerItem } | undefined {
   const item = revocations.get(str(move, 'from'));
-  // A revocation only requested (a finding's) moved nothing: a move back from its version is an operator's rollback.
-  if (!item || str(item, 'state') === 'requested') return undefined;
+  // A revocation only requested (a finding's) moved nothing, and an operator's move is recorded as one
+  // (`ROLLBACK#<channel>#<from>#<at>`, recordRollback): neither is a revocation's.
+  if (!item || str(item, 'state') === 'requested' || str(move, 'sk').split('#').length > 3) return undefined;
   const earlier = (Array.isArray(item.earlier) ? item.earlier : []) as LedgerItem[];
   const at = Date.parse(str(move, 'at'));
-  const atItsTime = (c: LedgerItem) => Date.parse(str(c, 'revokedAt') || str(c, 'at')) === at;
-  const movedHere = (c: LedgerItem) => Array.isArray(c.channels) && c.channels.includes(channel);
-  // At its instant first; then by the channels each recorded moving (a retry's move is written at its own time),
-  // the latest revocation's before the earlier ones'.
+  const revokedAt = (c: LedgerItem) => Date.parse(str(c, 'revokedAt') || str(c, 'at'));
+  const atItsTime = (c: LedgerItem) => revokedAt(c) === at;
+  // A retry's move is written at its own time: the revocation that recorded moving the channel, while it stood (a
+  // record without its time stands throughout).
+  const whileItStood = (c: LedgerItem) =>
+    Array.isArray(c.channels) &&
+    c.channels.includes(channel) &&
+    !(at < revokedAt(c)) &&
+    (!str(c, 'restoredAt') || at < Date.parse(str(c, 'restoredAt')));
   const maker = atItsTime(item)
     ? item
-    : (earlier.find(atItsTime) ?? (movedHere(item) ? item : [...earlier].reverse().find(movedHere)));
+    : (earlier.find(atItsTime) ?? (whileItStood(item) ? item : earlier.find(whileItStood)));
   return maker ? { item, maker } : undefined;
 }
 

@@ -24,14 +24,23 @@ export function revocationPlanOf(
 export const withdrawnBy = (plan: RevocationPlan): string[] =>
   plan.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
 
-/** Whether the version's revocation is recorded carried out already: a repeat finishes what an earlier run began. */
-export const revokedAlready = (state: Pick<ImageState, 'revocations'>, version: string): boolean =>
-  state.revocations.some((r) => r.version === version && r.state === 'revoked');
-
 /**
- * The channels a revocation of `version` would withdraw were it carried out now (read strongly consistent, as the
- * revocation reads): none when it is revoked already (what is left of it is finished whatever it moves).
+ * Of the channels a revocation would withdraw, those nobody agreed to withdraw: all of them, unless the version's
+ * revocation is recorded carried out already, whose run planned (and so was allowed) the withdrawals it recorded: a
+ * repeat finishes those, and only a channel emptied since (its roll-back target no longer launchable) is asked about.
+ * @returns the channels, and whether the version is revoked already
  */
+export function unconsentedWithdrawals(
+  state: Pick<ImageState, 'revocations'>,
+  version: string,
+  withdrawn: readonly string[],
+): { channels: string[]; revokedBefore: boolean } {
+  const recorded = state.revocations.find((r) => r.version === version && r.state === 'revoked');
+  const planned = new Set(recorded?.withdrawn ?? []);
+  return { channels: withdrawn.filter((c) => !planned.has(c)), revokedBefore: recorded !== undefined };
+}
+
+/** The channels a revocation of `version` would withdraw were it carried out now (read strongly consistent, as the revocation reads). */
 export async function withdrawalsIfRevokedNow(
   image: string,
   version: string,
@@ -40,6 +49,5 @@ export async function withdrawalsIfRevokedNow(
   const plan = plans[image];
   if (!plan) return [];
   const before = await readImageState(plan, undefined, { consistent: true });
-  if (revokedAlready(before, version)) return [];
   return withdrawnBy(revocationPlanOf(before, image, version, plans));
 }

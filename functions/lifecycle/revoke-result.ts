@@ -38,6 +38,8 @@ export interface RevokeResult extends RevocationPlan {
   restoredSince?: string;
   /** Set when nothing was done: the channels whose pointer it would have withdrawn (`refuseWithdrawal`). */
   wouldWithdraw?: string[];
+  /** With `wouldWithdraw`: the version was revoked already, by a run that had not planned those withdrawals. */
+  revokedBefore?: boolean;
 }
 
 const NOTHING_DONE = {
@@ -62,7 +64,11 @@ export function restoreStands(request: RevokeRequest, since: string): RevokeResu
   return { ...NOTHING_DONE, image: request.image, version: request.version, restoredSince: since };
 }
 
-/** Nothing revoked: it would withdraw the pointers of `channels`, and the request asked not to (`refuseWithdrawal`). */
-export function withdrawalRefused(request: RevokeRequest, channels: string[]): RevokeResult {
-  return { ...NOTHING_DONE, image: request.image, version: request.version, wouldWithdraw: channels };
+/** Nothing done: it would withdraw the pointers of `channels`, and the request asked not to (`refuseWithdrawal`). */
+export function withdrawalRefused(
+  request: RevokeRequest,
+  refused: { channels: string[]; revokedBefore: boolean },
+): RevokeResult {
+  const { image, version } = request;
+  return { ...NOTHING_DONE, image, version, wouldWithdraw: refused.channels, revokedBefore: refused.revokedBefore };
 }

@@ -17,7 +17,7 @@ import { flagDescendants } from './flag-descendants.js';
 import { readImageState, requestedRevocation, restoredRevocation } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
 import { keyedBy, markRevokedAsRead, restoredSince, revocationKey } from './revoke-mark.js';
-import { revocationPlanOf, revokedAlready, withdrawnBy } from './revoke-plan.js';
+import { revocationPlanOf, unconsentedWithdrawals, withdrawnBy } from './revoke-plan.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
@@ -63,10 +63,11 @@ export async function revokeVersion(
   const decided = revocationPlanOf(before, request.image, request.version, plans);
   const moved = decided.moves.map((m) => m.channel);
   const withdrawn = withdrawnBy(decided);
-  // Asked not to empty a channel: refused, unless the version is revoked already (a repeat finishes what an earlier
-  // run, which had its consent or the catalog's, began).
-  if (request.refuseWithdrawal && withdrawn.length > 0 && !revokedAlready(before, request.version)) {
-    return withdrawalRefused(request, withdrawn);
+  // Asked not to empty a channel: refused, but for the withdrawals an earlier run of it planned (a repeat finishes
+  // what that run, which had its consent or the catalog's, began).
+  if (request.refuseWithdrawal && withdrawn.length > 0) {
+    const unconsented = unconsentedWithdrawals(before, request.version, withdrawn);
+    if (unconsented.channels.length > 0) return withdrawalRefused(request, unconsented);
   }
   // A request a finding recorded keeps its reason beside the revocation's (`history` tells both).
   const requested = requestedRevocation(before, request.version);

@@ -165,7 +165,9 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
       promotionPlans(),
       busName(),
     );
-    if (result.wouldWithdraw) throw withdrawalNeedsConsent(request, result.wouldWithdraw);
+    if (result.wouldWithdraw) {
+      throw withdrawalNeedsConsent(request, result.wouldWithdraw, result.revokedBefore ? 'finish' : 'now');
+    }
     if (result.restoredSince) {
       throw new Refusal(
         409,

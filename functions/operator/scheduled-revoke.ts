@@ -75,7 +75,10 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
       `${request.image} ${request.version} was already revoked at ${revoked.revokedAt ?? revoked.at}`,
     );
   }
-  await requireWithdrawConsent(request);
+  // A new schedule only: a repeat of one still to come, or a request for another time, gets the answers below.
+  const scheduled = await getScheduledRevocation(request.image, request.version);
+  const pending = scheduled && !scheduled.cancelledAt && Date.parse(scheduled.dueAt) > now.getTime();
+  if (!pending) await requireWithdrawConsent(request);
   const name = revocationScheduleName(request.image, request.version);
   const event = scheduledRevocationEvent(request, build.buildVersionArn, caller, due);
   const dueAt = event.detail.revokedAt;

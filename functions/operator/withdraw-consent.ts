@@ -8,20 +8,30 @@ import { Refusal } from './refusal.js';
  * The catalog's own revocations (`revokeOn`, a parent's cascade) withdraw what they must.
  */
 
-/** The refusal (409) of a revocation that would withdraw `channels`' pointers: why, and what else there is to do. */
+/**
+ * The refusal (409) of a revocation that would withdraw `channels`' pointers: why, and what else there is to do. `now`:
+ * a revocation now (nothing revoked); `later`: one scheduled for later (nothing scheduled); `finish`: a repeat of one
+ * revoked already whose run had not planned those withdrawals (nothing more done).
+ */
 export function withdrawalNeedsConsent(
   request: { image: string; version: string },
   channels: readonly string[],
-  later = false,
+  when: 'now' | 'later' | 'finish',
 ): Refusal {
   const which = channels.join(', ');
-  const scheduled = later ? ' were it carried out now' : '';
+  const subject = `${request.image} ${request.version}`;
+  const what = {
+    now: `revoking ${subject} would withdraw the pointer of ${which}`,
+    later: `revoking ${subject} would withdraw the pointer of ${which} were it carried out now`,
+    finish: `${subject} is revoked already, and finishing its revocation would now withdraw the pointer of ${which}, which its run had not planned`,
+  }[when];
+  const done = { now: 'Nothing was revoked', later: 'Nothing was scheduled', finish: 'Nothing more was done' }[when];
+  const those = channels.length > 1 ? 'those channels' : 'that channel';
   return new Refusal(
     409,
-    `revoking ${request.image} ${request.version} would withdraw the pointer of ${which}${scheduled}: no earlier ` +
-      `launchable version was promoted there, so consumers of ${channels.length > 1 ? 'those channels' : 'that channel'} ` +
-      'would find no AMI until the next promotion. Nothing was revoked. To revoke it all the same, run the revoke ' +
-      'again with --withdraw; to keep the channel served, promote a replacement there first',
+    `${what}: no earlier launchable version was promoted there, so consumers of ${those} would find no AMI until ` +
+      `the next promotion. ${done}. To revoke it all the same, run the revoke again with --withdraw; to keep the ` +
+      'channel served, promote a replacement there first',
   );
 }
 
@@ -37,5 +47,5 @@ export async function requireWithdrawConsent(request: {
 }): Promise<void> {
   if (request.withdraw === true) return;
   const channels = await withdrawalsIfRevokedNow(request.image, request.version, promotionPlans());
-  if (channels.length > 0) throw withdrawalNeedsConsent(request, channels, true);
+  if (channels.length > 0) throw withdrawalNeedsConsent(request, channels, 'later');
 }

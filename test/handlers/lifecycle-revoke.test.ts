@@ -173,10 +173,28 @@ describe('revokeVersion', () => {
     expect(ssm).not.toHaveReceivedCommand(DeleteParameterCommand);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
 
-    // An earlier run, consented to, marked it revoked and stopped before it withdrew the pointer: its repeat finishes.
-    onlyOnDev([
-      { sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', state: 'revoked', revokedAt: '2027-03-01T09:00:00.000Z' },
-    ]);
+    // A finding's request, or a revocation restored since, is no consent.
+    for (const state of ['requested', 'restored']) {
+      onlyOnDev([{ sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', state, revokedAt: '2027-03-01T09:00:00.000Z' }]);
+      expect(await revoke()).toMatchObject({ wouldWithdraw: ['dev'], revokedBefore: false });
+    }
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+
+    // A run that planned dev's roll-back marked it revoked and stopped; dev's earlier version is gone since: finishing
+    // it would empty dev, which that run had not planned.
+    const revokedBy = (withdrawn: string[]) => ({
+      sk: 'REVOCATION#1.0.0/1',
+      version: '1.0.0/1',
+      state: 'revoked',
+      revokedAt: '2027-03-01T09:00:00.000Z',
+      withdrawn,
+    });
+    onlyOnDev([revokedBy([])]);
+    expect(await revoke()).toMatchObject({ wouldWithdraw: ['dev'], revokedBefore: true });
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+
+    // A run, consented to, that planned dev's withdrawal marked it revoked and stopped before it: its repeat finishes.
+    onlyOnDev([revokedBy(['dev'])]);
     const repeat = await revoke();
 
     expect(repeat).not.toHaveProperty('wouldWithdraw');

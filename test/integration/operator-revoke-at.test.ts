@@ -150,7 +150,7 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
     expect(cloud.scheduler.list()).toEqual([]);
   });
 
-  it('refuses to schedule, a minute ahead, a revocation that would empty its channels now, without --withdraw', async () => {
+  it('refuses to schedule, a minute ahead, a revocation that would empty its channels now, but with --withdraw', async () => {
     const reply = await revokeAt('1.0.0/1', '2027-02-05T12:01:00Z');
 
     expect(reply).toMatchObject({
@@ -158,12 +158,20 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
       body: {
         ok: false,
         error: expect.stringMatching(
-          /^revoking base 1\.0\.0\/1 would withdraw the pointer of dev, prod were it carried out now: .* run the revoke again with --withdraw;/,
+          /^revoking base 1\.0\.0\/1 would withdraw the pointer of dev, prod were it carried out now: .* Nothing was scheduled\. To revoke it all the same, run the revoke again with --withdraw;/,
         ),
       },
     });
     expect(await getScheduledRevocation('base', '1.0.0/1')).toBeUndefined();
     expect(cloud.scheduler.list()).toEqual([]);
+
+    // Said with --withdraw, it is scheduled; a repeat without it is answered as the same schedule.
+    expect(await revokeAt('1.0.0/1', '2027-02-05T12:01:00Z', true)).toMatchObject({ status: 200 });
+    expect(await revokeAt('1.0.0/1', '2027-02-05T12:01:00Z')).toMatchObject({
+      status: 200,
+      body: { result: { alreadyScheduled: true } },
+    });
+    expect(cloud.scheduler.list().map((s) => s.ScheduleExpression)).toEqual(['at(2027-02-05T12:01:00)']);
   });
 
   it('revokes at once when T is within five minutes before now (two clocks), says so, creating no schedule', async () => {

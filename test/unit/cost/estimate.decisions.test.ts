@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  estimateBuild,
-  estimateOrchestration,
-  estimateRun,
-  instancePrice,
-  type OrchestrationUsage,
-} from '../../../core/cost/estimate.js';
+import { estimateBuild, estimateOrchestration, estimateRun, instancePrice } from '../../../core/cost/estimate.js';
 import { DEFAULT_PRICES, type PriceTable, priceTable } from '../../../core/cost/prices.js';
-
-const NO_USAGE: OrchestrationUsage = {
-  lambdaInvocations: 0,
-  sfnTransitions: 0,
-  dynamoWrites: 0,
-  dynamoReads: 0,
-  eventsPut: 0,
-  schedulerInvocations: 0,
-  snsPublishes: 0,
-  ssmApiCalls: 0,
-  alarms: 0,
-  dashboards: 0,
-};
+import { buildItem, ledger, NO_USAGE } from './fixtures.js';
 
 const build = {
   image: 'base',
@@ -131,14 +113,6 @@ describe('estimateOrchestration: each service’s charge', () => {
 });
 
 /** A build item as on-image-event writes it. */
-const buildItem = (version: string, at: string, total: number, storagePerMonth: number) => ({
-  sk: `BUILD#${version}`,
-  status: 'AVAILABLE',
-  requestedAt: at,
-  updatedAt: at,
-  cost: { total, storagePerMonth, finishedAt: at },
-});
-const ledger = (items: Record<string, unknown>[]) => ({ items, regions: 1, channels: [], parameterMonth: 0 });
 
 describe('estimateRun: the whole run', () => {
   const run = (extra: Partial<Parameters<typeof estimateRun>[0]> = {}) =>

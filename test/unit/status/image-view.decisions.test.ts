@@ -452,6 +452,35 @@ describe('imageView: withdrawn pointers', () => {
     expect(v.channels[2]).not.toHaveProperty('rolledBack');
   });
 
+  it("keeps an operator's rollback the operator's after a restore, though an earlier revocation moved that channel", () => {
+    const operatorMove = (from: string, to: string, at: string, extra: LedgerItem = {}) => ({
+      sk: `ROLLBACK#prod#${from}#${at}`,
+      from,
+      to,
+      at,
+      by: 'ops',
+      ...extra,
+    });
+    const v = view([
+      revocation('1.0.0/2', {
+        reason: 'R',
+        channels: [],
+        state: 'revoked',
+        revokedAt: '2027-02-05T00:00:00Z',
+        earlier: [
+          { revokedAt: '2027-02-01T00:00:00Z', reason: 'A', channels: ['prod'], restoredAt: '2027-02-02T00:00:00Z' },
+        ],
+      }),
+      { ...rollback('prod', '1.0.0/2', '2027-02-01T00:00:00Z'), to: '1.0.0/1' },
+      operatorMove('1.0.0/1', '1.0.0/2', '2027-02-03T00:00:00Z', { direction: 'forward', reason: 'CHG-8' }),
+      operatorMove('1.0.0/2', '1.0.0/1', '2027-02-04T00:00:00Z', { reason: 'CHG-9' }),
+      pointer('prod', '1.0.0/1', '2027-02-04T00:00:00Z'),
+    ]);
+
+    expect(v.channels[2]?.rolledBack).toMatchObject({ from: '1.0.0/2', to: '1.0.0/1', by: 'ops', reason: 'CHG-9' });
+    expect(v.channels[2]?.revoked).toMatchObject({ at: '2027-02-01T00:00:00Z', reason: 'A' });
+  });
+
   it('ignores a move back from a version whose revocation was cancelled', () => {
     const v = view([
       revocation('1.0.0/2', { state: 'cancelled' }),
