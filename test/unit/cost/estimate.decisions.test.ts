@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { estimateBuild, estimateOrchestration, estimateRun, instancePrice } from '../../../core/cost/estimate.js';
+import {
+  estimateBuild,
+  estimateOrchestration,
+  estimateRun,
+  instancePrice,
+  type OrchestrationUsage,
+} from '../../../core/cost/estimate.js';
 import { DEFAULT_PRICES, type PriceTable, priceTable } from '../../../core/cost/prices.js';
 import { buildItem, ledger, NO_USAGE } from './fixtures.js';
 
