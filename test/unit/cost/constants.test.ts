@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_USAGE } from './fixtures.js';
 
 /**
  * The cost modules' module-level figures: the shipped table's date, source and currency, the length of a month and
@@ -18,18 +19,7 @@ describe('the cost modules’ fixed figures', () => {
     const { DEFAULT_PRICES } = await import('../../../core/cost/prices.js');
     const cost = estimateRun({
       images: {},
-      orchestration: {
-        lambdaInvocations: 0,
-        sfnTransitions: 40_000,
-        dynamoWrites: 0,
-        dynamoReads: 0,
-        eventsPut: 0,
-        schedulerInvocations: 0,
-        snsPublishes: 0,
-        ssmApiCalls: 0,
-        alarms: 10,
-        dashboards: 0,
-      },
+      orchestration: { ...NO_USAGE, sfnTransitions: 40_000, alarms: 10 },
       promotions: 2,
       start: '2027-01-01T00:00:00Z',
       // 60 days and 21 hours: two months of 30.436875 days, to the minute (87,658.2 minutes).

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { estimateBuild, estimateRun, type OrchestrationUsage } from '../../../core/cost/estimate.js';
+import { estimateBuild, estimateRun } from '../../../core/cost/estimate.js';
 import { DEFAULT_PRICES, priceTable } from '../../../core/cost/prices.js';
-
-const NO_USAGE: OrchestrationUsage = {
-  lambdaInvocations: 0,
-  sfnTransitions: 0,
-  dynamoWrites: 0,
-  dynamoReads: 0,
-  eventsPut: 0,
-  schedulerInvocations: 0,
-  snsPublishes: 0,
-  ssmApiCalls: 0,
-  alarms: 0,
-  dashboards: 0,
-};
+import { NO_USAGE } from './fixtures.js';
 
 const amiBuild = {
   image: 'base',
