@@ -48,6 +48,15 @@ const rollback = (channel: string, from: string, at: string): LedgerItem => ({
   from,
   at,
 });
+/** 1.0.0/2 revoked again on 10 February for CVE-2027-0009, moving nothing; `first`, restored, in `earlier` (markRevoked). */
+const revokedAgain = (first: LedgerItem): LedgerItem =>
+  revocation('1.0.0/2', {
+    reason: 'CVE-2027-0009',
+    channels: [],
+    state: 'revoked',
+    revokedAt: '2027-02-10T00:00:00Z',
+    earlier: [first],
+  });
 const view = (items: LedgerItem[], channels: string[] = CHANNELS) => imageView('base', channels, items, NOW);
 
 describe('fieldText', () => {
@@ -378,23 +387,14 @@ describe('imageView: withdrawn pointers', () => {
 
   it('tells a move back an earlier revocation made with its own time and reason, and the revocation since', () => {
     const v = view([
-      revocation('1.0.0/2', {
-        // As markRevoked leaves it: the second revocation moved nothing; the first, restored, is in `earlier`.
-        reason: 'CVE-2027-0009',
-        channels: [],
-        state: 'revoked',
-        revokedAt: '2027-02-10T00:00:00Z',
-        earlier: [
-          {
-            revokedAt: '2027-02-08T00:00:00Z',
-            by: 'ops',
-            reason: 'CVE-2027-0001',
-            channels: ['prod'],
-            restoredAt: '2027-02-09T00:00:00Z',
-            restoredBy: 'security',
-            restoreReason: 'the CVE does not apply',
-          },
-        ],
+      revokedAgain({
+        revokedAt: '2027-02-08T00:00:00Z',
+        by: 'ops',
+        reason: 'CVE-2027-0001',
+        channels: ['prod'],
+        restoredAt: '2027-02-09T00:00:00Z',
+        restoredBy: 'security',
+        restoreReason: 'the CVE does not apply',
       }),
       rollback('prod', '1.0.0/2', '2027-02-08T00:00:00Z'),
       pointer('prod', '1.0.0/1', '2027-02-08T00:00:00Z'),
@@ -424,19 +424,11 @@ describe('imageView: withdrawn pointers', () => {
 
   it('tells a move an earlier revocation made at another instant (a retry) by the channels it recorded moving', () => {
     const v = view([
-      revocation('1.0.0/2', {
-        reason: 'CVE-2027-0009',
-        channels: [],
-        state: 'revoked',
-        revokedAt: '2027-02-10T00:00:00Z',
-        earlier: [
-          {
-            revokedAt: '2027-02-08T00:00:00Z',
-            reason: 'CVE-2027-0001',
-            channels: ['prod'],
-            restoredAt: '2027-02-09T00:00:00Z',
-          },
-        ],
+      revokedAgain({
+        revokedAt: '2027-02-08T00:00:00Z',
+        reason: 'CVE-2027-0001',
+        channels: ['prod'],
+        restoredAt: '2027-02-09T00:00:00Z',
       }),
       // The first revocation's retry moved prod five minutes after its time.
       { ...rollback('prod', '1.0.0/2', '2027-02-08T00:05:00Z'), to: '1.0.0/1', reason: 'revoked: CVE-2027-0001' },
