@@ -99,6 +99,15 @@ describe('parseCatalog properties', () => {
     }
   });
 
+  it('reports an image that is null or not an object by its path, whatever its name, never throwing', () => {
+    for (const name of ['base', '.', 'a.b']) {
+      for (const value of [null, 7]) {
+        const result = parseCatalog(mutate(['images'], 'replace', { [name]: value }), files);
+        expect(result.ok ? [] : result.problems.filter((p) => p.startsWith('images'))).not.toEqual([]);
+      }
+    }
+  });
+
   it('reports an added unknown key by its full path', () => {
     fc.assert(
       fc.property(fc.constantFrom(...examplePaths.filter((p) => p[0] === 'images' && p.length === 2)), (path) => {
