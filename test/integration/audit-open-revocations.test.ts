@@ -69,7 +69,14 @@ describe("the audit's open scheduled revocations", () => {
 
   it('takes a cancelled one out of the index in the same write', async () => {
     const later = '2027-02-20T09:00:00.000Z';
-    await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'superseded soon', at: later });
+    await operator({
+      action: 'revoke',
+      image: 'base',
+      version: '1.0.0/1',
+      reason: 'superseded soon',
+      at: later,
+      withdraw: true,
+    });
     expect(await getScheduledRevocation('base', '1.0.0/1')).toMatchObject({ openWork: 'scheduled-revocation' });
     await operator({ action: 'cancel-revocation', image: 'base', version: '1.0.0/1', reason: 'not needed' });
     const cancelled = await getScheduledRevocation('base', '1.0.0/1');

@@ -116,7 +116,7 @@ describe('operator revoke --cancel: calling off a revocation scheduled for later
   it('finishes a cancel interrupted before the schedule was deleted: on a repeat, deleted and announced once', async () => {
     const T3 = '2027-02-10T09:00:00.000Z';
     expect(
-      await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: T3 }),
+      await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: T3, withdraw: true }),
     ).toMatchObject({ status: 200 });
     // The cancel got as far as the ledger: the schedule is still there, nothing announced.
     await markScheduledRevocationCancelled('base', '1.0.0/1', T3, { by: SESSION, at: '2027-02-07T12:00:00.000Z' });
@@ -124,7 +124,14 @@ describe('operator revoke --cancel: calling off a revocation scheduled for later
     expect(cloud.scheduler.list().map((x) => x.Name)).toEqual(['base_1.0.0_1']);
     // Scheduling another time meanwhile is refused, saying what to do.
     expect(
-      await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: LATER2 }),
+      await operator({
+        action: 'revoke',
+        image: 'base',
+        version: '1.0.0/1',
+        reason: 'EOL',
+        at: LATER2,
+        withdraw: true,
+      }),
     ).toMatchObject({
       status: 409,
       body: {

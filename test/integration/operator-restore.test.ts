@@ -159,7 +159,14 @@ describe('operator restore IMAGE VERSION --reason R', () => {
     expect(launchableByDev('1.0.0/2')).not.toContain(true);
 
     const due = new Date(cloud.clock.now() + 2 * 86_400_000).toISOString();
-    const scheduled = await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: due });
+    const scheduled = await operator({
+      action: 'revoke',
+      image: 'base',
+      version: '1.0.0/1',
+      reason: 'EOL',
+      at: due,
+      withdraw: true,
+    });
     expect(scheduled.status).toBe(200);
     const refused = await restore('1.0.0/1');
     expect(refused).toMatchObject({
