@@ -4,6 +4,7 @@ import {
   type ComponentFiles,
   catalogRules,
   catalogWarningRules,
+  pathSound,
   readsOnlySound,
   sectionsThere,
 } from './rules/index.js';
@@ -29,21 +30,10 @@ export function parseCatalog(input: unknown, files: ComponentFiles): CatalogPars
       // rules over the channels are skipped rather than read a field of it.
       const channels: unknown = (catalog as { channels?: unknown } | null)?.channels;
       const channelsWhole = !Array.isArray(channels) || channels.every((c) => typeof c === 'object' && c !== null);
-      // The same for an image that is not an object, whatever its name (one with a dot in it, "a.b", is not found by
-      // the failed paths' dotted form).
-      const images: unknown = (catalog as { images?: unknown } | null)?.images;
-      const imagesWhole =
-        typeof images !== 'object' ||
-        images === null ||
-        Object.values(images).every((i) => typeof i === 'object' && i !== null);
-      const sectionsFailed = [
-        ...failed,
-        ...(channelsWhole ? [] : [['channels']]),
-        ...(imagesWhole ? [] : [['images']]),
-      ];
+      const sectionsFailed = channelsWhole ? failed : [...failed, ['channels']];
       for (const { rule, reads, over = [] } of catalogRules) {
         if (!readsOnlySound(reads, failed) || !sectionsThere(over, sectionsFailed)) continue;
-        const sound = (path: readonly (string | number)[]) => readsOnlySound([path.join('.')], failed);
+        const sound = (path: readonly (string | number)[]) => pathSound(path, failed);
         rule(catalog, (path, message) => ctx.addIssue({ code: 'custom', path: [...path], message }), files, sound);
       }
     },

@@ -55,15 +55,20 @@ export const catalogWarningRules: readonly CatalogRule[] = [approversToldOfReque
 
 /** Whether a rule reading these fields may run, given the paths of the fields that failed their own checks. */
 export function readsOnlySound(reads: readonly string[], failed: readonly (readonly PropertyKey[])[]): boolean {
-  return reads.every((read) => {
-    const pattern = read.split('.');
-    return !failed.some((path) => {
-      const shared = Math.min(pattern.length, path.length);
-      for (let k = 0; k < shared; k += 1) {
-        if (pattern[k] !== '*' && pattern[k] !== String(path[k])) return false;
-      }
-      return true;
-    });
+  return reads.every((read) => pathSound(read.split('.'), failed));
+}
+
+/**
+ * Whether the field at `pattern` (segment by segment, `*` for any key or index) is sound: no failed path lies at it,
+ * inside it or around it. Compared by segment, so that a key with a dot in it (an image named "a.b") is one segment.
+ */
+export function pathSound(pattern: readonly PropertyKey[], failed: readonly (readonly PropertyKey[])[]): boolean {
+  return !failed.some((path) => {
+    const shared = Math.min(pattern.length, path.length);
+    for (let k = 0; k < shared; k += 1) {
+      if (pattern[k] !== '*' && String(pattern[k]) !== String(path[k])) return false;
+    }
+    return true;
   });
 }
 

@@ -99,11 +99,24 @@ describe('parseCatalog properties', () => {
     }
   });
 
-  it('reports an image that is null or not an object by its path, whatever its name, never throwing', () => {
-    for (const name of ['base', '.', 'a.b']) {
-      for (const value of [null, 7]) {
-        const result = parseCatalog(mutate(['images'], 'replace', { [name]: value }), files);
-        expect(result.ok ? [] : result.problems.filter((p) => p.startsWith('images'))).not.toEqual([]);
+  it("reports a broken image by its path, whatever its name, never throwing, and hides no other image's problem", () => {
+    const broken: unknown[] = [null, 7, { parent: 5 }, { regions: 5 }, { components: 5 }, { channels: 5 }];
+    for (const name of ['zz', '.', 'a.b']) {
+      for (const value of broken) {
+        // Another image's own problem beside it: a parent the catalog does not have.
+        const input = mutate(['images', name], 'add', value) as Mutable;
+        const images = input.images as Record<string, { parent?: unknown }>;
+        const child = Object.entries(images).find(([, i]) => typeof i?.parent === 'object')?.[0] ?? '';
+        (images[child] as { parent: { image: string } }).parent.image = 'nope';
+
+        const result = parseCatalog(input, files);
+
+        const problems = result.ok ? [] : result.problems;
+        expect(
+          problems.filter((p) => p.startsWith(`images.${name}`)),
+          `${name}: ${JSON.stringify(value)}`,
+        ).not.toEqual([]);
+        expect(problems.filter((p) => p.startsWith(`images.${child}.parent.image: `))).not.toEqual([]);
       }
     }
   });
