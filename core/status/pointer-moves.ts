@@ -46,6 +46,29 @@ export function revocationsByVersion(items: readonly LedgerItem[]): Map<string, 
   );
 }
 
+/** An operator's move (`goldsmith rollback`), recorded as one: `ROLLBACK#<channel>#<from>#<at>` (recordRollback). */
+export const isOperatorMove = (move: LedgerItem): boolean => str(move, 'sk').split('#').length > 3;
+
+const revokedAtOf = (revocation: LedgerItem) => Date.parse(str(revocation, 'revokedAt') || str(revocation, 'at'));
+
+/** The move was written at the revocation's own instant (both carry the revocation's time). */
+export const madeAtItsTime = (move: LedgerItem, revocation: LedgerItem): boolean =>
+  revokedAtOf(revocation) === Date.parse(str(move, 'at'));
+
+/**
+ * The revocation recorded moving `channel`, and the move was made while it stood: at or after its time, before its
+ * restore (a retry's move is written at its own time; a record without its time stands throughout).
+ */
+export function madeWhileItStood(move: LedgerItem, revocation: LedgerItem, channel: string): boolean {
+  const at = Date.parse(str(move, 'at'));
+  return (
+    Array.isArray(revocation.channels) &&
+    revocation.channels.includes(channel) &&
+    !(at < revokedAtOf(revocation)) &&
+    (!str(revocation, 'restoredAt') || at < Date.parse(str(revocation, 'restoredAt')))
+  );
+}
+
 /**
  * The revocation that made a roll-back: the version it moved away from was revoked, and the revocation ran at the
  * roll-back's instant (both are written with the revocation's time) or moved this channel (its `channels`). A version
@@ -59,23 +82,13 @@ function revocationOf(
   revocations: ReadonlyMap<string, LedgerItem>,
 ): { item: LedgerItem; maker: LedgerItem } | undefined {
   const item = revocations.get(str(move, 'from'));
-  // A revocation only requested (a finding's) moved nothing, and an operator's move is recorded as one
-  // (`ROLLBACK#<channel>#<from>#<at>`, recordRollback): neither is a revocation's.
-  if (!item || str(item, 'state') === 'requested' || str(move, 'sk').split('#').length > 3) return undefined;
+  // A revocation only requested (a finding's) moved nothing, and an operator's move is no revocation's.
+  if (!item || str(item, 'state') === 'requested' || isOperatorMove(move)) return undefined;
   const earlier = (Array.isArray(item.earlier) ? item.earlier : []) as LedgerItem[];
-  const at = Date.parse(str(move, 'at'));
-  const revokedAt = (c: LedgerItem) => Date.parse(str(c, 'revokedAt') || str(c, 'at'));
-  const atItsTime = (c: LedgerItem) => revokedAt(c) === at;
-  // A retry's move is written at its own time: the revocation that recorded moving the channel, while it stood (a
-  // record without its time stands throughout).
-  const whileItStood = (c: LedgerItem) =>
-    Array.isArray(c.channels) &&
-    c.channels.includes(channel) &&
-    !(at < revokedAt(c)) &&
-    (!str(c, 'restoredAt') || at < Date.parse(str(c, 'restoredAt')));
-  const maker = atItsTime(item)
+  const maker = madeAtItsTime(move, item)
     ? item
-    : (earlier.find(atItsTime) ?? (whileItStood(item) ? item : earlier.find(whileItStood)));
+    : (earlier.find((c) => madeAtItsTime(move, c)) ??
+      (madeWhileItStood(move, item, channel) ? item : earlier.find((c) => madeWhileItStood(move, c, channel))));
   return maker ? { item, maker } : undefined;
 }
 

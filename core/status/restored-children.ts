@@ -1,4 +1,5 @@
 import type { LedgerItem } from './ledger-item.js';
+import { isOperatorMove, madeAtItsTime, madeWhileItStood } from './pointer-moves.js';
 
 /**
  * After a restore: the children a revocation rebuilt on the parent's replacement, which stay there. A revocation
@@ -33,12 +34,13 @@ export interface ChildOnReplacement {
   commands: string[];
 }
 
-/** Whether the revocation `revocation` moved `move` (a `ROLLBACK#` item of the parent): same version, its channels or its instant. */
+/**
+ * Whether the revocation `revocation` moved `move` (a `ROLLBACK#` item of the parent) back: from its version, not an
+ * operator's move, at its instant or, for a channel it recorded moving, while it stood (as `status` tells it).
+ */
 function movedBy(move: LedgerItem, revocation: LedgerItem): boolean {
-  if (str(move.from) !== str(revocation.version) || !str(move.to)) return false;
-  const channels = Array.isArray(revocation.channels) ? revocation.channels : [];
-  const revokedAt = str(revocation.revokedAt) || str(revocation.at);
-  return channels.includes(str(move.channel)) || Date.parse(revokedAt) === Date.parse(str(move.at));
+  if (str(move.from) !== str(revocation.version) || !str(move.to) || isOperatorMove(move)) return false;
+  return madeAtItsTime(move, revocation) || madeWhileItStood(move, revocation, str(move.channel));
 }
 
 /**

@@ -75,9 +75,11 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
       `${request.image} ${request.version} was already revoked at ${revoked.revokedAt ?? revoked.at}`,
     );
   }
-  // A new schedule only: a repeat of one still to come, or a request for another time, gets the answers below.
+  // A new schedule only: a repeat of one still to come, or a request for another time, gets the answers below; one
+  // cancelled, superseded (the version revoked at once before its time) or past is no consent for a new one.
   const scheduled = await getScheduledRevocation(request.image, request.version);
-  const pending = scheduled && !scheduled.cancelledAt && Date.parse(scheduled.dueAt) > now.getTime();
+  const pending =
+    scheduled && !scheduled.cancelledAt && !scheduled.supersededAt && Date.parse(scheduled.dueAt) > now.getTime();
   if (!pending) await requireWithdrawConsent(request);
   const name = revocationScheduleName(request.image, request.version);
   const event = scheduledRevocationEvent(request, build.buildVersionArn, caller, due);

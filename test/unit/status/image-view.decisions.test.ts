@@ -454,6 +454,23 @@ describe('imageView: withdrawn pointers', () => {
     expect(v.channels[2]?.revoked).toMatchObject({ at: '2027-02-01T00:00:00Z', reason: 'A' });
   });
 
+  it("keeps an operator's move the operator's while a revocation that recorded moving that channel stood", () => {
+    const v = view([
+      revocation('1.0.0/2', { state: 'revoked', revokedAt: '2027-02-08T00:00:00Z', channels: ['prod'] }),
+      {
+        ...rollback('prod', '1.0.0/2', '2027-02-09T00:00:00Z'),
+        sk: 'ROLLBACK#prod#1.0.0/2#2027-02-09T00:00:00Z',
+        to: '1.0.0/1',
+        by: 'ops',
+        reason: 'CHG-7',
+      },
+      pointer('prod', '1.0.0/1', '2027-02-09T00:00:00Z'),
+    ]);
+
+    expect(v.channels[2]).not.toHaveProperty('revoked');
+    expect(v.channels[2]?.rolledBack).toMatchObject({ by: 'ops', reason: 'CHG-7' });
+  });
+
   it('ignores a move back from a version whose revocation was cancelled', () => {
     const v = view([
       revocation('1.0.0/2', { state: 'cancelled' }),

@@ -70,4 +70,19 @@ describe('childrenOnReplacement', () => {
     const items = parentItems(true).map((i) => (i.sk.startsWith('REVOCATION#') ? { ...i, state: 'revoked' } : i));
     expect(childrenOnReplacement('base', items, CHILDREN, { app: [rebuiltOnReplacement] })).toEqual([]);
   });
+
+  it("names nothing built on an operator's rollback from the version, though the revocation had recorded moving prod", () => {
+    // The revocation recorded moving prod (its `channels`) but made no move there; an operator rolled prod back from
+    // 1.0.0/2 a day later, while it stood: the child build on that target is the operator's doing, not the revocation's.
+    const operatorAt = '2027-01-07T12:00:00.000Z';
+    const items = parentItems(false).map((i) =>
+      i.sk.startsWith('REVOCATION#')
+        ? { ...i, channels: ['prod'] }
+        : i.sk.startsWith('ROLLBACK#')
+          ? { ...i, sk: `ROLLBACK#prod#1.0.0/2#${operatorAt}`, at: operatorAt, by: 'ops' }
+          : i,
+    );
+    const onOperatorsTarget = appBuild('1.0.0/3', '1.0.0/1', operatorAt);
+    expect(childrenOnReplacement('base', items, CHILDREN, { app: [onOperatorsTarget] })).toEqual([]);
+  });
 });
