@@ -105,9 +105,9 @@ const promoteThroughGatesRequest = z.strictObject({
 const rollbackRequest = promoteRequest.extend({ action: z.literal('rollback') });
 
 /**
- * `revoke IMAGE VERSION --reason R [--at T] [--withdraw]`: withdraw a version everywhere, now or at `at`. A revocation
- * now that would leave a channel's pointer empty (no earlier launchable version promoted there) is refused (409,
- * naming the channels) unless `withdraw` says so.
+ * `revoke IMAGE VERSION --reason R [--at T] [--withdraw]`: withdraw a version everywhere, now or at `at`. One that
+ * would leave a channel's pointer empty (no earlier launchable version promoted there; for `at`, were it carried out
+ * now) is refused (409, naming the channels) unless `withdraw` says so.
  */
 const revokeRequest = z.strictObject({
   action: z.literal('revoke'),
