@@ -1,4 +1,5 @@
 import { compareBuildVersions } from '../promotion/naming.js';
+import { fieldText } from './ledger-item.js';
 
 /**
  * How far a channel lags: the builds newer than its pointer that could still reach it (docs/operating.md, `goldsmith
@@ -7,8 +8,7 @@ import { compareBuildVersions } from '../promotion/naming.js';
 
 type Item = Record<string, unknown>;
 
-const str = (item: Item | undefined, field: string): string =>
-  item && typeof item[field] === 'string' ? item[field] : '';
+const str = fieldText;
 
 /** Whether a build item reached AVAILABLE (from the statuses it went through when the item keeps them). */
 const reachedAvailable = (b: Item): boolean =>

@@ -3,10 +3,11 @@ import { accountCount } from '../fleet/usage.js';
 import { type AwaitedParent, flagAwaitsOf } from '../lifecycle/lineage-hold.js';
 import { compareBuildVersions } from '../promotion/naming.js';
 import { resumedText, resumeText } from '../promotion/resume.js';
+import { fieldText } from './ledger-item.js';
 
 type Item = Record<string, unknown>;
 
-const str = (item: Item, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+const str = fieldText;
 const sk = (item: Item) => str(item, 'sk');
 
 /** Image Builder statuses after which a build costs nothing more to run. */

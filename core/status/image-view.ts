@@ -9,7 +9,7 @@ import {
   inFlightOf,
   lastFailureOf,
 } from './image-progress.js';
-import type { LedgerItem } from './ledger-item.js';
+import { fieldText, type LedgerItem } from './ledger-item.js';
 import { type LastFindings, lastFindingsOf } from './ledger-lines.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
@@ -107,9 +107,8 @@ export function approvalWaits(
   );
 }
 
-/** A ledger item's string field, or '' when absent or not a string. */
-export const fieldText = (item: LedgerItem, field: string): string =>
-  typeof item[field] === 'string' ? item[field] : '';
+export { fieldText } from './ledger-item.js';
+
 const str = fieldText;
 const sk = (item: LedgerItem) => str(item, 'sk');
 

@@ -1,4 +1,4 @@
-import type { LedgerItem } from './ledger-item.js';
+import { fieldText, type LedgerItem } from './ledger-item.js';
 
 /**
  * How a channel's pointer last moved back, from the ledger's `ROLLBACK#<channel>#<from>` items: withdrawn or moved
@@ -35,7 +35,7 @@ export interface RolledBackMove {
   forward?: true;
 }
 
-const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+const str = fieldText;
 
 /** An image's revocations by version (requested or carried out; a cancelled one is none), from its ledger items. */
 export function revocationsByVersion(items: readonly LedgerItem[]): Map<string, LedgerItem> {

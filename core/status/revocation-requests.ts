@@ -1,12 +1,12 @@
 import { skPrefix } from '../ledger/keys.js';
+import { fieldText } from './ledger-item.js';
 
 // Revocations a finding asked for and nobody has carried out (`REVOCATION#<version>`, state `requested`), as `status`
 // keeps them in view until someone acts: the announcement and `history` tell them once, when they are asked.
 
 type Item = Record<string, unknown>;
 
-const str = (item: Item | undefined, field: string): string =>
-  typeof item?.[field] === 'string' ? (item[field] as string) : '';
+const str = fieldText;
 
 /** A revocation asked for and still waiting for a person (`goldsmith revoke`, run as the operators' role). */
 export interface RevocationRequestView {

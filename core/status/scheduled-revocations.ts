@@ -1,10 +1,11 @@
 // Revocations asked for a later time (`REVOKE-AT#`), as `status` and `history` tell them: still to come, cancelled,
 // or superseded by revoking the version earlier.
 import { supersededBy } from '../lifecycle/scheduled-revocation.js';
+import { fieldText } from './ledger-item.js';
 
 type Item = Record<string, unknown>;
 
-const str = (item: Item, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+const str = fieldText;
 const optional = (item: Item, field: string): string | undefined => str(item, field) || undefined;
 
 /** One scheduled revocation of a version: what was asked, and what became of it. */
