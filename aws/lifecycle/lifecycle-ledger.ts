@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { buildSk, imagePk, imageViewKeys } from '../../core/ledger/keys.js';
+import { buildSk, imagePk, imageViewKeys, rollbackSk } from '../../core/ledger/keys.js';
 import type { AwaitedParent } from '../../core/lifecycle/lineage-hold.js';
 import type { ChannelPointer, RegionAmi } from '../../core/promotion/types.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
@@ -207,7 +207,7 @@ export async function recordRollback(r: {
   operator?: 'back' | 'forward';
 }): Promise<void> {
   const { operator, ...move } = r;
-  const sk = `ROLLBACK#${r.channel}#${r.from}${operator ? `#${r.at}` : ''}`;
+  const sk = rollbackSk(r.channel, r.from, operator ? r.at : undefined);
   await documentClient().send(
     new PutCommand({
       TableName: ledgerTable(),

@@ -1,3 +1,4 @@
+import { rollbackSk } from '../ledger/keys.js';
 import { compareBuildVersions, type LedgerItem, fieldText as text } from '../status/image-view.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from '../status/pointer-moves.js';
 import { withoutSuperseded } from './readings.js';
@@ -189,7 +190,7 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     revocationsByVersion(items),
   );
   const revokedFrom = movedBack.revoked?.version;
-  const move = items.find((i) => sk(i) === `ROLLBACK#${channel}#${revokedFrom}`);
+  const move = revokedFrom === undefined ? undefined : items.find((i) => sk(i) === rollbackSk(channel, revokedFrom));
   if (current && move && text(move, 'to') !== current) {
     const pointer = items.find((i) => sk(i) === `CHANNEL#${channel}`);
     movedBack.promotedAt = pointer ? text(pointer, 'at') : '';

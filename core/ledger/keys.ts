@@ -40,6 +40,17 @@ export function watchKey(region: string, parameter: string): { pk: string; sk: s
   return { pk: `WATCH#${region}#${parameter}`, sk: 'STATE' };
 }
 
+/**
+ * A channel pointer's move back or withdrawal (`ROLLBACK#<channel>#<from>`); an operator's move carries its time too
+ * (`…#<at>`), so that a channel rolled back, forward and back again keeps each move (recordRollback).
+ */
+export function rollbackSk(channel: string, from: string, operatorAt?: string): string {
+  return `ROLLBACK#${channel}#${from}${operatorAt ? `#${operatorAt}` : ''}`;
+}
+
+/** Whether a `ROLLBACK#` key is an operator's move: the one that carries its time (rollbackSk). */
+export const isOperatorRollbackSk = (sk: string): boolean => sk.split('#').length > 3;
+
 /** Prefixes other writers use in an image's partition; listed here so nobody invents a clashing one. */
 export const skPrefix = {
   build: 'BUILD#',

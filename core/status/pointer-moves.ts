@@ -1,3 +1,4 @@
+import { isOperatorRollbackSk } from '../ledger/keys.js';
 import { fieldText, type LedgerItem } from './ledger-item.js';
 
 /**
@@ -47,7 +48,7 @@ export function revocationsByVersion(items: readonly LedgerItem[]): Map<string, 
 }
 
 /** An operator's move (`goldsmith rollback`), recorded as one: `ROLLBACK#<channel>#<from>#<at>` (recordRollback). */
-export const isOperatorMove = (move: LedgerItem): boolean => str(move, 'sk').split('#').length > 3;
+export const isOperatorMove = (move: LedgerItem): boolean => isOperatorRollbackSk(str(move, 'sk'));
 
 const revokedAtOf = (revocation: LedgerItem) => Date.parse(str(revocation, 'revokedAt') || str(revocation, 'at'));
 
