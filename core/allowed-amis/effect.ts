@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.js';
+import { DAY_MS, parseDuration } from '../duration.js';
 import { accountCount } from '../fleet/usage.js';
 import { compareBuildVersions, type LedgerItem, fieldText as text } from '../status/image-view.js';
 
@@ -35,7 +35,6 @@ export interface ImageEffect {
   warnings: string[];
 }
 
-const DAY_MS = 86_400_000;
 const sk = (i: LedgerItem) => text(i, 'sk');
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (value: string) => value.slice(0, 10);

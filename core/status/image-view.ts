@@ -1,4 +1,5 @@
 import { type ApprovalChanges, approvalChangesSchema } from '../../events/approval-changes.js';
+import { DAY_MS } from '../duration.js';
 import { promotableVersions } from './channel-lag.js';
 import {
   type FlaggedVersion,
@@ -23,8 +24,6 @@ import { type ScheduledRevocationView, scheduledRevocationsOf } from './schedule
  */
 
 export type { LedgerItem } from './ledger-item.js';
-
-const DAY_MS = 86_400_000;
 
 export interface ChannelView {
   channel: string;
