@@ -75,8 +75,9 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
       `${request.image} ${request.version} was already revoked at ${revoked.revokedAt ?? revoked.at}`,
     );
   }
-  // A new schedule only: a repeat of one still to come, or a request for another time, gets the answers below; one
-  // cancelled, superseded (the version revoked at once before its time) or past is no consent for a new one.
+  // The version's scheduled revocation as recorded (nothing below writes it before recordScheduledRevocation): a new
+  // schedule only is checked for consent; a repeat of one still to come, or a request for another time, gets the
+  // answers below; one cancelled, superseded (the version revoked at once before its time) or past is no consent.
   const scheduled = await getScheduledRevocation(request.image, request.version);
   const pending =
     scheduled && !scheduled.cancelledAt && !scheduled.supersededAt && Date.parse(scheduled.dueAt) > now.getTime();
@@ -93,20 +94,17 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
   if (!created.created) {
     const repeat = compareRepeat(created.existingExpression, due);
     if (repeat.kind === 'different') {
-      const recorded = await getScheduledRevocation(request.image, request.version);
       throw new Refusal(
         409,
-        recorded?.cancelledAt
+        scheduled?.cancelledAt
           ? `the revocation of ${request.image} ${request.version} at ${repeat.existing} was cancelled but its schedule is still there: run revoke --cancel again, then schedule ${dueAt}; nothing changed`
           : `${request.image} ${request.version} is already scheduled for revocation at ${repeat.existing}: not moved to ${dueAt}, nothing changed`,
       );
     }
   }
   const requestedAt = now.toISOString();
-  // A revocation of this version scheduled and cancelled before is replaced, and kept in `cancelledBefore`.
-  const previous = await getScheduledRevocation(request.image, request.version);
   // Each scheduling and each cancelling is announced anew, even for a time scheduled before.
-  const repeat = (previous?.cancelledBefore?.length ?? 0) + (previous?.cancelledAt ? 1 : 0);
+  const repeat = (scheduled?.cancelledBefore?.length ?? 0) + (scheduled?.cancelledAt ? 1 : 0);
   await recordScheduledRevocation(
     {
       image: request.image,
@@ -117,7 +115,8 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
       dueAt,
       schedule: name,
     },
-    previous?.cancelledAt ? previous : undefined,
+    // A revocation of this version scheduled and cancelled before is replaced, and kept in `cancelledBefore`.
+    scheduled?.cancelledAt ? scheduled : undefined,
   );
   // Announced on every answer: the announcement's id (event, version, due time) lets SNS subscribers see it once.
   await announce(
