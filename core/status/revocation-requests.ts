@@ -30,13 +30,15 @@ export interface RevocationRequestView {
 export function openRevocationRequests(items: readonly Item[]): RevocationRequestView[] {
   const deleted = new Set(
     items
-      .filter((i) => str(i, 'sk').startsWith('BUILD#') && str(i, 'deletedAt'))
+      .filter((i) => str(i, 'sk').startsWith(skPrefix.build) && str(i, 'deletedAt'))
       .map((i) => str(i, 'sk').slice(skPrefix.build.length)),
   );
   return items
     .filter(
       (i) =>
-        str(i, 'sk').startsWith('REVOCATION#') && str(i, 'state') === 'requested' && !deleted.has(str(i, 'version')),
+        str(i, 'sk').startsWith(skPrefix.revocation) &&
+        str(i, 'state') === 'requested' &&
+        !deleted.has(str(i, 'version')),
     )
     .map((i) => ({
       version: str(i, 'version'),
