@@ -208,7 +208,7 @@ export function runAction(
           image: action.image,
           version: action.version,
           reason: action.reason,
-          ...(action.withdraw && { withdraw: action.withdraw }),
+          ...(action.withdraw !== false && { withdraw: true }),
         },
         action.as,
       );

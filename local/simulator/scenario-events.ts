@@ -94,8 +94,9 @@ export const kinds = z.discriminatedUnion('kind', [
     reason: z.string().min(1),
     // The operator principal the revocation is sent as (default: the catalog's first operator).
     as: z.string().min(1).optional(),
-    // `revoke --withdraw`: it may leave a channel's pointer empty (without it, such a revocation is refused).
-    withdraw: z.literal(true).optional(),
+    // `revoke --withdraw`: it may leave a channel's pointer empty. The scenario's operator consents unless it says
+    // `false`, which shows the endpoint's refusal of a revocation that would.
+    withdraw: z.boolean().optional(),
   }),
   // A new finding on a build already built (Image Builder's "CVE Detected").
   z.strictObject({
