@@ -55,8 +55,7 @@ export async function localPreflight(
   const scp = scpNeedsCheck(
     due,
     {
-      unknown:
-        'a saved cloud has no organization: `goldsmith preflight --stage STAGE` reads the SCPs above the factory account',
+      moot: 'a saved cloud has no organization: `goldsmith preflight --stage STAGE` reads the SCPs above the factory account',
     },
     undefined,
   );

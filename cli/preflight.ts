@@ -3,10 +3,11 @@ import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
 import { checkoutHistory, checkoutIdentity } from './checkout.js';
 import type { Command } from './command.js';
+import { DEPLOYER_HELP, DEPLOYER_OPTION, roleOption } from './deployer-option.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions, UsageError } from './usage.js';
 
-const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--stage STAGE | --local DIR] [--pre-release] [--json]
+const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--stage STAGE | --local DIR] [--pre-release] [--deployer ROLE] [--json]
 
 Checks, with your AWS credentials and read-only calls, what a deployment needs that the stacks cannot create
 (docs/deploy.md): credentials, the Region, the organization and whether this account may read its tree, the
@@ -21,8 +22,13 @@ the release that stage runs (a checkout older than it is refused: docs/upgrading
 upgrade from it takes (core/release/steps.ts): refused while a rollout moves groups and a release in between replaces the member rollout roles (the line names the
 \`goldsmith rollout pause\` to run), while the SCP lacks a statement a release in between needs, and without
 --pre-release for a checkout that is not its version's release commit; the alerts the deploy raises are printed.
-Prints one line per check and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
-"unknown", with why and the command that reads it. Exit 0 when nothing is missing, 1 otherwise.
+The SCP is checked for the deployer: --deployer, else the role your credentials are a session of (STS
+GetCallerIdentity), else goldsmith-deployer (an IAM user or the root user); credentials that are not the deployer's
+are said in the \`deployer\` line, which fails when the SCP would refuse their deploy.
+Prints one line per check and, for each one missing, the command or console step that fixes it. A read the SCP, a
+declared upgrade step or the deploy needs that fails is MISSING, naming the permission to add; only what cannot be
+read from this account by design (IAM, Organizations' trail and forwarding rule, …) or is not needed to deploy is
+"unknown", with why and the command that reads it (docs/upgrading/preflight.md). Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
@@ -33,6 +39,8 @@ Prints one line per check and, for each one missing, the command or console step
                     release it records, its rollouts, the pre-release rule and the steps in between; the checks that
                     need an AWS account are "unknown"
   --pre-release     deploy a pre-release checkout (0.3.0-dev, or not at CHANGELOG's commit) on purpose; else refused
+  ${DEPLOYER_HELP}
+                    (without it, the role your credentials are a session of; the default for a user or root)
   --json            { ready, region, checks: [{ name, status, detail }] } (--local: { ready, local, checks })`;
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown', warning: 'warning' } as const;
@@ -49,6 +57,7 @@ export const command: Command = {
       stage: { type: 'string' },
       local: { type: 'string' },
       'pre-release': { type: 'boolean' },
+      ...DEPLOYER_OPTION,
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -59,6 +68,7 @@ export const command: Command = {
     if (values.stage !== undefined && values.local !== undefined)
       throw new UsageError('--stage and --local are exclusive: a deployed stage, or a saved local cloud');
     const preRelease = values['pre-release'] === true;
+    const deployer = roleOption(values.deployer);
     if (values.local !== undefined) {
       const { localPreflight } = await import('./preflight-local.js');
       return report(await localPreflight(values.local, preRelease), values.json === true, { local: values.local });
@@ -82,9 +92,12 @@ export const command: Command = {
       catalog,
       region,
       { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY },
-      values.stage === undefined
-        ? {}
-        : { stage: values.stage, history: checkoutHistory(), identity: checkoutIdentity(), preRelease },
+      {
+        ...(values.stage === undefined
+          ? {}
+          : { stage: values.stage, history: checkoutHistory(), identity: checkoutIdentity(), preRelease }),
+        ...(deployer === undefined ? {} : { deployer }),
+      },
     );
     // What the deploy would create, held to CloudFormation's and the other template limits (offline).
     const { stackLimitsCheck } = await import('./preflight-stack-limits.js');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidCatalogError } from '../core/errors.js';
 import { LOCAL_STAGE } from '../local/simulator/cloud-types.js';
 import type { Command } from './command.js';
+import { DEPLOYER_HELP, DEPLOYER_OPTION, deployerRole, roleOption } from './deployer-option.js';
 import { SST_STAGE_NAME } from './preflight.js';
 import { renderScp, type ScpWritten, scpJson } from './scp-output.js';
 import { parseOptions, UsageError } from './usage.js';
@@ -14,19 +15,10 @@ its roles, read with your credentials), split into as few minified policies as f
 slots they take and the aws organizations commands that create and attach them. Offline (--offline, no credentials,
 --local DIR: the local cloud's stage, local) the account is * and the names as synthesized. Fails naming a deployed role its exemption misses.
 The catalog's approvers (access.approvers) are the front door's callers besides the operators' role.
-  --out DIR  write DIR/<part>.json   --deployer ROLE  your deploy pipeline's role (default goldsmith-deployer)
-  --json  one JSON document          --key-rotator ROLE  the role rotating the signing keys (default goldsmith-key-rotator)
+  --out DIR  write DIR/<part>.json   --json  one JSON document
+  ${DEPLOYER_HELP}
+  --key-rotator ROLE  the role rotating the signing keys (default goldsmith-key-rotator)
   --config FILE  the catalog whose approvers the front door admits (default goldsmith.config.ts)`;
-
-/** IAM's rule for a role name (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-
-function roleOption(value: string | undefined, option: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (!ROLE_NAME.test(value))
-    throw new UsageError(`--${option} must be an IAM role name (1-64 of A-Za-z0-9+=,.@_-), not "${value}"`);
-  return value;
-}
 
 export const command: Command = {
   summary: "the service control policy for a deployment's names, split to fit Organizations' quota",
@@ -37,7 +29,7 @@ export const command: Command = {
       out: { type: 'string' },
       json: { type: 'boolean' },
       offline: { type: 'boolean' },
-      deployer: { type: 'string' },
+      ...DEPLOYER_OPTION,
       'key-rotator': { type: 'string' },
       config: { type: 'string', short: 'c' },
       help: { type: 'boolean', short: 'h' },
@@ -52,9 +44,9 @@ export const command: Command = {
       throw new UsageError(
         `--stage must be a stage name (a letter, then letters, digits and -), not "${values.stage}"`,
       );
-    const { DEFAULT_DEPLOYER, DEFAULT_KEY_ROTATOR } = await import('../core/scp/statements.js');
-    const deployer = roleOption(values.deployer, 'deployer', DEFAULT_DEPLOYER);
-    const keyRotator = roleOption(values['key-rotator'], 'key-rotator', DEFAULT_KEY_ROTATOR);
+    const { DEFAULT_KEY_ROTATOR } = await import('../core/scp/statements.js');
+    const deployer = deployerRole(values.deployer);
+    const keyRotator = roleOption(values['key-rotator'], 'key-rotator') ?? DEFAULT_KEY_ROTATOR;
     // A saved local cloud's stacks are synthesized for the stage `local`: its roles and keys carry that name.
     const stage = values.stage ?? LOCAL_STAGE;
     const { readDeployment } = await import('./scp-deployment.js');

@@ -9,7 +9,7 @@ import { type OrgTree, resolveTargets, withoutMissingOus } from '../../core/shar
 import { factoryPrincipalWarnings } from '../../core/trust/factory-principals.js';
 import { lambdaClient } from '../clients/lambda.js';
 import type { PreflightCheck } from './preflight-check.js';
-import { said } from './preflight-errors.js';
+import { unreadable } from './preflight-errors.js';
 
 /**
  * `goldsmith preflight`'s checks of the factory account's own limits and roles: Lambda's concurrency, the member
@@ -44,7 +44,7 @@ export async function lambdaConcurrencyCheck(region: string, minimum: number): P
         }
       : { name, status: 'ok', detail: `${total} in ${region}, ${unreserved} unreserved (Goldsmith needs ${minimum})` };
   } catch (error) {
-    return { name, status: 'not checked', detail: said(error) };
+    return unreadable(name, `the account's Lambda concurrency in ${region}`, ['lambda:GetAccountSettings'], error);
   }
 }
 

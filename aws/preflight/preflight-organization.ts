@@ -95,9 +95,9 @@ function roleNamesOf(stage: string, read: RolesRead | undefined): { names?: Role
 }
 
 /** The parts of `goldsmith scp` whose statements are not all in force: what to create and attach. */
-function partsMissing(stage: string, gaps: readonly ScpGap[]): string[] {
+function partsMissing(stage: string, gaps: readonly ScpGap[], deployer: string): string[] {
   const open = new Set(gaps.filter((g) => g.kind === 'open').map((g) => g.statement));
-  return goldsmithScp({ stage, account: '*', deployer: DEFAULT_DEPLOYER, keyRotator: DEFAULT_KEY_ROTATOR })
+  return goldsmithScp({ stage, account: '*', deployer, keyRotator: DEFAULT_KEY_ROTATOR })
     .filter((part) => part.sids.some((sid) => open.has(sid)))
     .map((part) => `${part.name} (${part.sids.filter((sid) => open.has(sid)).join(', ')})`);
 }
@@ -110,7 +110,9 @@ function partsMissing(stage: string, gaps: readonly ScpGap[]): string[] {
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html), and their Deny
  * statements evaluated together for every action of every statement the policy has, on Goldsmith's resources of
  * `stage`, as a principal that is not Goldsmith's would send it (core/preflight/scp-requirements.ts): every one must
- * be refused, and none of the calls Goldsmith's own roles make, under their deployed names where `roles` read them.
+ * be refused, and none of the calls Goldsmith's own roles make, under their deployed names where `roles` read them,
+ * nor the deploy's own calls as `deployer` (the role `goldsmith scp --deployer` exempts). Policies that cannot be
+ * read are a failure naming the permissions to add: the deploy is refused until the SCP is checked.
  */
 export async function serviceControlPolicyCheck(
   s: Standing,
@@ -118,6 +120,7 @@ export async function serviceControlPolicyCheck(
   stage = 'prod',
   read?: Promise<AttachedScp[]>,
   roles?: Promise<RolesRead>,
+  deployer: string = DEFAULT_DEPLOYER,
 ): Promise<PreflightCheck> {
   const name = 'service control policy';
   if (s.account === s.management)
@@ -136,22 +139,23 @@ export async function serviceControlPolicyCheck(
       s.account,
       region,
       names,
+      deployer,
     );
     const refused = list.filter((g) => g.kind === 'refuses-goldsmith').map((g) => g.line);
     const open = list.filter((g) => g.kind === 'open');
-    const write = `\`goldsmith scp --stage ${stage} --out scp/\`, then from the management account \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name <part> --content file://scp/<part>.json\` and \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\` for each part`;
+    const write = `\`${scpCommand(stage, deployer)} --out scp/\`, then from the management account \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name <part> --content file://scp/<part>.json\` and \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\` for each part`;
     if (refused.length > 0)
       return {
         name,
         status: 'missing',
-        detail: `the SCPs on ${s.account} or above it refuse Goldsmith's own calls (${says}): ${andMore(refused)}; exempt its roles as \`goldsmith scp --stage ${stage}\` writes them (arn:aws:iam::*:role/${generatedPrefix(stage)}*, and arn:aws:iam::*:role/goldsmith-${stage}-on-finding where it writes)`,
+        detail: `the SCPs on ${s.account} or above it refuse Goldsmith's own calls (${says}): ${andMore(refused)}; exempt its roles as \`${scpCommand(stage, deployer)}\` writes them (arn:aws:iam::*:role/${generatedPrefix(stage)}*, arn:aws:iam::*:role/goldsmith-${stage}-on-finding where it writes, and the deployer arn:aws:iam::*:role/${deployer})`,
       };
     if (open.length > 0) {
       const statements = [...new Set(open.map((g) => g.statement))];
       return {
         name,
         status: 'missing',
-        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${open.length} of the ${scpRequirements(stage, s.account, region).length} changes docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, in ${statements.length} statements (${statements.join(', ')}): ${andMore(open.map((g) => g.line))}. Not in force: ${partsMissing(stage, list).join('; ')}. Run ${write}`,
+        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${open.length} of the ${scpRequirements(stage, s.account, region, deployer).length} changes docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, in ${statements.length} statements (${statements.join(', ')}): ${andMore(open.map((g) => g.line))}. Not in force: ${partsMissing(stage, list, deployer).join('; ')}. Run ${write}`,
       };
     }
     const stray = rolesRead && 'roles' in rolesRead ? (rolesRead.execRoleStacks ?? []) : [];
@@ -164,18 +168,25 @@ export async function serviceControlPolicyCheck(
     return {
       name,
       status: 'ok',
-      detail: `${found.map((p) => p.name).join(', ')} deny every change docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, and none of Goldsmith's own calls (${says})`,
+      detail: `${found.map((p) => p.name).join(', ')} deny every change docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, and none of Goldsmith's own calls (${says}; the deploy's as ${deployer})`,
     };
   } catch (error) {
-    return { name, status: 'not checked', detail: unreadScps(s, error) };
+    return { name, status: 'missing', detail: unreadScps(s, error) };
   }
 }
 
-/** Why the SCPs could not be read, and how to read them. */
+/** `goldsmith scp` as it writes the policy for `stage` and `deployer`. */
+export const scpCommand = (stage: string, deployer: string): string =>
+  `goldsmith scp --stage ${stage}${deployer === DEFAULT_DEPLOYER ? '' : ` --deployer ${deployer}`}`;
+
+/** The reads of the SCPs (attachedScps): the permissions the role preflight runs as needs for them. */
+export const SCP_READS = ['organizations:ListPoliciesForTarget', 'organizations:DescribePolicy'] as const;
+
+/** Why the SCPs could not be read, and what to add so that they can: the deploy is refused until they are. */
 export const unreadScps = (s: Standing, error: unknown): string =>
   denied(error)
-    ? `${s.account} may not read the organization's policies (${said(error)}): add organizations:ListPoliciesForTarget and organizations:DescribePolicy to the delegation policy, or check from the management account with \`aws organizations list-policies-for-target --target-id ${s.account} --filter SERVICE_CONTROL_POLICY\``
-    : said(error);
+    ? `could not read the SCPs attached to ${s.account} and above it (${said(error)}): add ${SCP_READS.join(' and ')} (and organizations:ListParents) to the role preflight runs as, and to the delegation policy (docs/deploy.md, "A delegated administrator account"); the management account can list them with \`aws organizations list-policies-for-target --target-id ${s.account} --filter SERVICE_CONTROL_POLICY\``
+    : `could not read the SCPs attached to ${s.account} and above it (${said(error)}): run preflight again; the deploy is refused until they are read`;
 
 /** That SCPs do not bind the management account. */
 export const managementAccountSays = (s: Standing): string =>

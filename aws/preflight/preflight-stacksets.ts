@@ -7,7 +7,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { memberBaselineTargets } from '../../core/sharing/member-baseline.js';
 import { organizationsClient } from '../clients/organizations.js';
 import type { PreflightCheck } from './preflight-check.js';
-import { said } from './preflight-errors.js';
+import { said, unreadable } from './preflight-errors.js';
 
 /**
  * The member baseline's prerequisites (stacks/MemberBaseline.ts, docs/deploy.md "The member baseline"): StackSets'
@@ -64,7 +64,7 @@ export async function memberBaselineChecks(
   try {
     management = (await orgs.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId ?? '';
   } catch (error) {
-    return [{ name, status: 'not checked', detail: said(error) }];
+    return [unreadable(name, 'the organization', ['organizations:DescribeOrganization'], error)];
   }
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
   try {
@@ -80,7 +80,15 @@ export async function memberBaselineChecks(
           },
     );
   } catch (error) {
-    checks.push({ name: 'StackSets trusted access', status: 'not checked', detail: said(error) });
+    // The member baseline's StackSet is refused without it: a failure, as the delegated administrator line is.
+    checks.push(
+      unreadable(
+        'StackSets trusted access',
+        "the organization's trusted services",
+        ['organizations:ListAWSServiceAccessForOrganization'],
+        error,
+      ),
+    );
   }
   if (callAs === 'SELF') {
     checks.push(

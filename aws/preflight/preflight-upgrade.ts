@@ -11,6 +11,7 @@ import {
   pauseRolloutsCheck,
   preReleaseCheck,
   type Read,
+  type ScpRead,
   scpNeedsCheck,
   stepsLine,
 } from '../../core/release/upgrade-checks.js';
@@ -80,15 +81,16 @@ async function dueFrom(
   }
 }
 
-/** What the SCP check read, as the upgrade's SCP check reads it. */
+/** What the SCP check read, as the upgrade's SCP check reads it (for the same deployer). */
 async function scpGapsRead(
   standing: Standing | undefined,
   scps: Promise<AttachedScp[]> | undefined,
   stage: string,
   region: string,
-): Promise<Read<ReturnType<typeof scpGapList>>> {
+  deployer: string | undefined,
+): Promise<ScpRead> {
+  if (standing && standing.account === standing.management) return { moot: managementAccountSays(standing) };
   if (!standing || !scps) return { unknown: 'the organization could not be read (above)' };
-  if (standing.account === standing.management) return { unknown: managementAccountSays(standing) };
   try {
     const found = await scps;
     return {
@@ -97,6 +99,8 @@ async function scpGapsRead(
         stage,
         standing.account,
         region,
+        undefined,
+        deployer,
       ),
     };
   } catch (error) {
@@ -116,6 +120,8 @@ export interface UpgradeOptions {
   scps?: Promise<AttachedScp[]>;
   /** What git and CHANGELOG say of this checkout (cli/checkout.ts); absent: not a git checkout. */
   identity?: Pick<CheckoutIdentity, 'commit' | 'releases'>;
+  /** The role the SCP is checked for (preflight's `deployer`; default goldsmith-deployer). */
+  deployer?: string;
   /** The stage's stacks (default: DescribeStacks; preflight reads them once for the release check and this). */
   readStacks?: (stage: string, region: string) => Promise<StageStacks>;
 }
@@ -139,7 +145,7 @@ export async function upgradeChecks(
   if (pause) checks.push(pause);
   const scp = scpNeedsCheck(
     due,
-    await scpGapsRead(options.standing, options.scps, stage, options.region),
+    await scpGapsRead(options.standing, options.scps, stage, options.region, options.deployer),
     options.standing?.account,
   );
   if (scp) checks.push(scp);

@@ -10,8 +10,11 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../../core/config/schema.js';
 import { SINKS, type Sink } from '../../core/notifications/sinks.js';
+import { callerOf } from '../../core/preflight/caller.js';
+import { deployerOf } from '../../core/preflight/scp-deployer.js';
 import type { CheckoutIdentity } from '../../core/release/changelog.js';
 import type { CheckoutHistory } from '../../core/release/commit.js';
+import { DEFAULT_DEPLOYER } from '../../core/scp/roles.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { organizationsClient } from '../clients/organizations.js';
 import { secretsmanagerClient } from '../clients/secretsmanager.js';
@@ -25,7 +28,8 @@ import {
   lambdaConcurrencyCheck,
 } from './preflight-account.js';
 import type { PreflightCheck } from './preflight-check.js';
-import { nameOf, said } from './preflight-errors.js';
+import { deployerCheck } from './preflight-deployer.js';
+import { nameOf, said, unreadable } from './preflight-errors.js';
 import { inspectorAdministratorCheck, inspectorMembersCheck } from './preflight-inspector.js';
 import {
   attachedScps,
@@ -190,7 +194,8 @@ async function bootstrap(region: string): Promise<PreflightCheck> {
         detail: `${region} is not bootstrapped: \`npx sst deploy\` bootstraps it on the first deploy (CDKToolkit and SSTBootstrap stacks), or run \`npx cdk bootstrap aws://<account>/${region}\` first`,
       };
     }
-    return { name, status: 'not checked', detail: said(error) };
+    // The deploy reads it too (https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping.html).
+    return unreadable(name, `${CDK_BOOTSTRAP_VERSION_PARAMETER} in ${region}`, ['ssm:GetParameter'], error);
   }
 }
 
@@ -235,7 +240,9 @@ export interface PreflightNeeds {
 /**
  * Every prerequisite, in the order docs/deploy.md gives them. Later checks need the credentials to work. With a
  * `stage`, the release that stage runs is compared with this checkout's (a downgrade is missing), and the operator
- * steps the upgrade from it takes are checked (preflight-upgrade.ts; a pre-release needs `preRelease`).
+ * steps the upgrade from it takes are checked (preflight-upgrade.ts; a pre-release needs `preRelease`). The SCP is
+ * checked for `deployer` (`--deployer`), else for the role the credentials are a session of, else goldsmith-deployer,
+ * and the caller against it (preflight-deployer.ts).
  */
 export async function preflight(
   catalog: Catalog,
@@ -246,10 +253,14 @@ export async function preflight(
     history?: CheckoutHistory;
     identity?: Pick<CheckoutIdentity, 'commit' | 'releases'>;
     preRelease?: boolean;
+    /** `--deployer ROLE`: the role the deploy pipeline deploys as (cli/deployer-option.ts). */
+    deployer?: string;
   } = {},
 ): Promise<PreflightCheck[]> {
   const { check, who } = await credentials(region);
   if (!who) return [check];
+  const caller = callerOf(who.arn);
+  const deployer = deployerOf(options.deployer, caller, DEFAULT_DEPLOYER);
   const org = await organizationChecks(catalog, who, region);
   const checks = [check, regionCheck(catalog, region), ...org.checks];
   const { standing } = org;
@@ -309,8 +320,19 @@ export async function preflight(
     checks.push(
       await inspectorAdministratorCheck(catalog, who.account),
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
-      await serviceControlPolicyCheck(standing, region, options.stage, scps, roles),
+      await serviceControlPolicyCheck(standing, region, options.stage, scps, roles, deployer),
     );
+  checks.push(
+    await deployerCheck({
+      caller,
+      deployer,
+      named: options.deployer !== undefined,
+      stage: options.stage ?? 'prod',
+      region,
+      ...(standing ? { standing } : {}),
+      ...(scps ? { scps } : {}),
+    }),
+  );
   checks.push(
     await releaseCheck(options.stage, catalog.organization.homeRegion, undefined, readStacks, options.history),
   );
@@ -325,6 +347,7 @@ export async function preflight(
         region,
         ...(standing ? { standing } : {}),
         ...(scps ? { scps } : {}),
+        deployer,
       })),
     );
   checks.push(...(await sinkSecretChecks(catalog, region)));

@@ -23,6 +23,7 @@ import {
   scpStatementSpecs,
   TASK_TOKEN_SENDERS,
 } from '../scp/statements.js';
+import { deployerCalls } from './scp-deployer.js';
 import { denyingStatement, type ScpRequest, scpStatements } from './scp-evaluate.js';
 
 /** One denial the policy makes: an action on a resource of Goldsmith's, and the statement that denies it. */
@@ -42,18 +43,25 @@ export interface ScpCheckTarget {
   region: string;
   /** The deployed roles' names (absent: as synthesized). */
   roles?: RoleNames;
+  /** The role the deploy pipeline deploys as, as `goldsmith scp --deployer` names it (default goldsmith-deployer). */
+  deployer?: string;
 }
 
 const optionsOf = (t: ScpCheckTarget): ScpOptions => ({
   stage: t.stage,
   account: '*',
-  deployer: DEFAULT_DEPLOYER,
+  deployer: t.deployer ?? DEFAULT_DEPLOYER,
   keyRotator: DEFAULT_KEY_ROTATOR,
 });
 
 /** Every denial the policy makes, as requests an outsider would send: each statement's every action on its samples. */
-export function scpRequirements(stage: string, account: string, region: string): ScpRequirement[] {
-  return scpStatementSpecs(optionsOf({ stage, account, region }), region, account).flatMap((s) =>
+export function scpRequirements(
+  stage: string,
+  account: string,
+  region: string,
+  deployer: string = DEFAULT_DEPLOYER,
+): ScpRequirement[] {
+  return scpStatementSpecs(optionsOf({ stage, account, region, deployer }), region, account).flatMap((s) =>
     s.actions.flatMap((action) =>
       s.samples.map((sample) => ({
         statement: s.sid,
@@ -174,20 +182,11 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       resource: `arn:aws:s3:::cdk-hnb659fds-assets-${r.account}-${region}/0123abcd.zip`,
       role: arn(`cdk-hnb659fds-file-publishing-role-${r.account}-${region}`),
     },
-    {
-      statement: 'BootstrapRolesOnlyByTheDeployer',
-      action: 'sts:AssumeRole',
-      resource: arn(`cdk-hnb659fds-file-publishing-role-${r.account}-${region}`),
-      role: arn(DEFAULT_DEPLOYER),
-    },
-    // The deployment: the deployer changes Goldsmith's stacks with the CDK execution role, which changes the rest.
-    {
-      statement: 'ExecRoleOnlyForGoldsmithStacks',
-      action: 'cloudformation:CreateChangeSet',
-      resource: r.stack,
-      role: arn(DEFAULT_DEPLOYER),
-      context: { 'cloudformation:RoleArn': cfnExec },
-    },
+    // The deploy: the deployer's own calls; it changes Goldsmith's stacks with the CDK execution role, which changes the rest.
+    ...deployerCalls(stage, account, region).map((call) => ({
+      ...call,
+      role: arn(target.deployer ?? DEFAULT_DEPLOYER),
+    })),
     {
       statement: 'FunctionsOnlyByTheDeployment',
       action: 'lambda:UpdateFunctionCode',
@@ -233,9 +232,10 @@ export function scpGapList(
   account: string,
   region: string,
   roles?: RoleNames,
+  deployer: string = DEFAULT_DEPLOYER,
 ): ScpGap[] {
   const statements = contents.flatMap(scpStatements);
-  const open = scpRequirements(stage, account, region).flatMap((req): ScpGap[] => {
+  const open = scpRequirements(stage, account, region, deployer).flatMap((req): ScpGap[] => {
     const allowed = outsiders(account).filter((p) => denyingStatement(statements, request(req, p)) === undefined);
     return allowed.length === 0
       ? []
@@ -248,7 +248,7 @@ export function scpGapList(
           },
         ];
   });
-  const refused = goldsmithOwnCalls({ stage, account, region, ...(roles ? { roles } : {}) }).flatMap(
+  const refused = goldsmithOwnCalls({ stage, account, region, deployer, ...(roles ? { roles } : {}) }).flatMap(
     (req): ScpGap[] => {
       const by = denyingStatement(statements, request(req, req.role));
       return by === undefined
@@ -273,8 +273,9 @@ export function scpGaps(
   account: string,
   region: string,
   roles?: RoleNames,
+  deployer: string = DEFAULT_DEPLOYER,
 ): { open: string[]; refusesGoldsmith: string[] } {
-  const gaps = scpGapList(contents, stage, account, region, roles);
+  const gaps = scpGapList(contents, stage, account, region, roles, deployer);
   const lines = (kind: ScpGap['kind']) => gaps.filter((g) => g.kind === kind).map((g) => g.line);
   return { open: lines('open'), refusesGoldsmith: lines('refuses-goldsmith') };
 }

@@ -179,13 +179,20 @@ const needName = (n: { sid: string; actions?: readonly string[] }) =>
   n.actions ? `${n.sid} (${n.actions.join(', ')})` : n.sid;
 
 /**
+ * What the SCP check read for the upgrade's: its gaps, why they could not be read (a failure: the deploy is refused
+ * until they are), or why no SCP can be checked here (`moot`: SCPs do not bind the management account; a saved cloud
+ * has no organization), which is informational.
+ */
+export type ScpRead = Read<readonly ScpGap[]> | { moot: string };
+
+/**
  * The statements the releases in between need in the SCP above the factory account: each one that `gaps`
  * (core/preflight/scp-requirements.ts, the SCP check's own evaluation) finds open to outsiders, or refusing
- * Goldsmith's own call, is named.
+ * Goldsmith's own call, is named. SCPs that could not be read refuse the deploy, naming what to add.
  */
 export function scpNeedsCheck(
   due: readonly DueStep[],
-  gaps: Read<readonly ScpGap[]>,
+  gaps: ScpRead,
   account: string | undefined,
 ): UpgradeCheck | undefined {
   const scp = stepsOfKind(due, 'scp');
@@ -193,8 +200,14 @@ export function scpNeedsCheck(
   const name = 'service control policy for the upgrade';
   const needs = scp.flatMap((s) => s.step.needs);
   const listed = needs.map(needName).join(', ');
+  if ('moot' in gaps)
+    return { name, status: 'not checked', detail: `${releasesOf(scp)} needs ${listed}: ${gaps.moot}` };
   if ('unknown' in gaps)
-    return { name, status: 'not checked', detail: `${releasesOf(scp)} needs ${listed}: ${gaps.unknown}` };
+    return {
+      name,
+      status: 'missing',
+      detail: `${releasesOf(scp)} needs ${listed}, which cannot be checked: ${gaps.unknown}`,
+    };
   const absent = needs.filter((n) =>
     gaps.value.some((g) => g.statement === n.sid && (n.actions === undefined || n.actions.includes(g.action))),
   );

@@ -1,8 +1,10 @@
 import type { CallerAnswer } from '../../aws/deploy/caller.js';
+import { takeDeployer } from '../../cli/deployer-option.js';
 import { SST_STAGE_NAME } from '../../cli/preflight.js';
+import { UsageError } from '../../cli/usage.js';
 import { type DeployVerdict, deployVerdict, type StageRecord } from '../../core/release/deployed.js';
 
-export const USAGE = 'usage: npm run deploy -- --stage STAGE [--pre-release] [sst deploy options]';
+export const USAGE = 'usage: npm run deploy -- --stage STAGE [--pre-release] [--deployer ROLE] [sst deploy options]';
 
 /** Goes to preflight, not to `sst deploy`: a pre-release checkout deployed on purpose (docs/upgrading.md). */
 const PRE_RELEASE = '--pre-release';
@@ -41,8 +43,11 @@ export interface DeploySteps {
   /** The Region sst.config.ts deploys to (AWS_REGION, else us-east-1). */
   region: string;
   callerIdentity(region: string, boundMs: number): Promise<CallerAnswer>;
-  /** `goldsmith preflight --stage STAGE [--pre-release]`: its exit code and MISSING lines (shown as it runs). */
-  preflight(stage: string, preRelease: boolean): Promise<{ code: number; missing: string[] }>;
+  /**
+   * `goldsmith preflight --stage STAGE [--pre-release] [--deployer ROLE]`: its exit code and MISSING lines (shown as it
+   * runs).
+   */
+  preflight(stage: string, preRelease: boolean, deployer?: string): Promise<{ code: number; missing: string[] }>;
   /** `sst deploy ARGS` with the terminal: its exit code. */
   sstDeploy(args: readonly string[]): Promise<number>;
   /** What the stage records (its stacks' outputs, the release parameter). */
@@ -92,14 +97,24 @@ function credentialsProblem(answer: Exclude<CallerAnswer, { kind: 'ok' }>, regio
  * Each refusal is one line on stderr, exit 1.
  */
 export async function runDeploy(
-  argv: readonly string[],
+  given: readonly string[],
   steps: DeploySteps,
   say: { out(line: string): void; err(line: string): void },
 ): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (given.includes('--help') || given.includes('-h')) {
     say.out(USAGE);
     return 0;
   }
+  // `--deployer ROLE` goes to preflight (cli/deployer-option.ts, as goldsmith scp and preflight take it), not to sst.
+  let taken: ReturnType<typeof takeDeployer>;
+  try {
+    taken = takeDeployer(given);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    say.err(`npm run deploy: ${error.message} (${USAGE})`);
+    return 1;
+  }
+  const { deployer, rest: argv } = taken;
   const { stage, problem } = stageOf(argv);
   const elsewhere = elsewhereOption(argv);
   if (stage === undefined || elsewhere !== undefined) {
@@ -113,11 +128,11 @@ export async function runDeploy(
   }
   say.out(`npm run deploy: deploying as ${who.arn} (account ${who.account}) to ${steps.region}`);
   const preRelease = argv.includes(PRE_RELEASE);
-  const ready = await steps.preflight(stage, preRelease);
+  const ready = await steps.preflight(stage, preRelease, deployer);
   if (ready.code !== 0) {
     for (const line of ready.missing) say.err(line);
     say.err(
-      `npm run deploy: not deploying: goldsmith preflight --stage ${stage} is not ready (${ready.missing.length} MISSING above); fix them and run again`,
+      `npm run deploy: not deploying: goldsmith preflight --stage ${stage}${deployer === undefined ? '' : ` --deployer ${deployer}`} is not ready (${ready.missing.length} MISSING above); fix them and run again`,
     );
     return 1;
   }

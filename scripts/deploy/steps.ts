@@ -37,7 +37,7 @@ export function deploySteps(): DeploySteps {
     // As sst.config.ts chooses it.
     region: process.env.AWS_REGION ?? 'us-east-1',
     callerIdentity,
-    async preflight(stage, preRelease) {
+    async preflight(stage, preRelease, deployer) {
       const missing: string[] = [];
       const goldsmith = [
         '--experimental-async-context-frame',
@@ -46,6 +46,7 @@ export function deploySteps(): DeploySteps {
         '--stage',
         stage,
         ...(preRelease ? ['--pre-release'] : []),
+        ...(deployer === undefined ? [] : ['--deployer', deployer]),
       ];
       const code = await run(process.execPath, goldsmith, (l) => {
         if (l.startsWith('MISSING')) missing.push(l);

@@ -79,7 +79,7 @@ describe('npm run deploy refuses before sst deploy runs', () => {
       code: 1,
       stdout: '',
       stderr:
-        'npm run deploy: --stage is required (usage: npm run deploy -- --stage STAGE [--pre-release] [sst deploy options])\n',
+        'npm run deploy: --stage is required (usage: npm run deploy -- --stage STAGE [--pre-release] [--deployer ROLE] [sst deploy options])\n',
     });
     expect((await deploy(['--stage', '1prod'])).stderr).toBe(
       'npm run deploy: --stage "1prod" is not a stage name: a letter, then letters, digits or hyphens\n',

@@ -131,6 +131,19 @@ describe('preflight --stage, upgrading 0.2.0 to this checkout', () => {
     expect(management.find((c) => c.name === 'service control policy for the upgrade')?.status).toBe('not checked');
   });
 
+  it("refuses the upgrade when the SCPs cannot be read: 0.3.0's statements are named with the permissions to add", async () => {
+    const refused = Object.assign(new Error('You do not have access'), { name: 'AccessDeniedException' });
+    const scps = Promise.reject(refused);
+    scps.catch(() => undefined);
+    const check = (await upgradeChecks(options({ scps }), '0.3.0')).find(
+      (c) => c.name === 'service control policy for the upgrade',
+    );
+    expect(check?.status).toBe('missing');
+    expect(check?.detail).toMatch(
+      /^0\.3\.0 needs BusPoliciesOnlyByTheDeployment, .*, which cannot be checked: could not read the SCPs attached to 200000000001 and above it \(AccessDeniedException: You do not have access\): add organizations:ListPoliciesForTarget and organizations:DescribePolicy/,
+    );
+  });
+
   it('refuses a pre-release without --pre-release, and reads no rollout when the stage runs the release', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '0.3.0' } });
     cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [stack('Trust', '0.3.0')] });

@@ -211,8 +211,25 @@ describe('the SCP statements the upgrade needs', () => {
     });
   });
 
-  it('says why when the SCPs cannot be read', () => {
-    expect(scpNeedsCheck(FROM_020, { unknown: 'a saved cloud has no organization' }, undefined)).toMatchObject({
+  it('refuses the deploy when the SCPs cannot be read, naming the statements 0.3.0 declares and what to add', () => {
+    const unread = scpNeedsCheck(
+      FROM_020,
+      {
+        unknown:
+          'could not read the SCPs attached to 200000000001 and above it (AccessDeniedException: …): add organizations:ListPoliciesForTarget and organizations:DescribePolicy …',
+      },
+      ACCOUNT,
+    );
+    expect(unread).toMatchObject({
+      status: 'missing',
+      detail: expect.stringMatching(
+        /^0\.3\.0 needs BusPoliciesOnlyByTheDeployment, .*, which cannot be checked: could not read the SCPs .*add organizations:ListPoliciesForTarget and organizations:DescribePolicy/,
+      ),
+    });
+  });
+
+  it('says why no SCP applies, and does not refuse, in the management account or a saved cloud', () => {
+    expect(scpNeedsCheck(FROM_020, { moot: 'a saved cloud has no organization' }, undefined)).toMatchObject({
       status: 'not checked',
       detail: expect.stringMatching(/: a saved cloud has no organization$/),
     });

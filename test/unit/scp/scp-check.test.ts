@@ -31,7 +31,10 @@ describe("preflight's SCP check with the deployed roles' names", () => {
       attached(GOLDSMITH_SCP_PARTS.map((p) => p.content)),
       deployed,
     );
-    expect(check).toMatchObject({ status: 'ok', detail: expect.stringContaining('(the 1 roles as deployed)') });
+    expect(check).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining("(the 1 roles as deployed; the deploy's as goldsmith-deployer)"),
+    });
   });
 
   it("refuses an exemption written for the untrimmed name, naming the auditor's call it refuses", async () => {
