@@ -3,10 +3,13 @@ import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DescribeOrganizationCommand,
+  DescribePolicyCommand,
   ListAccountsForParentCommand,
   ListAWSServiceAccessForOrganizationCommand,
   ListDelegatedAdministratorsCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListParentsCommand,
+  ListPoliciesForTargetCommand,
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
@@ -23,6 +26,7 @@ import {
 import { parseCatalog } from '../../../core/config/catalog.js';
 import type { Catalog } from '../../../core/config/schema.js';
 import { SINKS, type Sink } from '../../../core/notifications/sinks.js';
+import { goldsmithScp } from '../../../core/scp/split.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
 const sts = mockClient(STSClient);
@@ -252,5 +256,63 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
 
     expect(org).toMatchObject({ status: 'missing' });
     expect(org?.detail).toContain('the catalog names o-a1b2c3d4e5');
+  });
+
+  it("fails, naming the permissions to add, when a member account's SCPs or the CDK bootstrap cannot be read", async () => {
+    readyAccount(ACCOUNT);
+    orgs.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-ab12', Type: 'ROOT' }] });
+    orgs.on(ListPoliciesForTargetCommand).rejects(denied());
+    ssm.on(GetParameterCommand, { Name: CDK_BOOTSTRAP_VERSION_PARAMETER }).rejects(denied());
+
+    const checks = await preflight(catalog(), 'eu-west-1', NEEDS);
+
+    expect(byName(checks, 'service control policy')).toEqual({
+      name: 'service control policy',
+      status: 'missing',
+      detail: expect.stringMatching(
+        /^could not read the SCPs attached to 111122223333 and above it \(AccessDeniedException: You do not have access\): add organizations:ListPoliciesForTarget and organizations:DescribePolicy \(and organizations:ListParents\) to the role preflight runs as/,
+      ),
+    });
+    expect(byName(checks, 'CDK bootstrap')).toMatchObject({
+      status: 'missing',
+      detail: expect.stringContaining('add ssm:GetParameter to the role preflight runs as'),
+    });
+  });
+
+  it('checks the SCP for --deployer and fails a session of another role, which the SCP refuses its deploy', async () => {
+    readyAccount(ACCOUNT);
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/admin/ana` });
+    orgs.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-ab12', Type: 'ROOT' }] });
+    const parts = goldsmithScp({
+      stage: 'prod',
+      account: ACCOUNT,
+      deployer: 'ci-deploy',
+      keyRotator: 'goldsmith-key-rotator',
+    });
+    orgs
+      .on(ListPoliciesForTargetCommand, { TargetId: ACCOUNT })
+      .resolves({ Policies: parts.map((p) => ({ Id: p.name, Name: p.name, AwsManaged: false })) });
+    orgs.on(ListPoliciesForTargetCommand, { TargetId: 'r-ab12' }).resolves({ Policies: [] });
+    for (const p of parts)
+      orgs.on(DescribePolicyCommand, { PolicyId: p.name }).resolves({ Policy: { Content: p.content } });
+
+    const named = await preflight(catalog(), 'eu-west-1', NEEDS, { deployer: 'ci-deploy' });
+    expect(byName(named, 'service control policy')?.status).toBe('ok');
+    expect(byName(named, 'deployer')).toMatchObject({
+      status: 'missing',
+      detail: expect.stringMatching(
+        /^these credentials are a session \(ana\) of role admin, not of the deployer ci-deploy, and the SCPs on 111122223333 or above it refuse its deploy: /,
+      ),
+    });
+
+    // Without --deployer the SCP is checked for the caller's own role, which this SCP does not exempt.
+    const derived = await preflight(catalog(), 'eu-west-1', NEEDS);
+    expect(byName(derived, 'deployer')?.status).toBe('ok');
+    expect(byName(derived, 'service control policy')).toMatchObject({
+      status: 'missing',
+      detail: expect.stringContaining(`to arn:aws:iam::${ACCOUNT}:role/admin (refused by`),
+    });
   });
 });

@@ -3,6 +3,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { callerIdentity } from '../../../aws/deploy/caller.js';
+import { command as preflightCommand } from '../../../cli/preflight.js';
+import { command as scpCommand } from '../../../cli/scp.js';
 import { deployVerdict, type StageRecord } from '../../../core/release/deployed.js';
 import { type DeploySteps, runDeploy } from '../../../scripts/deploy/run.js';
 
@@ -29,8 +31,8 @@ function steps(answers: { sst?: number; after?: StageRecord | Error; preflight?:
       calls.push('sts');
       return { kind: 'ok', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/ci' };
     },
-    preflight: async (stage, preRelease) => {
-      calls.push(`preflight ${stage}${preRelease ? ' --pre-release' : ''}`);
+    preflight: async (stage, preRelease, deployer) => {
+      calls.push(`preflight ${stage}${preRelease ? ' --pre-release' : ''}${deployer ? ` --deployer ${deployer}` : ''}`);
       return answers.preflight === 1
         ? { code: 1, missing: ['MISSING  release: stage prod runs 0.3.0-dev at commit 0df5bee, …'] }
         : { code: 0, missing: [] };
@@ -86,6 +88,34 @@ describe('npm run deploy decides whether the deploy happened', () => {
     const s = steps({});
     expect(await runDeploy(['--stage', 'dev', '--pre-release'], s.fake, s.say)).toBe(0);
     expect(s.calls).toEqual(['sts', 'preflight dev --pre-release', 'sst deploy --stage dev', 'read stage']);
+  });
+
+  it('gives --deployer to preflight and not to sst deploy, and refuses a name goldsmith scp and preflight refuse', async () => {
+    for (const argv of [
+      ['--stage', 'prod', '--deployer', 'ci-deploy', '--verbose'],
+      ['--deployer=ci-deploy', '--stage', 'prod', '--verbose'],
+    ]) {
+      const s = steps({});
+      expect(await runDeploy(argv, s.fake, s.say)).toBe(0);
+      expect(s.calls).toEqual([
+        'sts',
+        'preflight prod --deployer ci-deploy',
+        'sst deploy --stage prod --verbose',
+        'read stage',
+      ]);
+    }
+    const bad = steps({});
+    expect(await runDeploy(['--stage', 'prod', '--deployer', 'role/ci'], bad.fake, bad.say)).toBe(1);
+    expect(bad.calls).toEqual([]);
+    const refusal = '--deployer must be an IAM role name (1-64 of A-Za-z0-9+=,.@_-), not "role/ci"';
+    expect(bad.err).toHaveLength(1);
+    expect(bad.err[0]?.startsWith(`npm run deploy: ${refusal} (usage: `)).toBe(true);
+    // The same option, the same rule and words, in goldsmith scp and goldsmith preflight.
+    await expect(scpCommand.run(['--offline', '--stage', 'prod', '--deployer', 'role/ci'])).rejects.toThrow(refusal);
+    await expect(preflightCommand.run(['--stage', 'prod', '--deployer', 'role/ci'])).rejects.toThrow(refusal);
+    const none = steps({});
+    expect(await runDeploy(['--stage', 'prod', '--deployer'], none.fake, none.say)).toBe(1);
+    expect(none.err[0]).toMatch(/^npm run deploy: Option '--deployer <value>' argument missing/);
   });
 
   it('fails when sst deploy exits 0 but the stage still records another commit: the deploy did not happen', async () => {
