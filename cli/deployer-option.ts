@@ -12,8 +12,9 @@ import { UsageError } from './usage.js';
 /** The option as parseOptions (cli/usage.ts) takes it. */
 export const DEPLOYER_OPTION = { deployer: { type: 'string' } } as const;
 
-/** Its help line (the name and what it means), the same in each command's usage. */
-export const DEPLOYER_HELP = `--deployer ROLE  your deploy pipeline's role, which the SCP exempts (default ${DEFAULT_DEPLOYER})`;
+/** Its help line (the name and what it means), the same in each command's usage; the name padded to `column`. */
+export const deployerHelp = (column = 17): string =>
+  `${'--deployer ROLE'.padEnd(column)}your deploy pipeline's role, which the SCP exempts (default ${DEFAULT_DEPLOYER})`;
 
 /** IAM's rule for a role name (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;

@@ -3,7 +3,7 @@ import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
 import { checkoutHistory, checkoutIdentity } from './checkout.js';
 import type { Command } from './command.js';
-import { DEPLOYER_HELP, DEPLOYER_OPTION, roleOption } from './deployer-option.js';
+import { DEPLOYER_OPTION, deployerHelp, roleOption } from './deployer-option.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions, UsageError } from './usage.js';
 
@@ -39,7 +39,7 @@ read from this account by design (IAM, Organizations' trail and forwarding rule,
                     release it records, its rollouts, the pre-release rule and the steps in between; the checks that
                     need an AWS account are "unknown"
   --pre-release     deploy a pre-release checkout (0.3.0-dev, or not at CHANGELOG's commit) on purpose; else refused
-  ${DEPLOYER_HELP}
+  ${deployerHelp(18)}
                     (without it, the role your credentials are a session of; the default for a user or root)
   --json            { ready, region, checks: [{ name, status, detail }] } (--local: { ready, local, checks })`;
 

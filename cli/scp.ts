@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InvalidCatalogError } from '../core/errors.js';
 import { LOCAL_STAGE } from '../local/simulator/cloud-types.js';
 import type { Command } from './command.js';
-import { DEPLOYER_HELP, DEPLOYER_OPTION, deployerRole, roleOption } from './deployer-option.js';
+import { DEPLOYER_OPTION, deployerHelp, deployerRole, roleOption } from './deployer-option.js';
 import { SST_STAGE_NAME } from './preflight.js';
 import { renderScp, type ScpWritten, scpJson } from './scp-output.js';
 import { parseOptions, UsageError } from './usage.js';
@@ -16,7 +16,7 @@ slots they take and the aws organizations commands that create and attach them. 
 --local DIR: the local cloud's stage, local) the account is * and the names as synthesized. Fails naming a deployed role its exemption misses.
 The catalog's approvers (access.approvers) are the front door's callers besides the operators' role.
   --out DIR  write DIR/<part>.json   --json  one JSON document
-  ${DEPLOYER_HELP}
+  ${deployerHelp()}
   --key-rotator ROLE  the role rotating the signing keys (default goldsmith-key-rotator)
   --config FILE  the catalog whose approvers the front door admits (default goldsmith.config.ts)`;
 

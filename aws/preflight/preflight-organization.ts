@@ -4,7 +4,11 @@ import {
   paginateListParents,
   paginateListPoliciesForTarget,
 } from '@aws-sdk/client-organizations';
-import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps } from '../../core/preflight/policies.js';
+import {
+  DELEGATION_POLICY_ACTIONS,
+  delegationGaps,
+  PREFLIGHT_ORGANIZATIONS_READS,
+} from '../../core/preflight/policies.js';
 import { type ScpGap, scpGapList, scpRequirements } from '../../core/preflight/scp-requirements.js';
 import { type DeployedRole, deployedRoleNames, generatedPrefix, type RoleNames } from '../../core/scp/names.js';
 import { goldsmithScp } from '../../core/scp/split.js';
@@ -46,7 +50,7 @@ export async function delegationPolicyCheck(s: Standing, region: string): Promis
       ? {
           name,
           status: 'ok',
-          detail: `allows ${s.account} the ${DELEGATED_ORGANIZATIONS_ACTIONS.length} Organizations reads Goldsmith makes`,
+          detail: `allows ${s.account} the ${DELEGATION_POLICY_ACTIONS.length} Organizations reads Goldsmith's functions and preflight make`,
         }
       : { name, status: 'missing', detail: `does not allow ${s.account} ${gaps.join(', ')}: ${fix}` };
   } catch (error) {
@@ -180,7 +184,7 @@ export const scpCommand = (stage: string, deployer: string): string =>
   `goldsmith scp --stage ${stage}${deployer === DEFAULT_DEPLOYER ? '' : ` --deployer ${deployer}`}`;
 
 /** The reads of the SCPs (attachedScps): the permissions the role preflight runs as needs for them. */
-export const SCP_READS = ['organizations:ListPoliciesForTarget', 'organizations:DescribePolicy'] as const;
+export const SCP_READS = PREFLIGHT_ORGANIZATIONS_READS;
 
 /** Why the SCPs could not be read, and what to add so that they can: the deploy is refused until they are. */
 export const unreadScps = (s: Standing, error: unknown): string =>

@@ -21,6 +21,34 @@ export const DELEGATED_ORGANIZATIONS_ACTIONS = [
   'organizations:ListTagsForResource',
 ] as const;
 
+/**
+ * The reads `goldsmith preflight` makes besides those, for the SCP check: the policies attached to the account and
+ * above it (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html, callable
+ * from the management account or a delegated administrator, which the delegation policy makes the factory for them).
+ */
+export const PREFLIGHT_ORGANIZATIONS_READS = [
+  'organizations:ListPoliciesForTarget',
+  'organizations:DescribePolicy',
+] as const;
+
+/** The actions of the delegation policy docs/deploy.md gives: the functions' reads, then preflight's. */
+export const DELEGATION_POLICY_ACTIONS: readonly string[] = [
+  ...DELEGATED_ORGANIZATIONS_ACTIONS,
+  ...PREFLIGHT_ORGANIZATIONS_READS,
+];
+
+/**
+ * The Organizations reads preflight makes that the delegation policy leaves out: trusted services
+ * (ListAWSServiceAccessForOrganization), delegated administrators (ListDelegatedAdministrators) and the delegation
+ * policy itself (DescribeResourcePolicy) are read as a delegated administrator of a service (the factory is StackSets'
+ * when the member baseline is on) or from the management account; their lines say what to ask it when refused.
+ */
+export const PREFLIGHT_READS_BEYOND_THE_POLICY = [
+  'organizations:ListAWSServiceAccessForOrganization',
+  'organizations:ListDelegatedAdministrators',
+  'organizations:DescribeResourcePolicy',
+] as const;
+
 interface Statement {
   Effect?: unknown;
   Principal?: unknown;
@@ -86,7 +114,7 @@ export function delegationGaps(
   content: string,
   account: string,
   organizationId: string,
-  needed: readonly string[] = DELEGATED_ORGANIZATIONS_ACTIONS,
+  needed: readonly string[] = DELEGATION_POLICY_ACTIONS,
 ): string[] {
   const statements = statementsOf(content).filter((s) => namesAccount(s, account, organizationId));
   const allEverywhere = (s: Statement) => list(s.Resource).includes('*');

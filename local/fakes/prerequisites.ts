@@ -1,4 +1,4 @@
-import { DELEGATED_ORGANIZATIONS_ACTIONS } from '../../core/preflight/policies.js';
+import { DELEGATION_POLICY_ACTIONS } from '../../core/preflight/policies.js';
 import { ImageBlockPublicAccess, InspectorActivation, LambdaAccountSettings } from './account-settings.js';
 import { InspectorOrganizationConfiguration } from './inspector-organization.js';
 import {
@@ -69,7 +69,7 @@ export function goldsmithDelegationPolicy(account: string): string {
         Sid: 'GoldsmithReadsTheTree',
         Effect: 'Allow',
         Principal: { AWS: `arn:aws:iam::${account}:root` },
-        Action: [...DELEGATED_ORGANIZATIONS_ACTIONS],
+        Action: [...DELEGATION_POLICY_ACTIONS],
         Resource: '*',
       },
     ],

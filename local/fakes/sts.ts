@@ -1,11 +1,12 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
+import { DEFAULT_DEPLOYER } from '../../core/scp/roles.js';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, required } from './common.js';
 import type { MemberAccess } from './member-access.js';
 
 const stsErr = errorFactory(STSServiceException);
 
 /**
- * STS: a fixed caller identity and AssumeRole. A role the member accounts define (`MemberAccess`) is assumed only as
+ * STS: a fixed caller identity (a session of the deployer role) and AssumeRole. A role the member accounts define (`MemberAccess`) is assumed only as
  * its trust policy and the caller's policies allow, and its credentials act in that account; a role another account
  * of the organization does not hold is refused (AccessDenied); a role ARN in the local cloud's own account or outside
  * the organization gets credentials the fakes treat as the local cloud's own.
@@ -19,10 +20,13 @@ export class StsFake implements FakeService {
   handle(call: FakeCall): unknown {
     switch (call.action) {
       case 'GetCallerIdentity':
+        // The local cloud's caller deploys as docs/deploy.md asks: a session of the deployer role (`goldsmith scp`'s
+        // default), as GetCallerIdentity answers for a role session
+        // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
         return {
-          UserId: 'AIDALOCALGOLDSMITH',
+          UserId: 'AROALOCALGOLDSMITH:goldsmith-local',
           Account: this.accountId,
-          Arn: `arn:aws:iam::${this.accountId}:user/goldsmith-local`,
+          Arn: `arn:aws:sts::${this.accountId}:assumed-role/${DEFAULT_DEPLOYER}/goldsmith-local`,
         };
       case 'AssumeRole': {
         const role = required(call.input, 'RoleArn', (m) => stsErr('ValidationError', m));

@@ -169,9 +169,10 @@ describe('SnsFake and StsFake', () => {
     expect(second.NextToken).toBeUndefined();
   });
 
-  it('returns a fixed caller identity', async () => {
+  it('returns a fixed caller identity: a session of the deployer role', async () => {
     localCloud();
     const id = await stsClient(R).send(new GetCallerIdentityCommand({}));
     expect(id.Account).toBe(ACCOUNT);
+    expect(id.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-deployer/goldsmith-local`);
   });
 });
