@@ -70,6 +70,11 @@ async function upgradeAndGoOn(dir: string) {
   );
 }
 
+/** The saved Image Builder pipelines, as the cloud file writes them (local/snapshot/plain-state.ts). */
+interface PipelinesState {
+  $o: { imagebuilder: { $o: { pipelines: { $map: [string, { $o: Record<string, unknown> }][] } } } };
+}
+
 interface SavedCloudFile {
   stepFunctions: SavedStepFunctions;
   deployment?: SavedDeployment;
@@ -143,6 +148,10 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
       expect(after.identity).toMatchObject({ code: codeDigest(), release: GOLDSMITH_VERSION });
       const cloud = cloudIn(dir, after);
       expect(cloud.deployment?.release).toBe(GOLDSMITH_VERSION);
+      // Image Builder's pipelines carry the recipe 0.2.0's fake did not keep (GetImage answers it for every build).
+      const fakes = (cloud as unknown as { fakes: PipelinesState }).fakes;
+      for (const [arn, p] of fakes.$o.imagebuilder.$o.pipelines.$map)
+        expect(p.$o, arn).toMatchObject({ parentImage: expect.any(String), componentArns: [expect.any(String)] });
       const running = cloud.stepFunctions.running.map((r) => r.executionArn).sort();
       expect(Object.keys(cloud.stepFunctions.runningOn ?? {}).sort()).toEqual(running);
     },
