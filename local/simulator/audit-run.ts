@@ -1,6 +1,8 @@
 import { auditUpgradedExecutions } from '../snapshot/upgrade.js';
 import { auditConsistency } from './audit.js';
 import { auditApprovalChanges } from './audit-approval-changes.js';
+import { auditDeadLetters, deadLetterBoundMs } from './audit-dead-letters.js';
+import { auditEffects } from './audit-effects.js';
 import { fleetShapesAudit } from './audit-fleet-shapes.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
@@ -26,11 +28,12 @@ export async function auditRun(
   resumedAt?: string,
 ): Promise<SimulationReport['consistency']> {
   const { cloud, scenario } = run;
+  const paused = pausedChannels(ledgerItems);
   const consistency = auditConsistency(
     cloud,
     report,
     withdrawnBuilds(ledgerItems),
-    pausedChannels(ledgerItems),
+    paused,
     retiredSharedUsers(ledgerItems),
   );
   report.consistency = consistency;
@@ -39,7 +42,21 @@ export async function auditRun(
   const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
   const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
   const checks = (consistency as { checks?: Record<string, number> }).checks ?? {};
-  const audits = [outageAudit, slackAudit, lifecycle, imageViews, auditApprovalChanges(cloud, resumedAt)];
+  const deadLetters = auditDeadLetters(
+    cloud.invoker.deadLetters,
+    cloud.clock.now(),
+    deadLetterBoundMs(cloud.catalog.resilience.retryHorizon),
+  );
+  const effects = auditEffects(cloud, report, ledgerItems, run.statusTimes, new Set(paused.keys()));
+  const audits = [
+    outageAudit,
+    slackAudit,
+    lifecycle,
+    imageViews,
+    auditApprovalChanges(cloud, resumedAt),
+    deadLetters,
+    effects,
+  ];
   if (scenario.fleets.length > 0)
     audits.push(auditFleets(cloud, ledgerItems), fleetShapesAudit(cloud, scenario, report));
   if (opened) {
@@ -50,6 +67,7 @@ export async function auditRun(
     ...consistency,
     ok: consistency.ok && audits.every((a) => a.problems.length === 0),
     problems: [...consistency.problems, ...audits.flatMap((a) => a.problems)],
+    recovering: [...(consistency.recovering ?? []), ...deadLetters.recovering],
     checks: Object.assign({ ...checks }, ...audits.map((a) => a.checks)),
   };
 }

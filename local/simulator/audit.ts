@@ -1,12 +1,12 @@
 import { Launchability } from './audit-classes.js';
 import { auditConsumerAccess } from './audit-consumers.js';
+import { publishedValueOf } from './audit-effects.js';
 import { auditKeys } from './audit-keys.js';
 import type { PausedChannel } from './audit-recovering.js';
 import { accountsUnderAt, auditRollout, wavesFromCatalog } from './audit-rollout.js';
 import { auditLaunchPermissions } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
-import { buildFinder } from './targets.js';
 
 /**
  * The end-of-run audit of the fakes against the ledger (docs/simulation.md, `consistency`): every pointer names a promoted
@@ -25,16 +25,10 @@ export function auditConsistency(
   const problems: string[] = [];
   const recovering: string[] = [];
   const { imagebuilder } = cloud.installed.fakes;
-  const findBuild = buildFinder(imagebuilder.builds.values());
-  const amiOf = (p: { image: string; version: string }, region: string): string | undefined =>
-    findBuild(p.image, p.version)?.amis.find((a) => a.region === region)?.image;
-  // A container build's image by digest, as its pointer names it: the digest its build tag names in ECR.
-  const digestUriOf = (p: { image: string; version: string }, region: string): string | undefined => {
-    const uri = findBuild(p.image, p.version)?.containers.find((c) => c.region === region)?.imageUris[0];
-    const m = uri ? /^([^/]+)\/(.+):([^:/]+)$/.exec(uri) : null;
-    const digest = m ? cloud.installed.fakes.ecr.digestOfTag(region, m[2]!, m[3]!) : undefined;
-    return m && digest ? `${m[1]}/${m[2]}@${digest}` : undefined;
-  };
+  // What a pointer publishes for a build: its AMI, or its container image by the digest its build tag names in ECR.
+  const publishes = publishedValueOf(cloud);
+  const names = (p: { image: string; version: string }, region: string, value: string) =>
+    publishes(p.image, p.version, region).includes(value);
 
   // At-least-once delivery must never become at-least-twice building. StartImagePipelineExecution retried with its
   // client token is idempotent (Image Builder answers with the same build), so calls are not counted: builds are,
@@ -59,19 +53,12 @@ export function auditConsistency(
     const [image, channel] = key.split('/') as [string, string];
     for (const [region, ami] of Object.entries(regions)) {
       const promoted = report.promotions.find(
-        (p) =>
-          p.image === image &&
-          p.channel === channel &&
-          p.outcome === 'promoted' &&
-          (amiOf(p, region) === ami || digestUriOf(p, region) === ami),
+        (p) => p.image === image && p.channel === channel && p.outcome === 'promoted' && names(p, region, ami),
       );
       if (promoted) continue;
       const ahead = [...paused.values()]
         .flat()
-        .find(
-          (c) =>
-            c.image === image && c.channel === channel && (amiOf(c, region) === ami || digestUriOf(c, region) === ami),
-        );
+        .find((c) => c.image === image && c.channel === channel && names(c, region, ami));
       // A pointer ahead of its record: the paused channel's own line below says whether that ends by itself.
       if (!ahead) problems.push(`pointer ${key} in ${region} names ${ami}, which no promotion to ${channel} produced`);
     }

@@ -194,6 +194,9 @@ export function runAction(
     case 'build-fails':
       imagebuilder.failNext(action.image, action.reason, action.count);
       return;
+    case 'handler-fails':
+      cloud.invoker.failNext(action.function, action.times, action.error);
+      return;
     case 'findings':
       imagebuilder.setFindings(action.image, { critical: action.critical, high: action.high, medium: action.medium });
       return;

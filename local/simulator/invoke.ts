@@ -3,7 +3,7 @@ import type { VirtualClock } from '../clock.js';
 import { attributeFailure } from '../fakes/caller.js';
 import type { Outages } from '../fakes/outages.js';
 import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
-import type { LocalLambdas } from './lambda.js';
+import { type LocalLambdas, scriptedName } from './lambda.js';
 import { unqualifiedFunctionArn, type Wiring } from './wiring.js';
 
 /** An event whose invocation failed every retry (it goes to the function's on-failure destination, if any). */
@@ -21,6 +21,8 @@ export interface DeadLetter {
   key?: string;
   /** When the same invocation later succeeded, and how (`re-driven …`: the re-drive of a dead letter). */
   recovered?: { at: string; by: string };
+  /** The event came from outside Goldsmith: a scenario's sender put it on a bus (senders.ts), not Goldsmith or AWS. */
+  outside?: true;
 }
 
 export interface AsyncInvokerOptions {
@@ -118,6 +120,23 @@ export class AsyncInvoker {
   private deliveries = 0;
   /** Work whose invocation failed every retry, by identity: done when the same invocation next succeeds. */
   private readonly failedWork = new Map<string, DeadLetter[]>();
+  /** The events a scenario's sender put on a bus, by their canonical digest: a dead letter of one is `outside`. */
+  private readonly outside = new Set<string>();
+
+  /** The names a scenario's `handler-fails` may give: each function's, as the timeline prints it. */
+  functionNames(): string[] {
+    return [...this.options.wiring.functions.values()].map((f) => scriptedName(f.logicalId)).sort();
+  }
+
+  /** The next `times` invocations of the function named `name` throw an error named `error` (`handler-fails`). */
+  failNext(name: string, times: number, error: string): void {
+    this.options.lambdas.failNext(name, times, error);
+  }
+
+  /** Marks `event` as put by someone outside Goldsmith (a scenario's sender): its dead letters say so. */
+  markOutside(event: unknown): void {
+    this.outside.add(deadLetterId({ target: '', payload: event }));
+  }
 
   /**
    * One asynchronous delivery, as its own item on the clock at the current instant. While Lambda itself is down (a
@@ -190,6 +209,7 @@ export class AsyncInvoker {
           event,
           requestId,
           key,
+          ...(this.outside.has(deadLetterId({ target: '', payload: event })) ? { outside: true as const } : {}),
         };
         this.deadLetters.push(letter);
         this.options.onDeadLetter?.(letter);
@@ -238,7 +258,9 @@ export class AsyncInvoker {
       invocations: this.invocations,
       deadLetters: this.deadLetters,
       failedWork: this.failedWork,
+      outside: this.outside,
       usage: this.options.lambdas.usage,
+      scripted: this.options.lambdas.scripted,
     };
   }
 

@@ -10,6 +10,12 @@ import { providedHandlerModule } from './handler-modules.js';
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**
+ * A function's name as the timeline prints it and a scenario's `handler-fails` names it: its logical id without the
+ * 8-character hash the synthesis appends (`OnImageEvent2C7C9A1B` → `OnImageEvent`).
+ */
+export const scriptedName = (logicalId: string): string => logicalId.replace(/(?<=[a-z])[0-9A-F]{8}$/, '');
+
+/**
  * Runs our Lambda handlers in process, as the Lambda runtime would: the module named by the function's
  * `handler` setting (`functions/start-builds.handler`), one module instance per process (warm starts), a context.
  */
@@ -23,6 +29,41 @@ export class LocalLambdas {
   private readonly running = new Set<{ at: number; ended: boolean }>();
   /** The hold of the invocation whose code is running, marked ended once it has. */
   private readonly holding = new AsyncLocalStorage<{ at: number; ended: boolean }>();
+  /**
+   * Failures a scenario's `handler-fails` asked for, by function (the name the timeline prints: its logical id
+   * without the hash): how many invocations are still to throw, and the error's name.
+   */
+  readonly scripted = new Map<string, { times: number; error: string }>();
+
+  /** Handlers whose middleware chain throws the scripted failures (middy's `before`): the others throw them first. */
+  private readonly hooked = new WeakSet<LambdaHandler>();
+
+  /** The next `times` invocations of `name` throw an error named `error` (`handler-fails`). */
+  failNext(name: string, times: number, error: string): void {
+    const earlier = this.scripted.get(name)?.times ?? 0;
+    this.scripted.set(name, { times: earlier + times, error });
+  }
+
+  /** Throws the failure a scenario scripted for this invocation of `functionName`, if one is left. */
+  private throwIfScripted(functionName: string): void {
+    const scripted = this.scripted.get(scriptedName(functionName));
+    if (!scripted || scripted.times <= 0) return;
+    scripted.times--;
+    const error = new Error(`scripted failure: the scenario's handler-fails event (${scripted.times} more to come)`);
+    error.name = scripted.error;
+    throw error;
+  }
+
+  /**
+   * A middy handler throws a scripted failure as its code would: after its middlewares' `before` (the event parsed),
+   * so its `onError` ones see it (a failure recorded for the re-drive, counted), as they would a real one.
+   */
+  private hook(fn: LambdaHandler): void {
+    const chain = fn as LambdaHandler & { before?: (m: (request: { context: Context }) => void) => unknown };
+    if (typeof chain.before !== 'function') return;
+    chain.before((request) => this.throwIfScripted(request.context.functionName));
+    this.hooked.add(fn);
+  }
 
   constructor(
     private readonly projectRoot: string,
@@ -44,6 +85,7 @@ export class LocalLambdas {
       const mod = provided ? await provided() : ((await import(pathToFileURL(found).href)) as Record<string, unknown>);
       const fn = mod[exportName];
       if (typeof fn !== 'function') throw new Error(`${handler}: export ${exportName} is not a function`);
+      this.hook(fn as LambdaHandler);
       return fn as LambdaHandler;
     })();
     this.modules.set(handler, loading);
@@ -73,6 +115,7 @@ export class LocalLambdas {
     since?: number,
   ): Promise<unknown> {
     const fn = await this.load(handler);
+    if (!this.hooked.has(fn)) this.throwIfScripted(functionName);
     const started = Date.now();
     const holds = since !== undefined && since < started ? since : started;
     const context: Context = {

@@ -62,6 +62,7 @@ export async function startRun(
   onBuildEvent: () => void,
 ): Promise<LiveRun> {
   const cloud = await startLocalCloud(catalog, scenario, root);
+  refuseUnknownFunctions(cloud, scenario);
   const statusTimes = new Map<string, { status: string; at: string }>();
   const statusLog: StatusLine[] = [];
   // Failures the scenario asks for (`build-fails`): marked in the timeline as part of the scenario.
@@ -141,6 +142,17 @@ export async function startRun(
     operator,
     act,
   };
+}
+
+/** A `handler-fails` naming no function of the stacks is refused before the run, naming the ones there are. */
+function refuseUnknownFunctions(cloud: LocalCloud, scenario: Scenario): void {
+  const names = cloud.invoker.functionNames();
+  const problems = scenario.events.flatMap((e, i) =>
+    'kind' in e.action && e.action.kind === 'handler-fails' && !names.includes(e.action.function)
+      ? [`scenario.events.${i}.function: no function "${e.action.function}" (the stacks have ${names.join(', ')})`]
+      : [],
+  );
+  if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
 /** A fresh run's scenario on the clock: the schedules' runs, the fleets' checks and alarms, the timed events. */

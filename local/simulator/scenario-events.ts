@@ -121,6 +121,20 @@ export const kinds = z.discriminatedUnion('kind', [
     reason: z.string().min(1).optional(),
     as: z.string().min(1).optional(),
   }),
+  // One of Goldsmith's functions throws on its next `times` invocations, however they come (an event, a schedule, a
+  // Step Functions task), as its code would: an error named `error` (one core/errors/classify.ts calls transient,
+  // such as "ServiceUnavailable", is re-driven; any other stays for a person). Named as the timeline prints it.
+  z.strictObject({
+    kind: z.literal('handler-fails'),
+    function: z
+      .string()
+      .regex(/^[A-Z][A-Za-z0-9]+$/, 'must be a function\'s name as the timeline prints it, like "OnImageEvent"'),
+    times: z.number().int().min(1),
+    error: z
+      .string()
+      .regex(/^[A-Za-z][\w.]*$/, 'must be an error name like "Error" or "ServiceUnavailable"')
+      .default('Error'),
+  }),
   // Nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
   organizationChange,

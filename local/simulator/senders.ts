@@ -39,6 +39,8 @@ export async function putAsSender(cloud: LocalCloud, put: RawPut): Promise<void>
   const fromAws = source.startsWith('aws.');
   const bus = (put.bus ?? (fromAws ? 'default' : 'goldsmith')) === 'default' ? 'default' : cloud.goldsmithBus;
   // AWS services deliver their own events; no PutEvents, no bus policy (AWS refuses "aws." sources from callers).
+  // Put by someone outside Goldsmith: a function's refusal of it by design is counted, not a failure (the audit).
+  cloud.invoker.markOutside(event);
   if (fromAws && put.as === undefined) {
     cloud.bus.put(event, bus);
     return;

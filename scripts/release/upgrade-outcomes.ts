@@ -99,3 +99,48 @@ export interface RehearsalOutcomes {
   /** The end-of-run consistency audit. */
   audit: 'ok' | 'failed';
 }
+
+/** What an upgraded run's report says of the work's effects (`simulate --json`, the parts read here). */
+export interface EffectsReport {
+  builds: { image: string; version: string; status: string }[];
+  notifications: { event: string; image: string; at: string; subject: string }[];
+  pointers: Record<string, Record<string, string>>;
+  rejectedEvents: { at: string; reason: string; recovered?: unknown }[];
+  consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
+}
+
+/**
+ * The effects of the work, beside the ledger's records of it: what Image Builder (the report's builds) and the
+ * ledger say of every build, each revocation's announcement and whether any pointer still names the revoked version,
+ * and every dead letter no later delivery recovered. A rehearsal passes only when the records and their effects agree.
+ */
+export function effectsOf(report: EffectsReport, ledger: readonly Item[]) {
+  const ledgerStatus = (image: string, version: string) =>
+    find(ledger, `IMAGE#${image}`, `BUILD#${version}`)?.status ?? 'not in the ledger';
+  const revocations = ledger.filter((i) => i.kind === 'revocation' && i.state === 'revoked');
+  return {
+    builds: Object.fromEntries(
+      report.builds.map((b) => [
+        `${b.image} ${b.version}`,
+        { imageBuilder: b.status, ledger: ledgerStatus(b.image, b.version) },
+      ]),
+    ),
+    revocations: Object.fromEntries(
+      revocations.map((r) => {
+        const [image, version] = [String(r.image), String(r.version)];
+        const announced = report.notifications.find(
+          (n) => n.event === 'revoked' && n.image === image && n.subject.startsWith(`${image} ${version}`),
+        );
+        return [
+          `${image} ${version}`,
+          {
+            revokedAt: minute(String(r.revokedAt)),
+            announcedAt: announced ? minute(announced.at) : 'never',
+            announcementPending: r.announcePending !== undefined,
+          },
+        ];
+      }),
+    ),
+    unrecoveredDeadLetters: report.rejectedEvents.filter((e) => !e.recovered).map((e) => `${e.at} ${e.reason}`),
+  };
+}

@@ -14,7 +14,14 @@ import type { SavedDeployment } from '../../local/snapshot/deployment.js';
 import { rollbackProblems } from '../../local/snapshot/rollback.js';
 import type { SavedStepFunctions } from '../../local/stepfunctions/engine.js';
 import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
-import { inFlight, outcomesOf, PIECES, type RehearsalOutcomes } from '../../scripts/release/upgrade-outcomes.js';
+import {
+  type EffectsReport,
+  effectsOf,
+  inFlight,
+  outcomesOf,
+  PIECES,
+  type RehearsalOutcomes,
+} from '../../scripts/release/upgrade-outcomes.js';
 import { captureOutput } from '../helpers/output.js';
 import { testTempDir } from '../helpers/temp-dir.js';
 import {
@@ -63,6 +70,11 @@ async function upgradeAndGoOn(dir: string) {
   );
 }
 
+/** The saved Image Builder pipelines, as the cloud file writes them (local/snapshot/plain-state.ts). */
+interface PipelinesState {
+  $o: { imagebuilder: { $o: { pipelines: { $map: [string, { $o: Record<string, unknown> }][] } } } };
+}
+
 interface SavedCloudFile {
   stepFunctions: SavedStepFunctions;
   deployment?: SavedDeployment;
@@ -108,16 +120,38 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
         /migrations: ledger records to format 2: ([1-9]\d*) items read, \1 brought to format 2$/m,
       );
       expect(run.code).toBe(0);
-      expect((JSON.parse(run.stdout) as { consistency: { ok: boolean } }).consistency.ok).toBe(true);
+      const report = JSON.parse(run.stdout) as EffectsReport;
+      expect(report.consistency).toMatchObject({ ok: true, problems: [] });
 
       const after = stateIn(dir);
       expect(outcomesOf(after.snapshot.ledger)).toEqual(recorded.outcomes);
+      // Not only the records: their effects. Every build, of every kind of image (web-runtime's are container
+      // images), AVAILABLE in Image Builder and in the ledger; web-runtime's scheduled revocation carried out to its
+      // announcement; no dead letter left unrecovered.
+      const effects = effectsOf(report, after.snapshot.ledger);
+      expect(Object.keys(effects.builds)).toContain('web-runtime 1.0.0/4');
+      for (const [build, states] of Object.entries(effects.builds))
+        expect(states, build).toEqual({ imageBuilder: 'AVAILABLE', ledger: 'AVAILABLE' });
+      expect(effects.revocations).toEqual({
+        'web-runtime 1.0.0/1': {
+          revokedAt: '2027-01-25T12:00',
+          announcedAt: '2027-01-25T12:00',
+          announcementPending: false,
+        },
+      });
+      expect(effects.unrecoveredDeadLetters).toEqual([]);
+      expect(report.consistency.checks).toMatchObject({ 'revocations-carried-out': 1 });
+      expect(report.consistency.checks?.['dead-letters-recovered']).toBe(report.rejectedEvents.length);
       expect(Object.keys(recorded.outcomes)).toEqual(PIECES.map((p) => p.what));
       expect(recorded.audit).toBe('ok');
       // Saved again by this Goldsmith: its code and release, and the definitions its running executions keep.
       expect(after.identity).toMatchObject({ code: codeDigest(), release: GOLDSMITH_VERSION });
       const cloud = cloudIn(dir, after);
       expect(cloud.deployment?.release).toBe(GOLDSMITH_VERSION);
+      // Image Builder's pipelines carry the recipe 0.2.0's fake did not keep (GetImage answers it for every build).
+      const fakes = (cloud as unknown as { fakes: PipelinesState }).fakes;
+      for (const [arn, p] of fakes.$o.imagebuilder.$o.pipelines.$map)
+        expect(p.$o, arn).toMatchObject({ parentImage: expect.any(String), componentArns: [expect.any(String)] });
       const running = cloud.stepFunctions.running.map((r) => r.executionArn).sort();
       expect(Object.keys(cloud.stepFunctions.runningOn ?? {}).sort()).toEqual(running);
     },
