@@ -49,9 +49,6 @@ export function s3Error(action: string, code: string, message: string, status: n
   return modeled ? err(modeled, message, status) : err(code, message, status);
 }
 
-const readError = (action: ObjectAction, code: string, message: string, status: number) =>
-  s3Error(action, code, message, status);
-
 export const s3Errors = {
   /** A bucket that does not exist: `NoSuchBucket`, or HEAD's bare 404. */
   noSuchBucket(action: string): Error {
@@ -60,15 +57,15 @@ export const s3Errors = {
   /** A key (or version) that is not there, to a caller who may list the bucket (404) or may not (403). */
   missing(action: ObjectAction, options: { mayList: boolean; version?: boolean; deleteMarker?: boolean }): Error {
     const headers: Record<string, string> = options.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {};
-    if (!options.mayList) return withHeaders(readError(action, 'AccessDenied', 'Access Denied', 403), 403, {});
+    if (!options.mayList) return withHeaders(s3Error(action, 'AccessDenied', 'Access Denied', 403), 403, {});
     const error = options.version
-      ? readError(action, 'NoSuchVersion', 'The specified version does not exist.', 404)
-      : readError(action, 'NoSuchKey', 'The specified key does not exist.', 404);
+      ? s3Error(action, 'NoSuchVersion', 'The specified version does not exist.', 404)
+      : s3Error(action, 'NoSuchKey', 'The specified key does not exist.', 404);
     return withHeaders(error, 404, headers);
   },
   /** A read of a version that is a delete marker: 405, with the marker's header and its Last-Modified. */
   deleteMarkerVersion(action: ObjectAction, lastModified: string): Error {
-    const error = readError(
+    const error = s3Error(
       action,
       'MethodNotAllowed',
       'The specified method is not allowed against this resource.',
