@@ -127,7 +127,10 @@ export async function keepSboms(content: ImageContent, render: SbomRenderer): Pr
   return kept;
 }
 
-/** The keys the bucket lists under `prefix` now (current objects only: a key whose current version is a delete marker is not listed). */
+/**
+ * The keys the bucket lists under `prefix` now: current objects only (a key whose current version is a delete marker is
+ * not listed).
+ */
 async function listed(bucket: string, prefix: string): Promise<Set<string>> {
   const keys = new Set<string>();
   for await (const page of paginateListObjectsV2({ client: s3Client() }, { Bucket: bucket, Prefix: prefix })) {
