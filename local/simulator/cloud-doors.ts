@@ -1,11 +1,11 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { S3ServiceException } from '@aws-sdk/client-s3';
 import { SchedulerServiceException } from '@aws-sdk/client-scheduler';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { SQSServiceException } from '@aws-sdk/client-sqs';
 import type { VirtualClock } from '../clock.js';
 import { errorFactory } from '../fakes/common.js';
+import { s3Error } from '../fakes/s3-answers.js';
 import type { BucketDoors } from '../trust/bucket-doors.js';
 import { currentCaller } from '../trust/caller.js';
 import type { DoorRefusal, ResourceDoors } from '../trust/resource-doors.js';
@@ -43,16 +43,27 @@ const ERRORS = {
   dynamodb: errorFactory(DynamoDBServiceException),
   scheduler: errorFactory(SchedulerServiceException),
   secretsmanager: errorFactory(SecretsManagerServiceException),
-  s3: errorFactory(S3ServiceException),
 } as const;
 
-/** S3's object calls and the IAM action each is authorized as (HeadObject needs s3:GetObject). */
-const S3_ACTIONS: Record<string, string> = {
-  PutObject: 's3:PutObject',
-  GetObject: 's3:GetObject',
-  HeadObject: 's3:GetObject',
-  DeleteObject: 's3:DeleteObject',
-};
+/**
+ * S3's object calls and the IAM action each is authorized as: HeadObject needs s3:GetObject, a read or delete of one
+ * version s3:GetObjectVersion or s3:DeleteObjectVersion
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+ */
+function s3ObjectAction(command: string, input: Input): string | undefined {
+  const versioned = typeof input.VersionId === 'string';
+  switch (command) {
+    case 'PutObject':
+      return 's3:PutObject';
+    case 'GetObject':
+    case 'HeadObject':
+      return versioned ? 's3:GetObjectVersion' : 's3:GetObject';
+    case 'DeleteObject':
+      return versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Puts the bucket policies in front of an S3 client: an object call by a known principal on a bucket with a policy
@@ -67,21 +78,27 @@ function attachBucketDoors(
   (client.middlewareStack as DoorStack).add(
     (next, context) => async (args) => {
       const principal = currentCaller();
-      const action = S3_ACTIONS[(context.commandName ?? '').replace(/Command$/, '')];
+      const command = (context.commandName ?? '').replace(/Command$/, '');
       const input = args.input as Input;
       const bucket = String(input.Bucket ?? '');
+      // ListObjectsV2 is s3:ListBucket on the bucket, with the listing's prefix as `s3:prefix`
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+      const listing = command === 'ListObjectsV2';
+      const action = listing ? 's3:ListBucket' : s3ObjectAction(command, input);
       if (principal === undefined || action === undefined || !buckets.guards(bucket)) return next(args);
-      const refusal = await buckets.object(principal, action, bucket, String(input.Key ?? ''), secure);
+      const refusal = listing
+        ? await buckets.bucket(principal, action, bucket, secure, { 's3:prefix': String(input.Prefix ?? '') })
+        : await buckets.object(principal, action, bucket, String(input.Key ?? ''), secure);
       if (refusal) {
         refused.push({
           at: clock.iso(),
           principal,
           service: 's3',
           action,
-          resource: `${bucket}/${input.Key}`,
+          resource: listing ? bucket : `${bucket}/${input.Key}`,
           code: refusal.code,
         });
-        throw ERRORS.s3(refusal.code, refusal.message, refusal.status);
+        throw s3Error(command, refusal.code, refusal.message, refusal.status);
       }
       return next(args);
     },

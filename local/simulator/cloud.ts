@@ -243,6 +243,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   // The queues', topics', table's and roles' own policies, for every call a known principal makes.
   const doors = new ResourceDoors(app.templates, resolver, rolePolicies);
   const buckets = new BucketDoors(app.templates, resolver, rolePolicies);
+  // A read of a key that is not there: 404 to a caller holding s3:ListBucket on the bucket, 403 to one who does not.
+  installed.fakes.s3.authorizeList = (principal, bucket) => buckets.mayList(principal, bucket);
   const refusedWrites: RefusedWrite[] = [];
   const scheduler = new SchedulerFake({
     accountId: LOCAL_ACCOUNT,

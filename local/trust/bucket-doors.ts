@@ -41,14 +41,29 @@ export class BucketDoors {
     return this.decide(principal, action, bucket, `arn:aws:s3:::${bucket}/${key}`, secureTransport);
   }
 
-  /** `action` on `bucket` itself (s3:PutReplicationConfiguration, s3:PutBucketTagging, …). */
+  /**
+   * `action` on `bucket` itself (s3:PutReplicationConfiguration, s3:PutBucketTagging, s3:ListBucket with the listing's
+   * `s3:prefix` in `context`, …).
+   */
   async bucket(
     principal: string,
     action: string,
     bucket: string,
     secureTransport: boolean,
+    context: Record<string, string> = {},
   ): Promise<DoorRefusal | undefined> {
-    return this.decide(principal, action, bucket, `arn:aws:s3:::${bucket}`, secureTransport);
+    return this.decide(principal, action, bucket, `arn:aws:s3:::${bucket}`, secureTransport, context);
+  }
+
+  /**
+   * Whether `principal` holds s3:ListBucket on `bucket`, which decides S3's answer to a read of a key that is not
+   * there: 404 with it, 403 without (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). Asked with
+   * no `s3:prefix`: AWS does not say that a grant narrowed by one counts here, so the local cloud takes it as not
+   * (Goldsmith relies on neither answer: aws/sbom/sbom-objects.ts). The local cloud itself (no principal) may.
+   */
+  async mayList(principal: string | undefined, bucket: string): Promise<boolean> {
+    if (principal === undefined) return true;
+    return (await this.bucket(principal, 's3:ListBucket', bucket, true)) === undefined;
   }
 
   private async decide(
@@ -57,6 +72,7 @@ export class BucketDoors {
     bucket: string,
     resource: string,
     secureTransport: boolean,
+    extra: Record<string, string> = {},
   ): Promise<DoorRefusal | undefined> {
     const arn = principalArnOf(principal);
     const account = arn.split(':')[4] ?? '';
@@ -69,6 +85,7 @@ export class BucketDoors {
         'aws:PrincipalArn': arn,
         'aws:PrincipalAccount': account,
         'aws:SecureTransport': secureTransport ? 'true' : 'false',
+        ...extra,
       },
       identityPolicies: this.identities.get(arn) ?? [],
       resourcePolicy: this.policies.get(bucket),

@@ -376,10 +376,12 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'inspector2:CreateSbomExport':
     case 'inspector2:GetSbomExport':
       return one('*');
-    // The SBOM export poller lists what Inspector wrote under the version's prefix (inspector/<image>/<version>/).
+    // The SBOM export poller (its environment names the export key) lists what Inspector wrote under the version's
+    // prefix (inspector/<image>/<version>/); the lifecycle sweep lists a deleted version's SBOMs (sbom/<image>/<version>/).
     case 's3:ListBucket': {
       const bucket = required(site, action, 'SBOM_BUCKET');
-      return images.flatMap((image) => one(`arn:aws:s3:::${bucket}`, { 's3:prefix': `inspector/${image}/1.0.0-1/` }));
+      const root = site.env.SBOM_EXPORT_KEY_ARN ? 'inspector' : 'sbom';
+      return images.flatMap((image) => one(`arn:aws:s3:::${bucket}`, { 's3:prefix': `${root}/${image}/1.0.0-1/` }));
     }
     case 'inspector2:ListFindings':
       return site.env.INSPECTOR_FINDINGS_ROLE_ARN ? [] : one('*');

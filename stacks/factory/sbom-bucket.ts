@@ -167,21 +167,40 @@ export function inspectorSourceArns(): string {
   return `arn:${Aws.PARTITION}:inspector2:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`;
 }
 
+/** Where each version's SBOMs are kept in the bucket (core/names.ts `sbomObjectKey`). */
+const SBOM_PREFIX = 'sbom/';
+
 /**
  * Lets `fn`'s role make `actions` on the SBOMs of the bucket named `bucket` (`sbom/*`), admits it through the bucket's
- * door and tells it the bucket (`SBOM_BUCKET`). HeadObject is authorized as s3:GetObject.
+ * door and tells it the bucket (`SBOM_BUCKET`). HeadObject is authorized as s3:GetObject; ListObjectsV2 as
+ * s3:ListBucket on the bucket, granted here for listings under `sbom/` only (`s3:prefix`,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html). A role without s3:ListBucket is answered
+ * 403, not 404, when it reads a key that is not there (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html):
+ * aws/sbom/sbom-objects.ts asks the write (`If-None-Match: *`) or the listing whether a key is there, never a read.
  */
 export function grantSbomObjects(
   fn: iam.IGrantable & Construct & { addEnvironment(key: string, value: string): unknown; role?: iam.IRole },
   bucket: string,
-  actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject')[],
+  actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:ListBucket')[],
 ): void {
   fn.addEnvironment('SBOM_BUCKET', bucket);
-  fn.grantPrincipal.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: [...actions],
-      resources: [`arn:${Aws.PARTITION}:s3:::${bucket}/sbom/*`],
-    }),
-  );
+  const objectActions = actions.filter((a) => a !== 's3:ListBucket');
+  if (objectActions.length > 0) {
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: objectActions,
+        resources: [`arn:${Aws.PARTITION}:s3:::${bucket}/${SBOM_PREFIX}*`],
+      }),
+    );
+  }
+  if (actions.includes('s3:ListBucket')) {
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${bucket}`],
+        conditions: { StringLike: { 's3:prefix': [`${SBOM_PREFIX}*`] } },
+      }),
+    );
+  }
   admitRole(fn, SBOM_DOOR, fn.role);
 }

@@ -179,8 +179,8 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   allowRetirement(stack, sweep);
   allowRevocation(stack, requests);
   allowDeletion(stack, sweep);
-  // A deleted version's SBOMs go with it (functions/lifecycle/retention.ts), each read back as gone.
-  grantSbomObjects(sweep, env.sbomBucket, ['s3:GetObject', 's3:DeleteObject']);
+  // A deleted version's SBOMs go with it (functions/lifecycle/retention.ts), listed before and after: read back as gone.
+  grantSbomObjects(sweep, env.sbomBucket, ['s3:ListBucket', 's3:DeleteObject']);
   allowUsageReports(stack, sweep);
   // The pending usage reports of every image, from the open-work index, by its own ARN (the table grant covers the
   // table, not its indexes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).

@@ -19,7 +19,7 @@ import {
   GetResourceSharesCommand,
   RAMClient,
 } from '@aws-sdk/client-ram';
-import { DeleteObjectCommand, HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
@@ -181,9 +181,10 @@ export function lifecycleWorld(): void {
   process.env.SBOM_BUCKET = 'goldsmith-test-sbom-111122223333-us-east-1';
   const { ddb, ec2 } = mocks;
   sbomObjects.clear();
-  mocks.s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
-    if (sbomObjects.has(input.Key)) return { ETag: '"0"', ContentLength: 1 };
-    throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+  // The sweep lists a version's SBOMs before and after deleting them (aws/sbom/sbom-objects.ts).
+  mocks.s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => {
+    const keys = [...sbomObjects].filter((key) => key.startsWith(input.Prefix ?? '')).sort();
+    return { Contents: keys.map((Key) => ({ Key })), KeyCount: keys.length, IsTruncated: false };
   });
   mocks.s3.on(DeleteObjectCommand).callsFake((input: { Key: string }) => {
     sbomObjects.delete(input.Key);

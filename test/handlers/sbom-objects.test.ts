@@ -61,8 +61,36 @@ describe("a version's SBOMs in the bucket", () => {
     const second = await keepSboms(baseContent('1.0.0/3'), render);
 
     expect(second).toEqual(first);
-    expect(stats.apiCalls['s3:PutObject']).toBe(2);
+    // The re-run's write-once puts (If-None-Match: *) were refused: the keys were there.
+    expect(stats.apiCalls['s3:PutObject']).toBe(4);
     expect(fakes.s3.buckets.get(BUCKET)?.objects.get('sbom/base/1.0.0-3/spdx.json')).toHaveLength(1);
+  });
+
+  it('replaces a document kept with other bytes, over the version it read, and reads the new one back', async () => {
+    const { fakes } = localCloud();
+    fakes.s3.createBucket(BUCKET, true);
+    await keepSboms(baseContent('1.0.0/3'), render);
+
+    const kept = await keepSboms(baseContent('1.0.0/3', { packages: [] }), render);
+
+    const versions = fakes.s3.buckets.get(BUCKET)?.objects.get('sbom/base/1.0.0-3/cyclonedx.json') ?? [];
+    expect(versions).toHaveLength(2);
+    expect(kept[0]).toMatchObject({ etag: versions[1]?.etag, versionId: versions[1]?.versionId });
+    expect(JSON.parse(fakes.s3.read(BUCKET, 'sbom/base/1.0.0-3/cyclonedx.json') ?? '{}')).toMatchObject({
+      packages: [],
+    });
+  });
+
+  it('keeps documents for a role that S3 answers 403 for a key not there (no s3:ListBucket)', async () => {
+    const { fakes, stats } = localCloud();
+    fakes.s3.createBucket(BUCKET, true);
+    fakes.s3.authorizeList = () => false;
+
+    const kept = await keepSboms(baseContent('1.0.0/3'), render);
+
+    expect(kept).toHaveLength(2);
+    expect(stats.apiCalls['s3:HeadObject']).toBe(2);
+    expect(fakes.s3.read(BUCKET, 'sbom/base/1.0.0-3/spdx.json')).toBeDefined();
   });
 
   it('records nothing when the bucket is not there', async () => {
@@ -71,14 +99,18 @@ describe("a version's SBOMs in the bucket", () => {
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
-  it("deletes a version's documents, read back as gone, and takes a missing one as gone", async () => {
-    const { fakes } = localCloud();
+  it("deletes a version's documents, listed as gone, and takes a missing one as gone without a delete marker", async () => {
+    const { fakes, stats } = localCloud();
     fakes.s3.createBucket(BUCKET, true);
     await keepSboms(baseContent('1.0.0/3'), render);
 
     const gone = await deleteSboms('base', '1.0.0/3', [...FILES, 'other.json']);
+    const again = await deleteSboms('base', '1.0.0/3', FILES);
 
     expect(gone).toHaveLength(3);
+    expect(again).toHaveLength(2);
     for (const file of FILES) expect(fakes.s3.read(BUCKET, `sbom/base/1.0.0-3/${file}`)).toBeUndefined();
+    expect(stats.apiCalls['s3:DeleteObject']).toBe(2);
+    expect(fakes.s3.buckets.get(BUCKET)?.objects.has('sbom/base/1.0.0-3/other.json')).toBe(false);
   });
 });

@@ -1,22 +1,25 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../aws/clients/dynamodb.js';
-import { s3Client } from '../../aws/clients/s3.js';
+import { s3Client, sbomBucket } from '../../aws/clients/s3.js';
 import { schedulerClient } from '../../aws/clients/scheduler.js';
 import { secretsmanagerClient } from '../../aws/clients/secretsmanager.js';
 import { snsClient } from '../../aws/clients/sns.js';
 import { sqsClient } from '../../aws/clients/sqs.js';
-import { ledgerTableName } from '../../core/names.js';
+import { deleteSboms, keepSboms } from '../../aws/sbom/sbom-objects.js';
+import { ledgerTableName, sbomObjectKey } from '../../core/names.js';
+import { SBOM_FILES, sbomDocuments } from '../../core/sbom/documents.js';
 import { scheduledBuildInput } from '../../events/scheduled-build.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { runAs } from '../../local/trust/caller.js';
 import type { PolicyDocument } from '../../local/trust/policies.js';
+import { baseContent } from '../fixtures/sbom.js';
 import { devThenProdSoakingAnHour } from '../scenarios/helpers.js';
 import {
   ACCOUNT,
@@ -278,6 +281,29 @@ describe("Goldsmith's queues, topics, ledger, SBOM bucket and schedules refuse a
       [ATTACKER, 'secretsmanager:PutSecretValue', 'AccessDeniedException'],
       [TAGGER, 'dynamodb:PutItem', 'AccessDeniedException'],
     ]);
+  });
+
+  it("keeps a version's SBOMs as on-image-event, which S3 answers 403 for a key not there, and deletes them as the sweep", async () => {
+    const writer = sessionOf(roleArn('-Promotion-OnImageEvent'));
+    const sweep = sessionOf(roleArn('-Promotion-LifecycleSweep'));
+    const bucket = sbomBucket();
+    const key = sbomObjectKey('base', '1.0.0/9', 'cyclonedx.json');
+    const head = () => s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    // The writer's role holds no s3:ListBucket: S3 does not tell it the key is not there.
+    await expect(runAs(writer, head)).rejects.toMatchObject({ name: 'Unknown', $metadata: { httpStatusCode: 403 } });
+
+    const kept = await runAs(writer, () => keepSboms(baseContent('1.0.0/9'), sbomDocuments));
+    const again = await runAs(writer, () => keepSboms(baseContent('1.0.0/9'), sbomDocuments));
+
+    expect(kept.map((d) => d.key)).toEqual(SBOM_FILES.map((f) => sbomObjectKey('base', '1.0.0/9', f)));
+    expect(again).toEqual(kept);
+    expect(await runAs(writer, head)).toMatchObject({ ETag: kept[0]?.etag, ContentLength: kept[0]?.bytes });
+    expect(cloud.installed.fakes.s3.buckets.get(bucket)?.objects.get(key)).toHaveLength(1);
+
+    expect(await runAs(sweep, () => deleteSboms('base', '1.0.0/9', SBOM_FILES))).toHaveLength(2);
+    expect(cloud.installed.fakes.s3.read(bucket, key)).toBeUndefined();
+    await expect(runAs(writer, head)).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    expect(cloud.refusedWrites.filter((r) => r.principal === writer || r.principal === sweep)).toEqual([]);
   });
 
   it("lets the triggers' own function role send to that queue (Lambda's on-failure destination uses it)", async () => {

@@ -89,6 +89,18 @@ describe("the SBOM bucket's policy, as the synthesized stacks write it, applied 
     await expect(doors.object(sweep, 's3:DeleteObject', BUCKET, KEY, true)).resolves.toBeUndefined();
   });
 
+  it('lets the lifecycle sweep list SBOMs under sbom/ only, and no SBOM writer list the bucket at all', async () => {
+    const sweep = sessionOf(roleOf('LifecycleSweep'));
+    const writer = sessionOf(roleOf('OnImageEvent'));
+    const list = (who: string, prefix: string) =>
+      doors.bucket(who, 's3:ListBucket', BUCKET, true, { 's3:prefix': prefix });
+    await expect(list(sweep, 'sbom/base/1.0.0-3/')).resolves.toBeUndefined();
+    await expect(list(sweep, 'inspector/base/')).resolves.toMatchObject({ code: 'AccessDenied' });
+    await expect(list(writer, 'sbom/base/1.0.0-3/')).resolves.toMatchObject({ code: 'AccessDenied' });
+    // So S3 answers the writer's read of an SBOM not there 403, not 404: it never reads to learn whether one is.
+    expect(await doors.mayList(writer, BUCKET)).toBe(false);
+  });
+
   it("exempts the account's Inspector from the objects' deny, so its exports under inspector/ can land", () => {
     const statements = (
       JSON.parse(bucketPolicies) as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }[]
