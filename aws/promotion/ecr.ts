@@ -82,12 +82,26 @@ export async function digestOf(ref: ContainerRef): Promise<string> {
   return image.imageId!.imageDigest!;
 }
 
+/** The channel tag does not name the build's digest after the move (refused, or moved again by someone): permanent. */
+export class ChannelTagNotMovedError extends GoldsmithError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelTagNotMoved';
+  }
+}
+
 /**
  * Points `channelTag` at the image the build's tag names (retag by manifest): one BatchGetImage reads both tags,
- * then PutImage puts the build's manifest back with the channel tag, which ECR moves off whatever image held it
- * (mutable tags). A channel tag already on that digest makes no PutImage; ECR's ImageAlreadyExistsException (same
- * manifest, same tag) is the same success on a retry.
+ * then PutImage puts the build's manifest back with the channel tag, which ECR moves off whatever image held it. A
+ * channel tag already on that digest makes no PutImage. Nothing is taken as moved until a BatchGetImage reads the
+ * channel tag on the digest: ECR's ImageAlreadyExistsException ("The specified image has already been pushed, and
+ * there were no changes to the manifest or image tag after the last push") is a retry's success only when the read
+ * confirms it, and ImageTagAlreadyExistsException ("The specified image is tagged with a tag that already exists. The
+ * repository is configured for tag immutability",
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html#API_PutImage_Errors) says the tag did
+ * not move: a repository whose tags are immutable for the channel's tag.
  * @returns the digest, and whether a PutImage was made.
+ * @throws ChannelTagNotMovedError when ECR refused the move or the tag reads another digest afterwards.
  */
 export async function moveTag(ref: ContainerRef, channelTag: string): Promise<{ digest: string; moved: boolean }> {
   const found = await imagesByTag(ref, [ref.tag, channelTag]);
@@ -96,20 +110,49 @@ export async function moveTag(ref: ContainerRef, channelTag: string): Promise<{ 
   const digest = image.imageId!.imageDigest!;
   if (found.get(channelTag)?.imageId?.imageDigest === digest) return { digest, moved: false };
   try {
-    await ecrClient(ref.region).send(
-      new PutImageCommand({
-        registryId: ref.registryId,
-        repositoryName: ref.repository,
-        imageManifest: image.imageManifest,
-        imageManifestMediaType: image.imageManifestMediaType,
-        imageTag: channelTag,
-        imageDigest: digest,
-      }),
-    );
+    await putTag(ref, image, channelTag);
   } catch (err) {
-    if ((err as Error).name !== 'ImageAlreadyExistsException') throw err;
+    const name = (err as Error).name;
+    if (name === 'ImageTagAlreadyExistsException') {
+      throw new ChannelTagNotMovedError(
+        `${ref.repository} in ${ref.region} refused to move tag ${channelTag} to ${digest} (ImageTagAlreadyExistsException: its tags are immutable); the channel tags must be excluded from the repository's tag immutability`,
+      );
+    }
+    if (name !== 'ImageAlreadyExistsException') throw err;
+  }
+  const now = await tagDigest(ref, channelTag);
+  if (now !== digest) {
+    throw new ChannelTagNotMovedError(
+      `${ref.repository} in ${ref.region}: tag ${channelTag} names ${now ?? 'no image'} after the move, not ${digest}`,
+    );
   }
   return { digest, moved: true };
+}
+
+/** The digest `tag` names now in the repository, or undefined when no image carries it (one BatchGetImage). */
+export async function tagDigest(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+  tag: string,
+): Promise<string | undefined> {
+  return (await imagesByTag(ref, [tag])).get(tag)?.imageId?.imageDigest;
+}
+
+/** PutImage of `image`'s manifest with `tag`: ECR moves the tag onto that image (retag by manifest). */
+async function putTag(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+  image: Image,
+  tag: string,
+): Promise<void> {
+  await ecrClient(ref.region).send(
+    new PutImageCommand({
+      registryId: ref.registryId,
+      repositoryName: ref.repository,
+      imageManifest: image.imageManifest,
+      imageManifestMediaType: image.imageManifestMediaType,
+      imageTag: tag,
+      imageDigest: image.imageId?.imageDigest,
+    }),
+  );
 }
 
 /** The repository's policy, or undefined when it has none (RepositoryPolicyNotFoundException). */
