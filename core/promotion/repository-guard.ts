@@ -54,6 +54,15 @@ export interface GuardScope {
   stage: string;
 }
 
+/**
+ * The guard's scope for a repository of the factory account `account` (an image's registry), in the partition its
+ * build's ARN names; undefined without a stage (a function not given `GOLDSMITH_STAGE` writes no guard).
+ */
+export function guardScopeOf(buildArn: string, account: string, stage: string | undefined): GuardScope | undefined {
+  const partition = buildArn.split(':')[1];
+  return stage && partition ? { partition, account, stage } : undefined;
+}
+
 /** The principal ARN patterns the guard exempts. */
 export function guardExemptions({ partition, account, stage }: GuardScope): string[] {
   const role = (name: string) => `arn:${partition}:iam::${account}:role/${name}`;
