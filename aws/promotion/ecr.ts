@@ -42,6 +42,17 @@ export function parseImageUri(uri: string): ContainerRef | undefined {
   return { registryId: m[1]!, region: m[2]!, repository: m[3]!, tag: m[4]! };
 }
 
+const DIGEST_URI =
+  /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*)@(sha256:[0-9a-f]{64})$/;
+
+/** A channel pointer's container value (`digestUri`) as its repository and digest; undefined for anything else. */
+export function parseDigestUri(
+  uri: string,
+): { ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>; digest: string } | undefined {
+  const m = DIGEST_URI.exec(uri);
+  return m ? { ref: { registryId: m[1]!, region: m[2]!, repository: m[3]! }, digest: m[4]! } : undefined;
+}
+
 /** The digest reference consumers pull: `<registry>/<repo>@sha256:…` (immutable, unlike a tag). */
 export function digestUri(ref: ContainerRef, digest: string): string {
   return `${ref.registryId}.dkr.ecr.${ref.region}.amazonaws.com/${ref.repository}@${digest}`;
@@ -135,6 +146,33 @@ export async function tagDigest(
   tag: string,
 ): Promise<string | undefined> {
   return (await imagesByTag(ref, [tag])).get(tag)?.imageId?.imageDigest;
+}
+
+/**
+ * Puts `tag` back on the image `digest` names (the audit: a channel tag someone moved), by its manifest, and reads it
+ * back. @returns what the tag names afterwards, or `gone` when the repository no longer holds the image.
+ */
+export async function putTagBack(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+  digest: string,
+  tag: string,
+): Promise<{ now: string | undefined } | 'gone'> {
+  const out = await ecrClient(ref.region).send(
+    new BatchGetImageCommand({
+      registryId: ref.registryId,
+      repositoryName: ref.repository,
+      imageIds: [{ imageDigest: digest }],
+      acceptedMediaTypes: MANIFEST_TYPES,
+    }),
+  );
+  const image = out.images?.find((i) => i.imageId?.imageDigest === digest && i.imageManifest);
+  if (!image) return 'gone';
+  try {
+    await putTag(ref, image, tag);
+  } catch (err) {
+    if ((err as Error).name !== 'ImageAlreadyExistsException') throw err;
+  }
+  return { now: await tagDigest(ref, tag) };
 }
 
 /** PutImage of `image`'s manifest with `tag`: ECR moves the tag onto that image (retag by manifest). */
