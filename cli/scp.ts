@@ -61,11 +61,18 @@ export const command: Command = {
       return 1;
     }
     let approvers: string[];
+    let repositories: string[];
     try {
       const { loadCatalogFile, DEFAULT_CATALOG_FILE } = await import('./load-catalog.js');
       const catalog = await loadCatalogFile(values.config ?? DEFAULT_CATALOG_FILE);
       const { approverPrincipalArns } = await import('../core/scp/deployment-statements.js');
       approvers = approverPrincipalArns(Object.values(catalog.access.approvers).flat());
+      // The container repositories the catalog names outside `goldsmith/` (ContainerImagesOnlyByGoldsmith).
+      repositories = Object.values(catalog.images).flatMap((spec) =>
+        spec.kind === 'container' && spec.repository && !spec.repository.startsWith('goldsmith/')
+          ? [spec.repository]
+          : [],
+      );
     } catch (error) {
       if (!(error instanceof InvalidCatalogError)) throw error;
       for (const p of error.problems) process.stderr.write(`goldsmith scp: ${p} (--config FILE names the catalog)\n`);
@@ -76,7 +83,7 @@ export const command: Command = {
       stage,
       account: read.account,
       roles: read.roles,
-      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator, approvers }),
+      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator, approvers, repositories }),
     };
     if (values.out !== undefined) {
       await mkdir(values.out, { recursive: true });

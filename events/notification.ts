@@ -189,13 +189,15 @@ export const NOTIFICATION_DETAILS = {
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
-   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function,
+   * pointer, a container channel's tag or its repository's guard, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy, a function,
    * a channel's pointer share (its principals or parameters) or a resource policy on a pointer, an IAM role; and
    * what it did about it.
    */
   'drift-found': z.strictObject({
     resource: z.enum([
       'channel-pointer',
+      'channel-tag',
+      'repository-policy',
       'launch-permissions',
       'revocation-schedule',
       'event-rule',

@@ -31,7 +31,8 @@ function FactoryImages({ stack }: StackContext, shard: number): FactoryImagesRes
   const pipelineArns: Record<string, string> = {};
   const repositories: Record<string, ecr.Repository> = {};
   for (const [image, spec] of images) {
-    const built = createImageFactory(stack, image, spec, { root, infrastructure, distribution });
+    const channels = catalog.channels.map((c) => c.name);
+    const built = createImageFactory(stack, image, spec, { root, infrastructure, distribution, channels });
     pipelineArns[image] = built.pipeline.attrArn;
     if (built.repository) repositories[image] = built.repository;
   }

@@ -11,6 +11,8 @@ import { queryPrefix } from '../lifecycle/lifecycle-ledger.js';
  */
 
 export type DriftResource =
+  | 'channel-tag'
+  | 'repository-policy'
   | 'channel-pointer'
   | 'launch-permissions'
   | 'revocation-schedule'

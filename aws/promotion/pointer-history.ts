@@ -49,6 +49,28 @@ export async function recordPointerMove(move: {
 }
 
 /**
+ * What each recorded move of `moves` wrote, by channel: its Regions' values (an AMI id, or a container image by
+ * digest). One strongly consistent BatchGetItem; a move not recorded is absent.
+ */
+export async function recordedPointerRegions(
+  image: string,
+  moves: readonly { channel: string; version: string }[],
+): Promise<Map<string, PointerRegionRecord[]>> {
+  if (moves.length === 0) return new Map();
+  const items = await batchGetItems(
+    ledgerTable(),
+    moves.map((m) => ({ pk: imagePk(image), sk: moveSk(m.channel, m.version) })),
+  );
+  const bySk = new Map(items.map((i) => [String(i.sk), i.regions as PointerRegionRecord[] | undefined] as const));
+  return new Map(
+    moves.flatMap((m) => {
+      const regions = bySk.get(moveSk(m.channel, m.version));
+      return regions ? [[m.channel, regions] as const] : [];
+    }),
+  );
+}
+
+/**
  * The channels of `image` whose pointer move to the given version is recorded (`POINTER#`): Publish records a move
  * only once Parameter Store holds it in every Region, so a `CHANNEL#` without its record is a move still in flight or
  * paused, not what AWS holds. One strongly consistent BatchGetItem, of the records' keys only.

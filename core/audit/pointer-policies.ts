@@ -72,13 +72,19 @@ const BOUNDING: Record<string, readonly string[]> = {
 /**
  * Whether one value of a bounding key stays within the share's reach: the organization's own id when the share
  * reaches the organization; an OU path (`o-…/r-…/ou-…/`, optionally ending `*`) of the organization ending at an OU
- * the share reaches, or any path of it when the share reaches the organization. No other wildcard.
+ * the share reaches, or any path of it when the share reaches the organization. A path segment may be `*` (as in
+ * `o-…/*\/ou-…/*`, a wording RAM may give an OU share: AWS documents only that RAM fills the Principal in "from the
+ * list of identities added to the resource share",
+ * https://docs.aws.amazon.com/ram/latest/APIReference/API_CreatePermission.html): the path still ends `/<ou>/`, and
+ * OU ids are unique, so whatever it matches lies under that OU. A wildcard inside a segment (`ou-x1y2-dev*`) could
+ * match another OU's id: not within.
  */
 function withinReach(key: string, value: string, reach: ShareReach): boolean {
   const sharedWithOrg = reach.principals.some((p) => p.endsWith(`:organization/${reach.organizationId}`));
   if (key === 'aws:principalorgid') return sharedWithOrg && value === reach.organizationId;
   const path = value.replace(/\*$/, '');
-  if (!path.startsWith(`${reach.organizationId}/`) || !/^o-[a-z0-9]+\/(?:[a-z0-9-]+\/)*$/.test(path)) return false;
+  if (!path.startsWith(`${reach.organizationId}/`) || !/^o-[a-z0-9]+\/(?:(?:[a-z0-9-]+|\*)\/)*$/.test(path))
+    return false;
   if (sharedWithOrg) return true;
   const ous = reach.principals.flatMap((p) => /\/(ou-[a-z0-9-]+)$/.exec(p)?.[1] ?? []);
   return ous.some((ou) => path.endsWith(`/${ou}/`));

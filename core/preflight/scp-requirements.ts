@@ -148,6 +148,13 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       role: fn('Promotion', 'PromotionShare'),
       context: managed,
     },
+    // Publish moves a container channel's tag (aws/promotion/ecr.ts).
+    {
+      statement: 'ContainerImagesOnlyByGoldsmith',
+      action: 'ecr:PutImage',
+      resource: `arn:aws:ecr:${region}:${r.account}:repository/goldsmith/web-runtime`,
+      role: fn('Promotion', 'PromotionPublish'),
+    },
     {
       statement: 'PointerSharesOnlyByGoldsmith',
       action: 'ram:AssociateResourceShare',

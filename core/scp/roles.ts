@@ -15,6 +15,8 @@ export interface ScpOptions {
   keyRotator: string;
   /** The principal ARNs the catalog's approvers sign as (approverPrincipalArns): the front door's callers. */
   approvers?: readonly string[];
+  /** The catalog's container repositories named outside `goldsmith/` (`images.<image>.repository`). */
+  repositories?: readonly string[];
 }
 
 export const DEFAULT_DEPLOYER = 'goldsmith-deployer';

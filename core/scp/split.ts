@@ -61,7 +61,7 @@ export function splitScp(
 export const goldsmithScp = (options: ScpOptions): ScpPart[] => splitScp(scpStatementSpecs(options), options.stage);
 
 /** Widest line of a part as people read it. */
-const WIDTH = 118;
+const WIDTH = 140;
 
 /** `value` as JSON at `indent`: compact when `prefix` + it fit the width, else an array's items or an object's entries a line each. */
 function wrapped(value: unknown, indent: string, prefix: string): string {
@@ -101,7 +101,7 @@ function wrapped(value: unknown, indent: string, prefix: string): string {
   return `${indent}${prefix}{\n${lines.join(',\n')}\n${indent}}`;
 }
 
-/** A part as people read it: the same JSON as `content`, no line wider than 118 characters. */
+/** A part as people read it: the same JSON as `content`, no line wider than 140 characters. */
 export function readablePart(part: ScpPart): string {
   return wrapped(part.document, '', '');
 }

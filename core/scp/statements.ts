@@ -7,6 +7,7 @@
 import { statementContext } from './context.js';
 import { amiAndPointerStatements, storeStatements, subscriptionStatements } from './data-statements.js';
 import { deploymentStatementSpecs } from './deployment-statements.js';
+import { containerImageStatements } from './ecr-statements.js';
 import { functionStatements } from './function-statements.js';
 import type { ScpOptions } from './roles.js';
 import type { ScpStatementSpec } from './spec.js';
@@ -47,6 +48,7 @@ export function scpStatementSpecs(
     ...subscriptionStatements(c),
     ...stateMachineStatements(c),
     ...storeStatements(c),
+    ...containerImageStatements(c),
     ...deploymentStatementSpecs({
       stage,
       account,

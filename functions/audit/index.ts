@@ -1,6 +1,7 @@
 import { readDecisionsAndRevocations } from '../../aws/audit/image-decisions.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import { readOnce } from '../lib/read-once.js';
+import { auditChannelTags } from './channel-tags.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
 import { auditPointerPolicies } from './pointer-policies.js';
 import { auditChannelPointers } from './pointers.js';
@@ -14,6 +15,8 @@ export type { AuditFinding, AuditPart };
 export interface AuditReport {
   /** The channel pointers in every Region (every `pointerSweepEvery` days). */
   pointers?: AuditPart;
+  /** The container channels' tags and their repositories' guard in every Region (daily). */
+  channelTags?: AuditPart;
   /** Live versions' launch permissions in every Region (daily). */
   launchPermissions?: AuditPart;
   /** Scheduled revocations against their schedules and the ledger's revocations (every run). */
@@ -82,8 +85,10 @@ export async function auditWhatAwsHolds(
     ? await auditPointerPolicies(plans, now, sweeps.pointerPolicies ? 'all' : 'outside-shares')
     : undefined;
   const pointers = daily && sweeps.pointers ? await auditChannelPointers(plans, now) : undefined;
+  // A channel tag moved outside Goldsmith changes what every consumer pulling it runs, and no event says so: daily.
+  const channelTags = daily ? await auditChannelTags(plans, now) : undefined;
   const launchPermissions = sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;
-  const parts = [scheduledRevocations, rules, pointerPolicies, pointers, launchPermissions].filter(
+  const parts = [scheduledRevocations, rules, pointerPolicies, pointers, channelTags, launchPermissions].filter(
     (p): p is AuditPart => p !== undefined,
   );
   return {
@@ -91,6 +96,7 @@ export async function auditWhatAwsHolds(
     ...(rules ? { rules } : {}),
     ...(pointerPolicies ? { pointerPolicies } : {}),
     ...(pointers ? { pointers } : {}),
+    ...(channelTags ? { channelTags } : {}),
     ...(launchPermissions ? { launchPermissions } : {}),
     findings: parts.flatMap((p) => p.findings),
     failures: parts.flatMap((p) => p.failures),

@@ -3,6 +3,7 @@ import { recordShareDecision } from '../../aws/promotion/promotion-ledger.js';
 import { organizationRef } from '../../aws/sharing/organization-ref.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { pullStatements, withChannelStatements } from '../../core/promotion/consumer-access.js';
+import { guardScopeOf, withGuardStatements } from '../../core/promotion/repository-guard.js';
 import { accountSetHash } from '../../core/sharing/targets.js';
 import type { ChannelItem } from './schemas.js';
 
@@ -24,7 +25,8 @@ export interface ContainerShareResult {
 /**
  * Share for a container image: in every region the image was distributed to, the repository policy carries the
  * channel's pull statements (OUs by organization path, named accounts by account id, exclusions as conditions);
- * other channels' and anyone else's statements are kept, and a policy already right is not rewritten. ECR grants
+ * other channels' and anyone else's statements are kept, the guard's Deny statements written with them
+ * (core/promotion/repository-guard.ts), and a policy already right is not rewritten. ECR grants
  * pull per repository, not per image: every image in the repository is pullable by the union of the channels it
  * serves (docs/consumers.md says so); which image a channel means is its tag and pointer, moved by Publish.
  */
@@ -42,7 +44,12 @@ export async function shareContainer(item: ChannelItem): Promise<ContainerShareR
     item.build.containers.map(async (c) => {
       const ref = parseImageUri(c.imageUri);
       if (!ref) throw new Error(`build.containers: "${c.imageUri}" is not an ECR image URI with a tag`);
-      const next = withChannelStatements(await readRepositoryPolicy(ref), item.channel.name, statements);
+      const current = await readRepositoryPolicy(ref);
+      const channel = withChannelStatements(current, item.channel.name, statements);
+      // With the guard that keeps the repository's tags, images and policy Goldsmith's (the stage names its roles).
+      const scope = guardScopeOf(item.buildVersionArn, ref.registryId, process.env.GOLDSMITH_STAGE);
+      const base = channel ?? current;
+      const next = base && scope ? (withGuardStatements(base, scope) ?? channel) : channel;
       if (!next) return;
       await writeRepositoryPolicy(ref, next);
       policiesChanged.push(c.region);

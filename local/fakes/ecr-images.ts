@@ -5,6 +5,7 @@ import {
   ImageTagAlreadyExistsException,
 } from '@aws-sdk/client-ecr';
 import { asArray } from './common.js';
+import { tagImmutable } from './ecr-settings.js';
 import { err, invalid, type Repository } from './ecr-types.js';
 
 /** The ECR fake's image and tag bookkeeping: manifests, digests, PutImage's tag moves and BatchGetImage. */
@@ -74,7 +75,11 @@ export function batchGetImage(repo: Repository, input: Record<string, unknown>, 
   return { images, failures };
 }
 
-/** Stores a manifest (its digest is its sha256) and moves `tag` onto it, as PutImage does. */
+/**
+ * Stores a manifest (its digest is its sha256) and moves `tag` onto it, as PutImage does: ImageAlreadyExistsException
+ * when that manifest already carries the tag, ImageTagAlreadyExistsException when the tag is on another image and
+ * immutable in the repository (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html#API_PutImage_Errors).
+ */
 export function putImage(
   repo: Repository,
   manifest: string,
@@ -99,7 +104,7 @@ export function putImage(
       `Image with digest '${digest}'${tag ? ` and tag '${tag}'` : ''} already exists in the repository with name '${repo.name}' in registry with id '${accountId}'`,
     );
   }
-  if (tag && holder && holder.digest !== digest && repo.tagMutability === 'IMMUTABLE') {
+  if (tag && holder && holder.digest !== digest && tagImmutable(repo, tag)) {
     throw err(
       ImageTagAlreadyExistsException,
       `The image tag '${tag}' already exists in the '${repo.name}' repository and cannot be overwritten because the repository is immutable.`,

@@ -1,7 +1,7 @@
-import { RepositoryPolicyNotFoundException } from '@aws-sdk/client-ecr';
-import { required } from './common.js';
+import { ECRServiceException, RepositoryPolicyNotFoundException } from '@aws-sdk/client-ecr';
+import { errorFactory, type FakeCall, required } from './common.js';
 import { err, invalid, type Repository } from './ecr-types.js';
-import { policyProblems, type RequestContext, resourcePolicyAllows } from './iam-conditions.js';
+import { compilePolicy, policyProblems, type RequestContext, resourcePolicyAllows } from './iam-conditions.js';
 
 /** The ECR fake's repository policies: Get/Set/DeleteRepositoryPolicy, and their evaluation for cross-account pulls. */
 
@@ -52,3 +52,37 @@ export function deleteRepositoryPolicy(repo: Repository, accountId: string): unk
   repo.policy = undefined;
   return { registryId: accountId, repositoryName: repo.name, policyText };
 }
+
+const SESSION = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
+
+/**
+ * The repository policy's explicit Deny of one call in the repository's own account, or undefined: a Deny in a
+ * resource policy applies to the account's own principals too ("an explicit deny in any of these policies overrides
+ * the allow", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html), matched with
+ * `aws:PrincipalArn` (a role session's role ARN,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn)
+ * and `aws:PrincipalAccount`; ECR answers AccessDeniedException
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/CommonErrors.html) naming the explicit deny, as IAM words
+ * it (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html). A call whose principal the
+ * local cloud cannot tell is taken as the account's own administrator's: no exemption names it.
+ */
+export function deniedByPolicy(repo: Repository, call: FakeCall, accountId: string): Error | undefined {
+  if (!repo.policy) return undefined;
+  const session = call.principal ? SESSION.exec(call.principal) : null;
+  const principalArn = session
+    ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`
+    : (call.principal ?? `arn:aws:iam::${call.accountId}:user/administrator`);
+  const action = `ecr:${call.action}`;
+  const decision = compilePolicy(repo.policy).decision({
+    account: call.accountId,
+    principalArn,
+    action,
+    context: { 'aws:PrincipalArn': principalArn, 'aws:PrincipalAccount': call.accountId },
+  });
+  if (decision !== 'Denied') return undefined;
+  return accessDenied(
+    `User: ${call.principal ?? principalArn} is not authorized to perform: ${action} on resource: ${repo.arn} with an explicit deny in a resource-based policy`,
+  );
+}
+
+const accessDenied = (message: string): Error => errorFactory(ECRServiceException)('AccessDeniedException', message);

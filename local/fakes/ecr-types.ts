@@ -14,12 +14,17 @@ export interface EcrImage {
   readonly pushedAt: Date;
 }
 
+export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
+
 export interface Repository {
   readonly name: string;
   readonly region: string;
   readonly arn: string;
   readonly createdAt: Date;
-  tagMutability: 'MUTABLE' | 'IMMUTABLE';
+  tagMutability: TagMutability;
+  /** The tags excluded from `tagMutability` (`*_WITH_EXCLUSION`), as WILDCARD filters. */
+  exclusionFilters: string[];
   policy: string | undefined;
+  lifecyclePolicy: string | undefined;
   readonly images: Map<string, EcrImage>;
 }

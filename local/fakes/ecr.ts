@@ -3,19 +3,41 @@ import { asArray, type FakeCall, type FakeService, NotImplementedByFakeError, pa
 import { batchGetImage, MANIFEST_TYPE, pushManifest, putImage } from './ecr-images.js';
 import {
   deleteRepositoryPolicy,
+  deniedByPolicy,
   getRepositoryPolicy,
   type PullerContext,
   pullAllowed,
   setRepositoryPolicy,
 } from './ecr-policy.js';
-import { err, invalid, type Repository } from './ecr-types.js';
+import {
+  batchDeleteImage,
+  deleteLifecyclePolicy,
+  mutabilityOf,
+  putImageTagMutability,
+  putLifecyclePolicy,
+} from './ecr-settings.js';
+import { err, invalid, type Repository, type TagMutability } from './ecr-types.js';
+
+/** The calls a repository policy's Deny is evaluated for (writes; reads and pulls are the Allow's business). */
+const GUARDED = new Set([
+  'PutImage',
+  'InitiateLayerUpload',
+  'BatchDeleteImage',
+  'SetRepositoryPolicy',
+  'DeleteRepositoryPolicy',
+  'PutLifecyclePolicy',
+  'DeleteLifecyclePolicy',
+  'PutImageTagMutability',
+  'DeleteRepository',
+]);
 
 export { PULL_ACTIONS, type PullerContext } from './ecr-policy.js';
 
 /**
- * Amazon ECR private registries, per region: repositories, images by digest with mutable or immutable tags,
- * retag by manifest (BatchGetImage + PutImage), repository policies (validated, and evaluated for cross-account
- * pulls), paginated DescribeImages / DescribeRepositories, and the documented errors.
+ * Amazon ECR private registries, per region: repositories, images by digest with mutable or immutable tags (with
+ * exclusion filters: ecr-settings.ts), retag by manifest (BatchGetImage + PutImage), image deletion, lifecycle
+ * policies, repository policies (validated, evaluated for cross-account pulls, and their Deny for every write of the
+ * account's own principals: ecr-policy.ts), paginated DescribeImages / DescribeRepositories, and the documented errors.
  */
 export class EcrFake implements FakeService {
   readonly repositories = new Map<string, Repository>();
@@ -26,7 +48,12 @@ export class EcrFake implements FakeService {
   ) {}
 
   /** Creates a repository (the stacks do this at deploy time); an existing one is left as it is. */
-  createRepository(region: string, name: string, tagMutability: 'MUTABLE' | 'IMMUTABLE' = 'MUTABLE'): void {
+  createRepository(
+    region: string,
+    name: string,
+    tagMutability: TagMutability = 'MUTABLE',
+    exclusionFilters: readonly string[] = [],
+  ): void {
     const key = `${region}|${name}`;
     if (this.repositories.has(key)) return;
     this.repositories.set(key, {
@@ -35,7 +62,9 @@ export class EcrFake implements FakeService {
       arn: `arn:aws:ecr:${region}:${this.accountId}:repository/${name}`,
       createdAt: new Date(this.now()),
       tagMutability,
+      exclusionFilters: [...exclusionFilters],
       policy: undefined,
+      lifecyclePolicy: undefined,
       images: new Map(),
     });
   }
@@ -62,6 +91,11 @@ export class EcrFake implements FakeService {
 
   handle(call: FakeCall): unknown {
     const input = call.input;
+    if (GUARDED.has(call.action)) {
+      const repo = this.repository(call.region, required(input, 'repositoryName', invalid));
+      const refusal = deniedByPolicy(repo, call, this.accountId);
+      if (refusal) throw refusal;
+    }
     switch (call.action) {
       case 'CreateRepository': {
         const name = required(input, 'repositoryName', invalid);
@@ -71,7 +105,8 @@ export class EcrFake implements FakeService {
             `The repository with name '${name}' already exists in the registry with id '${this.accountId}'`,
           );
         }
-        this.createRepository(call.region, name, input.imageTagMutability === 'IMMUTABLE' ? 'IMMUTABLE' : 'MUTABLE');
+        const { mutability, filters } = mutabilityOf(input);
+        this.createRepository(call.region, name, mutability, filters);
         return { repository: this.describe(this.repository(call.region, name)) };
       }
       case 'DescribeRepositories': {
@@ -152,6 +187,14 @@ export class EcrFake implements FakeService {
           this.repository(call.region, required(input, 'repositoryName', invalid)),
           this.accountId,
         );
+      case 'PutImageTagMutability':
+        return putImageTagMutability(this.repository(call.region, String(input.repositoryName)), input, this.accountId);
+      case 'PutLifecyclePolicy':
+        return putLifecyclePolicy(this.repository(call.region, String(input.repositoryName)), input, this.accountId);
+      case 'DeleteLifecyclePolicy':
+        return deleteLifecyclePolicy(this.repository(call.region, String(input.repositoryName)), this.accountId);
+      case 'BatchDeleteImage':
+        return batchDeleteImage(this.repository(call.region, String(input.repositoryName)), input, this.accountId);
       default:
         throw new NotImplementedByFakeError('ecr', call.action);
     }
@@ -178,6 +221,14 @@ export class EcrFake implements FakeService {
       repositoryUri: `${this.accountId}.dkr.ecr.${r.region}.amazonaws.com/${r.name}`,
       createdAt: r.createdAt,
       imageTagMutability: r.tagMutability,
+      ...((r.exclusionFilters ?? []).length > 0
+        ? {
+            imageTagMutabilityExclusionFilters: r.exclusionFilters.map((filter) => ({
+              filter,
+              filterType: 'WILDCARD',
+            })),
+          }
+        : {}),
     };
   }
 }

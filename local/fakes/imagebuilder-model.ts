@@ -32,6 +32,8 @@ export interface PipelineSpec {
   readonly schedule?: PipelineSchedule;
   /** Container images: the ECR repository. */
   readonly repository?: string;
+  /** The repository's tag mutability and exclusion filters, as the stacks create it (default MUTABLE). */
+  readonly tagMutability?: { mutability: 'MUTABLE' | 'IMMUTABLE_WITH_EXCLUSION'; filters: readonly string[] };
   /** The KMS key per distribution region (the distribution configuration's `KmsKeyId`). */
   readonly kmsKeyIds?: Readonly<Record<string, string>>;
 }

@@ -147,7 +147,10 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   // The stacks create each container image's repository in every distribution region.
   for (const p of opts.pipelines ?? []) {
     if (p.type === 'CONTAINER')
-      for (const r of p.regions) ecr.createRepository(r, p.repository ?? p.recipeName ?? p.image ?? p.name);
+      for (const r of p.regions) {
+        const name = p.repository ?? p.recipeName ?? p.image ?? p.name;
+        ecr.createRepository(r, name, p.tagMutability?.mutability, p.tagMutability?.filters);
+      }
   }
   const sns = new SnsFake(accountId, now);
   for (const t of opts.topics ?? []) sns.topics.add(t);

@@ -123,6 +123,9 @@ const NEWER_ENUM_VALUES: Readonly<Record<string, Readonly<Record<string, readonl
   // DisableImage (2024) sets an AMI's state to `disabled`
   // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisableImage.html).
   ec2: { ImageState: ['disabled'] },
+  // Tag immutability with exclusion filters (2025)
+  // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImageTagMutability.html).
+  ecr: { ImageTagMutability: ['IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'] },
 };
 
 function withNewerEnumValues(id: string, constraints: ConstraintModel | undefined): ConstraintModel | undefined {

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../core/config/schema.js';
+import { channelTagMutability } from '../../core/promotion/repository-guard.js';
 import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
 import type { VirtualClock } from '../clock.js';
 import { type InstalledFakes, installFakes } from '../fakes/install.js';
@@ -70,6 +71,8 @@ export function installCloudFakes(options: {
         scanningEnabled: true,
         snsTopicArn: imageBuilderTopic,
         repository: spec.kind === 'container' ? containerRepositoryName(image, spec.repository) : undefined,
+        // As the stacks create the repositories (stacks/factory/recipes.ts): the channels' tags alone movable.
+        tagMutability: channelTagMutability(catalog.channels.map((c) => c.name)),
         kmsKeyIds: distributionKeysOf(templates, resolver, pipelineName(image)),
       };
     }),

@@ -21,7 +21,13 @@ export function createImageFactory(
   scope: Construct,
   image: string,
   spec: ImageSpec,
-  context: { root: string; infrastructure: BuildInfrastructure; distribution: DistributionProps },
+  context: {
+    root: string;
+    infrastructure: BuildInfrastructure;
+    distribution: DistributionProps;
+    /** The catalog's channels: their tags are the container repositories' only movable ones. */
+    channels: readonly string[];
+  },
 ): ImageFactory {
   const components = createImageComponents(scope, image, spec, context.root);
   const infrastructure = createInfrastructureConfiguration(scope, image, spec, context.infrastructure);
@@ -33,6 +39,7 @@ export function createImageFactory(
           image,
           containerRepositoryName(image, spec.repository),
           spec.regions.filter((region) => region !== home),
+          context.channels,
         )
       : [];
   const distribution = createDistributionConfiguration(scope, image, spec, {
@@ -44,7 +51,7 @@ export function createImageFactory(
     distributionConfigurationArn: distribution.attrArn,
   };
   if (spec.kind === 'container') {
-    const { recipe, repository } = createContainerRecipe(scope, image, spec, components);
+    const { recipe, repository } = createContainerRecipe(scope, image, spec, components, context.channels);
     // The recipe names the repository by name only; make sure it exists before Image Builder validates it.
     recipe.node.addDependency(repository);
     const pipeline = createPipeline(scope, image, spec, { ...parts, recipeArn: recipe.attrArn });

@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { CfnContainerRecipe, CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
 import type { ImageSpec, ParentRef } from '../../core/config/schema.js';
+import { channelTagMutability } from '../../core/promotion/repository-guard.js';
 import { channelParentImage, containerRepositoryName, pipelineName } from '../names.js';
 import { type RecipeComponent, shortHash } from './components.js';
 import { goldsmithTags } from './tags.js';
@@ -64,19 +65,34 @@ export function createImageRecipe(
   });
 }
 
-/** The container recipe of an image, pushing to its ECR repository (created here, kept on stack removal). */
+/**
+ * The container recipe of an image, pushing to its ECR repository (created here, kept on stack removal), whose tags
+ * are immutable but the channels' (`IMMUTABLE_WITH_EXCLUSION`).
+ */
 export function createContainerRecipe(
   scope: Construct,
   image: string,
   spec: ImageSpec,
   components: RecipeComponent[],
+  channels: readonly string[],
 ): { recipe: CfnContainerRecipe; repository: ecr.Repository } {
   const group = new Construct(scope, `${image}Recipe`);
   const repositoryName = containerRepositoryName(image, spec.repository);
+  // Every tag immutable but the channels', which Publish moves (core/promotion/repository-guard.ts): nobody re-tags
+  // a build's version tag, and the pinned aws-cdk-lib's Repository takes both properties.
+  const tags = channelTagMutability(channels);
   const repository = new ecr.Repository(group, 'Repository', {
     repositoryName,
     encryption: ecr.RepositoryEncryption.KMS,
     removalPolicy: RemovalPolicy.RETAIN,
+    imageTagMutability: ecr.TagMutability[tags.mutability],
+    ...(tags.filters.length > 0
+      ? {
+          imageTagMutabilityExclusionFilters: tags.filters.map((f) =>
+            ecr.ImageTagMutabilityExclusionFilter.wildcard(f),
+          ),
+        }
+      : {}),
   });
   const parentImage = parentImageFor(spec.parent, spec.kind, `images.${image}.parent`);
   const identity = {

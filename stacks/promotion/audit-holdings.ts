@@ -12,7 +12,7 @@ import { NAME_PREFIX } from '../names.js';
 import { grantTopicPublish } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { revocationScheduleGroupName } from '../trust/scheduled-revocation.js';
-import { allowPointerShares } from './consumer-access.js';
+import { allowContainerAudit, allowPointerShares } from './consumer-access.js';
 import { allowSharing, type PromotionEnvironment } from './functions.js';
 import { RECONCILE_RATE, RECONCILE_RETRY } from './reconcile.js';
 
@@ -39,7 +39,12 @@ export function createHoldingsAuditor(
     handler: 'functions/audit-holdings.handler',
     timeout: 300,
     memorySize: 512,
-    environment: { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn },
+    // The stage names Goldsmith's roles in the container repositories' guard (functions/audit/channel-tags.ts).
+    environment: {
+      LEDGER_TABLE: env.ledger.tableName,
+      NOTIFY_TOPIC_ARN: env.topic.topicArn,
+      GOLDSMITH_STAGE: audit.stage,
+    },
     nodejs: catalogBundling(catalog),
   });
   auditor.configureAsyncInvoke({
@@ -59,6 +64,7 @@ export function createHoldingsAuditor(
   grantTopicPublish('notifications', env.topic, auditor);
   // The daily backstop of the channel pointer shares puts back what changed outside Goldsmith, through Publish's path.
   allowPointerShares(stack, auditor, catalog);
+  allowContainerAudit(stack, auditor, catalog);
   allowAudit(stack, auditor, catalog, audit);
   const schedule = scheduleInvocation(stack, 'AuditHoldings', {
     fn: auditor,

@@ -95,6 +95,21 @@ export function allowPointerMoves(
 }
 
 /**
+ * What the holdings audit's read-back of the container channels takes (functions/audit/channel-tags.ts): each
+ * channel tag read and put back by manifest, the repository's policy read and its guard written back.
+ */
+export function allowContainerAudit(stack: Stack, fn: RolePolicyHolder, catalog: Pick<Catalog, 'images'>): void {
+  const repositories = containerRepositoryArns(stack, catalog);
+  if (repositories.length === 0) return;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ecr:BatchGetImage', 'ecr:PutImage', 'ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'],
+      resources: repositories,
+    }),
+  );
+}
+
+/**
  * What keeping the channel pointer shares takes (Publish, the lifecycle's pointer moves, the reconciler's daily
  * backstop that puts back what changed outside Goldsmith): Goldsmith's own RAM shares read, created tagged and
  * closed to external principals, changed only by share name; the parameters' resource policies RAM attaches.

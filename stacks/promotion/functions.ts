@@ -161,6 +161,8 @@ export function createTaskFunctions(
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   if (stage) made.requestApproval.addEnvironment('GOLDSMITH_STAGE', stage);
+  // Share writes the container repositories' guard with its pull statements (core/promotion/repository-guard.ts).
+  if (stage) made.share.addEnvironment('GOLDSMITH_STAGE', stage);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
   grantSigningKey(made.requestApproval, 'approval-links', env.secret);
   made.requestApproval.addEnvironment('APPROVAL_TOPIC_ARN', env.approvalLinks.topicArn);

@@ -127,6 +127,30 @@ describe('Factory stack with the example catalog', () => {
     expect(dependsOn).toEqual(expect.arrayContaining(repositories.map(([id]) => id)));
   });
 
+  it("keeps every tag of the container repositories immutable but the channels', in every region", () => {
+    const channels = [
+      { ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'dev' },
+      { ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'prod' },
+      { ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'staging' },
+    ];
+    template.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: 'golden/web-runtime',
+      ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: channels,
+    });
+    const [regional] = Object.values(template.findResources('Custom::GoldsmithRepository'));
+    const filters = ['dev', 'prod', 'staging'].map((filter) => ({ filter, filterType: 'WILDCARD' }));
+    for (const [event, action] of [
+      ['Create', 'CreateRepository'],
+      ['Update', 'PutImageTagMutability'],
+    ] as const) {
+      expect(JSON.parse(String(flatten(regional?.Properties[event])))).toMatchObject({
+        action,
+        parameters: { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: filters },
+      });
+    }
+  });
+
   it('distributes AMIs to every catalog region, encrypted with our key, without launch permissions', () => {
     const dist = named(template, 'AWS::ImageBuilder::DistributionConfiguration', 'goldsmith-base');
     const distributions = dist['Distributions'] as { Region: string; AmiDistributionConfiguration: Props }[];

@@ -29,6 +29,22 @@ describe("the audit's judgement of the resource policies on a channel pointer", 
     expect(judge(['222233334444'], read({ AWS: ['222233334444'] }))).toEqual([]);
   });
 
+  it('leaves a policy as RAM may write it for an OU share: the OU’s ARN, or its path with wildcard segments', () => {
+    // AWS documents only that RAM fills the Principal in "from the list of identities added to the resource share".
+    expect(judge([OU], read({ AWS: OU }))).toEqual([]);
+    for (const path of [`${ORG}/*/ou-x1y2-dev00001/*`, `${ORG}/r-ab12/*/ou-x1y2-dev00001/`]) {
+      const held = { Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': path } } };
+      expect(judge([OU], read({ AWS: '*' }, held))).toEqual([]);
+    }
+  });
+
+  it('finds a path that reaches beyond the shared OU: another OU by prefix, the organization, another organization', () => {
+    for (const path of [`${ORG}/*/ou-x1y2-dev*`, `${ORG}/*`, `${ORG}/*/*`, 'o-zzzzzzzzzz/*/ou-x1y2-dev00001/*']) {
+      const held = { Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': path } } };
+      expect(judge([OU], read({ AWS: '*' }, held))).toEqual([['lets anyone in']]);
+    }
+  });
+
   it('leaves a wildcard held to the organization the share reaches, or to an OU it reaches', () => {
     const inOrg = { Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } } };
     expect(judge([ORG_ARN], read('*', inOrg))).toEqual([]);
@@ -64,7 +80,7 @@ describe("the audit's judgement of the resource policies on a channel pointer", 
       { 'ForAllValues:StringLike': { 'aws:PrincipalOrgPaths': inOu } },
       { 'ForAnyValue:StringLikeIfExists': { 'aws:PrincipalOrgPaths': inOu } },
       { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*/ou-x1y2-dev00001/*' } },
-      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/*/ou-x1y2-dev00001/*` } },
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/*/ou-x1y2-dev0*` } },
     ];
     for (const Condition of conditions) {
       const found = foreignPointerPolicies([held(read('*', { Condition }))], {

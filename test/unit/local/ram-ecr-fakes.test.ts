@@ -1,7 +1,12 @@
 import {
+  BatchDeleteImageCommand,
   BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DeleteRepositoryPolicyCommand,
   GetRepositoryPolicyCommand,
   PutImageCommand,
+  PutImageTagMutabilityCommand,
+  PutLifecyclePolicyCommand,
   SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr';
 import {
@@ -16,7 +21,9 @@ import { ramClient } from '../../../aws/clients/ram.js';
 import { ssmClient } from '../../../aws/clients/ssm.js';
 import { addParameterToHeldShare, POINTER_SHARE_TAG, unsharePointer } from '../../../aws/sharing/ram.js';
 import { pullStatements } from '../../../core/promotion/consumer-access.js';
+import { guardStatements } from '../../../core/promotion/repository-guard.js';
 import { principalContext } from '../../../local/simulator/audit-consumers.js';
+import { runAs } from '../../../local/trust/caller.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
@@ -163,6 +170,84 @@ describe('EcrFake', () => {
     await expect(retag('prod', second)).rejects.toMatchObject({ name: 'ImageAlreadyExistsException' });
     const missing = await ecr().send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageTag: 'nope' }] }));
     expect(missing.failures?.[0]?.failureCode).toBe('ImageNotFound');
+  });
+
+  it('keeps a version tag where it is in an IMMUTABLE_WITH_EXCLUSION repository, and moves an excluded channel tag', async () => {
+    localCloud({ organization });
+    await ecr().send(
+      new CreateRepositoryCommand({
+        repositoryName,
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filter: 'prod', filterType: 'WILDCARD' }],
+      }),
+    );
+    const manifest = (n: number) => JSON.stringify({ schemaVersion: 2, n });
+    const put = (tag: string, n: number) =>
+      ecr().send(new PutImageCommand({ repositoryName, imageManifest: manifest(n), imageTag: tag }));
+    await put('1.0.0-1', 1);
+    await put('prod', 1);
+    await put('prod', 2);
+
+    await expect(put('1.0.0-1', 2)).rejects.toMatchObject({ name: 'ImageTagAlreadyExistsException' });
+    const tags = await ecr().send(
+      new BatchGetImageCommand({ repositoryName, imageIds: [{ imageTag: '1.0.0-1' }, { imageTag: 'prod' }] }),
+    );
+    expect(tags.images?.map((i) => i.imageManifest)).toEqual([manifest(1), manifest(2)]);
+    await expect(
+      ecr().send(
+        new CreateRepositoryCommand({
+          repositoryName: 'golden/other',
+          imageTagMutability: 'MUTABLE',
+          imageTagMutabilityExclusionFilters: [{ filter: 'prod', filterType: 'WILDCARD' }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  it("refuses every write its policy's guard denies to anyone but Goldsmith's roles, and lets those through", async () => {
+    const { fakes } = localCloud({ organization });
+    fakes.ecr.createRepository(R, repositoryName);
+    fakes.ecr.push(R, repositoryName, '1.0.0-1', 'build 1');
+    const scope = { partition: 'aws', account: ACCOUNT, stage: 'prod' };
+    await ecr().send(
+      new SetRepositoryPolicyCommand({
+        repositoryName,
+        policyText: JSON.stringify({ Version: '2012-10-17', Statement: guardStatements(scope) }),
+      }),
+    );
+    const developer = `arn:aws:sts::${ACCOUNT}:assumed-role/developer/jane`;
+    const publisher = `arn:aws:sts::${ACCOUNT}:assumed-role/prod-goldsmith-Promotion-PromotionPublish/fn`;
+    const image = await ecr().send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageTag: '1.0.0-1' }] }));
+    const manifest = image.images![0]!.imageManifest!;
+    const attempts = [
+      () => ecr().send(new PutImageCommand({ repositoryName, imageManifest: '{"evil":1}', imageTag: 'prod' })),
+      () => ecr().send(new BatchDeleteImageCommand({ repositoryName, imageIds: [{ imageTag: '1.0.0-1' }] })),
+      () => ecr().send(new DeleteRepositoryPolicyCommand({ repositoryName })),
+      () => ecr().send(new SetRepositoryPolicyCommand({ repositoryName, policyText: '{"Statement":[]}' })),
+      () => ecr().send(new PutImageTagMutabilityCommand({ repositoryName, imageTagMutability: 'MUTABLE' })),
+      () =>
+        ecr().send(
+          new PutLifecyclePolicyCommand({
+            repositoryName,
+            lifecyclePolicyText: JSON.stringify({
+              rules: [{ rulePriority: 1, action: { type: 'expire' } }],
+              padding: '-'.repeat(64),
+            }),
+          }),
+        ),
+    ];
+    for (const attempt of attempts) {
+      await expect(runAs(developer, attempt)).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining('with an explicit deny in a resource-based policy'),
+      });
+    }
+    expect(fakes.ecr.digestOfTag(R, repositoryName, 'prod')).toBeUndefined();
+
+    await runAs(publisher, () =>
+      ecr().send(new PutImageCommand({ repositoryName, imageManifest: manifest, imageTag: 'prod' })),
+    );
+    expect(fakes.ecr.digestOfTag(R, repositoryName, 'prod')).toBe(fakes.ecr.digestOfTag(R, repositoryName, '1.0.0-1'));
   });
 
   it('answers the documented errors for a missing repository, a missing policy and a malformed policy', async () => {

@@ -30,6 +30,39 @@ const decide = (principal: string, action: string, resource: string, context: Re
   });
 
 describe('attacks on Goldsmith outside its resource policies, refused by the SCP', () => {
+  it("refuses a developer pushing, re-tagging or deleting a channel's image, squatting or reconfiguring its repository; Goldsmith may", () => {
+    const withCatalog = goldsmithScp({
+      stage: 'prod',
+      account: ACCOUNT,
+      deployer: 'goldsmith-deployer',
+      keyRotator: 'k',
+      repositories: ['golden/web-runtime'],
+    }).flatMap((p) => scpStatements(p.content));
+    const ask = (principal: string, action: string, resource: string) =>
+      denyingStatement(withCatalog, { action, resource, context: { 'aws:PrincipalArn': principal } });
+    const repository = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/golden/web-runtime`;
+    for (const action of [
+      'ecr:PutImage',
+      'ecr:BatchDeleteImage',
+      'ecr:SetRepositoryPolicy',
+      'ecr:DeleteRepositoryPolicy',
+      'ecr:PutLifecyclePolicy',
+      'ecr:PutImageTagMutability',
+      'ecr:DeleteRepository',
+      'ecr:CreateRepository',
+    ]) {
+      expect(ask(DEVELOPER, action, repository)).toBe('ContainerImagesOnlyByGoldsmith');
+    }
+    for (const action of ['ecr:PutReplicationConfiguration', 'ecr:CreatePullThroughCacheRule']) {
+      expect(ask(DEVELOPER, action, '*')).toBe('ContainerRegistryOnlyByTheDeployment');
+    }
+    const publisher = role(synthesizedRoleName('prod', 'Promotion', 'PromotionPublish'));
+    const imageBuilder = role('aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder');
+    expect(ask(publisher, 'ecr:PutImage', repository)).toBeUndefined();
+    expect(ask(imageBuilder, 'ecr:PutImage', repository)).toBeUndefined();
+    expect(ask(CFN_EXEC, 'ecr:CreateRepository', repository)).toBeUndefined();
+  });
+
   it("refuses an administrator replacing a Goldsmith function's code; the deployment may", () => {
     expect(decide(ADMIN, 'lambda:UpdateFunctionCode', engine)).toBe('FunctionsOnlyByTheDeployment');
     expect(decide(ADMIN, 'lambda:AddPermission', `${engine}:live`)).toBe('FunctionsOnlyByTheDeployment');
