@@ -118,6 +118,38 @@ describe('share (container images)', () => {
     expect(ecr).not.toHaveReceivedCommand(SetRepositoryPolicyCommand);
   });
 
+  it("writes the guard's Deny statements with the pull statements, and again where someone took them out", async () => {
+    process.env.GOLDSMITH_STAGE = 'prod';
+    ecr
+      .on(GetRepositoryPolicyCommand)
+      .rejects(new RepositoryPolicyNotFoundException({ message: 'none', $metadata: {} }));
+    ecr.on(SetRepositoryPolicyCommand).resolves({});
+
+    await share(containerItem('dev'));
+
+    const written = JSON.parse(ecr.commandCalls(SetRepositoryPolicyCommand)[0]?.args[0].input.policyText ?? '{}');
+    const sids = (written.Statement as { Sid: string }[]).map((s) => s.Sid);
+    expect(sids).toEqual(['GoldsmithPullDevOus', 'GoldsmithOnlyImages', 'GoldsmithOnlySettings']);
+    expect(written.Statement[1]).toMatchObject({
+      Effect: 'Deny',
+      Action: expect.arrayContaining(['ecr:PutImage', 'ecr:BatchDeleteImage']),
+      Condition: {
+        ArnNotLike: { 'aws:PrincipalArn': expect.arrayContaining([`arn:aws:iam::${REGISTRY}:role/prod-goldsmith-*`]) },
+      },
+    });
+    // The pull statements in place, the guard gone (someone with SetRepositoryPolicy before the SCP): written again.
+    ecr.reset();
+    const pullsOnly = { ...written, Statement: written.Statement.slice(0, 1) };
+    ecr.on(GetRepositoryPolicyCommand).resolves({ policyText: JSON.stringify(pullsOnly) });
+    ecr.on(SetRepositoryPolicyCommand).resolves({});
+
+    await share(containerItem('dev'));
+
+    const again = JSON.parse(ecr.commandCalls(SetRepositoryPolicyCommand)[0]?.args[0].input.policyText ?? '{}');
+    expect(again).toEqual(written);
+    delete process.env.GOLDSMITH_STAGE;
+  });
+
   it('refuses a channel that selects accounts by tag, which a repository policy cannot express', async () => {
     // The targets are the catalog's (never the input's): a catalog whose dev channel also selects by tag.
     process.env.GOLDSMITH_CATALOG = JSON.stringify({
@@ -139,6 +171,10 @@ describe('publish (container images)', () => {
 
   it('moves the channel tag to the build digest by manifest and points the pointer at the digest', async () => {
     ecr.on(BatchGetImageCommand).resolves(taggedImages(OLD_DIGEST, '{}'));
+    // The read-back after the move: the channel tag now names the build's digest.
+    ecr
+      .on(BatchGetImageCommand, { imageIds: [{ imageTag: 'staging' }] })
+      .resolves({ images: [{ imageId: { imageTag: 'staging', imageDigest: DIGEST }, imageManifest: MANIFEST }] });
     ecr.on(PutImageCommand).resolves({});
 
     const detail = await publish(containerItem('staging'));
