@@ -9,6 +9,7 @@ import { amiAndPointerStatements, storeStatements, subscriptionStatements } from
 import { deploymentStatementSpecs } from './deployment-statements.js';
 import { functionStatements } from './function-statements.js';
 import type { ScpOptions } from './roles.js';
+import { sbomExportStatements } from './sbom-statements.js';
 import type { ScpStatementSpec } from './spec.js';
 import { releaseAndEventStatements, stackStatements, stateMachineStatements } from './stack-statements.js';
 
@@ -47,6 +48,7 @@ export function scpStatementSpecs(
     ...subscriptionStatements(c),
     ...stateMachineStatements(c),
     ...storeStatements(c),
+    ...sbomExportStatements(c),
     ...deploymentStatementSpecs({
       stage,
       account,
