@@ -14,7 +14,7 @@ import type { LedgerItem } from '../../core/status/ledger-item.js';
 import { recordInventory } from '../builds/image-packages.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { inspector2Client } from '../clients/inspector2.js';
-import { s3Client, sbomBucket } from '../clients/s3.js';
+import { s3Client, sbomBucket, sbomBucketOwner } from '../clients/s3.js';
 import { announce } from '../notifications/notifications.js';
 import { moveSbomExport, putSbomExport, sbomExportKeyArn } from './export-records.js';
 import { keepSboms } from './sbom-objects.js';
@@ -72,12 +72,16 @@ async function exportedPackages(record: SbomExportRecord): Promise<Exported> {
   const bucket = sbomBucket();
   const byKey = new Map<string, SbomPackage>();
   const images: { key: string; imageId: string }[] = [];
-  const pages = paginateListObjectsV2({ client: s3Client() }, { Bucket: bucket, Prefix: `${record.keyPrefix}/` });
+  const owner = sbomBucketOwner();
+  const pages = paginateListObjectsV2(
+    { client: s3Client() },
+    { Bucket: bucket, Prefix: `${record.keyPrefix}/`, ...owner },
+  );
   for await (const page of pages) {
     for (const object of page.Contents ?? []) {
       // "Amazon Inspector exports SBOMs as JSON files" (https://docs.aws.amazon.com/inspector/latest/user/sbom-export.html).
       if (!object.Key?.endsWith('.json')) continue;
-      const got = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
+      const got = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: object.Key, ...owner }));
       const file = readExportFile((await got.Body?.transformToString('utf-8')) ?? '', record);
       if ('refused' in file) return { refused: { key: object.Key, why: file.refused } };
       images.push({ key: object.Key, imageId: file.imageId });

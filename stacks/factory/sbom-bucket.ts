@@ -169,7 +169,8 @@ export function inspectorSourceArns(): string {
 
 /**
  * Lets `fn`'s role make `actions` on the SBOMs of the bucket named `bucket` (`sbom/*`), admits it through the bucket's
- * door and tells it the bucket (`SBOM_BUCKET`). HeadObject is authorized as s3:GetObject.
+ * door and tells it the bucket (`SBOM_BUCKET`) and its owner (`SBOM_BUCKET_OWNER`, the deployment's account). HeadObject
+ * is authorized as s3:GetObject.
  */
 export function grantSbomObjects(
   fn: iam.IGrantable & Construct & { addEnvironment(key: string, value: string): unknown; role?: iam.IRole },
@@ -177,6 +178,8 @@ export function grantSbomObjects(
   actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject')[],
 ): void {
   fn.addEnvironment('SBOM_BUCKET', bucket);
+  // The bucket's name is global: each call names the account that must own it (aws/clients/s3.ts's sbomBucketOwner).
+  fn.addEnvironment('SBOM_BUCKET_OWNER', Aws.ACCOUNT_ID);
   fn.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: [...actions],
