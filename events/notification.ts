@@ -224,10 +224,11 @@ export const NOTIFICATION_DETAILS = {
   /**
    * Something arrived claiming work Goldsmith did not record, and was refused: a decision on an approval without a
    * door's proof, a dead letter no failure of Goldsmith's left, a scheduled build for a window not yet open, a
-   * package release its build does not hold (the release's claim is given back, so the real release builds).
+   * package release its build does not hold (the release's claim is given back, so the real release builds), an SBOM
+   * export file that is not Inspector's document of the build's image (the export fails; the packages stay unknown).
    */
   'claim-refused': z.strictObject({
-    claim: z.enum(['approval-decision', 'dead-letter', 'scheduled-build', 'package-release']),
+    claim: z.enum(['approval-decision', 'dead-letter', 'scheduled-build', 'package-release', 'sbom-export']),
     /** What the claim said, as people read it. */
     found: z.string().min(1),
     /** Why it was refused, and what was done (nothing acted on it). */

@@ -12,3 +12,14 @@ export function sbomBucket(): string {
   if (!name) throw new Error('SBOM_BUCKET is not set');
   return name;
 }
+
+/**
+ * The account that must own the SBOM bucket (`SBOM_BUCKET_OWNER`, the deployment's account, set with `SBOM_BUCKET`),
+ * as each call's `ExpectedBucketOwner`: bucket names are global, so a bucket of that name in another account (created
+ * while the stage's was missing) answers 403 instead of being read or written
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html). `{}` where it is not set.
+ */
+export function sbomBucketOwner(): { ExpectedBucketOwner?: string } {
+  const owner = process.env.SBOM_BUCKET_OWNER;
+  return owner ? { ExpectedBucketOwner: owner } : {};
+}

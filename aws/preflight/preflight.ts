@@ -43,6 +43,7 @@ import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
 import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { releaseCheck } from './preflight-release.js';
 import { deployedRoles, stacksWithExecRole } from './preflight-roles.js';
+import { sbomBucketCheck } from './preflight-sbom-bucket.js';
 import { accountStacks, type StageStacks, stageStacks, stageStacksOf } from './preflight-stacks.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 import { upgradeChecks } from './preflight-upgrade.js';
@@ -351,5 +352,7 @@ export async function preflight(
       })),
     );
   checks.push(...(await sinkSecretChecks(catalog, region)));
+  // The stage's SBOM bucket name, which any account could take first (preflight-sbom-bucket.ts).
+  if (options.stage !== undefined) checks.push(await sbomBucketCheck(options.stage, who.account, region));
   return checks;
 }

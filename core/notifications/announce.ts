@@ -188,7 +188,14 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>, o: TextOption
       'dead-letter': 'a dead letter',
       'scheduled-build': `a scheduled build of ${s.image}`,
       'package-release': `a package release built into ${s.image} ${s.version}`,
+      'sbom-export': `the SBOM export of ${s.image} ${s.version}`,
     }[d.claim];
+    if (d.claim === 'sbom-export') {
+      return {
+        title: `Refused ${what}: not Inspector's SBOM of the build`,
+        summary: `Goldsmith refused ${what} (${d.found}): ${d.reason}. Nothing of it was read into the version's inventory.`,
+      };
+    }
     if (d.claim === 'package-release') {
       return {
         title: `Refused ${what}: the build does not hold it`,

@@ -249,5 +249,7 @@ export function announcementKey(a: RolloutAnnouncement): string {
   if (a.event === 'rollout-completed' || a.event === 'rollout-halted') return '';
   // More of a wave's groups found unmoved later are told again, with the new count.
   if (a.event === 'rollout-groups-unmoved') return `${a.detail.wave}#${a.detail.groups}`;
+  // A later account's alarm after the halt takes more of the wave back: told again, with the new count.
+  if (a.event === 'rollout-groups-taken-back') return `${a.detail.wave}#${a.detail.groups}`;
   return a.detail.wave;
 }

@@ -81,6 +81,45 @@ export function withLateAlarm(
   return { ...record, waves, skippedGroups: [...record.skippedGroups, ...notMoved], updatedAt: now };
 }
 
+/**
+ * A halted rollout's alarmed wave still read under `lateAlarmScope: account`: its accounts and Regions not yet
+ * alarmed, each read again at every check until the watch ends (`until`): `bakeMinutes` after the alarm halted the
+ * rollout, the time a wave is given to prove itself. An operator's action on the rollout since the halt (a retry:
+ * `goldsmith rollout retry`) ends it too; so does the wave going back whole. Undefined when nothing is watched.
+ */
+export function alarmWatchAfterHalt(
+  record: RolloutRecord,
+  bakeMinutes: number,
+  now: string,
+): { wave: number; until: string; scopes: AlarmScope[] } | undefined {
+  if (record.state !== 'halted') return undefined;
+  const wave = record.waves.findIndex((w) => w.alarm?.scope === 'account' && w.state === 'failed');
+  const alarm = record.waves[wave]?.alarm;
+  if (!alarm) return undefined;
+  const halted = Date.parse(alarm.at);
+  const until = new Date(halted + bakeMinutes * 60_000).toISOString();
+  if (!(Date.parse(now) < Date.parse(until))) return undefined;
+  if ((record.operatorActions ?? []).some((a) => Date.parse(a.at) >= halted)) return undefined;
+  const alarmed = inAlarmedScope(alarm);
+  const seen = new Set<string>();
+  const scopes = (record.waves[wave]?.groups ?? []).flatMap((g) => {
+    const key = `${g.account}/${g.region}`;
+    if (seen.has(key) || alarmed(g)) return [];
+    seen.add(key);
+    return [{ wave, account: g.account, region: g.region }];
+  });
+  return { wave, until, scopes };
+}
+
+/**
+ * The wave's alarm with more accounts and Regions read in ALARM after the halt (`later`, after those it names): each
+ * of them has its groups taken back as the halt took back the first's.
+ */
+export function withLaterAlarmed(alarm: WaveAlarm, later: readonly { account: string; region: string }[]): WaveAlarm {
+  const before = alarmedScopes(alarm);
+  return { ...alarm, alarmedIn: [...before, ...later.map((s) => ({ account: s.account, region: s.region }))] };
+}
+
 /** The move-back refreshes of alarmed waves still to read (each running one, by its own id). */
 export function lateRefreshesToWatch(record: RolloutRecord): RolloutGroup[] {
   return record.waves.filter((w) => w.alarm && w.state === 'failed').flatMap((w) => movesToWatch(w.groups));

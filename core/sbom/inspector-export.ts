@@ -40,11 +40,19 @@ export interface SbomExportRecord {
   version: string;
   repository: string;
   tag: string;
+  /** The account of the ECR registry the build pushed to (absent from a record written before it was kept). */
+  account?: string | undefined;
+  /**
+   * Where Inspector writes it: the version's folder when requested; from the claim on, the version's folder and a
+   * random component (`exportKeyPrefix`'s `nonce`), so no one can write there before the export is requested.
+   */
   keyPrefix: string;
   status: SbomExportStatus;
   reportId?: string | undefined;
   /** Why the version's packages stay unknown (a failed, cancelled or empty export). */
   reason?: string | undefined;
+  /** The export's file Goldsmith refused (not the build's image, or not a CycloneDX document): its key. */
+  refusedFile?: string | undefined;
   startedAt: string;
   finishedAt?: string | undefined;
 }
@@ -52,19 +60,32 @@ export interface SbomExportRecord {
 /** Statuses after which nothing more is done. */
 export const FINISHED_EXPORT: ReadonlySet<SbomExportStatus> = new Set(['READ', 'FAILED', 'CANCELLED', 'NOT_COVERED']);
 
-/** The export's key prefix: one per version, so what lies under it is this version's export alone. */
-export function exportKeyPrefix(image: string, version: string): string {
-  return `${INSPECTOR_EXPORT_PREFIX}${image}/${version.replaceAll('/', '-')}`;
+/**
+ * The export's key prefix: the version's folder (`inspector/<image>/<version>`), and under it, once the export is
+ * claimed, a random `nonce` (32 hex digits) recorded before CreateSbomExport is called: the folder is predictable, the
+ * export's own prefix is not, so nothing written under it before the export was requested is read as the export.
+ */
+export function exportKeyPrefix(image: string, version: string, nonce?: string): string {
+  const folder = `${INSPECTOR_EXPORT_PREFIX}${image}/${version.replaceAll('/', '-')}`;
+  return nonce === undefined ? folder : `${folder}/${nonce}`;
+}
+
+/** Whether `keyPrefix` is the version's folder with a claim's random component under it. */
+export function hasExportNonce(record: Pick<SbomExportRecord, 'image' | 'version' | 'keyPrefix'>): boolean {
+  const folder = exportKeyPrefix(record.image, record.version);
+  return record.keyPrefix.startsWith(`${folder}/`) && /^[0-9a-f]{32}$/.test(record.keyPrefix.slice(folder.length + 1));
 }
 
 /**
  * The ECR repository and tag of a container build's output URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`,
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-pull-ecr-image.html), or undefined for another shape.
  */
-export function containerTarget(uris: readonly string[]): { repository: string; tag: string } | undefined {
+export function containerTarget(
+  uris: readonly string[],
+): { account: string; repository: string; tag: string } | undefined {
   for (const uri of uris) {
-    const m = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([^:@]+):([\w][\w.-]{0,127})$/.exec(uri);
-    if (m?.[1] && m[2]) return { repository: m[1], tag: m[2] };
+    const m = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([^:@]+):([\w][\w.-]{0,127})$/.exec(uri);
+    if (m?.[1] && m[2] && m[3]) return { account: m[1], repository: m[2], tag: m[3] };
   }
   return undefined;
 }
@@ -88,8 +109,10 @@ export function sbomExportOf(item: Record<string, unknown>): SbomExportRecord | 
     keyPrefix,
     status,
     startedAt,
+    account: str('account'),
     reportId: str('reportId'),
     reason: str('reason'),
+    refusedFile: str('refusedFile'),
     finishedAt: str('finishedAt'),
   };
 }

@@ -10,6 +10,7 @@ import { deploymentStatementSpecs } from './deployment-statements.js';
 import { containerImageStatements } from './ecr-statements.js';
 import { functionStatements } from './function-statements.js';
 import type { ScpOptions } from './roles.js';
+import { sbomExportStatements } from './sbom-statements.js';
 import type { ScpStatementSpec } from './spec.js';
 import { releaseAndEventStatements, stackStatements, stateMachineStatements } from './stack-statements.js';
 
@@ -49,6 +50,7 @@ export function scpStatementSpecs(
     ...stateMachineStatements(c),
     ...storeStatements(c),
     ...containerImageStatements(c),
+    ...sbomExportStatements(c),
     ...deploymentStatementSpecs({
       stage,
       account,

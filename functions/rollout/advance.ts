@@ -8,7 +8,7 @@ import { EMPTY_CANARY } from '../../core/rollout/canary.js';
 import { executionRefusal } from '../../core/rollout/driver.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import { haltReason, settledEnd, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
-import { planLateRollback } from '../../core/rollout/late-alarms.js';
+import { alarmWatchAfterHalt, planLateRollback } from '../../core/rollout/late-alarms.js';
 import { withMoving } from '../../core/rollout/moving.js';
 import {
   newRolloutRecord,
@@ -23,7 +23,7 @@ import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { adoptStarted } from './adopt.js';
 import type { RolloutInput } from './input.js';
-import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
+import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm, takeBackLaterAlarms } from './late-alarms.js';
 import { withLeftBehind } from './left-behind.js';
 import { movingAccounts } from './moving.js';
 import { retryPendingScopes } from './pending.js';
@@ -165,7 +165,10 @@ export async function advanceRollout(
     return result({ ...halt.record, state: 'halted' }, false);
   }
   if (record.state === 'halted' && planLateRollback(record).kind !== 'none') {
-    const followed = await followLateRollback(ctx, record, now());
+    // Under lateAlarmScope account, the alarmed wave's other accounts are still read until the watch ends: each one
+    // in ALARM now goes back as the first did.
+    const later = await takeBackLaterAlarms(ctx, record, now());
+    const followed = await followLateRollback(ctx, later.record, now());
     let next = followed.record;
     const step = planRollout(next);
     if (step.kind === 'rolled-back') {
@@ -175,8 +178,10 @@ export async function advanceRollout(
         waves: next.waves.map((w, i) => (i === step.wave ? { ...w, state: 'rolled-back', rolledBackAt: at } : w)),
       };
     }
-    await save(next);
-    return result(next, followed.settled && (step.kind === 'ended' || step.kind === 'rolled-back'));
+    await save(next, later.reason === undefined ? undefined : { state: 'halted', reason: later.reason });
+    const watch = alarmWatchAfterHalt(next, channel.rollout.bakeMinutes, now());
+    const watching = (channel.rollout.alarms ?? []).length > 0 && (watch?.scopes.length ?? 0) > 0;
+    return result(next, !watching && followed.settled && (step.kind === 'ended' || step.kind === 'rolled-back'));
   }
   // Bounded: each pass starts a wave or moves past one, and a rollout has at most ten.
   for (let pass = 0; pass <= 2 * record.waves.length + 1; pass += 1) {

@@ -3,11 +3,13 @@ import { mapWithConcurrency } from '../../core/concurrency.js';
 import {
   type AlarmScope,
   alarmScopes,
+  alarmWatchAfterHalt,
   inAlarmedScope,
   lateAlarmReason,
   lateRefreshesToWatch,
   planLateRollback,
   withLateAlarm,
+  withLaterAlarmed,
   withLateSettled,
 } from '../../core/rollout/late-alarms.js';
 import { isActiveRefresh } from '../../core/rollout/plan.js';
@@ -85,6 +87,36 @@ export async function haltOnLateAlarm(
   const moved = await moveBack(ctx, { amis: {}, why: reason }, [], scope);
   const alarm = { ...found.alarm, scope: ctx.settings.lateAlarmScope };
   return { record: withLateAlarm(record, found.wave, alarm, moved, now), reason };
+}
+
+/**
+ * Reads a halted rollout's alarmed wave again under `lateAlarmScope: account` (core/rollout/late-alarms.ts's
+ * alarmWatchAfterHalt): each of its accounts and Regions now in ALARM has its groups taken back to the launch template
+ * version they ran before, as the halt took back the first's (moveBack, which finds its own refresh on a retry), and
+ * is added to the alarm (`alarmedIn`), which the halt's reason names. @returns the record and the reason to save, or
+ * the record as read when no other account is in ALARM.
+ */
+export async function takeBackLaterAlarms(
+  ctx: RolloutContext,
+  record: RolloutRecord,
+  now: string,
+): Promise<{ record: RolloutRecord; reason?: string }> {
+  const names = ctx.settings.alarms ?? [];
+  const watch = alarmWatchAfterHalt(record, ctx.settings.bakeMinutes, now);
+  const alarm = watch && record.waves[watch.wave]?.alarm;
+  if (!watch || !alarm || names.length === 0 || watch.scopes.length === 0) return { record };
+  const read = await mapWithConcurrency(watch.scopes, SCOPE_CONCURRENCY, async (s: AlarmScope) => {
+    const out = await unlessRefused(() => alarmsInAlarm(scopeOf(ctx, s.account, s.region), names));
+    return { scope: s, firing: 'value' in out ? out.value.length > 0 : false };
+  });
+  const later = read.filter((r) => r.firing).map((r) => r.scope);
+  if (later.length === 0) return { record };
+  const extended = withLaterAlarmed(alarm, later);
+  const reason = lateAlarmReason(record, watch.wave, extended);
+  const newly = inAlarmedScope({ ...alarm, alarmedIn: later });
+  const scope = (record.waves[watch.wave]?.groups ?? []).filter((g) => newly(g) && g.back === undefined);
+  const moved = await moveBack(ctx, { amis: {}, why: reason }, [], scope);
+  return { record: withLateAlarm(record, watch.wave, extended, moved, now), reason };
 }
 
 /**

@@ -15,7 +15,8 @@ import type { S3Fake } from './s3.js';
  *   that does not exist or `NO_FINDINGS_FOUND` when no image matches (an unknown repository or tag); an unknown
  *   `reportId` is a ResourceNotFoundException.
  * AWS does not document the key layout under the prefix; the fake's (`<prefix>/<reportId>/<account>/<repo>/<digest>.json`)
- * is its own, and Goldsmith reads whatever JSON lies under its per-version prefix. The file's shape follows the
+ * is its own; Goldsmith reads the JSON files under its export's own prefix (a random component per export) and takes
+ * only Inspector's CycloneDX document of one container image (core/sbom/export-files.ts), whatever their layout. The file's shape follows the
  * example on https://docs.aws.amazon.com/inspector/latest/user/sbom-export.html (metadata properties, components
  * with `name`, `purl`, `bom-ref`).
  */

@@ -220,7 +220,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const inspector2 = new Inspector2Fake(opts.inspectorAdministrator ?? accountId);
   inspector2.isMember = (account) => organizations.isMember(account);
   inspector2.access = memberAccess;
-  const s3 = new S3Fake(now);
+  const s3 = new S3Fake(now, accountId);
   const sbomExports = new SbomExportsFake(now, s3);
   // Inspector's SBOM of an image in ECR: what the build that pushed it installed (no image, or none known: nothing).
   sbomExports.images = (region, repository, tag) => {

@@ -54,6 +54,10 @@ export const s3Errors = {
   noSuchBucket(action: string): Error {
     return s3Error(action, 'NoSuchBucket', 'The specified bucket does not exist', 404);
   },
+  /** A bucket owned by another account than the request's `ExpectedBucketOwner`: 403, Access Denied. */
+  notExpectedOwner(action: string): Error {
+    return withHeaders(s3Error(action, 'AccessDenied', 'Access Denied', 403), 403, {});
+  },
   /** A key (or version) that is not there, to a caller who may list the bucket (404) or may not (403). */
   missing(action: ObjectAction, options: { mayList: boolean; version?: boolean; deleteMarker?: boolean }): Error {
     const headers: Record<string, string> = options.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {};
@@ -158,11 +162,11 @@ export function checkWritePreconditions(input: Record<string, unknown>, current:
 
 /** Request parameters of each call the local cloud does not model: a call that sets one is refused openly. */
 const NOT_MODELLED: Record<string, readonly string[]> = {
-  GetObject: ['Range', 'PartNumber', 'SSECustomerAlgorithm', 'ExpectedBucketOwner', 'RequestPayer'],
-  HeadObject: ['Range', 'PartNumber', 'SSECustomerAlgorithm', 'ExpectedBucketOwner', 'RequestPayer'],
-  PutObject: ['SSECustomerAlgorithm', 'ExpectedBucketOwner', 'RequestPayer', 'ObjectLockMode', 'Tagging', 'ACL'],
-  DeleteObject: ['IfMatch', 'MFA', 'BypassGovernanceRetention', 'ExpectedBucketOwner', 'RequestPayer'],
-  ListObjectsV2: ['EncodingType', 'FetchOwner', 'ExpectedBucketOwner', 'RequestPayer', 'OptionalObjectAttributes'],
+  GetObject: ['Range', 'PartNumber', 'SSECustomerAlgorithm', 'RequestPayer'],
+  HeadObject: ['Range', 'PartNumber', 'SSECustomerAlgorithm', 'RequestPayer'],
+  PutObject: ['SSECustomerAlgorithm', 'RequestPayer', 'ObjectLockMode', 'Tagging', 'ACL'],
+  DeleteObject: ['IfMatch', 'MFA', 'BypassGovernanceRetention', 'RequestPayer'],
+  ListObjectsV2: ['EncodingType', 'FetchOwner', 'RequestPayer', 'OptionalObjectAttributes'],
 };
 
 /** Refuses a call that sets a parameter the local cloud does not model. */

@@ -54,6 +54,8 @@ export interface ObjectVersion {
 export interface BucketRecord {
   name: string;
   versioned: boolean;
+  /** The account that created it, which `ExpectedBucketOwner` is checked against. */
+  owner: string;
   /** Every version of each key, oldest first. */
   objects: Map<string, ObjectVersion[]>;
 }
@@ -84,11 +86,15 @@ export class S3Fake implements FakeService {
    */
   authorizeList: ListAuthorizer = () => true;
 
-  constructor(private readonly now: () => number) {}
+  /** `account`: the local cloud's, which creates every bucket unless a test names another owner. */
+  constructor(
+    private readonly now: () => number,
+    private readonly account = '123456789012',
+  ) {}
 
-  /** A bucket as its stack creates it. */
-  createBucket(name: string, versioned: boolean): void {
-    if (!this.buckets.has(name)) this.buckets.set(name, { name, versioned, objects: new Map() });
+  /** A bucket as its stack creates it (in the local cloud's account, unless `owner` names another). */
+  createBucket(name: string, versioned: boolean, owner = this.account): void {
+    if (!this.buckets.has(name)) this.buckets.set(name, { name, versioned, owner, objects: new Map() });
   }
 
   async handle(call: FakeCall): Promise<unknown> {
@@ -96,6 +102,10 @@ export class S3Fake implements FakeService {
     const found = typeof input.Bucket === 'string' ? this.buckets.get(input.Bucket) : undefined;
     if (!found) throw s3Errors.noSuchBucket(action);
     refuseUnmodelled(action, input);
+    // A bucket another account owns than the one the caller expects: 403 Access Denied
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html).
+    const expected = input.ExpectedBucketOwner;
+    if (typeof expected === 'string' && expected !== found.owner) throw s3Errors.notExpectedOwner(action);
     const key = String(input.Key ?? '');
     switch (action) {
       case 'PutObject':

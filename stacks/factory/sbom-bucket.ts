@@ -172,7 +172,7 @@ const SBOM_PREFIX = 'sbom/';
 
 /**
  * Lets `fn`'s role make `actions` on the SBOMs of the bucket named `bucket` (`sbom/*`), admits it through the bucket's
- * door and tells it the bucket (`SBOM_BUCKET`). HeadObject is authorized as s3:GetObject; ListObjectsV2 as
+ * door and tells it the bucket (`SBOM_BUCKET`) and its owner (`SBOM_BUCKET_OWNER`, the deployment's account). HeadObject is authorized as s3:GetObject; ListObjectsV2 as
  * s3:ListBucket on the bucket, granted here for listings under `sbom/` only (`s3:prefix`,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html). A role without s3:ListBucket is answered
  * 403, not 404, when it reads a key that is not there (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html):
@@ -184,6 +184,8 @@ export function grantSbomObjects(
   actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:ListBucket')[],
 ): void {
   fn.addEnvironment('SBOM_BUCKET', bucket);
+  // The bucket's name is global: each call names the account that must own it (aws/clients/s3.ts's sbomBucketOwner).
+  fn.addEnvironment('SBOM_BUCKET_OWNER', Aws.ACCOUNT_ID);
   const objectActions = actions.filter((a) => a !== 's3:ListBucket');
   if (objectActions.length > 0) {
     fn.grantPrincipal.addToPrincipalPolicy(

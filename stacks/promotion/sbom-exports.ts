@@ -9,7 +9,7 @@ import { catalogBundling } from '../catalog.js';
 import { grantSbomObjects, inspectorSourceArns } from '../factory/sbom-bucket.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
-import { sendOnlyByWriters } from '../resource-doors.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 
@@ -54,7 +54,8 @@ function createExportKey(stack: Stack): kms.Key {
  * The SBOM export poller (functions/sbom-exports.ts) and its schedule, for a catalog with container images: it may
  * read and write the ledger's image items, call CreateSbomExport and GetSbomExport (no resource-level permissions:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html), list and read the
- * exports under `inspector/` and decrypt them, and write the versions' SBOMs; nothing else.
+ * exports under `inspector/` and decrypt them, write the versions' SBOMs and announce an export it refuses; nothing
+ * else. Only this role may call CreateSbomExport in the factory account (the SCP's `SbomExportsOnlyByGoldsmith`).
  * @returns the export key (the functions that request exports are told its ARN), or undefined with no container image.
  */
 export function createSbomExportPoller(
@@ -76,7 +77,11 @@ export function createSbomExportPoller(
     handler: 'functions/sbom-exports.handler',
     timeout: 300,
     memorySize: 512,
-    environment: { LEDGER_TABLE: env.ledger.tableName, SBOM_EXPORT_KEY_ARN: key.keyArn },
+    environment: {
+      LEDGER_TABLE: env.ledger.tableName,
+      SBOM_EXPORT_KEY_ARN: key.keyArn,
+      NOTIFY_TOPIC_ARN: env.topic.topicArn,
+    },
     nodejs: catalogBundling(catalog),
   });
   poller.configureAsyncInvoke({
@@ -86,6 +91,8 @@ export function createSbomExportPoller(
   });
   grantLedger(env.ledger, poller, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantSbomObjects(poller, env.sbomBucket, ['s3:GetObject', 's3:PutObject']);
+  // An export file it refuses is announced (`claim-refused`).
+  grantTopicPublish('notifications', env.topic, poller);
   poller.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['inspector2:CreateSbomExport', 'inspector2:GetSbomExport'],

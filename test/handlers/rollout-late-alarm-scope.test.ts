@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
@@ -50,15 +50,26 @@ async function alarmInOneCanaryAccount(lateAlarmScope: 'account' | 'wave'): Prom
   for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
 }
 
+/** Moves the clock `minutes` on (Date only: the refreshes are settled by hand). */
+function later(minutes: number): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + minutes * 60_000);
+}
+
 describe("a halted rollout's partial take-back after a finished wave's alarm", () => {
   useRolloutWorld();
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it("lateAlarmScope account: history names the alarm's account, and the take-back is announced once when it ends", async () => {
     await alarmInOneCanaryAccount('account');
     expect(told('rollout-groups-taken-back')).toEqual([]);
     settle(WAVE1, 'Successful');
+    // The canary's other account is still read until the watch ends (bakeMinutes after the halt), then it is done.
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'halted', currentWave: 1 });
+    later(61);
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 1 });
-    await checkWave(INPUT);
 
     const taken = told('rollout-groups-taken-back');
     expect(taken).toHaveLength(1);
@@ -116,5 +127,50 @@ describe("a finished wave's alarm in ALARM in several of its accounts", () => {
     expect(rolloutHistory(r).map((l) => l.what)).toContain(
       'rollout wave 1/2 (canary) rolled back: 2 groups back on their previous launch template version',
     );
+  });
+});
+
+describe("a halted rollout's alarmed wave, still read under lateAlarmScope account", () => {
+  useRolloutWorld();
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('takes back a second account that goes into ALARM minutes after the halt, once, and announces it', async () => {
+    await alarmInOneCanaryAccount('account');
+    settle(WAVE1, 'Successful');
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'halted' });
+    expect(told('rollout-groups-taken-back').map((n) => n.detail)).toMatchObject([{ groups: 1, of: 2 }]);
+    expect(memberOf(CANARY).refreshes).toHaveLength(1);
+
+    // Ten minutes after the halt, the canary's other account goes into ALARM: its group goes back too.
+    later(10);
+    world.alarms.add(`${CANARY}/${REGION}/app-5xx`);
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'halted' });
+    expect(memberOf(CANARY).refreshes).toHaveLength(2);
+    expect(memberOf(CANARY).refreshes.map((x) => x.status).sort()).toEqual(['Pending', 'Successful']);
+    // Read again while it goes back: no second refresh back.
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'halted' });
+    expect(memberOf(CANARY).refreshes).toHaveLength(2);
+    const r = await record();
+    expect(r.reason).toBe(
+      `wave canary alarm app-5xx in ALARM in ${WAVE1} ${REGION}, ${CANARY} ${REGION} after the wave finished`,
+    );
+
+    settle(CANARY, 'Successful');
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 1 });
+    expect((await record()).waves[0]?.state).toBe('rolled-back');
+    expect(told('rollout-wave-rolled-back').map((n) => n.detail)).toMatchObject([{ wave: 'canary', groups: 2 }]);
+    expect(told('rollout-halted')).toHaveLength(1);
+  });
+
+  it('leaves an account that goes into ALARM after the watch ended on the new version', async () => {
+    await alarmInOneCanaryAccount('account');
+    settle(WAVE1, 'Successful');
+    await checkWave(INPUT);
+    later(61);
+    world.alarms.add(`${CANARY}/${REGION}/app-5xx`);
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 1 });
+    expect(memberOf(CANARY).refreshes).toHaveLength(1);
   });
 });

@@ -187,4 +187,18 @@ describe('S3Fake', () => {
       s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: 'y', IfNoneMatch: '"abc"' })),
     ).rejects.toThrow(/not modelled by the local cloud: S3 PutObject with If-None-Match other than \*/);
   });
+
+  it('refuses a call that expects another owner than the account that created the bucket: 403, nothing written', async () => {
+    const { fakes } = cloud();
+    fakes.s3.createBucket('taken-by-someone-else', true, '999999999999');
+    const s3 = s3Client();
+    const put = await s3
+      .send(new PutObjectCommand({ Bucket: 'taken-by-someone-else', Key: KEY, Body: 'x', ExpectedBucketOwner: ACCOUNT }))
+      .catch((e: unknown) => e);
+    expect(put).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect(fakes.s3.read('taken-by-someone-else', KEY)).toBeUndefined();
+    // The account's own bucket, expected as its own, answers as without the condition.
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: 'x', ExpectedBucketOwner: ACCOUNT }));
+    expect(fakes.s3.read(BUCKET, KEY)).toBe('x');
+  });
 });

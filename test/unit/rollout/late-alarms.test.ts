@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   alarmScopes,
+  alarmWatchAfterHalt,
   lateRefreshesToWatch,
   planLateRollback,
   withLateAlarm,
@@ -79,5 +80,38 @@ describe("a finished wave's alarms", () => {
       { account: g.account, region: g.region, group: g.group, reason: 'InstanceRefreshInProgress' },
     ]);
     expect(planLateRollback(halted)).toEqual({ kind: 'settled', rolledBack: [] });
+  });
+});
+
+describe("a halted rollout's alarmed wave under lateAlarmScope account", () => {
+  const twoAccounts = () => {
+    const record = rolloutRecord({ state: 'halted' });
+    const canary = record.waves[0];
+    if (!canary) throw new Error('no canary');
+    const groups = [rolloutGroup('111111111111', 'Successful'), rolloutGroup('222222222222', 'Successful')];
+    const first = groups[0] as RolloutGroup;
+    const withGroups = { ...record, waves: [{ ...canary, groups }, ...record.waves.slice(1)] };
+    return withLateAlarm(withGroups, 0, { ...ALARM, scope: 'account' }, [back(first, 'Successful')], NOW);
+  };
+  const at = (minutes: number) => new Date(Date.parse(NOW) + minutes * 60_000).toISOString();
+
+  it('is read in its accounts not yet alarmed until bakeMinutes after the halt', () => {
+    const halted = twoAccounts();
+    expect(alarmWatchAfterHalt(halted, 60, at(10))).toEqual({
+      wave: 0,
+      until: at(60),
+      scopes: [{ wave: 0, account: '222222222222', region: 'us-east-1' }],
+    });
+    expect(alarmWatchAfterHalt(halted, 60, at(60))).toBeUndefined();
+    expect(alarmWatchAfterHalt(halted, 0, at(0))).toBeUndefined();
+  });
+
+  it('is no longer read once an operator acted on the rollout, under scope wave, or once the rollout is not halted', () => {
+    const halted = twoAccounts();
+    const retried = { ...halted, operatorActions: [{ action: 'retry' as const, by: 'ops', at: at(5) }] };
+    expect(alarmWatchAfterHalt(retried, 60, at(10))).toBeUndefined();
+    const wave = withLateAlarm(halted, 0, { ...ALARM, scope: 'wave' }, [], NOW);
+    expect(alarmWatchAfterHalt(wave, 60, at(10))).toBeUndefined();
+    expect(alarmWatchAfterHalt({ ...halted, state: 'running' }, 60, at(10))).toBeUndefined();
   });
 });

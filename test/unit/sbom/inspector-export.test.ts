@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { containerTarget, exportKeyPrefix, packagesOfCycloneDx } from '../../../core/sbom/inspector-export.js';
+import {
+  containerTarget,
+  exportKeyPrefix,
+  hasExportNonce,
+  packagesOfCycloneDx,
+} from '../../../core/sbom/inspector-export.js';
 
 describe("reading Inspector's SBOM export", () => {
   it('takes name, version and ecosystem from each component, the epoch put back, hashes without a version left out', () => {
@@ -29,12 +34,19 @@ describe("reading Inspector's SBOM export", () => {
     expect(() => packagesOfCycloneDx({ spdxVersion: 'SPDX-2.3' })).toThrow('bomFormat is not CycloneDX');
   });
 
-  it("finds the ECR repository and tag of a build's image URI, and one prefix per version", () => {
+  it("finds the ECR registry, repository and tag of a build's image URI, and one folder per version", () => {
     expect(containerTarget(['111122223333.dkr.ecr.eu-west-1.amazonaws.com/golden/web-runtime:1.0.0-3'])).toEqual({
+      account: '111122223333',
       repository: 'golden/web-runtime',
       tag: '1.0.0-3',
     });
     expect(containerTarget(['docker.io/library/nginx:latest'])).toBeUndefined();
     expect(exportKeyPrefix('base', '1.0.0/3')).toBe('inspector/base/1.0.0-3');
+    const nonce = 'a'.repeat(32);
+    expect(exportKeyPrefix('base', '1.0.0/3', nonce)).toBe(`inspector/base/1.0.0-3/${nonce}`);
+    const record = { image: 'base', version: '1.0.0/3' };
+    expect(hasExportNonce({ ...record, keyPrefix: `inspector/base/1.0.0-3/${nonce}` })).toBe(true);
+    expect(hasExportNonce({ ...record, keyPrefix: 'inspector/base/1.0.0-3' })).toBe(false);
+    expect(hasExportNonce({ ...record, keyPrefix: 'inspector/base/1.0.0-3/evil' })).toBe(false);
   });
 });

@@ -159,4 +159,14 @@ describe('attacks on Goldsmith outside its resource policies, refused by the SCP
       expect(decide(ADMIN, action, ami), action).toBeUndefined();
     }
   });
+
+  it("refuses a developer's SBOM export (into Goldsmith's bucket or any) and cancelling Goldsmith's; its poller may", () => {
+    expect(decide(DEVELOPER, 'inspector2:CreateSbomExport', '*')).toBe('SbomExportsOnlyByGoldsmith');
+    expect(decide(ADMIN, 'inspector2:CancelSbomExport', '*')).toBe('SbomExportsOnlyByGoldsmith');
+    const poller = role(synthesizedRoleName('prod', 'Promotion', 'SbomExports'));
+    expect(decide(poller, 'inspector2:CreateSbomExport', '*')).toBeUndefined();
+    expect(
+      decide(role(synthesizedRoleName('prod', 'Promotion', 'Reconcile')), 'inspector2:CreateSbomExport', '*'),
+    ).toBe('SbomExportsOnlyByGoldsmith');
+  });
 });
