@@ -78,6 +78,32 @@ describe('Image Builder fake: platforms and architectures', () => {
     });
   });
 
+  it("distributes AMIs of the parent's architecture and platform, as DescribeImages shows them", async () => {
+    const windows = app({ platform: 'Windows', componentArns: [MANAGED('update-windows')] });
+    const { clock } = localCloud({
+      pipelines: [windows, { ...app({ architecture: 'arm64', instanceTypes: ['m7g.large'] }), name: 'goldsmith-arm' }],
+    });
+
+    const arn = await build('windows-1');
+    const arm = await imagebuilderClient(R).send(
+      new StartImagePipelineExecutionCommand({
+        imagePipelineArn: PIPELINE.replace('app', 'arm'),
+        clientToken: 'arm-1',
+      }),
+    );
+    await clock.run(clock.now() + 90 * MIN);
+
+    const amis = [arn, arm.imageBuildVersionArn as string];
+    const ids = await Promise.all(
+      amis.map(async (a) => (await imageOf(a))?.outputResources?.amis?.[0]?.image as string),
+    );
+    const { Images = [] } = await ec2Client(R).send(new DescribeImagesCommand({ ImageIds: ids }));
+    expect(Images.map((i) => [i.Architecture, i.Platform])).toEqual([
+      ['x86_64', 'Windows'],
+      ['arm64', undefined],
+    ]);
+  });
+
   it('launches a container build on any type: its parent has no single architecture', async () => {
     const { clock } = localCloud({ pipelines: [app({ type: 'CONTAINER', instanceTypes: ['m7g.large'] })] });
 
