@@ -45,7 +45,7 @@ describe('Image Builder fake: platforms and architectures', () => {
     expect(fakes.imagebuilder.pipelines.size).toBe(0);
   });
 
-  it('fails a build whose instance type does not run the AMI, with EC2 refusal, and distributes nothing', async () => {
+  it("fails a build whose instance type does not run the AMI, with EC2's refusal, and distributes nothing", async () => {
     const { clock } = localCloud({ pipelines: [app({ architecture: 'x86_64', instanceTypes: ['m7g.large'] })] });
 
     const arn = await build('graviton-1');
