@@ -31,7 +31,7 @@ export default defineConfig({
       parent: { image: 'hardened', channel: 'staging' },
       components: [{ file: 'components/app-runtime.yml', parameters: { JavaVersion: '21' } }],
       tests: [{ managed: 'reboot-linux' }],
-      instanceTypes: ['m7i.large', 'm7g.large'],
+      instanceTypes: ['m7i.large', 'm6i.large'],
       regions: ['us-east-1', 'eu-west-1'],
       triggers: { baseImage: false, packages: ['java-21-amazon-corretto'] },
       retention: { keep: 5 },

@@ -1,3 +1,4 @@
+import { platformOf } from '../../core/config/platforms.js';
 import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
 import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
@@ -185,7 +186,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
             image,
             version: str(b.buildVersion),
             kind: spec.kind === 'container' ? 'container' : 'ami',
-            platform: spec.platform,
+            platform: platformOf(spec),
             instanceType: spec.instanceTypes[0] ?? 'unknown',
             regions: spec.regions,
             instanceSeconds: Number.isNaN(finished - requested) ? 0 : Math.max(0, finished - requested) / 1000,

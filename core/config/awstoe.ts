@@ -39,7 +39,20 @@ export interface ComponentDocument {
   readonly phases: readonly string[];
   /** Declared parameter names, each with whether it has a default (and so may be omitted). */
   readonly parameters: ReadonlyMap<string, { readonly hasDefault: boolean }>;
+  /** The action modules its steps run, each once, in document order. */
+  readonly actions: readonly string[];
 }
+
+/**
+ * Action modules AWSTOE runs on one platform only: ExecuteBash "supports Linux", ExecutePowerShell "supports the
+ * Windows platform" (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html). Image
+ * Builder refuses a component whose document uses one on the other platform (CreateComponent: "Unsupported action
+ * ExecutePowerShell for os platform linux", https://github.com/aws-samples/cdk-image-pipeline/pull/135).
+ */
+export const ACTION_PLATFORMS: Readonly<Record<string, 'Linux' | 'Windows'>> = {
+  ExecuteBash: 'Linux',
+  ExecutePowerShell: 'Windows',
+};
 
 export type ComponentParse = { ok: true; document: ComponentDocument } | { ok: false; problems: string[] };
 
@@ -78,5 +91,6 @@ export function parseComponentDocument(text: string): ComponentParse {
       parameters.set(name, { hasDefault: definition.default !== undefined });
     }
   }
-  return { ok: true, document: { name: doc.name, phases, parameters } };
+  const actions = [...new Set(doc.phases.flatMap((phase) => phase.steps.map((step) => step.action)))];
+  return { ok: true, document: { name: doc.name, phases, parameters, actions } };
 }

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { imageTraits } from './image-traits.js';
 import { catalogErrorMap, issuesToProblems, problem } from './problems.js';
 import {
   type ComponentFiles,
@@ -8,7 +9,7 @@ import {
   readsOnlySound,
   sectionsThere,
 } from './rules/index.js';
-import { type Catalog, catalogShapeSchema, NAME_ISSUE } from './schema.js';
+import { type Catalog, catalogShapeSchema, type ImageSpec, NAME_ISSUE } from './schema.js';
 
 export type { ComponentFiles } from './rules/index.js';
 
@@ -42,9 +43,21 @@ export function parseCatalog(input: unknown, files: ComponentFiles): CatalogPars
     { when: () => true },
   );
   const result = schema.safeParse(input, { error: catalogErrorMap });
-  if (result.success) return { ok: true, catalog: result.data };
+  if (result.success) return { ok: true, catalog: withTraits(result.data) };
   const problems = [...new Set(issuesToProblems(result.error.issues))];
   return { ok: false, problems };
+}
+
+// Each image's platform and architecture as the rules resolved them (its own, its parent's), written in, so the
+// stacks, the functions' bundled catalog and the local cloud read one answer. A container image may have none.
+function withTraits(catalog: Catalog): Catalog {
+  for (const name of Object.keys(catalog.images)) {
+    const image = catalog.images[name] as ImageSpec;
+    const traits = imageTraits(catalog, name);
+    if (traits.platform.value !== undefined) image.platform = traits.platform.value;
+    if (traits.architecture.value !== undefined) image.architecture = traits.architecture.value;
+  }
+  return catalog;
 }
 
 // The fields an issue says are not what the schema describes. An unknown key leaves its object sound (zod drops

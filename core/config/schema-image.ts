@@ -4,6 +4,7 @@ import { MAX_DEPRECATE_AFTER_SECONDS } from '../lifecycle/deprecation.js';
 import { cronProblem } from '../schedule/cron.js';
 import { calendarDateText, monthlyPatchClash } from '../schedule/monthly-patch.js';
 import { isIanaTimezone } from '../schedule/timezone.js';
+import { ARCHITECTURES, PLATFORMS } from './platforms.js';
 import { durationSchema, nameSchema, regionSchema, timezoneSchema } from './schema-fields.js';
 
 /** A time of day, HH:MM on a 24-hour clock. */
@@ -92,7 +93,17 @@ export const DEFAULT_UNPROMOTED_GRACE = '7d';
 export const imageSchema = z.strictObject({
   kind: z.enum(['ami', 'container']).default('ami'),
   description: z.string().max(1024).optional(),
-  platform: z.enum(['Linux', 'Windows']).default('Linux'),
+  /**
+   * The operating system (Image Builder's recipe platform, the parent image's): read off the parent's name where it
+   * says it (core/config/platforms.ts), inherited from a catalog parent, required for an AMI whose parent says nothing
+   * (an AMI id). A container image without one is Linux.
+   */
+  platform: z.enum(PLATFORMS).optional(),
+  /**
+   * The processor architecture, the parent's: read off the parent's name or inherited like `platform`, required for
+   * an AMI whose parent says nothing. Every instance type must run it.
+   */
+  architecture: z.enum(ARCHITECTURES).optional(),
   version: z
     .string()
     .regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like "1.0.0"')

@@ -1,3 +1,4 @@
+import { platformOf } from '../config/platforms.js';
 import type { ImageSpec } from '../config/schema.js';
 import { estimateBuild } from './estimate.js';
 import type { PriceTable } from './prices.js';
@@ -57,7 +58,7 @@ export function ledgerBuildCost(
       image: input.image,
       version: input.version,
       kind: input.spec.kind === 'container' ? 'container' : 'ami',
-      platform: input.spec.platform,
+      platform: platformOf(input.spec),
       // Stryker disable next-line StringLiteral: the catalog requires an instance type; a name no table lists is priced at the fallback either way
       instanceType: input.spec.instanceTypes[0] ?? 'unknown',
       regions: input.spec.regions,

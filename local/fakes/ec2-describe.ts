@@ -60,7 +60,10 @@ function view(a: AmiRecord, snapshots: ReadonlyMap<string, SnapshotRecord>): unk
     CreationDate: a.creationDate,
     DeprecationTime: a.deprecationTime,
     ImageType: 'machine',
-    Architecture: 'x86_64',
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html: `Platform` is set for Windows AMIs (`Windows`, the API model's PlatformValues)
+    // and blank otherwise.
+    Architecture: a.architecture ?? 'x86_64',
+    ...(a.platform && { Platform: a.platform }),
     RootDeviceType: 'ebs',
     RootDeviceName: '/dev/xvda',
     VirtualizationType: 'hvm',

@@ -14,6 +14,10 @@ export interface AmiRecord {
   state?: 'disabled' | undefined;
   readonly tags: Map<string, string>;
   readonly launchPermissions: Map<string, LaunchPermission>;
+  /** Absent: x86_64 (an AMI saved before architectures were recorded was one). */
+  readonly architecture?: 'x86_64' | 'arm64';
+  /** `Windows` for a Windows AMI (the API model's PlatformValues); absent otherwise, as DescribeImages leaves it blank. */
+  readonly platform?: 'Windows';
 }
 
 export interface SnapshotRecord {

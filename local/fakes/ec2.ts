@@ -41,6 +41,9 @@ export interface RegisterImageOptions {
   readonly kmsKeyId?: string;
   /** AWS-owned public base images: launchable by everyone. */
   readonly public?: boolean;
+  /** The AMI's architecture (default x86_64) and, for a Windows AMI, its platform (DescribeImages' `Platform`). */
+  readonly architecture?: 'x86_64' | 'arm64' | undefined;
+  readonly platform?: 'Windows' | undefined;
 }
 
 /** EC2, per region: AMIs with their encrypted snapshots, launch permissions, tags and deprecation. */
@@ -94,6 +97,8 @@ export class Ec2Fake implements FakeService {
       deprecationTime: undefined,
       tags: new Map(Object.entries(opts.tags ?? {})),
       launchPermissions: new Map(opts.public ? [['group:all', { Group: 'all' }]] : []),
+      ...(opts.architecture && { architecture: opts.architecture }),
+      ...(opts.platform && { platform: opts.platform }),
     };
     this.images.set(ami.imageId, ami);
     return ami;
@@ -275,6 +280,8 @@ export class Ec2Fake implements FakeService {
     const copy = this.registerImage(region, {
       name: required(input, 'Name', (m) => err('MissingParameter', m)),
       description: source.description,
+      architecture: source.architecture,
+      platform: source.platform,
     });
     if (token) this.copies.set(token, copy.imageId);
     return { ImageId: copy.imageId };

@@ -35,7 +35,15 @@ export function distribute(b: BuildRecord, ec2: Ec2Fake, accountId: string, iso:
     const tags = { Ec2ImageBuilderArn: b.arn, CreatedBy: 'EC2 Image Builder' };
     const kmsKeyId = p.kmsKeyIds[region];
     const description = `${p.recipeName} ${p.recipeVersion}`;
-    const ami = ec2.registerImage(region, { name, tags, description, ...(kmsKeyId ? { kmsKeyId } : {}) });
+    const ami = ec2.registerImage(region, {
+      name,
+      tags,
+      description,
+      ...(kmsKeyId ? { kmsKeyId } : {}),
+      // An AMI keeps its parent's architecture and platform.
+      architecture: p.architecture,
+      ...(p.platform === 'Windows' && { platform: 'Windows' as const }),
+    });
     return { region, image: ami.imageId, name, accountId };
   });
 }

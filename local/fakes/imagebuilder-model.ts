@@ -19,7 +19,12 @@ export interface PipelineSpec {
   /** The recipe's `parentImage` and its components' ARNs, in order (GetImage's `imageRecipe` / `containerRecipe`). */
   readonly parentImage?: string | undefined;
   readonly componentArns?: readonly string[] | undefined;
+  /** The recipe's platform, which is its parent image's. */
   readonly platform?: 'Linux' | 'Windows';
+  /** The parent image's architecture (default: x86_64 for an AMI, none for a container, whose parent is multi-arch). */
+  readonly architecture?: 'x86_64' | 'arm64' | undefined;
+  /** The infrastructure configuration's instance types (default: m7i.large). */
+  readonly instanceTypes?: readonly string[];
   readonly testsEnabled?: boolean;
   readonly scanningEnabled?: boolean;
   /** Infrastructure configuration's topic: Image Builder publishes AVAILABLE/FAILED here. */
@@ -56,6 +61,8 @@ export interface PipelineRecord {
   readonly parentImage: string;
   readonly componentArns: readonly string[];
   readonly platform: 'Linux' | 'Windows';
+  readonly architecture: 'x86_64' | 'arm64' | undefined;
+  readonly instanceTypes: readonly string[];
   readonly testsEnabled: boolean;
   readonly scanningEnabled: boolean;
   readonly snsTopicArn: string | undefined;
@@ -98,6 +105,8 @@ export function pipelineRecord(spec: PipelineSpec, defaultRegion: string, accoun
         : `arn:aws:imagebuilder:${region}:aws:image/amazon-linux-2023-x86/x.x.x`),
     componentArns: spec.componentArns ?? [`arn:aws:imagebuilder:${region}:aws:component/update-linux/x.x.x`],
     platform: spec.platform ?? 'Linux',
+    architecture: 'architecture' in spec ? spec.architecture : spec.type === 'CONTAINER' ? undefined : 'x86_64',
+    instanceTypes: spec.instanceTypes ?? ['m7i.large'],
     testsEnabled: spec.testsEnabled ?? true,
     scanningEnabled: spec.scanningEnabled ?? true,
     snsTopicArn: spec.snsTopicArn,

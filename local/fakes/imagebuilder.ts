@@ -25,6 +25,7 @@ import {
   pipelineRecord,
   snsMessage,
 } from './imagebuilder-model.js';
+import { launchFailure, refuseRecipe } from './imagebuilder-platforms.js';
 import {
   findPipeline,
   getImage,
@@ -90,8 +91,13 @@ export class ImageBuilderFake implements FakeService {
     this.emitter = emit;
   }
 
+  /**
+   * The stacks' deploy of a pipeline with its recipe and infrastructure configuration; Image Builder's refusals of
+   * them (imagebuilder-platforms.ts) are thrown as AWS answers them, and nothing is registered.
+   */
   registerPipeline(spec: PipelineSpec): PipelineRecord {
     const p = pipelineRecord(spec, this.opts.defaultRegion, this.opts.accountId);
+    refuseRecipe(p);
     const limit = p.schedule?.autoDisablePolicy?.failureCount;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= AUTO_DISABLE_MIN && limit <= AUTO_DISABLE_MAX)) {
       throw invalid(
@@ -226,7 +232,8 @@ export class ImageBuilderFake implements FakeService {
       failure.remaining--;
       if (failure.remaining <= 0) this.failures.delete(p.image);
     }
-    this.advance(b, failure?.reason);
+    // A build instance EC2 will not launch fails the build whatever a scenario scripted.
+    this.advance(b, launchFailure(p, buildNumber) ?? failure?.reason);
     return b;
   }
 

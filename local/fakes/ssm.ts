@@ -5,6 +5,7 @@ import {
   SSMServiceException,
   ValidationException,
 } from '@aws-sdk/client-ssm';
+import { parentNameTraits } from '../../core/config/platforms.js';
 import {
   asArray,
   errorFactory,
@@ -58,7 +59,15 @@ export class SsmFake implements FakeService {
    * parameter at it (a new version). Returns the new AMI id.
    */
   bumpPublicParameter(name: string, region: string): string {
-    const ami = this.ec2.registerImage(region, { name: `al2023-ami-${this.now()}`, ownerId: 'amazon', public: true });
+    // The AMI is what the parameter's name says it is (an arm64 Amazon Linux, a Windows Server).
+    const traits = parentNameTraits(`ssm:${name}`);
+    const ami = this.ec2.registerImage(region, {
+      name: `al2023-ami-${this.now()}`,
+      ownerId: 'amazon',
+      public: true,
+      architecture: traits.architecture,
+      ...(traits.platform === 'Windows' && { platform: 'Windows' as const }),
+    });
     this.write(region, name, ami.imageId, { Type: 'String', DataType: 'aws:ec2:image', Tier: 'Standard' });
     return ami.imageId;
   }

@@ -1,3 +1,4 @@
+import { platformOf } from '../../core/config/platforms.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { channelTagMutability } from '../../core/promotion/repository-guard.js';
 import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
@@ -66,7 +67,10 @@ export function installCloudFakes(options: {
         recipeVersion: spec.version,
         parentImage: recipe.parentImage,
         componentArns: recipe.componentArns,
-        platform: spec.platform,
+        // The parent image's, which parseCatalog filled in (a container image's parent is multi-arch: none).
+        platform: platformOf(spec),
+        architecture: spec.architecture,
+        instanceTypes: spec.instanceTypes,
         testsEnabled: true,
         scanningEnabled: true,
         snsTopicArn: imageBuilderTopic,

@@ -21,7 +21,10 @@ export const CATALOG_FIELDS: Record<string, string> = {
   images: 'The golden images, by name (lower-case letters, digits and dashes, starting with a letter).',
   'images.<name>.kind': '`ami`, or `container` (needs `repository` and a `docker:` or image ARN parent).',
   'images.<name>.description': 'Shown on the Image Builder recipe.',
-  'images.<name>.platform': 'The recipe’s platform.',
+  'images.<name>.platform':
+    'The operating system, the parent’s (Image Builder’s recipe platform): default what the parent’s name says (Amazon Linux, Windows Server, Ubuntu parameters and images) or the parent image’s; required for an AMI whose parent says nothing (`ami-…`). A container image without one is Linux.',
+  'images.<name>.architecture':
+    'The processor architecture, the parent’s: default what the parent’s name says (`…-x86_64`, `…-arm64`) or the parent image’s; required for an AMI whose parent says nothing. Every instance type must run it.',
   'images.<name>.version':
     'The recipe’s semantic version. Image Builder numbers each build of it `x.y.z/n`: that is the image version everywhere.',
   'images.<name>.parent':
@@ -41,7 +44,8 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.tests[].version': 'The managed test component’s version filter.',
   'images.<name>.tests[].file': 'An AWSTOE test document, relative to the catalog.',
   'images.<name>.tests[].parameters': 'Values for the document’s parameters.',
-  'images.<name>.instanceTypes': 'Build and test instance types (the first prices the cost estimate).',
+  'images.<name>.instanceTypes':
+    'Build and test instance types, all of the image’s architecture (the first prices the cost estimate).',
   'images.<name>.regions': 'Distribution Regions. A child image’s Regions must be within its parent’s.',
   'images.<name>.schedule':
     'When to build without a trigger: the monthly patch window (N days after Patch Tuesday) or a cron expression.',

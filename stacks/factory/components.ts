@@ -5,6 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
 import { parseComponentDocument } from '../../core/config/awstoe.js';
+import { platformOf } from '../../core/config/platforms.js';
 import type { ComponentRef, ImageSpec } from '../../core/config/schema.js';
 import { pipelineName } from '../names.js';
 import { goldsmithTags } from './tags.js';
@@ -77,13 +78,13 @@ export function createImageComponents(
         throw new Error(`${where}.parameters.${name}: not a parameter of "${ref.file}"`);
       }
     }
-    const name = `${pipelineName(image)}-${doc.stem}-${shortHash([doc.data, spec.platform, spec.version])}`;
+    const name = `${pipelineName(image)}-${doc.stem}-${shortHash([doc.data, platformOf(spec), spec.version])}`;
     let component = created.get(name);
     if (!component) {
       component = new CfnComponent(group, name, {
         name,
         description: `Goldsmith ${image}: ${ref.file}`,
-        platform: spec.platform,
+        platform: platformOf(spec),
         version: spec.version,
         data: doc.data,
         tags: goldsmithTags(image),

@@ -76,7 +76,13 @@ describe('Factory stack with a catalog it cannot build', () => {
   it('rejects a container image whose parent is a catalog image', async () => {
     const catalog = minimalCatalog({
       images: {
-        solo: { parent: 'ami-0123456789abcdef0', components: [{ managed: 'update-linux' }], regions: ['us-east-1'] },
+        solo: {
+          parent: 'ami-0123456789abcdef0',
+          platform: 'Linux',
+          architecture: 'x86_64',
+          components: [{ managed: 'update-linux' }],
+          regions: ['us-east-1'],
+        },
         box: {
           kind: 'container',
           parent: { image: 'solo', channel: 'live' },
@@ -106,6 +112,8 @@ describe('Factory stack with a catalog it cannot build', () => {
       images: {
         solo: {
           parent: 'ami-0123456789abcdef0',
+          platform: 'Linux',
+          architecture: 'x86_64',
           components: [{ file: 'components/cis-hardening.yml', parameters: { Levle: '2' } }],
           regions: ['us-east-1'],
         },
@@ -121,6 +129,8 @@ describe('Factory stack with a catalog it cannot build', () => {
       images: {
         solo: {
           parent: 'ami-0123456789abcdef0',
+          platform: 'Linux',
+          architecture: 'x86_64',
           components: [{ managed: 'update-linux' }],
           tests: [{ file: 'components/nope.yml' }],
           regions: ['us-east-1'],

@@ -139,6 +139,8 @@ export function minimalCatalog(overrides: Partial<CatalogInput> = {}): CatalogIn
     images: {
       solo: {
         parent: 'ami-0123456789abcdef0',
+        platform: 'Linux',
+        architecture: 'x86_64',
         components: [{ managed: 'update-linux', version: '1.0.x' }],
         regions: ['us-east-1'],
       },

@@ -1,10 +1,12 @@
 import { allowedAmisReferences } from './allowed-amis.js';
 import { approversCanDecide, approversToldOfRequests } from './approvers.js';
+import { componentPlatforms, instanceTypesRunImage, unknownInstanceTypes } from './build-platforms.js';
 import { approverAddresses, channelTargets, promotionFitsOneExecution, uniqueChannelNames } from './channels.js';
 import { componentFiles } from './components.js';
 import { homeRegionServesFunctionUrls } from './home-region.js';
 import { imageKinds } from './kinds.js';
 import { imageChannelList, parentReferences, regionsWithinParent } from './lineage.js';
+import { imagePlatforms } from './platforms.js';
 import { rolloutWaves } from './rollout.js';
 import type { CatalogRule } from './types.js';
 
@@ -31,6 +33,9 @@ export const catalogRules: readonly RegisteredRule[] = [
   { rule: imageChannelList, reads: ['channels.*.name'], over: ['images'] },
   { rule: imageKinds, reads: [], over: ['images'] },
   { rule: componentFiles, reads: [], over: ['images'] },
+  { rule: imagePlatforms, reads: [], over: ['images'] },
+  { rule: componentPlatforms, reads: [], over: ['images'] },
+  { rule: instanceTypesRunImage, reads: [], over: ['images'] },
   { rule: uniqueChannelNames, reads: ['channels.*.name'] },
   { rule: channelTargets, reads: [], over: ['channels'] },
   { rule: promotionFitsOneExecution, reads: ['channels.*.approval', 'channels.*.soak'] },
@@ -51,7 +56,7 @@ export const catalogRules: readonly RegisteredRule[] = [
 ];
 
 /** Rules whose findings are warnings: the catalog works, but probably not as meant. They run on valid catalogs. */
-export const catalogWarningRules: readonly CatalogRule[] = [approversToldOfRequests];
+export const catalogWarningRules: readonly CatalogRule[] = [approversToldOfRequests, unknownInstanceTypes];
 
 /** Whether a rule reading these fields may run, given the paths of the fields that failed their own checks. */
 export function readsOnlySound(reads: readonly string[], failed: readonly (readonly PropertyKey[])[]): boolean {

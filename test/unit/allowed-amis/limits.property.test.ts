@@ -28,6 +28,8 @@ function catalogOf(count: number, alsoAllow: number, grace: number) {
   for (let i = 0; i < count; i++) {
     images[`image-${i}`] = {
       parent: 'ami-0123456789abcdef0',
+      platform: 'Linux',
+      architecture: 'x86_64',
       components: [{ managed: 'update-linux' }],
       regions: ['us-east-1'],
     };

@@ -76,6 +76,25 @@ describe('goldsmith validate', () => {
     ]);
   });
 
+  it('refuses what AWS refuses: components of another platform, Graviton types on x86_64, mixed architectures', () => {
+    const { code, stdout } = goldsmith(['validate', '--catalog-only', '--config', 'wrong-platforms.json'], FIXTURES);
+    const windows =
+      'image "windows" is Windows (from its parent "ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base")';
+    const al2023 = 'its parent "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"';
+    const recipe = 'Image Builder refuses a recipe whose components are for another platform than its parent image';
+    const launch = 'EC2 refuses to launch its AMI on that type, and the build fails';
+
+    expect(code).toBe(1);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      `images.windows.components[0].managed: "update-linux" is a Linux component and ${windows}: ${recipe}`,
+      `images.windows.tests[0].managed: "reboot-linux" is a Linux component and ${windows}: ${recipe}`,
+      `images.linux.components[0].managed: "update-windows" is a Windows component and image "linux" is Linux (from ${al2023}): ${recipe}`,
+      `images.windows.instanceTypes[0]: m7g.large is arm64 (AWS Graviton) and image "windows" is x86_64 (from its parent "ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base"), and Graviton instances do not run Windows: ${launch}`,
+      `images.graviton.instanceTypes[0]: m7g.large is arm64 (AWS Graviton) and image "graviton" is x86_64 (from ${al2023}): ${launch}`,
+      `images.mixed.instanceTypes[1]: m7g.large is arm64 (AWS Graviton) and image "mixed" is x86_64 (from ${al2023}): ${launch}`,
+    ]);
+  });
+
   it('prints a warning line and exits 0 for an approver nothing would tell of a request', () => {
     const { code, stdout } = goldsmith(['validate', '--catalog-only', '--config', 'untold-approver.json'], FIXTURES);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseComponentDocument } from '../../../core/config/awstoe.js';
 
 describe('parseComponentDocument', () => {
-  it('reads the name, phases and parameters of a valid document', () => {
+  it('reads the name, phases, parameters and actions (each once) of a valid document', () => {
     const text = `name: demo
 schemaVersion: "1.0"
 parameters:
@@ -19,6 +19,8 @@ phases:
   - name: validate
     steps:
       - name: Two
+        action: CreateFile
+      - name: Three
         action: ExecuteBash
 `;
 
@@ -33,6 +35,7 @@ phases:
           ['Level', { hasDefault: true }],
           ['Target', { hasDefault: false }],
         ]),
+        actions: ['ExecuteBash', 'CreateFile'],
       },
     });
   });

@@ -35,6 +35,8 @@ function smallCatalog(version = '1.0.0'): Catalog {
     images: {
       solo: {
         parent: 'ami-0123456789abcdef0',
+        platform: 'Linux',
+        architecture: 'x86_64',
         version,
         components: [{ managed: 'update-linux', version: '1.0.x' }],
         regions: ['us-east-1'],

@@ -37,6 +37,8 @@ function smallCatalog(approver = false): Catalog {
       images: {
         solo: {
           parent: 'ami-0123456789abcdef0',
+          platform: 'Linux',
+          architecture: 'x86_64',
           components: [{ managed: 'update-linux', version: '1.0.x' }],
           regions: ['us-east-1'],
         },
