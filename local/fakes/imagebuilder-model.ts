@@ -20,6 +20,8 @@ export interface PipelineSpec {
   readonly parentImage?: string | undefined;
   readonly componentArns?: readonly string[] | undefined;
   readonly platform?: 'Linux' | 'Windows';
+  /** GetImage's `osVersion` of its builds; default: Amazon Linux 2023 (Linux), Windows Server 2022 (Windows). */
+  readonly osVersion?: string;
   readonly testsEnabled?: boolean;
   readonly scanningEnabled?: boolean;
   /** Infrastructure configuration's topic: Image Builder publishes AVAILABLE/FAILED here. */
@@ -54,6 +56,7 @@ export interface PipelineRecord {
   readonly parentImage: string;
   readonly componentArns: readonly string[];
   readonly platform: 'Linux' | 'Windows';
+  readonly osVersion: string;
   readonly testsEnabled: boolean;
   readonly scanningEnabled: boolean;
   readonly snsTopicArn: string | undefined;
@@ -96,6 +99,7 @@ export function pipelineRecord(spec: PipelineSpec, defaultRegion: string, accoun
         : `arn:aws:imagebuilder:${region}:aws:image/amazon-linux-2023-x86/x.x.x`),
     componentArns: spec.componentArns ?? [`arn:aws:imagebuilder:${region}:aws:component/update-linux/x.x.x`],
     platform: spec.platform ?? 'Linux',
+    osVersion: spec.osVersion ?? (spec.platform === 'Windows' ? 'Microsoft Windows Server 2022' : 'Amazon Linux 2023'),
     testsEnabled: spec.testsEnabled ?? true,
     scanningEnabled: spec.scanningEnabled ?? true,
     snsTopicArn: spec.snsTopicArn,
@@ -238,6 +242,9 @@ export function imageView(b: BuildRecord, accountId: string): Record<string, unk
     name: p.recipeName,
     version: `${p.recipeVersion}/${b.buildNumber}`,
     platform: p.platform,
+    // "The operating system version of the Amazon EC2 build instance. For example, Amazon Linux 2, Ubuntu 18, or
+    // Microsoft Windows Server 2019." (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_Image.html)
+    osVersion: p.osVersion,
     state: { status: b.status, reason: b.reason },
     ...(p.type === 'CONTAINER' ? { containerRecipe: recipe } : { imageRecipe: recipe }),
     sourcePipelineName: p.name,
