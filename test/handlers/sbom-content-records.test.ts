@@ -137,14 +137,12 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
   });
 
   it('keeps x.x.x where the version GetComponent answers was published after the build, or is not found', async () => {
-    imagebuilder
-      .on(GetComponentCommand, { componentBuildVersionArn: UPDATE })
-      .resolves({
-        component: {
-          arn: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.3/1',
-          dateCreated: '2027-03-01T00:00:00.000Z',
-        },
-      });
+    imagebuilder.on(GetComponentCommand, { componentBuildVersionArn: UPDATE }).resolves({
+      component: {
+        arn: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.3/1',
+        dateCreated: '2027-03-01T00:00:00.000Z',
+      },
+    });
 
     await onImageEvent(stateChangeEvent('AVAILABLE'));
 
