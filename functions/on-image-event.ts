@@ -172,7 +172,7 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
 
   if (status === 'AVAILABLE') {
     const inventory = await keepInventory(image, version, buildVersionArn, facts.amis.length > 0, at);
-    const content = await keepContent({ image, version, buildVersionArn, at }, facts);
+    const content = await keepContent({ image, version, buildVersionArn, at }, facts, item);
     const executionName = executionNameFor(buildVersionArn);
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');

@@ -14,3 +14,11 @@ export function pipelineArnPrefix(stack: Stack): string {
 export function everyPipelineArn(stack: Stack): string {
   return `${pipelineArnPrefix(stack)}*`;
 }
+
+/**
+ * Every AWS-managed Image Builder component of the Region (owner `aws`), for GetComponent: the build versions the
+ * recipes' `x.x.x` components resolve to (aws/sbom/component-versions.ts).
+ */
+export function managedComponentsArn(stack: Stack): string {
+  return stack.formatArn({ service: 'imagebuilder', account: 'aws', resource: 'component', resourceName: '*' });
+}

@@ -22,6 +22,11 @@ export interface ImageFacts {
   tags: Record<string, string>;
   /** When Image Builder created the build (GetImage `dateCreated`). */
   createdAt?: string | undefined;
+  /**
+   * Its operating system (GetImage `osVersion`, "the operating system version of the Amazon EC2 build instance. For
+   * example, Amazon Linux 2, Ubuntu 18": https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_Image.html).
+   */
+  osVersion?: string | undefined;
   /** The recipe it was built from: GetImage's `imageRecipe` (an AMI) or `containerRecipe` (a container image). */
   recipe?: (BuildRecipe & { kind: 'ami' | 'container' }) | undefined;
 }
@@ -44,6 +49,7 @@ export async function describeBuild(buildVersionArn: string): Promise<ImageFacts
     pipelineArn: image.sourcePipelineArn,
     tags: image.tags ?? {},
     createdAt: image.dateCreated,
+    osVersion: image.osVersion,
     recipe: image.containerRecipe
       ? { ...image.containerRecipe, kind: 'container' }
       : image.imageRecipe && { ...image.imageRecipe, kind: 'ami' },

@@ -1,5 +1,5 @@
 import type { RecordedContent } from './ledger-content.js';
-import type { SbomComponent } from './model.js';
+import type { ParentBuild, SbomComponent } from './model.js';
 
 /**
  * What a build was made from, as GetImage tells it: the image's `imageRecipe` (an AMI) or `containerRecipe` (a
@@ -26,6 +26,22 @@ export function componentOfArn(arn: string): SbomComponent {
   return { name, version: version.join('/') || 'unknown', arn };
 }
 
+/**
+ * Whether a component ARN names a version filter (`x.x.x`, `1.x.x`, `1.0.x`: "all nodes to the right of the first
+ * wildcard must also be wildcards", https://docs.aws.amazon.com/imagebuilder/latest/userguide/ibhow-semantic-versioning.html),
+ * not a version or a build version.
+ */
+export const isVersionFilter = (arn: string): boolean => /\/(\d+|x)\.(\d+|x)\.x$/.test(arn);
+
+/**
+ * A recipe component as applied: the build version GetComponent resolved its version filter to (`resolved`, by the
+ * recipe's ARN), named by that ARN with the recipe's ARN as `requested`; else as the recipe names it.
+ */
+export function appliedComponent(arn: string, resolved: ReadonlyMap<string, string> | undefined): SbomComponent {
+  const buildArn = resolved?.get(arn);
+  return buildArn && buildArn !== arn ? { ...componentOfArn(buildArn), requested: arn } : componentOfArn(arn);
+}
+
 /** The facts of a finished build that its content needs besides its recipe. */
 export interface BuildFactsForContent {
   image: string;
@@ -35,6 +51,12 @@ export interface BuildFactsForContent {
   /** When the build became AVAILABLE (the first time the ledger heard of it). */
   builtAt: string;
   recipe: BuildRecipe | undefined;
+  /** GetImage's `osVersion` ("Amazon Linux 2023"). */
+  osVersion?: string | undefined;
+  /** The parent build of a child of a catalog image (aws/sbom/parent-build.ts). */
+  parentBuild?: ParentBuild | undefined;
+  /** The build version each of the recipe's version filters resolved to, by the recipe's component ARN. */
+  resolvedComponents?: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -56,7 +78,11 @@ export function contentOfBuild(b: BuildFactsForContent): RecordedContent {
     builtAt: b.builtAt,
     recipe: { name: recipe.name, version: recipe.version },
     parent: recipe.parentImage ?? '',
-    components: (recipe.components ?? []).flatMap((c) => (c.componentArn ? [componentOfArn(c.componentArn)] : [])),
+    ...(b.parentBuild ? { parentBuild: b.parentBuild } : {}),
+    ...(b.osVersion ? { osVersion: b.osVersion } : {}),
+    components: (recipe.components ?? []).flatMap((c) =>
+      c.componentArn ? [appliedComponent(c.componentArn, b.resolvedComponents)] : [],
+    ),
     packageSource: b.kind === 'ami' ? 'imagebuilder' : 'none',
   };
 }

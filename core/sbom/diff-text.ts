@@ -17,7 +17,13 @@ const FINDING_WORD = { fixed: 'fixed', new: 'new', reappeared: 'reappeared (fixe
 export function diffLines(diff: VersionDiff): string[] {
   const lines = [`${diff.image} ${diff.from} → ${diff.to}`];
   lines.push(diff.recipe ? `recipe: ${diff.recipe.from} → ${diff.recipe.to}` : 'recipe: unchanged');
-  lines.push(diff.parent ? `parent: ${diff.parent.from} → ${diff.parent.to}` : 'parent: unchanged');
+  lines.push(
+    !diff.parent
+      ? 'parent: unchanged'
+      : diff.parent.from === diff.parent.to
+        ? `parent: unknown whether it moved (${diff.parent.from})`
+        : `parent: ${diff.parent.from} → ${diff.parent.to}`,
+  );
   if (diff.components.length === 0) lines.push('components: unchanged');
   else {
     lines.push(`components (${diff.components.length}):`);

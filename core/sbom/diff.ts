@@ -11,6 +11,7 @@ import type {
   VersionDiff,
   VersionFinding,
 } from './model.js';
+import { parentName } from './provenance.js';
 import { comparePackageVersions, packageTypeOf } from './version-order.js';
 
 /**
@@ -176,6 +177,29 @@ function findingChanges(findings: {
   );
 }
 
+/** A recipe parent that is a Goldsmith channel pointer (`ssm:/goldsmith/<image>/<channel>`): a catalog parent. */
+const CHANNEL_POINTER = /^ssm:\/goldsmith\/[^/]+\/[^/]+$/;
+
+/** What a side's parent was, and whether that is known: unknown for a catalog parent whose build is not recorded. */
+function parentSide(c: ImageContent): { name: string; known: boolean } {
+  if (c.parentBuild?.version) return { name: parentName(c), known: true };
+  if (c.parentBuild || CHANNEL_POINTER.test(c.parent)) {
+    return { name: `${c.parent} at a version not recorded`, known: false };
+  }
+  return { name: c.parent, known: true };
+}
+
+/**
+ * The parent's change: a catalog parent compares as the parent build each side was made from (its version and AMI),
+ * so a child whose base moved from 1.0.0/3 to 1.0.0/4 through the same pointer shows it. A side whose parent build is
+ * not recorded (content from before it was kept) is named as such, never read as unchanged.
+ */
+function parentChange(from: ImageContent, to: ImageContent): VersionDiff['parent'] {
+  const a = parentSide(from);
+  const b = parentSide(to);
+  return a.name !== b.name || !a.known || !b.known ? { from: a.name, to: b.name } : undefined;
+}
+
 function unknownSide(from: ImageContent, to: ImageContent): VersionDiff['packagesUnknown'] {
   const a = from.packageSource === 'none';
   const b = to.packageSource === 'none';
@@ -200,13 +224,14 @@ export function diffVersions(
     throw new GoldsmithError(`cannot diff versions of two images: from is ${from.image}, to is ${to.image}`);
   }
   const unknown = unknownSide(from, to);
+  const parent = parentChange(from, to);
   const recipeOf = (c: ImageContent) => `${c.recipe.name}/${c.recipe.version}`;
   return {
     image: to.image,
     from: from.version,
     to: to.version,
     ...(recipeOf(from) !== recipeOf(to) ? { recipe: { from: recipeOf(from), to: recipeOf(to) } } : {}),
-    ...(from.parent !== to.parent ? { parent: { from: from.parent, to: to.parent } } : {}),
+    ...(parent ? { parent } : {}),
     components: componentChanges(from.components, to.components),
     packages: unknown ? [] : packageChanges(from.packages, to.packages),
     findings: findingChanges(findings),

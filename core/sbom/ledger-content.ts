@@ -1,7 +1,7 @@
 import { imagePk } from '../ledger/keys.js';
 import { decodeInventory, type PackageInventory } from '../lifecycle/finding-scope.js';
 import type { LedgerItem } from '../status/ledger-item.js';
-import type { ImageContent, SbomComponent, SbomPackage, VersionFinding } from './model.js';
+import type { ImageContent, ParentBuild, SbomComponent, SbomPackage, VersionFinding } from './model.js';
 
 /**
  * What a version is made of and what its build's scan found, as the ledger keeps them in the image's partition
@@ -82,9 +82,20 @@ function componentsOf(raw: unknown): SbomComponent[] | undefined {
     const version = str(r?.version);
     const arn = str(r?.arn);
     if (name === undefined || version === undefined || arn === undefined) return undefined;
-    out.push({ name, version, arn });
+    const requested = str(r?.requested);
+    out.push({ name, version, arn, ...(requested ? { requested } : {}) });
   }
   return out;
+}
+
+/** A recorded parent build; undefined when the item has none (content recorded before it was kept) or it is unreadable. */
+function parentBuildOf(raw: unknown): ParentBuild | undefined {
+  const r = record(raw);
+  const image = str(r?.image);
+  const channel = str(r?.channel);
+  if (!image || !channel) return undefined;
+  const [version, ami, unknown] = [r?.version, r?.ami, r?.unknown].map(str);
+  return { image, channel, ...(version ? { version } : {}), ...(ami ? { ami } : {}), ...(unknown ? { unknown } : {}) };
 }
 
 /** The packages of a version's inventory, sorted by name then version; undefined unless every part is there. */
@@ -140,6 +151,8 @@ export function contentOf(items: readonly LedgerItem[], version: string): ImageC
   }
   const packages = packageSource === 'none' ? [] : packagesOf(items, version);
   if (!packages) return undefined;
+  const parentBuild = parentBuildOf(item.parentBuild);
+  const osVersion = str(item.osVersion);
   return {
     image,
     version,
@@ -148,6 +161,8 @@ export function contentOf(items: readonly LedgerItem[], version: string): ImageC
     builtAt,
     recipe: { name: recipeName, version: recipeVersion },
     parent,
+    ...(parentBuild ? { parentBuild } : {}),
+    ...(osVersion ? { osVersion } : {}),
     components,
     packages,
     packageSource,

@@ -16,8 +16,28 @@ export interface SbomPackage {
 export interface SbomComponent {
   name: string;
   version: string;
-  /** The component version's ARN (an Amazon-managed or a Goldsmith component). */
+  /** The component build version's ARN (an Amazon-managed or a Goldsmith component). */
   arn: string;
+  /**
+   * The ARN the recipe names when it names a version filter (`…/update-linux/x.x.x`) that GetComponent resolved to
+   * `arn` and `version`. A filter that could not be resolved stays the component's `arn`, its `version` the filter.
+   */
+  requested?: string | undefined;
+}
+
+/**
+ * The parent build a child image was made from: its parent image's version, as the channel pointer it follows named
+ * it when Image Builder created the build, and the AMI that version has in the build's Region.
+ */
+export interface ParentBuild {
+  /** The catalog image and channel the child follows (`base`, `prod`). */
+  image: string;
+  channel: string;
+  /** The parent's Image Builder version (`1.0.0/4`); absent when it could not be told (`unknown` says why). */
+  version?: string | undefined;
+  /** The parent version's AMI in the Region the child was built in, when the ledger records its pointer move. */
+  ami?: string | undefined;
+  unknown?: string | undefined;
 }
 
 /** What a version was built from and with. */
@@ -35,6 +55,13 @@ export interface ImageContent {
   recipe: { name: string; version: string };
   /** The parent image as the recipe names it: an AMI id, an Image Builder image ARN, or `docker:amazonlinux:2023`. */
   parent: string;
+  /** The parent build of a child of a catalog image; absent for other parents and in content recorded before it was. */
+  parentBuild?: ParentBuild | undefined;
+  /**
+   * The operating system as GetImage's `osVersion` names it ("Amazon Linux 2023"), what the packages' supplier and
+   * `distro` are read from (distribution.ts); absent in content recorded before it was kept.
+   */
+  osVersion?: string | undefined;
   components: SbomComponent[];
   /** Sorted by name, then version. */
   packages: SbomPackage[];

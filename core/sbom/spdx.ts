@@ -1,5 +1,6 @@
 import type { ImageContent } from './model.js';
 import { nameBasedUuid, orderedComponents, PACKAGES_UNKNOWN, writtenPackages } from './package-identity.js';
+import { componentSupplier, parentName, parentSupplier, SBOM_TOOL, sbomAuthor } from './provenance.js';
 
 /**
  * An image version's SBOM as SPDX 2.3 JSON (https://spdx.github.io/spdx-spec/v2.3/). Deterministic: the same content
@@ -19,10 +20,23 @@ const created = (iso: string) => `${new Date(iso).toISOString().slice(0, 19)}Z`;
  */
 const PACKAGE_BASE = { downloadLocation: 'NOASSERTION', filesAnalyzed: false };
 
+/** 7.5 Package supplier: "Organization: …", or NOASSERTION when the content does not show who supplied it. */
+const supplier = (organization: string | undefined) =>
+  organization === undefined ? 'NOASSERTION' : `Organization: ${organization}`;
+
+/**
+ * 7.24 Primary package purpose as the JSON schema spells it: `OPERATING_SYSTEM` (the tag-value spelling is
+ * `OPERATING-SYSTEM`; SPDX 2.3's JSON schema enumerates `OPERATING_SYSTEM`,
+ * https://github.com/spdx/spdx-spec/blob/support/2.3/schemas/spdx-schema.json).
+ */
+const OPERATING_SYSTEM = 'OPERATING_SYSTEM';
+
 /**
  * The document: 6.1 `SPDX-2.3`, 6.2 data license `CC0-1.0`, 6.3 `SPDXRef-DOCUMENT`, 6.4 a name, 6.5 a namespace
- * (a unique absolute URI: a name-based `urn:uuid:` of the build version ARN), 6.8 creators and 6.9 created (the time
- * the build became available). Packages: the image (7.24 primary purpose OPERATING-SYSTEM or CONTAINER), each package
+ * (a unique absolute URI: a name-based `urn:uuid:` of the build version ARN), 6.8 creators (the account that built
+ * the image, and `Tool: goldsmith-<release>`) and 6.9 created (the time the build became available). Every package
+ * names its 7.5 supplier (NOASSERTION where the content does not show it). Packages: the image (7.24 primary purpose
+ * OPERATING_SYSTEM or CONTAINER), each package
  * with its purl as a 7.21 external reference (category PACKAGE-MANAGER, type purl, Annex F), each recipe component
  * with its ARN, and the parent image. Relationships (11.1, https://spdx.github.io/spdx-spec/v2.3/relationships-between-SPDX-elements/): the
  * document DESCRIBES the image, which CONTAINS each package and DEPENDS_ON each component and its parent; a container
@@ -36,6 +50,7 @@ export function toSpdx(content: ImageContent): object {
     SPDXID: `SPDXRef-Package-${i + 1}-${idstring(p.name)}`,
     name: p.name,
     versionInfo: p.version,
+    supplier: supplier(p.supplier),
     primaryPackagePurpose: p.library ? 'LIBRARY' : 'APPLICATION',
     externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }],
   }));
@@ -44,8 +59,9 @@ export function toSpdx(content: ImageContent): object {
     SPDXID: `SPDXRef-Component-${i + 1}-${idstring(c.name)}`,
     name: c.name,
     versionInfo: c.version,
+    supplier: supplier(componentSupplier(c.arn)),
     primaryPackagePurpose: 'INSTALL',
-    comment: `Image Builder component ${c.arn}`,
+    comment: `Image Builder component ${c.arn}${c.requested ? `, the recipe's ${c.requested}` : ''}`,
     externalRefs: [{ referenceCategory: 'OTHER', referenceType: 'aws-arn', referenceLocator: c.arn }],
   }));
   const image = {
@@ -53,7 +69,8 @@ export function toSpdx(content: ImageContent): object {
     SPDXID: imageId,
     name: content.image,
     versionInfo: content.version,
-    primaryPackagePurpose: content.kind === 'ami' ? 'OPERATING-SYSTEM' : 'CONTAINER',
+    supplier: supplier(sbomAuthor(content)),
+    primaryPackagePurpose: content.kind === 'ami' ? OPERATING_SYSTEM : 'CONTAINER',
     comment:
       `Image Builder build ${content.buildVersionArn} of recipe ${content.recipe.name}/${content.recipe.version}; ` +
       `packages from ${content.packageSource === 'none' ? PACKAGES_UNKNOWN : content.packageSource}`,
@@ -61,8 +78,11 @@ export function toSpdx(content: ImageContent): object {
   const parent = {
     ...PACKAGE_BASE,
     SPDXID: parentId,
-    name: content.parent,
-    primaryPackagePurpose: content.parent.startsWith('docker:') ? 'CONTAINER' : 'OPERATING-SYSTEM',
+    name: parentName(content),
+    ...(content.parentBuild?.version ? { versionInfo: content.parentBuild.version } : {}),
+    supplier: supplier(parentSupplier(content)),
+    primaryPackagePurpose: content.kind === 'container' ? 'CONTAINER' : OPERATING_SYSTEM,
+    ...(content.parentBuild ? { comment: `The recipe names its parent as ${content.parent}` } : {}),
   };
   const relation = (related: string, type: string) => ({
     spdxElementId: imageId,
@@ -83,7 +103,10 @@ export function toSpdx(content: ImageContent): object {
     SPDXID: 'SPDXRef-DOCUMENT',
     name: `${content.image}-${content.version.replaceAll('/', '-')}`,
     documentNamespace: `urn:uuid:${nameBasedUuid(`spdx:${content.buildVersionArn}`)}`,
-    creationInfo: { creators: ['Tool: goldsmith'], created: created(content.builtAt) },
+    creationInfo: {
+      creators: [`Organization: ${sbomAuthor(content)}`, `Tool: ${SBOM_TOOL.name}-${SBOM_TOOL.version}`],
+      created: created(content.builtAt),
+    },
     packages: [image, ...packages, ...components, parent],
     relationships,
   };

@@ -25,6 +25,8 @@ export interface PipelineSpec {
   readonly architecture?: 'x86_64' | 'arm64' | undefined;
   /** The infrastructure configuration's instance types (default: m7i.large). */
   readonly instanceTypes?: readonly string[];
+  /** GetImage's `osVersion` of its builds; default: Amazon Linux 2023 (Linux), Windows Server 2022 (Windows). */
+  readonly osVersion?: string;
   readonly testsEnabled?: boolean;
   readonly scanningEnabled?: boolean;
   /** Infrastructure configuration's topic: Image Builder publishes AVAILABLE/FAILED here. */
@@ -63,6 +65,7 @@ export interface PipelineRecord {
   readonly platform: 'Linux' | 'Windows';
   readonly architecture: 'x86_64' | 'arm64' | undefined;
   readonly instanceTypes: readonly string[];
+  readonly osVersion: string;
   readonly testsEnabled: boolean;
   readonly scanningEnabled: boolean;
   readonly snsTopicArn: string | undefined;
@@ -107,6 +110,7 @@ export function pipelineRecord(spec: PipelineSpec, defaultRegion: string, accoun
     platform: spec.platform ?? 'Linux',
     architecture: 'architecture' in spec ? spec.architecture : spec.type === 'CONTAINER' ? undefined : 'x86_64',
     instanceTypes: spec.instanceTypes ?? ['m7i.large'],
+    osVersion: spec.osVersion ?? (spec.platform === 'Windows' ? 'Microsoft Windows Server 2022' : 'Amazon Linux 2023'),
     testsEnabled: spec.testsEnabled ?? true,
     scanningEnabled: spec.scanningEnabled ?? true,
     snsTopicArn: spec.snsTopicArn,
@@ -249,6 +253,9 @@ export function imageView(b: BuildRecord, accountId: string): Record<string, unk
     name: p.recipeName,
     version: `${p.recipeVersion}/${b.buildNumber}`,
     platform: p.platform,
+    // "The operating system version of the Amazon EC2 build instance. For example, Amazon Linux 2, Ubuntu 18, or
+    // Microsoft Windows Server 2019." (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_Image.html)
+    osVersion: p.osVersion,
     state: { status: b.status, reason: b.reason },
     ...(p.type === 'CONTAINER' ? { containerRecipe: recipe } : { imageRecipe: recipe }),
     sourcePipelineName: p.name,

@@ -9,6 +9,7 @@ import type { Ec2Fake } from './ec2.js';
 import type { EcrFake } from './ecr.js';
 import { type Advisory, advisoryFindings } from './imagebuilder-advisories.js';
 import { distribute, phaseSteps, stateChangeEvent } from './imagebuilder-build.js';
+import { getComponent } from './imagebuilder-components.js';
 import { cancelImage, deleteImage } from './imagebuilder-images.js';
 import {
   type AwsEvent,
@@ -169,6 +170,8 @@ export class ImageBuilderFake implements FakeService {
         return this.start(input, call.body);
       case 'GetImage':
         return getImage(this.builds, input, this.opts.accountId);
+      case 'GetComponent':
+        return getComponent(input);
       case 'GetImagePipeline':
         return getImagePipeline(this.pipelines, input, this.runStates);
       case 'ListImagePipelineImages':

@@ -121,6 +121,11 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return images.flatMap((image) =>
         one(`arn:aws:imagebuilder:${region}:${account}:image/${pipelineName(image)}-0a1b2c3d/1.0.0/1`),
       );
+    // An AWS-managed component (owner `aws`), in the form of IAM's component resource type
+    // (component/<name>/<version>/<build>); the request names its version filter (`x.x.x`), which the grant's
+    // `component/*` covers as well.
+    case 'imagebuilder:GetComponent':
+      return one(`arn:aws:imagebuilder:${region}:aws:component/update-linux/1.0.2/1`);
     // A version's SBOM documents: sbom/<image>/<version with '/' as '-'>/<file> in the SBOM bucket.
     case 's3:GetObject':
     case 's3:PutObject':

@@ -9,7 +9,7 @@ import { grantSbomObjects } from '../factory/sbom-bucket.js';
 import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
 import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
-import { pipelineArnPrefix } from '../pipelines.js';
+import { managedComponentsArn, pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
@@ -220,6 +220,8 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   }
   // The version's SBOMs, kept when its build is AVAILABLE (and read back before the ledger records them).
   grantSbomObjects(onImageEvent, env.sbomBucket, ['s3:GetObject', 's3:PutObject']);
+  // GetComponent: the build version an AWS-managed component's `x.x.x` resolved to, for its content and SBOMs.
+  allow(onImageEvent, ['imagebuilder:GetComponent'], [managedComponentsArn(stack)]);
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
   // on-finding weighs the finding Inspector's delegated administrator lists under the event's ARN, never the event's
   // copy: the factory's own ListFindings, or the administrator's role (finding-reads.ts).

@@ -11,7 +11,7 @@ import { catalogBundling } from '../catalog.js';
 import { grantSbomObjects } from '../factory/sbom-bucket.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
-import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
+import { everyPipelineArn, managedComponentsArn, pipelineArnPrefix } from '../pipelines.js';
 import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
@@ -117,8 +117,11 @@ export function createReconciler(
       }),
     );
   }
-  // A missed AVAILABLE handled here keeps the version's SBOMs as on-image-event does.
+  // A missed AVAILABLE handled here keeps the version's SBOMs as on-image-event does, its managed components resolved.
   grantSbomObjects(reconcile, env.sbomBucket, ['s3:GetObject', 's3:PutObject']);
+  reconcile.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['imagebuilder:GetComponent'], resources: [managedComponentsArn(stack)] }),
+  );
   reconcile.addToRolePolicy(
     new iam.PolicyStatement({
       // ListImagePackages: a missed AVAILABLE handled here records the build's package inventory as on-image-event does.

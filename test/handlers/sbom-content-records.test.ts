@@ -1,4 +1,10 @@
-import { GetImageCommand, ImagebuilderClient, ListImagePackagesCommand } from '@aws-sdk/client-imagebuilder';
+import {
+  GetComponentCommand,
+  GetImageCommand,
+  ImagebuilderClient,
+  ListImagePackagesCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-imagebuilder';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +24,8 @@ const RECIPE_ARN = 'arn:aws:imagebuilder:us-east-1:111122223333:image-recipe/gol
 const AGENTS = 'arn:aws:imagebuilder:us-east-1:111122223333:component/goldsmith-base-agents-9c1e/1.0.0/1';
 const UPDATE = 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x';
 const PARENT = 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+/** The build version GetComponent resolves update-linux's x.x.x to, published before the build was created. */
+const UPDATE_BUILD = 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.2/1';
 
 /** GetImage of the AVAILABLE build with its recipe, as Image Builder answers it. */
 function withRecipe() {
@@ -27,6 +35,7 @@ function withRecipe() {
     image: {
       ...out.image,
       type: 'AMI' as const,
+      osVersion: 'Amazon Linux 2023',
       imageRecipe: {
         arn: RECIPE_ARN,
         name: 'goldsmith-base-3f9a2c1d',
@@ -83,6 +92,9 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     imagebuilder.on(GetImageCommand).resolves(withRecipe());
     imagebuilder
+      .on(GetComponentCommand, { componentBuildVersionArn: UPDATE })
+      .resolves({ component: { arn: UPDATE_BUILD, version: '1.0.2', dateCreated: '2024-03-01T00:00:00.000Z' } });
+    imagebuilder
       .on(ListImagePackagesCommand)
       .resolvesOnce({ imagePackageList: PACKAGES.slice(0, 25), nextToken: 'p2' })
       .resolvesOnce({ imagePackageList: PACKAGES.slice(25, 50), nextToken: 'p3' })
@@ -111,14 +123,39 @@ describe('what a version is made of, recorded when its build becomes AVAILABLE',
       builtAt: '2027-01-18T17:50:56Z',
       recipe: { name: 'goldsmith-base-3f9a2c1d', version: '1.0.0' },
       parent: PARENT,
+      osVersion: 'Amazon Linux 2023',
       components: [
-        { name: 'update-linux', version: 'x.x.x', arn: UPDATE },
+        { name: 'update-linux', version: '1.0.2/1', arn: UPDATE_BUILD, requested: UPDATE },
         { name: 'goldsmith-base-agents-9c1e', version: '1.0.0/1', arn: AGENTS },
       ],
       packageSource: 'imagebuilder',
     });
+    // Only the version filter is resolved: the account's own component is named by its build version already.
+    expect(imagebuilder).toHaveReceivedCommandTimes(GetComponentCommand, 1);
     expect(content?.packages).toHaveLength(60);
     expect(content?.packages).toContainEqual({ name: 'pkg-59', version: '1.59-1.amzn2023' });
+  });
+
+  it('keeps x.x.x where the version GetComponent answers was published after the build, or is not found', async () => {
+    imagebuilder.on(GetComponentCommand, { componentBuildVersionArn: UPDATE }).resolves({
+      component: {
+        arn: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.3/1',
+        dateCreated: '2027-03-01T00:00:00.000Z',
+      },
+    });
+
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    expect(contentOf(await partition(), '1.0.0/3')?.components[0]).toEqual({
+      name: 'update-linux',
+      version: 'x.x.x',
+      arn: UPDATE,
+    });
+    imagebuilder
+      .on(GetComponentCommand)
+      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    await onImageEvent({ ...stateChangeEvent('AVAILABLE'), time: '2027-01-18T18:20:00Z' });
+    expect(contentOf(await partition(), '1.0.0/3')?.components[0]?.version).toBe('x.x.x');
   });
 
   it('leaves out a package whose name would forge an inventory line, and records how many it left out', async () => {

@@ -41,11 +41,11 @@ describe('goldsmith sbom', () => {
     const spdx = await goldsmith('sbom', 'base', '1.0.0-4', '--format', 'spdx');
 
     expect(cyclonedx.code, cyclonedx.stderr).toBe(0);
-    expect(cycloneDxProblems(JSON.parse(cyclonedx.stdout))).toEqual([]);
+    expect(await cycloneDxProblems(JSON.parse(cyclonedx.stdout))).toEqual([]);
     expect(JSON.parse(cyclonedx.stdout).metadata.component).toMatchObject({ name: 'base', version: '1.0.0/4' });
     expect(spdx.code, spdx.stderr).toBe(0);
     expect(spdxProblems(JSON.parse(spdx.stdout))).toEqual([]);
-    expect(spdx.stdout).toContain('pkg:rpm/amazon/openssl@3.0.8-1.amzn2023.0.18?epoch=1');
+    expect(spdx.stdout).toContain('pkg:rpm/amazon/openssl@3.0.8-1.amzn2023.0.18?distro=amzn-2023&epoch=1');
   });
 
   it('refuses a version the ledger does not know, naming the versions it has', async () => {

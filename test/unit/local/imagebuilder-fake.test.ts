@@ -2,6 +2,7 @@ import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import {
   CancelImageCreationCommand,
   DeleteImageCommand,
+  GetComponentCommand,
   GetImageCommand,
   ListImagePackagesCommand,
   ListImageScanFindingsCommand,
@@ -88,6 +89,31 @@ describe('ImageBuilderFake', () => {
       components: [{ componentArn: update }, { componentArn: agents }],
     });
     expect(image?.containerRecipe).toBeUndefined();
+    expect(image?.osVersion).toBe('Amazon Linux 2023');
+  });
+
+  it('GetComponent resolves an AWS-managed version filter to its latest build version, as AWS documents', async () => {
+    cloud();
+    const ib = imagebuilderClient(R);
+    const get = (arn: string) => ib.send(new GetComponentCommand({ componentBuildVersionArn: arn }));
+
+    const latest = (await get(`arn:aws:imagebuilder:${R}:aws:component/update-linux/x.x.x`)).component;
+    const pinned = (await get(`arn:aws:imagebuilder:${R}:aws:component/update-linux/1.0.1/1`)).component;
+
+    expect(latest).toMatchObject({
+      arn: `arn:aws:imagebuilder:${R}:aws:component/update-linux/1.0.2/1`,
+      version: '1.0.2',
+      dateCreated: expect.any(String),
+    });
+    expect(pinned?.version).toBe('1.0.1');
+    await expect(get(`arn:aws:imagebuilder:${R}:aws:component/update-linux/2.x.x`)).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    await expect(get('arn:aws:imagebuilder:us-east-1:aws:component/Update Linux')).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+    });
+    // Deliberately invalid: the request check must have seen it break the ARN pattern.
+    expect(withdrawViolations((v) => v.path === 'componentBuildVersionArn' && v.rule === 'pattern')).toHaveLength(1);
   });
 
   it('returns the same build for the same clientToken and a new one for a new token', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffDigest, diffVersions } from '../../../core/sbom/diff.js';
+import { diffLines } from '../../../core/sbom/diff-text.js';
 import { baseContent, CURL_FINDING, OPENSSL_FINDING, patchedContent } from '../../fixtures/sbom.js';
 
 describe('diffVersions', () => {
@@ -159,6 +160,47 @@ describe('diffVersions', () => {
       { name: 'goldsmith-cis', change: 'added', to: '2.0.0' },
       { name: 'goldsmith-hardening', change: 'removed', from: '1.0.0' },
     ]);
+  });
+
+  describe('the parent of a child of a catalog image', () => {
+    const POINTER = 'ssm:/goldsmith/base/prod';
+    const child = (version: string, parentVersion?: string, ami?: string) =>
+      baseContent(version, {
+        image: 'app',
+        parent: POINTER,
+        ...(parentVersion ? { parentBuild: { image: 'base', channel: 'prod', version: parentVersion, ami } } : {}),
+      });
+
+    it('shows the parent build moving through the same pointer, with its AMI', () => {
+      const diff = diffVersions(child('1.0.0/1', '1.0.0/3', 'ami-03'), child('1.0.0/2', '1.0.0/4', 'ami-04'), {
+        from: [],
+        to: [],
+      });
+
+      expect(diff.parent).toEqual({ from: 'base 1.0.0/3 (ami-03)', to: 'base 1.0.0/4 (ami-04)' });
+      expect(diffLines(diff)).toContain('parent: base 1.0.0/3 (ami-03) → base 1.0.0/4 (ami-04)');
+    });
+
+    it('is unchanged when both were built from the same parent build', () => {
+      const diff = diffVersions(child('1.0.0/1', '1.0.0/4', 'ami-04'), child('1.0.0/2', '1.0.0/4', 'ami-04'), {
+        from: [],
+        to: [],
+      });
+
+      expect(diff.parent).toBeUndefined();
+    });
+
+    it('says what is unknown for content recorded before the parent build was, and never "unchanged"', () => {
+      const older = diffVersions(child('1.0.0/1'), child('1.0.0/2', '1.0.0/4', 'ami-04'), { from: [], to: [] });
+      const both = diffVersions(child('1.0.0/1'), child('1.0.0/2'), { from: [], to: [] });
+
+      expect(diffLines(older)).toContain(
+        'parent: ssm:/goldsmith/base/prod at a version not recorded → base 1.0.0/4 (ami-04)',
+      );
+      expect(diffLines(both)).toContain(
+        'parent: unknown whether it moved (ssm:/goldsmith/base/prod at a version not recorded)',
+      );
+    });
   });
 
   it('finds nothing to say about a rebuild of the same content', () => {

@@ -48,6 +48,35 @@ const sixty = Array.from({ length: 60 }, (_, i) => ({
 }));
 
 describe('contentOf', () => {
+  it('round-trips the operating system, the parent build and a resolved component', () => {
+    const child: RecordedContent = {
+      ...recorded,
+      parent: 'ssm:/goldsmith/base/prod',
+      osVersion: 'Amazon Linux 2023',
+      parentBuild: { image: 'base', channel: 'prod', version: '1.0.0/4', ami: 'ami-0aaaaaaaaaaaaaaa4' },
+      components: [
+        {
+          name: 'update-linux',
+          version: '1.0.2/1',
+          arn: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.2/1',
+          requested: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x',
+        },
+      ],
+    };
+
+    const content = contentOf([contentItem(child), ...inventoryItems('1.0.0/3', sixty)], '1.0.0/3');
+
+    expect(content).toMatchObject({ ...child, kind: 'ami' });
+  });
+
+  it('reads content recorded before the operating system and parent build were kept, without them', () => {
+    const content = contentOf([contentItem(recorded), ...inventoryItems('1.0.0/3', sixty)], '1.0.0/3');
+
+    expect(content).toBeDefined();
+    expect(content && 'osVersion' in content).toBe(false);
+    expect(content && 'parentBuild' in content).toBe(false);
+  });
+
   it("gives a version's recipe, parent, components and every package of its inventory, sorted", () => {
     const items = [contentItem(recorded), ...inventoryItems('1.0.0/3', sixty, 200)];
     expect(items.length).toBeGreaterThan(3);
