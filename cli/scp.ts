@@ -69,11 +69,14 @@ export const command: Command = {
       return 1;
     }
     let approvers: string[];
+    let sinkSecrets: string[];
     try {
       const { loadCatalogFile, DEFAULT_CATALOG_FILE } = await import('./load-catalog.js');
       const catalog = await loadCatalogFile(values.config ?? DEFAULT_CATALOG_FILE);
       const { approverPrincipalArns } = await import('../core/scp/deployment-statements.js');
       approvers = approverPrincipalArns(Object.values(catalog.access.approvers).flat());
+      const { sinkSecretNames } = await import('../core/notifications/sinks.js');
+      sinkSecrets = sinkSecretNames(catalog.notifications);
     } catch (error) {
       if (!(error instanceof InvalidCatalogError)) throw error;
       for (const p of error.problems) process.stderr.write(`goldsmith scp: ${p} (--config FILE names the catalog)\n`);
@@ -84,7 +87,7 @@ export const command: Command = {
       stage,
       account: read.account,
       roles: read.roles,
-      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator, approvers }),
+      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator, approvers, sinkSecrets }),
     };
     if (values.out !== undefined) {
       await mkdir(values.out, { recursive: true });

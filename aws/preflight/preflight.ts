@@ -9,7 +9,7 @@ import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../../core/config/schema.js';
-import { SINKS, type Sink } from '../../core/notifications/sinks.js';
+import { SINKS, type Sink, sinkSecretNames } from '../../core/notifications/sinks.js';
 import type { CheckoutIdentity } from '../../core/release/changelog.js';
 import type { CheckoutHistory } from '../../core/release/commit.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
@@ -309,7 +309,14 @@ export async function preflight(
     checks.push(
       await inspectorAdministratorCheck(catalog, who.account),
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
-      await serviceControlPolicyCheck(standing, region, options.stage, scps, roles),
+      await serviceControlPolicyCheck(
+        standing,
+        region,
+        options.stage,
+        scps,
+        roles,
+        sinkSecretNames(catalog.notifications),
+      ),
     );
   checks.push(
     await releaseCheck(options.stage, catalog.organization.homeRegion, undefined, readStacks, options.history),

@@ -42,6 +42,8 @@ export interface ScpCheckTarget {
   region: string;
   /** The deployed roles' names (absent: as synthesized). */
   roles?: RoleNames;
+  /** The catalog's chat sinks' secrets (core/notifications/sinks.ts `sinkSecretNames`): their statements are checked too. */
+  sinkSecrets?: readonly string[];
 }
 
 const optionsOf = (t: ScpCheckTarget): ScpOptions => ({
@@ -49,11 +51,20 @@ const optionsOf = (t: ScpCheckTarget): ScpOptions => ({
   account: '*',
   deployer: DEFAULT_DEPLOYER,
   keyRotator: DEFAULT_KEY_ROTATOR,
+  ...(t.sinkSecrets ? { sinkSecrets: t.sinkSecrets } : {}),
 });
 
-/** Every denial the policy makes, as requests an outsider would send: each statement's every action on its samples. */
-export function scpRequirements(stage: string, account: string, region: string): ScpRequirement[] {
-  return scpStatementSpecs(optionsOf({ stage, account, region }), region, account).flatMap((s) =>
+/**
+ * Every denial the policy makes, as requests an outsider would send: each statement's every action on its samples
+ * (the sinks' secrets' statements when `sinkSecrets` names any).
+ */
+export function scpRequirements(
+  stage: string,
+  account: string,
+  region: string,
+  sinkSecrets: readonly string[] = [],
+): ScpRequirement[] {
+  return scpStatementSpecs(optionsOf({ stage, account, region, sinkSecrets }), region, account).flatMap((s) =>
     s.actions.flatMap((action) =>
       s.samples.map((sample) => ({
         statement: s.sid,
@@ -233,9 +244,10 @@ export function scpGapList(
   account: string,
   region: string,
   roles?: RoleNames,
+  sinkSecrets: readonly string[] = [],
 ): ScpGap[] {
   const statements = contents.flatMap(scpStatements);
-  const open = scpRequirements(stage, account, region).flatMap((req): ScpGap[] => {
+  const open = scpRequirements(stage, account, region, sinkSecrets).flatMap((req): ScpGap[] => {
     const allowed = outsiders(account).filter((p) => denyingStatement(statements, request(req, p)) === undefined);
     return allowed.length === 0
       ? []

@@ -15,9 +15,19 @@ export interface ScpOptions {
   keyRotator: string;
   /** The principal ARNs the catalog's approvers sign as (approverPrincipalArns): the front door's callers. */
   approvers?: readonly string[];
+  /**
+   * The names of the chat sinks' Secrets Manager secrets the catalog configures (the Teams URL, each webhook's key,
+   * Slack's token: core/notifications/sinks.ts `secret.names`); none: no sink statements.
+   */
+  sinkSecrets?: readonly string[];
 }
 
 export const DEFAULT_DEPLOYER = 'goldsmith-deployer';
+/**
+ * The sinks' secrets the documented policy (docs/security/scp-policy.md) and the local cloud's prepared organization
+ * name: Teams and one webhook, as docs/notifications-sinks.md creates them.
+ */
+export const DOCUMENTED_SINK_SECRETS: readonly string[] = ['goldsmith/teams', 'goldsmith/webhooks/change-board'];
 export const DEFAULT_KEY_ROTATOR = 'goldsmith-key-rotator';
 
 /** The functions that answer a state machine's task token (docs/reference/iam.md: states:SendTask*). */
@@ -34,6 +44,8 @@ export const TASK_TOKEN_SENDERS: readonly FunctionRole[] = [
 /** The functions exempted by name from a statement that exempts no other function. */
 export const DOORS_AUDITOR: FunctionRole = { stack: 'Notifications', construct: 'AuditDoors' };
 export const POLICIES_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditPolicies' };
+/** Reads Goldsmith's alarms back and puts a changed one back (functions/audit-alarms.ts). */
+export const ALARMS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditAlarms' };
 /** Stops a function changed outside a deploy (lambda:PutFunctionConcurrency 0: docs/security/audit.md). */
 export const FUNCTIONS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditFunctions' };
 /** Puts the Regions' forwarding rules back where changed outside Goldsmith (functions/audit/rules.ts). */

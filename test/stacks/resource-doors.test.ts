@@ -126,20 +126,27 @@ describe("the queues' and topics' resource policies, simulated as synthesized (i
       }
     }
     const notifications = topics.find((t) => t.endsWith('-notifications')) as string;
-    const alarm = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:local-goldsmith-Monitoring-DlqAlarm-ABC`;
-    const foreignAlarm = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:someone-elses-alarm`;
     const policy = policies.get(notifications) as PolicyDocument;
-    expect(
-      await decide({ service: 'cloudwatch.amazonaws.com', sourceArn: alarm }, 'sns:Publish', notifications, policy),
-    ).not.toBe('ExplicitlyDenied');
-    expect(
-      await decide(
-        { service: 'cloudwatch.amazonaws.com', sourceArn: foreignAlarm },
+    const fromAlarm = (name: string) =>
+      decide(
+        { service: 'cloudwatch.amazonaws.com', sourceArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}` },
         'sns:Publish',
         notifications,
         policy,
-      ),
-    ).toBe('ExplicitlyDenied');
+      );
+    // Every alarm the stacks make that notifies the topic is admitted by its own ARN…
+    const named = resources('AWS::CloudWatch::Alarm')
+      .map(([, r]) => resolved<{ AlarmName?: string; AlarmActions?: unknown[] }>(r))
+      .filter((a) => (a.AlarmActions ?? []).length > 0);
+    expect(named.length).toBeGreaterThan(10);
+    for (const a of named) expect(await fromAlarm(a.AlarmName ?? ''), a.AlarmName).not.toBe('ExplicitlyDenied');
+    // …and nothing else: not an alarm (metric or composite) someone creates under Goldsmith's prefix, nor a foreign one.
+    expect(await fromAlarm('local-goldsmith-Monitoring-DlqAlarm-ABC')).toBe('ExplicitlyDenied');
+    expect(await fromAlarm('local-goldsmith-Monitoring-Composite')).toBe('ExplicitlyDenied');
+    expect(await fromAlarm('someone-elses-alarm')).toBe('ExplicitlyDenied');
+    // The policy, with every alarm's ARN, stays well within SNS's 30 KB for a topic's policy
+    // (https://docs.aws.amazon.com/general/latest/gr/sns.html, "Topic policy size": 30 KB).
+    expect(JSON.stringify(policy).length).toBeLessThan(20 * 1024);
   });
 
   it('lets only the approval request publish approval links', () => {

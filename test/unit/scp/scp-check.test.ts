@@ -7,6 +7,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RolesRead, serviceControlPolicyCheck } from '../../../aws/preflight/preflight-organization.js';
 import { deployedRoles, stacksWithExecRole } from '../../../aws/preflight/preflight-roles.js';
+import { DOCUMENTED_SINK_SECRETS } from '../../../core/scp/statements.js';
 import { GOLDSMITH_SCP_PARTS } from '../../../local/fakes/prerequisites-scp.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
@@ -53,6 +54,7 @@ describe("preflight's SCP check with the deployed roles' names", () => {
       'prod',
       attached(GOLDSMITH_SCP_PARTS.slice(0, -1).map((p) => p.content)),
       deployed,
+      DOCUMENTED_SINK_SECRETS,
     );
     const last = GOLDSMITH_SCP_PARTS.at(-1);
     expect(check.status).toBe('missing');

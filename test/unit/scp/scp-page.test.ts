@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scpRequirements } from '../../../core/preflight/scp-requirements.js';
-import { scpPolicyPage } from '../../../scripts/schemas/scp-reference.js';
+import { PAGE_SCP_OPTIONS, scpPolicyPage } from '../../../scripts/schemas/scp-reference.js';
 import { documentedScps } from '../preflight/documented-scp.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -25,7 +25,9 @@ describe("docs/security/scp-policy.md's policy", () => {
   it("holds the same (statement, action) pairs preflight's check evaluates: one set", () => {
     const page = pairsOf(documentedScps());
     const checked = new Set(
-      scpRequirements('prod', '200000000001', 'eu-west-1').map((r) => `${r.statement} ${r.action}`),
+      scpRequirements('prod', '200000000001', 'eu-west-1', PAGE_SCP_OPTIONS.sinkSecrets).map(
+        (r) => `${r.statement} ${r.action}`,
+      ),
     );
     expect(page.size).toBeGreaterThan(100);
     expect([...checked].sort()).toEqual([...page].sort());
@@ -45,5 +47,11 @@ describe("docs/security/scp-policy.md's policy", () => {
       'TaskTokensOnlyByGoldsmith',
     ])
       expect(checked).toContain(sid);
+    // The sinks' secrets, when the catalog configures any.
+    const withSinks = new Set(
+      scpRequirements('prod', '200000000001', 'eu-west-1', ['goldsmith/teams']).map((r) => r.statement),
+    );
+    for (const sid of ['SinkSecretsOnlyByGoldsmith', 'SinkSecretsOnlyByTheDeployment'])
+      expect(withSinks).toContain(sid);
   });
 });
