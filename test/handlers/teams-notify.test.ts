@@ -2,8 +2,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureSinkHttp, MAX_RETRY_AFTER_SECONDS, retryAfterOf } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
+import { postRecordOf } from '../../aws/notifications/sink-ledger.js';
 import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { postKeyOf } from '../../core/notifications/post-key.js';
+import { renderTeams } from '../../core/notifications/teams.js';
 import { summariseDiff } from '../../core/sbom/approval-summary.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/sinks/teams-notify.js';
@@ -127,6 +130,41 @@ describe('the Teams function', () => {
 
     expect(teams.cards.map((c) => c.id)).toEqual([n.id]);
     expect(teams.stats).toMatchObject({ accepted: 1, refused: 0, repeated: 0 });
+  });
+
+  it('records a card Teams answered 202 as accepted by the flow, never as posted: the flow posts it, or fails, afterwards', async () => {
+    const [n] = story('1.0.0/7', 1) as [Notification];
+    expect((await deliver(n)).actions).toEqual(['posted']);
+
+    const record = await postRecordOf('TEAMS', postKeyOf(n));
+    expect(record).toMatchObject({ status: 202, delivery: 'accepted by the flow (202), not confirmed posted' });
+    expect(teams.runs).toEqual([expect.objectContaining({ id: n.id, status: 'Succeeded' })]);
+  });
+
+  it('answers as Workflows does: 202 for a card its flow then fails to post, which only the run history shows', async () => {
+    const [n] = story('1.0.0/8', 1) as [Notification];
+    const card = renderTeams(n);
+    const oversized = JSON.stringify({
+      ...card,
+      attachments: [
+        {
+          ...card.attachments[0],
+          content: {
+            ...card.attachments[0].content,
+            body: [...card.attachments[0].content.body, { type: 'TextBlock', text: 'x'.repeat(29 * 1024), wrap: true }],
+          },
+        },
+      ],
+    });
+
+    const answer = await teams.fetch(teams.url, { method: 'POST', body: oversized });
+
+    expect(answer.status).toBe(202);
+    expect(teams.cards).toEqual([]);
+    expect(teams.runs).toEqual([
+      expect.objectContaining({ id: n.id, status: 'Failed', error: 'Request Entity too large' }),
+    ]);
+    expect(Date.parse(teams.runs[0]?.endedAt ?? '')).toBeGreaterThan(Date.parse(teams.runs[0]?.at ?? ''));
   });
 
   it('parks what Teams refuses during an outage, then posts it in order once Teams is back', async () => {
