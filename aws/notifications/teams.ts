@@ -30,6 +30,11 @@ export async function teamsWebhookUrl(): Promise<URL> {
  * takes is the flow's own (docs/notifications-sinks.md, "What Goldsmith can confirm").
  */
 export const TEAMS_ACCEPTED = 'accepted by the flow (202), not confirmed posted';
+/**
+ * What Goldsmith records when the flow answers anything but 202: a flow that answers with a *Response* action after
+ * its post (docs/notifications-sinks.md) says by its 2xx that the post succeeded.
+ */
+export const TEAMS_CONFIRMED = 'answered by the flow after its post';
 
 /**
  * Posts one card. One larger than Teams takes is refused here, as Teams would refuse it (413), without a call.
@@ -39,5 +44,5 @@ export const TEAMS_ACCEPTED = 'accepted by the flow (202), not confirmed posted'
 export async function postTeamsCard(card: TeamsMessage): Promise<{ status: number; delivery: string }> {
   if (teamsMessageBytes(card) > TEAMS_MAX_BYTES) throw new SinkHttpError('Teams', 413);
   const status = await postJson({ client: 'teams', label: 'Teams' }, await teamsWebhookUrl(), JSON.stringify(card));
-  return { status, delivery: status === 202 ? TEAMS_ACCEPTED : `answered ${status}, not confirmed posted` };
+  return { status, delivery: status === 202 ? TEAMS_ACCEPTED : `${TEAMS_CONFIRMED} (${status})` };
 }

@@ -5,7 +5,7 @@
  */
 import { operatorsRoleName } from '../names.js';
 import { managed, PARAMETER_WRITES, type StatementContext } from './context.js';
-import { ALARMS_AUDITOR, DOORS_AUDITOR, OPERATOR } from './roles.js';
+import { DOORS_AUDITOR, OPERATOR } from './roles.js';
 import type { ScpStatementSpec } from './spec.js';
 
 /** What changes a secret's value, versions, replicas or policy. */
@@ -128,7 +128,7 @@ export function storeStatements(c: StatementContext): ScpStatementSpec[] {
       // admits its alarms by ARN, so one made again under a deleted alarm's name would speak in Goldsmith's name),
       // deleting one, forging its state (SetAlarmState: its actions run, the re-drive's rule reads it), turning its
       // actions off or muting them (DisableAlarmActions, PutAlarmMuteRule, authorized on the alarms it mutes), and its
-      // tags. The alarms' auditor puts a changed alarm back (functions/audit-alarms.ts).
+      // tags.
       sid: 'AlarmsOnlyByTheDeployment',
       actions: [
         'cloudwatch:PutMetricAlarm',
@@ -143,7 +143,7 @@ export function storeStatements(c: StatementContext): ScpStatementSpec[] {
         'cloudwatch:UntagResource',
       ],
       resources: [`arn:aws:cloudwatch:*:*:alarm:${P}*`],
-      exempt: [cdk, fn(ALARMS_AUDITOR)],
+      exempt: [cdk],
       samples: [{ resource: r.alarm }],
     },
     ...sinkSecretStatements(c),

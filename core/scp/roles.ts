@@ -44,8 +44,6 @@ export const TASK_TOKEN_SENDERS: readonly FunctionRole[] = [
 /** The functions exempted by name from a statement that exempts no other function. */
 export const DOORS_AUDITOR: FunctionRole = { stack: 'Notifications', construct: 'AuditDoors' };
 export const POLICIES_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditPolicies' };
-/** Reads Goldsmith's alarms back and puts a changed one back (functions/audit-alarms.ts). */
-export const ALARMS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditAlarms' };
 /** Stops a function changed outside a deploy (lambda:PutFunctionConcurrency 0: docs/security/audit.md). */
 export const FUNCTIONS_AUDITOR: FunctionRole = { stack: 'Monitoring', construct: 'AuditFunctions' };
 /** Puts the Regions' forwarding rules back where changed outside Goldsmith (functions/audit/rules.ts). */

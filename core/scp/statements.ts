@@ -13,7 +13,6 @@ import type { ScpStatementSpec } from './spec.js';
 import { releaseAndEventStatements, stackStatements, stateMachineStatements } from './stack-statements.js';
 
 export {
-  ALARMS_AUDITOR,
   DEFAULT_DEPLOYER,
   DEFAULT_KEY_ROTATOR,
   DOCUMENTED_SINK_SECRETS,
