@@ -62,6 +62,7 @@ export const command: Command = {
     }
     let approvers: string[];
     let repositories: string[];
+    let sinkSecrets: string[];
     try {
       const { loadCatalogFile, DEFAULT_CATALOG_FILE } = await import('./load-catalog.js');
       const catalog = await loadCatalogFile(values.config ?? DEFAULT_CATALOG_FILE);
@@ -73,6 +74,8 @@ export const command: Command = {
           ? [spec.repository]
           : [],
       );
+      const { sinkSecretNames } = await import('../core/notifications/sinks.js');
+      sinkSecrets = sinkSecretNames(catalog.notifications);
     } catch (error) {
       if (!(error instanceof InvalidCatalogError)) throw error;
       for (const p of error.problems) process.stderr.write(`goldsmith scp: ${p} (--config FILE names the catalog)\n`);
@@ -83,7 +86,7 @@ export const command: Command = {
       stage,
       account: read.account,
       roles: read.roles,
-      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator, approvers, repositories }),
+      parts: goldsmithScp({ stage, account: read.account, deployer, keyRotator, approvers, repositories, sinkSecrets }),
     };
     if (values.out !== undefined) {
       await mkdir(values.out, { recursive: true });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ALARM_NOTIFICATION_DETAILS } from './alarm-notification.js';
 import { approvalChangesSchema } from './approval-changes.js';
 import { catalogName, imageVersion, isoTime } from './envelope.js';
 import { formatIssues } from './issues.js';
@@ -310,6 +311,7 @@ export const NOTIFICATION_DETAILS = {
   }),
   ...ROLLOUT_NOTIFICATION_DETAILS,
   ...KEY_GRANTS_NOTIFICATION_DETAILS,
+  ...ALARM_NOTIFICATION_DETAILS,
 } as const;
 
 /** Every kind of announcement. */
@@ -358,6 +360,7 @@ export const notificationSchema = z
       n.event === 'key-grants-high' ||
       n.event === 'key-grant-revoked' ||
       n.event === 'key-grant-kept' ||
+      n.event === 'alarm-state-changed' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
       (n.event === 'drift-found' &&
         'resource' in n.detail &&

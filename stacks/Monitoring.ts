@@ -1,6 +1,7 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { type StackContext, use } from 'sst/constructs';
 import { parseDuration } from '../core/duration.js';
+import { configuredSinkMetrics } from '../core/notifications/sinks.js';
 import { useCatalog } from './catalog.js';
 import { expectedFunctionParameter } from './expected-functions.js';
 import { ownLogGroups } from './function-logs.js';
@@ -57,7 +58,8 @@ export function Monitoring({ app, stack }: StackContext): MonitoringResources {
   const watched = discoverWatched(app);
   createRedrive(stack, app.stage, catalog, { ledger: table, topic }, watched);
   const staleChannelDays = parseDuration(catalog.monitoring.staleChannelAfter) / 86_400;
-  const alarms = createAlarms(stack, watched, topic, { staleChannelDays });
+  const sinks = configuredSinkMetrics(catalog.notifications);
+  const alarms = createAlarms(stack, watched, topic, { staleChannelDays, sinks });
   const dashboard = createDashboard(stack, `${NAME_PREFIX}-${app.stage}`, watched, alarms);
   stack.addOutputs({ DashboardName: dashboard.dashboardName });
   return { dashboard, alarms };

@@ -65,14 +65,27 @@ export function configureSinkHttp(client: string, next: SinkHttpSettings): void 
   settingsBySink.set(client, next);
 }
 
-/** Seconds a `Retry-After` header asks for (whole seconds or an HTTP date); undefined when absent or unreadable. */
+/**
+ * The longest wait a `Retry-After` may ask for: an hour. The header is whoever answers on the path to the endpoint's
+ * (a proxy, an attacker on the network path, a misconfigured receiver), and a post parked for as long as it asks
+ * holds up every post behind it in the sink's backlog; past an hour the post is tried again anyway (by the next
+ * announcement or the three-hourly schedule), and refused again it waits again.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/**
+ * Seconds a `Retry-After` header asks for, at most `MAX_RETRY_AFTER_SECONDS`; undefined when absent or unreadable.
+ * RFC 9110 §10.2.3: `Retry-After = HTTP-date / delay-seconds`, delay-seconds being `1*DIGIT` (whole seconds) and
+ * HTTP-date the IMF-fixdate (or an obsolete form a recipient must accept: §5.6.7), a date in the past meaning now
+ * (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3).
+ */
 export function retryAfterOf(response: Response, now = Date.now()): number | undefined {
-  const header = response.headers.get('retry-after');
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const header = response.headers.get('retry-after')?.trim();
+  if (header === undefined || header === '') return undefined;
+  const capped = (seconds: number) => Math.min(MAX_RETRY_AFTER_SECONDS, seconds);
+  if (/^\d+$/.test(header)) return capped(Number(header));
   const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+  return Number.isNaN(at) ? undefined : capped(Math.max(0, Math.ceil((at - now) / 1000)));
 }
 
 async function exchange(

@@ -2,6 +2,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { GoldsmithError } from '../../core/errors.js';
 import { secretsmanagerClient } from '../clients/secretsmanager.js';
+import { MAX_RETRY_AFTER_SECONDS } from './http-post.js';
 
 /**
  * Slack's Web API, the other edge Goldsmith talks to: chat.postMessage and chat.update with the bot token, which
@@ -86,10 +87,13 @@ export interface SlackMessageRef {
 /** Counts of what happened at the Slack edge in this process: retries after 429s, for logs and metrics. */
 export const slackStats = { rateLimited: 0 };
 
-/** Seconds a `Retry-After` header asks for (Slack sends whole seconds); 1 when absent or unreadable. */
+/**
+ * Seconds a `Retry-After` header asks for (Slack sends whole seconds), at most an hour as for every sink
+ * (aws/notifications/http-post.ts `MAX_RETRY_AFTER_SECONDS`); 1 when absent or unreadable.
+ */
 function retryAfterOf(response: Response): number {
   const seconds = Number(response.headers.get('retry-after') ?? '1');
-  return Number.isFinite(seconds) && seconds > 0 ? seconds : 1;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(MAX_RETRY_AFTER_SECONDS, seconds) : 1;
 }
 
 /** One HTTP exchange: Slack's JSON, or the error it amounts to (429 with its Retry-After, 5xx, no answer). */

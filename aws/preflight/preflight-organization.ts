@@ -99,9 +99,14 @@ function roleNamesOf(stage: string, read: RolesRead | undefined): { names?: Role
 }
 
 /** The parts of `goldsmith scp` whose statements are not all in force: what to create and attach. */
-function partsMissing(stage: string, gaps: readonly ScpGap[], deployer: string): string[] {
+function partsMissing(
+  stage: string,
+  gaps: readonly ScpGap[],
+  deployer: string,
+  sinkSecrets: readonly string[],
+): string[] {
   const open = new Set(gaps.filter((g) => g.kind === 'open').map((g) => g.statement));
-  return goldsmithScp({ stage, account: '*', deployer, keyRotator: DEFAULT_KEY_ROTATOR })
+  return goldsmithScp({ stage, account: '*', deployer, keyRotator: DEFAULT_KEY_ROTATOR, sinkSecrets })
     .filter((part) => part.sids.some((sid) => open.has(sid)))
     .map((part) => `${part.name} (${part.sids.filter((sid) => open.has(sid)).join(', ')})`);
 }
@@ -125,6 +130,8 @@ export async function serviceControlPolicyCheck(
   read?: Promise<AttachedScp[]>,
   roles?: Promise<RolesRead>,
   deployer: string = DEFAULT_DEPLOYER,
+  /** The catalog's chat sinks' secrets, whose statements are required too. */
+  sinkSecrets: readonly string[] = [],
 ): Promise<PreflightCheck> {
   const name = 'service control policy';
   if (s.account === s.management)
@@ -144,6 +151,7 @@ export async function serviceControlPolicyCheck(
       region,
       names,
       deployer,
+      sinkSecrets,
     );
     const refused = list.filter((g) => g.kind === 'refuses-goldsmith').map((g) => g.line);
     const open = list.filter((g) => g.kind === 'open');
@@ -159,7 +167,7 @@ export async function serviceControlPolicyCheck(
       return {
         name,
         status: 'missing',
-        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${open.length} of the ${scpRequirements(stage, s.account, region, deployer).length} changes docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, in ${statements.length} statements (${statements.join(', ')}): ${andMore(open.map((g) => g.line))}. Not in force: ${partsMissing(stage, list, deployer).join('; ')}. Run ${write}`,
+        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${open.length} of the ${scpRequirements(stage, s.account, region, deployer, sinkSecrets).length} changes docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, in ${statements.length} statements (${statements.join(', ')}): ${andMore(open.map((g) => g.line))}. Not in force: ${partsMissing(stage, list, deployer, sinkSecrets).join('; ')}. Run ${write}`,
       };
     }
     const stray = rolesRead && 'roles' in rolesRead ? (rolesRead.execRoleStacks ?? []) : [];

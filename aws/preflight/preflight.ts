@@ -9,7 +9,7 @@ import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../../core/config/schema.js';
-import { SINKS, type Sink } from '../../core/notifications/sinks.js';
+import { SINKS, type Sink, sinkSecretNames } from '../../core/notifications/sinks.js';
 import { callerOf } from '../../core/preflight/caller.js';
 import { deployerOf } from '../../core/preflight/scp-deployer.js';
 import type { CheckoutIdentity } from '../../core/release/changelog.js';
@@ -321,7 +321,15 @@ export async function preflight(
     checks.push(
       await inspectorAdministratorCheck(catalog, who.account),
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
-      await serviceControlPolicyCheck(standing, region, options.stage, scps, roles, deployer),
+      await serviceControlPolicyCheck(
+        standing,
+        region,
+        options.stage,
+        scps,
+        roles,
+        deployer,
+        sinkSecretNames(catalog.notifications),
+      ),
     );
   checks.push(
     await deployerCheck({

@@ -9,6 +9,7 @@ import { AWAITING_CONFIRMATION } from '../audit/subscriptions.js';
 import { revokeCommand } from '../lifecycle/finding-response.js';
 import { approverDoorText } from '../promotion/decision-proof.js';
 import { changesLine } from '../sbom/changes-text.js';
+import { ALARM_SEVERITY, ALARM_TEXT } from './alarm-text.js';
 import { KEY_GRANTS_SEVERITY, KEY_GRANTS_TEXT } from './key-grants-text.js';
 import type { Link } from './links.js';
 import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
@@ -224,6 +225,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>, o: TextOption
   },
   ...ROLLOUT_TEXT,
   ...KEY_GRANTS_TEXT,
+  ...ALARM_TEXT,
 };
 
 /** Default severity: what needs a person's attention now is critical; what went wrong but waits is a warning. */
@@ -261,6 +263,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'monthly-summary': 'info',
   ...ROLLOUT_SEVERITY,
   ...KEY_GRANTS_SEVERITY,
+  ...ALARM_SEVERITY,
 };
 
 // Email subjects are UTF-8 without line breaks or control characters, under 100 characters

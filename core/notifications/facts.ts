@@ -1,5 +1,6 @@
 import type { Notification } from '../../events/notification.js';
 import { changesLine } from '../sbom/changes-text.js';
+import { alarmFacts } from './alarm-text.js';
 import { keyGrantsFacts } from './key-grants-text.js';
 import { rolloutFacts } from './rollout-text.js';
 import type { Fact } from './shapes.js';
@@ -233,6 +234,8 @@ export function factsOf(n: Notification): Fact[] {
     case 'key-grant-revoked':
     case 'key-grant-kept':
       return keyGrantsFacts(n);
+    case 'alarm-state-changed':
+      return alarmFacts(n);
     case 'monthly-summary':
       return [
         ['Built', String(n.detail.images.reduce((s, i) => s + i.built, 0))],

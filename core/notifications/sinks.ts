@@ -50,6 +50,11 @@ export interface Sink {
   decisions?: { route: string; field: string; maps(n: Notifications, approver: string): boolean };
   /** The name of the sink's local stand-in among the saved cloud's stateful parts (local/snapshot/fakes-state.ts). */
   standIn?: string;
+  /**
+   * How a chat sink's metrics name it (`<metric>PostsDeferred`, the `sink` dimension of `SinkBacklogAgeSeconds`:
+   * functions/sinks/relay.ts), which the Monitoring stack alarms on (its backlog's age).
+   */
+  metric?: string;
 }
 
 /** An email subscriber's filter policy (stacks/Notifications.ts `emailFilterPolicy`): every key given must match. */
@@ -103,6 +108,7 @@ const SLACK: Sink = {
     maps: (n, approver) => Object.hasOwn(n.slack?.approvers ?? {}, approver),
   },
   standIn: 'slack',
+  metric: 'Slack',
 };
 
 /** A sink whose relay function is subscribed to the whole topic, unfiltered, when the catalog configures it. */
@@ -126,6 +132,7 @@ const TEAMS: Sink = {
     shape: '{"webhookUrl":"https://…"}',
   },
   standIn: 'teams',
+  metric: 'Teams',
 };
 
 const WEBHOOKS: Sink = {
@@ -140,6 +147,7 @@ const WEBHOOKS: Sink = {
     shape: '{"signingSecret":"<at least 32 characters>"}',
   },
   standIn: 'webhooks',
+  metric: 'Webhook',
 };
 
 /** Every sink, in the order their subscriptions are listed and their routes named. */
@@ -167,6 +175,14 @@ export function decisionRoutes(
 
 /** Every sink's decision route: what an announcement rendered without the catalog names. */
 export const everyDecisionRoute = (sinks: readonly Sink[] = SINKS) => sinks.flatMap((s) => s.decisions?.route ?? []);
+
+/** The metric names of the chat sinks the catalog configures (each has a backlog whose age is alarmed). */
+export const configuredSinkMetrics = (n: Notifications, sinks: readonly Sink[] = SINKS) =>
+  sinks.flatMap((s) => (s.metric && s.announces(n) ? [s.metric] : []));
+
+/** The names of every secret of the sinks the catalog configures (the SCP's and the stacks' sink secret statements). */
+export const sinkSecretNames = (n: Notifications, sinks: readonly Sink[] = SINKS) =>
+  [...new Set(sinks.flatMap((s) => s.secret?.names(n) ?? []))].sort();
 
 /** The environment variables naming a sink's secrets in a function's environment (each a comma-separated list). */
 export const sinkSecretVariables = (sinks: readonly Sink[] = SINKS) => sinks.flatMap((s) => s.secret?.variables ?? []);

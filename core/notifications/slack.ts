@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Notification, NotificationEvent } from '../../events/notification.js';
 import { changesDetailLines } from '../sbom/changes-text.js';
+import { ALARM_MARK } from './alarm-text.js';
 import { factsOf } from './facts.js';
 import { KEY_GRANTS_MARK } from './key-grants-text.js';
 import { ROLLOUT_MARK } from './rollout-text.js';
@@ -59,6 +60,7 @@ const MARK: Record<NotificationEvent, string> = {
   'monthly-summary': ':bar_chart:',
   ...ROLLOUT_MARK,
   ...KEY_GRANTS_MARK,
+  ...ALARM_MARK,
 };
 
 /** The status mark of an announcement (e.g. `:rocket:` for promoted). */

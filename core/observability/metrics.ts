@@ -33,6 +33,12 @@ export const metricNames = {
    * (a revoked version is shared with nobody, so that last observation stands until the version is deleted).
    */
   instancesOnRevoked: 'InstancesOnRevokedVersions',
+  /**
+   * A chat sink's backlog: the seconds its oldest waiting post has waited (0 when none waits), dimension `sink`
+   * (`Slack`, `Teams`, `Webhook`), emitted by every drain (each announcement the sink refused or queued, and its
+   * three-hourly schedule: functions/sinks/relay.ts).
+   */
+  sinkBacklogAge: 'SinkBacklogAgeSeconds',
   /** Handler failures, counted by the middleware. */
   eventsFailed: 'EventsFailed',
   /**

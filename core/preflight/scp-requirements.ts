@@ -45,6 +45,8 @@ export interface ScpCheckTarget {
   roles?: RoleNames;
   /** The role the deploy pipeline deploys as, as `goldsmith scp --deployer` names it (default goldsmith-deployer). */
   deployer?: string;
+  /** The catalog's chat sinks' secrets (core/notifications/sinks.ts `sinkSecretNames`): their statements are checked too. */
+  sinkSecrets?: readonly string[];
 }
 
 const optionsOf = (t: ScpCheckTarget): ScpOptions => ({
@@ -52,16 +54,21 @@ const optionsOf = (t: ScpCheckTarget): ScpOptions => ({
   account: '*',
   deployer: t.deployer ?? DEFAULT_DEPLOYER,
   keyRotator: DEFAULT_KEY_ROTATOR,
+  ...(t.sinkSecrets ? { sinkSecrets: t.sinkSecrets } : {}),
 });
 
-/** Every denial the policy makes, as requests an outsider would send: each statement's every action on its samples. */
+/**
+ * Every denial the policy makes, as requests an outsider would send: each statement's every action on its samples
+ * (the sinks' secrets' statements when `sinkSecrets` names any).
+ */
 export function scpRequirements(
   stage: string,
   account: string,
   region: string,
   deployer: string = DEFAULT_DEPLOYER,
+  sinkSecrets: readonly string[] = [],
 ): ScpRequirement[] {
-  return scpStatementSpecs(optionsOf({ stage, account, region, deployer }), region, account).flatMap((s) =>
+  return scpStatementSpecs(optionsOf({ stage, account, region, deployer, sinkSecrets }), region, account).flatMap((s) =>
     s.actions.flatMap((action) =>
       s.samples.map((sample) => ({
         statement: s.sid,
@@ -240,9 +247,10 @@ export function scpGapList(
   region: string,
   roles?: RoleNames,
   deployer: string = DEFAULT_DEPLOYER,
+  sinkSecrets: readonly string[] = [],
 ): ScpGap[] {
   const statements = contents.flatMap(scpStatements);
-  const open = scpRequirements(stage, account, region, deployer).flatMap((req): ScpGap[] => {
+  const open = scpRequirements(stage, account, region, deployer, sinkSecrets).flatMap((req): ScpGap[] => {
     const allowed = outsiders(account).filter((p) => denyingStatement(statements, request(req, p)) === undefined);
     return allowed.length === 0
       ? []

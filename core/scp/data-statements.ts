@@ -3,9 +3,26 @@
  * subscriptions, topics and queues, the ledger, the signing keys and the alarms. Part of the policy
  * core/scp/statements.ts writes.
  */
+import { operatorsRoleName } from '../names.js';
 import { managed, PARAMETER_WRITES, type StatementContext } from './context.js';
 import { DOORS_AUDITOR, OPERATOR } from './roles.js';
 import type { ScpStatementSpec } from './spec.js';
+
+/** What changes a secret's value, versions, replicas or policy. */
+export const SECRET_WRITES = [
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:UpdateSecretVersionStage',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:CancelRotateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:DeleteResourcePolicy',
+  'secretsmanager:ReplicateSecretToRegions',
+  'secretsmanager:RemoveRegionsFromReplication',
+  'secretsmanager:StopReplicationToReplica',
+] as const;
 
 /** Who shares the AMIs and writes the pointers. */
 export function amiAndPointerStatements(c: StatementContext): ScpStatementSpec[] {
@@ -81,20 +98,7 @@ export function storeStatements(c: StatementContext): ScpStatementSpec[] {
     },
     {
       sid: 'SigningKeysOnlyByTheDeployment',
-      actions: [
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:UpdateSecret',
-        'secretsmanager:UpdateSecretVersionStage',
-        'secretsmanager:RotateSecret',
-        'secretsmanager:CancelRotateSecret',
-        'secretsmanager:DeleteSecret',
-        'secretsmanager:RestoreSecret',
-        'secretsmanager:PutResourcePolicy',
-        'secretsmanager:DeleteResourcePolicy',
-        'secretsmanager:ReplicateSecretToRegions',
-        'secretsmanager:RemoveRegionsFromReplication',
-        'secretsmanager:StopReplicationToReplica',
-      ],
+      actions: [...SECRET_WRITES],
       resources: keys,
       exempt: [cdk, fn(OPERATOR), role(options.keyRotator)],
       samples: [{ resource: r.linkKey }, { resource: r.decisionKey }],
@@ -119,11 +123,60 @@ export function storeStatements(c: StatementContext): ScpStatementSpec[] {
       ],
     },
     {
+      // Every write on an alarm (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html):
+      // creating or replacing one under Goldsmith's names (a metric, composite or log alarm: the notifications topic
+      // admits its alarms by ARN, so one made again under a deleted alarm's name would speak in Goldsmith's name),
+      // deleting one, forging its state (SetAlarmState: its actions run, the re-drive's rule reads it), turning its
+      // actions off or muting them (DisableAlarmActions, PutAlarmMuteRule, authorized on the alarms it mutes), and its
+      // tags.
       sid: 'AlarmsOnlyByTheDeployment',
-      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+      actions: [
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:PutCompositeAlarm',
+        'cloudwatch:PutLogAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:SetAlarmState',
+        'cloudwatch:DisableAlarmActions',
+        'cloudwatch:EnableAlarmActions',
+        'cloudwatch:PutAlarmMuteRule',
+        'cloudwatch:TagResource',
+        'cloudwatch:UntagResource',
+      ],
       resources: [`arn:aws:cloudwatch:*:*:alarm:${P}*`],
       exempt: [cdk],
       samples: [{ resource: r.alarm }],
+    },
+    ...sinkSecretStatements(c),
+  ];
+}
+
+/**
+ * The chat sinks' secrets (the Teams workflow URL, each webhook's signing key, Slack's token), which the operator
+ * creates and the stacks give a resource policy (stacks/notifications/sink-secret-policy.ts): read only by
+ * Goldsmith's roles (each relay reads its own), and their values and policies changed only by the deployment and the
+ * operators' role. A reader of a webhook's key signs deliveries its receiver accepts; a reader of the Teams URL posts
+ * in the channel. Matched by name: Secrets Manager adds `-` and six characters to a secret's name in its ARN.
+ */
+function sinkSecretStatements(c: StatementContext): ScpStatementSpec[] {
+  const { options, region, r, role, cdk, own, stage } = c;
+  const names = options.sinkSecrets ?? [];
+  if (names.length === 0) return [];
+  const resources = names.map((n) => `arn:aws:secretsmanager:*:*:secret:${n}-??????`);
+  const samples = names.map((n) => ({ resource: `arn:aws:secretsmanager:${region}:${r.account}:secret:${n}-AbCdEf` }));
+  return [
+    {
+      sid: 'SinkSecretsOnlyByGoldsmith',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources,
+      exempt: [own],
+      samples,
+    },
+    {
+      sid: 'SinkSecretsOnlyByTheDeployment',
+      actions: [...SECRET_WRITES],
+      resources,
+      exempt: [cdk, role(operatorsRoleName(stage))],
+      samples,
     },
   ];
 }

@@ -17,9 +17,19 @@ export interface ScpOptions {
   approvers?: readonly string[];
   /** The catalog's container repositories named outside `goldsmith/` (`images.<image>.repository`). */
   repositories?: readonly string[];
+  /**
+   * The names of the chat sinks' Secrets Manager secrets the catalog configures (the Teams URL, each webhook's key,
+   * Slack's token: core/notifications/sinks.ts `secret.names`); none: no sink statements.
+   */
+  sinkSecrets?: readonly string[];
 }
 
 export const DEFAULT_DEPLOYER = 'goldsmith-deployer';
+/**
+ * The sinks' secrets the documented policy (docs/security/scp-policy.md) and the local cloud's prepared organization
+ * name: Teams and one webhook, as docs/notifications-sinks.md creates them.
+ */
+export const DOCUMENTED_SINK_SECRETS: readonly string[] = ['goldsmith/teams', 'goldsmith/webhooks/change-board'];
 export const DEFAULT_KEY_ROTATOR = 'goldsmith-key-rotator';
 
 /** The functions that answer a state machine's task token (docs/reference/iam.md: states:SendTask*). */

@@ -17,6 +17,7 @@ import { releaseAndEventStatements, stackStatements, stateMachineStatements } fr
 export {
   DEFAULT_DEPLOYER,
   DEFAULT_KEY_ROTATOR,
+  DOCUMENTED_SINK_SECRETS,
   DOORS_AUDITOR,
   FUNCTIONS_AUDITOR,
   HOLDINGS_AUDITOR,

@@ -3,11 +3,14 @@ import * as z from 'zod';
 import { SINK_CALL_LIMIT_MS } from '../../aws/notifications/http-post.js';
 import { recordFailedInvocation } from '../../aws/redrive/failed-invocations.js';
 import { MalformedEventError } from '../../core/errors.js';
+import { alarmAnnouncement } from '../../core/notifications/alarm.js';
+import { cloudWatchAlarmMessageSchema } from '../../events/alarm-notification.js';
 import { type Notification, parseNotification } from '../../events/notification.js';
 import { handlerFor } from '../lib/middleware.js';
 import type { BoundSink, SinkAction, SinkRunTimes } from './relay.js';
 
-// An SNS delivery to Lambda: the announcement is each record's `Message` (the contract's `default` body).
+// An SNS delivery to Lambda: the announcement is each record's `Message` (the contract's `default` body), or the
+// message CloudWatch publishes for one of Goldsmith's alarms (shown as an `alarm-state-changed` announcement).
 const snsEventSchema = z.object({
   Records: z
     .array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) }))
@@ -25,8 +28,12 @@ function announcementsOf(event: z.infer<typeof snsEventSchema>): Notification[] 
       throw new MalformedEventError(`Records[${i}].Sns.Message: not JSON`);
     }
     const parsed = parseNotification(json);
-    if (!parsed.ok) throw new MalformedEventError(`Records[${i}].Sns.Message: ${parsed.reason}`);
-    return parsed.notification;
+    if (parsed.ok) return parsed.notification;
+    // One of Goldsmith's CloudWatch alarms, whose action publishes CloudWatch's own message to the same topic.
+    const alarm = cloudWatchAlarmMessageSchema.safeParse(json);
+    const shown = alarm.success ? alarmAnnouncement(alarm.data) : undefined;
+    if (shown) return shown;
+    throw new MalformedEventError(`Records[${i}].Sns.Message: ${parsed.reason} (nor a CloudWatch alarm's message)`);
   });
 }
 

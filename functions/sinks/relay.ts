@@ -10,6 +10,7 @@ import {
 } from '../../aws/notifications/sink-backlog.js';
 import { claimPost, postRecordOf, recordPost } from '../../aws/notifications/sink-ledger.js';
 import { postKeyOf } from '../../core/notifications/post-key.js';
+import { metricNames } from '../../core/observability/metrics.js';
 import type { Notification } from '../../events/notification.js';
 import { logger, metrics } from '../lib/powertools.js';
 
@@ -165,24 +166,35 @@ export async function drainBacklog<V>(
   let delivered = 0;
   let waiting = 0;
   let blocked = false;
+  /** When the oldest post still waiting after this drain was parked (epoch ms). */
+  let oldest: number | undefined;
+  const stillWaiting = (post: WaitingPost) => {
+    waiting++;
+    oldest = Math.min(oldest ?? Number.POSITIVE_INFINITY, Date.parse(post.parkedAt));
+  };
   for await (const post of waitingPosts(sink.pk)) {
     const due = Date.parse(post.notBefore) <= run.startedAt.getTime();
     if (blocked || Date.now() > run.deadline || !due) {
       blocked = true;
-      waiting++;
+      stillWaiting(post);
       continue;
     }
     if (!(await takePost(sink.pk, post.sk, now()))) {
       blocked = true;
-      waiting++;
+      stillWaiting(post);
       continue;
     }
     if (await attempt(sink, post, now(), run)) delivered++;
     else {
       blocked = true;
-      waiting++;
+      stillWaiting(post);
     }
   }
+  // The backlog's age, for the sink's alarm (stacks/monitoring/alarms.ts): 0 once it is empty.
+  const age = oldest === undefined ? 0 : Math.max(0, Math.round((now().getTime() - oldest) / 1000));
+  const backlogAge = metrics.singleMetric();
+  backlogAge.addDimensions({ sink: sink.metric });
+  backlogAge.addMetric(metricNames.sinkBacklogAge, MetricUnit.Seconds, age);
   return { delivered, waiting };
 }
 

@@ -4,7 +4,7 @@
  * that they pass preflight's check.
  */
 import { goldsmithScp } from '../../core/scp/split.js';
-import { DEFAULT_DEPLOYER, DEFAULT_KEY_ROTATOR } from '../../core/scp/statements.js';
+import { DEFAULT_DEPLOYER, DEFAULT_KEY_ROTATOR, DOCUMENTED_SINK_SECRETS } from '../../core/scp/statements.js';
 
 /** The parts, in order, each with the policy id the prepared organization gives it (`p-goldsmith01`, …). */
 export const GOLDSMITH_SCP_PARTS = goldsmithScp({
@@ -12,6 +12,7 @@ export const GOLDSMITH_SCP_PARTS = goldsmithScp({
   account: '*',
   deployer: DEFAULT_DEPLOYER,
   keyRotator: DEFAULT_KEY_ROTATOR,
+  sinkSecrets: DOCUMENTED_SINK_SECRETS,
 }).map((part, i) => ({ ...part, id: `p-goldsmith${String(i + 1).padStart(2, '0')}` }));
 
 /** The id of the attached part that holds statement `sid`. */

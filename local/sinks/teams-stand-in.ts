@@ -10,6 +10,23 @@ import {
   type StandInAnswer,
 } from './http-stand-in.js';
 
+/**
+ * One run of the flow a request started: Workflows answers 202 when the flow starts and its *Post card* action posts,
+ * or fails, afterwards (a card too large: "Request Entity too large"; a card Teams cannot render). The caller never
+ * hears of a failed run; the flow's run history (the stand-in's `runs`) shows it.
+ */
+export interface TeamsFlowRun {
+  /** When the request started it, and when its post ended (a few seconds later). */
+  at: string;
+  endedAt: string;
+  id: string | undefined;
+  status: 'Succeeded' | 'Failed';
+  error?: string;
+}
+
+/** How long a flow run takes from the trigger to its post: Workflows runs the action after answering. */
+const FLOW_RUN_MS = 3_000;
+
 /** A card as the stand-in keeps it: when, the announcement it names, its size, and the card. */
 export interface StoredTeamsCard {
   at: string;
@@ -32,14 +49,18 @@ const VERSIONS = new Set(['1.0', '1.1', '1.2', '1.3', '1.4', '1.5']);
 const PER_SECOND = 4;
 
 /**
- * A local stand-in for a Teams channel's Workflows webhook: it takes what Teams takes — a `message` activity with
- * one Adaptive Card attachment of a version Teams renders, at most 28 KB (413 "Request Entity too large" otherwise),
- * at most four requests a second (429 with Retry-After) — and answers 202 as a Workflows trigger does. Stricter than
- * Teams in one way: it refuses a card with actions, since Goldsmith promises cards without buttons or links.
+ * A local stand-in for a Teams channel's Workflows webhook, answering as Workflows does: its trigger takes at most four
+ * requests a second (429 with Retry-After) and answers 202 Accepted for any other request to its URL, before its flow
+ * posts; the post then fails or succeeds in the flow's run, where the caller never sees it (`runs`): a card over
+ * 28 KB fails ("Request Entity too large"), as does anything but a `message` activity with one Adaptive Card
+ * attachment of a version Teams renders. Only a run that succeeded shows a card (`cards`). Stricter than Teams in one
+ * way: its flow fails a card with actions, since Goldsmith promises cards without buttons or links.
  */
 export class TeamsStandIn {
   readonly stats: HttpStandInStats = emptyStats();
   readonly cards: StoredTeamsCard[] = [];
+  /** The flow's run history: each request the trigger accepted, and how its post ended. */
+  readonly runs: TeamsFlowRun[] = [];
   /** Request times within the last second (the rate limit's window). */
   private recent: number[] = [];
   /** The webhook URL the secret holds (`https://…/workflows/<id>/triggers/manual/paths/invoke?…`). */
@@ -82,15 +103,25 @@ export class TeamsStandIn {
       return { status: 429, text: 'Too Many Requests', headers: { 'retry-after': '1' } };
     }
     this.recent.push(now);
+    // Accepted: the flow runs after the answer, and its post may fail there, unseen by the caller.
     const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > TEAMS_MAX_BYTES) return this.refuse(413, 'Request Entity too large');
-    const problem = cardProblem(body);
-    if (problem || !id) return this.refuse(400, problem ?? 'the card names no announcement');
+    const problem =
+      bytes > TEAMS_MAX_BYTES
+        ? 'Request Entity too large'
+        : (cardProblem(body) ?? (id ? undefined : 'the card names no announcement'));
+    const run = { at: new Date(now).toISOString(), endedAt: new Date(now + FLOW_RUN_MS).toISOString(), id };
+    if (problem) {
+      this.stats.refused++;
+      this.runs.push({ ...run, status: 'Failed', error: problem });
+      if (id) this.options.hooks?.onRefused?.(id);
+      return { status: 202, text: '' };
+    }
     if (this.cards.some((c) => c.id === id)) this.stats.repeated++;
     this.stats.accepted++;
+    this.runs.push({ ...run, status: 'Succeeded' });
     const card = (JSON.parse(body) as { attachments: { content: { body: { text?: string }[] } }[] }).attachments[0];
-    this.cards.push({ at: new Date(now).toISOString(), id, bytes, title: card?.content.body[0]?.text ?? '', card });
-    this.options.hooks?.onAccepted?.(id);
+    this.cards.push({ at: run.endedAt, id: id ?? '', bytes, title: card?.content.body[0]?.text ?? '', card });
+    if (id) this.options.hooks?.onAccepted?.(id);
     return { status: 202, text: '' };
   }
 }

@@ -4,7 +4,7 @@ import { inspectorFindingsRoleTemplate } from '../../core/lifecycle/inspector-re
 import { catalogReference, withReference } from './catalog-reference.js';
 import { cliReference } from './cli-reference.js';
 import { jsonSchemas, schemaText } from './generate.js';
-import { scpPolicyPage } from './scp-reference.js';
+import { scpPolicyPages } from './scp-reference.js';
 
 /** The arguments `npm run schemas` takes: `--check` writes nothing and says what is stale. */
 export const SCHEMAS_ARGUMENTS: readonly string[] = ['--check'];
@@ -44,7 +44,7 @@ export async function writeSchemas(root: string, options: { check?: boolean } = 
     `${JSON.stringify(inspectorFindingsRoleTemplate(), null, 2)}\n`,
   );
   // The service control policy, from core/scp/ (what `goldsmith scp --stage prod` writes).
-  wanted.set('docs/security/scp-policy.md', scpPolicyPage());
+  for (const [page, text] of Object.entries(scpPolicyPages())) wanted.set(page, text);
   // Every goldsmith command's --help, from cli/.
   for (const [file, text] of await cliReference()) wanted.set(file, text);
   const stale: string[] = [];

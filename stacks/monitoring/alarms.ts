@@ -8,7 +8,7 @@ import {
   METRICS_SERVICE,
   metricNames,
 } from '../../core/observability/metrics.js';
-import { admitAlarms } from '../resource-doors.js';
+import { admitAlarm } from '../resource-doors.js';
 import type { Watched } from './discover.js';
 
 /** A Goldsmith application metric (EMF through Powertools: every metric carries the `service` dimension). */
@@ -27,6 +27,9 @@ export function goldsmithMetric(
   });
 }
 
+/** The name of Goldsmith's alarm `id` of stack `stackName`: `prod-goldsmith-Monitoring-DriftFoundAlarm`. */
+export const goldsmithAlarmName = (stackName: string, id: string): string => `${stackName}-${id}`;
+
 /**
  * A dead letter this old was left by the re-drive: it looks at a queue within minutes of a message arriving (its
  * depth alarm) and replaces transient work's message at each re-drive, at most about an hour apart.
@@ -36,7 +39,15 @@ export const DEAD_LETTER_MAX_AGE_SECONDS = 3 * 3600;
 export interface AlarmSettings {
   /** Days a channel may stay unmoved before the stale-golden-image alarm (catalog `monitoring.staleChannelAfter`). */
   staleChannelDays: number;
+  /** The chat sinks the catalog configures, by their metric name (core/notifications/sinks.ts `metric`). */
+  sinks?: readonly string[];
 }
+
+/**
+ * A chat sink's backlog this old is a sink that has refused for two of its three-hourly runs (or a Retry-After at
+ * its one-hour cap twice over): an outage, a rotated credential, a receiver that moved.
+ */
+export const SINK_BACKLOG_MAX_AGE_SECONDS = 6 * 3600;
 
 /**
  * Every alarm, each notifying the Goldsmith topic: a dead letter that keeps failing, a failed or timed-out
@@ -52,11 +63,13 @@ export function createAlarms(
   settings: AlarmSettings,
 ): cloudwatch.Alarm[] {
   const alarms: cloudwatch.Alarm[] = [];
-  // The topic's policy admits CloudWatch for this stack's alarms (stacks/resource-doors.ts).
-  admitAlarms(stack, 'notifications');
+  // Each alarm is named (`<stack>-<id>`) and the topic's policy admits CloudWatch for exactly those names' ARNs
+  // (stacks/resource-doors.ts `admitAlarm`): an alarm someone else creates under the same prefix is not admitted.
   const add = (id: string, props: cloudwatch.AlarmProps) => {
-    const alarm = new cloudwatch.Alarm(stack, id, props);
+    const alarmName = goldsmithAlarmName(stack.stackName, id);
+    const alarm = new cloudwatch.Alarm(stack, id, { ...props, alarmName });
     alarm.addAlarmAction(new actions.SnsAction(topic));
+    admitAlarm(stack, 'notifications', alarmName);
     alarms.push(alarm);
   };
   const atLeastOne = {
@@ -218,5 +231,17 @@ export function createAlarms(
       "Goldsmith: the full read of the organization (weekly: monitoring.organizationFullReadEvery) found changes no event had brought: an event was lost, or Organizations' events do not reach Goldsmith's default bus (docs/organization.md)",
     metric: goldsmithMetric(metricNames.organizationChangesMissed, 'Sum', Duration.days(1)),
   });
+  // Each chat sink's backlog (in the ledger, not a queue): the age of its oldest waiting post, emitted by every drain
+  // (at least every three hours, by the sink's schedule). The Maximum over three hours catches it at its next run.
+  for (const sink of settings.sinks ?? []) {
+    add(`SinkBacklogAgeAlarm${sink}`, {
+      threshold: SINK_BACKLOG_MAX_AGE_SECONDS,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Goldsmith: a post has waited six hours in the ${sink} backlog (the sink keeps refusing: an outage, a credential, a moved endpoint; its log says why)`,
+      metric: goldsmithMetric(metricNames.sinkBacklogAge, 'Maximum', Duration.hours(3), { sink }),
+    });
+  }
   return alarms;
 }

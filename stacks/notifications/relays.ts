@@ -1,16 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { failureQueue, grantSecretValue } from '../grants.js';
+import { failureQueue } from '../grants.js';
 import { grantLedger, grantLedgerPartition, type LedgerCall } from '../ledger-access.js';
 import { sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
+import { grantSinkSecret, guardSinkSecret } from './sink-secret-policy.js';
 
 /**
  * How often a chat sink's function tries what waits for it, besides every time it is delivered an announcement
@@ -62,7 +62,11 @@ export function createSinkRelay(
     // An approval request is shown from the ledger with the routes the catalog configures (functions/slack/approvals.ts).
     nodejs: catalogBundling(catalog),
   });
-  for (const s of spec.secrets) grantSecretValue(fn, secretsmanager.Secret.fromSecretNameV2(stack, s.id, s.name));
+  // Each secret readable by this function's role alone (and Slack's by the approval callback): sink-secret-policy.ts.
+  for (const s of spec.secrets) {
+    grantSinkSecret(fn, s.id, s.name, stack);
+    guardSinkSecret(stack, s.id, s.name);
+  }
   if ('all' in spec.ledger) grantLedger(ledger, fn, spec.ledger.all);
   else {
     grantLedger(ledger, fn, ['GetItem']);

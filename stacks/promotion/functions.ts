@@ -1,14 +1,13 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantSbomObjects } from '../factory/sbom-bucket.js';
 import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
-import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
+import { grantSinkSecret } from '../notifications/sink-secret-policy.js';
 import { managedComponentsArn, pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
@@ -272,7 +271,8 @@ export function createApprovalCallback(stack: Stack, env: PromotionEnvironment, 
       'SLACK_APPROVERS',
       JSON.stringify(Object.fromEntries(Object.entries(slack.approvers).map(([name, user]) => [user, name]))),
     );
-    grantSecretValue(callback, secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName));
+    // A reader the Slack secret's policy admits (stacks/notifications/sink-secret-policy.ts).
+    grantSinkSecret(callback, 'SlackSecret', slack.secretName, stack);
   }
   return callback;
 }

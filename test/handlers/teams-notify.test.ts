@@ -1,9 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureSinkHttp } from '../../aws/notifications/http-post.js';
+import { configureSinkHttp, MAX_RETRY_AFTER_SECONDS, retryAfterOf } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
+import { postRecordOf } from '../../aws/notifications/sink-ledger.js';
 import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { postKeyOf } from '../../core/notifications/post-key.js';
+import { renderTeams } from '../../core/notifications/teams.js';
 import { summariseDiff } from '../../core/sbom/approval-summary.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/sinks/teams-notify.js';
@@ -129,6 +132,41 @@ describe('the Teams function', () => {
     expect(teams.stats).toMatchObject({ accepted: 1, refused: 0, repeated: 0 });
   });
 
+  it('records a card Teams answered 202 as accepted by the flow, never as posted: the flow posts it, or fails, afterwards', async () => {
+    const [n] = story('1.0.0/7', 1) as [Notification];
+    expect((await deliver(n)).actions).toEqual(['posted']);
+
+    const record = await postRecordOf('TEAMS', postKeyOf(n));
+    expect(record).toMatchObject({ status: 202, delivery: 'accepted by the flow (202), not confirmed posted' });
+    expect(teams.runs).toEqual([expect.objectContaining({ id: n.id, status: 'Succeeded' })]);
+  });
+
+  it('answers as Workflows does: 202 for a card its flow then fails to post, which only the run history shows', async () => {
+    const [n] = story('1.0.0/8', 1) as [Notification];
+    const card = renderTeams(n);
+    const oversized = JSON.stringify({
+      ...card,
+      attachments: [
+        {
+          ...card.attachments[0],
+          content: {
+            ...card.attachments[0].content,
+            body: [...card.attachments[0].content.body, { type: 'TextBlock', text: 'x'.repeat(29 * 1024), wrap: true }],
+          },
+        },
+      ],
+    });
+
+    const answer = await teams.fetch(teams.url, { method: 'POST', body: oversized });
+
+    expect(answer.status).toBe(202);
+    expect(teams.cards).toEqual([]);
+    expect(teams.runs).toEqual([
+      expect.objectContaining({ id: n.id, status: 'Failed', error: 'Request Entity too large' }),
+    ]);
+    expect(Date.parse(teams.runs[0]?.endedAt ?? '')).toBeGreaterThan(Date.parse(teams.runs[0]?.at ?? ''));
+  });
+
   it('parks what Teams refuses during an outage, then posts it in order once Teams is back', async () => {
     down = { status: 503 };
     const refused = story('1.0.0/2');
@@ -160,6 +198,26 @@ describe('the Teams function', () => {
     down = undefined;
     expect((await redeliver()).backlog).toEqual({ delivered: 0, waiting: 1 });
     expect(teams.cards).toEqual([]);
+  });
+
+  it('honours a Retry-After of either form only up to an hour: a path asking for days parks the post for an hour, not days', async () => {
+    const [far, dated] = story('1.0.0/6', 2) as [Notification, Notification];
+    const hour = MAX_RETRY_AFTER_SECONDS * 1000;
+    // delta-seconds: a year
+    down = { status: 429, retryAfterSeconds: 365 * 86_400 };
+    expect((await deliver(far)).actions).toEqual(['deferred']);
+    const [parked] = await waitingIn('TEAMS');
+    expect(Date.parse(parked?.notBefore ?? '') - Date.now()).toBeLessThanOrEqual(hour + 1000);
+    expect(Date.parse(parked?.notBefore ?? '') - Date.now()).toBeGreaterThan(hour - 60_000);
+    // HTTP-date (RFC 9110's IMF-fixdate), a year away; and one in the past means now
+    const dateAnswer = (date: string) => new Response('', { status: 429, headers: { 'retry-after': date } });
+    const now = Date.parse('2027-01-14T05:00:00Z');
+    expect(retryAfterOf(dateAnswer('Fri, 14 Jan 2028 05:00:00 GMT'), now)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(retryAfterOf(dateAnswer('Thu, 14 Jan 2027 05:01:30 GMT'), now)).toBe(90);
+    expect(retryAfterOf(dateAnswer('Wed, 13 Jan 2027 05:00:00 GMT'), now)).toBe(0);
+    expect(retryAfterOf(dateAnswer('120'), now)).toBe(120);
+    expect(retryAfterOf(dateAnswer('soon'), now)).toBeUndefined();
+    expect(dated.id).not.toBe(far.id);
   });
 
   it('follows no redirect: a 307 from the webhook URL is a refusal, the card waits, and the target never sees it', async () => {

@@ -6,11 +6,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureSinkHttp, type SinkHttpSettings } from '../../aws/notifications/http-post.js';
 import { forgetSinkClients } from '../../aws/notifications/sink-clients.js';
+import { MalformedEventError } from '../../core/errors.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { signWebhook, verifyWebhook } from '../../core/notifications/webhook.js';
 import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/sinks/webhook-notify.js';
 import { WebhookReceivers } from '../../local/sinks/webhook-receivers.js';
+import { CLOUDWATCH_ALARM_MESSAGE } from '../fixtures/notifications.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import { type LoopbackServer, loopbackServer, sinkContext, snsEvent, waitingIn } from './sink-fixtures.js';
@@ -122,6 +124,25 @@ describe('the signed webhooks', () => {
       expect(body).toMatchObject({ type: 'goldsmith.announcement', announcement: { id: n.id, event: 'promoted' } });
       expect(body.facts).toContainEqual({ label: 'Pointer', value: '/goldsmith/base/prod' });
     }
+  });
+
+  it("shows one of Goldsmith's CloudWatch alarms, whose action publishes CloudWatch's own message to the topic, once: never a dead letter", async () => {
+    const alarm = { Records: [{ Sns: { MessageId: 'm-1', Message: JSON.stringify(CLOUDWATCH_ALARM_MESSAGE) } }] };
+    const run = () => handler(alarm, context) as Promise<{ actions: string[] }>;
+
+    expect((await run()).actions).toEqual(['posted', 'posted']);
+    expect((await run()).actions).toEqual(['duplicate', 'duplicate']);
+    const body = JSON.parse(receivers.receivers[0]?.received[0]?.body ?? '{}');
+    expect(body.announcement).toMatchObject({
+      event: 'alarm-state-changed',
+      severity: 'critical',
+      title: 'Alarm prod-goldsmith-Monitoring-DriftFoundAlarm: in ALARM',
+      detail: { state: 'ALARM', previousState: 'OK', changedAt: '2027-01-14T05:00:00.000Z' },
+    });
+    expect(body.facts).toContainEqual({ label: 'State', value: 'OK → ALARM' });
+    // A message that is neither an announcement nor an alarm's is still refused, naming both.
+    const neither = { Records: [{ Sns: { MessageId: 'm-2', Message: JSON.stringify({ AlarmName: 'x' }) } }] };
+    await expect(handler(neither, context)).rejects.toThrow(MalformedEventError);
   });
 
   it('passes the verification snippet of docs/notifications-sinks.md, which refuses a changed body, a wrong key, a replay, another endpoint or delivery id, a re-written timestamp, and a multi-byte signature', async () => {

@@ -248,6 +248,29 @@ describe('Monitoring stack: alarms', () => {
     expect(topicAction(alarm('StaleChannelAlarm'))).toContain('NotificationsTopic');
   });
 
+  it("alarms when a post has waited six hours in a chat sink's backlog (the catalog's Slack), to the topic", () => {
+    expect(alarm('SinkBacklogAgeAlarmSlack')).toMatchObject({
+      MetricName: metricNames.sinkBacklogAge,
+      Statistic: 'Maximum',
+      Threshold: 6 * 3600,
+      Period: 10_800,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(dimension(alarm('SinkBacklogAgeAlarmSlack'), 'sink')).toBe('Slack');
+    expect(topicAction(alarm('SinkBacklogAgeAlarmSlack'))).toContain('NotificationsTopic');
+    // Only the sinks the catalog configures: it has no Teams and no webhooks.
+    expect(Object.keys(alarms).filter((id) => id.startsWith('SinkBacklogAgeAlarm'))).toHaveLength(1);
+  });
+
+  it('names every alarm that notifies the topic after its stack, so the topic admits each by its ARN', () => {
+    const notifying = Object.values(alarms).filter((a) => a.AlarmActions?.length > 0) as (AlarmProps & {
+      AlarmName?: string;
+    })[];
+    expect(notifying.length).toBeGreaterThan(10);
+    for (const a of notifying) expect(a.AlarmName).toMatch(/^[a-z0-9-]+-goldsmith-Monitoring-[A-Za-z0-9-]+$/);
+  });
+
   it('lets CloudWatch use the topic key, which an AWS managed key would not allow', () => {
     const notifications = [...synth.templates.entries()].find(([fn]) => fn.name === 'Notifications')?.[1];
     const key = Object.values(resourcesOf(notifications!, 'AWS::KMS::Key'))[0];

@@ -126,20 +126,64 @@ describe("the queues' and topics' resource policies, simulated as synthesized (i
       }
     }
     const notifications = topics.find((t) => t.endsWith('-notifications')) as string;
-    const alarm = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:local-goldsmith-Monitoring-DlqAlarm-ABC`;
-    const foreignAlarm = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:someone-elses-alarm`;
     const policy = policies.get(notifications) as PolicyDocument;
-    expect(
-      await decide({ service: 'cloudwatch.amazonaws.com', sourceArn: alarm }, 'sns:Publish', notifications, policy),
-    ).not.toBe('ExplicitlyDenied');
-    expect(
-      await decide(
-        { service: 'cloudwatch.amazonaws.com', sourceArn: foreignAlarm },
+    const fromAlarm = (name: string) =>
+      decide(
+        { service: 'cloudwatch.amazonaws.com', sourceArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}` },
         'sns:Publish',
         notifications,
         policy,
-      ),
-    ).toBe('ExplicitlyDenied');
+      );
+    // Every alarm the stacks make that notifies the topic is admitted by its own ARN…
+    const named = resources('AWS::CloudWatch::Alarm')
+      .map(([, r]) => resolved<{ AlarmName?: string; AlarmActions?: unknown[] }>(r))
+      .filter((a) => (a.AlarmActions ?? []).length > 0);
+    expect(named.length).toBeGreaterThan(10);
+    for (const a of named) expect(await fromAlarm(a.AlarmName ?? ''), a.AlarmName).not.toBe('ExplicitlyDenied');
+    // …and nothing else: not an alarm (metric or composite) someone creates under Goldsmith's prefix, nor a foreign one.
+    expect(await fromAlarm('local-goldsmith-Monitoring-DlqAlarm-ABC')).toBe('ExplicitlyDenied');
+    expect(await fromAlarm('local-goldsmith-Monitoring-Composite')).toBe('ExplicitlyDenied');
+    expect(await fromAlarm('someone-elses-alarm')).toBe('ExplicitlyDenied');
+    // The policy, with every alarm's ARN, stays well within SNS's 30 KB for a topic's policy
+    // (https://docs.aws.amazon.com/general/latest/gr/sns.html, "Topic policy size": 30 KB).
+    expect(JSON.stringify(policy).length).toBeLessThan(20 * 1024);
+  });
+
+  it("gives each sink's secret a policy: read only by its readers, changed only by the deployment and the operators", async () => {
+    // The approval signing keys' policies are theirs (test/stacks/signing-keys.test.ts): the one on a sink's secret.
+    const guards = resources('AWS::SecretsManager::ResourcePolicy')
+      .map(([, r]) => resolved<{ SecretId: string; ResourcePolicy: PolicyDocument }>(r))
+      .filter((p) => p.SecretId === 'goldsmith/slack');
+    expect(guards).toHaveLength(1);
+    const { ResourcePolicy } = guards[0] as { ResourcePolicy: PolicyDocument };
+    const secret = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:goldsmith/slack-AbCdEf`;
+    const readers = writersDeny(ResourcePolicy, 'secretsmanager:GetSecretValue').Condition?.ArnNotLike?.[
+      'aws:PrincipalArn'
+    ] as string[];
+    // The Slack function and the approval callback (Slack's interactivity), nobody else.
+    expect(readers).toEqual([
+      expect.stringContaining('Notifications-SlackNotify'),
+      expect.stringContaining('Promotion-ApprovalCallback'),
+    ]);
+    for (const reader of readers)
+      expect(await decide(reader, 'secretsmanager:GetSecretValue', secret, ResourcePolicy), reader).toBe('Allowed');
+    expect(await decide(ATTACKER, 'secretsmanager:GetSecretValue', secret, ResourcePolicy)).toBe('ExplicitlyDenied');
+    for (const action of ['PutSecretValue', 'PutResourcePolicy', 'DeleteResourcePolicy', 'DeleteSecret']) {
+      expect(await decide(ATTACKER, `secretsmanager:${action}`, secret, ResourcePolicy), action).toBe(
+        'ExplicitlyDenied',
+      );
+      // A reader may not change it either (a relay role holding a key it could replace).
+      expect(await decide(readers[0] as string, `secretsmanager:${action}`, secret, ResourcePolicy)).toBe(
+        'ExplicitlyDenied',
+      );
+    }
+    // The operators' role's own policy grants it no write: the resource policy leaves it the door, no more.
+    const operators = `arn:aws:iam::${ACCOUNT}:role/goldsmith-local-operators`;
+    expect(await decide(operators, 'secretsmanager:PutSecretValue', secret, ResourcePolicy)).not.toBe(
+      'ExplicitlyDenied',
+    );
+    const exec = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+    expect(await decide(exec, 'secretsmanager:PutResourcePolicy', secret, ResourcePolicy)).toBe('Allowed');
   });
 
   it('lets only the approval request publish approval links', () => {

@@ -24,7 +24,8 @@ describe('npm run schemas (scripts/schemas.ts)', () => {
     expect(stdout).toBe(
       'up to date: docs/schemas/catalog.schema.json, docs/schemas/scenario.schema.json, ' +
         'docs/schemas/report.schema.json, docs/catalog.md, docs/templates/inspector-findings-role.json, ' +
-        'docs/security/scp-policy.md, docs/reference/cli.md, docs/reference/cli-acting.md, docs/reference/iam.md\n',
+        'docs/security/scp-policy.md, docs/security/scp-policy-2.md, docs/reference/cli.md, docs/reference/cli-acting.md, ' +
+        'docs/reference/iam.md\n',
     );
   }, 120_000);
 

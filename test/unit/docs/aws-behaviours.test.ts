@@ -127,6 +127,8 @@ function sourceProblem(url: string, service: string): string | undefined {
   if (host === 'github.com' && /^\/[^/]+\/[^/]+\/(issues|pull)\/\d+/.test(parsed.pathname)) return undefined;
   if (host === 'api.slack.com' && service === 'Slack') return undefined;
   if (host === 'learn.microsoft.com' && service === 'Microsoft Teams') return undefined;
+  // HTTP's own behaviours (Retry-After) are the RFC's.
+  if (host === 'www.rfc-editor.org' && service.startsWith('HTTP')) return undefined;
   return `${url} is neither an AWS page nor a GitHub issue`;
 }
 

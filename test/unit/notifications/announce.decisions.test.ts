@@ -252,6 +252,12 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'AMI key grant of 444455556666 kept in eu-west-1',
       "Goldsmith kept grant d4e5f6 (goldsmith-auto-scaling-5678) of account 444455556666 on the AMI key in eu-west-1: the member baseline's StackSet has an operation in flight on its stack instance (CURRENT RUNNING), whose deletion retires the grant; revoked from 2027-01-14T21:00:00.000Z if still held.",
     ],
+    'alarm-state-changed': [
+      // The default: core/notifications/alarm.ts gives ALARM critical, OK info.
+      'warning',
+      'Alarm prod-goldsmith-Monitoring-DriftFoundAlarm: in ALARM',
+      'Goldsmith: the audit found AWS holding otherwise than the ledger. CloudWatch says: Threshold Crossed: 1 out of the last 1 datapoints [1.0 (14/01/27 04:00:00)] was greater than or equal to the threshold (1.0) (minimum 1 datapoint for OK -> ALARM transition).',
+    ],
   };
 
   for (const event of Object.keys(expected) as NotificationEvent[]) {

@@ -255,6 +255,12 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ],
       ['Until', '2027-01-14T21:00:00.000Z'],
     ],
+    'alarm-state-changed': [
+      ['State', 'OK → ALARM'],
+      ['Changed', '2027-01-14T05:00:00.000Z'],
+      ['Region', 'US East (N. Virginia)'],
+      ['Account', '111122223333'],
+    ],
   };
 
   it.each(Object.keys(expected) as NotificationEvent[])('%s', (event) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { factsOf } from '../../../core/notifications/facts.js';
-import { renderTeams, TEAMS_MAX_BYTES, teamsMessageBytes } from '../../../core/notifications/teams.js';
+import { renderTeams, TEAMS_CUT_BYTES, TEAMS_MAX_BYTES, teamsMessageBytes } from '../../../core/notifications/teams.js';
 import type { NotificationOf } from '../../../events/notification.js';
 import { cardProblem } from '../../../local/sinks/teams-stand-in.js';
 import { SAMPLE_NOTIFICATIONS } from '../../fixtures/notifications.js';
@@ -40,7 +40,7 @@ describe('an announcement as a Teams card', () => {
     expect(title).toMatchObject({ color: 'Attention', text: 'revoked \\*base\\* \\[now\\]' });
   });
 
-  it('cuts a monthly summary too large for Teams to its 28 KB, ending with how many lines were left out', () => {
+  it('cuts a monthly summary too large for Teams to 20 KB, under what users measure Teams refusing, ending with how many lines were left out', () => {
     const sample = SAMPLE_NOTIFICATIONS['monthly-summary'];
     const row = sample.detail.images[0];
     if (!row) throw new Error('the sample summary has an image');
@@ -50,8 +50,10 @@ describe('an announcement as a Teams card', () => {
     const card = renderTeams(huge);
     const text = JSON.stringify(card);
 
-    expect(teamsMessageBytes(card)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
-    expect(teamsMessageBytes(card)).toBeGreaterThan(TEAMS_MAX_BYTES - 4096);
+    expect(teamsMessageBytes(card)).toBeLessThanOrEqual(TEAMS_CUT_BYTES);
+    expect(teamsMessageBytes(card)).toBeLessThan(21 * 1024);
+    expect(teamsMessageBytes(card)).toBeGreaterThan(TEAMS_CUT_BYTES - 4096);
+    expect(TEAMS_MAX_BYTES).toBe(28 * 1024);
     expect(text).toMatch(/…and \d+ more/);
     expect(text).toContain('image-with-a-long-name-0');
     expect(text).not.toContain('image-with-a-long-name-599');

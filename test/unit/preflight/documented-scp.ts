@@ -7,7 +7,10 @@ import { join } from 'node:path';
  * lone statement is wrapped in a document).
  */
 export function documentedScps(): string[] {
-  const page = readFileSync(join(import.meta.dirname, '../../../docs/security/scp-policy.md'), 'utf8');
+  // The policy's parts run over two pages (scripts/schemas/scp-reference.ts).
+  const page = ['scp-policy.md', 'scp-policy-2.md']
+    .map((f) => readFileSync(join(import.meta.dirname, '../../../docs/security', f), 'utf8'))
+    .join('\n');
   const blocks = [...page.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? '');
   return blocks
     .filter((b) => b.includes('"Deny"') && b.includes('aws:PrincipalArn') && !b.includes('"Principal"'))

@@ -15,6 +15,7 @@ const statements = goldsmithScp({
   account: ACCOUNT,
   deployer: 'goldsmith-deployer',
   keyRotator: 'k',
+  sinkSecrets: ['goldsmith/teams', 'goldsmith/webhooks/change-board'],
 }).flatMap((p) => scpStatements(p.content));
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const ADMIN = role('Administrator');
@@ -61,6 +62,55 @@ describe('attacks on Goldsmith outside its resource policies, refused by the SCP
     expect(ask(publisher, 'ecr:PutImage', repository)).toBeUndefined();
     expect(ask(imageBuilder, 'ecr:PutImage', repository)).toBeUndefined();
     expect(ask(CFN_EXEC, 'ecr:CreateRepository', repository)).toBeUndefined();
+  });
+
+  it("refuses every write on Goldsmith's alarms but the deployment's", () => {
+    const alarm = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:prod-goldsmith-Monitoring-DriftFoundAlarm`;
+    const composite = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:prod-goldsmith-Monitoring-Speaks`;
+    // A composite alarm under Goldsmith's prefix would speak through the topic; a metric alarm replaced with no
+    // actions, an alarm's actions turned off or muted, or its state forged, silence or fake an alarm.
+    expect(decide(DEVELOPER, 'cloudwatch:PutCompositeAlarm', composite)).toBe('AlarmsOnlyByTheDeployment');
+    for (const action of [
+      'PutMetricAlarm',
+      'PutLogAlarm',
+      'DeleteAlarms',
+      'SetAlarmState',
+      'DisableAlarmActions',
+      'EnableAlarmActions',
+      'PutAlarmMuteRule',
+      'TagResource',
+      'UntagResource',
+    ])
+      expect(decide(ADMIN, `cloudwatch:${action}`, alarm), action).toBe('AlarmsOnlyByTheDeployment');
+    expect(decide(CFN_EXEC, 'cloudwatch:PutMetricAlarm', alarm)).toBeUndefined();
+    // Someone else's alarms are theirs.
+    expect(
+      decide(DEVELOPER, 'cloudwatch:PutCompositeAlarm', composite.replace('prod-goldsmith-', 'team-')),
+    ).toBeUndefined();
+  });
+
+  it("refuses reading a sink's secret (a webhook's key signs what its receiver accepts), or changing its value or policy", () => {
+    const key = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:goldsmith/webhooks/change-board-AbCdEf`;
+    const teams = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:goldsmith/teams-AbCdEf`;
+    expect(decide(DEVELOPER, 'secretsmanager:GetSecretValue', key)).toBe('SinkSecretsOnlyByGoldsmith');
+    expect(decide(DEVELOPER, 'secretsmanager:GetSecretValue', teams)).toBe('SinkSecretsOnlyByGoldsmith');
+    for (const action of [
+      'PutSecretValue',
+      'PutResourcePolicy',
+      'DeleteResourcePolicy',
+      'DeleteSecret',
+      'ReplicateSecretToRegions',
+    ])
+      expect(decide(ADMIN, `secretsmanager:${action}`, key), action).toBe('SinkSecretsOnlyByTheDeployment');
+    const relay = role(synthesizedRoleName('prod', 'Notifications', 'WebhookNotify'));
+    expect(decide(relay, 'secretsmanager:GetSecretValue', key)).toBeUndefined();
+    expect(decide(relay, 'secretsmanager:PutResourcePolicy', key)).toBe('SinkSecretsOnlyByTheDeployment');
+    expect(decide(CFN_EXEC, 'secretsmanager:PutResourcePolicy', key)).toBeUndefined();
+    expect(decide(role('goldsmith-prod-operators'), 'secretsmanager:PutSecretValue', teams)).toBeUndefined();
+    // A secret of a similar name is not the sink's.
+    expect(
+      decide(DEVELOPER, 'secretsmanager:GetSecretValue', key.replace('change-board-AbCdEf', 'change-board-2-AbCdEf')),
+    ).toBeUndefined();
   });
 
   it("refuses an administrator replacing a Goldsmith function's code; the deployment may", () => {

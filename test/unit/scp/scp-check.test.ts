@@ -7,6 +7,8 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RolesRead, serviceControlPolicyCheck } from '../../../aws/preflight/preflight-organization.js';
 import { deployedRoles, stacksWithExecRole } from '../../../aws/preflight/preflight-roles.js';
+import { DEFAULT_DEPLOYER } from '../../../core/scp/roles.js';
+import { DOCUMENTED_SINK_SECRETS } from '../../../core/scp/statements.js';
 import { GOLDSMITH_SCP_PARTS } from '../../../local/fakes/prerequisites-scp.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
@@ -56,6 +58,8 @@ describe("preflight's SCP check with the deployed roles' names", () => {
       'prod',
       attached(GOLDSMITH_SCP_PARTS.slice(0, -1).map((p) => p.content)),
       deployed,
+      DEFAULT_DEPLOYER,
+      DOCUMENTED_SINK_SECRETS,
     );
     const last = GOLDSMITH_SCP_PARTS.at(-1);
     expect(check.status).toBe('missing');

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scpRequirements } from '../../../core/preflight/scp-requirements.js';
-import { scpPolicyPage } from '../../../scripts/schemas/scp-reference.js';
+import { DEFAULT_DEPLOYER } from '../../../core/scp/roles.js';
+import { PAGE_SCP_OPTIONS, scpPolicyPages } from '../../../scripts/schemas/scp-reference.js';
 import { documentedScps } from '../preflight/documented-scp.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -18,14 +19,17 @@ const pairsOf = (policies: readonly string[]) =>
   );
 
 describe("docs/security/scp-policy.md's policy", () => {
-  it('is the one core/scp/ generates (npm run schemas)', async () => {
-    expect(await readFile(join(root, 'docs/security/scp-policy.md'), 'utf8')).toBe(scpPolicyPage());
+  it('is the one core/scp/ generates (npm run schemas), over two pages', async () => {
+    for (const [page, text] of Object.entries(scpPolicyPages()))
+      expect(await readFile(join(root, page), 'utf8'), page).toBe(text);
   });
 
   it("holds the same (statement, action) pairs preflight's check evaluates: one set", () => {
     const page = pairsOf(documentedScps());
     const checked = new Set(
-      scpRequirements('prod', '200000000001', 'eu-west-1').map((r) => `${r.statement} ${r.action}`),
+      scpRequirements('prod', '200000000001', 'eu-west-1', DEFAULT_DEPLOYER, PAGE_SCP_OPTIONS.sinkSecrets).map(
+        (r) => `${r.statement} ${r.action}`,
+      ),
     );
     expect(page.size).toBeGreaterThan(100);
     expect([...checked].sort()).toEqual([...page].sort());
@@ -45,5 +49,13 @@ describe("docs/security/scp-policy.md's policy", () => {
       'TaskTokensOnlyByGoldsmith',
     ])
       expect(checked).toContain(sid);
+    // The sinks' secrets, when the catalog configures any.
+    const withSinks = new Set(
+      scpRequirements('prod', '200000000001', 'eu-west-1', DEFAULT_DEPLOYER, ['goldsmith/teams']).map(
+        (r) => r.statement,
+      ),
+    );
+    for (const sid of ['SinkSecretsOnlyByGoldsmith', 'SinkSecretsOnlyByTheDeployment'])
+      expect(withSinks).toContain(sid);
   });
 });
