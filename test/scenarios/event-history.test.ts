@@ -101,7 +101,7 @@ describe("changes made outside Goldsmith with no trail, found in CloudTrail's ev
     expect(Date.parse(found[0]?.at ?? '')).toBeLessThan(Date.parse('2027-01-04T03:00:00Z'));
   });
 
-  it("reads back nothing for Goldsmith's own sharing: no other drift, and the history read once a day per Region", () => {
+  it("reads back nothing for Goldsmith's own sharing: no other drift, the history read once a day per Region, and the audit names the stopped publisher", () => {
     expect(result.report.notifications.filter((n) => n.event === 'drift-found')).toHaveLength(3);
     // Days 1 to 4 at 01:30: one region (us-east-1), one lookup of its write events, a page each.
     expect(result.report.apiCalls['cloudtrail:LookupEvents']).toBe(4);
@@ -110,6 +110,9 @@ describe("changes made outside Goldsmith with no trail, found in CloudTrail's ev
     expect(result.report.apiCalls['lambda:GetFunction']).toBeLessThan(3 * 21);
     const history = Object.entries(result.run.functions ?? {}).find(([id]) => id.startsWith('AuditHistory'));
     expect(history?.[1].invocations).toBe(4);
-    expect(result.report.consistency.problems).toEqual([]);
+    // The publisher stays stopped until an operator restarts it: the run's one problem.
+    expect(result.report.consistency.problems).toEqual([
+      expect.stringMatching(/^function PromotionPublish\w* is stopped \(reserved concurrency 0\)/),
+    ]);
   });
 });
