@@ -148,6 +148,16 @@ export const DEFAULT_PACKAGES: readonly ImagePackage[] = [
 ];
 
 /**
+ * What a Windows build lists instead: Systems Manager Inventory's applications on a Windows Server build instance
+ * (the SSM Agent and EC2Launch v2 that AWS's Windows AMIs carry,
+ * https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/windows-amis.html), never a Linux package.
+ */
+export const DEFAULT_WINDOWS_PACKAGES: readonly ImagePackage[] = [
+  { packageName: 'Amazon SSM Agent', packageVersion: '3.3.1142.0' },
+  { packageName: 'Amazon EC2Launch', packageVersion: '2.0.2107.0' },
+];
+
+/**
  * What a build installs: its package set (DEFAULT_PACKAGES unless a scenario set one), each package the repository
  * has released at its released version, in place of the set's version or besides the set. A release names the
  * upstream version (`3.0.16`, as CodeArtifact and CI announce it); the distribution's package carries its epoch and

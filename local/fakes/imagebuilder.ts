@@ -17,6 +17,7 @@ import {
   type BuildRecord,
   type BuildStatus,
   DEFAULT_DURATIONS,
+  DEFAULT_WINDOWS_PACKAGES,
   type FindingCounts,
   type ImagePackage,
   installedPackages,
@@ -229,7 +230,8 @@ export class ImageBuilderFake implements FakeService {
     };
     this.builds.set(b.arn, b);
     this.tokens.set(token, b);
-    this.installs.set(b.arn, installedPackages(this.packageSets.get(p.image), this.releasedPackages));
+    const set = this.packageSets.get(p.image) ?? (p.platform === 'Windows' ? DEFAULT_WINDOWS_PACKAGES : undefined);
+    this.installs.set(b.arn, installedPackages(set, this.releasedPackages));
     const failure = this.failures.get(p.image);
     if (failure) {
       failure.remaining--;

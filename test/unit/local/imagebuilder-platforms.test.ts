@@ -1,5 +1,9 @@
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
-import { GetImageCommand, StartImagePipelineExecutionCommand } from '@aws-sdk/client-imagebuilder';
+import {
+  GetImageCommand,
+  ListImagePackagesCommand,
+  StartImagePipelineExecutionCommand,
+} from '@aws-sdk/client-imagebuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ec2Client } from '../../../aws/clients/ec2.js';
 import { imagebuilderClient } from '../../../aws/clients/imagebuilder.js';
@@ -102,6 +106,20 @@ describe('Image Builder fake: platforms and architectures', () => {
       ['x86_64', 'Windows'],
       ['arm64', undefined],
     ]);
+  });
+
+  it('lists what a Windows build instance holds, and no Linux package, as its packages', async () => {
+    const { clock } = localCloud({
+      pipelines: [app({ platform: 'Windows', componentArns: [MANAGED('update-windows')] })],
+    });
+
+    const arn = await build('windows-packages');
+    await clock.run(clock.now() + 90 * MIN);
+
+    const { imagePackageList = [] } = await imagebuilderClient(R).send(
+      new ListImagePackagesCommand({ imageBuildVersionArn: arn }),
+    );
+    expect(imagePackageList.map((p) => p.packageName)).toEqual(['Amazon SSM Agent', 'Amazon EC2Launch']);
   });
 
   it('launches a container build on any type: its parent has no single architecture', async () => {
