@@ -66,7 +66,7 @@ const SESSION = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
  * it (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html). A call whose principal the
  * local cloud cannot tell is taken as the account's own administrator's: no exemption names it.
  */
-export function deniedByPolicy(repo: Repository, call: FakeCall, accountId: string): Error | undefined {
+export function deniedByPolicy(repo: Repository, call: FakeCall): Error | undefined {
   if (!repo.policy) return undefined;
   const session = call.principal ? SESSION.exec(call.principal) : null;
   const principalArn = session

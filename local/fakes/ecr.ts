@@ -93,7 +93,7 @@ export class EcrFake implements FakeService {
     const input = call.input;
     if (GUARDED.has(call.action)) {
       const repo = this.repository(call.region, required(input, 'repositoryName', invalid));
-      const refusal = deniedByPolicy(repo, call, this.accountId);
+      const refusal = deniedByPolicy(repo, call);
       if (refusal) throw refusal;
     }
     switch (call.action) {

@@ -194,10 +194,12 @@ describe('Promotion stack: the audit of what AWS holds', () => {
     // ram and ssm the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role),
     // with organizations for the OU principals the catalog's channels target now; ec2, ssm's parameter reads and
     // writes, scheduler and lambda the audit (functions/audit/); events and iam:PassRole the Regions' forwarding
-    // rules it reads back and puts right; sns its announcements; sqs the on-failure destination; xray SST's tracing.
+    // rules it reads back and puts right; sns its announcements; sqs the on-failure destination; xray SST's tracing;
+    // ecr the container channels' tags and repository guard it reads back and puts right.
     expect([...services].sort()).toEqual([
       'dynamodb',
       'ec2',
+      'ecr',
       'events',
       'iam',
       'lambda',
@@ -220,6 +222,12 @@ describe('Promotion stack: the audit of what AWS holds', () => {
     expect(byAction('ssm:PutParameter').flatMap(resourcesOfStatement)).toEqual([
       'arn:aws:ssm:*:my-account:parameter/goldsmith/*',
     ]);
+    // The container channels' tags and the repositories' guard, on the catalog's repositories only.
+    for (const action of ['ecr:BatchGetImage', 'ecr:PutImage', 'ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy']) {
+      expect(byAction(action).flatMap(resourcesOfStatement), action).toEqual([
+        expect.stringMatching(/^arn:aws:ecr:\*:my-account:repository\//),
+      ]);
+    }
     // The audit reads and deletes resource policies on Goldsmith's parameters only (functions/audit/pointer-policies.ts).
     for (const action of ['ssm:GetResourcePolicies', 'ssm:DeleteResourcePolicy']) {
       expect(byAction(action).flatMap(resourcesOfStatement), action).toEqual([
