@@ -148,7 +148,11 @@ describe("a halted rollout's alarmed wave, still read under lateAlarmScope accou
     world.alarms.add(`${CANARY}/${REGION}/app-5xx`);
     expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'halted' });
     expect(memberOf(CANARY).refreshes).toHaveLength(2);
-    expect(memberOf(CANARY).refreshes.map((x) => x.status).sort()).toEqual(['Pending', 'Successful']);
+    expect(
+      memberOf(CANARY)
+        .refreshes.map((x) => x.status)
+        .sort(),
+    ).toEqual(['Pending', 'Successful']);
     // Read again while it goes back: no second refresh back.
     expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'halted' });
     expect(memberOf(CANARY).refreshes).toHaveLength(2);

@@ -193,7 +193,9 @@ describe('S3Fake', () => {
     fakes.s3.createBucket('taken-by-someone-else', true, '999999999999');
     const s3 = s3Client();
     const put = await s3
-      .send(new PutObjectCommand({ Bucket: 'taken-by-someone-else', Key: KEY, Body: 'x', ExpectedBucketOwner: ACCOUNT }))
+      .send(
+        new PutObjectCommand({ Bucket: 'taken-by-someone-else', Key: KEY, Body: 'x', ExpectedBucketOwner: ACCOUNT }),
+      )
       .catch((e: unknown) => e);
     expect(put).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     expect(fakes.s3.read('taken-by-someone-else', KEY)).toBeUndefined();
