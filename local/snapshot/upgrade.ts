@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { BusRule } from '../eventbridge/bus.js';
-import type { PipelineRecord } from '../fakes/imagebuilder-model.js';
 import type { CreateStackSetInput, OperationPreferences } from '../fakes/stacksets-types.js';
 import type { LocalCloud } from '../simulator/cloud-types.js';
 import type { StatesDefinition } from '../stepfunctions/localize.js';
@@ -14,6 +13,7 @@ import {
   templateSecrets,
 } from './deployment.js';
 import { functionsCalled } from './rollback.js';
+import { completePipelines, type FreshPipelines, freshPipelines } from './upgrade-pipelines.js';
 
 /** An upgrade the saved cloud's work cannot survive: refused before anything runs on (`simulate --resume`). */
 export class UpgradeRefusedError extends Error {
@@ -81,40 +81,14 @@ export interface FreshDeployment {
   /** The member baseline's stack set as the new templates create it (its properties), if they have one. */
   stackSet: StackSetProperties | undefined;
   /** Image Builder's pipelines as the new templates make them (their recipes), by ARN. */
-  pipelines: ReadonlyMap<string, PipelineRecord>;
+  pipelines: FreshPipelines;
 }
 
 export const freshDeployment = (cloud: LocalCloud): FreshDeployment => ({
   rules: JSON.parse(JSON.stringify(cloud.wiring.rules)) as BusRule[],
   stackSet: cloud.installed.fakes.stackSets.stackSetInput(),
-  pipelines: new Map(cloud.installed.fakes.imagebuilder.pipelines),
+  pipelines: freshPipelines(cloud),
 });
-
-/**
- * The saved pipelines completed from the new templates' (in place: the saved builds hold the same records). A field
- * the saving release's fake did not keep — 0.2.0's kept no recipe's `parentImage` nor `componentArns`, which GetImage
- * answers and the image-event and lifecycle handlers read, for AMI and container images alike — is taken from the
- * same pipeline's recipe in the new templates: the recipe the saved builds were built from while its name (which
- * carries the recipe's content digest) is the same, and the nearest the save can tell otherwise. A pipeline the new
- * templates give another recipe then takes it for the builds to come, as CloudFormation points the pipeline at the
- * new recipe; each earlier build keeps the record it was built from. Returns how many saved pipelines lacked fields.
- */
-export function completePipelines(cloud: LocalCloud, fresh: FreshDeployment): number {
-  const { pipelines } = cloud.installed.fakes.imagebuilder;
-  let completed = 0;
-  for (const [arn, saved] of pipelines) {
-    const now = fresh.pipelines.get(arn);
-    if (!now) continue;
-    const record = saved as unknown as Record<string, unknown>;
-    const missing = (Object.keys(now) as (keyof PipelineRecord)[]).filter(
-      (k) => record[k] === undefined && now[k] !== undefined,
-    );
-    for (const k of missing) record[k] = now[k];
-    if (missing.length > 0) completed++;
-    if (saved.recipeName !== now.recipeName || saved.recipeVersion !== now.recipeVersion) pipelines.set(arn, now);
-  }
-  return completed;
-}
 
 /** The StackSet resource's properties the fake keeps: CreateStackSet's request and the operations' preferences. */
 type StackSetProperties = CreateStackSetInput & { OperationPreferences?: OperationPreferences };
