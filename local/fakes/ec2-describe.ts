@@ -60,8 +60,8 @@ function view(a: AmiRecord, snapshots: ReadonlyMap<string, SnapshotRecord>): unk
     CreationDate: a.creationDate,
     DeprecationTime: a.deprecationTime,
     ImageType: 'machine',
-    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html: `Platform` is set for Windows AMIs (`Windows`, the API model's PlatformValues)
-    // and blank otherwise.
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html: `Platform` is set for Windows AMIs
+    // (`Windows`, the API model's PlatformValues) and blank otherwise.
     Architecture: a.architecture ?? 'x86_64',
     ...(a.platform && { Platform: a.platform }),
     RootDeviceType: 'ebs',
