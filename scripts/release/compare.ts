@@ -27,12 +27,23 @@ function same(a: unknown, b: unknown): boolean {
 
 type At = Pick<StatefulChange, 'stack' | 'logicalId' | 'type'>;
 
+/**
+ * What decides a resource's replacement, as compared: a custom resource without an Update call keeps the physical id
+ * its Create gave ("In onUpdate, you can omit this to passthrough it from request",
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources.AwsSdkCall.html), so an Update call added
+ * later that answers the same id replaces nothing.
+ */
+function replacingOf(r: StatefulResource): Record<string, unknown> {
+  const ids = r.replacing.physicalResourceIds;
+  if (!Array.isArray(ids) || ids.length !== 2 || ids[1] !== null) return r.replacing;
+  return { ...r.replacing, physicalResourceIds: [ids[0], ids[0]] };
+}
+
 /** What a deploy does to a resource both releases hold: replacement, retention, refused updates, a swapped role. */
 function changed(at: At, before: StatefulResource, after: StatefulResource): StatefulChange[] {
   const changes: StatefulChange[] = [];
-  const keys = Object.keys({ ...before.replacing, ...after.replacing }).filter(
-    (key) => !same(before.replacing[key], after.replacing[key]),
-  );
+  const [was, will] = [replacingOf(before), replacingOf(after)];
+  const keys = Object.keys({ ...was, ...will }).filter((key) => !same(was[key], will[key]));
   if (keys.length > 0)
     changes.push({
       ...at,
