@@ -174,21 +174,16 @@ export function grantTopicPublish(door: TopicDoor, topic: sns.ITopic, fn: iam.IG
 }
 
 /**
- * The ARN of the alarm named `alarmName` in the deployment's account and Region: Goldsmith names its alarms itself
- * (stacks/monitoring/alarms.ts), so a topic's policy can name each one without a reference to the stack that makes it.
+ * Admits CloudWatch's deliveries for the alarms `stack` creates: CloudFormation names an alarm without an explicit
+ * name `<stack name>-<logical id>-<suffix>`, and CloudWatch publishes as `cloudwatch.amazonaws.com` with the alarm's
+ * ARN as `aws:SourceArn` (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).
  */
-export const alarmArn = (alarmName: string): string =>
-  `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${alarmName}`;
-
-/**
- * Admits CloudWatch's deliveries for one alarm, by its ARN: CloudWatch publishes as `cloudwatch.amazonaws.com` with
- * the alarm's ARN as `aws:SourceArn` (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html,
- * "Allow any CloudWatch alarm to publish to a topic in a different account": `"aws:SourceArn":
- * "arn:aws:cloudwatch:us-east-2:111122223333:alarm:*"`). Each alarm by its own ARN, not the stack's name pattern: a
- * pattern admits any alarm someone creates under the prefix (a composite alarm speaking in Goldsmith's name).
- */
-export function admitAlarm(scope: IConstruct, door: TopicDoor, alarmName: string): void {
-  admitSource(scope, `topic:${door}`, alarmArn(alarmName));
+export function admitAlarms(stack: Stack, door: TopicDoor): void {
+  admitSource(
+    stack,
+    `topic:${door}`,
+    `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${stack.stackName}-*`,
+  );
 }
 
 /** A topic's door: sns:Publish only by the registered roles and sources. */

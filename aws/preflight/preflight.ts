@@ -5,11 +5,10 @@ import {
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
 } from '@aws-sdk/client-organizations';
-import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../../core/config/schema.js';
-import { SINKS, type Sink, sinkSecretNames } from '../../core/notifications/sinks.js';
+import { SINKS, sinkSecretNames } from '../../core/notifications/sinks.js';
 import { callerOf } from '../../core/preflight/caller.js';
 import { deployerOf } from '../../core/preflight/scp-deployer.js';
 import type { CheckoutIdentity } from '../../core/release/changelog.js';
@@ -17,7 +16,6 @@ import type { CheckoutHistory } from '../../core/release/commit.js';
 import { DEFAULT_DEPLOYER } from '../../core/scp/roles.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { organizationsClient } from '../clients/organizations.js';
-import { secretsmanagerClient } from '../clients/secretsmanager.js';
 import { ssmClient } from '../clients/ssm.js';
 import { stsClient } from '../clients/sts.js';
 import { readOrganizationTree } from '../sharing/organizations-targets.js';
@@ -44,8 +42,12 @@ import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from
 import { releaseCheck } from './preflight-release.js';
 import { deployedRoles, stacksWithExecRole } from './preflight-roles.js';
 import { sbomBucketCheck } from './preflight-sbom-bucket.js';
+import { sinkSecretChecks } from './preflight-sink-secrets.js';
 import { accountStacks, type StageStacks, stageStacks, stageStacksOf } from './preflight-stacks.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
+
+export { sinkSecretChecks };
+
 import { upgradeChecks } from './preflight-upgrade.js';
 
 /**
@@ -200,38 +202,6 @@ async function bootstrap(region: string): Promise<PreflightCheck> {
   }
 }
 
-async function secretCheck(name: string, secretName: string, region: string, shape: string): Promise<PreflightCheck> {
-  try {
-    await secretsmanagerClient(region).send(new DescribeSecretCommand({ SecretId: secretName }));
-    return { name, status: 'ok', detail: `${secretName} exists in ${region}` };
-  } catch (error) {
-    return nameOf(error) === 'ResourceNotFoundException'
-      ? {
-          name,
-          status: 'missing',
-          detail: `no secret ${secretName} in ${region}: create it with ${shape} (docs/deploy.md, "Secrets")`,
-        }
-      : { name, status: 'not checked', detail: said(error) };
-  }
-}
-
-/** Each configured sink's secret (core/notifications/sinks.ts): its relay reads it at run time, so it must exist. */
-export async function sinkSecretChecks(
-  catalog: Catalog,
-  region: string,
-  sinks: readonly Sink[] = SINKS,
-): Promise<PreflightCheck[]> {
-  const checks: PreflightCheck[] = [];
-  for (const sink of sinks) {
-    const names = sink.secret?.names(catalog.notifications) ?? [];
-    for (const secretName of names) {
-      const name = names.length > 1 ? `${sink.label} secret ${secretName}` : `${sink.label} secret`;
-      checks.push(await secretCheck(name, secretName, region, sink.secret?.shape ?? ''));
-    }
-  }
-  return checks;
-}
-
 /** What preflight holds the account to that only the stacks know (the CLI takes it from stacks/). */
 export interface PreflightNeeds {
   /** The home Region's Lambda concurrency Goldsmith's reservations need (stacks/reserved-concurrency.ts). */
@@ -359,7 +329,7 @@ export async function preflight(
         deployer,
       })),
     );
-  checks.push(...(await sinkSecretChecks(catalog, region)));
+  checks.push(...(await sinkSecretChecks(catalog, region, SINKS, options.stage)));
   // The stage's SBOM bucket name, which any account could take first (preflight-sbom-bucket.ts).
   if (options.stage !== undefined) checks.push(await sbomBucketCheck(options.stage, who.account, region));
   return checks;

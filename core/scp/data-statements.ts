@@ -125,7 +125,7 @@ export function storeStatements(c: StatementContext): ScpStatementSpec[] {
     {
       // Every write on an alarm (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html):
       // creating or replacing one under Goldsmith's names (a metric, composite or log alarm: the notifications topic
-      // admits its alarms by ARN, so one made again under a deleted alarm's name would speak in Goldsmith's name),
+      // admits the alarms named after Goldsmith's stacks, so one made under that prefix would speak in its name),
       // deleting one, forging its state (SetAlarmState: its actions run, the re-drive's rule reads it), turning its
       // actions off or muting them (DisableAlarmActions, PutAlarmMuteRule, authorized on the alarms it mutes), and its
       // tags.

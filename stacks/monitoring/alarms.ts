@@ -8,7 +8,7 @@ import {
   METRICS_SERVICE,
   metricNames,
 } from '../../core/observability/metrics.js';
-import { admitAlarm } from '../resource-doors.js';
+import { admitAlarms } from '../resource-doors.js';
 import type { Watched } from './discover.js';
 
 /** A Goldsmith application metric (EMF through Powertools: every metric carries the `service` dimension). */
@@ -26,9 +26,6 @@ export function goldsmithMetric(
     period,
   });
 }
-
-/** The name of Goldsmith's alarm `id` of stack `stackName`: `prod-goldsmith-Monitoring-DriftFoundAlarm`. */
-export const goldsmithAlarmName = (stackName: string, id: string): string => `${stackName}-${id}`;
 
 /**
  * A dead letter this old was left by the re-drive: it looks at a queue within minutes of a message arriving (its
@@ -63,13 +60,13 @@ export function createAlarms(
   settings: AlarmSettings,
 ): cloudwatch.Alarm[] {
   const alarms: cloudwatch.Alarm[] = [];
-  // Each alarm is named (`<stack>-<id>`) and the topic's policy admits CloudWatch for exactly those names' ARNs
-  // (stacks/resource-doors.ts `admitAlarm`): an alarm someone else creates under the same prefix is not admitted.
+  // The topic's policy admits CloudWatch for this stack's alarms (stacks/resource-doors.ts): by the stack's name
+  // pattern, not each alarm's ARN (some hundred ARNs overflow the 8 KB parameter the policies auditor reads the
+  // topic's expected policy from); the SCP's `AlarmsOnlyByTheDeployment` keeps alarms under the pattern the deployment's.
+  admitAlarms(stack, 'notifications');
   const add = (id: string, props: cloudwatch.AlarmProps) => {
-    const alarmName = goldsmithAlarmName(stack.stackName, id);
-    const alarm = new cloudwatch.Alarm(stack, id, { ...props, alarmName });
+    const alarm = new cloudwatch.Alarm(stack, id, props);
     alarm.addAlarmAction(new actions.SnsAction(topic));
-    admitAlarm(stack, 'notifications', alarmName);
     alarms.push(alarm);
   };
   const atLeastOne = {

@@ -13,7 +13,7 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -221,6 +221,59 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
         detail: 'no secret goldsmith/pager in eu-west-1: create it with {"token":"…"} (docs/deploy.md, "Secrets")',
       },
     ]);
+  });
+
+  it("with a deployed stage, holds each sink's secret to its resource policy: missing, or open to an outsider, it is missing", async () => {
+    const arn = (n: string) => `arn:aws:secretsmanager:eu-west-1:200000000001:secret:${n}-AbCdEf`;
+    for (const n of ['goldsmith/teams', 'goldsmith/webhooks/board', 'goldsmith/webhooks/pager'])
+      secrets.on(DescribeSecretCommand, { SecretId: n }).resolves({ Name: n, ARN: arn(n) });
+    const deny = (sid: string, actions: string[], except: string) => ({
+      Sid: sid,
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: actions,
+      Resource: '*',
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [except] } },
+    });
+    const guarded = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        deny('ReadOnlyByItsSink', ['secretsmanager:GetSecretValue'], 'arn:aws:iam::200000000001:role/prod-goldsmith-*'),
+        deny(
+          'SecretOnlyByTheDeployment',
+          ['secretsmanager:PutSecretValue', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy'],
+          'arn:aws:iam::200000000001:role/cdk-*-cfn-exec-role-*',
+        ),
+      ],
+    });
+    secrets.on(GetResourcePolicyCommand, { SecretId: 'goldsmith/teams' }).resolves({ ResourcePolicy: guarded });
+    // Someone replaced the webhook's policy with one that only guards the value: its key is readable.
+    const readable = JSON.stringify({ Version: '2012-10-17', Statement: [JSON.parse(guarded).Statement[1]] });
+    secrets
+      .on(GetResourcePolicyCommand, { SecretId: 'goldsmith/webhooks/board' })
+      .resolves({ ResourcePolicy: readable });
+    secrets.on(GetResourcePolicyCommand, { SecretId: 'goldsmith/webhooks/pager' }).resolves({});
+    const sinks = catalog({
+      notifications: {
+        teams: { secretName: 'goldsmith/teams' },
+        webhooks: [
+          { name: 'board', url: 'https://hooks.example.com/a', secretName: 'goldsmith/webhooks/board' },
+          { name: 'pager', url: 'https://hooks.example.com/b', secretName: 'goldsmith/webhooks/pager' },
+        ],
+      },
+    });
+
+    const checks = await sinkSecretChecks(sinks, 'eu-west-1', SINKS, 'prod');
+
+    expect(checks.map((c) => [c.name, c.status])).toEqual([
+      ['Teams secret', 'ok'],
+      ['notifications.webhooks secret goldsmith/webhooks/board', 'missing'],
+      ['notifications.webhooks secret goldsmith/webhooks/pager', 'missing'],
+    ]);
+    expect(checks[1]?.detail).toContain('leaves secretsmanager:GetSecretValue open to principals outside Goldsmith');
+    expect(checks[2]?.detail).toContain('is missing');
+    // Before the first deploy, existing is all a secret can be.
+    expect((await sinkSecretChecks(sinks, 'eu-west-1', SINKS)).map((c) => c.status)).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('stops at the credentials when there are none, saying so', async () => {
