@@ -28,7 +28,15 @@ export function containerImageStatements(c: StatementContext): ScpStatementSpec[
   return [
     {
       sid: 'ContainerImagesOnlyByGoldsmith',
-      actions: ['ecr:CreateRepository', ...GUARDED_IMAGE_ACTIONS, ...GUARDED_REPOSITORY_ACTIONS],
+      // UpdateImageStorageClass archives an image, which is then not pulled until restored
+      // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_UpdateImageStorageClass.html). Not yet in the
+      // repository guard: the holdings audit would announce every repository's guard of an earlier release as changed.
+      actions: [
+        'ecr:CreateRepository',
+        ...GUARDED_IMAGE_ACTIONS,
+        'ecr:UpdateImageStorageClass',
+        ...GUARDED_REPOSITORY_ACTIONS,
+      ],
       resources: repositories.map((name) => `arn:aws:ecr:*:*:repository/${name}`),
       exempt: [cdk, own, onFinding, role(IMAGE_BUILDER_ROLE)],
       samples: repositories.map((name) => ({
