@@ -32,9 +32,19 @@ export async function cycloneDxProblems(doc: unknown): Promise<string[]> {
   if (!version) return [`specVersion: ${String(stated)} is not a CycloneDX version Goldsmith writes`];
   const validator = cdxValidators.get(version) ?? new Validation.JsonStrictValidator(version);
   cdxValidators.set(version, validator);
-  const errors = await validator.validate(JSON.stringify(doc));
+  let errors: unknown;
+  try {
+    errors = await validator.validate(JSON.stringify(doc));
+  } catch (error) {
+    // The library's JSON validator needs ajv, ajv-formats and ajv-formats-draft2019 (its optional peers).
+    throw new Error('the CycloneDX library cannot validate: are ajv-formats-draft2019@^1.6.1 and ajv installed?', {
+      cause: error,
+    });
+  }
   if (errors === null) return [];
-  const list = Array.isArray(errors) ? (errors as { instancePath?: string; message?: string }[]) : [errors];
+  const list: { instancePath?: string; message?: string }[] = Array.isArray(errors)
+    ? errors
+    : [{ message: String(errors) }];
   return list.map((e) => `${e.instancePath || '/'} ${e.message ?? JSON.stringify(e)}`);
 }
 

@@ -1,41 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GOLDSMITH_VERSION } from '../../../core/release/index.js';
 import { toCycloneDx } from '../../../core/sbom/cyclonedx.js';
-import { DISTRIBUTIONS, distributionOf } from '../../../core/sbom/distribution.js';
 import { nameBasedUuid, packageUrl } from '../../../core/sbom/package-identity.js';
 import { toSpdx } from '../../../core/sbom/spdx.js';
-import { baseContent, patchedContent } from '../../fixtures/sbom.js';
+import { baseContent, childContent, legacyContent, patchedContent } from '../../fixtures/sbom.js';
 import { cycloneDxProblems, spdxProblems } from '../../helpers/sbom-validation.js';
-
-/** A child of base: built from base 1.0.0/4's AMI through base's prod pointer, update-linux resolved from x.x.x. */
-const child = () =>
-  patchedContent('1.0.0/2', {
-    image: 'app',
-    buildVersionArn: 'arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-app/1.0.0/2',
-    parent: 'ssm:/goldsmith/base/prod',
-    parentBuild: { image: 'base', channel: 'prod', version: '1.0.0/4', ami: 'ami-0aaaaaaaaaaaaaaa4' },
-    osVersion: 'Amazon Linux 2023',
-    components: [
-      {
-        name: 'update-linux',
-        version: '1.0.2/1',
-        arn: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.2/1',
-        requested: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x',
-      },
-    ],
-  });
-
-/** Content as Goldsmith recorded it before it kept osVersion and the parent build: a component still `x.x.x`. */
-const legacy = () =>
-  baseContent('1.0.0/1', {
-    components: [
-      {
-        name: 'update-linux',
-        version: 'x.x.x',
-        arn: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x',
-      },
-    ],
-  });
 
 /** A container image Inspector does not cover: no packages, its parent a Docker image. */
 const box = () =>
@@ -96,80 +64,6 @@ describe('packageUrl', () => {
   });
 });
 
-describe('packageUrl in an image of a distribution', () => {
-  const al2023 = DISTRIBUTIONS.find((d) => d.name === 'Amazon Linux 2023');
-
-  it("adds the distribution's distro qualifier to its packages, qualifiers sorted by key", () => {
-    expect(packageUrl({ name: 'openssl', version: '1:3.0.8-1.amzn2023.0.18.x86_64' }, al2023)).toBe(
-      'pkg:rpm/amazon/openssl@3.0.8-1.amzn2023.0.18?arch=x86_64&distro=amzn-2023&epoch=1',
-    );
-    expect(packageUrl({ name: 'left-pad', version: '1.3.0', type: 'npm' }, al2023)).toBe('pkg:npm/left-pad@1.3.0');
-  });
-
-  it('reads the distribution from GetImage osVersion, else from the releases of content recorded without it', () => {
-    expect(distributionOf({ osVersion: 'Amazon Linux 2', packages: [] })?.purlDistro).toBe('amzn-2');
-    expect(distributionOf(baseContent('1.0.0/1'))?.purlDistro).toBe('amzn-2023');
-    expect(distributionOf({ osVersion: 'Microsoft Windows Server 2022', packages: [] })).toBeUndefined();
-  });
-});
-
-describe('NTIA minimum elements', () => {
-  it('every SPDX package names its supplier, name, version and purl; the document its author, tool and time', () => {
-    const doc = toSpdx(child()) as SpdxDoc & {
-      creationInfo: { creators: string[] };
-      packages: { supplier?: string; versionInfo?: string }[];
-    };
-
-    expect(doc.creationInfo.creators).toEqual([
-      'Organization: AWS account 123456789012',
-      `Tool: goldsmith-${GOLDSMITH_VERSION}`,
-    ]);
-    expect(doc.creationInfo.created).toBe('2026-11-01T08:00:00Z');
-    const packages = doc.packages.filter((p) => p.SPDXID.startsWith('SPDXRef-Package-'));
-    expect(packages.length).toBeGreaterThan(0);
-    for (const p of packages) {
-      expect(p).toMatchObject({ supplier: 'Organization: Amazon Web Services', versionInfo: expect.any(String) });
-      expect(p.externalRefs?.[0]?.referenceLocator).toMatch(/^pkg:rpm\/amazon\/.+distro=amzn-2023/);
-    }
-    const named = (id: string) => doc.packages.find((p) => p.SPDXID === id);
-    expect(named('SPDXRef-Image')).toMatchObject({ supplier: 'Organization: AWS account 123456789012' });
-    expect(named('SPDXRef-Component-1-update-linux')).toMatchObject({
-      supplier: 'Organization: Amazon Web Services',
-      versionInfo: '1.0.2/1',
-    });
-    expect(named('SPDXRef-Parent')).toMatchObject({
-      name: 'base 1.0.0/4 (ami-0aaaaaaaaaaaaaaa4)',
-      versionInfo: '1.0.0/4',
-      supplier: 'Organization: AWS account 123456789012',
-    });
-  });
-
-  it('every CycloneDX component names its supplier; the metadata its authors, tool with its release and time', () => {
-    const bom = toCycloneDx(child()) as Bom & {
-      metadata: { authors: { name: string }[]; tools: { components: { name: string; version: string }[] } };
-      components: (Component & { supplier?: { name: string } })[];
-    };
-
-    expect(bom.metadata.authors).toEqual([{ name: 'AWS account 123456789012' }]);
-    expect(bom.metadata.tools.components).toEqual([
-      { type: 'application', name: 'goldsmith', version: GOLDSMITH_VERSION },
-    ]);
-    for (const c of bom.components) expect(c.supplier?.name, c.name).toMatch(/^(Amazon Web Services|AWS account)/);
-    expect(bom.components.find((c) => c.name === 'update-linux')?.properties).toContainEqual({
-      name: 'goldsmith:recipeComponentArn',
-      value: 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x',
-    });
-  });
-
-  it('a package whose supplier the content does not show says NOASSERTION, not a guess', () => {
-    const doc = toSpdx(baseContent('1.0.0/1', { packages: [{ name: 'left-pad', version: '1.3.0', type: 'npm' }] }));
-
-    expect((doc as { packages: { name: string; supplier: string }[] }).packages).toContainEqual(
-      expect.objectContaining({ name: 'left-pad', supplier: 'NOASSERTION' }),
-    );
-  });
-});
-
 describe('nameBasedUuid', () => {
   it('is RFC 4122 version 5 of the URL namespace (as Python uuid.uuid5 gives it)', () => {
     expect(nameBasedUuid('arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base/1.0.0/3')).toBe(
@@ -184,9 +78,9 @@ describe.each([
 ] as const)('validity against %s', (_name, write, problems) => {
   it.each([
     ['an AMI', patchedContent('1.0.0/4')],
-    ['a child AMI with its parent build and a resolved component', child()],
+    ['a child AMI with its parent build and a resolved component', childContent()],
     ['a container without packages', box()],
-    ['content recorded before osVersion and the parent build were kept', legacy()],
+    ['content recorded before osVersion and the parent build were kept', legacyContent()],
   ])('holds for %s', async (_kind, content) => {
     expect(await problems(write(content))).toEqual([]);
   });
