@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseCatalog } from '../../core/config/catalog.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { componentFilesIn } from '../load-catalog.js';
 import { UsageError } from '../usage.js';
 import { catalogDigest } from './saved-identity.js';
 
@@ -49,10 +51,25 @@ async function writtenCatalog(path: string): Promise<unknown> {
 }
 
 /**
+ * The fields of `saved` this release's `validate` refuses (`images.app.instanceTypes[1]`), as `catalog.`-rooted
+ * paths: an upgrade may carry the change this release asks of them, since the saved value is one it would not deploy.
+ */
+export function fieldsThisReleaseRefuses(saved: unknown, givenFile: string): string[] {
+  const parsed = parseCatalog(saved, componentFilesIn(dirname(resolve(givenFile))));
+  if (parsed.ok) return [];
+  return parsed.problems.map((p) => `catalog.${p.slice(0, p.indexOf(':'))}`);
+}
+
+/** Whether the change line `change` (`catalog.a.b[1]: saved …`) is at or under one of `paths`. */
+const isUnder = (change: string, paths: readonly string[]) =>
+  paths.some((p) => change.startsWith(`${p}:`) || change.startsWith(`${p}.`) || change.startsWith(`${p}[`));
+
+/**
  * Refuses an upgrade (simulate --resume of a cloud another release's code saved) given another catalog than the one
  * the cloud ran: the running work (rollout waves, approvals, channels' targets) was started for that catalog, and
  * running it on with other images, channels or targets is another run, not an upgrade. The release may only add
- * defaults. `saved` is the catalog the saving release loaded (its deployment); without one, the digests decide.
+ * defaults, and the catalog may change only what this release's `validate` refuses in the saved one (an x86_64
+ * image's Graviton instance type). `saved` is the catalog the saving release loaded (its deployment); without one, the digests decide.
  */
 export async function checkUpgradeCatalog(
   dir: string,
@@ -61,6 +78,7 @@ export async function checkUpgradeCatalog(
   givenFile: string,
   given: Catalog,
 ): Promise<void> {
+  const refused = saved.catalog === undefined ? [] : fieldsThisReleaseRefuses(saved.catalog, givenFile);
   const changes =
     saved.catalog === undefined
       ? catalogDigest(given) === saved.digest
@@ -68,7 +86,9 @@ export async function checkUpgradeCatalog(
         : [
             `its digest (the deployment beside the save records no catalog: write it again with "npm run release:deployment -- --root <a checkout of the release that saved it> --into ${dir}")`,
           ]
-      : catalogChanges(saved.catalog, JSON.parse(JSON.stringify(given)), await writtenCatalog(givenFile));
+      : catalogChanges(saved.catalog, JSON.parse(JSON.stringify(given)), await writtenCatalog(givenFile)).filter(
+          (change) => !isUnder(change, refused),
+        );
   if (changes.length === 0) return;
   const named = changes.slice(0, MAX_NAMED).join('; ');
   const more = changes.length > MAX_NAMED ? ` and ${changes.length - MAX_NAMED} more` : '';
