@@ -6,10 +6,11 @@
  * (StacksOnlyByTheDeployer, ExecRoleOnlyForGoldsmithStacks), and SST writes its bootstrap bucket's stack metadata
  * (SstBucketOnlyByTheDeployment).
  */
+
+import type { ScpRequirement } from '../scp/spec.js';
 import { sampleResources } from '../scp/statements.js';
 import { type Caller, callerSays } from './caller.js';
 import { denyingStatement, type ScpRequest, scpStatements } from './scp-evaluate.js';
-import type { ScpRequirement } from './scp-requirements.js';
 
 /** The deployer's own calls on `stage`'s resources in `account` and `region`. */
 export function deployerCalls(stage: string, account: string, region: string): ScpRequirement[] {

@@ -8,6 +8,7 @@
  */
 import { operatorsRoleName } from '../names.js';
 import { type RoleNames, synthesizedFunctionName, synthesizedRoleNames } from '../scp/names.js';
+import type { ScpRequirement } from '../scp/spec.js';
 import {
   DEFAULT_DEPLOYER,
   DEFAULT_KEY_ROTATOR,
@@ -27,14 +28,7 @@ import { deployerCalls } from './scp-deployer.js';
 import { denyingStatement, type ScpRequest, scpStatements } from './scp-evaluate.js';
 
 /** One denial the policy makes: an action on a resource of Goldsmith's, and the statement that denies it. */
-export interface ScpRequirement {
-  /** The statement's `Sid`. */
-  statement: string;
-  action: string;
-  resource: string;
-  /** Context keys of the request besides the principal (tags, the role a stack is given). */
-  context?: ScpContext;
-}
+export type { ScpRequirement } from '../scp/spec.js';
 
 /** The stage and account the check is made for, and the names of the stage's deployed roles. */
 export interface ScpCheckTarget {

@@ -18,3 +18,13 @@ export interface ScpStatementSpec {
   /** Resources named as the stacks name them, with the context an outsider's request carries. */
   samples: readonly { resource: string; context?: ScpContext }[];
 }
+
+/** A request an outsider (or Goldsmith) would send, which the SCP must deny (or allow): preflight's unit of check. */
+export interface ScpRequirement {
+  /** The statement's `Sid`. */
+  statement: string;
+  action: string;
+  resource: string;
+  /** Context keys of the request besides the principal (tags, the role a stack is given). */
+  context?: ScpContext;
+}

@@ -54,6 +54,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^(OnImageEvent|Reconcile)ServiceRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:[^:]+:aws:component\\/\\*$/' }],
+    reason:
+      "imagebuilder:GetComponent on AWS's own managed components (owner `aws`, not Goldsmith's account): a recipe's " +
+      '`x.x.x` resolves to a build version only GetComponent names, and which managed components a catalog uses is ' +
+      'its choice. Read-only, and no resource of anyone in the organization.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
     // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.

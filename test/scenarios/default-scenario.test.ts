@@ -67,12 +67,18 @@ function generatedCatalog(seed: number): Catalog {
     ...(i === approvalAt ? { approval: { approvers, timeout: '2d' } } : {}),
   }));
   const images: CatalogInput['images'] = {};
-  let parent: CatalogInput['images'][string]['parent'] = `ssm:${pick(PARAMETERS)}`;
+  const root = pick(PARAMETERS);
+  let parent: CatalogInput['images'][string]['parent'] = `ssm:${root}`;
+  // A Graviton lineage builds on a Graviton type (validate refuses the default m7i.large under an arm64 parent).
+  const instanceTypes = root.endsWith('-arm64') ? ['m7g.large'] : ['m7i.large'];
+  // And a Windows lineage on Windows's own update component (validate refuses update-linux there).
+  const update = root.includes('windows') ? 'update-windows' : 'update-linux';
   for (let depth = 0; depth < 1 + Math.floor(random() * 3); depth++) {
     const name = word('img-');
     images[name] = {
       parent,
-      components: [{ managed: 'update-linux' }],
+      components: [{ managed: update }],
+      instanceTypes,
       regions,
       ...(depth === 0
         ? {
