@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -72,6 +73,11 @@ export interface ClientSettings {
   decorate?: (client: ClientOf<ServiceName>, service: ServiceName, region: string) => void;
   /** How the AWS edge waits between reads of an asynchronous effect (default: a timer); the local cloud's runs on its clock. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where the AWS edge takes `bytes` random bytes for `label` (default: the system's CSPRNG); the local cloud's derive
+   * them from its seed and the label, so a run and its saved-and-resumed twin name the same keys.
+   */
+  nonce?: (bytes: number, label: string) => Uint8Array;
 }
 
 /**
@@ -113,6 +119,11 @@ export function forgetClientsOf(identity: ClientIdentity): void {
 /** Waits `ms` before the AWS edge reads an asynchronous effect again (settings' `sleep`, else a timer). */
 export function clientSleep(ms: number): Promise<void> {
   return settings.sleep ? settings.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `bytes` random bytes as hex, for `label` (what they name), from the settings' `nonce`, else the system's CSPRNG. */
+export function clientNonce(bytes: number, label: string): string {
+  return Buffer.from(settings.nonce ? settings.nonce(bytes, label) : randomBytes(bytes)).toString('hex');
 }
 
 export function defaultRegion(): string {

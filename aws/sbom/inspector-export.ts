@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { CreateSbomExportCommand, GetSbomExportCommand } from '@aws-sdk/client-inspector2';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +13,7 @@ import type { LedgerItem } from '../../core/status/ledger-item.js';
 import { recordInventory } from '../builds/image-packages.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { inspector2Client } from '../clients/inspector2.js';
+import { clientNonce } from '../clients/registry.js';
 import { s3Client, sbomBucket, sbomBucketOwner } from '../clients/s3.js';
 import { announce } from '../notifications/notifications.js';
 import { moveSbomExport, putSbomExport, sbomExportKeyArn } from './export-records.js';
@@ -26,7 +26,7 @@ import { keepSboms } from './sbom-objects.js';
  */
 
 /** A claim's random key prefix component: 128 bits, as hex. */
-const nonce = () => randomBytes(16).toString('hex');
+const nonce = (image: string, version: string) => clientNonce(16, `sbom-export ${image} ${version}`);
 
 /**
  * Starts a requested export: claimed first (REQUESTED → STARTING, conditional), with its key prefix's random
@@ -43,7 +43,7 @@ export async function startSbomExport(input: SbomExportRecord): Promise<SbomExpo
     const claimed: SbomExportRecord = {
       ...record,
       status: 'STARTING',
-      keyPrefix: exportKeyPrefix(record.image, record.version, nonce()),
+      keyPrefix: exportKeyPrefix(record.image, record.version, nonce(record.image, record.version)),
     };
     if (!(await moveSbomExport(claimed, record.status))) return record;
     record = claimed;

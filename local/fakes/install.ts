@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SDK_MAX_ATTEMPTS } from '../../aws/clients/retry.js';
 import type { ClientSettings, ServiceName } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
@@ -280,6 +281,13 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     overrides: overrides as ClientSettings['overrides'],
     // The AWS edge's waits for asynchronous effects (a pointer's validation) run on the virtual clock.
     sleep: (ms) => clock.sleep(ms, 'read back an asynchronous effect'),
+    // Random names the edge makes (an SBOM export's key prefix): from the seed and what they name, the same in a run
+    // and in its saved-and-resumed twin.
+    nonce: (bytes, label) =>
+      createHash('sha256')
+        .update(`${opts.seed ?? 1} ${label}`)
+        .digest()
+        .subarray(0, bytes),
     decorate: (client, service, region) => {
       // Nothing goes on the wire: the headers only the wire reads are not made, nor an unsigned client's signing step.
       withoutWireMiddleware(client);

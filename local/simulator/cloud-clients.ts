@@ -40,6 +40,7 @@ export function configureLocalClients(options: {
   };
   configureClients({
     sleep: base.sleep,
+    ...(base.nonce ? { nonce: base.nonce } : {}),
     overrides: {
       ...base.overrides,
       ...Object.fromEntries(Object.keys(extra).map((s) => [s, base.overrides?.ec2 ?? {}])),
