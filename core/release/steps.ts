@@ -68,9 +68,13 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
           { sid: 'RevokeAndRollbackOnlyByOperators' },
           { sid: 'FrontDoorOnlyByOperatorsAndApprovers' },
           { sid: 'RulesOnlyByTheDeployment', actions: ['events:PutRule'] },
+          { sid: 'ContainerImagesOnlyByGoldsmith' },
+          { sid: 'ContainerRegistryOnlyByTheDeployment' },
+          { sid: 'AlarmsOnlyByTheDeployment' },
+          { sid: 'SbomExportsOnlyByGoldsmith' },
         ],
         reason:
-          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses; goldsmith rotate-signing-key puts the keys as the operator endpoint's role, which the older SigningKeysOnlyByTheDeployment refuses; the bootstrap buckets, the CDK's deploy and publishing roles, CloudFormation Hooks and the operator doors' callers were outside it",
+          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses; goldsmith rotate-signing-key puts the keys as the operator endpoint's role, which the older SigningKeysOnlyByTheDeployment refuses; the bootstrap buckets, the CDK's deploy and publishing roles, CloudFormation Hooks and the operator doors' callers were outside it; so were the container repositories (a developer's push moved a channel's tag), composite alarms, alarm state and actions, and Inspector's SBOM exports into Goldsmith's bucket",
       },
       {
         kind: 'expect-alerts',

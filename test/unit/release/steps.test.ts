@@ -78,6 +78,10 @@ describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
           { sid: 'RevokeAndRollbackOnlyByOperators' },
           { sid: 'FrontDoorOnlyByOperatorsAndApprovers' },
           { sid: 'RulesOnlyByTheDeployment', actions: ['events:PutRule'] },
+          { sid: 'ContainerImagesOnlyByGoldsmith' },
+          { sid: 'ContainerRegistryOnlyByTheDeployment' },
+          { sid: 'AlarmsOnlyByTheDeployment' },
+          { sid: 'SbomExportsOnlyByGoldsmith' },
         ],
       }),
     );

@@ -206,7 +206,7 @@ describe('the SCP statements the upgrade needs', () => {
       name: 'service control policy for the upgrade',
       status: 'ok',
       detail: expect.stringMatching(
-        /^the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, SubscriptionsOnlyByTheDeployment, PointerSharesOnlyByGoldsmith, SigningKeysOnlyByTheDeployment, FunctionsInvokedAsyncOnlyByGoldsmith, AssetsOnlyByTheDeployment, SstBucketOnlyByTheDeployment, BootstrapRolesOnlyByTheDeployer, HooksOnlyByTheDeployer, RevokeAndRollbackOnlyByOperators, FrontDoorOnlyByOperatorsAndApprovers, RulesOnlyByTheDeployment \(events:PutRule\), as 0\.3\.0 needs$/,
+        /^the SCP on 200000000001 or above it holds BusPoliciesOnlyByTheDeployment, DoorPoliciesOnlyByTheDeployment, PointersOnlyByGoldsmith \(ssm:DeleteParameters\), .*TaskTokensOnlyByGoldsmith, SubscriptionsOnlyByTheDeployment, PointerSharesOnlyByGoldsmith, SigningKeysOnlyByTheDeployment, FunctionsInvokedAsyncOnlyByGoldsmith, AssetsOnlyByTheDeployment, SstBucketOnlyByTheDeployment, BootstrapRolesOnlyByTheDeployer, HooksOnlyByTheDeployer, RevokeAndRollbackOnlyByOperators, FrontDoorOnlyByOperatorsAndApprovers, RulesOnlyByTheDeployment \(events:PutRule\), ContainerImagesOnlyByGoldsmith, ContainerRegistryOnlyByTheDeployment, AlarmsOnlyByTheDeployment, SbomExportsOnlyByGoldsmith, as 0\.3\.0 needs$/,
       ),
     });
   });
